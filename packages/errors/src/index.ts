@@ -1,0 +1,2 @@
+export { SentiError, isSentiError, type ErrorKind, type SentiErrorOptions } from './senti-error.js';
+export { DataError, TokenizeError, ModelError, TrainError, MetricsError, UsageError } from './package-errors.js';

@@ -1,0 +1,36 @@
+/** Where an error comes from: a user's input or a problem the user cannot fix by changing the command. */
+export type ErrorKind = 'usage' | 'input' | 'runtime';
+
+/** Options shared by every senti error. */
+export interface SentiErrorOptions {
+  /** The underlying error, kept for `--verbose` output and logs. */
+  cause?: unknown;
+  /** A short suggestion of what to do next, printed after the message. */
+  hint?: string;
+}
+
+/**
+ * The base of every error senti throws on purpose. `code` is stable (tests, the server's status table and
+ * scripts rely on it); `message` is one line naming the input and what was expected.
+ */
+export class SentiError extends Error {
+  /** Stable machine-readable code, e.g. `DATA_COLUMN_NOT_FOUND`. */
+  readonly code: string;
+  /** `usage` and `input` are the user's to fix; `runtime` is not. */
+  readonly kind: ErrorKind;
+  /** A short suggestion of what to do next. */
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, kind: ErrorKind = 'input', options: SentiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.kind = kind;
+    this.hint = options.hint;
+  }
+}
+
+/** True for errors thrown on purpose by senti (as opposed to bugs). */
+export function isSentiError(error: unknown): error is SentiError {
+  return error instanceof SentiError;
+}

@@ -1,0 +1,6 @@
+// Each concern owns its folder and its own index; this file only gathers them.
+export * from './backend/index.js';
+export * from './encoder/index.js';
+export * from './cache/index.js';
+export * from './head/index.js';
+export * from './artifact/index.js';
