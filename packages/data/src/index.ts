@@ -1,1 +1,10 @@
-export {};
+export { loadDataset, type Dataset, type LoadDatasetOptions } from './load-dataset.js';
+export type { CleaningSummary } from './clean-rows.js';
+export { stratifiedSplit, type SplitIndices, type StratifiedSplitOptions } from './stratified-split.js';
+export { approximateMode } from './approximate-mode.js';
+export { createRandom, shuffleInPlace, type RandomSource } from './seeded-random.js';
+export { classWeights, classCounts } from './class-weights.js';
+export { pick } from './pick.js';
+export { lengthStatistics, percentile, type LengthStatistics } from './length-statistics.js';
+export { histogram, type HistogramBin, type HistogramOptions } from './histogram.js';
+export { loadTexts, type LoadTextsOptions, type TextFile } from './load-texts.js';

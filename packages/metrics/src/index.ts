@@ -1,1 +1,12 @@
-export {};
+export {
+  classificationReport,
+  type ClassMetrics,
+  type ClassificationReport,
+  type ClassificationReportOptions,
+} from './classification-report.js';
+export { formatReport, type FormatReportOptions } from './format-report.js';
+export { reportToSklearnDict, type SklearnClassScores } from './report-dict.js';
+export { confusionMatrix } from './confusion-matrix.js';
+export { formatConfusionMatrix } from './format-confusion-matrix.js';
+export { rocAuc, binaryAuc } from './roc-auc.js';
+export { formatFixed } from './python-format.js';

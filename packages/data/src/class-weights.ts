@@ -1,0 +1,26 @@
+import { DataError } from '@senti/errors';
+
+/** Counts of each class 0..numClasses-1 in `labels`. */
+export function classCounts(labels: readonly number[], numClasses: number): number[] {
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new DataError('DATA_BAD_ARGUMENT', `numClasses is ${numClasses}; expected a positive integer`, 'usage');
+  }
+  const counts = new Array<number>(numClasses).fill(0);
+  labels.forEach((label, row) => {
+    if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
+      throw new DataError('DATA_BAD_LABEL', `label at row ${row} is ${label}; expected an integer in 0..${numClasses - 1}`, 'usage');
+    }
+    counts[label] = (counts[label] as number) + 1;
+  });
+  return counts;
+}
+
+/** Per-class loss weights n_samples / (n_classes * count_c), scikit-learn's `compute_class_weight('balanced')`. */
+export function classWeights(labels: readonly number[], numClasses: number): number[] {
+  const counts = classCounts(labels, numClasses);
+  const missing = counts.findIndex((count) => count === 0);
+  if (missing >= 0) {
+    throw new DataError('DATA_EMPTY_CLASS', `class ${missing} has no rows in these labels; balanced class weights need every class present`);
+  }
+  return counts.map((count) => labels.length / (numClasses * count));
+}

@@ -1,0 +1,33 @@
+import { extname } from 'node:path';
+import { DataError } from '@senti/errors';
+import { readBytes, readTable } from './read-table.js';
+import { resolveTextColumn } from './resolve-columns.js';
+
+/** Options for {@link loadTexts}. */
+export interface LoadTextsOptions {
+  /** Column with the texts in a CSV/TSV (default `sentence`, falling back to `text`). */
+  textColumn?: string;
+}
+
+/** Texts to classify, in file order. */
+export interface TextFile {
+  texts: string[];
+  /** The column the texts came from (`null` for a plain-text file). */
+  textColumn: string | null;
+}
+
+/** Reads unlabelled texts: a CSV/TSV text column (via danfojs-node), or a `.txt` file with one text per line. */
+export async function loadTexts(path: string, options: LoadTextsOptions = {}): Promise<TextFile> {
+  if (extname(path).toLowerCase() === '.txt') {
+    const content = (await readBytes(path)).toString('utf8').replace(/^\uFEFF/, '');
+    const texts = content.split(/\r?\n/).filter((line) => line.trim().length > 0);
+    if (texts.length === 0) throw new DataError('DATA_NO_ROWS', `${path} has no texts; expected one text per line`);
+    return { texts, textColumn: null };
+  }
+  const table = await readTable(path);
+  const textColumn = resolveTextColumn(path, table.columns, options.textColumn);
+  const index = table.columns.indexOf(textColumn);
+  const texts = table.rows.map((row) => row[index] ?? '').filter((text) => text.trim().length > 0);
+  if (texts.length === 0) throw new DataError('DATA_NO_ROWS', `${path} has no non-empty texts in column "${textColumn}"`);
+  return { texts, textColumn };
+}
