@@ -1,0 +1,65 @@
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { TokenizeError } from '@senti/errors';
+
+/** The Hugging Face Hub model senti uses when none is given: BERT base, uncased, with ONNX weights. */
+export const DEFAULT_MODEL = 'Xenova/bert-base-uncased';
+
+/** Where a model (tokenizer and encoder files) comes from. */
+export interface ModelSource {
+  /** `dir`: a local directory in Hugging Face layout; `hub`: a Hugging Face Hub model id. */
+  kind: 'dir' | 'hub';
+  /** The model id or path exactly as given. */
+  id: string;
+  /** Absolute directory, when `kind` is `dir`. */
+  path?: string;
+  /** True when remote loading is switched off. */
+  offline: boolean;
+}
+
+/** Options for {@link resolveModelSource}. */
+export interface ResolveModelSourceOptions {
+  /** Switch remote loading off; default: `SENTI_OFFLINE=1`. */
+  offline?: boolean;
+}
+
+/** True when remote model loading is off: the explicit flag if given, else `SENTI_OFFLINE=1` (or `true`). */
+export function isOffline(explicit?: boolean): boolean {
+  if (explicit !== undefined) return explicit;
+  const value = process.env.SENTI_OFFLINE?.trim().toLowerCase();
+  return value === '1' || value === 'true' || value === 'yes';
+}
+
+// Same shape transformers.js accepts as a Hub repo id: optional "owner/" then a name.
+const HUB_ID = /^(\b[\w\-.]+\b\/)?\b[\w\-.]{1,96}\b$/;
+
+/** True for strings that can only be meant as a file-system path (not a Hub id). */
+export function looksLikePath(value: string): boolean {
+  if (/^(\.{1,2}|~)([/\\]|$)/.test(value) || path.isAbsolute(value) || value.includes('\\')) return true;
+  if (value.endsWith('/') || value.split('/').length > 2) return true;
+  return !HUB_ID.test(value) || value.includes('..') || value.includes('--');
+}
+
+/** Decides whether `modelIdOrDir` is a local model directory (it exists) or a Hugging Face Hub id. */
+export function resolveModelSource(modelIdOrDir: string, options: ResolveModelSourceOptions = {}): ModelSource {
+  const offline = isOffline(options.offline);
+  const id = modelIdOrDir.trim();
+  if (id === '') {
+    throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', 'model is empty; expected a Hugging Face Hub id or a model directory', 'usage');
+  }
+  const expanded = id === '~' || id.startsWith('~/') ? path.join(homedir(), id.slice(1)) : id;
+  if (existsSync(expanded)) {
+    const absolute = path.resolve(expanded);
+    if (!statSync(absolute).isDirectory()) {
+      throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model "${id}" is a file; expected a model directory in Hugging Face layout (tokenizer.json, config.json, onnx/model.onnx)`);
+    }
+    return { kind: 'dir', id, path: absolute, offline };
+  }
+  if (looksLikePath(id)) {
+    throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model directory "${id}" not found (resolved to ${path.resolve(expanded)})`, 'input', {
+      hint: 'pass an existing directory in Hugging Face layout, or a Hub id such as Xenova/bert-base-uncased',
+    });
+  }
+  return { kind: 'hub', id, offline };
+}
