@@ -1,1 +1,8 @@
-export {};
+export {
+  HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type HeadWeightsInfo, type SentiManifest,
+} from './manifest.js';
+export { saveModel, type SaveModelInput } from './save-model.js';
+export { readManifest } from './read-manifest.js';
+export { loadModel, type LoadModelOptions, type SentiModel } from './load-model.js';
+export { toPredictions, type Prediction } from './predictions.js';
+export { libraryVersions } from './library-versions.js';

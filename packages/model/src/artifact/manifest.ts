@@ -1,0 +1,42 @@
+import type { EncoderInfo } from '../encoder/index.js';
+import type { HeadConfig } from '../head/index.js';
+
+/** The manifest format this version writes and the newest it reads. */
+export const MANIFEST_FORMAT = 'senti-model';
+export const MANIFEST_FORMAT_VERSION = 1;
+export const MANIFEST_FILE = 'senti.json';
+export const HEAD_FILE = 'head.bin';
+
+/** Where the head's weights are and how to check them. */
+export interface HeadWeightsInfo {
+  /** File name inside the model directory. */
+  file: string;
+  /** sha256 (hex) of the file, to detect corruption. */
+  sha256: string;
+  /** float32 little-endian tensors, concatenated in this order. */
+  tensors: { name: string; shape: number[] }[];
+}
+
+/** senti.json: everything needed to rebuild the model and to know how it was made. */
+export interface SentiManifest {
+  format: 'senti-model';
+  formatVersion: 1;
+  /** ISO time the model was saved. */
+  createdAt: string;
+  /** The frozen encoder; `path` is its absolute directory when it was loaded from disk. */
+  encoder: EncoderInfo & { path?: string };
+  /** Padding/truncation length the features were computed at. */
+  maxLength: number;
+  /** Class names, in class-index order. */
+  labelNames: string[];
+  /** Head shape. */
+  head: HeadConfig;
+  /** The head's weights file. */
+  weights: HeadWeightsInfo;
+  /** Evaluation results (e.g. the test report). */
+  metrics?: Record<string, unknown>;
+  /** Training settings and history. */
+  training?: Record<string, unknown>;
+  /** Versions of the libraries that made the model. */
+  versions: Record<string, string>;
+}

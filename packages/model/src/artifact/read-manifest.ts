@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ModelError } from '@senti/errors';
+import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SentiManifest } from './manifest.js';
+
+/** Read and check a model directory's senti.json. */
+export async function readManifest(dir: string): Promise<SentiManifest> {
+  const file = join(resolve(dir), MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new ModelError('MODEL_NOT_FOUND', `no senti model in ${dir} (${MANIFEST_FILE} missing); train one with \`senti train\``, 'input', { cause });
+  }
+  let manifest: SentiManifest;
+  try {
+    manifest = JSON.parse(text) as SentiManifest;
+  } catch (cause) {
+    throw new ModelError('MODEL_CORRUPT', `${file} is not valid JSON; the model is damaged, train or copy it again`, 'input', { cause });
+  }
+  if (manifest === null || typeof manifest !== 'object' || manifest.format !== MANIFEST_FORMAT) {
+    throw new ModelError('MODEL_CORRUPT', `${file} is not a senti model manifest (format is not "${MANIFEST_FORMAT}")`, 'input');
+  }
+  if (typeof manifest.formatVersion !== 'number' || manifest.formatVersion > MANIFEST_FORMAT_VERSION) {
+    throw new ModelError(
+      'MODEL_FORMAT_TOO_NEW',
+      `model in ${dir} has format version ${String(manifest.formatVersion)}; this senti reads up to ${MANIFEST_FORMAT_VERSION}`,
+      'input',
+      { hint: 'upgrade senti to load this model' },
+    );
+  }
+  const missing = ['encoder', 'maxLength', 'labelNames', 'head', 'weights'].filter((key) => !(key in manifest));
+  if (missing.length > 0) throw new ModelError('MODEL_CORRUPT', `${file} lacks ${missing.join(', ')}`, 'input');
+  return manifest;
+}

@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ModelError } from '@senti/errors';
+import type { EncoderInfo } from '../encoder/index.js';
+import { headShapes, type ClassificationHead } from '../head/index.js';
+import { libraryVersions } from './library-versions.js';
+import { HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SentiManifest } from './manifest.js';
+
+/** What `saveModel` writes. */
+export interface SaveModelInput {
+  /** The trained head. */
+  head: ClassificationHead;
+  /** The encoder the features came from; `path` (absolute dir) when it is on disk. */
+  encoder: EncoderInfo & { path?: string };
+  /** Padding/truncation length used to encode. */
+  maxLength: number;
+  /** Class names in class-index order. */
+  labelNames: string[];
+  /** Evaluation results to keep with the model. */
+  metrics?: Record<string, unknown>;
+  /** Training settings and history to keep with the model. */
+  training?: Record<string, unknown>;
+}
+
+const TENSOR_NAMES = ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'];
+
+/** Write senti.json + head.bin into `dir` atomically (a temp dir next to it, then renamed into place). */
+export async function saveModel(dir: string, model: SaveModelInput): Promise<void> {
+  const target = resolve(dir);
+  const { head, labelNames } = model;
+  if (labelNames.length !== head.config.numClasses) {
+    throw new ModelError('MODEL_BAD_LABELS', `${labelNames.length} label names for a head with ${head.config.numClasses} classes`, 'runtime');
+  }
+  if (existsSync(target) && !existsSync(join(target, MANIFEST_FILE)) && (await readdir(target)).length > 0) {
+    throw new ModelError('MODEL_DIR_NOT_EMPTY', `${target} exists and is not a senti model; refusing to replace it`, 'input', {
+      hint: 'choose an empty or new directory for the model',
+    });
+  }
+  const weights = head.getWeights();
+  const bytes = Buffer.concat(weights.map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)));
+  const encoder = { ...model.encoder };
+  if (encoder.path === undefined && existsSync(encoder.model)) encoder.path = resolve(encoder.model);
+  const manifest: SentiManifest = {
+    format: MANIFEST_FORMAT,
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    encoder,
+    maxLength: model.maxLength,
+    labelNames: [...labelNames],
+    head: { ...head.config },
+    weights: {
+      file: HEAD_FILE,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      tensors: headShapes(head.config).map((shape, index) => ({ name: TENSOR_NAMES[index]!, shape })),
+    },
+    ...(model.metrics === undefined ? {} : { metrics: model.metrics }),
+    ...(model.training === undefined ? {} : { training: model.training }),
+    versions: libraryVersions(),
+  };
+  const parent = dirname(target);
+  await mkdir(parent, { recursive: true });
+  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temporary = join(parent, `.${basename(target)}.tmp-${suffix}`);
+  try {
+    await mkdir(temporary);
+    await writeFile(join(temporary, HEAD_FILE), bytes);
+    await writeFile(join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    if (existsSync(target)) {
+      const previous = join(parent, `.${basename(target)}.old-${suffix}`);
+      await rename(target, previous);
+      await rename(temporary, target);
+      await rm(previous, { recursive: true, force: true });
+    } else {
+      await rename(temporary, target);
+    }
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,68 @@
+import type { Encoder } from '../encoder/types.js';
+import { defaultCacheDir } from './cache-dir.js';
+import { appendSegment, loadStore, storeDir, type FeatureIdentity } from './feature-store.js';
+import { KEY_BYTES, textKey } from './segment-file.js';
+
+/** Options for {@link encodeWithCache}. */
+export interface EncodeWithCacheOptions {
+  /** Longest input in tokens; part of the cache identity. */
+  maxLength: number;
+  /** Cache root; default {@link defaultCacheDir}. */
+  cacheDir?: string;
+  /** Set false to bypass the cache entirely; default true. */
+  enabled?: boolean;
+  /** Texts per forward pass for the texts not cached; default 32. */
+  batchSize?: number;
+  /** Progress over the texts that need encoding (called with done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Features plus how many texts came from the cache. */
+export interface EncodeWithCacheResult {
+  /** `[texts.length, hiddenSize]`, input order. */
+  features: Float32Array;
+  /** Texts served from the cache. */
+  hits: number;
+  /** Texts encoded now (duplicates within the call count once per occurrence). */
+  misses: number;
+  /** Cache segments found truncated or corrupted and rebuilt. */
+  discarded: { file: string; problem: string }[];
+}
+
+/** Sentence features, computed once per (encoder file, dtype, pooling, maxLength, text) and kept on disk. */
+export async function encodeWithCache(encoder: Encoder, texts: readonly string[], options: EncodeWithCacheOptions): Promise<EncodeWithCacheResult> {
+  const { maxLength, batchSize, onProgress } = options;
+  if (options.enabled === false) {
+    return { features: await encoder.encode(texts, { maxLength, batchSize, onProgress }), hits: 0, misses: texts.length, discarded: [] };
+  }
+  const { hiddenSize, fileHash, dtype, pooling } = encoder.info;
+  const identity: FeatureIdentity = { fileHash, dtype, pooling, maxLength, hiddenSize };
+  const store = await loadStore(storeDir(options.cacheDir ?? defaultCacheDir(), identity), identity);
+  const features = new Float32Array(texts.length * hiddenSize);
+  const missing = new Map<string, { text: string; key: Buffer; positions: number[] }>();
+  let hits = 0;
+  texts.forEach((text, index) => {
+    const key = textKey(text);
+    const hex = key.toString('hex');
+    const found = store.rows.get(hex);
+    if (found) {
+      features.set(found.segment.features.subarray(found.row * hiddenSize, (found.row + 1) * hiddenSize), index * hiddenSize);
+      hits++;
+      return;
+    }
+    const entry = missing.get(hex) ?? { text, key, positions: [] };
+    entry.positions.push(index);
+    missing.set(hex, entry);
+  });
+  const entries = [...missing.values()];
+  if (entries.length > 0) {
+    const computed = await encoder.encode(entries.map((entry) => entry.text), { maxLength, batchSize, onProgress });
+    const keys = Buffer.alloc(entries.length * KEY_BYTES);
+    entries.forEach((entry, row) => {
+      entry.key.copy(keys, row * KEY_BYTES);
+      for (const position of entry.positions) features.set(computed.subarray(row * hiddenSize, (row + 1) * hiddenSize), position * hiddenSize);
+    });
+    await appendSegment(store, identity, { keys, features: computed, rows: entries.length, hiddenSize });
+  }
+  return { features, hits, misses: texts.length - hits, discarded: store.discarded };
+}

@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ModelError } from '@senti/errors';
+import { loadEncoder, resolvePooling } from './load-encoder.js';
+import type { Encoder } from './types.js';
+import { maxAbsDiff, readEncoderReference, TINY_BERT } from './test-fixtures.js';
+
+const reference = readEncoderReference();
+const noGpu = async () => ({ cudaProvider: false, webgpuAdapter: false, webgpuDetail: 'test' });
+const open: Encoder[] = [];
+const load = async (options: Parameters<typeof loadEncoder>[0]) => {
+  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', ...options }, noGpu);
+  open.push(encoder);
+  return encoder;
+};
+afterAll(async () => {
+  await Promise.all(open.map((encoder) => encoder.dispose()));
+});
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) { dot += a[i]! * b[i]!; na += a[i]! ** 2; nb += b[i]! ** 2; }
+  return dot / Math.sqrt(na * nb);
+}
+
+describe('loadEncoder on tiny-bert (fp32)', () => {
+  it('matches the PyTorch pooler_output, cls and masked mean within 1e-4', async () => {
+    for (const [pooling, expected] of [['pooler', reference.outputs.pooler_output], ['cls', reference.outputs.cls], ['mean', reference.outputs.masked_mean]] as const) {
+      const encoder = await load({ pooling });
+      const features = await encoder.encode(reference.sentences, { maxLength: reference.maxLength, batchSize: 5 });
+      expect(features.length).toBe(18 * 32);
+      expect(maxAbsDiff(features, expected)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('reports identity and defaults to pooler', async () => {
+    const encoder = await load({});
+    expect(encoder.info).toMatchObject({ model: TINY_BERT, dtype: 'fp32', pooling: 'pooler', hiddenSize: 32 });
+    expect(encoder.info.fileHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(encoder.device).toEqual({ requested: 'cpu', used: 'cpu' });
+  });
+
+  it('dynamic padding by sorted length equals fixed max_length padding to 1e-5, in input order', async () => {
+    const encoder = await load({ pooling: 'mean' });
+    const texts = [...reference.sentences, ...reference.sentences.slice().reverse()];
+    const dynamic = await encoder.encode(texts, { maxLength: 17, batchSize: 4 });
+    // One text per batch padded to 17 tokens: the fixed-length result for every text.
+    const fixed = new Float32Array(dynamic.length);
+    for (let i = 0; i < texts.length; i++) {
+      const tokenizer = encoder.tokenizer;
+      expect(tokenizer.encode([texts[i]!], { maxLength: 17 }).sequenceLength).toBe(17);
+    }
+    fixed.set(await encoder.encode(reference.sentences, { maxLength: 17, batchSize: 18 }), 0);
+    fixed.set(await encoder.encode(reference.sentences.slice().reverse(), { maxLength: 17, batchSize: 18 }), 18 * 32);
+    let max = 0;
+    for (let i = 0; i < fixed.length; i++) max = Math.max(max, Math.abs(fixed[i]! - dynamic[i]!));
+    expect(max).toBeLessThan(1e-5);
+    expect(maxAbsDiff(dynamic.subarray(0, 18 * 32), reference.outputs.masked_mean)).toBeLessThan(1e-4);
+  });
+
+  it('reports progress per batch and handles no texts', async () => {
+    const encoder = await load({});
+    const seen: [number, number][] = [];
+    await encoder.encode(reference.sentences, { maxLength: 17, batchSize: 8, onProgress: (done, total) => seen.push([done, total]) });
+    expect(seen).toEqual([[8, 18], [16, 18], [18, 18]]);
+    expect((await encoder.encode([], { maxLength: 17 })).length).toBe(0);
+    await expect(encoder.encode(['x'], { maxLength: 1000 })).rejects.toThrow(/maxLength must be an integer from 3 to 512/);
+  });
+});
+
+describe('loadEncoder q8 and devices', () => {
+  it('q8 stays close to fp32 (cosine > 0.99 per sentence, max abs diff < 0.05)', async () => {
+    const fp32 = await (await load({ dtype: 'fp32' })).encode(reference.sentences, { maxLength: 17 });
+    const q8Encoder = await load({ dtype: 'q8' });
+    const q8 = await q8Encoder.encode(reference.sentences, { maxLength: 17 });
+    expect(q8Encoder.info.fileHash).not.toBe(open[0]!.info.fileHash);
+    for (let i = 0; i < 18; i++) expect(cosine(fp32.subarray(i * 32, (i + 1) * 32), q8.subarray(i * 32, (i + 1) * 32))).toBeGreaterThan(0.99);
+    let max = 0;
+    for (let i = 0; i < fp32.length; i++) max = Math.max(max, Math.abs(fp32[i]! - q8[i]!));
+    expect(max).toBeLessThan(0.05);
+  });
+
+  it('--device gpu without a GPU falls back to cpu with a note', async () => {
+    const encoder = await load({ device: 'gpu' });
+    expect(encoder.device.used).toBe('cpu');
+    expect(encoder.device.requested).toBe('gpu');
+    expect(encoder.device.note).toMatch(/--device gpu asked for.*using cpu/);
+  });
+
+  it('a GPU provider that fails to start falls back to cpu, recording why', async () => {
+    const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'gpu' }, async () => ({ cudaProvider: true, webgpuAdapter: false }));
+    open.push(encoder);
+    expect(encoder.device.used).toBe('cpu');
+    expect(encoder.device.note).toMatch(/^cuda failed \(.*\); using cpu$/);
+  });
+
+  it('refuses pooler pooling on a model without pooler_output; defaults to cls there', () => {
+    expect(resolvePooling(undefined, ['last_hidden_state', 'pooler_output'], 'm')).toBe('pooler');
+    expect(resolvePooling(undefined, ['last_hidden_state'], 'm')).toBe('cls');
+    expect(resolvePooling('mean', ['last_hidden_state'], 'm')).toBe('mean');
+    expect(() => resolvePooling('pooler', ['last_hidden_state'], 'm')).toThrow(expect.objectContaining({ code: 'MODEL_NO_POOLER', message: expect.stringMatching(/"m" outputs only last_hidden_state/) }));
+  });
+
+  it('names a missing encoder file and a bad dtype', async () => {
+    await expect(loadEncoder({ model: `${TINY_BERT}/onnx`, offline: true, device: 'cpu' }, noGpu)).rejects.toBeInstanceOf(Error);
+    await expect(loadEncoder({ model: TINY_BERT, offline: true, dtype: 'fp16' as never }, noGpu)).rejects.toBeInstanceOf(ModelError);
+  });
+});

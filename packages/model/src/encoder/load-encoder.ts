@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { AutoModel, env, type PreTrainedModel } from '@huggingface/transformers';
+import { ModelError } from '@senti/errors';
+import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type ModelSource } from '@senti/tokenize';
+import { fallbackNote, planDevice } from './device.js';
+import { fileSha256 } from './file-hash.js';
+import type { GpuProbe } from './device.js';
+import { probeGpu } from './gpu-probe.js';
+import { sessionOptions } from './session-options.js';
+import { runEncoder } from './run-encoder.js';
+import type { Dtype, Encoder, LoadEncoderOptions, Pooling, UsedDevice } from './types.js';
+
+/** ONNX file of each dtype inside the model's `onnx/` folder (transformers.js naming). */
+export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', q8: 'model_quantized.onnx' };
+
+/** Loads a frozen ONNX encoder (transformers.js + ONNX Runtime) with its tokenizer, on the best device allowed. */
+export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<Encoder> {
+  const dtype = options.dtype ?? 'fp32';
+  if (!(dtype in ONNX_FILES)) throw new ModelError('MODEL_BAD_DTYPE', `dtype must be fp32 or q8, got "${String(dtype)}"`, 'usage');
+  const requested = options.device ?? 'auto';
+  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
+  const source = tokenizer.source;
+  if (source.kind === 'dir') {
+    const file = path.join(source.path!, 'onnx', ONNX_FILES[dtype]);
+    if (!existsSync(file)) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${file} not found; dtype ${dtype} needs onnx/${ONNX_FILES[dtype]} in "${source.id}"`);
+  }
+  const plan = planDevice(requested, requested === 'cpu' ? { cudaProvider: false } : await probe());
+  const failures: { device: UsedDevice; error: string }[] = [];
+  let model: PreTrainedModel | undefined;
+  let used: UsedDevice = 'cpu';
+  for (const device of plan.attempts) {
+    try {
+      model = await loadModel(source, dtype, device, options.threads);
+      used = device;
+      break;
+    } catch (error) {
+      if (device === 'cpu') throw error;
+      failures.push({ device, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const session = (model as unknown as { sessions: Record<string, { outputNames: string[] }> }).sessions.model;
+  let pooling: Pooling;
+  try {
+    pooling = resolvePooling(options.pooling, session?.outputNames ?? [], source.id);
+  } catch (error) {
+    await model!.dispose();
+    throw error;
+  }
+  const config = model!.config as unknown as Record<string, unknown>;
+  const hiddenSize = Number(config.hidden_size ?? config.dim ?? config.d_model);
+  const fileHash = await fileSha256(onnxFilePath(source, dtype));
+  const run = runEncoder(model!, tokenizer, pooling, hiddenSize);
+  return {
+    info: { model: source.id, fileHash, dtype, pooling, hiddenSize },
+    source,
+    tokenizer,
+    device: { requested, used, ...(noteFor(plan.note, failures, used) ? { note: noteFor(plan.note, failures, used) } : {}) },
+    encode: run,
+    dispose: async () => {
+      await model!.dispose();
+    },
+  };
+}
+
+/** The pooling to use: the one asked for (pooler only when the model outputs it), else pooler if available, else cls. */
+export function resolvePooling(requested: Pooling | undefined, outputNames: readonly string[], model: string): Pooling {
+  const hasPooler = outputNames.includes('pooler_output');
+  if (requested === undefined) return hasPooler ? 'pooler' : 'cls';
+  if (!['pooler', 'cls', 'mean'].includes(requested)) throw new ModelError('MODEL_BAD_POOLING', `pooling must be pooler, cls or mean, got "${String(requested)}"`, 'usage');
+  if (requested === 'pooler' && !hasPooler) {
+    throw new ModelError('MODEL_NO_POOLER', `pooling "pooler" needs a pooler_output, but "${model}" outputs only ${outputNames.join(', ')}; use pooling "cls" or "mean"`, 'usage');
+  }
+  return requested;
+}
+
+function noteFor(planNote: string | undefined, failures: { device: UsedDevice; error: string }[], used: UsedDevice): string | undefined {
+  return planNote ?? fallbackNote(failures, used);
+}
+
+async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, threads?: number): Promise<PreTrainedModel> {
+  const options = { dtype, device, session_options: sessionOptions(device, threads) } as const;
+  if (source.kind === 'hub') {
+    return loadFromHub(source, (id) => AutoModel.from_pretrained(id, { ...options, local_files_only: source.offline }), 'encoder').catch((error: unknown) => {
+      throw new ModelError('MODEL_FETCH_FAILED', error instanceof Error ? error.message : String(error), 'input', { cause: error });
+    });
+  }
+  return withTransformersEnv({ allowRemoteModels: false }, () => AutoModel.from_pretrained(source.path!, { ...options, local_files_only: true })).catch((error: unknown) => {
+    throw new ModelError('MODEL_LOAD_FAILED', `cannot load the ${dtype} encoder from "${source.id}" on ${device}: ${error instanceof Error ? error.message : String(error)}`, 'runtime', { cause: error });
+  });
+}
+
+/** Path of the ONNX file transformers.js loaded: in the model directory, or in its local model path / file cache for Hub ids. */
+export function onnxFilePath(source: ModelSource, dtype: Dtype): string {
+  const relative = path.join('onnx', ONNX_FILES[dtype]);
+  if (source.kind === 'dir') return path.join(source.path!, relative);
+  const candidates = [env.localModelPath, env.cacheDir].filter((dir): dir is string => typeof dir === 'string').map((dir) => path.join(dir, source.id, relative));
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `loaded "${source.id}" but cannot find its ${relative} to fingerprint it; looked in ${candidates.join(', ')}`, 'runtime');
+  return found;
+}

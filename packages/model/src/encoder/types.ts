@@ -1,0 +1,76 @@
+import type { ModelSource, SentiTokenizer } from '@senti/tokenize';
+
+/** Encoder weights: `fp32` (`onnx/model.onnx`) or int8 `q8` (`onnx/model_quantized.onnx`). */
+export type Dtype = 'fp32' | 'q8';
+/** Where the encoder runs: `gpu` falls back to `cpu` with a note; `auto` tries a GPU only when one is plausible. */
+export type Device = 'auto' | 'cpu' | 'gpu';
+/** How token vectors become one sentence vector: BERT's `pooler_output`, the `[CLS]` vector, or the masked mean. */
+export type Pooling = 'pooler' | 'cls' | 'mean';
+/** The ONNX Runtime execution provider actually used. */
+export type UsedDevice = 'cpu' | 'cuda' | 'webgpu';
+
+/** Options for {@link loadEncoder}. */
+export interface LoadEncoderOptions {
+  /** Hugging Face Hub id or local model directory; default `Xenova/bert-base-uncased`. */
+  model?: string;
+  /** Weights to load; default `fp32`. */
+  dtype?: Dtype;
+  /** Device to run on; default `auto`. */
+  device?: Device;
+  /** Sentence pooling; default `pooler` when the model outputs `pooler_output`, else `cls`. */
+  pooling?: Pooling;
+  /** Never fetch from the Hub (default: `SENTI_OFFLINE=1`). */
+  offline?: boolean;
+  /** ONNX Runtime intra-op threads; default: the number of CPU cores (or `SENTI_THREADS`). */
+  threads?: number;
+}
+
+/** What identifies an encoder's features: same info, same vectors. */
+export interface EncoderInfo {
+  /** Model id or directory as given. */
+  model: string;
+  /** sha256 (hex) of the ONNX file used. */
+  fileHash: string;
+  /** Weights used. */
+  dtype: Dtype;
+  /** Sentence pooling used. */
+  pooling: Pooling;
+  /** Length of each sentence vector. */
+  hiddenSize: number;
+}
+
+/** Options for {@link Encoder.encode}. */
+export interface EncodeTextsOptions {
+  /** Longest input in tokens (special tokens included); longer texts are truncated. */
+  maxLength: number;
+  /** Texts per forward pass; default 32. */
+  batchSize?: number;
+  /** Called after each batch with the number of texts done so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Which device was asked for, which was used, and why they differ. */
+export interface DeviceReport {
+  /** The device asked for. */
+  requested: Device;
+  /** The execution provider used. */
+  used: UsedDevice;
+  /** Why a GPU was not used (or what was tried), when relevant. */
+  note?: string;
+}
+
+/** A frozen sentence encoder. */
+export interface Encoder {
+  /** Identity of the features it produces. */
+  info: EncoderInfo;
+  /** Where it was loaded from. */
+  source: ModelSource;
+  /** The model's tokenizer. */
+  tokenizer: SentiTokenizer;
+  /** Device asked for and used. */
+  device: DeviceReport;
+  /** Sentence vectors, row-major `[texts.length, hiddenSize]`, in input order. */
+  encode(texts: readonly string[], options: EncodeTextsOptions): Promise<Float32Array>;
+  /** Releases the ONNX Runtime session. */
+  dispose(): Promise<void>;
+}
