@@ -1,0 +1,116 @@
+import { TrainError } from '@senti/errors';
+import { createHead } from '@senti/model';
+import { AdamW } from './adamw.js';
+import { assertSameFingerprint, checkpointFingerprint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+import { evaluateHead } from './evaluate-head.js';
+import { resolveTrainOptions } from './resolve-options.js';
+import { epochPermutation, stepSeed } from './shuffle.js';
+import { StepRunner } from './step-runner.js';
+import type { EpochRecord, TrainOptions, TrainResult } from './types.js';
+
+/** How often (at most) a step event reads the loss back from the device. */
+const STEP_EVENT_INTERVAL_MS = 250;
+
+/** Train a head on feature rows: AdamW, class-weighted NLL, clipping, best-validation restore, checkpoints, resume. */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const resolved = resolveTrainOptions(options);
+  const { epochs, batchSize, seed, classWeights, patience } = resolved;
+  const emit = options.onEvent ?? (() => {});
+  const head = createHead(resolved.head, { seed });
+  const optimizer = new AdamW(head.variables, {
+    learningRate: resolved.learningRate, betas: resolved.betas, eps: resolved.eps, weightDecay: resolved.weightDecay,
+  });
+  const fingerprint = checkpointFingerprint(resolved, options.train, options.val);
+  let history: EpochRecord[] = [];
+  let bestEpoch = 0;
+  let bestValLoss = Infinity;
+  let bestWeights = head.getWeights();
+  let epochsWithoutImprovement = 0;
+  let stoppedEarly = false;
+  let startEpoch = 1;
+
+  if (options.resume === true) {
+    if (options.checkpointDir === undefined) throw new TrainError('TRAIN_BAD_OPTION', 'resume needs a checkpointDir', 'usage');
+    const saved = await loadCheckpoint(options.checkpointDir).catch((error: unknown) => {
+      head.dispose();
+      optimizer.dispose();
+      throw error;
+    });
+    if (saved !== undefined) {
+      try {
+        assertSameFingerprint(options.checkpointDir, saved.fingerprint, fingerprint);
+      } catch (error) {
+        head.dispose();
+        optimizer.dispose();
+        throw error;
+      }
+      head.setWeights(saved.weights);
+      optimizer.setState({ step: saved.optimizerStep, firstMoments: saved.firstMoments, secondMoments: saved.secondMoments });
+      ({ history, bestEpoch, bestValLoss, bestWeights, epochsWithoutImprovement, stoppedEarly } = saved);
+      startEpoch = saved.epoch + 1;
+    }
+  }
+
+  const n = options.train.labels.length;
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const runner = new StepRunner(head, optimizer, options.train, classWeights, resolved.clipNorm);
+  const started = performance.now();
+  const totalSteps = Math.max(0, epochs - startEpoch + 1) * stepsPerEpoch;
+  let stepsDone = 0;
+  const eta = () => (stepsDone === 0 ? 0 : ((performance.now() - started) / stepsDone) * (totalSteps - stepsDone));
+  emit({ type: 'start', epochs, stepsPerEpoch, startEpoch });
+  try {
+    for (let epoch = startEpoch; epoch <= epochs && !stoppedEarly; epoch += 1) {
+      const epochStarted = performance.now();
+      const order = epochPermutation(n, seed, epoch);
+      runner.resetLossSum();
+      let lastEvent = performance.now();
+      for (let step = 0; step < stepsPerEpoch; step += 1) {
+        const indices = order.subarray(step * batchSize, Math.min(n, (step + 1) * batchSize));
+        const wantEvent = options.onEvent !== undefined &&
+          (step === stepsPerEpoch - 1 || performance.now() - lastEvent >= STEP_EVENT_INTERVAL_MS);
+        const loss = runner.step(indices, stepSeed(seed, epoch, step), wantEvent);
+        stepsDone += 1;
+        if (loss !== undefined) {
+          lastEvent = performance.now();
+          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss, elapsedMs: lastEvent - started, etaMs: eta() });
+        }
+        if (step % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+      }
+      const trainLoss = runner.readLossSum() / stepsPerEpoch;
+      const evaluation = evaluateHead(head, options.val, classWeights, { batchSize });
+      const improved = evaluation.loss < bestValLoss;
+      if (improved) {
+        bestValLoss = evaluation.loss;
+        bestEpoch = epoch;
+        bestWeights = head.getWeights();
+        epochsWithoutImprovement = 0;
+      } else {
+        epochsWithoutImprovement += 1;
+      }
+      history.push({ epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, seconds: (performance.now() - epochStarted) / 1000 });
+      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: performance.now() - started, etaMs: eta() });
+      if (patience !== undefined && epochsWithoutImprovement >= patience && epoch < epochs) {
+        stoppedEarly = true;
+        emit({ type: 'early-stop', epoch });
+      }
+      if (options.checkpointDir !== undefined) {
+        const { firstMoments, secondMoments, step: optimizerStep } = optimizer.getState();
+        const state: CheckpointState = { fingerprint, epoch, optimizerStep, history, bestEpoch, bestValLoss, epochsWithoutImprovement,
+          stoppedEarly, weights: head.getWeights(), firstMoments, secondMoments, bestWeights };
+        await saveCheckpoint(options.checkpointDir, state);
+      }
+    }
+  } catch (error) {
+    head.dispose();
+    throw error;
+  } finally {
+    runner.dispose();
+    optimizer.dispose();
+  }
+  if (bestEpoch > 0) {
+    head.setWeights(bestWeights);
+    emit({ type: 'restore', bestEpoch, bestValLoss });
+  }
+  return { head, history, bestEpoch, bestValLoss, stoppedEarly };
+}

@@ -1,0 +1,75 @@
+import type { ClassificationHead, HeadConfig } from '@senti/model';
+
+/** Feature rows and their labels. */
+export interface Split {
+  /** Row-major [n, inputSize] encoder features. */
+  features: Float32Array;
+  /** Class index of each row. */
+  labels: readonly number[];
+}
+
+/** Everything `train` needs; defaults follow the PyTorch tutorial. */
+export interface TrainOptions {
+  /** Training rows. */
+  train: Split;
+  /** Validation rows (loss and accuracy each epoch; the best epoch is kept). */
+  val: Split;
+  /** Width of a feature row. */
+  inputSize: number;
+  /** Number of classes. */
+  numClasses: number;
+  /** Head shape overrides (hiddenSize 512, dropout 0.1 by default). */
+  head?: Partial<HeadConfig>;
+  /** Passes over the training rows. Default 10. */
+  epochs?: number;
+  /** Rows per optimizer step; the last partial batch is kept. Default 32. */
+  batchSize?: number;
+  /** AdamW learning rate. Default 1e-3. */
+  learningRate?: number;
+  /** AdamW decoupled weight decay, applied to every parameter. Default 0.01. */
+  weightDecay?: number;
+  /** AdamW betas. Default [0.9, 0.999]. */
+  betas?: [number, number];
+  /** AdamW epsilon. Default 1e-8. */
+  eps?: number;
+  /** Global L2 gradient-norm cap (torch clip_grad_norm_); 0 or Infinity switches clipping off. Default 1.0. */
+  clipNorm?: number;
+  /** Per-class loss weights. Default: sklearn 'balanced' weights of the training labels. */
+  classWeights?: number[];
+  /** Seed of the head init, the shuffles and the dropout masks. Default 2021. */
+  seed?: number;
+  /** Stop after this many epochs without a lower validation loss. Default: off. */
+  patience?: number;
+  /** Directory to write a checkpoint into after every epoch. Default: no checkpoints. */
+  checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir` when there is one. Default false. */
+  resume?: boolean;
+  /** Receives progress events. */
+  onEvent?: (event: TrainEvent) => void;
+}
+
+/** Progress of a training run; epochs are 1-based. */
+export type TrainEvent =
+  | { type: 'start'; epochs: number; stepsPerEpoch: number; startEpoch: number }
+  | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; elapsedMs: number; etaMs: number }
+  | { type: 'epoch'; epoch: number; trainLoss: number; valLoss: number; valAccuracy: number; improved: boolean; elapsedMs: number; etaMs: number }
+  | { type: 'early-stop'; epoch: number }
+  | { type: 'restore'; bestEpoch: number; bestValLoss: number };
+
+/** One epoch's figures (losses are means of per-batch losses, as in the tutorial). */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+/** The trained head (best-validation weights restored) and what happened. */
+export interface TrainResult {
+  head: ClassificationHead;
+  history: EpochRecord[];
+  bestEpoch: number;
+  bestValLoss: number;
+  stoppedEarly: boolean;
+}
