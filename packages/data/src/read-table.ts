@@ -57,7 +57,7 @@ async function withReadableCopy<T>(path: string, bytes: Buffer, read: (file: str
 export async function readTable(path: string): Promise<Table> {
   const bytes = await readBytes(path);
   if (new TextDecoder('utf-8').decode(bytes).trim() === '') throw new DataError('DATA_EMPTY', `data file "${path}" is empty`);
-  const { default: dfd } = await import('danfojs-node');
+  const dfd = await loadDanfo();
   const delimiter = extname(path).toLowerCase() === '.tsv' ? '\t' : ',';
   try {
     const frame = await withReadableCopy(path, bytes, (file, encoding) => {
@@ -83,4 +83,15 @@ export async function readTable(path: string): Promise<Table> {
       cause: error,
     });
   }
+}
+
+type Danfo = typeof import('danfojs-node');
+
+/**
+ * danfojs-node is CommonJS with an `__esModule` flag: depending on the loader (Node, tsx, vitest) its API is the
+ * namespace's `default` or the namespace itself. Loaded lazily: importing it costs about a second.
+ */
+async function loadDanfo(): Promise<Danfo> {
+  const namespace = (await import('danfojs-node')) as unknown as { default?: Danfo } & Danfo;
+  return typeof namespace.default?.readCSV === 'function' ? namespace.default : namespace;
 }
