@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli, TINY_BERT } from './testing/run-cli.js';
+import { syntheticReviewsCsv } from './testing/synthetic-reviews.js';
+
+let dir: string;
+let cacheDir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'senti-train-'));
+  cacheDir = join(dir, 'cache');
+});
+
+const env = (): Record<string, string> => ({ SENTI_CACHE_DIR: cacheDir });
+
+describe('senti train / predict / evaluate on data where a cue word decides the label', () => {
+  it('learns two classes to >= 95% test accuracy and writes the whole run directory', async () => {
+    const data = join(dir, 'two-class.csv');
+    await writeFile(data, syntheticReviewsCsv({ rows: 3000, classes: ['negative', 'positive'], seed: 7, numericLabels: true }));
+    const out = join(dir, 'run-two');
+    const result = await runCli(['train', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--lr', '0.003', '--epochs', '15', '--out', out, '--json'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { testAccuracy: number; runDir: string };
+    expect(summary.testAccuracy).toBeGreaterThanOrEqual(0.95);
+
+    for (const file of ['config.json', 'metrics.json', 'history.csv', 'report.txt', 'confusion-matrix.csv', 'confusion-matrix.svg', 'confusion-matrix.png', 'token-lengths.svg', 'token-lengths.png', 'training-curves.svg', 'training-curves.png', 'model/senti.json']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const report = await readFile(join(out, 'report.txt'), 'utf8');
+    expect(report).toMatch(/^ +precision +recall +f1-score +support\n\n +0 +/);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as { settings: { seed: number; pooling: string } };
+    expect(config.settings).toMatchObject({ seed: 2021, pooling: 'mean' });
+    expect((await readFile(join(out, 'history.csv'), 'utf8')).trim().split('\n')).toHaveLength(16);
+    // Human output went to stderr in --json mode: the report and the histogram are there.
+    expect(result.stderr).toContain('Classification report');
+    expect(result.stderr).toMatch(/<- max length \d+/);
+
+    const predicted = await runCli(['predict', '--model-dir', out, '--json', 'the movie was excellent', 'an awful film'], { env: env() });
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const rows = JSON.parse(predicted.stdout) as { label: string; probabilities: Record<string, number> }[];
+    expect(rows.map((row) => row.label)).toEqual(['1', '0']);
+    expect(Object.values(rows[0]!.probabilities).reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 5);
+
+    const evaluated = await runCli(['evaluate', '--model-dir', out, '--json'], { env: env() });
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect((JSON.parse(evaluated.stdout) as { accuracy: number }).accuracy).toBeCloseTo(summary.testAccuracy, 10);
+
+    const gated = await runCli(['evaluate', '--model-dir', out, '--min-accuracy', '1'], { env: env() });
+    expect(gated.code === 0 || gated.code === 3).toBe(true);
+    if (summary.testAccuracy < 1) expect(gated.stderr).toMatch(/quality gate failed: accuracy/);
+  });
+
+  it('learns three string-labelled classes well above chance, and a second run uses only the feature cache', async () => {
+    const data = join(dir, 'three-class.csv');
+    await writeFile(data, syntheticReviewsCsv({ rows: 3000, classes: ['negative', 'neutral', 'positive'], seed: 11 }));
+    const first = await runCli(['train', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--lr', '0.003', '--epochs', '15', '--out', join(dir, 'run-three'), '--json'], { env: env() });
+    expect(first.code, first.stderr).toBe(0);
+    const summary = JSON.parse(first.stdout) as { testAccuracy: number; cache: { hits: number; misses: number } };
+    expect(summary.testAccuracy).toBeGreaterThan(0.8);
+    expect(summary.cache.misses).toBeGreaterThan(0);
+
+    const second = await runCli(['train', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--epochs', '2', '--lr', '0.003', '--out', join(dir, 'run-three-b'), '--json'], { env: env() });
+    expect(second.code, second.stderr).toBe(0);
+    expect((JSON.parse(second.stdout) as { cache: { misses: number } }).cache.misses).toBe(0);
+  });
+
+  it('--preset tutorial reproduces the tutorial split and class weights', async () => {
+    const result = await runCli(['train', '--data', join(REPO_ROOT, 'fixtures', 'uci-sentences.csv'), '--model', TINY_BERT, '--preset', 'tutorial', '--epochs', '1', '--out', join(dir, 'run-tutorial')], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/total +2093 +448 +449/);
+    expect(result.stdout).toMatch(/0 +1047 +224 +225 +0\.9995/);
+    expect(result.stdout).toMatch(/1 +1046 +224 +224 +1\.0005/);
+    expect(result.stdout).toContain('padding length 17 (as given)');
+  });
+
+  it('--resume finishes a killed run with the same result as an uninterrupted one', async () => {
+    const data = join(dir, 'resume.csv');
+    await writeFile(data, syntheticReviewsCsv({ rows: 3000, classes: ['negative', 'positive'], seed: 3 }));
+    const args = (out: string): string[] => ['train', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--lr', '0.003', '--epochs', '6', '--out', out];
+    const whole = await runCli(args(join(dir, 'run-whole')), { env: env() });
+    expect(whole.code, whole.stderr).toBe(0);
+
+    const killedDir = join(dir, 'run-killed');
+    const killed = await runCli(args(killedDir), { env: env(), onStdout: (text, kill) => text.includes('epoch 2/6') && kill() });
+    const resumed = await runCli(['train', '--resume', killedDir], { env: env() });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    if (killed.code !== 0) expect(resumed.stdout).toMatch(/resuming at epoch \d+/);
+    const history = (run: string): Promise<string> => readFile(join(dir, run, 'history.csv'), 'utf8').then((text) => text.replace(/,[\d.]+\n/g, '\n'));
+    expect(await history('run-killed')).toBe(await history('run-whole'));
+    expect(await readFile(join(killedDir, 'report.txt'), 'utf8')).toBe(await readFile(join(dir, 'run-whole', 'report.txt'), 'utf8'));
+  });
+});

@@ -1,0 +1,111 @@
+import { formatDuration } from './format-duration.js';
+
+/** Options for {@link ConsoleOutput}. */
+export interface ConsoleOutputOptions {
+  /** Machine-readable mode: human text goes to stderr so stdout carries only the JSON summary. */
+  json?: boolean;
+  /** Redraw progress bars in place; off when stderr is not a TTY or `CI` is set. */
+  interactive?: boolean;
+  /** Where human text goes (defaults follow `json`). */
+  stdout?: NodeJS.WritableStream;
+  /** Where progress and diagnostics go. */
+  stderr?: NodeJS.WritableStream;
+}
+
+/** Decides whether progress may redraw in place: a TTY and not a CI pipeline. */
+export function isInteractive(stream: NodeJS.WritableStream = process.stderr): boolean {
+  return Boolean((stream as NodeJS.WriteStream).isTTY) && !process.env.CI;
+}
+
+/** Everything the CLI prints goes through here, so `--json` and CI modes behave the same in every command. */
+export class ConsoleOutput {
+  readonly json: boolean;
+  readonly interactive: boolean;
+  private readonly text: NodeJS.WritableStream;
+  private readonly diagnostics: NodeJS.WritableStream;
+
+  constructor(options: ConsoleOutputOptions = {}) {
+    this.json = options.json ?? false;
+    this.diagnostics = options.stderr ?? process.stderr;
+    this.text = options.stdout ?? (this.json ? this.diagnostics : process.stdout);
+    this.interactive = options.interactive ?? isInteractive(this.diagnostics);
+  }
+
+  /** Prints human-readable lines. */
+  line(text = ''): void {
+    this.text.write(`${text}\n`);
+  }
+
+  /** Prints a titled section: a blank line, the title, then the body. */
+  section(title: string, body?: string): void {
+    this.line();
+    this.line(title);
+    if (body !== undefined && body.length > 0) this.line(body.replace(/\n$/, ''));
+  }
+
+  /** Prints the machine-readable result (only in `--json` mode). */
+  result(value: unknown): void {
+    if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** Starts a progress display for `total` units of work. */
+  progress(label: string, total: number, unit = 'items'): Progress {
+    return new Progress(this.diagnostics, label, total, unit, this.interactive);
+  }
+}
+
+/** A progress bar with rate and ETA; plain periodic lines when not interactive. */
+export class Progress {
+  private readonly startedAt = Date.now();
+  private lastPrintAt = 0;
+  private lastPlainPercent = -1;
+  private done = 0;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly label: string,
+    private readonly total: number,
+    private readonly unit: string,
+    private readonly interactive: boolean,
+  ) {}
+
+  /** Reports absolute progress, with an optional suffix such as the current loss. */
+  update(done: number, suffix = ''): void {
+    this.done = done;
+    const now = Date.now();
+    if (this.interactive) {
+      if (now - this.lastPrintAt < 100 && done < this.total) return;
+      this.lastPrintAt = now;
+      this.stream.write(`\r${this.render(suffix)}\x1b[K`);
+      return;
+    }
+    const percent = this.total === 0 ? 100 : Math.floor((100 * done) / this.total);
+    const step = percent - (percent % 25);
+    if (step <= this.lastPlainPercent && now - this.lastPrintAt < 10_000) return;
+    if (done >= this.total) return; // finish() prints the last line
+    this.lastPlainPercent = step;
+    this.lastPrintAt = now;
+    this.stream.write(`${this.render(suffix)}\n`);
+  }
+
+  /** Ends the display with a summary line. */
+  finish(suffix = ''): void {
+    this.done = this.total;
+    this.stream.write(`${this.interactive ? '\r' : ''}${this.render(suffix, true)}${this.interactive ? '\x1b[K' : ''}\n`);
+  }
+
+  private render(suffix: string, finished = false): string {
+    const elapsed = (Date.now() - this.startedAt) / 1000;
+    const rate = elapsed > 0 ? this.done / elapsed : 0;
+    const fraction = this.total === 0 ? 1 : Math.min(1, this.done / this.total);
+    const width = 20;
+    const filled = Math.round(fraction * width);
+    const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
+    const timing = finished
+      ? `in ${formatDuration(elapsed)}`
+      : `ETA ${rate > 0 ? formatDuration((this.total - this.done) / rate) : '--'}`;
+    const rateText = rate >= 10 ? `${Math.round(rate)}` : rate.toFixed(1);
+    const text = `${this.label} [${bar}] ${this.done}/${this.total} ${rateText} ${this.unit}/s ${timing}`;
+    return suffix ? `${text}  ${suffix}` : text;
+  }
+}

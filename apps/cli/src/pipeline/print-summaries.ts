@@ -1,0 +1,56 @@
+import { formatConfusionMatrix, formatReport, type ClassificationReport } from '@senti/metrics';
+import type { ConsoleOutput } from '../output/console-output.js';
+import { textHistogram } from '../output/text-histogram.js';
+import { textTable } from '../output/text-table.js';
+import type { MaxLengthChoice } from './choose-max-length.js';
+import { labelCounts, type PreparedSplits } from './prepare-splits.js';
+import type { TrainSettings } from './train-settings.js';
+
+/** Prints what was read, what cleaning dropped, the split sizes per label and the class weights. */
+export function printDataSummary(output: ConsoleOutput, settings: TrainSettings, splits: PreparedSplits): void {
+  output.section(`Data: ${settings.data} (text column "${splits.textColumn}", label column "${splits.labelColumn}")`);
+  for (const summary of splits.cleaning) {
+    const dropped = [
+      summary.emptyTextDropped > 0 ? `${summary.emptyTextDropped} empty text` : '',
+      summary.missingLabelDropped > 0 ? `${summary.missingLabelDropped} missing label` : '',
+      summary.duplicatesDropped > 0 ? `${summary.duplicatesDropped} duplicates` : '',
+    ].filter(Boolean);
+    output.line(`  ${summary.path}: ${summary.rowsRead} rows read, ${summary.rowsKept} kept${dropped.length ? ` (dropped ${dropped.join(', ')})` : ''}`);
+  }
+  const numClasses = splits.labelNames.length;
+  const counts = (['train', 'val', 'test'] as const).map((name) => labelCounts(splits[name].labels, numClasses));
+  const rows = splits.labelNames.map((name, index) => [name, ...counts.map((split) => split[index] ?? 0), round(splits.classWeights[index] ?? 0)]);
+  const totals = ['total', ...counts.map((split) => split.reduce((sum, count) => sum + count, 0)), ''];
+  const how = splits.origin === 'split' ? `stratified 70/15/15 split, seed ${settings.seed}` : 'splits from --val and --test';
+  output.section(`Splits (${how})`, indent(textTable(['label', 'train', 'val', 'test', 'class weight'], [...rows, totals])));
+}
+
+/** Prints token-length percentiles and the histogram with the chosen padding length marked. */
+export function printLengthSummary(output: ConsoleOutput, choice: MaxLengthChoice): void {
+  const { statistics } = choice;
+  output.section('Token lengths of the training texts (with [CLS] and [SEP])');
+  output.line(`  min ${statistics.min}  p50 ${statistics.p50}  p90 ${statistics.p90}  p95 ${statistics.p95}  p99 ${statistics.p99}  max ${statistics.max}`);
+  output.line(indent(textHistogram(choice.bins, { width: 78, marker: choice.maxLength, markerLabel: `max length ${choice.maxLength}` })));
+  const how = choice.mode === 'auto' ? `chosen to cover ${Math.round(choice.targetCoverage * 100)}% of texts` : 'as given';
+  output.line(`  padding length ${choice.maxLength} (${how}): ${(choice.coverage * 100).toFixed(1)}% of training texts fit untruncated`);
+}
+
+/** Prints the sklearn-format classification report and the confusion matrix. */
+export function printTestReport(output: ConsoleOutput, report: ClassificationReport, matrix: number[][], auc: number | null): void {
+  output.section('Classification report (test split, best-validation weights)');
+  output.line(formatReport(report).replace(/\n$/, ''));
+  if (auc !== null) output.line(`ROC-AUC: ${auc.toFixed(4)}`);
+  output.section('Confusion matrix (rows: true, columns: predicted)', indent(formatConfusionMatrix(matrix, report.labels)));
+}
+
+function indent(text: string): string {
+  return text
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}

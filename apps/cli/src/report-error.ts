@@ -1,0 +1,34 @@
+import { CommanderError } from 'commander';
+import { isSentiError } from '@senti/errors';
+
+/** Exit codes: 0 success, 1 runtime or data problem, 2 usage mistake, 3 a quality gate not met. */
+export const EXIT_CODES = { ok: 0, runtime: 1, usage: 2, qualityGate: 3 } as const;
+
+/** Prints an error the way a user should see it (one line; the stack only with --verbose) and returns the exit code. */
+export function reportError(error: unknown, verbose: boolean, stderr: NodeJS.WritableStream = process.stderr): number {
+  if (error instanceof CommanderError) {
+    // commander has already printed its one-line message (or the help text)
+    return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+  }
+  if (isSentiError(error)) {
+    stderr.write(`senti: ${error.message}\n`);
+    if (error.hint) stderr.write(`  hint: ${error.hint}\n`);
+    if (verbose) writeStack(error, stderr);
+    if (error.code === 'CLI_QUALITY_GATE') return EXIT_CODES.qualityGate;
+    return error.kind === 'usage' ? EXIT_CODES.usage : EXIT_CODES.runtime;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  stderr.write(`senti: unexpected error: ${message.split('\n')[0]}\n`);
+  if (verbose) writeStack(error, stderr);
+  else stderr.write('  (run again with --verbose for the stack trace; please report it)\n');
+  return EXIT_CODES.runtime;
+}
+
+function writeStack(error: unknown, stderr: NodeJS.WritableStream): void {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    stderr.write(`${current.stack ?? current.message}\n`);
+    current = current.cause;
+    if (current !== undefined) stderr.write('caused by: ');
+  }
+}

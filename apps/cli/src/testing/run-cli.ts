@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What a CLI run printed and how it exited. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = join(CLI_DIR, '..', '..');
+export const TINY_BERT = join(REPO_ROOT, 'fixtures', 'tiny-bert');
+
+/** Runs the real `senti` entry point (from source, through tsx) as a user would, without a TTY. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdout?: (text: string, kill: () => void) => void } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(CLI_DIR, 'src', 'main.ts'), ...args], {
+      cwd: options.cwd ?? CLI_DIR,
+      env: { ...process.env, CI: 'true', SENTI_OFFLINE: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onStdout?.(stdout, () => child.kill('SIGKILL'));
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

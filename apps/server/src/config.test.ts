@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('uses defaults and resolves the model dir against cwd', () => {
+    const config = parseConfig(['--model-dir', 'runs/a'], {}, '/home/me');
+    expect(config).toMatchObject({
+      modelDir: '/home/me/runs/a', port: 8080, host: '127.0.0.1', maxBatchSize: 32, maxWaitMs: 5,
+      maxTexts: 256, maxChars: 10_000, bodyLimit: 1_048_576, device: 'auto', logLevel: 'info', verbose: false,
+    });
+  });
+
+  it('reads environment variables, and flags override them', () => {
+    const env = { SENTI_MODEL_DIR: '/m', PORT: '9000', HOST: '0.0.0.0', SENTI_MAX_TEXTS: '10', SENTI_MAX_WAIT_MS: '0' };
+    expect(parseConfig([], env)).toMatchObject({ modelDir: '/m', port: 9000, host: '0.0.0.0', maxTexts: 10, maxWaitMs: 0 });
+    expect(parseConfig(['--port', '0', '--max-texts', '3'], env)).toMatchObject({ port: 0, maxTexts: 3 });
+  });
+
+  it('rejects bad values with one line naming the flag or variable', () => {
+    expect(() => parseConfig(['--model-dir', 'm', '--port', 'abc'])).toThrow('--port must be an integer from 0 to 65535, got "abc"');
+    expect(() => parseConfig(['--model-dir', 'm'], { PORT: '70000' })).toThrow('PORT must be an integer from 0 to 65535, got "70000"');
+    expect(() => parseConfig(['--model-dir', 'm', '--max-batch-size', '0'])).toThrow('--max-batch-size must be an integer >= 1');
+    expect(() => parseConfig(['--model-dir', 'm', '--device', 'tpu'])).toThrow('--device must be one of auto, cpu, gpu');
+    expect(() => parseConfig(['--model-dir', 'm', '--bogus'])).toThrow(/bogus/);
+    expect(() => parseConfig([], {})).toThrow('missing --model-dir');
+  });
+
+  it('allows --help without a model dir', () => {
+    expect(parseConfig(['--help'], {}).help).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '@senti/errors';
+
+/** Everything `senti-server` can be configured with (flags override environment variables). */
+export interface ServerConfig {
+  /** Directory of the saved model (senti.json + head.bin). Flag --model-dir, env SENTI_MODEL_DIR. */
+  modelDir: string;
+  /** TCP port; 0 picks a free one. Flag --port, env PORT. Default 8080. */
+  port: number;
+  /** Interface to listen on. Flag --host, env HOST. Default 127.0.0.1. */
+  host: string;
+  /** Most texts in one encoder call. Flag --max-batch-size, env SENTI_MAX_BATCH_SIZE. Default 32. */
+  maxBatchSize: number;
+  /** Longest wait for more texts before a partial batch runs. Flag --max-wait-ms, env SENTI_MAX_WAIT_MS. Default 5. */
+  maxWaitMs: number;
+  /** Most texts in one request. Flag --max-texts, env SENTI_MAX_TEXTS. Default 256. */
+  maxTexts: number;
+  /** Most characters in one text. Flag --max-chars, env SENTI_MAX_CHARS. Default 10000. */
+  maxChars: number;
+  /** Largest request body in bytes. Flag --body-limit, env SENTI_BODY_LIMIT. Default 1 MiB. */
+  bodyLimit: number;
+  /** Where the encoder runs. Flag --device, env SENTI_DEVICE. Default auto. */
+  device: 'auto' | 'cpu' | 'gpu';
+  /** pino log level. Flag --log-level, env SENTI_LOG_LEVEL. Default info. */
+  logLevel: string;
+  /** Print stacks of startup errors. Flag --verbose. */
+  verbose: boolean;
+  /** Print usage and exit. Flag --help. */
+  help: boolean;
+}
+
+/** One configurable number: flag, environment variable, default and smallest allowed value. */
+const NUMBERS = {
+  port: { flag: 'port', env: 'PORT', fallback: 8080, min: 0, max: 65535 },
+  maxBatchSize: { flag: 'max-batch-size', env: 'SENTI_MAX_BATCH_SIZE', fallback: 32, min: 1 },
+  maxWaitMs: { flag: 'max-wait-ms', env: 'SENTI_MAX_WAIT_MS', fallback: 5, min: 0 },
+  maxTexts: { flag: 'max-texts', env: 'SENTI_MAX_TEXTS', fallback: 256, min: 1 },
+  maxChars: { flag: 'max-chars', env: 'SENTI_MAX_CHARS', fallback: 10_000, min: 1 },
+  bodyLimit: { flag: 'body-limit', env: 'SENTI_BODY_LIMIT', fallback: 1_048_576, min: 1 },
+} as const satisfies Record<string, { flag: string; env: string; fallback: number; min: number; max?: number }>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const DEVICES = ['auto', 'cpu', 'gpu'] as const;
+
+/** The text `--help` prints. */
+export const USAGE = `Usage: senti-server --model-dir DIR [options]
+
+Options (environment variable in brackets):
+  --model-dir DIR        saved model directory [SENTI_MODEL_DIR] (required)
+  --port N               TCP port, 0 = any free port [PORT] (8080)
+  --host HOST            interface to listen on [HOST] (127.0.0.1)
+  --max-batch-size N     most texts per encoder call [SENTI_MAX_BATCH_SIZE] (32)
+  --max-wait-ms N        longest wait to fill a batch [SENTI_MAX_WAIT_MS] (5)
+  --max-texts N          most texts per request [SENTI_MAX_TEXTS] (256)
+  --max-chars N          most characters per text [SENTI_MAX_CHARS] (10000)
+  --body-limit BYTES     largest request body [SENTI_BODY_LIMIT] (1048576)
+  --device auto|cpu|gpu  where the encoder runs [SENTI_DEVICE] (auto)
+  --log-level LEVEL      ${LOG_LEVELS.join('|')} [SENTI_LOG_LEVEL] (info)
+  --verbose              show stack traces of startup errors
+  --help                 show this text`;
+
+/** Parses command-line arguments and environment variables into a checked configuration. */
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const options: Record<string, { type: 'string' | 'boolean' }> = {
+      'model-dir': { type: 'string' }, host: { type: 'string' }, device: { type: 'string' },
+      'log-level': { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
+    };
+    for (const spec of Object.values(NUMBERS)) options[spec.flag] = { type: 'string' };
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError('SERVER_BAD_OPTION', `${(error as Error).message}; see --help`);
+  }
+  const text = (flag: string, envName: string): string | undefined => {
+    const value = values[flag] ?? env[envName];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const number = (key: keyof typeof NUMBERS): number => {
+    const spec: { flag: string; env: string; fallback: number; min: number; max?: number } = NUMBERS[key];
+    const raw = text(spec.flag, spec.env);
+    if (raw === undefined) return spec.fallback;
+    const value = Number(raw);
+    const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+    if (!/^\d+$/.test(raw.trim()) || value < spec.min || value > max) {
+      const source = values[spec.flag] !== undefined ? `--${spec.flag}` : spec.env;
+      const range = spec.max === undefined ? `an integer >= ${spec.min}` : `an integer from ${spec.min} to ${spec.max}`;
+      throw new UsageError('SERVER_BAD_OPTION', `${source} must be ${range}, got "${raw}"`);
+    }
+    return value;
+  };
+  const help = values.help === true;
+  const modelDir = text('model-dir', 'SENTI_MODEL_DIR');
+  if (modelDir === undefined && !help) {
+    throw new UsageError('SERVER_BAD_OPTION', 'missing --model-dir (or SENTI_MODEL_DIR): the directory of a saved senti model');
+  }
+  const logLevel = text('log-level', 'SENTI_LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError('SERVER_BAD_OPTION', `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const device = text('device', 'SENTI_DEVICE') ?? 'auto';
+  if (!(DEVICES as readonly string[]).includes(device)) {
+    throw new UsageError('SERVER_BAD_OPTION', `--device must be one of ${DEVICES.join(', ')}, got "${device}"`);
+  }
+  return {
+    modelDir: modelDir === undefined ? '' : resolve(cwd, modelDir),
+    port: number('port'),
+    host: text('host', 'HOST') ?? '127.0.0.1',
+    maxBatchSize: number('maxBatchSize'),
+    maxWaitMs: number('maxWaitMs'),
+    maxTexts: number('maxTexts'),
+    maxChars: number('maxChars'),
+    bodyLimit: number('bodyLimit'),
+    device: device as ServerConfig['device'],
+    logLevel,
+    verbose: values.verbose === true,
+    help,
+  };
+}

@@ -1,0 +1,72 @@
+// The senti-server command as a process: startup errors, and SIGTERM with a real model.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestArtifact } from './test-support/real-model.js';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+/** Starts main.ts from source; collects its output. */
+function start(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], {
+    env: { ...process.env, INIT_CWD: '', SENTI_OFFLINE: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, output, exited };
+}
+
+let dir: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTestArtifact());
+});
+
+afterAll(async () => {
+  await cleanup?.();
+});
+
+describe('senti-server command', () => {
+  it('prints one line and exits non-zero for a missing model dir', async () => {
+    const { output, exited } = start(['--model-dir', '/nonexistent/run-42']);
+    expect(await exited).toBe(1);
+    const lines = output.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^senti-server: .*\/nonexistent\/run-42/);
+  });
+
+  it('prints one line and exits 2 for a bad port, with a stack only under --verbose', async () => {
+    const plain = start(['--model-dir', dir, '--port', 'eighty']);
+    expect(await plain.exited).toBe(2);
+    expect(plain.output.stderr).toBe('senti-server: --port must be an integer from 0 to 65535, got "eighty"\n');
+    const verbose = start(['--model-dir', dir, '--port', '99999', '--verbose']);
+    expect(await verbose.exited).toBe(2);
+    expect(verbose.output.stderr).toMatch(/^senti-server: --port must be an integer from 0 to 65535, got "99999"\n/);
+    expect(verbose.output.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('serves, and on SIGTERM drains and exits 0', async () => {
+    const { child, output, exited } = start(['--model-dir', dir, '--port', '0', '--log-level', 'info', '--device', 'cpu']);
+    let base: string | undefined;
+    while (base === undefined) {
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout);
+      if (match) base = match[1];
+      else if (child.exitCode !== null) throw new Error(`server exited early: ${output.stderr}`);
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    const response = await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"texts":["great"]}' });
+    expect(response.status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const logs = output.stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; req?: unknown; responseTime?: number });
+    expect(logs.some((log) => log.msg === 'request completed' && typeof log.responseTime === 'number')).toBe(true);
+    expect(logs.some((log) => log.msg.startsWith('shutting down'))).toBe(true);
+    expect(output.stderr).not.toMatch(/error/i);
+  });
+});

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The `senti-server` command: parse flags and environment, load the model, serve, drain on SIGTERM/SIGINT.
+import { loadModel, readManifest } from '@senti/model';
+import { createServer } from './app.js';
+import { parseConfig, USAGE, type ServerConfig } from './config.js';
+import { startupErrorLine } from './startup-error.js';
+
+async function main(): Promise<void> {
+  let config: ServerConfig | undefined;
+  const fail = (error: unknown, exitCode = 1): never => {
+    process.stderr.write(`${startupErrorLine(error, { verbose: config?.verbose ?? process.argv.includes('--verbose') })}\n`);
+    process.exit(exitCode);
+  };
+
+  try {
+    config = parseConfig(process.argv.slice(2), process.env, process.env.INIT_CWD || process.cwd());
+  } catch (error) {
+    return fail(error, 2);
+  }
+  if (config.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const { modelDir, device } = config;
+  try {
+    await readManifest(modelDir); // fail fast, with the artifact's own message, before listening
+  } catch (error) {
+    return fail(error);
+  }
+
+  const server = createServer({
+    loadModel: () => loadModel(modelDir, { device }),
+    maxBatchSize: config.maxBatchSize,
+    maxWaitMs: config.maxWaitMs,
+    maxTexts: config.maxTexts,
+    maxChars: config.maxChars,
+    bodyLimit: config.bodyLimit,
+    logger: { level: config.logLevel },
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      server.app.log.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down: refusing new connections, draining in-flight requests');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  try {
+    await server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await server.close().catch(() => {});
+    return fail(Object.assign(error as Error, { port: config.port, host: config.host }));
+  }
+  try {
+    await server.ready;
+  } catch (error) {
+    await server.close().catch(() => {});
+    return fail(error);
+  }
+}
+
+await main();

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import type { ModelHost } from '../model-host.js';
+import { healthSchema } from '../schemas.js';
+
+/** `GET /healthz` (the process is up) and `GET /readyz` (the model is loaded and warmed up). */
+export function registerHealthRoutes(app: FastifyInstance, host: ModelHost): void {
+  app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (_request, reply) => {
+    const state = host.state;
+    if (state === 'ready') return { status: 'ok' };
+    const messages: Record<string, string> = {
+      loading: 'the model is loading',
+      failed: 'the model failed to load',
+      closing: 'the server is shutting down',
+      closed: 'the server is shutting down',
+    };
+    return reply.status(503).send({ status: state, message: messages[state] ?? state });
+  });
+}

@@ -1,0 +1,117 @@
+// JSON schemas of every route: fastify validates requests and serializes responses with them, and
+// openapi.ts builds the OpenAPI document from the same objects.
+
+/** Request limits that shape the predict schema. */
+export interface RequestLimits {
+  /** Most texts in one request. */
+  maxTexts: number;
+  /** Most characters in one text. */
+  maxChars: number;
+}
+
+/** Body of `POST /v1/predict`. */
+export function predictBodySchema(limits: RequestLimits) {
+  return {
+    type: 'object',
+    required: ['texts'],
+    additionalProperties: false,
+    properties: {
+      texts: {
+        type: 'array',
+        minItems: 1,
+        maxItems: limits.maxTexts,
+        items: { type: 'string', maxLength: limits.maxChars },
+        description: `The sentences to classify (1 to ${limits.maxTexts}, each at most ${limits.maxChars} characters).`,
+      },
+    },
+  } as const;
+}
+
+/** The short identity of the served model, attached to every prediction response. */
+export const modelRefSchema = {
+  type: 'object',
+  required: ['id', 'encoder', 'dtype'],
+  properties: {
+    id: { type: 'string', description: 'First 12 hex digits of the SHA-256 of the model manifest.' },
+    encoder: { type: 'string', description: 'Encoder model id or directory name.' },
+    dtype: { type: 'string', description: 'Encoder weights: fp32 or q8.' },
+  },
+} as const;
+
+/** Response of `POST /v1/predict`. */
+export const predictResponseSchema = {
+  type: 'object',
+  required: ['predictions', 'model'],
+  properties: {
+    predictions: {
+      type: 'array',
+      description: 'One prediction per text, in request order.',
+      items: {
+        type: 'object',
+        required: ['label', 'score', 'probabilities'],
+        properties: {
+          label: { type: 'string', description: 'The most probable label.' },
+          score: { type: 'number', description: 'Its probability.' },
+          probabilities: {
+            type: 'object',
+            additionalProperties: { type: 'number' },
+            description: 'Probability of every label, by label name.',
+          },
+        },
+      },
+    },
+    model: modelRefSchema,
+  },
+} as const;
+
+/** Response of `GET /v1/model`. */
+export const modelInfoSchema = {
+  type: 'object',
+  required: ['id', 'labels', 'encoder', 'maxLength', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    labels: { type: 'array', items: { type: 'string' } },
+    encoder: {
+      type: 'object',
+      properties: {
+        model: { type: 'string' },
+        dtype: { type: 'string' },
+        pooling: { type: 'string' },
+        hiddenSize: { type: 'integer' },
+        fileHash: { type: 'string' },
+      },
+    },
+    maxLength: { type: 'integer', description: 'Tokens per text; longer texts are truncated.' },
+    createdAt: { type: 'string' },
+    metrics: { type: 'object', additionalProperties: true, description: 'Metrics recorded at training time.' },
+    training: { type: 'object', additionalProperties: true, description: 'Training settings.' },
+    versions: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+} as const;
+
+/** Response of `GET /healthz` and `GET /readyz`. */
+export const healthSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', description: 'ok, loading, failed or closing.' },
+    message: { type: 'string' },
+  },
+} as const;
+
+/** Body of every error response. */
+export const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable error code, e.g. SERVER_TEXT_TOO_LONG.' },
+        message: { type: 'string', description: 'One line saying what was wrong.' },
+        field: { type: 'string', description: 'The request field at fault, e.g. texts[3].' },
+      },
+    },
+  },
+} as const;

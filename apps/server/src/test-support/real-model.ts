@@ -1,0 +1,73 @@
+// A real model artifact for tests: the tiny fixture encoder plus a fresh (untrained) head, saved with saveModel.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHead, loadEncoder, selectBackend, loadModel, saveModel, type SentiModel } from '@senti/model';
+import type { ServedModel } from '../served-model.js';
+
+/** The tiny BERT fixture shared by all packages' tests. */
+export const TINY_BERT = fileURLToPath(new URL('../../../../fixtures/tiny-bert', import.meta.url));
+
+/** Labels of the test artifact (three, so probabilities are a real map). */
+export const TEST_LABELS = ['negative', 'neutral', 'positive'];
+
+/** Saves an artifact from the tiny encoder and a seeded fresh head into a new temp dir. */
+export async function makeTestArtifact(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'senti-server-test-'));
+  await selectBackend({ device: 'cpu' }); // createHead needs a tfjs backend
+  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu' });
+  try {
+    const head = createHead({ inputSize: encoder.info.hiddenSize, numClasses: TEST_LABELS.length }, { seed: 7 });
+    await saveModel(dir, {
+      head,
+      encoder: { ...encoder.info, path: TINY_BERT },
+      maxLength: 32,
+      labelNames: TEST_LABELS,
+      metrics: { accuracy: 0.5, macroF1: 0.4 },
+      training: { epochs: 0 },
+    });
+    head.dispose();
+  } finally {
+    await encoder.dispose();
+  }
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Loads the artifact the way the server does. */
+export function loadTestModel(dir: string): Promise<SentiModel> {
+  return loadModel(dir, { offline: true, device: 'cpu' });
+}
+
+/** Wraps a model to record batch sizes and optionally hold batches until the test lets them go. */
+export function instrument(model: ServedModel, options: { before?: (texts: readonly string[]) => Promise<void> } = {}) {
+  const batchSizes: number[] = [];
+  let disposed = false;
+  const wrapped: ServedModel = {
+    manifest: model.manifest,
+    async predict(texts) {
+      batchSizes.push(texts.length);
+      await options.before?.(texts);
+      return model.predict(texts);
+    },
+    async dispose() {
+      disposed = true;
+      await model.dispose();
+    },
+  };
+  return { model: wrapped, batchSizes, isDisposed: () => disposed };
+}
+
+/** Largest absolute difference between two lists of predictions' probabilities. */
+export function maxProbabilityDifference(
+  a: readonly { probabilities: Record<string, number> }[],
+  b: readonly { probabilities: Record<string, number> }[],
+): number {
+  let worst = 0;
+  a.forEach((prediction, i) => {
+    for (const [label, p] of Object.entries(prediction.probabilities)) {
+      worst = Math.max(worst, Math.abs(p - (b[i]?.probabilities[label] ?? Number.NaN)));
+    }
+  });
+  return worst;
+}
