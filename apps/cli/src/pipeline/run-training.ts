@@ -31,11 +31,16 @@ export interface TrainingSummary {
   testMacroF1: number;
   testRocAuc: number | null;
   bestEpoch: number;
+  /** Rows in each split after cleaning. */
+  rows: { train: number; val: number; test: number };
   maxLength: number;
   backend: string;
   encoderDevice: string;
   cache: { hits: number; misses: number };
-  seconds: { total: number; encode: number; train: number };
+  /** Peak resident memory of this process so far, in MiB. */
+  peakRssMiB: number;
+  /** Wall-clock seconds per stage (encoder loading counts under `loadEncoder`). */
+  seconds: { loadSplit: number; loadEncoder: number; tokenize: number; encode: number; train: number; evaluate: number; write: number; total: number };
 }
 
 /** The whole `senti train` job: data -> split -> padding length -> encode (cached) -> head -> report -> run dir. */
@@ -47,8 +52,10 @@ export async function runTraining(flags: Partial<TrainSettings> & { data: string
   }
 
   const splits = await prepareSplits(settings);
+  const loadSplitSeconds = secondsSince(startedAt);
   printDataSummary(output, settings, splits);
 
+  const encoderStart = Date.now();
   const encoder = await loadEncoder({
     model: settings.model,
     dtype: settings.dtype,
@@ -56,8 +63,9 @@ export async function runTraining(flags: Partial<TrainSettings> & { data: string
     offline: settings.offline,
     ...(settings.pooling ? { pooling: settings.pooling } : {}),
   });
+  const timings = { startedAt, loadSplit: loadSplitSeconds, loadEncoder: secondsSince(encoderStart) };
   try {
-    return await trainWithEncoder(settings, splits, encoder, output, options, startedAt);
+    return await trainWithEncoder(settings, splits, encoder, output, options, timings);
   } finally {
     await encoder.dispose();
   }
@@ -69,10 +77,12 @@ async function trainWithEncoder(
   encoder: Encoder,
   output: ConsoleOutput,
   options: RunTrainingOptions,
-  startedAt: number,
+  timings: { startedAt: number; loadSplit: number; loadEncoder: number },
 ): Promise<TrainingSummary> {
+  const tokenizeStart = Date.now();
   const lengths = encoder.tokenizer.tokenLengths(splits.train.texts);
   const lengthChoice = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
+  const tokenizeSeconds = secondsSince(tokenizeStart);
   printLengthSummary(output, lengthChoice);
 
   const backend = await selectBackend({ device: settings.device });
@@ -97,7 +107,7 @@ async function trainWithEncoder(
     onProgress: (done) => progress.update(done),
   });
   progress.finish(`${encoded.hits} cached, ${encoded.misses} encoded`);
-  const encodeSeconds = (Date.now() - encodeStart) / 1000;
+  const encodeSeconds = secondsSince(encodeStart);
   const hidden = encoder.info.hiddenSize;
   const rows = (from: number, count: number): Float32Array => encoded.features.subarray(from * hidden, (from + count) * hidden);
   const nTrain = splits.train.texts.length;
@@ -123,13 +133,16 @@ async function trainWithEncoder(
     onEvent: epochPrinter(output),
     ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
   });
-  const trainSeconds = (Date.now() - trainStart) / 1000;
+  const trainSeconds = secondsSince(trainStart);
+  const evaluateStart = Date.now();
 
   const evaluation = evaluateHead(result.head, testSplit, splits.classWeights);
   const report = classificationReport(splits.test.labels, evaluation.predictions, { labelNames: splits.labelNames });
   const matrix = confusionMatrix(splits.test.labels, evaluation.predictions, splits.labelNames.length);
   const auc = safeRocAuc(splits.test.labels, evaluation.probabilities, splits.labelNames.length);
+  const evaluateSeconds = secondsSince(evaluateStart);
   printTestReport(output, report, matrix, auc);
+  const writeStart = Date.now();
 
   const metrics = { test: { accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1, rocAuc: auc, loss: evaluation.loss }, bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly };
   await saveModel(run.modelDir, {
@@ -142,6 +155,7 @@ async function trainWithEncoder(
   });
   await writeRunReport(run, { report, matrix, history: result.history, bestEpoch: result.bestEpoch, lengthChoice, labelNames: splits.labelNames, metrics });
   result.head.dispose();
+  const writeSeconds = secondsSince(writeStart);
 
   const summary: TrainingSummary = {
     runDir: run.path,
@@ -150,11 +164,22 @@ async function trainWithEncoder(
     testMacroF1: report.macroAvg.f1,
     testRocAuc: auc,
     bestEpoch: result.bestEpoch,
+    rows: { train: splits.train.texts.length, val: splits.val.texts.length, test: splits.test.texts.length },
     maxLength: lengthChoice.maxLength,
     backend: backend.name,
     encoderDevice: encoder.device.used,
     cache: { hits: encoded.hits, misses: encoded.misses },
-    seconds: { total: (Date.now() - startedAt) / 1000, encode: encodeSeconds, train: trainSeconds },
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    seconds: {
+      loadSplit: timings.loadSplit,
+      loadEncoder: timings.loadEncoder,
+      tokenize: tokenizeSeconds,
+      encode: encodeSeconds,
+      train: trainSeconds,
+      evaluate: evaluateSeconds,
+      write: writeSeconds,
+      total: secondsSince(timings.startedAt),
+    },
   };
   await run.writeJson('config.json', { ...config, finishedAt: new Date().toISOString(), summary });
   output.section(`Run saved to ${displayPath(run)}`);
@@ -185,6 +210,10 @@ function epochPrinter(output: ConsoleOutput): (event: TrainEvent) => void {
       output.line(`  restored the weights of epoch ${event.bestEpoch} (lowest validation loss ${event.bestValLoss.toFixed(4)})`);
     }
   };
+}
+
+function secondsSince(start: number): number {
+  return (Date.now() - start) / 1000;
 }
 
 function safeRocAuc(labels: readonly number[], probabilities: Float32Array, numClasses: number): number | null {
