@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { runProcess } from './run-process.js';
+
+/** What tutorial-pipeline-torch.py prints. */
+export interface TorchResult {
+  rows: number;
+  train: number;
+  val: number;
+  test: number;
+  epochs: number;
+  seconds: number;
+  threads: number;
+}
+
+/** The reference run and its 10-epoch estimate. */
+export interface TorchReference {
+  measured: TorchResult;
+  /** 10-epoch time: every epoch encodes train + val again; the test split is encoded once. */
+  estimatedSeconds: (epochs: number, sizes?: { train: number; val: number; test: number }) => number;
+}
+
+/** Runs the tutorial's PyTorch pipeline for one epoch (the per-epoch cost is constant) and scales it. */
+export async function measureTorchReference(script: string, csv: string): Promise<TorchReference | undefined> {
+  if (!existsSync(script)) return undefined;
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const result = await runProcess(python, [script, csv, '--epochs', '1'], { timeoutSeconds: 1800 });
+  if (result.code !== 0) {
+    process.stderr.write(`PyTorch reference failed (install Debian's python3-torch):\n${result.stderr.slice(-1000)}\n`);
+    return undefined;
+  }
+  const measured = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as TorchResult;
+  const perSentence = measured.seconds / (measured.train + measured.val + measured.test);
+  return {
+    measured,
+    estimatedSeconds: (epochs, sizes = measured) => perSentence * (epochs * (sizes.train + sizes.val) + sizes.test),
+  };
+}
