@@ -6,7 +6,7 @@ import { runCli, TINY_BERT } from './testing/run-cli.js';
 
 /** A user mistake is one line on stderr, no stack trace, and the right exit code. */
 function expectOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.trim().split('\n').filter((line) => !line.startsWith('(') && !line.startsWith('  hint:'));
+  const lines = stderr.trim().split('\n').filter((line) => !line.startsWith('('));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
   expect(stderr).not.toMatch(/\n\s+at /);

@@ -11,8 +11,7 @@ export function reportError(error: unknown, verbose: boolean, stderr: NodeJS.Wri
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
   }
   if (isSentiError(error)) {
-    stderr.write(`senti: ${error.message}\n`);
-    if (error.hint) stderr.write(`  hint: ${error.hint}\n`);
+    stderr.write(`senti: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
     if (verbose) writeStack(error, stderr);
     if (error.code === 'CLI_QUALITY_GATE') return EXIT_CODES.qualityGate;
     return error.kind === 'usage' ? EXIT_CODES.usage : EXIT_CODES.runtime;

@@ -8,7 +8,6 @@ import { classificationReport, confusionMatrix, formatConfusionMatrix, formatRep
 import { loadModel, type Device } from '@senti/model';
 import { ConsoleOutput } from '../output/console-output.js';
 import { parseChoice, parseNumber } from '../options/parse-values.js';
-import { resolveModelDir } from '../pipeline/resolve-model-dir.js';
 import type { TrainSettings } from '../pipeline/train-settings.js';
 import { checkQualityGates } from './quality-gates.js';
 import { newCommand } from './new-command.js';
@@ -20,6 +19,7 @@ interface EvaluateFlags {
   labelColumn?: string;
   device?: Device;
   offline?: boolean;
+  encoder?: string;
   minAccuracy?: number;
   minF1?: number;
   json?: boolean;
@@ -33,14 +33,16 @@ export function evaluateCommand(): Command {
     .option('--text-column <name>', 'text column (default: as in training)')
     .option('--label-column <name>', 'label column (default: as in training)')
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
+    .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--min-accuracy <x>', 'exit 3 if accuracy is below x', parseNumber('--min-accuracy', 0, 1))
     .option('--min-f1 <x>', 'exit 3 if macro F1 is below x', parseNumber('--min-f1', 0, 1))
     .action(async (flags: EvaluateFlags) => {
       const output = new ConsoleOutput({ json: flags.json ?? false });
-      const model = await loadModel(resolveModelDir(flags.modelDir), {
+      const model = await loadModel(flags.modelDir, {
         offline: flags.offline || process.env.SENTI_OFFLINE === '1',
         ...(flags.device ? { device: flags.device } : {}),
+        ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
       });
       try {
         const labelNames = model.manifest.labelNames;

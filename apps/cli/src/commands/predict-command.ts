@@ -7,7 +7,6 @@ import { ConsoleOutput } from '../output/console-output.js';
 import { textTable } from '../output/text-table.js';
 import { writeFileAtomic } from '@senti/model';
 import { parseChoice } from '../options/parse-values.js';
-import { resolveModelDir } from '../pipeline/resolve-model-dir.js';
 import { newCommand } from './new-command.js';
 
 interface PredictFlags {
@@ -18,6 +17,7 @@ interface PredictFlags {
   format?: 'table' | 'json' | 'csv';
   device?: Device;
   offline?: boolean;
+  encoder?: string;
   json?: boolean;
 }
 
@@ -31,15 +31,17 @@ export function predictCommand(): Command {
     .option('--output <file>', 'write predictions to a .csv or .json file instead of stdout')
     .option('--format <table|json|csv>', 'stdout format (default: table; --json implies json)', parseChoice('--format', ['table', 'json', 'csv']))
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
+    .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .action(async (args: string[], flags: PredictFlags) => {
       if (args.length > 0 && flags.input) throw new UsageError('CLI_BAD_OPTION', 'give texts as arguments or --input <file>, not both');
       if (args.length === 0 && !flags.input) throw new UsageError('CLI_MISSING_OPTION', 'predict needs texts as arguments or --input <file>');
       const texts = flags.input ? (await loadTexts(flags.input, { textColumn: flags.textColumn })).texts : args;
       const output = new ConsoleOutput({ json: flags.json ?? false });
-      const model = await loadModel(resolveModelDir(flags.modelDir), {
+      const model = await loadModel(flags.modelDir, {
         offline: flags.offline || process.env.SENTI_OFFLINE === '1',
         ...(flags.device ? { device: flags.device } : {}),
+        ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
       });
       try {
         const predictions = await model.predict(texts);

@@ -6,3 +6,4 @@ export { readManifest } from './read-manifest.js';
 export { loadModel, type LoadModelOptions, type SentiModel } from './load-model.js';
 export { toPredictions, type Prediction } from './predictions.js';
 export { libraryVersions } from './library-versions.js';
+export { resolveModelDir } from './model-dir.js';

@@ -9,6 +9,7 @@ import { ClassificationHead, headShapes } from '../head/index.js';
 import type { SentiManifest } from './manifest.js';
 import { toPredictions, type Prediction } from './predictions.js';
 import { readManifest } from './read-manifest.js';
+import { resolveModelDir } from './model-dir.js';
 
 /** Options of `loadModel`. */
 export interface LoadModelOptions {
@@ -60,7 +61,7 @@ function encoderLocation(dir: string, manifest: SentiManifest, override?: string
   if (path === undefined) return model;
   if (!existsSync(path)) {
     throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder of the model in ${dir} not found at ${path}`, 'input', {
-      hint: 'pass the encoder location (a model directory or Hub id), e.g. `--encoder DIR` / loadModel(dir, { encoderModel })',
+      hint: 'pass the encoder location (a model directory or Hub id), e.g. --encoder DIR, or loadModel(dir, { encoderModel })',
     });
   }
   return path;
@@ -68,7 +69,7 @@ function encoderLocation(dir: string, manifest: SentiManifest, override?: string
 
 /** Load a saved model: check it, load its encoder and head, and pick the tfjs backend. */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SentiModel> {
-  const root = resolve(dir);
+  const root = resolveModelDir(dir);
   const manifest = await readManifest(root);
   const weights = await readHeadWeights(root, manifest);
   const location = encoderLocation(root, manifest, options.encoderModel);

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ModelError } from '@senti/errors';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SentiManifest } from './manifest.js';
+import { resolveModelDir } from './model-dir.js';
 
 /** Read and check a model directory's senti.json. */
 export async function readManifest(dir: string): Promise<SentiManifest> {
-  const file = join(resolve(dir), MANIFEST_FILE);
+  const file = join(resolveModelDir(dir), MANIFEST_FILE);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
