@@ -47,7 +47,7 @@ export function hubLoadError(source: ModelSource, cause: unknown, what = 'model'
   const message = source.offline
     ? `cannot load the ${what} of "${source.id}": offline mode is on (--offline or SENTI_OFFLINE=1) and "${source.id}" is neither a local directory nor in the transformers.js cache`
     : `cannot fetch the ${what} of "${source.id}" from the Hugging Face Hub (${describe(cause)})`;
-  return new TokenizeError('TOKENIZE_MODEL_FETCH_FAILED', `${message}; ${hint}`, 'input', { cause, hint });
+  return new TokenizeError('TOKENIZE_MODEL_FETCH_FAILED', `${message}; ${hint}`, 'input', { cause });
 }
 
 function describe(error: unknown): string {
