@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ModelError } from '@senti/errors';
 import { selectBackend, type BackendChoice } from '../backend/index.js';
 import { loadEncoder, type Device, type Encoder } from '../encoder/index.js';

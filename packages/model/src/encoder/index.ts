@@ -6,3 +6,5 @@ export { planLengthBatches, type LengthBatch } from './batching.js';
 export { poolInto, type EncoderOutputs } from './pooling.js';
 export { fileSha256 } from './file-hash.js';
 export { sessionOptions } from './session-options.js';
+export { describeRoute, PROVIDER_LABELS } from './route.js';
+export { halfToFloat, toFloat32, type FloatOutput } from './float-output.js';

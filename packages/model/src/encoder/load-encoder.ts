@@ -9,15 +9,15 @@ import type { GpuProbe } from './device.js';
 import { probeGpu } from './gpu-probe.js';
 import { sessionOptions } from './session-options.js';
 import { runEncoder } from './run-encoder.js';
-import type { Dtype, Encoder, LoadEncoderOptions, Pooling, UsedDevice } from './types.js';
+import type { Device, DeviceReport, Dtype, Encoder, LoadEncoderOptions, Pooling, UsedDevice } from './types.js';
 
 /** ONNX file of each dtype inside the model's `onnx/` folder (transformers.js naming). */
-export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', q8: 'model_quantized.onnx' };
+export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx' };
 
 /** Loads a frozen ONNX encoder (transformers.js + ONNX Runtime) with its tokenizer, on the best device allowed. */
 export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<Encoder> {
   const dtype = options.dtype ?? 'fp32';
-  if (!(dtype in ONNX_FILES)) throw new ModelError('MODEL_BAD_DTYPE', `dtype must be fp32 or q8, got "${String(dtype)}"`, 'usage');
+  if (!(dtype in ONNX_FILES)) throw new ModelError('MODEL_BAD_DTYPE', `dtype must be one of ${Object.keys(ONNX_FILES).join(', ')}, got "${String(dtype)}"`, 'usage');
   const requested = options.device ?? 'auto';
   const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
   const source = tokenizer.source;
@@ -25,7 +25,8 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     const file = path.join(source.path!, 'onnx', ONNX_FILES[dtype]);
     if (!existsSync(file)) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${file} not found; dtype ${dtype} needs onnx/${ONNX_FILES[dtype]} in "${source.id}"`);
   }
-  const plan = planDevice(requested, requested === 'cpu' ? { cudaProvider: false } : await probe());
+  const found: GpuProbe = requested === 'cpu' ? { cudaProvider: false } : await probe();
+  const plan = planDevice(requested, found);
   const failures: { device: UsedDevice; error: string }[] = [];
   let model: PreTrainedModel | undefined;
   let used: UsedDevice = 'cpu';
@@ -55,7 +56,7 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     info: { model: source.id, fileHash, dtype, pooling, hiddenSize },
     source,
     tokenizer,
-    device: { requested, used, ...(noteFor(plan.note, failures, used) ? { note: noteFor(plan.note, failures, used) } : {}) },
+    device: deviceReport(requested, used, noteFor(plan.note, failures, used), used === 'webgpu' ? found.webgpuDetail : undefined),
     encode: run,
     dispose: async () => {
       await model!.dispose();
@@ -72,6 +73,10 @@ export function resolvePooling(requested: Pooling | undefined, outputNames: read
     throw new ModelError('MODEL_NO_POOLER', `pooling "pooler" needs a pooler_output, but "${model}" outputs only ${outputNames.join(', ')}; use pooling "cls" or "mean"`, 'usage');
   }
   return requested;
+}
+
+function deviceReport(requested: Device, used: UsedDevice, note: string | undefined, adapter: string | undefined): DeviceReport {
+  return { requested, used, ...(note ? { note } : {}), ...(adapter ? { adapter } : {}) };
 }
 
 function noteFor(planNote: string | undefined, failures: { device: UsedDevice; error: string }[], used: UsedDevice): string | undefined {

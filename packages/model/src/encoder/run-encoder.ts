@@ -2,10 +2,11 @@ import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import type { SentiTokenizer } from '@senti/tokenize';
 import { ModelError } from '@senti/errors';
 import { planLengthBatches } from './batching.js';
+import { toFloat32, type FloatOutput } from './float-output.js';
 import { poolInto } from './pooling.js';
 import type { EncodeTextsOptions, Pooling } from './types.js';
 
-type ModelOutputs = Record<string, { data: Float32Array; dims: number[] } | undefined>;
+type ModelOutputs = Record<string, (FloatOutput & { dims: number[] }) | undefined>;
 
 /** Builds `encode`: texts sorted by token length, each batch padded to its longest text, results put back in input order. */
 export function runEncoder(model: PreTrainedModel, tokenizer: SentiTokenizer, pooling: Pooling, hiddenSize: number) {
@@ -30,8 +31,9 @@ export function runEncoder(model: PreTrainedModel, tokenizer: SentiTokenizer, po
       const lastHiddenState = outputs.last_hidden_state;
       if (!lastHiddenState) throw new ModelError('MODEL_BAD_OUTPUTS', `encoder returned ${Object.keys(outputs).join(', ')}; expected last_hidden_state`, 'runtime');
       poolInto(pooling, {
-        lastHiddenState: lastHiddenState.data,
-        poolerOutput: outputs.pooler_output?.data,
+        // Widening fp16 outputs costs time: skip the token states when the pooler output is all that is used.
+        lastHiddenState: pooling === 'pooler' ? new Float32Array(0) : toFloat32(lastHiddenState),
+        poolerOutput: outputs.pooler_output ? toFloat32(outputs.pooler_output) : undefined,
         attentionMask: encoded.attentionMask,
         batchSize: encoded.batchSize,
         sequenceLength: encoded.sequenceLength,

@@ -1,7 +1,10 @@
 import type { ModelSource, SentiTokenizer } from '@senti/tokenize';
 
-/** Encoder weights: `fp32` (`onnx/model.onnx`) or int8 `q8` (`onnx/model_quantized.onnx`). */
-export type Dtype = 'fp32' | 'q8';
+/**
+ * Encoder weights: `fp32` (`onnx/model.onnx`), half precision `fp16` (`onnx/model_fp16.onnx`, for GPUs) or
+ * int8 `q8` (`onnx/model_quantized.onnx`, for CPUs).
+ */
+export type Dtype = 'fp32' | 'fp16' | 'q8';
 /** Where the encoder runs: `gpu` falls back to `cpu` with a note; `auto` tries a GPU only when one is plausible. */
 export type Device = 'auto' | 'cpu' | 'gpu';
 /** How token vectors become one sentence vector: BERT's `pooler_output`, the `[CLS]` vector, or the masked mean. */
@@ -57,6 +60,8 @@ export interface DeviceReport {
   used: UsedDevice;
   /** Why a GPU was not used (or what was tried), when relevant. */
   note?: string;
+  /** The GPU adapter, as Dawn describes it, when the WebGPU provider is used. */
+  adapter?: string;
 }
 
 /** A frozen sentence encoder. */
