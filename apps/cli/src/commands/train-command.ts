@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
-import type { Device, Dtype, Pooling } from '@senti/model';
+import type { Device, DtypeChoice, Pooling } from '@senti/model';
 import { ConsoleOutput } from '../output/console-output.js';
 import { parseChoice, parseInteger, parseMaxLength, parseNumber } from '../options/parse-values.js';
 import { runTraining } from '../pipeline/run-training.js';
@@ -23,7 +23,7 @@ interface TrainFlags {
   weightDecay?: number;
   seed?: number;
   device?: Device;
-  dtype?: Dtype;
+  dtype?: DtypeChoice;
   pooling?: Pooling;
   preset?: 'tutorial';
   patience?: number;
@@ -58,9 +58,9 @@ export function trainCommand(): Command {
     .option('--weight-decay <w>', `AdamW decoupled weight decay (default: ${D.weightDecay})`, parseNumber('--weight-decay', 0))
     .option('--seed <n>', `seed for split, shuffles, dropout and init (default: ${D.seed})`, parseInteger('--seed', 0))
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--dtype <fp32|q8>', 'encoder weights: fp32 or int8-quantized q8 (default: fp32)', parseChoice('--dtype', ['fp32', 'q8']))
+    .option('--dtype <auto|fp32|fp16|q8>', 'encoder weights (default: auto = int8 q8 on CPU, fp32 on GPU)', parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'q8']))
     .option('--pooling <pooler|cls|mean>', 'sentence vector (default: pooler when the model has it)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
-    .option('--preset <name>', 'tutorial: lr 1e-5, max length 17, pooler, batch 32, 10 epochs, seed 2021', parseChoice('--preset', ['tutorial']))
+    .option('--preset <name>', 'tutorial: lr 1e-5, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021', parseChoice('--preset', ['tutorial']))
     .option('--patience <n>', 'stop after n epochs without a better validation loss', parseInteger('--patience'))
     .option('--resume <run-dir>', 'continue a stopped run from its last checkpoint (same settings)')
     .option('--out <dir>', 'run directory (default: runs/<timestamp>)')

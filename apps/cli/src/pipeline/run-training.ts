@@ -87,7 +87,7 @@ async function trainWithEncoder(
 
   const backend = await selectBackend({ device: settings.device });
   output.section('Compute');
-  output.line(`  encoder  ${encoder.info.model} (${encoder.info.dtype}, ${encoder.info.pooling} pooling, hidden ${encoder.info.hiddenSize}) on ${encoder.device.used}`);
+  output.line(`  encoder  ${encoder.info.model} (${encoder.info.dtype}${settings.dtype === 'auto' ? ' (auto)' : ''}, ${encoder.info.pooling} pooling, hidden ${encoder.info.hiddenSize}) on ${encoder.device.used}`);
   if (encoder.device.note) output.line(`           ${encoder.device.note}`);
   output.line(`  head     TensorFlow.js backend "${backend.name}"${backend.gpu ? ' (GPU)' : ''}`);
 

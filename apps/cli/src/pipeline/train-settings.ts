@@ -1,4 +1,4 @@
-import type { Device, Dtype, Pooling } from '@senti/model';
+import type { Device, DtypeChoice, Pooling } from '@senti/model';
 import { DEFAULT_MODEL } from '@senti/tokenize';
 
 /** Every setting of a training run; written to the run's config.json so a run can be reproduced or resumed. */
@@ -28,7 +28,8 @@ export interface TrainSettings {
   /** Seeds the split, the shuffles, dropout and the head's initial weights. */
   seed: number;
   device: Device;
-  dtype: Dtype;
+  /** Encoder weights; `auto` = int8 (q8) on the CPU, fp32 on a GPU. */
+  dtype: DtypeChoice;
   /** Sentence vector taken from the encoder; the model's default (pooler when present) when unset. */
   pooling?: Pooling;
   /** Stop after this many epochs without a better validation loss. */
@@ -59,12 +60,12 @@ export const DEFAULT_TRAIN_SETTINGS = {
   weightDecay: 0.01,
   seed: 2021,
   device: 'auto',
-  dtype: 'fp32',
+  dtype: 'auto',
   offline: false,
   cache: true,
 } as const satisfies Partial<TrainSettings>;
 
-/** The tutorial exactly: lr 1e-5, padding 17, pooler output, batch 32, 10 epochs, split seed 2021, no de-duplication. */
+/** The tutorial exactly: lr 1e-5, padding 17, pooler output, fp32, batch 32, 10 epochs, split seed 2021, no de-duplication. */
 export const TUTORIAL_PRESET = {
   dropDuplicates: false,
   maxLength: 17,
@@ -74,6 +75,7 @@ export const TUTORIAL_PRESET = {
   weightDecay: 0.01,
   seed: 2021,
   pooling: 'pooler',
+  dtype: 'fp32',
 } as const satisfies Partial<TrainSettings>;
 
 /** Merges explicit flags over the preset over the defaults. */

@@ -8,3 +8,4 @@ export { fileSha256 } from './file-hash.js';
 export { sessionOptions } from './session-options.js';
 export { describeRoute, PROVIDER_LABELS } from './route.js';
 export { halfToFloat, toFloat32, type FloatOutput } from './float-output.js';
+export { chooseDtype, type DtypeChoice } from './choose-dtype.js';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AutoModel, env, type PreTrainedModel } from '@huggingface/transformers';
 import { ModelError } from '@senti/errors';
 import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type ModelSource } from '@senti/tokenize';
+import { chooseDtype } from './choose-dtype.js';
 import { fallbackNote, planDevice } from './device.js';
 import { fileSha256 } from './file-hash.js';
 import type { GpuProbe } from './device.js';
@@ -16,22 +17,27 @@ export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', fp16: 'mo
 
 /** Loads a frozen ONNX encoder (transformers.js + ONNX Runtime) with its tokenizer, on the best device allowed. */
 export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<Encoder> {
-  const dtype = options.dtype ?? 'fp32';
-  if (!(dtype in ONNX_FILES)) throw new ModelError('MODEL_BAD_DTYPE', `dtype must be one of ${Object.keys(ONNX_FILES).join(', ')}, got "${String(dtype)}"`, 'usage');
+  const requestedDtype = options.dtype ?? 'fp32';
+  if (requestedDtype !== 'auto' && !(requestedDtype in ONNX_FILES)) {
+    throw new ModelError('MODEL_BAD_DTYPE', `dtype must be auto or one of ${Object.keys(ONNX_FILES).join(', ')}, got "${String(requestedDtype)}"`, 'usage');
+  }
   const requested = options.device ?? 'auto';
   const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
   const source = tokenizer.source;
-  if (source.kind === 'dir') {
-    const file = path.join(source.path!, 'onnx', ONNX_FILES[dtype]);
-    if (!existsSync(file)) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${file} not found; dtype ${dtype} needs onnx/${ONNX_FILES[dtype]} in "${source.id}"`);
+  const fileOf = (dtype: Dtype): string | undefined => (source.kind === 'dir' ? path.join(source.path!, 'onnx', ONNX_FILES[dtype]) : undefined);
+  const isAvailable = (dtype: Dtype): boolean => source.kind === 'hub' || existsSync(fileOf(dtype)!);
+  if (requestedDtype !== 'auto' && !isAvailable(requestedDtype)) {
+    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${fileOf(requestedDtype)} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in "${source.id}"`);
   }
   const found: GpuProbe = requested === 'cpu' ? { cudaProvider: false } : await probe();
   const plan = planDevice(requested, found);
   const failures: { device: UsedDevice; error: string }[] = [];
   let model: PreTrainedModel | undefined;
   let used: UsedDevice = 'cpu';
+  let dtype: Dtype = 'fp32';
   for (const device of plan.attempts) {
     try {
+      dtype = chooseDtype(requestedDtype, device, isAvailable);
       model = await loadModel(source, dtype, device, options.threads);
       used = device;
       break;

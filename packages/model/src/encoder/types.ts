@@ -16,8 +16,8 @@ export type UsedDevice = 'cpu' | 'cuda' | 'webgpu';
 export interface LoadEncoderOptions {
   /** Hugging Face Hub id or local model directory; default `Xenova/bert-base-uncased`. */
   model?: string;
-  /** Weights to load; default `fp32`. */
-  dtype?: Dtype;
+  /** Weights to load; default `fp32`; `auto`: q8 on the CPU when the model has it, fp32 on a GPU. */
+  dtype?: Dtype | 'auto';
   /** Device to run on; default `auto`. */
   device?: Device;
   /** Sentence pooling; default `pooler` when the model outputs `pooler_output`, else `cls`. */
