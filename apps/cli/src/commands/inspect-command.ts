@@ -43,7 +43,7 @@ export function inspectCommand(): Command {
       const tokenizer = await loadTokenizer(flags.model ?? DEFAULT_TRAIN_SETTINGS.model, { offline: flags.offline || process.env.SENTI_OFFLINE === '1' });
       const lengths = tokenizer.tokenLengths(dataset.texts);
       const choice = chooseMaxLength(lengths, 'auto', flags.coverage ?? DEFAULT_TRAIN_SETTINGS.coverage, tokenizer.modelMaxLength);
-      printLengthSummary(output, choice);
+      printLengthSummary(output, choice, 'the texts');
       output.line(`  suggested: --max-length ${choice.maxLength}`);
       output.result({ data: flags.data, rows: total, labels: Object.fromEntries(dataset.labelNames.map((name, index) => [name, counts[index] ?? 0])), cleaning: s, tokenLengths: choice.statistics, suggestedMaxLength: choice.maxLength, coverage: choice.coverage });
     });

@@ -26,13 +26,14 @@ export function printDataSummary(output: ConsoleOutput, settings: TrainSettings,
 }
 
 /** Prints token-length percentiles and the histogram with the chosen padding length marked. */
-export function printLengthSummary(output: ConsoleOutput, choice: MaxLengthChoice): void {
+export function printLengthSummary(output: ConsoleOutput, choice: MaxLengthChoice, which = 'the training texts'): void {
   const { statistics } = choice;
-  output.section('Token lengths of the training texts (with [CLS] and [SEP])');
-  output.line(`  min ${statistics.min}  p50 ${statistics.p50}  p90 ${statistics.p90}  p95 ${statistics.p95}  p99 ${statistics.p99}  max ${statistics.max}`);
+  const n = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(1));
+  output.section(`Token lengths of ${which} (with [CLS] and [SEP])`);
+  output.line(`  min ${n(statistics.min)}  p50 ${n(statistics.p50)}  p90 ${n(statistics.p90)}  p95 ${n(statistics.p95)}  p99 ${n(statistics.p99)}  max ${n(statistics.max)}`);
   output.line(indent(textHistogram(choice.bins, { width: 78, marker: choice.maxLength, markerLabel: `max length ${choice.maxLength}` })));
   const how = choice.mode === 'auto' ? `chosen to cover ${Math.round(choice.targetCoverage * 100)}% of texts` : 'as given';
-  output.line(`  padding length ${choice.maxLength} (${how}): ${(choice.coverage * 100).toFixed(1)}% of training texts fit untruncated`);
+  output.line(`  padding length ${choice.maxLength} (${how}): ${(choice.coverage * 100).toFixed(1)}% of ${which} fit untruncated`);
 }
 
 /** Prints the sklearn-format classification report and the confusion matrix. */
