@@ -6,9 +6,26 @@ import * as tf from '@tensorflow/tfjs-core';
  * no sync). Call inside tf.tidy.
  */
 export function clipGradNorm(gradients: readonly tf.Tensor[], maxNorm: number): { gradients: tf.Tensor[]; totalNorm: tf.Scalar } {
-  const squares = gradients.map((gradient) => tf.sum(tf.square(gradient)));
-  const totalNorm = tf.sqrt(squares.length === 1 ? squares[0]! : tf.addN(squares)) as tf.Scalar;
+  const totalNorm = tf.sqrt(sumOfAll(gradients.map((gradient) => tf.square(gradient)))) as tf.Scalar;
   if (!(maxNorm > 0) || maxNorm === Infinity) return { gradients: [...gradients], totalNorm };
   const coefficient = tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1);
   return { gradients: gradients.map((gradient) => tf.mul(gradient, coefficient)), totalNorm };
+}
+
+/**
+ * min(1, maxNorm / (sqrt(sum of all squares) + 1e-6)) on device, from the squared gradients: the factor
+ * clip_grad_norm_ scales every gradient by. Call inside tf.tidy.
+ */
+export function gradientNormCoefficient(squares: readonly tf.Tensor[], maxNorm: number): tf.Scalar {
+  return tf.minimum(tf.div(maxNorm, tf.add(tf.sqrt(sumOfAll(squares)), 1e-6)), 1) as tf.Scalar;
+}
+
+/**
+ * Sum of every element of every tensor. A large tensor is summed as rows of 32 first: the wasm Sum kernel is one
+ * sequential loop (~330 µs for 393k values), two-level summation takes ~190 µs (and rounds no worse).
+ */
+function sumOfAll(tensors: readonly tf.Tensor[]): tf.Scalar {
+  const sums = tensors.map((tensor) =>
+    tensor.size >= 4096 && tensor.size % 32 === 0 ? tf.sum(tf.sum(tf.reshape(tensor, [-1, 32]), 1)) : tf.sum(tensor));
+  return (sums.length === 1 ? sums[0]! : tf.addN(sums)) as tf.Scalar;
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ClassificationHead } from '@senti/model';
 import type { AdamW } from './adamw.js';
-import { clipGradNorm } from './clip-grad-norm.js';
 import type { Split } from './types.js';
 import { lossAndGradients } from './loss-and-gradients.js';
+import { TransposedHead } from './transposed-head.js';
 import { weightedOneHot } from './weighted-nll.js';
 
 /** Backends whose tensors live in this process's memory: copying a batch in JS beats tf.gather there. */
@@ -12,7 +12,9 @@ const HOST_BACKENDS = new Set(['wasm', 'cpu']);
 /**
  * Runs optimizer steps with few ops and no per-step sync; the batch losses are summed on device. On GPU backends the
  * training rows and weighted targets are uploaded once and each batch is gathered on device; on wasm/cpu a batch is
- * copied in JS (32 rows: ~20 µs) because their gather kernel is far slower (~0.8 ms for 32 x 768 on wasm).
+ * copied in JS into reused buffers (32 rows: ~20 µs) because their gather kernel is far slower (~0.8 ms for 32 x 768
+ * on wasm). `model` is the head itself (its variables must be the optimizer's) or, faster, a `TransposedHead` of it
+ * (then the optimizer is over its variables and `TransposedHead.writeTo` brings the head up to date).
  */
 export class StepRunner {
   private readonly features: tf.Tensor2D | undefined;
@@ -20,9 +22,10 @@ export class StepRunner {
   private readonly hostFeatures: Float32Array;
   private readonly hostTargets: Float32Array;
   private readonly lossSum: tf.Variable;
+  private batchBuffers: { x: Float32Array; targets: Float32Array } | undefined;
 
   constructor(
-    private readonly head: ClassificationHead,
+    private readonly model: ClassificationHead | TransposedHead,
     private readonly optimizer: AdamW,
     split: Split,
     classWeights: readonly number[],
@@ -33,7 +36,7 @@ export class StepRunner {
     const n = split.labels.length;
     this.hostFeatures = split.features;
     this.hostTargets = weightedOneHot(split.labels, classWeights);
-    this.features = onDevice ? tf.tensor2d(this.hostFeatures, [n, head.config.inputSize]) : undefined;
+    this.features = onDevice ? tf.tensor2d(this.hostFeatures, [n, model.config.inputSize]) : undefined;
     this.targets = onDevice ? tf.tensor2d(this.hostTargets, [n, classWeights.length]) : undefined;
     this.lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
   }
@@ -42,8 +45,10 @@ export class StepRunner {
   step(indices: Int32Array, dropoutSeed: number, readLoss = false): number | undefined {
     const loss = tf.tidy(() => {
       const [x, targets] = this.batch(indices);
-      const { loss: value, gradients } = lossAndGradients(this.head, x, targets, dropoutSeed);
-      this.optimizer.apply(clipGradNorm(gradients, this.clipNorm).gradients);
+      const { model } = this;
+      const { loss: value, gradients } = model instanceof TransposedHead
+        ? model.lossAndGradients(x, targets, dropoutSeed) : lossAndGradients(model, x, targets, dropoutSeed);
+      this.optimizer.apply(gradients, this.clipNorm);
       this.lossSum.assign(tf.add(this.lossSum, value));
       return readLoss ? value : undefined;
     });
@@ -58,9 +63,12 @@ export class StepRunner {
       const batch = tf.tensor1d(indices, 'int32');
       return [tf.gather(this.features, batch), tf.gather(this.targets, batch)];
     }
-    const { inputSize, numClasses } = this.head.config;
-    const x = new Float32Array(indices.length * inputSize);
-    const targets = new Float32Array(indices.length * numClasses);
+    const { inputSize, numClasses } = this.model.config;
+    // Reused between steps: the tensors made from them die with the step's tidy (wasm copies them anyway).
+    if (this.batchBuffers?.x.length !== indices.length * inputSize) {
+      this.batchBuffers = { x: new Float32Array(indices.length * inputSize), targets: new Float32Array(indices.length * numClasses) };
+    }
+    const { x, targets } = this.batchBuffers;
     indices.forEach((row, index) => {
       x.set(this.hostFeatures.subarray(row * inputSize, (row + 1) * inputSize), index * inputSize);
       targets.set(this.hostTargets.subarray(row * numClasses, (row + 1) * numClasses), index * numClasses);

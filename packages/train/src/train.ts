@@ -3,6 +3,7 @@ import { createHead } from '@senti/model';
 import { AdamW } from './adamw.js';
 import { assertSameFingerprint, checkpointFingerprint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { evaluateHead } from './evaluate-head.js';
+import { TransposedHead } from './transposed-head.js';
 import { resolveTrainOptions } from './resolve-options.js';
 import { epochPermutation, stepSeed } from './shuffle.js';
 import { StepRunner } from './step-runner.js';
@@ -17,9 +18,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { epochs, batchSize, seed, classWeights, patience } = resolved;
   const emit = options.onEvent ?? (() => {});
   const head = createHead(resolved.head, { seed });
-  const optimizer = new AdamW(head.variables, {
-    learningRate: resolved.learningRate, betas: resolved.betas, eps: resolved.eps, weightDecay: resolved.weightDecay,
-  });
   const fingerprint = checkpointFingerprint(resolved, options.train, options.val);
   let history: EpochRecord[] = [];
   let bestEpoch = 0;
@@ -28,32 +26,36 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let epochsWithoutImprovement = 0;
   let stoppedEarly = false;
   let startEpoch = 1;
+  let saved: CheckpointState | undefined;
 
   if (options.resume === true) {
     if (options.checkpointDir === undefined) throw new TrainError('TRAIN_BAD_OPTION', 'resume needs a checkpointDir', 'usage');
-    const saved = await loadCheckpoint(options.checkpointDir).catch((error: unknown) => {
+    try {
+      saved = await loadCheckpoint(options.checkpointDir);
+      if (saved !== undefined) assertSameFingerprint(options.checkpointDir, saved.fingerprint, fingerprint);
+    } catch (error) {
       head.dispose();
-      optimizer.dispose();
       throw error;
-    });
+    }
     if (saved !== undefined) {
-      try {
-        assertSameFingerprint(options.checkpointDir, saved.fingerprint, fingerprint);
-      } catch (error) {
-        head.dispose();
-        optimizer.dispose();
-        throw error;
-      }
       head.setWeights(saved.weights);
-      optimizer.setState({ step: saved.optimizerStep, firstMoments: saved.firstMoments, secondMoments: saved.secondMoments });
       ({ history, bestEpoch, bestValLoss, bestWeights, epochsWithoutImprovement, stoppedEarly } = saved);
       startEpoch = saved.epoch + 1;
     }
   }
 
+  // Training runs with w1 transposed (see TransposedHead); the head's w1 is brought up to date every epoch.
+  const transposed = new TransposedHead(head);
+  const optimizer = new AdamW(transposed.variables, {
+    learningRate: resolved.learningRate, betas: resolved.betas, eps: resolved.eps, weightDecay: resolved.weightDecay,
+  });
+  if (saved !== undefined) {
+    optimizer.setState({ step: saved.optimizerStep, firstMoments: transposed.pack(saved.firstMoments), secondMoments: transposed.pack(saved.secondMoments) });
+  }
+
   const n = options.train.labels.length;
   const stepsPerEpoch = Math.ceil(n / batchSize);
-  const runner = new StepRunner(head, optimizer, options.train, classWeights, resolved.clipNorm);
+  const runner = new StepRunner(transposed, optimizer, options.train, classWeights, resolved.clipNorm);
   const started = performance.now();
   const totalSteps = Math.max(0, epochs - startEpoch + 1) * stepsPerEpoch;
   let stepsDone = 0;
@@ -78,6 +80,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         if (step % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
       }
       const trainLoss = runner.readLossSum() / stepsPerEpoch;
+      transposed.writeTo(head);
       const evaluation = evaluateHead(head, options.val, classWeights, { batchSize });
       const improved = evaluation.loss < bestValLoss;
       if (improved) {
@@ -97,7 +100,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (options.checkpointDir !== undefined) {
         const { firstMoments, secondMoments, step: optimizerStep } = optimizer.getState();
         const state: CheckpointState = { fingerprint, epoch, optimizerStep, history, bestEpoch, bestValLoss, epochsWithoutImprovement,
-          stoppedEarly, weights: head.getWeights(), firstMoments, secondMoments, bestWeights };
+          stoppedEarly, weights: head.getWeights(), firstMoments: transposed.unpack(firstMoments), secondMoments: transposed.unpack(secondMoments),
+          bestWeights };
         await saveCheckpoint(options.checkpointDir, state);
       }
     }
@@ -107,6 +111,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     runner.dispose();
     optimizer.dispose();
+    transposed.dispose();
   }
   if (bestEpoch > 0) {
     head.setWeights(bestWeights);
