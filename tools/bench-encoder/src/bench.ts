@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEncoder, ONNX_FILES, sessionOptions, type Dtype } from '@senti/model';
 import { rawOnnxThroughput } from './raw-onnx.js';
@@ -10,7 +11,7 @@ const { values } = parseArgs({
   args: args[0] === '--' ? args.slice(1) : args,
   options: {
     model: { type: 'string', default: '/tmp/bert-base-random' },
-    data: { type: 'string', default: '/work/shared/datasets/sst2-train.csv' },
+    data: { type: 'string', default: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/datasets/sst2-train.csv') },
     count: { type: 'string', default: '2000' },
     'batch-size': { type: 'string', default: '32' },
     'max-length': { type: 'string', default: '64' },
