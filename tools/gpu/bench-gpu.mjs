@@ -150,7 +150,7 @@ const tasks = {
     const labels = rows.map((_, i) => i % 2);
     const split = { features, labels };
     const result = await train({ train: split, val: split, inputSize: rows[0].length, numClasses: 2, epochs: 3, batchSize: 4, seed: 7, learningRate: 1e-3 });
-    const evaluation = evaluateHead(result.head, split);
+    const evaluation = await evaluateHead(result.head, split);
     result.head.dispose();
     return { backend: choice.name, gpu: choice.gpu, probabilities: Array.from(evaluation.probabilities) };
   },

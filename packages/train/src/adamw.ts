@@ -93,10 +93,14 @@ export class AdamW {
     });
   }
 
-  /** Copies of the step count and moment estimates (for checkpoints). */
-  getState(): AdamWState {
-    const read = (variables: tf.Variable[]) => variables.map((variable) => Float32Array.from(variable.dataSync() as Float32Array));
-    return { step: this.stepCount, firstMoments: read(this.firstMoments), secondMoments: read(this.secondMoments) };
+  /** Copies of the step count and moment estimates (for checkpoints; async: read back from the backend). */
+  async getState(): Promise<AdamWState> {
+    const step = this.stepCount;
+    // Copies: the cpu backend hands out its own storage, which the next step would overwrite.
+    const read = (variables: tf.Variable[]) =>
+      Promise.all(variables.map(async (variable) => Float32Array.from(await variable.data() as Float32Array)));
+    const [firstMoments, secondMoments] = await Promise.all([read(this.firstMoments), read(this.secondMoments)]);
+    return { step, firstMoments, secondMoments };
   }
 
   /** Restore a state saved by `getState`. */

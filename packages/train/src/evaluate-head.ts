@@ -15,34 +15,38 @@ export interface Evaluation {
   probabilities: Float32Array;
 }
 
-/** Read row-major log-probabilities for every row of a split (no dropout). */
-export function splitLogProbs(head: ClassificationHead, features: Float32Array, n: number): Float32Array {
+/** Read row-major log-probabilities for every row of a split (no dropout; async: read back from the backend). */
+export async function splitLogProbs(head: ClassificationHead, features: Float32Array, n: number): Promise<Float32Array> {
   const { inputSize, numClasses } = head.config;
   const output = new Float32Array(n * numClasses);
   const chunk = 4096;
   for (let start = 0; start < n; start += chunk) {
     const rows = Math.min(chunk, n - start);
-    const values = tf.tidy(() => {
+    const logProbs = tf.tidy(() => {
       const x = tf.tensor2d(features.subarray(start * inputSize, (start + rows) * inputSize), [rows, inputSize]);
-      return head.logProbs(x).dataSync() as Float32Array;
+      return head.logProbs(x);
     });
-    output.set(values, start * numClasses);
+    try {
+      output.set(await logProbs.data(), start * numClasses);
+    } finally {
+      logProbs.dispose();
+    }
   }
   return output;
 }
 
 /** Loss (class-weighted NLL, mean of per-batch losses), accuracy, predictions and probabilities of a head on a split. */
-export function evaluateHead(
+export async function evaluateHead(
   head: ClassificationHead,
   split: Split,
   classWeights?: number[],
   options: { batchSize?: number } = {},
-): Evaluation {
+): Promise<Evaluation> {
   const { numClasses } = head.config;
   const n = split.labels.length;
   const weights = classWeights ?? new Array<number>(numClasses).fill(1);
   const batchSize = options.batchSize ?? 32;
-  const logProbs = splitLogProbs(head, split.features, n);
+  const logProbs = await splitLogProbs(head, split.features, n);
   const predictions: number[] = [];
   let correct = 0;
   for (let row = 0; row < n; row += 1) {

@@ -32,11 +32,11 @@ describe('class-weighted NLL (torch NLLLoss(weight=w))', () => {
     expect(() => balancedClassWeights([0, 0], 2)).toThrow(/class 1 has no training rows/);
   });
 
-  it('evaluates as the mean of per-batch losses (the tutorial) with accuracy and predictions', () => {
+  it('evaluates as the mean of per-batch losses (the tutorial) with accuracy and predictions', async () => {
     const head = createHead({ inputSize: 3, hiddenSize: 4, numClasses: 2 }, { seed: 1 });
     const features = Float32Array.from({ length: 15 }, (_, i) => Math.sin(i));
     const split = { features, labels: [0, 1, 1, 0, 1] };
-    const result = evaluateHead(head, split, [1, 2], { batchSize: 2 });
+    const result = await evaluateHead(head, split, [1, 2], { batchSize: 2 });
     const logp = Array.from(result.probabilities, Math.log);
     const batches = [[0, 2], [2, 4], [4, 5]].map(([s, e]) => weightedNllValue(logp, split.labels, [1, 2], s, e));
     expect(result.loss).toBeCloseTo((batches[0]! + batches[1]! + batches[2]!) / 3, 6);
@@ -48,14 +48,14 @@ describe('class-weighted NLL (torch NLLLoss(weight=w))', () => {
 });
 
 describe('lossAndGradients', () => {
-  it('matches finite differences of the loss (with a fixed dropout mask)', () => {
+  it('matches finite differences of the loss (with a fixed dropout mask)', async () => {
     const head = createHead({ inputSize: 3, hiddenSize: 5, numClasses: 3, dropout: 0.3 }, { seed: 4 });
     const x = tf.tensor2d([0.5, -1, 2, 1.5, 0.3, -0.7, -0.2, 0.8, 0.1, 1, 1, -1], [4, 3]);
     const targets = tf.tensor2d(weightedOneHot([0, 2, 1, 2], [0.5, 1, 2]), [4, 3]);
     const seed = 99;
     const lossAt = () => tf.tidy(() => lossAndGradients(head, x, targets, seed).loss.dataSync()[0]!);
     const analytic = tf.tidy(() => lossAndGradients(head, x, targets, seed).gradients.map((g) => Array.from(g.dataSync())));
-    const weights = head.getWeights();
+    const weights = await head.getWeights();
     const step = 1e-2;
     let checked = 0;
     weights.forEach((array, v) => {

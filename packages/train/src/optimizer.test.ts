@@ -34,14 +34,14 @@ describe('AdamW', () => {
     parameter.dispose();
   });
 
-  it('saves and restores its state exactly', () => {
+  it('saves and restores its state exactly', async () => {
     const a = tf.variable(tf.tensor1d([1, 2]));
     const b = tf.variable(tf.tensor1d([1, 2]));
     const first = new AdamW([a], { learningRate: 0.01 });
     const second = new AdamW([b], { learningRate: 0.01 });
     first.apply([tf.tensor1d([0.3, -0.2])]);
     b.assign(a);
-    second.setState(first.getState());
+    second.setState(await first.getState());
     first.apply([tf.tensor1d([0.1, 0.4])]);
     second.apply([tf.tensor1d([0.1, 0.4])]);
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));

@@ -10,24 +10,25 @@ beforeAll(async () => {
 });
 
 describe('StepRunner', () => {
-  it('gives the same steps whether batches are gathered on device or copied in JS, without leaking', () => {
+  it('gives the same steps whether batches are gathered on device or copied in JS, without leaking', async () => {
     const split = gaussianClusters(50, 6, 2, 3);
-    const run = (onDevice: boolean) => {
+    const run = async (onDevice: boolean) => {
       const head = createHead({ inputSize: 6, hiddenSize: 8, numClasses: 2 }, { seed: 1 });
       const optimizer = new AdamW(head.variables, { learningRate: 0.01 });
       const runner = new StepRunner(head, optimizer, split, [1, 2], 1, onDevice);
       const before = tf.memory().numTensors;
-      const losses = [0, 1, 2].map((step) => runner.step(Int32Array.from([step, 10 + step, 20, 33, 49]), step, true));
+      const losses: (number | undefined)[] = [];
+      for (const step of [0, 1, 2]) losses.push(await runner.step(Int32Array.from([step, 10 + step, 20, 33, 49]), step, true));
       expect(tf.memory().numTensors).toBe(before);
-      const sum = runner.readLossSum();
-      const weights = head.getWeights();
+      const sum = await runner.readLossSum();
+      const weights = await head.getWeights();
       runner.dispose();
       optimizer.dispose();
       head.dispose();
       return { losses, sum, weights };
     };
-    const onDevice = run(true);
-    const inJs = run(false);
+    const onDevice = await run(true);
+    const inJs = await run(false);
     expect(inJs).toEqual(onDevice);
     expect(onDevice.sum).toBeCloseTo(onDevice.losses.reduce((a, b) => a! + b!, 0)!, 5);
   });

@@ -10,7 +10,8 @@ import { weightedOneHot } from './weighted-nll.js';
 const HOST_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
- * Runs optimizer steps with few ops and no per-step sync; the batch losses are summed on device. On GPU backends the
+ * Runs optimizer steps with few ops and no per-step sync; the batch losses are summed on device and read back
+ * asynchronously (`await tensor.data()`: WebGPU in Node cannot read synchronously) only when asked. On GPU backends the
  * training rows and weighted targets are uploaded once and each batch is gathered on device; on wasm/cpu a batch is
  * copied in JS into reused buffers (32 rows: ~20 µs) because their gather kernel is far slower (~0.8 ms for 32 x 768
  * on wasm). `model` is the head itself (its variables must be the optimizer's) or, faster, a `TransposedHead` of it
@@ -41,8 +42,8 @@ export class StepRunner {
     this.lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
   }
 
-  /** One AdamW step on the rows `indices`, with the dropout mask of `dropoutSeed`; returns the batch loss only when asked. */
-  step(indices: Int32Array, dropoutSeed: number, readLoss = false): number | undefined {
+  /** One AdamW step on the rows `indices`, with the dropout mask of `dropoutSeed`; resolves to the batch loss only when asked. */
+  async step(indices: Int32Array, dropoutSeed: number, readLoss = false): Promise<number | undefined> {
     const loss = tf.tidy(() => {
       const [x, targets] = this.batch(indices);
       const { model } = this;
@@ -53,9 +54,11 @@ export class StepRunner {
       return readLoss ? value : undefined;
     });
     if (loss === undefined) return undefined;
-    const result = loss.dataSync()[0]!;
-    loss.dispose();
-    return result;
+    try {
+      return (await loss.data())[0]!;
+    } finally {
+      loss.dispose();
+    }
   }
 
   private batch(indices: Int32Array): [tf.Tensor2D, tf.Tensor2D] {
@@ -76,9 +79,9 @@ export class StepRunner {
     return [tf.tensor2d(x, [indices.length, inputSize]), tf.tensor2d(targets, [indices.length, numClasses])];
   }
 
-  /** Sum of the batch losses since the last reset (one sync). */
-  readLossSum(): number {
-    return this.lossSum.dataSync()[0]!;
+  /** Sum of the batch losses since the last reset (one read back). */
+  async readLossSum(): Promise<number> {
+    return (await this.lossSum.data())[0]!;
   }
 
   /** Start a new sum of batch losses. */

@@ -49,7 +49,7 @@ describe('train', () => {
     expect(result.history[result.bestEpoch - 1]!.valLoss).toBe(best);
     expect(Math.max(...result.history.map((record) => record.valAccuracy))).toBeGreaterThanOrEqual(0.95);
     // The returned head holds the best epoch's weights: re-evaluating gives the recorded best loss.
-    const again = evaluateHead(result.head, val, [1, 1]);
+    const again = await evaluateHead(result.head, val, [1, 1]);
     expect(again.loss).toBeCloseTo(best, 5);
     expect(again.accuracy).toBe(result.history[result.bestEpoch - 1]!.valAccuracy);
     // No tensors pile up from epoch to epoch.
@@ -83,7 +83,7 @@ describe('train', () => {
     expect(events[0]).toMatchObject({ type: 'start', startEpoch: 3 });
     expect(withoutSeconds(resumed.history)).toEqual(withoutSeconds(full.history));
     expect(resumed.bestEpoch).toBe(full.bestEpoch);
-    expect(resumed.head.getWeights()).toEqual(full.head.getWeights());
+    expect(await resumed.head.getWeights()).toEqual(await full.head.getWeights());
     const saved = JSON.parse(await readFile(join(checkpointDir, 'checkpoint.json'), 'utf8')) as { epoch: number };
     expect(saved.epoch).toBe(4);
     full.head.dispose();

@@ -22,7 +22,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let history: EpochRecord[] = [];
   let bestEpoch = 0;
   let bestValLoss = Infinity;
-  let bestWeights = head.getWeights();
+  let bestWeights = await head.getWeights();
   let epochsWithoutImprovement = 0;
   let stoppedEarly = false;
   let startEpoch = 1;
@@ -71,7 +71,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const indices = order.subarray(step * batchSize, Math.min(n, (step + 1) * batchSize));
         const wantEvent = options.onEvent !== undefined &&
           (step === stepsPerEpoch - 1 || performance.now() - lastEvent >= STEP_EVENT_INTERVAL_MS);
-        const loss = runner.step(indices, stepSeed(seed, epoch, step), wantEvent);
+        const loss = await runner.step(indices, stepSeed(seed, epoch, step), wantEvent);
         stepsDone += 1;
         if (loss !== undefined) {
           lastEvent = performance.now();
@@ -79,14 +79,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         if (step % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
       }
-      const trainLoss = runner.readLossSum() / stepsPerEpoch;
+      const trainLoss = (await runner.readLossSum()) / stepsPerEpoch;
       transposed.writeTo(head);
-      const evaluation = evaluateHead(head, options.val, classWeights, { batchSize });
+      const evaluation = await evaluateHead(head, options.val, classWeights, { batchSize });
       const improved = evaluation.loss < bestValLoss;
       if (improved) {
         bestValLoss = evaluation.loss;
         bestEpoch = epoch;
-        bestWeights = head.getWeights();
+        bestWeights = await head.getWeights();
         epochsWithoutImprovement = 0;
       } else {
         epochsWithoutImprovement += 1;
@@ -98,9 +98,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         emit({ type: 'early-stop', epoch });
       }
       if (options.checkpointDir !== undefined) {
-        const { firstMoments, secondMoments, step: optimizerStep } = optimizer.getState();
+        const { firstMoments, secondMoments, step: optimizerStep } = await optimizer.getState();
         const state: CheckpointState = { fingerprint, epoch, optimizerStep, history, bestEpoch, bestValLoss, epochsWithoutImprovement,
-          stoppedEarly, weights: head.getWeights(), firstMoments: transposed.unpack(firstMoments), secondMoments: transposed.unpack(secondMoments),
+          stoppedEarly, weights: await head.getWeights(), firstMoments: transposed.unpack(firstMoments), secondMoments: transposed.unpack(secondMoments),
           bestWeights };
         await saveCheckpoint(options.checkpointDir, state);
       }

@@ -18,18 +18,19 @@ const closeArrays = (actual: Float32Array[], expected: Float32Array[], tolerance
 };
 
 describe('TransposedHead', () => {
-  it('round-trips weights and moments between layouts exactly', () => {
+  it('round-trips weights and moments between layouts exactly', async () => {
     const head = createHead({ inputSize: 6, hiddenSize: 4, numClasses: 3 }, { seed: 2 });
     const transposed = new TransposedHead(head);
-    const weights = head.getWeights();
-    expect(transposed.unpack(transposed.variables.map((variable) => variable.dataSync() as Float32Array))).toEqual(weights);
+    const weights = await head.getWeights();
+    const packed = await Promise.all(transposed.variables.map(async (variable) => await variable.data() as Float32Array));
+    expect(transposed.unpack(packed)).toEqual(weights);
     expect(transposed.unpack(transposed.pack(weights))).toEqual(weights);
     const other = createHead({ inputSize: 6, hiddenSize: 4, numClasses: 3 }, { seed: 9 });
     transposed.writeTo(other);
-    expect(other.getWeights()).toEqual(weights);
+    expect(await other.getWeights()).toEqual(weights);
     // The biases written back work in the fused matMul (wasm needs them made rank 1, not reshaped).
     const features = Float32Array.from({ length: 12 }, (_, i) => Math.cos(i));
-    expect(other.predictProba(features, 2)).toEqual(head.predictProba(features, 2));
+    expect(await other.predictProba(features, 2)).toEqual(await head.predictProba(features, 2));
     other.dispose();
     transposed.dispose();
     head.dispose();
@@ -54,28 +55,29 @@ describe('TransposedHead', () => {
     transposed.dispose();
   });
 
-  it('trains like the head itself: same steps within float rounding, no leaks', () => {
+  it('trains like the head itself: same steps within float rounding, no leaks', async () => {
     const split = gaussianClusters(64, 6, 2, 3);
-    const run = (useTransposed: boolean, onDevice = false) => {
+    const run = async (useTransposed: boolean, onDevice = false) => {
       const head = createHead({ inputSize: 6, hiddenSize: 8, numClasses: 2 }, { seed: 1 });
       const transposed = useTransposed ? new TransposedHead(head) : undefined;
       const optimizer = new AdamW(transposed?.variables ?? head.variables, { learningRate: 0.01 });
       const runner = new StepRunner(transposed ?? head, optimizer, split, [1, 2], 0.05, onDevice);
       const before = tf.memory().numTensors;
-      const losses = Array.from({ length: 6 }, (_, step) => runner.step(Int32Array.from([step, 10 + step, 20, 33, 49, 63]), step, true)!);
+      const losses: number[] = [];
+      for (let step = 0; step < 6; step += 1) losses.push((await runner.step(Int32Array.from([step, 10 + step, 20, 33, 49, 63]), step, true))!);
       expect(tf.memory().numTensors).toBe(before);
       transposed?.writeTo(head);
-      const state = optimizer.getState();
-      const result = { losses, weights: head.getWeights(), moments: transposed?.unpack(state.firstMoments) ?? state.firstMoments };
+      const state = await optimizer.getState();
+      const result = { losses, weights: await head.getWeights(), moments: transposed?.unpack(state.firstMoments) ?? state.firstMoments };
       runner.dispose();
       optimizer.dispose();
       transposed?.dispose();
       head.dispose();
       return result;
     };
-    const plain = run(false);
-    const fast = run(true);
-    expect(run(true, true)).toEqual(fast);
+    const plain = await run(false);
+    const fast = await run(true);
+    expect(await run(true, true)).toEqual(fast);
     fast.losses.forEach((loss, step) => expect(loss).toBeCloseTo(plain.losses[step]!, 5));
     closeArrays(fast.weights, plain.weights, 1e-5);
     closeArrays(fast.moments, plain.moments, 1e-6);

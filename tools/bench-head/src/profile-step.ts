@@ -49,6 +49,8 @@ function step(index: number, lap: (phase: string) => void, measureClip = false):
     if (measureClip) {
       lap('clipping + AdamW');
       tf.tidy(() => {
+        // Synchronous on purpose: this profiler times phases on wasm/cpu, whose kernels run synchronously; the read
+        // only makes sure the clip is computed inside its lap. (On WebGPU in Node dataSync throws: use bench-head.)
         gradientNormCoefficient(gradients.map((gradient) => tf.square(gradient)), 1).dataSync();
       });
       lap(CLIP_ALONE);

@@ -136,7 +136,7 @@ async function trainWithEncoder(
   const trainSeconds = secondsSince(trainStart);
   const evaluateStart = Date.now();
 
-  const evaluation = evaluateHead(result.head, testSplit, splits.classWeights);
+  const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
   const report = classificationReport(splits.test.labels, evaluation.predictions, { labelNames: splits.labelNames });
   const matrix = confusionMatrix(splits.test.labels, evaluation.predictions, splits.labelNames.length);
   const auc = safeRocAuc(splits.test.labels, evaluation.probabilities, splits.labelNames.length);

@@ -59,7 +59,7 @@ describe('saveModel / loadModel', () => {
   it('round-trips: the loaded model predicts what the head predicts on the encoder features', async () => {
     const model = await loadModel(modelDir, { offline: true, device: 'cpu' });
     expect(model.backend.name).toBe('wasm');
-    const expected = head.predictProba(await encoder.encode(texts, { maxLength: 17 }), texts.length);
+    const expected = await head.predictProba(await encoder.encode(texts, { maxLength: 17 }), texts.length);
     const probabilities = await model.predictProba(texts);
     Array.from(probabilities).forEach((value, index) => expect(value).toBeCloseTo(expected[index]!, 6));
     const predictions = await model.predict(texts);

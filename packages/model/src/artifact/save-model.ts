@@ -38,7 +38,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
       hint: 'choose an empty or new directory for the model',
     });
   }
-  const weights = head.getWeights();
+  const weights = await head.getWeights();
   const bytes = Buffer.concat(weights.map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)));
   const encoder = { ...model.encoder };
   if (encoder.path === undefined && existsSync(encoder.model)) encoder.path = resolve(encoder.model);

@@ -14,11 +14,11 @@ describe('ClassificationHead', () => {
     await tf.setBackend('cpu');
   });
 
-  it('has torch-shaped variables with nn.Linear-style bounds', () => {
+  it('has torch-shaped variables with nn.Linear-style bounds', async () => {
     const head = createHead({ inputSize: 16, numClasses: 3 }, { seed: 7 });
     expect(head.config).toEqual({ inputSize: 16, hiddenSize: 512, numClasses: 3, dropout: 0.1 });
     expect(head.variables.map((variable) => variable.shape)).toEqual([[16, 512], [512], [512, 3], [3]]);
-    const [w1, b1, w2] = head.getWeights() as [Float32Array, Float32Array, Float32Array];
+    const [w1, b1, w2] = await head.getWeights() as [Float32Array, Float32Array, Float32Array];
     const maxAbs = (values: Float32Array) => values.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
     expect(maxAbs(w1)).toBeLessThanOrEqual(1 / 4);
     expect(maxAbs(w1)).toBeGreaterThan(0.24);
@@ -27,27 +27,29 @@ describe('ClassificationHead', () => {
     head.dispose();
   });
 
-  it('gives the same weights for the same seed and different ones for another seed', () => {
+  it('gives the same weights for the same seed and different ones for another seed', async () => {
     const a = createHead({ inputSize: 8, hiddenSize: 4, numClasses: 2 }, { seed: 3 });
     const b = createHead({ inputSize: 8, hiddenSize: 4, numClasses: 2 }, { seed: 3 });
     const c = createHead({ inputSize: 8, hiddenSize: 4, numClasses: 2 }, { seed: 4 });
-    expect(a.getWeights()).toEqual(b.getWeights());
-    expect(a.getWeights()[0]).not.toEqual(c.getWeights()[0]);
+    expect(await a.getWeights()).toEqual(await b.getWeights());
+    expect((await a.getWeights())[0]).not.toEqual((await c.getWeights())[0]);
     [a, b, c].forEach((head) => head.dispose());
   });
 
-  it('predicts probabilities that sum to 1 and match exp(logProbs)', () => {
+  it('predicts probabilities that sum to 1 and match exp(logProbs)', async () => {
     const head = createHead({ inputSize: 10, hiddenSize: 6, numClasses: 3 });
     const features = randomFeatures(5, 10);
-    const probabilities = head.predictProba(features, 5);
+    const probabilities = await head.predictProba(features, 5);
     expect(probabilities.length).toBe(15);
     for (let row = 0; row < 5; row += 1) {
       const sum = probabilities[row * 3]! + probabilities[row * 3 + 1]! + probabilities[row * 3 + 2]!;
       expect(sum).toBeCloseTo(1, 6);
     }
-    const logProbs = tf.tidy(() => head.logProbs(tf.tensor2d(features, [5, 10])).dataSync());
+    const logProbsTensor = tf.tidy(() => head.logProbs(tf.tensor2d(features, [5, 10])));
+    const logProbs = await logProbsTensor.data();
+    logProbsTensor.dispose();
     logProbs.forEach((value, index) => expect(Math.exp(value)).toBeCloseTo(probabilities[index]!, 6));
-    expect(() => head.predictProba(features, 4)).toThrow(/expected 4 x 10/);
+    await expect(head.predictProba(features, 4)).rejects.toThrow(/expected 4 x 10/);
     head.dispose();
   });
 
@@ -62,25 +64,25 @@ describe('ClassificationHead', () => {
     head.dispose();
   });
 
-  it('round-trips weights and rejects wrong sizes', () => {
+  it('round-trips weights and rejects wrong sizes', async () => {
     const head = createHead({ inputSize: 5, hiddenSize: 3, numClasses: 2 }, { seed: 1 });
     const other = createHead({ inputSize: 5, hiddenSize: 3, numClasses: 2 }, { seed: 2 });
-    other.setWeights(head.getWeights());
-    expect(other.getWeights()).toEqual(head.getWeights());
-    expect(other.predictProba(randomFeatures(2, 5), 2)).toEqual(head.predictProba(randomFeatures(2, 5), 2));
+    other.setWeights(await head.getWeights());
+    expect(await other.getWeights()).toEqual(await head.getWeights());
+    expect(await other.predictProba(randomFeatures(2, 5), 2)).toEqual(await head.predictProba(randomFeatures(2, 5), 2));
     expect(() => other.setWeights([new Float32Array(3)])).toThrow(/needs 4 weight arrays/);
     head.dispose();
     other.dispose();
   });
 
-  it('does not leak tensors over repeated calls', () => {
+  it('does not leak tensors over repeated calls', async () => {
     const head = createHead({ inputSize: 6, hiddenSize: 8, numClasses: 2 });
     const features = randomFeatures(4, 6);
-    head.predictProba(features, 4);
+    await head.predictProba(features, 4);
     const before = tf.memory().numTensors;
     for (let index = 0; index < 20; index += 1) {
-      head.predictProba(features, 4);
-      head.setWeights(head.getWeights());
+      await head.predictProba(features, 4);
+      head.setWeights(await head.getWeights());
     }
     expect(tf.memory().numTensors).toBe(before);
     head.dispose();

@@ -43,8 +43,11 @@ export class ClassificationHead {
     });
   }
 
-  /** Class probabilities [n, numClasses] (row-major) for n feature rows, without dropout. */
-  predictProba(features: Float32Array, n: number): Float32Array {
+  /**
+   * Class probabilities [n, numClasses] (row-major) for n feature rows, without dropout. Async because GPU backends
+   * (WebGPU) can only read tensors back asynchronously.
+   */
+  async predictProba(features: Float32Array, n: number): Promise<Float32Array> {
     const { inputSize, numClasses } = this.config;
     if (features.length !== n * inputSize) {
       throw new RangeError(`features have ${features.length} values, expected ${n} x ${inputSize}`);
@@ -53,18 +56,23 @@ export class ClassificationHead {
     const chunk = 4096;
     for (let start = 0; start < n; start += chunk) {
       const rows = Math.min(chunk, n - start);
-      const values = tf.tidy(() => {
+      const probabilities = tf.tidy(() => {
         const x = tf.tensor2d(features.subarray(start * inputSize, (start + rows) * inputSize), [rows, inputSize]);
-        return tf.exp(this.logProbs(x)).dataSync() as Float32Array;
+        return tf.exp(this.logProbs(x));
       });
-      output.set(values, start * numClasses);
+      try {
+        output.set(await probabilities.data(), start * numClasses);
+      } finally {
+        probabilities.dispose();
+      }
     }
     return output;
   }
 
-  /** Copies of the current weights, in `variables` order. */
-  getWeights(): Float32Array[] {
-    return this.variables.map((variable) => Float32Array.from(variable.dataSync() as Float32Array));
+  /** Copies of the current weights, in `variables` order (async: read back from the backend, which may be a GPU). */
+  async getWeights(): Promise<Float32Array[]> {
+    // Copies: the cpu backend hands out its own storage, which a later assign would change.
+    return Promise.all(this.variables.map(async (variable) => Float32Array.from(await variable.data() as Float32Array)));
   }
 
   /** Replace the weights (same order and sizes as `getWeights`). */

@@ -17,9 +17,11 @@ export function dropoutMaskTransposed(rows: number, columns: number, rate: numbe
 }
 
 /**
- * Draws the uniforms of `seededRandom(seed)` (mulberry32, inlined: ~5x faster than a call per value) in order;
- * draw k goes to (k % columns) * stride + floor(k / columns). `u < rate` is tested exactly as
- * `state < rate * 2^32` (both sides scale by a power of two).
+ * Draws the uniforms of `seededRandom(seed)` in order; draw k goes to (k % columns) * stride + floor(k / columns).
+ * The generator is `@senti/data`'s mulberry32 (`createRandom(mixSeed(seed))`) inlined, because that is ~2x faster
+ * than a call per value (measured: ~75 vs ~145 µs for a 32 x 512 mask). It must stay identical to `createRandom`:
+ * dropout-mask.test.ts compares the masks with `seededRandom`. `u < rate` is tested exactly as `state < rate * 2^32`
+ * (both sides scale by a power of two).
  */
 function fillMask(mask: Float32Array, columns: number, stride: number, rate: number, seed: number): Float32Array {
   const keep = 1 / (1 - rate);

@@ -1,5 +1,6 @@
-/** A seeded generator of uniform floats in [0, 1); the same seed always gives the same sequence. */
-export type RandomSource = () => number;
+import { createRandom, type RandomSource } from '@senti/data';
+
+export type { RandomSource };
 
 /** Mix any number of integers into one 32-bit seed (so derived streams such as (seed, epoch, step) are independent). */
 export function mixSeed(...parts: readonly number[]): number {
@@ -17,14 +18,7 @@ export function mixSeed(...parts: readonly number[]): number {
   return hash >>> 0;
 }
 
-/** A small, fast, seeded PRNG (mulberry32). */
+/** A small, fast, seeded PRNG: `@senti/data`'s mulberry32 `createRandom`, started from `mixSeed(seed)`. */
 export function seededRandom(seed: number): RandomSource {
-  let state = mixSeed(seed);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(mixSeed(seed));
 }
