@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { runProcess } from './run-process.js';
 
 /** What tutorial-pipeline-torch.py prints. */
@@ -19,11 +20,14 @@ export interface TorchReference {
   estimatedSeconds: (epochs: number, sizes?: { train: number; val: number; test: number }) => number;
 }
 
-/** Runs the tutorial's PyTorch pipeline for one epoch (the per-epoch cost is constant) and scales it. */
+/**
+ * Runs the tutorial's PyTorch pipeline for one epoch (the per-epoch cost is constant) and scales it. Threads are set
+ * to the core count: Debian's torch defaults to one thread here, which would flatter senti.
+ */
 export async function measureTorchReference(script: string, csv: string): Promise<TorchReference | undefined> {
   if (!existsSync(script)) return undefined;
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const result = await runProcess(python, [script, csv, '--epochs', '1'], { timeoutSeconds: 1800 });
+  const result = await runProcess(python, [script, csv, '--epochs', '1', '--threads', String(cpus().length)], { timeoutSeconds: 1800 });
   if (result.code !== 0) {
     process.stderr.write(`PyTorch reference failed (install Debian's python3-torch):\n${result.stderr.slice(-1000)}\n`);
     return undefined;
