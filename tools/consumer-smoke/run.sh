@@ -3,8 +3,10 @@
 # Builds the workspace, packs every package under packages/ (pnpm pack), checks the tarballs, creates a
 # "type": "module" project in a temp directory outside the repository (its fixtures/ is a copy of the repo's),
 # installs the tarballs there with plain npm from the registry (no overrides, no workspace), then
-#   1. import-check.mjs: every package imports, a CSV loads, the tiny encoder encodes, a tfjs backend activates;
-#   2. the README's "Use as a library" block (between <!-- library-example:start/end -->) runs with tsx and must
+#   1. tsc (strict, NodeNext) type-checks import-check.ts and the README example against the shipped .d.ts files
+#      (errors inside third-party typings are not ours and are ignored; errors in @senti/* typings fail);
+#   2. import-check.ts: every package imports, a CSV loads, the tiny encoder encodes, a tfjs backend activates;
+#   3. the README's "Use as a library" block (between <!-- library-example:start/end -->) runs with tsx and must
 #      exit 0 and print a classification report.
 # Needs the npm registry, so it runs from .ci/run, never from `pnpm test`.
 # Usage (any directory): bash tools/consumer-smoke/run.sh [--no-build] [--keep]
@@ -47,27 +49,44 @@ node "$here/check-tarballs.mjs" "$work/tarballs"
 project=$work/project
 mkdir -p "$project"
 cp -R fixtures "$project/fixtures"
-cp "$here/import-check.mjs" "$project/import-check.mjs"
+cp "$here/import-check.ts" "$project/import-check.ts"
 node "$here/extract-example.mjs" README.md "$project/example.ts"
-# The same tsx the workspace uses, from the registry (Node 20 cannot strip TypeScript types itself).
-tsx_version=$(node -p "require('./node_modules/tsx/package.json').version")
+# The tsx, TypeScript and Node typings the workspace uses, from the registry (Node 20 cannot strip types itself).
+version() { node -p "require('./node_modules/$1/package.json').version"; }
+tools="tsx@$(version tsx) typescript@$(version typescript) @types/node@$(version @types/node)"
 cat > "$project/package.json" <<JSON
 { "name": "senti-consumer-smoke", "private": true, "type": "module" }
 JSON
+cat > "$project/tsconfig.json" <<JSON
+{
+  "compilerOptions": { "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "strict": true,
+                       "noEmit": true, "types": ["node"], "skipLibCheck": false },
+  "files": ["import-check.ts", "example.ts"]
+}
+JSON
 
-say "npm install of $(ls "$work/tarballs" | wc -l) tarballs + tsx@$tsx_version into $project (registry only)"
+say "npm install of $(ls "$work/tarballs" | wc -l) tarballs + $tools into $project (registry only)"
 (
   cd "$project"
-  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz "tsx@$tsx_version" \
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz $tools \
     > "$work/install.log" 2>&1 || { tail -40 "$work/install.log"; echo "consumer-smoke: npm install failed" >&2; exit 1; }
 )
 say "installed: $(cd "$project" && npm ls --all --parseable 2>/dev/null | wc -l) packages"
 
 export SENTI_CACHE_DIR=$work/cache SENTI_OFFLINE=1
-say "import check (node import-check.mjs)"
-(cd "$project" && node import-check.mjs)
+say "type check (tsc -p .)"
+(cd "$project" && ./node_modules/.bin/tsc -p . > "$work/tsc.out" 2>&1) || true
+# Diagnostics start at column 0 with the file name; continuation lines are indented.
+awk '/^node_modules\/@senti\// || (/^[^ ]/ && !/^node_modules\//)' "$work/tsc.out" > "$work/tsc.ours"
+if [ -s "$work/tsc.ours" ]; then
+  cat "$work/tsc.ours"; say "type errors in the example or in @senti/* typings"; exit 1
+fi
+say "  no type errors in the example or the @senti/* typings ($(grep -c '^node_modules/' "$work/tsc.out" || true) in third-party typings, ignored)"
 
-say "README library example (npx tsx example.ts)"
+say "import check (tsx import-check.ts)"
+(cd "$project" && ./node_modules/.bin/tsx import-check.ts)
+
+say "README library example (tsx example.ts)"
 (cd "$project" && ./node_modules/.bin/tsx example.ts) | tee "$work/example.out"
 for word in precision recall f1-score accuracy; do
   grep -q "$word" "$work/example.out" || { say "the README example printed no classification report (no \"$word\")"; exit 1; }

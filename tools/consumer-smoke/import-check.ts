@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Runs in the consumer project, from the installed tarballs: every package imports and exports something, a CSV
 // loads through the bundled danfojs, the tiny encoder encodes two sentences, and a tfjs backend activates without
 // the native tfjs-node binding. Paths are relative to the project (its fixtures/ is the repository's).
