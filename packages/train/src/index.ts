@@ -8,3 +8,4 @@ export { epochPermutation, stepSeed } from './shuffle.js';
 export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from './types.js';
 export { lossAndGradients, type LossAndGradients } from './loss-and-gradients.js';
 export { TransposedHead } from './transposed-head.js';
+export * from './fine-tune/index.js';
