@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type PredictorModel, createHead, loadEncoder, selectBackend, loadModel, saveModel, type SentiModel } from '@senti/model';
 
 /** The tiny BERT fixture shared by all packages' tests. */
-export const TINY_BERT = fileURLToPath(new URL('../../../../fixtures/tiny-bert', import.meta.url));
+export { TINY_BERT } from '@senti/fixtures';
 
 /** Labels of the test artifact (three, so probabilities are a real map). */
 export const TEST_LABELS = ['negative', 'neutral', 'positive'];
