@@ -1,5 +1,6 @@
 import { formatConfusionMatrix, formatReport, type ClassificationReport } from '@senti/metrics';
-import { labelCounts, type FineTuneSettings, type MaxLengthChoice, type PreparedSplits } from '@senti/train';
+import { classCounts as labelCounts } from '@senti/data';
+import { type FineTuneSettings, type MaxLengthChoice, type PreparedSplits } from '@senti/train';
 import type { ConsoleOutput } from './console-output.js';
 import { textHistogram } from './text-histogram.js';
 import { textTable } from './text-table.js';

@@ -1,7 +1,8 @@
 import { loadTokenizer } from '@senti/tokenize';
 import type { CleaningSummary } from '@senti/data';
 import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
-import { labelCounts, readSource } from './prepare-splits.js';
+import { classCounts } from '@senti/data';
+import { readSource } from './prepare-splits.js';
 import { DEFAULT_SETTINGS, type FineTuneSettings } from './settings.js';
 
 /** Options of {@link inspectData}. */
@@ -27,7 +28,7 @@ export async function inspectData(options: InspectDataOptions): Promise<DataInsp
   const lengths = chooseMaxLength(tokenizer.tokenLengths(dataset.texts), 'auto', options.coverage ?? DEFAULT_SETTINGS.coverage, tokenizer.modelMaxLength);
   return {
     labelNames: dataset.labelNames,
-    counts: labelCounts(dataset.labels, dataset.labelNames.length),
+    counts: classCounts(dataset.labels, dataset.labelNames.length),
     rows: dataset.labels.length,
     cleaning: dataset.summary,
     textColumn: dataset.textColumn,

@@ -72,7 +72,7 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
   return {
     ...splits,
     labelNames: dataset.labelNames,
-    classWeights: classWeights(splits.train.labels, dataset.labelNames.length),
+    classWeights: classWeights(splits.train.labels, dataset.labelNames.length, { labelNames: dataset.labelNames, where: 'the training split' }),
     cleaning,
     textColumn: dataset.textColumn,
     labelColumn: dataset.labelColumn,
@@ -80,12 +80,6 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
   };
 }
 
-/** Counts each label index in a split. */
-export function labelCounts(labels: readonly number[], numClasses: number): number[] {
-  const counts = new Array<number>(numClasses).fill(0);
-  for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
-  return counts;
-}
 
 /** The rows of a dataset at `rows`. */
 export function take(dataset: Pick<Dataset, 'texts' | 'labels'>, rows: readonly number[]): TextSplit {
