@@ -48,7 +48,9 @@ node "$here/check-tarballs.mjs" "$work/tarballs"
 
 project=$work/project
 mkdir -p "$project"
-cp -R fixtures "$project/fixtures"
+# fixtures/ is also the workspace package @senti/fixtures: copy its files, not its node_modules links.
+mkdir -p "$project/fixtures"
+tar -C fixtures --exclude=./node_modules -cf - . | tar -C "$project/fixtures" -xf -
 cp "$here/import-check.ts" "$project/import-check.ts"
 node "$here/extract-example.mjs" README.md "$project/example.ts"
 # The tsx, TypeScript and Node typings the workspace uses, from the registry (Node 20 cannot strip types itself).
