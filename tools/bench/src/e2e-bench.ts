@@ -150,7 +150,7 @@ async function endToEnd(options: EndToEndOptions): Promise<void> {
     agreement = await q8Agreement(agreementModel, await firstSentences(join(shared, 'datasets', 'sst2-dev.csv'), options.agreementSentences), 64, 'pooler');
   }
 
-  const header = ['data', 'run', 'load+split', 'load enc', 'tokenize', 'encode', 'train 10 ep', 'evaluate', 'write', 'total', 'wall', 'enc sent/s', 'head samp/s', 'peak RSS', 'vs tutorial', 'vs peer'];
+  const header = ['data', 'run', 'load+split', 'load enc', 'tokenize', 'encode', 'train 10 ep', 'evaluate', 'total', 'wall', 'enc sent/s', 'head samp/s', 'peak RSS', 'vs tutorial', 'vs peer'];
   const rows = runs.map((run) => {
     const s = run.summary.seconds;
     const encoded = run.summary.cache.misses;
@@ -165,7 +165,6 @@ async function endToEnd(options: EndToEndOptions): Promise<void> {
       s.encode.toFixed(1),
       s.train.toFixed(1),
       s.evaluate.toFixed(2),
-      s.write.toFixed(2),
       s.total.toFixed(1),
       run.wallSeconds.toFixed(1),
       encoded > 0 ? Math.round(encoded / s.encode).toString() : '(cached)',
