@@ -29,6 +29,8 @@ afterAll(async () => {
 });
 
 type Manifest = SentiManifest & Record<string, unknown>;
+/** A manifest part as a plain object, to write values of the wrong type into it. */
+const loose = (value: object) => value as Record<string, unknown>;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 interface Row {
@@ -53,23 +55,23 @@ const rows: Row[] = [
   { name: '1 label name, 2-class head', manifest: (m) => { m.labelNames = ['only']; }, error: { code: 'MODEL_LABELS_MISMATCH', message: 'names 1 label ("only") but its head has 2 classes' } },
   { name: 'no label names', manifest: (m) => { m.labelNames = []; }, error: { code: 'MODEL_LABELS_MISMATCH', message: 'names 0 labels () but its head has 2 classes' } },
   { name: 'the same label twice', manifest: (m) => { m.labelNames = ['pos', 'pos']; }, error: { code: 'MODEL_LABELS_MISMATCH', message: 'names label "pos" twice' } },
-  { name: 'label names not an array', manifest: (m) => { (m as Record<string, unknown>).labelNames = 'neg,pos'; }, error: { code: 'MODEL_CORRUPT', message: '"labelNames" must be an array of strings' } },
-  { name: 'a label name that is a number', manifest: (m) => { (m as Record<string, unknown>).labelNames = [0, 1]; }, error: { code: 'MODEL_CORRUPT', message: '"labelNames" must be an array of strings' } },
+  { name: 'label names not an array', manifest: (m) => { loose(m).labelNames = 'neg,pos'; }, error: { code: 'MODEL_CORRUPT', message: '"labelNames" must be an array of strings' } },
+  { name: 'a label name that is a number', manifest: (m) => { loose(m).labelNames = [0, 1]; }, error: { code: 'MODEL_CORRUPT', message: '"labelNames" must be an array of strings' } },
   { name: 'label names with control characters, wrong count', manifest: (m) => { m.labelNames = ['a\0', 'b\x1b[2J', 'c']; }, error: { code: 'MODEL_LABELS_MISMATCH', message: '("a\\0", "b\\x1b[2J", "c")' } },
   { name: 'label names with control characters, right count, load fine', manifest: (m) => { m.labelNames = ['neg\t', 'pos\n']; }, labels: ['neg\t', 'pos\n'] },
   // Head config vs tensors vs head.bin
   { name: '3 classes in config and labels, tensors listed for 2', manifest: (m) => { m.labelNames = ['a', 'b', 'c']; m.head.numClasses = 3; }, error: { code: 'MODEL_SHAPE_MISMATCH', message: 'tensor "fc2.weight" has shape [16, 2] but the head (32 -> 16 -> 3) needs [16, 3]' } },
   { name: 'hidden size edited consistently, head.bin too small', manifest: (m) => { m.head.hiddenSize = 8; m.weights.tensors = [{ name: 'fc1.weight', shape: [32, 8] }, { name: 'fc1.bias', shape: [8] }, { name: 'fc2.weight', shape: [8, 2] }, { name: 'fc2.bias', shape: [2] }]; }, error: { code: 'MODEL_SHAPE_MISMATCH', message: 'has 2248 bytes but the head in senti.json (32 -> 8 -> 2) needs 1128' } },
   { name: 'head input wider than the encoder', manifest: (m) => { m.head.inputSize = 768; }, error: { code: 'MODEL_SHAPE_MISMATCH', message: 'the encoder gives 32-wide features but the head takes 768' } },
-  { name: 'numClasses as a string', manifest: (m) => { (m.head as Record<string, unknown>).numClasses = '2'; }, error: { code: 'MODEL_CORRUPT', message: 'head.numClasses must be a positive integer, got "2"' } },
+  { name: 'numClasses as a string', manifest: (m) => { loose(m.head).numClasses = '2'; }, error: { code: 'MODEL_CORRUPT', message: 'head.numClasses must be a positive integer, got "2"' } },
   { name: 'numClasses 0', manifest: (m) => { m.head.numClasses = 0; }, error: { code: 'MODEL_CORRUPT', message: 'head.numClasses must be a positive integer, got 0' } },
   { name: 'hiddenSize 1.5', manifest: (m) => { m.head.hiddenSize = 1.5; }, error: { code: 'MODEL_CORRUPT', message: 'head.hiddenSize must be a positive integer, got 1.5' } },
   { name: 'dropout 1.5', manifest: (m) => { m.head.dropout = 1.5; }, error: { code: 'MODEL_CORRUPT', message: 'head.dropout must be a number in [0, 1), got 1.5' } },
-  { name: 'head is null', manifest: (m) => { (m as Record<string, unknown>).head = null; }, error: { code: 'MODEL_CORRUPT', message: '"head" must be an object' } },
+  { name: 'head is null', manifest: (m) => { loose(m).head = null; }, error: { code: 'MODEL_CORRUPT', message: '"head" must be an object' } },
   { name: 'maxLength negative', manifest: (m) => { m.maxLength = -1; }, error: { code: 'MODEL_CORRUPT', message: 'maxLength must be a positive integer, got -1' } },
   { name: 'maxLength fractional', manifest: (m) => { m.maxLength = 17.5; }, error: { code: 'MODEL_CORRUPT', message: 'maxLength must be a positive integer, got 17.5' } },
-  { name: 'unknown encoder dtype', manifest: (m) => { (m.encoder as Record<string, unknown>).dtype = 'int4'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.dtype must be one of fp32, fp16, q8, got "int4"' } },
-  { name: 'unknown pooling', manifest: (m) => { (m.encoder as Record<string, unknown>).pooling = 'max'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.pooling must be one of pooler, cls, mean, got "max"' } },
+  { name: 'unknown encoder dtype', manifest: (m) => { loose(m.encoder).dtype = 'int4'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.dtype must be one of fp32, fp16, q8, got "int4"' } },
+  { name: 'unknown pooling', manifest: (m) => { loose(m.encoder).pooling = 'max'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.pooling must be one of pooler, cls, mean, got "max"' } },
   { name: 'weights file outside the directory', manifest: (m) => { m.weights.file = '../../etc/passwd'; }, error: { code: 'MODEL_CORRUPT', message: 'weights.file must be a file name inside the model directory, got "../../etc/passwd"' } },
   { name: 'weights file absolute', manifest: (m) => { m.weights.file = '/etc/passwd'; }, error: { code: 'MODEL_CORRUPT', message: 'weights.file must be a file name inside the model directory' } },
   { name: 'sha256 not hex', manifest: (m) => { m.weights.sha256 = 'abc'; }, error: { code: 'MODEL_CORRUPT', message: 'weights.sha256 must be 64 hex digits' } },
@@ -85,10 +87,10 @@ const rows: Row[] = [
   { name: 'senti.json empty', rawManifest: '', error: { code: 'MODEL_CORRUPT', message: 'senti.json is not valid JSON' } },
   { name: 'senti.json an array', rawManifest: '[]', error: { code: 'MODEL_CORRUPT', message: 'is not a senti model manifest' } },
   { name: 'senti.json null', rawManifest: 'null', error: { code: 'MODEL_CORRUPT', message: 'is not a senti model manifest' } },
-  { name: 'another format', manifest: (m) => { (m as Record<string, unknown>).format = 'onnx'; }, error: { code: 'MODEL_CORRUPT', message: 'format is not "senti-model"' } },
-  { name: 'format version as a string', manifest: (m) => { (m as Record<string, unknown>).formatVersion = '1'; }, error: { code: 'MODEL_CORRUPT', message: 'has format version "1"; expected a positive integer' } },
-  { name: 'format version from the future', manifest: (m) => { (m as Record<string, unknown>).formatVersion = 2; }, error: { code: 'MODEL_FORMAT_TOO_NEW', message: 'has format version 2; this senti reads up to 1' } },
-  { name: 'no head field', manifest: (m) => { delete (m as Record<string, unknown>).head; }, error: { code: 'MODEL_CORRUPT', message: 'senti.json lacks head' } },
+  { name: 'another format', manifest: (m) => { loose(m).format = 'onnx'; }, error: { code: 'MODEL_CORRUPT', message: 'format is not "senti-model"' } },
+  { name: 'format version as a string', manifest: (m) => { loose(m).formatVersion = '1'; }, error: { code: 'MODEL_CORRUPT', message: 'has format version "1"; expected a positive integer' } },
+  { name: 'format version from the future', manifest: (m) => { loose(m).formatVersion = 2; }, error: { code: 'MODEL_FORMAT_TOO_NEW', message: 'has format version 2; this senti reads up to 1' } },
+  { name: 'no head field', manifest: (m) => { delete loose(m).head; }, error: { code: 'MODEL_CORRUPT', message: 'senti.json lacks head' } },
   { name: 'senti.json saved with a BOM (Windows editor) loads', damage: async (dir) => { const file = join(dir, 'senti.json'); await writeFile(file, `\uFEFF${await readFile(file, 'utf8')}`); }, labels: ['negative', 'positive'] },
   { name: 'senti.json is a directory', damage: async (dir) => { await rm(join(dir, 'senti.json')); await mkdir(join(dir, 'senti.json')); }, error: { code: 'MODEL_CORRUPT', message: 'senti.json cannot be read (EISDIR)' } },
   { name: 'model directory missing', damage: async (dir) => { await rm(dir, { recursive: true }); }, error: { code: 'MODEL_NOT_FOUND', message: 'senti.json missing' } },
