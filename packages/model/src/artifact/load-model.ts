@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ModelError } from '@senti/errors';
+import { escapeControl, ModelError } from '@senti/errors';
 import { selectBackend, type BackendChoice } from '../backend/index.js';
 import { loadEncoder, type Device, type Encoder } from '../encoder/index.js';
 import { ClassificationHead, headShapes } from '../head/index.js';
@@ -42,14 +42,28 @@ async function readHeadWeights(dir: string, manifest: SentiManifest): Promise<Fl
   try {
     bytes = await readFile(file);
   } catch (cause) {
-    throw new ModelError('MODEL_CORRUPT', `${file} is missing; the model in ${dir} is incomplete`, 'input', { cause });
+    const code = (cause as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(cause)})`;
+    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} ${problem}; the model in ${escapeControl(dir)} is incomplete`, 'input', { cause });
   }
   const sizes = headShapes(manifest.head).map((shape) => shape.reduce((a, b) => a * b, 1));
   const expectedBytes = sizes.reduce((a, b) => a + b, 0) * 4;
-  if (bytes.length !== expectedBytes || createHash('sha256').update(bytes).digest('hex') !== manifest.weights.sha256) {
-    throw new ModelError('MODEL_CORRUPT', `${file} does not match its sha256 in senti.json; the model is damaged, train or copy it again`, 'input');
+  if (bytes.length !== expectedBytes) {
+    const { inputSize, hiddenSize, numClasses } = manifest.head;
+    throw new ModelError(
+      'MODEL_SHAPE_MISMATCH',
+      `${escapeControl(file)} has ${bytes.length} bytes but the head in senti.json (${inputSize} -> ${hiddenSize} -> ${numClasses}) needs ${expectedBytes}; senti.json and head.bin do not belong together (or head.bin was cut short)`,
+      'input',
+      { hint: 'copy senti.json and head.bin from the same training run, or train again' },
+    );
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== manifest.weights.sha256) {
+    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} does not match its sha256 in senti.json; the model is damaged, train or copy it again`, 'input');
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  if (!all.every(Number.isFinite)) {
+    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} holds NaN or infinite weights; the training that made it diverged, train again`, 'input');
+  }
   let offset = 0;
   return sizes.map((size) => all.slice(offset, (offset += size)));
 }
@@ -60,7 +74,7 @@ function encoderLocation(dir: string, manifest: SentiManifest, override?: string
   const { path, model } = manifest.encoder;
   if (path === undefined) return model;
   if (!existsSync(path)) {
-    throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder of the model in ${dir} not found at ${path}`, 'input', {
+    throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder of the model in ${escapeControl(dir)} not found at ${escapeControl(path)}`, 'input', {
       hint: 'pass the encoder location (a model directory or Hub id), e.g. --encoder DIR, or loadModel(dir, { encoderModel })',
     });
   }
@@ -82,7 +96,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     await encoder.dispose();
     throw new ModelError(
       'MODEL_ENCODER_MISMATCH',
-      `encoder at ${location} is not the one the model in ${dir} was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`,
+      `encoder at ${escapeControl(location)} is not the one the model in ${escapeControl(dir)} was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`,
       'input',
       { hint: `point to the ${manifest.encoder.dtype} encoder "${manifest.encoder.model}" used in training` },
     );
