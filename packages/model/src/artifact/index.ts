@@ -10,3 +10,4 @@ export { parseHfCachePath, findInHfCache, hfCacheRoots, type HubReference } from
 export { toPredictions, type Prediction } from './predictions.js';
 export { libraryVersions } from './library-versions.js';
 export { resolveModelDir } from './model-dir.js';
+export { writeModelCard, modelCardText, type ModelCardInfo } from './model-card.js';
