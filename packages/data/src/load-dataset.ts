@@ -48,7 +48,7 @@ export async function loadDataset(path: string, options: LoadDatasetOptions = {}
 }
 
 /** Cleans an already parsed table (header + string rows) into a dataset; `source` names it in messages. */
-export function datasetFromTable(source: string, table: Pick<Table, 'columns' | 'rows'>, options: LoadDatasetOptions = {}): Dataset {
+export function datasetFromTable(source: string, table: Table, options: LoadDatasetOptions = {}): Dataset {
   const path = source;
   const textColumn = resolveTextColumn(path, table.columns, options.textColumn);
   const labelColumn = options.labelColumn ?? 'label';
