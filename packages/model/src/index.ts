@@ -5,3 +5,4 @@ export * from './cache/index.js';
 export * from './head/index.js';
 export * from './artifact/index.js';
 export { vulkanLoaderPresent, webGpuAccess, type WebGpuAccess } from './gpu/webgpu.js';
+export * from './layers/index.js';
