@@ -26,7 +26,7 @@ export function bertLayer(
   const heads = config.numAttentionHeads;
   const size = config.hiddenSize / heads;
   const sequence = x.shape[0] / batch;
-  const dense = (input: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor): tf.Tensor2D => tf.fused.matMul({ a: input, b: weight as tf.Tensor2D, bias });
+  const dense = (input: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor): tf.Tensor2D => tf.fused.matMul({ a: input, b: weight as tf.Tensor2D, bias }) as tf.Tensor2D;
   const drop = <T extends tf.Tensor>(tensor: T, site: number): T => {
     if (dropout === undefined || dropout.rate === 0) return tensor;
     const mask = dropoutMask(tensor.size, dropout.rate, mixSeed(dropout.seed, site));
