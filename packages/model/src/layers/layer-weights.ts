@@ -47,9 +47,7 @@ export function isNoDecay(name: string): boolean {
 
 /** Names of the trainable tensors for the top `count` layers (and the pooler). */
 export function topLayerNames(config: BertConfig, count: number, withPooler: boolean): string[] {
-  const first = config.numHiddenLayers - count;
-  const names: string[] = [];
-  for (let layer = first; layer < config.numHiddenLayers; layer += 1) names.push(...LAYER_TENSOR_NAMES.map((suffix) => `encoder.layer.${layer}.${suffix}`));
+  const names = layerRangeNames(config.numHiddenLayers - count, config.numHiddenLayers);
   if (withPooler) names.push(...POOLER_TENSOR_NAMES);
   return names;
 }
@@ -67,26 +65,38 @@ export function checkUnfreezeCount(count: number, config: BertConfig, model: str
  */
 export async function loadTopLayerWeights(modelDir: string, config: BertConfig, count: number, withPooler: boolean): Promise<TopLayerWeights> {
   checkUnfreezeCount(count, config, modelDir);
-  const names = topLayerNames(config, count, withPooler);
+  const parameters = await loadParameters(modelDir, config, topLayerNames(config, count, withPooler));
+  return { firstLayer: config.numHiddenLayers - count, count, parameters };
+}
+
+/** Loads named tensors from `model.safetensors` (senti layout: dense weights [in, out]), checking their shapes. */
+export async function loadParameters(modelDir: string, config: BertConfig, names: readonly string[]): Promise<LayerParameter[]> {
   const file = path.join(modelDir, 'model.safetensors');
   if (!existsSync(file)) {
     throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `unfreezing layers needs the encoder's weights; "${modelDir}" has no model.safetensors`, 'input');
   }
   const wanted = new Set(names.flatMap((name) => [name, `bert.${name}`]));
   const found = await readSafetensors(file, (name) => wanted.has(name));
-  const parameters = names.map((name) => {
+  return names.map((name) => {
     const tensor = found.get(name) ?? found.get(`bert.${name}`);
     if (tensor === undefined) {
       throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `${file} has no tensor "${name}"; unfreezing needs a BERT checkpoint with Hugging Face names`, 'input');
     }
-    return { name, ...checkShape(name, isDenseWeight(name) ? transpose(tensor) : tensor, config, file) };
+    return { name, ...checkShape(name, isDenseWeight(name) && !name.startsWith('embeddings.') ? transpose(tensor) : tensor, config, file) };
   });
-  return { firstLayer: config.numHiddenLayers - count, count, parameters };
+}
+
+/** Names of layers [from, to)'s tensors. */
+export function layerRangeNames(from: number, to: number): string[] {
+  const names: string[] = [];
+  for (let layer = from; layer < to; layer += 1) names.push(...LAYER_TENSOR_NAMES.map((suffix) => `encoder.layer.${layer}.${suffix}`));
+  return names;
 }
 
 /** The shape (senti layout) each tensor must have. */
-export function expectedShape(name: string, config: BertConfig): number[] {
+export function expectedShape(name: string, config: BertConfig): number[] | undefined {
   const { hiddenSize: h, intermediateSize: m } = config;
+  if (name.startsWith('embeddings.') && !name.includes('LayerNorm')) return undefined;
   if (name.endsWith('intermediate.dense.weight')) return [h, m];
   if (name.endsWith('intermediate.dense.bias')) return [m];
   if (name.endsWith('output.dense.weight') && !name.includes('attention')) return [m, h];
@@ -95,8 +105,8 @@ export function expectedShape(name: string, config: BertConfig): number[] {
 
 function checkShape(name: string, tensor: NamedTensor, config: BertConfig, file: string): NamedTensor {
   const expected = expectedShape(name, config);
-  if (tensor.shape.join(',') !== expected.join(',')) {
-    throw new ModelError('MODEL_BAD_LAYER_WEIGHTS', `${file}: tensor "${name}" has shape [${tensor.shape.join(', ')}], expected [${expected.join(', ')}] from config.json`, 'input');
+  if (expected !== undefined && tensor.shape.join(',') !== expected.join(',')) {
+    throw new ModelError('MODEL_BAD_LAYER_WEIGHTS', `${file}: tensor "${name}" has shape [${tensor.shape.join(', ')}], expected [${expected!.join(', ')}] from config.json`, 'input');
   }
   return tensor;
 }
