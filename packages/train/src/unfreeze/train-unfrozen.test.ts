@@ -65,4 +65,38 @@ describe('trainUnfrozen (tiny model, one cue word decides the label)', () => {
     layers.dispose();
     store.close();
   });
+
+  it('unfreeze 2 with pooler pooling also learns the cue word (the pooler is trained too)', async () => {
+    const { store, layers, train, val, test } = await prepare(2, 'pooler');
+    expect(layers.names.at(-1)).toBe('pooler.dense.bias');
+    const result = await trainUnfrozen({ ...settings, store, layers, train, val, numClasses: 2 });
+    expect((await evaluateUnfrozen(result.layers, result.head, store, test)).accuracy).toBeGreaterThanOrEqual(0.9);
+    result.head.dispose();
+    layers.dispose();
+    store.close();
+  });
+
+  it('resumes bit-exactly from a checkpoint (2 epochs, then 3 more, equals 5 straight)', async () => {
+    const run = async (epochs: number, checkpointDir?: string, resume?: boolean) => {
+      const { store, layers, train, val } = await prepare(1, 'cls');
+      const small = { train: { keys: train.keys.slice(0, 64), labels: train.labels.slice(0, 64) }, val: { keys: val.keys.slice(0, 32), labels: val.labels.slice(0, 32) } };
+      const result = await trainUnfrozen({ ...settings, ...small, store, layers, numClasses: 2, epochs, checkpointDir, resume });
+      const weights = [...await result.layers.getWeights(), ...await result.head.getWeights()];
+      result.head.dispose();
+      layers.dispose();
+      store.close();
+      return { weights, history: result.history.map(({ seconds: _seconds, ...rest }) => rest) };
+    };
+    const checkpointDir = path.join(dir, 'checkpoint');
+    const straight = await run(5);
+    await run(2, checkpointDir);
+    const resumed = await run(5, checkpointDir, true);
+    expect(resumed.history).toEqual(straight.history);
+    expect(resumed.weights).toEqual(straight.weights);
+  });
+
+  it('refuses unfreeze k > L with one clear line', async () => {
+    const config = await readBertConfig(TINY_BERT);
+    await expect(loadTopLayerWeights(TINY_BERT, config, 3, false)).rejects.toThrow(/unfreeze must be an integer from 0 to 2 .*got 3$/);
+  });
 });

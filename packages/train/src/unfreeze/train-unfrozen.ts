@@ -67,7 +67,16 @@ export async function trainUnfrozen(options: TrainUnfrozenOptions): Promise<Trai
   const optimizer = new GroupedAdamW(groups.map((group) => ({ ...group, variables: group.members.map((entry) => entry.variable) })),
     { betas: resolved.betas, eps: resolved.eps });
   const gradientOrder = optimizer.variables.map((variable) => trained.findIndex((entry) => entry.variable === variable));
-  if (saved !== undefined) optimizer.setState({ step: saved.optimizerStep, firstMoments: saved.firstMoments, secondMoments: saved.secondMoments });
+  // Checkpoints keep moments in weight order (the layers', then the head's), like the weights.
+  const toOptimizerOrder = (arrays: Float32Array[]) => gradientOrder.map((index) => arrays[index]!);
+  const toWeightOrder = (arrays: Float32Array[]) => {
+    const ordered = new Array<Float32Array>(arrays.length);
+    gradientOrder.forEach((index, position) => { ordered[index] = arrays[position]!; });
+    return ordered;
+  };
+  if (saved !== undefined) {
+    optimizer.setState({ step: saved.optimizerStep, firstMoments: toOptimizerOrder(saved.firstMoments), secondMoments: toOptimizerOrder(saved.secondMoments) });
+  }
 
   const n = options.train.labels.length;
   const stepsPerEpoch = Math.ceil(n / batchSize);
@@ -127,7 +136,7 @@ export async function trainUnfrozen(options: TrainUnfrozenOptions): Promise<Trai
       if (options.checkpointDir !== undefined) {
         const { firstMoments, secondMoments, step: optimizerStep } = await optimizer.getState();
         await saveCheckpoint(options.checkpointDir, { fingerprint, epoch, optimizerStep, history, bestEpoch, bestValLoss, epochsWithoutImprovement,
-          stoppedEarly, weights: await getWeights(), firstMoments, secondMoments, bestWeights });
+          stoppedEarly, weights: await getWeights(), firstMoments: toWeightOrder(firstMoments), secondMoments: toWeightOrder(secondMoments), bestWeights });
       }
     }
   } catch (error) {
