@@ -11,3 +11,7 @@ export { createTfjsStatesEncoder, type StatesEncoder, type StatesIdentity } from
 export { LayerStateStore, STATES_MAGIC, type StatesBatch, type StatesPrecision, type StatesRow } from './layer-state-store.js';
 export { encodeLayerStates, type EncodeLayerStatesOptions, type EncodeLayerStatesResult } from './encode-layer-states.js';
 export { floatToHalf, halvesToFloats } from './half-float.js';
+export { createOnnxStatesEncoder } from './onnx-states-encoder.js';
+export { loadTopLayerWeightsFromOnnx } from './onnx-layer-weights.js';
+export { layerInputName, truncateToOutput } from './truncate-at-layer.js';
+export { createStatesEncoder, loadUnfrozenWeights, type StatesEncoderOptions } from './unfreeze-sources.js';

@@ -9,6 +9,9 @@ import { readBertConfig, type BertConfig } from './bert-config.js';
 import { encodeLayerStates } from './encode-layer-states.js';
 import { LayerStateStore } from './layer-state-store.js';
 import { createTfjsStatesEncoder } from './states-encoder.js';
+import { createOnnxStatesEncoder } from './onnx-states-encoder.js';
+import { loadTopLayerWeightsFromOnnx } from './onnx-layer-weights.js';
+import { loadTopLayerWeights } from './layer-weights.js';
 import { maxAbsDifference, readLayerGradsFixture } from './test-fixtures.js';
 
 const fixture = readLayerGradsFixture();
@@ -76,5 +79,28 @@ describe('layer states: frozen bottom, on-disk store', () => {
     expect((await encodeLayerStates({ texts: fixture.sentences, tokenizer, encoder, store: reopened, maxLength: fixture.max_length })).computed).toBe(3);
     reopened.close();
     await encoder.dispose();
+  });
+
+  for (const firstLayer of [0, 1, 2]) {
+    it(`ONNX route: the graph cut at layer ${firstLayer} gives PyTorch's states within 1e-5`, async () => {
+      const encoder = await createOnnxStatesEncoder(path.join(TINY_BERT, 'onnx/model.onnx'), config, firstLayer, { threads: 1 });
+      const store = await LayerStateStore.open(dir, encoder.identity, fixture.max_length, 'fp32');
+      const { keys } = await encodeLayerStates({ texts: fixture.sentences, tokenizer, encoder, store, maxLength: fixture.max_length });
+      fixture.sentences.forEach((_, row) => {
+        expect(maxAbsDifference(store.readBatch([keys[row]!]).states, fixtureRow(firstLayer, row))).toBeLessThan(1e-5);
+      });
+      store.close();
+      await encoder.dispose();
+    });
+  }
+
+  it('ONNX initializers give the same layer and pooler weights as model.safetensors', async () => {
+    const fromOnnx = await loadTopLayerWeightsFromOnnx(path.join(TINY_BERT, 'onnx/model.onnx'), config, 2, true);
+    const fromSafetensors = await loadTopLayerWeights(TINY_BERT, config, 2, true);
+    expect(fromOnnx.parameters.map((p) => p.name)).toEqual(fromSafetensors.parameters.map((p) => p.name));
+    fromOnnx.parameters.forEach((parameter, index) => {
+      expect(parameter.shape, parameter.name).toEqual(fromSafetensors.parameters[index]!.shape);
+      expect(parameter.values, parameter.name).toEqual(fromSafetensors.parameters[index]!.values);
+    });
   });
 });
