@@ -7,3 +7,4 @@ export * from './artifact/index.js';
 export * from './onnx/index.js';
 export { vulkanLoaderPresent, webGpuAccess, type WebGpuAccess } from './gpu/webgpu.js';
 export * from './layers/index.js';
+export * from './predictor/index.js';

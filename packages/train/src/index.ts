@@ -3,7 +3,7 @@ export { evaluateHead, splitLogProbs, type Evaluation } from './evaluate-head.js
 export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
 export { clipGradNorm, gradientNormCoefficient } from './clip-grad-norm.js';
 export { weightedNllLoss, weightedNllValue, weightedOneHot } from './weighted-nll.js';
-export { balancedClassWeights, resolveTrainOptions, type ResolvedTrainOptions } from './resolve-options.js';
+export { resolveTrainOptions, type ResolvedTrainOptions } from './resolve-options.js';
 export { epochPermutation, stepSeed } from './shuffle.js';
 export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from './types.js';
 export { lossAndGradients, type LossAndGradients } from './loss-and-gradients.js';
@@ -15,3 +15,4 @@ export { GroupedAdamW, type ParamGroup } from './unfreeze/grouped-adamw.js';
 export { learningRateFactor, type LearningRateSchedule } from './unfreeze/lr-schedule.js';
 export { resolveUnfrozenOptions, type ResolvedUnfrozenOptions } from './unfreeze/resolve-unfrozen-options.js';
 export type { StatesSplit, TrainUnfrozenOptions, TrainUnfrozenResult } from './unfreeze/types.js';
+export * from './fine-tune/index.js';

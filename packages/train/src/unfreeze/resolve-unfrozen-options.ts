@@ -1,6 +1,6 @@
 import { TrainError } from '@senti/errors';
 import { resolveHeadConfig, type HeadConfig } from '@senti/model';
-import { balancedClassWeights } from '../resolve-options.js';
+import { classWeights as balancedClassWeights } from '@senti/data';
 import type { LearningRateSchedule } from './lr-schedule.js';
 import type { StatesSplit, TrainUnfrozenOptions } from './types.js';
 

@@ -1,4 +1,4 @@
-import { ServerError } from './server-error.js';
+import { ModelError } from '@senti/errors';
 
 /** Options of a micro-batcher. */
 export interface BatcherOptions<I, O> {
@@ -8,6 +8,8 @@ export interface BatcherOptions<I, O> {
   maxBatchSize: number;
   /** Longest time the oldest queued item waits for more items before a partial batch is run. */
   maxWaitMs: number;
+  /** Most items waiting at once; a submit that would exceed it is refused with `MODEL_QUEUE_FULL`. Default: unbounded. */
+  maxQueuedItems?: number;
   /** Called after each batch (for logs and metrics). */
   onBatch?: (info: { size: number; requests: number; ms: number; error?: unknown }) => void;
 }
@@ -21,6 +23,8 @@ interface Job<I, O> {
   remaining: number;
   enqueuedAt: number;
   settled: boolean;
+  /** Removes the abort listener once the job settles. */
+  detach?: () => void;
   resolve: (results: O[]) => void;
   reject: (error: unknown) => void;
 }
@@ -35,7 +39,7 @@ interface Segment<I, O> {
  * Collects items from concurrent callers into batches of at most `maxBatchSize`, runs one batch at a time,
  * and resolves each caller with its own slice of the results, in order.
  */
-export class Batcher<I, O> {
+export class MicroBatcher<I, O> {
   private readonly options: BatcherOptions<I, O>;
   private readonly queue: Job<I, O>[] = [];
   private queuedItems = 0;
@@ -57,17 +61,29 @@ export class Batcher<I, O> {
     return this.queuedItems;
   }
 
-  /** Queues `items` and resolves with their outputs in order; rejects if a batch holding any of them fails. */
-  submit(items: readonly I[]): Promise<O[]> {
-    if (this.closing) {
-      return Promise.reject(new ServerError('SERVER_SHUTTING_DOWN', 'the server is shutting down'));
-    }
+  /**
+   * Queues `items` and resolves with their outputs in order; rejects if a batch holding any of them fails, if the
+   * queue is full (`MODEL_QUEUE_FULL`), or when `signal` aborts (`MODEL_ABORTED`: items not yet run are dropped).
+   */
+  submit(items: readonly I[], signal?: AbortSignal): Promise<O[]> {
+    if (this.closing) return Promise.reject(new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime'));
+    if (signal?.aborted) return Promise.reject(abortError());
     if (items.length === 0) return Promise.resolve([]);
+    const limit = this.options.maxQueuedItems;
+    if (limit !== undefined && this.queuedItems + items.length > limit) {
+      return Promise.reject(new ModelError('MODEL_QUEUE_FULL', `the prediction queue is full (${this.queuedItems} of ${limit} texts waiting); retry shortly`, 'runtime'));
+    }
     return new Promise<O[]>((resolve, reject) => {
-      this.queue.push({
+      const job: Job<I, O> = {
         items, results: new Array<O>(items.length), next: 0, remaining: items.length,
         enqueuedAt: Date.now(), settled: false, resolve, reject,
-      });
+      };
+      if (signal !== undefined) {
+        const onAbort = () => this.fail(job, abortError());
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(job);
       this.queuedItems += items.length;
       this.schedule();
     });
@@ -129,6 +145,7 @@ export class Batcher<I, O> {
 
   private async runBatch(): Promise<void> {
     const segments = this.take();
+    if (segments.length === 0) return;
     const items = segments.flatMap(({ job, start, count }) => job.items.slice(start, start + count));
     const started = Date.now();
     let outputs: O[];
@@ -150,6 +167,7 @@ export class Batcher<I, O> {
       job.remaining -= count;
       if (job.remaining === 0 && !job.settled) {
         job.settled = true;
+        job.detach?.();
         job.resolve(job.results);
       }
     }
@@ -159,6 +177,7 @@ export class Batcher<I, O> {
   private fail(job: Job<I, O>, error: unknown): void {
     if (job.settled) return;
     job.settled = true;
+    job.detach?.();
     const index = this.queue.indexOf(job);
     if (index !== -1) {
       this.queue.splice(index, 1);
@@ -166,4 +185,8 @@ export class Batcher<I, O> {
     }
     job.reject(error);
   }
+}
+
+function abortError(): ModelError {
+  return new ModelError('MODEL_ABORTED', 'the prediction was cancelled by its caller', 'runtime');
 }

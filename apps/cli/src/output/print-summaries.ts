@@ -1,14 +1,14 @@
 import { formatConfusionMatrix, formatReport, type ClassificationReport } from '@senti/metrics';
-import type { ConsoleOutput } from '../output/console-output.js';
-import { textHistogram } from '../output/text-histogram.js';
-import { textTable } from '../output/text-table.js';
-import type { MaxLengthChoice } from './choose-max-length.js';
-import { labelCounts, type PreparedSplits } from './prepare-splits.js';
-import type { TrainSettings } from './train-settings.js';
+import { classCounts as labelCounts } from '@senti/data';
+import { type FineTuneSettings, type MaxLengthChoice, type PreparedSplits } from '@senti/train';
+import type { ConsoleOutput } from './console-output.js';
+import { textHistogram } from './text-histogram.js';
+import { textTable } from './text-table.js';
 
 /** Prints what was read, what cleaning dropped, the split sizes per label and the class weights. */
-export function printDataSummary(output: ConsoleOutput, settings: TrainSettings, splits: PreparedSplits): void {
-  output.section(`Data: ${settings.data} (text column "${splits.textColumn}", label column "${splits.labelColumn}")`);
+export function printDataSummary(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data' | 'seed'>, splits: PreparedSplits): void {
+  const data = typeof settings.data === 'string' ? settings.data : `${settings.data.length} in-memory rows`;
+  output.section(`Data: ${data} (text column "${splits.textColumn}", label column "${splits.labelColumn}")`);
   for (const summary of splits.cleaning) {
     const dropped = [
       summary.emptyTextDropped > 0 ? `${summary.emptyTextDropped} empty text` : '',
@@ -21,7 +21,7 @@ export function printDataSummary(output: ConsoleOutput, settings: TrainSettings,
   const counts = (['train', 'val', 'test'] as const).map((name) => labelCounts(splits[name].labels, numClasses));
   const rows = splits.labelNames.map((name, index) => [name, ...counts.map((split) => split[index] ?? 0), round(splits.classWeights[index] ?? 0)]);
   const totals = ['total', ...counts.map((split) => split.reduce((sum, count) => sum + count, 0)), ''];
-  const how = splits.origin === 'split' ? `stratified 70/15/15 split, seed ${settings.seed}` : 'splits from --val and --test';
+  const how = splits.record.origin === 'split' ? `stratified 70/15/15 split, seed ${settings.seed}` : 'splits from --val and --test';
   output.section(`Splits (${how})`, indent(textTable(['label', 'train', 'val', 'test', 'class weight'], [...rows, totals])));
 }
 
@@ -32,7 +32,10 @@ export function printLengthSummary(output: ConsoleOutput, choice: MaxLengthChoic
   output.section(`Token lengths of ${which} (with [CLS] and [SEP])`);
   output.line(`  min ${n(statistics.min)}  p50 ${n(statistics.p50)}  p90 ${n(statistics.p90)}  p95 ${n(statistics.p95)}  p99 ${n(statistics.p99)}  max ${n(statistics.max)}`);
   output.line(indent(textHistogram(choice.bins, { width: 78, marker: choice.maxLength, markerLabel: `max length ${choice.maxLength}` })));
-  const how = choice.mode === 'auto' ? `chosen to cover ${Math.round(choice.targetCoverage * 100)}% of texts` : 'as given';
+  const how =
+    choice.mode === 'auto' ? `chosen to cover ${Math.round(choice.targetCoverage * 100)}% of texts`
+      : choice.mode === 'capped' ? `${choice.requested} was asked, capped at the model's limit of ${choice.modelMaxLength} tokens`
+        : 'as given';
   output.line(`  padding length ${choice.maxLength} (${how}): ${(choice.coverage * 100).toFixed(1)}% of ${which} fit untruncated`);
 }
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Batcher } from './batcher.js';
+import { MicroBatcher } from './micro-batcher.js';
 
 /** A batcher whose runs double numbers and record every batch they see. */
 function doubling(options: { maxBatchSize?: number; maxWaitMs?: number; delayMs?: number } = {}) {
   const batches: number[][] = [];
-  const batcher = new Batcher<number, number>({
+  const batcher = new MicroBatcher<number, number>({
     maxBatchSize: options.maxBatchSize ?? 4,
     maxWaitMs: options.maxWaitMs ?? 5,
     run: async (items) => {
@@ -20,7 +20,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('Batcher', () => {
+describe('MicroBatcher', () => {
   it('answers each caller with its own results, in order', async () => {
     const { batcher, batches } = doubling({ maxBatchSize: 100 });
     const results = await Promise.all([batcher.submit([1, 2]), batcher.submit([3]), batcher.submit([4, 5, 6])]);
@@ -70,7 +70,7 @@ describe('Batcher', () => {
   });
 
   it('rejects only the callers whose items were in the failing batch', async () => {
-    const batcher = new Batcher<number, number>({
+    const batcher = new MicroBatcher<number, number>({
       maxBatchSize: 2,
       maxWaitMs: 0,
       run: async (items) => {
@@ -91,7 +91,7 @@ describe('Batcher', () => {
 
   it('drops the rest of a request once one of its batches failed', async () => {
     const batches: number[][] = [];
-    const batcher = new Batcher<number, number>({
+    const batcher = new MicroBatcher<number, number>({
       maxBatchSize: 2,
       maxWaitMs: 0,
       run: async (items) => {
@@ -109,7 +109,7 @@ describe('Batcher', () => {
   });
 
   it('rejects when a run returns the wrong number of results', async () => {
-    const batcher = new Batcher<number, number>({ maxBatchSize: 4, maxWaitMs: 0, run: async () => [1] });
+    const batcher = new MicroBatcher<number, number>({ maxBatchSize: 4, maxWaitMs: 0, run: async () => [1] });
     await expect(batcher.submit([1, 2])).rejects.toThrow('1 results for 2 items');
   });
 
@@ -121,7 +121,7 @@ describe('Batcher', () => {
     await vi.advanceTimersByTimeAsync(0);
     await closed;
     await expect(queued).resolves.toEqual([2, 4]);
-    await expect(batcher.submit([3])).rejects.toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
+    await expect(batcher.submit([3])).rejects.toMatchObject({ code: 'MODEL_CLOSING' });
     await vi.advanceTimersByTimeAsync(120_000);
     expect(batches).toEqual([[1, 2]]);
   });
@@ -136,9 +136,42 @@ describe('Batcher', () => {
     expect(results).toEqual([[2], [4]]);
   });
 
+  it('refuses texts beyond the queue bound with MODEL_QUEUE_FULL, and accepts again once it drains', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2, maxWaitMs: 0, maxQueuedItems: 3,
+      run: async (items) => { batches.push(items); await new Promise((resolve) => setTimeout(resolve, 20)); return items; },
+    });
+    const first = batcher.submit([1, 2]); // taken into a batch at once
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const queued = batcher.submit([3, 4, 5]); // fills the queue
+    await expect(batcher.submit([6])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL' });
+    await expect(Promise.all([first, queued])).resolves.toEqual([[1, 2], [3, 4, 5]]);
+    await expect(batcher.submit([6])).resolves.toEqual([6]);
+    expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('drops the queued work of a cancelled caller: its texts are never run', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2, maxWaitMs: 0,
+      run: async (items) => { batches.push(items); await new Promise((resolve) => setTimeout(resolve, 20)); return items; },
+    });
+    const first = batcher.submit([1, 2]);
+    const controller = new AbortController();
+    const cancelled = batcher.submit([3, 4, 5, 6], controller.signal);
+    const last = batcher.submit([7]);
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'MODEL_ABORTED' });
+    await expect(Promise.all([first, last])).resolves.toEqual([[1, 2], [7]]);
+    expect(batches).toEqual([[1, 2], [7]]);
+    expect(batcher.pending).toBe(0);
+    await expect(batcher.submit([8], controller.signal)).rejects.toMatchObject({ code: 'MODEL_ABORTED' });
+  });
+
   it('validates its options', () => {
     const run = async (items: number[]) => items;
-    expect(() => new Batcher({ run, maxBatchSize: 0, maxWaitMs: 1 })).toThrow('maxBatchSize');
-    expect(() => new Batcher({ run, maxBatchSize: 1, maxWaitMs: -1 })).toThrow('maxWaitMs');
+    expect(() => new MicroBatcher({ run, maxBatchSize: 0, maxWaitMs: 1 })).toThrow('maxBatchSize');
+    expect(() => new MicroBatcher({ run, maxBatchSize: 1, maxWaitMs: -1 })).toThrow('maxWaitMs');
   });
 });
