@@ -16,3 +16,4 @@ export { learningRateFactor, type LearningRateSchedule } from './unfreeze/lr-sch
 export { resolveUnfrozenOptions, type ResolvedUnfrozenOptions } from './unfreeze/resolve-unfrozen-options.js';
 export type { StatesSplit, TrainUnfrozenOptions, TrainUnfrozenResult } from './unfreeze/types.js';
 export * from './fine-tune/index.js';
+export { fineTuneUnfrozen, type UnfrozenStage } from './unfreeze/fine-tune-unfrozen.js';

@@ -6,6 +6,11 @@ import { ModelError } from '@senti/errors';
 import { selectBackend, type BackendChoice } from '../backend/index.js';
 import { loadEncoder, type Device, type Encoder } from '../encoder/index.js';
 import { ClassificationHead, headShapes } from '../head/index.js';
+import { readBertConfig } from '../layers/bert-config.js';
+import { BertTopLayers } from '../layers/top-layers.js';
+import { createTunedEncoder, encoderModelDir } from '../layers/tuned-encoder.js';
+import { readTunedLayers } from '../layers/tuned-layers-file.js';
+import { createStatesEncoder } from '../layers/unfreeze-sources.js';
 import type { SentiManifest } from './manifest.js';
 import { toPredictions, type Prediction } from './predictions.js';
 import { readManifest } from './read-manifest.js';
@@ -75,17 +80,33 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const location = encoderLocation(root, manifest, options.encoderModel);
   const device = options.device ?? 'auto';
   const backend = await selectBackend({ device });
-  const encoder = await loadEncoder({
+  const base = await loadEncoder({
     model: location, dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline,
   });
-  if (encoder.info.fileHash !== manifest.encoder.fileHash || encoder.info.hiddenSize !== manifest.head.inputSize) {
-    await encoder.dispose();
+  if (base.info.fileHash !== manifest.encoder.fileHash || base.info.hiddenSize !== manifest.head.inputSize) {
+    await base.dispose();
     throw new ModelError(
       'MODEL_ENCODER_MISMATCH',
-      `encoder at ${location} is not the one the model in ${dir} was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`,
+      `encoder at ${location} is not the one the model in ${dir} was trained with (sha256 ${base.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`,
       'input',
       { hint: `point to the ${manifest.encoder.dtype} encoder "${manifest.encoder.model}" used in training` },
     );
+  }
+  let encoder = base;
+  let layers: BertTopLayers | undefined;
+  if (manifest.tunedLayers !== undefined) {
+    const tuned = manifest.tunedLayers;
+    try {
+      const modelDir = encoderModelDir(base);
+      const config = await readBertConfig(modelDir);
+      const parameters = await readTunedLayers(root, tuned);
+      layers = new BertTopLayers(config, { firstLayer: tuned.firstLayer, count: tuned.count, parameters }, tuned.pooling);
+      encoder = createTunedEncoder(base, await createStatesEncoder(modelDir, config, tuned.firstLayer, { dtype: tuned.dtype, route: tuned.statesRoute }), layers);
+    } catch (error) {
+      layers?.dispose();
+      await base.dispose();
+      throw error;
+    }
   }
   const head = new ClassificationHead(manifest.head, weights);
   const predictProba = async (texts: readonly string[]) => {

@@ -5,6 +5,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ModelError } from '@senti/errors';
 import type { EncoderInfo } from '../encoder/index.js';
 import { headShapes, type ClassificationHead } from '../head/index.js';
+import type { LayerParameter } from '../layers/layer-weights.js';
+import { encodeTunedLayers, TUNED_LAYERS_FILE, type TunedLayersInfo } from '../layers/tuned-layers-file.js';
 import { libraryVersions } from './library-versions.js';
 import { HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SentiManifest } from './manifest.js';
 
@@ -22,6 +24,8 @@ export interface SaveModelInput {
   metrics?: Record<string, unknown>;
   /** Training settings and history to keep with the model. */
   training?: Record<string, unknown>;
+  /** Fine-tuned encoder layers (written to layers.bin beside head.bin). */
+  tunedLayers?: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: readonly LayerParameter[] };
 }
 
 const TENSOR_NAMES = ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'];
@@ -40,6 +44,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   }
   const weights = await head.getWeights();
   const bytes = Buffer.concat(weights.map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)));
+  const tuned = model.tunedLayers === undefined ? undefined : encodeTunedLayers(model.tunedLayers.parameters);
   const encoder = { ...model.encoder };
   if (encoder.path === undefined && existsSync(encoder.model)) encoder.path = resolve(encoder.model);
   const manifest: SentiManifest = {
@@ -55,6 +60,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
       sha256: createHash('sha256').update(bytes).digest('hex'),
       tensors: headShapes(head.config).map((shape, index) => ({ name: TENSOR_NAMES[index]!, shape })),
     },
+    ...(tuned === undefined ? {} : { tunedLayers: { ...model.tunedLayers!.info, file: TUNED_LAYERS_FILE, sha256: tuned.sha256, tensors: tuned.tensors } }),
     ...(model.metrics === undefined ? {} : { metrics: model.metrics }),
     ...(model.training === undefined ? {} : { training: model.training }),
     versions: libraryVersions(),
@@ -66,6 +72,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   try {
     await mkdir(temporary);
     await writeFile(join(temporary, HEAD_FILE), bytes);
+    if (tuned !== undefined) await writeFile(join(temporary, TUNED_LAYERS_FILE), tuned.bytes);
     await writeFile(join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     if (existsSync(target)) {
       const previous = join(parent, `.${basename(target)}.old-${suffix}`);

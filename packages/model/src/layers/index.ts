@@ -15,3 +15,5 @@ export { createOnnxStatesEncoder } from './onnx-states-encoder.js';
 export { loadTopLayerWeightsFromOnnx } from './onnx-layer-weights.js';
 export { layerInputName, truncateToOutput } from './truncate-at-layer.js';
 export { createStatesEncoder, loadUnfrozenWeights, type StatesEncoderOptions } from './unfreeze-sources.js';
+export { createTunedEncoder, encoderModelDir } from './tuned-encoder.js';
+export { encodeTunedLayers, readTunedLayers, TUNED_LAYERS_FILE, type TunedLayersInfo } from './tuned-layers-file.js';
