@@ -17,3 +17,4 @@ export { resolveUnfrozenOptions, type ResolvedUnfrozenOptions } from './unfreeze
 export type { StatesSplit, TrainUnfrozenOptions, TrainUnfrozenResult } from './unfreeze/types.js';
 export * from './fine-tune/index.js';
 export { fineTuneUnfrozen, type UnfrozenStage } from './unfreeze/fine-tune-unfrozen.js';
+export { loadGradients } from './unfreeze/load-gradients.js';

@@ -10,6 +10,7 @@ import { weightedOneHot } from '../weighted-nll.js';
 import { evaluateUnfrozen } from './evaluate-unfrozen.js';
 import { GroupedAdamW } from './grouped-adamw.js';
 import { learningRateFactor } from './lr-schedule.js';
+import { loadGradients } from './load-gradients.js';
 import { resolveUnfrozenOptions, type ResolvedUnfrozenOptions } from './resolve-unfrozen-options.js';
 import { statesTensors } from './states-batch.js';
 import type { TrainUnfrozenOptions, TrainUnfrozenResult } from './types.js';
@@ -23,6 +24,7 @@ import { unfrozenLossAndGradients } from './unfrozen-loss.js';
  */
 export async function trainUnfrozen(options: TrainUnfrozenOptions): Promise<TrainUnfrozenResult> {
   const resolved = resolveUnfrozenOptions(options);
+  await loadGradients();
   const { epochs, batchSize, seed, classWeights, patience } = resolved;
   const { layers, store } = options;
   const emit = options.onEvent ?? (() => {});

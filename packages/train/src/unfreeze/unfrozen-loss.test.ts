@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BertTopLayers, ClassificationHead, isDenseWeight, loadTopLayerWeights, readBertConfig, selectBackend, transpose } from '@senti/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { weightedOneHot } from '../weighted-nll.js';
+import { loadGradients } from './load-gradients.js';
 import { unfrozenLossAndGradients } from './unfrozen-loss.js';
 import { maxAbsDifference, readLayerGradsFixture, type FixtureTensor } from './test-fixtures.js';
 
@@ -13,6 +14,7 @@ const sequence = fixture.max_length;
 
 beforeAll(async () => {
   await selectBackend({ device: 'cpu' });
+  await loadGradients();
 });
 
 /** The fixture's initial head weights in senti's layout (w1 [in, hidden], b1, w2 [hidden, classes], b2). */

@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// Gradient functions are registered only by this side-effect module (the tfjs union package imports it; tfjs-core alone does not).
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { mixSeed, type BertTopLayers, type ClassificationHead } from '@senti/model';
 
 /** A batch's loss and the gradient of every trained tensor: the layers' variables, then the head's. */
@@ -13,7 +11,7 @@ export interface UnfrozenLossAndGradients {
  * Forward through the unfrozen layers, pooling and head, class-weighted NLL (torch semantics: sum_i w[y_i] *
  * -logp_i[y_i] / sum_i w[y_i]), and autograd gradients (tf.variableGrads) of every layer and head tensor. With
  * `dropoutSeed` the layers and the head apply their dropout (training); without it the pass is deterministic.
- * `states` are the layer-(L-k) hidden states [batch * sequence, hidden]. Call inside tf.tidy.
+ * `states` are the layer-(L-k) hidden states [batch * sequence, hidden]. Call inside tf.tidy, after `loadGradients()`.
  */
 export function unfrozenLossAndGradients(
   layers: BertTopLayers,
