@@ -18,6 +18,8 @@ export interface RunWorkerOptions {
   offline?: boolean;
   /** Where the encoder runs; default `auto`. */
   device?: Device;
+  /** Load this variant at start (with `pooling`) instead of on the first chunk that asks for it. */
+  preload?: { dtype: Dtype; pooling: Pooling };
   /** Feature store root (shared with every worker and the enqueuer); default `SENTI_CACHE_DIR` or `~/.cache/senti`. */
   cacheDir?: string;
   /** Chunks encoded at the same time by this process; default 1 (ONNX Runtime already uses every core). */
@@ -55,22 +57,23 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   const id = `${hostname()}:${process.pid}`;
   const emit = options.onEvent ?? (() => {});
   const encoders = new Map<string, Promise<Encoder>>();
-  const encoderFor = (data: ChunkJobData): Promise<Encoder> => {
-    const variant = `${data.identity.dtype}/${data.identity.pooling}`;
+  const encoderFor = (dtype: Dtype, pooling: Pooling): Promise<Encoder> => {
+    const variant = `${dtype}/${pooling}`;
     let loading = encoders.get(variant);
     if (!loading) {
-      loading = loadEncoder({ model: options.model, dtype: data.identity.dtype as Dtype, pooling: data.identity.pooling as Pooling, device: options.device ?? 'auto', offline: options.offline });
+      loading = loadEncoder({ model: options.model, dtype, pooling, device: options.device ?? 'auto', offline: options.offline });
       loading.then((encoder) => emit({ type: 'encoder', model: encoder.info.model, dtype: encoder.info.dtype, pooling: encoder.info.pooling, fileHash: encoder.info.fileHash, device: encoder.device.used }), () => encoders.delete(variant));
       encoders.set(variant, loading);
     }
     return loading;
   };
   const cacheDir = options.cacheDir ?? defaultCacheDir();
+  if (options.preload) await encoderFor(options.preload.dtype, options.preload.pooling);
 
   const processChunk = async (job: Job<ChunkJobData, ChunkJobResult>): Promise<ChunkJobResult> => {
     const data = job.data;
     emit({ type: 'chunk-start', chunkId: data.chunkId, texts: data.texts.length, attempt: job.attemptsMade + 1 });
-    const encoder = await encoderFor(data);
+    const encoder = await encoderFor(data.identity.dtype as Dtype, data.identity.pooling as Pooling);
     const { identity } = data;
     if (encoder.info.fileHash !== identity.fileHash || encoder.info.hiddenSize !== identity.hiddenSize) {
       throw new QueueError(

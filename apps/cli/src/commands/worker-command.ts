@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
-import type { Device } from '@senti/model';
+import type { Device, Dtype, Pooling } from '@senti/model';
 import { runWorker, type WorkerEvent } from '@senti/queue';
 import { DEFAULT_MODEL } from '@senti/tokenize';
 import { ConsoleOutput } from '../output/console-output.js';
@@ -12,6 +12,8 @@ interface WorkerFlags {
   model?: string;
   offline?: boolean;
   device?: Device;
+  dtype?: Dtype;
+  pooling?: Pooling;
   cacheDir?: string;
   concurrency?: number;
   stalledInterval?: number;
@@ -25,6 +27,8 @@ export function workerCommand(): Command {
     .option('--model <id|dir>', `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_MODEL})`)
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--device <auto|cpu|gpu>', 'where this worker runs the encoder (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
+    .option('--dtype <fp32|fp16|q8>', 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', ['fp32', 'fp16', 'q8']))
+    .option('--pooling <pooler|cls|mean>', 'with --dtype: the pooling to load at start (default: pooler)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
     .option('--cache-dir <dir>', 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .option('--concurrency <n>', 'chunks at once in this process (default: 1; ONNX Runtime already uses every core)', parseInteger('--concurrency'))
     .option('--stalled-interval <ms>', 'how soon a chunk of a dead worker is handed to another (default: 30000)', parseInteger('--stalled-interval', 100))
@@ -40,6 +44,7 @@ export function workerCommand(): Command {
         offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+        ...(flags.dtype ? { preload: { dtype: flags.dtype, pooling: flags.pooling ?? 'pooler' } } : {}),
         ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
         ...(flags.stalledInterval ? { stalledIntervalMs: flags.stalledInterval } : {}),
         onEvent: (event: WorkerEvent) => {

@@ -17,10 +17,10 @@ export interface WorkerProcess {
 }
 
 /** Spawns `runWorker` in a new process (through tsx, from source). */
-export function spawnWorker(options: Omit<RunWorkerOptions, 'onEvent'>): WorkerProcess {
+export function spawnWorker(options: Omit<RunWorkerOptions, 'onEvent'>, env: Record<string, string> = {}): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', MAIN, JSON.stringify(options)], {
     cwd: PACKAGE_DIR,
-    env: { ...process.env, SENTI_OFFLINE: '1', SENTI_THREADS: '1' },
+    env: { ...process.env, SENTI_OFFLINE: '1', SENTI_THREADS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: WorkerEvent[] = [];
