@@ -1,14 +1,15 @@
 import { Queue } from 'bullmq';
-import { defaultCacheDir, directoryFeatureStore, loadEncoder, textKey, type Encoder, type FeatureIdentity, type LoadEncoderOptions } from '@senti/model';
+import { defaultCacheDir, directoryFeatureStore, textKey, type FeatureIdentity, type LoadEncoderOptions } from '@senti/model';
 import { DEFAULT_QUEUE_NAME, type ChunkJobData } from './chunk-job.js';
+import { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
 import { ProgressTracker, type EncodeProgress } from './encode-progress.js';
 import { planChunks, type PlannedChunk } from './plan-chunks.js';
 import { QueueError } from './queue-error.js';
 import { assertRedisReachable, persistentConnection } from './redis-connection.js';
 import { redactRedisUrl } from './redis-url.js';
 
-/** The encoder to fingerprint: a loaded one, or the options to load it with (loaded, fingerprinted, released). */
-export type EncoderChoice = Encoder | Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline'>;
+/** The encoder whose features are wanted: a loaded `Encoder`, a fingerprint, or options (fingerprinted without an ONNX session). */
+export type EncoderChoice = EncoderFingerprint | Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline'>;
 
 /** Options for {@link encodeDistributed}. */
 export interface EncodeDistributedOptions {
@@ -84,14 +85,8 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   await assertRedisReachable(options.queue, options.connectTimeoutMs ?? 3000);
 
-  const owned = !('encode' in options.encoder);
-  const encoder = 'encode' in options.encoder ? options.encoder : await loadEncoder(options.encoder);
-  let plan: { identity: FeatureIdentity; unique: number; cached: number; chunks: PlannedChunk[]; model: string; store: ReturnType<typeof directoryFeatureStore> };
-  try {
-    plan = await planWork(encoder, options, batchSize);
-  } finally {
-    if (owned) await encoder.dispose();
-  }
+  const encoder = 'info' in options.encoder ? options.encoder : await fingerprintEncoder(options.encoder);
+  const plan = await planWork(encoder, options, batchSize);
   const { identity, chunks, store } = plan;
   const toEncode = chunks.reduce((sum, chunk) => sum + chunk.texts.length, 0);
   emit({ type: 'plan', texts: options.texts.length, unique: plan.unique, cached: plan.cached, toEncode, chunks: chunks.length, identity, store: store.location, queue: redactRedisUrl(options.queue) });
@@ -132,7 +127,7 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
   return { texts: options.texts.length, unique: plan.unique, cached: plan.cached, encoded, chunks: chunks.length, failed, identity, store: store.location, seconds: (Date.now() - startedAt) / 1000 };
 }
 
-async function planWork(encoder: Encoder, options: EncodeDistributedOptions, batchSize: number) {
+async function planWork(encoder: EncoderFingerprint, options: EncodeDistributedOptions, batchSize: number) {
   const { maxLength } = options;
   if (!Number.isInteger(maxLength) || maxLength < 3 || maxLength > encoder.tokenizer.modelMaxLength) {
     throw new QueueError('QUEUE_BAD_MAX_LENGTH', `maxLength must be an integer from 3 to ${encoder.tokenizer.modelMaxLength}, got ${maxLength}`, 'usage');

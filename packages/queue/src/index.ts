@@ -6,3 +6,5 @@ export { planChunks, type PlannedChunk, type PlanChunksOptions } from './plan-ch
 export { ProgressTracker, type EncodeProgress } from './encode-progress.js';
 export { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
 export { QueueError } from './queue-error.js';
+export { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
+export { onnxOutputNames } from './onnx-outputs.js';

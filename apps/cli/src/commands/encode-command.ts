@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
-import { loadEncoder, type Device, type DtypeChoice, type Pooling } from '@senti/model';
-import { assertRedisReachable, encodeDistributed, QueueError, type EncodeEvent } from '@senti/queue';
+import type { Device, DtypeChoice, Pooling } from '@senti/model';
+import { assertRedisReachable, encodeDistributed, fingerprintEncoder, QueueError, type EncodeEvent } from '@senti/queue';
 import { ConsoleOutput, type Progress } from '../output/console-output.js';
 import { parseChoice, parseInteger, parseMaxLength, parseNumber } from '../options/parse-values.js';
 import { chooseMaxLength } from '../pipeline/choose-max-length.js';
@@ -75,24 +75,21 @@ A later \`senti train\` with the same data and encoder options finds every featu
         throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
       }
       const splits = await prepareSplits(settings);
-      const encoder = await loadEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, ...(settings.pooling ? { pooling: settings.pooling } : {}) });
-      try {
-        const lengths = encoder.tokenizer.tokenLengths(splits.train.texts);
-        const { maxLength } = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
-        const texts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
-        const result = await encodeDistributed({
-          texts, encoder, maxLength, queue, ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
-          ...(flags.chunk ? { chunkSize: flags.chunk } : {}), ...(flags.attempts ? { attempts: flags.attempts } : {}),
-          onEvent: eventPrinter(output),
-        });
-        if (result.failed.length > 0) {
-          const first = result.failed[0]!;
-          throw new QueueError('QUEUE_CHUNKS_FAILED', `${result.failed.length} of ${result.chunks} chunks failed after ${first.attempts} tries (${first.reason}); fix the workers and run senti encode again: finished chunks are kept`, 'runtime');
-        }
-        output.result({ ...result, maxLength, model: encoder.info.model });
-      } finally {
-        await encoder.dispose();
+      // The identity and tokenizer only: no ONNX Runtime session is started here.
+      const encoder = await fingerprintEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, ...(settings.pooling ? { pooling: settings.pooling } : {}) });
+      const lengths = encoder.tokenizer.tokenLengths(splits.train.texts);
+      const { maxLength } = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
+      const texts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
+      const result = await encodeDistributed({
+        texts, encoder, maxLength, queue, ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
+        ...(flags.chunk ? { chunkSize: flags.chunk } : {}), ...(flags.attempts ? { attempts: flags.attempts } : {}),
+        onEvent: eventPrinter(output),
+      });
+      if (result.failed.length > 0) {
+        const first = result.failed[0]!;
+        throw new QueueError('QUEUE_CHUNKS_FAILED', `${result.failed.length} of ${result.chunks} chunks failed after ${first.attempts} tries (${first.reason}); fix the workers and run senti encode again: finished chunks are kept`, 'runtime');
       }
+      output.result({ ...result, maxLength, model: encoder.info.model });
     });
 }
 
