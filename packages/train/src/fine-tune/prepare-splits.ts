@@ -48,6 +48,7 @@ type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn
 export async function prepareSplits(settings: DataSettings): Promise<PreparedSplits> {
   const columns = { textColumn: settings.textColumn, labelColumn: settings.labelColumn, dropDuplicates: settings.dropDuplicates };
   const dataset = await readSource(settings.data, columns, 'data');
+  const labelNames = displayLabelNames(dataset.labelNames, settings.labelNames, typeof settings.data === 'string' ? settings.data : 'the data');
   const read = { textColumn: dataset.textColumn, labelColumn: dataset.labelColumn, dropDuplicates: settings.dropDuplicates };
   const cleaning = [dataset.summary];
   const sources: SplitRecord['sources'] = { train: await sourceRecord(settings.data) };
@@ -70,7 +71,6 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
     indices = made;
     splits = { train: take(dataset, made.train), val: take(dataset, made.val), test: take(dataset, made.test) };
   }
-  const labelNames = displayLabelNames(dataset.labelNames, settings.labelNames, typeof settings.data === 'string' ? settings.data : 'the data');
   return {
     ...splits,
     labelNames,
