@@ -24,7 +24,8 @@ export class CliContext {
   /** Quality gate outcomes (train and evaluate). */
   gates: GateOutcome[] = [];
 
-  constructor(readonly io: CliIo) {}
+  /** `args`: the command line as given (without node and the script), recorded in config.json. */
+  constructor(readonly io: CliIo, readonly args: readonly string[] = []) {}
 
   /** The console of this run; in `--json` mode human text goes to stderr. */
   console(json: boolean | undefined): ConsoleOutput {

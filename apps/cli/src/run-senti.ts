@@ -17,7 +17,7 @@ interface ErrorDocument {
 export async function runSenti(args: readonly string[], io: CliIo): Promise<number> {
   const json = args.includes('--json');
   const verbose = args.includes('--verbose');
-  const context = new CliContext(io);
+  const context = new CliContext(io, args);
   const restoreConsole = json ? routeConsoleTo(io.stderr) : () => {};
   let code: number = EXIT_CODES.ok;
   let failure: unknown;

@@ -99,7 +99,7 @@ export function trainCommand(context: CliContext): Command {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
       if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
-      const summary = await runTrain(input as FineTuneInput, output, { out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume });
+      const summary = await runTrain(input as FineTuneInput, output, { args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume });
       context.result = summary;
       context.gates = evaluateGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
       assertGatesPassed(context.gates);
@@ -121,7 +121,7 @@ function givenSettings(flags: TrainFlags, command: Command): Partial<FineTuneInp
 }
 
 /** Runs fineTune with a run directory: settings first (so a killed run can be resumed), then every result file. */
-async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { out?: string; overwrite: boolean; resume?: string }) {
+async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string }) {
   if ((input.val === undefined) !== (input.test === undefined)) {
     throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
   }
@@ -129,7 +129,7 @@ async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { 
     ? await createRunDirectory(options.resume, { overwrite: true, flag: '--resume' })
     : await createRunDirectory(options.out, { overwrite: options.overwrite });
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  const command = process.argv.slice(2);
+  const command = [...options.args];
   let result: FineTuneResult;
   try {
     await run.writeJson('config.json', { settings, command, createdAt: new Date().toISOString() });
