@@ -137,7 +137,7 @@ async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits
     maxLength: lengthChoice.maxLength,
     labelNames: splits.labelNames,
     metrics,
-    training: { ...plainSettings, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
+    training: { ...plainSettings, textColumn: splits.textColumn, labelColumn: splits.labelColumn, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
     split: splits.record,
     ...(stage.tuned ? { tuned: stage.tuned } : {}),
   });
