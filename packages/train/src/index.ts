@@ -9,3 +9,4 @@ export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from '
 export { lossAndGradients, type LossAndGradients } from './loss-and-gradients.js';
 export { TransposedHead } from './transposed-head.js';
 export * from './fine-tune/index.js';
+export * from './sweep/index.js';
