@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
-import { DEFAULT_SETTINGS, fineTune, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult, type FineTuneSettings } from '@senti/train';
+import { DEFAULT_SETTINGS, fineTune, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult, type FineTuneSettings, type SweepGrid } from '@senti/train';
 import { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
 import { printTestReport } from '../output/print-summaries.js';
@@ -14,6 +14,7 @@ import { writePlots } from '../output/write-plots.js';
 import { parseChoice, parseInteger, parseMaxLength, parseNumber } from '../options/parse-values.js';
 import { checkQualityGates } from './quality-gates.js';
 import { newCommand } from './new-command.js';
+import { collectSweep, runSweep } from './sweep-run.js';
 
 interface TrainFlags {
   data?: string;
@@ -44,6 +45,7 @@ interface TrainFlags {
   minAccuracy?: number;
   minF1?: number;
   json?: boolean;
+  sweep?: SweepGrid;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -76,6 +78,7 @@ export function trainCommand(): Command {
     .option('--cache-dir <dir>', 'feature cache directory (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .option('--no-cache', 'encode everything again, without reading or writing the feature cache')
     .option('--keep-duplicates', 'keep repeated (text, label) rows (the tutorial does)')
+    .option('--sweep <key=values>', 'try head settings on features encoded once, keep the best by validation loss (repeatable; keys lr, dropout, weight-decay, batch-size, epochs), e.g. --sweep lr=1e-3,3e-4 --sweep dropout=0.1,0.3', collectSweep)
     .option('--min-accuracy <x>', 'exit 3 if test accuracy is below x (after writing everything)', parseNumber('--min-accuracy', 0, 1))
     .option('--min-f1 <x>', 'exit 3 if test macro F1 is below x (after writing everything)', parseNumber('--min-f1', 0, 1))
     .action(async (flags: TrainFlags) => {
@@ -107,7 +110,8 @@ export function trainCommand(): Command {
         dropDuplicates: flags.keepDuplicates ? false : undefined,
         preset: flags.preset,
       };
-      const summary = await runTrain(input, output, { out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume });
+      const runOptions = { out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume };
+      const summary = flags.sweep ? await runSweep(input, flags.sweep, output, runOptions) : await runTrain(input, output, runOptions);
       output.result(summary);
       checkQualityGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
     });
