@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
-import { DEFAULT_SETTINGS, fineTune, resolveSettings, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult } from '@senti/train';
+import { DEFAULT_SETTINGS, fineTune, resolveSettings, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult, type SweepGrid } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
@@ -16,6 +16,7 @@ import { parseChoice, parseInteger, parseLabelNames, parseMaxLength, parseNumber
 import { flagOf, readConfigSettings, RESUMABLE_KEYS } from '../options/train-settings.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
 import { newCommand } from './new-command.js';
+import { collectSweep, runSweep } from './sweep-run.js';
 
 interface TrainFlags {
   data?: string;
@@ -51,6 +52,7 @@ interface TrainFlags {
   minAccuracy?: number;
   minF1?: number;
   json?: boolean;
+  sweep?: SweepGrid;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -88,6 +90,7 @@ export function trainCommand(context: CliContext): Command {
     .option('--cache-dir <dir>', 'feature cache directory (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .option('--no-cache', 'encode everything again, without reading or writing the feature cache')
     .option('--keep-duplicates', 'keep repeated (text, label) rows (the tutorial does)')
+    .option('--sweep <key=values>', 'try head settings on features encoded once, keep the best by validation loss (repeatable; keys lr, dropout, weight-decay, batch-size, epochs), e.g. --sweep lr=1e-3,3e-4 --sweep dropout=0.1,0.3', collectSweep)
     .option('--min-accuracy <x>', 'exit 3 if test accuracy is below x (after writing everything)', parseNumber('--min-accuracy', 0, 1))
     .option('--min-f1 <x>', 'exit 3 if test macro F1 is below x (after writing everything)', parseNumber('--min-f1', 0, 1))
     .action(async (flags: TrainFlags, command: Command) => {
@@ -105,7 +108,8 @@ export function trainCommand(context: CliContext): Command {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
       if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
-      const summary = await runTrain(input as FineTuneInput, output, { args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume });
+      const runOptions = { args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume };
+      const summary = flags.sweep ? await runSweep(input as FineTuneInput, flags.sweep, output, runOptions) : await runTrain(input as FineTuneInput, output, runOptions);
       context.result = summary;
       context.gates = evaluateGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
       assertGatesPassed(context.gates);
