@@ -5,4 +5,5 @@ export * from './cache/index.js';
 export * from './head/index.js';
 export * from './artifact/index.js';
 export * from './onnx/index.js';
+export * from './export/index.js';
 export { vulkanLoaderPresent, webGpuAccess, type WebGpuAccess } from './gpu/webgpu.js';

@@ -1,0 +1,4 @@
+export { exportModel, type ExportModelOptions, type ExportResult } from './export-model.js';
+export { appendClassifier, pruneDeadNodes, LOGITS, type HeadWeights } from './classifier-graph.js';
+export { classifierConfig, classifierTokenizerConfig } from './hf-files.js';
+export { normalizeInputs } from './senti-inputs.js';
