@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { evaluateCommand } from './commands/evaluate-command.js';
+import { exportCommand } from './commands/export-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { predictCommand } from './commands/predict-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(evaluateCommand());
   program.addCommand(predictCommand());
   program.addCommand(inspectCommand());
+  program.addCommand(exportCommand());
   program.addHelpText(
     'after',
     `

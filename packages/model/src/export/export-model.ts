@@ -112,6 +112,7 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
 async function findEncoderFiles(root: string, modelDir: string, manifest: SentiManifest, options: ExportModelOptions): Promise<EncoderFiles> {
   const problems: string[] = [];
   const dtype: Dtype = manifest.encoder.dtype;
+  let found: EncoderFiles | undefined;
   for (const { location, how } of encoderCandidates(root, manifest, options.encoderModel)) {
     let dir: string;
     try {
@@ -139,8 +140,11 @@ async function findEncoderFiles(root: string, modelDir: string, manifest: SentiM
       problems.push(`${how} is not the encoder the model was trained with (sha256 ${hash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`);
       continue;
     }
-    return { dir, ...(has(fp32) ? { fp32 } : {}), ...(dtype === 'int8' || dtype === 'q8' ? { quantized: used } : {}) };
+    const files = { dir, ...(has(fp32) ? { fp32 } : {}), ...(dtype === 'int8' || dtype === 'q8' ? { quantized: used } : {}) };
+    if (files.fp32 || dtype === 'fp32') return files;
+    found ??= files; // keep looking for a location that also has the fp32 graph (a bundle holds only the quantized one)
   }
+  if (found) return found;
   throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its encoder was not found (${problems.join('; ') || 'no location known'})`, 'input', {
     hint: 'pass the encoder location (a model directory or Hub id) as encoderModel / --encoder DIR',
   });
