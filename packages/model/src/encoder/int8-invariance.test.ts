@@ -84,8 +84,10 @@ describe('per-token int8 encoder', () => {
 
   it('is what auto picks on the CPU, built once into the cache and identified by its own hash', async () => {
     const first = await load('int8');
-    const [hash] = await readdir(path.join(cacheDir, 'int8-encoders'));
-    const file = path.join(cacheDir, 'int8-encoders', hash!, 'onnx', INT8_FILE);
+    const [scheme] = await readdir(path.join(cacheDir, 'int8-encoders'));
+    expect(scheme).toBe(PER_TOKEN_INT8.replace('/', '-'));
+    const [hash] = await readdir(path.join(cacheDir, 'int8-encoders', scheme!));
+    const file = path.join(cacheDir, 'int8-encoders', scheme!, hash!, 'onnx', INT8_FILE);
     const before = (await stat(file)).mtimeMs;
     const auto = await load('auto');
     expect(auto.info.dtype).toBe('int8');
@@ -94,6 +96,7 @@ describe('per-token int8 encoder', () => {
     const graph = await readOnnxModel(file);
     expect(graph.metadata_props).toContainEqual({ key: 'senti.quantization', value: PER_TOKEN_INT8 });
     expect(graph.graph.node!.filter((node) => node.op_type === 'MatMulInteger')).toHaveLength(12);
+    expect(graph.graph.initializer!.filter((tensor) => tensor.data_type === 3 /* INT8 */).map((tensor) => tensor.dims)).toContainEqual([30522, 32]); // word embeddings
     expect((await load('q8')).info.dtype).toBe('q8');
   });
 });
