@@ -9,7 +9,7 @@ import { selectBackend } from '../backend/index.js';
 import { loadEncoder, type Dtype, type Pooling } from '../encoder/index.js';
 import { TINY_BERT } from '../encoder/test-fixtures.js';
 import { createHead } from '../head/index.js';
-import { exportModel } from './index.js';
+import { exportModel, loadExportedModel } from './index.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
 const LONG = 'this film starts slowly, then the middle drags on and on, and by the end nothing at all has happened to anyone who matters';
@@ -115,6 +115,12 @@ describe('exportModel', () => {
     expectClose(fromPipeline.scores, probabilities, 1e-5);
     expect(fromPipeline.top).toEqual(argmaxLabels(probabilities));
     expectClose(softmaxRows(await rawLogits(out, 'model.onnx'), 3), probabilities, 1e-5);
+    const served = await loadExportedModel(out);
+    expect(served.labelNames).toEqual(LABELS);
+    expect(served.maxLength).toBe(12);
+    expectClose(await served.predictProba(texts), probabilities, 1e-5);
+    expect((await served.predict(texts)).map((prediction) => prediction.label)).toEqual(argmaxLabels(probabilities));
+    await served.dispose();
   });
 
   it('cls and mean pooling export the same answers as senti', async () => {
@@ -134,6 +140,10 @@ describe('exportModel', () => {
     const quantized = await pipelineScores(out, 'q8');
     expectClose(quantized.scores, probabilities, 1e-5);
     expectClose(softmaxRows(await rawLogits(out, 'model_quantized.onnx'), 3), probabilities, 1e-5);
+    const served = await loadExportedModel(out); // picks model_quantized.onnx
+    expect(served.file).toMatch(/model_quantized\.onnx$/);
+    expectClose(await served.predictProba(texts), probabilities, 1e-5);
+    await served.dispose();
   });
 
   it('exports a bundled int8 model, refuses a non-empty directory, and names a missing encoder', async () => {
