@@ -73,11 +73,11 @@ function softmaxRows(logits: Float32Array, width: number): number[] {
 }
 
 /** transformers.js's text-classification pipeline on the export, all scores per text in label order. */
-async function pipelineScores(out: string, dtype: 'fp32' | 'q8'): Promise<{ top: string[]; scores: number[] }> {
+async function pipelineScores(out: string, dtype?: 'fp32' | 'q8'): Promise<{ top: string[]; scores: number[] }> {
   const previous = env.allowRemoteModels;
   env.allowRemoteModels = false;
   try {
-    const classify = await pipeline('text-classification', out, { dtype, local_files_only: true });
+    const classify = await pipeline('text-classification', out, { ...(dtype ? { dtype } : {}), local_files_only: true });
     const results = (await classify(texts, { top_k: null })) as unknown as { label: string; score: number }[][];
     await classify.dispose();
     return {
@@ -139,6 +139,9 @@ describe('exportModel', () => {
     expect((await readdir(join(out, 'onnx'))).sort()).toEqual(['model.onnx', 'model_quantized.onnx']);
     const quantized = await pipelineScores(out, 'q8');
     expectClose(quantized.scores, probabilities, 1e-5);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config['transformers.js_config']).toEqual({ dtype: 'q8' }); // so the quantized graph is transformers.js's default
+    expectClose((await pipelineScores(out)).scores, probabilities, 1e-5);
     expectClose(softmaxRows(await rawLogits(out, 'model_quantized.onnx'), 3), probabilities, 1e-5);
     const served = await loadExportedModel(out); // picks model_quantized.onnx
     expect(served.file).toMatch(/model_quantized\.onnx$/);

@@ -23,6 +23,8 @@ export async function classifierConfig(encoderDir: string, manifest: SentiManife
     label2id,
     num_labels: manifest.labelNames.length,
     problem_type: 'single_label_classification',
+    // transformers.js loads onnx/model_quantized.onnx by default when the model ran an int8 / q8 encoder in senti.
+    ...(manifest.encoder.dtype === 'int8' || manifest.encoder.dtype === 'q8' ? { 'transformers.js_config': { ...(config['transformers.js_config'] as object | undefined), dtype: 'q8' } } : {}),
     senti: {
       note: 'exported by senti: onnx/model.onnx is encoder + pooling + head in one graph, output "logits"',
       base_model: manifest.encoder.hubId ?? manifest.encoder.model,
