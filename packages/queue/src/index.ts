@@ -8,3 +8,4 @@ export { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './ch
 export { QueueError } from './queue-error.js';
 export { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
 export { onnxOutputNames } from './onnx-outputs.js';
+export { encodeData, type EncodeDataOptions, type EncodeDataResult } from './encode-data.js';

@@ -1,10 +1,17 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
+import { DEFAULT_SETTINGS, fineTune, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult, type FineTuneSettings } from '@senti/train';
 import { ConsoleOutput } from '../output/console-output.js';
+import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
+import { printTestReport } from '../output/print-summaries.js';
+import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
+import { textTable } from '../output/text-table.js';
+import { writePlots } from '../output/write-plots.js';
 import { parseChoice, parseInteger, parseMaxLength, parseNumber } from '../options/parse-values.js';
-import { runTraining } from '../pipeline/run-training.js';
-import { DEFAULT_TRAIN_SETTINGS } from '../pipeline/train-settings.js';
 import { checkQualityGates } from './quality-gates.js';
 import { newCommand } from './new-command.js';
 
@@ -39,7 +46,7 @@ interface TrainFlags {
   json?: boolean;
 }
 
-const D = DEFAULT_TRAIN_SETTINGS;
+const D = DEFAULT_SETTINGS;
 
 /** `senti train`: the main job. */
 export function trainCommand(): Command {
@@ -76,37 +83,98 @@ export function trainCommand(): Command {
       if (!flags.data && !flags.resume) {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), or --resume <run-dir>');
       }
-      const summary = await runTraining(
-        {
-          data: flags.data ?? '',
-          val: flags.val,
-          test: flags.test,
-          textColumn: flags.textColumn,
-          labelColumn: flags.labelColumn,
-          model: flags.model,
-          maxLength: flags.maxLength,
-          coverage: flags.coverage,
-          epochs: flags.epochs,
-          batchSize: flags.batchSize,
-          learningRate: flags.lr,
-          weightDecay: flags.weightDecay,
-          seed: flags.seed,
-          device: flags.device,
-          dtype: flags.dtype,
-          pooling: flags.pooling,
-          patience: flags.patience,
-          offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
-          cacheDir: flags.cacheDir,
-          cache: flags.cache,
-          dropDuplicates: flags.keepDuplicates ? false : undefined,
-          minAccuracy: flags.minAccuracy,
-          minF1: flags.minF1,
-          preset: flags.preset,
-        },
-        output,
-        { out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume },
-      );
+      const input: FineTuneInput = {
+        data: flags.data ?? '',
+        val: flags.val,
+        test: flags.test,
+        textColumn: flags.textColumn,
+        labelColumn: flags.labelColumn,
+        model: flags.model,
+        maxLength: flags.maxLength,
+        coverage: flags.coverage,
+        epochs: flags.epochs,
+        batchSize: flags.batchSize,
+        learningRate: flags.lr,
+        weightDecay: flags.weightDecay,
+        seed: flags.seed,
+        device: flags.device,
+        dtype: flags.dtype,
+        pooling: flags.pooling,
+        patience: flags.patience,
+        offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
+        cacheDir: flags.cacheDir,
+        cache: flags.cache,
+        dropDuplicates: flags.keepDuplicates ? false : undefined,
+        preset: flags.preset,
+      };
+      const summary = await runTrain(input, output, { out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume });
       output.result(summary);
       checkQualityGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
     });
+}
+
+/** Runs fineTune with a run directory: settings first (so a killed run can be resumed), then every result file. */
+async function runTrain(flags: FineTuneInput, output: ConsoleOutput, options: { out?: string; overwrite: boolean; resume?: string }) {
+  const input = options.resume ? await readResumedSettings(options.resume) : flags;
+  if ((input.val === undefined) !== (input.test === undefined)) {
+    throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
+  }
+  const run = options.resume
+    ? await createRunDirectory(options.resume, { overwrite: true })
+    : await createRunDirectory(options.out, { overwrite: options.overwrite });
+  const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  const command = process.argv.slice(2);
+  await run.writeJson('config.json', { settings, command, createdAt: new Date().toISOString() });
+  const result = await fineTune({
+    ...input,
+    checkpointDir: run.checkpointDir,
+    resume: Boolean(options.resume),
+    onEvent: fineTuneRenderer(output, { data: input.data, seed: input.seed ?? DEFAULT_SETTINGS.seed, dtype: input.dtype ?? DEFAULT_SETTINGS.dtype }),
+  });
+  try {
+    printTestReport(output, result.report, result.confusionMatrix, result.rocAuc);
+    printWorstMistakes(output, result);
+    warnIfDegenerate(output, result);
+    const { runDir, modelDir } = await saveRun(result, run.path, { config: { command, createdAt: new Date().toISOString() } });
+    await writePlots(result, runDir);
+    output.section(`Run saved to ${displayPath(run)}`);
+    output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
+    output.line(`  try: pnpm --filter cli start predict --model-dir ${displayPath(run)} "what a great film"`);
+    return runSummary(result, runDir, modelDir);
+  } finally {
+    await result.model.dispose();
+  }
+}
+
+/** The most confident test mistakes, for a first look at what the model gets wrong. */
+function printWorstMistakes(output: ConsoleOutput, result: FineTuneResult, count = 5): void {
+  const mistakes = mostConfidentMistakes(testRows(result)).slice(0, count);
+  if (mistakes.length === 0) return;
+  const shorten = (text: string) => (text.length > 50 ? `${text.slice(0, 49)}…` : text).replace(/\s+/g, ' ');
+  output.section(`Most confident mistakes (all in misclassified.csv)`, textTable(['text', 'true', 'predicted', 'score'], mistakes.map((row) => [shorten(row.text), row.label, row.predicted, row.score.toFixed(3)])).replace(/^/gm, '  '));
+}
+
+/** Warns when the model predicts one class for every test row: its scores then mean little. */
+function warnIfDegenerate(output: ConsoleOutput, result: FineTuneResult): void {
+  const predicted = new Set(result.test.predictions);
+  if (predicted.size === 1 && result.splits.labelNames.length > 1) {
+    const only = result.splits.labelNames[[...predicted][0]!];
+    output.line(`\nwarning: the model predicts "${only}" for every test text; it has not learned to tell the classes apart (try more epochs, a higher --lr, or --pooling mean)`);
+  }
+}
+
+function displayPath(run: RunDirectory): string {
+  const path = relative(process.cwd(), run.path);
+  return path.startsWith('..') || path === '' ? run.path : path;
+}
+
+/** Reads the settings of a run to resume; the run must have been started by `senti train`. */
+async function readResumedSettings(runDir: string): Promise<FineTuneInput> {
+  const configPath = join(runDir, 'config.json');
+  if (!existsSync(configPath)) {
+    throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: no config.json there; expected a run directory written by senti train`);
+  }
+  const config = JSON.parse(await readFile(configPath, 'utf8')) as { settings?: Partial<FineTuneSettings> };
+  if (typeof config.settings?.data !== 'string') throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json has no training settings`);
+  return config.settings as FineTuneInput;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
 import type { Device, Dtype, Pooling } from '@senti/model';
 import { runWorker, type WorkerEvent } from '@senti/queue';
-import { DEFAULT_MODEL } from '@senti/tokenize';
+import { DEFAULT_SETTINGS } from '@senti/train';
 import { ConsoleOutput } from '../output/console-output.js';
 import { parseChoice, parseInteger } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
@@ -24,10 +24,10 @@ interface WorkerFlags {
 export function workerCommand(): Command {
   return newCommand('worker', 'Encode chunks that `senti encode` put on the Redis queue, into the shared feature store, until stopped.')
     .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
-    .option('--model <id|dir>', `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_MODEL})`)
+    .option('--model <id|dir>', `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_SETTINGS.model})`)
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--device <auto|cpu|gpu>', 'where this worker runs the encoder (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--dtype <fp32|fp16|q8>', 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', ['fp32', 'fp16', 'q8']))
+    .option('--dtype <fp32|fp16|int8|q8>', 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', ['fp32', 'fp16', 'int8', 'q8']))
     .option('--pooling <pooler|cls|mean>', 'with --dtype: the pooling to load at start (default: pooler)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
     .option('--cache-dir <dir>', 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .option('--concurrency <n>', 'chunks at once in this process (default: 1; ONNX Runtime already uses every core)', parseInteger('--concurrency'))
@@ -40,7 +40,7 @@ export function workerCommand(): Command {
       let rows = 0;
       const worker = await runWorker({
         queue,
-        model: flags.model ?? DEFAULT_MODEL,
+        model: flags.model ?? DEFAULT_SETTINGS.model,
         offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
