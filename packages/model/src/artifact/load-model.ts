@@ -6,6 +6,11 @@ import { escapeControl, ModelError } from '@senti/errors';
 import { selectBackend, type BackendChoice } from '../backend/index.js';
 import { loadEncoder, type Device, type Encoder } from '../encoder/index.js';
 import { ClassificationHead, headShapes } from '../head/index.js';
+import { readBertConfig } from '../layers/bert-config.js';
+import { BertTopLayers } from '../layers/top-layers.js';
+import { createTunedEncoder, encoderModelDir } from '../layers/tuned-encoder.js';
+import { readTunedLayers } from '../layers/tuned-layers-file.js';
+import { createStatesEncoder } from '../layers/unfreeze-sources.js';
 import type { SentiManifest } from './manifest.js';
 import { toPredictions, type Prediction } from './predictions.js';
 import { readManifest } from './read-manifest.js';
@@ -126,7 +131,23 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const weights = await readHeadWeights(root, manifest);
   const device = options.device ?? 'auto';
   const backend = await selectBackend({ device });
-  const { encoder } = await loadMatchingEncoder(root, dir, manifest, options, device);
+  const { encoder: base } = await loadMatchingEncoder(root, dir, manifest, options, device);
+  let encoder = base;
+  let layers: BertTopLayers | undefined;
+  if (manifest.tunedLayers !== undefined) {
+    const tuned = manifest.tunedLayers;
+    try {
+      const modelDir = encoderModelDir(base);
+      const config = await readBertConfig(modelDir);
+      const parameters = await readTunedLayers(root, tuned);
+      layers = new BertTopLayers(config, { firstLayer: tuned.firstLayer, count: tuned.count, parameters }, tuned.pooling);
+      encoder = createTunedEncoder(base, await createStatesEncoder(modelDir, config, tuned.firstLayer, { dtype: tuned.dtype, route: tuned.statesRoute }), layers);
+    } catch (error) {
+      layers?.dispose();
+      await base.dispose();
+      throw error;
+    }
+  }
   const head = new ClassificationHead(manifest.head, weights);
   const predictProba = async (texts: readonly string[]) => {
     if (texts.length === 0) return new Float32Array(0);

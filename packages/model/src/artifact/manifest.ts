@@ -1,5 +1,6 @@
 import type { EncoderInfo } from '../encoder/index.js';
 import type { HeadConfig } from '../head/index.js';
+import type { TunedLayersInfo } from '../layers/tuned-layers-file.js';
 
 /** The manifest format this version writes and the newest it reads. */
 export const MANIFEST_FORMAT = 'senti-model';
@@ -47,6 +48,8 @@ export interface SentiManifest {
   head: HeadConfig;
   /** The head's weights file. */
   weights: HeadWeightsInfo;
+  /** Fine-tuned top encoder layers (`unfreeze` k > 0): prediction runs them instead of the encoder's own. */
+  tunedLayers?: TunedLayersInfo;
   /** Evaluation results (e.g. the test report). */
   metrics?: Record<string, unknown>;
   /** Training settings and history. */

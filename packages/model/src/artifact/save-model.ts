@@ -8,6 +8,8 @@ import { onnxFilePath, type EncoderInfo } from '../encoder/index.js';
 import { BUNDLED_ENCODER_DIR, bundleEncoder } from './bundle-encoder.js';
 import { encoderReference } from './encoder-reference.js';
 import { headShapes, type ClassificationHead } from '../head/index.js';
+import type { LayerParameter } from '../layers/layer-weights.js';
+import { encodeTunedLayers, TUNED_LAYERS_FILE, type TunedLayersInfo } from '../layers/tuned-layers-file.js';
 import { libraryVersions } from './library-versions.js';
 import { HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SentiManifest } from './manifest.js';
 
@@ -32,6 +34,8 @@ export interface SaveModelInput {
   bundleEncoder?: boolean;
   /** Cache of the built int8 graph (bundling an int8 encoder); default {@link defaultCacheDir}. */
   cacheDir?: string;
+  /** Fine-tuned encoder layers (written to layers.bin beside head.bin). */
+  tunedLayers?: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: readonly LayerParameter[] };
 }
 
 const TENSOR_NAMES = ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'];
@@ -58,6 +62,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   }
   const weights = await head.getWeights();
   const bytes = Buffer.concat(weights.map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)));
+  const tuned = model.tunedLayers === undefined ? undefined : encodeTunedLayers(model.tunedLayers.parameters);
   const encoder = encoderReference(model.encoder, target);
   // A local encoder that nothing portable names (no Hub id, no nearby relative path) is bundled: never an absolute path.
   const bundle = model.bundleEncoder ?? (encoder.hubId === undefined && encoder.relativePath === undefined);
@@ -75,6 +80,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
       sha256: createHash('sha256').update(bytes).digest('hex'),
       tensors: headShapes(head.config).map((shape, index) => ({ name: TENSOR_NAMES[index]!, shape })),
     },
+    ...(tuned === undefined ? {} : { tunedLayers: { ...model.tunedLayers!.info, file: TUNED_LAYERS_FILE, sha256: tuned.sha256, tensors: tuned.tensors } }),
     ...(model.metrics === undefined ? {} : { metrics: model.metrics }),
     ...(model.training === undefined ? {} : { training: model.training }),
     versions: libraryVersions(),
@@ -87,6 +93,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
     await mkdir(temporary);
     await writeFile(join(temporary, HEAD_FILE), bytes);
     if (bundle) await bundleEncoder(encoderSourceDir(model.encoder), model.encoder.dtype, join(temporary, BUNDLED_ENCODER_DIR), model.cacheDir);
+    if (tuned !== undefined) await writeFile(join(temporary, TUNED_LAYERS_FILE), tuned.bytes);
     await writeFile(join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     if (existsSync(target)) {
       const previous = join(parent, `.${basename(target)}.old-${suffix}`);
