@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { encodeCommand } from './commands/encode-command.js';
 import type { CliContext } from './cli-context.js';
 import { configureCommand } from './commands/new-command.js';
 import { evaluateCommand } from './commands/evaluate-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { predictCommand } from './commands/predict-command.js';
 import { trainCommand } from './commands/train-command.js';
+import { workerCommand } from './commands/worker-command.js';
 import { CLI_VERSION } from './version.js';
 
 /** The `senti` command with its subcommands; errors are thrown, not printed with exit, so main decides. */
@@ -18,6 +20,8 @@ export function buildProgram(context: CliContext): Command {
   program.addCommand(evaluateCommand(context));
   program.addCommand(predictCommand(context));
   program.addCommand(inspectCommand(context));
+  program.addCommand(encodeCommand(context));
+  program.addCommand(workerCommand(context));
   program.addHelpText(
     'after',
     `

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
-import { DEFAULT_SETTINGS, fineTune, resolveSettings, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult } from '@senti/train';
+import { DEFAULT_SETTINGS, fineTune, resolveSettings, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult, type SweepGrid } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
@@ -16,6 +16,7 @@ import { parseChoice, parseInteger, parseLabelNames, parseMaxLength, parseNumber
 import { flagOf, readConfigSettings, RESUMABLE_KEYS } from '../options/train-settings.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
 import { newCommand } from './new-command.js';
+import { collectSweep, runSweep } from './sweep-run.js';
 
 interface TrainFlags {
   data?: string;
@@ -37,6 +38,9 @@ interface TrainFlags {
   pooling?: Pooling;
   preset?: 'tutorial';
   patience?: number;
+  unfreeze?: number;
+  encoderLr?: number;
+  schedule?: 'constant' | 'linear';
   resume?: string;
   config?: string;
   out?: string;
@@ -48,6 +52,7 @@ interface TrainFlags {
   minAccuracy?: number;
   minF1?: number;
   json?: boolean;
+  sweep?: SweepGrid;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -74,6 +79,9 @@ export function trainCommand(context: CliContext): Command {
     .option('--pooling <pooler|cls|mean>', 'sentence vector (default: pooler when the model has it)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
     .option('--preset <name>', 'tutorial: lr 1e-5, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021', parseChoice('--preset', ['tutorial']))
     .option('--patience <n>', 'stop after n epochs without a better validation loss', parseInteger('--patience'))
+    .option('--unfreeze <k>', 'also fine-tune the top k encoder layers (default: 0, frozen encoder)', parseInteger('--unfreeze', 0))
+    .option('--encoder-lr <rate>', `AdamW learning rate of unfrozen layers (default: ${D.encoderLearningRate})`, parseNumber('--encoder-lr', 0))
+    .option('--schedule <constant|linear>', 'learning-rate schedule with --unfreeze: linear = 10% warm-up then decay (default: constant)', parseChoice('--schedule', ['constant', 'linear']))
     .option('--config <file>', "settings from a run's config.json (flags given here override them)")
     .option('--resume <run-dir>', 'continue a stopped run from its last checkpoint (same settings; --epochs may raise the total)')
     .option('--out <dir>', 'run directory (default: runs/<timestamp>)')
@@ -82,6 +90,7 @@ export function trainCommand(context: CliContext): Command {
     .option('--cache-dir <dir>', 'feature cache directory (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .option('--no-cache', 'encode everything again, without reading or writing the feature cache')
     .option('--keep-duplicates', 'keep repeated (text, label) rows (the tutorial does)')
+    .option('--sweep <key=values>', 'try head settings on features encoded once, keep the best by validation loss (repeatable; keys lr, dropout, weight-decay, batch-size, epochs), e.g. --sweep lr=1e-3,3e-4 --sweep dropout=0.1,0.3', collectSweep)
     .option('--min-accuracy <x>', 'exit 3 if test accuracy is below x (after writing everything)', parseNumber('--min-accuracy', 0, 1))
     .option('--min-f1 <x>', 'exit 3 if test macro F1 is below x (after writing everything)', parseNumber('--min-f1', 0, 1))
     .action(async (flags: TrainFlags, command: Command) => {
@@ -99,7 +108,8 @@ export function trainCommand(context: CliContext): Command {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
       if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
-      const summary = await runTrain(input as FineTuneInput, output, { args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume });
+      const runOptions = { args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume };
+      const summary = flags.sweep ? await runSweep(input as FineTuneInput, flags.sweep, output, runOptions) : await runTrain(input as FineTuneInput, output, runOptions);
       context.result = summary;
       context.gates = evaluateGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
       assertGatesPassed(context.gates);
@@ -115,6 +125,7 @@ function givenSettings(flags: TrainFlags, command: Command): Partial<FineTuneInp
     labelNames: pick('labelNames'), model: pick('model'), maxLength: pick('maxLength'), coverage: pick('coverage'), epochs: pick('epochs'),
     batchSize: pick('batchSize'), learningRate: pick('lr'), weightDecay: pick('weightDecay'), seed: pick('seed'), device: pick('device'),
     dtype: pick('dtype'), pooling: pick('pooling'), patience: pick('patience'), preset: pick('preset'), offline: pick('offline'),
+    unfreeze: pick('unfreeze'), encoderLearningRate: pick('encoderLr'), schedule: pick('schedule'),
     cacheDir: pick('cacheDir'), cache: fromCli('cache') ? flags.cache : undefined, dropDuplicates: fromCli('keepDuplicates') ? false : undefined,
   };
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<FineTuneInput>;

@@ -1,12 +1,13 @@
-import { TrainError } from '@senti/errors';
 import { classificationReport, confusionMatrix, formatReport, rocAuc, type ClassificationReport } from '@senti/metrics';
-import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type Encoder } from '@senti/model';
+import type { BackendChoice } from '@senti/model';
 import { evaluateHead } from '../evaluate-head.js';
 import { train } from '../train.js';
-import type { EpochRecord } from '../types.js';
+import type { EpochRecord, TrainOptions, TrainResult } from '../types.js';
+import { fineTuneUnfrozen, type UnfrozenStage } from '../unfreeze/fine-tune-unfrozen.js';
 import type { FineTuneEvent } from './events.js';
-import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
-import { prepareSplits, type PreparedSplits } from './prepare-splits.js';
+import type { MaxLengthChoice } from './max-length-choice.js';
+import { prepareFeatures, secondsSince, type PreparedFeatures } from './prepare-features.js';
+import type { PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
 
@@ -67,73 +68,56 @@ export interface FineTuneResult {
  * restore the best-validation weights and evaluate on the test split.
  */
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
-  const started = Date.now();
   const { onEvent, checkpointDir, resume, ...input } = options;
   const emit = onEvent ?? (() => {});
-  const settings = resolveSettings(input);
-  if ((settings.val === undefined) !== (settings.test === undefined)) {
-    throw new TrainError('TRAIN_BAD_OPTION', 'val and test go together: give both, or neither to split the data 70/15/15', 'usage');
+  const unfreeze = resolveSettings(input).unfreeze ?? 0;
+  // With unfrozen layers the head trains on the tuned layers' output: the frozen sentence features are not needed.
+  const prepared = await prepareFeatures(input, emit, { encode: unfreeze === 0 });
+  if (unfreeze > 0) {
+    let stage: UnfrozenStage;
+    try {
+      stage = await fineTuneUnfrozen(prepared.encoder, prepared.settings, prepared.splits, prepared.maxLength.maxLength, { emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}) });
+    } catch (error) {
+      await prepared.encoder.dispose();
+      throw error;
+    }
+    const tuned: PreparedFeatures = {
+      ...prepared,
+      encoder: stage.encoder,
+      features: { ...prepared.features, test: { features: stage.testFeatures, labels: prepared.splits.test.labels } },
+      cache: stage.cache,
+      seconds: { ...prepared.seconds, encode: stage.seconds.encode },
+    };
+    try {
+      return await finishFineTune(tuned, prepared.settings, stage.result, stage.seconds.train, emit, stage.tuned);
+    } catch (error) {
+      await stage.encoder.dispose();
+      throw error;
+    }
   }
-  const splits = await prepareSplits(settings);
-  const loadSplit = secondsSince(started);
-  emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
-
-  const encoderStarted = Date.now();
-  const encoder = await loadEncoder({
-    model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline,
-    ...(settings.pooling ? { pooling: settings.pooling } : {}),
-  });
-  const loadEncoderSeconds = secondsSince(encoderStarted);
   try {
-    return await fineTuneWith(encoder, settings, splits, { emit, checkpointDir, resume, started, loadSplit, loadEncoder: loadEncoderSeconds });
+    const trainStarted = Date.now();
+    const result = await trainOnFeatures(prepared, prepared.settings, {
+      onEvent: emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}),
+    });
+    return await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
   } catch (error) {
-    await encoder.dispose();
+    await prepared.encoder.dispose();
     throw error;
   }
 }
 
-interface RunContext {
-  emit: (event: FineTuneEvent) => void;
-  checkpointDir: string | undefined;
-  resume: boolean | undefined;
-  started: number;
-  loadSplit: number;
-  loadEncoder: number;
-}
-
-async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits: PreparedSplits, context: RunContext): Promise<FineTuneResult> {
-  const { emit } = context;
-  const tokenizeStarted = Date.now();
-  const lengths = encoder.tokenizer.tokenLengths(splits.train.texts);
-  const lengthChoice = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
-  const tokenize = secondsSince(tokenizeStarted);
-  emit({ type: 'max-length', choice: lengthChoice });
-
-  const backend = await selectBackend({ device: settings.device });
-  emit({ type: 'compute', encoder: encoder.info, device: encoder.device, backend, dtypeRequested: settings.dtype });
-
-  const encodeStarted = Date.now();
-  const allTexts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
-  const encoded = await encodeWithCache(encoder, allTexts, {
-    maxLength: lengthChoice.maxLength,
-    enabled: settings.cache,
-    ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
-    onProgress: (done, total) => emit({ type: 'encode', done, total }),
-  });
-  const encode = secondsSince(encodeStarted);
-  emit({ type: 'encoded', hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded, seconds: encode });
-
-  const hidden = encoder.info.hiddenSize;
-  const rows = (from: number, count: number): Float32Array => encoded.features.subarray(from * hidden, (from + count) * hidden);
-  const nTrain = splits.train.texts.length;
-  const nVal = splits.val.texts.length;
-  const testSplit = { features: rows(nTrain + nVal, splits.test.texts.length), labels: splits.test.labels };
-
-  const trainStarted = Date.now();
-  const result = await train({
-    train: { features: rows(0, nTrain), labels: splits.train.labels },
-    val: { features: rows(nTrain, nVal), labels: splits.val.labels },
-    inputSize: hidden,
+/** Trains a head on prepared features with the head settings of `settings` (lr, dropout, weight decay, batch size, epochs, seed, patience). */
+export function trainOnFeatures(
+  prepared: PreparedFeatures,
+  settings: FineTuneSettings,
+  options: Pick<TrainOptions, 'onEvent' | 'checkpointDir' | 'resume'> = {},
+): Promise<TrainResult> {
+  const { splits, features } = prepared;
+  return train({
+    train: features.train,
+    val: features.val,
+    inputSize: prepared.encoder.info.hiddenSize,
     numClasses: splits.labelNames.length,
     head: { dropout: settings.dropout },
     epochs: settings.epochs,
@@ -142,12 +126,25 @@ async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits
     weightDecay: settings.weightDecay,
     classWeights: splits.classWeights,
     seed: settings.seed,
-    onEvent: emit,
-    ...(context.checkpointDir !== undefined ? { checkpointDir: context.checkpointDir, resume: context.resume ?? false } : {}),
+    ...options,
     ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
   });
-  const trainSeconds = secondsSince(trainStarted);
+}
 
+/**
+ * Evaluates a trained head on the test split and wraps it with the encoder into a {@link FineTuneResult} (the model
+ * takes over `prepared.encoder`). `settings` are those the head was trained with.
+ */
+export async function finishFineTune(
+  prepared: PreparedFeatures,
+  settings: FineTuneSettings,
+  result: Pick<TrainResult, 'head' | 'history' | 'bestEpoch' | 'bestValLoss' | 'stoppedEarly'>,
+  trainSeconds: number,
+  emit: (event: FineTuneEvent) => void = () => {},
+  tuned?: UnfrozenStage['tuned'],
+): Promise<FineTuneResult> {
+  const { encoder, splits, maxLength: lengthChoice } = prepared;
+  const testSplit = prepared.features.test;
   const evaluateStarted = Date.now();
   const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
   // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
@@ -169,6 +166,7 @@ async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits
     metrics,
     training: { ...plainSettings, textColumn: splits.textColumn, labelColumn: splits.labelColumn, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
     split: splits.record,
+    ...(tuned ? { tuned } : {}),
   });
   return {
     model,
@@ -185,22 +183,15 @@ async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits
     rocAuc: auc,
     testLoss: evaluation.loss,
     test: { texts: splits.test.texts, labels: splits.test.labels, predictions: evaluation.predictions, probabilities },
-    backend,
-    cache: { hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded },
+    backend: prepared.backend,
+    cache: prepared.cache,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    seconds: {
-      loadSplit: context.loadSplit, loadEncoder: context.loadEncoder, tokenize, encode, train: trainSeconds, evaluate,
-      total: secondsSince(context.started),
-    },
+    seconds: { ...prepared.seconds, train: trainSeconds, evaluate, total: secondsSince(prepared.started) },
   };
 }
 
 function describeSource(source: FineTuneSettings['data']): string {
   return typeof source === 'string' ? source : `${source.length} in-memory rows`;
-}
-
-function secondsSince(start: number): number {
-  return (Date.now() - start) / 1000;
 }
 
 function safeRocAuc(labels: readonly number[], probabilities: Float32Array, numClasses: number): number | null {
