@@ -49,6 +49,8 @@ beforeAll(async () => {
   await writeFile(join(f('full'), 'keep.txt'), 'x');
   await mkdir(f('run'));
   await writeFile(join(f('run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), learningRate: 0.003, epochs: 4 } }));
+  await mkdir(f('linear-run'));
+  await writeFile(join(f('linear-run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), unfreeze: 2, schedule: 'linear', epochs: 4 } }));
   await mkdir(f('not-a-run'));
   await writeFile(join(f('not-a-run'), 'config.json'), '{}');
   await mkdir(f('model'));
@@ -100,6 +102,7 @@ const ROWS: Row[] = [
   { name: '--resume a run without settings', args: (d) => ['train', '--resume', join(d, 'not-a-run')], code: 2, message: /config.json has no training settings/ },
   { name: '--resume with a changed --lr', args: (d) => ['train', '--resume', join(d, 'run'), '--lr', '0.1'], code: 2, message: /--lr 0.1 differs from the run's 0.003; only --epochs may change/ },
   { name: '--resume with a changed --batch-size', args: (d) => ['train', '--resume', join(d, 'run'), '--batch-size', '8'], code: 2, message: /--batch-size 8 differs from the run's 32/ },
+  { name: '--resume --epochs of a linear-schedule run', args: (d) => ['train', '--resume', join(d, 'linear-run'), '--epochs', '8'], code: 2, message: /--epochs cannot change for a run with --schedule linear \(its learning rate decays over the planned 4 epochs\)/ },
   { name: '--resume with --out', args: (d) => ['train', '--resume', join(d, 'run'), '--out', join(d, 'elsewhere')], code: 2, message: /--out cannot be used with --resume/ },
   { name: '--resume with --config', args: (d) => ['train', '--resume', join(d, 'run'), '--config', join(d, 'ok.csv')], code: 2, message: /--config cannot be used with --resume/ },
   { name: '--config missing', args: (d) => ['train', '--config', join(d, 'nope.json')], code: 2, message: /--config .*nope\.json not found/ },

@@ -221,7 +221,11 @@ async function resumedSettings(runDir: string, given: Partial<FineTuneInput>): P
   if (given.epochs !== undefined && completed !== undefined && given.epochs < completed) {
     throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: --epochs ${given.epochs} is below the ${completed} epochs the run already completed; give the new total`);
   }
-  // No learning-rate schedule depends on the total today, so a new total continues the same trajectory exactly.
+  // A linear schedule decays over the planned total, so a new total would change every step's learning rate.
+  if (given.epochs !== undefined && given.epochs !== saved.epochs && saved.schedule === 'linear' && Number(saved.unfreeze) > 0) {
+    throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: --epochs cannot change for a run with --schedule linear (its learning rate decays over the planned ${String(saved.epochs)} epochs); start a new run for ${given.epochs} epochs`);
+  }
+  // With the constant schedule nothing depends on the total, so a new total continues the same trajectory exactly.
   return { ...config.settings, ...given };
 }
 

@@ -3,7 +3,7 @@ import { escapeControl, ModelError, quote } from '@senti/errors';
 import { headShapes } from '../head/index.js';
 import type { SentiManifest } from './manifest.js';
 
-const DTYPES = ['fp32', 'fp16', 'q8'];
+const DTYPES = ['fp32', 'fp16', 'q8', 'int8'];
 const POOLINGS = ['pooler', 'cls', 'mean'];
 
 const isPositiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1;
