@@ -80,7 +80,7 @@ const ROWS: Row[] = [
   { name: '--coverage 1.5', args: train('--coverage', '1.5'), code: 2, message: /--coverage expects a number between 0.01 and 1/ },
   { name: 'negative --seed', args: train('--seed', '-1'), code: 2, message: /--seed expects a whole number >= 0/ },
   { name: 'unknown --device', args: train('--device', 'tpu'), code: 2, message: /--device expects one of auto, cpu, gpu, got "tpu"/ },
-  { name: 'unknown --dtype', args: train('--dtype', 'int4'), code: 2, message: /--dtype expects one of auto, fp32, fp16, q8/ },
+  { name: 'unknown --dtype', args: train('--dtype', 'int4'), code: 2, message: /--dtype expects one of auto, fp32, fp16, q8, int8, got "int4"/ },
   { name: 'unknown --pooling', args: train('--pooling', 'max'), code: 2, message: /--pooling expects one of pooler, cls, mean/ },
   { name: 'unknown --preset', args: train('--preset', 'fast'), code: 2, message: /--preset expects one of tutorial, got "fast"/ },
   { name: '--max-length 1', args: train('--max-length', '1'), code: 2, message: /--max-length expects a whole number >= 2/ },

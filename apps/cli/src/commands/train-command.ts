@@ -75,7 +75,7 @@ export function trainCommand(context: CliContext): Command {
     .option('--weight-decay <w>', `AdamW decoupled weight decay (default: ${D.weightDecay})`, parseNumber('--weight-decay', 0))
     .option('--seed <n>', `seed for split, shuffles, dropout and init (default: ${D.seed})`, parseInteger('--seed', 0))
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--dtype <auto|fp32|fp16|q8>', 'encoder weights (default: auto = int8 q8 on CPU, fp32 on GPU)', parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'q8']))
+    .option('--dtype <auto|fp32|fp16|q8|int8>', 'encoder weights (default: auto = int8 on CPU when the model has it, else fp32)', parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'q8', 'int8']))
     .option('--pooling <pooler|cls|mean>', 'sentence vector (default: pooler when the model has it)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
     .option('--preset <name>', 'tutorial: lr 1e-5, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021', parseChoice('--preset', ['tutorial']))
     .option('--patience <n>', 'stop after n epochs without a better validation loss', parseInteger('--patience'))

@@ -30,7 +30,7 @@ export const SETTING_FLAGS: readonly SettingFlag[] = [
   { key: 'dropout', flag: 'dropout', parse: parseNumber('dropout', 0, 0.99) },
   { key: 'seed', flag: '--seed', parse: parseInteger('--seed', 0) },
   { key: 'device', flag: '--device', parse: parseChoice('--device', ['auto', 'cpu', 'gpu']) },
-  { key: 'dtype', flag: '--dtype', parse: parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'q8']) },
+  { key: 'dtype', flag: '--dtype', parse: parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'q8', 'int8']) },
   { key: 'pooling', flag: '--pooling', parse: parseChoice('--pooling', ['pooler', 'cls', 'mean']) },
   { key: 'preset', flag: '--preset', parse: parseChoice('--preset', ['tutorial']) },
   { key: 'patience', flag: '--patience', parse: parseInteger('--patience') },
