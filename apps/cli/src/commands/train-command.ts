@@ -96,6 +96,7 @@ export function trainCommand(context: CliContext): Command {
     .action(async (flags: TrainFlags, command: Command) => {
       const output = context.console(flags.json);
       const given = givenSettings(flags, command);
+      if (flags.cache === false && flags.cacheDir !== undefined) throw new UsageError('CLI_BAD_OPTION', '--cache-dir and --no-cache contradict each other: drop one');
       if (flags.resume !== undefined) {
         for (const [flag, value] of [['--config', flags.config], ['--out', flags.out], ['--overwrite', flags.overwrite]] as const) {
           if (value !== undefined) throw new UsageError('CLI_BAD_OPTION', `${flag} cannot be used with --resume, which continues in the run directory with its own settings`);

@@ -4,7 +4,6 @@ import { UsageError } from '@senti/errors';
 import type { Device, Dtype, Pooling } from '@senti/model';
 import { runWorker, type WorkerEvent } from '@senti/queue';
 import { DEFAULT_SETTINGS } from '@senti/train';
-import { ConsoleOutput } from '../output/console-output.js';
 import { parseChoice, parseInteger } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
 
