@@ -17,7 +17,7 @@ describe('senti command-line errors', () => {
     const main = await runCli(['--help']);
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/train .*\n/);
-    for (const command of ['train', 'evaluate', 'predict', 'inspect']) {
+    for (const command of ['train', 'evaluate', 'predict', 'inspect', 'encode', 'worker']) {
       const help = await runCli([command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout).toContain(`Usage: senti ${command}`);
