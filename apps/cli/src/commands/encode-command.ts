@@ -53,9 +53,11 @@ export function encodeCommand(context: CliContext): Command {
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--cache-dir <dir>', 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .addHelpText('after', `
-Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machines as you like (same model files,
-the same store on a shared volume); this command enqueues, shows progress across workers and returns when done.
-A later \`senti train\` with the same data and encoder options finds every feature in the store.`)
+Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machines
+as you like (same model files, the same store on a shared volume); this command
+enqueues, shows progress across workers and returns when done. A later
+\`senti train\` with the same data and encoder options finds every feature in the
+store.`)
     .action(async (flags: EncodeFlags) => {
       const output = context.console(flags.json);
       const queue = flags.queue ?? process.env.SENTI_QUEUE;
