@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { errorReply } from './error-reply.js';
+import { applyConnectionLimit, httpLimitOptions, type HttpLimits } from './http-limits.js';
 import { ModelHost } from './model-host.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerModelInfoRoute } from './routes/model-info.js';
@@ -27,6 +28,8 @@ export interface CreateServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Version reported in the OpenAPI document. */
   version?: string;
+  /** Header/request/keep-alive timeouts, connection and header-size limits (see `DEFAULT_HTTP_LIMITS`). */
+  http?: Partial<HttpLimits>;
 }
 
 /** A configured server: the fastify app, the model host, and a promise for readiness. */
@@ -53,7 +56,9 @@ export function createServer(options: CreateServerOptions): SentiServer {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: false, // answered by the onRequest hook below, in the server's error format
     forceCloseConnections: 'idle',
+    ...httpLimitOptions(options.http),
   });
+  applyConnectionLimit(app.server, options.http);
   const host = new ModelHost({
     loadModel: options.loadModel,
     maxBatchSize: options.maxBatchSize ?? 32,

@@ -1,7 +1,8 @@
 // @senti/server: the HTTP inference service, as a library (the CLI entry is main.ts).
 export { createServer, type CreateServerOptions, type SentiServer } from './app.js';
 export { Batcher, type BatcherOptions } from './batcher.js';
-export { parseConfig, USAGE, type ServerConfig } from './config.js';
+export { httpLimitsOf, parseConfig, USAGE, type ServerConfig } from './config.js';
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.js';
 export { ERROR_STATUS, FASTIFY_CODES, statusForCode } from './error-status.js';
 export { ModelHost, modelId, type ModelHostOptions, type ModelRef, type ModelState } from './model-host.js';
 export { openApiDocument } from './openapi.js';
