@@ -7,7 +7,7 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({
       modelDir: '/home/me/runs/a', port: 8080, host: '127.0.0.1', maxBatchSize: 32, maxWaitMs: 5,
       maxTexts: 256, maxChars: 10_000, bodyLimit: 1_048_576, device: 'auto', logLevel: 'info', verbose: false,
-      headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024, maxHeaderBytes: 16_384,
+      headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, maxHeaderBytes: 16_384,
     });
   });
 

@@ -25,7 +25,7 @@ export interface ServerConfig {
   headersTimeoutMs: number;
   /** Longest time to receive a whole request, ms. Flag --request-timeout-ms, env SENTI_REQUEST_TIMEOUT_MS. Default 30000. */
   requestTimeoutMs: number;
-  /** Idle keep-alive connections close after this, ms. Flag --keep-alive-timeout-ms, env SENTI_KEEP_ALIVE_TIMEOUT_MS. Default 5000. */
+  /** Idle keep-alive connections close after this, ms. Flag --keep-alive-timeout-ms, env SENTI_KEEP_ALIVE_TIMEOUT_MS. Default 72000. */
   keepAliveTimeoutMs: number;
   /** Most open connections. Flag --max-connections, env SENTI_MAX_CONNECTIONS. Default 1024. */
   maxConnections: number;
@@ -51,7 +51,7 @@ const NUMBERS = {
   bodyLimit: { flag: 'body-limit', env: 'SENTI_BODY_LIMIT', fallback: 1_048_576, min: 1 },
   headersTimeoutMs: { flag: 'headers-timeout-ms', env: 'SENTI_HEADERS_TIMEOUT_MS', fallback: 10_000, min: 1 },
   requestTimeoutMs: { flag: 'request-timeout-ms', env: 'SENTI_REQUEST_TIMEOUT_MS', fallback: 30_000, min: 1 },
-  keepAliveTimeoutMs: { flag: 'keep-alive-timeout-ms', env: 'SENTI_KEEP_ALIVE_TIMEOUT_MS', fallback: 5_000, min: 1 },
+  keepAliveTimeoutMs: { flag: 'keep-alive-timeout-ms', env: 'SENTI_KEEP_ALIVE_TIMEOUT_MS', fallback: 72_000, min: 1 },
   maxConnections: { flag: 'max-connections', env: 'SENTI_MAX_CONNECTIONS', fallback: 1024, min: 1 },
   maxHeaderBytes: { flag: 'max-header-bytes', env: 'SENTI_MAX_HEADER_BYTES', fallback: 16_384, min: 1024 },
 } as const satisfies Record<string, { flag: string; env: string; fallback: number; min: number; max?: number }>;
@@ -73,7 +73,7 @@ Options (environment variable in brackets):
   --body-limit BYTES     largest request body [SENTI_BODY_LIMIT] (1048576)
   --headers-timeout-ms N longest wait for request headers [SENTI_HEADERS_TIMEOUT_MS] (10000)
   --request-timeout-ms N longest wait for a whole request [SENTI_REQUEST_TIMEOUT_MS] (30000)
-  --keep-alive-timeout-ms N  idle keep-alive connections close after [SENTI_KEEP_ALIVE_TIMEOUT_MS] (5000)
+  --keep-alive-timeout-ms N  idle keep-alive connections close after [SENTI_KEEP_ALIVE_TIMEOUT_MS] (72000)
   --max-connections N    most open connections [SENTI_MAX_CONNECTIONS] (1024)
   --max-header-bytes N   largest request head, 431 above [SENTI_MAX_HEADER_BYTES] (16384)
   --device auto|cpu|gpu  where the encoder runs [SENTI_DEVICE] (auto)

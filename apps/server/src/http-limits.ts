@@ -9,7 +9,10 @@ export interface HttpLimits {
   headersTimeoutMs: number;
   /** Longest time a client may take to send a whole request (headers and body), in ms. Default 30000. */
   requestTimeoutMs: number;
-  /** How long an idle keep-alive connection stays open after a response, in ms. Default 5000. */
+  /**
+   * How long an idle keep-alive connection stays open after a response, in ms. Default 72000 (fastify's): longer than
+   * the usual load-balancer idle timeout (60 s), so the balancer, not the server, closes idle connections.
+   */
   keepAliveTimeoutMs: number;
   /** Most open connections; further ones are closed right away. Default 1024. */
   maxConnections: number;
@@ -21,7 +24,7 @@ export interface HttpLimits {
 export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 72_000,
   maxConnections: 1024,
   maxHeaderBytes: 16_384,
 };
