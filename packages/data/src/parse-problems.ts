@@ -14,7 +14,10 @@ export interface ParseProblem {
  * problems, each with its data row, so a message can say where the file goes wrong.
  */
 export async function parseProblems(text: string, delimiter: string, limit = 3): Promise<ParseProblem[]> {
-  const module = (await import('papaparse')) as unknown as { default?: Papa } & Papa;
+  // A variable specifier: papaparse ships no types, and packages that compile this file from source (through the
+  // `source` condition) would not see a local declaration for it.
+  const specifier = 'papaparse';
+  const module = (await import(specifier)) as { default?: Papa } & Papa;
   const papa = typeof module.default?.parse === 'function' ? module.default : module;
   const seen = new Set<string>();
   const { errors } = papa.parse(text, {
