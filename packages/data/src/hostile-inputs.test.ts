@@ -48,6 +48,7 @@ const rows: Row[] = [
   { name: 'a long line around the bad byte is shortened', file: ['long-line.csv', bytes('sentence,label\n', 'x'.repeat(500), [0xff], 'y'.repeat(500), ',1\n')], error: { code: 'DATA_BAD_ENCODING', message: `("…${'x'.repeat(40)}\\xFF${'y'.repeat(40)}…")` } },
   // Other formats passed as CSV (item 8)
   { name: 'JSON array of objects', file: ['data.csv', JSON.stringify([{ sentence: 'a', label: 1 }, { sentence: 'b', label: 0 }])], error: { code: 'DATA_NOT_CSV', message: 'is a JSON array of 2 objects, not CSV', hint: 'pd.read_json' } },
+  { name: 'JSON array with one object', file: ['one.csv', '[{"sentence": "a", "label": 1}]'], error: { code: 'DATA_NOT_CSV', message: 'is a JSON array of 1 object, not CSV' } },
   { name: 'JSON object', file: ['obj.csv', '{"sentence": ["a"], "label": [1]}\n'], error: { code: 'DATA_NOT_CSV', message: 'is a JSON object, not CSV' } },
   { name: 'JSON Lines', file: ['lines.csv', '{"sentence":"a","label":1}\n{"sentence":"b","label":0}\n'], error: { code: 'DATA_NOT_CSV', message: 'is JSON Lines', hint: 'lines=True' } },
   { name: 'Excel workbook renamed .csv', file: ['book.csv', bytes([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00], 'xl/workbook.xml')], error: { code: 'DATA_NOT_CSV', message: 'is a ZIP archive (an Excel .xlsx workbook is one)', hint: 'CSV (UTF-8)' } },
