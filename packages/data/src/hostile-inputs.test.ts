@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadDataset, type LoadDatasetOptions } from './load-dataset.js';
 import { loadTexts } from './load-texts.js';
+import { stratifiedSplit } from './stratified-split.js';
 import { makeTempDir, writeDataFile } from './testdata/temp-files.js';
 
 const dir = makeTempDir();
@@ -127,6 +128,13 @@ describe('hostile data files (table)', () => {
       row.check?.(data);
     }
     expect(noise, 'no library noise on the console').toEqual([]);
+  });
+
+  it('escapes a label with control characters when its class is too small to split', async () => {
+    const data = await loadDataset(writeDataFile(dir, 'tiny-class.csv', `sentence,label\n${Array.from({ length: 12 }, (_, i) => `t${i},ok`).join('\n')}\nodd,bell\x07\n`));
+    const error = (() => { try { stratifiedSplit(data.labels, { labelNames: data.labelNames }); } catch (caught) { return caught as Error; } })();
+    expect(error?.message).toContain('class "bell\\x07" (0) has only 1 rows');
+    expect(error?.message).not.toMatch(/[\u0000-\u001f]/);
   });
 
   it('reads plain-text files with the encoding too', async () => {
