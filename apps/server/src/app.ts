@@ -58,7 +58,7 @@ export function createServer(options: CreateServerOptions): SentiServer {
     forceCloseConnections: 'idle',
     ...httpLimitOptions(options.http),
   });
-  applyConnectionLimit(app.server, options.http);
+  applyConnectionLimit(app.server, options.http, (details, message) => app.log.warn(details, message));
   const host = new ModelHost({
     loadModel: options.loadModel,
     maxBatchSize: options.maxBatchSize ?? 32,

@@ -70,7 +70,31 @@ export function httpLimitOptions(given: Partial<HttpLimits> = {}): Pick<
   };
 }
 
-/** Caps the number of open connections of a listening (or about to listen) server. */
-export function applyConnectionLimit(server: Server, given: Partial<HttpLimits> = {}): void {
-  server.maxConnections = given.maxConnections ?? DEFAULT_HTTP_LIMITS.maxConnections;
+/** How often, at most, refused connections are logged (one summary line per window). */
+const DROP_LOG_WINDOW_MS = 10_000;
+
+/**
+ * Caps the number of open connections; connections over the cap are closed by Node at once. `warn` gets one line
+ * per 10 s window in which connections were refused (never one line per connection: a flood must not flood the log).
+ */
+export function applyConnectionLimit(
+  server: Server,
+  given: Partial<HttpLimits> = {},
+  warn?: (details: { refused: number; maxConnections: number }, message: string) => void,
+  windowMs = DROP_LOG_WINDOW_MS,
+): void {
+  const maxConnections = given.maxConnections ?? DEFAULT_HTTP_LIMITS.maxConnections;
+  server.maxConnections = maxConnections;
+  if (warn === undefined) return;
+  let refused = 0;
+  let timer: NodeJS.Timeout | undefined;
+  server.on('drop', () => {
+    refused += 1;
+    timer ??= setTimeout(() => {
+      warn({ refused, maxConnections }, `connection limit reached: refused ${refused} connection${refused === 1 ? '' : 's'} (see --max-connections)`);
+      refused = 0;
+      timer = undefined;
+    }, windowMs).unref();
+  });
+  server.on('close', () => clearTimeout(timer));
 }
