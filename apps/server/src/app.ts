@@ -1,13 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { errorReply } from './error-reply.js';
 import { applyConnectionLimit, httpLimitOptions, type HttpLimits } from './http-limits.js';
-import { ModelHost } from './model-host.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerModelInfoRoute } from './routes/model-info.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerPageRoute } from './routes/page.js';
 import { registerPredictRoute } from './routes/predict.js';
-import type { ModelLoader } from './served-model.js';
+import { Predictor, type ModelLoader } from '@senti/model';
 import { ServerError } from './server-error.js';
 
 /** Options of `createServer`. */
@@ -18,6 +17,8 @@ export interface CreateServerOptions {
   maxBatchSize?: number;
   /** Longest wait for more texts before a partial batch runs, in ms (default 5). */
   maxWaitMs?: number;
+  /** Most texts waiting for the encoder; more are answered 503 with Retry-After (default 4096). */
+  maxQueuedTexts?: number;
   /** Most texts in one request (default 256). */
   maxTexts?: number;
   /** Most characters in one text (default 10000). */
@@ -32,12 +33,12 @@ export interface CreateServerOptions {
   http?: Partial<HttpLimits>;
 }
 
-/** A configured server: the fastify app, the model host, and a promise for readiness. */
+/** A configured server: the fastify app, the predictor, and a promise for readiness. */
 export interface SentiServer {
   /** The fastify instance (use `app.inject` in tests, `listen` to serve). */
   app: FastifyInstance;
-  /** The model host (state, predictions). */
-  host: ModelHost;
+  /** The predictor serving the model (state, queue, predictions). */
+  host: Predictor;
   /** Settles when the model is loaded and warmed up; rejects with the load error. */
   ready: Promise<void>;
   /** Starts listening; resolves with the address, e.g. `http://127.0.0.1:8080`. */
@@ -59,10 +60,11 @@ export function createServer(options: CreateServerOptions): SentiServer {
     ...httpLimitOptions(options.http),
   });
   applyConnectionLimit(app.server, options.http, (details, message) => app.log.warn(details, message));
-  const host = new ModelHost({
+  const host = new Predictor({
     loadModel: options.loadModel,
     maxBatchSize: options.maxBatchSize ?? 32,
     maxWaitMs: options.maxWaitMs ?? 5,
+    maxQueuedTexts: options.maxQueuedTexts ?? 4096,
     onBatch: ({ size, requests, ms, error }) => {
       if (error === undefined) app.log.debug({ size, requests, ms }, 'batch');
       else app.log.error({ size, requests, ms, err: error }, 'batch failed');
@@ -76,6 +78,7 @@ export function createServer(options: CreateServerOptions): SentiServer {
   app.removeContentTypeParser('text/plain'); // only JSON bodies; anything else is 415
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReply(error, request.body, limits, request.headers['content-type']);
+    if (body.error.code === 'SERVER_OVERLOADED') void reply.header('retry-after', '1');
     if (status >= 500 && status !== 503) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, field: body.error.field }, 'request rejected');
     return reply.status(status).send(body);

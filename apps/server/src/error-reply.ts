@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { escapeControl, isSentiError } from '@senti/errors';
-import { FASTIFY_CODES, statusForCode } from './error-status.js';
+import { FASTIFY_CODES, PREDICTOR_CODES, statusForCode } from './error-status.js';
 import type { RequestLimits } from './schemas.js';
 import { ServerError } from './server-error.js';
 
@@ -93,6 +93,14 @@ export function errorReply(error: unknown, body: unknown, limits: RequestLimits,
       SERVER_EMPTY_BODY: 'request body is empty; send {"texts": ["..."]}',
     };
     served = new ServerError(code, messages[code] ?? 'invalid request');
+  } else if (isSentiError(error) && error.code in PREDICTOR_CODES) {
+    const code = PREDICTOR_CODES[error.code]!;
+    const messages: Record<string, string> = {
+      SERVER_NOT_READY: error.message,
+      SERVER_SHUTTING_DOWN: 'the server is shutting down',
+      SERVER_OVERLOADED: `the server is overloaded: ${error.message}`,
+    };
+    return reply(statusForCode(code), code, messages[code] ?? error.message);
   } else if (isSentiError(error) && statusForCode(error.code) !== 500) {
     return reply(statusForCode(error.code), error.code, error.message, error instanceof ServerError ? error.field : undefined);
   } else if (typeof candidate.statusCode === 'number' && candidate.statusCode >= 400 && candidate.statusCode < 500) {

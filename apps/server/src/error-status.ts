@@ -24,6 +24,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // Lifecycle.
   SERVER_NOT_READY: 503,
   SERVER_SHUTTING_DOWN: 503,
+  SERVER_OVERLOADED: 503,
   SERVER_INTERNAL: 500,
   // Package errors. Requests are validated before they reach the model, so an error the model or tokenizer
   // throws while predicting is the server's fault: those codes (MODEL_*, TOKENIZE_*) stay unlisted -> 500.
@@ -40,6 +41,13 @@ export const FASTIFY_CODES: Readonly<Record<string, string>> = {
   FST_ERR_CTP_INVALID_TYPE: 'SERVER_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_EMPTY_TYPE: 'SERVER_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_NOT_FOUND: 'SERVER_NOT_FOUND',
+};
+
+/** The predictor's codes, renamed to the server codes above. */
+export const PREDICTOR_CODES: Readonly<Record<string, string>> = {
+  MODEL_NOT_READY: 'SERVER_NOT_READY',
+  MODEL_CLOSING: 'SERVER_SHUTTING_DOWN',
+  MODEL_QUEUE_FULL: 'SERVER_OVERLOADED',
 };
 
 /** The HTTP status for an error code; unknown codes are internal errors. */

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     loadModel: () => loadModel(modelDir, { device }),
     maxBatchSize: config.maxBatchSize,
     maxWaitMs: config.maxWaitMs,
+    maxQueuedTexts: config.maxQueuedTexts,
     maxTexts: config.maxTexts,
     maxChars: config.maxChars,
     bodyLimit: config.bodyLimit,

@@ -96,6 +96,7 @@ export const healthSchema = {
   properties: {
     status: { type: 'string', description: 'ok, loading, failed or closing.' },
     message: { type: 'string' },
+    queuedTexts: { type: 'integer', description: 'Texts waiting for the encoder (when ready).' },
   },
 } as const;
 

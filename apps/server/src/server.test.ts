@@ -64,7 +64,7 @@ describe('server with a real model', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ok' });
+    expect(await ready.json()).toEqual({ status: 'ok', queuedTexts: 0 });
   });
 
   const cases: { name: string; body: string; contentType?: string; status: number; code: string; field?: string }[] = [

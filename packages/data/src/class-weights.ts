@@ -15,12 +15,17 @@ export function classCounts(labels: readonly number[], numClasses: number): numb
   return counts;
 }
 
-/** Per-class loss weights n_samples / (n_classes * count_c), scikit-learn's `compute_class_weight('balanced')`. */
-export function classWeights(labels: readonly number[], numClasses: number): number[] {
+/**
+ * Per-class loss weights n_samples / (n_classes * count_c), scikit-learn's `compute_class_weight('balanced')` (the one
+ * implementation in senti). `labelNames` name the classes in the error for a class with no rows.
+ */
+export function classWeights(labels: readonly number[], numClasses: number, options: { labelNames?: readonly string[]; where?: string } = {}): number[] {
   const counts = classCounts(labels, numClasses);
   const missing = counts.findIndex((count) => count === 0);
   if (missing >= 0) {
-    throw new DataError('DATA_EMPTY_CLASS', `class ${missing} has no rows in these labels; balanced class weights need every class present`);
+    const name = options.labelNames?.[missing];
+    const label = name === undefined ? `class ${missing}` : `label "${name}"`;
+    throw new DataError('DATA_EMPTY_CLASS', `${label} has no rows in ${options.where ?? 'these labels'}; balanced class weights need every class present (add rows of that label, or drop it from the data)`);
   }
   return counts.map((count) => labels.length / (numClasses * count));
 }

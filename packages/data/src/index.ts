@@ -1,4 +1,5 @@
-export { loadDataset, type Dataset, type LoadDatasetOptions } from './load-dataset.js';
+export { loadDataset, datasetFromTable, type Dataset, type LoadDatasetOptions } from './load-dataset.js';
+export { datasetFromRows, type LabelledText } from './dataset-from-rows.js';
 export type { CleaningSummary } from './clean-rows.js';
 export { stratifiedSplit, type SplitIndices, type StratifiedSplitOptions } from './stratified-split.js';
 export { approximateMode } from './approximate-mode.js';
@@ -8,3 +9,5 @@ export { pick } from './pick.js';
 export { lengthStatistics, percentile, type LengthStatistics } from './length-statistics.js';
 export { histogram, type HistogramBin, type HistogramOptions } from './histogram.js';
 export { loadTexts, type LoadTextsOptions, type TextFile } from './load-texts.js';
+export { formatCsv, csvCell, type CsvCell } from './format-csv.js';
+export { readTable, type Table } from './read-table.js';

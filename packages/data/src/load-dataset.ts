@@ -1,7 +1,7 @@
 import { DataError, escapeControl, quote, quoteList } from '@senti/errors';
 import { type CleaningSummary, cleanRows } from './clean-rows.js';
 import { buildVocabulary, labelIndexer } from './label-vocabulary.js';
-import { readTable } from './read-table.js';
+import { readTable, type Table } from './read-table.js';
 import { checkUnique, columnNotFound, resolveTextColumn } from './resolve-columns.js';
 
 /** Options for {@link loadDataset}. */
@@ -44,7 +44,12 @@ export interface Dataset {
 
 /** Loads a labelled CSV/TSV file (via danfojs-node), cleans it and builds the label vocabulary. */
 export async function loadDataset(path: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
-  const table = await readTable(path, { encoding: options.encoding, delimiter: options.delimiter });
+  return datasetFromTable(path, await readTable(path, { encoding: options.encoding, delimiter: options.delimiter }), options);
+}
+
+/** Cleans an already parsed table (header + string rows) into a dataset; `source` names it in messages. */
+export function datasetFromTable(source: string, table: Table, options: LoadDatasetOptions = {}): Dataset {
+  const path = source;
   const textColumn = resolveTextColumn(path, table.columns, options.textColumn);
   const labelColumn = options.labelColumn ?? 'label';
   if (!table.columns.includes(labelColumn)) throw columnNotFound(path, labelColumn, table.columns);

@@ -141,13 +141,13 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   }
 }
 
-type Danfo = typeof import('danfojs-node');
+type Danfo = typeof import('#danfojs');
 
 /**
  * danfojs-node is CommonJS with an `__esModule` flag: depending on the loader (Node, tsx, vitest) its API is the
  * namespace's `default` or the namespace itself. Loaded lazily: importing it costs about a second.
  */
 async function loadDanfo(): Promise<Danfo> {
-  const namespace = (await import('danfojs-node')) as unknown as { default?: Danfo } & Danfo;
+  const namespace = (await import('#danfojs')) as unknown as { default?: Danfo } & Danfo;
   return typeof namespace.default?.readCSV === 'function' ? namespace.default : namespace;
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of the tiny BERT fixture (Hugging Face layout). */
-export const TINY_BERT = fileURLToPath(new URL('../../../fixtures/tiny-bert', import.meta.url));
+export { TINY_BERT } from '@senti/fixtures';
 
 /** The Hugging Face tokenizer oracle from fixtures/tiny-bert-reference.json. */
 export interface TokenizationReference {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gradientNormCoefficient } from './clip-grad-norm.js';
+import { coefficientFromNorm, globalNormFromSquares } from './clip-grad-norm.js';
 
 /** AdamW hyper-parameters (torch.optim.AdamW names and defaults). */
 export interface AdamWOptions {
@@ -58,8 +58,9 @@ export class AdamW {
   /**
    * Apply one update from gradients given in `variables` order. With `maxNorm` > 0 the gradients are first clipped
    * like torch's clip_grad_norm_(maxNorm): all scaled by min(1, maxNorm / (global L2 norm + 1e-6)).
+   * With `keepNorm` it returns the global gradient norm before clipping (a scalar the caller disposes).
    */
-  apply(gradients: readonly tf.Tensor[], maxNorm = 0): void {
+  apply(gradients: readonly tf.Tensor[], maxNorm = 0, keepNorm = false): tf.Scalar | undefined {
     const { learningRate, betas, eps, weightDecay } = this.options;
     const [beta1, beta2] = betas;
     this.stepCount += 1;
@@ -67,9 +68,13 @@ export class AdamW {
     const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** this.stepCount);
     const stepSize = learningRate / biasCorrection1;
     const c = this.constants;
+    let kept: tf.Scalar | undefined;
     tf.tidy(() => {
       const squares = gradients.map((gradient) => tf.square(gradient));
-      const coefficient = maxNorm > 0 && maxNorm !== Infinity ? gradientNormCoefficient(squares, maxNorm) : undefined;
+      const clipping = maxNorm > 0 && maxNorm !== Infinity;
+      const norm = clipping || keepNorm ? globalNormFromSquares(squares) : undefined;
+      if (keepNorm) kept = tf.keep(norm!);
+      const coefficient = clipping ? coefficientFromNorm(norm!, maxNorm) : undefined;
       const firstScale = coefficient === undefined ? c.oneMinusBeta1 : tf.mul(coefficient, c.oneMinusBeta1);
       const secondScale = coefficient === undefined ? c.oneMinusBeta2 : tf.mul(tf.square(coefficient), c.oneMinusBeta2);
       const sqrtScale = tf.scalar(1 / (biasCorrection2Sqrt * stepSize));
@@ -91,6 +96,7 @@ export class AdamW {
           ? tf.sub(parameter, value) : disposing(tf.mul(parameter, c.decay), (decayed) => tf.sub(decayed, value))));
       });
     });
+    return kept;
   }
 
   /** Copies of the step count and moment estimates (for checkpoints; async: read back from the backend). */

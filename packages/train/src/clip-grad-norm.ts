@@ -17,7 +17,17 @@ export function clipGradNorm(gradients: readonly tf.Tensor[], maxNorm: number): 
  * clip_grad_norm_ scales every gradient by. Call inside tf.tidy.
  */
 export function gradientNormCoefficient(squares: readonly tf.Tensor[], maxNorm: number): tf.Scalar {
-  return tf.minimum(tf.div(maxNorm, tf.add(tf.sqrt(sumOfAll(squares)), 1e-6)), 1) as tf.Scalar;
+  return coefficientFromNorm(globalNormFromSquares(squares), maxNorm);
+}
+
+/** The global L2 norm of all gradients, from their squares. Call inside tf.tidy. */
+export function globalNormFromSquares(squares: readonly tf.Tensor[]): tf.Scalar {
+  return tf.sqrt(sumOfAll(squares)) as tf.Scalar;
+}
+
+/** min(1, maxNorm / (norm + 1e-6)). Call inside tf.tidy. */
+export function coefficientFromNorm(norm: tf.Scalar, maxNorm: number): tf.Scalar {
+  return tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1) as tf.Scalar;
 }
 
 /**

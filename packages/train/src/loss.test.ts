@@ -3,7 +3,7 @@ import { createHead, selectBackend } from '@senti/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateHead } from './evaluate-head.js';
 import { lossAndGradients } from './loss-and-gradients.js';
-import { balancedClassWeights } from './resolve-options.js';
+import { classWeights as balancedClassWeights } from '@senti/data';
 import { weightedNllLoss, weightedNllValue, weightedOneHot } from './weighted-nll.js';
 
 beforeAll(async () => {
@@ -29,7 +29,7 @@ describe('class-weighted NLL (torch NLLLoss(weight=w))', () => {
 
   it('computes sklearn balanced weights', () => {
     expect(balancedClassWeights([0, 0, 0, 1], 2)).toEqual([4 / 6, 4 / 2]);
-    expect(() => balancedClassWeights([0, 0], 2)).toThrow(/class 1 has no training rows/);
+    expect(() => balancedClassWeights([0, 0], 2)).toThrow(/class 1 has no rows/);
   });
 
   it('evaluates as the mean of per-batch losses (the tutorial) with accuracy and predictions', async () => {

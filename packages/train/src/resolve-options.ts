@@ -1,3 +1,4 @@
+import { classWeights } from '@senti/data';
 import { TrainError } from '@senti/errors';
 import { resolveHeadConfig, type HeadConfig } from '@senti/model';
 import type { Split, TrainOptions } from './types.js';
@@ -17,16 +18,6 @@ export interface ResolvedTrainOptions {
   patience: number | undefined;
 }
 
-/** sklearn's compute_class_weight('balanced'): n_samples / (n_classes * count_c). */
-export function balancedClassWeights(labels: readonly number[], numClasses: number): number[] {
-  const counts = new Array<number>(numClasses).fill(0);
-  for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
-  const missing = counts.findIndex((count) => count === 0);
-  if (missing >= 0) {
-    throw new TrainError('TRAIN_CLASS_MISSING', `class ${missing} has no training rows, so balanced class weights are undefined; pass classWeights or add rows of that class`);
-  }
-  return counts.map((count) => labels.length / (numClasses * count));
-}
 
 function checkSplit(name: string, split: Split, inputSize: number, numClasses: number): void {
   const n = split.labels.length;
@@ -58,9 +49,9 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   } catch (cause) {
     throw new TrainError('TRAIN_BAD_OPTION', (cause as Error).message, 'usage', { cause });
   }
-  const classWeights = options.classWeights ?? balancedClassWeights(options.train.labels, numClasses);
-  if (classWeights.length !== numClasses || classWeights.some((weight) => !(weight >= 0))) {
-    throw new TrainError('TRAIN_BAD_OPTION', `classWeights must be ${numClasses} non-negative numbers, got [${classWeights.join(', ')}]`, 'usage');
+  const weights = options.classWeights ?? classWeights(options.train.labels, numClasses, { where: 'the training split' });
+  if (weights.length !== numClasses || weights.some((weight) => !(weight >= 0))) {
+    throw new TrainError('TRAIN_BAD_OPTION', `classWeights must be ${numClasses} non-negative numbers, got [${weights.join(', ')}]`, 'usage');
   }
   const betas = options.betas ?? [0.9, 0.999];
   if (betas.some((beta) => !(beta >= 0 && beta < 1))) throw new TrainError('TRAIN_BAD_OPTION', `betas must be in [0, 1), got [${betas.join(', ')}]`, 'usage');
@@ -79,7 +70,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     betas: [betas[0], betas[1]],
     eps: positive('eps', options.eps ?? 1e-8, false),
     clipNorm,
-    classWeights: [...classWeights],
+    classWeights: [...weights],
     seed: options.seed ?? 2021,
     patience,
   };

@@ -44,20 +44,32 @@ export class StepRunner {
 
   /** One AdamW step on the rows `indices`, with the dropout mask of `dropoutSeed`; resolves to the batch loss only when asked. */
   async step(indices: Int32Array, dropoutSeed: number, readLoss = false): Promise<number | undefined> {
+    return (await this.traced(indices, dropoutSeed, readLoss, false))?.loss;
+  }
+
+  /** Like {@link step}, also reading back the global gradient norm before clipping (one sync per step: for tests and traces). */
+  async tracedStep(indices: Int32Array, dropoutSeed: number): Promise<{ loss: number; gradNorm: number }> {
+    return (await this.traced(indices, dropoutSeed, true, true)) as { loss: number; gradNorm: number };
+  }
+
+  private async traced(indices: Int32Array, dropoutSeed: number, readLoss: boolean, readNorm: boolean): Promise<{ loss: number; gradNorm?: number } | undefined> {
+    let norm: tf.Scalar | undefined;
     const loss = tf.tidy(() => {
       const [x, targets] = this.batch(indices);
       const { model } = this;
       const { loss: value, gradients } = model instanceof TransposedHead
         ? model.lossAndGradients(x, targets, dropoutSeed) : lossAndGradients(model, x, targets, dropoutSeed);
-      this.optimizer.apply(gradients, this.clipNorm);
+      norm = this.optimizer.apply(gradients, this.clipNorm, readNorm);
       this.lossSum.assign(tf.add(this.lossSum, value));
       return readLoss ? value : undefined;
     });
     if (loss === undefined) return undefined;
     try {
-      return (await loss.data())[0]!;
+      const value = (await loss.data())[0]!;
+      return norm === undefined ? { loss: value } : { loss: value, gradNorm: (await norm.data())[0]! };
     } finally {
       loss.dispose();
+      norm?.dispose();
     }
   }
 

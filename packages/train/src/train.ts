@@ -18,6 +18,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { epochs, batchSize, seed, classWeights, patience } = resolved;
   const emit = options.onEvent ?? (() => {});
   const head = createHead(resolved.head, { seed });
+  if (options.initialWeights !== undefined) head.setWeights(options.initialWeights);
   const fingerprint = checkpointFingerprint(resolved, options.train, options.val);
   let history: EpochRecord[] = [];
   let bestEpoch = 0;
@@ -64,18 +65,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     for (let epoch = startEpoch; epoch <= epochs && !stoppedEarly; epoch += 1) {
       const epochStarted = performance.now();
-      const order = epochPermutation(n, seed, epoch);
+      const order = options.shuffle === false ? Int32Array.from({ length: n }, (_, index) => index) : epochPermutation(n, seed, epoch);
       runner.resetLossSum();
       let lastEvent = performance.now();
       for (let step = 0; step < stepsPerEpoch; step += 1) {
         const indices = order.subarray(step * batchSize, Math.min(n, (step + 1) * batchSize));
         const wantEvent = options.onEvent !== undefined &&
           (step === stepsPerEpoch - 1 || performance.now() - lastEvent >= STEP_EVENT_INTERVAL_MS);
-        const loss = await runner.step(indices, stepSeed(seed, epoch, step), wantEvent);
+        const dropoutSeed = stepSeed(seed, epoch, step);
+        const traced = options.traceSteps === true ? await runner.tracedStep(indices, dropoutSeed) : undefined;
+        const loss = traced?.loss ?? await runner.step(indices, dropoutSeed, wantEvent);
         stepsDone += 1;
         if (loss !== undefined) {
           lastEvent = performance.now();
-          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss, elapsedMs: lastEvent - started, etaMs: eta() });
+          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss, elapsedMs: lastEvent - started, etaMs: eta(), ...(traced ? { gradNorm: traced.gradNorm } : {}) });
         }
         if (step % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
       }

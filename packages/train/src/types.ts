@@ -46,12 +46,18 @@ export interface TrainOptions {
   resume?: boolean;
   /** Receives progress events. */
   onEvent?: (event: TrainEvent) => void;
+  /** Start from these head weights (w1 [in, hidden], b1, w2 [hidden, classes], b2) instead of a seeded init. */
+  initialWeights?: Float32Array[];
+  /** Shuffle the training rows each epoch (seeded). Default true; false keeps them in order (for reference checks). */
+  shuffle?: boolean;
+  /** Emit a `step` event after every step with the gradient norm before clipping (one sync per step; slower). */
+  traceSteps?: boolean;
 }
 
 /** Progress of a training run; epochs are 1-based. */
 export type TrainEvent =
   | { type: 'start'; epochs: number; stepsPerEpoch: number; startEpoch: number }
-  | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; elapsedMs: number; etaMs: number }
+  | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; elapsedMs: number; etaMs: number; gradNorm?: number }
   | { type: 'epoch'; epoch: number; trainLoss: number; valLoss: number; valAccuracy: number; improved: boolean; elapsedMs: number; etaMs: number }
   | { type: 'early-stop'; epoch: number }
   | { type: 'restore'; bestEpoch: number; bestValLoss: number };

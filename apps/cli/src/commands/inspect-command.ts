@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { loadDataset } from '@senti/data';
-import { loadTokenizer } from '@senti/tokenize';
-import { ConsoleOutput } from '../output/console-output.js';
+import { DEFAULT_SETTINGS, inspectData } from '@senti/train';
+import type { CliContext } from '../cli-context.js';
 import { textTable } from '../output/text-table.js';
 import { parseNumber } from '../options/parse-values.js';
-import { chooseMaxLength } from '../pipeline/choose-max-length.js';
-import { printLengthSummary } from '../pipeline/print-summaries.js';
-import { labelCounts } from '../pipeline/prepare-splits.js';
-import { DEFAULT_TRAIN_SETTINGS } from '../pipeline/train-settings.js';
+import { printLengthSummary } from '../output/print-summaries.js';
 import { newCommand } from './new-command.js';
 
 interface InspectFlags {
@@ -21,30 +17,32 @@ interface InspectFlags {
 }
 
 /** `senti inspect`: label distribution, token lengths and a suggested padding length, before training. */
-export function inspectCommand(): Command {
-  return newCommand('inspect', 'Show label distribution, token-length percentiles and histogram, and a suggested --max-length.')
+export function inspectCommand(context: CliContext): Command {
+  return newCommand('inspect', 'Show label distribution, token-length percentiles and histogram, and a suggested --max-length.', context)
     .requiredOption('--data <file>', 'CSV/TSV with a text and a label column')
-    .option('--model <id|dir>', `tokenizer: hub id or local directory (default: ${DEFAULT_TRAIN_SETTINGS.model})`)
+    .option('--model <id|dir>', `tokenizer: hub id or local directory (default: ${DEFAULT_SETTINGS.model})`)
     .option('--text-column <name>', 'text column (default: "sentence", else "text")')
     .option('--label-column <name>', 'label column (default: "label")')
     .option('--coverage <share>', 'share of texts the suggested length must fit (default: 0.95)', parseNumber('--coverage', 0.01, 1))
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .action(async (flags: InspectFlags) => {
-      const output = new ConsoleOutput({ json: flags.json ?? false });
-      const dataset = await loadDataset(flags.data, { textColumn: flags.textColumn, labelColumn: flags.labelColumn });
-      const counts = labelCounts(dataset.labels, dataset.labelNames.length);
-      const total = dataset.labels.length;
-      const s = dataset.summary;
+      const output = context.console(flags.json);
+      const inspection = await inspectData({
+        data: flags.data,
+        ...(flags.model ? { model: flags.model } : {}),
+        ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
+        ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
+        ...(flags.coverage !== undefined ? { coverage: flags.coverage } : {}),
+        offline: flags.offline || process.env.SENTI_OFFLINE === '1',
+      });
+      const { counts, rows: total, cleaning: s, labelNames, lengths: choice } = inspection;
       output.section(`Data: ${flags.data}: ${s.rowsRead} rows read, ${s.rowsKept} kept (dropped ${s.emptyTextDropped} empty text, ${s.missingLabelDropped} missing label, ${s.duplicatesDropped} duplicates)`);
       output.section(
         'Labels',
-        textTable(['label', 'count', 'share'], dataset.labelNames.map((name, index) => [name, counts[index] ?? 0, `${(((counts[index] ?? 0) / total) * 100).toFixed(1)}%`])),
+        textTable(['label', 'count', 'share'], labelNames.map((name, index) => [name, counts[index] ?? 0, `${(((counts[index] ?? 0) / total) * 100).toFixed(1)}%`])),
       );
-      const tokenizer = await loadTokenizer(flags.model ?? DEFAULT_TRAIN_SETTINGS.model, { offline: flags.offline || process.env.SENTI_OFFLINE === '1' });
-      const lengths = tokenizer.tokenLengths(dataset.texts);
-      const choice = chooseMaxLength(lengths, 'auto', flags.coverage ?? DEFAULT_TRAIN_SETTINGS.coverage, tokenizer.modelMaxLength);
       printLengthSummary(output, choice, 'the texts');
       output.line(`  suggested: --max-length ${choice.maxLength}`);
-      output.result({ data: flags.data, rows: total, labels: Object.fromEntries(dataset.labelNames.map((name, index) => [name, counts[index] ?? 0])), cleaning: s, tokenLengths: choice.statistics, suggestedMaxLength: choice.maxLength, coverage: choice.coverage });
+      context.result = ({ data: flags.data, rows: total, labels: Object.fromEntries(labelNames.map((name, index) => [name, counts[index] ?? 0])), cleaning: s, tokenLengths: choice.statistics, suggestedMaxLength: choice.maxLength, coverage: choice.coverage });
     });
 }

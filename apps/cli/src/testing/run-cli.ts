@@ -10,8 +10,7 @@ export interface CliRun {
 }
 
 const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const REPO_ROOT = join(CLI_DIR, '..', '..');
-export const TINY_BERT = join(REPO_ROOT, 'fixtures', 'tiny-bert');
+export { REPO_ROOT, TINY_BERT } from '@senti/fixtures';
 
 /** Runs the real `senti` entry point (from source, through tsx) as a user would, without a TTY. */
 export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdout?: (text: string, kill: () => void) => void } = {}): Promise<CliRun> {

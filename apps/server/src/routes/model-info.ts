@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { ModelHost } from '../model-host.js';
+import type { Predictor } from '@senti/model';
 import { errorSchema, modelInfoSchema } from '../schemas.js';
 
 /** `GET /v1/model`: labels, encoder, max length and training metrics of the served model. */
-export function registerModelInfoRoute(app: FastifyInstance, host: ModelHost): void {
+export function registerModelInfoRoute(app: FastifyInstance, host: Predictor): void {
   app.get('/v1/model', { schema: { response: { 200: modelInfoSchema, 503: errorSchema } } }, async () => {
     const { manifest, ref } = host.describe();
     const { dtype, pooling, hiddenSize, fileHash } = manifest.encoder; // never the local path

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { ModelHost } from '../model-host.js';
+import type { Predictor } from '@senti/model';
 import { errorSchema, predictBodySchema, predictResponseSchema, type RequestLimits } from '../schemas.js';
 
 /** `POST /v1/predict`: one prediction per text, in order, micro-batched with concurrent requests. */
-export function registerPredictRoute(app: FastifyInstance, host: ModelHost, limits: RequestLimits): void {
+export function registerPredictRoute(app: FastifyInstance, host: Predictor, limits: RequestLimits): void {
   app.post<{ Body: { texts: string[] } }>(
     '/v1/predict',
     {
@@ -13,11 +13,19 @@ export function registerPredictRoute(app: FastifyInstance, host: ModelHost, limi
       },
     },
     async (request) => {
-      const { predictions, ref } = await host.predict(request.body.texts);
-      return {
-        predictions: predictions.map(({ label, score, probabilities }) => ({ label, score, probabilities })),
-        model: ref,
-      };
+      // A client that hangs up before its texts reach the encoder takes them out of the queue.
+      const controller = new AbortController();
+      const onClose = () => controller.abort();
+      request.socket.once('close', onClose);
+      try {
+        const { predictions, ref } = await host.predictWithRef(request.body.texts, { signal: controller.signal });
+        return {
+          predictions: predictions.map(({ label, score, probabilities }) => ({ label, score, probabilities })),
+          model: ref,
+        };
+      } finally {
+        request.socket.off('close', onClose);
+      }
     },
   );
 }

@@ -1,4 +1,4 @@
-import type { Prediction, SentiManifest, ServedModel } from '../served-model.js';
+import type { Prediction, PredictorModel, SentiManifest } from '@senti/model';
 
 /** A manifest shaped like a real one, for tests that do not need an encoder. */
 export const FAKE_MANIFEST: SentiManifest = {
@@ -18,7 +18,7 @@ export const FAKE_MANIFEST: SentiManifest = {
 export function fakeModel(options: { delayMs?: number; fail?: (texts: readonly string[]) => boolean } = {}) {
   const batches: string[][] = [];
   let disposed = false;
-  const model: ServedModel = {
+  const model: PredictorModel = {
     manifest: FAKE_MANIFEST,
     async predict(texts) {
       batches.push([...texts]);

@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHead, loadEncoder, selectBackend, loadModel, saveModel, type SentiModel } from '@senti/model';
-import type { ServedModel } from '../served-model.js';
+import { type PredictorModel, createHead, loadEncoder, selectBackend, loadModel, saveModel, type SentiModel } from '@senti/model';
 
 /** The tiny BERT fixture shared by all packages' tests. */
-export const TINY_BERT = fileURLToPath(new URL('../../../../fixtures/tiny-bert', import.meta.url));
+import { TINY_BERT } from '@senti/fixtures';
+
+export { TINY_BERT };
 
 /** Labels of the test artifact (three, so probabilities are a real map). */
 export const TEST_LABELS = ['negative', 'neutral', 'positive'];
@@ -40,10 +41,10 @@ export function loadTestModel(dir: string): Promise<SentiModel> {
 }
 
 /** Wraps a model to record batch sizes and optionally hold batches until the test lets them go. */
-export function instrument(model: ServedModel, options: { before?: (texts: readonly string[]) => Promise<void> } = {}) {
+export function instrument(model: PredictorModel, options: { before?: (texts: readonly string[]) => Promise<void> } = {}) {
   const batchSizes: number[] = [];
   let disposed = false;
-  const wrapped: ServedModel = {
+  const wrapped: PredictorModel = {
     manifest: model.manifest,
     async predict(texts) {
       batchSizes.push(texts.length);

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of the tiny BERT fixture (Hugging Face layout, fp32 and q8 ONNX files). */
-export const TINY_BERT = fileURLToPath(new URL('../../../../fixtures/tiny-bert', import.meta.url));
+export { TINY_BERT } from '@senti/fixtures';
 
 /** The oracle from fixtures/tiny-bert-reference.json: sentences and PyTorch outputs at max_length 17. */
 export interface EncoderReference {

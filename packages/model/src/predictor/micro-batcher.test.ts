@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MicroBatcher } from './micro-batcher.js';
+
+/** A batcher whose runs double numbers and record every batch they see. */
+function doubling(options: { maxBatchSize?: number; maxWaitMs?: number; delayMs?: number } = {}) {
+  const batches: number[][] = [];
+  const batcher = new MicroBatcher<number, number>({
+    maxBatchSize: options.maxBatchSize ?? 4,
+    maxWaitMs: options.maxWaitMs ?? 5,
+    run: async (items) => {
+      batches.push(items);
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      return items.map((item) => item * 2);
+    },
+  });
+  return { batcher, batches };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('MicroBatcher', () => {
+  it('answers each caller with its own results, in order', async () => {
+    const { batcher, batches } = doubling({ maxBatchSize: 100 });
+    const results = await Promise.all([batcher.submit([1, 2]), batcher.submit([3]), batcher.submit([4, 5, 6])]);
+    expect(results).toEqual([[2, 4], [6], [8, 10, 12]]);
+    expect(batches).toEqual([[1, 2, 3, 4, 5, 6]]);
+  });
+
+  it('never runs more than maxBatchSize items, splitting large requests across batches', async () => {
+    const { batcher, batches } = doubling({ maxBatchSize: 3 });
+    const big = Array.from({ length: 8 }, (_, i) => i);
+    const [a, b] = await Promise.all([batcher.submit(big), batcher.submit([100, 101])]);
+    expect(a).toEqual(big.map((x) => x * 2));
+    expect(b).toEqual([200, 202]);
+    expect(batches.map((batch) => batch.length)).toEqual([3, 3, 3, 1]);
+    expect(batches.flat()).toEqual([...big, 100, 101]);
+  });
+
+  it('runs a full batch at once without waiting', async () => {
+    vi.useFakeTimers();
+    const { batcher, batches } = doubling({ maxBatchSize: 2, maxWaitMs: 10_000 });
+    const pending = batcher.submit([1, 2]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([[1, 2]]);
+    await expect(pending).resolves.toEqual([2, 4]);
+  });
+
+  it('runs a partial batch once the oldest item has waited maxWaitMs', async () => {
+    vi.useFakeTimers();
+    const { batcher, batches } = doubling({ maxBatchSize: 10, maxWaitMs: 50 });
+    const first = batcher.submit([1]);
+    await vi.advanceTimersByTimeAsync(30);
+    const second = batcher.submit([2]);
+    await vi.advanceTimersByTimeAsync(19);
+    expect(batches).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([[1, 2]]);
+    await expect(Promise.all([first, second])).resolves.toEqual([[2], [4]]);
+  });
+
+  it('runs one batch at a time and batches what arrived meanwhile', async () => {
+    const { batcher, batches } = doubling({ maxBatchSize: 10, maxWaitMs: 0, delayMs: 30 });
+    const first = batcher.submit([1]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rest = [batcher.submit([2]), batcher.submit([3])];
+    await Promise.all([first, ...rest]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('rejects only the callers whose items were in the failing batch', async () => {
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      run: async (items) => {
+        if (items.includes(13)) throw new Error('unlucky');
+        return items;
+      },
+    });
+    const results = await Promise.allSettled([
+      batcher.submit([1, 2]),
+      batcher.submit([13]),
+      batcher.submit([3]),
+      batcher.submit([4, 5]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('unlucky'));
+    expect((results[3] as PromiseFulfilledResult<number[]>).value).toEqual([4, 5]);
+  });
+
+  it('drops the rest of a request once one of its batches failed', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      run: async (items) => {
+        batches.push(items);
+        if (items.includes(1)) throw new Error('bad');
+        return items;
+      },
+    });
+    const failing = batcher.submit([1, 2, 3, 4, 5]);
+    const other = batcher.submit([6]);
+    await expect(failing).rejects.toThrow('bad');
+    await expect(other).resolves.toEqual([6]);
+    expect(batches).toEqual([[1, 2], [6]]);
+    expect(batcher.pending).toBe(0);
+  });
+
+  it('rejects when a run returns the wrong number of results', async () => {
+    const batcher = new MicroBatcher<number, number>({ maxBatchSize: 4, maxWaitMs: 0, run: async () => [1] });
+    await expect(batcher.submit([1, 2])).rejects.toThrow('1 results for 2 items');
+  });
+
+  it('close() runs what is queued without waiting, then refuses new work and runs nothing more', async () => {
+    vi.useFakeTimers();
+    const { batcher, batches } = doubling({ maxBatchSize: 10, maxWaitMs: 60_000 });
+    const queued = batcher.submit([1, 2]);
+    const closed = batcher.close();
+    await vi.advanceTimersByTimeAsync(0);
+    await closed;
+    await expect(queued).resolves.toEqual([2, 4]);
+    await expect(batcher.submit([3])).rejects.toMatchObject({ code: 'MODEL_CLOSING' });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
+  it('close() waits for the batch in flight', async () => {
+    const { batcher } = doubling({ maxBatchSize: 1, maxWaitMs: 0, delayMs: 20 });
+    const results: number[][] = [];
+    const inFlight = batcher.submit([1]).then((value) => results.push(value));
+    const queued = batcher.submit([2]).then((value) => results.push(value));
+    await batcher.close();
+    await Promise.all([inFlight, queued]);
+    expect(results).toEqual([[2], [4]]);
+  });
+
+  it('refuses texts beyond the queue bound with MODEL_QUEUE_FULL, and accepts again once it drains', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2, maxWaitMs: 0, maxQueuedItems: 3,
+      run: async (items) => { batches.push(items); await new Promise((resolve) => setTimeout(resolve, 20)); return items; },
+    });
+    const first = batcher.submit([1, 2]); // taken into a batch at once
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const queued = batcher.submit([3, 4, 5]); // fills the queue
+    await expect(batcher.submit([6])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL' });
+    await expect(Promise.all([first, queued])).resolves.toEqual([[1, 2], [3, 4, 5]]);
+    await expect(batcher.submit([6])).resolves.toEqual([6]);
+    expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('drops the queued work of a cancelled caller: its texts are never run', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2, maxWaitMs: 0,
+      run: async (items) => { batches.push(items); await new Promise((resolve) => setTimeout(resolve, 20)); return items; },
+    });
+    const first = batcher.submit([1, 2]);
+    const controller = new AbortController();
+    const cancelled = batcher.submit([3, 4, 5, 6], controller.signal);
+    const last = batcher.submit([7]);
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'MODEL_ABORTED' });
+    await expect(Promise.all([first, last])).resolves.toEqual([[1, 2], [7]]);
+    expect(batches).toEqual([[1, 2], [7]]);
+    expect(batcher.pending).toBe(0);
+    await expect(batcher.submit([8], controller.signal)).rejects.toMatchObject({ code: 'MODEL_ABORTED' });
+  });
+
+  it('validates its options', () => {
+    const run = async (items: number[]) => items;
+    expect(() => new MicroBatcher({ run, maxBatchSize: 0, maxWaitMs: 1 })).toThrow('maxBatchSize');
+    expect(() => new MicroBatcher({ run, maxBatchSize: 1, maxWaitMs: -1 })).toThrow('maxWaitMs');
+  });
+});

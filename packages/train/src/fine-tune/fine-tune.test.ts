@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { syntheticReviewRows, syntheticReviewsCsv, TINY_BERT } from '@senti/fixtures';
+import { loadModel } from '@senti/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FineTuneEvent } from './events.js';
+import { evaluateModel } from './evaluate-model.js';
+import { fineTune, type FineTuneResult } from './fine-tune.js';
+import { inspectData } from './inspect-data.js';
+import { saveRun } from './save-run.js';
+
+let dir: string;
+let csv: string;
+let result: FineTuneResult;
+const events: FineTuneEvent[] = [];
+const common = { model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', learningRate: 3e-3, epochs: 10 } as const;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'senti-fine-tune-'));
+  csv = join(dir, 'reviews.csv');
+  await writeFile(csv, syntheticReviewsCsv({ rows: 1500, classes: ['negative', 'positive'], seed: 5 }));
+  result = await fineTune({ data: csv, ...common, cacheDir: join(dir, 'cache'), onEvent: (event) => events.push(event) });
+});
+afterAll(async () => {
+  await result?.model.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('fineTune, the whole job in one call', () => {
+  it('splits 70/15/15, trains, restores the best epoch and reports on the test split', () => {
+    expect(result.splits.train.texts.length + result.splits.val.texts.length + result.splits.test.texts.length).toBe(result.splits.cleaning[0]!.rowsKept);
+    expect(result.splits.test.texts.length).toBe(Math.ceil(result.splits.cleaning[0]!.rowsKept * 0.15));
+    expect(result.report.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(result.reportText).toMatch(/precision {4}recall {2}f1-score {3}support/);
+    expect(result.history).toHaveLength(10);
+    expect(result.bestEpoch).toBe(result.history.reduce((best, epoch) => (epoch.valLoss < best.valLoss ? epoch : best)).epoch);
+  });
+
+  it('reports progress as events in stage order, and prints nothing itself', () => {
+    const order = [...new Set(events.map((event) => event.type))];
+    expect(order.slice(0, 4)).toEqual(['data', 'max-length', 'compute', 'encode']);
+    expect(order).toContain('epoch');
+    expect(order.at(-1)).toBe('evaluated');
+  });
+
+  it('answers predict like the saved and reloaded model does, and evaluateModel rebuilds the same test split', async () => {
+    const runDir = join(dir, 'run');
+    const { modelDir } = await saveRun(result, runDir);
+    const texts = result.test.texts.slice(0, 6);
+    const direct = await result.model.predictProba(texts);
+    const loaded = await loadModel(modelDir, { offline: true, device: 'cpu' });
+    try {
+      expect(Array.from(await loaded.predictProba(texts))).toEqual(Array.from(direct));
+    } finally {
+      await loaded.dispose();
+    }
+    const evaluation = await evaluateModel({ modelDir: runDir, offline: true, device: 'cpu' });
+    expect(evaluation.texts).toBe(result.test.texts.length);
+    expect(evaluation.reportText).toBe(result.reportText);
+    expect(evaluation.rocAuc).toBeCloseTo(result.rocAuc!, 10);
+    const predictions = await readFile(join(runDir, 'test-predictions.csv'), 'utf8');
+    expect(predictions.split('\n')[0]).toBe('text,label,predicted_label,predicted_score,p_negative,p_positive');
+    expect(predictions.trim().split('\n')).toHaveLength(result.test.texts.length + 1);
+  });
+
+  it('refuses to rebuild the test split when the data file changed since training', async () => {
+    const changedDir = join(dir, 'changed');
+    const changedCsv = join(dir, 'changed.csv');
+    await writeFile(changedCsv, await readFile(csv, 'utf8'));
+    const small = await fineTune({ data: changedCsv, ...common, epochs: 1, cache: false });
+    try {
+      await small.model.save(changedDir);
+    } finally {
+      await small.model.dispose();
+    }
+    await writeFile(changedCsv, `${await readFile(changedCsv, 'utf8')}one more great row,positive\n`);
+    await expect(evaluateModel({ modelDir: changedDir, offline: true, device: 'cpu' })).rejects.toMatchObject({ code: 'TRAIN_DATA_CHANGED' });
+  });
+
+  it('takes in-memory rows and the second run finds every feature in the cache', async () => {
+    const rows = syntheticReviewRows({ rows: 90, classes: ['bad', 'good', 'meh'], seed: 9 });
+    const cacheDir = join(dir, 'rows-cache');
+    const first = await fineTune({ data: rows, ...common, epochs: 1, cacheDir });
+    await first.model.dispose();
+    const second = await fineTune({ data: rows, ...common, epochs: 1, cacheDir });
+    try {
+      expect(second.cache).toMatchObject({ hits: rows.length, misses: 0 });
+      expect(second.splits.labelNames).toEqual(['bad', 'good', 'meh']);
+      expect(Array.from(second.test.probabilities)).toEqual(Array.from(first.test.probabilities));
+    } finally {
+      await second.model.dispose();
+    }
+  });
+
+  it('inspectData suggests the padding length fineTune chooses', async () => {
+    const inspection = await inspectData({ data: csv, model: TINY_BERT, offline: true });
+    expect(inspection.counts.reduce((a, b) => a + b, 0)).toBe(inspection.rows);
+    expect(inspection.labelNames).toEqual(['negative', 'positive']);
+    expect(inspection.lengths.maxLength).toBeGreaterThan(2);
+  });
+});

@@ -1,0 +1,203 @@
+import { classificationReport, confusionMatrix, formatReport, rocAuc, type ClassificationReport } from '@senti/metrics';
+import type { BackendChoice } from '@senti/model';
+import { evaluateHead } from '../evaluate-head.js';
+import { train } from '../train.js';
+import type { EpochRecord, TrainOptions, TrainResult } from '../types.js';
+import { fineTuneUnfrozen, type UnfrozenStage } from '../unfreeze/fine-tune-unfrozen.js';
+import type { FineTuneEvent } from './events.js';
+import type { MaxLengthChoice } from './max-length-choice.js';
+import { prepareFeatures, secondsSince, type PreparedFeatures } from './prepare-features.js';
+import type { PreparedSplits } from './prepare-splits.js';
+import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
+import { TrainedModel } from './trained-model.js';
+
+/** Options of {@link fineTune}: the settings (only `data` is required) plus where progress and checkpoints go. */
+export type FineTuneOptions = FineTuneInput & {
+  /** Receives progress events (never console output). */
+  onEvent?: (event: FineTuneEvent) => void;
+  /** Directory for per-epoch checkpoints (needed for `resume`). */
+  checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir`. */
+  resume?: boolean;
+};
+
+/** Per-row test results, in test-split order. */
+export interface TestPredictions {
+  texts: string[];
+  /** True class index of each row. */
+  labels: number[];
+  /** Predicted class index of each row. */
+  predictions: number[];
+  /** Row-major `[rows, classes]` probabilities. */
+  probabilities: Float32Array;
+}
+
+/** Everything a fine-tuning run produced. */
+export interface FineTuneResult {
+  /** The model with its best-validation weights: `predict(texts)`, `save(dir)`, `dispose()`. */
+  model: TrainedModel;
+  /** The settings used (defaults filled in). */
+  settings: FineTuneSettings;
+  splits: PreparedSplits;
+  maxLength: MaxLengthChoice;
+  history: EpochRecord[];
+  bestEpoch: number;
+  bestValLoss: number;
+  stoppedEarly: boolean;
+  /** Test-split classification report (sklearn's numbers). */
+  report: ClassificationReport;
+  /** The report as scikit-learn prints it. */
+  reportText: string;
+  confusionMatrix: number[][];
+  /** ROC-AUC on the test split (OvR macro for more than two classes); null when a class is missing there. */
+  rocAuc: number | null;
+  /** Class-weighted NLL on the test split. */
+  testLoss: number;
+  test: TestPredictions;
+  backend: BackendChoice;
+  cache: { hits: number; misses: number; discarded: { file: string; problem: string }[] };
+  /** Peak resident memory of the process, MiB. */
+  peakRssMiB: number;
+  /** Wall-clock seconds per stage. */
+  seconds: { loadSplit: number; loadEncoder: number; tokenize: number; encode: number; train: number; evaluate: number; total: number };
+}
+
+/**
+ * The whole fine-tuning job in one call: load and clean the data, split it 70/15/15 (stratified, seeded) or take the given
+ * val/test, choose the padding length, encode every text once with the frozen encoder (cached on disk), train the head,
+ * restore the best-validation weights and evaluate on the test split.
+ */
+export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
+  const { onEvent, checkpointDir, resume, ...input } = options;
+  const emit = onEvent ?? (() => {});
+  const unfreeze = resolveSettings(input).unfreeze ?? 0;
+  // With unfrozen layers the head trains on the tuned layers' output: the frozen sentence features are not needed.
+  const prepared = await prepareFeatures(input, emit, { encode: unfreeze === 0 });
+  if (unfreeze > 0) {
+    let stage: UnfrozenStage;
+    try {
+      stage = await fineTuneUnfrozen(prepared.encoder, prepared.settings, prepared.splits, prepared.maxLength.maxLength, { emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}) });
+    } catch (error) {
+      await prepared.encoder.dispose();
+      throw error;
+    }
+    const tuned: PreparedFeatures = {
+      ...prepared,
+      encoder: stage.encoder,
+      features: { ...prepared.features, test: { features: stage.testFeatures, labels: prepared.splits.test.labels } },
+      cache: stage.cache,
+      seconds: { ...prepared.seconds, encode: stage.seconds.encode },
+    };
+    try {
+      return await finishFineTune(tuned, prepared.settings, stage.result, stage.seconds.train, emit, stage.tuned);
+    } catch (error) {
+      await stage.encoder.dispose();
+      throw error;
+    }
+  }
+  try {
+    const trainStarted = Date.now();
+    const result = await trainOnFeatures(prepared, prepared.settings, {
+      onEvent: emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}),
+    });
+    return await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
+  } catch (error) {
+    await prepared.encoder.dispose();
+    throw error;
+  }
+}
+
+/** Trains a head on prepared features with the head settings of `settings` (lr, dropout, weight decay, batch size, epochs, seed, patience). */
+export function trainOnFeatures(
+  prepared: PreparedFeatures,
+  settings: FineTuneSettings,
+  options: Pick<TrainOptions, 'onEvent' | 'checkpointDir' | 'resume'> = {},
+): Promise<TrainResult> {
+  const { splits, features } = prepared;
+  return train({
+    train: features.train,
+    val: features.val,
+    inputSize: prepared.encoder.info.hiddenSize,
+    numClasses: splits.labelNames.length,
+    head: { dropout: settings.dropout },
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    weightDecay: settings.weightDecay,
+    classWeights: splits.classWeights,
+    seed: settings.seed,
+    ...options,
+    ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+  });
+}
+
+/**
+ * Evaluates a trained head on the test split and wraps it with the encoder into a {@link FineTuneResult} (the model
+ * takes over `prepared.encoder`). `settings` are those the head was trained with.
+ */
+export async function finishFineTune(
+  prepared: PreparedFeatures,
+  settings: FineTuneSettings,
+  result: Pick<TrainResult, 'head' | 'history' | 'bestEpoch' | 'bestValLoss' | 'stoppedEarly'>,
+  trainSeconds: number,
+  emit: (event: FineTuneEvent) => void = () => {},
+  tuned?: UnfrozenStage['tuned'],
+): Promise<FineTuneResult> {
+  const { encoder, splits, maxLength: lengthChoice } = prepared;
+  const testSplit = prepared.features.test;
+  const evaluateStarted = Date.now();
+  const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
+  // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
+  const probabilities = await result.head.predictProba(testSplit.features, testSplit.labels.length);
+  const report = classificationReport(splits.test.labels, evaluation.predictions, { labelNames: splits.labelNames });
+  const matrix = confusionMatrix(splits.test.labels, evaluation.predictions, splits.labelNames.length);
+  const auc = safeRocAuc(splits.test.labels, probabilities, splits.labelNames.length);
+  const evaluate = secondsSince(evaluateStarted);
+  emit({ type: 'evaluated', accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc });
+
+  const metrics = {
+    test: { accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1, rocAuc: auc, loss: evaluation.loss },
+    bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
+  };
+  const { data: _data, val: _val, test: _test, ...plainSettings } = settings;
+  const model = new TrainedModel(encoder, result.head, {
+    maxLength: lengthChoice.maxLength,
+    labelNames: splits.labelNames,
+    metrics,
+    training: { ...plainSettings, textColumn: splits.textColumn, labelColumn: splits.labelColumn, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
+    split: splits.record,
+    ...(tuned ? { tuned } : {}),
+  });
+  return {
+    model,
+    settings,
+    splits,
+    maxLength: lengthChoice,
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    bestValLoss: result.bestValLoss,
+    stoppedEarly: result.stoppedEarly,
+    report,
+    reportText: formatReport(report),
+    confusionMatrix: matrix,
+    rocAuc: auc,
+    testLoss: evaluation.loss,
+    test: { texts: splits.test.texts, labels: splits.test.labels, predictions: evaluation.predictions, probabilities },
+    backend: prepared.backend,
+    cache: prepared.cache,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    seconds: { ...prepared.seconds, train: trainSeconds, evaluate, total: secondsSince(prepared.started) },
+  };
+}
+
+function describeSource(source: FineTuneSettings['data']): string {
+  return typeof source === 'string' ? source : `${source.length} in-memory rows`;
+}
+
+function safeRocAuc(labels: readonly number[], probabilities: Float32Array, numClasses: number): number | null {
+  try {
+    return rocAuc(labels, probabilities, numClasses);
+  } catch {
+    return null; // a class missing from the test split leaves AUC undefined
+  }
+}

@@ -1,0 +1,38 @@
+import { loadTokenizer } from '@senti/tokenize';
+import type { CleaningSummary } from '@senti/data';
+import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
+import { classCounts } from '@senti/data';
+import { readSource } from './prepare-splits.js';
+import { DEFAULT_SETTINGS, type FineTuneSettings } from './settings.js';
+
+/** Options of {@link inspectData}. */
+export type InspectDataOptions = Pick<FineTuneSettings, 'data'> & Partial<Pick<FineTuneSettings, 'model' | 'textColumn' | 'labelColumn' | 'coverage' | 'offline' | 'dropDuplicates'>>;
+
+/** What a dataset looks like before training. */
+export interface DataInspection {
+  labelNames: string[];
+  /** Rows per label, in `labelNames` order. */
+  counts: number[];
+  rows: number;
+  cleaning: CleaningSummary;
+  textColumn: string;
+  labelColumn: string;
+  /** Token lengths and the padding length `auto` would choose. */
+  lengths: MaxLengthChoice;
+}
+
+/** Label distribution, cleaning summary, token-length statistics and the suggested padding length of a dataset. */
+export async function inspectData(options: InspectDataOptions): Promise<DataInspection> {
+  const dataset = await readSource(options.data, { textColumn: options.textColumn, labelColumn: options.labelColumn, dropDuplicates: options.dropDuplicates ?? DEFAULT_SETTINGS.dropDuplicates }, 'data');
+  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_SETTINGS.model, { offline: options.offline ?? process.env.SENTI_OFFLINE === '1' });
+  const lengths = chooseMaxLength(tokenizer.tokenLengths(dataset.texts), 'auto', options.coverage ?? DEFAULT_SETTINGS.coverage, tokenizer.modelMaxLength);
+  return {
+    labelNames: dataset.labelNames,
+    counts: classCounts(dataset.labels, dataset.labelNames.length),
+    rows: dataset.labels.length,
+    cleaning: dataset.summary,
+    textColumn: dataset.textColumn,
+    labelColumn: dataset.labelColumn,
+    lengths,
+  };
+}

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { classWeights, datasetFromRows, loadDataset, pick, stratifiedSplit, type CleaningSummary, type Dataset, type LabelledText, type LoadDatasetOptions } from '@senti/data';
+import { TrainError } from '@senti/errors';
+import type { FineTuneSettings } from './settings.js';
+
+/** Texts and label indices of one split. */
+export interface TextSplit {
+  texts: string[];
+  labels: number[];
+}
+
+/** Where a split came from, so that a saved run can rebuild it exactly (see `split.json`). */
+export interface SplitRecord {
+  /** `split`: stratified 70/15/15 of `data`; `files`: train, val and test given separately. */
+  origin: 'split' | 'files';
+  /** Each data source: a file path with its sha256, or `rows` for in-memory data (not re-readable). */
+  sources: { train: SourceRecord; val?: SourceRecord; test?: SourceRecord };
+  /** Cleaning and column settings the rows were read with. */
+  read: { textColumn: string; labelColumn: string; dropDuplicates: boolean };
+  /** Row indices into the cleaned `data` (origin `split` only). */
+  indices?: { train: number[]; val: number[]; test: number[] };
+  /** Seed of the split. */
+  seed: number;
+}
+
+/** A data source of a run. */
+export type SourceRecord = { kind: 'file'; path: string; sha256: string } | { kind: 'rows'; count: number };
+
+/** The three splits, the label vocabulary, the class weights and what cleaning did. */
+export interface PreparedSplits {
+  train: TextSplit;
+  val: TextSplit;
+  test: TextSplit;
+  labelNames: string[];
+  /** sklearn 'balanced' weights of the training labels. */
+  classWeights: number[];
+  /** One summary per source read. */
+  cleaning: CleaningSummary[];
+  textColumn: string;
+  labelColumn: string;
+  record: SplitRecord;
+}
+
+type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn' | 'labelColumn' | 'labelNames' | 'dropDuplicates' | 'seed'>;
+
+/** Loads the data and makes the train/validation/test splits (stratified, seeded) or reads them as given. */
+export async function prepareSplits(settings: DataSettings): Promise<PreparedSplits> {
+  const columns = { textColumn: settings.textColumn, labelColumn: settings.labelColumn, dropDuplicates: settings.dropDuplicates };
+  const dataset = await readSource(settings.data, columns, 'data');
+  const labelNames = displayLabelNames(dataset.labelNames, settings.labelNames, typeof settings.data === 'string' ? settings.data : 'the data');
+  const read = { textColumn: dataset.textColumn, labelColumn: dataset.labelColumn, dropDuplicates: settings.dropDuplicates };
+  const cleaning = [dataset.summary];
+  const sources: SplitRecord['sources'] = { train: await sourceRecord(settings.data) };
+  let splits: Pick<PreparedSplits, 'train' | 'val' | 'test'>;
+  let indices: SplitRecord['indices'];
+  if (settings.val !== undefined && settings.test !== undefined) {
+    const known = { ...columns, labelNames: dataset.labelNames };
+    const val = await readSource(settings.val, known, 'val');
+    const test = await readSource(settings.test, known, 'test');
+    cleaning.push(val.summary, test.summary);
+    sources.val = await sourceRecord(settings.val);
+    sources.test = await sourceRecord(settings.test);
+    splits = {
+      train: { texts: dataset.texts, labels: dataset.labels },
+      val: { texts: val.texts, labels: val.labels },
+      test: { texts: test.texts, labels: test.labels },
+    };
+  } else {
+    const made = stratifiedSplit(dataset.labels, { seed: settings.seed });
+    indices = made;
+    splits = { train: take(dataset, made.train), val: take(dataset, made.val), test: take(dataset, made.test) };
+  }
+  return {
+    ...splits,
+    labelNames,
+    classWeights: classWeights(splits.train.labels, labelNames.length, { labelNames, where: 'the training split' }),
+    cleaning,
+    textColumn: dataset.textColumn,
+    labelColumn: dataset.labelColumn,
+    record: { origin: indices ? 'split' : 'files', sources, read, seed: settings.seed, ...(indices ? { indices } : {}) },
+  };
+}
+
+/** The label values renamed by `names` (value -> display name); every name must be a value of the data. */
+export function displayLabelNames(values: readonly string[], names: Readonly<Record<string, string>> | undefined, source: string): string[] {
+  if (names === undefined) return [...values];
+  for (const value of Object.keys(names)) {
+    if (!values.includes(value)) {
+      throw new TrainError('TRAIN_BAD_LABEL_NAMES', `label names: "${value}" is not a label of ${source}; its labels are: ${values.join(', ')}`, 'usage');
+    }
+  }
+  const renamed = values.map((value) => names[value] ?? value);
+  const clash = renamed.find((name, index) => renamed.indexOf(name) !== index);
+  if (clash !== undefined) throw new TrainError('TRAIN_BAD_LABEL_NAMES', `label names: two labels of ${source} would both be called "${clash}"`, 'usage');
+  return renamed;
+}
+
+/** The label values of a model whose labels were renamed (the inverse of {@link displayLabelNames}). */
+export function labelValues(labelNames: readonly string[], names: unknown): string[] {
+  if (names === null || typeof names !== 'object') return [...labelNames];
+  const inverse = new Map(Object.entries(names as Record<string, string>).map(([value, name]) => [name, value]));
+  return labelNames.map((name) => inverse.get(name) ?? name);
+}
+
+/** The rows of a dataset at `rows`. */
+export function take(dataset: Pick<Dataset, 'texts' | 'labels'>, rows: readonly number[]): TextSplit {
+  return { texts: pick(dataset.texts, rows), labels: pick(dataset.labels, rows) };
+}
+
+/** Reads a CSV path or cleans in-memory rows. */
+export function readSource(source: string | readonly LabelledText[], options: LoadDatasetOptions, name: string): Promise<Dataset> {
+  return typeof source === 'string' ? loadDataset(source, options) : Promise.resolve(datasetFromRows(source, { ...options, source: `the ${name} rows` }));
+}
+
+/** sha256 of a data file, so a later evaluation knows it reads the same bytes. */
+export async function fileSha256(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+async function sourceRecord(source: string | readonly LabelledText[]): Promise<SourceRecord> {
+  return typeof source === 'string' ? { kind: 'file', path: source, sha256: await fileSha256(source) } : { kind: 'rows', count: source.length };
+}

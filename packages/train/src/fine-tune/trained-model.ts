@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { saveModel, toPredictions, writeFileAtomic, type ClassificationHead, type Encoder, type LayerParameter, type Prediction, type TunedLayersInfo } from '@senti/model';
+import type { SplitRecord } from './prepare-splits.js';
+
+/** The file in a saved model directory that records the run's split (so `evaluateModel` re-reads it). */
+export const SPLIT_FILE = 'split.json';
+
+/** What a trained model keeps besides its encoder and head. */
+export interface TrainedModelInfo {
+  maxLength: number;
+  labelNames: string[];
+  metrics: Record<string, unknown>;
+  training: Record<string, unknown>;
+  split: SplitRecord;
+  /** Fine-tuned encoder layers (`unfreeze` > 0): saved as layers.bin beside head.bin. */
+  tuned?: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: () => Promise<LayerParameter[]> };
+}
+
+/** A fine-tuned model in memory: predict with it, save it, dispose it. */
+export class TrainedModel {
+  constructor(readonly encoder: Encoder, readonly head: ClassificationHead, readonly info: TrainedModelInfo) {}
+
+  /** Class names in class-index order. */
+  get labelNames(): string[] {
+    return this.info.labelNames;
+  }
+
+  /** Row-major `[texts.length, classes]` probabilities (same route as a loaded model's). */
+  async predictProba(texts: readonly string[]): Promise<Float32Array> {
+    if (texts.length === 0) return new Float32Array(0);
+    const features = await this.encoder.encode(texts, { maxLength: this.info.maxLength });
+    return this.head.predictProba(features, texts.length);
+  }
+
+  /** The most probable label of each text, with its score and every class probability. */
+  async predict(texts: readonly string[]): Promise<Prediction[]> {
+    return toPredictions(await this.predictProba(texts), this.info.labelNames);
+  }
+
+  /** Writes the model directory (senti.json, head weights, split.json); load it back with `loadModel`/`createPredictor`. */
+  async save(dir: string): Promise<void> {
+    await saveModel(dir, {
+      head: this.head,
+      encoder: { ...this.encoder.info, ...(this.encoder.source.path ? { path: this.encoder.source.path } : {}) },
+      maxLength: this.info.maxLength,
+      labelNames: this.info.labelNames,
+      metrics: this.info.metrics,
+      training: this.info.training,
+      ...(this.info.tuned ? { tunedLayers: { info: this.info.tuned.info, parameters: await this.info.tuned.parameters() } } : {}),
+    });
+    await writeFileAtomic(join(dir, SPLIT_FILE), `${JSON.stringify(this.info.split)}\n`);
+  }
+
+  /** Frees the encoder session and the head's tensors. */
+  async dispose(): Promise<void> {
+    this.head.dispose();
+    await this.encoder.dispose();
+  }
+}
