@@ -70,7 +70,7 @@ const rows: Row[] = [
   { name: 'head is null', manifest: (m) => { loose(m).head = null; }, error: { code: 'MODEL_CORRUPT', message: '"head" must be an object' } },
   { name: 'maxLength negative', manifest: (m) => { m.maxLength = -1; }, error: { code: 'MODEL_CORRUPT', message: 'maxLength must be a positive integer, got -1' } },
   { name: 'maxLength fractional', manifest: (m) => { m.maxLength = 17.5; }, error: { code: 'MODEL_CORRUPT', message: 'maxLength must be a positive integer, got 17.5' } },
-  { name: 'unknown encoder dtype', manifest: (m) => { loose(m.encoder).dtype = 'int4'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.dtype must be one of fp32, fp16, q8, got "int4"' } },
+  { name: 'unknown encoder dtype', manifest: (m) => { loose(m.encoder).dtype = 'int4'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.dtype must be one of fp32, fp16, q8, int8, got "int4"' } },
   { name: 'unknown pooling', manifest: (m) => { loose(m.encoder).pooling = 'max'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.pooling must be one of pooler, cls, mean, got "max"' } },
   { name: 'weights file outside the directory', manifest: (m) => { m.weights.file = '../../etc/passwd'; }, error: { code: 'MODEL_CORRUPT', message: 'weights.file must be a file name inside the model directory, got "../../etc/passwd"' } },
   { name: 'weights file absolute', manifest: (m) => { m.weights.file = '/etc/passwd'; }, error: { code: 'MODEL_CORRUPT', message: 'weights.file must be a file name inside the model directory' } },
@@ -97,8 +97,8 @@ const rows: Row[] = [
   { name: 'model directory is a file', damage: async (dir) => { await rm(dir, { recursive: true }); await writeFile(dir, 'x'); }, error: { code: 'MODEL_NOT_FOUND', message: 'senti.json missing' } },
   { name: 'model path with a control character', damage: async (dir) => `${dir}-\x07missing`, error: { code: 'MODEL_NOT_FOUND', message: '-\\x07missing' } },
   // The encoder
-  { name: 'encoder changed since training', manifest: (m) => { m.encoder.fileHash = 'f'.repeat(64); }, error: { code: 'MODEL_ENCODER_MISMATCH', message: 'is not the one the model in' } },
-  { name: 'encoder moved away', manifest: (m) => { m.encoder.path = join(root, 'gone'); }, error: { code: 'MODEL_ENCODER_NOT_FOUND', message: 'not found at' } },
+  { name: 'encoder changed since training', manifest: (m) => { m.encoder.fileHash = 'f'.repeat(64); }, error: { code: 'MODEL_ENCODER_MISMATCH', message: 'is not the fp32 encoder the model was trained with' } },
+  { name: 'encoder moved away', manifest: (m) => { const encoder = loose(m.encoder); delete encoder.bundled; delete encoder.path; delete encoder.hubId; encoder.relativePath = '../gone-encoder'; }, error: { code: 'MODEL_ENCODER_NOT_FOUND', message: 'not found' } },
 ];
 
 /** Saves a fresh model and applies a row's changes; returns the path to load. */
