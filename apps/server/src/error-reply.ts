@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { escapeControl, isSentiError } from '@senti/errors';
+import { escapeControl, isSentiError, type ModelErrorCode } from '@senti/errors';
 import { FASTIFY_CODES, PREDICTOR_CODES, statusForCode } from './error-status.js';
 import type { RequestLimits } from './schemas.js';
 import { ServerError } from './server-error.js';
@@ -94,7 +94,7 @@ export function errorReply(error: unknown, body: unknown, limits: RequestLimits,
     };
     served = new ServerError(code, messages[code] ?? 'invalid request');
   } else if (isSentiError(error) && error.code in PREDICTOR_CODES) {
-    const code = PREDICTOR_CODES[error.code]!;
+    const code = PREDICTOR_CODES[error.code as ModelErrorCode]!;
     const messages: Record<string, string> = {
       SERVER_NOT_READY: error.message,
       SERVER_SHUTTING_DOWN: 'the server is shutting down',
