@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { errorReply } from './error-reply.js';
+import { applyConnectionLimit, httpLimitOptions, type HttpLimits } from './http-limits.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerModelInfoRoute } from './routes/model-info.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
@@ -28,6 +29,8 @@ export interface CreateServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Version reported in the OpenAPI document. */
   version?: string;
+  /** Header/request/keep-alive timeouts, connection and header-size limits (see `DEFAULT_HTTP_LIMITS`). */
+  http?: Partial<HttpLimits>;
 }
 
 /** A configured server: the fastify app, the predictor, and a promise for readiness. */
@@ -54,7 +57,9 @@ export function createServer(options: CreateServerOptions): SentiServer {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: false, // answered by the onRequest hook below, in the server's error format
     forceCloseConnections: 'idle',
+    ...httpLimitOptions(options.http),
   });
+  applyConnectionLimit(app.server, options.http, (details, message) => app.log.warn(details, message));
   const host = new Predictor({
     loadModel: options.loadModel,
     maxBatchSize: options.maxBatchSize ?? 32,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './config.js';
+import { httpLimitsOf, parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   it('uses defaults and resolves the model dir against cwd', () => {
@@ -7,6 +7,7 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({
       modelDir: '/home/me/runs/a', port: 8080, host: '127.0.0.1', maxBatchSize: 32, maxWaitMs: 5,
       maxTexts: 256, maxChars: 10_000, bodyLimit: 1_048_576, device: 'auto', logLevel: 'info', verbose: false,
+      headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, maxHeaderBytes: 16_384,
     });
   });
 
@@ -23,6 +24,17 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--model-dir', 'm', '--device', 'tpu'])).toThrow('--device must be one of auto, cpu, gpu');
     expect(() => parseConfig(['--model-dir', 'm', '--bogus'])).toThrow(/bogus/);
     expect(() => parseConfig([], {})).toThrow('missing --model-dir');
+  });
+
+  it('reads the connection limits from flags and environment, and checks them', () => {
+    const env = { SENTI_MAX_CONNECTIONS: '50', SENTI_HEADERS_TIMEOUT_MS: '2000' };
+    const config = parseConfig(['--model-dir', 'm', '--request-timeout-ms', '4000', '--keep-alive-timeout-ms', '100', '--max-header-bytes', '8192'], env);
+    expect(httpLimitsOf(config)).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 100, maxConnections: 50, maxHeaderBytes: 8192 });
+    expect(() => parseConfig(['--model-dir', 'm', '--headers-timeout-ms', '5000', '--request-timeout-ms', '1000'])).toThrow(
+      '--headers-timeout-ms (5000) must not be longer than --request-timeout-ms (1000)',
+    );
+    expect(() => parseConfig(['--model-dir', 'm', '--max-connections', '0'])).toThrow('--max-connections must be an integer >= 1, got "0"');
+    expect(() => parseConfig(['--model-dir', 'm'], { SENTI_MAX_HEADER_BYTES: '10' })).toThrow('SENTI_MAX_HEADER_BYTES must be an integer >= 1024, got "10"');
   });
 
   it('allows --help without a model dir', () => {

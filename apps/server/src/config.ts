@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@senti/errors';
+import type { HttpLimits } from './http-limits.js';
 
 /** Everything `senti-server` can be configured with (flags override environment variables). */
 export interface ServerConfig {
@@ -22,6 +23,16 @@ export interface ServerConfig {
   maxChars: number;
   /** Largest request body in bytes. Flag --body-limit, env SENTI_BODY_LIMIT. Default 1 MiB. */
   bodyLimit: number;
+  /** Longest time to receive request headers, ms (slowloris guard). Flag --headers-timeout-ms, env SENTI_HEADERS_TIMEOUT_MS. Default 10000. */
+  headersTimeoutMs: number;
+  /** Longest time to receive a whole request, ms. Flag --request-timeout-ms, env SENTI_REQUEST_TIMEOUT_MS. Default 30000. */
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections close after this, ms. Flag --keep-alive-timeout-ms, env SENTI_KEEP_ALIVE_TIMEOUT_MS. Default 72000. */
+  keepAliveTimeoutMs: number;
+  /** Most open connections. Flag --max-connections, env SENTI_MAX_CONNECTIONS. Default 1024. */
+  maxConnections: number;
+  /** Largest request head in bytes (431 above). Flag --max-header-bytes, env SENTI_MAX_HEADER_BYTES. Default 16384. */
+  maxHeaderBytes: number;
   /** Where the encoder runs. Flag --device, env SENTI_DEVICE. Default auto. */
   device: 'auto' | 'cpu' | 'gpu';
   /** pino log level. Flag --log-level, env SENTI_LOG_LEVEL. Default info. */
@@ -41,6 +52,11 @@ const NUMBERS = {
   maxTexts: { flag: 'max-texts', env: 'SENTI_MAX_TEXTS', fallback: 256, min: 1 },
   maxChars: { flag: 'max-chars', env: 'SENTI_MAX_CHARS', fallback: 10_000, min: 1 },
   bodyLimit: { flag: 'body-limit', env: 'SENTI_BODY_LIMIT', fallback: 1_048_576, min: 1 },
+  headersTimeoutMs: { flag: 'headers-timeout-ms', env: 'SENTI_HEADERS_TIMEOUT_MS', fallback: 10_000, min: 1 },
+  requestTimeoutMs: { flag: 'request-timeout-ms', env: 'SENTI_REQUEST_TIMEOUT_MS', fallback: 30_000, min: 1 },
+  keepAliveTimeoutMs: { flag: 'keep-alive-timeout-ms', env: 'SENTI_KEEP_ALIVE_TIMEOUT_MS', fallback: 72_000, min: 1 },
+  maxConnections: { flag: 'max-connections', env: 'SENTI_MAX_CONNECTIONS', fallback: 1024, min: 1 },
+  maxHeaderBytes: { flag: 'max-header-bytes', env: 'SENTI_MAX_HEADER_BYTES', fallback: 16_384, min: 1024 },
 } as const satisfies Record<string, { flag: string; env: string; fallback: number; min: number; max?: number }>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -59,6 +75,11 @@ Options (environment variable in brackets):
   --max-texts N          most texts per request [SENTI_MAX_TEXTS] (256)
   --max-chars N          most characters per text [SENTI_MAX_CHARS] (10000)
   --body-limit BYTES     largest request body [SENTI_BODY_LIMIT] (1048576)
+  --headers-timeout-ms N longest wait for request headers [SENTI_HEADERS_TIMEOUT_MS] (10000)
+  --request-timeout-ms N longest wait for a whole request [SENTI_REQUEST_TIMEOUT_MS] (30000)
+  --keep-alive-timeout-ms N  idle keep-alive connections close after [SENTI_KEEP_ALIVE_TIMEOUT_MS] (72000)
+  --max-connections N    most open connections [SENTI_MAX_CONNECTIONS] (1024)
+  --max-header-bytes N   largest request head, 431 above [SENTI_MAX_HEADER_BYTES] (16384)
   --device auto|cpu|gpu  where the encoder runs [SENTI_DEVICE] (auto)
   --log-level LEVEL      ${LOG_LEVELS.join('|')} [SENTI_LOG_LEVEL] (info)
   --verbose              show stack traces of startup errors
@@ -107,6 +128,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   if (!(DEVICES as readonly string[]).includes(device)) {
     throw new UsageError('SERVER_BAD_OPTION', `--device must be one of ${DEVICES.join(', ')}, got "${device}"`);
   }
+  const headersTimeoutMs = number('headersTimeoutMs');
+  const requestTimeoutMs = number('requestTimeoutMs');
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new UsageError('SERVER_BAD_OPTION', `--headers-timeout-ms (${headersTimeoutMs}) must not be longer than --request-timeout-ms (${requestTimeoutMs})`);
+  }
   return {
     modelDir: modelDir === undefined ? '' : resolve(cwd, modelDir),
     port: number('port'),
@@ -117,9 +143,20 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     maxTexts: number('maxTexts'),
     maxChars: number('maxChars'),
     bodyLimit: number('bodyLimit'),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: number('keepAliveTimeoutMs'),
+    maxConnections: number('maxConnections'),
+    maxHeaderBytes: number('maxHeaderBytes'),
     device: device as ServerConfig['device'],
     logLevel,
     verbose: values.verbose === true,
     help,
   };
+}
+
+/** The connection-level limits of a configuration, for `createServer({ http })`. */
+export function httpLimitsOf(config: ServerConfig): HttpLimits {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections, maxHeaderBytes } = config;
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections, maxHeaderBytes };
 }

@@ -1,4 +1,5 @@
-import { isSentiError, type ModelErrorCode } from '@senti/errors';
+import { STATUS_CODES } from 'node:http';
+import { escapeControl, isSentiError, type ModelErrorCode } from '@senti/errors';
 import { FASTIFY_CODES, PREDICTOR_CODES, statusForCode } from './error-status.js';
 import type { RequestLimits } from './schemas.js';
 import { ServerError } from './server-error.js';
@@ -111,4 +112,25 @@ export function errorReply(error: unknown, body: unknown, limits: RequestLimits,
 
 function reply(status: number, code: string, message: string, field?: string): ErrorReply {
   return { status, body: { error: field === undefined ? { code, message } : { code, message, field } } };
+}
+
+/** Node's HTTP parser errors (the `clientError` event) mapped to the server's codes and messages. */
+export function clientErrorReply(error: NodeJS.ErrnoException): ErrorReply {
+  const code = error.code ?? '';
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return reply(431, 'SERVER_HEADERS_TOO_LARGE', 'request headers are larger than the server accepts (see the --max-header-bytes setting)');
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return reply(408, 'SERVER_REQUEST_TIMEOUT', 'the request was not received in time (see the --headers-timeout-ms and --request-timeout-ms settings)');
+  }
+  const { reason } = error as { reason?: unknown };
+  const text = typeof reason === 'string' ? reason : error.message;
+  const detail = code.startsWith('HPE_') ? `: ${escapeControl(text).slice(0, 100)}` : '';
+  return reply(400, 'SERVER_BAD_HTTP', `the request is not valid HTTP/1.1${detail}`);
+}
+
+/** A complete HTTP/1.1 response for a socket that has no request object (client errors); closes the connection. */
+export function rawHttpResponse(status: number, body: ErrorReply['body']): string {
+  const json = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`;
 }

@@ -19,6 +19,10 @@ export const ERROR_STATUS = {
   SERVER_NOT_FOUND: 404,
   SERVER_BODY_TOO_LARGE: 413,
   SERVER_UNSUPPORTED_MEDIA_TYPE: 415,
+  // Connection-level problems Node's HTTP parser reports (answered by the clientError handler).
+  SERVER_BAD_HTTP: 400,
+  SERVER_REQUEST_TIMEOUT: 408,
+  SERVER_HEADERS_TOO_LARGE: 431,
   // Lifecycle.
   SERVER_NOT_READY: 503,
   SERVER_SHUTTING_DOWN: 503,

@@ -2,7 +2,7 @@
 // The `senti-server` command: parse flags and environment, load the model, serve, drain on SIGTERM/SIGINT.
 import { loadModel, readManifest } from '@senti/model';
 import { createServer } from './app.js';
-import { parseConfig, USAGE, type ServerConfig } from './config.js';
+import { httpLimitsOf, parseConfig, USAGE, type ServerConfig } from './config.js';
 import { startupErrorLine } from './startup-error.js';
 
 async function main(): Promise<void> {
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     maxTexts: config.maxTexts,
     maxChars: config.maxChars,
     bodyLimit: config.bodyLimit,
+    http: httpLimitsOf(config),
     logger: { level: config.logLevel },
   });
 

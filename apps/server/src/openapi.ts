@@ -22,8 +22,10 @@ export function openApiDocument(limits: RequestLimits, version: string) {
           responses: {
             200: json(predictResponseSchema, 'One prediction per text, in request order.'),
             400: error('Invalid request: `error.field` names the field, e.g. `texts[3]`.'),
+            408: error('The request was not received within the header or request timeout.'),
             413: error('Request body too large.'),
             415: error('Content type is not application/json.'),
+            431: error('Request headers too large.'),
             500: error('Internal error.'),
             503: error('The model is not loaded yet, or the server is shutting down.'),
           },

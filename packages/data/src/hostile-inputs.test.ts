@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadDataset, type LoadDatasetOptions } from './load-dataset.js';
 import { loadTexts } from './load-texts.js';
+import { stratifiedSplit } from './stratified-split.js';
 import { makeTempDir, writeDataFile } from './testdata/temp-files.js';
 
 const dir = makeTempDir();
@@ -48,6 +49,7 @@ const rows: Row[] = [
   { name: 'a long line around the bad byte is shortened', file: ['long-line.csv', bytes('sentence,label\n', 'x'.repeat(500), [0xff], 'y'.repeat(500), ',1\n')], error: { code: 'DATA_BAD_ENCODING', message: `("…${'x'.repeat(40)}\\xFF${'y'.repeat(40)}…")` } },
   // Other formats passed as CSV (item 8)
   { name: 'JSON array of objects', file: ['data.csv', JSON.stringify([{ sentence: 'a', label: 1 }, { sentence: 'b', label: 0 }])], error: { code: 'DATA_NOT_CSV', message: 'is a JSON array of 2 objects, not CSV', hint: 'pd.read_json' } },
+  { name: 'JSON array with one object', file: ['one.csv', '[{"sentence": "a", "label": 1}]'], error: { code: 'DATA_NOT_CSV', message: 'is a JSON array of 1 object, not CSV' } },
   { name: 'JSON object', file: ['obj.csv', '{"sentence": ["a"], "label": [1]}\n'], error: { code: 'DATA_NOT_CSV', message: 'is a JSON object, not CSV' } },
   { name: 'JSON Lines', file: ['lines.csv', '{"sentence":"a","label":1}\n{"sentence":"b","label":0}\n'], error: { code: 'DATA_NOT_CSV', message: 'is JSON Lines', hint: 'lines=True' } },
   { name: 'Excel workbook renamed .csv', file: ['book.csv', bytes([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00], 'xl/workbook.xml')], error: { code: 'DATA_NOT_CSV', message: 'is a ZIP archive (an Excel .xlsx workbook is one)', hint: 'CSV (UTF-8)' } },
@@ -65,6 +67,15 @@ const rows: Row[] = [
   { name: 'unusable delimiter option', file: ['opt2.csv', GOOD], options: { delimiter: '::' }, error: { code: 'DATA_BAD_DELIMITER', message: 'delimiter "::" is not usable' } },
   { name: 'semicolon data with an unclosed quote', file: ['semi-bad.csv', 'sentence;label\n"good;1\nbad;0\n'], error: { code: 'DATA_PARSE_ERROR', message: 'is not valid semicolon-separated data (read as semicolon-separated data because its header has no commas)' } },
   { name: 'unclosed quote in a CSV', file: ['quote.csv', 'sentence,label\n"good,1\nbad,0\n'], error: { code: 'DATA_PARSE_ERROR', message: 'is not valid CSV', hint: 'quote fields' } },
+  { name: 'a row with more fields than the header', file: ['more.csv', 'sentence,label\ngood,1\nbad, sadly,0\n'], error: { code: 'DATA_PARSE_ERROR', message: 'Too many fields: expected 2 fields but parsed 3 in data row 2' } },
+  { name: 'a row with fewer fields than the header', file: ['fewer.csv', 'sentence,label\ngood,1\nok,0\nbad\n'], error: { code: 'DATA_PARSE_ERROR', message: 'Too few fields: expected 2 fields but parsed 1 in data row 3' } },
+  { name: 'mixed CRLF and LF line ends', file: ['mixed.csv', 'sentence,label\r\ngood,1\nbad,0\r\nfine,1\n'], texts: ['good', 'bad', 'fine'] },
+  { name: 'classic Mac CR line ends', file: ['cr.csv', 'sentence,label\rgood,1\rbad,0\r'], texts: ['good', 'bad'] },
+  { name: 'quoted header names', file: ['quoted-header.csv', '"sentence","label"\ngood,1\nbad,0\n'], texts: ['good', 'bad'] },
+  { name: 'a trailing comma on every line', file: ['trailing-comma.csv', 'sentence,label,\ngood,1,\nbad,0,\n'], texts: ['good', 'bad'] },
+  { name: 'an empty header name', file: ['empty-name.csv', ',label\ngood,1\nbad,0\n'], error: { code: 'DATA_COLUMN_NOT_FOUND', message: 'columns are: (empty), label' } },
+  { name: 'only a byte-order mark', file: ['only-bom.csv', bytes([0xef, 0xbb, 0xbf])], error: { code: 'DATA_EMPTY', message: 'is empty' } },
+  { name: 'a byte-order mark and a header only', file: ['bom-header.csv', bytes([0xef, 0xbb, 0xbf], 'sentence,label\r\n')], error: { code: 'DATA_NO_ROWS', message: 'has a header but no data rows' } },
   { name: 'space-separated header', file: ['spaces.csv', 'sentence label\ngood 1\n'], error: { code: 'DATA_COLUMN_NOT_FOUND', message: 'columns are: sentence label', hint: 'check the delimiter' } },
   // Column names (items 5 and 7)
   { name: 'duplicate label column', file: ['dup-label.csv', 'sentence,label,label\na,1,0\nb,0,1\n'], error: { code: 'DATA_DUPLICATE_COLUMN', message: 'column "label" appears 2 times in the header of', hint: 'rename' } },
@@ -117,6 +128,13 @@ describe('hostile data files (table)', () => {
       row.check?.(data);
     }
     expect(noise, 'no library noise on the console').toEqual([]);
+  });
+
+  it('escapes a label with control characters when its class is too small to split', async () => {
+    const data = await loadDataset(writeDataFile(dir, 'tiny-class.csv', `sentence,label\n${Array.from({ length: 12 }, (_, i) => `t${i},ok`).join('\n')}\nodd,bell\x07\n`));
+    const error = (() => { try { stratifiedSplit(data.labels, { labelNames: data.labelNames }); } catch (caught) { return caught as Error; } })();
+    expect(error?.message).toContain('class "bell\\x07" (0) has only 1 rows');
+    expect(error?.message).not.toMatch(/[\u0000-\u001f]/);
   });
 
   it('reads plain-text files with the encoding too', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DataError, quote } from '@senti/errors';
 import { chooseDelimiter, DELIMITER_NAMES, type DelimiterChoice } from './choose-delimiter.js';
 import { decodeText } from './decode-text.js';
+import { parseProblems } from './parse-problems.js';
 import { rejectBinaryFormats, rejectTextFormats } from './recognize-format.js';
 
 /**
@@ -103,11 +104,13 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   if (text.trim() === '') throw new DataError('DATA_EMPTY', `data file ${quote(path)} is empty`);
   rejectTextFormats(text, path);
   const { delimiter, source, byExtension } = chooseDelimiter(path, text, options.delimiter);
+  // Mixed line ends (CRLF and LF in one file) would make papaparse read two rows as one: one kind for all.
+  const normalized = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   const dfd = await loadDanfo();
   const header = headerCollector();
   const format = delimiter === ',' ? 'CSV' : `${DELIMITER_NAMES[delimiter] ?? quote(delimiter)}-separated data`;
   try {
-    const frame = await withReadableCopy(path, bytes, text, (file, fileEncoding) => {
+    const frame = await withReadableCopy(path, bytes, normalized, (file, fileEncoding) => {
       const parseOptions: PapaparseOptions = {
         header: true,
         delimiter,
@@ -126,7 +129,10 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
     if (message.includes('No data found')) {
       throw new DataError('DATA_NO_ROWS', `data file ${quote(path)} has a header but no data rows`, 'input', { cause: error });
     }
-    const details = [...new Set(message.replace(/^CSV parsing errors: /, '').split(', '))].slice(0, 3).join('; ');
+    const problems = await parseProblems(normalized, delimiter).catch(() => []);
+    const details = problems.length > 0
+      ? problems.map((problem) => `${problem.message}${problem.row === undefined ? '' : ` in data row ${problem.row}`}`).join('; ')
+      : [...new Set(message.replace(/^CSV parsing errors: /, '').split(', '))].slice(0, 3).join('; ');
     const how = source === 'sniffed' ? ` (read as ${format} because its header has no ${byExtension === '\t' ? 'tabs' : 'commas'})` : '';
     throw new DataError('DATA_PARSE_ERROR', `data file ${quote(path)} is not valid ${format}${how}: ${details}`, 'input', {
       cause: error,

@@ -22,7 +22,8 @@ export function rejectBinaryFormats(bytes: Uint8Array, path: string): void {
 function describeJson(value: unknown): string {
   if (Array.isArray(value)) {
     const objects = value.length > 0 && value.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item));
-    return `a JSON array of ${value.length} ${objects ? 'objects' : 'values'}`;
+    const noun = objects ? 'object' : 'value';
+    return `a JSON array of ${value.length} ${value.length === 1 ? noun : `${noun}s`}`;
   }
   return value !== null && typeof value === 'object' ? 'a JSON object' : 'JSON';
 }
@@ -31,7 +32,7 @@ function describeJson(value: unknown): string {
 export function rejectTextFormats(text: string, path: string): void {
   const start = text.trimStart();
   if (start.startsWith('[') || start.startsWith('{')) {
-    const hint = 'convert it to CSV with a header row (e.g. pandas: pd.read_json(f).to_csv(out, index=False)), or pass a .csv file';
+    const hint = 'convert it to CSV with a header row, e.g. with pandas: pd.read_json(f).to_csv(out, index=False)';
     try {
       const value: unknown = JSON.parse(text);
       throw new DataError('DATA_NOT_CSV', `data file ${quote(path)} is ${describeJson(value)}, not CSV`, 'input', { hint });

@@ -4,7 +4,7 @@ import { DataError, escapeControl, quote } from '@senti/errors';
 export function columnNotFound(path: string, column: string, columns: readonly string[], alsoTried?: string): DataError {
   const tried = alsoTried === undefined ? '' : ` (also tried ${quote(alsoTried)})`;
   const hint = columns.length === 1 && /[;\t| ]/.test(columns[0]!) ? { hint: 'the whole header was read as one column: check the delimiter' } : {};
-  return new DataError('DATA_COLUMN_NOT_FOUND', `column ${quote(column)} not found in ${escapeControl(path)}${tried}; columns are: ${columns.map(escapeControl).join(', ')}`, 'input', hint);
+  return new DataError('DATA_COLUMN_NOT_FOUND', `column ${quote(column)} not found in ${escapeControl(path)}${tried}; columns are: ${columns.map((name) => (name === '' ? '(empty)' : escapeControl(name))).join(', ')}`, 'input', hint);
 }
 
 /** Throws when `column` appears more than once in the header: which of them is meant cannot be told. */

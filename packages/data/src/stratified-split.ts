@@ -1,4 +1,4 @@
-import { DataError } from '@senti/errors';
+import { DataError, quote } from '@senti/errors';
 import { approximateMode } from './approximate-mode.js';
 import { createRandom, type RandomSource, shuffleInPlace } from './seeded-random.js';
 
@@ -67,7 +67,7 @@ export function stratifiedSplit(labels: readonly number[], options: StratifiedSp
   const classes = [...byClass.keys()].sort((a, b) => a - b);
   const counts = classes.map((label) => (byClass.get(label) as number[]).length);
   const describe = (label: number): string =>
-    options.labelNames?.[label] === undefined ? String(label) : `"${options.labelNames[label]}" (${label})`;
+    options.labelNames?.[label] === undefined ? String(label) : `${quote(options.labelNames[label])} (${label})`;
   const random = createRandom(seed);
   const [trainCounts, restCounts] = divide(counts, heldOutSize(val + test, labels.length), random);
   const restTotal = labels.length - trainCounts.reduce((sum, count) => sum + count, 0);

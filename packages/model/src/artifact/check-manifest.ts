@@ -1,10 +1,14 @@
 import { basename } from 'node:path';
 import { escapeControl, ModelError, quote } from '@senti/errors';
+import type { Dtype, Pooling } from '../encoder/index.js';
 import { headShapes } from '../head/index.js';
 import type { SentiManifest } from './manifest.js';
 
-const DTYPES = ['fp32', 'fp16', 'q8', 'int8'];
-const POOLINGS = ['pooler', 'cls', 'mean'];
+/** Every dtype and pooling the encoder knows (a Record, so a new member of the type must be added here too). */
+const DTYPE_SET: Record<Dtype, true> = { fp32: true, fp16: true, q8: true, int8: true };
+const POOLING_SET: Record<Pooling, true> = { pooler: true, cls: true, mean: true };
+const DTYPES: string[] = Object.keys(DTYPE_SET);
+const POOLINGS: string[] = Object.keys(POOLING_SET);
 
 const isPositiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1;
 const show = (value: unknown): string => (typeof value === 'string' ? quote(value) : escapeControl(JSON.stringify(value) ?? String(value)));

@@ -1,4 +1,4 @@
-import { ModelError } from '@senti/errors';
+import { ModelError, quote } from '@senti/errors';
 import type { Device } from '../encoder/index.js';
 import { BACKEND_NAMES, GPU_BACKENDS, type BackendChoice, type BackendName } from './backend-choice.js';
 
@@ -12,11 +12,11 @@ export type BackendProbe = (name: BackendName) => Promise<string | undefined>;
 export function backendOrder(device: Device, forced?: string): BackendName[] {
   if (forced !== undefined && forced !== '') {
     if (!(BACKEND_NAMES as readonly string[]).includes(forced)) {
-      throw new ModelError('MODEL_BACKEND_UNKNOWN', `SENTI_TF_BACKEND="${forced}" is not a tfjs backend; use one of: ${BACKEND_NAMES.join(', ')}`, 'usage');
+      throw new ModelError('MODEL_BACKEND_UNKNOWN', `SENTI_TF_BACKEND=${quote(forced)} is not a tfjs backend; use one of: ${BACKEND_NAMES.join(', ')}`, 'usage');
     }
     const name = forced as BackendName;
     if (device === 'cpu' && GPU_BACKENDS.includes(name)) {
-      throw new ModelError('MODEL_BACKEND_UNKNOWN', `SENTI_TF_BACKEND="${forced}" is a GPU backend but the device is "cpu"`, 'usage');
+      throw new ModelError('MODEL_BACKEND_UNKNOWN', `SENTI_TF_BACKEND=${quote(forced)} is a GPU backend but the device is "cpu"`, 'usage');
     }
     return [name];
   }

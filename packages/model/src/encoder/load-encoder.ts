@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoModel, env, type PreTrainedModel } from '@huggingface/transformers';
-import { ModelError } from '@senti/errors';
+import { escapeControl, ModelError, quote } from '@senti/errors';
 import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type ModelSource } from '@senti/tokenize';
 import { chooseDtype } from './choose-dtype.js';
 import { fallbackNote, planDevice } from './device.js';
@@ -20,7 +20,7 @@ export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', fp16: 'mo
 export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<Encoder> {
   const requestedDtype = options.dtype ?? 'fp32';
   if (requestedDtype !== 'auto' && !(requestedDtype in ONNX_FILES)) {
-    throw new ModelError('MODEL_BAD_DTYPE', `dtype must be auto or one of ${Object.keys(ONNX_FILES).join(', ')}, got "${String(requestedDtype)}"`, 'usage');
+    throw new ModelError('MODEL_BAD_DTYPE', `dtype must be auto or one of ${Object.keys(ONNX_FILES).join(', ')}, got ${quote(String(requestedDtype))}`, 'usage');
   }
   const requested = options.device ?? 'auto';
   const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
@@ -29,7 +29,7 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   const isAvailable = (dtype: Dtype): boolean =>
     source.kind === 'hub' || existsSync(fileOf(dtype)!) || (dtype === 'int8' && isSentiInt8File(path.join(source.path!, 'onnx', INT8_FILE)));
   if (requestedDtype !== 'auto' && !isAvailable(requestedDtype)) {
-    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${fileOf(requestedDtype)} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in "${source.id}"`);
+    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${fileOf(requestedDtype)} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in ${quote(source.id)}`);
   }
   const found: GpuProbe = requested === 'cpu' ? { cudaProvider: false } : await probe();
   const plan = planDevice(requested, found);
@@ -77,9 +77,9 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
 export function resolvePooling(requested: Pooling | undefined, outputNames: readonly string[], model: string): Pooling {
   const hasPooler = outputNames.includes('pooler_output');
   if (requested === undefined) return hasPooler ? 'pooler' : 'cls';
-  if (!['pooler', 'cls', 'mean'].includes(requested)) throw new ModelError('MODEL_BAD_POOLING', `pooling must be pooler, cls or mean, got "${String(requested)}"`, 'usage');
+  if (!['pooler', 'cls', 'mean'].includes(requested)) throw new ModelError('MODEL_BAD_POOLING', `pooling must be pooler, cls or mean, got ${quote(String(requested))}`, 'usage');
   if (requested === 'pooler' && !hasPooler) {
-    throw new ModelError('MODEL_NO_POOLER', `pooling "pooler" needs a pooler_output, but "${model}" outputs only ${outputNames.join(', ')}; use pooling "cls" or "mean"`, 'usage');
+    throw new ModelError('MODEL_NO_POOLER', `pooling "pooler" needs a pooler_output, but ${quote(model)} outputs only ${outputNames.join(', ')}; use pooling "cls" or "mean"`, 'usage');
   }
   return requested;
 }
@@ -110,7 +110,7 @@ async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, 
 
 function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: UsedDevice; session_options: Record<string, unknown> }): Promise<PreTrainedModel> {
   return withTransformersEnv({ allowRemoteModels: false }, () => AutoModel.from_pretrained(dir, { ...options, local_files_only: true })).catch((error: unknown) => {
-    throw new ModelError('MODEL_LOAD_FAILED', `cannot load the ${options.dtype} encoder from "${id}" on ${options.device}: ${error instanceof Error ? error.message : String(error)}`, 'runtime', { cause: error });
+    throw new ModelError('MODEL_LOAD_FAILED', `cannot load the ${options.dtype} encoder from ${quote(id)} on ${options.device}: ${escapeControl(error instanceof Error ? error.message : String(error))}`, 'runtime', { cause: error });
   });
 }
 
@@ -142,6 +142,6 @@ export function onnxFilePath(source: ModelSource, dtype: Dtype): string {
   if (source.kind === 'dir') return path.join(source.path!, relative);
   const candidates = [env.localModelPath, env.cacheDir].filter((dir): dir is string => typeof dir === 'string').map((dir) => path.join(dir, source.id, relative));
   const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `loaded "${source.id}" but cannot find its ${relative} to fingerprint it; looked in ${candidates.join(', ')}`, 'runtime');
+  if (!found) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `loaded ${quote(source.id)} but cannot find its ${relative} to fingerprint it; looked in ${candidates.join(', ')}`, 'runtime');
   return found;
 }

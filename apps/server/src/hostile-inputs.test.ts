@@ -1,0 +1,190 @@
+// The server's table of hostile inputs over real sockets on loopback: raw request -> status, code and message.
+// Also the connection limits: slowloris, idle and half-open connections, keep-alive, a connection flood.
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type SentiServer } from './app.js';
+import { collect, exchange, open, type RawExchange } from './test-support/raw-http.js';
+import { loadTestModel, makeTestArtifact, TEST_LABELS } from './test-support/real-model.js';
+
+const HTTP = { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 300, maxConnections: 50, maxHeaderBytes: 4096 };
+/** Slack for timers on a busy machine: a timeout must fire within its setting plus this. */
+const SLACK_MS = 2500;
+
+let server: SentiServer;
+let port: number;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  const artifact = await makeTestArtifact();
+  cleanup = artifact.cleanup;
+  const model = await loadTestModel(artifact.dir);
+  server = createServer({ loadModel: async () => model, maxTexts: 8, maxChars: 100, bodyLimit: 4096, http: HTTP });
+  port = Number(new URL(await server.listen({ port: 0, host: '127.0.0.1' })).port);
+  await server.ready;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await cleanup?.();
+});
+
+/** A complete request with a JSON (or any) body and Connection: close. */
+function request(body: string | Buffer, headers: Record<string, string> = {}, method = 'POST', path = '/v1/predict'): string | Buffer {
+  const bytes = Buffer.from(body);
+  const head = Object.entries({ host: 'localhost', 'content-type': 'application/json', 'content-length': String(bytes.length), connection: 'close', ...headers })
+    .filter(([, value]) => value !== '')
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.1\r\n${head}\r\n`), bytes]);
+}
+
+interface Row {
+  name: string;
+  send: () => string | Buffer;
+  status: number;
+  /** Error code and message substring for error rows; for 200 rows, the number of predictions. */
+  code?: string;
+  message?: string;
+  predictions?: number;
+}
+
+const deep = `${'['.repeat(2000)}${']'.repeat(2000)}`;
+
+const rows: Row[] = [
+  // Prototype keys are valid JSON (issue #12 item 11)
+  { name: '__proto__ key beside texts', send: () => request('{"texts":["good"],"__proto__":{"isAdmin":true}}'), status: 200, predictions: 1 },
+  { name: 'constructor.prototype key beside texts', send: () => request('{"texts":["good"],"constructor":{"prototype":{"x":1}}}'), status: 200, predictions: 1 },
+  { name: 'only a __proto__ key', send: () => request('{"__proto__":{"texts":["x"]}}'), status: 400, code: 'SERVER_MISSING_FIELD', message: 'missing field "texts"' },
+  { name: 'a text that is "__proto__"', send: () => request('{"texts":["__proto__","constructor"]}'), status: 200, predictions: 2 },
+  { name: '__proto__ nested in texts', send: () => request('{"texts":[{"__proto__":"x"}]}'), status: 400, code: 'SERVER_INVALID_TYPE', message: 'texts[0] must be a string, got an object' },
+  // Node's own 400s and 431 in the server's shape
+  { name: 'headers larger than the limit', send: () => request('{"texts":["a"]}', { 'x-big': 'b'.repeat(8000) }), status: 431, code: 'SERVER_HEADERS_TOO_LARGE', message: '--max-header-bytes' },
+  { name: 'URL longer than the header limit', send: () => request('', {}, 'GET', `/v1/model?${'q'.repeat(6000)}`), status: 431, code: 'SERVER_HEADERS_TOO_LARGE', message: 'request headers are larger' },
+  { name: 'not HTTP at all', send: () => 'HELLO THERE\r\n\r\n', status: 400, code: 'SERVER_BAD_HTTP', message: 'not valid HTTP/1.1' },
+  { name: 'unknown method', send: () => 'BREW /coffee HTTP/1.1\r\nhost: x\r\n\r\n', status: 400, code: 'SERVER_BAD_HTTP', message: 'not valid HTTP/1.1' },
+  { name: 'control character in a header value', send: () => request('{"texts":["a"]}', { 'x-bad': 'a\x01b' }), status: 400, code: 'SERVER_BAD_HTTP', message: 'not valid HTTP/1.1' },
+  { name: 'NUL in the request line', send: () => 'GET /v1/mo\0del HTTP/1.1\r\nhost: x\r\n\r\n', status: 400, code: 'SERVER_BAD_HTTP', message: 'not valid HTTP/1.1' },
+  { name: 'Content-Length and Transfer-Encoding together', send: () => request('{"texts":["a"]}', { 'transfer-encoding': 'chunked' }), status: 400, code: 'SERVER_BAD_HTTP', message: 'not valid HTTP/1.1' },
+  { name: 'Content-Length not a number', send: () => request('{"texts":["a"]}', { 'content-length': 'abc' }), status: 400, code: 'SERVER_BAD_HTTP', message: 'not valid HTTP/1.1' },
+  { name: 'bad chunk size', send: () => request('zz\r\nabc\r\n0\r\n\r\n', { 'content-length': '', 'transfer-encoding': 'chunked' }), status: 400, code: 'SERVER_BAD_HTTP', message: 'not valid HTTP/1.1' },
+  { name: 'HTTP/2 preface on an HTTP/1.1 port', send: () => 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', status: 400, code: 'SERVER_BAD_HTTP', message: 'not valid HTTP/1.1' },
+  // Bodies
+  { name: 'body not JSON', send: () => request('texts=a'), status: 400, code: 'SERVER_INVALID_JSON', message: 'request body is not valid JSON' },
+  { name: 'body cut short', send: () => request('{"texts":["a"'), status: 400, code: 'SERVER_INVALID_JSON', message: 'not valid JSON' },
+  { name: 'empty JSON body', send: () => request(''), status: 400, code: 'SERVER_EMPTY_BODY', message: 'request body is empty' },
+  { name: 'body larger than the limit', send: () => request(JSON.stringify({ texts: ['a'.repeat(5000)] })), status: 413, code: 'SERVER_BODY_TOO_LARGE', message: '--body-limit' },
+  { name: 'text/plain body', send: () => request('{"texts":["a"]}', { 'content-type': 'text/plain' }), status: 415, code: 'SERVER_UNSUPPORTED_MEDIA_TYPE', message: 'content-type "text/plain" is not supported' },
+  { name: 'no content-type', send: () => request('{"texts":["a"]}', { 'content-type': '' }), status: 415, code: 'SERVER_UNSUPPORTED_MEDIA_TYPE', message: 'content-type (none)' },
+  { name: 'deeply nested arrays', send: () => request(deep), status: 400, code: 'SERVER_INVALID_TYPE', message: 'request body must be a JSON object' },
+  { name: 'texts key given twice (last wins, as in JSON.parse)', send: () => request('{"texts":["a"],"texts":["b","c"]}'), status: 200, predictions: 2 },
+  { name: 'texts with NUL, escape and lone surrogate characters', send: () => request('{"texts":["a\\u0000b","\\u001b[2J","\\ud800"]}'), status: 200, predictions: 3 },
+  { name: 'a number among texts', send: () => request('{"texts":["a",1]}'), status: 400, code: 'SERVER_INVALID_TYPE', message: 'texts[1] must be a string, got a number' },
+  { name: 'texts null', send: () => request('{"texts":null}'), status: 400, code: 'SERVER_INVALID_TYPE', message: 'texts must be an array of strings, got null' },
+  { name: 'too many texts', send: () => request(JSON.stringify({ texts: Array(9).fill('a') })), status: 400, code: 'SERVER_TOO_MANY_TEXTS', message: 'at most 8' },
+  { name: 'a text too long', send: () => request(JSON.stringify({ texts: ['x'.repeat(101)] })), status: 400, code: 'SERVER_TEXT_TOO_LONG', message: 'at most 100' },
+  { name: 'JSON body with a UTF-8 BOM', send: () => request(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"texts":["a"]}')])), status: 200, predictions: 1 },
+  { name: 'wrong method on the predict route', send: () => request('{"texts":["a"]}', {}, 'PUT'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route PUT /v1/predict' },
+  { name: 'percent-encoded NUL in the path', send: () => request('', {}, 'GET', '/v1/mo%00del'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route GET /v1/mo%00del' },
+];
+
+/** Checks the documented error shape: exactly `{ error: { code, message[, field] } }`, one printable line. */
+function expectErrorShape(result: RawExchange, code: string, message: string): void {
+  const body = result.body as { error?: Record<string, unknown> };
+  expect(result.headers['content-type']).toContain('application/json');
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(Object.keys(body.error!).filter((key) => key !== 'field')).toEqual(['code', 'message']);
+  expect(body.error!.code).toBe(code);
+  expect(body.error!.message).toContain(message);
+  expect(String(body.error!.message)).not.toMatch(/[\u0000-\u001f\u007f]/);
+}
+
+describe('hostile HTTP requests (table)', () => {
+  it.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    const result = await exchange(port, row.send(), 5000);
+    expect(result.status, JSON.stringify(result.body)).toBe(row.status);
+    if (row.code !== undefined) expectErrorShape(result, row.code, row.message!);
+    else {
+      const body = result.body as { predictions: { probabilities: Record<string, number> }[] };
+      expect(body.predictions).toHaveLength(row.predictions!);
+      expect(Object.keys(body.predictions[0]!.probabilities)).toEqual(TEST_LABELS);
+    }
+  });
+});
+
+describe('connection limits over real sockets', () => {
+  it('cuts a slowloris client (one header byte every 0.5 s) with 408 soon after the headers timeout', async () => {
+    const started = Date.now();
+    const socket = await open(port);
+    const result = collect(socket, started, HTTP.headersTimeoutMs + SLACK_MS + 2000);
+    socket.write('POST /v1/predict HTTP/1.1\r\nhost: localhost\r\nx-slow: ');
+    // Bounded: at most 20 bytes (10 s); stops as soon as the server closed the connection.
+    for (let i = 0; i < 20 && !socket.destroyed && socket.writable; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (socket.writable) socket.write('a');
+    }
+    const outcome = await result;
+    expect(outcome.closed).toBe(true);
+    expect(outcome.ms).toBeLessThan(HTTP.headersTimeoutMs + SLACK_MS);
+    expect(outcome.status).toBe(408);
+    expectErrorShape(outcome, 'SERVER_REQUEST_TIMEOUT', 'not received in time');
+  });
+
+  it('cuts a client that sends headers and then too little body within the request timeout', async () => {
+    const started = Date.now();
+    const socket = await open(port);
+    const result = collect(socket, started, HTTP.requestTimeoutMs + SLACK_MS + 2000);
+    socket.write('POST /v1/predict HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"texts":');
+    const outcome = await result;
+    expect(outcome.closed).toBe(true);
+    expect(outcome.ms).toBeLessThan(HTTP.requestTimeoutMs + SLACK_MS);
+    expect(outcome.status).toBe(408);
+  });
+
+  it('closes a connection that never sends anything', async () => {
+    const started = Date.now();
+    const outcome = await collect(await open(port), started, HTTP.headersTimeoutMs + SLACK_MS + 2000);
+    expect(outcome.closed).toBe(true);
+    expect(outcome.ms).toBeLessThan(HTTP.headersTimeoutMs + SLACK_MS);
+  });
+
+  it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
+    const started = Date.now();
+    const socket = await open(port);
+    const result = collect(socket, started, 5000);
+    socket.write('GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n');
+    const outcome = await result;
+    expect(outcome.status).toBe(200);
+    expect(outcome.closed).toBe(true);
+    expect(outcome.ms).toBeLessThan(HTTP.keepAliveTimeoutMs + SLACK_MS);
+  });
+
+  it('does not hold 500 half-open connections: beyond the limit they close at once, the rest at the headers timeout', async () => {
+    const sockets: Socket[] = [];
+    /** How long each connection lived, from its own connect to its close (the flood itself takes a while to open). */
+    const lifetimes: number[] = [];
+    await Promise.all(Array.from({ length: 500 }, async () => {
+      const socket = await open(port).catch(() => undefined);
+      if (!socket) {
+        lifetimes.push(0);
+        return;
+      }
+      const connected = Date.now();
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.resume(); // read what the server sends (a 408), so its close is seen
+      socket.on('close', () => lifetimes.push(Date.now() - connected));
+      socket.write('POST /v1/predict HTTP/1.1\r\nhost: localhost\r\n'); // headers never finished
+    }));
+    // Bounded wait: until every connection is closed or the headers timeout plus slack has passed.
+    const deadline = Date.now() + HTTP.headersTimeoutMs + SLACK_MS;
+    while (lifetimes.length < 500 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const early = lifetimes.filter((ms) => ms < HTTP.headersTimeoutMs / 2).length;
+    for (const socket of sockets) socket.destroy();
+    expect(early, 'connections over --max-connections are refused right away').toBeGreaterThanOrEqual(500 - HTTP.maxConnections);
+    expect(lifetimes.length, 'no connection outlives the headers timeout').toBe(500);
+    expect(Math.max(...lifetimes)).toBeLessThan(HTTP.headersTimeoutMs + SLACK_MS);
+    // The server still answers afterwards.
+    const health = await exchange(port, 'GET /healthz HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n');
+    expect(health.status).toBe(200);
+  });
+});

@@ -1,0 +1,100 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyHttpOptions } from 'fastify';
+import { clientErrorReply, rawHttpResponse } from './error-reply.js';
+
+/** Connection-level limits that keep slow or idle clients from holding the server. */
+export interface HttpLimits {
+  /** Longest time a client may take to send the request headers, in ms (slowloris guard). Default 10000. */
+  headersTimeoutMs: number;
+  /** Longest time a client may take to send a whole request (headers and body), in ms. Default 30000. */
+  requestTimeoutMs: number;
+  /**
+   * How long an idle keep-alive connection stays open after a response, in ms. Default 72000 (fastify's): longer than
+   * the usual load-balancer idle timeout (60 s), so the balancer, not the server, closes idle connections.
+   */
+  keepAliveTimeoutMs: number;
+  /** Most open connections; further ones are closed right away. Default 1024. */
+  maxConnections: number;
+  /** Largest request head (request line + headers) in bytes; larger ones get 431. Default 16384. */
+  maxHeaderBytes: number;
+}
+
+/** The limits used when none are given. */
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 72_000,
+  maxConnections: 1024,
+  maxHeaderBytes: 16_384,
+};
+
+/** How often Node checks connections against the header and request timeouts: a fraction of the shorter one. */
+function checkingInterval(limits: HttpLimits): number {
+  return Math.max(50, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
+}
+
+/** Answers a connection-level error (bad HTTP, headers too large, timeout) in the `{ error: { code, message } }` shape. */
+export function handleClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, body } = clientErrorReply(error);
+  // Nothing can be sent once a response started (e.g. a timeout in the middle of a reply): only close then.
+  const responded = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (!socket.writable || responded) {
+    socket.destroy();
+    return;
+  }
+  // Close once the reply is flushed (end() alone waits for the client to close its side, which a slow client never does).
+  socket.write(rawHttpResponse(status, body), () => socket.destroy());
+  setTimeout(() => socket.destroy(), 1_000).unref();
+}
+
+/** The fastify options that apply the limits, answer client errors in the server's shape and accept `__proto__` keys. */
+export function httpLimitOptions(given: Partial<HttpLimits> = {}): Pick<
+  FastifyHttpOptions<Server>,
+  'http' | 'keepAliveTimeout' | 'requestTimeout' | 'clientErrorHandler' | 'onProtoPoisoning' | 'onConstructorPoisoning'
+> {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...given };
+  return {
+    http: {
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      maxHeaderSize: limits.maxHeaderBytes,
+      connectionsCheckingInterval: checkingInterval(limits),
+    },
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    clientErrorHandler: handleClientError,
+    // `{"__proto__": ...}` is valid JSON: drop such keys (they can never be a field we read) instead of answering 400.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+  };
+}
+
+/** How often, at most, refused connections are logged (one summary line per window). */
+const DROP_LOG_WINDOW_MS = 10_000;
+
+/**
+ * Caps the number of open connections; connections over the cap are closed by Node at once. `warn` gets one line
+ * per 10 s window in which connections were refused (never one line per connection: a flood must not flood the log).
+ */
+export function applyConnectionLimit(
+  server: Server,
+  given: Partial<HttpLimits> = {},
+  warn?: (details: { refused: number; maxConnections: number }, message: string) => void,
+  windowMs = DROP_LOG_WINDOW_MS,
+): void {
+  const maxConnections = given.maxConnections ?? DEFAULT_HTTP_LIMITS.maxConnections;
+  server.maxConnections = maxConnections;
+  if (warn === undefined) return;
+  let refused = 0;
+  let timer: NodeJS.Timeout | undefined;
+  server.on('drop', () => {
+    refused += 1;
+    timer ??= setTimeout(() => {
+      warn({ refused, maxConnections }, `connection limit reached: refused ${refused} connection${refused === 1 ? '' : 's'} (see --max-connections)`);
+      refused = 0;
+      timer = undefined;
+    }, windowMs).unref();
+  });
+  server.on('close', () => clearTimeout(timer));
+}
