@@ -12,6 +12,8 @@ interface EncodeFlags {
   val?: string;
   test?: string;
   textColumn?: string;
+  encoding?: string;
+  delimiter?: string;
   labelColumn?: string;
   model?: string;
   maxLength?: 'auto' | number;
@@ -38,6 +40,8 @@ export function encodeCommand(context: CliContext): Command {
     .option('--chunk <n>', 'texts per job (default: 2000)', parseInteger('--chunk'))
     .option('--attempts <n>', 'tries per chunk before it counts as failed (default: 3)', parseInteger('--attempts'))
     .option('--text-column <name>', 'text column (default: "sentence", else "text")')
+    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
+    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
     .option('--label-column <name>', 'label column (default: "label")')
     .option('--val <file>', 'validation file, as given to senti train')
     .option('--test <file>', 'test file, as given to senti train')
@@ -64,7 +68,7 @@ store.`)
       if (!flags.data) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --data <file> (a CSV with a text and a label column)');
       if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --queue redis://HOST:PORT (or SENTI_QUEUE), where the workers listen');
       const result = await encodeData({
-        data: flags.data, val: flags.val, test: flags.test, textColumn: flags.textColumn, labelColumn: flags.labelColumn,
+        data: flags.data, val: flags.val, test: flags.test, textColumn: flags.textColumn, labelColumn: flags.labelColumn, encoding: flags.encoding, delimiter: flags.delimiter,
         model: flags.model, maxLength: flags.maxLength, coverage: flags.coverage, seed: flags.seed, device: flags.device,
         dtype: flags.dtype, pooling: flags.pooling, preset: flags.preset, dropDuplicates: flags.keepDuplicates ? false : undefined,
         offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined, cacheDir: flags.cacheDir,

@@ -12,6 +12,8 @@ interface EvaluateFlags {
   modelDir: string;
   data?: string;
   textColumn?: string;
+  encoding?: string;
+  delimiter?: string;
   labelColumn?: string;
   device?: Device;
   offline?: boolean;
@@ -27,6 +29,8 @@ export function evaluateCommand(context: CliContext): Command {
     .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
     .option('--data <file>', 'labelled CSV/TSV to evaluate on (default: the test split of the run)')
     .option('--text-column <name>', 'text column (default: as in training)')
+    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
+    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
     .option('--label-column <name>', 'label column (default: as in training)')
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
     .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
@@ -41,6 +45,8 @@ export function evaluateCommand(context: CliContext): Command {
         offline: flags.offline || process.env.SENTI_OFFLINE === '1',
         ...(flags.data ? { data: flags.data } : {}),
         ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
+        ...(flags.encoding ? { encoding: flags.encoding } : {}),
+        ...(flags.delimiter ? { delimiter: flags.delimiter } : {}),
         ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.encoder ? { encoder: flags.encoder } : {}),

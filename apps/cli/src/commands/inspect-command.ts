@@ -10,6 +10,8 @@ interface InspectFlags {
   data: string;
   model?: string;
   textColumn?: string;
+  encoding?: string;
+  delimiter?: string;
   labelColumn?: string;
   coverage?: number;
   offline?: boolean;
@@ -22,6 +24,8 @@ export function inspectCommand(context: CliContext): Command {
     .requiredOption('--data <file>', 'CSV/TSV with a text and a label column')
     .option('--model <id|dir>', `tokenizer: hub id or local directory (default: ${DEFAULT_SETTINGS.model})`)
     .option('--text-column <name>', 'text column (default: "sentence", else "text")')
+    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
+    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
     .option('--label-column <name>', 'label column (default: "label")')
     .option('--coverage <share>', 'share of texts the suggested length must fit (default: 0.95)', parseNumber('--coverage', 0.01, 1))
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
@@ -31,6 +35,8 @@ export function inspectCommand(context: CliContext): Command {
         data: flags.data,
         ...(flags.model ? { model: flags.model } : {}),
         ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
+        ...(flags.encoding ? { encoding: flags.encoding } : {}),
+        ...(flags.delimiter ? { delimiter: flags.delimiter } : {}),
         ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
         ...(flags.coverage !== undefined ? { coverage: flags.coverage } : {}),
         offline: flags.offline || process.env.SENTI_OFFLINE === '1',

@@ -14,6 +14,8 @@ interface PredictFlags {
   modelDir: string;
   input?: string;
   textColumn?: string;
+  encoding?: string;
+  delimiter?: string;
   output?: string;
   format?: 'table' | 'json' | 'csv';
   device?: Device;
@@ -32,6 +34,8 @@ export function predictCommand(context: CliContext): Command {
     .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
     .option('--input <file>', 'CSV/TSV (all columns kept) or .txt (one text per line) to classify; - reads a CSV from stdin')
     .option('--text-column <name>', "text column of --input (default: the model's training text column, else sentence, else text)")
+    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
+    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
     .option('--output <file>', 'write the input rows with predicted_label, predicted_score, p_<label> to .csv or .json; - is stdout (CSV)')
     .option('--format <table|json|csv>', 'stdout format (default: table; --json implies json)', parseChoice('--format', ['table', 'json', 'csv']))
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
@@ -54,7 +58,7 @@ export function predictCommand(context: CliContext): Command {
       const manifest = await readManifest(flags.modelDir);
       const trainedColumn = typeof manifest.training?.textColumn === 'string' ? manifest.training.textColumn : undefined;
       const input: PredictInput = flags.input !== undefined
-        ? await readPredictInput(flags.input, context.io.stdin, flags.textColumn, trainedColumn)
+        ? await readPredictInput(flags.input, context.io.stdin, flags.textColumn, trainedColumn, { encoding: flags.encoding, delimiter: flags.delimiter })
         : { columns: ['text'], rows: args.map((text) => [text]), textIndex: 0, source: 'arguments' };
       const model = await loadModel(flags.modelDir, {
         offline: flags.offline || process.env.SENTI_OFFLINE === '1',

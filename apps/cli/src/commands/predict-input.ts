@@ -19,13 +19,13 @@ export interface PredictInput {
  * Reads `--input`: a CSV/TSV (all columns kept), a .txt file (one text per line), or `-` (a CSV on stdin). The text column
  * is the one asked for, else the model's training text column, else `sentence`, else `text`.
  */
-export async function readPredictInput(input: string, stdin: NodeJS.ReadableStream, textColumn: string | undefined, trainedColumn: string | undefined): Promise<PredictInput> {
+export async function readPredictInput(input: string, stdin: NodeJS.ReadableStream, textColumn: string | undefined, trainedColumn: string | undefined, read: { encoding?: string; delimiter?: string } = {}): Promise<PredictInput> {
   if (input !== '-' && extname(input).toLowerCase() === '.txt') {
-    const { texts } = await loadTexts(input);
+    const { texts } = await loadTexts(input, { encoding: read.encoding });
     return { columns: ['text'], rows: texts.map((text) => [text]), textIndex: 0, source: input };
   }
   const source = input === '-' ? 'stdin' : input;
-  const table = input === '-' ? await readStdinTable(stdin) : await readTable(input);
+  const table = input === '-' ? await readStdinTable(stdin) : await readTable(input, read);
   const candidates = textColumn !== undefined ? [textColumn] : [...new Set([trainedColumn, 'sentence', 'text'].filter((name): name is string => name !== undefined))];
   const found = candidates.find((name) => table.columns.includes(name));
   if (found === undefined) {

@@ -23,6 +23,8 @@ interface TrainFlags {
   val?: string;
   test?: string;
   textColumn?: string;
+  encoding?: string;
+  delimiter?: string;
   labelColumn?: string;
   labelNames?: Record<string, string>;
   model?: string;
@@ -62,6 +64,8 @@ export function trainCommand(context: CliContext): Command {
   return newCommand('train', 'Split the data, encode it once with the frozen encoder, train the head, report on the test split.', context)
     .option('--data <file>', 'CSV/TSV with a text and a label column (required unless --resume)')
     .option('--text-column <name>', 'text column (default: "sentence", else "text")')
+    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
+    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
     .option('--label-column <name>', 'label column (default: "label")')
     .option('--label-names <pairs>', 'display names for label values, e.g. 0=negative,1=positive', parseLabelNames)
     .option('--val <file>', 'validation file (with --test: use these instead of a 70/15/15 split)')
@@ -122,7 +126,7 @@ function givenSettings(flags: TrainFlags, command: Command): Partial<FineTuneInp
   const fromCli = (name: keyof TrainFlags): boolean => command.getOptionValueSource(name) === 'cli';
   const pick = <K extends keyof TrainFlags>(name: K) => (fromCli(name) ? flags[name] : undefined);
   const settings: Partial<FineTuneInput> = {
-    data: pick('data'), val: pick('val'), test: pick('test'), textColumn: pick('textColumn'), labelColumn: pick('labelColumn'),
+    data: pick('data'), val: pick('val'), test: pick('test'), textColumn: pick('textColumn'), labelColumn: pick('labelColumn'), encoding: pick('encoding'), delimiter: pick('delimiter'),
     labelNames: pick('labelNames'), model: pick('model'), maxLength: pick('maxLength'), coverage: pick('coverage'), epochs: pick('epochs'),
     batchSize: pick('batchSize'), learningRate: pick('lr'), weightDecay: pick('weightDecay'), seed: pick('seed'), device: pick('device'),
     dtype: pick('dtype'), pooling: pick('pooling'), patience: pick('patience'), preset: pick('preset'), offline: pick('offline'),

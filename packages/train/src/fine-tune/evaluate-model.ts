@@ -18,6 +18,10 @@ export interface EvaluateModelOptions {
   textColumn?: string;
   /** Label column of `data`; default: as in training. */
   labelColumn?: string;
+  /** Text encoding of `data` (default utf-8, or its byte-order mark). */
+  encoding?: string;
+  /** Column delimiter of `data`. */
+  delimiter?: string;
   device?: Device;
   offline?: boolean;
   /** Where the encoder lives now, when it moved since training. */
@@ -86,7 +90,7 @@ async function evaluationData(options: EvaluateModelOptions, modelDir: string, l
   const record = await readSplitRecord(modelDir);
   const columns = { textColumn: options.textColumn ?? record?.read.textColumn, labelColumn: options.labelColumn ?? record?.read.labelColumn };
   if (options.data !== undefined) {
-    const dataset = await loadDataset(options.data, { ...columns, labelNames, dropDuplicates: false });
+    const dataset = await loadDataset(options.data, { ...columns, labelNames, dropDuplicates: false, encoding: options.encoding, delimiter: options.delimiter });
     return { texts: dataset.texts, labels: dataset.labels, source: options.data };
   }
   if (record === undefined) {
@@ -102,7 +106,7 @@ async function evaluationData(options: EvaluateModelOptions, modelDir: string, l
   if ((await fileSha256(source.path)) !== source.sha256) {
     throw new TrainError('TRAIN_DATA_CHANGED', `${source.path} changed since the model was trained, so its test split cannot be rebuilt; pass --data FILE to evaluate on it as it is now`, 'input');
   }
-  const read = { textColumn: record.read.textColumn, labelColumn: record.read.labelColumn, dropDuplicates: record.read.dropDuplicates, labelNames };
+  const read = { textColumn: record.read.textColumn, labelColumn: record.read.labelColumn, dropDuplicates: record.read.dropDuplicates, encoding: record.read.encoding, delimiter: record.read.delimiter, labelNames };
   const dataset = await loadDataset(source.path, read);
   if (record.origin === 'files') return { texts: dataset.texts, labels: dataset.labels, source: `test file ${source.path}` };
   const test = take(dataset, record.indices!.test);

@@ -166,6 +166,22 @@ export async function finishFineTune(
     metrics,
     training: { ...plainSettings, textColumn: splits.textColumn, labelColumn: splits.labelColumn, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
     split: splits.record,
+    card: {
+      data: {
+        source: describeSource(settings.data), rows: splits.cleaning[0]?.rowsKept ?? 0, textColumn: splits.textColumn, labelColumn: splits.labelColumn,
+        labelCounts: Object.fromEntries(splits.labelNames.map((name, index) => [name, [splits.train, splits.val, splits.test].reduce((sum, split) => sum + split.labels.filter((label) => label === index).length, 0)])),
+      },
+      split: { train: splits.train.texts.length, validation: splits.val.texts.length, test: splits.test.texts.length, stratified: splits.record.origin === 'split', seed: settings.seed },
+      hyperparameters: {
+        encoder: settings.model, dtype: encoder.info.dtype, pooling: encoder.info.pooling, maxLength: lengthChoice.maxLength, epochs: settings.epochs,
+        batchSize: settings.batchSize, learningRate: settings.learningRate, weightDecay: settings.weightDecay, dropout: settings.dropout, seed: settings.seed,
+        bestEpoch: result.bestEpoch, ...(settings.unfreeze ? { unfreeze: settings.unfreeze, encoderLearningRate: settings.encoderLearningRate } : {}),
+      },
+      testReport: {
+        text: formatReport(report), accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1,
+        ...(auc !== null ? { rocAuc: auc } : {}), confusionMatrix: matrix,
+      },
+    },
     ...(tuned ? { tuned } : {}),
   });
   return {

@@ -6,7 +6,7 @@ import { readSource } from './prepare-splits.js';
 import { DEFAULT_SETTINGS, type FineTuneSettings } from './settings.js';
 
 /** Options of {@link inspectData}. */
-export type InspectDataOptions = Pick<FineTuneSettings, 'data'> & Partial<Pick<FineTuneSettings, 'model' | 'textColumn' | 'labelColumn' | 'coverage' | 'offline' | 'dropDuplicates'>>;
+export type InspectDataOptions = Pick<FineTuneSettings, 'data'> & Partial<Pick<FineTuneSettings, 'model' | 'textColumn' | 'labelColumn' | 'coverage' | 'offline' | 'dropDuplicates' | 'encoding' | 'delimiter'>>;
 
 /** What a dataset looks like before training. */
 export interface DataInspection {
@@ -23,7 +23,7 @@ export interface DataInspection {
 
 /** Label distribution, cleaning summary, token-length statistics and the suggested padding length of a dataset. */
 export async function inspectData(options: InspectDataOptions): Promise<DataInspection> {
-  const dataset = await readSource(options.data, { textColumn: options.textColumn, labelColumn: options.labelColumn, dropDuplicates: options.dropDuplicates ?? DEFAULT_SETTINGS.dropDuplicates }, 'data');
+  const dataset = await readSource(options.data, { textColumn: options.textColumn, labelColumn: options.labelColumn, dropDuplicates: options.dropDuplicates ?? DEFAULT_SETTINGS.dropDuplicates, encoding: options.encoding, delimiter: options.delimiter }, 'data');
   const tokenizer = await loadTokenizer(options.model ?? DEFAULT_SETTINGS.model, { offline: options.offline ?? process.env.SENTI_OFFLINE === '1' });
   const lengths = chooseMaxLength(tokenizer.tokenLengths(dataset.texts), 'auto', options.coverage ?? DEFAULT_SETTINGS.coverage, tokenizer.modelMaxLength);
   return {

@@ -17,7 +17,7 @@ export interface SplitRecord {
   /** Each data source: a file path with its sha256, or `rows` for in-memory data (not re-readable). */
   sources: { train: SourceRecord; val?: SourceRecord; test?: SourceRecord };
   /** Cleaning and column settings the rows were read with. */
-  read: { textColumn: string; labelColumn: string; dropDuplicates: boolean };
+  read: { textColumn: string; labelColumn: string; dropDuplicates: boolean; encoding?: string; delimiter?: string };
   /** Row indices into the cleaned `data` (origin `split` only). */
   indices?: { train: number[]; val: number[]; test: number[] };
   /** Seed of the split. */
@@ -42,14 +42,15 @@ export interface PreparedSplits {
   record: SplitRecord;
 }
 
-type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn' | 'labelColumn' | 'labelNames' | 'dropDuplicates' | 'seed'>;
+type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn' | 'labelColumn' | 'labelNames' | 'dropDuplicates' | 'seed' | 'encoding' | 'delimiter'>;
 
 /** Loads the data and makes the train/validation/test splits (stratified, seeded) or reads them as given. */
 export async function prepareSplits(settings: DataSettings): Promise<PreparedSplits> {
-  const columns = { textColumn: settings.textColumn, labelColumn: settings.labelColumn, dropDuplicates: settings.dropDuplicates };
+  const columns = { textColumn: settings.textColumn, labelColumn: settings.labelColumn, dropDuplicates: settings.dropDuplicates, encoding: settings.encoding, delimiter: settings.delimiter };
   const dataset = await readSource(settings.data, columns, 'data');
   const labelNames = displayLabelNames(dataset.labelNames, settings.labelNames, typeof settings.data === 'string' ? settings.data : 'the data');
-  const read = { textColumn: dataset.textColumn, labelColumn: dataset.labelColumn, dropDuplicates: settings.dropDuplicates };
+  // The encoding and delimiter actually used, so evaluation re-reads the file the same way.
+  const read = { textColumn: dataset.textColumn, labelColumn: dataset.labelColumn, dropDuplicates: settings.dropDuplicates, encoding: dataset.encoding, delimiter: dataset.delimiter };
   const cleaning = [dataset.summary];
   const sources: SplitRecord['sources'] = { train: await sourceRecord(settings.data) };
   let splits: Pick<PreparedSplits, 'train' | 'val' | 'test'>;

@@ -12,6 +12,8 @@ export const RUN_FILES = ['model/', 'config.json', 'metrics.json', 'history.csv'
 export interface SaveRunOptions {
   /** Extra fields for config.json (e.g. the command line). */
   config?: Record<string, unknown>;
+  /** Copy the encoder into the model directory, so it works anywhere on its own (default: only when nothing portable names it). */
+  bundleEncoder?: boolean;
 }
 
 /** Writes a run directory: the model, the exact settings, metrics, history, report, confusion matrix and per-row test predictions. */
@@ -19,7 +21,7 @@ export async function saveRun(result: FineTuneResult, dir: string, options: Save
   const runDir = resolve(dir);
   const modelDir = join(runDir, 'model');
   await mkdir(runDir, { recursive: true });
-  await result.model.save(modelDir);
+  await result.model.save(modelDir, options.bundleEncoder !== undefined ? { bundleEncoder: options.bundleEncoder } : {});
   const write = (name: string, text: string) => writeFileAtomic(join(runDir, name), text);
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   const { labelNames } = result.splits;

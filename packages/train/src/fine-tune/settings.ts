@@ -14,6 +14,10 @@ export interface FineTuneSettings {
   textColumn?: string;
   /** Label column of CSV data; default `label`. */
   labelColumn?: string;
+  /** Text encoding of CSV files without a byte-order mark (`utf-8` by default; `cp1252`, `latin1`, `utf-16le`, ...). */
+  encoding?: string;
+  /** Column delimiter of CSV files; default by extension, or the one other delimiter the header uses. */
+  delimiter?: string;
   /** Display names for label values, e.g. `{ "0": "negative", "1": "positive" }`; stored with the model. */
   labelNames?: Readonly<Record<string, string>>;
   /** Drop repeated (text, label) rows before splitting. Default true. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { saveModel, toPredictions, writeFileAtomic, type ClassificationHead, type Encoder, type LayerParameter, type Prediction, type TunedLayersInfo } from '@senti/model';
+import { saveModel, toPredictions, writeFileAtomic, type ClassificationHead, type Encoder, type LayerParameter, type Prediction, type TunedLayersInfo, writeModelCard, type ModelCardInfo } from '@senti/model';
 import type { SplitRecord } from './prepare-splits.js';
 
 /** The file in a saved model directory that records the run's split (so `evaluateModel` re-reads it). */
@@ -12,6 +12,8 @@ export interface TrainedModelInfo {
   metrics: Record<string, unknown>;
   training: Record<string, unknown>;
   split: SplitRecord;
+  /** What the model card (README.md in the model directory) says about the data, split, settings and test report. */
+  card?: ModelCardInfo;
   /** Fine-tuned encoder layers (`unfreeze` > 0): saved as layers.bin beside head.bin. */
   tuned?: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: () => Promise<LayerParameter[]> };
 }
@@ -38,8 +40,9 @@ export class TrainedModel {
   }
 
   /** Writes the model directory (senti.json, head weights, split.json); load it back with `loadModel`/`createPredictor`. */
-  async save(dir: string): Promise<void> {
+  async save(dir: string, options: { bundleEncoder?: boolean } = {}): Promise<void> {
     await saveModel(dir, {
+      ...(options.bundleEncoder !== undefined ? { bundleEncoder: options.bundleEncoder } : {}),
       head: this.head,
       encoder: { ...this.encoder.info, ...(this.encoder.source.path ? { path: this.encoder.source.path } : {}) },
       maxLength: this.info.maxLength,
@@ -49,6 +52,7 @@ export class TrainedModel {
       ...(this.info.tuned ? { tunedLayers: { info: this.info.tuned.info, parameters: await this.info.tuned.parameters() } } : {}),
     });
     await writeFileAtomic(join(dir, SPLIT_FILE), `${JSON.stringify(this.info.split)}\n`);
+    await writeModelCard(dir, this.info.card ?? {});
   }
 
   /** Frees the encoder session and the head's tensors. */
