@@ -49,12 +49,13 @@ describe('what pack.sh carries to the GPU machine', () => {
   it('follows run-time dependencies only: no test runner, compiler or build tool', () => {
     const entries = execFileSync(process.execPath, [path.join(here, 'runtime-closure.mjs'), repo, 'tools/gpu', 'apps/cli'], { cwd: repo, encoding: 'utf8' }).trim().split('\n');
     const names = entries.map((entry) => entry.split('/')[2]!);
-    // danfojs-node's "@tensorflow/tfjs-node" is plain tfjs (pnpm override): carried; the real tfjs-node has no addon here.
+    // @senti/data's dist bundles danfojs-node (a dev dependency, not carried) with plain tfjs in place of its
+    // tfjs-node; plain tfjs and danfojs-node's other dependencies are @senti/data's own: carried.
     expect(names).toContain('@tensorflow+tfjs@4.22.0_seedrandom@3.0.5');
-    for (const needed of ['onnxruntime-node@', '@huggingface+transformers@', 'webgpu@', '@tensorflow+tfjs-backend-webgpu@', '@tensorflow+tfjs-backend-wasm@', 'sharp@', 'danfojs-node@', 'commander@']) {
+    for (const needed of ['onnxruntime-node@', '@huggingface+transformers@', 'webgpu@', '@tensorflow+tfjs-backend-webgpu@', '@tensorflow+tfjs-backend-wasm@', 'sharp@', 'mathjs@', 'papaparse@', 'xlsx@', 'commander@']) {
       expect(names.some((name) => name.startsWith(needed)), needed).toBe(true);
     }
-    for (const unwanted of ['vitest@', 'typescript@', 'turbo@', '@turbo+', 'esbuild@', '@esbuild+', 'tsx@', 'vite@', 'rollup@', '@changesets+', 'prettier@', 'playwright-core@']) {
+    for (const unwanted of ['danfojs-node@', 'vitest@', 'typescript@', 'turbo@', '@turbo+', 'esbuild@', '@esbuild+', 'tsx@', 'vite@', 'rollup@', '@changesets+', 'prettier@', 'playwright-core@']) {
       expect(names.filter((name) => name.startsWith(unwanted)), unwanted).toEqual([]);
     }
   });

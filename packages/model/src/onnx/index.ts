@@ -7,3 +7,4 @@ export { tensorSize, tensorToFloat32, tensorToInt64, float32Tensor, int8Tensor, 
 export { DataType, AttributeType } from './onnx-types.js';
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxAttribute, OnnxValueInfo, OnnxDimension, OnnxOpset } from './onnx-types.js';
 export { ONNX_PROTO } from './onnx-schema.js';
+export { quantizePerToken, quantizeColumns, PER_TOKEN_INT8, type PerTokenReport, type ColumnQuantized } from './per-token-int8.js';

@@ -1,0 +1,17 @@
+import type { BenchCommand } from './bench-command.js';
+
+/** A registered subcommand: a one-line summary for the tool's help, and its module (loaded only when chosen). */
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ command: BenchCommand }>;
+}
+
+/** Every subcommand of `pnpm --filter @senti/bench start -- <name>`. Add a benchmark with one line here. */
+export const COMMANDS: Record<string, CommandEntry> = {
+  e2e: { summary: 'senti train end to end (the CLI, one process per run) against the PyTorch anchors, side by side', load: () => import('./e2e-bench.js') },
+  encoder: { summary: "encoder sentences/s: senti's sorted, dynamically padded encode vs raw ONNX Runtime", load: () => import('./encoder-bench.js') },
+  head: { summary: 'head-training samples/s of @senti/train on random features, per tfjs backend', load: () => import('./head-bench.js') },
+  'head-profile': { summary: "where a head-training step's time goes: per phase and per tfjs kernel", load: () => import('./head-profile.js') },
+  server: { summary: 'HTTP load on senti-server with autocannon: 1-text and 32-text requests', load: () => import('./server-bench.js') },
+  'make-model': { summary: 'an untrained model directory (random head) from any encoder, for the server benchmark', load: () => import('./make-model.js') },
+};
