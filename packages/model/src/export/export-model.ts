@@ -10,6 +10,8 @@ import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
 import { fileSha256, INT8_FILE, isSentiInt8File, ONNX_FILES, onnxFilePath, perTokenInt8Dir, type Dtype } from '../encoder/index.js';
 import { readOnnxModel, writeOnnxModel } from '../onnx/onnx-model.js';
+import { readTunedLayers } from '../layers/tuned-layers-file.js';
+import { withTunedWeights } from '../layers/tuned-onnx.js';
 import { appendClassifier, type HeadWeights } from './classifier-graph.js';
 import { normalizeInputs } from './senti-inputs.js';
 import { classifierConfig, classifierTokenizerConfig, TOKENIZER_FILES } from './hf-files.js';
@@ -77,8 +79,15 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     }
     const tokenizer = await loadTokenizer(encoder.dir, { offline: true });
     const sepId = tokenizer.special.suffix.length === 1 ? tokenizer.special.suffix[0] : undefined;
+    // Fine-tuned layers (`unfreeze`) are written into the fp32 encoder graph; a quantized graph cannot take them.
+    const tuned = manifest.tunedLayers === undefined ? undefined : await readTunedLayers(root, manifest.tunedLayers);
+    if (tuned !== undefined && !encoder.fp32) {
+      throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its fine-tuned layers go into the fp32 encoder graph (onnx/model.onnx), which was not found`, 'input', {
+        hint: 'pass the encoder location holding onnx/model.onnx as encoderModel / --encoder DIR',
+      });
+    }
     const classifier = async (source: string, relative: string) => {
-      const graph = await readOnnxModel(source);
+      const graph = tuned === undefined ? await readOnnxModel(source) : withTunedWeights(await readOnnxModel(source), tuned, source);
       appendClassifier(graph, manifest.encoder.pooling, manifest.head, weights);
       normalizeInputs(graph, manifest.maxLength, sepId);
       graph.doc_string = `senti classifier (${manifest.labelNames.join(', ')}): ${manifest.encoder.model} encoder (${manifest.encoder.dtype}), ${manifest.encoder.pooling} pooling, head ${manifest.head.inputSize}-${manifest.head.hiddenSize}-${manifest.head.numClasses}`;
@@ -86,7 +95,9 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
       files.push(relative);
     };
     if (encoder.fp32) await classifier(encoder.fp32, 'onnx/model.onnx');
-    if (encoder.quantized) {
+    if (encoder.quantized && tuned !== undefined) {
+      notes.push(`the model's ${manifest.tunedLayers!.count} fine-tuned layers are exported in fp32 only (onnx/model.onnx); no quantized graph is written`);
+    } else if (encoder.quantized) {
       await classifier(encoder.quantized, 'onnx/model_quantized.onnx');
       if (!encoder.fp32) {
         await classifier(encoder.quantized, 'onnx/model.onnx');

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dropoutMask } from '../head/dropout-mask.js';
 import { mixSeed } from '../head/seeded-random.js';
 import type { BertConfig } from './bert-config.js';
+import { dense as denseOp, matMul } from './fast-matmul.js';
 
 /** The 16 tensors of one layer, in `LAYER_TENSOR_NAMES` order (dense weights [in, out]). */
 export type LayerTensors = readonly tf.Tensor[];
@@ -26,7 +27,7 @@ export function bertLayer(
   const heads = config.numAttentionHeads;
   const size = config.hiddenSize / heads;
   const sequence = x.shape[0] / batch;
-  const dense = (input: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor): tf.Tensor2D => tf.fused.matMul({ a: input, b: weight as tf.Tensor2D, bias }) as tf.Tensor2D;
+  const dense = (input: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor): tf.Tensor2D => denseOp(input, weight, bias);
   const drop = <T extends tf.Tensor>(tensor: T, site: number): T => {
     if (dropout === undefined || dropout.rate === 0) return tensor;
     const mask = dropoutMask(tensor.size, dropout.rate, mixSeed(dropout.seed, site));
@@ -35,9 +36,9 @@ export function bertLayer(
   const query = tf.transpose(tf.reshape(dense(x, wq!, bq!), [batch, sequence, heads, size]), [0, 2, 1, 3]);
   const keyT = tf.transpose(tf.reshape(dense(x, wk!, bk!), [batch, sequence, heads, size]), [0, 2, 3, 1]);
   const value = tf.transpose(tf.reshape(dense(x, wv!, bv!), [batch, sequence, heads, size]), [0, 2, 1, 3]);
-  const scores = tf.add(tf.mul(tf.matMul(query as tf.Tensor4D, keyT as tf.Tensor4D), 1 / Math.sqrt(size)), maskBias);
+  const scores = tf.add(tf.mul(matMul(query as tf.Tensor4D, keyT), 1 / Math.sqrt(size)), maskBias);
   const probabilities = drop(tf.softmax(scores), 1);
-  const context = tf.reshape(tf.transpose(tf.matMul(probabilities, value as tf.Tensor4D), [0, 2, 1, 3]), [batch * sequence, config.hiddenSize]) as tf.Tensor2D;
+  const context = tf.reshape(tf.transpose(matMul(probabilities, value), [0, 2, 1, 3]), [batch * sequence, config.hiddenSize]) as tf.Tensor2D;
   const attention = layerNorm(tf.add(drop(dense(context, wo!, bo!), 2), x), g1!, b1!, config.layerNormEps);
   const intermediate = gelu(dense(attention, wi!, bi!));
   return layerNorm(tf.add(drop(dense(intermediate, wf!, bf!), 3), attention), g2!, b2!, config.layerNormEps);

@@ -17,3 +17,4 @@ export { layerInputName, truncateToOutput } from './truncate-at-layer.js';
 export { createStatesEncoder, loadUnfrozenWeights, type StatesEncoderOptions } from './unfreeze-sources.js';
 export { createTunedEncoder, encoderModelDir } from './tuned-encoder.js';
 export { encodeTunedLayers, readTunedLayers, TUNED_LAYERS_FILE, type TunedLayersInfo } from './tuned-layers-file.js';
+export { withTunedWeights } from './tuned-onnx.js';

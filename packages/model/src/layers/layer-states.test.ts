@@ -103,4 +103,16 @@ describe('layer states: frozen bottom, on-disk store', () => {
       expect(parameter.values, parameter.name).toEqual(fromSafetensors.parameters[index]!.values);
     });
   });
+
+  it('the int8 graph (model_quantized.onnx) is cut at every layer too (LayerNormalization count), states near fp32', async () => {
+    for (const firstLayer of [0, 1, 2]) {
+      const encoder = await createOnnxStatesEncoder(path.join(TINY_BERT, 'onnx/model_quantized.onnx'), config, firstLayer, { threads: 1 });
+      const packed = tokenizer.pack(fixture.sentences.map((text) => tokenizer.tokenIds(text)), { maxLength: fixture.max_length, padding: 'max_length', truncation: true });
+      const states = await encoder.run(packed);
+      expect(states.length).toBe(fixture.states[firstLayer]!.length);
+      const tokens = fixture.attention_mask[0]!.reduce((a, b) => a + b, 0);
+      expect(maxAbsDifference(states.subarray(0, tokens * config.hiddenSize), fixtureRow(firstLayer, 0))).toBeLessThan(0.1);
+      await encoder.dispose();
+    }
+  });
 });

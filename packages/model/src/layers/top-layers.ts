@@ -3,6 +3,7 @@ import { mixSeed } from '../head/seeded-random.js';
 import type { Pooling } from '../encoder/types.js';
 import type { BertConfig } from './bert-config.js';
 import { attentionBias, bertLayer } from './bert-layer.js';
+import { dense } from './fast-matmul.js';
 import { LAYER_TENSOR_NAMES, type LayerParameter, type TopLayerWeights } from './layer-weights.js';
 
 /** Options for one pass through the unfrozen layers. */
@@ -94,5 +95,5 @@ export function poolStates(states: tf.Tensor2D, attentionMask: tf.Tensor2D, pool
   }
   const cls = tf.reshape(tf.slice(byText, [0, 0, 0], [batch, 1, hidden]), [batch, hidden]) as tf.Tensor2D;
   if (pooling === 'cls') return cls;
-  return tf.tanh(tf.fused.matMul({ a: cls, b: pooler[0] as tf.Tensor2D, bias: pooler[1] })) as tf.Tensor2D;
+  return tf.tanh(dense(cls, pooler[0]!, pooler[1]!)) as tf.Tensor2D;
 }
