@@ -5,3 +5,6 @@ export { lossAndGradients, type LossAndGradients } from './loss-and-gradients.js
 export { TransposedHead } from './transposed-head.js';
 export { weightedOneHot, weightedNllLoss, weightedNllValue } from './weighted-nll.js';
 export { StepRunner } from './step-runner.js';
+export { GroupedAdamW, type ParamGroup } from './unfreeze/grouped-adamw.js';
+export { loadGradients } from './unfreeze/load-gradients.js';
+export { unfrozenLossAndGradients, type UnfrozenLossAndGradients } from './unfreeze/unfrozen-loss.js';
