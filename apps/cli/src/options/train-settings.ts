@@ -19,6 +19,8 @@ export const SETTING_FLAGS: readonly SettingFlag[] = [
   { key: 'test', flag: '--test' },
   { key: 'textColumn', flag: '--text-column' },
   { key: 'labelColumn', flag: '--label-column' },
+  { key: 'encoding', flag: '--encoding' },
+  { key: 'delimiter', flag: '--delimiter' },
   { key: 'labelNames', flag: '--label-names' },
   { key: 'model', flag: '--model' },
   { key: 'maxLength', flag: '--max-length', parse: parseMaxLength },
