@@ -35,6 +35,8 @@ export interface ServerConfig {
   maxHeaderBytes: number;
   /** Where the encoder runs. Flag --device, env SENTI_DEVICE. Default auto. */
   device: 'auto' | 'cpu' | 'gpu';
+  /** Where the encoder lives now, when it moved since training (directory or Hub id). Flag --encoder, env SENTI_ENCODER. */
+  encoder: string | undefined;
   /** pino log level. Flag --log-level, env SENTI_LOG_LEVEL. Default info. */
   logLevel: string;
   /** Print stacks of startup errors. Flag --verbose. */
@@ -81,6 +83,7 @@ Options (environment variable in brackets):
   --max-connections N    most open connections [SENTI_MAX_CONNECTIONS] (1024)
   --max-header-bytes N   largest request head, 431 above [SENTI_MAX_HEADER_BYTES] (16384)
   --device auto|cpu|gpu  where the encoder runs [SENTI_DEVICE] (auto)
+  --encoder DIR|ID       where the encoder lives now, if it moved since training [SENTI_ENCODER]
   --log-level LEVEL      ${LOG_LEVELS.join('|')} [SENTI_LOG_LEVEL] (info)
   --verbose              show stack traces of startup errors
   --help                 show this text`;
@@ -90,7 +93,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   let values: Record<string, string | boolean | undefined>;
   try {
     const options: Record<string, { type: 'string' | 'boolean' }> = {
-      'model-dir': { type: 'string' }, host: { type: 'string' }, device: { type: 'string' },
+      'model-dir': { type: 'string' }, host: { type: 'string' }, device: { type: 'string' }, encoder: { type: 'string' },
       'log-level': { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
     };
     for (const spec of Object.values(NUMBERS)) options[spec.flag] = { type: 'string' };
@@ -149,6 +152,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     maxConnections: number('maxConnections'),
     maxHeaderBytes: number('maxHeaderBytes'),
     device: device as ServerConfig['device'],
+    encoder: text('encoder', 'SENTI_ENCODER'),
     logLevel,
     verbose: values.verbose === true,
     help,

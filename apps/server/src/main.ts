@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `senti-server` command: parse flags and environment, load the model, serve, drain on SIGTERM/SIGINT.
-import { loadModel, readManifest } from '@senti/model';
+import { checkServable, loadServableModel } from '@senti/model';
 import { createServer } from './app.js';
 import { httpLimitsOf, parseConfig, USAGE, type ServerConfig } from './config.js';
 import { startupErrorLine } from './startup-error.js';
@@ -23,13 +23,13 @@ async function main(): Promise<void> {
   }
   const { modelDir, device } = config;
   try {
-    await readManifest(modelDir); // fail fast, with the artifact's own message, before listening
+    await checkServable(modelDir); // fail fast, with the artifact's own message, before listening
   } catch (error) {
     return fail(error);
   }
 
   const server = createServer({
-    loadModel: () => loadModel(modelDir, { device }),
+    loadModel: () => loadServableModel(modelDir, { device, ...(config.encoder !== undefined ? { encoderModel: config.encoder } : {}) }),
     maxBatchSize: config.maxBatchSize,
     maxWaitMs: config.maxWaitMs,
     maxQueuedTexts: config.maxQueuedTexts,

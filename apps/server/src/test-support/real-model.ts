@@ -14,10 +14,10 @@ export { TINY_BERT };
 export const TEST_LABELS = ['negative', 'neutral', 'positive'];
 
 /** Saves an artifact from the tiny encoder and a seeded fresh head into a new temp dir. */
-export async function makeTestArtifact(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeTestArtifact(options: { dtype?: 'fp32' | 'auto' } = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'senti-server-test-'));
   await selectBackend({ device: 'cpu' }); // createHead needs a tfjs backend
-  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu' });
+  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: options.dtype ?? 'fp32' });
   try {
     const head = createHead({ inputSize: encoder.info.hiddenSize, numClasses: TEST_LABELS.length }, { seed: 7 });
     await saveModel(dir, {
