@@ -14,5 +14,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'head-profile': { summary: "where a head-training step's time goes: per phase and per tfjs kernel", load: () => import('./head-profile.js') },
   server: { summary: 'HTTP load on senti-server with autocannon: 1-text and 32-text requests', load: () => import('./server-bench.js') },
   'unfreeze-step': { summary: 'seconds per training step of the top k unfrozen BERT-base-shaped layers plus the head', load: () => import('./unfreeze-step.js') },
+  queue: { summary: 'distributed encoding over BullMQ + Redis: sentences/s with 1, 2, 4 workers, and the cost of a chunk', load: () => import('./queue-command.js') },
   'make-model': { summary: 'an untrained model directory (random head) from any encoder, for the server benchmark', load: () => import('./make-model.js') },
 };

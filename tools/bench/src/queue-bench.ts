@@ -1,7 +1,7 @@
 // Distributed encoding benchmark: sentences/s through BullMQ + Redis with 1, 2, 4 worker processes on this machine
 // (BERT-base-shaped model, SST-2 sentences), against one process encoding alone; then the cost of each chunk (tiny
 // model, many small chunks vs few large ones). Starts its own redis-server. Prints a table, writes JSON.
-// Run: node --import tsx --conditions=source tools/bench/src/queue-bench.ts [--model DIR] [--texts 4000] [--workers 1,2,4]
+// Run: pnpm --filter @senti/bench start -- queue [--model DIR] [--texts 4000] [--workers 1,2,4]
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

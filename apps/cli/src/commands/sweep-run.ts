@@ -45,7 +45,7 @@ export async function runSweep(
   input: FineTuneInput,
   grid: SweepGrid,
   output: ConsoleOutput,
-  options: { out?: string; overwrite: boolean; resume?: string },
+  options: { out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean },
 ): Promise<SweepRunSummary> {
   if (options.resume) throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --resume; run the sweep again (the feature cache makes it cheap)');
   if ((input.val === undefined) !== (input.test === undefined)) {
@@ -63,7 +63,7 @@ export async function runSweep(
       sweepTable(result.table, result.bestIndex).replace(/^/gm, '  '));
     output.line(`  best: ${describePoint(result.table[result.bestIndex]!.point)} (lowest validation loss)`);
     printTestReport(output, best.report, best.confusionMatrix, best.rocAuc);
-    const { runDir, modelDir } = await saveRun(best, run.path, { config: { command, sweep: grid, createdAt: new Date().toISOString() } });
+    const { runDir, modelDir } = await saveRun(best, run.path, { config: { command, sweep: grid, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
     await writePlots(best, runDir);
     await writeFileAtomic(`${runDir}/sweep.csv`, sweepCsv(result.table, result.bestIndex));
     const picture = await renderPlot(sweepSpec(result.table, result.bestIndex));

@@ -51,6 +51,7 @@ interface TrainFlags {
   cache: boolean;
   cacheDir?: string;
   keepDuplicates?: boolean;
+  bundleEncoder?: boolean;
   minAccuracy?: number;
   minF1?: number;
   json?: boolean;
@@ -94,6 +95,7 @@ export function trainCommand(context: CliContext): Command {
     .option('--cache-dir <dir>', 'feature cache directory (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .option('--no-cache', 'encode everything again, without reading or writing the feature cache')
     .option('--keep-duplicates', 'keep repeated (text, label) rows (the tutorial does)')
+    .option('--bundle-encoder', 'copy the encoder into the model directory, so it works anywhere on its own (default: only when no Hub id or nearby path names it)')
     .option('--sweep <key=values>', 'try head settings on features encoded once, keep the best by validation loss (repeatable; keys lr, dropout, weight-decay, batch-size, epochs), e.g. --sweep lr=1e-3,3e-4 --sweep dropout=0.1,0.3', collectSweep)
     .option('--min-accuracy <x>', 'exit 3 if test accuracy is below x (after writing everything)', parseNumber('--min-accuracy', 0, 1))
     .option('--min-f1 <x>', 'exit 3 if test macro F1 is below x (after writing everything)', parseNumber('--min-f1', 0, 1))
@@ -113,7 +115,7 @@ export function trainCommand(context: CliContext): Command {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
       if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
-      const runOptions = { args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume };
+      const runOptions = { args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume, bundleEncoder: flags.bundleEncoder ?? false };
       const summary = flags.sweep ? await runSweep(input as FineTuneInput, flags.sweep, output, runOptions) : await runTrain(input as FineTuneInput, output, runOptions);
       context.result = summary;
       context.gates = evaluateGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
@@ -137,7 +139,7 @@ function givenSettings(flags: TrainFlags, command: Command): Partial<FineTuneInp
 }
 
 /** Runs fineTune with a run directory: settings first (so a killed run can be resumed), then every result file. */
-async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string }) {
+async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean }) {
   if ((input.val === undefined) !== (input.test === undefined)) {
     throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
   }
@@ -164,7 +166,7 @@ async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { 
     printTestReport(output, result.report, result.confusionMatrix, result.rocAuc);
     printWorstMistakes(output, result);
     warnIfDegenerate(output, result);
-    const { runDir, modelDir } = await saveRun(result, run.path, { config: { command, createdAt: new Date().toISOString() } });
+    const { runDir, modelDir } = await saveRun(result, run.path, { config: { command, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
     await writePlots(result, runDir);
     output.section(`Run saved to ${displayPath(run)}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
