@@ -58,7 +58,7 @@ for (const [name, manifest] of manifests) {
 }
 if (problems.length > 0) {
   const unique = [...new Set(problems)];
-  console.error(`consumer-smoke: ${unique.length} problem(s) in the tarballs:\n  ${unique.join("\n  ")}`);
+  console.error(`consumer-smoke: ${unique.length} problem(s) in the tarballs:\n  ${unique.join('\n  ')}`);
   process.exit(1);
 }
 console.log(`consumer-smoke: ${tarballs.length} tarballs clean (${[...manifests.keys()].join(', ')})`);
