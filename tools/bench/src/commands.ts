@@ -6,6 +6,21 @@ export interface CommandEntry {
   load: () => Promise<{ command: BenchCommand }>;
 }
 
+/**
+ * Registers a standalone benchmark script (top-level code reading `process.argv.slice(2)`, printing its own
+ * `--help`) as a subcommand: it runs with the subcommand's arguments as its argv.
+ */
+export function scriptEntry(summary: string, load: () => Promise<unknown>): CommandEntry {
+  const command: BenchCommand = {
+    usage: `${summary}\n(a standalone script: --help prints its options)\n`,
+    async run(args) {
+      process.argv = [process.argv[0]!, process.argv[1]!, ...args];
+      await load();
+    },
+  };
+  return { summary, load: async () => ({ command }) };
+}
+
 /** Every subcommand of `pnpm --filter @senti/bench start -- <name>`. Add a benchmark with one line here. */
 export const COMMANDS: Record<string, CommandEntry> = {
   e2e: { summary: 'senti train end to end (the CLI, one process per run) against the PyTorch anchors, side by side', load: () => import('./e2e-bench.js') },
