@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { encodeCommand } from './commands/encode-command.js';
 import { evaluateCommand } from './commands/evaluate-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { predictCommand } from './commands/predict-command.js';
 import { trainCommand } from './commands/train-command.js';
+import { workerCommand } from './commands/worker-command.js';
 import { CLI_VERSION } from './version.js';
 
 /** The `senti` command with its subcommands; errors are thrown, not printed with exit, so main decides. */
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   program.addCommand(evaluateCommand());
   program.addCommand(predictCommand());
   program.addCommand(inspectCommand());
+  program.addCommand(encodeCommand());
+  program.addCommand(workerCommand());
   program.addHelpText(
     'after',
     `

@@ -53,10 +53,15 @@ describe('CSV edge cases (loaded through danfojs-node)', () => {
     expect(data.texts.at(-2)).not.toContain('\ufffd');
   });
 
-  it('keeps non-UTF-8 bytes as read (replacement characters), without an error', async () => {
+  it('stops at bytes that are not UTF-8, naming the line, and reads them with the encoding given', async () => {
     const bytes = Buffer.concat([Buffer.from('sentence,label\ncaf'), Buffer.from([0xe9]), Buffer.from(' latin-1,1\nplain,0\n')]);
-    const data = await load('latin1.csv', bytes);
-    expect(data.texts).toEqual(['caf\ufffd latin-1', 'plain']);
+    await expect(load('latin1.csv', bytes)).rejects.toMatchObject({
+      code: 'DATA_BAD_ENCODING', message: expect.stringContaining('byte 0xE9 at line 2, column 4 ("caf\\xE9 latin-1,1")'),
+      hint: expect.stringContaining('--encoding cp1252'),
+    });
+    const data = await loadDataset(writeDataFile(dir, 'latin1-ok.csv', bytes), { encoding: 'latin1' });
+    expect(data.texts).toEqual(['café latin-1', 'plain']);
+    expect(data.encoding).toBe('windows-1252');
   });
 
   it('keeps string labels such as "positive" and integer-looking labels as written', async () => {

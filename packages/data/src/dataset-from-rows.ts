@@ -12,6 +12,10 @@ export function datasetFromRows(rows: readonly LabelledText[], options: Omit<Loa
   const source = options.source ?? 'the given rows';
   if (!Array.isArray(rows)) throw new DataError('DATA_BAD_ROWS', `${source}: expected an array of { text, label } objects`);
   const table = {
+    // In-memory rows have no bytes or delimiter; these fields only describe files.
+    encoding: 'utf-8',
+    delimiter: ',',
+    delimiterSource: 'option' as const,
     columns: ['text', 'label'],
     rows: rows.map((row, index) => {
       if (row === null || typeof row !== 'object' || typeof row.text !== 'string' || (typeof row.label !== 'string' && typeof row.label !== 'number')) {

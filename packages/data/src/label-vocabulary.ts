@@ -1,4 +1,4 @@
-import { DataError } from '@senti/errors';
+import { DataError, escapeControl, quote } from '@senti/errors';
 
 /** Label cells that mean "no label" (pandas' usual missing-value spellings). */
 const MISSING_LABELS = new Set(['', 'nan', 'NaN', 'NA', 'N/A', 'null', 'NULL']);
@@ -40,7 +40,7 @@ export function labelIndexer(labelNames: readonly string[], path: string): (labe
     if (found === undefined) {
       throw new DataError(
         'DATA_UNKNOWN_LABEL',
-        `label "${label}" in data row ${row} of "${path}" is not one of the known labels: ${labelNames.join(', ')}`,
+        `label ${quote(label)} in data row ${row} of ${quote(path)} is not one of the known labels: ${labelNames.map(escapeControl).join(', ')}`,
       );
     }
     return found;

@@ -1,8 +1,8 @@
-import { DataError } from '@senti/errors';
+import { DataError, escapeControl, quote, quoteList } from '@senti/errors';
 import { type CleaningSummary, cleanRows } from './clean-rows.js';
 import { buildVocabulary, labelIndexer } from './label-vocabulary.js';
 import { readTable, type Table } from './read-table.js';
-import { columnNotFound, resolveTextColumn } from './resolve-columns.js';
+import { checkUnique, columnNotFound, resolveTextColumn } from './resolve-columns.js';
 
 /** Options for {@link loadDataset}. */
 export interface LoadDatasetOptions {
@@ -14,6 +14,13 @@ export interface LoadDatasetOptions {
   dropDuplicates?: boolean;
   /** Map labels onto this existing vocabulary (e.g. a trained model's); a label outside it is a DataError. */
   labelNames?: readonly string[];
+  /**
+   * Text encoding when the file has no byte-order mark: any WHATWG label (`utf-8`, `latin1`, `cp1252`, `utf-16le`,
+   * ...). Default `utf-8`; bytes that are not valid in it are an error naming the line, never silently replaced.
+   */
+  encoding?: string;
+  /** Column delimiter; default by extension (`.tsv` tab, else comma), or the one other delimiter the header uses. */
+  delimiter?: string;
 }
 
 /** A cleaned, labelled dataset. */
@@ -27,12 +34,17 @@ export interface Dataset {
   textColumn: string;
   /** The column the labels came from. */
   labelColumn: string;
+  /** The encoding the file was decoded with (WHATWG name, e.g. `utf-8`, `windows-1252`). */
+  encoding: string;
+  /** The column delimiter used; `delimiterSniffed` is true when the header, not the extension, decided it. */
+  delimiter: string;
+  delimiterSniffed: boolean;
   summary: CleaningSummary;
 }
 
 /** Loads a labelled CSV/TSV file (via danfojs-node), cleans it and builds the label vocabulary. */
 export async function loadDataset(path: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
-  return datasetFromTable(path, await readTable(path), options);
+  return datasetFromTable(path, await readTable(path, { encoding: options.encoding, delimiter: options.delimiter }), options);
 }
 
 /** Cleans an already parsed table (header + string rows) into a dataset; `source` names it in messages. */
@@ -41,20 +53,27 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
   const textColumn = resolveTextColumn(path, table.columns, options.textColumn);
   const labelColumn = options.labelColumn ?? 'label';
   if (!table.columns.includes(labelColumn)) throw columnNotFound(path, labelColumn, table.columns);
+  checkUnique(path, labelColumn, table.columns);
+  if (labelColumn === textColumn) {
+    throw new DataError('DATA_SAME_COLUMN', `text and label columns are both ${quote(labelColumn)} in ${escapeControl(path)}; expected two different columns`, 'usage');
+  }
 
   const cleaned = cleanRows(path, table.rows, table.columns.indexOf(textColumn), table.columns.indexOf(labelColumn), options.dropDuplicates ?? true);
   if (cleaned.texts.length === 0) {
-    throw new DataError('DATA_NO_ROWS', `no usable rows in ${path}: all ${table.rows.length} rows have an empty text or a missing label`);
+    throw new DataError('DATA_NO_ROWS', `no usable rows in ${escapeControl(path)}: all ${table.rows.length} rows have an empty text or a missing label`);
   }
   const labelNames = options.labelNames ? [...options.labelNames] : buildVocabulary(cleaned.labels);
   if (labelNames.length < 2) {
-    const found = labelNames.map((name) => `"${name}"`).join(', ');
+    const found = quoteList(labelNames);
     throw new DataError(
       'DATA_TOO_FEW_CLASSES',
-      `${path} has ${labelNames.length} class${labelNames.length === 1 ? '' : 'es'} (${found || 'none'}) in column "${labelColumn}"; expected at least 2`,
+      `${escapeControl(path)} has ${labelNames.length} class${labelNames.length === 1 ? '' : 'es'} (${found || 'none'}) in column ${quote(labelColumn)}; expected at least 2`,
     );
   }
   const indexOf = labelIndexer(labelNames, path);
   const labels = cleaned.labels.map((label, i) => indexOf(label, i + 1));
-  return { texts: cleaned.texts, labels, labelNames, textColumn, labelColumn, summary: cleaned.summary };
+  return {
+    texts: cleaned.texts, labels, labelNames, textColumn, labelColumn,
+    encoding: table.encoding, delimiter: table.delimiter, delimiterSniffed: table.delimiterSource === 'sniffed', summary: cleaned.summary,
+  };
 }

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
-import { DataError } from '@senti/errors';
+import { DataError, escapeControl, quote } from '@senti/errors';
+import { decodeText } from './decode-text.js';
 import { readBytes, readTable } from './read-table.js';
 import { resolveTextColumn } from './resolve-columns.js';
 
@@ -7,6 +8,10 @@ import { resolveTextColumn } from './resolve-columns.js';
 export interface LoadTextsOptions {
   /** Column with the texts in a CSV/TSV (default `sentence`, falling back to `text`). */
   textColumn?: string;
+  /** Text encoding when the file has no byte-order mark (see `LoadDatasetOptions.encoding`). Default `utf-8`. */
+  encoding?: string;
+  /** Column delimiter of a CSV/TSV (see `LoadDatasetOptions.delimiter`). */
+  delimiter?: string;
 }
 
 /** Texts to classify, in file order. */
@@ -19,15 +24,15 @@ export interface TextFile {
 /** Reads unlabelled texts: a CSV/TSV text column (via danfojs-node), or a `.txt` file with one text per line. */
 export async function loadTexts(path: string, options: LoadTextsOptions = {}): Promise<TextFile> {
   if (extname(path).toLowerCase() === '.txt') {
-    const content = (await readBytes(path)).toString('utf8').replace(/^\uFEFF/, '');
+    const content = decodeText(await readBytes(path), path, options.encoding).text;
     const texts = content.split(/\r?\n/).filter((line) => line.trim().length > 0);
-    if (texts.length === 0) throw new DataError('DATA_NO_ROWS', `${path} has no texts; expected one text per line`);
+    if (texts.length === 0) throw new DataError('DATA_NO_ROWS', `${escapeControl(path)} has no texts; expected one text per line`);
     return { texts, textColumn: null };
   }
-  const table = await readTable(path);
+  const table = await readTable(path, { encoding: options.encoding, delimiter: options.delimiter });
   const textColumn = resolveTextColumn(path, table.columns, options.textColumn);
   const index = table.columns.indexOf(textColumn);
   const texts = table.rows.map((row) => row[index] ?? '').filter((text) => text.trim().length > 0);
-  if (texts.length === 0) throw new DataError('DATA_NO_ROWS', `${path} has no non-empty texts in column "${textColumn}"`);
+  if (texts.length === 0) throw new DataError('DATA_NO_ROWS', `${escapeControl(path)} has no non-empty texts in column ${quote(textColumn)}`);
   return { texts, textColumn };
 }

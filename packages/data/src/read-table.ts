@@ -1,7 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import { DataError } from '@senti/errors';
+import { join } from 'node:path';
+import { DataError, quote } from '@senti/errors';
+import { chooseDelimiter, DELIMITER_NAMES, type DelimiterChoice } from './choose-delimiter.js';
+import { decodeText } from './decode-text.js';
+import { rejectBinaryFormats, rejectTextFormats } from './recognize-format.js';
 
 /**
  * The papaparse options we pass through `dfd.readCSV` (danfojs types them as papaparse's `ParseConfig`, but
@@ -14,13 +17,20 @@ interface PapaparseOptions {
   /** false keeps "1", "007" and "NaN" as written; danfojs would otherwise turn them into numbers. */
   dynamicTyping: false;
   skipEmptyLines: 'greedy';
-  transformHeader: (name: string) => string;
+  transformHeader: (name: string, index: number) => string;
 }
 
 /** A parsed delimited file: header names and every data row as strings. */
 export interface Table {
+  /** Header names (trimmed) in file order; repeated names stay repeated. */
   columns: string[];
   rows: string[][];
+  /** The encoding the file was decoded with (WHATWG name, e.g. `utf-8`, `windows-1252`). */
+  encoding: string;
+  /** The column delimiter used. */
+  delimiter: string;
+  /** How the delimiter was chosen. */
+  delimiterSource: DelimiterChoice['source'];
 }
 
 /** Reads the file's bytes, turning file-system failures into one-line DataErrors. */
@@ -29,58 +39,98 @@ export async function readBytes(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError('DATA_FILE_NOT_FOUND', `data file "${path}" not found`, 'input', { cause: error });
+    if (code === 'ENOENT') throw new DataError('DATA_FILE_NOT_FOUND', `data file ${quote(path)} not found`, 'input', { cause: error });
     const reason = code === 'EISDIR' ? 'is a directory, not a CSV file' : `cannot be read (${code ?? String(error)})`;
-    throw new DataError('DATA_FILE_UNREADABLE', `data file "${path}" ${reason}`, 'input', { cause: error });
+    throw new DataError('DATA_FILE_UNREADABLE', `data file ${quote(path)} ${reason}`, 'input', { cause: error });
   }
+}
+
+/** Options for {@link readTable}. */
+export interface ReadTableOptions {
+  /** Text encoding when the file has no byte-order mark (any WHATWG label: utf-8, latin1, cp1252, utf-16le, ...). Default utf-8. */
+  encoding?: string;
+  /** Column delimiter; default by extension (`.tsv` tab, else comma), or the only other one the header uses. */
+  delimiter?: string;
 }
 
 /**
  * danfojs reads local files as a stream and papaparse decodes each 64 KiB chunk on its own, so a multi-byte UTF-8
- * character that straddles a chunk boundary turns into two U+FFFD. Files with any non-ASCII byte are therefore
- * decoded here (invalid bytes -> U+FFFD, BOM dropped) and handed to danfojs as a UTF-16LE copy, whose even-sized
- * chunks only ever split between code units that papaparse joins back. Pure-ASCII files are read in place.
+ * character that straddles a chunk boundary turns into two U+FFFD. Files are therefore decoded here (see
+ * {@link decodeText}) and, unless they are plain ASCII, handed to danfojs as a UTF-16LE copy, whose even-sized chunks
+ * only ever split between code units that papaparse joins back. Pure-ASCII files are read in place.
  */
-async function withReadableCopy<T>(path: string, bytes: Buffer, read: (file: string, encoding: BufferEncoding) => Promise<T>): Promise<T> {
-  if (!bytes.some((byte) => byte >= 0x80)) return read(path, 'utf8');
+async function withReadableCopy<T>(path: string, bytes: Buffer, text: string, read: (file: string, encoding: BufferEncoding) => Promise<T>): Promise<T> {
+  if (bytes.length === text.length && !bytes.some((byte) => byte >= 0x80)) return read(path, 'utf8');
   const directory = await mkdtemp(join(tmpdir(), 'senti-data-'));
   try {
     const copy = join(directory, 'data.csv');
-    await writeFile(copy, Buffer.from(new TextDecoder('utf-8').decode(bytes), 'utf16le'));
+    await writeFile(copy, Buffer.from(text, 'utf16le'));
     return await read(copy, 'utf16le');
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
 }
 
-/** Loads a CSV (or, by a `.tsv` extension, a TSV) file with danfojs-node, keeping every value as a string. */
-export async function readTable(path: string): Promise<Table> {
+/**
+ * Header names as written (trimmed) by column index. Repeated names are passed on to papaparse made unique, so it
+ * neither renames them nor prints "Duplicate headers found and renamed."; callers see the real, repeated names.
+ */
+function headerCollector(): { names: string[]; transform: (name: string, index: number) => string } {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  return {
+    names,
+    transform: (name, index) => {
+      const trimmed = name.trim();
+      names[index] = trimmed;
+      const unique = seen.has(trimmed) ? `${trimmed}\u0000${index}` : trimmed;
+      seen.add(trimmed);
+      return unique;
+    },
+  };
+}
+
+/**
+ * Loads a CSV (or, by a `.tsv` extension, a TSV) file with danfojs-node, keeping every value as a string. Rejects
+ * files that are something else (JSON, Excel, gzip, HTML), bytes that are not text in the encoding, and picks the
+ * delimiter the header uses when it is unambiguous.
+ */
+export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
   const bytes = await readBytes(path);
-  if (new TextDecoder('utf-8').decode(bytes).trim() === '') throw new DataError('DATA_EMPTY', `data file "${path}" is empty`);
+  if (bytes.length === 0) throw new DataError('DATA_EMPTY', `data file ${quote(path)} is empty`);
+  rejectBinaryFormats(bytes, path);
+  const { text, encoding } = decodeText(bytes, path, options.encoding);
+  if (text.trim() === '') throw new DataError('DATA_EMPTY', `data file ${quote(path)} is empty`);
+  rejectTextFormats(text, path);
+  const { delimiter, source, byExtension } = chooseDelimiter(path, text, options.delimiter);
   const dfd = await loadDanfo();
-  const delimiter = extname(path).toLowerCase() === '.tsv' ? '\t' : ',';
+  const header = headerCollector();
+  const format = delimiter === ',' ? 'CSV' : `${DELIMITER_NAMES[delimiter] ?? quote(delimiter)}-separated data`;
   try {
-    const frame = await withReadableCopy(path, bytes, (file, encoding) => {
-      const options: PapaparseOptions = {
+    const frame = await withReadableCopy(path, bytes, text, (file, fileEncoding) => {
+      const parseOptions: PapaparseOptions = {
         header: true,
         delimiter,
-        encoding,
+        encoding: fileEncoding,
         dynamicTyping: false,
         skipEmptyLines: 'greedy',
-        transformHeader: (name) => name.trim(),
+        transformHeader: header.transform,
       };
-      return dfd.readCSV(file, options as Parameters<typeof dfd.readCSV>[1]);
+      return dfd.readCSV(file, parseOptions as Parameters<typeof dfd.readCSV>[1]);
     });
-    return { columns: frame.columns.map(String), rows: (frame.values as unknown[][]).map((row) => row.map((value) => (value == null ? '' : String(value)))) };
+    const rows = (frame.values as unknown[][]).map((row) => row.map((value) => (value == null ? '' : String(value))));
+    return { columns: header.names.length > 0 ? [...header.names] : frame.columns.map(String), rows, encoding, delimiter, delimiterSource: source };
   } catch (error) {
     if (error instanceof DataError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (message.includes('No data found')) {
-      throw new DataError('DATA_NO_ROWS', `data file "${path}" has a header but no data rows`, 'input', { cause: error });
+      throw new DataError('DATA_NO_ROWS', `data file ${quote(path)} has a header but no data rows`, 'input', { cause: error });
     }
     const details = [...new Set(message.replace(/^CSV parsing errors: /, '').split(', '))].slice(0, 3).join('; ');
-    throw new DataError('DATA_PARSE_ERROR', `data file "${path}" is not valid ${delimiter === ',' ? 'CSV' : 'TSV'}: ${details}`, 'input', {
+    const how = source === 'sniffed' ? ` (read as ${format} because its header has no ${byExtension === '\t' ? 'tabs' : 'commas'})` : '';
+    throw new DataError('DATA_PARSE_ERROR', `data file ${quote(path)} is not valid ${format}${how}: ${details}`, 'input', {
       cause: error,
+      hint: 'quote fields that contain the delimiter, a quote (as "") or a line break, e.g. "good, really",1',
     });
   }
 }

@@ -1,2 +1,3 @@
 export { SentiError, isSentiError, type ErrorKind, type SentiErrorOptions } from './senti-error.js';
 export { DataError, TokenizeError, ModelError, TrainError, MetricsError, UsageError } from './package-errors.js';
+export { escapeControl, quote, quoteList } from './quote.js';

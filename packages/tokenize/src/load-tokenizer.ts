@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoConfig, AutoTokenizer } from '@huggingface/transformers';
-import { TokenizeError } from '@senti/errors';
+import { escapeControl, quote, TokenizeError } from '@senti/errors';
 import { DEFAULT_MODEL, resolveModelSource, type ModelSource } from './model-source.js';
 import { resolveModelMaxLength } from './model-max-length.js';
 import { wrapTokenizer, type SentiTokenizer } from './senti-tokenizer.js';
@@ -23,7 +23,7 @@ export async function loadTokenizer(modelIdOrDir: string = DEFAULT_MODEL, option
     const tokenizer = await withTransformersEnv({ allowRemoteModels: false }, () =>
       AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
     ).catch((error: unknown) => {
-      throw new TokenizeError('TOKENIZE_LOAD_FAILED', `cannot load the tokenizer from "${source.id}": expected ${tokenizerJson} and tokenizer_config.json (${describe(error)})`, 'input', { cause: error });
+      throw new TokenizeError('TOKENIZE_LOAD_FAILED', `cannot load the tokenizer from ${quote(source.id)}: expected ${tokenizerJson} and tokenizer_config.json (${describe(error)})`, 'input', { cause: error });
     });
     return wrapTokenizer(tokenizer, source, resolveModelMaxLength(tokenizerConfig, modelConfig));
   }
@@ -45,15 +45,15 @@ export async function loadFromHub<T>(source: ModelSource, load: (id: string) => 
 export function hubLoadError(source: ModelSource, cause: unknown, what = 'model'): TokenizeError {
   const hint = 'download the model once with network access, or point at a local directory in Hugging Face layout: --model ./path/to/model-dir';
   const message = source.offline
-    ? `cannot load the ${what} of "${source.id}": offline mode is on (--offline or SENTI_OFFLINE=1) and "${source.id}" is neither a local directory nor in the transformers.js cache`
-    : `cannot fetch the ${what} of "${source.id}" from the Hugging Face Hub (${describe(cause)})`;
+    ? `cannot load the ${what} of ${quote(source.id)}: offline mode is on (--offline or SENTI_OFFLINE=1) and ${quote(source.id)} is neither a local directory nor in the transformers.js cache`
+    : `cannot fetch the ${what} of ${quote(source.id)} from the Hugging Face Hub (${describe(cause)})`;
   return new TokenizeError('TOKENIZE_MODEL_FETCH_FAILED', `${message}; ${hint}`, 'input', { cause });
 }
 
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return escapeControl(String(error));
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
+  return escapeControl(`${error.message}${cause}`);
 }
 
 async function readJson(file: string): Promise<Record<string, unknown> | undefined> {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { TokenizeError } from '@senti/errors';
+import { escapeControl, quote, TokenizeError } from '@senti/errors';
 
 /** The Hugging Face Hub model senti uses when none is given: BERT base, uncased, with ONNX weights. */
 export const DEFAULT_MODEL = 'Xenova/bert-base-uncased';
@@ -52,12 +52,12 @@ export function resolveModelSource(modelIdOrDir: string, options: ResolveModelSo
   if (existsSync(expanded)) {
     const absolute = path.resolve(expanded);
     if (!statSync(absolute).isDirectory()) {
-      throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model "${id}" is a file; expected a model directory in Hugging Face layout (tokenizer.json, config.json, onnx/model.onnx)`);
+      throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model ${quote(id)} is a file; expected a model directory in Hugging Face layout (tokenizer.json, config.json, onnx/model.onnx)`);
     }
     return { kind: 'dir', id, path: absolute, offline };
   }
   if (looksLikePath(id)) {
-    throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model directory "${id}" not found (resolved to ${path.resolve(expanded)})`, 'input', {
+    throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model directory ${quote(id)} not found (resolved to ${escapeControl(path.resolve(expanded))})`, 'input', {
       hint: 'pass an existing directory in Hugging Face layout, or a Hub id such as Xenova/bert-base-uncased',
     });
   }

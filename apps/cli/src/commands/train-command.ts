@@ -34,6 +34,9 @@ interface TrainFlags {
   pooling?: Pooling;
   preset?: 'tutorial';
   patience?: number;
+  unfreeze?: number;
+  encoderLr?: number;
+  schedule?: 'constant' | 'linear';
   resume?: string;
   out?: string;
   overwrite?: boolean;
@@ -69,6 +72,9 @@ export function trainCommand(): Command {
     .option('--pooling <pooler|cls|mean>', 'sentence vector (default: pooler when the model has it)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
     .option('--preset <name>', 'tutorial: lr 1e-5, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021', parseChoice('--preset', ['tutorial']))
     .option('--patience <n>', 'stop after n epochs without a better validation loss', parseInteger('--patience'))
+    .option('--unfreeze <k>', 'also fine-tune the top k encoder layers (default: 0, frozen encoder)', parseInteger('--unfreeze', 0))
+    .option('--encoder-lr <rate>', `AdamW learning rate of unfrozen layers (default: ${D.encoderLearningRate})`, parseNumber('--encoder-lr', 0))
+    .option('--schedule <constant|linear>', 'learning-rate schedule with --unfreeze: linear = 10% warm-up then decay (default: constant)', parseChoice('--schedule', ['constant', 'linear']))
     .option('--resume <run-dir>', 'continue a stopped run from its last checkpoint (same settings)')
     .option('--out <dir>', 'run directory (default: runs/<timestamp>)')
     .option('--overwrite', 'allow --out to be a non-empty directory')
@@ -101,6 +107,9 @@ export function trainCommand(): Command {
         dtype: flags.dtype,
         pooling: flags.pooling,
         patience: flags.patience,
+        unfreeze: flags.unfreeze,
+        encoderLearningRate: flags.encoderLr,
+        schedule: flags.schedule,
         offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
         cacheDir: flags.cacheDir,
         cache: flags.cache,

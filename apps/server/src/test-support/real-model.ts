@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { type PredictorModel, createHead, loadEncoder, selectBackend, loadModel, saveModel, type SentiModel } from '@senti/model';
 
 /** The tiny BERT fixture shared by all packages' tests. */
-export { TINY_BERT } from '@senti/fixtures';
+import { TINY_BERT } from '@senti/fixtures';
+
+export { TINY_BERT };
 
 /** Labels of the test artifact (three, so probabilities are a real map). */
 export const TEST_LABELS = ['negative', 'neutral', 'positive'];

@@ -48,10 +48,14 @@ describe('saveModel / loadModel', () => {
     expect(manifest).toMatchObject({
       format: 'senti-model', formatVersion: 1, maxLength: 17, labelNames: ['negative', 'positive'],
       head: { inputSize: 32, hiddenSize: 16, numClasses: 2, dropout: 0.1 },
-      encoder: { model: TINY_BERT, path: TINY_BERT, dtype: 'fp32', fileHash: encoder.info.fileHash, hiddenSize: 32 },
+      encoder: { model: 'tiny-bert', dtype: 'fp32', fileHash: encoder.info.fileHash, hiddenSize: 32 },
       metrics: { accuracy: 0.5 }, training: { epochs: 1 },
     });
     expect(manifest.weights.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.encoder.path).toBeUndefined();
+    // The fixture and the temp dir share no top-level folder, so no relative path: the encoder is bundled instead.
+    expect(manifest.encoder.bundled).toBe('encoder');
+    expect(JSON.stringify(manifest)).not.toContain(TINY_BERT); // no absolute paths
     expect(Object.keys(manifest.versions)).toEqual(expect.arrayContaining(['@huggingface/transformers', 'onnxruntime-node', '@tensorflow/tfjs-core']));
     expect((await readdir(root)).filter((entry) => entry.startsWith('.'))).toEqual([]);
   });
@@ -76,7 +80,7 @@ describe('saveModel / loadModel', () => {
   it('replaces a previous model in place and refuses to overwrite a non-model directory', async () => {
     const other = createHead({ inputSize: 32, numClasses: 2, hiddenSize: 16 }, { seed: 10 });
     const dir = join(root, 'replace');
-    const save = () => saveModel(dir, { head: other, encoder: encoder.info, maxLength: 17, labelNames: ['n', 'p'] });
+    const save = () => saveModel(dir, { head: other, encoder: encoder.info, maxLength: 17, labelNames: ['n', 'p'], bundleEncoder: false });
     await save();
     await save();
     expect((await readdir(dir)).sort()).toEqual(['head.bin', 'senti.json']);
@@ -102,7 +106,7 @@ describe('saveModel / loadModel', () => {
   });
 
   it('reports an encoder that moved (with a hint) or changed, and accepts an override location', async () => {
-    const moved = await variant('moved', (manifest) => { manifest.encoder.path = join(root, 'gone-encoder'); });
+    const moved = await variant('moved', (manifest) => { delete manifest.encoder.bundled; manifest.encoder.relativePath = '../gone-encoder'; });
     const error = await loadModel(moved, { offline: true, device: 'cpu' }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'MODEL_ENCODER_NOT_FOUND', hint: expect.stringMatching(/encoder location/) });
     const model = await loadModel(moved, { offline: true, device: 'cpu', encoderModel: TINY_BERT });

@@ -1,9 +1,13 @@
 export {
-  HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type HeadWeightsInfo, type SentiManifest,
+  HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type HeadWeightsInfo, type ManifestEncoder, type SentiManifest,
 } from './manifest.js';
 export { saveModel, type SaveModelInput } from './save-model.js';
 export { readManifest } from './read-manifest.js';
-export { loadModel, type LoadModelOptions, type SentiModel } from './load-model.js';
+export { loadModel, encoderCandidates, type LoadModelOptions, type SentiModel } from './load-model.js';
+export { bundleEncoder, BUNDLED_ENCODER_DIR } from './bundle-encoder.js';
+export { encoderReference } from './encoder-reference.js';
+export { parseHfCachePath, findInHfCache, hfCacheRoots, type HubReference } from './hf-cache.js';
 export { toPredictions, type Prediction } from './predictions.js';
 export { libraryVersions } from './library-versions.js';
 export { resolveModelDir } from './model-dir.js';
+export { writeModelCard, modelCardText, type ModelCardInfo } from './model-card.js';

@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ModelError } from '@senti/errors';
+import { join, resolve } from 'node:path';
+import { escapeControl, ModelError } from '@senti/errors';
 import { selectBackend, type BackendChoice } from '../backend/index.js';
 import { loadEncoder, type Device, type Encoder } from '../encoder/index.js';
 import { ClassificationHead, headShapes } from '../head/index.js';
+import { readBertConfig } from '../layers/bert-config.js';
+import { BertTopLayers } from '../layers/top-layers.js';
+import { createTunedEncoder, encoderModelDir } from '../layers/tuned-encoder.js';
+import { readTunedLayers } from '../layers/tuned-layers-file.js';
+import { createStatesEncoder } from '../layers/unfreeze-sources.js';
 import type { SentiManifest } from './manifest.js';
 import { toPredictions, type Prediction } from './predictions.js';
 import { readManifest } from './read-manifest.js';
+import { findInHfCache } from './hf-cache.js';
 import { resolveModelDir } from './model-dir.js';
 
 /** Options of `loadModel`. */
@@ -17,8 +23,10 @@ export interface LoadModelOptions {
   offline?: boolean;
   /** Device for the encoder and the head's tfjs backend. Default 'auto'. */
   device?: Device;
-  /** Where the encoder lives now (directory or Hub id), when it moved since training. */
+  /** Where the encoder lives now (directory or Hub id); when given, it is the only place looked at. */
   encoderModel?: string;
+  /** Cache for the built int8 graph; default {@link defaultCacheDir}. */
+  cacheDir?: string;
 }
 
 /** A loaded model: text in, class probabilities out. */
@@ -42,29 +50,78 @@ async function readHeadWeights(dir: string, manifest: SentiManifest): Promise<Fl
   try {
     bytes = await readFile(file);
   } catch (cause) {
-    throw new ModelError('MODEL_CORRUPT', `${file} is missing; the model in ${dir} is incomplete`, 'input', { cause });
+    const code = (cause as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(cause)})`;
+    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} ${problem}; the model in ${escapeControl(dir)} is incomplete`, 'input', { cause });
   }
   const sizes = headShapes(manifest.head).map((shape) => shape.reduce((a, b) => a * b, 1));
   const expectedBytes = sizes.reduce((a, b) => a + b, 0) * 4;
-  if (bytes.length !== expectedBytes || createHash('sha256').update(bytes).digest('hex') !== manifest.weights.sha256) {
-    throw new ModelError('MODEL_CORRUPT', `${file} does not match its sha256 in senti.json; the model is damaged, train or copy it again`, 'input');
+  if (bytes.length !== expectedBytes) {
+    const { inputSize, hiddenSize, numClasses } = manifest.head;
+    throw new ModelError(
+      'MODEL_SHAPE_MISMATCH',
+      `${escapeControl(file)} has ${bytes.length} bytes but the head in senti.json (${inputSize} -> ${hiddenSize} -> ${numClasses}) needs ${expectedBytes}; senti.json and head.bin do not belong together (or head.bin was cut short)`,
+      'input',
+      { hint: 'copy senti.json and head.bin from the same training run, or train again' },
+    );
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== manifest.weights.sha256) {
+    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} does not match its sha256 in senti.json; the model is damaged, train or copy it again`, 'input');
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  if (!all.every(Number.isFinite)) {
+    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} holds NaN or infinite weights; the training that made it diverged, train again`, 'input');
+  }
   let offset = 0;
   return sizes.map((size) => all.slice(offset, (offset += size)));
 }
 
-/** Where to load the encoder from: the override, else the saved local path (which must still exist), else the id. */
-function encoderLocation(dir: string, manifest: SentiManifest, override?: string): string {
-  if (override !== undefined) return override;
-  const { path, model } = manifest.encoder;
-  if (path === undefined) return model;
-  if (!existsSync(path)) {
-    throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder of the model in ${dir} not found at ${path}`, 'input', {
-      hint: 'pass the encoder location (a model directory or Hub id), e.g. --encoder DIR, or loadModel(dir, { encoderModel })',
-    });
+/** Places to look for the encoder, best first: the override alone, else bundled, relative, legacy absolute, Hub id. */
+export function encoderCandidates(root: string, manifest: SentiManifest, override?: string): { location: string; how: string }[] {
+  if (override !== undefined) return [{ location: override, how: 'the encoder given' }];
+  const { bundled, relativePath, path, hubId, revision } = manifest.encoder;
+  const found: { location: string; how: string }[] = [];
+  const local = (dir: string | undefined, how: string) => {
+    if (dir !== undefined && existsSync(join(dir, 'config.json'))) found.push({ location: dir, how });
+  };
+  if (bundled !== undefined) local(resolve(root, bundled), 'the bundled encoder');
+  if (relativePath !== undefined) local(resolve(root, relativePath), `the encoder directory ${relativePath} (relative to the model)`);
+  if (path !== undefined) local(path, `the encoder directory ${path}`);
+  if (hubId !== undefined) {
+    const snapshot = findInHfCache({ hubId, revision: revision ?? 'main' });
+    if (snapshot !== undefined) found.push({ location: snapshot, how: `${hubId} in the Hugging Face cache` });
+    found.push({ location: hubId, how: `the Hub id ${hubId}` });
   }
-  return path;
+  return found;
+}
+
+/** The first candidate encoder that loads and is the one the model was trained with. */
+async function loadMatchingEncoder(root: string, dir: string, manifest: SentiManifest, options: LoadModelOptions, device: Device): Promise<{ encoder: Encoder; location: string }> {
+  const candidates = encoderCandidates(root, manifest, options.encoderModel);
+  const hint = 'pass the encoder location (a model directory or Hub id), e.g. --encoder DIR, or loadModel(dir, { encoderModel }); or save the model with bundleEncoder';
+  if (candidates.length === 0) {
+    throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder "${manifest.encoder.model}" of the model in ${escapeControl(dir)} not found (not bundled, no Hub id, its directory moved)`, 'input', { hint });
+  }
+  const problems: string[] = [];
+  for (const { location, how } of candidates) {
+    let encoder: Encoder;
+    try {
+      encoder = await loadEncoder({ model: location, dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline, cacheDir: options.cacheDir });
+    } catch (error) {
+      problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    if (encoder.info.fileHash === manifest.encoder.fileHash && encoder.info.hiddenSize === manifest.head.inputSize) return { encoder, location };
+    await encoder.dispose();
+    problems.push(`${how} is not the ${manifest.encoder.dtype} encoder the model was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`);
+  }
+  const mismatch = problems.some((problem) => problem.includes('is not the'));
+  throw new ModelError(
+    mismatch ? 'MODEL_ENCODER_MISMATCH' : 'MODEL_ENCODER_NOT_FOUND',
+    `cannot load the encoder of the model in ${escapeControl(dir)}: ${escapeControl(problems.join('; '))}`,
+    'input',
+    { hint: `point to the ${manifest.encoder.dtype} encoder "${manifest.encoder.model}" used in training; ${hint}` },
+  );
 }
 
 /** Load a saved model: check it, load its encoder and head, and pick the tfjs backend. */
@@ -72,20 +129,24 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const root = resolveModelDir(dir);
   const manifest = await readManifest(root);
   const weights = await readHeadWeights(root, manifest);
-  const location = encoderLocation(root, manifest, options.encoderModel);
   const device = options.device ?? 'auto';
   const backend = await selectBackend({ device });
-  const encoder = await loadEncoder({
-    model: location, dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline,
-  });
-  if (encoder.info.fileHash !== manifest.encoder.fileHash || encoder.info.hiddenSize !== manifest.head.inputSize) {
-    await encoder.dispose();
-    throw new ModelError(
-      'MODEL_ENCODER_MISMATCH',
-      `encoder at ${location} is not the one the model in ${dir} was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`,
-      'input',
-      { hint: `point to the ${manifest.encoder.dtype} encoder "${manifest.encoder.model}" used in training` },
-    );
+  const { encoder: base } = await loadMatchingEncoder(root, dir, manifest, options, device);
+  let encoder = base;
+  let layers: BertTopLayers | undefined;
+  if (manifest.tunedLayers !== undefined) {
+    const tuned = manifest.tunedLayers;
+    try {
+      const modelDir = encoderModelDir(base);
+      const config = await readBertConfig(modelDir);
+      const parameters = await readTunedLayers(root, tuned);
+      layers = new BertTopLayers(config, { firstLayer: tuned.firstLayer, count: tuned.count, parameters }, tuned.pooling);
+      encoder = createTunedEncoder(base, await createStatesEncoder(modelDir, config, tuned.firstLayer, { dtype: tuned.dtype, route: tuned.statesRoute }), layers);
+    } catch (error) {
+      layers?.dispose();
+      await base.dispose();
+      throw error;
+    }
   }
   const head = new ClassificationHead(manifest.head, weights);
   const predictProba = async (texts: readonly string[]) => {

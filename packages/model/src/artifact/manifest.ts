@@ -1,5 +1,6 @@
 import type { EncoderInfo } from '../encoder/index.js';
 import type { HeadConfig } from '../head/index.js';
+import type { TunedLayersInfo } from '../layers/tuned-layers-file.js';
 
 /** The manifest format this version writes and the newest it reads. */
 export const MANIFEST_FORMAT = 'senti-model';
@@ -17,14 +18,28 @@ export interface HeadWeightsInfo {
   tensors: { name: string; shape: number[] }[];
 }
 
+/** How senti.json refers to the encoder; loading tries, in order, `bundled`, `relativePath`, `hubId` (local caches first). */
+export interface ManifestEncoder extends EncoderInfo {
+  /** Hub id the encoder is published under, when known. */
+  hubId?: string;
+  /** Hub revision (commit or branch) of `hubId`. */
+  revision?: string;
+  /** Folder inside the model directory holding a copy of the encoder (see `bundleEncoder`). */
+  bundled?: string;
+  /** The encoder directory relative to the model directory at save time (a hint; valid while both move together). */
+  relativePath?: string;
+  /** Absolute encoder directory: written by older versions only, still read. */
+  path?: string;
+}
+
 /** senti.json: everything needed to rebuild the model and to know how it was made. */
 export interface SentiManifest {
   format: 'senti-model';
   formatVersion: 1;
   /** ISO time the model was saved. */
   createdAt: string;
-  /** The frozen encoder; `path` is its absolute directory when it was loaded from disk. */
-  encoder: EncoderInfo & { path?: string };
+  /** The frozen encoder: identity (hash, dtype, pooling) and where to find it, with no absolute paths. */
+  encoder: ManifestEncoder;
   /** Padding/truncation length the features were computed at. */
   maxLength: number;
   /** Class names, in class-index order. */
@@ -33,6 +48,8 @@ export interface SentiManifest {
   head: HeadConfig;
   /** The head's weights file. */
   weights: HeadWeightsInfo;
+  /** Fine-tuned top encoder layers (`unfreeze` k > 0): prediction runs them instead of the encoder's own. */
+  tunedLayers?: TunedLayersInfo;
   /** Evaluation results (e.g. the test report). */
   metrics?: Record<string, unknown>;
   /** Training settings and history. */

@@ -3,8 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ModelError } from '@senti/errors';
-import type { EncoderInfo } from '../encoder/index.js';
+import { resolveModelSource } from '@senti/tokenize';
+import { onnxFilePath, type EncoderInfo } from '../encoder/index.js';
+import { BUNDLED_ENCODER_DIR, bundleEncoder } from './bundle-encoder.js';
+import { encoderReference } from './encoder-reference.js';
 import { headShapes, type ClassificationHead } from '../head/index.js';
+import type { LayerParameter } from '../layers/layer-weights.js';
+import { encodeTunedLayers, TUNED_LAYERS_FILE, type TunedLayersInfo } from '../layers/tuned-layers-file.js';
 import { libraryVersions } from './library-versions.js';
 import { HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SentiManifest } from './manifest.js';
 
@@ -22,9 +27,26 @@ export interface SaveModelInput {
   metrics?: Record<string, unknown>;
   /** Training settings and history to keep with the model. */
   training?: Record<string, unknown>;
+  /**
+   * Copy (hard-link when possible) the encoder into the model directory (`encoder/`), so the directory works anywhere
+   * on its own. Default: only when the encoder has no Hub id and no relative path from the model directory.
+   */
+  bundleEncoder?: boolean;
+  /** Cache of the built int8 graph (bundling an int8 encoder); default {@link defaultCacheDir}. */
+  cacheDir?: string;
+  /** Fine-tuned encoder layers (written to layers.bin beside head.bin). */
+  tunedLayers?: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: readonly LayerParameter[] };
 }
 
 const TENSOR_NAMES = ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'];
+
+/** The local directory holding the encoder's files: its path, or where transformers.js cached a Hub model. */
+function encoderSourceDir(info: EncoderInfo & { path?: string }): string {
+  if (info.path !== undefined) return info.path;
+  if (existsSync(info.model)) return resolve(info.model);
+  const source = resolveModelSource(info.model, { offline: true });
+  return dirname(dirname(onnxFilePath(source, info.dtype === 'int8' ? 'fp32' : info.dtype)));
+}
 
 /** Write senti.json + head.bin into `dir` atomically (a temp dir next to it, then renamed into place). */
 export async function saveModel(dir: string, model: SaveModelInput): Promise<void> {
@@ -40,8 +62,11 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   }
   const weights = await head.getWeights();
   const bytes = Buffer.concat(weights.map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)));
-  const encoder = { ...model.encoder };
-  if (encoder.path === undefined && existsSync(encoder.model)) encoder.path = resolve(encoder.model);
+  const tuned = model.tunedLayers === undefined ? undefined : encodeTunedLayers(model.tunedLayers.parameters);
+  const encoder = encoderReference(model.encoder, target);
+  // A local encoder that nothing portable names (no Hub id, no nearby relative path) is bundled: never an absolute path.
+  const bundle = model.bundleEncoder ?? (encoder.hubId === undefined && encoder.relativePath === undefined);
+  if (bundle) encoder.bundled = BUNDLED_ENCODER_DIR;
   const manifest: SentiManifest = {
     format: MANIFEST_FORMAT,
     formatVersion: MANIFEST_FORMAT_VERSION,
@@ -55,6 +80,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
       sha256: createHash('sha256').update(bytes).digest('hex'),
       tensors: headShapes(head.config).map((shape, index) => ({ name: TENSOR_NAMES[index]!, shape })),
     },
+    ...(tuned === undefined ? {} : { tunedLayers: { ...model.tunedLayers!.info, file: TUNED_LAYERS_FILE, sha256: tuned.sha256, tensors: tuned.tensors } }),
     ...(model.metrics === undefined ? {} : { metrics: model.metrics }),
     ...(model.training === undefined ? {} : { training: model.training }),
     versions: libraryVersions(),
@@ -66,6 +92,8 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   try {
     await mkdir(temporary);
     await writeFile(join(temporary, HEAD_FILE), bytes);
+    if (bundle) await bundleEncoder(encoderSourceDir(model.encoder), model.encoder.dtype, join(temporary, BUNDLED_ENCODER_DIR), model.cacheDir);
+    if (tuned !== undefined) await writeFile(join(temporary, TUNED_LAYERS_FILE), tuned.bytes);
     await writeFile(join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     if (existsSync(target)) {
       const previous = join(parent, `.${basename(target)}.old-${suffix}`);

@@ -6,7 +6,7 @@ import { loadEncoder } from '../encoder/load-encoder.js';
 import type { Encoder } from '../encoder/types.js';
 import { readEncoderReference, TINY_BERT } from '../encoder/test-fixtures.js';
 import { defaultCacheDir } from './cache-dir.js';
-import { encodeWithCache } from './encode-with-cache.js';
+import { describeDiscarded, encodeWithCache } from './encode-with-cache.js';
 import { MAX_SEGMENTS, storeDir } from './feature-store.js';
 
 const { sentences } = readEncoderReference();
@@ -67,9 +67,13 @@ describe('encodeWithCache', () => {
     const bytes = await readFile(file!);
     bytes.writeFloatLE(123.5, bytes.length - 40); // flip data, keep the size
     await writeFile(file!, bytes);
-    const corrupted = await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir });
+    const reported: string[] = [];
+    const corrupted = await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir, onDiscarded: (segment) => reported.push(segment.problem) });
     expect(corrupted).toMatchObject({ hits: 0, misses: 18 });
     expect(corrupted.discarded[0]?.problem).toMatch(/checksum/);
+    expect(reported).toEqual([corrupted.discarded[0]!.problem]);
+    expect(describeDiscarded(corrupted.discarded)).toMatch(/^feature cache: discarded 1 damaged segment \(.*\.seg: .*checksum.*\); their texts were encoded again$/);
+    expect(describeDiscarded([])).toBeUndefined();
     expect(corrupted.features).toEqual(await inner.encode(sentences, { maxLength: 17 }));
 
     const [rebuilt] = await segments();
@@ -81,7 +85,9 @@ describe('encodeWithCache', () => {
     const [again] = await segments();
     await writeFile(again!, 'garbage');
     expect((await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir })).discarded[0]?.problem).toMatch(/not a senti feature segment/);
-    expect((await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir })).hits).toBe(18);
+    const healthy: string[] = [];
+    expect((await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir, onDiscarded: (segment) => healthy.push(segment.file) })).hits).toBe(18);
+    expect(healthy, 'said once: the damaged segment is gone after it was reported').toEqual([]);
   });
 
   it('appends segments and merges them past the limit, keeping every row', async () => {

@@ -15,6 +15,25 @@ export interface EncodeWithCacheOptions {
   batchSize?: number;
   /** Progress over the texts that need encoding (called with done, total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called once per cache segment found truncated or corrupted (it is deleted and its texts are encoded again),
+   * before encoding starts; {@link describeDiscarded} turns the list into one line to print.
+   */
+  onDiscarded?: (segment: DiscardedSegment) => void;
+}
+
+/** A cache segment that could not be used. */
+export interface DiscardedSegment {
+  file: string;
+  problem: string;
+}
+
+/** One line for the user about damaged cache segments, or undefined when none were found. */
+export function describeDiscarded(discarded: readonly DiscardedSegment[]): string | undefined {
+  if (discarded.length === 0) return undefined;
+  const [first] = discarded;
+  const more = discarded.length > 1 ? ` and ${discarded.length - 1} more` : '';
+  return `feature cache: discarded ${discarded.length} damaged segment${discarded.length === 1 ? '' : 's'} (${first!.file}: ${first!.problem}${more}); their texts were encoded again`;
 }
 
 /** Features plus how many texts came from the cache. */
@@ -26,7 +45,7 @@ export interface EncodeWithCacheResult {
   /** Texts encoded now (duplicates within the call count once per occurrence). */
   misses: number;
   /** Cache segments found truncated or corrupted and rebuilt. */
-  discarded: { file: string; problem: string }[];
+  discarded: DiscardedSegment[];
 }
 
 /** Sentence features, computed once per (encoder file, dtype, pooling, maxLength, text) and kept on disk. */
@@ -38,6 +57,7 @@ export async function encodeWithCache(encoder: Encoder, texts: readonly string[]
   const { hiddenSize, fileHash, dtype, pooling } = encoder.info;
   const identity: FeatureIdentity = { fileHash, dtype, pooling, maxLength, hiddenSize };
   const store = await loadStore(storeDir(options.cacheDir ?? defaultCacheDir(), identity), identity);
+  for (const segment of store.discarded) options.onDiscarded?.(segment);
   const features = new Float32Array(texts.length * hiddenSize);
   const missing = new Map<string, { text: string; key: Buffer; positions: number[] }>();
   let hits = 0;

@@ -21,6 +21,6 @@ describe('GPU routes when no GPU is found', () => {
 
   it('fp16 needs onnx/model_fp16.onnx and says so; an unknown dtype lists the known ones', async () => {
     await expect(loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp16' })).rejects.toMatchObject({ code: 'MODEL_ENCODER_FILE_MISSING', message: expect.stringMatching(/dtype fp16 needs onnx\/model_fp16\.onnx/) });
-    await expect(loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'int4' as never })).rejects.toMatchObject({ code: 'MODEL_BAD_DTYPE', message: 'dtype must be auto or one of fp32, fp16, q8, got "int4"' });
+    await expect(loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'int4' as never })).rejects.toMatchObject({ code: 'MODEL_BAD_DTYPE', message: 'dtype must be auto or one of fp32, fp16, q8, int8, got "int4"' });
   });
 });

@@ -6,14 +6,15 @@ import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type Mo
 import { chooseDtype } from './choose-dtype.js';
 import { fallbackNote, planDevice } from './device.js';
 import { fileSha256 } from './file-hash.js';
+import { INT8_FILE, isSentiInt8File, perTokenInt8Dir } from './int8-encoder-file.js';
 import type { GpuProbe } from './device.js';
 import { probeGpu } from './gpu-probe.js';
 import { sessionOptions } from './session-options.js';
 import { runEncoder } from './run-encoder.js';
 import type { Device, DeviceReport, Dtype, Encoder, LoadEncoderOptions, Pooling, UsedDevice } from './types.js';
 
-/** ONNX file of each dtype inside the model's `onnx/` folder (transformers.js naming). */
-export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx' };
+/** ONNX file each dtype is read from inside the model's `onnx/` folder (transformers.js naming; int8 is built from fp32). */
+export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx', int8: 'model.onnx' };
 
 /** Loads a frozen ONNX encoder (transformers.js + ONNX Runtime) with its tokenizer, on the best device allowed. */
 export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<Encoder> {
@@ -25,7 +26,8 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
   const source = tokenizer.source;
   const fileOf = (dtype: Dtype): string | undefined => (source.kind === 'dir' ? path.join(source.path!, 'onnx', ONNX_FILES[dtype]) : undefined);
-  const isAvailable = (dtype: Dtype): boolean => source.kind === 'hub' || existsSync(fileOf(dtype)!);
+  const isAvailable = (dtype: Dtype): boolean =>
+    source.kind === 'hub' || existsSync(fileOf(dtype)!) || (dtype === 'int8' && isSentiInt8File(path.join(source.path!, 'onnx', INT8_FILE)));
   if (requestedDtype !== 'auto' && !isAvailable(requestedDtype)) {
     throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${fileOf(requestedDtype)} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in "${source.id}"`);
   }
@@ -33,12 +35,13 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   const plan = planDevice(requested, found);
   const failures: { device: UsedDevice; error: string }[] = [];
   let model: PreTrainedModel | undefined;
+  let loadedFile = '';
   let used: UsedDevice = 'cpu';
   let dtype: Dtype = 'fp32';
   for (const device of plan.attempts) {
     try {
       dtype = chooseDtype(requestedDtype, device, isAvailable);
-      model = await loadModel(source, dtype, device, options.threads);
+      ({ model, file: loadedFile } = await loadModel(source, dtype, device, options));
       used = device;
       break;
     } catch (error) {
@@ -56,7 +59,7 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   }
   const config = model!.config as unknown as Record<string, unknown>;
   const hiddenSize = Number(config.hidden_size ?? config.dim ?? config.d_model);
-  const fileHash = await fileSha256(onnxFilePath(source, dtype));
+  const fileHash = await fileSha256(loadedFile);
   const run = runEncoder(model!, tokenizer, pooling, hiddenSize);
   return {
     info: { model: source.id, fileHash, dtype, pooling, hiddenSize },
@@ -89,16 +92,48 @@ function noteFor(planNote: string | undefined, failures: { device: UsedDevice; e
   return planNote ?? fallbackNote(failures, used);
 }
 
-async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, threads?: number): Promise<PreTrainedModel> {
-  const options = { dtype, device, session_options: sessionOptions(device, threads) } as const;
+async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string }> {
+  const options = { dtype, device, session_options: sessionOptions(device, settings.threads) } as const;
+  if (dtype === 'int8') {
+    const dir = await int8Dir(source, settings);
+    const model = await loadLocal(dir, source.id, options);
+    return { model, file: path.join(dir, 'onnx', INT8_FILE) };
+  }
   if (source.kind === 'hub') {
-    return loadFromHub(source, (id) => AutoModel.from_pretrained(id, { ...options, local_files_only: source.offline }), 'encoder').catch((error: unknown) => {
+    const model = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { ...options, local_files_only: source.offline }), 'encoder').catch((error: unknown) => {
       throw new ModelError('MODEL_FETCH_FAILED', error instanceof Error ? error.message : String(error), 'input', { cause: error });
     });
+    return { model, file: onnxFilePath(source, dtype) };
   }
-  return withTransformersEnv({ allowRemoteModels: false }, () => AutoModel.from_pretrained(source.path!, { ...options, local_files_only: true })).catch((error: unknown) => {
-    throw new ModelError('MODEL_LOAD_FAILED', `cannot load the ${dtype} encoder from "${source.id}" on ${device}: ${error instanceof Error ? error.message : String(error)}`, 'runtime', { cause: error });
+  return { model: await loadLocal(source.path!, source.id, options), file: onnxFilePath(source, dtype) };
+}
+
+function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: UsedDevice; session_options: Record<string, unknown> }): Promise<PreTrainedModel> {
+  return withTransformersEnv({ allowRemoteModels: false }, () => AutoModel.from_pretrained(dir, { ...options, local_files_only: true })).catch((error: unknown) => {
+    throw new ModelError('MODEL_LOAD_FAILED', `cannot load the ${options.dtype} encoder from "${id}" on ${options.device}: ${error instanceof Error ? error.message : String(error)}`, 'runtime', { cause: error });
   });
+}
+
+/** The cached per-token int8 build of the source's fp32 file (downloading the fp32 file first for Hub ids not yet cached). */
+async function int8Dir(source: ModelSource, settings: LoadEncoderOptions): Promise<string> {
+  if (source.kind === 'dir' && !existsSync(path.join(source.path!, 'onnx', ONNX_FILES.fp32)) && isSentiInt8File(path.join(source.path!, 'onnx', INT8_FILE))) {
+    return source.path!; // a bundled encoder: the built graph itself, without its fp32 source
+  }
+  if (source.kind === 'hub' && !hubFileCached(source)) {
+    const fp32 = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { dtype: 'fp32', device: 'cpu', local_files_only: source.offline }), 'encoder');
+    await fp32.dispose();
+  }
+  const fp32File = onnxFilePath(source, 'fp32');
+  return perTokenInt8Dir(fp32File, path.join(path.dirname(path.dirname(fp32File)), 'config.json'), settings.cacheDir);
+}
+
+function hubFileCached(source: ModelSource): boolean {
+  try {
+    onnxFilePath(source, 'fp32');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Path of the ONNX file transformers.js loaded: in the model directory, or in its local model path / file cache for Hub ids. */

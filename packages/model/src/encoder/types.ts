@@ -1,10 +1,12 @@
 import type { ModelSource, SentiTokenizer } from '@senti/tokenize';
 
 /**
- * Encoder weights: `fp32` (`onnx/model.onnx`), half precision `fp16` (`onnx/model_fp16.onnx`, for GPUs) or
- * int8 `q8` (`onnx/model_quantized.onnx`, for CPUs).
+ * Encoder weights: `fp32` (`onnx/model.onnx`), half precision `fp16` (`onnx/model_fp16.onnx`, for GPUs),
+ * `int8` (per-token symmetric int8 that senti builds from `onnx/model.onnx` and caches: a text's features do not
+ * depend on its batch neighbours; the CPU default) or `q8` (`onnx/model_quantized.onnx`, dynamic per-tensor int8:
+ * kept so older models load, but a text's features move slightly with its neighbours).
  */
-export type Dtype = 'fp32' | 'fp16' | 'q8';
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8';
 /** Where the encoder runs: `gpu` falls back to `cpu` with a note; `auto` tries a GPU only when one is plausible. */
 export type Device = 'auto' | 'cpu' | 'gpu';
 /** How token vectors become one sentence vector: BERT's `pooler_output`, the `[CLS]` vector, or the masked mean. */
@@ -16,8 +18,10 @@ export type UsedDevice = 'cpu' | 'cuda' | 'webgpu';
 export interface LoadEncoderOptions {
   /** Hugging Face Hub id or local model directory; default `Xenova/bert-base-uncased`. */
   model?: string;
-  /** Weights to load; default `fp32`; `auto`: q8 on the CPU when the model has it, fp32 on a GPU. */
+  /** Weights to load; default `fp32`; `auto`: int8 (per token) on the CPU, fp32 on a GPU. */
   dtype?: Dtype | 'auto';
+  /** Where the built int8 graph is cached; default {@link defaultCacheDir}. */
+  cacheDir?: string;
   /** Device to run on; default `auto`. */
   device?: Device;
   /** Sentence pooling; default `pooler` when the model outputs `pooler_output`, else `cls`. */
@@ -32,7 +36,7 @@ export interface LoadEncoderOptions {
 export interface EncoderInfo {
   /** Model id or directory as given. */
   model: string;
-  /** sha256 (hex) of the ONNX file used. */
+  /** sha256 (hex) of the ONNX file used (for int8, of the graph built from the fp32 file). */
   fileHash: string;
   /** Weights used. */
   dtype: Dtype;

@@ -1,6 +1,6 @@
 import { TrainError } from '@senti/errors';
 import { classificationReport, confusionMatrix, formatReport, rocAuc, type ClassificationReport } from '@senti/metrics';
-import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type Encoder } from '@senti/model';
+import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type ClassificationHead, type Encoder } from '@senti/model';
 import { evaluateHead } from '../evaluate-head.js';
 import { train } from '../train.js';
 import type { EpochRecord } from '../types.js';
@@ -9,6 +9,7 @@ import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
 import { prepareSplits, type PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
+import { fineTuneUnfrozen, type UnfrozenStage } from '../unfreeze/fine-tune-unfrozen.js';
 
 /** Options of {@link fineTune}: the settings (only `data` is required) plus where progress and checkpoints go. */
 export type FineTuneOptions = FineTuneInput & {
@@ -112,10 +113,78 @@ async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits
   const backend = await selectBackend({ device: settings.device });
   emit({ type: 'compute', encoder: encoder.info, device: encoder.device, backend, dtypeRequested: settings.dtype });
 
+  const stage = settings.unfreeze > 0
+    ? await unfrozenStage(encoder, settings, splits, lengthChoice.maxLength, context)
+    : await frozenStage(encoder, settings, splits, lengthChoice.maxLength, context);
+  const { result, testSplit, encode, trainSeconds } = stage;
+
+  const evaluateStarted = Date.now();
+  const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
+  // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
+  const probabilities = await result.head.predictProba(testSplit.features, testSplit.labels.length);
+  const report = classificationReport(splits.test.labels, evaluation.predictions, { labelNames: splits.labelNames });
+  const matrix = confusionMatrix(splits.test.labels, evaluation.predictions, splits.labelNames.length);
+  const auc = safeRocAuc(splits.test.labels, probabilities, splits.labelNames.length);
+  const evaluate = secondsSince(evaluateStarted);
+  emit({ type: 'evaluated', accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc });
+
+  const metrics = {
+    test: { accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1, rocAuc: auc, loss: evaluation.loss },
+    bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
+  };
+  const { data: _data, val: _val, test: _test, ...plainSettings } = settings;
+  const model = new TrainedModel(stage.encoder, result.head, {
+    maxLength: lengthChoice.maxLength,
+    labelNames: splits.labelNames,
+    metrics,
+    training: { ...plainSettings, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
+    split: splits.record,
+    ...(stage.tuned ? { tuned: stage.tuned } : {}),
+  });
+  return {
+    model,
+    settings,
+    splits,
+    maxLength: lengthChoice,
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    bestValLoss: result.bestValLoss,
+    stoppedEarly: result.stoppedEarly,
+    report,
+    reportText: formatReport(report),
+    confusionMatrix: matrix,
+    rocAuc: auc,
+    testLoss: evaluation.loss,
+    test: { texts: splits.test.texts, labels: splits.test.labels, predictions: evaluation.predictions, probabilities },
+    backend,
+    cache: stage.cache,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    seconds: {
+      loadSplit: context.loadSplit, loadEncoder: context.loadEncoder, tokenize, encode, train: trainSeconds, evaluate,
+      total: secondsSince(context.started),
+    },
+  };
+}
+
+/** What the encode and train stages hand to evaluation. */
+interface TrainedStage {
+  result: { head: ClassificationHead; history: EpochRecord[]; bestEpoch: number; bestValLoss: number; stoppedEarly: boolean };
+  testSplit: { features: Float32Array; labels: number[] };
+  /** The encoder predictions go through (the frozen one, or one with tuned layers). */
+  encoder: Encoder;
+  tuned?: UnfrozenStage['tuned'];
+  cache: { hits: number; misses: number; discarded: { file: string; problem: string }[] };
+  encode: number;
+  trainSeconds: number;
+}
+
+/** Encode every text once with the frozen encoder (cached) and train the head on the features. */
+async function frozenStage(encoder: Encoder, settings: FineTuneSettings, splits: PreparedSplits, maxLength: number, context: RunContext): Promise<TrainedStage> {
+  const { emit } = context;
   const encodeStarted = Date.now();
   const allTexts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
   const encoded = await encodeWithCache(encoder, allTexts, {
-    maxLength: lengthChoice.maxLength,
+    maxLength,
     enabled: settings.cache,
     ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
     onProgress: (done, total) => emit({ type: 'encode', done, total }),
@@ -148,50 +217,15 @@ async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits
   });
   const trainSeconds = secondsSince(trainStarted);
 
-  const evaluateStarted = Date.now();
-  const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
-  // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
-  const probabilities = await result.head.predictProba(testSplit.features, testSplit.labels.length);
-  const report = classificationReport(splits.test.labels, evaluation.predictions, { labelNames: splits.labelNames });
-  const matrix = confusionMatrix(splits.test.labels, evaluation.predictions, splits.labelNames.length);
-  const auc = safeRocAuc(splits.test.labels, probabilities, splits.labelNames.length);
-  const evaluate = secondsSince(evaluateStarted);
-  emit({ type: 'evaluated', accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc });
+  return { result, testSplit, encoder, cache: { hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded }, encode, trainSeconds };
+}
 
-  const metrics = {
-    test: { accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1, rocAuc: auc, loss: evaluation.loss },
-    bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
-  };
-  const { data: _data, val: _val, test: _test, ...plainSettings } = settings;
-  const model = new TrainedModel(encoder, result.head, {
-    maxLength: lengthChoice.maxLength,
-    labelNames: splits.labelNames,
-    metrics,
-    training: { ...plainSettings, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
-    split: splits.record,
-  });
+/** Train the top `unfreeze` encoder layers with the head (states of the frozen bottom cached on disk). */
+async function unfrozenStage(encoder: Encoder, settings: FineTuneSettings, splits: PreparedSplits, maxLength: number, context: RunContext): Promise<TrainedStage> {
+  const stage = await fineTuneUnfrozen(encoder, settings, splits, maxLength, { emit: context.emit, checkpointDir: context.checkpointDir, resume: context.resume });
   return {
-    model,
-    settings,
-    splits,
-    maxLength: lengthChoice,
-    history: result.history,
-    bestEpoch: result.bestEpoch,
-    bestValLoss: result.bestValLoss,
-    stoppedEarly: result.stoppedEarly,
-    report,
-    reportText: formatReport(report),
-    confusionMatrix: matrix,
-    rocAuc: auc,
-    testLoss: evaluation.loss,
-    test: { texts: splits.test.texts, labels: splits.test.labels, predictions: evaluation.predictions, probabilities },
-    backend,
-    cache: { hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded },
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    seconds: {
-      loadSplit: context.loadSplit, loadEncoder: context.loadEncoder, tokenize, encode, train: trainSeconds, evaluate,
-      total: secondsSince(context.started),
-    },
+    result: stage.result, encoder: stage.encoder, tuned: stage.tuned, cache: stage.cache, encode: stage.seconds.encode, trainSeconds: stage.seconds.train,
+    testSplit: { features: stage.testFeatures, labels: splits.test.labels },
   };
 }
 

@@ -40,6 +40,12 @@ export interface FineTuneSettings {
   dtype: DtypeChoice;
   /** Sentence vector taken from the encoder; the model's default (pooler when present) when unset. */
   pooling?: Pooling;
+  /** Fine-tune the top k encoder layers too (0 = frozen encoder, today's behaviour; k = L trains every layer). Default 0. */
+  unfreeze: number;
+  /** AdamW learning rate of the unfrozen encoder layers. Default 2e-5. */
+  encoderLearningRate: number;
+  /** Learning-rate schedule of an unfrozen run: `constant`, or `linear` warm-up (10% of steps) then decay to 0. Default constant. */
+  schedule: 'constant' | 'linear';
   /** Stop after this many epochs without a better validation loss. Default: off. */
   patience?: number;
   /** Never fetch models from the network. Default false (or `SENTI_OFFLINE=1`). */
@@ -67,6 +73,9 @@ export const DEFAULT_SETTINGS = {
   weightDecay: 0.01,
   dropout: 0.1,
   seed: 2021,
+  unfreeze: 0,
+  encoderLearningRate: 2e-5,
+  schedule: 'constant',
   device: 'auto',
   dtype: 'auto',
   offline: false,

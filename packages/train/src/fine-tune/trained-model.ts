@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { saveModel, toPredictions, writeFileAtomic, type ClassificationHead, type Encoder, type Prediction } from '@senti/model';
+import { saveModel, toPredictions, writeFileAtomic, type ClassificationHead, type Encoder, type LayerParameter, type Prediction, type TunedLayersInfo } from '@senti/model';
 import type { SplitRecord } from './prepare-splits.js';
 
 /** The file in a saved model directory that records the run's split (so `evaluateModel` re-reads it). */
@@ -12,6 +12,8 @@ export interface TrainedModelInfo {
   metrics: Record<string, unknown>;
   training: Record<string, unknown>;
   split: SplitRecord;
+  /** Fine-tuned encoder layers (`unfreeze` > 0): saved as layers.bin beside head.bin. */
+  tuned?: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: () => Promise<LayerParameter[]> };
 }
 
 /** A fine-tuned model in memory: predict with it, save it, dispose it. */
@@ -44,6 +46,7 @@ export class TrainedModel {
       labelNames: this.info.labelNames,
       metrics: this.info.metrics,
       training: this.info.training,
+      ...(this.info.tuned ? { tunedLayers: { info: this.info.tuned.info, parameters: await this.info.tuned.parameters() } } : {}),
     });
     await writeFileAtomic(join(dir, SPLIT_FILE), `${JSON.stringify(this.info.split)}\n`);
   }

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { UsageError } from '@senti/errors';
+import type { Device, Dtype, Pooling } from '@senti/model';
+import { runWorker, type WorkerEvent } from '@senti/queue';
+import { DEFAULT_SETTINGS } from '@senti/train';
+import { ConsoleOutput } from '../output/console-output.js';
+import { parseChoice, parseInteger } from '../options/parse-values.js';
+import { newCommand } from './new-command.js';
+
+interface WorkerFlags {
+  queue?: string;
+  model?: string;
+  offline?: boolean;
+  device?: Device;
+  dtype?: Dtype;
+  pooling?: Pooling;
+  cacheDir?: string;
+  concurrency?: number;
+  stalledInterval?: number;
+  json?: boolean;
+}
+
+/** `senti worker`: encodes chunks enqueued by `senti encode` until stopped (SIGINT/SIGTERM finish the chunk in hand). */
+export function workerCommand(): Command {
+  return newCommand('worker', 'Encode chunks that `senti encode` put on the Redis queue, into the shared feature store, until stopped.')
+    .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
+    .option('--model <id|dir>', `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_SETTINGS.model})`)
+    .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
+    .option('--device <auto|cpu|gpu>', 'where this worker runs the encoder (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
+    .option('--dtype <fp32|fp16|q8>', 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', ['fp32', 'fp16', 'q8']))
+    .option('--pooling <pooler|cls|mean>', 'with --dtype: the pooling to load at start (default: pooler)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
+    .option('--cache-dir <dir>', 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)')
+    .option('--concurrency <n>', 'chunks at once in this process (default: 1; ONNX Runtime already uses every core)', parseInteger('--concurrency'))
+    .option('--stalled-interval <ms>', 'how soon a chunk of a dead worker is handed to another (default: 30000)', parseInteger('--stalled-interval', 100))
+    .action(async (flags: WorkerFlags) => {
+      const output = new ConsoleOutput({ json: flags.json ?? false });
+      const queue = flags.queue ?? process.env.SENTI_QUEUE;
+      if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'worker needs --queue redis://HOST:PORT (or SENTI_QUEUE), the queue senti encode fills');
+      let chunks = 0;
+      let rows = 0;
+      const worker = await runWorker({
+        queue,
+        model: flags.model ?? DEFAULT_SETTINGS.model,
+        offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
+        ...(flags.device ? { device: flags.device } : {}),
+        ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+        ...(flags.dtype ? { preload: { dtype: flags.dtype, pooling: flags.pooling ?? 'pooler' } } : {}),
+        ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+        ...(flags.stalledInterval ? { stalledIntervalMs: flags.stalledInterval } : {}),
+        onEvent: (event: WorkerEvent) => {
+          if (event.type === 'chunk-done') {
+            chunks++;
+            rows += event.rows;
+          }
+          output.line(describe(event));
+        },
+      });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          output.line(`worker ${worker.id}: ${signal}, finishing the chunk in hand`);
+          void worker.close().then(resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      output.result({ worker: worker.id, chunks, rows });
+    });
+}
+
+function describe(event: WorkerEvent): string {
+  const time = new Date().toISOString().slice(11, 19);
+  switch (event.type) {
+    case 'ready':
+      return `${time} worker ${event.worker} waiting for chunks on ${event.queue}`;
+    case 'encoder':
+      return `${time} encoder ${event.model} (${event.dtype}, ${event.pooling} pooling, sha256 ${event.fileHash.slice(0, 12)}) on ${event.device}`;
+    case 'chunk-start':
+      return `${time} chunk ${event.chunkId}: ${event.texts} texts${event.attempt > 1 ? ` (try ${event.attempt})` : ''}`;
+    case 'chunk-done':
+      return `${time} chunk ${event.chunkId}: done, ${event.rows} rows in ${(event.encodeMs / 1000).toFixed(1)} s (${Math.round(event.rows / Math.max(event.encodeMs / 1000, 1e-3))} texts/s)`;
+    case 'chunk-failed':
+      return `${time} chunk ${event.chunkId}: failed (try ${event.attempt}): ${event.reason}`;
+    case 'redis-error':
+      return `${time} Redis: ${event.message} (waiting for it to come back)`;
+  }
+}

@@ -1,0 +1,77 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load as parseYaml } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../backend/index.js';
+import { createHead } from '../head/index.js';
+import { saveModel, writeModelCard } from './index.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'senti-card-'));
+  await selectBackend({ device: 'cpu' });
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function savedModel(name: string): Promise<string> {
+  const head = createHead({ inputSize: 32, numClasses: 2, hiddenSize: 16 }, { seed: 1 });
+  const dir = join(root, name);
+  const encoder = { model: 'Xenova/bert-base-uncased', fileHash: 'a'.repeat(64), dtype: 'int8' as const, pooling: 'pooler' as const, hiddenSize: 32 };
+  await saveModel(dir, { head, encoder, maxLength: 17, labelNames: ['negative', 'positive: "quoted"'] });
+  head.dispose();
+  return dir;
+}
+
+function split(card: string): { meta: Record<string, unknown>; body: string } {
+  const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(card);
+  expect(match).not.toBeNull();
+  return { meta: parseYaml(match![1]!) as Record<string, unknown>, body: match![2]! };
+}
+
+describe('writeModelCard', () => {
+  it('writes README.md with Hugging Face front matter and every section', async () => {
+    const dir = await savedModel('full');
+    const report = '              precision    recall  f1-score   support\n\n    negative       0.80      0.75      0.77        20\n';
+    const file = await writeModelCard(dir, {
+      name: 'Review sentiment', license: 'mit', language: ['en'],
+      data: { name: 'uci-sentences', rows: 2990, textColumn: 'sentence', labelColumn: 'label', labelCounts: { negative: 1495, 'positive: "quoted"': 1495 } },
+      split: { train: 2093, validation: 448, test: 449, seed: 42 },
+      hyperparameters: { epochs: 10, 'batch size': 32, 'learning rate': 0.001 },
+      testReport: { text: report, accuracy: 0.8, macroF1: 0.79, weightedF1: 0.78, rocAuc: 0.85, confusionMatrix: [[15, 5], [4, 16]] },
+    });
+    expect(file).toBe(join(dir, 'README.md'));
+    const { meta, body } = split(await readFile(file, 'utf8'));
+    expect(meta).toMatchObject({
+      pipeline_tag: 'text-classification', base_model: 'Xenova/bert-base-uncased', license: 'mit', language: ['en'],
+      labels: ['negative', 'positive: "quoted"'], metrics: ['accuracy', 'f1', 'roc_auc'],
+    });
+    const results = (meta['model-index'] as { name: string; results: { metrics: { type: string; value: number }[] }[] }[])[0]!;
+    expect(results.name).toBe('Review sentiment');
+    expect(results.results[0]!.metrics).toContainEqual(expect.objectContaining({ type: 'accuracy', value: 0.8 }));
+    expect(results.results[0]!.metrics).toContainEqual(expect.objectContaining({ type: 'roc_auc', value: 0.85 }));
+    for (const heading of ['# Review sentiment', '## Data', '## Split', '## Hyperparameters', '## Test report', '## Intended use and limits', '## How to load']) {
+      expect(body).toContain(`\n${heading}\n`);
+    }
+    expect(body).toContain(report.trimEnd());
+    expect(body).toContain('train 2093, validation 448 and test 449 rows (seed 42)');
+    expect(body).toContain('| learning rate | 0.001 |');
+    expect(body).toContain('| negative | 15 | 5 |');
+    expect(body).toContain("pipeline('text-classification'");
+    expect(body).toContain('longer than 17 tokens are truncated');
+  });
+
+  it('says "Not recorded." for what it was not told, and still parses', async () => {
+    const dir = await savedModel('bare');
+    const { meta, body } = split(await readFile(await writeModelCard(dir), 'utf8'));
+    expect(meta).toMatchObject({ pipeline_tag: 'text-classification', labels: ['negative', 'positive: "quoted"'] });
+    expect(meta['model-index']).toBeUndefined();
+    expect(body.match(/Not recorded\./g)).toHaveLength(3);
+  });
+
+  it('names the directory when there is no model in it', async () => {
+    await expect(writeModelCard(join(root, 'none'))).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+  });
+});

@@ -1,0 +1,19 @@
+export { readBertConfig, type BertConfig } from './bert-config.js';
+export { readSafetensors, type NamedTensor } from './safetensors.js';
+export {
+  LAYER_TENSOR_NAMES, POOLER_TENSOR_NAMES, checkUnfreezeCount, expectedShape, isDenseWeight, isNoDecay, layerRangeNames, loadParameters, loadTopLayerWeights, topLayerNames, transpose,
+  type LayerParameter, type TopLayerWeights,
+} from './layer-weights.js';
+export { attentionBias, bertLayer, gelu, layerNorm, type LayerDropout, type LayerTensors } from './bert-layer.js';
+export { BertTopLayers, LAYER_DROPOUT, poolStates, type TopLayersForwardOptions } from './top-layers.js';
+export { BertEmbeddings, EMBEDDING_TENSOR_NAMES } from './embeddings.js';
+export { createTfjsStatesEncoder, type StatesEncoder, type StatesIdentity } from './states-encoder.js';
+export { LayerStateStore, STATES_MAGIC, type StatesBatch, type StatesPrecision, type StatesRow } from './layer-state-store.js';
+export { encodeLayerStates, type EncodeLayerStatesOptions, type EncodeLayerStatesResult } from './encode-layer-states.js';
+export { floatToHalf, halvesToFloats } from './half-float.js';
+export { createOnnxStatesEncoder } from './onnx-states-encoder.js';
+export { loadTopLayerWeightsFromOnnx } from './onnx-layer-weights.js';
+export { layerInputName, truncateToOutput } from './truncate-at-layer.js';
+export { createStatesEncoder, loadUnfrozenWeights, type StatesEncoderOptions } from './unfreeze-sources.js';
+export { createTunedEncoder, encoderModelDir } from './tuned-encoder.js';
+export { encodeTunedLayers, readTunedLayers, TUNED_LAYERS_FILE, type TunedLayersInfo } from './tuned-layers-file.js';

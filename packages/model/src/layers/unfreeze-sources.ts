@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ModelError } from '@senti/errors';
+import { ONNX_FILES } from '../encoder/load-encoder.js';
+import type { Dtype } from '../encoder/types.js';
+import type { BertConfig } from './bert-config.js';
+import { loadTopLayerWeights, type TopLayerWeights } from './layer-weights.js';
+import { createOnnxStatesEncoder } from './onnx-states-encoder.js';
+import { loadTopLayerWeightsFromOnnx } from './onnx-layer-weights.js';
+import { createTfjsStatesEncoder, type StatesEncoder } from './states-encoder.js';
+
+/** The top layers' starting weights: `model.safetensors` when present, else the fp32 ONNX initializers. */
+export async function loadUnfrozenWeights(modelDir: string, config: BertConfig, count: number, withPooler: boolean): Promise<TopLayerWeights> {
+  if (existsSync(path.join(modelDir, 'model.safetensors'))) return loadTopLayerWeights(modelDir, config, count, withPooler);
+  const onnx = path.join(modelDir, 'onnx', ONNX_FILES.fp32);
+  if (existsSync(onnx)) return loadTopLayerWeightsFromOnnx(onnx, config, count, withPooler);
+  throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `unfreezing layers needs fp32 weights, but "${modelDir}" has neither model.safetensors nor onnx/${ONNX_FILES.fp32} (an int8 model cannot be fine-tuned)`, 'input');
+}
+
+/** Options for {@link createStatesEncoder}. */
+export interface StatesEncoderOptions {
+  /** Which ONNX file runs the frozen bottom. Default fp32. */
+  dtype?: Dtype;
+  /** `onnx` (default when the file exists) or `tfjs` (embeddings and frozen layers from model.safetensors). */
+  route?: 'onnx' | 'tfjs';
+  threads?: number;
+}
+
+/** The frozen bottom of the encoder up to layer `firstLayer`: ONNX Runtime on the dtype's file, else TensorFlow.js from safetensors. */
+export async function createStatesEncoder(modelDir: string, config: BertConfig, firstLayer: number, options: StatesEncoderOptions = {}): Promise<StatesEncoder> {
+  const onnx = path.join(modelDir, 'onnx', ONNX_FILES[options.dtype ?? 'fp32']);
+  const route = options.route ?? (existsSync(onnx) ? 'onnx' : 'tfjs');
+  if (route === 'onnx') {
+    if (!existsSync(onnx)) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${onnx} not found`, 'input');
+    return createOnnxStatesEncoder(onnx, config, firstLayer, { threads: options.threads });
+  }
+  return createTfjsStatesEncoder(modelDir, config, firstLayer);
+}

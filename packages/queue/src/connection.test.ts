@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEncoder, type Encoder } from '@senti/model';
+import { encodeDistributed } from './encode-distributed.js';
+import { assertRedisReachable } from './redis-connection.js';
+import { runWorker, type WorkerEvent } from './run-worker.js';
+import { freePort, startRedis, type TestRedis } from './testing/redis-server.js';
+import { sampleTexts, TINY_BERT } from './testing/sample-texts.js';
+
+describe('Redis connections', () => {
+  let encoder: Encoder;
+  let workDir: string;
+  const servers: TestRedis[] = [];
+
+  beforeAll(async () => {
+    encoder = await loadEncoder({ model: TINY_BERT, dtype: 'fp32', device: 'cpu', offline: true });
+    workDir = mkdtempSync(path.join(tmpdir(), 'senti-queue-connection-'));
+  });
+
+  afterAll(async () => {
+    await encoder?.dispose();
+    for (const server of servers) await server.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('the enqueuer stops at once with one clear line when nothing listens at the URL', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const attempt = encodeDistributed({ texts: ['a film'], encoder, maxLength: 16, cacheDir: workDir, queue: `redis://:secret@127.0.0.1:${port}`, connectTimeoutMs: 1000 });
+    await expect(attempt).rejects.toMatchObject({ code: 'QUEUE_UNREACHABLE', message: expect.stringMatching(new RegExp(`^cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\); start redis-server`)) });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a password in the URL is used, and a wrong one is reported as such', async () => {
+    const server = await startRedis({ password: 'p@ss word' });
+    servers.push(server);
+    await expect(assertRedisReachable(server.url)).resolves.toBeUndefined();
+    await expect(assertRedisReachable(`redis://:wrong@127.0.0.1:${server.port}`)).rejects.toMatchObject({ code: 'QUEUE_AUTH_FAILED', message: expect.stringContaining('redis://:***@127.0.0.1') });
+    await expect(assertRedisReachable(`redis://127.0.0.1:${server.port}`)).rejects.toMatchObject({ code: 'QUEUE_AUTH_FAILED' });
+  });
+
+  it('a worker waits while Redis is down and takes jobs again when it is back', async () => {
+    let server = await startRedis();
+    servers.push(server);
+    const events: WorkerEvent[] = [];
+    const cacheDir = path.join(workDir, 'resume');
+    const worker = await runWorker({ queue: server.url, model: TINY_BERT, offline: true, device: 'cpu', cacheDir, stalledIntervalMs: 2000, onEvent: (event) => events.push(event) });
+    try {
+      const port = server.port;
+      await server.stop();
+      for (let waited = 0; !events.some((event) => event.type === 'redis-error') && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(events.some((event) => event.type === 'redis-error')).toBe(true);
+      server = await startRedis({ port });
+      servers.push(server);
+      const texts = sampleTexts(50, 3);
+      const result = await encodeDistributed({ texts, encoder, maxLength: 32, cacheDir, queue: server.url, chunkSize: 32 });
+      expect(result).toMatchObject({ unique: new Set(texts).size, encoded: new Set(texts).size, failed: [] });
+      expect(events.filter((event) => event.type === 'chunk-done')).toHaveLength(result.chunks);
+    } finally {
+      await worker.close();
+    }
+  });
+});

@@ -1,0 +1,187 @@
+import { Queue } from 'bullmq';
+import { defaultCacheDir, directoryFeatureStore, textKey, type FeatureIdentity, type LoadEncoderOptions } from '@senti/model';
+import { DEFAULT_QUEUE_NAME, type ChunkJobData } from './chunk-job.js';
+import { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
+import { ProgressTracker, type EncodeProgress } from './encode-progress.js';
+import { planChunks, type PlannedChunk } from './plan-chunks.js';
+import { QueueError } from './queue-error.js';
+import { assertRedisReachable, persistentConnection } from './redis-connection.js';
+import { redactRedisUrl } from './redis-url.js';
+
+/** The encoder whose features are wanted: a loaded `Encoder`, a fingerprint, or options (fingerprinted without an ONNX session). */
+export type EncoderChoice = EncoderFingerprint | Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline'>;
+
+/** Options for {@link encodeDistributed}. */
+export interface EncodeDistributedOptions {
+  /** Texts whose features are wanted (duplicates are encoded once). */
+  texts: readonly string[];
+  /** Encoder whose features are wanted; workers must have the same model file. */
+  encoder: EncoderChoice;
+  /** Padding length in tokens: part of the feature identity. */
+  maxLength: number;
+  /** Feature store root shared with the workers; default `SENTI_CACHE_DIR` or `~/.cache/senti`. */
+  cacheDir?: string;
+  /** Redis URL: `redis://[user:password@]host[:port][/db]` or `rediss://` for TLS. */
+  queue: string;
+  /** BullMQ queue name; default `senti-encode`. */
+  queueName?: string;
+  /** Texts per chunk (rounded up to a multiple of `batchSize`); default 2000. */
+  chunkSize?: number;
+  /** Texts per forward pass on the workers; default 32 (as `encodeWithCache`, so the features are the same bits). */
+  batchSize?: number;
+  /** Tries per chunk before it is recorded as failed; default 3. */
+  attempts?: number;
+  /** First retry delay in ms, doubled on each retry; default 1000. */
+  backoffMs?: number;
+  /** How often to look at the chunks' states, in ms; default 500. */
+  pollMs?: number;
+  /** How long to wait for Redis at the start; default 3000 ms. */
+  connectTimeoutMs?: number;
+  /** Progress and notable moments. */
+  onEvent?: (event: EncodeEvent) => void;
+}
+
+/** A chunk that failed every try. */
+export interface FailedChunk {
+  chunkId: string;
+  texts: number;
+  /** The last error a worker reported. */
+  reason: string;
+  attempts: number;
+}
+
+/** What {@link encodeDistributed} reports along the way. */
+export type EncodeEvent =
+  | { type: 'plan'; texts: number; unique: number; cached: number; toEncode: number; chunks: number; identity: FeatureIdentity; store: string; queue: string }
+  | { type: 'enqueued'; added: number; alreadyQueued: number }
+  | ({ type: 'progress' } & EncodeProgress)
+  | { type: 'chunk-failed'; chunk: FailedChunk };
+
+/** The outcome: how many texts were found, how many encoded by workers, which chunks failed. */
+export interface EncodeDistributedResult {
+  texts: number;
+  unique: number;
+  /** Unique texts already in the store before enqueueing. */
+  cached: number;
+  /** Unique texts encoded by workers during this call. */
+  encoded: number;
+  chunks: number;
+  failed: FailedChunk[];
+  identity: FeatureIdentity;
+  /** Where the features are. */
+  store: string;
+  seconds: number;
+}
+
+/**
+ * Gets the features of `texts` into the shared feature store using any number of `runWorker` processes: splits the
+ * texts not yet stored into content-addressed chunks, enqueues them on BullMQ (job id = chunk id, so enqueueing
+ * twice is harmless), and waits until every chunk is done or has failed every try.
+ */
+export async function encodeDistributed(options: EncodeDistributedOptions): Promise<EncodeDistributedResult> {
+  const startedAt = Date.now();
+  const emit = options.onEvent ?? (() => {});
+  const batchSize = options.batchSize ?? 32;
+  const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+  await assertRedisReachable(options.queue, options.connectTimeoutMs ?? 3000);
+
+  const encoder = 'info' in options.encoder ? options.encoder : await fingerprintEncoder(options.encoder);
+  const plan = await planWork(encoder, options, batchSize);
+  const { identity, chunks, store } = plan;
+  const toEncode = chunks.reduce((sum, chunk) => sum + chunk.texts.length, 0);
+  emit({ type: 'plan', texts: options.texts.length, unique: plan.unique, cached: plan.cached, toEncode, chunks: chunks.length, identity, store: store.location, queue: redactRedisUrl(options.queue) });
+
+  const failed: FailedChunk[] = [];
+  if (chunks.length > 0) {
+    const queue = new Queue<ChunkJobData>(queueName, { connection: persistentConnection(options.queue) });
+    try {
+      const jobOptions = { attempts: options.attempts ?? 3, backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
+      const enqueue = async (chunk: PlannedChunk) => {
+        await queue.add('encode', { chunkId: chunk.chunkId, model: plan.model, identity, batchSize, texts: chunk.texts }, { ...jobOptions, jobId: chunk.chunkId });
+      };
+      let alreadyQueued = 0;
+      for (const chunk of chunks) {
+        const existing = await queue.getJob(chunk.chunkId);
+        const state = existing ? await existing.getState() : 'unknown';
+        if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
+          alreadyQueued++; // someone enqueued the same texts: wait for that job
+          continue;
+        }
+        // A finished job with this id whose rows are not in this store (another store, or a failure): run it again.
+        if (existing) await existing.remove();
+        await enqueue(chunk);
+      }
+      emit({ type: 'enqueued', added: chunks.length - alreadyQueued, alreadyQueued });
+      await waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed);
+    } finally {
+      await queue.close();
+    }
+    const done = chunks.filter((chunk) => !failed.some((entry) => entry.chunkId === chunk.chunkId));
+    const found = await store.has(Buffer.concat(done.map((chunk) => chunk.keys)));
+    const absent = found.filter((present) => !present).length;
+    if (absent > 0) {
+      throw new QueueError('QUEUE_STORE_NOT_SHARED', `workers finished ${done.length} chunks, but ${absent} of their texts are not in ${store.location}; do the workers write to the same --cache-dir (a shared volume)?`);
+    }
+  }
+  const encoded = toEncode - failed.reduce((sum, chunk) => sum + chunk.texts, 0);
+  return { texts: options.texts.length, unique: plan.unique, cached: plan.cached, encoded, chunks: chunks.length, failed, identity, store: store.location, seconds: (Date.now() - startedAt) / 1000 };
+}
+
+async function planWork(encoder: EncoderFingerprint, options: EncodeDistributedOptions, batchSize: number) {
+  const { maxLength } = options;
+  if (!Number.isInteger(maxLength) || maxLength < 3 || maxLength > encoder.tokenizer.modelMaxLength) {
+    throw new QueueError('QUEUE_BAD_MAX_LENGTH', `maxLength must be an integer from 3 to ${encoder.tokenizer.modelMaxLength}, got ${maxLength}`, 'usage');
+  }
+  const { fileHash, dtype, pooling, hiddenSize } = encoder.info;
+  const identity: FeatureIdentity = { fileHash, dtype, pooling, maxLength, hiddenSize };
+  const store = directoryFeatureStore(options.cacheDir ?? defaultCacheDir(), identity);
+  const unique = new Map<string, string>();
+  for (const text of options.texts) {
+    const hex = textKey(text).toString('hex');
+    if (!unique.has(hex)) unique.set(hex, text);
+  }
+  const uniqueTexts = [...unique.values()];
+  const present = await store.has(Buffer.concat([...unique.keys()].map((hex) => Buffer.from(hex, 'hex'))));
+  const missing = uniqueTexts.filter((_, index) => !present[index]);
+  const chunks = planChunks(missing, { identity, chunkSize: options.chunkSize ?? 2000, batchSize, lengths: encoder.tokenizer.tokenLengths(missing) });
+  return { identity, unique: uniqueTexts.length, cached: uniqueTexts.length - missing.length, chunks, model: encoder.info.model, store };
+}
+
+async function waitForChunks(
+  queue: Queue<ChunkJobData>,
+  chunks: PlannedChunk[],
+  pollMs: number,
+  enqueue: (chunk: PlannedChunk) => Promise<void>,
+  emit: (event: EncodeEvent) => void,
+  failed: FailedChunk[],
+): Promise<void> {
+  const progress = new ProgressTracker(chunks.reduce((sum, chunk) => sum + chunk.texts.length, 0), chunks.length);
+  const pending = new Map(chunks.map((chunk) => [chunk.chunkId, chunk]));
+  let lastEmit = 0;
+  while (pending.size > 0) {
+    let changed = false;
+    for (const [chunkId, chunk] of pending) {
+      const state = await queue.getJobState(chunkId);
+      if (state === 'completed') {
+        progress.finish(chunk.texts.length);
+      } else if (state === 'failed') {
+        const job = await queue.getJob(chunkId);
+        const entry: FailedChunk = { chunkId, texts: chunk.texts.length, reason: job?.failedReason ?? 'unknown', attempts: job?.attemptsMade ?? 0 };
+        failed.push(entry);
+        progress.finish(chunk.texts.length, true);
+        emit({ type: 'chunk-failed', chunk: entry });
+      } else {
+        if (state === 'unknown') await enqueue(chunk); // removed by someone else before it ran: put it back
+        continue;
+      }
+      pending.delete(chunkId);
+      changed = true;
+    }
+    const now = Date.now();
+    if (changed || now - lastEmit >= 1000 || pending.size === 0) {
+      emit({ type: 'progress', ...progress.snapshot(now) });
+      lastEmit = now;
+    }
+    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}

@@ -1,0 +1,50 @@
+/** Progress across every worker, as the enqueuer sees it. */
+export interface EncodeProgress {
+  /** Texts whose chunk is done (completed or failed for good). */
+  doneTexts: number;
+  totalTexts: number;
+  doneChunks: number;
+  totalChunks: number;
+  /** Chunks that failed for good so far. */
+  failedChunks: number;
+  /** Texts per second since the enqueuer started waiting. */
+  rate: number;
+  /** Estimated milliseconds left; `undefined` until the first chunk is done. */
+  etaMs: number | undefined;
+}
+
+/** Tracks done/total and derives rate and ETA. */
+export class ProgressTracker {
+  private doneTexts = 0;
+  private doneChunks = 0;
+  private failedChunks = 0;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly totalTexts: number,
+    private readonly totalChunks: number,
+  ) {}
+
+  /** Records one chunk of `texts` texts finished (or failed for good). */
+  finish(texts: number, failed = false): void {
+    this.doneTexts += texts;
+    this.doneChunks++;
+    if (failed) this.failedChunks++;
+  }
+
+  /** The current numbers. */
+  snapshot(now = Date.now()): EncodeProgress {
+    const seconds = Math.max((now - this.startedAt) / 1000, 1e-3);
+    const rate = this.doneTexts / seconds;
+    const left = this.totalTexts - this.doneTexts;
+    return {
+      doneTexts: this.doneTexts,
+      totalTexts: this.totalTexts,
+      doneChunks: this.doneChunks,
+      totalChunks: this.totalChunks,
+      failedChunks: this.failedChunks,
+      rate,
+      etaMs: this.doneTexts === 0 ? undefined : left === 0 ? 0 : Math.round((left / rate) * 1000),
+    };
+  }
+}

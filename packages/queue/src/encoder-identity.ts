@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chooseDtype, fileSha256, loadEncoder, ONNX_FILES, planDevice, probeGpu, resolvePooling, type Dtype, type EncoderInfo, type LoadEncoderOptions } from '@senti/model';
+import { ModelError } from '@senti/errors';
+import { DEFAULT_MODEL, loadTokenizer, type SentiTokenizer } from '@senti/tokenize';
+import { onnxOutputNames } from './onnx-outputs.js';
+
+/** What the enqueuer needs of an encoder: the identity of its features and its tokenizer (for lengths). */
+export interface EncoderFingerprint {
+  info: EncoderInfo;
+  tokenizer: SentiTokenizer;
+}
+
+/**
+ * The identity `loadEncoder` would report for these options, without starting an ONNX Runtime session: tokenizer,
+ * config.json, the ONNX file's sha256 and its output names. Hub ids (whose files may not be local yet) are loaded.
+ */
+export async function fingerprintEncoder(options: Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline'>): Promise<EncoderFingerprint> {
+  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
+  const source = tokenizer.source;
+  if (source.kind !== 'dir') {
+    const encoder = await loadEncoder(options);
+    await encoder.dispose();
+    return { info: encoder.info, tokenizer: encoder.tokenizer };
+  }
+  const fileOf = (dtype: Dtype) => path.join(source.path!, 'onnx', ONNX_FILES[dtype]);
+  const requested = options.device ?? 'auto';
+  const plan = planDevice(requested, requested === 'cpu' ? { cudaProvider: false } : await probeGpu());
+  const dtype = chooseDtype(options.dtype ?? 'fp32', plan.attempts[0]!, (candidate) => existsSync(fileOf(candidate)));
+  const file = fileOf(dtype);
+  if (!existsSync(file)) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${file} not found; dtype ${dtype} needs onnx/${ONNX_FILES[dtype]} in "${source.id}"`);
+  const [fileHash, outputNames, config] = await Promise.all([
+    fileSha256(file),
+    onnxOutputNames(file),
+    readFile(path.join(source.path!, 'config.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>),
+  ]);
+  const pooling = resolvePooling(options.pooling, outputNames, source.id);
+  const hiddenSize = Number(config.hidden_size ?? config.dim ?? config.d_model);
+  return { info: { model: source.id, fileHash, dtype, pooling, hiddenSize }, tokenizer };
+}

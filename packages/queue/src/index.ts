@@ -1,0 +1,10 @@
+export { encodeDistributed, type EncodeDistributedOptions, type EncodeDistributedResult, type EncodeEvent, type EncoderChoice, type FailedChunk } from './encode-distributed.js';
+export { runWorker, type RunWorkerOptions, type WorkerEvent, type WorkerHandle } from './run-worker.js';
+export { parseRedisUrl, redactRedisUrl, type RedisConnectionOptions } from './redis-url.js';
+export { assertRedisReachable, persistentConnection } from './redis-connection.js';
+export { planChunks, type PlannedChunk, type PlanChunksOptions } from './plan-chunks.js';
+export { ProgressTracker, type EncodeProgress } from './encode-progress.js';
+export { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
+export { QueueError } from './queue-error.js';
+export { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
+export { onnxOutputNames } from './onnx-outputs.js';

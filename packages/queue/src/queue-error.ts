@@ -1,0 +1,8 @@
+import { SentiError, type ErrorKind, type SentiErrorOptions } from '@senti/errors';
+
+/** Distributed-encoding problems: Redis unreachable or misconfigured, chunks refused or failed, a store not shared. */
+export class QueueError extends SentiError {
+  constructor(code: string, message: string, kind: ErrorKind = 'input', options: SentiErrorOptions = {}) {
+    super(code, message, kind, options);
+  }
+}

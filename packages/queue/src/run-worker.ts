@@ -1,0 +1,129 @@
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import { defaultCacheDir, directoryFeatureStore, loadEncoder, textKey, type Device, type Dtype, type Encoder, type Pooling } from '@senti/model';
+import { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
+import { QueueError } from './queue-error.js';
+import { persistentConnection } from './redis-connection.js';
+import { parseRedisUrl, redactRedisUrl } from './redis-url.js';
+
+/** Options for {@link runWorker}. */
+export interface RunWorkerOptions {
+  /** Redis URL (`redis://` or `rediss://`). */
+  queue: string;
+  /** BullMQ queue name; default `senti-encode`. */
+  queueName?: string;
+  /** This worker's encoder: Hugging Face id or local directory; jobs for another model file are refused. */
+  model: string;
+  /** Never download the model. */
+  offline?: boolean;
+  /** Where the encoder runs; default `auto`. */
+  device?: Device;
+  /** Load this variant at start (with `pooling`) instead of on the first chunk that asks for it. */
+  preload?: { dtype: Dtype; pooling: Pooling };
+  /** Feature store root (shared with every worker and the enqueuer); default `SENTI_CACHE_DIR` or `~/.cache/senti`. */
+  cacheDir?: string;
+  /** Chunks encoded at the same time by this process; default 1 (ONNX Runtime already uses every core). */
+  concurrency?: number;
+  /** How often stalled chunks (their worker died) are looked for, and how long a chunk's lock lasts; default 30000 ms. */
+  stalledIntervalMs?: number;
+  /** Progress and notable moments. */
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+/** What a worker reports. */
+export type WorkerEvent =
+  | { type: 'ready'; worker: string; queue: string }
+  | { type: 'encoder'; model: string; dtype: string; pooling: string; fileHash: string; device: string }
+  | { type: 'chunk-start'; chunkId: string; texts: number; attempt: number }
+  | { type: 'chunk-done'; chunkId: string; rows: number; encodeMs: number }
+  | { type: 'chunk-failed'; chunkId: string; reason: string; attempt: number }
+  | { type: 'redis-error'; message: string };
+
+/** A running worker. */
+export interface WorkerHandle {
+  /** `hostname:pid`. */
+  readonly id: string;
+  /** Finishes the chunks in hand, then disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * Processes chunk jobs: loads the encoder once (per dtype and pooling the jobs ask for), encodes each chunk and
+ * appends its rows to the shared store as one atomic segment. Refuses chunks made for another model file. When Redis
+ * goes away the worker waits and resumes; a chunk whose worker dies is retried by another (stalled-job recovery).
+ */
+export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle> {
+  parseRedisUrl(options.queue); // a bad URL is a usage error now, not an endless reconnect loop
+  const id = `${hostname()}:${process.pid}`;
+  const emit = options.onEvent ?? (() => {});
+  const encoders = new Map<string, Promise<Encoder>>();
+  const encoderFor = (dtype: Dtype, pooling: Pooling): Promise<Encoder> => {
+    const variant = `${dtype}/${pooling}`;
+    let loading = encoders.get(variant);
+    if (!loading) {
+      loading = loadEncoder({ model: options.model, dtype, pooling, device: options.device ?? 'auto', offline: options.offline });
+      loading.then((encoder) => emit({ type: 'encoder', model: encoder.info.model, dtype: encoder.info.dtype, pooling: encoder.info.pooling, fileHash: encoder.info.fileHash, device: encoder.device.used }), () => encoders.delete(variant));
+      encoders.set(variant, loading);
+    }
+    return loading;
+  };
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  if (options.preload) await encoderFor(options.preload.dtype, options.preload.pooling);
+
+  const processChunk = async (job: Job<ChunkJobData, ChunkJobResult>): Promise<ChunkJobResult> => {
+    const data = job.data;
+    emit({ type: 'chunk-start', chunkId: data.chunkId, texts: data.texts.length, attempt: job.attemptsMade + 1 });
+    const encoder = await encoderFor(data.identity.dtype as Dtype, data.identity.pooling as Pooling);
+    const { identity } = data;
+    if (encoder.info.fileHash !== identity.fileHash || encoder.info.hiddenSize !== identity.hiddenSize) {
+      throw new QueueError(
+        'QUEUE_MODEL_MISMATCH',
+        `chunk ${data.chunkId} is for model "${data.model}" (${identity.dtype} file sha256 ${identity.fileHash.slice(0, 12)}, hidden ${identity.hiddenSize}) but worker ${id} has "${encoder.info.model}" (sha256 ${encoder.info.fileHash.slice(0, 12)}, hidden ${encoder.info.hiddenSize}); start the worker with the enqueuer's --model`,
+      );
+    }
+    const started = Date.now();
+    let lastReport = 0;
+    const features = await encoder.encode(data.texts, {
+      maxLength: identity.maxLength,
+      batchSize: data.batchSize,
+      onProgress: (done) => {
+        if (Date.now() - lastReport < 1000) return;
+        lastReport = Date.now();
+        void job.updateProgress(done).catch(() => {});
+      },
+    });
+    const encodeMs = Date.now() - started;
+    await directoryFeatureStore(cacheDir, identity).put(Buffer.concat(data.texts.map((text) => textKey(text))), features);
+    emit({ type: 'chunk-done', chunkId: data.chunkId, rows: data.texts.length, encodeMs });
+    return { rows: data.texts.length, encodeMs, worker: id };
+  };
+
+  const stalledInterval = options.stalledIntervalMs ?? 30_000;
+  const worker = new Worker<ChunkJobData, ChunkJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processChunk, {
+    connection: persistentConnection(options.queue),
+    concurrency: options.concurrency ?? 1,
+    stalledInterval,
+    lockDuration: stalledInterval,
+    maxStalledCount: 2,
+    autorun: false,
+  });
+  let lastError = 0;
+  worker.on('error', (error) => {
+    if (Date.now() - lastError < 5000) return; // Redis down: one line every 5 s while ioredis keeps reconnecting
+    lastError = Date.now();
+    emit({ type: 'redis-error', message: error.message });
+  });
+  worker.on('failed', (job, error) => {
+    if (job) emit({ type: 'chunk-failed', chunkId: job.data.chunkId, reason: error.message, attempt: job.attemptsMade });
+  });
+  void worker.run().catch((error: unknown) => emit({ type: 'redis-error', message: error instanceof Error ? error.message : String(error) }));
+  await worker.waitUntilReady();
+  emit({ type: 'ready', worker: id, queue: redactRedisUrl(options.queue) });
+  return {
+    id,
+    async close() {
+      await worker.close();
+      for (const loading of encoders.values()) await (await loading.catch(() => undefined))?.dispose();
+    },
+  };
+}
