@@ -28,5 +28,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   head: { summary: 'head-training samples/s of @senti/train on random features, per tfjs backend', load: () => import('./head-bench.js') },
   'head-profile': { summary: "where a head-training step's time goes: per phase and per tfjs kernel", load: () => import('./head-profile.js') },
   server: { summary: 'HTTP load on senti-server with autocannon: 1-text and 32-text requests', load: () => import('./server-bench.js') },
+  queue: scriptEntry('distributed encoding through BullMQ + Redis: 1, 2, 4 worker processes vs one process; per-chunk cost', () => import('./queue-bench.js')),
   'make-model': { summary: 'an untrained model directory (random head) from any encoder, for the server benchmark', load: () => import('./make-model.js') },
 };
