@@ -39,7 +39,7 @@ for (const tarball of tarballs) {
     if (specifier.startsWith('.') || specifier.startsWith('#') || specifier.startsWith('node:')) continue;
     if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(specifier)) continue; // prose or a template, not a package
     const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
-    if (builtinModules.includes(name) || declared.has(name)) continue;
+    if (builtinModules.includes(name) || declared.has(name) || name === manifest.name) continue; // a package may name itself
     problems.push(`${tarball}: dist imports "${specifier}", which is not among its dependencies`);
   }
   const text = JSON.stringify({ exports: manifest.exports, imports: manifest.imports });
