@@ -1,13 +1,8 @@
 #!/usr/bin/env node
-import { buildProgram } from './program.js';
-import { reportError } from './report-error.js';
+import { runSenti } from './run-senti.js';
 
-// `pnpm --filter cli start` runs inside apps/cli; paths on the command line are relative to where the user typed them.
-if (process.env.INIT_CWD && process.env.npm_lifecycle_event === 'start') process.chdir(process.env.INIT_CWD);
+// `pnpm --filter cli start` and the root `pnpm senti` script run elsewhere; paths on the command line are relative to
+// where the user typed them.
+if (process.env.INIT_CWD && ['start', 'senti'].includes(process.env.npm_lifecycle_event ?? '')) process.chdir(process.env.INIT_CWD);
 
-const verbose = process.argv.includes('--verbose');
-try {
-  await buildProgram().parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = reportError(error, verbose);
-}
+process.exitCode = await runSenti(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { encodeCommand } from './commands/encode-command.js';
+import type { CliContext } from './cli-context.js';
+import { configureCommand } from './commands/new-command.js';
 import { evaluateCommand } from './commands/evaluate-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { predictCommand } from './commands/predict-command.js';
@@ -8,20 +10,18 @@ import { workerCommand } from './commands/worker-command.js';
 import { CLI_VERSION } from './version.js';
 
 /** The `senti` command with its subcommands; errors are thrown, not printed with exit, so main decides. */
-export function buildProgram(): Command {
-  const program = new Command('senti')
+export function buildProgram(context: CliContext): Command {
+  const program = configureCommand(new Command('senti'), context)
     .description('Fine-tune a frozen BERT encoder with a small head for sentence classification, then predict and evaluate.')
     .version(CLI_VERSION, '-V, --version')
     .option('--verbose', 'show stack traces for errors')
-    .showHelpAfterError('(add --help for usage)')
-    .exitOverride()
-    .configureHelp({ helpWidth: 80, sortOptions: false });
-  program.addCommand(trainCommand());
-  program.addCommand(evaluateCommand());
-  program.addCommand(predictCommand());
-  program.addCommand(inspectCommand());
-  program.addCommand(encodeCommand());
-  program.addCommand(workerCommand());
+    .showHelpAfterError('(add --help for usage)');
+  program.addCommand(trainCommand(context));
+  program.addCommand(evaluateCommand(context));
+  program.addCommand(predictCommand(context));
+  program.addCommand(inspectCommand(context));
+  program.addCommand(encodeCommand(context));
+  program.addCommand(workerCommand(context));
   program.addHelpText(
     'after',
     `

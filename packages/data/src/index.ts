@@ -10,3 +10,4 @@ export { lengthStatistics, percentile, type LengthStatistics } from './length-st
 export { histogram, type HistogramBin, type HistogramOptions } from './histogram.js';
 export { loadTexts, type LoadTextsOptions, type TextFile } from './load-texts.js';
 export { formatCsv, csvCell, type CsvCell } from './format-csv.js';
+export { readTable, type Table } from './read-table.js';

@@ -18,3 +18,4 @@ export type { StatesSplit, TrainUnfrozenOptions, TrainUnfrozenResult } from './u
 export * from './fine-tune/index.js';
 export { fineTuneUnfrozen, type UnfrozenStage } from './unfreeze/fine-tune-unfrozen.js';
 export { loadGradients } from './unfreeze/load-gradients.js';
+export * from './sweep/index.js';

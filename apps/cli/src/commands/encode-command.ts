@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
 import { assertRedisReachable, encodeDistributed, fingerprintEncoder, QueueError, type EncodeEvent } from '@senti/queue';
@@ -31,8 +32,8 @@ interface EncodeFlags {
 }
 
 /** `senti encode`: the features a `senti train` with the same options will ask for, computed by `senti worker`s. */
-export function encodeCommand(): Command {
-  return newCommand('encode', 'Put the features of every text in the shared store, encoded by any number of `senti worker`s through Redis.')
+export function encodeCommand(context: CliContext): Command {
+  return newCommand('encode', 'Put the features of every text in the shared store, encoded by any number of `senti worker`s through Redis.', context)
     .option('--data <file>', 'CSV/TSV with a text and a label column (the file senti train will get)')
     .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
     .option('--chunk <n>', 'texts per job (default: 2000)', parseInteger('--chunk'))
@@ -57,7 +58,7 @@ Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machin
 the same store on a shared volume); this command enqueues, shows progress across workers and returns when done.
 A later \`senti train\` with the same data and encoder options finds every feature in the store.`)
     .action(async (flags: EncodeFlags) => {
-      const output = new ConsoleOutput({ json: flags.json ?? false });
+      const output = context.console(flags.json);
       const queue = flags.queue ?? process.env.SENTI_QUEUE;
       if (!flags.data) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --data <file> (a CSV with a text and a label column)');
       if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --queue redis://HOST:PORT (or SENTI_QUEUE), where the workers listen');
@@ -87,7 +88,7 @@ A later \`senti train\` with the same data and encoder options finds every featu
         const first = result.failed[0]!;
         throw new QueueError('QUEUE_CHUNKS_FAILED', `${result.failed.length} of ${result.chunks} chunks failed after ${first.attempts} tries (${first.reason}); fix the workers and run senti encode again: finished chunks are kept`, 'runtime');
       }
-      output.result({ ...result, maxLength, model: encoder.info.model });
+      context.result = { ...result, maxLength, model: encoder.info.model };
     });
 }
 

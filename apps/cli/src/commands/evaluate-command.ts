@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { formatConfusionMatrix, reportToSklearnDict } from '@senti/metrics';
 import type { Device } from '@senti/model';
 import { evaluateModel } from '@senti/train';
-import { ConsoleOutput } from '../output/console-output.js';
+import type { ConsoleOutput } from '../output/console-output.js';
 import { parseChoice, parseNumber } from '../options/parse-values.js';
-import { checkQualityGates } from './quality-gates.js';
+import { assertGatesPassed, evaluateGates } from './quality-gates.js';
+import type { CliContext } from '../cli-context.js';
 import { newCommand } from './new-command.js';
 
 interface EvaluateFlags {
@@ -21,8 +22,8 @@ interface EvaluateFlags {
 }
 
 /** `senti evaluate`: classification report and confusion matrix of a trained model on labelled data. */
-export function evaluateCommand(): Command {
-  return newCommand('evaluate', "Report a trained model's scores on labelled data (default: the run's own test split).")
+export function evaluateCommand(context: CliContext): Command {
+  return newCommand('evaluate', "Report a trained model's scores on labelled data (default: the run's own test split).", context)
     .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
     .option('--data <file>', 'labelled CSV/TSV to evaluate on (default: the test split of the run)')
     .option('--text-column <name>', 'text column (default: as in training)')
@@ -33,7 +34,7 @@ export function evaluateCommand(): Command {
     .option('--min-accuracy <x>', 'exit 3 if accuracy is below x', parseNumber('--min-accuracy', 0, 1))
     .option('--min-f1 <x>', 'exit 3 if macro F1 is below x', parseNumber('--min-f1', 0, 1))
     .action(async (flags: EvaluateFlags) => {
-      const output = new ConsoleOutput({ json: flags.json ?? false });
+      const output = context.console(flags.json);
       let progress: ReturnType<ConsoleOutput['progress']> | undefined;
       const evaluation = await evaluateModel({
         modelDir: flags.modelDir,
@@ -51,7 +52,8 @@ export function evaluateCommand(): Command {
       output.line(evaluation.reportText.replace(/\n$/, ''));
       if (auc !== null) output.line(`ROC-AUC: ${auc.toFixed(4)}`);
       output.section('Confusion matrix (rows: true, columns: predicted)', formatConfusionMatrix(evaluation.confusionMatrix, labelNames));
-      output.result({ source: evaluation.source, texts: evaluation.texts, accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc, report: reportToSklearnDict(report), confusionMatrix: evaluation.confusionMatrix, labels: labelNames });
-      checkQualityGates({ accuracy: report.accuracy, macroF1: report.macroAvg.f1 }, flags);
+      context.result = ({ source: evaluation.source, texts: evaluation.texts, accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc, report: reportToSklearnDict(report), confusionMatrix: evaluation.confusionMatrix, labels: labelNames });
+      context.gates = evaluateGates({ accuracy: report.accuracy, macroF1: report.macroAvg.f1 }, flags);
+      assertGatesPassed(context.gates);
     });
 }

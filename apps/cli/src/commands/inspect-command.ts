@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_SETTINGS, inspectData } from '@senti/train';
-import { ConsoleOutput } from '../output/console-output.js';
+import type { CliContext } from '../cli-context.js';
 import { textTable } from '../output/text-table.js';
 import { parseNumber } from '../options/parse-values.js';
 import { printLengthSummary } from '../output/print-summaries.js';
@@ -17,8 +17,8 @@ interface InspectFlags {
 }
 
 /** `senti inspect`: label distribution, token lengths and a suggested padding length, before training. */
-export function inspectCommand(): Command {
-  return newCommand('inspect', 'Show label distribution, token-length percentiles and histogram, and a suggested --max-length.')
+export function inspectCommand(context: CliContext): Command {
+  return newCommand('inspect', 'Show label distribution, token-length percentiles and histogram, and a suggested --max-length.', context)
     .requiredOption('--data <file>', 'CSV/TSV with a text and a label column')
     .option('--model <id|dir>', `tokenizer: hub id or local directory (default: ${DEFAULT_SETTINGS.model})`)
     .option('--text-column <name>', 'text column (default: "sentence", else "text")')
@@ -26,7 +26,7 @@ export function inspectCommand(): Command {
     .option('--coverage <share>', 'share of texts the suggested length must fit (default: 0.95)', parseNumber('--coverage', 0.01, 1))
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .action(async (flags: InspectFlags) => {
-      const output = new ConsoleOutput({ json: flags.json ?? false });
+      const output = context.console(flags.json);
       const inspection = await inspectData({
         data: flags.data,
         ...(flags.model ? { model: flags.model } : {}),
@@ -43,6 +43,6 @@ export function inspectCommand(): Command {
       );
       printLengthSummary(output, choice, 'the texts');
       output.line(`  suggested: --max-length ${choice.maxLength}`);
-      output.result({ data: flags.data, rows: total, labels: Object.fromEntries(labelNames.map((name, index) => [name, counts[index] ?? 0])), cleaning: s, tokenLengths: choice.statistics, suggestedMaxLength: choice.maxLength, coverage: choice.coverage });
+      context.result = ({ data: flags.data, rows: total, labels: Object.fromEntries(labelNames.map((name, index) => [name, counts[index] ?? 0])), cleaning: s, tokenLengths: choice.statistics, suggestedMaxLength: choice.maxLength, coverage: choice.coverage });
     });
 }

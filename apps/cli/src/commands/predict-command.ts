@@ -1,13 +1,14 @@
-import { extname } from 'node:path';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { loadTexts } from '@senti/data';
-import { UsageError } from '@senti/errors';
-import { loadModel, type Device, type Prediction } from '@senti/model';
-import { ConsoleOutput } from '../output/console-output.js';
+import { formatCsv } from '@senti/data';
+import { SentiError, UsageError } from '@senti/errors';
+import { loadModel, readManifest, writeFileAtomic, type Device, type Prediction } from '@senti/model';
+import type { CliContext } from '../cli-context.js';
+import { checkOutputFile, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
 import { textTable } from '../output/text-table.js';
-import { writeFileAtomic } from '@senti/model';
 import { parseChoice } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
+import { readPredictInput, type PredictInput } from './predict-input.js';
 
 interface PredictFlags {
   modelDir: string;
@@ -21,68 +22,127 @@ interface PredictFlags {
   json?: boolean;
 }
 
+/** Columns predict adds to each input row (plus one `p_<label>` per label). */
+export const PREDICTION_COLUMNS = ['predicted_label', 'predicted_score'] as const;
+
 /** `senti predict`: labels and probabilities for texts given as arguments or in a file. */
-export function predictCommand(): Command {
-  return newCommand('predict', 'Predict labels and probabilities with a trained model.')
+export function predictCommand(context: CliContext): Command {
+  return newCommand('predict', 'Predict labels and probabilities with a trained model.', context)
     .argument('[texts...]', 'texts to classify (quote each one)')
     .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
-    .option('--input <file>', 'CSV/TSV (text column) or .txt (one text per line) to classify')
-    .option('--text-column <name>', 'text column of --input (default: "sentence", else "text")')
-    .option('--output <file>', 'write predictions to a .csv or .json file instead of stdout')
+    .option('--input <file>', 'CSV/TSV (all columns kept) or .txt (one text per line) to classify; - reads a CSV from stdin')
+    .option('--text-column <name>', "text column of --input (default: the model's training text column, else sentence, else text)")
+    .option('--output <file>', 'write the input rows with predicted_label, predicted_score, p_<label> to .csv or .json; - is stdout (CSV)')
     .option('--format <table|json|csv>', 'stdout format (default: table; --json implies json)', parseChoice('--format', ['table', 'json', 'csv']))
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
     .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .action(async (args: string[], flags: PredictFlags) => {
-      if (args.length > 0 && flags.input) throw new UsageError('CLI_BAD_OPTION', 'give texts as arguments or --input <file>, not both');
-      if (args.length === 0 && !flags.input) throw new UsageError('CLI_MISSING_OPTION', 'predict needs texts as arguments or --input <file>');
-      const texts = flags.input ? (await loadTexts(flags.input, { textColumn: flags.textColumn })).texts : args;
-      const output = new ConsoleOutput({ json: flags.json ?? false });
+      const output = context.console(flags.json);
+      if (args.length > 0 && flags.input !== undefined) throw new UsageError('CLI_BAD_OPTION', 'give texts as arguments or --input <file>, not both');
+      if (args.length === 0 && flags.input === undefined) throw new UsageError('CLI_MISSING_OPTION', 'predict needs texts as arguments or --input <file>');
+      if (args.some((text) => text.trim() === '')) throw new UsageError('CLI_BAD_OPTION', 'an empty text was given as an argument; quote each non-empty text');
+      if (flags.output !== undefined) {
+        predictionFormat(flags.output);
+        await checkOutputFile(flags.output, '--output');
+        if (flags.output === '-' && (flags.json || flags.format !== undefined)) {
+          throw new UsageError('CLI_BAD_OPTION', '--output - writes CSV to stdout; drop --json/--format, or name an --output file');
+        }
+      }
+      const manifest = await readManifest(flags.modelDir);
+      const trainedColumn = typeof manifest.training?.textColumn === 'string' ? manifest.training.textColumn : undefined;
+      const input: PredictInput = flags.input !== undefined
+        ? await readPredictInput(flags.input, context.io.stdin, flags.textColumn, trainedColumn)
+        : { columns: ['text'], rows: args.map((text) => [text]), textIndex: 0, source: 'arguments' };
       const model = await loadModel(flags.modelDir, {
         offline: flags.offline || process.env.SENTI_OFFLINE === '1',
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
       });
+      let predictions: (Prediction | undefined)[];
       try {
-        const predictions = await model.predict(texts);
-        const labels = model.manifest.labelNames;
-        if (flags.output) {
-          const format = extname(flags.output).toLowerCase() === '.json' ? 'json' : 'csv';
-          await writeFileAtomic(flags.output, format === 'json' ? toJson(texts, predictions) : toCsv(texts, predictions, labels));
-          output.line(`wrote ${predictions.length} predictions to ${flags.output}`);
-          return;
-        }
-        const format = flags.json ? 'json' : (flags.format ?? 'table');
-        if (format === 'json') process.stdout.write(toJson(texts, predictions));
-        else if (format === 'csv') process.stdout.write(toCsv(texts, predictions, labels));
-        else output.line(toTable(texts, predictions, labels));
+        const texts = input.rows.map((row) => row[input.textIndex] ?? '');
+        const nonEmpty = texts.flatMap((text, index) => (text.trim().length > 0 ? [index] : []));
+        const predicted = await model.predict(nonEmpty.map((index) => texts[index]!));
+        predictions = new Array<Prediction | undefined>(texts.length);
+        nonEmpty.forEach((row, index) => (predictions[row] = predicted[index]));
       } finally {
         await model.dispose();
       }
+      const labels = model.manifest.labelNames;
+      if (flags.output !== undefined) {
+        const text = predictionFormat(flags.output) === 'json' ? toJsonRows(input, predictions, labels) : toCsv(input, predictions, labels);
+        if (flags.output === '-') {
+          context.io.stdout.write(text);
+          return;
+        }
+        await writeOutput(flags.output, text);
+        output.line(`wrote ${predictions.length} rows with predictions to ${flags.output}`);
+        context.result = { output: flags.output, rows: predictions.length, labels };
+        return;
+      }
+      const format = flags.json ? 'json' : (flags.format ?? 'table');
+      if (format === 'json') {
+        if (flags.json) context.result = argumentRows(input, predictions);
+        else context.io.stdout.write(`${JSON.stringify(argumentRows(input, predictions), null, 2)}\n`);
+      } else if (format === 'csv') context.io.stdout.write(toCsv(input, predictions, labels));
+      else output.line(toTable(input, predictions, labels));
     });
 }
 
-function toJson(texts: readonly string[], predictions: readonly Prediction[]): string {
-  const rows = predictions.map((prediction, index) => ({ text: texts[index], label: prediction.label, score: prediction.score, probabilities: prediction.probabilities }));
+async function writeOutput(file: string, text: string): Promise<void> {
+  try {
+    await makeWritableDirectory(dirname(file), '--output', file);
+    await writeFileAtomic(file, text);
+  } catch (error) {
+    if (error instanceof SentiError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new SentiError('CLI_OUTPUT_UNWRITABLE', `--output ${file}: cannot write there (${code})`, 'input', { cause: error });
+  }
+}
+
+/** The input columns (minus any earlier prediction columns) followed by the prediction columns. */
+function outputColumns(input: PredictInput, labels: readonly string[]): { keep: number[]; header: string[] } {
+  const added = [...PREDICTION_COLUMNS, ...labels.map((label) => `p_${label}`)];
+  const keep = input.columns.flatMap((name, index) => (added.includes(name) ? [] : [index]));
+  return { keep, header: [...keep.map((index) => input.columns[index]!), ...added] };
+}
+
+function toCsv(input: PredictInput, predictions: readonly (Prediction | undefined)[], labels: readonly string[]): string {
+  const { keep, header } = outputColumns(input, labels);
+  return formatCsv(header, input.rows.map((row, index) => {
+    const prediction = predictions[index];
+    const cells = keep.map((column) => row[column] ?? '');
+    if (prediction === undefined) return [...cells, '', '', ...labels.map(() => '')];
+    return [...cells, prediction.label, prediction.score, ...labels.map((label) => prediction.probabilities[label] ?? 0)];
+  }));
+}
+
+function toJsonRows(input: PredictInput, predictions: readonly (Prediction | undefined)[], labels: readonly string[]): string {
+  const { keep } = outputColumns(input, labels);
+  const rows = input.rows.map((row, index) => ({
+    ...Object.fromEntries(keep.map((column) => [input.columns[column]!, row[column] ?? ''])),
+    predicted_label: predictions[index]?.label ?? null,
+    predicted_score: predictions[index]?.score ?? null,
+    probabilities: predictions[index]?.probabilities ?? null,
+  }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
-function toCsv(texts: readonly string[], predictions: readonly Prediction[], labels: readonly string[]): string {
-  const quote = (text: string): string => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const header = ['text', 'label', 'score', ...labels.map((label) => `p_${label}`)].map(quote).join(',');
-  const rows = predictions.map((prediction, index) =>
-    [quote(texts[index] ?? ''), quote(prediction.label), prediction.score, ...labels.map((label) => prediction.probabilities[label] ?? 0)].join(','),
-  );
-  return `${header}\n${rows.join('\n')}\n`;
+/** The `--json` rows: text, label, score and probabilities. */
+function argumentRows(input: PredictInput, predictions: readonly (Prediction | undefined)[]) {
+  return predictions.map((prediction, index) => ({
+    text: input.rows[index]?.[input.textIndex] ?? '', label: prediction?.label ?? null, score: prediction?.score ?? null, probabilities: prediction?.probabilities ?? null,
+  }));
 }
 
-function toTable(texts: readonly string[], predictions: readonly Prediction[], labels: readonly string[]): string {
+function toTable(input: PredictInput, predictions: readonly (Prediction | undefined)[], labels: readonly string[]): string {
   const width = 80 - 2 * 2 - 10 - 7 - labels.length * 9;
   const shorten = (text: string): string => (text.length > width ? `${text.slice(0, Math.max(8, width) - 1)}…` : text);
   const rows = predictions.map((prediction, index) => [
-    shorten((texts[index] ?? '').replace(/\s+/g, ' ')),
-    prediction.label,
-    ...labels.map((label) => (prediction.probabilities[label] ?? 0).toFixed(3)),
+    shorten((input.rows[index]?.[input.textIndex] ?? '').replace(/\s+/g, ' ')),
+    prediction?.label ?? '',
+    ...labels.map((label) => (prediction ? (prediction.probabilities[label] ?? 0).toFixed(3) : '')),
   ]);
   return textTable(['text', 'label', ...labels.map((label) => `p(${label})`)], rows);
 }

@@ -4,16 +4,19 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
-import { DEFAULT_SETTINGS, fineTune, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult, type FineTuneSettings } from '@senti/train';
-import { ConsoleOutput } from '../output/console-output.js';
+import { DEFAULT_SETTINGS, fineTune, resolveSettings, saveRun, runSummary, mostConfidentMistakes, testRows, type FineTuneInput, type FineTuneResult, type SweepGrid } from '@senti/train';
+import type { CliContext } from '../cli-context.js';
+import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
 import { printTestReport } from '../output/print-summaries.js';
 import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
 import { writePlots } from '../output/write-plots.js';
-import { parseChoice, parseInteger, parseMaxLength, parseNumber } from '../options/parse-values.js';
-import { checkQualityGates } from './quality-gates.js';
+import { parseChoice, parseInteger, parseLabelNames, parseMaxLength, parseNumber } from '../options/parse-values.js';
+import { flagOf, readConfigSettings, RESUMABLE_KEYS } from '../options/train-settings.js';
+import { assertGatesPassed, evaluateGates } from './quality-gates.js';
 import { newCommand } from './new-command.js';
+import { collectSweep, runSweep } from './sweep-run.js';
 
 interface TrainFlags {
   data?: string;
@@ -21,6 +24,7 @@ interface TrainFlags {
   test?: string;
   textColumn?: string;
   labelColumn?: string;
+  labelNames?: Record<string, string>;
   model?: string;
   maxLength?: 'auto' | number;
   coverage?: number;
@@ -38,6 +42,7 @@ interface TrainFlags {
   encoderLr?: number;
   schedule?: 'constant' | 'linear';
   resume?: string;
+  config?: string;
   out?: string;
   overwrite?: boolean;
   offline?: boolean;
@@ -47,22 +52,24 @@ interface TrainFlags {
   minAccuracy?: number;
   minF1?: number;
   json?: boolean;
+  sweep?: SweepGrid;
 }
 
 const D = DEFAULT_SETTINGS;
 
 /** `senti train`: the main job. */
-export function trainCommand(): Command {
-  return newCommand('train', 'Split the data, encode it once with the frozen encoder, train the head, report on the test split.')
+export function trainCommand(context: CliContext): Command {
+  return newCommand('train', 'Split the data, encode it once with the frozen encoder, train the head, report on the test split.', context)
     .option('--data <file>', 'CSV/TSV with a text and a label column (required unless --resume)')
     .option('--text-column <name>', 'text column (default: "sentence", else "text")')
     .option('--label-column <name>', 'label column (default: "label")')
+    .option('--label-names <pairs>', 'display names for label values, e.g. 0=negative,1=positive', parseLabelNames)
     .option('--val <file>', 'validation file (with --test: use these instead of a 70/15/15 split)')
     .option('--test <file>', 'test file (with --val)')
     .option('--model <id|dir>', `encoder: Hugging Face hub id or local directory (default: ${D.model})`)
     .option('--max-length <auto|n>', 'padding length in tokens (default: auto, covers 95% of training texts)', parseMaxLength)
     .option('--coverage <share>', 'share of training texts --max-length auto must fit (default: 0.95)', parseNumber('--coverage', 0.01, 1))
-    .option('--epochs <n>', `training epochs (default: ${D.epochs})`, parseInteger('--epochs'))
+    .option('--epochs <n>', `training epochs (default: ${D.epochs}); with --resume: the new total`, parseInteger('--epochs'))
     .option('--batch-size <n>', `batch size (default: ${D.batchSize})`, parseInteger('--batch-size'))
     .option('--lr <rate>', `AdamW learning rate of the head (default: ${D.learningRate})`, parseNumber('--lr', 0))
     .option('--weight-decay <w>', `AdamW decoupled weight decay (default: ${D.weightDecay})`, parseNumber('--weight-decay', 0))
@@ -75,71 +82,79 @@ export function trainCommand(): Command {
     .option('--unfreeze <k>', 'also fine-tune the top k encoder layers (default: 0, frozen encoder)', parseInteger('--unfreeze', 0))
     .option('--encoder-lr <rate>', `AdamW learning rate of unfrozen layers (default: ${D.encoderLearningRate})`, parseNumber('--encoder-lr', 0))
     .option('--schedule <constant|linear>', 'learning-rate schedule with --unfreeze: linear = 10% warm-up then decay (default: constant)', parseChoice('--schedule', ['constant', 'linear']))
-    .option('--resume <run-dir>', 'continue a stopped run from its last checkpoint (same settings)')
+    .option('--config <file>', "settings from a run's config.json (flags given here override them)")
+    .option('--resume <run-dir>', 'continue a stopped run from its last checkpoint (same settings; --epochs may raise the total)')
     .option('--out <dir>', 'run directory (default: runs/<timestamp>)')
     .option('--overwrite', 'allow --out to be a non-empty directory')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--cache-dir <dir>', 'feature cache directory (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .option('--no-cache', 'encode everything again, without reading or writing the feature cache')
     .option('--keep-duplicates', 'keep repeated (text, label) rows (the tutorial does)')
+    .option('--sweep <key=values>', 'try head settings on features encoded once, keep the best by validation loss (repeatable; keys lr, dropout, weight-decay, batch-size, epochs), e.g. --sweep lr=1e-3,3e-4 --sweep dropout=0.1,0.3', collectSweep)
     .option('--min-accuracy <x>', 'exit 3 if test accuracy is below x (after writing everything)', parseNumber('--min-accuracy', 0, 1))
     .option('--min-f1 <x>', 'exit 3 if test macro F1 is below x (after writing everything)', parseNumber('--min-f1', 0, 1))
-    .action(async (flags: TrainFlags) => {
-      const output = new ConsoleOutput({ json: flags.json ?? false });
-      if (!flags.data && !flags.resume) {
-        throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), or --resume <run-dir>');
+    .action(async (flags: TrainFlags, command: Command) => {
+      const output = context.console(flags.json);
+      const given = givenSettings(flags, command);
+      if (flags.resume !== undefined) {
+        for (const [flag, value] of [['--config', flags.config], ['--out', flags.out], ['--overwrite', flags.overwrite]] as const) {
+          if (value !== undefined) throw new UsageError('CLI_BAD_OPTION', `${flag} cannot be used with --resume, which continues in the run directory with its own settings`);
+        }
       }
-      const input: FineTuneInput = {
-        data: flags.data ?? '',
-        val: flags.val,
-        test: flags.test,
-        textColumn: flags.textColumn,
-        labelColumn: flags.labelColumn,
-        model: flags.model,
-        maxLength: flags.maxLength,
-        coverage: flags.coverage,
-        epochs: flags.epochs,
-        batchSize: flags.batchSize,
-        learningRate: flags.lr,
-        weightDecay: flags.weightDecay,
-        seed: flags.seed,
-        device: flags.device,
-        dtype: flags.dtype,
-        pooling: flags.pooling,
-        patience: flags.patience,
-        unfreeze: flags.unfreeze,
-        encoderLearningRate: flags.encoderLr,
-        schedule: flags.schedule,
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
-        cacheDir: flags.cacheDir,
-        cache: flags.cache,
-        dropDuplicates: flags.keepDuplicates ? false : undefined,
-        preset: flags.preset,
-      };
-      const summary = await runTrain(input, output, { out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume });
-      output.result(summary);
-      checkQualityGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
+      const input = flags.resume !== undefined
+        ? await resumedSettings(flags.resume, given)
+        : { ...(flags.config !== undefined ? await readConfigSettings(flags.config) : {}), ...given };
+      if (input.data === undefined) {
+        throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
+      }
+      if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
+      const runOptions = { args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume };
+      const summary = flags.sweep ? await runSweep(input as FineTuneInput, flags.sweep, output, runOptions) : await runTrain(input as FineTuneInput, output, runOptions);
+      context.result = summary;
+      context.gates = evaluateGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
+      assertGatesPassed(context.gates);
     });
 }
 
+/** The training settings given on the command line (not defaults), as FineTuneInput fields. */
+function givenSettings(flags: TrainFlags, command: Command): Partial<FineTuneInput> {
+  const fromCli = (name: keyof TrainFlags): boolean => command.getOptionValueSource(name) === 'cli';
+  const pick = <K extends keyof TrainFlags>(name: K) => (fromCli(name) ? flags[name] : undefined);
+  const settings: Partial<FineTuneInput> = {
+    data: pick('data'), val: pick('val'), test: pick('test'), textColumn: pick('textColumn'), labelColumn: pick('labelColumn'),
+    labelNames: pick('labelNames'), model: pick('model'), maxLength: pick('maxLength'), coverage: pick('coverage'), epochs: pick('epochs'),
+    batchSize: pick('batchSize'), learningRate: pick('lr'), weightDecay: pick('weightDecay'), seed: pick('seed'), device: pick('device'),
+    dtype: pick('dtype'), pooling: pick('pooling'), patience: pick('patience'), preset: pick('preset'), offline: pick('offline'),
+    unfreeze: pick('unfreeze'), encoderLearningRate: pick('encoderLr'), schedule: pick('schedule'),
+    cacheDir: pick('cacheDir'), cache: fromCli('cache') ? flags.cache : undefined, dropDuplicates: fromCli('keepDuplicates') ? false : undefined,
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<FineTuneInput>;
+}
+
 /** Runs fineTune with a run directory: settings first (so a killed run can be resumed), then every result file. */
-async function runTrain(flags: FineTuneInput, output: ConsoleOutput, options: { out?: string; overwrite: boolean; resume?: string }) {
-  const input = options.resume ? await readResumedSettings(options.resume) : flags;
+async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string }) {
   if ((input.val === undefined) !== (input.test === undefined)) {
     throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
   }
   const run = options.resume
-    ? await createRunDirectory(options.resume, { overwrite: true })
+    ? await createRunDirectory(options.resume, { overwrite: true, flag: '--resume' })
     : await createRunDirectory(options.out, { overwrite: options.overwrite });
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  const command = process.argv.slice(2);
-  await run.writeJson('config.json', { settings, command, createdAt: new Date().toISOString() });
-  const result = await fineTune({
-    ...input,
-    checkpointDir: run.checkpointDir,
-    resume: Boolean(options.resume),
-    onEvent: fineTuneRenderer(output, { data: input.data, seed: input.seed ?? DEFAULT_SETTINGS.seed, dtype: input.dtype ?? DEFAULT_SETTINGS.dtype }),
-  });
+  const command = [...options.args];
+  let result: FineTuneResult;
+  try {
+    await run.writeJson('config.json', { settings, command, createdAt: new Date().toISOString() });
+    result = await fineTune({
+      ...input,
+      checkpointDir: run.checkpointDir,
+      resume: Boolean(options.resume),
+      onEvent: fineTuneRenderer(output, { data: input.data, seed: input.seed ?? DEFAULT_SETTINGS.seed, dtype: input.dtype ?? DEFAULT_SETTINGS.dtype }),
+    });
+  } catch (error) {
+    // Nothing half-written: a run that failed before its first checkpoint leaves no directory behind.
+    if (!existsSync(run.checkpointDir)) await run.discard();
+    throw error;
+  }
   try {
     printTestReport(output, result.report, result.confusionMatrix, result.rocAuc);
     printWorstMistakes(output, result);
@@ -148,8 +163,14 @@ async function runTrain(flags: FineTuneInput, output: ConsoleOutput, options: { 
     await writePlots(result, runDir);
     output.section(`Run saved to ${displayPath(run)}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
-    output.line(`  try: pnpm --filter cli start predict --model-dir ${displayPath(run)} "what a great film"`);
-    return runSummary(result, runDir, modelDir);
+    output.line(`  try: senti predict --model-dir ${displayPath(run)} "what a great film"`);
+    const { maxLength } = result;
+    return {
+      ...runSummary(result, runDir, modelDir),
+      maxLengthChoice: { used: maxLength.maxLength, mode: maxLength.mode, requested: maxLength.requested, modelMaxLength: maxLength.modelMaxLength, coverage: maxLength.coverage },
+      labels: result.splits.labelNames,
+      epochs: result.settings.epochs,
+    };
   } finally {
     await result.model.dispose();
   }
@@ -177,13 +198,39 @@ function displayPath(run: RunDirectory): string {
   return path.startsWith('..') || path === '' ? run.path : path;
 }
 
-/** Reads the settings of a run to resume; the run must have been started by `senti train`. */
-async function readResumedSettings(runDir: string): Promise<FineTuneInput> {
+/** The settings of a run to resume, with --epochs as the new total; any other changed setting is refused. */
+async function resumedSettings(runDir: string, given: Partial<FineTuneInput>): Promise<Partial<FineTuneInput>> {
   const configPath = join(runDir, 'config.json');
   if (!existsSync(configPath)) {
     throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: no config.json there; expected a run directory written by senti train`);
   }
-  const config = JSON.parse(await readFile(configPath, 'utf8')) as { settings?: Partial<FineTuneSettings> };
+  let config: { settings?: Partial<FineTuneInput> };
+  try {
+    config = JSON.parse(await readFile(configPath, 'utf8')) as typeof config;
+  } catch {
+    throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json is not valid JSON; expected a run directory written by senti train`);
+  }
   if (typeof config.settings?.data !== 'string') throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json has no training settings`);
-  return config.settings as FineTuneInput;
+  const saved = resolveSettings(config.settings as FineTuneInput) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(given)) {
+    if (RESUMABLE_KEYS.has(key) || JSON.stringify(value) === JSON.stringify(saved[key])) continue;
+    const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+    throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: ${flagOf(key)} ${shown(value)} differs from the run's ${shown(saved[key])}; only --epochs may change when resuming (start a new run to change it)`);
+  }
+  const completed = await completedEpochs(join(runDir, 'checkpoints'));
+  if (given.epochs !== undefined && completed !== undefined && given.epochs < completed) {
+    throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: --epochs ${given.epochs} is below the ${completed} epochs the run already completed; give the new total`);
+  }
+  // No learning-rate schedule depends on the total today, so a new total continues the same trajectory exactly.
+  return { ...config.settings, ...given };
+}
+
+/** The last completed epoch recorded in a run's checkpoint, if any. */
+async function completedEpochs(checkpointDir: string): Promise<number | undefined> {
+  try {
+    const state = JSON.parse(await readFile(join(checkpointDir, 'checkpoint.json'), 'utf8')) as { epoch?: unknown };
+    return typeof state.epoch === 'number' ? state.epoch : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
 import type { Device, Dtype, Pooling } from '@senti/model';
 import { runWorker, type WorkerEvent } from '@senti/queue';
@@ -21,8 +22,8 @@ interface WorkerFlags {
 }
 
 /** `senti worker`: encodes chunks enqueued by `senti encode` until stopped (SIGINT/SIGTERM finish the chunk in hand). */
-export function workerCommand(): Command {
-  return newCommand('worker', 'Encode chunks that `senti encode` put on the Redis queue, into the shared feature store, until stopped.')
+export function workerCommand(context: CliContext): Command {
+  return newCommand('worker', 'Encode chunks that `senti encode` put on the Redis queue, into the shared feature store, until stopped.', context)
     .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
     .option('--model <id|dir>', `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_SETTINGS.model})`)
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
@@ -33,7 +34,7 @@ export function workerCommand(): Command {
     .option('--concurrency <n>', 'chunks at once in this process (default: 1; ONNX Runtime already uses every core)', parseInteger('--concurrency'))
     .option('--stalled-interval <ms>', 'how soon a chunk of a dead worker is handed to another (default: 30000)', parseInteger('--stalled-interval', 100))
     .action(async (flags: WorkerFlags) => {
-      const output = new ConsoleOutput({ json: flags.json ?? false });
+      const output = context.console(flags.json);
       const queue = flags.queue ?? process.env.SENTI_QUEUE;
       if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'worker needs --queue redis://HOST:PORT (or SENTI_QUEUE), the queue senti encode fills');
       let chunks = 0;
@@ -63,7 +64,7 @@ export function workerCommand(): Command {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
-      output.result({ worker: worker.id, chunks, rows });
+      context.result = { worker: worker.id, chunks, rows };
     });
 }
 

@@ -37,3 +37,23 @@ export function parseChoice<T extends string>(flag: string, choices: readonly T[
 export function parseMaxLength(value: string): 'auto' | number {
   return value === 'auto' ? 'auto' : parseInteger('--max-length', 2)(value);
 }
+
+/** Parses `--label-names 0=negative,1=positive` into a map from label value to display name. */
+export function parseLabelNames(value: string): Record<string, string> {
+  const names: Record<string, string> = {};
+  const bad = (why: string): never => {
+    throw new UsageError('CLI_BAD_OPTION', `--label-names expects value=name pairs separated by commas (e.g. 0=negative,1=positive), got "${value}": ${why}`);
+  };
+  const pairs = value.split(',').map((pair) => pair.trim()).filter((pair) => pair.length > 0);
+  if (pairs.length === 0) bad('no pairs');
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const from = pair.slice(0, at).trim();
+    const to = pair.slice(at + 1).trim();
+    if (at <= 0 || from === '' || to === '') bad(`"${pair}" is not value=name`);
+    if (Object.hasOwn(names, from)) bad(`"${from}" is named twice`);
+    if (Object.values(names).includes(to)) bad(`two labels are both called "${to}"`);
+    names[from] = to;
+  }
+  return names;
+}

@@ -43,20 +43,19 @@ export class ConsoleOutput {
     if (body !== undefined && body.length > 0) this.line(body.replace(/\n$/, ''));
   }
 
-  /** Prints the machine-readable result (only in `--json` mode). */
-  result(value: unknown): void {
-    if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  /** Starts a progress display for `total` units of work; `startedAt` (ms) when the work began before the first update. */
+  progress(label: string, total: number, unit = 'items', startedAt = Date.now()): Progress {
+    return new Progress(this.diagnostics, label, total, unit, this.interactive, startedAt);
   }
 
-  /** Starts a progress display for `total` units of work. */
-  progress(label: string, total: number, unit = 'items'): Progress {
-    return new Progress(this.diagnostics, label, total, unit, this.interactive);
+  /** Clears a progress bar drawn in place (interactive mode only). */
+  clearProgressLine(): void {
+    if (this.interactive) this.diagnostics.write('\r\x1b[K');
   }
 }
 
 /** A progress bar with rate and ETA; plain periodic lines when not interactive. */
 export class Progress {
-  private readonly startedAt = Date.now();
   private lastPrintAt = 0;
   private lastPlainPercent = -1;
   private done = 0;
@@ -67,6 +66,7 @@ export class Progress {
     private readonly total: number,
     private readonly unit: string,
     private readonly interactive: boolean,
+    private readonly startedAt: number = Date.now(),
   ) {}
 
   /** Reports absolute progress, with an optional suffix such as the current loss. */

@@ -1,5 +1,6 @@
 import type { FineTuneEvent, FineTuneSettings } from '@senti/train';
 import type { ConsoleOutput, Progress } from './console-output.js';
+import { formatDuration } from './format-duration.js';
 import { printDataSummary, printLengthSummary } from './print-summaries.js';
 
 /** Turns fineTune's progress events into the terminal (or plain CI) rendering of `senti train`. */
@@ -7,6 +8,9 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
   let encoding: Progress | undefined;
   let bar: { epoch: number; progress: Progress } | undefined;
   let epochs = 0;
+  // Each epoch's bar counts from the end of the previous epoch (step events arrive only every so often, so the first
+  // one of an epoch may come late: a bar started there would show 0 steps/s and no ETA).
+  let epochStartedAt = Date.now();
   return (event) => {
     switch (event.type) {
       case 'data':
@@ -34,17 +38,19 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
         return;
       case 'start':
         epochs = event.epochs;
+        epochStartedAt = Date.now();
         output.section(`Training the head: ${event.epochs} epochs x ${event.stepsPerEpoch} steps${event.startEpoch > 1 ? ` (resuming at epoch ${event.startEpoch})` : ''}`);
         return;
       case 'step':
         if (!output.interactive) return;
         // A fresh bar each epoch, so its rate and ETA describe this epoch.
-        if (bar?.epoch !== event.epoch) bar = { epoch: event.epoch, progress: output.progress(`  epoch ${event.epoch}/${epochs}`, event.stepsPerEpoch, 'steps') };
-        bar.progress.update(event.step, `loss ${event.loss.toFixed(4)}`);
+        if (bar?.epoch !== event.epoch) bar = { epoch: event.epoch, progress: output.progress(`  epoch ${event.epoch}/${epochs}`, event.stepsPerEpoch, 'steps', epochStartedAt) };
+        bar.progress.update(event.step, `loss ${event.loss.toFixed(4)}${event.etaMs > 0 ? `  run ETA ${formatDuration(event.etaMs / 1000)}` : ''}`);
         return;
       case 'epoch': {
-        if (bar) process.stderr.write('\r\x1b[K');
+        if (bar) output.clearProgressLine();
         bar = undefined;
+        epochStartedAt = Date.now();
         const eta = event.etaMs > 0 ? `  ETA ${Math.round(event.etaMs / 1000)}s` : '';
         output.line(`  epoch ${String(event.epoch).padStart(String(epochs).length)}/${epochs}  train loss ${event.trainLoss.toFixed(4)}  val loss ${event.valLoss.toFixed(4)}  val acc ${event.valAccuracy.toFixed(4)}${event.improved ? '  *best' : ''}${eta}`);
         return;

@@ -8,12 +8,12 @@ export interface RenderedPlot {
   png: Buffer;
 }
 
-/** Renders a Vega-Lite spec to SVG (text kept as text) and PNG (through sharp, no native canvas needed). */
-export async function renderPlot(spec: TopLevelSpec): Promise<RenderedPlot> {
+/** Renders a Vega-Lite spec to SVG (text kept as text) and PNG at `density` dpi (through sharp, no native canvas needed). */
+export async function renderPlot(spec: TopLevelSpec, density = 216): Promise<RenderedPlot> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    const png = await sharp(Buffer.from(svg), { density: 144 }).flatten({ background: '#ffffff' }).png().toBuffer();
+    const png = await sharp(Buffer.from(svg), { density }).flatten({ background: '#ffffff' }).png().toBuffer();
     return { svg, png };
   } finally {
     view.finalize();
@@ -56,76 +56,90 @@ export interface HistoryPoint {
   valAccuracy: number;
 }
 
-/** Loss curves (train and validation) beside validation accuracy, with the best epoch marked. */
-export function trainingCurvesSpec(history: readonly HistoryPoint[], bestEpoch: number): TopLevelSpec {
+const SERIES = ['train loss', 'validation loss', 'validation accuracy'] as const;
+const SERIES_COLORS = ['#4c78a8', '#f58518', '#54a24b'];
+
+/**
+ * Loss curves (train and validation) beside validation accuracy, one legend below both panels for all three lines,
+ * the title over both, the best epoch marked in each panel and an early stop noted.
+ */
+export function trainingCurvesSpec(history: readonly HistoryPoint[], bestEpoch: number, stoppedEarly = false): TopLevelSpec {
+  const lastEpoch = history.at(-1)?.epoch ?? 0;
   const losses = history.flatMap((point) => [
-    { epoch: point.epoch, split: 'train', loss: point.trainLoss },
-    { epoch: point.epoch, split: 'validation', loss: point.valLoss },
+    { epoch: point.epoch, series: SERIES[0], value: point.trainLoss },
+    { epoch: point.epoch, series: SERIES[1], value: point.valLoss },
   ]);
+  const accuracy = history.map((point) => ({ epoch: point.epoch, series: SERIES[2], value: point.valAccuracy }));
+  const color = { field: 'series', type: 'nominal', scale: { domain: [...SERIES], range: SERIES_COLORS }, legend: { orient: 'bottom', direction: 'horizontal', title: null } } as const;
+  const x = { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' }, scale: { domain: [1, Math.max(2, lastEpoch)] } } as const;
+  const markers = [
+    { epoch: bestEpoch, text: `best: epoch ${bestEpoch}` },
+    ...(stoppedEarly ? [{ epoch: lastEpoch, text: `early stop after epoch ${lastEpoch}` }] : []),
+  ].filter((marker) => marker.epoch > 0);
+  // Labels sit left of a marker in the right half of the panel and right of it otherwise, so they stay inside.
+  const labelled = markers.map((marker, index) => ({ ...marker, y: 4 + 14 * index, right: marker.epoch > (1 + lastEpoch) / 2 }));
+  const markerText = (right: boolean) => ({
+    data: { values: labelled.filter((marker) => marker.right === right) },
+    mark: { type: 'text', align: right ? 'right' : 'left', dx: right ? -4 : 4, baseline: 'top', color: '#555', fontSize: 11 },
+    encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'y', type: 'quantitative', scale: null }, text: { field: 'text' } },
+  });
+  const markerLayers = [
+    { data: { values: markers }, mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x: { field: 'epoch', type: 'quantitative' } } },
+    markerText(false),
+    markerText(true),
+  ];
+  const panel = (values: readonly object[], title: string, y: object) => ({
+    width: 320,
+    height: 220,
+    layer: [
+      { data: { values: [...values] }, mark: { type: 'line', point: true }, encoding: { x, y: { field: 'value', type: 'quantitative', title, ...y }, color } },
+      ...markerLayers,
+    ],
+  });
   return {
     ...CHART_BASE,
-    title: `Training (best validation loss at epoch ${bestEpoch})`,
-    hconcat: [
-      {
-        width: 300,
-        height: 220,
-        layer: [
-          {
-            data: { values: losses },
-            mark: { type: 'line', point: true },
-            encoding: {
-              x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
-              y: { field: 'loss', type: 'quantitative', scale: { zero: false } },
-              color: { field: 'split', type: 'nominal' },
-            },
-          },
-          {
-            data: { values: [{ epoch: bestEpoch }] },
-            mark: { type: 'rule', color: '#999', strokeDash: [4, 3] },
-            encoding: { x: { field: 'epoch', type: 'quantitative' } },
-          },
-        ],
-      },
-      {
-        width: 300,
-        height: 220,
-        data: { values: history.map((point) => ({ epoch: point.epoch, accuracy: point.valAccuracy })) },
-        mark: { type: 'line', point: { color: '#54a24b' }, color: '#54a24b' },
-        encoding: {
-          x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
-          y: { field: 'accuracy', type: 'quantitative', title: 'validation accuracy', scale: { domain: [0, 1] } },
-        },
-      },
-    ],
-  };
+    title: { text: `Training: loss and validation accuracy per epoch (best validation loss at epoch ${bestEpoch}${stoppedEarly ? `, stopped early after ${lastEpoch}` : ''})`, anchor: 'middle' },
+    hconcat: [panel(losses, 'loss (class-weighted NLL)', { scale: { zero: false } }), panel(accuracy, 'validation accuracy', { scale: { domain: [0, 1] } })],
+    resolve: { scale: { color: 'shared' } },
+  } as TopLevelSpec;
 }
 
-/** Confusion-matrix heatmap with counts. */
+/** Confusion matrix as counts beside the row-normalised view (share of each true class), with unrotated short labels. */
 export function confusionMatrixSpec(matrix: readonly (readonly number[])[], labelNames: readonly string[]): TopLevelSpec {
-  const cells = matrix.flatMap((row, trueIndex) =>
-    row.map((count, predictedIndex) => ({ true: labelNames[trueIndex], predicted: labelNames[predictedIndex], count })),
-  );
-  const size = Math.max(160, 60 * labelNames.length);
+  const cells = matrix.flatMap((row, trueIndex) => {
+    const total = row.reduce((sum, count) => sum + count, 0);
+    return row.map((count, predictedIndex) => ({
+      true: labelNames[trueIndex], predicted: labelNames[predictedIndex], count, share: total === 0 ? 0 : count / total,
+    }));
+  });
+  const size = Math.max(180, 60 * labelNames.length);
+  const longest = Math.max(...labelNames.map((name) => name.length));
+  const labelAngle = longest <= 12 ? 0 : -40;
   const axis = { sort: [...labelNames] };
-  return {
-    ...CHART_BASE,
-    title: 'Confusion matrix (test split)',
+  const panel = (field: 'count' | 'share', title: string, format: string, maximum: number) => ({
+    title,
     width: size,
     height: size,
     data: { values: cells },
     encoding: {
-      x: { field: 'predicted', type: 'nominal', ...axis },
+      x: { field: 'predicted', type: 'nominal', ...axis, axis: { labelAngle, ...(labelAngle === 0 ? {} : { labelAlign: 'right' }) } },
       y: { field: 'true', type: 'nominal', ...axis },
     },
     layer: [
-      { mark: 'rect', encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' } } } },
+      { mark: 'rect', encoding: { color: { field, type: 'quantitative', scale: { scheme: field === 'count' ? 'blues' : 'greens', ...(field === 'share' ? { domain: [0, 1] } : { zero: true }) }, legend: { title: field === 'count' ? 'count' : 'share of row', format } } } },
       {
         mark: { type: 'text', fontSize: 14 },
         encoding: {
-          text: { field: 'count', type: 'quantitative' },
-          color: { condition: { test: `datum.count > ${Math.max(...matrix.flat()) / 2}`, value: 'white' }, value: 'black' },
+          text: { field, type: 'quantitative', format },
+          color: { condition: { test: `datum.${field} > ${maximum / 2}`, value: 'white' }, value: 'black' },
         },
       },
     ],
-  };
+  });
+  return {
+    ...CHART_BASE,
+    title: { text: 'Confusion matrix (test split; rows: true class, columns: predicted)', anchor: 'middle' },
+    hconcat: [panel('count', 'counts', 'd', Math.max(...matrix.flat())), panel('share', 'share of each true class (row-normalised)', '.0%', 1)],
+    resolve: { scale: { color: 'independent' } },
+  } as TopLevelSpec;
 }

@@ -1,12 +1,18 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/model';
+import { makeWritableDirectory, removeCreated } from './output-paths.js';
 
 /** The run directory layout; every file is written atomically. */
 export class RunDirectory {
-  constructor(readonly path: string) {}
+  /** `created`: the directories made for this run (outermost first); {@link discard} removes them. */
+  constructor(readonly path: string, readonly created: readonly string[] = []) {}
+
+  /** Removes what this run created, when it failed before writing anything worth keeping. */
+  async discard(): Promise<void> {
+    await removeCreated(this.created);
+  }
 
   /** Where the model artifact (senti.json + head weights) lives. */
   get modelDir(): string {
@@ -37,11 +43,11 @@ export function timestampedRunName(now = new Date()): string {
 }
 
 /** Creates the run directory; refuses a non-empty existing one so a run never mixes with another. */
-export async function createRunDirectory(out: string | undefined, options: { overwrite?: boolean } = {}): Promise<RunDirectory> {
+export async function createRunDirectory(out: string | undefined, options: { overwrite?: boolean; flag?: string } = {}): Promise<RunDirectory> {
   const path = resolve(out ?? join('runs', timestampedRunName()));
-  if (existsSync(path) && readdirSync(path).length > 0 && !options.overwrite) {
+  const created = await makeWritableDirectory(path, options.flag ?? '--out', out ?? path);
+  if (created.length === 0 && readdirSync(path).length > 0 && !options.overwrite) {
     throw new UsageError('CLI_OUT_NOT_EMPTY', `output directory ${out ?? path} already exists and is not empty; choose another --out, or pass --overwrite`);
   }
-  await mkdir(path, { recursive: true });
-  return new RunDirectory(path);
+  return new RunDirectory(path, created);
 }

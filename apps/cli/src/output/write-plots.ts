@@ -8,7 +8,7 @@ export async function writePlots(result: FineTuneResult, runDir: string): Promis
   const choice = result.maxLength;
   const plots = [
     ['token-lengths', tokenLengthSpec(choice.bins, choice.maxLength, choice.coverage)],
-    ['training-curves', trainingCurvesSpec(result.history, result.bestEpoch)],
+    ['training-curves', trainingCurvesSpec(result.history, result.bestEpoch, result.stoppedEarly)],
     ['confusion-matrix', confusionMatrixSpec(result.confusionMatrix, result.splits.labelNames)],
   ] as const;
   for (const [name, spec] of plots) {

@@ -5,7 +5,7 @@ import { loadDataset } from '@senti/data';
 import { TrainError } from '@senti/errors';
 import { classificationReport, confusionMatrix, formatReport, rocAuc, type ClassificationReport } from '@senti/metrics';
 import { loadModel, resolveModelDir, type Device } from '@senti/model';
-import { fileSha256, take, type SplitRecord, type TextSplit } from './prepare-splits.js';
+import { fileSha256, labelValues, take, type SplitRecord, type TextSplit } from './prepare-splits.js';
 import { SPLIT_FILE } from './trained-model.js';
 
 /** Options of {@link evaluateModel}. */
@@ -51,7 +51,8 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
   });
   try {
     const { labelNames } = model.manifest;
-    const data = await evaluationData(options, resolveModelDir(options.modelDir), labelNames);
+    // Data files hold the label values; a model trained with label names reports under the names.
+    const data = await evaluationData(options, resolveModelDir(options.modelDir), labelValues(labelNames, model.manifest.training?.labelNames));
     const probabilities = new Float32Array(data.texts.length * labelNames.length);
     const chunk = 256;
     for (let start = 0; start < data.texts.length; start += chunk) {

@@ -1,15 +1,15 @@
-import { TrainError } from '@senti/errors';
 import { classificationReport, confusionMatrix, formatReport, rocAuc, type ClassificationReport } from '@senti/metrics';
-import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type ClassificationHead, type Encoder } from '@senti/model';
+import type { BackendChoice } from '@senti/model';
 import { evaluateHead } from '../evaluate-head.js';
 import { train } from '../train.js';
-import type { EpochRecord } from '../types.js';
+import type { EpochRecord, TrainOptions, TrainResult } from '../types.js';
+import { fineTuneUnfrozen, type UnfrozenStage } from '../unfreeze/fine-tune-unfrozen.js';
 import type { FineTuneEvent } from './events.js';
-import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
-import { prepareSplits, type PreparedSplits } from './prepare-splits.js';
+import type { MaxLengthChoice } from './max-length-choice.js';
+import { prepareFeatures, secondsSince, type PreparedFeatures } from './prepare-features.js';
+import type { PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
-import { fineTuneUnfrozen, type UnfrozenStage } from '../unfreeze/fine-tune-unfrozen.js';
 
 /** Options of {@link fineTune}: the settings (only `data` is required) plus where progress and checkpoints go. */
 export type FineTuneOptions = FineTuneInput & {
@@ -68,56 +68,83 @@ export interface FineTuneResult {
  * restore the best-validation weights and evaluate on the test split.
  */
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
-  const started = Date.now();
   const { onEvent, checkpointDir, resume, ...input } = options;
   const emit = onEvent ?? (() => {});
-  const settings = resolveSettings(input);
-  if ((settings.val === undefined) !== (settings.test === undefined)) {
-    throw new TrainError('TRAIN_BAD_OPTION', 'val and test go together: give both, or neither to split the data 70/15/15', 'usage');
+  const unfreeze = resolveSettings(input).unfreeze ?? 0;
+  // With unfrozen layers the head trains on the tuned layers' output: the frozen sentence features are not needed.
+  const prepared = await prepareFeatures(input, emit, { encode: unfreeze === 0 });
+  if (unfreeze > 0) {
+    let stage: UnfrozenStage;
+    try {
+      stage = await fineTuneUnfrozen(prepared.encoder, prepared.settings, prepared.splits, prepared.maxLength.maxLength, { emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}) });
+    } catch (error) {
+      await prepared.encoder.dispose();
+      throw error;
+    }
+    const tuned: PreparedFeatures = {
+      ...prepared,
+      encoder: stage.encoder,
+      features: { ...prepared.features, test: { features: stage.testFeatures, labels: prepared.splits.test.labels } },
+      cache: stage.cache,
+      seconds: { ...prepared.seconds, encode: stage.seconds.encode },
+    };
+    try {
+      return await finishFineTune(tuned, prepared.settings, stage.result, stage.seconds.train, emit, stage.tuned);
+    } catch (error) {
+      await stage.encoder.dispose();
+      throw error;
+    }
   }
-  const splits = await prepareSplits(settings);
-  const loadSplit = secondsSince(started);
-  emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
-
-  const encoderStarted = Date.now();
-  const encoder = await loadEncoder({
-    model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline,
-    ...(settings.pooling ? { pooling: settings.pooling } : {}),
-  });
-  const loadEncoderSeconds = secondsSince(encoderStarted);
   try {
-    return await fineTuneWith(encoder, settings, splits, { emit, checkpointDir, resume, started, loadSplit, loadEncoder: loadEncoderSeconds });
+    const trainStarted = Date.now();
+    const result = await trainOnFeatures(prepared, prepared.settings, {
+      onEvent: emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}),
+    });
+    return await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
   } catch (error) {
-    await encoder.dispose();
+    await prepared.encoder.dispose();
     throw error;
   }
 }
 
-interface RunContext {
-  emit: (event: FineTuneEvent) => void;
-  checkpointDir: string | undefined;
-  resume: boolean | undefined;
-  started: number;
-  loadSplit: number;
-  loadEncoder: number;
+/** Trains a head on prepared features with the head settings of `settings` (lr, dropout, weight decay, batch size, epochs, seed, patience). */
+export function trainOnFeatures(
+  prepared: PreparedFeatures,
+  settings: FineTuneSettings,
+  options: Pick<TrainOptions, 'onEvent' | 'checkpointDir' | 'resume'> = {},
+): Promise<TrainResult> {
+  const { splits, features } = prepared;
+  return train({
+    train: features.train,
+    val: features.val,
+    inputSize: prepared.encoder.info.hiddenSize,
+    numClasses: splits.labelNames.length,
+    head: { dropout: settings.dropout },
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    weightDecay: settings.weightDecay,
+    classWeights: splits.classWeights,
+    seed: settings.seed,
+    ...options,
+    ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+  });
 }
 
-async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits: PreparedSplits, context: RunContext): Promise<FineTuneResult> {
-  const { emit } = context;
-  const tokenizeStarted = Date.now();
-  const lengths = encoder.tokenizer.tokenLengths(splits.train.texts);
-  const lengthChoice = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
-  const tokenize = secondsSince(tokenizeStarted);
-  emit({ type: 'max-length', choice: lengthChoice });
-
-  const backend = await selectBackend({ device: settings.device });
-  emit({ type: 'compute', encoder: encoder.info, device: encoder.device, backend, dtypeRequested: settings.dtype });
-
-  const stage = settings.unfreeze > 0
-    ? await unfrozenStage(encoder, settings, splits, lengthChoice.maxLength, context)
-    : await frozenStage(encoder, settings, splits, lengthChoice.maxLength, context);
-  const { result, testSplit, encode, trainSeconds } = stage;
-
+/**
+ * Evaluates a trained head on the test split and wraps it with the encoder into a {@link FineTuneResult} (the model
+ * takes over `prepared.encoder`). `settings` are those the head was trained with.
+ */
+export async function finishFineTune(
+  prepared: PreparedFeatures,
+  settings: FineTuneSettings,
+  result: Pick<TrainResult, 'head' | 'history' | 'bestEpoch' | 'bestValLoss' | 'stoppedEarly'>,
+  trainSeconds: number,
+  emit: (event: FineTuneEvent) => void = () => {},
+  tuned?: UnfrozenStage['tuned'],
+): Promise<FineTuneResult> {
+  const { encoder, splits, maxLength: lengthChoice } = prepared;
+  const testSplit = prepared.features.test;
   const evaluateStarted = Date.now();
   const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
   // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
@@ -133,13 +160,13 @@ async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits
     bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
   };
   const { data: _data, val: _val, test: _test, ...plainSettings } = settings;
-  const model = new TrainedModel(stage.encoder, result.head, {
+  const model = new TrainedModel(encoder, result.head, {
     maxLength: lengthChoice.maxLength,
     labelNames: splits.labelNames,
     metrics,
-    training: { ...plainSettings, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
+    training: { ...plainSettings, textColumn: splits.textColumn, labelColumn: splits.labelColumn, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
     split: splits.record,
-    ...(stage.tuned ? { tuned: stage.tuned } : {}),
+    ...(tuned ? { tuned } : {}),
   });
   return {
     model,
@@ -156,85 +183,15 @@ async function fineTuneWith(encoder: Encoder, settings: FineTuneSettings, splits
     rocAuc: auc,
     testLoss: evaluation.loss,
     test: { texts: splits.test.texts, labels: splits.test.labels, predictions: evaluation.predictions, probabilities },
-    backend,
-    cache: stage.cache,
+    backend: prepared.backend,
+    cache: prepared.cache,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    seconds: {
-      loadSplit: context.loadSplit, loadEncoder: context.loadEncoder, tokenize, encode, train: trainSeconds, evaluate,
-      total: secondsSince(context.started),
-    },
-  };
-}
-
-/** What the encode and train stages hand to evaluation. */
-interface TrainedStage {
-  result: { head: ClassificationHead; history: EpochRecord[]; bestEpoch: number; bestValLoss: number; stoppedEarly: boolean };
-  testSplit: { features: Float32Array; labels: number[] };
-  /** The encoder predictions go through (the frozen one, or one with tuned layers). */
-  encoder: Encoder;
-  tuned?: UnfrozenStage['tuned'];
-  cache: { hits: number; misses: number; discarded: { file: string; problem: string }[] };
-  encode: number;
-  trainSeconds: number;
-}
-
-/** Encode every text once with the frozen encoder (cached) and train the head on the features. */
-async function frozenStage(encoder: Encoder, settings: FineTuneSettings, splits: PreparedSplits, maxLength: number, context: RunContext): Promise<TrainedStage> {
-  const { emit } = context;
-  const encodeStarted = Date.now();
-  const allTexts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
-  const encoded = await encodeWithCache(encoder, allTexts, {
-    maxLength,
-    enabled: settings.cache,
-    ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
-    onProgress: (done, total) => emit({ type: 'encode', done, total }),
-  });
-  const encode = secondsSince(encodeStarted);
-  emit({ type: 'encoded', hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded, seconds: encode });
-
-  const hidden = encoder.info.hiddenSize;
-  const rows = (from: number, count: number): Float32Array => encoded.features.subarray(from * hidden, (from + count) * hidden);
-  const nTrain = splits.train.texts.length;
-  const nVal = splits.val.texts.length;
-  const testSplit = { features: rows(nTrain + nVal, splits.test.texts.length), labels: splits.test.labels };
-
-  const trainStarted = Date.now();
-  const result = await train({
-    train: { features: rows(0, nTrain), labels: splits.train.labels },
-    val: { features: rows(nTrain, nVal), labels: splits.val.labels },
-    inputSize: hidden,
-    numClasses: splits.labelNames.length,
-    head: { dropout: settings.dropout },
-    epochs: settings.epochs,
-    batchSize: settings.batchSize,
-    learningRate: settings.learningRate,
-    weightDecay: settings.weightDecay,
-    classWeights: splits.classWeights,
-    seed: settings.seed,
-    onEvent: emit,
-    ...(context.checkpointDir !== undefined ? { checkpointDir: context.checkpointDir, resume: context.resume ?? false } : {}),
-    ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
-  });
-  const trainSeconds = secondsSince(trainStarted);
-
-  return { result, testSplit, encoder, cache: { hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded }, encode, trainSeconds };
-}
-
-/** Train the top `unfreeze` encoder layers with the head (states of the frozen bottom cached on disk). */
-async function unfrozenStage(encoder: Encoder, settings: FineTuneSettings, splits: PreparedSplits, maxLength: number, context: RunContext): Promise<TrainedStage> {
-  const stage = await fineTuneUnfrozen(encoder, settings, splits, maxLength, { emit: context.emit, checkpointDir: context.checkpointDir, resume: context.resume });
-  return {
-    result: stage.result, encoder: stage.encoder, tuned: stage.tuned, cache: stage.cache, encode: stage.seconds.encode, trainSeconds: stage.seconds.train,
-    testSplit: { features: stage.testFeatures, labels: splits.test.labels },
+    seconds: { ...prepared.seconds, train: trainSeconds, evaluate, total: secondsSince(prepared.started) },
   };
 }
 
 function describeSource(source: FineTuneSettings['data']): string {
   return typeof source === 'string' ? source : `${source.length} in-memory rows`;
-}
-
-function secondsSince(start: number): number {
-  return (Date.now() - start) / 1000;
 }
 
 function safeRocAuc(labels: readonly number[], probabilities: Float32Array, numClasses: number): number | null {

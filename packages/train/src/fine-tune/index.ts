@@ -1,4 +1,5 @@
-export { fineTune, type FineTuneOptions, type FineTuneResult, type TestPredictions } from './fine-tune.js';
+export { fineTune, finishFineTune, trainOnFeatures, type FineTuneOptions, type FineTuneResult, type TestPredictions } from './fine-tune.js';
+export { prepareFeatures, type PreparedFeatures } from './prepare-features.js';
 export { DEFAULT_SETTINGS, TUTORIAL_PRESET, resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
 export type { FineTuneEvent } from './events.js';
 export { TrainedModel, SPLIT_FILE, type TrainedModelInfo } from './trained-model.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { classWeights, datasetFromRows, loadDataset, pick, stratifiedSplit, type CleaningSummary, type Dataset, type LabelledText, type LoadDatasetOptions } from '@senti/data';
+import { TrainError } from '@senti/errors';
 import type { FineTuneSettings } from './settings.js';
 
 /** Texts and label indices of one split. */
@@ -41,12 +42,13 @@ export interface PreparedSplits {
   record: SplitRecord;
 }
 
-type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn' | 'labelColumn' | 'dropDuplicates' | 'seed'>;
+type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn' | 'labelColumn' | 'labelNames' | 'dropDuplicates' | 'seed'>;
 
 /** Loads the data and makes the train/validation/test splits (stratified, seeded) or reads them as given. */
 export async function prepareSplits(settings: DataSettings): Promise<PreparedSplits> {
   const columns = { textColumn: settings.textColumn, labelColumn: settings.labelColumn, dropDuplicates: settings.dropDuplicates };
   const dataset = await readSource(settings.data, columns, 'data');
+  const labelNames = displayLabelNames(dataset.labelNames, settings.labelNames, typeof settings.data === 'string' ? settings.data : 'the data');
   const read = { textColumn: dataset.textColumn, labelColumn: dataset.labelColumn, dropDuplicates: settings.dropDuplicates };
   const cleaning = [dataset.summary];
   const sources: SplitRecord['sources'] = { train: await sourceRecord(settings.data) };
@@ -71,8 +73,8 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
   }
   return {
     ...splits,
-    labelNames: dataset.labelNames,
-    classWeights: classWeights(splits.train.labels, dataset.labelNames.length, { labelNames: dataset.labelNames, where: 'the training split' }),
+    labelNames,
+    classWeights: classWeights(splits.train.labels, labelNames.length, { labelNames, where: 'the training split' }),
     cleaning,
     textColumn: dataset.textColumn,
     labelColumn: dataset.labelColumn,
@@ -80,6 +82,26 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
   };
 }
 
+/** The label values renamed by `names` (value -> display name); every name must be a value of the data. */
+export function displayLabelNames(values: readonly string[], names: Readonly<Record<string, string>> | undefined, source: string): string[] {
+  if (names === undefined) return [...values];
+  for (const value of Object.keys(names)) {
+    if (!values.includes(value)) {
+      throw new TrainError('TRAIN_BAD_LABEL_NAMES', `label names: "${value}" is not a label of ${source}; its labels are: ${values.join(', ')}`, 'usage');
+    }
+  }
+  const renamed = values.map((value) => names[value] ?? value);
+  const clash = renamed.find((name, index) => renamed.indexOf(name) !== index);
+  if (clash !== undefined) throw new TrainError('TRAIN_BAD_LABEL_NAMES', `label names: two labels of ${source} would both be called "${clash}"`, 'usage');
+  return renamed;
+}
+
+/** The label values of a model whose labels were renamed (the inverse of {@link displayLabelNames}). */
+export function labelValues(labelNames: readonly string[], names: unknown): string[] {
+  if (names === null || typeof names !== 'object') return [...labelNames];
+  const inverse = new Map(Object.entries(names as Record<string, string>).map(([value, name]) => [name, value]));
+  return labelNames.map((name) => inverse.get(name) ?? name);
+}
 
 /** The rows of a dataset at `rows`. */
 export function take(dataset: Pick<Dataset, 'texts' | 'labels'>, rows: readonly number[]): TextSplit {

@@ -14,6 +14,8 @@ export interface FineTuneSettings {
   textColumn?: string;
   /** Label column of CSV data; default `label`. */
   labelColumn?: string;
+  /** Display names for label values, e.g. `{ "0": "negative", "1": "positive" }`; stored with the model. */
+  labelNames?: Readonly<Record<string, string>>;
   /** Drop repeated (text, label) rows before splitting. Default true. */
   dropDuplicates: boolean;
   /** Encoder: a Hugging Face hub id or a local model directory. */

@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from './testing/run-in-process.js';
+import { runCli, TINY_BERT } from './testing/run-cli.js';
+
+/**
+ * The hostile-input table of the CLI: arguments (and files) -> exit code -> the one line the user sees. Every row must
+ * fail before any model is loaded, print no stack trace, leave no --out directory behind, and with --json print exactly
+ * one JSON document `{ error: { code, message } }` on stdout.
+ */
+interface Row {
+  name: string;
+  args: (dir: string) => string[];
+  code: 1 | 2;
+  message: RegExp;
+  /** A path (relative to the row's directory) that must not exist afterwards. */
+  absent?: string;
+  stdin?: string;
+}
+
+let dir: string;
+const f = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'senti-hostile-'));
+  const files: Record<string, string | Buffer> = {
+    'ok.csv': 'sentence,label\ngood film,1\nbad film,0\n',
+    'empty.csv': '',
+    'blank.csv': '\n\n   \n',
+    'header-only.csv': 'sentence,label\n',
+    'one-class.csv': 'sentence,label\na,1\nb,1\nc,1\nd,1\n',
+    'no-label.csv': 'sentence,stars\ngood,5\nbad,1\n',
+    'binary.csv': Buffer.from(Array.from({ length: 256 }, (_, index) => (index * 73 + 11) % 256)),
+    'a-file': 'not a directory',
+    'bad.json': '{ "settings": ',
+    'array.json': '[1, 2]',
+    'unknown-key.json': JSON.stringify({ settings: { data: 'ok.csv', epoch: 3 } }),
+    'bad-value.json': JSON.stringify({ settings: { data: 'ok.csv', epochs: 'ten' } }),
+    'bad-bool.json': JSON.stringify({ data: 'ok.csv', offline: 'yes' }),
+    'bad-names.json': JSON.stringify({ data: 'ok.csv', labelNames: ['negative', 'positive'] }),
+    'texts.csv': 'id,review\n1,fine\n',
+  };
+  for (const [name, content] of Object.entries(files)) await writeFile(f(name), content);
+  await mkdir(f('a-dir'));
+  await mkdir(f('full'));
+  await writeFile(join(f('full'), 'keep.txt'), 'x');
+  await mkdir(f('run'));
+  await writeFile(join(f('run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), learningRate: 0.003, epochs: 4 } }));
+  await mkdir(f('not-a-run'));
+  await writeFile(join(f('not-a-run'), 'config.json'), '{}');
+  await mkdir(f('model'));
+  await writeFile(join(f('model'), 'senti.json'), '{ not json');
+});
+
+const train = (...rest: string[]) => (d: string) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'out'), ...rest];
+
+const ROWS: Row[] = [
+  // usage: flags and values (exit 2)
+  { name: 'train without --data', args: () => ['train'], code: 2, message: /train needs --data <file>/ },
+  { name: '--data without its value', args: () => ['train', '--data'], code: 2, message: /option '--data <file>' argument missing|--data expects a value, but the next argument is the flag --json/ },
+  { name: '--data followed by a flag instead of a file', args: () => ['train', '--data', '--offline'], code: 2, message: /--data expects a value, but the next argument is the flag --offline/ },
+  { name: 'a stray argument', args: train('3'), code: 2, message: /too many arguments for 'train'/ },
+  { name: 'misspelt flag', args: train('--epoch', '3'), code: 2, message: /unknown option '--epoch'/ },
+  { name: 'unknown command', args: () => ['trian'], code: 2, message: /unknown command 'trian'/ },
+  { name: '--epochs 0', args: train('--epochs', '0'), code: 2, message: /--epochs expects a whole number >= 1, got "0"/, absent: 'out' },
+  { name: 'negative --epochs', args: train('--epochs', '-3'), code: 2, message: /--epochs expects a whole number >= 1, got "-3"/ },
+  { name: '--epochs NaN', args: train('--epochs', 'NaN'), code: 2, message: /--epochs expects a whole number/ },
+  { name: 'fractional --epochs', args: train('--epochs', '1.5'), code: 2, message: /--epochs expects a whole number/ },
+  { name: '--epochs in exponent form', args: train('--epochs', '1e3'), code: 2, message: /--epochs expects a whole number/ },
+  { name: 'huge --batch-size', args: train('--batch-size', '99999999999999999999'), code: 2, message: /--batch-size expects a whole number/ },
+  { name: 'negative --lr', args: train('--lr', '-1'), code: 2, message: /--lr expects a number >= 0, got "-1"/ },
+  { name: '--lr Infinity', args: train('--lr', 'Infinity'), code: 2, message: /--lr expects a number >= 0/ },
+  { name: '--lr empty', args: train('--lr', ''), code: 2, message: /--lr expects a number >= 0, got ""/ },
+  { name: '--coverage 0', args: train('--coverage', '0'), code: 2, message: /--coverage expects a number between 0.01 and 1/ },
+  { name: '--coverage 1.5', args: train('--coverage', '1.5'), code: 2, message: /--coverage expects a number between 0.01 and 1/ },
+  { name: 'negative --seed', args: train('--seed', '-1'), code: 2, message: /--seed expects a whole number >= 0/ },
+  { name: 'unknown --device', args: train('--device', 'tpu'), code: 2, message: /--device expects one of auto, cpu, gpu, got "tpu"/ },
+  { name: 'unknown --dtype', args: train('--dtype', 'int4'), code: 2, message: /--dtype expects one of auto, fp32, fp16, q8/ },
+  { name: 'unknown --pooling', args: train('--pooling', 'max'), code: 2, message: /--pooling expects one of pooler, cls, mean/ },
+  { name: 'unknown --preset', args: train('--preset', 'fast'), code: 2, message: /--preset expects one of tutorial, got "fast"/ },
+  { name: '--max-length 1', args: train('--max-length', '1'), code: 2, message: /--max-length expects a whole number >= 2/ },
+  { name: '--max-length words', args: train('--max-length', 'long'), code: 2, message: /--max-length expects a whole number >= 2, got "long"/ },
+  { name: '--min-accuracy above 1', args: train('--min-accuracy', '1.5'), code: 2, message: /--min-accuracy expects a number between 0 and 1/ },
+  { name: 'negative --min-f1', args: train('--min-f1', '-0.1'), code: 2, message: /--min-f1 expects a number between 0 and 1/ },
+  { name: '--val without --test', args: train('--val', 'ok.csv'), code: 2, message: /--val and --test go together/, absent: 'out' },
+  { name: '--label-names without pairs', args: train('--label-names', 'negative'), code: 2, message: /--label-names expects value=name pairs.*"negative" is not value=name/ },
+  { name: '--label-names with one name twice', args: train('--label-names', '0=a,1=a'), code: 2, message: /two labels are both called "a"/ },
+  { name: '--label-names naming a value twice', args: train('--label-names', '0=a,0=b'), code: 2, message: /"0" is named twice/ },
+  { name: '--label-names naming a value not in the data', args: train('--label-names', '0=neg,7=pos'), code: 2, message: /"7" is not a label of .*ok\.csv; its labels are: 0, 1/, absent: 'out' },
+  // --out (exit 2 for a plain path mistake, 1 for a place that cannot be written)
+  { name: '--out naming a file', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'a-file')], code: 2, message: /--out .*a-file is a file; expected a directory/ },
+  { name: '--out under a file', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'a-file', 'run')], code: 2, message: /a-file is a file, so nothing can be created under it/ },
+  { name: '--out a non-empty directory', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'full')], code: 2, message: /already exists and is not empty; choose another --out, or pass --overwrite/ },
+  ...(existsSync('/proc/self') ? [{ name: '--out under /proc (used to spin forever)', args: (d: string) => ['train', '--data', join(d, 'ok.csv'), '--out', '/proc/senti-run'], code: 1 as const, message: /--out \/proc\/senti-run: cannot create or write there/ }] : []),
+  // --resume and --config
+  { name: '--resume a directory that is not a run', args: (d) => ['train', '--resume', join(d, 'a-dir')], code: 2, message: /--resume .*a-dir: no config.json there/ },
+  { name: '--resume a run without settings', args: (d) => ['train', '--resume', join(d, 'not-a-run')], code: 2, message: /config.json has no training settings/ },
+  { name: '--resume with a changed --lr', args: (d) => ['train', '--resume', join(d, 'run'), '--lr', '0.1'], code: 2, message: /--lr 0.1 differs from the run's 0.003; only --epochs may change/ },
+  { name: '--resume with a changed --batch-size', args: (d) => ['train', '--resume', join(d, 'run'), '--batch-size', '8'], code: 2, message: /--batch-size 8 differs from the run's 32/ },
+  { name: '--resume with --out', args: (d) => ['train', '--resume', join(d, 'run'), '--out', join(d, 'elsewhere')], code: 2, message: /--out cannot be used with --resume/ },
+  { name: '--resume with --config', args: (d) => ['train', '--resume', join(d, 'run'), '--config', join(d, 'ok.csv')], code: 2, message: /--config cannot be used with --resume/ },
+  { name: '--config missing', args: (d) => ['train', '--config', join(d, 'nope.json')], code: 2, message: /--config .*nope\.json not found/ },
+  { name: '--config a directory', args: (d) => ['train', '--config', join(d, 'a-dir')], code: 2, message: /--config .*a-dir is a directory/ },
+  { name: '--config not JSON', args: (d) => ['train', '--config', join(d, 'bad.json')], code: 2, message: /bad\.json is not valid JSON/ },
+  { name: '--config an array', args: (d) => ['train', '--config', join(d, 'array.json')], code: 2, message: /holds no settings object/ },
+  { name: '--config with an unknown setting', args: (d) => ['train', '--config', join(d, 'unknown-key.json')], code: 2, message: /unknown setting "epoch"/ },
+  { name: '--config with a bad value', args: (d) => ['train', '--config', join(d, 'bad-value.json')], code: 2, message: /"epochs" is "ten"; expected what --epochs accepts/ },
+  { name: '--config with a non-boolean switch', args: (d) => ['train', '--config', join(d, 'bad-bool.json')], code: 2, message: /"offline" is "yes"; expected true or false/ },
+  { name: '--config with label names as a list', args: (d) => ['train', '--config', join(d, 'bad-names.json')], code: 2, message: /"labelNames" is .*expected an object/ },
+  // data problems (exit 1), caught before the encoder is loaded, and the run directory removed again
+  { name: 'missing data file', args: (d) => ['train', '--data', join(d, 'nope.csv'), '--out', join(d, 'out')], code: 1, message: /nope\.csv" not found/, absent: 'out' },
+  { name: 'directory as --data', args: (d) => ['train', '--data', join(d, 'a-dir'), '--out', join(d, 'out')], code: 1, message: /a-dir" is a directory, not a CSV file/, absent: 'out' },
+  { name: 'empty data file', args: (d) => ['train', '--data', join(d, 'empty.csv'), '--out', join(d, 'out')], code: 1, message: /empty\.csv" is empty/, absent: 'out' },
+  { name: 'data file of blank lines', args: (d) => ['train', '--data', join(d, 'blank.csv'), '--out', join(d, 'out')], code: 1, message: /blank\.csv" is empty/, absent: 'out' },
+  { name: 'header only', args: (d) => ['train', '--data', join(d, 'header-only.csv'), '--out', join(d, 'out')], code: 1, message: /has a header but no data rows/, absent: 'out' },
+  { name: 'one class', args: (d) => ['train', '--data', join(d, 'one-class.csv'), '--out', join(d, 'out')], code: 1, message: /has 1 class \("1"\) in column "label"; expected at least 2/, absent: 'out' },
+  { name: 'no label column', args: (d) => ['train', '--data', join(d, 'no-label.csv'), '--out', join(d, 'out')], code: 1, message: /column "label" not found in .*no-label\.csv; columns are: sentence, stars/, absent: 'out' },
+  { name: 'unknown --text-column', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--text-column', 'review', '--out', join(d, 'out')], code: 1, message: /column "review" not found/, absent: 'out' },
+  { name: 'binary file as --data', args: (d) => ['train', '--data', join(d, 'binary.csv'), '--out', join(d, 'out')], code: 1, message: /binary\.csv/, absent: 'out' },
+  // predict
+  { name: 'predict without texts', args: (d) => ['predict', '--model-dir', join(d, 'run')], code: 2, message: /predict needs texts as arguments or --input <file>/ },
+  { name: 'predict with texts and --input', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--input', join(d, 'texts.csv'), 'hello'], code: 2, message: /not both/ },
+  { name: 'predict an empty text', args: (d) => ['predict', '--model-dir', join(d, 'run'), ''], code: 2, message: /an empty text was given/ },
+  { name: 'predict without --model-dir', args: () => ['predict', 'hello'], code: 2, message: /required option '--model-dir <dir>' not specified/ },
+  { name: 'predict --output .xlsx', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--output', join(d, 'p.xlsx'), 'hi'], code: 2, message: /has the extension "\.xlsx", which senti cannot write; expected a \.csv or \.json file/ },
+  { name: 'predict --output without extension', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--output', join(d, 'predictions'), 'hi'], code: 2, message: /has no file extension/ },
+  { name: 'predict --output under a file', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--output', join(d, 'a-file', 'p.csv'), 'hi'], code: 2, message: /a-file is a file, so nothing can be created under it/ },
+  { name: 'predict --output a directory', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--output', `${join(d, 'a-dir')}.csv`.replace(/\.csv$/, '/'), 'hi'], code: 2, message: /has no file extension|is a directory/ },
+  { name: 'predict --output - with --json', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--output', '-', '--json', 'hi'], code: 2, message: /--output - writes CSV to stdout/ },
+  { name: 'predict with a missing model', args: (d) => ['predict', '--model-dir', join(d, 'nowhere'), 'hi'], code: 1, message: /no senti model in .*nowhere/ },
+  { name: 'predict with a damaged senti.json', args: (d) => ['predict', '--model-dir', join(d, 'model'), 'hi'], code: 1, message: /senti\.json is not valid JSON/ },
+  // evaluate and inspect
+  { name: 'evaluate without --model-dir', args: () => ['evaluate'], code: 2, message: /required option '--model-dir <dir>' not specified/ },
+  { name: 'evaluate a missing model', args: (d) => ['evaluate', '--model-dir', join(d, 'nowhere')], code: 1, message: /no senti model in .*nowhere/ },
+  { name: 'evaluate with --min-f1 above 1', args: (d) => ['evaluate', '--model-dir', join(d, 'run'), '--min-f1', '2'], code: 2, message: /--min-f1 expects a number between 0 and 1/ },
+  { name: 'inspect without --data', args: () => ['inspect'], code: 2, message: /required option '--data <file>' not specified/ },
+  { name: 'inspect a missing file', args: (d) => ['inspect', '--data', join(d, 'nope.csv')], code: 1, message: /nope\.csv" not found/ },
+];
+
+describe('hostile inputs: one clear line, the right exit code, no stack trace, nothing half-written', () => {
+  it('has at least 40 rows', () => expect(ROWS.length).toBeGreaterThanOrEqual(40));
+
+  it.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    const plain = await runInProcess(row.args(dir), row.stdin);
+    expect(plain.code, plain.stderr).toBe(row.code);
+    if (!row.args(dir).includes('--json')) expect(plain.stdout).toBe('');
+    const lines = plain.stderr.trim().split('\n').filter((line) => !line.startsWith('('));
+    expect(lines, plain.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(row.message);
+    expect(plain.stderr).not.toMatch(/\n\s+at |unexpected error/);
+    if (row.absent !== undefined) expect(existsSync(join(dir, row.absent)), `${row.absent} left behind`).toBe(false);
+
+    const json = await runInProcess([...row.args(dir), '--json'], row.stdin);
+    expect(json.code).toBe(row.code);
+    const document = JSON.parse(json.stdout) as { error: { code: string; message: string } };
+    expect(Object.keys(document)).toEqual(['error']);
+    expect(document.error.code).toMatch(/^[A-Z_]+$/);
+    expect(document.error.message).toMatch(row.message);
+  });
+});
+
+describe('the real executable, for what only a process shows', () => {
+  it('--json on a usage mistake: exactly one JSON document on stdout, the line on stderr, exit 2', async () => {
+    const result = await runCli(['train', '--data', 'x.csv', '--epochs', 'ten', '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'CLI_BAD_OPTION', message: '--epochs expects a whole number >= 1, got "ten"' } });
+    expect(result.stderr).toMatch(/^senti: --epochs expects/);
+  });
+
+  it('--out /proc/senti-run ends at once instead of spinning', async () => {
+    if (!existsSync('/proc/self')) return;
+    const started = Date.now();
+    const result = await runCli(['train', '--data', join(dir, 'ok.csv'), '--model', TINY_BERT, '--out', '/proc/senti-run']);
+    expect(result.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});

@@ -1,0 +1,144 @@
+import { relative } from 'node:path';
+import { UsageError } from '@senti/errors';
+import { writeFileAtomic } from '@senti/model';
+import { describePoint, runSummary, saveRun, sweep, sweepCsv, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepRow } from '@senti/train';
+import type { TopLevelSpec } from 'vega-lite';
+import type { ConsoleOutput } from '../output/console-output.js';
+import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
+import { renderPlot } from '../output/plots.js';
+import { printTestReport } from '../output/print-summaries.js';
+import { createRunDirectory } from '../output/run-directory.js';
+import { textTable } from '../output/text-table.js';
+import { writePlots } from '../output/write-plots.js';
+
+/** `--sweep` keys and the head settings they vary. */
+const SWEEP_FLAG_KEYS: Record<string, SweepKey> = {
+  lr: 'learningRate', dropout: 'dropout', 'weight-decay': 'weightDecay', 'batch-size': 'batchSize', epochs: 'epochs',
+};
+
+/** Commander collector for the repeatable `--sweep key=v1,v2,...`: adds one key's values to the grid. */
+export function collectSweep(value: string, grid: SweepGrid = {}): SweepGrid {
+  const match = /^([a-z-]+)=(.+)$/.exec(value.trim());
+  const key = match ? SWEEP_FLAG_KEYS[match[1]!] : undefined;
+  if (!match || key === undefined) {
+    throw new UsageError('CLI_BAD_OPTION', `--sweep expects key=v1,v2,... with key one of ${Object.keys(SWEEP_FLAG_KEYS).join(', ')}, got "${value}"`);
+  }
+  if (grid[key] !== undefined) throw new UsageError('CLI_BAD_OPTION', `--sweep ${match[1]} is given twice; list all its values once (${match[1]}=a,b,c)`);
+  const values = match[2]!.split(',').map((text) => {
+    const number = Number(text.trim());
+    if (text.trim() === '' || !Number.isFinite(number)) throw new UsageError('CLI_BAD_OPTION', `--sweep ${match[1]}: "${text}" is not a number`);
+    return number;
+  });
+  return { ...grid, [key]: values };
+}
+
+/** What `senti train --sweep` reports with `--json`: the best run's summary plus the table. */
+export interface SweepRunSummary extends RunSummary {
+  sweep: { best: number; rows: Omit<SweepRow, 'history'>[] };
+}
+
+/**
+ * `senti train --sweep ...`: encodes once, trains every grid point, prints the table, and saves the best point as a full
+ * run directory (as `senti train` would) plus `sweep.csv` and `sweep.{svg,png}`.
+ */
+export async function runSweep(
+  input: FineTuneInput,
+  grid: SweepGrid,
+  output: ConsoleOutput,
+  options: { out?: string; overwrite: boolean; resume?: string },
+): Promise<SweepRunSummary> {
+  if (options.resume) throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --resume; run the sweep again (the feature cache makes it cheap)');
+  if ((input.val === undefined) !== (input.test === undefined)) {
+    throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
+  }
+  const run = await createRunDirectory(options.out, { overwrite: options.overwrite });
+  const command = process.argv.slice(2);
+  const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  await run.writeJson('config.json', { settings, sweep: grid, command, createdAt: new Date().toISOString() });
+  const render = fineTuneRenderer(output, { data: input.data, seed: input.seed ?? 2021, dtype: input.dtype ?? 'auto' });
+  const result = await sweep({ ...input, grid, onEvent: (event: SweepEvent) => renderSweepEvent(event, output, render) });
+  const { best } = result;
+  try {
+    output.section(`Sweep: ${result.table.length} settings on features encoded once (${result.seconds.prepare.toFixed(1)} s to prepare, ${result.seconds.train.toFixed(1)} s training)`,
+      sweepTable(result.table, result.bestIndex).replace(/^/gm, '  '));
+    output.line(`  best: ${describePoint(result.table[result.bestIndex]!.point)} (lowest validation loss)`);
+    printTestReport(output, best.report, best.confusionMatrix, best.rocAuc);
+    const { runDir, modelDir } = await saveRun(best, run.path, { config: { command, sweep: grid, createdAt: new Date().toISOString() } });
+    await writePlots(best, runDir);
+    await writeFileAtomic(`${runDir}/sweep.csv`, sweepCsv(result.table, result.bestIndex));
+    const picture = await renderPlot(sweepSpec(result.table, result.bestIndex));
+    await writeFileAtomic(`${runDir}/sweep.svg`, picture.svg);
+    await writeFileAtomic(`${runDir}/sweep.png`, picture.png);
+    const shown = relative(process.cwd(), run.path);
+    output.section(`Best model saved to ${shown.startsWith('..') || shown === '' ? run.path : shown}`);
+    output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, plots, sweep.csv, sweep.{svg,png}');
+    return {
+      ...runSummary(best, runDir, modelDir),
+      sweep: { best: result.bestIndex, rows: result.table.map(({ history: _history, ...row }) => row) },
+    };
+  } finally {
+    await best.model.dispose();
+  }
+}
+
+/** Renders sweep events: a header per setting, then fineTune's own rendering of the preparation and each training run. */
+function renderSweepEvent(event: SweepEvent, output: ConsoleOutput, render: (event: never) => void): void {
+  switch (event.type) {
+    case 'sweep-start':
+      output.section(`Sweep over ${event.points.length} head settings (features are encoded once)`);
+      return;
+    case 'sweep-setting':
+      output.section(`Setting ${event.index + 1}/${event.total}: ${describePoint(event.point)}`);
+      return;
+    case 'sweep-row':
+      output.line(`  -> val loss ${event.row.valLoss.toFixed(4)}, val acc ${event.row.valAccuracy.toFixed(4)} at epoch ${event.row.bestEpoch}, ${event.row.seconds.toFixed(1)} s${event.bestSoFar ? '  *best so far' : ''}`);
+      return;
+    default:
+      render(event as never);
+  }
+}
+
+/** The sweep as a text table, best row marked. */
+export function sweepTable(table: readonly SweepRow[], bestIndex: number): string {
+  return textTable(
+    ['lr', 'dropout', 'weight decay', 'batch', 'epochs', 'val loss', 'val acc', 'best epoch', 'seconds', ''],
+    table.map((row) => [row.settings.learningRate, row.settings.dropout, row.settings.weightDecay, row.settings.batchSize, row.settings.epochs,
+      row.valLoss.toFixed(4), row.valAccuracy.toFixed(4), row.bestEpoch, row.seconds.toFixed(1), row.index === bestIndex ? '<- best' : '']),
+  );
+}
+
+/** Short flag-style label of a grid point, e.g. `lr=0.001 dropout=0.1`. */
+export function pointLabel(row: SweepRow): string {
+  const short: Record<SweepKey, string> = { learningRate: 'lr', dropout: 'dropout', weightDecay: 'weight-decay', batchSize: 'batch-size', epochs: 'epochs' };
+  const parts = (Object.keys(short) as SweepKey[]).filter((key) => row.point[key] !== undefined).map((key) => `${short[key]}=${row.point[key]}`);
+  return `${row.index + 1}: ${parts.join(' ') || 'base settings'}`;
+}
+
+/** Validation loss (points, zoomed) and accuracy (bars) per setting, the chosen one highlighted. */
+export function sweepSpec(table: readonly SweepRow[], bestIndex: number): TopLevelSpec {
+  const values = table.map((row) => ({
+    setting: pointLabel(row), valLoss: row.valLoss, valAccuracy: row.valAccuracy, chosen: row.index === bestIndex ? 'best' : 'other',
+  }));
+  const order = values.map((value) => value.setting);
+  const color = { field: 'chosen', type: 'nominal', scale: { domain: ['best', 'other'], range: ['#e45756', '#4c78a8'] }, legend: null } as const;
+  const height = Math.max(120, 24 * values.length);
+  const y = { field: 'setting', type: 'nominal', sort: order, title: null } as const;
+  return {
+    background: 'white',
+    config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' },
+    title: `Sweep: ${table.length} head settings on the same encoded features (red: lowest validation loss)`,
+    data: { values },
+    hconcat: [
+      {
+        width: 280, height,
+        mark: { type: 'point', filled: true, size: 120 },
+        encoding: { y: { ...y, axis: { labelLimit: 400 } }, x: { field: 'valLoss', type: 'quantitative', title: 'validation loss (best epoch)', scale: { zero: false } }, color },
+      },
+      {
+        width: 220, height,
+        mark: 'bar',
+        encoding: { y: { ...y, axis: null }, x: { field: 'valAccuracy', type: 'quantitative', title: 'validation accuracy', scale: { domain: [0, 1] } }, color },
+      },
+    ],
+  } as TopLevelSpec;
+}

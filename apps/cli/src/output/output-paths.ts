@@ -1,0 +1,92 @@
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { SentiError, UsageError } from '@senti/errors';
+
+/** File types `predict --output` can write, by extension. */
+export const PREDICTION_FORMATS = { '.csv': 'csv', '.json': 'json' } as const;
+
+/** The format `predict --output` writes for `file` (`-` is stdout, CSV); unknown extensions are a usage error. */
+export function predictionFormat(file: string): 'csv' | 'json' {
+  if (file === '-') return 'csv';
+  const extension = extname(file).toLowerCase();
+  const format = (PREDICTION_FORMATS as Record<string, 'csv' | 'json'>)[extension];
+  if (format === undefined) {
+    const what = extension === '' ? 'has no file extension' : `has the extension "${extension}", which senti cannot write`;
+    throw new UsageError('CLI_OUTPUT_FORMAT', `--output ${file} ${what}; expected a .csv or .json file (or - for stdout)`);
+  }
+  return format;
+}
+
+/** Checks, without creating anything, that `file` can be created: not a directory, and not under a file. */
+export async function checkOutputFile(file: string, flag: string): Promise<void> {
+  if (file === '-') return;
+  const path = resolve(file);
+  const own = await kindOf(path);
+  if (own === 'directory') throw new UsageError('CLI_OUTPUT_IS_DIRECTORY', `${flag} ${file} is a directory; expected a file name`);
+  if (own === 'other') throw new UsageError('CLI_OUTPUT_NOT_A_FILE', `${flag} ${file} exists and is not a regular file`);
+  await nearestDirectory(dirname(path), file, flag);
+}
+
+/**
+ * Creates the directory `path` (and missing parents) and proves it writable, or throws one line naming `flag`.
+ * Parents are made one level at a time: Node's recursive mkdir spins forever under /proc. Returns what it created,
+ * outermost first, so a failed run can remove exactly that.
+ */
+export async function makeWritableDirectory(path: string, flag: string, given = path): Promise<string[]> {
+  const target = resolve(path);
+  const missing: string[] = [];
+  let existing = target;
+  while ((await kindOf(existing)) === 'missing' && dirname(existing) !== existing) {
+    missing.unshift(existing);
+    existing = dirname(existing);
+  }
+  if (existing === target && (await kindOf(target)) !== 'directory') {
+    throw new UsageError('CLI_OUT_NOT_A_DIRECTORY', `${flag} ${given} is a file; expected a directory (or a path that does not exist yet)`);
+  }
+  await nearestDirectory(existing, given, flag);
+  const created: string[] = [];
+  try {
+    for (const directory of missing) {
+      await mkdir(directory);
+      created.push(directory);
+    }
+    const probe = resolve(target, `.senti-write-test-${process.pid}`);
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (error) {
+    await removeCreated(created);
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new SentiError('CLI_OUT_UNWRITABLE', `${flag} ${given}: cannot create or write there (${code}); choose a directory you can write to`, 'input', { cause: error });
+  }
+  return created;
+}
+
+/** Removes directories made by {@link makeWritableDirectory} (innermost first), with everything in them. */
+export async function removeCreated(created: readonly string[]): Promise<void> {
+  const outermost = created[0];
+  if (outermost !== undefined) await rm(outermost, { recursive: true, force: true }).catch(() => {});
+  for (const directory of [...created].reverse()) await rmdir(directory).catch(() => {});
+}
+
+/** The nearest existing ancestor of `path` must be a directory (a path under a file can never be created). */
+async function nearestDirectory(path: string, given: string, flag: string): Promise<void> {
+  let current = resolve(path);
+  let kind = await kindOf(current);
+  while (kind === 'missing' && dirname(current) !== current) {
+    current = dirname(current);
+    kind = await kindOf(current);
+  }
+  if (kind !== 'directory') {
+    throw new UsageError('CLI_OUT_UNDER_A_FILE', `${flag} ${given}: ${current} is a file, so nothing can be created under it`);
+  }
+}
+
+async function kindOf(path: string): Promise<'missing' | 'directory' | 'file' | 'other'> {
+  try {
+    const info = await stat(path);
+    return info.isDirectory() ? 'directory' : info.isFile() ? 'file' : 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other';
+  }
+}
