@@ -70,7 +70,7 @@ const rows: Row[] = [
   { name: 'head is null', manifest: (m) => { loose(m).head = null; }, error: { code: 'MODEL_CORRUPT', message: '"head" must be an object' } },
   { name: 'maxLength negative', manifest: (m) => { m.maxLength = -1; }, error: { code: 'MODEL_CORRUPT', message: 'maxLength must be a positive integer, got -1' } },
   { name: 'maxLength fractional', manifest: (m) => { m.maxLength = 17.5; }, error: { code: 'MODEL_CORRUPT', message: 'maxLength must be a positive integer, got 17.5' } },
-  { name: 'unknown encoder dtype', manifest: (m) => { loose(m.encoder).dtype = 'int4'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.dtype must be one of fp32, fp16, q8, got "int4"' } },
+  { name: 'unknown encoder dtype', manifest: (m) => { loose(m.encoder).dtype = 'int4'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.dtype must be one of fp32, fp16, q8, int8, got "int4"' } },
   { name: 'unknown pooling', manifest: (m) => { loose(m.encoder).pooling = 'max'; }, error: { code: 'MODEL_CORRUPT', message: 'encoder.pooling must be one of pooler, cls, mean, got "max"' } },
   { name: 'weights file outside the directory', manifest: (m) => { m.weights.file = '../../etc/passwd'; }, error: { code: 'MODEL_CORRUPT', message: 'weights.file must be a file name inside the model directory, got "../../etc/passwd"' } },
   { name: 'weights file absolute', manifest: (m) => { m.weights.file = '/etc/passwd'; }, error: { code: 'MODEL_CORRUPT', message: 'weights.file must be a file name inside the model directory' } },
