@@ -20,7 +20,8 @@ const ANCHORS = ['tutorial', 'peer'] as const;
 
 const usage = `usage: pnpm --filter @senti/bench start -- e2e [options]
 Runs the real \`senti train\` CLI once per row (one process each, start-up included; 10 epochs, batch 32, --device
-cpu): UCI q8 cold cache, q8 warm cache with another head lr, fp32 cold; SST-2 train+dev+test q8 cold and warm.
+cpu): UCI with the default dtype (auto: the batch-invariant int8 encoder on a CPU) cold, q8 cold, q8 warm cache with
+another head lr, fp32 cold; SST-2 train+dev+test q8 cold and warm.
 Then, in the same run, the PyTorch anchors on UCI (Debian's python3-torch with OpenBLAS, every core):
   tutorial  ../shared/tools/tutorial-pipeline-torch.py, 1 epoch scaled to 10 (it re-encodes every epoch)
   peer      ../shared/tools/peer-encode-once-torch.py, the careful user: encode once (fp32 and int8), 10 head
@@ -91,12 +92,13 @@ async function endToEnd(options: EndToEndOptions): Promise<void> {
   console.log('each senti row is one `senti train --device cpu` process (start-up included in wall); PyTorch measured in this same run\n');
 
   const uci = join(repoRoot, 'fixtures', 'uci-sentences.csv');
-  const plan: { name: string; csv: () => Promise<string>; configs: { label: string; dtype: 'q8' | 'fp32'; cache: string; extra: string[] }[] }[] = [];
+  const plan: { name: string; csv: () => Promise<string>; configs: { label: string; dtype: 'auto' | 'q8' | 'fp32'; cache: string; extra: string[] }[] }[] = [];
   if (datasets.includes('uci')) {
     plan.push({
       name: 'uci',
       csv: async () => uci,
       configs: [
+        { label: 'default dtype (auto), cold cache', dtype: 'auto', cache: 'uci-auto', extra: [] },
         { label: 'q8, cold cache', dtype: 'q8', cache: 'uci-q8', extra: [] },
         { label: 'q8, warm cache, other head lr', dtype: 'q8', cache: 'uci-q8', extra: ['--lr', '0.003'] },
         { label: 'fp32, cold cache', dtype: 'fp32', cache: 'uci-fp32', extra: [] },
