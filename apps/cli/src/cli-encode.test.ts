@@ -27,7 +27,7 @@ describe('senti encode + senti worker', () => {
     await writeFile(data, syntheticReviewsCsv({ rows: 600, classes: ['negative', 'positive'], seed: 3, numericLabels: true }));
     const worker = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(REPO_ROOT, 'apps', 'cli', 'src', 'main.ts'), 'worker', '--queue', redis.url, '--model', TINY_BERT, '--offline', '--device', 'cpu', '--cache-dir', cacheDir], {
       cwd: REPO_ROOT,
-      env: { ...process.env, CI: 'true' },
+      env: { ...process.env, CI: 'true', SENTI_CACHE_DIR: cacheDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let workerLog = '';
@@ -35,14 +35,14 @@ describe('senti encode + senti worker', () => {
     worker.stderr.on('data', (chunk: Buffer) => (workerLog += chunk.toString()));
     try {
       const options = ['--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--cache-dir', cacheDir];
-      const encoded = await runCli(['encode', ...options, '--queue', redis.url, '--chunk', '100', '--json']);
+      const encoded = await runCli(['encode', ...options, '--queue', redis.url, '--chunk', '100', '--json'], { env: { SENTI_CACHE_DIR: cacheDir } });
       expect(encoded.code, encoded.stderr + workerLog).toBe(0);
       const summary = JSON.parse(encoded.stdout) as { unique: number; encoded: number; chunks: number; failed: unknown[] };
       expect(summary).toMatchObject({ encoded: summary.unique, failed: [] });
       expect(summary.chunks).toBeGreaterThan(1);
       expect(encoded.stderr).toMatch(/Encoding \(all workers\).*\d+ chunks/);
 
-      const trained = await runCli(['train', ...options, '--epochs', '1', '--out', join(dir, 'run'), '--json']);
+      const trained = await runCli(['train', ...options, '--epochs', '1', '--out', join(dir, 'run'), '--json'], { env: { SENTI_CACHE_DIR: cacheDir } });
       expect(trained.code, trained.stderr).toBe(0);
       const train = JSON.parse(trained.stdout) as { cache: { hits: number; misses: number }; rows: { train: number; val: number; test: number } };
       expect(train.cache).toEqual({ hits: train.rows.train + train.rows.val + train.rows.test, misses: 0 });
@@ -55,7 +55,7 @@ describe('senti encode + senti worker', () => {
 
   it('exits 1 with one clear line when Redis cannot be reached', async () => {
     const port = await freePort();
-    const result = await runCli(['encode', '--data', join(dir, 'reviews.csv'), '--model', TINY_BERT, '--queue', `redis://127.0.0.1:${port}`]);
+    const result = await runCli(['encode', '--data', join(dir, 'reviews.csv'), '--model', TINY_BERT, '--queue', `redis://127.0.0.1:${port}`], { env: { SENTI_CACHE_DIR: join(dir, 'store') } });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${port} .*ECONNREFUSED`));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, TINY_BERT } from './testing/run-cli.js';
+import { runInProcess } from './testing/run-in-process.js';
 
 /** A user mistake is one line on stderr, no stack trace, and the right exit code. */
 function expectOneLine(stderr: string, pattern: RegExp): void {
@@ -17,8 +18,9 @@ describe('senti command-line errors', () => {
     const main = await runCli(['--help']);
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/train .*\n/);
-    for (const command of ['train', 'evaluate', 'predict', 'inspect']) {
-      const help = await runCli([command, '--help']);
+    // Each subcommand's help in-process (a spawn costs seconds on a busy machine); the real process above covers the wiring.
+    for (const command of ['train', 'evaluate', 'predict', 'inspect', 'encode', 'worker']) {
+      const help = await runInProcess([command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout).toContain(`Usage: senti ${command}`);
       for (const line of help.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);

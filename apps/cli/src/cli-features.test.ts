@@ -18,7 +18,7 @@ beforeAll(async () => {
   await writeFile(data, syntheticReviewsCsv({ rows: 600, classes: ['negative', 'positive'], seed: 11, numericLabels: true }));
 });
 
-describe('senti train --json, --label-names, gates, --config and --resume --epochs', () => {
+describe('senti train --json, --label-names, gates, --config and --resume --epochs', { timeout: 300_000 }, () => {
   it('prints one JSON document with the gate outcome, names labels everywhere, and keeps the max-length reasoning', async () => {
     const run = await runInProcess(base('named', '--epochs', '2', '--label-names', '0=negative,1=positive', '--max-length', '100000', '--min-accuracy', '0', '--json'));
     expect(run.code, run.stderr).toBe(0);

@@ -49,6 +49,8 @@ beforeAll(async () => {
   await writeFile(join(f('full'), 'keep.txt'), 'x');
   await mkdir(f('run'));
   await writeFile(join(f('run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), learningRate: 0.003, epochs: 4 } }));
+  await mkdir(f('linear-run'));
+  await writeFile(join(f('linear-run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), unfreeze: 2, schedule: 'linear', epochs: 4 } }));
   await mkdir(f('not-a-run'));
   await writeFile(join(f('not-a-run'), 'config.json'), '{}');
   await mkdir(f('model'));
@@ -62,6 +64,9 @@ const ROWS: Row[] = [
   { name: 'train without --data', args: () => ['train'], code: 2, message: /train needs --data <file>/ },
   { name: '--data without its value', args: () => ['train', '--data'], code: 2, message: /option '--data <file>' argument missing|--data expects a value, but the next argument is the flag --json/ },
   { name: '--data followed by a flag instead of a file', args: () => ['train', '--data', '--offline'], code: 2, message: /--data expects a value, but the next argument is the flag --offline/ },
+  { name: 'empty --out', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', ''], code: 2, message: /--out expects a value, got an empty string/ },
+  { name: 'empty --data', args: () => ['train', '--data', ''], code: 2, message: /--data expects a value, got an empty string/ },
+  { name: '--no-cache with --cache-dir', args: train('--no-cache', '--cache-dir', 'somewhere'), code: 2, message: /--cache-dir and --no-cache contradict each other/, absent: 'out' },
   { name: 'a stray argument', args: train('3'), code: 2, message: /too many arguments for 'train'/ },
   { name: 'misspelt flag', args: train('--epoch', '3'), code: 2, message: /unknown option '--epoch'/ },
   { name: 'unknown command', args: () => ['trian'], code: 2, message: /unknown command 'trian'/ },
@@ -78,7 +83,7 @@ const ROWS: Row[] = [
   { name: '--coverage 1.5', args: train('--coverage', '1.5'), code: 2, message: /--coverage expects a number between 0.01 and 1/ },
   { name: 'negative --seed', args: train('--seed', '-1'), code: 2, message: /--seed expects a whole number >= 0/ },
   { name: 'unknown --device', args: train('--device', 'tpu'), code: 2, message: /--device expects one of auto, cpu, gpu, got "tpu"/ },
-  { name: 'unknown --dtype', args: train('--dtype', 'int4'), code: 2, message: /--dtype expects one of auto, fp32, fp16, q8/ },
+  { name: 'unknown --dtype', args: train('--dtype', 'int4'), code: 2, message: /--dtype expects one of auto, fp32, fp16, q8, int8, got "int4"/ },
   { name: 'unknown --pooling', args: train('--pooling', 'max'), code: 2, message: /--pooling expects one of pooler, cls, mean/ },
   { name: 'unknown --preset', args: train('--preset', 'fast'), code: 2, message: /--preset expects one of tutorial, got "fast"/ },
   { name: '--max-length 1', args: train('--max-length', '1'), code: 2, message: /--max-length expects a whole number >= 2/ },
@@ -100,6 +105,7 @@ const ROWS: Row[] = [
   { name: '--resume a run without settings', args: (d) => ['train', '--resume', join(d, 'not-a-run')], code: 2, message: /config.json has no training settings/ },
   { name: '--resume with a changed --lr', args: (d) => ['train', '--resume', join(d, 'run'), '--lr', '0.1'], code: 2, message: /--lr 0.1 differs from the run's 0.003; only --epochs may change/ },
   { name: '--resume with a changed --batch-size', args: (d) => ['train', '--resume', join(d, 'run'), '--batch-size', '8'], code: 2, message: /--batch-size 8 differs from the run's 32/ },
+  { name: '--resume --epochs of a linear-schedule run', args: (d) => ['train', '--resume', join(d, 'linear-run'), '--epochs', '8'], code: 2, message: /--epochs cannot change for a run with --schedule linear \(its learning rate decays over the planned 4 epochs\)/ },
   { name: '--resume with --out', args: (d) => ['train', '--resume', join(d, 'run'), '--out', join(d, 'elsewhere')], code: 2, message: /--out cannot be used with --resume/ },
   { name: '--resume with --config', args: (d) => ['train', '--resume', join(d, 'run'), '--config', join(d, 'ok.csv')], code: 2, message: /--config cannot be used with --resume/ },
   { name: '--config missing', args: (d) => ['train', '--config', join(d, 'nope.json')], code: 2, message: /--config .*nope\.json not found/ },
@@ -130,6 +136,9 @@ const ROWS: Row[] = [
   { name: 'predict --output under a file', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--output', join(d, 'a-file', 'p.csv'), 'hi'], code: 2, message: /a-file is a file, so nothing can be created under it/ },
   { name: 'predict --output a directory', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--output', `${join(d, 'a-dir')}.csv`.replace(/\.csv$/, '/'), 'hi'], code: 2, message: /has no file extension|is a directory/ },
   { name: 'predict --output - with --json', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--output', '-', '--json', 'hi'], code: 2, message: /--output - writes CSV to stdout/ },
+  { name: 'predict --format csv with --json', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--format', 'csv', '--json', 'hi'], code: 2, message: /--json and --format csv both set what stdout carries/ },
+  { name: 'predict --input that is a directory', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--input', join(d, 'a-dir')], code: 1, message: /a-dir" is a directory/ },
+  { name: 'predict --input missing', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--input', join(d, 'nope.csv')], code: 1, message: /nope\.csv" not found/ },
   { name: 'predict with a missing model', args: (d) => ['predict', '--model-dir', join(d, 'nowhere'), 'hi'], code: 1, message: /no senti model in .*nowhere/ },
   { name: 'predict with a damaged senti.json', args: (d) => ['predict', '--model-dir', join(d, 'model'), 'hi'], code: 1, message: /senti\.json is not valid JSON/ },
   // evaluate and inspect

@@ -16,7 +16,8 @@ beforeAll(async () => {
 
 const env = (): Record<string, string> => ({ SENTI_CACHE_DIR: cacheDir });
 
-describe('senti train / predict / evaluate on data where a cue word decides the label', () => {
+// Real training runs in spawned processes: minutes on a busy 2-core machine, so a longer limit than the default.
+describe('senti train / predict / evaluate on data where a cue word decides the label', { timeout: 300_000 }, () => {
   it('learns two classes to >= 95% test accuracy and writes the whole run directory', async () => {
     const data = join(dir, 'two-class.csv');
     await writeFile(data, syntheticReviewsCsv({ rows: 3000, classes: ['negative', 'positive'], seed: 7, numericLabels: true }));

@@ -3,6 +3,7 @@ import { encodeCommand } from './commands/encode-command.js';
 import type { CliContext } from './cli-context.js';
 import { configureCommand } from './commands/new-command.js';
 import { evaluateCommand } from './commands/evaluate-command.js';
+import { exportCommand } from './commands/export-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { predictCommand } from './commands/predict-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -22,6 +23,7 @@ export function buildProgram(context: CliContext): Command {
   program.addCommand(inspectCommand(context));
   program.addCommand(encodeCommand(context));
   program.addCommand(workerCommand(context));
+  program.addCommand(exportCommand(context));
   program.addHelpText(
     'after',
     `

@@ -1,4 +1,4 @@
-import { isSentiError } from '@senti/errors';
+import { isSentiError, type ModelErrorCode } from '@senti/errors';
 import { FASTIFY_CODES, PREDICTOR_CODES, statusForCode } from './error-status.js';
 import type { RequestLimits } from './schemas.js';
 import { ServerError } from './server-error.js';
@@ -93,7 +93,7 @@ export function errorReply(error: unknown, body: unknown, limits: RequestLimits,
     };
     served = new ServerError(code, messages[code] ?? 'invalid request');
   } else if (isSentiError(error) && error.code in PREDICTOR_CODES) {
-    const code = PREDICTOR_CODES[error.code]!;
+    const code = PREDICTOR_CODES[error.code as ModelErrorCode]!;
     const messages: Record<string, string> = {
       SERVER_NOT_READY: error.message,
       SERVER_SHUTTING_DOWN: 'the server is shutting down',

@@ -1,9 +1,8 @@
-export { loadDataset, datasetFromTable, type Dataset, type LoadDatasetOptions } from './load-dataset.js';
+export { loadDataset, type Dataset, type LoadDatasetOptions } from './load-dataset.js';
 export { datasetFromRows, type LabelledText } from './dataset-from-rows.js';
 export type { CleaningSummary } from './clean-rows.js';
 export { stratifiedSplit, type SplitIndices, type StratifiedSplitOptions } from './stratified-split.js';
-export { approximateMode } from './approximate-mode.js';
-export { createRandom, shuffleInPlace, type RandomSource } from './seeded-random.js';
+export { createRandom, type RandomSource } from './seeded-random.js';
 export { classWeights, classCounts } from './class-weights.js';
 export { pick } from './pick.js';
 export { lengthStatistics, percentile, type LengthStatistics } from './length-statistics.js';

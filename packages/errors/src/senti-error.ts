@@ -13,15 +13,15 @@ export interface SentiErrorOptions {
  * The base of every error senti throws on purpose. `code` is stable (tests, the server's status table and
  * scripts rely on it); `message` is one line naming the input and what was expected.
  */
-export class SentiError extends Error {
+export class SentiError<Code extends string = string> extends Error {
   /** Stable machine-readable code, e.g. `DATA_COLUMN_NOT_FOUND`. */
-  readonly code: string;
+  readonly code: Code;
   /** `usage` and `input` are the user's to fix; `runtime` is not. */
   readonly kind: ErrorKind;
   /** A short suggestion of what to do next. */
   readonly hint: string | undefined;
 
-  constructor(code: string, message: string, kind: ErrorKind = 'input', options: SentiErrorOptions = {}) {
+  constructor(code: Code, message: string, kind: ErrorKind = 'input', options: SentiErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -6,7 +6,8 @@ import { loadEncoder, type Encoder } from '@senti/model';
 import { encodeDistributed } from './encode-distributed.js';
 import { assertRedisReachable } from './redis-connection.js';
 import { runWorker, type WorkerEvent } from './run-worker.js';
-import { freePort, startRedis, type TestRedis } from './testing/redis-server.js';
+import { freePort, startRedis, TEST_TLS_CERT, type TestRedis } from './testing/redis-server.js';
+import { spawnWorker } from './testing/worker-process.js';
 import { sampleTexts, TINY_BERT } from './testing/sample-texts.js';
 
 describe('Redis connections', () => {
@@ -39,6 +40,22 @@ describe('Redis connections', () => {
     await expect(assertRedisReachable(server.url)).resolves.toBeUndefined();
     await expect(assertRedisReachable(`redis://:wrong@127.0.0.1:${server.port}`)).rejects.toMatchObject({ code: 'QUEUE_AUTH_FAILED', message: expect.stringContaining('redis://:***@127.0.0.1') });
     await expect(assertRedisReachable(`redis://127.0.0.1:${server.port}`)).rejects.toMatchObject({ code: 'QUEUE_AUTH_FAILED' });
+  });
+
+  it('rediss:// speaks TLS and checks the certificate: a self-signed one is refused unless trusted or tls_insecure=1', async () => {
+    const server = await startRedis({ tls: true });
+    servers.push(server);
+    await expect(assertRedisReachable(server.url)).rejects.toMatchObject({ code: 'QUEUE_UNREACHABLE', message: expect.stringMatching(/^cannot reach Redis at rediss:\/\/localhost:\d+ \(.*self[- ]signed certificate.*\)/) });
+    await expect(assertRedisReachable(`${server.url}?tls_insecure=1`)).resolves.toBeUndefined();
+    await expect(assertRedisReachable(server.url.replace('rediss:', 'redis:'), 1000)).rejects.toMatchObject({ code: 'QUEUE_UNREACHABLE' });
+    // With the certificate trusted (NODE_EXTRA_CA_CERTS, as a private CA would be), a worker connects with full checks.
+    const worker = spawnWorker({ queue: server.url, model: TINY_BERT, offline: true, device: 'cpu', cacheDir: path.join(workDir, 'tls') }, { NODE_EXTRA_CA_CERTS: TEST_TLS_CERT });
+    try {
+      await expect(worker.waitFor((event) => event.type === 'ready')).resolves.toMatchObject({ queue: server.url });
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
   });
 
   it('a worker waits while Redis is down and takes jobs again when it is back', async () => {

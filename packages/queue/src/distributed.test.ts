@@ -11,7 +11,7 @@ import { sampleTexts, TINY_BERT } from './testing/sample-texts.js';
 import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';
 
 const MAX_LENGTH = 48;
-const STALL_MS = 2000;
+const STALL_MS = 3000; // lock and stall check: short for a fast test, long enough that a live worker on a busy machine keeps its lock
 
 describe('encodeDistributed with worker processes on a real Redis', () => {
   let redis: TestRedis;

@@ -160,8 +160,14 @@ async function waitForChunks(
   let lastEmit = 0;
   while (pending.size > 0) {
     let changed = false;
+    let inFlight = 0; // texts already encoded inside chunks still running, as their workers report them
     for (const [chunkId, chunk] of pending) {
       const state = await queue.getJobState(chunkId);
+      if (state === 'active') {
+        const progress = (await queue.getJob(chunkId))?.progress;
+        if (typeof progress === 'number') inFlight += Math.min(progress, chunk.texts.length);
+        continue;
+      }
       if (state === 'completed') {
         progress.finish(chunk.texts.length);
       } else if (state === 'failed') {
@@ -179,7 +185,7 @@ async function waitForChunks(
     }
     const now = Date.now();
     if (changed || now - lastEmit >= 1000 || pending.size === 0) {
-      emit({ type: 'progress', ...progress.snapshot(now) });
+      emit({ type: 'progress', ...progress.snapshot(now, inFlight) });
       lastEmit = now;
     }
     if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));

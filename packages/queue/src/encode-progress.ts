@@ -1,6 +1,6 @@
 /** Progress across every worker, as the enqueuer sees it. */
 export interface EncodeProgress {
-  /** Texts whose chunk is done (completed or failed for good). */
+  /** Texts whose chunk is done (completed or failed for good), plus those already encoded in running chunks. */
   doneTexts: number;
   totalTexts: number;
   doneChunks: number;
@@ -32,19 +32,20 @@ export class ProgressTracker {
     if (failed) this.failedChunks++;
   }
 
-  /** The current numbers. */
-  snapshot(now = Date.now()): EncodeProgress {
+  /** The current numbers; `inFlight`: texts already encoded in chunks not finished yet. */
+  snapshot(now = Date.now(), inFlight = 0): EncodeProgress {
     const seconds = Math.max((now - this.startedAt) / 1000, 1e-3);
-    const rate = this.doneTexts / seconds;
-    const left = this.totalTexts - this.doneTexts;
+    const done = Math.min(this.doneTexts + inFlight, this.totalTexts);
+    const rate = done / seconds;
+    const left = this.totalTexts - done;
     return {
-      doneTexts: this.doneTexts,
+      doneTexts: done,
       totalTexts: this.totalTexts,
       doneChunks: this.doneChunks,
       totalChunks: this.totalChunks,
       failedChunks: this.failedChunks,
       rate,
-      etaMs: this.doneTexts === 0 ? undefined : left === 0 ? 0 : Math.round((left / rate) * 1000),
+      etaMs: done === 0 ? undefined : left === 0 ? 0 : Math.round((left / rate) * 1000),
     };
   }
 }

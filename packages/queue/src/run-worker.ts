@@ -56,6 +56,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   parseRedisUrl(options.queue); // a bad URL is a usage error now, not an endless reconnect loop
   const id = `${hostname()}:${process.pid}`;
   const emit = options.onEvent ?? (() => {});
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
   const encoders = new Map<string, Promise<Encoder>>();
   const encoderFor = (dtype: Dtype, pooling: Pooling): Promise<Encoder> => {
     const variant = `${dtype}/${pooling}`;
@@ -67,7 +68,6 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     }
     return loading;
   };
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
   if (options.preload) await encoderFor(options.preload.dtype, options.preload.pooling);
 
   const processChunk = async (job: Job<ChunkJobData, ChunkJobResult>): Promise<ChunkJobResult> => {

@@ -1,21 +1,11 @@
-export { train } from './train.js';
-export { evaluateHead, splitLogProbs, type Evaluation } from './evaluate-head.js';
-export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
-export { clipGradNorm, gradientNormCoefficient } from './clip-grad-norm.js';
-export { weightedNllLoss, weightedNllValue, weightedOneHot } from './weighted-nll.js';
-export { resolveTrainOptions, type ResolvedTrainOptions } from './resolve-options.js';
-export { epochPermutation, stepSeed } from './shuffle.js';
-export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from './types.js';
-export { lossAndGradients, type LossAndGradients } from './loss-and-gradients.js';
-export { TransposedHead } from './transposed-head.js';
-export { trainUnfrozen } from './unfreeze/train-unfrozen.js';
-export { evaluateUnfrozen, unfrozenLogProbs } from './unfreeze/evaluate-unfrozen.js';
-export { unfrozenLossAndGradients, type UnfrozenLossAndGradients } from './unfreeze/unfrozen-loss.js';
-export { GroupedAdamW, type ParamGroup } from './unfreeze/grouped-adamw.js';
-export { learningRateFactor, type LearningRateSchedule } from './unfreeze/lr-schedule.js';
-export { resolveUnfrozenOptions, type ResolvedUnfrozenOptions } from './unfreeze/resolve-unfrozen-options.js';
-export type { StatesSplit, TrainUnfrozenOptions, TrainUnfrozenResult } from './unfreeze/types.js';
+// @senti/train's public API: the whole job in one call (fineTune, sweep), what it returns and saves, and the
+// head training loop underneath for those who bring their own features. Internals stay in their modules.
 export * from './fine-tune/index.js';
-export { fineTuneUnfrozen, type UnfrozenStage } from './unfreeze/fine-tune-unfrozen.js';
-export { loadGradients } from './unfreeze/load-gradients.js';
 export * from './sweep/index.js';
+export { train } from './train.js';
+export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from './types.js';
+export { evaluateHead, type Evaluation } from './evaluate-head.js';
+export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
+export { trainUnfrozen } from './unfreeze/train-unfrozen.js';
+export type { StatesSplit, TrainUnfrozenOptions, TrainUnfrozenResult } from './unfreeze/types.js';
+export type { LearningRateSchedule } from './unfreeze/lr-schedule.js';

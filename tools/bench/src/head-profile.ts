@@ -4,7 +4,8 @@
 // not absolute times).
 import * as tf from '@tensorflow/tfjs-core';
 import { createHead, seededRandom, selectBackend } from '@senti/model';
-import { AdamW, gradientNormCoefficient, lossAndGradients, TransposedHead, weightedOneHot } from '@senti/train';
+import { AdamW } from '@senti/train';
+import { gradientNormCoefficient, lossAndGradients, TransposedHead, weightedOneHot } from '@senti/train/internals';
 import { parseOptions, type BenchCommand } from './bench-command.js';
 
 const usage = `usage: pnpm --filter @senti/bench start -- head-profile [options]

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
-import { assertRedisReachable, encodeDistributed, fingerprintEncoder, QueueError, type EncodeEvent } from '@senti/queue';
+import { encodeData, QueueError, type EncodeEvent } from '@senti/queue';
 import { ConsoleOutput, type Progress } from '../output/console-output.js';
 import { parseChoice, parseInteger, parseMaxLength, parseNumber } from '../options/parse-values.js';
-import { chooseMaxLength, prepareSplits, resolveSettings } from '@senti/train';
 import { newCommand } from './new-command.js';
 
 interface EncodeFlags {
@@ -47,48 +46,35 @@ export function encodeCommand(context: CliContext): Command {
     .option('--coverage <share>', 'share of training texts --max-length auto must fit (default: 0.95)', parseNumber('--coverage', 0.01, 1))
     .option('--seed <n>', 'split seed (default: as senti train)', parseInteger('--seed', 0))
     .option('--device <auto|cpu|gpu>', 'device senti train will use (decides dtype auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--dtype <auto|fp32|fp16|q8>', 'encoder weights (default: auto = q8 on CPU, fp32 on GPU)', parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'q8']))
+    .option('--dtype <auto|fp32|fp16|int8|q8>', 'encoder weights (default: auto = int8 on CPU, fp32 on GPU)', parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'int8', 'q8']))
     .option('--pooling <pooler|cls|mean>', 'sentence vector (default: pooler when the model has it)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
     .option('--preset <name>', 'tutorial: the settings of senti train --preset tutorial', parseChoice('--preset', ['tutorial']))
     .option('--keep-duplicates', 'keep repeated (text, label) rows, as senti train --keep-duplicates')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--cache-dir <dir>', 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .addHelpText('after', `
-Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machines as you like (same model files,
-the same store on a shared volume); this command enqueues, shows progress across workers and returns when done.
-A later \`senti train\` with the same data and encoder options finds every feature in the store.`)
+Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machines
+as you like (same model files, the same store on a shared volume); this command
+enqueues, shows progress across workers and returns when done. A later
+\`senti train\` with the same data and encoder options finds every feature in the
+store.`)
     .action(async (flags: EncodeFlags) => {
       const output = context.console(flags.json);
       const queue = flags.queue ?? process.env.SENTI_QUEUE;
       if (!flags.data) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --data <file> (a CSV with a text and a label column)');
       if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --queue redis://HOST:PORT (or SENTI_QUEUE), where the workers listen');
-      await assertRedisReachable(queue); // before the data and the model are loaded
-
-      const settings = resolveSettings({
+      const result = await encodeData({
         data: flags.data, val: flags.val, test: flags.test, textColumn: flags.textColumn, labelColumn: flags.labelColumn,
         model: flags.model, maxLength: flags.maxLength, coverage: flags.coverage, seed: flags.seed, device: flags.device,
         dtype: flags.dtype, pooling: flags.pooling, preset: flags.preset, dropDuplicates: flags.keepDuplicates ? false : undefined,
         offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined, cacheDir: flags.cacheDir,
-      });
-      if ((settings.val === undefined) !== (settings.test === undefined)) {
-        throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
-      }
-      const splits = await prepareSplits(settings);
-      // The identity and tokenizer only: no ONNX Runtime session is started here.
-      const encoder = await fingerprintEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, ...(settings.pooling ? { pooling: settings.pooling } : {}) });
-      const lengths = encoder.tokenizer.tokenLengths(splits.train.texts);
-      const { maxLength } = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
-      const texts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
-      const result = await encodeDistributed({
-        texts, encoder, maxLength, queue, ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
-        ...(flags.chunk ? { chunkSize: flags.chunk } : {}), ...(flags.attempts ? { attempts: flags.attempts } : {}),
-        onEvent: eventPrinter(output),
+        queue, chunkSize: flags.chunk, attempts: flags.attempts, onEvent: eventPrinter(output),
       });
       if (result.failed.length > 0) {
         const first = result.failed[0]!;
         throw new QueueError('QUEUE_CHUNKS_FAILED', `${result.failed.length} of ${result.chunks} chunks failed after ${first.attempts} tries (${first.reason}); fix the workers and run senti encode again: finished chunks are kept`, 'runtime');
       }
-      context.result = { ...result, maxLength, model: encoder.info.model };
+      context.result = { ...result, maxLength: result.maxLength.maxLength };
     });
 }
 

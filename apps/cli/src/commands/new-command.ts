@@ -12,11 +12,14 @@ export function newCommand(name: string, description: string, context: CliContex
     .hook('preAction', (_command, action) => refuseFlagsAsValues(action));
 }
 
-/** `--data --json` makes commander take "--json" as the file name: refuse a value that is one of our flags. */
+/** `--data --json` makes commander take "--json" as the file name: refuse a value that is one of our flags, or empty. */
 function refuseFlagsAsValues(command: Command): void {
   const longFlags = new Set(command.options.map((option) => option.long));
   for (const option of command.options) {
     const value: unknown = command.getOptionValue(option.attributeName());
+    if (value === '' && command.getOptionValueSource(option.attributeName()) === 'cli') {
+      throw new UsageError('CLI_MISSING_VALUE', `${option.long} expects a value, got an empty string`);
+    }
     if (typeof value === 'string' && longFlags.has(value) && command.getOptionValueSource(option.attributeName()) === 'cli') {
       throw new UsageError('CLI_MISSING_VALUE', `${option.long} expects a value, but the next argument is the flag ${value}`);
     }

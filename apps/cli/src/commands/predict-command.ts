@@ -8,7 +8,7 @@ import { checkOutputFile, makeWritableDirectory, predictionFormat } from '../out
 import { textTable } from '../output/text-table.js';
 import { parseChoice } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
-import { readPredictInput, type PredictInput } from './predict-input.js';
+import { checkInputFile, readPredictInput, type PredictInput } from './predict-input.js';
 
 interface PredictFlags {
   modelDir: string;
@@ -41,6 +41,7 @@ export function predictCommand(context: CliContext): Command {
       const output = context.console(flags.json);
       if (args.length > 0 && flags.input !== undefined) throw new UsageError('CLI_BAD_OPTION', 'give texts as arguments or --input <file>, not both');
       if (args.length === 0 && flags.input === undefined) throw new UsageError('CLI_MISSING_OPTION', 'predict needs texts as arguments or --input <file>');
+      if (flags.json && flags.format !== undefined && flags.format !== 'json') throw new UsageError('CLI_BAD_OPTION', `--json and --format ${flags.format} both set what stdout carries: drop one`);
       if (args.some((text) => text.trim() === '')) throw new UsageError('CLI_BAD_OPTION', 'an empty text was given as an argument; quote each non-empty text');
       if (flags.output !== undefined) {
         predictionFormat(flags.output);
@@ -49,6 +50,7 @@ export function predictCommand(context: CliContext): Command {
           throw new UsageError('CLI_BAD_OPTION', '--output - writes CSV to stdout; drop --json/--format, or name an --output file');
         }
       }
+      if (flags.input !== undefined) await checkInputFile(flags.input);
       const manifest = await readManifest(flags.modelDir);
       const trainedColumn = typeof manifest.training?.textColumn === 'string' ? manifest.training.textColumn : undefined;
       const input: PredictInput = flags.input !== undefined

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { readTable } from '@senti/data';
@@ -36,6 +36,20 @@ export async function readPredictInput(input: string, stdin: NodeJS.ReadableStre
     throw new DataError('DATA_NO_ROWS', `${source} has no non-empty texts in column "${found}"`);
   }
   return { columns: table.columns, rows: table.rows, textIndex: table.columns.indexOf(found), source };
+}
+
+/** Fails fast (before any model is loaded) when `--input` names no readable file. */
+export async function checkInputFile(input: string): Promise<void> {
+  if (input === '-') return;
+  let info;
+  try {
+    info = await stat(input);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new DataError('DATA_FILE_NOT_FOUND', `data file "${input}" not found`, 'input', { cause: error });
+    throw new DataError('DATA_FILE_UNREADABLE', `data file "${input}" cannot be read (${code ?? String(error)})`, 'input', { cause: error });
+  }
+  if (info.isDirectory()) throw new DataError('DATA_FILE_UNREADABLE', `data file "${input}" is a directory, not a CSV file`);
 }
 
 async function readStdinTable(stdin: NodeJS.ReadableStream): Promise<Awaited<ReturnType<typeof readTable>>> {

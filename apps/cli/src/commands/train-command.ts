@@ -75,7 +75,7 @@ export function trainCommand(context: CliContext): Command {
     .option('--weight-decay <w>', `AdamW decoupled weight decay (default: ${D.weightDecay})`, parseNumber('--weight-decay', 0))
     .option('--seed <n>', `seed for split, shuffles, dropout and init (default: ${D.seed})`, parseInteger('--seed', 0))
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--dtype <auto|fp32|fp16|q8>', 'encoder weights (default: auto = int8 q8 on CPU, fp32 on GPU)', parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'q8']))
+    .option('--dtype <auto|fp32|fp16|q8|int8>', 'encoder weights (default: auto = int8 on CPU when the model has it, else fp32)', parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'q8', 'int8']))
     .option('--pooling <pooler|cls|mean>', 'sentence vector (default: pooler when the model has it)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
     .option('--preset <name>', 'tutorial: lr 1e-5, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021', parseChoice('--preset', ['tutorial']))
     .option('--patience <n>', 'stop after n epochs without a better validation loss', parseInteger('--patience'))
@@ -96,6 +96,7 @@ export function trainCommand(context: CliContext): Command {
     .action(async (flags: TrainFlags, command: Command) => {
       const output = context.console(flags.json);
       const given = givenSettings(flags, command);
+      if (flags.cache === false && flags.cacheDir !== undefined) throw new UsageError('CLI_BAD_OPTION', '--cache-dir and --no-cache contradict each other: drop one');
       if (flags.resume !== undefined) {
         for (const [flag, value] of [['--config', flags.config], ['--out', flags.out], ['--overwrite', flags.overwrite]] as const) {
           if (value !== undefined) throw new UsageError('CLI_BAD_OPTION', `${flag} cannot be used with --resume, which continues in the run directory with its own settings`);
@@ -221,7 +222,11 @@ async function resumedSettings(runDir: string, given: Partial<FineTuneInput>): P
   if (given.epochs !== undefined && completed !== undefined && given.epochs < completed) {
     throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: --epochs ${given.epochs} is below the ${completed} epochs the run already completed; give the new total`);
   }
-  // No learning-rate schedule depends on the total today, so a new total continues the same trajectory exactly.
+  // A linear schedule decays over the planned total, so a new total would change every step's learning rate.
+  if (given.epochs !== undefined && given.epochs !== saved.epochs && saved.schedule === 'linear' && Number(saved.unfreeze) > 0) {
+    throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: --epochs cannot change for a run with --schedule linear (its learning rate decays over the planned ${String(saved.epochs)} epochs); start a new run for ${given.epochs} epochs`);
+  }
+  // With the constant schedule nothing depends on the total, so a new total continues the same trajectory exactly.
   return { ...config.settings, ...given };
 }
 

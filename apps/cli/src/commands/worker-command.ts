@@ -4,7 +4,6 @@ import { UsageError } from '@senti/errors';
 import type { Device, Dtype, Pooling } from '@senti/model';
 import { runWorker, type WorkerEvent } from '@senti/queue';
 import { DEFAULT_SETTINGS } from '@senti/train';
-import { ConsoleOutput } from '../output/console-output.js';
 import { parseChoice, parseInteger } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
 
@@ -28,7 +27,7 @@ export function workerCommand(context: CliContext): Command {
     .option('--model <id|dir>', `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_SETTINGS.model})`)
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--device <auto|cpu|gpu>', 'where this worker runs the encoder (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--dtype <fp32|fp16|q8>', 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', ['fp32', 'fp16', 'q8']))
+    .option('--dtype <fp32|fp16|int8|q8>', 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', ['fp32', 'fp16', 'int8', 'q8']))
     .option('--pooling <pooler|cls|mean>', 'with --dtype: the pooling to load at start (default: pooler)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
     .option('--cache-dir <dir>', 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .option('--concurrency <n>', 'chunks at once in this process (default: 1; ONNX Runtime already uses every core)', parseInteger('--concurrency'))

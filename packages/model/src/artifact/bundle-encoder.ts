@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir } from 'node:fs/promises';
+import { copyFile, link, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
 import { INT8_FILE, ONNX_FILES, perTokenInt8Dir, type Dtype } from '../encoder/index.js';
@@ -34,10 +34,10 @@ export async function bundleEncoder(sourceDir: string, dtype: Dtype, target: str
   await linkOrCopy(onnxSource, path.join(target, 'onnx', onnxName));
 }
 
-/** A hard link (no extra space; same file system), else a copy. */
+/** A hard link (no extra space; same file system), else a copy; symlinks (as in Hugging Face caches) are resolved first. */
 async function linkOrCopy(source: string, target: string): Promise<void> {
   try {
-    await link(source, target);
+    await link(await realpath(source), target);
   } catch {
     await copyFile(source, target);
   }

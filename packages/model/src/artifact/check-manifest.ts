@@ -1,11 +1,9 @@
 import { basename } from 'node:path';
 import { escapeControl, ModelError, quote } from '@senti/errors';
 import { headShapes } from '../head/index.js';
-import type { Dtype } from '../encoder/types.js';
 import type { SentiManifest } from './manifest.js';
 
-// Every encoder dtype a model can be saved with (a Record, so a new Dtype fails to compile until it is listed here).
-const DTYPES = Object.keys({ fp32: true, fp16: true, q8: true, int8: true } satisfies Record<Dtype, true>);
+const DTYPES = ['fp32', 'fp16', 'q8', 'int8'];
 const POOLINGS = ['pooler', 'cls', 'mean'];
 
 const isPositiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1;

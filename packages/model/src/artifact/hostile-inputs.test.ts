@@ -97,8 +97,8 @@ const rows: Row[] = [
   { name: 'model directory is a file', damage: async (dir) => { await rm(dir, { recursive: true }); await writeFile(dir, 'x'); }, error: { code: 'MODEL_NOT_FOUND', message: 'senti.json missing' } },
   { name: 'model path with a control character', damage: async (dir) => `${dir}-\x07missing`, error: { code: 'MODEL_NOT_FOUND', message: '-\\x07missing' } },
   // The encoder
-  { name: 'encoder changed since training', manifest: (m) => { m.encoder.fileHash = 'f'.repeat(64); }, error: { code: 'MODEL_ENCODER_MISMATCH', message: 'is not the one the model in' } },
-  { name: 'encoder moved away', manifest: (m) => { m.encoder.path = join(root, 'gone'); }, error: { code: 'MODEL_ENCODER_NOT_FOUND', message: 'not found at' } },
+  { name: 'encoder changed since training', manifest: (m) => { m.encoder.fileHash = 'f'.repeat(64); }, error: { code: 'MODEL_ENCODER_MISMATCH', message: 'encoder the model was trained with' } },
+  { name: 'encoder neither bundled nor findable', manifest: (m) => { const e = loose(m.encoder); delete e.bundled; delete e.relativePath; delete e.hubId; e.path = join(root, 'gone'); }, error: { code: 'MODEL_ENCODER_NOT_FOUND', message: 'not found' } },
 ];
 
 /** Saves a fresh model and applies a row's changes; returns the path to load. */

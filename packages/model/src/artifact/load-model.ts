@@ -43,8 +43,8 @@ export interface SentiModel {
   dispose(): Promise<void>;
 }
 
-/** Read head.bin, check it against the manifest, and split it into w1, b1, w2, b2. */
-async function readHeadWeights(dir: string, manifest: SentiManifest): Promise<Float32Array[]> {
+/** Reads head.bin, checks it against the manifest, and splits it into w1, b1, w2, b2. */
+export async function readHeadWeights(dir: string, manifest: SentiManifest): Promise<Float32Array[]> {
   const file = join(dir, manifest.weights.file);
   let bytes: Buffer;
   try {

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
@@ -47,11 +47,15 @@ async function predictFrom(dir: string, options: { encoderModel?: string } = {})
 }
 
 /** A Hugging Face cache with the tiny BERT as `senti-test/tiny-bert` at commit `0123abcd`, `refs/main` pointing at it. */
-async function hfCache(): Promise<{ hub: string; snapshot: string }> {
-  const hub = join(root, 'hf-hub');
+async function hfCache(name = 'hf-hub'): Promise<{ hub: string; snapshot: string }> {
+  const hub = join(root, name);
   const repo = join(hub, 'models--senti-test--tiny-bert');
   const snapshot = join(repo, 'snapshots', '0123abcd');
   await cp(TINY_BERT, snapshot, { recursive: true });
+  // Like a real cache: snapshot files are relative symlinks into blobs/.
+  await mkdir(join(repo, 'blobs'), { recursive: true });
+  await rename(join(snapshot, 'onnx', 'model.onnx'), join(repo, 'blobs', 'model-onnx-blob'));
+  await symlink(join('..', '..', '..', 'blobs', 'model-onnx-blob'), join(snapshot, 'onnx', 'model.onnx'));
   await mkdir(join(repo, 'refs'), { recursive: true });
   await writeFile(join(repo, 'refs', 'main'), '0123abcd\n');
   return { hub, snapshot };
@@ -96,5 +100,16 @@ describe('portable model directories', () => {
     const info = { fileHash: 'f'.repeat(64), dtype: 'int8' as const, pooling: 'pooler' as const, hiddenSize: 32 };
     expect(encoderReference({ ...info, model: 'Xenova/bert-base-uncased' }, '/runs/a/model')).toEqual({ ...info, model: 'Xenova/bert-base-uncased', hubId: 'Xenova/bert-base-uncased', revision: 'main' });
     expect(encoderReference({ ...info, model: TINY_BERT }, join(TINY_BERT, '..', 'runs', 'model'))).toEqual({ ...info, model: 'tiny-bert', relativePath: join('..', '..', 'tiny-bert') });
+  });
+
+  it('bundles a file, not a symlink, from a Hugging Face cache, so the copy works once the cache is gone', async () => {
+    const { hub, snapshot } = await hfCache('hf-hub-2');
+    const dir = join(root, 'bundled-from-cache');
+    const expected = await trainLike(dir, snapshot, 'fp32', true);
+    expect((await lstat(join(dir, 'encoder', 'onnx', 'model.onnx'))).isFile()).toBe(true);
+    const copy = join(root, 'moved', 'bundled-from-cache');
+    await cp(dir, copy, { recursive: true });
+    await rm(hub, { recursive: true, force: true });
+    expect(Array.from(await predictFrom(copy))).toEqual(Array.from(expected));
   });
 });

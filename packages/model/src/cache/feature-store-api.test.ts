@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,19 @@ describe('directoryFeatureStore', () => {
     await Promise.all(batches.map((texts, batch) => directoryFeatureStore(path.join(root, 'concurrent'), identity).put(keysOf(texts), rowsOf(batch, 5))));
     expect(readdirSync(store.location).filter((name) => name.endsWith('.seg'))).toHaveLength(12);
     expect((await store.has(keysOf(batches.flat()))).every(Boolean)).toBe(true);
+  });
+
+  it('answers has() from the keys alone, ignoring truncated and foreign files', async () => {
+    const store = directoryFeatureStore(path.join(root, 'keys-only'), identity);
+    await store.put(keysOf(['p', 'q']), rowsOf(0, 2));
+    await store.put(keysOf(['r']), rowsOf(5, 1));
+    const [first] = readdirSync(store.location).filter((name) => name.endsWith('.seg')).sort();
+    const bytes = readFileSync(path.join(store.location, first!));
+    writeFileSync(path.join(store.location, 'truncated.seg'), bytes.subarray(0, bytes.length - 4));
+    writeFileSync(path.join(store.location, 'foreign.seg'), 'not a segment');
+    expect(await store.has(keysOf(['p', 'q', 'r', 's']))).toEqual([true, true, true, false]);
+    rmSync(path.join(store.location, first!));
+    expect(await store.has(keysOf(['p', 'q', 'r']))).toEqual([false, false, true]);
   });
 
   it('refuses rows that do not fit the keys', async () => {

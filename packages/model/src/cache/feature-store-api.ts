@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { appendSegment, loadStore, storeDir, type FeatureIdentity, type LoadedStore } from './feature-store.js';
-import { KEY_BYTES } from './segment-file.js';
+import { KEY_BYTES, SEGMENT_MAGIC } from './segment-file.js';
 
 /**
  * Where feature rows live: rows keyed by text key (sha1 of the text, see `textKey`) for one identity. Writers may be
@@ -37,8 +38,16 @@ export function directoryFeatureStore(cacheDir: string, identity: FeatureIdentit
     identity,
     location: dir,
     async has(keys) {
-      const { store, hexes } = await rowsOf(keys);
-      return hexes.map((hex) => store.rows.has(hex));
+      // Keys only: a million-row store would be gigabytes of features. Checksums are verified when rows are read.
+      const present = new Set<string>();
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names.filter((entry) => entry.endsWith('.seg'))) {
+        const segmentKeys = await readSegmentKeys(path.join(dir, name), identity.hiddenSize);
+        for (let at = 0; at + KEY_BYTES <= segmentKeys.length; at += KEY_BYTES) present.add(segmentKeys.subarray(at, at + KEY_BYTES).toString('hex'));
+      }
+      const answers: boolean[] = [];
+      for (let at = 0; at + KEY_BYTES <= keys.length; at += KEY_BYTES) answers.push(present.has(keys.subarray(at, at + KEY_BYTES).toString('hex')));
+      return answers;
     },
     async get(keys) {
       const { store, hexes } = await rowsOf(keys);
@@ -60,4 +69,29 @@ export function directoryFeatureStore(cacheDir: string, identity: FeatureIdentit
       await appendSegment(view, identity, { keys, features, rows, hiddenSize: identity.hiddenSize });
     },
   };
+}
+
+/** The keys of a segment file without reading its features; empty for files that are gone, foreign or truncated. */
+async function readSegmentKeys(file: string, hiddenSize: number): Promise<Buffer> {
+  const handle = await open(file, 'r').catch(() => undefined); // a concurrent compaction may have removed it
+  if (!handle) return Buffer.alloc(0);
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(SEGMENT_MAGIC.length + 4);
+    await handle.read(head, 0, head.length, 0);
+    if (!head.subarray(0, SEGMENT_MAGIC.length).equals(SEGMENT_MAGIC)) return Buffer.alloc(0);
+    const jsonLength = head.readUInt32LE(SEGMENT_MAGIC.length);
+    const json = Buffer.alloc(jsonLength);
+    await handle.read(json, 0, jsonLength, head.length);
+    const header = JSON.parse(json.toString('utf8')) as { rows?: unknown; hiddenSize?: unknown };
+    const rows = Number(header.rows);
+    if (!Number.isInteger(rows) || header.hiddenSize !== hiddenSize || size !== head.length + jsonLength + rows * (KEY_BYTES + hiddenSize * 4)) return Buffer.alloc(0);
+    const keys = Buffer.alloc(rows * KEY_BYTES);
+    await handle.read(keys, 0, keys.length, head.length + jsonLength);
+    return keys;
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    await handle.close();
+  }
 }

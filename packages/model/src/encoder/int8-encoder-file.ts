@@ -13,13 +13,14 @@ export const INT8_FILE = 'model_int8.onnx';
 const building = new Map<string, Promise<string>>();
 
 /**
- * Directory (under `<cacheDir>/int8-encoders/<sha256 of the fp32 file>/`) holding `config.json` and
+ * Directory (under `<cacheDir>/int8-encoders/<scheme>/<sha256 of the fp32 file>/`) holding `config.json` and
  * `onnx/model_int8.onnx`, the per-token int8 graph built from `fp32File`. Built once, content-addressed, written
  * atomically (the ONNX file last, so its presence means the directory is complete).
  */
 export async function perTokenInt8Dir(fp32File: string, configFile: string, cacheDir: string = defaultCacheDir()): Promise<string> {
   const hash = await fileSha256(fp32File);
-  const dir = path.join(cacheDir, 'int8-encoders', hash);
+  // Keyed by the scheme too, so a changed quantizer never reuses a graph built by an older one.
+  const dir = path.join(cacheDir, 'int8-encoders', PER_TOKEN_INT8.replace(/[^\w.-]+/g, '-'), hash);
   const file = path.join(dir, 'onnx', INT8_FILE);
   if (existsSync(file)) return dir;
   let pending = building.get(file);

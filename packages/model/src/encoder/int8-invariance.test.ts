@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { env } from '@huggingface/transformers';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,8 +85,10 @@ describe('per-token int8 encoder', () => {
 
   it('is what auto picks on the CPU, built once into the cache and identified by its own hash', async () => {
     const first = await load('int8');
-    const [hash] = await readdir(path.join(cacheDir, 'int8-encoders'));
-    const file = path.join(cacheDir, 'int8-encoders', hash!, 'onnx', INT8_FILE);
+    const [scheme] = await readdir(path.join(cacheDir, 'int8-encoders'));
+    expect(scheme).toBe(PER_TOKEN_INT8.replace('/', '-'));
+    const [hash] = await readdir(path.join(cacheDir, 'int8-encoders', scheme!));
+    const file = path.join(cacheDir, 'int8-encoders', scheme!, hash!, 'onnx', INT8_FILE);
     const before = (await stat(file)).mtimeMs;
     const auto = await load('auto');
     expect(auto.info.dtype).toBe('int8');
@@ -94,6 +97,23 @@ describe('per-token int8 encoder', () => {
     const graph = await readOnnxModel(file);
     expect(graph.metadata_props).toContainEqual({ key: 'senti.quantization', value: PER_TOKEN_INT8 });
     expect(graph.graph.node!.filter((node) => node.op_type === 'MatMulInteger')).toHaveLength(12);
+    expect(graph.graph.initializer!.filter((tensor) => tensor.data_type === 3 /* INT8 */).map((tensor) => tensor.dims)).toContainEqual([30522, 32]); // word embeddings
     expect((await load('q8')).info.dtype).toBe('q8');
+  });
+
+  it('builds the same graph for a Hub id found in transformers.js\'s local model path', async () => {
+    const local = path.join(cacheDir, 'local-models');
+    await cp(TINY_BERT, path.join(local, 'senti-test', 'tiny-bert'), { recursive: true });
+    const previous = env.localModelPath;
+    env.localModelPath = local;
+    try {
+      const byId = await loadEncoder({ model: 'senti-test/tiny-bert', offline: true, device: 'cpu', dtype: 'int8', cacheDir }, noGpu);
+      open.push(byId);
+      const byDir = await load('int8');
+      expect(byId.info.fileHash).toBe(byDir.info.fileHash);
+      expect(Array.from(await byId.encode([TARGET], { maxLength: 17 }))).toEqual(Array.from(await byDir.encode([TARGET], { maxLength: 17 })));
+    } finally {
+      env.localModelPath = previous;
+    }
   });
 });

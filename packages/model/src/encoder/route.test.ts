@@ -18,7 +18,7 @@ describe('describeRoute', () => {
 
 describe('fp16 weights', () => {
   it('map to onnx/model_fp16.onnx, as transformers.js model repositories name them', () => {
-    expect(ONNX_FILES).toEqual({ fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx' });
+    expect(ONNX_FILES).toEqual({ fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx', int8: 'model.onnx' }); // int8 is built from fp32
   });
 
   it('decode half-precision outputs to float32', () => {

@@ -3,7 +3,7 @@ import { float32Tensor, int64Tensor, int8Tensor, tensorToFloat32, uint8Tensor } 
 import { DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-types.js';
 
 /** Value of the `metadata_props` key `senti.quantization` on graphs this module writes. */
-export const PER_TOKEN_INT8 = 'per-token-symmetric-int8/v1';
+export const PER_TOKEN_INT8 = 'per-token-symmetric-int8/v2';
 
 /** Weights of a MatMul quantized per output column: `W ~= q[k, n] * scale[n]`, q in [-127, 127]. */
 export interface ColumnQuantized {
@@ -33,6 +33,8 @@ export interface PerTokenReport {
   rewritten: number;
   /** MatMuls left in fp32 (both inputs computed, e.g. attention scores). */
   kept: number;
+  /** Embedding lookups (Gather on a large constant table) stored as per-row int8. */
+  embeddings: number;
 }
 
 /**
@@ -40,7 +42,9 @@ export interface PerTokenReport {
  * each row (token) of the activation gets its own scale max|row|/127 and is stored as round(x/scale)+128 in uint8
  * (scalar zero point 128), the weight is int8 per column, `MatMulInteger` (U8S8) accumulates exactly in int32, and the
  * result is multiplied by scale x weight scale. A token's output therefore depends only on that token, never on the
- * other texts in the batch or on padding, unlike dynamic per-tensor quantization.
+ * other texts in the batch or on padding, unlike dynamic per-tensor quantization. Large embedding tables (>= 1,024
+ * rows, looked up by Gather) are stored as per-row int8 and dequantized per looked-up row, which keeps the file near
+ * a quarter of the fp32 size.
  */
 export function quantizePerToken(model: OnnxModel): PerTokenReport {
   const graph = model.graph;
@@ -58,7 +62,14 @@ export function quantizePerToken(model: OnnxModel): PerTokenReport {
   const weights = new Map<string, { q: string; scale: string }>();
   let rewritten = 0;
   let kept = 0;
+  let embeddings = 0;
   for (const node of graph.node ?? []) {
+    const table = node.op_type === 'Gather' && !node.domain ? initializers.get(node.input?.[0] ?? '') : undefined;
+    if (isEmbeddingTable(table) && (nodeAxis(node) ?? 0) === 0) {
+      nodes.push(...quantizedLookup(node, table, fresh, graph, opset));
+      embeddings++;
+      continue;
+    }
     const weight = node.op_type === 'MatMul' && !node.domain ? initializers.get(node.input?.[1] ?? '') : undefined;
     if (!isConstantMatrix(weight)) {
       if (node.op_type === 'MatMul') kept++;
@@ -106,7 +117,46 @@ export function quantizePerToken(model: OnnxModel): PerTokenReport {
   graph.node = nodes;
   pruneInitializers(graph);
   model.metadata_props = [...(model.metadata_props ?? []).filter((entry) => entry.key !== 'senti.quantization'), { key: 'senti.quantization', value: PER_TOKEN_INT8 }];
-  return { rewritten, kept };
+  return { rewritten, kept, embeddings };
+}
+
+/** Lookup tables worth storing in int8: 2-D fp32 with at least 1,024 rows (BERT's word embeddings, not positions). */
+function isEmbeddingTable(tensor: OnnxTensor | undefined): tensor is OnnxTensor {
+  return tensor !== undefined && tensor.data_type === DataType.FLOAT && tensor.dims?.length === 2 && tensor.dims[0]! >= 1024;
+}
+
+function nodeAxis(node: OnnxNode): number | undefined {
+  return node.attribute?.find((a) => a.name === 'axis')?.i;
+}
+
+/** `Gather(table, ids)` as `Gather(int8 rows, ids) * Gather(row scales, ids)`: per-row symmetric int8, exact per token. */
+function quantizedLookup(node: OnnxNode, table: OnnxTensor, fresh: (base: string) => string, graph: OnnxModel['graph'], opset: number): OnnxNode[] {
+  const [rows, columns] = table.dims as [number, number];
+  const values = tensorToFloat32(table);
+  const scales = new Float32Array(rows);
+  const q = new Int8Array(values.length);
+  for (let r = 0; r < rows; r++) {
+    let max = 0;
+    for (let c = 0; c < columns; c++) max = Math.max(max, Math.abs(values[r * columns + c]!));
+    const scale = max > 0 ? Math.fround(max / 127) : 1;
+    scales[r] = scale;
+    for (let c = 0; c < columns; c++) q[r * columns + c] = Math.max(-127, Math.min(127, Math.round(values[r * columns + c]! / scale)));
+  }
+  const p = fresh(`${node.name || node.output![0]}/senti_q`);
+  const [qName, sName] = [fresh(`${table.name}_int8`), fresh(`${table.name}_row_scale`)];
+  addInitializers(graph, int8Tensor(qName, [rows, columns], q), float32Tensor(sName, [rows], scales));
+  const ids = node.input![1]!;
+  const unsqueeze = opset >= 13
+    ? makeNode('Unsqueeze', [`${p}/scale`, fresh('senti_q/last_axis')], [`${p}/scale3`], `${p}/Unsqueeze`)
+    : makeNode('Unsqueeze', [`${p}/scale`], [`${p}/scale3`], `${p}/Unsqueeze`, [attribute('axes', [-1])]);
+  if (opset >= 13) addInitializers(graph, int64Tensor(unsqueeze.input![1]!, [1], [-1]));
+  return [
+    makeNode('Gather', [qName, ids], [`${p}/rows_int8`], `${p}/Gather`),
+    makeNode('Cast', [`${p}/rows_int8`], [`${p}/rows`], `${p}/Cast`, [attribute('to', DataType.FLOAT)]),
+    makeNode('Gather', [sName, ids], [`${p}/scale`], `${p}/GatherScale`),
+    unsqueeze,
+    makeNode('Mul', [`${p}/rows`, `${p}/scale3`], [node.output![0]!], `${p}/Mul`),
+  ];
 }
 
 function isConstantMatrix(tensor: OnnxTensor | undefined): tensor is OnnxTensor {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
 /** A throwaway Redis started by a test. */
@@ -37,21 +38,31 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts redis-server on a random loopback port without persistence; resolves once it answers PING. */
-export async function startRedis(options: { password?: string; port?: number } = {}): Promise<TestRedis> {
+/** The self-signed certificate (CN localhost) the TLS server uses; trust it with NODE_EXTRA_CA_CERTS. */
+export const TEST_TLS_CERT = fileURLToPath(new URL('./tls/localhost-cert.pem', import.meta.url));
+const TEST_TLS_KEY = fileURLToPath(new URL('./tls/localhost-key.pem', import.meta.url));
+
+/**
+ * Starts redis-server on a random loopback port without persistence; resolves once it answers PING. With `tls`,
+ * it listens for TLS only (certificate {@link TEST_TLS_CERT}) and `url` is `rediss://localhost:PORT`.
+ */
+export async function startRedis(options: { password?: string; port?: number; tls?: boolean } = {}): Promise<TestRedis> {
   const binary = redisServerPath();
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(path.join(tmpdir(), 'senti-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'];
+  if (options.tls) args.splice(0, 2, '--port', '0', '--tls-port', String(port), '--tls-cert-file', TEST_TLS_CERT, '--tls-key-file', TEST_TLS_KEY, '--tls-ca-cert-file', TEST_TLS_CERT, '--tls-auth-clients', 'no');
   if (options.password) args.push('--requirepass', options.password);
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = options.password ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
+  const scheme = options.tls ? 'rediss' : 'redis';
+  const host = options.tls ? 'localhost' : '127.0.0.1';
+  const url = `${scheme}://${options.password ? `:${encodeURIComponent(options.password)}@` : ''}${host}:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${stderr.trim()}`);
-    const client = new Redis({ port, host: '127.0.0.1', password: options.password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const client = new Redis({ port, host: '127.0.0.1', password: options.password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...(options.tls ? { tls: { rejectUnauthorized: false } } : {}) });
     client.on('error', () => {});
     const ok = await client.connect().then(() => client.ping()).then(() => true, () => false);
     client.disconnect();

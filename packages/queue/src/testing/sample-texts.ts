@@ -1,7 +1,4 @@
-import { fileURLToPath } from 'node:url';
-
-/** Absolute path of the tiny BERT fixture. */
-export const TINY_BERT = fileURLToPath(new URL('../../../../fixtures/tiny-bert', import.meta.url));
+export { TINY_BERT } from '@senti/fixtures';
 
 const WORDS = 'the a film plot actor great dull wonderful boring story music scene ending slow bright sad funny long short quiet loud phone battery screen case value service food waiter price not very really quite too'.split(' ');
 

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { exportModel } from '@senti/model';
+import type { CliContext } from '../cli-context.js';
+import { newCommand } from './new-command.js';
+
+interface ExportFlags {
+  modelDir: string;
+  encoder?: string;
+  offline?: boolean;
+  overwrite?: boolean;
+  json?: boolean;
+}
+
+/** `senti export`: a trained model as a Hugging Face directory that transformers.js / ONNX Runtime load without senti. */
+export function exportCommand(context: CliContext): Command {
+  return newCommand('export', 'Write a trained model as a Hugging Face directory (config, tokenizer, one ONNX graph to logits).', context)
+    .argument('<out>', 'directory to write (must be new or empty unless --overwrite)')
+    .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
+    .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
+    .option('--overwrite', 'replace the output directory if it holds files')
+    .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
+    .action(async (out: string, flags: ExportFlags) => {
+      const output = context.console(flags.json);
+      const result = await exportModel(flags.modelDir, out, {
+        offline: flags.offline || process.env.SENTI_OFFLINE === '1',
+        ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
+        ...(flags.overwrite ? { overwrite: true } : {}),
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      output.line(`exported to ${result.outDir}: ${result.files.join(', ')}`);
+      for (const note of result.notes) output.line(`note: ${note}`);
+      output.line(`load it with transformers.js: pipeline('text-classification', '${result.outDir}', { local_files_only: true })`);
+    });
+}

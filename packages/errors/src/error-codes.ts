@@ -1,0 +1,117 @@
+// The stable error codes of each family: scripts, tests and the server's status table rely on them, so they are
+// listed here (a new code is a deliberate, reviewed change).
+
+/** Codes of `DataError`: data files and rows. */
+export type DataErrorCode =
+  | 'DATA_BAD_ARGUMENT'
+  | 'DATA_BAD_DELIMITER'
+  | 'DATA_BAD_ENCODING'
+  | 'DATA_BAD_LABEL'
+  | 'DATA_BAD_ROWS'
+  | 'DATA_BAD_SPLIT'
+  | 'DATA_COLUMN_NOT_FOUND'
+  | 'DATA_CLASS_TOO_SMALL'
+  | 'DATA_DUPLICATE_COLUMN'
+  | 'DATA_DUPLICATE_COLUMNS'
+  | 'DATA_EMPTY'
+  | 'DATA_EMPTY_CLASS'
+  | 'DATA_FILE_NOT_FOUND'
+  | 'DATA_FILE_UNREADABLE'
+  | 'DATA_NOT_CSV'
+  | 'DATA_NO_ROWS'
+  | 'DATA_PARSE_ERROR'
+  | 'DATA_SAME_COLUMN'
+  | 'DATA_TOO_FEW_CLASSES'
+  | 'DATA_UNKNOWN_LABEL';
+
+/** Codes of `TokenizeError`: tokenizer loading and encoding. */
+export type TokenizeErrorCode =
+  | 'TOKENIZE_BAD_CAP'
+  | 'TOKENIZE_BAD_COVERAGE'
+  | 'TOKENIZE_BAD_MAX_LENGTH'
+  | 'TOKENIZE_LOAD_FAILED'
+  | 'TOKENIZE_MODEL_FETCH_FAILED'
+  | 'TOKENIZE_MODEL_NOT_FOUND'
+  | 'TOKENIZE_NO_TEXTS'
+  | 'TOKENIZE_TOO_LONG';
+
+/** Codes of `ModelError`: encoder, head, backend, cache, predictor and artifacts. */
+export type ModelErrorCode =
+  | 'MODEL_ABORTED'
+  | 'MODEL_BACKEND_UNAVAILABLE'
+  | 'MODEL_BACKEND_UNKNOWN'
+  | 'MODEL_BAD_CONFIG'
+  | 'MODEL_BAD_DTYPE'
+  | 'MODEL_BAD_LABELS'
+  | 'MODEL_BAD_LAYER_WEIGHTS'
+  | 'MODEL_BAD_MAX_LENGTH'
+  | 'MODEL_BAD_OUTPUTS'
+  | 'MODEL_BAD_POOLING'
+  | 'MODEL_BAD_SAFETENSORS'
+  | 'MODEL_BAD_UNFREEZE'
+  | 'MODEL_CLOSING'
+  | 'MODEL_CORRUPT'
+  | 'MODEL_DIR_NOT_EMPTY'
+  | 'MODEL_ENCODER_FILE_MISSING'
+  | 'MODEL_ENCODER_MISMATCH'
+  | 'MODEL_ENCODER_NOT_FOUND'
+  | 'MODEL_EXPORT_BAD_ENCODER'
+  | 'MODEL_EXPORT_DIR_NOT_EMPTY'
+  | 'MODEL_FETCH_FAILED'
+  | 'MODEL_FORMAT_TOO_NEW'
+  | 'MODEL_LABELS_MISMATCH'
+  | 'MODEL_LOAD_FAILED'
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_NOT_READY'
+  | 'MODEL_NO_CONFIG'
+  | 'MODEL_NO_LAYER_WEIGHTS'
+  | 'MODEL_NO_POOLER'
+  | 'MODEL_ONNX_BAD_TENSOR'
+  | 'MODEL_ONNX_EXTERNAL_DATA'
+  | 'MODEL_ONNX_UNREADABLE'
+  | 'MODEL_QUEUE_FULL'
+  | 'MODEL_SHAPE_MISMATCH'
+  | 'MODEL_UNSUPPORTED_GRAPH'
+  | 'MODEL_UNSUPPORTED_LAYER';
+
+/** Codes of `TrainError`: training options, checkpoints, saved splits. */
+export type TrainErrorCode =
+  | 'TRAIN_BAD_FEATURES'
+  | 'TRAIN_BAD_LABEL'
+  | 'TRAIN_BAD_LABEL_NAMES'
+  | 'TRAIN_BAD_OPTION'
+  | 'TRAIN_CHECKPOINT_CORRUPT'
+  | 'TRAIN_CHECKPOINT_MISMATCH'
+  | 'TRAIN_DATA_CHANGED'
+  | 'TRAIN_DATA_MOVED'
+  | 'TRAIN_EMPTY_SPLIT'
+  | 'TRAIN_NO_SPLIT';
+
+/** Codes of `MetricsError`: metric inputs. */
+export type MetricsErrorCode =
+  | 'METRICS_BAD_LABEL'
+  | 'METRICS_BAD_OPTION'
+  | 'METRICS_BAD_SCORE'
+  | 'METRICS_CLASS_ABSENT'
+  | 'METRICS_EMPTY_INPUT'
+  | 'METRICS_LABEL_OUT_OF_RANGE'
+  | 'METRICS_LENGTH_MISMATCH'
+  | 'METRICS_SHAPE_MISMATCH';
+
+/** Codes of `UsageError`: command-line usage and option values. */
+export type UsageErrorCode =
+  | 'CLI_BAD_OPTION'
+  | 'CLI_CONFIG_INVALID'
+  | 'CLI_CONFIG_UNREADABLE'
+  | 'CLI_MISSING_OPTION'
+  | 'CLI_MISSING_VALUE'
+  | 'CLI_NOT_A_RUN'
+  | 'CLI_OUTPUT_FORMAT'
+  | 'CLI_OUTPUT_IS_DIRECTORY'
+  | 'CLI_OUTPUT_NOT_A_FILE'
+  | 'CLI_OUT_NOT_A_DIRECTORY'
+  | 'CLI_OUT_NOT_EMPTY'
+  | 'CLI_OUT_UNDER_A_FILE'
+  | 'CLI_RESUME_CHANGED'
+  | 'CLI_STDIN_TTY'
+  | 'SERVER_BAD_OPTION';

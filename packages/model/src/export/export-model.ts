@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ModelError } from '@senti/errors';
+import { loadTokenizer, resolveModelSource } from '@senti/tokenize';
+import { encoderCandidates, readHeadWeights } from '../artifact/load-model.js';
+import type { SentiManifest } from '../artifact/manifest.js';
+import { resolveModelDir } from '../artifact/model-dir.js';
+import { readManifest } from '../artifact/read-manifest.js';
+import { fileSha256, INT8_FILE, isSentiInt8File, ONNX_FILES, onnxFilePath, perTokenInt8Dir, type Dtype } from '../encoder/index.js';
+import { readOnnxModel, writeOnnxModel } from '../onnx/onnx-model.js';
+import { appendClassifier, type HeadWeights } from './classifier-graph.js';
+import { normalizeInputs } from './senti-inputs.js';
+import { classifierConfig, classifierTokenizerConfig, TOKENIZER_FILES } from './hf-files.js';
+
+/** Options for {@link exportModel}. */
+export interface ExportModelOptions {
+  /** Where the encoder lives now (directory or Hub id), when the model's own references do not find it. */
+  encoderModel?: string;
+  /** Never fetch from the Hub (default: `SENTI_OFFLINE=1`). */
+  offline?: boolean;
+  /** Cache of the built int8 graph; default {@link defaultCacheDir}. */
+  cacheDir?: string;
+  /** Replace `outDir` when it already holds files. */
+  overwrite?: boolean;
+}
+
+/** What {@link exportModel} wrote. */
+export interface ExportResult {
+  /** The export directory (absolute). */
+  outDir: string;
+  /** Files written, relative to `outDir`. */
+  files: string[];
+  /** Anything a user should know (e.g. an fp16 model exported as fp32). */
+  notes: string[];
+}
+
+/** The encoder files an export is built from, checked against the model's hash. */
+interface EncoderFiles {
+  dir: string;
+  fp32?: string;
+  /** The graph senti used (its hash matches senti.json), for int8 / q8 models. */
+  quantized?: string;
+}
+
+/**
+ * Writes a saved model as a Hugging Face directory that ecosystem tools load with no senti code: `config.json`
+ * (sequence classification, id2label/label2id), tokenizer files truncating at the model's padding length, and
+ * `onnx/model.onnx`, one graph from token ids to `logits` (encoder + pooling + head); plus `onnx/model_quantized.onnx`
+ * when the model's encoder is int8 (per token) or q8. Written to a temporary directory, then renamed into place.
+ */
+export async function exportModel(modelDir: string, outDir: string, options: ExportModelOptions = {}): Promise<ExportResult> {
+  const root = resolveModelDir(modelDir);
+  const manifest = await readManifest(root);
+  const weights = (await readHeadWeights(root, manifest)) as unknown as HeadWeights;
+  const encoder = await findEncoderFiles(root, modelDir, manifest, options);
+  const target = path.resolve(outDir);
+  if (existsSync(target) && (await readdir(target)).length > 0 && !options.overwrite) {
+    throw new ModelError('MODEL_EXPORT_DIR_NOT_EMPTY', `export directory ${target} is not empty; choose a new directory or pass overwrite`, 'input');
+  }
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const files: string[] = [];
+  const notes: string[] = [];
+  const write = async (relative: string, data: string) => {
+    await writeFile(path.join(temporary, relative), data);
+    files.push(relative);
+  };
+  try {
+    await mkdir(path.join(temporary, 'onnx'), { recursive: true });
+    await write('config.json', `${JSON.stringify(await classifierConfig(encoder.dir, manifest), null, 2)}\n`);
+    await write('tokenizer_config.json', `${JSON.stringify(await classifierTokenizerConfig(encoder.dir, manifest.maxLength), null, 2)}\n`);
+    for (const name of TOKENIZER_FILES) {
+      if (!existsSync(path.join(encoder.dir, name))) continue;
+      await copyFile(path.join(encoder.dir, name), path.join(temporary, name));
+      files.push(name);
+    }
+    const tokenizer = await loadTokenizer(encoder.dir, { offline: true });
+    const sepId = tokenizer.special.suffix.length === 1 ? tokenizer.special.suffix[0] : undefined;
+    const classifier = async (source: string, relative: string) => {
+      const graph = await readOnnxModel(source);
+      appendClassifier(graph, manifest.encoder.pooling, manifest.head, weights);
+      normalizeInputs(graph, manifest.maxLength, sepId);
+      graph.doc_string = `senti classifier (${manifest.labelNames.join(', ')}): ${manifest.encoder.model} encoder (${manifest.encoder.dtype}), ${manifest.encoder.pooling} pooling, head ${manifest.head.inputSize}-${manifest.head.hiddenSize}-${manifest.head.numClasses}`;
+      await writeOnnxModel(graph, path.join(temporary, relative));
+      files.push(relative);
+    };
+    if (encoder.fp32) await classifier(encoder.fp32, 'onnx/model.onnx');
+    if (encoder.quantized) {
+      await classifier(encoder.quantized, 'onnx/model_quantized.onnx');
+      if (!encoder.fp32) {
+        await classifier(encoder.quantized, 'onnx/model.onnx');
+        notes.push(`no fp32 encoder was found (the model bundles only its ${manifest.encoder.dtype} graph): onnx/model.onnx is the ${manifest.encoder.dtype} classifier too`);
+      }
+    }
+    if (manifest.encoder.dtype === 'fp16') notes.push('the model used an fp16 encoder; the export is fp32, whose answers differ from it by fp16 rounding');
+    if (existsSync(path.join(root, 'README.md'))) {
+      await copyFile(path.join(root, 'README.md'), path.join(temporary, 'README.md'));
+      files.push('README.md');
+    }
+    if (existsSync(target)) await rm(target, { recursive: true, force: true });
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  return { outDir: target, files, notes };
+}
+
+/** The first encoder location holding the files senti used (checked by sha256), fp32 and the used quantized graph. */
+async function findEncoderFiles(root: string, modelDir: string, manifest: SentiManifest, options: ExportModelOptions): Promise<EncoderFiles> {
+  const problems: string[] = [];
+  const dtype: Dtype = manifest.encoder.dtype;
+  let found: EncoderFiles | undefined;
+  for (const { location, how } of encoderCandidates(root, manifest, options.encoderModel)) {
+    let dir: string;
+    try {
+      const source = resolveModelSource(location, { offline: options.offline ?? true });
+      dir = source.kind === 'dir' ? source.path! : path.dirname(path.dirname(onnxFilePath(source, 'fp32')));
+    } catch (error) {
+      problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const fp32 = path.join(dir, 'onnx', ONNX_FILES.fp32);
+    const has = (file: string) => existsSync(file);
+    let used: string | undefined;
+    if (dtype === 'int8') {
+      used = has(fp32) ? path.join(await perTokenInt8Dir(fp32, path.join(dir, 'config.json'), options.cacheDir), 'onnx', INT8_FILE) : path.join(dir, 'onnx', INT8_FILE);
+      if (!has(fp32) && !isSentiInt8File(used)) used = undefined;
+    } else {
+      used = path.join(dir, 'onnx', ONNX_FILES[dtype]);
+    }
+    if (!used || !has(used)) {
+      problems.push(`${how}: no ${dtype} encoder file in ${dir}`);
+      continue;
+    }
+    const hash = await fileSha256(used);
+    if (hash !== manifest.encoder.fileHash) {
+      problems.push(`${how} is not the encoder the model was trained with (sha256 ${hash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`);
+      continue;
+    }
+    const files = { dir, ...(has(fp32) ? { fp32 } : {}), ...(dtype === 'int8' || dtype === 'q8' ? { quantized: used } : {}) };
+    if (files.fp32 || dtype === 'fp32') return files;
+    found ??= files; // keep looking for a location that also has the fp32 graph (a bundle holds only the quantized one)
+  }
+  if (found) return found;
+  throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its encoder was not found (${problems.join('; ') || 'no location known'})`, 'input', {
+    hint: 'pass the encoder location (a model directory or Hub id) as encoderModel / --encoder DIR',
+  });
+}

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SentiManifest } from '../artifact/manifest.js';
+
+/** Tokenizer files copied as they are (tokenizer_config.json is rewritten). */
+export const TOKENIZER_FILES = ['tokenizer.json', 'special_tokens_map.json', 'vocab.txt'];
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
+}
+
+/** The encoder's config.json made a sequence classifier's: architectures, labels, problem type, senti's settings. */
+export async function classifierConfig(encoderDir: string, manifest: SentiManifest): Promise<Record<string, unknown>> {
+  const config = await readJson(path.join(encoderDir, 'config.json'));
+  const id2label = Object.fromEntries(manifest.labelNames.map((label, index) => [String(index), label]));
+  const label2id = Object.fromEntries(manifest.labelNames.map((label, index) => [label, index]));
+  return {
+    ...config,
+    model_type: config.model_type ?? 'bert',
+    architectures: [`${String(config.model_type ?? 'bert') === 'bert' ? 'Bert' : capitalize(String(config.model_type))}ForSequenceClassification`],
+    id2label,
+    label2id,
+    num_labels: manifest.labelNames.length,
+    problem_type: 'single_label_classification',
+    // transformers.js loads onnx/model_quantized.onnx by default when the model ran an int8 / q8 encoder in senti.
+    ...(manifest.encoder.dtype === 'int8' || manifest.encoder.dtype === 'q8' ? { 'transformers.js_config': { ...(config['transformers.js_config'] as object | undefined), dtype: 'q8' } } : {}),
+    senti: {
+      note: 'exported by senti: onnx/model.onnx is encoder + pooling + head in one graph, output "logits"',
+      base_model: manifest.encoder.hubId ?? manifest.encoder.model,
+      encoder_dtype: manifest.encoder.dtype,
+      pooling: manifest.encoder.pooling,
+      max_length: manifest.maxLength,
+      head: manifest.head,
+    },
+  };
+}
+
+/** tokenizer_config.json truncating at the run's padding length, so long texts get the answer they get in senti. */
+export async function classifierTokenizerConfig(encoderDir: string, maxLength: number): Promise<Record<string, unknown>> {
+  const config = await readJson(path.join(encoderDir, 'tokenizer_config.json'));
+  return { ...config, model_max_length: maxLength, truncation_side: 'right', padding_side: 'right' };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
