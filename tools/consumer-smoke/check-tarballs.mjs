@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Checks packed tarballs before they are installed: no test files or test helpers, no declaration maps or source
 // maps that point at sources the tarball does not ship, no "source" export condition (it names src/, unshipped),
-// no `workspace:` ranges left, and every @senti/* dependency is one of the tarballs.
+// no `workspace:` ranges left, every @senti/* dependency is one of the tarballs, and every package the shipped
+// JavaScript imports by name is a declared dependency (dist/vendor/ bundles are checked by their own build step).
 // Usage: node check-tarballs.mjs DIR   (DIR holds the .tgz files)
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 
 const dir = process.argv[2];
@@ -29,6 +31,17 @@ for (const tarball of tarballs) {
     const content = JSON.parse(execFileSync('tar', ['-xzOf', file, map], { encoding: 'utf8' }));
     if (!shipsSources && !Array.isArray(content.sourcesContent)) problems.push(`${tarball}: ${map} has no sourcesContent and src/ is not shipped`);
   }
+  const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies }));
+  const scripts = entries.filter((entry) => /\.(m|c)?js$/.test(entry) && !entry.startsWith('package/dist/vendor/'));
+  const source = scripts.length === 0 ? '' : execFileSync('tar', ['-xzOf', file, ...scripts], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  for (const match of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/gm)) {
+    const specifier = match[2];
+    if (specifier.startsWith('.') || specifier.startsWith('#') || specifier.startsWith('node:')) continue;
+    if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(specifier)) continue; // prose or a template, not a package
+    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+    if (builtinModules.includes(name) || declared.has(name) || name === manifest.name) continue; // a package may name itself
+    problems.push(`${tarball}: dist imports "${specifier}", which is not among its dependencies`);
+  }
   const text = JSON.stringify({ exports: manifest.exports, imports: manifest.imports });
   if (!shipsSources && text.includes('./src/')) problems.push(`${tarball}: exports/imports name ./src/ (not shipped): ${text}`);
   for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies']) {
@@ -44,7 +57,8 @@ for (const [name, manifest] of manifests) {
   }
 }
 if (problems.length > 0) {
-  console.error(`consumer-smoke: ${problems.length} problem(s) in the tarballs:\n  ${problems.join('\n  ')}`);
+  const unique = [...new Set(problems)];
+  console.error(`consumer-smoke: ${unique.length} problem(s) in the tarballs:\n  ${unique.join('\n  ')}`);
   process.exit(1);
 }
 console.log(`consumer-smoke: ${tarballs.length} tarballs clean (${[...manifests.keys()].join(', ')})`);

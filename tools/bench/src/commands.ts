@@ -6,6 +6,21 @@ export interface CommandEntry {
   load: () => Promise<{ command: BenchCommand }>;
 }
 
+/**
+ * Registers a standalone benchmark script (top-level code reading `process.argv.slice(2)`, printing its own
+ * `--help`) as a subcommand: it runs with the subcommand's arguments as its argv.
+ */
+export function scriptEntry(summary: string, load: () => Promise<unknown>): CommandEntry {
+  const command: BenchCommand = {
+    usage: `${summary}\n(a standalone script: --help prints its options)\n`,
+    async run(args) {
+      process.argv = [process.argv[0]!, process.argv[1]!, ...args];
+      await load();
+    },
+  };
+  return { summary, load: async () => ({ command }) };
+}
+
 /** Every subcommand of `pnpm --filter @senti/bench start -- <name>`. Add a benchmark with one line here. */
 export const COMMANDS: Record<string, CommandEntry> = {
   e2e: { summary: 'senti train end to end (the CLI, one process per run) against the PyTorch anchors, side by side', load: () => import('./e2e-bench.js') },
@@ -14,6 +29,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'head-profile': { summary: "where a head-training step's time goes: per phase and per tfjs kernel", load: () => import('./head-profile.js') },
   server: { summary: 'HTTP load on senti-server with autocannon: 1-text and 32-text requests', load: () => import('./server-bench.js') },
   'unfreeze-step': { summary: 'seconds per training step of the top k unfrozen BERT-base-shaped layers plus the head', load: () => import('./unfreeze-step.js') },
-  queue: { summary: 'distributed encoding over BullMQ + Redis: sentences/s with 1, 2, 4 workers, and the cost of a chunk', load: () => import('./queue-command.js') },
+  queue: scriptEntry('distributed encoding through BullMQ + Redis: 1, 2, 4 worker processes vs one process; per-chunk cost', () => import('./queue-bench.js')),
   'make-model': { summary: 'an untrained model directory (random head) from any encoder, for the server benchmark', load: () => import('./make-model.js') },
 };
