@@ -8,5 +8,6 @@ export { epochPermutation, stepSeed } from './shuffle.js';
 export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from './types.js';
 export { lossAndGradients, type LossAndGradients } from './loss-and-gradients.js';
 export { TransposedHead } from './transposed-head.js';
+export { StepRunner } from './step-runner.js';
 export * from './fine-tune/index.js';
 export * from './sweep/index.js';
