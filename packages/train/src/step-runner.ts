@@ -3,7 +3,7 @@ import type { ClassificationHead } from '@senti/model';
 import type { AdamW } from './adamw.js';
 import type { Split } from './types.js';
 import { lossAndGradients } from './loss-and-gradients.js';
-import { TransposedHead } from './transposed-head.js';
+import { TransposedHead, type PaddedBatch } from './transposed-head.js';
 import { weightedOneHot } from './weighted-nll.js';
 
 /** Backends whose tensors live in this process's memory: copying a batch in JS beats tf.gather there. */
@@ -24,6 +24,7 @@ export class StepRunner {
   private readonly hostTargets: Float32Array;
   private readonly lossSum: tf.Variable;
   private batchBuffers: { x: Float32Array; targets: Float32Array } | undefined;
+  private paddedBuffers: { x: Float32Array; xT: Float32Array; targets: Float32Array } | undefined;
 
   constructor(
     private readonly model: ClassificationHead | TransposedHead,
@@ -55,10 +56,11 @@ export class StepRunner {
   private async traced(indices: Int32Array, dropoutSeed: number, readLoss: boolean, readNorm: boolean): Promise<{ loss: number; gradNorm?: number } | undefined> {
     let norm: tf.Scalar | undefined;
     const loss = tf.tidy(() => {
-      const [x, targets] = this.batch(indices);
       const { model } = this;
+      const padded = model instanceof TransposedHead && this.features === undefined;
+      const [x, targets] = padded ? this.paddedBatch(indices) : this.batch(indices);
       const { loss: value, gradients } = model instanceof TransposedHead
-        ? model.lossAndGradients(x, targets, dropoutSeed) : lossAndGradients(model, x, targets, dropoutSeed);
+        ? model.lossAndGradients(x, targets, dropoutSeed) : lossAndGradients(model, x as tf.Tensor2D, targets, dropoutSeed);
       norm = this.optimizer.apply(gradients, this.clipNorm, readNorm);
       this.lossSum.assign(tf.add(this.lossSum, value));
       return readLoss ? value : undefined;
@@ -89,6 +91,34 @@ export class StepRunner {
       targets.set(this.hostTargets.subarray(row * numClasses, (row + 1) * numClasses), index * numClasses);
     });
     return [tf.tensor2d(x, [indices.length, inputSize]), tf.tensor2d(targets, [indices.length, numClasses])];
+  }
+
+  /**
+   * The batch as [x | 1] and its transpose, copied in JS (host backends, TransposedHead): saves the Concat and
+   * Transpose kernels of the 32 x 769 input every step.
+   */
+  private paddedBatch(indices: Int32Array): [PaddedBatch, tf.Tensor2D] {
+    const { inputSize, numClasses } = this.model.config;
+    const rows = indices.length;
+    const width = inputSize + 1;
+    if (this.paddedBuffers?.targets.length !== rows * numClasses) {
+      this.paddedBuffers = { x: new Float32Array(rows * width), xT: new Float32Array(rows * width), targets: new Float32Array(rows * numClasses) };
+    }
+    const { x, xT, targets } = this.paddedBuffers;
+    const features = this.hostFeatures;
+    for (let index = 0; index < rows; index += 1) {
+      const row = indices[index]!;
+      const from = row * inputSize;
+      x.set(features.subarray(from, from + inputSize), index * width);
+      x[index * width + inputSize] = 1;
+      for (let column = 0; column < inputSize; column += 1) xT[column * rows + index] = features[from + column]!;
+      xT[inputSize * rows + index] = 1;
+      targets.set(this.hostTargets.subarray(row * numClasses, (row + 1) * numClasses), index * numClasses);
+    }
+    return [
+      { withOnes: tf.tensor2d(x, [rows, width]), withOnesT: tf.tensor2d(xT, [width, rows]) },
+      tf.tensor2d(targets, [rows, numClasses]),
+    ];
   }
 
   /** Sum of the batch losses since the last reset (one read back). */

@@ -29,6 +29,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'head-profile': { summary: "where a head-training step's time goes: per phase and per tfjs kernel", load: () => import('./head-profile.js') },
   server: { summary: 'HTTP load on senti-server with autocannon: 1-text and 32-text requests', load: () => import('./server-bench.js') },
   'unfreeze-step': { summary: 'seconds per training step of the top k unfrozen BERT-base-shaped layers plus the head', load: () => import('./unfreeze-step.js') },
+  'head-cpu': scriptEntry('head-training steps per wall second and per CPU second (CPU time measures the work on a shared machine)', () => import('./head-cpu.js')),
   queue: scriptEntry('distributed encoding through BullMQ + Redis: 1, 2, 4 worker processes vs one process; per-chunk cost', () => import('./queue-bench.js')),
   'make-model': { summary: 'an untrained model directory (random head) from any encoder, for the server benchmark', load: () => import('./make-model.js') },
 };

@@ -65,7 +65,7 @@ async function profile(values: { backend?: string; steps: string; batch: string;
         lap('clipping + AdamW');
         tf.tidy(() => {
           // Synchronous on purpose: this profiler times phases on wasm/cpu, whose kernels run synchronously; the read
-          // only makes sure the clip is computed inside its lap. (On WebGPU in Node dataSync throws: use bench-head.)
+          // only makes sure the clip is computed inside its lap. (On WebGPU in Node dataSync throws: use the head subcommand.)
           gradientNormCoefficient(gradients.map((gradient) => tf.square(gradient)), 1).dataSync();
         });
         lap(CLIP_ALONE);
