@@ -6,7 +6,7 @@ const usage = `usage: pnpm --filter @senti/bench start -- make-model --encoder D
 Writes an untrained model directory (random head, seeded) over the encoder in DIR, for the server benchmark.
   --encoder DIR      encoder directory (Hugging Face layout with onnx/)                                 (required)
   --out DIR          where to write the model                                                           (required)
-  --dtype NAME       fp32 or q8                                                                             [fp32]
+  --dtype NAME       fp32, int8 or q8                                                                       [fp32]
   --labels LIST      label names                                                               [negative,positive]
   --max-length N     padding length recorded in the model                                                    [32]
   --seed N           head initialisation seed                                                              [2021]
