@@ -15,7 +15,7 @@ describe('server under overload', () => {
     const first = post(['a', 'b']); // taken into a batch, held there
     await fake.batchStarted(2);
     const queued = post(['c', 'd', 'e', 'f']); // fills the queue
-    await until(() => server.host.pending === 4);
+    await until(() => server.predictor.pending === 4);
     const refused = await post(['g']);
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
@@ -46,9 +46,9 @@ describe('server under overload', () => {
     await fake.batchStarted(2);
     const leaving = send(['gone-1', 'gone-2', 'gone-3']);
     leaving.done.catch(() => {});
-    await until(() => server.host.pending === 3);
+    await until(() => server.predictor.pending === 3);
     leaving.req.destroy(); // the client hangs up while its texts wait
-    await until(() => server.host.pending === 0);
+    await until(() => server.predictor.pending === 0);
     fake.release();
     expect(await busy.done).toBe(200);
     const after = send(['after']);
