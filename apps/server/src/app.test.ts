@@ -58,7 +58,7 @@ describe('createServer with a fake model', () => {
 
   it('turns not-ready and refuses work once shutdown began, but stays live', async () => {
     const { server } = await started();
-    server.host.beginClose();
+    server.predictor.beginClose();
     const ready = await server.app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json().status).toBe('closing');

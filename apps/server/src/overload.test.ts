@@ -52,7 +52,7 @@ describe('server under overload', () => {
     expect(fake.batches.flat()).not.toContain('gone-1');
     expect(fake.batches.flat()).not.toContain('gone-2');
     expect(fake.batches.flat()).not.toContain('gone-3');
-    expect(server.host.pending).toBe(0);
+    expect(server.predictor.pending).toBe(0);
     await server.close();
   });
 });
