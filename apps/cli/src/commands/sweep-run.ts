@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
 import { describePoint, runSummary, saveRun, sweep, sweepCsv, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepRow } from '@senti/train';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ConsoleOutput } from '../output/console-output.js';
