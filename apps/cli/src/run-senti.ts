@@ -23,7 +23,7 @@ export async function runSenti(args: readonly string[], io: CliIo): Promise<numb
   let code: number = EXIT_CODES.ok;
   let failure: unknown;
   try {
-    await buildProgram(context).parseAsync([...args], { from: 'user' });
+    await (await buildProgram(context, args)).parseAsync([...args], { from: 'user' });
   } catch (error) {
     failure = asFileError(error); // a raw file-system error is one line naming the path, never "unexpected error"
     code = reportError(failure, verbose, io.stderr);
