@@ -1,4 +1,4 @@
-import { DataError, MetricsError, ModelError, SentiError, TokenizeError, TrainError, UsageError, type ErrorKind } from '@senti/errors';
+import { DataError, FileError, MetricsError, ModelError, SentiError, TokenizeError, TrainError, UsageError, isSentiError, type ErrorKind, type SentiErrorCode } from '@senti/errors';
 import type { Prediction } from '../artifact/predictions.js';
 import type { ServedModelInfo } from './served-model-info.js';
 
@@ -25,12 +25,19 @@ export interface ErrorRecord {
   hint?: string;
   /** Node's system error code (ENOENT...) of a non-senti error. */
   errno?: string;
+  /** The file a `FileError` is about. */
+  path?: string;
 }
 
 /** Flattens an error for `postMessage`. */
 export function toErrorRecord(error: unknown): ErrorRecord {
-  if (error instanceof SentiError) {
-    return { name: error.name, message: error.message, code: error.code, kind: error.kind, ...(error.hint === undefined ? {} : { hint: error.hint }), ...(error.stack === undefined ? {} : { stack: error.stack }) };
+  if (isSentiError(error)) {
+    return {
+      name: error.name, message: error.message, code: error.code, kind: error.kind,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      ...(error.stack === undefined ? {} : { stack: error.stack }),
+      ...(error instanceof FileError ? { path: error.path } : {}),
+    };
   }
   if (error instanceof Error) {
     const errno = (error as NodeJS.ErrnoException).code;
@@ -39,19 +46,23 @@ export function toErrorRecord(error: unknown): ErrorRecord {
   return { name: 'Error', message: String(error) };
 }
 
-const FAMILIES: Record<string, new (code: string, message: string, kind: ErrorKind, options: { hint?: string }) => SentiError> = {
-  DataError: DataError as never, TokenizeError: TokenizeError as never, ModelError: ModelError as never,
-  TrainError: TrainError as never, MetricsError: MetricsError as never, SentiError,
+type Family = new (code: SentiErrorCode, message: string, kind: ErrorKind, options: { hint?: string }) => SentiError;
+const FAMILIES: Record<string, Family> = {
+  DataError: DataError as unknown as Family, TokenizeError: TokenizeError as unknown as Family, ModelError: ModelError as unknown as Family,
+  TrainError: TrainError as unknown as Family, MetricsError: MetricsError as unknown as Family, SentiError: SentiError as unknown as Family,
 };
 
 /** Rebuilds an error of the same family, code, kind and hint on this side of the thread boundary. */
 export function fromErrorRecord(record: ErrorRecord): Error {
   let error: Error;
+  const options = record.hint === undefined ? {} : { hint: record.hint };
   if (record.code !== undefined && record.name === 'UsageError') {
-    error = new UsageError(record.code as never, record.message, record.hint === undefined ? {} : { hint: record.hint });
+    error = new UsageError(record.code as never, record.message, options);
+  } else if (record.code !== undefined && record.name === 'FileError') {
+    error = new FileError(record.code as never, record.message, record.path ?? '', record.kind ?? 'runtime', options);
   } else if (record.code !== undefined) {
-    const Family = FAMILIES[record.name] ?? SentiError;
-    error = new Family(record.code, record.message, record.kind ?? 'runtime', record.hint === undefined ? {} : { hint: record.hint });
+    const Family = FAMILIES[record.name] ?? FAMILIES.SentiError!;
+    error = new Family(record.code as SentiErrorCode, record.message, record.kind ?? 'runtime', options);
   } else {
     error = new Error(record.message);
     error.name = record.name;
