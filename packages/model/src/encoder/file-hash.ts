@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../cache/atomic-write.js';
+import { writeFileAtomic } from '@senti/base';
 import { defaultCacheDir } from '../cache/cache-dir.js';
 
 /** What a file's hash is remembered by: if any of these changed, the file is hashed again. */

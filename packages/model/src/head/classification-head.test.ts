@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHead } from './classification-head.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@senti/base';
 
 function randomFeatures(n: number, size: number, seed = 1): Float32Array {
   const random = seededRandom(seed);
@@ -24,6 +24,27 @@ describe('ClassificationHead', () => {
     expect(maxAbs(w1)).toBeGreaterThan(0.24);
     expect(maxAbs(b1)).toBeLessThanOrEqual(1 / 4);
     expect(maxAbs(w2)).toBeLessThanOrEqual(1 / Math.sqrt(512));
+    head.dispose();
+  });
+
+  it('predictProba divides the logits by the calibration temperature; training log-probs and argmax are unchanged', async () => {
+    const head = createHead({ inputSize: 8, numClasses: 3, hiddenSize: 16 }, { seed: 3 });
+    head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * 8)));
+    const features = randomFeatures(6, 8, 5);
+    const plain = await head.predictProba(features, 6);
+    const logProbs = tf.tidy(() => head.logProbs(tf.tensor2d(features, [6, 8])).arraySync());
+    head.setTemperature(2);
+    expect(head.temperature).toBe(2);
+    const calibrated = await head.predictProba(features, 6);
+    for (let row = 0; row < 6; row++) {
+      const scaled = logProbs[row]!.map((value) => Math.exp(value / 2));
+      const sum = scaled.reduce((a, b) => a + b, 0);
+      scaled.forEach((value, column) => expect(calibrated[row * 3 + column]).toBeCloseTo(value / sum, 6));
+      const top = (values: Float32Array) => [0, 1, 2].reduce((best, column) => (values[row * 3 + column]! > values[row * 3 + best]! ? column : best), 0);
+      expect(top(calibrated)).toBe(top(plain));
+    }
+    expect(tf.tidy(() => head.logProbs(tf.tensor2d(features, [6, 8])).arraySync())).toEqual(logProbs);
+    expect(() => head.setTemperature(0)).toThrow(/temperature must be a positive finite number, got 0/);
     head.dispose();
   });
 
