@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwSimd, HeadGradientKernel, isWasmMemory, type AdamWSimd } from '@senti/model';
+import { adamwSimd, HeadGradientKernel, isWasmMemory, type AdamWSimd } from '@senti/model/internals';
 import type { AdamW } from './adamw.js';
 import type { TransposedHead } from './transposed-head.js';
 
