@@ -133,7 +133,7 @@ describe('hostile data files (table)', () => {
   it('escapes a label with control characters when its class is too small to split', async () => {
     const data = await loadDataset(writeDataFile(dir, 'tiny-class.csv', `sentence,label\n${Array.from({ length: 12 }, (_, i) => `t${i},ok`).join('\n')}\nodd,bell\x07\n`));
     const error = (() => { try { stratifiedSplit(data.labels, { labelNames: data.labelNames }); } catch (caught) { return caught as Error; } })();
-    expect(error?.message).toContain('class "bell\\x07" (0) has only 1 rows');
+    expect(error?.message).toContain('class "bell\\x07" (0) has only 1 row;');
     expect(error?.message).not.toMatch(/[\u0000-\u001f]/);
   });
 

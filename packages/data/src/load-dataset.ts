@@ -60,7 +60,7 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
 
   const cleaned = cleanRows(path, table.rows, table.columns.indexOf(textColumn), table.columns.indexOf(labelColumn), options.dropDuplicates ?? true);
   if (cleaned.texts.length === 0) {
-    throw new DataError('DATA_NO_ROWS', `no usable rows in ${escapeControl(path)}: all ${table.rows.length} rows have an empty text or a missing label`);
+    throw new DataError('DATA_NO_ROWS', `no usable rows in ${escapeControl(path)}: ${table.rows.length === 1 ? 'its only row has' : `all ${table.rows.length} rows have`} an empty text or a missing label`);
   }
   const labelNames = options.labelNames ? [...options.labelNames] : buildVocabulary(cleaned.labels);
   if (labelNames.length < 2) {

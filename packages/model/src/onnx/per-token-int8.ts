@@ -66,7 +66,7 @@ export function quantizePerToken(model: OnnxModel): PerTokenReport {
   for (const node of graph.node ?? []) {
     const table = node.op_type === 'Gather' && !node.domain ? initializers.get(node.input?.[0] ?? '') : undefined;
     if (isEmbeddingTable(table) && (nodeAxis(node) ?? 0) === 0) {
-      nodes.push(...quantizedLookup(node, table, fresh, graph, opset));
+      for (const lookup of quantizedLookup(node, table, fresh, graph, opset)) nodes.push(lookup);
       embeddings++;
       continue;
     }

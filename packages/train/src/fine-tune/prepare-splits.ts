@@ -68,7 +68,7 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
       test: { texts: test.texts, labels: test.labels },
     };
   } else {
-    const made = stratifiedSplit(dataset.labels, { seed: settings.seed });
+    const made = stratifiedSplit(dataset.labels, { seed: settings.seed, labelNames });
     indices = made;
     splits = { train: take(dataset, made.train), val: take(dataset, made.val), test: take(dataset, made.test) };
   }
