@@ -40,6 +40,8 @@ export interface Dataset {
   delimiter: string;
   delimiterSniffed: boolean;
   summary: CleaningSummary;
+  /** sha256 (hex) of the file's bytes as read (absent for in-memory rows). */
+  sha256?: string;
 }
 
 /** Loads a labelled CSV/TSV file (via danfojs-node), cleans it and builds the label vocabulary. */
@@ -75,5 +77,6 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
   return {
     texts: cleaned.texts, labels, labelNames, textColumn, labelColumn,
     encoding: table.encoding, delimiter: table.delimiter, delimiterSniffed: table.delimiterSource === 'sniffed', summary: cleaned.summary,
+    ...(table.sha256 === undefined ? {} : { sha256: table.sha256 }),
   };
 }
