@@ -57,6 +57,7 @@ export type ModelErrorCode =
   | 'MODEL_ENCODER_NOT_FOUND'
   | 'MODEL_EXPORT_BAD_ENCODER'
   | 'MODEL_EXPORT_DIR_NOT_EMPTY'
+  | 'MODEL_EXPORT_DIR_OVERLAPS'
   | 'MODEL_FETCH_FAILED'
   | 'MODEL_FORMAT_TOO_NEW'
   | 'MODEL_LABELS_MISMATCH'
@@ -72,7 +73,8 @@ export type ModelErrorCode =
   | 'MODEL_QUEUE_FULL'
   | 'MODEL_SHAPE_MISMATCH'
   | 'MODEL_UNSUPPORTED_GRAPH'
-  | 'MODEL_UNSUPPORTED_LAYER';
+  | 'MODEL_UNSUPPORTED_LAYER'
+  | 'MODEL_VOCAB_MISMATCH';
 
 /** Codes of `TrainError`: training options, checkpoints, saved splits. */
 export type TrainErrorCode =

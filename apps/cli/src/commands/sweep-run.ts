@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/model';
-import { describePoint, runSummary, saveRun, sweep, sweepCsv, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepRow } from '@senti/train';
+import { describePoint, gridPoints, runSummary, saveRun, sweep, sweepCsv, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepRow } from '@senti/train';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
@@ -50,12 +50,19 @@ export async function runSweep(
   if ((input.val === undefined) !== (input.test === undefined)) {
     throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
   }
+  gridPoints(grid); // checks every value before anything is created: a bad grid leaves no run directory behind
   const run = await createRunDirectory(options.out, { overwrite: options.overwrite });
   const command = process.argv.slice(2);
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   await run.writeJson('config.json', { settings, sweep: grid, command, createdAt: new Date().toISOString() });
   const render = fineTuneRenderer(output, { data: input.data, seed: input.seed ?? 2021, dtype: input.dtype ?? 'auto' });
-  const result = await sweep({ ...input, grid, onEvent: (event: SweepEvent) => renderSweepEvent(event, output, render) });
+  let result: Awaited<ReturnType<typeof sweep>>;
+  try {
+    result = await sweep({ ...input, grid, onEvent: (event: SweepEvent) => renderSweepEvent(event, output, render) });
+  } catch (error) {
+    await run.discard(); // nothing of the sweep was saved yet
+    throw error;
+  }
   const { best } = result;
   try {
     output.section(`Sweep: ${result.table.length} settings on features encoded once (${result.seconds.prepare.toFixed(1)} s to prepare, ${result.seconds.train.toFixed(1)} s training)`,

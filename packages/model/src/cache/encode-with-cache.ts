@@ -1,6 +1,6 @@
 import type { Encoder } from '../encoder/types.js';
 import { defaultCacheDir } from './cache-dir.js';
-import { appendSegment, loadStore, storeDir, type FeatureIdentity } from './feature-store.js';
+import { compactStore, loadStore, storeDir, writeSegment, type FeatureIdentity } from './feature-store.js';
 import { KEY_BYTES, textKey } from './segment-file.js';
 
 /** Options for {@link encodeWithCache}. */
@@ -16,11 +16,21 @@ export interface EncodeWithCacheOptions {
   /** Progress over the texts that need encoding (called with done, total). */
   onProgress?: (done: number, total: number) => void;
   /**
+   * Texts encoded per cache segment (default {@link SEGMENT_ROWS}): each chunk is written to disk as soon as it is
+   * encoded, so a run killed part-way keeps what it finished and a rerun encodes only the rest.
+   */
+  segmentRows?: number;
+  /** Called after each segment is written (rows in it, texts of this call encoded so far, texts to encode). */
+  onSegmentWritten?: (segment: { file: string; rows: number; done: number; total: number }) => void;
+  /**
    * Called once per cache segment found truncated or corrupted (it is deleted and its texts are encoded again),
    * before encoding starts; {@link describeDiscarded} turns the list into one line to print.
    */
   onDiscarded?: (segment: DiscardedSegment) => void;
 }
+
+/** Texts per segment written while encoding: about 20 s of BERT-base on one CPU, the most a killed run loses. */
+export const SEGMENT_ROWS = 4096;
 
 /** A cache segment that could not be used. */
 export interface DiscardedSegment {
@@ -75,14 +85,20 @@ export async function encodeWithCache(encoder: Encoder, texts: readonly string[]
     missing.set(hex, entry);
   });
   const entries = [...missing.values()];
-  if (entries.length > 0) {
-    const computed = await encoder.encode(entries.map((entry) => entry.text), { maxLength, batchSize, onProgress });
-    const keys = Buffer.alloc(entries.length * KEY_BYTES);
-    entries.forEach((entry, row) => {
+  const chunkRows = Math.max(1, Math.floor(options.segmentRows ?? SEGMENT_ROWS));
+  for (let start = 0; start < entries.length; start += chunkRows) {
+    const chunk = entries.slice(start, start + chunkRows);
+    const computed = await encoder.encode(chunk.map((entry) => entry.text), {
+      maxLength, batchSize, onProgress: onProgress && ((done) => onProgress(start + done, entries.length)),
+    });
+    const keys = Buffer.alloc(chunk.length * KEY_BYTES);
+    chunk.forEach((entry, row) => {
       entry.key.copy(keys, row * KEY_BYTES);
       for (const position of entry.positions) features.set(computed.subarray(row * hiddenSize, (row + 1) * hiddenSize), position * hiddenSize);
     });
-    await appendSegment(store, identity, { keys, features: computed, rows: entries.length, hiddenSize });
+    const file = await writeSegment(store, identity, { keys, features: computed, rows: chunk.length, hiddenSize });
+    options.onSegmentWritten?.({ file, rows: chunk.length, done: start + chunk.length, total: entries.length });
   }
+  if (entries.length > 0) await compactStore(store, identity);
   return { features, hits, misses: texts.length - hits, discarded: store.discarded };
 }
