@@ -9,7 +9,8 @@ export type QueueErrorCode =
   | 'QUEUE_BAD_MAX_LENGTH'
   | 'QUEUE_MODEL_MISMATCH'
   | 'QUEUE_STORE_NOT_SHARED'
-  | 'QUEUE_CHUNKS_FAILED';
+  | 'QUEUE_CHUNKS_FAILED'
+  | 'QUEUE_NO_WORKERS';
 
 /** Distributed-encoding problems: Redis unreachable or misconfigured, chunks refused or failed, a store not shared. */
 export class QueueError extends SentiError<QueueErrorCode> {
