@@ -1,29 +1,29 @@
-import { Command } from 'commander';
-import { encodeCommand } from './commands/encode-command.js';
+import { Command, Help } from 'commander';
 import type { CliContext } from './cli-context.js';
+import { COMMANDS, requestedCommand } from './command-registry.js';
 import { configureCommand } from './commands/new-command.js';
-import { evaluateCommand } from './commands/evaluate-command.js';
-import { exportCommand } from './commands/export-command.js';
-import { inspectCommand } from './commands/inspect-command.js';
-import { predictCommand } from './commands/predict-command.js';
-import { trainCommand } from './commands/train-command.js';
-import { workerCommand } from './commands/worker-command.js';
 import { CLI_VERSION } from './version.js';
 
-/** The `senti` command with its subcommands; errors are thrown, not printed with exit, so main decides. */
-export function buildProgram(context: CliContext): Command {
+/**
+ * The `senti` command for one command line: the subcommand it runs is built in full (its module imported now), the
+ * others are name-and-summary placeholders for the help list. Errors are thrown, not printed with exit, so main decides.
+ */
+export async function buildProgram(context: CliContext, args: readonly string[]): Promise<Command> {
+  const requested = requestedCommand(args);
+  const terms = new Map(COMMANDS.map((entry) => [entry.name, entry.term]));
   const program = configureCommand(new Command('senti'), context)
     .description('Fine-tune a frozen BERT encoder with a small head for sentence classification, then predict and evaluate.')
     .version(CLI_VERSION, '-V, --version')
     .option('--verbose', 'show stack traces for errors')
-    .showHelpAfterError('(add --help for usage)');
-  program.addCommand(trainCommand(context));
-  program.addCommand(evaluateCommand(context));
-  program.addCommand(predictCommand(context));
-  program.addCommand(inspectCommand(context));
-  program.addCommand(encodeCommand(context));
-  program.addCommand(workerCommand(context));
-  program.addCommand(exportCommand(context));
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({
+      helpWidth: 80,
+      sortOptions: false,
+      subcommandTerm: (command) => (command.name() !== requested?.name && terms.get(command.name())) || new Help().subcommandTerm(command),
+    });
+  for (const entry of COMMANDS) {
+    program.addCommand(entry === requested ? (await entry.load())(context) : new Command(entry.name).description(entry.summary));
+  }
   program.addHelpText(
     'after',
     `

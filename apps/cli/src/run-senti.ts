@@ -22,7 +22,7 @@ export async function runSenti(args: readonly string[], io: CliIo): Promise<numb
   let code: number = EXIT_CODES.ok;
   let failure: unknown;
   try {
-    await buildProgram(context).parseAsync([...args], { from: 'user' });
+    await (await buildProgram(context, args)).parseAsync([...args], { from: 'user' });
   } catch (error) {
     failure = error;
     code = reportError(error, verbose, io.stderr);

@@ -38,7 +38,7 @@ export interface SentiServer {
   /** The fastify instance (use `app.inject` in tests, `listen` to serve). */
   app: FastifyInstance;
   /** The predictor serving the model (state, queue, predictions). */
-  host: Predictor;
+  predictor: Predictor;
   /** Settles when the model is loaded and warmed up; rejects with the load error. */
   ready: Promise<void>;
   /** Starts listening; resolves with the address, e.g. `http://127.0.0.1:8080`. */
@@ -60,7 +60,7 @@ export function createServer(options: CreateServerOptions): SentiServer {
     ...httpLimitOptions(options.http),
   });
   applyConnectionLimit(app.server, options.http, (details, message) => app.log.warn(details, message));
-  const host = new Predictor({
+  const predictor = new Predictor({
     loadModel: options.loadModel,
     maxBatchSize: options.maxBatchSize ?? 32,
     maxWaitMs: options.maxWaitMs ?? 5,
@@ -70,8 +70,8 @@ export function createServer(options: CreateServerOptions): SentiServer {
       else app.log.error({ size, requests, ms, err: error }, 'batch failed');
     },
   });
-  host.ready.then(
-    () => app.log.info({ model: host.describe().ref }, 'model ready'),
+  predictor.ready.then(
+    () => app.log.info({ model: predictor.describe().ref }, 'model ready'),
     (error: unknown) => app.log.error({ err: error }, 'model failed to load'),
   );
 
@@ -89,9 +89,9 @@ export function createServer(options: CreateServerOptions): SentiServer {
   });
 
   // Once shutdown began, requests on still-open keep-alive connections get 503 (liveness excepted).
-  app.addHook('preClose', async () => host.beginClose());
+  app.addHook('preClose', async () => predictor.beginClose());
   app.addHook('onRequest', async (request, reply) => {
-    if (host.state !== 'closing' || request.url === '/healthz' || request.url === '/readyz') return;
+    if (predictor.state !== 'closing' || request.url === '/healthz' || request.url === '/readyz') return;
     return reply
       .header('connection', 'close')
       .status(503)
@@ -100,25 +100,25 @@ export function createServer(options: CreateServerOptions): SentiServer {
 
   // Responses finished during shutdown close their connection, so keep-alive sockets do not hold up the exit.
   app.addHook('onSend', async (_request, reply, payload) => {
-    if (host.state === 'closing') reply.header('connection', 'close');
+    if (predictor.state === 'closing') reply.header('connection', 'close');
     return payload;
   });
 
-  registerPredictRoute(app, host, limits);
-  registerModelInfoRoute(app, host);
-  registerHealthRoutes(app, host);
+  registerPredictRoute(app, predictor, limits);
+  registerModelInfoRoute(app, predictor);
+  registerHealthRoutes(app, predictor);
   registerOpenApiRoute(app, limits, options.version ?? '0.1.0');
   registerPageRoute(app);
   // Runs after the listener stopped and in-flight requests finished: drain the batcher, dispose the model.
   app.addHook('onClose', async () => {
-    await host.close();
+    await predictor.close();
   });
 
   let closing: Promise<void> | undefined;
   return {
     app,
-    host,
-    ready: host.ready,
+    predictor,
+    ready: predictor.ready,
     listen: (address) => app.listen(address),
     close: () => (closing ??= app.close()),
   };

@@ -1,6 +1,4 @@
-import sharp from 'sharp';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /** A rendered chart in both formats. */
 export interface RenderedPlot {
@@ -10,6 +8,8 @@ export interface RenderedPlot {
 
 /** Renders a Vega-Lite spec to SVG (text kept as text) and PNG at `density` dpi (through sharp, no native canvas needed). */
 export async function renderPlot(spec: TopLevelSpec, density = 216): Promise<RenderedPlot> {
+  // Imported here, not at the top: vega, vega-lite and sharp take about a second to load, which only plotting pays.
+  const [{ default: sharp }, vega, { compile }] = await Promise.all([import('sharp'), import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();

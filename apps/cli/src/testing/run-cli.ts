@@ -12,8 +12,11 @@ export interface CliRun {
 const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export { REPO_ROOT, TINY_BERT } from '@senti/fixtures';
 
-/** Runs the real `senti` entry point (from source, through tsx) as a user would, without a TTY. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdout?: (text: string, kill: () => void) => void } = {}): Promise<CliRun> {
+/**
+ * Runs the real `senti` entry point (from source, through tsx) as a user would, without a TTY. `closeStdout` closes the
+ * reading end of its stdout at once, as a pipe into `head` that has had enough does.
+ */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdout?: (text: string, kill: () => void) => void; closeStdout?: boolean } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(CLI_DIR, 'src', 'main.ts'), ...args], {
       cwd: options.cwd ?? CLI_DIR,
@@ -22,6 +25,8 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     });
     let stdout = '';
     let stderr = '';
+    // As `| head -0` would: the reader is gone before the CLI writes anything, so its first write meets EPIPE.
+    if (options.closeStdout) child.stdout.destroy();
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       options.onStdout?.(stdout, () => child.kill('SIGKILL'));

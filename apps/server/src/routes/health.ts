@@ -3,11 +3,11 @@ import type { Predictor } from '@senti/model';
 import { healthSchema } from '../schemas.js';
 
 /** `GET /healthz` (the process is up) and `GET /readyz` (the model is loaded and warmed up). */
-export function registerHealthRoutes(app: FastifyInstance, host: Predictor): void {
+export function registerHealthRoutes(app: FastifyInstance, predictor: Predictor): void {
   app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (_request, reply) => {
-    const state = host.state;
-    if (state === 'ready') return { status: 'ok', queuedTexts: host.pending };
+    const state = predictor.state;
+    if (state === 'ready') return { status: 'ok', queuedTexts: predictor.pending };
     const messages: Record<string, string> = {
       loading: 'the model is loading',
       failed: 'the model failed to load',

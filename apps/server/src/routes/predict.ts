@@ -3,7 +3,7 @@ import type { Predictor } from '@senti/model';
 import { errorSchema, predictBodySchema, predictResponseSchema, type RequestLimits } from '../schemas.js';
 
 /** `POST /v1/predict`: one prediction per text, in order, micro-batched with concurrent requests. */
-export function registerPredictRoute(app: FastifyInstance, host: Predictor, limits: RequestLimits): void {
+export function registerPredictRoute(app: FastifyInstance, predictor: Predictor, limits: RequestLimits): void {
   app.post<{ Body: { texts: string[] } }>(
     '/v1/predict',
     {
@@ -18,7 +18,7 @@ export function registerPredictRoute(app: FastifyInstance, host: Predictor, limi
       const onClose = () => controller.abort();
       request.socket.once('close', onClose);
       try {
-        const { predictions, ref } = await host.predictWithRef(request.body.texts, { signal: controller.signal });
+        const { predictions, ref } = await predictor.predictWithRef(request.body.texts, { signal: controller.signal });
         return {
           predictions: predictions.map(({ label, score, probabilities }) => ({ label, score, probabilities })),
           model: ref,

@@ -54,6 +54,20 @@ export function checkManifest(manifest: SentiManifest, file: string): void {
     );
   }
 
+  const { calibration, abstention } = manifest;
+  if (calibration !== undefined) {
+    if (calibration === null || typeof calibration !== 'object' || calibration.method !== 'temperature') throw corrupt('"calibration" must be an object with method "temperature"');
+    if (typeof calibration.temperature !== 'number' || !(Number.isFinite(calibration.temperature) && calibration.temperature > 0)) {
+      throw corrupt(`calibration.temperature must be a positive number, got ${show(calibration.temperature)}`);
+    }
+  }
+  if (abstention !== undefined) {
+    if (abstention === null || typeof abstention !== 'object') throw corrupt('"abstention" must be an object');
+    if (typeof abstention.threshold !== 'number' || !(abstention.threshold >= 0 && abstention.threshold <= 1)) {
+      throw corrupt(`abstention.threshold must be a number from 0 to 1, got ${show(abstention.threshold)}`);
+    }
+  }
+
   if (weights === null || typeof weights !== 'object') throw corrupt('"weights" must be an object');
   if (typeof weights.file !== 'string' || weights.file === '' || basename(weights.file) !== weights.file || weights.file === '..') {
     throw corrupt(`weights.file must be a file name inside the model directory, got ${show(weights.file)}`);

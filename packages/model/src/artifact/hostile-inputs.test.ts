@@ -67,6 +67,12 @@ const rows: Row[] = [
   { name: 'numClasses 0', manifest: (m) => { m.head.numClasses = 0; }, error: { code: 'MODEL_CORRUPT', message: 'head.numClasses must be a positive integer, got 0' } },
   { name: 'hiddenSize 1.5', manifest: (m) => { m.head.hiddenSize = 1.5; }, error: { code: 'MODEL_CORRUPT', message: 'head.hiddenSize must be a positive integer, got 1.5' } },
   { name: 'dropout 1.5', manifest: (m) => { m.head.dropout = 1.5; }, error: { code: 'MODEL_CORRUPT', message: 'head.dropout must be a number in [0, 1), got 1.5' } },
+  // Calibration and abstention (temperature scaling, --target-accuracy)
+  { name: 'calibration temperature -1', manifest: (m) => { m.calibration = { method: 'temperature', temperature: -1 }; }, error: { code: 'MODEL_CORRUPT', message: 'calibration.temperature must be a positive number, got -1' } },
+  { name: 'calibration temperature as a string', manifest: (m) => { loose(m).calibration = { method: 'temperature', temperature: '2' }; }, error: { code: 'MODEL_CORRUPT', message: 'calibration.temperature must be a positive number, got "2"' } },
+  { name: 'calibration of an unknown method', manifest: (m) => { loose(m).calibration = { method: 'platt', temperature: 2 }; }, error: { code: 'MODEL_CORRUPT', message: '"calibration" must be an object with method "temperature"' } },
+  { name: 'abstention threshold 1.5', manifest: (m) => { m.abstention = { threshold: 1.5 }; }, error: { code: 'MODEL_CORRUPT', message: 'abstention.threshold must be a number from 0 to 1, got 1.5' } },
+  { name: 'a calibrated model with a default threshold loads', manifest: (m) => { m.calibration = { method: 'temperature', temperature: 2 }; m.abstention = { threshold: 0.7, targetAccuracy: 0.95 }; }, labels: ['negative', 'positive'] },
   { name: 'head is null', manifest: (m) => { loose(m).head = null; }, error: { code: 'MODEL_CORRUPT', message: '"head" must be an object' } },
   { name: 'maxLength negative', manifest: (m) => { m.maxLength = -1; }, error: { code: 'MODEL_CORRUPT', message: 'maxLength must be a positive integer, got -1' } },
   { name: 'maxLength fractional', manifest: (m) => { m.maxLength = 17.5; }, error: { code: 'MODEL_CORRUPT', message: 'maxLength must be a positive integer, got 17.5' } },

@@ -149,6 +149,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     }
   }
   const head = new ClassificationHead(manifest.head, weights);
+  if (manifest.calibration !== undefined) head.setTemperature(manifest.calibration.temperature);
   const predictProba = async (texts: readonly string[]) => {
     if (texts.length === 0) return new Float32Array(0);
     const features = await encoder.encode(texts, { maxLength: manifest.maxLength });

@@ -37,6 +37,20 @@ export interface ManifestEncoder extends EncoderInfo {
   path?: string;
 }
 
+/** Calibration of the head's probabilities (temperature scaling, fitted on the validation split). */
+export interface ManifestCalibration {
+  method: 'temperature';
+  /** Every route divides the logits by this before the softmax (predict, evaluate, server, the export's graph). */
+  temperature: number;
+}
+
+/** The model's default abstention: texts whose top calibrated probability is below `threshold` get no label. */
+export interface ManifestAbstention {
+  threshold: number;
+  /** The validation accuracy the threshold was chosen for, when it was (`--target-accuracy`). */
+  targetAccuracy?: number;
+}
+
 /** senti.json: everything needed to rebuild the model and to know how it was made. */
 export interface SentiManifest {
   format: 'senti-model';
@@ -55,6 +69,10 @@ export interface SentiManifest {
   weights: HeadWeightsInfo;
   /** Fine-tuned top encoder layers (`unfreeze` k > 0): prediction runs them instead of the encoder's own. */
   tunedLayers?: TunedLayersInfo;
+  /** Temperature scaling applied to every probability; absent = uncalibrated (T = 1). */
+  calibration?: ManifestCalibration;
+  /** Default abstention threshold (predict, evaluate and the server use it unless told otherwise). */
+  abstention?: ManifestAbstention;
   /** Evaluation results (e.g. the test report). */
   metrics?: Record<string, unknown>;
   /** Training settings and history. */

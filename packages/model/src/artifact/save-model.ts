@@ -11,7 +11,7 @@ import { headShapes, type ClassificationHead } from '../head/index.js';
 import type { LayerParameter } from '../layers/layer-weights.js';
 import { encodeTunedLayers, TUNED_LAYERS_FILE, type TunedLayersInfo } from '../layers/tuned-layers-file.js';
 import { libraryVersions } from './library-versions.js';
-import { HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SentiManifest } from './manifest.js';
+import { HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestAbstention, type SentiManifest } from './manifest.js';
 
 /** What `saveModel` writes. */
 export interface SaveModelInput {
@@ -34,6 +34,8 @@ export interface SaveModelInput {
   bundleEncoder?: boolean;
   /** Cache of the built int8 graph (bundling an int8 encoder); default {@link defaultCacheDir}. */
   cacheDir?: string;
+  /** Default abstention threshold to store (`--target-accuracy`); the calibration temperature comes from the head. */
+  abstention?: ManifestAbstention;
   /** Fine-tuned encoder layers (written to layers.bin beside head.bin). */
   tunedLayers?: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: readonly LayerParameter[] };
 }
@@ -82,6 +84,8 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
       trainedOn: { pooling: encoder.pooling, maxLength: model.maxLength },
     },
     ...(tuned === undefined ? {} : { tunedLayers: { ...model.tunedLayers!.info, file: TUNED_LAYERS_FILE, sha256: tuned.sha256, tensors: tuned.tensors } }),
+    ...(head.temperature === 1 ? {} : { calibration: { method: 'temperature' as const, temperature: head.temperature } }),
+    ...(model.abstention === undefined ? {} : { abstention: model.abstention }),
     ...(model.metrics === undefined ? {} : { metrics: model.metrics }),
     ...(model.training === undefined ? {} : { training: model.training }),
     versions: libraryVersions(),

@@ -14,9 +14,11 @@ export const LOGITS = 'logits';
 /**
  * Turns an encoder graph into a classifier, in place: the encoder's outputs are pooled (`pooler_output`, the `[CLS]`
  * vector, or the attention-masked mean), then the head (Gemm, ReLU, Gemm) gives `logits` `[batch, classes]`, the
- * graph's only output. Nodes and weights that no longer lead to `logits` are removed.
+ * graph's only output; a calibrated model's logits are divided by its `temperature` (so any softmax over them gives
+ * the calibrated probabilities; the most probable class is unchanged). Nodes and weights that no longer lead to
+ * `logits` are removed.
  */
-export function appendClassifier(model: OnnxModel, pooling: Pooling, head: HeadConfig, weights: HeadWeights): void {
+export function appendClassifier(model: OnnxModel, pooling: Pooling, head: HeadConfig, weights: HeadWeights, temperature = 1): void {
   const graph = model.graph;
   const opset = defaultOpset(model);
   const fresh = uniqueNamer(graph);
@@ -56,7 +58,14 @@ export function appendClassifier(model: OnnxModel, pooling: Pooling, head: HeadC
   const [hidden, relu] = [name('fc1'), name('relu')];
   nodes.push(makeNode('Gemm', [features, w1, b1], [hidden], name('fc1/Gemm')));
   nodes.push(makeNode('Relu', [hidden], [relu], name('Relu')));
-  nodes.push(makeNode('Gemm', [relu, w2, b2], [LOGITS], name('fc2/Gemm')));
+  if (temperature === 1) {
+    nodes.push(makeNode('Gemm', [relu, w2, b2], [LOGITS], name('fc2/Gemm')));
+  } else {
+    const [raw, divisor] = [name('fc2'), name('temperature')];
+    addInitializers(graph, float32Tensor(divisor, [], [temperature]));
+    nodes.push(makeNode('Gemm', [relu, w2, b2], [raw], name('fc2/Gemm')));
+    nodes.push(makeNode('Div', [raw, divisor], [LOGITS], name('temperature/Div')));
+  }
   graph.node = [...(graph.node ?? []), ...nodes];
   graph.output = [tensorValueInfo(LOGITS, DataType.FLOAT, ['batch_size', head.numClasses])];
   pruneDeadNodes(model);

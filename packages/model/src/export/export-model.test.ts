@@ -28,11 +28,12 @@ afterAll(async () => {
 });
 
 /** Saves a 3-class model on the tiny BERT and returns senti's probabilities for `texts` through loadModel. */
-async function sentiModel(name: string, dtype: Dtype, pooling: Pooling, bundleEncoder?: boolean): Promise<{ dir: string; probabilities: Float32Array }> {
+async function sentiModel(name: string, dtype: Dtype, pooling: Pooling, bundleEncoder?: boolean, temperature = 1): Promise<{ dir: string; probabilities: Float32Array }> {
   const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype, pooling, cacheDir }, noGpu);
   const head = createHead({ inputSize: 32, numClasses: 3, hiddenSize: 24 }, { seed: 7 });
   // Larger weights than at initialisation, so that texts get clearly different probabilities.
   head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * 6)));
+  head.setTemperature(temperature);
   const dir = join(root, name);
   await saveModel(dir, { head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 12, labelNames: LABELS, bundleEncoder, cacheDir });
   head.dispose();
@@ -121,6 +122,19 @@ describe('exportModel', () => {
     expectClose(await served.predictProba(texts), probabilities, 1e-5);
     expect((await served.predict(texts)).map((prediction) => prediction.label)).toEqual(argmaxLabels(probabilities));
     await served.dispose();
+  });
+
+  it('a calibrated model: the graph divides the logits by T, so every reader gets senti\'s calibrated probabilities', async () => {
+    const plain = await sentiModel('fp32-uncalibrated', 'fp32', 'mean');
+    const { dir, probabilities } = await sentiModel('fp32-calibrated', 'fp32', 'mean', undefined, 2.5);
+    expect(JSON.parse(await readFile(join(dir, 'senti.json'), 'utf8')).calibration).toEqual({ method: 'temperature', temperature: 2.5 });
+    expect(argmaxLabels(probabilities)).toEqual(argmaxLabels(plain.probabilities));
+    expect(Math.max(...probabilities)).toBeLessThan(Math.max(...plain.probabilities)); // T > 1 softens
+    const out = join(root, 'exported-calibrated');
+    await exportModel(dir, out, { offline: true, cacheDir });
+    expectClose(softmaxRows(await rawLogits(out, 'model.onnx'), 3), probabilities, 1e-5);
+    expectClose((await pipelineScores(out, 'fp32')).scores, probabilities, 1e-5);
+    expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8')).senti.temperature).toBe(2.5);
   });
 
   it('cls and mean pooling export the same answers as senti', async () => {

@@ -106,7 +106,7 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     }
     const classifier = async (source: string, relative: string) => {
       const graph = tuned === undefined ? await readOnnxModel(source) : withTunedWeights(await readOnnxModel(source), tuned, source);
-      appendClassifier(graph, manifest.encoder.pooling, manifest.head, weights);
+      appendClassifier(graph, manifest.encoder.pooling, manifest.head, weights, manifest.calibration?.temperature ?? 1);
       normalizeInputs(graph, manifest.maxLength, sepId);
       graph.doc_string = `senti classifier (${manifest.labelNames.join(', ')}): ${manifest.encoder.model} encoder (${manifest.encoder.dtype}), ${manifest.encoder.pooling} pooling, head ${manifest.head.inputSize}-${manifest.head.hiddenSize}-${manifest.head.numClasses}`;
       await writeOnnxModel(graph, path.join(temporary, relative));

@@ -32,6 +32,9 @@ export async function classifierConfig(encoderDir: string, manifest: SentiManife
       pooling: manifest.encoder.pooling,
       max_length: manifest.maxLength,
       head: manifest.head,
+      // Already applied: the graph divides the logits by it. Kept so readers know the probabilities are calibrated.
+      ...(manifest.calibration ? { temperature: manifest.calibration.temperature } : {}),
+      ...(manifest.abstention ? { abstain_below: manifest.abstention.threshold } : {}),
     },
   };
 }

@@ -26,6 +26,8 @@ export interface ExportedModel {
   maxLength: number;
   /** The ONNX file used. */
   file: string;
+  /** The export's config.json (senti's settings under `senti`). */
+  config: { id2label?: Record<string, string>; senti?: { abstain_below?: unknown; temperature?: unknown } };
   /** Row-major [texts.length, classes] probabilities (softmax of `logits`). */
   predictProba(texts: readonly string[]): Promise<Float32Array>;
   /** The most probable label of each text, with its score and all probabilities. */
@@ -39,7 +41,7 @@ export async function loadExportedModel(dir: string, options: LoadExportedModelO
   const root = path.resolve(dir);
   const configFile = path.join(root, 'config.json');
   if (!existsSync(configFile)) throw new ModelError('MODEL_NOT_FOUND', `no exported model in ${dir} (config.json missing); write one with \`senti export\``, 'input');
-  const config = JSON.parse(await readFile(configFile, 'utf8')) as { id2label?: Record<string, string> };
+  const config = JSON.parse(await readFile(configFile, 'utf8')) as ExportedModel['config'];
   const labelNames = Object.entries(config.id2label ?? {}).sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label);
   if (labelNames.length === 0) throw new ModelError('MODEL_CORRUPT', `${configFile} has no id2label; it is not a classifier export`, 'input');
   const quantizedFile = path.join(root, 'onnx', 'model_quantized.onnx');
@@ -73,7 +75,7 @@ export async function loadExportedModel(dir: string, options: LoadExportedModelO
     return out;
   };
   return {
-    labelNames, maxLength, file, predictProba,
+    labelNames, maxLength, file, config, predictProba,
     predict: async (texts) => toPredictions(await predictProba(texts), labelNames),
     dispose: () => session.release(),
   };

@@ -27,6 +27,27 @@ describe('ClassificationHead', () => {
     head.dispose();
   });
 
+  it('predictProba divides the logits by the calibration temperature; training log-probs and argmax are unchanged', async () => {
+    const head = createHead({ inputSize: 8, numClasses: 3, hiddenSize: 16 }, { seed: 3 });
+    head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * 8)));
+    const features = randomFeatures(6, 8, 5);
+    const plain = await head.predictProba(features, 6);
+    const logProbs = tf.tidy(() => head.logProbs(tf.tensor2d(features, [6, 8])).arraySync());
+    head.setTemperature(2);
+    expect(head.temperature).toBe(2);
+    const calibrated = await head.predictProba(features, 6);
+    for (let row = 0; row < 6; row++) {
+      const scaled = logProbs[row]!.map((value) => Math.exp(value / 2));
+      const sum = scaled.reduce((a, b) => a + b, 0);
+      scaled.forEach((value, column) => expect(calibrated[row * 3 + column]).toBeCloseTo(value / sum, 6));
+      const top = (values: Float32Array) => [0, 1, 2].reduce((best, column) => (values[row * 3 + column]! > values[row * 3 + best]! ? column : best), 0);
+      expect(top(calibrated)).toBe(top(plain));
+    }
+    expect(tf.tidy(() => head.logProbs(tf.tensor2d(features, [6, 8])).arraySync())).toEqual(logProbs);
+    expect(() => head.setTemperature(0)).toThrow(/temperature must be a positive finite number, got 0/);
+    head.dispose();
+  });
+
   it('gives the same weights for the same seed and different ones for another seed', async () => {
     const a = createHead({ inputSize: 8, hiddenSize: 4, numClasses: 2 }, { seed: 3 });
     const b = createHead({ inputSize: 8, hiddenSize: 4, numClasses: 2 }, { seed: 3 });

@@ -19,6 +19,7 @@ export class ClassificationHead {
   readonly variables: tf.Variable[];
   private dropoutCalls = 0;
   private readonly seed: number;
+  private calibratedTemperature = 1;
 
   constructor(config: HeadConfig, weights: readonly Float32Array[], seed = 0) {
     this.config = config;
@@ -43,8 +44,19 @@ export class ClassificationHead {
     });
   }
 
+  /** Temperature T that `predictProba` divides the logits by (1 = uncalibrated); never changes the most probable class. */
+  get temperature(): number {
+    return this.calibratedTemperature;
+  }
+
+  /** Sets the calibration temperature (a positive finite number; 1 turns calibration off). Training (`logProbs`) ignores it. */
+  setTemperature(temperature: number): void {
+    if (!(Number.isFinite(temperature) && temperature > 0)) throw new RangeError(`temperature must be a positive finite number, got ${String(temperature)}`);
+    this.calibratedTemperature = temperature;
+  }
+
   /**
-   * Class probabilities [n, numClasses] (row-major) for n feature rows, without dropout. Async because GPU backends
+   * Class probabilities [n, numClasses] (row-major) for n feature rows, without dropout, calibrated: softmax(logits / T). Async because GPU backends
    * (WebGPU) can only read tensors back asynchronously.
    */
   async predictProba(features: Float32Array, n: number): Promise<Float32Array> {
@@ -58,7 +70,9 @@ export class ClassificationHead {
       const rows = Math.min(chunk, n - start);
       const probabilities = tf.tidy(() => {
         const x = tf.tensor2d(features.subarray(start * inputSize, (start + rows) * inputSize), [rows, inputSize]);
-        return tf.exp(this.logProbs(x));
+        const logProbs = this.logProbs(x);
+        // log-softmax differs from the logits by a per-row constant, so softmax(logProbs / T) = softmax(logits / T).
+        return this.calibratedTemperature === 1 ? tf.exp(logProbs) : tf.softmax(tf.div(logProbs, this.calibratedTemperature));
       });
       try {
         output.set(await probabilities.data(), start * numClasses);

@@ -18,6 +18,7 @@ export async function loadServableModel(dir: string, options: LoadModelOptions =
   if ((await checkServable(dir)) === 'senti') return loadModel(dir, options);
   const exported = await loadExportedModel(dir);
   const numClasses = exported.labelNames.length;
+  const abstainBelow = exported.config.senti?.abstain_below;
   return {
     manifest: {
       format: MANIFEST_FORMAT,
@@ -32,6 +33,7 @@ export async function loadServableModel(dir: string, options: LoadModelOptions =
       head: { inputSize: 0, hiddenSize: 0, numClasses, dropout: 0 },
       weights: { file: path.relative(dir, exported.file), sha256: '', tensors: [] },
       training: { export: true },
+      ...(typeof abstainBelow === 'number' && abstainBelow >= 0 && abstainBelow <= 1 ? { abstention: { threshold: abstainBelow } } : {}),
       versions: {},
     },
     predict: (texts) => exported.predict(texts),
