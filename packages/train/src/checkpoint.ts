@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrainError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
 import type { ResolvedTrainOptions } from './resolve-options.js';
 import type { EpochRecord, Split } from './types.js';
 
@@ -94,6 +94,16 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointState | und
     return { ...rest, weights: groups[0]!, firstMoments: groups[1]!, secondMoments: groups[2]!, bestWeights: groups[3]! };
   } catch (cause) {
     throw new TrainError('TRAIN_CHECKPOINT_CORRUPT', `checkpoint in ${dir} cannot be read (${(cause as Error).message}); delete it or train without --resume`, 'input', { cause });
+  }
+}
+
+/** The last completed epoch (1-based) of the checkpoint in `dir`, or undefined when there is none or it cannot be read. */
+export async function completedEpochs(dir: string): Promise<number | undefined> {
+  try {
+    const state = JSON.parse(await readFile(join(dir, CHECKPOINT_FILE), 'utf8')) as { epoch?: unknown };
+    return typeof state.epoch === 'number' ? state.epoch : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '@senti/errors';
-import { removeStaleTemporaries, writeFileAtomic } from '@senti/model';
+import { removeStaleTemporaries, writeFileAtomic } from '@senti/base';
 import { makeWritableDirectory, removeCreated } from './output-paths.js';
 
 /** The run directory layout; every file is written atomically. */

@@ -1,3 +1,4 @@
+import { TrainError } from '@senti/errors';
 import type { FineTuneEvent } from '../fine-tune/events.js';
 import { finishFineTune, trainOnFeatures, type FineTuneResult } from '../fine-tune/fine-tune.js';
 import { prepareFeatures, secondsSince } from '../fine-tune/prepare-features.js';
@@ -37,9 +38,29 @@ export interface SweepRow {
 /** Progress of {@link sweep}. */
 export type SweepEvent =
   | FineTuneEvent
-  | { type: 'sweep-start'; points: SweepPoint[] }
-  | { type: 'sweep-setting'; index: number; total: number; point: SweepPoint }
-  | { type: 'sweep-row'; row: SweepRow; total: number; bestSoFar: boolean };
+  | {
+      type: 'sweep-start';
+      /** Every grid point, in the order they will be trained. */
+      points: SweepPoint[];
+    }
+  | {
+      type: 'sweep-setting';
+      /** 0-based index of the point about to be trained. */
+      index: number;
+      /** Number of points in the grid. */
+      total: number;
+      /** The settings of this point. */
+      point: SweepPoint;
+    }
+  | {
+      type: 'sweep-row';
+      /** The finished point's figures. */
+      row: SweepRow;
+      /** Number of points in the grid. */
+      total: number;
+      /** True when this point has the lowest validation loss so far. */
+      bestSoFar: boolean;
+    };
 
 /** What a sweep produced: the best point's complete fineTune result and the table of all points. */
 export interface SweepResult {
@@ -64,6 +85,11 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const { onEvent, grid, ...input } = options;
   const emit = onEvent ?? (() => {});
   const points = gridPoints(grid);
+  if ((input.unfreeze ?? 0) > 0) {
+    throw new TrainError('TRAIN_BAD_OPTION', `sweep trains heads on frozen features encoded once: unfreeze must be 0, got ${input.unfreeze}`, 'usage', {
+      hint: 'train unfrozen layers one run at a time with fineTune',
+    });
+  }
   const prepared = await prepareFeatures(input, emit);
   const prepareSeconds = secondsSince(prepared.started);
   emit({ type: 'sweep-start', points });
