@@ -1,3 +1,4 @@
+import { planLengthBatches } from '../encoder/batching.js';
 import type { Encoder } from '../encoder/types.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { compactStore, loadStore, storeDir, writeSegment, type FeatureIdentity } from './feature-store.js';
@@ -84,8 +85,8 @@ export async function encodeWithCache(encoder: Encoder, texts: readonly string[]
     entry.positions.push(index);
     missing.set(hex, entry);
   });
-  const entries = [...missing.values()];
-  const chunkRows = Math.max(1, Math.floor(options.segmentRows ?? SEGMENT_ROWS));
+  const entries = inEncoderOrder([...missing.values()], encoder, options);
+  const chunkRows = chunkSize(options);
   for (let start = 0; start < entries.length; start += chunkRows) {
     const chunk = entries.slice(start, start + chunkRows);
     const computed = await encoder.encode(chunk.map((entry) => entry.text), {
@@ -101,4 +102,21 @@ export async function encodeWithCache(encoder: Encoder, texts: readonly string[]
   }
   if (entries.length > 0) await compactStore(store, identity);
   return { features, hits, misses: texts.length - hits, discarded: store.discarded };
+}
+
+/** Texts per chunk: `segmentRows` rounded up to whole forward-pass batches. */
+function chunkSize(options: EncodeWithCacheOptions): number {
+  const batch = options.batchSize ?? 32;
+  return Math.ceil(Math.max(1, Math.floor(options.segmentRows ?? SEGMENT_ROWS)) / batch) * batch;
+}
+
+/**
+ * The entries in the order one encoder call over all of them would run them (sorted by token length), when they
+ * fill more than one chunk: cut along that order on batch boundaries, every forward pass is the one a single call
+ * would run, so chunked results equal unchunked ones bit for bit even for q8 (whose features depend on the batch).
+ */
+function inEncoderOrder<T extends { text: string }>(entries: T[], encoder: Encoder, options: EncodeWithCacheOptions): T[] {
+  if (entries.length <= chunkSize(options)) return entries;
+  const lengths = encoder.tokenizer.tokenLengths(entries.map((entry) => entry.text));
+  return planLengthBatches(lengths, options.batchSize ?? 32, Number.MAX_SAFE_INTEGER).flatMap((batch) => batch.indices.map((index) => entries[index]!));
 }
