@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { escapeControl } from '@senti/errors';
 import { errorReply } from './error-reply.js';
 import { applyConnectionLimit, httpLimitOptions, type HttpLimits } from './http-limits.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -62,6 +63,18 @@ function retryAfterSeconds(code: string, predictor: Predictor): number {
   return Math.min(60, Math.max(1, Math.ceil((predictor.expectedWaitMs() ?? 0) / 1000)));
 }
 
+/** Text from a request, safe to echo: control characters escaped, at most 100 characters. */
+function printable(text: string): string {
+  const escaped = escapeControl(text);
+  return escaped.length > 100 ? `${escaped.slice(0, 100)}... (${text.length} characters)` : escaped;
+}
+
+/** The 404 of an unknown route, in the server's shape. */
+function notFound(request: FastifyRequest, reply: FastifyReply) {
+  const error = new ServerError('SERVER_NOT_FOUND', `no route ${printable(request.method)} ${printable(request.url.split('?')[0] ?? '')}`);
+  return reply.status(404).send({ error: { code: error.code, message: error.message } });
+}
+
 /** Builds the HTTP inference server (not listening yet); the model starts loading right away. */
 export function createServer(options: CreateServerOptions): SentiServer {
   const limits = { maxTexts: options.maxTexts ?? 256, maxChars: options.maxChars ?? 10_000 };
@@ -72,6 +85,11 @@ export function createServer(options: CreateServerOptions): SentiServer {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: false, // answered by the onRequest hook below, in the server's error format
     forceCloseConnections: 'idle',
+    // A URL fastify cannot decode (`/v1/%zz`): 400 in the server's shape, not fastify's.
+    frameworkErrors: (error, request, reply) => {
+      const message = error.code === 'FST_ERR_BAD_URL' ? `the URL ${printable(request.url)} is not valid (bad percent-encoding)` : 'invalid request';
+      void (reply as FastifyReply).code(400).send({ error: { code: 'SERVER_INVALID_REQUEST', message } });
+    },
     ...httpLimitOptions(options.http),
   });
   applyConnectionLimit(app.server, options.http, (details, message) => app.log.warn(details, message));
@@ -92,17 +110,36 @@ export function createServer(options: CreateServerOptions): SentiServer {
   );
 
   app.removeContentTypeParser('text/plain'); // only JSON bodies; anything else is 415
+  // `Expect` values other than 100-continue: 417 in the server's shape (Node's own 417 has an empty body).
+  app.server.on('checkExpectation', (request, response) => {
+    const json = JSON.stringify({ error: { code: 'SERVER_EXPECTATION_FAILED', message: `Expect: ${printable(String(request.headers.expect))} is not supported; only 100-continue is` } });
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), connection: 'close' });
+    response.end(json);
+  });
+  app.addHook('onRequest', async (request) => {
+    // HTTP/1.1 requires a Host header (Node's own refusal has an empty body, so it is checked here).
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw new ServerError('SERVER_BAD_HTTP', 'the request is not valid HTTP/1.1: missing Host header');
+    }
+    // JSON is UTF-8 (RFC 8259): another declared charset is refused, never decoded as UTF-8 into U+FFFD.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+    if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+      throw new ServerError('SERVER_UNSUPPORTED_MEDIA_TYPE', `charset "${printable(charset)}" is not supported; send application/json in UTF-8`);
+    }
+  });
   app.setErrorHandler((error, request, reply) => {
+    if (request.is404) return notFound(request, reply); // unknown route: 404 even when its body is bad JSON
+    if ((error as { code?: unknown }).code === 'MODEL_ABORTED') {
+      request.log.info('client closed the connection before its answer'); // a hang-up, not a server error: no stack
+      return reply.status(499).send();
+    }
     const { status, body } = errorReply(error, request.body, limits, request.headers['content-type']);
     if (status === 503) void reply.header('retry-after', String(retryAfterSeconds(body.error.code, predictor)));
     if (status >= 500 && status !== 503) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, field: body.error.field }, 'request rejected');
     return reply.status(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) => {
-    const error = new ServerError('SERVER_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
-    return reply.status(404).send({ error: { code: error.code, message: error.message } });
-  });
+  app.setNotFoundHandler(notFound);
 
   // Once shutdown began, requests on still-open keep-alive connections get 503 (liveness excepted).
   app.addHook('preClose', async () => predictor.beginClose());

@@ -50,7 +50,10 @@ export function schemaViolation(error: SchemaError, body: unknown, limits: Reque
       return new ServerError('SERVER_MISSING_FIELD', `missing field "${missing}": expected an array of strings`, { field: missing });
     }
     case 'additionalProperties': {
-      const extra = fieldName(error.instancePath, String(error.params.additionalProperty));
+      // The key is the client's text: escaped and cut, never echoed raw (a 500k-character key stays a short line).
+      const raw = fieldName(error.instancePath, String(error.params.additionalProperty));
+      const escaped = escapeControl(raw);
+      const extra = escaped.length > 100 ? `${escaped.slice(0, 100)}...` : escaped;
       return new ServerError('SERVER_UNKNOWN_FIELD', `unknown field "${extra}"; the only field is "texts"`, { field: extra });
     }
     case 'minItems':

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   SERVER_NOT_FOUND: 404,
   SERVER_BODY_TOO_LARGE: 413,
   SERVER_UNSUPPORTED_MEDIA_TYPE: 415,
+  SERVER_EXPECTATION_FAILED: 417,
   // Connection-level problems Node's HTTP parser reports (answered by the clientError handler).
   SERVER_BAD_HTTP: 400,
   SERVER_REQUEST_TIMEOUT: 408,

@@ -7,7 +7,7 @@ import { open } from './test-support/raw-http.js';
 describe('http limits', () => {
   it('maps the limits onto Node and fastify options, headers timeout never above the request timeout', () => {
     const options = httpLimitOptions({ headersTimeoutMs: 5000, requestTimeoutMs: 2000, maxHeaderBytes: 8192 });
-    expect(options.http).toEqual({ headersTimeout: 2000, maxHeaderSize: 8192, connectionsCheckingInterval: 500 });
+    expect(options.http).toEqual({ requireHostHeader: false, headersTimeout: 2000, maxHeaderSize: 8192, connectionsCheckingInterval: 500 });
     expect(options).toMatchObject({ requestTimeout: 2000, keepAliveTimeout: DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs, onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' });
     expect(httpLimitOptions().http).toMatchObject({ headersTimeout: 10_000, connectionsCheckingInterval: 1000 });
   });

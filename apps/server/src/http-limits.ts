@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions } from 'fastify';
 import { clientErrorReply, rawHttpResponse } from './error-reply.js';
@@ -39,9 +39,17 @@ export function handleClientError(error: NodeJS.ErrnoException, socket: Socket):
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, body } = clientErrorReply(error);
   // Nothing can be sent once a response started (e.g. a timeout in the middle of a reply): only close then.
-  const responded = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (!socket.writable || responded) {
+  const inFlight = (socket as Socket & {
+    _httpMessage?: { headersSent?: boolean; writableFinished?: boolean; req?: { complete?: boolean }; once?: (event: string, listener: () => void) => void };
+  })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent === true) {
     socket.destroy();
+    return;
+  }
+  // A bad request pipelined behind a valid one: the valid one is answered first, then the error, then the close.
+  // (The in-flight request was received whole, so the parser error is about what came after it.)
+  if (inFlight !== undefined && inFlight.req?.complete === true && inFlight.writableFinished !== true && inFlight.once !== undefined) {
+    inFlight.once('finish', () => handleClientError(error, socket));
     return;
   }
   // Close once the reply is flushed (end() alone waits for the client to close its side, which a slow client never does).
@@ -57,6 +65,7 @@ export function httpLimitOptions(given: Partial<HttpLimits> = {}): Pick<
   const limits = { ...DEFAULT_HTTP_LIMITS, ...given };
   return {
     http: {
+      requireHostHeader: false, // checked by the server, so the 400 has a body in the server's shape
       headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       maxHeaderSize: limits.maxHeaderBytes,
       connectionsCheckingInterval: checkingInterval(limits),
@@ -74,7 +83,8 @@ export function httpLimitOptions(given: Partial<HttpLimits> = {}): Pick<
 const DROP_LOG_WINDOW_MS = 10_000;
 
 /**
- * Caps the number of open connections; connections over the cap are closed by Node at once. `warn` gets one line
+ * Caps the number of open connections: at the cap, the oldest idle keep-alive connection is closed to let a new one
+ * in; when none is idle, the new connection is closed at once. `warn` gets one line
  * per 10 s window in which connections were refused (never one line per connection: a flood must not flood the log).
  */
 export function applyConnectionLimit(
@@ -84,17 +94,45 @@ export function applyConnectionLimit(
   windowMs = DROP_LOG_WINDOW_MS,
 ): void {
   const maxConnections = given.maxConnections ?? DEFAULT_HTTP_LIMITS.maxConnections;
-  server.maxConnections = maxConnections;
-  if (warn === undefined) return;
+  // Open connections, and among them those idle between keep-alive requests (oldest first in insertion order).
+  const open = new Set<Socket>();
+  const idle = new Set<Socket>();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    idle.delete(request.socket);
+    response.once('finish', () => {
+      if (!request.socket.destroyed && open.has(request.socket)) idle.add(request.socket);
+    });
+  });
   let refused = 0;
   let timer: NodeJS.Timeout | undefined;
-  server.on('drop', () => {
+  const drop = () => {
+    if (warn === undefined) return;
     refused += 1;
     timer ??= setTimeout(() => {
       warn({ refused, maxConnections }, `connection limit reached: refused ${refused} connection${refused === 1 ? '' : 's'} (see --max-connections)`);
       refused = 0;
       timer = undefined;
     }, windowMs).unref();
+  };
+  // At the limit, an idle keep-alive connection is closed to let the new client in; only when none is idle is the
+  // new connection refused (so idle clients can never lock everyone out).
+  server.on('connection', (socket: Socket) => {
+    if (open.size >= maxConnections) {
+      const oldestIdle = idle.values().next().value as Socket | undefined;
+      if (oldestIdle === undefined) {
+        socket.destroy();
+        drop();
+        return;
+      }
+      idle.delete(oldestIdle);
+      open.delete(oldestIdle);
+      oldestIdle.destroy();
+    }
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+      idle.delete(socket);
+    });
   });
   server.on('close', () => clearTimeout(timer));
 }
