@@ -26,6 +26,7 @@ export {
   type PredictorSettings, type PredictorState,
 } from './predictor/predictor.js';
 export { checkServable, loadServableModel } from './predictor/load-servable-model.js';
+export { loadModelInThread } from './predictor/model-thread.js';
 
 // The frozen encoder.
 export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, LoadEncoderOptions, Pooling, UsedDevice } from './encoder/types.js';

@@ -1,4 +1,5 @@
-import { infoFromManifest, type Prediction, type PredictorModel, type SentiManifest } from '@senti/model';
+import { infoFromManifest } from '@senti/model/internals';
+import type { Prediction, PredictorModel, SentiManifest } from '@senti/model';
 
 /** A manifest shaped like a real one, for tests that do not need an encoder. */
 export const FAKE_MANIFEST: SentiManifest = {
