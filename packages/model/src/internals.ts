@@ -14,4 +14,3 @@ export { decodeSegment, KEY_BYTES, textKey, type Segment } from './cache/segment
 export { dropoutMask, dropoutMaskTransposed } from './head/dropout-mask.js';
 export { HeadGradientKernel, headThreads, type HeadGradientArrays } from './head/head-gradient-kernel.js';
 export { adamwSimd, isWasmMemory, type AdamWSimd } from './head/adamw-simd.js';
-export { infoFromManifest } from './predictor/served-model-info.js';

@@ -1,5 +1,4 @@
-import { infoFromManifest } from '@senti/model/internals';
-import type { Prediction, PredictorModel, SentiManifest } from '@senti/model';
+import { infoFromManifest, type Prediction, type PredictorModel, type SentiManifest } from '@senti/model';
 
 /** A manifest shaped like a real one, for tests that do not need an encoder. */
 export const FAKE_MANIFEST: SentiManifest = {
