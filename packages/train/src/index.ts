@@ -2,6 +2,7 @@
 // head training loop underneath for those who bring their own features. Internals stay in their modules.
 export * from './fine-tune/index.js';
 export * from './sweep/index.js';
+export * from './trust/index.js';
 export { train } from './train.js';
 export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from './types.js';
 export { evaluateHead, type Evaluation } from './evaluate-head.js';

@@ -12,4 +12,6 @@ export type FineTuneEvent =
   | { type: 'encode'; done: number; total: number }
   | { type: 'encoded'; hits: number; misses: number; discarded: { file: string; problem: string }[]; seconds: number }
   | TrainEvent
+  | { type: 'cross-validation-fold'; fold: number; folds: number; accuracy: number; macroF1: number; rocAuc: number | null }
+  | { type: 'calibrated'; temperature: number; eceBefore: number; eceAfter: number }
   | { type: 'evaluated'; accuracy: number; macroF1: number; rocAuc: number | null };
