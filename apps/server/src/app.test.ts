@@ -93,10 +93,13 @@ describe('createServer with a fake model', () => {
   });
 
   it('disposes the model on close, after finishing queued predictions', async () => {
-    const { server, fake } = await started({ delayMs: 20 });
+    const { server, fake } = await started({ held: true });
     const pending = Promise.resolve(server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts: ['still answered'] } }));
-    while (fake.batches.length < 2) await new Promise((resolve) => setTimeout(resolve, 1));
-    await server.close();
+    await fake.batchStarted(2);
+    const closed = server.close();
+    expect(fake.isDisposed()).toBe(false);
+    fake.release();
+    await closed;
     const answered = await pending;
     expect(answered.statusCode).toBe(200);
     expect(fake.isDisposed()).toBe(true);

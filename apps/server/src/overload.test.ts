@@ -1,24 +1,26 @@
 // Overload never turns into timeouts for everyone: a bounded queue answers 503 + Retry-After, and work whose
-// client has gone is dropped before it reaches the model.
+// client has gone is dropped before it reaches the model. The model is held by a gate the test opens, and the test
+// waits for events (a batch started, texts queued), never for a clock, so it holds on a busy machine.
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
-import { fakeModel } from './test-support/fake-model.js';
+import { fakeModel, until } from './test-support/fake-model.js';
 
 describe('server under overload', () => {
   it('answers 503 SERVER_OVERLOADED with Retry-After when the queue is full, and serves again once it drains', async () => {
-    const fake = fakeModel({ delayMs: 50 });
+    const fake = fakeModel({ held: true });
     const server = createServer({ loadModel: async () => fake.model, maxBatchSize: 2, maxWaitMs: 0, maxQueuedTexts: 4 });
     await server.ready;
     const post = (texts: string[]) => server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts } });
-    const first = post(['a', 'b']); // taken into a batch at once
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const first = post(['a', 'b']); // taken into a batch, held there
+    await fake.batchStarted(2);
     const queued = post(['c', 'd', 'e', 'f']); // fills the queue
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => server.predictor.pending === 4);
     const refused = await post(['g']);
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.json()).toEqual({ error: { code: 'SERVER_OVERLOADED', message: expect.stringMatching(/queue is full/) } });
+    fake.release();
     expect((await first).statusCode).toBe(200);
     expect((await queued).statusCode).toBe(200);
     expect((await post(['g'])).statusCode).toBe(200);
@@ -26,7 +28,7 @@ describe('server under overload', () => {
   });
 
   it('drops the queued texts of a client that disconnected: the model never sees them', async () => {
-    const fake = fakeModel({ delayMs: 150 });
+    const fake = fakeModel({ held: true });
     const server = createServer({ loadModel: async () => fake.model, maxBatchSize: 1, maxWaitMs: 0 });
     await server.ready;
     const base = new URL(await server.listen({ port: 0, host: '127.0.0.1' }));
@@ -41,11 +43,13 @@ describe('server under overload', () => {
       return { req, done };
     };
     const busy = send(['keeps the model busy']);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await fake.batchStarted(2);
     const leaving = send(['gone-1', 'gone-2', 'gone-3']);
     leaving.done.catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await until(() => server.predictor.pending === 3);
     leaving.req.destroy(); // the client hangs up while its texts wait
+    await until(() => server.predictor.pending === 0);
+    fake.release();
     expect(await busy.done).toBe(200);
     const after = send(['after']);
     expect(await after.done).toBe(200);

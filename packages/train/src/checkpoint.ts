@@ -97,6 +97,16 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointState | und
   }
 }
 
+/** The last completed epoch (1-based) of the checkpoint in `dir`, or undefined when there is none or it cannot be read. */
+export async function completedEpochs(dir: string): Promise<number | undefined> {
+  try {
+    const state = JSON.parse(await readFile(join(dir, CHECKPOINT_FILE), 'utf8')) as { epoch?: unknown };
+    return typeof state.epoch === 'number' ? state.epoch : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Throw a TrainError naming every setting that differs between a checkpoint and this run. */
 export function assertSameFingerprint(dir: string, saved: CheckpointFingerprint, current: CheckpointFingerprint): void {
   const differences = Object.keys({ ...saved, ...current })

@@ -1,7 +1,10 @@
 import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/model';
-import { describePoint, runSummary, saveRun, sweep, sweepCsv, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepRow } from '@senti/train';
+import {
+  describePoint, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepRow,
+} from '@senti/train';
+import { flagOf } from '../options/setting-options.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
@@ -11,10 +14,13 @@ import { createRunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
 import { writePlots } from '../output/write-plots.js';
 
-/** `--sweep` keys and the head settings they vary. */
-const SWEEP_FLAG_KEYS: Record<string, SweepKey> = {
-  lr: 'learningRate', dropout: 'dropout', 'weight-decay': 'weightDecay', 'batch-size': 'batchSize', epochs: 'epochs',
-};
+/** The `--sweep` name of a head setting: its flag without dashes (`lr`), or its own name when it has no flag (`dropout`). */
+function sweepName(key: SweepKey): string {
+  return flagOf(key).replace(/^--/, '');
+}
+
+/** `--sweep` names and the head settings they vary. */
+const SWEEP_FLAG_KEYS: Record<string, SweepKey> = Object.fromEntries(SWEEP_KEYS.map((key) => [sweepName(key), key]));
 
 /** Commander collector for the repeatable `--sweep key=v1,v2,...`: adds one key's values to the grid. */
 export function collectSweep(value: string, grid: SweepGrid = {}): SweepGrid {
@@ -25,8 +31,8 @@ export function collectSweep(value: string, grid: SweepGrid = {}): SweepGrid {
   }
   if (grid[key] !== undefined) throw new UsageError('CLI_BAD_OPTION', `--sweep ${match[1]} is given twice; list all its values once (${match[1]}=a,b,c)`);
   const values = match[2]!.split(',').map((text) => {
-    const number = Number(text.trim());
-    if (text.trim() === '' || !Number.isFinite(number)) throw new UsageError('CLI_BAD_OPTION', `--sweep ${match[1]}: "${text}" is not a number`);
+    const number = parseSetting(key, text);
+    if (typeof number !== 'number') throw new UsageError('CLI_BAD_OPTION', `--sweep ${match[1]}: "${text}" is not ${settingExpectation(key)}`);
     return number;
   });
   return { ...grid, [key]: values };
@@ -45,11 +51,15 @@ export async function runSweep(
   input: FineTuneInput,
   grid: SweepGrid,
   output: ConsoleOutput,
-  options: { out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean },
+  options: { out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; given: Partial<FineTuneInput> },
 ): Promise<SweepRunSummary> {
   if (options.resume) throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --resume; run the sweep again (the feature cache makes it cheap)');
-  if ((input.val === undefined) !== (input.test === undefined)) {
-    throw new UsageError('CLI_BAD_OPTION', '--val and --test go together: give both files, or neither to split --data 70/15/15');
+  if ((input.unfreeze ?? 0) > 0) {
+    throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --unfreeze: a sweep trains heads on frozen features encoded once; train --unfreeze settings one run at a time');
+  }
+  const both = SWEEP_KEYS.find((key) => grid[key] !== undefined && options.given[key] !== undefined);
+  if (both !== undefined) {
+    throw new UsageError('CLI_BAD_OPTION', `${flagOf(both)} ${String(options.given[both])} and --sweep ${sweepName(both)}=... both set ${both}; drop ${flagOf(both)} or add its value to the sweep`);
   }
   const run = await createRunDirectory(options.out, { overwrite: options.overwrite });
   const command = process.argv.slice(2);
@@ -109,8 +119,7 @@ export function sweepTable(table: readonly SweepRow[], bestIndex: number): strin
 
 /** Short flag-style label of a grid point, e.g. `lr=0.001 dropout=0.1`. */
 export function pointLabel(row: SweepRow): string {
-  const short: Record<SweepKey, string> = { learningRate: 'lr', dropout: 'dropout', weightDecay: 'weight-decay', batchSize: 'batch-size', epochs: 'epochs' };
-  const parts = (Object.keys(short) as SweepKey[]).filter((key) => row.point[key] !== undefined).map((key) => `${short[key]}=${row.point[key]}`);
+  const parts = SWEEP_KEYS.filter((key) => row.point[key] !== undefined).map((key) => `${sweepName(key)}=${row.point[key]}`);
   return `${row.index + 1}: ${parts.join(' ') || 'base settings'}`;
 }
 

@@ -33,9 +33,9 @@ export function parseChoice<T extends string>(flag: string, choices: readonly T[
   };
 }
 
-/** Parses `auto` or a whole number for `--max-length`. */
+/** Parses `auto` or a whole number for `--max-length` (at least [CLS], one token and [SEP]). */
 export function parseMaxLength(value: string): 'auto' | number {
-  return value === 'auto' ? 'auto' : parseInteger('--max-length', 2)(value);
+  return value === 'auto' ? 'auto' : parseInteger('--max-length', 3)(value);
 }
 
 /** Parses `--label-names 0=negative,1=positive` into a map from label value to display name. */

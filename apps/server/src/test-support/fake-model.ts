@@ -14,15 +14,30 @@ export const FAKE_MANIFEST: SentiManifest = {
   versions: { '@senti/model': '0.1.0' },
 };
 
-/** A model whose positive probability grows with text length; records every batch it sees. */
-export function fakeModel(options: { delayMs?: number; fail?: (texts: readonly string[]) => boolean } = {}) {
+/** Options of {@link fakeModel}. */
+export interface FakeModelOptions {
+  /** Hold every batch after the warm-up until the test calls `release()` (no test waits on a clock). */
+  held?: boolean;
+  /** Makes a batch fail (with a message holding a path, which must never reach a client). */
+  fail?: (texts: readonly string[]) => boolean;
+}
+
+/**
+ * A model whose positive probability grows with text length; records every batch it sees (the warm-up is batch 0).
+ * With `held`, batches wait for `release()`; `batchStarted(n)` resolves once n batches (warm-up included) began.
+ */
+export function fakeModel(options: FakeModelOptions = {}) {
   const batches: string[][] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
   let disposed = false;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
   const model: PredictorModel = {
     manifest: FAKE_MANIFEST,
     async predict(texts) {
       batches.push([...texts]);
-      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      for (const waiter of waiters.filter(({ count }) => batches.length >= count)) waiter.resolve();
+      if (options.held && batches.length > 1) await released;
       if (options.fail?.(texts)) throw new Error('boom at /secret/file.ts:12');
       return texts.map((text): Prediction => {
         const positive = Math.min(0.99, text.length / 100);
@@ -35,5 +50,12 @@ export function fakeModel(options: { delayMs?: number; fail?: (texts: readonly s
       disposed = true;
     },
   };
-  return { model, batches, isDisposed: () => disposed };
+  const batchStarted = (count: number) =>
+    batches.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }));
+  return { model, batches, batchStarted, release: () => release(), isDisposed: () => disposed };
+}
+
+/** Resolves once `condition()` holds, checking after each turn of the event loop (no clock involved). */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,4 +1,3 @@
-import { TrainError } from '@senti/errors';
 import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type Encoder } from '@senti/model';
 import type { Split } from '../types.js';
 import type { FineTuneEvent } from './events.js';
@@ -31,9 +30,6 @@ export interface PreparedFeatures {
 export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, options: { encode?: boolean } = {}): Promise<PreparedFeatures> {
   const started = Date.now();
   const settings = resolveSettings(input);
-  if ((settings.val === undefined) !== (settings.test === undefined)) {
-    throw new TrainError('TRAIN_BAD_OPTION', 'val and test go together: give both, or neither to split the data 70/15/15', 'usage');
-  }
   const splits = await prepareSplits(settings);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });

@@ -1,6 +1,8 @@
 import type { LabelledText } from '@senti/data';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
-import { DEFAULT_MODEL } from '@senti/tokenize';
+import { TrainError } from '@senti/errors';
+import { SETTING_KEYS, SETTINGS, type SettingKey, type SettingSpec } from './setting-table.js';
+import { checkSettings, settingsConflict } from './setting-values.js';
 
 /** Every setting of a fine-tuning run; saved with the run so it can be reproduced or resumed. */
 export interface FineTuneSettings {
@@ -73,27 +75,18 @@ export interface FineTuneSettings {
 /** The settings a caller may give: `data` is required, everything else has a default. */
 export type FineTuneInput = Partial<FineTuneSettings> & Pick<FineTuneSettings, 'data'>;
 
-/** senti's defaults: the tutorial's, except a head learning rate that moves a fresh head (1e-3) and auto padding. */
-export const DEFAULT_SETTINGS = {
-  dropDuplicates: true,
-  model: DEFAULT_MODEL,
-  maxLength: 'auto',
-  coverage: 0.95,
-  epochs: 10,
-  batchSize: 32,
-  learningRate: 1e-3,
-  weightDecay: 0.01,
-  dropout: 0.1,
-  seed: 2021,
-  unfreeze: 0,
-  encoderLearningRate: 2e-5,
-  schedule: 'constant',
-  device: 'auto',
-  dtype: 'auto',
-  offline: false,
-  cache: true,
-  calibrate: true,
-} as const satisfies Partial<FineTuneSettings>;
+/** senti's defaults (from the settings table): the tutorial's, except a head learning rate that moves a fresh head (1e-3) and auto padding. */
+export const DEFAULT_SETTINGS = Object.freeze(Object.fromEntries(
+  SETTING_KEYS.flatMap((key) => {
+    const spec: SettingSpec = SETTINGS[key];
+    return spec.default === undefined ? [] : [[key, spec.default]];
+  }),
+)) as SettingDefaults;
+
+/** The settings that have a default, with its type. */
+type SettingDefaults = {
+  readonly [K in SettingKey as (typeof SETTINGS)[K] extends { default: unknown } ? K : never]: Extract<(typeof SETTINGS)[K], { default: unknown }>['default'];
+};
 
 /** The tutorial exactly: lr 1e-5, padding 17, pooler output, fp32, batch 32, 10 epochs, split seed 2021, no de-duplication. */
 export const TUTORIAL_PRESET = {
@@ -110,8 +103,14 @@ export const TUTORIAL_PRESET = {
   calibrate: false,
 } as const satisfies Partial<FineTuneSettings>;
 
-/** Merges given settings over the preset over the defaults (undefined values do not override). */
+/**
+ * Merges given settings over the preset over the defaults (undefined values do not override), after checking every
+ * given value and the rules between settings (`val` with `test`, ...) against the table; a break is a `TRAIN_BAD_OPTION`.
+ */
 export function resolveSettings(input: FineTuneInput): FineTuneSettings {
+  checkSettings(input);
+  const conflict = settingsConflict(input);
+  if (conflict !== undefined) throw new TrainError('TRAIN_BAD_OPTION', conflict, 'usage');
   const preset = input.preset === 'tutorial' ? TUTORIAL_PRESET : {};
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   const offline = input.offline ?? process.env.SENTI_OFFLINE === '1';

@@ -1,5 +1,6 @@
 import { TrainError } from '@senti/errors';
 import type { FineTuneSettings } from '../fine-tune/settings.js';
+import { isValidSetting, settingExpectation } from '../fine-tune/setting-values.js';
 
 /** The head settings a sweep can vary. */
 export const SWEEP_KEYS = ['learningRate', 'dropout', 'weightDecay', 'batchSize', 'epochs'] as const;
@@ -37,15 +38,8 @@ export function gridPoints(grid: SweepGrid): SweepPoint[] {
 }
 
 function checkValue(key: SweepKey, value: number): void {
-  const ok = Number.isFinite(value) && (
-    key === 'dropout' ? value >= 0 && value < 1
-      : key === 'weightDecay' ? value >= 0
-        : key === 'learningRate' ? value > 0
-          : Number.isInteger(value) && value >= 1);
-  if (!ok) {
-    const expected = key === 'dropout' ? 'a number in [0, 1)' : key === 'weightDecay' ? 'a number >= 0'
-      : key === 'learningRate' ? 'a number > 0' : 'a whole number >= 1';
-    throw new TrainError('TRAIN_BAD_OPTION', `sweep grid: ${key} value ${value} is not ${expected}`, 'usage');
+  if (!isValidSetting(key, value)) {
+    throw new TrainError('TRAIN_BAD_OPTION', `sweep grid: ${key} value ${value} is not ${settingExpectation(key)}`, 'usage');
   }
 }
 

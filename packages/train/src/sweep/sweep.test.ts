@@ -89,4 +89,8 @@ describe('gridPoints', () => {
     expect(() => gridPoints({ learningRate: [1e-3, 1e-3] })).toThrow(/repeats a value/);
     expect(() => gridPoints({ momentum: [0.9] } as never)).toThrow(/unknown setting momentum/);
   });
+
+  it('a sweep refuses unfrozen layers before loading anything (it trains heads on frozen features)', async () => {
+    await expect(sweep({ ...common, unfreeze: 1, grid })).rejects.toThrow(/^sweep trains heads on frozen features encoded once: unfreeze must be 0, got 1$/);
+  });
 });

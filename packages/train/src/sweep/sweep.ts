@@ -1,3 +1,4 @@
+import { TrainError } from '@senti/errors';
 import type { FineTuneEvent } from '../fine-tune/events.js';
 import { finishFineTune, trainOnFeatures, type FineTuneResult } from '../fine-tune/fine-tune.js';
 import { prepareFeatures, secondsSince } from '../fine-tune/prepare-features.js';
@@ -64,6 +65,11 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const { onEvent, grid, ...input } = options;
   const emit = onEvent ?? (() => {});
   const points = gridPoints(grid);
+  if ((input.unfreeze ?? 0) > 0) {
+    throw new TrainError('TRAIN_BAD_OPTION', `sweep trains heads on frozen features encoded once: unfreeze must be 0, got ${input.unfreeze}`, 'usage', {
+      hint: 'train unfrozen layers one run at a time with fineTune',
+    });
+  }
   const prepared = await prepareFeatures(input, emit);
   const prepareSeconds = secondsSince(prepared.started);
   emit({ type: 'sweep-start', points });
