@@ -2,14 +2,17 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@senti/model';
 import type { FineTuneResult } from '@senti/train';
 import { confusionMatrixSpec, renderPlot, tokenLengthSpec, trainingCurvesSpec } from './plots.js';
+import { reliabilitySpec, riskCoverageSpec } from './trust-plots.js';
 
-/** Writes the run's pictures (SVG + PNG): token-length histogram, training curves, confusion matrix. */
+/** Writes the run's pictures (SVG + PNG): token-length histogram, training curves, confusion matrix, reliability diagram (when calibrated), risk-coverage. */
 export async function writePlots(result: FineTuneResult, runDir: string): Promise<void> {
   const choice = result.maxLength;
   const plots = [
     ['token-lengths', tokenLengthSpec(choice.bins, choice.maxLength, choice.coverage)],
     ['training-curves', trainingCurvesSpec(result.history, result.bestEpoch, result.stoppedEarly)],
     ['confusion-matrix', confusionMatrixSpec(result.confusionMatrix, result.splits.labelNames)],
+    ...(result.calibration ? [['calibration', reliabilitySpec(result.calibration.reliability.before, result.calibration.reliability.after, result.calibration.eceBefore, result.calibration.eceAfter, result.calibration.temperature)] as const] : []),
+    ['risk-coverage', riskCoverageSpec(result.abstention.curve, result.abstention.chosen?.test && { ...result.abstention.chosen.test, threshold: result.abstention.chosen.threshold })],
   ] as const;
   for (const [name, spec] of plots) {
     const rendered = await renderPlot(spec);

@@ -10,8 +10,7 @@ import { prepareFeatures, secondsSince, type PreparedFeatures } from './prepare-
 import type { PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
-import { TrainError } from '@senti/errors';
-import { abstentionSummary, checkTargetAccuracy, type AbstentionSummary } from '../trust/abstention-summary.js';
+import { abstentionSummary, type AbstentionSummary } from '../trust/abstention-summary.js';
 import { calibrateHead, type CalibrationSummary } from '../trust/calibrate-head.js';
 import { crossValidate, type CrossValidation } from '../trust/cross-validate.js';
 
@@ -82,7 +81,6 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const emit = onEvent ?? (() => {});
   const resolved = resolveSettings(input);
   const unfreeze = resolved.unfreeze ?? 0;
-  checkTrustSettings(resolved);
   // With unfrozen layers the head trains on the tuned layers' output: the frozen sentence features are not needed.
   const prepared = await prepareFeatures(input, emit, { encode: unfreeze === 0 });
   if (unfreeze > 0) {
@@ -122,15 +120,6 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   } catch (error) {
     await prepared.encoder.dispose();
     throw error;
-  }
-}
-
-/** Rejects bad calibration, abstention and k-fold settings before anything is loaded. */
-function checkTrustSettings(settings: FineTuneSettings): void {
-  if (settings.targetAccuracy !== undefined) checkTargetAccuracy(settings.targetAccuracy);
-  if (settings.kfold !== undefined) {
-    if (!Number.isInteger(settings.kfold) || settings.kfold < 2) throw new TrainError('TRAIN_BAD_OPTION', `kfold is ${String(settings.kfold)}; expected an integer of at least 2`, 'usage');
-    if ((settings.unfreeze ?? 0) > 0) throw new TrainError('TRAIN_BAD_OPTION', 'kfold cross-validates the head on frozen-encoder features; it cannot be combined with unfreeze', 'usage');
   }
 }
 

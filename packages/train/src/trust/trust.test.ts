@@ -10,7 +10,7 @@ import { saveRun } from '../fine-tune/save-run.js';
 import { auditLabels, saveLabelAudit } from './audit-labels.js';
 import { flippedCueWordRows } from './test-data.js';
 
-const common = { model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', learningRate: 1e-2, epochs: 20 } as const;
+const common = { model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', learningRate: 3e-3, epochs: 10 } as const;
 let dir: string;
 
 beforeAll(async () => {
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('auditLabels on data with known label errors', () => {
   it('recovers most of 5% flipped labels with few false alarms, and writes only the flagged rows', async () => {
-    const { rows, flipped } = flippedCueWordRows(600, 0.05, 31);
+    const { rows, flipped } = flippedCueWordRows(1000, 0.05, 31);
     const folds: number[] = [];
     const audit = await auditLabels({ data: rows, ...common, folds: 5, cacheDir: join(dir, 'cache'), onEvent: (event) => { if (event.type === 'audit-fold') folds.push(event.fold); } });
     expect(folds).toEqual([1, 2, 3, 4, 5]);
@@ -30,8 +30,8 @@ describe('auditLabels on data with known label errors', () => {
     const found = audit.issues.filter((issue) => flipped.has(issue.row - 1)).length;
     const precision = found / audit.issues.length;
     const recall = found / flipped.size;
-    expect(recall).toBeGreaterThanOrEqual(0.8);
-    expect(precision).toBeGreaterThanOrEqual(0.8);
+    expect(recall).toBeGreaterThanOrEqual(0.75); // measured 41 of 50 (0.82)
+    expect(precision).toBeGreaterThanOrEqual(0.9); // measured 41 of 42 (0.98)
     for (const issue of audit.issues) {
       expect(issue.cells).toEqual([rows[issue.row - 1]!.text, rows[issue.row - 1]!.label]);
       expect(issue.suggestedLabel).not.toBe(issue.givenLabel);
@@ -99,9 +99,9 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
   });
 
   it.each([
-    [{ kfold: 1 }, /kfold is 1; expected an integer of at least 2/],
+    [{ kfold: 1 }, /kfold expects .*got 1/],
     [{ kfold: 3, unfreeze: 1 }, /cannot be combined with unfreeze/],
-    [{ targetAccuracy: 95 }, /targetAccuracy is 95; expected an accuracy greater than 0 and at most 1/],
+    [{ targetAccuracy: 95 }, /targetAccuracy expects .*got 95/],
   ])('rejects %o before loading anything', async (settings, message) => {
     await expect(fineTune({ data: syntheticReviewRows({ rows: 10, classes: ['a', 'b'], seed: 1 }), ...common, ...settings })).rejects.toThrow(message);
   });
