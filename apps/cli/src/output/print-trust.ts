@@ -15,13 +15,18 @@ export function riskCoverageTable(table: readonly RiskCoveragePoint[]): string {
   return textTable(['abstain', 'coverage', 'accuracy'], rows).replace(/^/gm, '  ');
 }
 
+/** `abstain below 0.9731`, or `answer every text` for threshold 0. */
+export function thresholdWords(threshold: number): string {
+  return threshold === 0 ? 'answer every text (threshold 0)' : `abstain below ${threshold.toFixed(4)}`;
+}
+
 /** Prints what a training run says about trust: ECE before/after, risk-coverage, the chosen threshold, cross-validation. */
 export function printTrust(output: ConsoleOutput, result: FineTuneResult): void {
   if (result.calibration) output.line(calibrationLine(result.calibration));
   output.section('Coverage vs accuracy on the test split (all in metrics.json, risk-coverage.{svg,png})', riskCoverageTable(result.abstention.table));
   const chosen = result.abstention.chosen;
   if (chosen) {
-    output.line(`  --target-accuracy ${chosen.targetAccuracy}: abstain below ${chosen.threshold.toFixed(4)} (validation: accuracy ${chosen.accuracy.toFixed(4)} at coverage ${(chosen.coverage * 100).toFixed(1)}%; test: accuracy ${chosen.test.accuracy === null ? '-' : chosen.test.accuracy.toFixed(4)} at coverage ${(chosen.test.coverage * 100).toFixed(1)}%); stored as the model's default`);
+    output.line(`  --target-accuracy ${chosen.targetAccuracy}: ${thresholdWords(chosen.threshold)} (validation: accuracy ${chosen.accuracy.toFixed(4)} at coverage ${(chosen.coverage * 100).toFixed(1)}%; test: accuracy ${chosen.test.accuracy === null ? '-' : chosen.test.accuracy.toFixed(4)} at coverage ${(chosen.test.coverage * 100).toFixed(1)}%); stored as the model's default`);
   }
   const cv = result.crossValidation;
   if (cv) {
