@@ -1,5 +1,5 @@
 import { DataError } from '@senti/errors';
-import { createRandom, shuffleInPlace } from './seeded-random.js';
+import { createRandom, shuffleInPlace } from '@senti/base';
 
 /**
  * Splits row indices into `k` folds with each class spread evenly (stratified k-fold): every class's rows are

@@ -60,7 +60,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
   const totalSteps = Math.max(0, epochs - startEpoch + 1) * stepsPerEpoch;
   let stepsDone = 0;
-  const eta = () => (stepsDone === 0 ? 0 : ((performance.now() - started) / stepsDone) * (totalSteps - stepsDone));
+  const eta = () => (stepsDone === 0 ? 0 : Math.round(((performance.now() - started) / stepsDone) * (totalSteps - stepsDone)));
   emit({ type: 'start', epochs, stepsPerEpoch, startEpoch });
   try {
     for (let epoch = startEpoch; epoch <= epochs && !stoppedEarly; epoch += 1) {
@@ -78,7 +78,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         stepsDone += 1;
         if (loss !== undefined) {
           lastEvent = performance.now();
-          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss, elapsedMs: lastEvent - started, etaMs: eta(), ...(traced ? { gradNorm: traced.gradNorm } : {}) });
+          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss, elapsedMs: Math.round(lastEvent - started), etaMs: eta(), ...(traced ? { gradNorm: traced.gradNorm } : {}) });
         }
         if (step % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
       }
@@ -95,7 +95,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         epochsWithoutImprovement += 1;
       }
       history.push({ epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, seconds: (performance.now() - epochStarted) / 1000 });
-      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: performance.now() - started, etaMs: eta() });
+      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: Math.round(performance.now() - started), etaMs: eta() });
       if (patience !== undefined && epochsWithoutImprovement >= patience && epoch < epochs) {
         stoppedEarly = true;
         emit({ type: 'early-stop', epoch });

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { datasetFromRows, datasetFromTable, formatCsv, readTable, type LabelledText } from '@senti/data';
 import { TrainError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
 import type { FineTuneEvent } from '../fine-tune/events.js';
 import { prepareFeatures, secondsSince } from '../fine-tune/prepare-features.js';
 import type { FineTuneInput } from '../fine-tune/settings.js';

@@ -1,4 +1,4 @@
-import { createRandom } from '@senti/data';
+import { createRandom } from '@senti/base';
 import { cueWordTexts } from '../unfreeze/cue-word-data.js';
 
 /**

@@ -90,7 +90,7 @@ export async function trainUnfrozen(options: TrainUnfrozenOptions): Promise<Trai
   const started = performance.now();
   const remainingSteps = Math.max(0, epochs - startEpoch + 1) * stepsPerEpoch;
   let stepsDone = 0;
-  const eta = () => (stepsDone === 0 ? 0 : ((performance.now() - started) / stepsDone) * (remainingSteps - stepsDone));
+  const eta = () => (stepsDone === 0 ? 0 : Math.round(((performance.now() - started) / stepsDone) * (remainingSteps - stepsDone)));
   emit({ type: 'start', epochs, stepsPerEpoch, startEpoch });
   try {
     for (let epoch = startEpoch; epoch <= epochs && !stoppedEarly; epoch += 1) {
@@ -113,7 +113,7 @@ export async function trainUnfrozen(options: TrainUnfrozenOptions): Promise<Trai
         stepsDone += 1;
         if (options.onEvent !== undefined) {
           const value = (await loss.data())[0]!;
-          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss: value, elapsedMs: performance.now() - started, etaMs: eta() });
+          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss: value, elapsedMs: Math.round(performance.now() - started), etaMs: eta() });
         }
         loss.dispose();
         if (step % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
@@ -130,7 +130,7 @@ export async function trainUnfrozen(options: TrainUnfrozenOptions): Promise<Trai
         epochsWithoutImprovement += 1;
       }
       history.push({ epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, seconds: (performance.now() - epochStarted) / 1000 });
-      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: performance.now() - started, etaMs: eta() });
+      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: Math.round(performance.now() - started), etaMs: eta() });
       if (patience !== undefined && epochsWithoutImprovement >= patience && epoch < epochs) {
         stoppedEarly = true;
         emit({ type: 'early-stop', epoch });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeed, type BertTopLayers, type ClassificationHead } from '@senti/model';
+import { mixSeed } from '@senti/base';
+import type { BertTopLayers, ClassificationHead } from '@senti/model';
 
 /** A batch's loss and the gradient of every trained tensor: the layers' variables, then the head's. */
 export interface UnfrozenLossAndGradients {
