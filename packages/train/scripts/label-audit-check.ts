@@ -13,11 +13,14 @@ if (mode === 'make' && file !== undefined) {
   console.log(`wrote ${rows.length} rows to ${file}, ${flipped.size} labels flipped (1-based rows in ${file}.flipped.json)`);
 } else if (mode === 'score' && file !== undefined && second !== undefined) {
   const flipped = new Set(JSON.parse(readFileSync(`${file}.flipped.json`, 'utf8')) as number[]);
-  const table = await readTable(second);
+  // A header-only file (nothing flagged) is not a data table to readTable.
+  const text = readFileSync(second, 'utf8');
+  const table = text.trim().includes('\n') ? await readTable(second) : { columns: text.trim().split(','), rows: [] as string[][] };
   const rowColumn = table.columns.indexOf('row');
   const flagged = table.rows.map((row) => Number(row[rowColumn]));
   const found = flagged.filter((row) => flipped.has(row)).length;
-  console.log(`flagged ${flagged.length}, of them flipped ${found}; flips ${flipped.size}: precision ${(found / flagged.length).toFixed(3)}, recall ${(found / flipped.size).toFixed(3)}`);
+  const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(3));
+  console.log(`flagged ${flagged.length}, of them flipped ${found}; flips ${flipped.size}: precision ${ratio(found, flagged.length)}, recall ${ratio(found, flipped.size)}`);
 } else {
   console.error('usage: label-audit-check.ts make OUT.csv [rows] [flip] [seed] | score OUT.csv LABEL-ISSUES.csv');
   process.exit(2);
