@@ -20,7 +20,7 @@ export function registerPredictRoute(app: FastifyInstance, predictor: Predictor,
       try {
         const { predictions, ref } = await predictor.predictWithRef(request.body.texts, { signal: controller.signal });
         // The request's threshold, else the server's --abstain-below, else the one stored with the model (--target-accuracy).
-        const threshold = request.body.abstainBelow ?? defaultAbstainBelow ?? predictor.describe().manifest.abstention?.threshold;
+        const threshold = request.body.abstainBelow ?? defaultAbstainBelow ?? predictor.describe().info.abstention?.threshold;
         if (threshold === undefined) return { predictions: predictions.map(({ label, score, probabilities }) => ({ label, score, probabilities })), model: ref };
         return {
           predictions: abstainBelow(predictions, threshold).map(({ label, score, abstained, probabilities }) => ({ label, score, abstained, probabilities })),

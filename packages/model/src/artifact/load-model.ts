@@ -15,6 +15,7 @@ import type { SentiManifest } from './manifest.js';
 import { toPredictions, type Prediction } from './predictions.js';
 import { readManifest } from './read-manifest.js';
 import { findInHfCache } from './hf-cache.js';
+import { infoFromManifest, type ServedModelInfo } from '../predictor/served-model-info.js';
 import { resolveModelDir } from './model-dir.js';
 
 /** Options of `loadModel`. */
@@ -32,6 +33,8 @@ export interface LoadModelOptions {
 /** A loaded model: text in, class probabilities out. */
 export interface SentiModel {
   manifest: SentiManifest;
+  /** What the model says about itself when served (from the manifest; never a local path). */
+  info: ServedModelInfo;
   encoder: Encoder;
   head: ClassificationHead;
   backend: BackendChoice;
@@ -98,7 +101,7 @@ export function encoderCandidates(root: string, manifest: SentiManifest, overrid
 /** The first candidate encoder that loads and is the one the model was trained with. */
 async function loadMatchingEncoder(root: string, dir: string, manifest: SentiManifest, options: LoadModelOptions, device: Device): Promise<{ encoder: Encoder; location: string }> {
   const candidates = encoderCandidates(root, manifest, options.encoderModel);
-  const hint = 'pass the encoder location (a model directory or Hub id), e.g. --encoder DIR, or loadModel(dir, { encoderModel }); or save the model with bundleEncoder';
+  const hint = 'pass the encoder location (a model directory or Hub id) as `encoderModel`, or save the model with `bundleEncoder`';
   if (candidates.length === 0) {
     throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder "${manifest.encoder.model}" of the model in ${escapeControl(dir)} not found (not bundled, no Hub id, its directory moved)`, 'input', { hint });
   }
@@ -157,6 +160,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   };
   return {
     manifest,
+    info: infoFromManifest(manifest),
     encoder,
     head,
     backend,

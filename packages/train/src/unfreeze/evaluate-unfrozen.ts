@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BertTopLayers, ClassificationHead, LayerStateStore } from '@senti/model';
+import type { ClassificationHead } from '@senti/model';
+import type { BertTopLayers, LayerStateStore } from '@senti/model/layers';
 import type { Evaluation } from '../evaluate-head.js';
 import { weightedNllValue } from '../weighted-nll.js';
 import { statesTensors } from './states-batch.js';

@@ -1,10 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  BertTopLayers, checkUnfreezeCount, createStatesEncoder, createTunedEncoder, defaultCacheDir, encodeLayerStates, encoderModelDir, LayerStateStore,
-  loadUnfrozenWeights, readBertConfig, type Encoder, type LayerParameter, type TunedLayersInfo,
-} from '@senti/model';
+import { defaultCacheDir, type Encoder } from '@senti/model';
+import { BertTopLayers, checkUnfreezeCount, createStatesEncoder, createTunedEncoder, encodeLayerStates, encoderModelDir, LayerStateStore, loadUnfrozenWeights, readBertConfig, type LayerParameter, type TunedLayersInfo } from '@senti/model/layers';
 import type { FineTuneEvent } from '../fine-tune/events.js';
 import type { PreparedSplits } from '../fine-tune/prepare-splits.js';
 import type { FineTuneSettings } from '../fine-tune/settings.js';

@@ -1,4 +1,5 @@
-import type { BertTopLayers, ClassificationHead, HeadConfig, LayerStateStore } from '@senti/model';
+import type { ClassificationHead, HeadConfig } from '@senti/model';
+import type { BertTopLayers, LayerStateStore } from '@senti/model/layers';
 import type { EpochRecord, TrainEvent } from '../types.js';
 import type { LearningRateSchedule } from './lr-schedule.js';
 
