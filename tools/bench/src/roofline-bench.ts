@@ -76,7 +76,7 @@ export const command: BenchCommand = {
         rates.push(await measureMatMulInteger(tokens, k, n, { threads }));
       }
     }
-    const roofline = Math.max(...rates.map((rate) => rate.gops));
+    const roofline = rates.reduce((most, rate) => Math.max(most, rate.gops), -Infinity);
     console.log(formatTable(['MatMulInteger', 'shape', 'best ms', 'GOP/s'], rates.map((rate) => [
       `${rate.tokens} tokens`, `[${rate.tokens},${rate.k}]x[${rate.k},${rate.n}]`, (rate.seconds * 1000).toFixed(2), rate.gops.toFixed(0),
     ])));

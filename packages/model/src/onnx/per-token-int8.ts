@@ -57,7 +57,7 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
   for (const node of graph.node ?? []) {
     const table = node.op_type === 'Gather' && !node.domain ? initializers.get(node.input?.[0] ?? '') : undefined;
     if (isEmbeddingTable(table) && (nodeAxis(node) ?? 0) === 0) {
-      nodes.push(...quantizedLookup(node, table, quantized.get(targetKey('rows', table)) ?? quantizeHere('rows', table), fresh, graph, opset));
+      for (const lookup of quantizedLookup(node, table, quantized.get(targetKey('rows', table)) ?? quantizeHere('rows', table), fresh, graph, opset)) nodes.push(lookup);
       embeddings++;
       continue;
     }

@@ -4,6 +4,7 @@ import type { FineTuneEvent } from './events.js';
 import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
 import { prepareSplits, type PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
+import { tokenLengthsWithProgress } from './token-lengths.js';
 
 /** The data of a fine-tuning job made ready for head training: split, padded, encoded once (cached on disk). */
 export interface PreparedFeatures {
@@ -30,6 +31,7 @@ export interface PreparedFeatures {
 export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, options: { encode?: boolean } = {}): Promise<PreparedFeatures> {
   const started = Date.now();
   const settings = resolveSettings(input);
+  emit({ type: 'reading', source: typeof settings.data === 'string' ? settings.data : 'rows' });
   const splits = await prepareSplits(settings);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
@@ -42,7 +44,7 @@ export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTu
   const loadEncoderSeconds = secondsSince(encoderStarted);
   try {
     const tokenizeStarted = Date.now();
-    const lengths = encoder.tokenizer.tokenLengths(splits.train.texts);
+    const lengths = await tokenLengthsWithProgress(encoder.tokenizer, splits.train.texts, (done, total) => emit({ type: 'token-lengths', done, total }));
     const maxLength = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
     const tokenize = secondsSince(tokenizeStarted);
     emit({ type: 'max-length', choice: maxLength });
