@@ -77,6 +77,7 @@ export type ModelErrorCode =
 
 /** Codes of `TrainError`: training options, checkpoints, saved splits. */
 export type TrainErrorCode =
+  | 'TRAIN_ABORTED'
   | 'TRAIN_BAD_FEATURES'
   | 'TRAIN_BAD_LABEL'
   | 'TRAIN_BAD_LABEL_NAMES'
@@ -85,6 +86,7 @@ export type TrainErrorCode =
   | 'TRAIN_CHECKPOINT_MISMATCH'
   | 'TRAIN_DATA_CHANGED'
   | 'TRAIN_DATA_MOVED'
+  | 'TRAIN_DIVERGED'
   | 'TRAIN_EMPTY_SPLIT'
   | 'TRAIN_NO_SPLIT';
 

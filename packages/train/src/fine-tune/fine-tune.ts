@@ -6,9 +6,9 @@ import type { EpochRecord, TrainOptions, TrainResult } from '../types.js';
 import { fineTuneUnfrozen, type UnfrozenStage } from '../unfreeze/fine-tune-unfrozen.js';
 import type { FineTuneEvent } from './events.js';
 import type { MaxLengthChoice } from './max-length-choice.js';
-import { prepareFeatures, secondsSince, type PreparedFeatures } from './prepare-features.js';
+import { encodeFeatures, prepareRun, secondsSince, type PreparedFeatures } from './prepare-features.js';
 import type { PreparedSplits } from './prepare-splits.js';
-import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
+import type { FineTuneInput, FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
 
 /** Options of {@link fineTune}: the settings (only `data` is required) plus where progress and checkpoints go. */
@@ -19,6 +19,11 @@ export type FineTuneOptions = FineTuneInput & {
   checkpointDir?: string;
   /** Continue from the checkpoint in `checkpointDir`. */
   resume?: boolean;
+  /**
+   * Cancels the job: it rejects with a `TRAIN_ABORTED` TrainError between batches (encoding) or steps (training);
+   * checkpoints of completed epochs stay usable for `resume`, and nothing is left half-written.
+   */
+  signal?: AbortSignal;
 };
 
 /** Per-row test results, in test-split order. */
@@ -68,41 +73,29 @@ export interface FineTuneResult {
  * restore the best-validation weights and evaluate on the test split.
  */
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
-  const { onEvent, checkpointDir, resume, ...input } = options;
+  const { onEvent, checkpointDir, resume, signal, ...input } = options;
   const emit = onEvent ?? (() => {});
-  const unfreeze = resolveSettings(input).unfreeze ?? 0;
-  // With unfrozen layers the head trains on the tuned layers' output: the frozen sentence features are not needed.
-  const prepared = await prepareFeatures(input, emit, { encode: unfreeze === 0 });
-  if (unfreeze > 0) {
-    let stage: UnfrozenStage;
-    try {
-      stage = await fineTuneUnfrozen(prepared.encoder, prepared.settings, prepared.splits, prepared.maxLength.maxLength, { emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}) });
-    } catch (error) {
-      await prepared.encoder.dispose();
-      throw error;
-    }
-    const tuned: PreparedFeatures = {
-      ...prepared,
-      encoder: stage.encoder,
-      features: { ...prepared.features, test: { features: stage.testFeatures, labels: prepared.splits.test.labels } },
-      cache: stage.cache,
-      seconds: { ...prepared.seconds, encode: stage.seconds.encode },
-    };
-    try {
-      return await finishFineTune(tuned, prepared.settings, stage.result, stage.seconds.train, emit, stage.tuned);
-    } catch (error) {
-      await stage.encoder.dispose();
-      throw error;
-    }
-  }
+  const loop = { onEvent: emit, signal, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}) };
+  const run = await prepareRun(input, emit, signal);
   try {
+    if (run.settings.unfreeze > 0) {
+      // The head trains on the tuned layers' output: the frozen sentence features are never computed.
+      const stage = await fineTuneUnfrozen(run, loop);
+      try {
+        const tuned = { ...run, encoder: stage.encoder, features: { test: { features: stage.testFeatures, labels: run.splits.test.labels } },
+          cache: stage.cache, seconds: { ...run.seconds, encode: stage.seconds.encode } };
+        return await finishFineTune(tuned, run.settings, stage.result, stage.seconds.train, emit, stage.tuned);
+      } catch (error) {
+        await stage.encoder.dispose();
+        throw error;
+      }
+    }
+    const prepared = await encodeFeatures(run, emit, signal);
     const trainStarted = Date.now();
-    const result = await trainOnFeatures(prepared, prepared.settings, {
-      onEvent: emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}),
-    });
+    const result = await trainOnFeatures(prepared, prepared.settings, loop);
     return await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
   } catch (error) {
-    await prepared.encoder.dispose();
+    await run.encoder.dispose();
     throw error;
   }
 }
@@ -111,7 +104,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
 export function trainOnFeatures(
   prepared: PreparedFeatures,
   settings: FineTuneSettings,
-  options: Pick<TrainOptions, 'onEvent' | 'checkpointDir' | 'resume'> = {},
+  options: Pick<TrainOptions, 'onEvent' | 'checkpointDir' | 'resume' | 'signal' | 'onDiverge'> = {},
 ): Promise<TrainResult> {
   const { splits, features } = prepared;
   return train({
@@ -131,12 +124,15 @@ export function trainOnFeatures(
   });
 }
 
+/** What {@link finishFineTune} needs of the prepared job: the run, the test split's features and the encoding figures. */
+export type FinishInput = Omit<PreparedFeatures, 'features'> & { features: Pick<PreparedFeatures['features'], 'test'> };
+
 /**
  * Evaluates a trained head on the test split and wraps it with the encoder into a {@link FineTuneResult} (the model
  * takes over `prepared.encoder`). `settings` are those the head was trained with.
  */
 export async function finishFineTune(
-  prepared: PreparedFeatures,
+  prepared: FinishInput,
   settings: FineTuneSettings,
   result: Pick<TrainResult, 'head' | 'history' | 'bestEpoch' | 'bestValLoss' | 'stoppedEarly'>,
   trainSeconds: number,
