@@ -1,7 +1,7 @@
 // Runs in the consumer project, from the installed tarballs: every package imports and exports something, a CSV
 // loads through the bundled danfojs, the tiny encoder encodes two sentences, and a tfjs backend activates without
 // the native tfjs-node binding. Paths are relative to the project (its fixtures/ is the repository's).
-const names = ['errors', 'metrics', 'data', 'tokenize', 'model', 'train', 'queue'];
+const names = ['errors', 'base', 'metrics', 'data', 'tokenize', 'model', 'train', 'queue'];
 for (const name of names) {
   const module = await import(`@senti/${name}`);
   const count = Object.keys(module).length;

@@ -61,7 +61,7 @@ const ONNX_FILE = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quan
 const tasks = {
   /** What this machine offers. */
   async probe() {
-    const model = await import('@senti/model');
+    const model = await import('@senti/model/internals');
     const ort = (await import('onnxruntime-node')).default;
     const webgpu = await model.probeWebGpuAdapter();
     return {
@@ -97,8 +97,9 @@ const tasks = {
   /** senti's own loadEncoder + encode (tokenize, sort, pad, pool) on B x S batches, through a chosen route. */
   async 'encoder-senti'({ modelDir, route, dtype, batch, tokens, quick }) {
     const model = await import('@senti/model');
+    const { probeWebGpuAdapter } = await import('@senti/model/internals');
     // Pin the route: the probe says only the provider under test is there (cpu needs no probe).
-    const probe = async () => ({ cudaProvider: route === 'cuda', webgpuAdapter: route === 'webgpu', webgpuDetail: route === 'webgpu' ? (await model.probeWebGpuAdapter()).detail : undefined });
+    const probe = async () => ({ cudaProvider: route === 'cuda', webgpuAdapter: route === 'webgpu', webgpuDetail: route === 'webgpu' ? (await probeWebGpuAdapter()).detail : undefined });
     const loadStart = performance.now();
     const encoder = await model.loadEncoder({ model: modelDir, dtype, device: route === 'cpu' ? 'cpu' : 'gpu', offline: true, pooling: 'pooler' }, probe);
     const loadSeconds = (performance.now() - loadStart) / 1000;
@@ -117,7 +118,8 @@ const tasks = {
     const { train } = await import('@senti/train');
     const choice = await model.selectBackend({ device: backend === 'wasm' || backend === 'cpu' || backend === 'tensorflow' ? 'cpu' : 'gpu' });
     const inputSize = 768;
-    const random = model.seededRandom(1);
+    const { seededRandom } = await import('@senti/base');
+    const random = seededRandom(1);
     const features = Float32Array.from({ length: samples * inputSize }, () => random() * 2 - 1);
     const labels = Array.from({ length: samples }, (_, i) => i % 2);
     const valRows = Math.min(1000, samples);

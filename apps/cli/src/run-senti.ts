@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { asFileError } from '@senti/base';
 import { isSentiError } from '@senti/errors';
 import { CliContext, type CliIo } from './cli-context.js';
 import { buildProgram } from './program.js';
@@ -24,8 +25,8 @@ export async function runSenti(args: readonly string[], io: CliIo): Promise<numb
   try {
     await (await buildProgram(context, args)).parseAsync([...args], { from: 'user' });
   } catch (error) {
-    failure = error;
-    code = reportError(error, verbose, io.stderr);
+    failure = asFileError(error); // a raw file-system error is one line naming the path, never "unexpected error"
+    code = reportError(failure, verbose, io.stderr);
   } finally {
     restoreConsole();
   }

@@ -19,6 +19,11 @@ export interface CreateServerOptions {
   maxWaitMs?: number;
   /** Most texts waiting for the encoder; more are answered 503 with Retry-After (default 4096). */
   maxQueuedTexts?: number;
+  /**
+   * Longest expected wait for the encoder, in ms (default 5000): requests whose texts would wait longer at the measured
+   * throughput are answered 503 with Retry-After at once, and texts that waited this long are dropped with a 503.
+   */
+  maxQueueMs?: number;
   /** Most texts in one request (default 256). */
   maxTexts?: number;
   /** Most characters in one text (default 10000). */
@@ -47,6 +52,16 @@ export interface SentiServer {
   close(): Promise<void>;
 }
 
+/**
+ * Seconds a client should wait before retrying a 503: while overloaded, the time the queue now needs (at least 1 s);
+ * while the model loads, a few seconds; while shutting down, 1 s (on another instance).
+ */
+function retryAfterSeconds(code: string, predictor: Predictor): number {
+  if (code === 'SERVER_NOT_READY') return 5;
+  if (code !== 'SERVER_OVERLOADED') return 1;
+  return Math.min(60, Math.max(1, Math.ceil((predictor.expectedWaitMs() ?? 0) / 1000)));
+}
+
 /** Builds the HTTP inference server (not listening yet); the model starts loading right away. */
 export function createServer(options: CreateServerOptions): SentiServer {
   const limits = { maxTexts: options.maxTexts ?? 256, maxChars: options.maxChars ?? 10_000 };
@@ -65,6 +80,7 @@ export function createServer(options: CreateServerOptions): SentiServer {
     maxBatchSize: options.maxBatchSize ?? 32,
     maxWaitMs: options.maxWaitMs ?? 5,
     maxQueuedTexts: options.maxQueuedTexts ?? 4096,
+    maxQueueMs: options.maxQueueMs ?? 5000,
     onBatch: ({ size, requests, ms, error }) => {
       if (error === undefined) app.log.debug({ size, requests, ms }, 'batch');
       else app.log.error({ size, requests, ms, err: error }, 'batch failed');
@@ -78,7 +94,7 @@ export function createServer(options: CreateServerOptions): SentiServer {
   app.removeContentTypeParser('text/plain'); // only JSON bodies; anything else is 415
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReply(error, request.body, limits, request.headers['content-type']);
-    if (body.error.code === 'SERVER_OVERLOADED') void reply.header('retry-after', '1');
+    if (status === 503) void reply.header('retry-after', String(retryAfterSeconds(body.error.code, predictor)));
     if (status >= 500 && status !== 503) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, field: body.error.field }, 'request rejected');
     return reply.status(status).send(body);

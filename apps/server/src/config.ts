@@ -17,6 +17,8 @@ export interface ServerConfig {
   maxWaitMs: number;
   /** Most texts waiting for the encoder; more get 503 + Retry-After. Flag --max-queue, env SENTI_MAX_QUEUE. Default 4096. */
   maxQueuedTexts: number;
+  /** Longest expected wait for the encoder, ms; longer gets 503 + Retry-After at once. Flag --max-queue-ms, env SENTI_MAX_QUEUE_MS. Default 5000. */
+  maxQueueMs: number;
   /** Most texts in one request. Flag --max-texts, env SENTI_MAX_TEXTS. Default 256. */
   maxTexts: number;
   /** Most characters in one text. Flag --max-chars, env SENTI_MAX_CHARS. Default 10000. */
@@ -51,6 +53,7 @@ const NUMBERS = {
   maxBatchSize: { flag: 'max-batch-size', env: 'SENTI_MAX_BATCH_SIZE', fallback: 32, min: 1 },
   maxWaitMs: { flag: 'max-wait-ms', env: 'SENTI_MAX_WAIT_MS', fallback: 5, min: 0 },
   maxQueuedTexts: { flag: 'max-queue', env: 'SENTI_MAX_QUEUE', fallback: 4096, min: 1 },
+  maxQueueMs: { flag: 'max-queue-ms', env: 'SENTI_MAX_QUEUE_MS', fallback: 5000, min: 1 },
   maxTexts: { flag: 'max-texts', env: 'SENTI_MAX_TEXTS', fallback: 256, min: 1 },
   maxChars: { flag: 'max-chars', env: 'SENTI_MAX_CHARS', fallback: 10_000, min: 1 },
   bodyLimit: { flag: 'body-limit', env: 'SENTI_BODY_LIMIT', fallback: 1_048_576, min: 1 },
@@ -74,6 +77,7 @@ Options (environment variable in brackets):
   --max-batch-size N     most texts per encoder call [SENTI_MAX_BATCH_SIZE] (32)
   --max-wait-ms N        longest wait to fill a batch [SENTI_MAX_WAIT_MS] (5)
   --max-queue N          most texts waiting; more get 503 [SENTI_MAX_QUEUE] (4096)
+  --max-queue-ms N       longest expected wait for the encoder; longer gets 503 at once [SENTI_MAX_QUEUE_MS] (5000)
   --max-texts N          most texts per request [SENTI_MAX_TEXTS] (256)
   --max-chars N          most characters per text [SENTI_MAX_CHARS] (10000)
   --body-limit BYTES     largest request body [SENTI_BODY_LIMIT] (1048576)
@@ -143,6 +147,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     maxBatchSize: number('maxBatchSize'),
     maxWaitMs: number('maxWaitMs'),
     maxQueuedTexts: number('maxQueuedTexts'),
+    maxQueueMs: number('maxQueueMs'),
     maxTexts: number('maxTexts'),
     maxChars: number('maxChars'),
     bodyLimit: number('bodyLimit'),

@@ -53,6 +53,7 @@ export const PREDICTOR_CODES: Readonly<Partial<Record<ModelErrorCode, ServerErro
   MODEL_NOT_READY: 'SERVER_NOT_READY',
   MODEL_CLOSING: 'SERVER_SHUTTING_DOWN',
   MODEL_QUEUE_FULL: 'SERVER_OVERLOADED',
+  MODEL_QUEUE_TIMEOUT: 'SERVER_OVERLOADED',
 };
 
 /** The HTTP status for an error code; unknown codes are internal errors. */

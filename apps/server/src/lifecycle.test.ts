@@ -50,6 +50,7 @@ describe('server lifecycle', () => {
     expect(await loading.json()).toEqual({ status: 'loading', message: 'the model is loading' });
     const early = await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"texts":["hi"]}' });
     expect(early.status).toBe(503);
+    expect(early.headers.get('retry-after')).toBe('5');
     expect((await early.json() as any).error.code).toBe('SERVER_NOT_READY');
     expect((await fetch(`${base}/v1/model`)).status).toBe(503);
 

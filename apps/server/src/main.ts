@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `senti-server` command: parse flags and environment, load the model, serve, drain on SIGTERM/SIGINT.
-import { checkServable, loadServableModel } from '@senti/model';
+import { checkServable, loadModelInThread } from '@senti/model';
 import { createServer } from './app.js';
 import { httpLimitsOf, parseConfig, USAGE, type ServerConfig } from './config.js';
 import { startupErrorLine } from './startup-error.js';
@@ -29,10 +29,12 @@ async function main(): Promise<void> {
   }
 
   const server = createServer({
-    loadModel: () => loadServableModel(modelDir, { device, ...(config.encoder !== undefined ? { encoderModel: config.encoder } : {}) }),
+    // The model runs on its own thread, so a batch never blocks HTTP, health checks or 503s.
+    loadModel: () => loadModelInThread(modelDir, { device, ...(config.encoder !== undefined ? { encoderModel: config.encoder } : {}) }),
     maxBatchSize: config.maxBatchSize,
     maxWaitMs: config.maxWaitMs,
     maxQueuedTexts: config.maxQueuedTexts,
+    maxQueueMs: config.maxQueueMs,
     maxTexts: config.maxTexts,
     maxChars: config.maxChars,
     bodyLimit: config.bodyLimit,

@@ -1,9 +1,10 @@
 // Same text, same answer: a text's probabilities through the server, under concurrent mixed load, equal those of the
 // text predicted alone with the library, for the default CPU dtype (auto = per-token int8); an export serves too.
+// The server runs the model on its own thread (as senti-server does), the library in the test's thread.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportModel, loadModel, loadServableModel } from '@senti/model';
+import { exportModel, loadModel, loadModelInThread } from '@senti/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
 import { makeTestArtifact, TINY_BERT } from './test-support/real-model.js';
@@ -16,11 +17,13 @@ const TEXTS = [
 
 let artifact: Awaited<ReturnType<typeof makeTestArtifact>>;
 let alone: Map<string, Record<string, number>>;
+let artifactPooling: string;
 beforeAll(async () => {
   artifact = await makeTestArtifact({ dtype: 'auto' });
   const model = await loadModel(artifact.dir, { offline: true, device: 'cpu' });
   try {
     expect(model.manifest.encoder.dtype).toBe('int8');
+    artifactPooling = model.manifest.encoder.pooling;
     alone = new Map();
     for (const text of TEXTS) alone.set(text, (await model.predict([text]))[0]!.probabilities);
   } finally {
@@ -35,7 +38,7 @@ function maxDifference(a: Record<string, number>, b: Record<string, number>): nu
 
 describe('same text, same answer', () => {
   it('the server answers each text as the library does alone, whatever shares its micro-batch', async () => {
-    const server = createServer({ loadModel: () => loadModel(artifact.dir, { offline: true, device: 'cpu' }), maxBatchSize: 7, maxWaitMs: 3 });
+    const server = createServer({ loadModel: () => loadModelInThread(artifact.dir, { offline: true, device: 'cpu' }), maxBatchSize: 7, maxWaitMs: 3 });
     await server.ready;
     const requests = Array.from({ length: 40 }, (_, index) => {
       const texts = TEXTS.filter((_, position) => (position + index) % 3 !== 0).slice(0, 1 + (index % 5));
@@ -55,14 +58,22 @@ describe('same text, same answer', () => {
     const out = await mkdtemp(join(tmpdir(), 'senti-export-serve-'));
     try {
       await exportModel(artifact.dir, join(out, 'export'), { offline: true, encoderModel: TINY_BERT });
-      const server = createServer({ loadModel: () => loadServableModel(join(out, 'export')) });
+      const server = createServer({ loadModel: () => loadModelInThread(join(out, 'export')) });
       await server.ready;
       const response = await server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts: TEXTS } });
       expect(response.statusCode).toBe(200);
       const body = response.json() as { predictions: { probabilities: Record<string, number> }[] };
       TEXTS.forEach((text, index) => expect(maxDifference(body.predictions[index]!.probabilities, alone.get(text)!)).toBeLessThan(1e-5));
       const info = await server.app.inject({ method: 'GET', url: '/v1/model' });
-      expect(info.json()).toMatchObject({ labels: ['negative', 'neutral', 'positive'] });
+      // The export's real info (its config.json), not an invented manifest.
+      const served = info.json() as Record<string, unknown>;
+      expect(served).toMatchObject({
+        source: 'export',
+        labels: ['negative', 'neutral', 'positive'],
+        maxLength: 32,
+        encoder: { model: 'tiny-bert', dtype: 'int8', pooling: artifactPooling, hiddenSize: 32 },
+      });
+      expect(served).not.toHaveProperty('createdAt');
       await server.close();
     } finally {
       await rm(out, { recursive: true, force: true });

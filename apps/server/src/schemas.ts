@@ -67,9 +67,10 @@ export const predictResponseSchema = {
 /** Response of `GET /v1/model`. */
 export const modelInfoSchema = {
   type: 'object',
-  required: ['id', 'labels', 'encoder', 'maxLength', 'createdAt'],
+  required: ['id', 'source', 'labels', 'encoder', 'maxLength'],
   properties: {
     id: { type: 'string' },
+    source: { type: 'string', enum: ['senti', 'export'], description: 'senti: a senti model directory; export: a directory written by senti export (no createdAt, metrics or training settings).' },
     labels: { type: 'array', items: { type: 'string' } },
     encoder: {
       type: 'object',
@@ -82,7 +83,9 @@ export const modelInfoSchema = {
       },
     },
     maxLength: { type: 'integer', description: 'Tokens per text; longer texts are truncated.' },
-    createdAt: { type: 'string' },
+    createdAt: { type: 'string', description: 'When the model was trained (senti models only).' },
+    calibration: { type: 'object', additionalProperties: true, description: 'Temperature the probabilities are divided by (already applied).' },
+    abstention: { type: 'object', additionalProperties: true, description: 'Confidence threshold below which a prediction abstains.' },
     metrics: { type: 'object', additionalProperties: true, description: 'Metrics recorded at training time.' },
     training: { type: 'object', additionalProperties: true, description: 'Training settings.' },
     versions: { type: 'object', additionalProperties: { type: 'string' } },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { approximateMode } from './approximate-mode.js';
-import { createRandom } from './seeded-random.js';
+import { createRandom } from '@senti/base';
 
 describe('approximateMode (sklearn _approximate_mode)', () => {
   it('floors the shares and gives the remainder to the largest fractional parts', () => {

@@ -1,4 +1,4 @@
-import { type RandomSource, shuffleInPlace } from './seeded-random.js';
+import { type RandomSource, shuffleInPlace } from '@senti/base';
 
 /**
  * scikit-learn's `_approximate_mode`: how many of `draws` items each class gets when drawing without replacement

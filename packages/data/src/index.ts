@@ -2,7 +2,6 @@ export { loadDataset, type Dataset, type LoadDatasetOptions } from './load-datas
 export { datasetFromRows, type LabelledText } from './dataset-from-rows.js';
 export type { CleaningSummary } from './clean-rows.js';
 export { stratifiedSplit, type SplitIndices, type StratifiedSplitOptions } from './stratified-split.js';
-export { createRandom, type RandomSource } from './seeded-random.js';
 export { classWeights, classCounts } from './class-weights.js';
 export { pick } from './pick.js';
 export { lengthStatistics, percentile, type LengthStatistics } from './length-statistics.js';

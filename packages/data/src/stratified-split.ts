@@ -1,6 +1,6 @@
 import { DataError, quote } from '@senti/errors';
 import { approximateMode } from './approximate-mode.js';
-import { createRandom, type RandomSource, shuffleInPlace } from './seeded-random.js';
+import { createRandom, type RandomSource, shuffleInPlace } from '@senti/base';
 
 /** Row indices of each split. */
 export interface SplitIndices {

@@ -1,5 +1,5 @@
-// The stable error codes of each family: scripts, tests and the server's status table rely on them, so they are
-// listed here (a new code is a deliberate, reviewed change).
+// The stable error codes of each family: scripts, tests and the server's status table rely on them, so every code
+// senti throws or reports is listed here (a new code is a deliberate, reviewed change; `SentiError` accepts no other).
 
 /** Codes of `DataError`: data files and rows. */
 export type DataErrorCode =
@@ -71,7 +71,9 @@ export type ModelErrorCode =
   | 'MODEL_ONNX_EXTERNAL_DATA'
   | 'MODEL_ONNX_UNREADABLE'
   | 'MODEL_QUEUE_FULL'
+  | 'MODEL_QUEUE_TIMEOUT'
   | 'MODEL_SHAPE_MISMATCH'
+  | 'MODEL_THREAD_FAILED'
   | 'MODEL_UNSUPPORTED_GRAPH'
   | 'MODEL_UNSUPPORTED_LAYER';
 
@@ -118,3 +120,71 @@ export type UsageErrorCode =
   | 'CLI_RESUME_CHANGED'
   | 'CLI_STDIN_TTY'
   | 'SERVER_BAD_OPTION';
+
+/**
+ * Codes the CLI reports that are not usage mistakes: a quality gate not met (exit 3), an output it cannot write, and
+ * the two codes of its `--json` error document for failures that are not senti errors: `CLI_USAGE` (a usage mistake
+ * commander caught) and `INTERNAL_ERROR` (a bug).
+ */
+export type CliErrorCode = 'CLI_QUALITY_GATE' | 'CLI_OUTPUT_UNWRITABLE' | 'CLI_OUT_UNWRITABLE' | 'CLI_USAGE' | 'INTERNAL_ERROR';
+
+/** Codes of `FileError`: a file or directory senti could not write (or read), by reason. */
+export type FileErrorCode =
+  | 'FILE_DISK_FULL'
+  | 'FILE_QUOTA_EXCEEDED'
+  | 'FILE_READ_ONLY'
+  | 'FILE_PERMISSION_DENIED'
+  | 'FILE_NOT_A_DIRECTORY'
+  | 'FILE_IS_A_DIRECTORY'
+  | 'FILE_TOO_MANY_OPEN'
+  | 'FILE_NAME_TOO_LONG'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_IO_ERROR'
+  | 'FILE_SHORT_WRITE'
+  | 'FILE_WRITE_FAILED';
+
+/** Codes of `QueueError` (@senti/queue): Redis unreachable or misconfigured, chunks refused or failed. */
+export type QueueErrorCode =
+  | 'QUEUE_BAD_URL'
+  | 'QUEUE_UNREACHABLE'
+  | 'QUEUE_AUTH_FAILED'
+  | 'QUEUE_BAD_OPTION'
+  | 'QUEUE_BAD_MAX_LENGTH'
+  | 'QUEUE_MODEL_MISMATCH'
+  | 'QUEUE_STORE_NOT_SHARED'
+  | 'QUEUE_CHUNKS_FAILED';
+
+/** Codes the HTTP server (apps/server) answers with in `{ error: { code } }`; its status table maps each one. */
+export type ServerErrorCode =
+  | 'SERVER_INVALID_REQUEST'
+  | 'SERVER_MISSING_FIELD'
+  | 'SERVER_UNKNOWN_FIELD'
+  | 'SERVER_INVALID_TYPE'
+  | 'SERVER_TEXTS_EMPTY'
+  | 'SERVER_TOO_MANY_TEXTS'
+  | 'SERVER_TEXT_TOO_LONG'
+  | 'SERVER_INVALID_JSON'
+  | 'SERVER_EMPTY_BODY'
+  | 'SERVER_NOT_FOUND'
+  | 'SERVER_BODY_TOO_LARGE'
+  | 'SERVER_UNSUPPORTED_MEDIA_TYPE'
+  | 'SERVER_BAD_HTTP'
+  | 'SERVER_REQUEST_TIMEOUT'
+  | 'SERVER_HEADERS_TOO_LARGE'
+  | 'SERVER_NOT_READY'
+  | 'SERVER_SHUTTING_DOWN'
+  | 'SERVER_OVERLOADED'
+  | 'SERVER_INTERNAL';
+
+/** Every code a senti error can carry: `isSentiError(e)` narrows `e.code` to this, so a misspelt `case` fails to compile. */
+export type SentiErrorCode =
+  | DataErrorCode
+  | TokenizeErrorCode
+  | ModelErrorCode
+  | TrainErrorCode
+  | MetricsErrorCode
+  | UsageErrorCode
+  | CliErrorCode
+  | FileErrorCode
+  | QueueErrorCode
+  | ServerErrorCode;

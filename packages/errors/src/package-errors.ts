@@ -1,4 +1,4 @@
-import type { DataErrorCode, MetricsErrorCode, ModelErrorCode, TokenizeErrorCode, TrainErrorCode, UsageErrorCode } from './error-codes.js';
+import type { DataErrorCode, FileErrorCode, MetricsErrorCode, ModelErrorCode, TokenizeErrorCode, TrainErrorCode, UsageErrorCode } from './error-codes.js';
 import { SentiError, type ErrorKind, type SentiErrorOptions } from './senti-error.js';
 
 /** Bad or unreadable data files: missing columns, empty files, classes too small to split. */
@@ -20,6 +20,20 @@ export class MetricsError extends SentiError<MetricsErrorCode> {}
 export class UsageError extends SentiError<UsageErrorCode> {
   constructor(code: UsageErrorCode, message: string, options: SentiErrorOptions = {}) {
     super(code, message, 'usage', options);
+  }
+}
+
+/**
+ * A file or directory that could not be written or read, by reason (disk full, read-only file system, permission
+ * denied, ...). `path` is the file the caller asked for (never a temp name); the message is one line naming it.
+ */
+export class FileError extends SentiError<FileErrorCode> {
+  /** The file or directory the operation was for. */
+  readonly path: string;
+
+  constructor(code: FileErrorCode, message: string, path: string, kind: ErrorKind = 'runtime', options: SentiErrorOptions = {}) {
+    super(code, message, kind, options);
+    this.path = path;
   }
 }
 

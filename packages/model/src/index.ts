@@ -1,11 +1,47 @@
-// Each concern owns its folder and its own index; this file only gathers them.
-export * from './backend/index.js';
-export * from './encoder/index.js';
-export * from './cache/index.js';
-export * from './head/index.js';
-export * from './artifact/index.js';
-export * from './onnx/index.js';
-export * from './export/index.js';
-export { vulkanLoaderPresent, webGpuAccess, type WebGpuAccess } from './gpu/webgpu.js';
-export * from './layers/index.js';
-export * from './predictor/index.js';
+// @senti/model's public API: what a user needs to load, run, save and export a model. Every name is listed (no
+// `export *`), so the API is this file, not the file tree. Building blocks live behind subpaths:
+//   @senti/model/layers     the top BERT layers in TensorFlow.js (--unfreeze), their weights and cached states
+//   @senti/model/onnx       ONNX graph reading, writing and surgery, the per-token int8 quantizer
+//   @senti/model/internals  encoder, feature-cache and GPU-probe plumbing shared with @senti/train, @senti/queue and tools
+
+// A saved model: load, inspect, save, predict.
+export { loadModel, type LoadModelOptions, type SentiModel } from './artifact/load-model.js';
+export { readManifest } from './artifact/read-manifest.js';
+export { resolveModelDir } from './artifact/model-dir.js';
+export { saveModel, type SaveModelInput } from './artifact/save-model.js';
+export { writeModelCard, type ModelCardInfo } from './artifact/model-card.js';
+export { toPredictions, type Prediction } from './artifact/predictions.js';
+export { abstainBelow, checkAbstainThreshold, type AnsweredPrediction } from './artifact/abstention.js';
+export {
+  MANIFEST_FILE, type HeadWeightsInfo, type ManifestAbstention, type ManifestCalibration, type ManifestEncoder, type SentiManifest,
+} from './artifact/manifest.js';
+
+// A Hugging Face export that transformers.js loads with no senti code.
+export { exportModel, type ExportModelOptions, type ExportResult } from './export/export-model.js';
+export { loadExportedModel, type ExportedModel, type LoadExportedModelOptions } from './export/load-exported-model.js';
+
+// Serving: micro-batching, a bounded queue, warm-up.
+export {
+  Predictor, createPredictor, type CreatePredictorOptions, type ModelLoader, type ModelRef, type PredictorModel, type PredictorOptions,
+  type PredictorSettings, type PredictorState,
+} from './predictor/predictor.js';
+export { checkServable, loadServableModel } from './predictor/load-servable-model.js';
+
+// The frozen encoder.
+export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, LoadEncoderOptions, Pooling, UsedDevice } from './encoder/types.js';
+export { loadEncoder } from './encoder/load-encoder.js';
+export { chooseDtype, type DtypeChoice } from './encoder/choose-dtype.js';
+export { describeRoute } from './encoder/route.js';
+export { probeGpu } from './encoder/gpu-probe.js';
+
+// The classification head and the TensorFlow.js backend it runs on.
+export { ClassificationHead, createHead, type LogProbsOptions } from './head/classification-head.js';
+export { resolveHeadConfig, type HeadConfig } from './head/head-config.js';
+export { BACKEND_NAMES, type BackendChoice, type BackendName, type SelectBackendOptions } from './backend/backend-choice.js';
+export { selectBackend } from './backend/select-backend.js';
+
+// The on-disk feature cache (encoder features by text, shared between runs and machines).
+export { defaultCacheDir } from './cache/cache-dir.js';
+export { encodeWithCache, type DiscardedSegment, type EncodeWithCacheOptions, type EncodeWithCacheResult } from './cache/encode-with-cache.js';
+export { directoryFeatureStore, type FeatureStore } from './cache/feature-store-api.js';
+export type { FeatureIdentity } from './cache/feature-store.js';

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { defaultCacheDir, directoryFeatureStore, textKey, type FeatureIdentity, type LoadEncoderOptions } from '@senti/model';
+import { defaultCacheDir, directoryFeatureStore, type FeatureIdentity, type LoadEncoderOptions } from '@senti/model';
+import { textKey } from '@senti/model/internals';
 import { DEFAULT_QUEUE_NAME, type ChunkJobData } from './chunk-job.js';
 import { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
 import { ProgressTracker, type EncodeProgress } from './encode-progress.js';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chooseDtype, fileSha256, INT8_FILE, isSentiInt8File, loadEncoder, ONNX_FILES, perTokenInt8Dir, planDevice, probeGpu, resolvePooling, type Dtype, type EncoderInfo, type LoadEncoderOptions } from '@senti/model';
+import { chooseDtype, loadEncoder, probeGpu, type Dtype, type EncoderInfo, type LoadEncoderOptions } from '@senti/model';
+import { fileSha256, INT8_FILE, isSentiInt8File, ONNX_FILES, perTokenInt8Dir, planDevice, resolvePooling } from '@senti/model/internals';
 import { ModelError } from '@senti/errors';
 import { DEFAULT_MODEL, loadTokenizer, type SentiTokenizer } from '@senti/tokenize';
 import { onnxOutputNames } from './onnx-outputs.js';

@@ -5,7 +5,7 @@ export { assertRedisReachable, persistentConnection } from './redis-connection.j
 export { planChunks, type PlannedChunk, type PlanChunksOptions } from './plan-chunks.js';
 export { ProgressTracker, type EncodeProgress } from './encode-progress.js';
 export { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
-export { QueueError, type QueueErrorCode } from './queue-error.js';
+export { QueueError } from './queue-error.js';
 export { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
 export { onnxOutputNames } from './onnx-outputs.js';
 export { encodeData, type EncodeDataOptions, type EncodeDataResult } from './encode-data.js';

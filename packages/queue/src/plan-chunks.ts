@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { planLengthBatches, textKey, type FeatureIdentity } from '@senti/model';
+import { type FeatureIdentity } from '@senti/model';
+import { planLengthBatches, textKey } from '@senti/model/internals';
 
 /** One content-addressed chunk of texts. */
 export interface PlannedChunk {

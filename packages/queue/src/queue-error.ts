@@ -1,15 +1,4 @@
-import { SentiError, type ErrorKind, type SentiErrorOptions } from '@senti/errors';
-
-/** Every code a {@link QueueError} carries. */
-export type QueueErrorCode =
-  | 'QUEUE_BAD_URL'
-  | 'QUEUE_UNREACHABLE'
-  | 'QUEUE_AUTH_FAILED'
-  | 'QUEUE_BAD_OPTION'
-  | 'QUEUE_BAD_MAX_LENGTH'
-  | 'QUEUE_MODEL_MISMATCH'
-  | 'QUEUE_STORE_NOT_SHARED'
-  | 'QUEUE_CHUNKS_FAILED';
+import { SentiError, type ErrorKind, type QueueErrorCode, type SentiErrorOptions } from '@senti/errors';
 
 /** Distributed-encoding problems: Redis unreachable or misconfigured, chunks refused or failed, a store not shared. */
 export class QueueError extends SentiError<QueueErrorCode> {

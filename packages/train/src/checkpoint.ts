@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrainError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
 import type { ResolvedLoopOptions } from './resolve-options.js';
 import type { EpochRecord, Split } from './types.js';
 

@@ -104,7 +104,7 @@ export async function runEpochs(parts: TrainingParts, options: EpochLoopOptions)
   const started = performance.now();
   const totalSteps = Math.max(0, epochs - startEpoch + 1) * stepsPerEpoch;
   let stepsDone = 0;
-  const eta = () => (stepsDone === 0 ? 0 : ((performance.now() - started) / stepsDone) * (totalSteps - stepsDone));
+  const eta = () => (stepsDone === 0 ? 0 : Math.round(((performance.now() - started) / stepsDone) * (totalSteps - stepsDone)));
   emit({ type: 'start', epochs, stepsPerEpoch, startEpoch });
   try {
     for (let epoch = startEpoch; epoch <= epochs && !stoppedEarly; epoch += 1) {
@@ -122,7 +122,7 @@ export async function runEpochs(parts: TrainingParts, options: EpochLoopOptions)
         stepsDone += 1;
         if (readback !== undefined) {
           lastEvent = performance.now();
-          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss: readback.loss, elapsedMs: lastEvent - started, etaMs: eta(),
+          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss: readback.loss, elapsedMs: Math.round(lastEvent - started), etaMs: eta(),
             ...(readback.gradNorm !== undefined ? { gradNorm: readback.gradNorm } : {}) });
         }
         if (step % parts.yieldEvery === parts.yieldEvery - 1) await new Promise((resolve) => setImmediate(resolve));
@@ -147,7 +147,7 @@ export async function runEpochs(parts: TrainingParts, options: EpochLoopOptions)
         epochsWithoutImprovement += 1;
       }
       history.push({ epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, seconds: (performance.now() - epochStarted) / 1000 });
-      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: performance.now() - started, etaMs: eta() });
+      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: Math.round(performance.now() - started), etaMs: eta() });
       if (diverged || (patience !== undefined && epochsWithoutImprovement >= patience && epoch < epochs)) {
         stoppedEarly = true;
         emit({ type: 'early-stop', epoch });

@@ -1,7 +1,20 @@
-// @senti/train's public API: the whole job in one call (fineTune, sweep), what it returns and saves, and the
-// head training loop underneath for those who bring their own features. Internals stay in their modules.
-export * from './fine-tune/index.js';
-export * from './sweep/index.js';
+// @senti/train's public API: the whole job in one call (fineTune, sweep), what it returns and saves, the settings
+// table the CLI builds its flags from, and the head training loop underneath for those who bring their own features.
+// Every name is listed (no `export *`); building blocks of the step are in `@senti/train/internals`.
+export {
+  fineTune, prepareFeatures, type FineTuneOptions, type FineTuneResult, type PreparedFeatures, type TestPredictions,
+  DEFAULT_SETTINGS, TUTORIAL_PRESET, resolveSettings, type FineTuneInput, type FineTuneSettings, type FineTuneEvent,
+  SETTINGS, SETTING_KEYS, settingHelp, settingSpec, type SettingKey, type SettingKind, type SettingSpec,
+  isValidSetting, parseSetting, settingExpectation, settingsConflict, resumeConflict, type ResumeConflict, completedEpochs,
+  TrainedModel, type TrainedModelInfo, chooseMaxLength, type MaxLengthChoice,
+  prepareSplits, type PreparedSplits, type SplitRecord, type SourceRecord, type TextSplit,
+  saveRun, runSummary, testRows, mostConfidentMistakes, type RunSummary, type SaveRunOptions, type TestRow,
+  evaluateModel, type EvaluateModelOptions, type ModelEvaluation, inspectData, type DataInspection, type InspectDataOptions,
+} from './fine-tune/index.js';
+export {
+  sweep, sweepCsv, SWEEP_KEYS, describePoint, gridPoints, type SweepEvent, type SweepOptions, type SweepResult, type SweepRow,
+  type SweepGrid, type SweepKey, type SweepPoint,
+} from './sweep/index.js';
 export { train } from './train.js';
 export type { EpochRecord, LoopOptions, LoopResult, Split, StatesSplit, TrainEvent, TrainOptions, TrainResult, TrainUnfrozenOptions, TrainUnfrozenResult } from './types.js';
 export { evaluateHead, type Evaluation } from './evaluate-head.js';

@@ -1,4 +1,4 @@
-import { mixSeed, seededRandom } from '@senti/model';
+import { mixSeed, seededRandom } from '@senti/base';
 
 /** The order of the training rows in an epoch: a pure function of (seed, epoch), so resumed runs shuffle alike. */
 export function epochPermutation(n: number, seed: number, epoch: number): Int32Array {

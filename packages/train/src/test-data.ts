@@ -1,4 +1,4 @@
-import { seededRandom } from '@senti/model';
+import { seededRandom } from '@senti/base';
 import type { Split } from './types.js';
 
 /** Gaussian clusters: class c's rows are centred on a random point; used by the tests. */

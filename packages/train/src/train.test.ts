@@ -58,7 +58,7 @@ describe('train', () => {
     expect(events.filter((event) => event.type === 'epoch').map((event) => (event as { epoch: number }).epoch)).toEqual([1, 2, 3, 4, 5]);
     const steps = events.filter((event) => event.type === 'step');
     expect(steps.length).toBeGreaterThanOrEqual(5);
-    expect(steps.every((event) => event.type === 'step' && event.loss > 0 && event.etaMs >= 0)).toBe(true);
+    expect(steps.every((event) => event.type === 'step' && event.loss > 0 && event.etaMs >= 0 && Number.isInteger(event.etaMs) && Number.isInteger(event.elapsedMs))).toBe(true);
     expect(events.at(-1)).toEqual({ type: 'restore', bestEpoch: result.bestEpoch, bestValLoss: best });
     result.head.dispose();
     expect(tf.memory().numTensors).toBe(tensorsBefore);

@@ -1,4 +1,5 @@
-import type { BertTopLayers, ClassificationHead, HeadConfig, LayerStateStore } from '@senti/model';
+import type { ClassificationHead, HeadConfig } from '@senti/model';
+import type { BertTopLayers, LayerStateStore } from '@senti/model/layers';
 import type { LearningRateSchedule } from './unfreeze/lr-schedule.js';
 
 /** Feature rows and their labels. */
@@ -88,11 +89,61 @@ export interface TrainUnfrozenOptions extends LoopOptions {
 
 /** Progress of a training run; epochs are 1-based. */
 export type TrainEvent =
-  | { type: 'start'; epochs: number; stepsPerEpoch: number; startEpoch: number }
-  | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; elapsedMs: number; etaMs: number; gradNorm?: number }
-  | { type: 'epoch'; epoch: number; trainLoss: number; valLoss: number; valAccuracy: number; improved: boolean; elapsedMs: number; etaMs: number }
-  | { type: 'early-stop'; epoch: number }
-  | { type: 'restore'; bestEpoch: number; bestValLoss: number };
+  | {
+      type: 'start';
+      /** The run's total number of epochs (the last epoch's number). */
+      epochs: number;
+      /** Optimizer steps (batches) per epoch. */
+      stepsPerEpoch: number;
+      /** The first epoch this call trains (above 1 when resuming). */
+      startEpoch: number;
+    }
+  | {
+      type: 'step';
+      /** The epoch this step belongs to. */
+      epoch: number;
+      /** Steps done in this epoch, 1..stepsPerEpoch. */
+      step: number;
+      /** Steps per epoch. */
+      stepsPerEpoch: number;
+      /** This batch's training loss. */
+      loss: number;
+      /** Milliseconds since this call started training, a whole number. */
+      elapsedMs: number;
+      /** Estimated milliseconds until the last epoch ends, a whole number (0 until a step has been timed). */
+      etaMs: number;
+      /** The gradient's global norm before clipping (only with `traceSteps`). */
+      gradNorm?: number;
+    }
+  | {
+      type: 'epoch';
+      /** The epoch just finished. */
+      epoch: number;
+      /** Mean of the epoch's per-batch training losses. */
+      trainLoss: number;
+      /** Mean validation loss after the epoch. */
+      valLoss: number;
+      /** Validation accuracy after the epoch, 0..1. */
+      valAccuracy: number;
+      /** True when this epoch has the lowest validation loss so far (its weights are kept). */
+      improved: boolean;
+      /** Milliseconds since this call started training, a whole number. */
+      elapsedMs: number;
+      /** Estimated milliseconds until the last epoch ends, a whole number. */
+      etaMs: number;
+    }
+  | {
+      type: 'early-stop';
+      /** The last epoch trained: validation loss did not improve for `patience` epochs. */
+      epoch: number;
+    }
+  | {
+      type: 'restore';
+      /** The epoch whose weights were restored (lowest validation loss). */
+      bestEpoch: number;
+      /** That epoch's validation loss. */
+      bestValLoss: number;
+    };
 
 /** One epoch's figures (losses are means of per-batch losses, as in the tutorial). */
 export interface EpochRecord {

@@ -1,6 +1,7 @@
 // Head-training throughput: random features, the tutorial's head (768 -> 512 -> 2), batch 32, AdamW + clipping.
 import * as tf from '@tensorflow/tfjs-core';
-import { seededRandom, selectBackend } from '@senti/model';
+import { seededRandom } from '@senti/base';
+import { selectBackend } from '@senti/model';
 import { train } from '@senti/train';
 import { parseOptions, type BenchCommand } from './bench-command.js';
 

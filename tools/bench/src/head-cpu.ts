@@ -4,7 +4,8 @@
 // Usage: pnpm --filter @senti/bench start -- head-cpu [--backend wasm] [--steps 1500] [--batch 32] [--repeats 3]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { createHead, seededRandom, selectBackend } from '@senti/model';
+import { seededRandom } from '@senti/base';
+import { createHead, selectBackend } from '@senti/model';
 import { AdamW } from '@senti/train';
 import { StepRunner, TransposedHead } from '@senti/train/internals';
 

@@ -3,7 +3,8 @@
 // is exact), then per tfjs kernel with tf.profile (which adds overhead to every kernel: read that table for shares,
 // not absolute times).
 import * as tf from '@tensorflow/tfjs-core';
-import { createHead, seededRandom, selectBackend } from '@senti/model';
+import { seededRandom } from '@senti/base';
+import { createHead, selectBackend } from '@senti/model';
 import { AdamW } from '@senti/train';
 import { gradientNormCoefficient, lossAndGradients, TransposedHead, weightedOneHot } from '@senti/train/internals';
 import { parseOptions, type BenchCommand } from './bench-command.js';

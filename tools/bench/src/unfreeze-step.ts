@@ -1,7 +1,8 @@
 // Seconds per training step (forward, autograd backward, AdamW) of k BERT-base-shaped layers + head on random
 // states (SENTI_TF_BACKEND forces a tfjs backend). CPU seconds are reported too: on a shared machine they say more than wall time.
 import * as tf from '@tensorflow/tfjs-core';
-import { BertTopLayers, createHead, selectBackend, topLayerNames, expectedShape, type BertConfig } from '@senti/model';
+import { createHead, selectBackend } from '@senti/model';
+import { BertTopLayers, topLayerNames, expectedShape, type BertConfig } from '@senti/model/layers';
 import { loadGradients, unfrozenLossAndGradients } from '@senti/train/internals';
 import { AdamW } from '@senti/train';
 import { parseOptions, type BenchCommand } from './bench-command.js';

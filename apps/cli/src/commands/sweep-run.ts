@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
 import {
   describePoint, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
 } from '@senti/train';

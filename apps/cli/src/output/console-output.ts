@@ -4,7 +4,7 @@ import { formatDuration } from './format-duration.js';
 export interface ConsoleOutputOptions {
   /** Machine-readable mode: human text goes to stderr so stdout carries only the JSON summary. */
   json?: boolean;
-  /** Redraw progress bars in place; off when stderr is not a TTY or `CI` is set. */
+  /** Redraw progress bars in place; off when stderr is not a TTY or `CI` is set (to anything but empty, 0 or false). */
   interactive?: boolean;
   /** Where human text goes (defaults follow `json`). */
   stdout?: NodeJS.WritableStream;
@@ -14,7 +14,12 @@ export interface ConsoleOutputOptions {
 
 /** Decides whether progress may redraw in place: a TTY and not a CI pipeline. */
 export function isInteractive(stream: NodeJS.WritableStream = process.stderr): boolean {
-  return Boolean((stream as NodeJS.WriteStream).isTTY) && !process.env.CI;
+  return Boolean((stream as NodeJS.WriteStream).isTTY) && !runsInCi(process.env.CI);
+}
+
+/** `CI=true`/`CI=1`/any other value means a CI pipeline; unset, empty, `0` and `false` (any case) mean not. */
+export function runsInCi(value: string | undefined): boolean {
+  return value !== undefined && !['', '0', 'false'].includes(value.trim().toLowerCase());
 }
 
 /** Everything the CLI prints goes through here, so `--json` and CI modes behave the same in every command. */
@@ -43,8 +48,11 @@ export class ConsoleOutput {
     if (body !== undefined && body.length > 0) this.line(body.replace(/\n$/, ''));
   }
 
-  /** Starts a progress display for `total` units of work; `startedAt` (ms) when the work began before the first update. */
-  progress(label: string, total: number, unit = 'items', startedAt = Date.now()): Progress {
+  /**
+   * Starts a progress display for `total` units of work. `startedAt` (ms): when the work began at 0 done, if before the
+   * first update; without it the first update is the reference point (work already done then is not counted as speed).
+   */
+  progress(label: string, total: number, unit = 'items', startedAt?: number): Progress {
     return new Progress(this.diagnostics, label, total, unit, this.interactive, startedAt);
   }
 
@@ -54,11 +62,18 @@ export class ConsoleOutput {
   }
 }
 
-/** A progress bar with rate and ETA; plain periodic lines when not interactive. */
+/**
+ * A progress bar with rate and ETA; plain periodic lines when not interactive. The rate counts only work done after the
+ * reference point (the given start, else the first update), so a bar created after a first batch shows neither
+ * `0.0 texts/s` nor thousands: until a second point exists it shows no rate and `ETA --`.
+ */
 export class Progress {
   private lastPrintAt = 0;
   private lastPlainPercent = -1;
   private done = 0;
+  private readonly createdAt = Date.now();
+  /** Units done at a known moment; the rate is measured from here. */
+  private reference: { done: number; at: number } | undefined;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -66,13 +81,16 @@ export class Progress {
     private readonly total: number,
     private readonly unit: string,
     private readonly interactive: boolean,
-    private readonly startedAt: number = Date.now(),
-  ) {}
+    private readonly startedAt?: number,
+  ) {
+    if (startedAt !== undefined) this.reference = { done: 0, at: startedAt };
+  }
 
   /** Reports absolute progress, with an optional suffix such as the current loss. */
   update(done: number, suffix = ''): void {
     this.done = done;
     const now = Date.now();
+    this.reference ??= { done, at: now };
     if (this.interactive) {
       if (now - this.lastPrintAt < 100 && done < this.total) return;
       this.lastPrintAt = now;
@@ -94,18 +112,24 @@ export class Progress {
     this.stream.write(`${this.interactive ? '\r' : ''}${this.render(suffix, true)}${this.interactive ? '\x1b[K' : ''}\n`);
   }
 
+  /** Units per second since the reference point, or undefined while there is no second point to measure from. */
+  private rate(now: number): number | undefined {
+    const reference = this.reference;
+    if (reference === undefined || this.done <= reference.done || now <= reference.at) return undefined;
+    return (this.done - reference.done) / ((now - reference.at) / 1000);
+  }
+
   private render(suffix: string, finished = false): string {
-    const elapsed = (Date.now() - this.startedAt) / 1000;
-    const rate = elapsed > 0 ? this.done / elapsed : 0;
+    const now = Date.now();
+    const elapsed = (now - (this.startedAt ?? this.createdAt)) / 1000;
+    const rate = this.rate(now);
     const fraction = this.total === 0 ? 1 : Math.min(1, this.done / this.total);
     const width = 20;
     const filled = Math.round(fraction * width);
     const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
-    const timing = finished
-      ? `in ${formatDuration(elapsed)}`
-      : `ETA ${rate > 0 ? formatDuration((this.total - this.done) / rate) : '--'}`;
-    const rateText = rate >= 10 ? `${Math.round(rate)}` : rate.toFixed(1);
-    const text = `${this.label} [${bar}] ${this.done}/${this.total} ${rateText} ${this.unit}/s ${timing}`;
+    const timing = finished ? `in ${formatDuration(elapsed)}` : `ETA ${rate !== undefined ? formatDuration((this.total - this.done) / rate) : '--'}`;
+    const rateText = rate === undefined ? this.unit : `${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} ${this.unit}/s`;
+    const text = `${this.label} [${bar}] ${this.done}/${this.total} ${rateText} ${timing}`;
     return suffix ? `${text}  ${suffix}` : text;
   }
 }

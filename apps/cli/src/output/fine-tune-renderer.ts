@@ -25,6 +25,9 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
         output.line(`  encoder  ${encoder.model} (${encoder.dtype}${event.dtypeRequested === 'auto' ? ' (auto)' : ''}, ${encoder.pooling} pooling, hidden ${encoder.hiddenSize}) on ${device.used}`);
         if (device.note) output.line(`           ${device.note}`);
         output.line(`  head     TensorFlow.js backend "${backend.name}"${backend.gpu ? ' (GPU)' : ''}`);
+        // tfjs-node present but without its binary (pnpm does not run its download script by default): say why not.
+        const native = backend.tried.find((tried) => tried.name === 'tensorflow' && tried.error !== undefined && !tried.error.endsWith('is not installed'));
+        if (native && backend.name !== 'tensorflow') output.line(`           the ${backend.name} backend is used because ${native.error}`);
         return;
       }
       case 'encode':

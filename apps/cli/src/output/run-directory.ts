@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
 import { makeWritableDirectory, removeCreated } from './output-paths.js';
 
 /** The run directory layout; every file is written atomically. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
 import type { FineTuneResult } from '@senti/train';
 import { confusionMatrixSpec, renderPlot, tokenLengthSpec, trainingCurvesSpec } from './plots.js';
 

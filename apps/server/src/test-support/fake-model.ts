@@ -1,4 +1,4 @@
-import type { Prediction, PredictorModel, SentiManifest } from '@senti/model';
+import { infoFromManifest, type Prediction, type PredictorModel, type SentiManifest } from '@senti/model';
 
 /** A manifest shaped like a real one, for tests that do not need an encoder. */
 export const FAKE_MANIFEST: SentiManifest = {
@@ -33,7 +33,7 @@ export function fakeModel(options: FakeModelOptions = {}) {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const model: PredictorModel = {
-    manifest: FAKE_MANIFEST,
+    info: infoFromManifest(FAKE_MANIFEST),
     async predict(texts) {
       batches.push([...texts]);
       for (const waiter of waiters.filter(({ count }) => batches.length >= count)) waiter.resolve();

@@ -45,7 +45,7 @@ export function instrument(model: PredictorModel, options: { before?: (texts: re
   const batchSizes: number[] = [];
   let disposed = false;
   const wrapped: PredictorModel = {
-    manifest: model.manifest,
+    info: model.info,
     async predict(texts) {
       batchSizes.push(texts.length);
       await options.before?.(texts);

@@ -15,6 +15,7 @@ import type { SentiManifest } from './manifest.js';
 import { toPredictions, type Prediction } from './predictions.js';
 import { readManifest } from './read-manifest.js';
 import { findInHfCache } from './hf-cache.js';
+import { infoFromManifest, type ServedModelInfo } from '../predictor/served-model-info.js';
 import { resolveModelDir } from './model-dir.js';
 
 /** Options of `loadModel`. */
@@ -32,6 +33,8 @@ export interface LoadModelOptions {
 /** A loaded model: text in, class probabilities out. */
 export interface SentiModel {
   manifest: SentiManifest;
+  /** What the model says about itself when served (from the manifest; never a local path). */
+  info: ServedModelInfo;
   encoder: Encoder;
   head: ClassificationHead;
   backend: BackendChoice;
@@ -157,6 +160,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   };
   return {
     manifest,
+    info: infoFromManifest(manifest),
     encoder,
     head,
     backend,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cache/atomic-write.js';
+import { writeFileAtomic } from '@senti/base';
 import type { SentiManifest } from './manifest.js';
 import { readManifest } from './read-manifest.js';
 import { resolveModelDir } from './model-dir.js';

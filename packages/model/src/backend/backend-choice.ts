@@ -11,12 +11,12 @@ export const GPU_BACKENDS: readonly BackendName[] = ['tensorflow-gpu', 'webgpu']
 
 /** Which tfjs backend is active, and why the ones before it were not used. */
 export interface BackendChoice {
-  /** 'tensorflow' | 'tensorflow-gpu' | 'webgpu' | 'wasm' | 'cpu'. */
-  name: string;
+  /** The active backend. */
+  name: BackendName;
   /** True when the backend computes on a GPU. */
   gpu: boolean;
   /** Every backend tried, in order; `error` says why one was not used. */
-  tried: { name: string; error?: string }[];
+  tried: { name: BackendName; error?: string }[];
 }
 
 /** Options of `selectBackend`. */

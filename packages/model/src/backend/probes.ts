@@ -45,7 +45,7 @@ async function activateTensorflow(packageName: string): Promise<string | undefin
     existsSync(libDir) &&
     readdirSync(libDir).some((entry) => existsSync(join(libDir, entry, 'tfjs_binding.node')));
   if (!hasBinding) {
-    return `${packageName} has no native addon (tfjs_binding.node; libtensorflow could not be downloaded at install)`;
+    return `${packageName}'s native binary is not installed (its install script, which downloads libtensorflow, was not run or could not reach the network)`;
   }
   try {
     await import(packageName);

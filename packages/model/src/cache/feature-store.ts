@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@senti/base';
 import { decodeSegment, encodeSegment, KEY_BYTES, type Segment } from './segment-file.js';
 
 /** Everything that changes a text's features; one store directory per distinct identity. */

@@ -4,5 +4,4 @@ export {
 } from './encode-with-cache.js';
 export { loadStore, appendSegment, storeDir, MAX_SEGMENTS, type FeatureIdentity, type LoadedStore } from './feature-store.js';
 export { encodeSegment, decodeSegment, textKey, KEY_BYTES, SEGMENT_MAGIC, type Segment } from './segment-file.js';
-export { writeFileAtomic } from './atomic-write.js';
 export { directoryFeatureStore, type FeatureStore } from './feature-store-api.js';

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../cache/atomic-write.js';
+import { writeFileAtomic } from '@senti/base';
 import { defaultCacheDir } from '../cache/cache-dir.js';
 import { readOnnxModel, writeOnnxModel } from '../onnx/onnx-model.js';
 import { PER_TOKEN_INT8, quantizePerToken } from '../onnx/per-token-int8.js';

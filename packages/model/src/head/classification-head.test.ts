@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHead } from './classification-head.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@senti/base';
 
 function randomFeatures(n: number, size: number, seed = 1): Float32Array {
   const random = seededRandom(seed);

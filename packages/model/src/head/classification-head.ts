@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dropoutMask } from './dropout-mask.js';
 import { resolveHeadConfig, type HeadConfig } from './head-config.js';
 import { linearInit } from './linear-init.js';
-import { mixSeed, seededRandom } from './seeded-random.js';
+import { mixSeed, seededRandom } from '@senti/base';
 
 /** Options for one forward pass. */
 export interface LogProbsOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dropoutMask, dropoutMaskTransposed } from './dropout-mask.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@senti/base';
 
 describe('dropoutMask', () => {
   it('draws the same mask as seededRandom (p of 0, else 1 / (1 - p))', () => {

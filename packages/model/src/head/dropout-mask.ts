@@ -1,4 +1,4 @@
-import { mixSeed } from './seeded-random.js';
+import { mixSeed } from '@senti/base';
 
 /**
  * An inverted-dropout mask like torch's: each entry is 0 with probability `rate`, else 1 / (1 - rate).
@@ -18,7 +18,7 @@ export function dropoutMaskTransposed(rows: number, columns: number, rate: numbe
 
 /**
  * Draws the uniforms of `seededRandom(seed)` in order; draw k goes to (k % columns) * stride + floor(k / columns).
- * The generator is `@senti/data`'s mulberry32 (`createRandom(mixSeed(seed))`) inlined, because that is ~2x faster
+ * The generator is `@senti/base`'s mulberry32 (`createRandom(mixSeed(seed))`) inlined, because that is ~2x faster
  * than a call per value (measured: ~75 vs ~145 µs for a 32 x 512 mask). It must stay identical to `createRandom`:
  * dropout-mask.test.ts compares the masks with `seededRandom`. `u < rate` is tested exactly as `state < rate * 2^32`
  * (both sides scale by a power of two).

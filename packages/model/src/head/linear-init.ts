@@ -1,4 +1,4 @@
-import type { RandomSource } from './seeded-random.js';
+import type { RandomSource } from '@senti/base';
 
 /**
  * Values like torch's nn.Linear default init (kaiming-uniform with a = sqrt(5)), which for both the weight and the

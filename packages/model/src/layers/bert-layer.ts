@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dropoutMask } from '../head/dropout-mask.js';
-import { mixSeed } from '../head/seeded-random.js';
+import { mixSeed } from '@senti/base';
 import type { BertConfig } from './bert-config.js';
 import { dense as denseOp, matMul } from './fast-matmul.js';
 

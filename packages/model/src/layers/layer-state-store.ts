@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../cache/atomic-write.js';
+import { writeFileAtomic } from '@senti/base';
 import { KEY_BYTES } from '../cache/segment-file.js';
 import { floatToHalf, halvesToFloats } from './half-float.js';
 import type { StatesIdentity } from './states-encoder.js';

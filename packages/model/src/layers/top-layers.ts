@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeed } from '../head/seeded-random.js';
+import { mixSeed } from '@senti/base';
 import type { Pooling } from '../encoder/types.js';
 import type { BertConfig } from './bert-config.js';
 import { attentionBias, bertLayer } from './bert-layer.js';

@@ -3,7 +3,7 @@ export {
   findInitializer, initializerMap, addInitializers, addNodes, pruneInitializers, tensorValueInfo, addGraphOutput, attribute, makeNode, nodeAttribute,
   defaultOpset, uniqueNamer,
 } from './onnx-graph.js';
-export { tensorSize, tensorToFloat32, tensorToInt64, float32Tensor, int8Tensor, uint8Tensor, int64Tensor } from './onnx-tensor.js';
+export { tensorToFloat32, float32Tensor, int8Tensor, uint8Tensor, int64Tensor } from './onnx-tensor.js';
 export { DataType, AttributeType } from './onnx-types.js';
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxAttribute, OnnxValueInfo, OnnxDimension, OnnxOpset } from './onnx-types.js';
 export { ONNX_PROTO } from './onnx-schema.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import protobuf from 'protobufjs';
 import { ModelError } from '@senti/errors';
-import { writeFileAtomic } from '../cache/atomic-write.js';
+import { writeFileAtomic } from '@senti/base';
 import { ONNX_PROTO } from './onnx-schema.js';
 import type { OnnxModel } from './onnx-types.js';
 

@@ -8,11 +8,6 @@ function rawView(tensor: OnnxTensor): Uint8Array | undefined {
   return tensor.raw_data && tensor.raw_data.byteLength > 0 ? tensor.raw_data : undefined;
 }
 
-/** Number of elements of a tensor from its dims. */
-export function tensorSize(tensor: OnnxTensor): number {
-  return (tensor.dims ?? []).reduce((product, dim) => product * dim, 1);
-}
-
 /** The values of a FLOAT tensor (copied, aligned). */
 export function tensorToFloat32(tensor: OnnxTensor): Float32Array {
   if (tensor.data_type !== DataType.FLOAT) throw new ModelError('MODEL_ONNX_BAD_TENSOR', `tensor "${tensor.name}" has data type ${tensor.data_type}, expected FLOAT (1)`, 'input');
@@ -23,17 +18,6 @@ export function tensorToFloat32(tensor: OnnxTensor): Float32Array {
     return out;
   }
   return Float32Array.from(tensor.float_data ?? []);
-}
-
-/** The values of an INT64 tensor as numbers. */
-export function tensorToInt64(tensor: OnnxTensor): number[] {
-  if (tensor.data_type !== DataType.INT64) throw new ModelError('MODEL_ONNX_BAD_TENSOR', `tensor "${tensor.name}" has data type ${tensor.data_type}, expected INT64 (7)`, 'input');
-  const raw = rawView(tensor);
-  if (raw) {
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    return Array.from({ length: raw.byteLength / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
-  }
-  return [...(tensor.int64_data ?? [])];
 }
 
 function bytesOf(view: ArrayBufferView): Uint8Array {

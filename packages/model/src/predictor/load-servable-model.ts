@@ -1,44 +1,59 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError, escapeControl } from '@senti/errors';
 import { fileSha256 } from '../encoder/file-hash.js';
 import { loadModel, type LoadModelOptions } from '../artifact/load-model.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION } from '../artifact/manifest.js';
+import { MANIFEST_FILE } from '../artifact/manifest.js';
 import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
-import { loadExportedModel } from '../export/load-exported-model.js';
+import { loadExportedModel, type ExportedModel } from '../export/load-exported-model.js';
 import type { PredictorModel } from './predictor.js';
+import { publicEncoderName, type ServedModelInfo } from './served-model-info.js';
 
 /**
  * Loads what a predictor can serve: a senti model directory (or a run directory holding `model/`), or a directory written
  * by `senti export` (Hugging Face layout, one ONNX graph to logits, run on the CPU). An export has no senti.json: its
- * manifest is described from its config (labels, truncation length, graph hash), with no head or training details.
+ * info comes from its config.json (labels, base model, dtype, pooling, max length, hidden size) and the graph's hash;
+ * what an export does not record (creation time, metrics, training settings) is left out, not invented.
  */
 export async function loadServableModel(dir: string, options: LoadModelOptions = {}): Promise<PredictorModel> {
   if ((await checkServable(dir)) === 'senti') return loadModel(dir, options);
   const exported = await loadExportedModel(dir);
-  const numClasses = exported.labelNames.length;
-  const abstainBelow = exported.config.senti?.abstain_below;
   return {
-    manifest: {
-      format: MANIFEST_FORMAT,
-      formatVersion: MANIFEST_FORMAT_VERSION,
-      createdAt: new Date(0).toISOString(),
-      encoder: {
-        model: path.basename(path.resolve(dir)), fileHash: await fileSha256(exported.file),
-        dtype: exported.file.endsWith('model_quantized.onnx') ? 'int8' : 'fp32', pooling: 'cls', hiddenSize: 0,
-      },
-      maxLength: exported.maxLength,
-      labelNames: exported.labelNames,
-      head: { inputSize: 0, hiddenSize: 0, numClasses, dropout: 0 },
-      weights: { file: path.relative(dir, exported.file), sha256: '', tensors: [] },
-      training: { export: true },
-      ...(typeof abstainBelow === 'number' && abstainBelow >= 0 && abstainBelow <= 1 ? { abstention: { threshold: abstainBelow } } : {}),
-      versions: {},
-    },
+    info: await exportInfo(dir, exported),
     predict: (texts) => exported.predict(texts),
     dispose: () => exported.dispose(),
   };
+}
+
+/** The served info of an export, from its config.json (`senti` section: base model, dtype, pooling, max length). */
+async function exportInfo(dir: string, exported: ExportedModel): Promise<ServedModelInfo> {
+  const config = exported.config as ExportedModel['config'] & {
+    hidden_size?: unknown;
+    senti?: { base_model?: unknown; encoder_dtype?: unknown; pooling?: unknown; max_length?: unknown; temperature?: unknown; abstain_below?: unknown };
+  };
+  const senti = config.senti ?? {};
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' && value !== '' ? value : fallback);
+  const integer = (value: unknown, fallback: number) => (Number.isInteger(value) ? (value as number) : fallback);
+  const fileHash = await fileSha256(exported.file);
+  const quantized = exported.file.endsWith('model_quantized.onnx');
+  const info: Omit<ServedModelInfo, 'id'> = {
+    source: 'export',
+    labels: exported.labelNames,
+    encoder: {
+      model: publicEncoderName(text(senti.base_model, path.basename(path.resolve(dir)))),
+      dtype: text(senti.encoder_dtype, quantized ? 'int8' : 'fp32'),
+      pooling: text(senti.pooling, 'unknown'),
+      hiddenSize: integer(config.hidden_size, 0),
+      fileHash,
+    },
+    maxLength: integer(senti.max_length, exported.maxLength),
+    ...(typeof senti.temperature === 'number' ? { calibration: { method: 'temperature' as const, temperature: senti.temperature } } : {}),
+    ...(typeof senti.abstain_below === 'number' ? { abstention: { threshold: senti.abstain_below } } : {}),
+  };
+  const id = createHash('sha256').update(JSON.stringify(info)).digest('hex').slice(0, 12);
+  return { id, ...info };
 }
 
 /** Checks cheaply (no model loaded) that `dir` holds a senti model (its senti.json is read and checked) or an export. */

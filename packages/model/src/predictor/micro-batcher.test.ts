@@ -174,4 +174,61 @@ describe('MicroBatcher', () => {
     expect(() => new MicroBatcher({ run, maxBatchSize: 0, maxWaitMs: 1 })).toThrow('maxBatchSize');
     expect(() => new MicroBatcher({ run, maxBatchSize: 1, maxWaitMs: -1 })).toThrow('maxWaitMs');
   });
+
+  it('bounds the queue by time: refuses at once what would wait over maxQueueMs at the measured throughput', async () => {
+    // A clock the test moves: each batch "takes" 10 ms per item, whatever the machine's load.
+    let clock = 0;
+    const gates: (() => void)[] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2, maxWaitMs: 0, maxQueueMs: 50, now: () => clock,
+      run: async (items) => {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        clock += 10 * items.length;
+        return items;
+      },
+    });
+    const until = async (condition: () => boolean) => { while (!condition()) await new Promise((resolve) => setImmediate(resolve)); };
+    // No batch ran yet: no estimate, nothing refused by time.
+    const first = batcher.submit([1, 2]);
+    await until(() => gates.length === 1);
+    gates[0]!();
+    await expect(first).resolves.toEqual([1, 2]);
+    expect(batcher.expectedWaitMs()).toBe(0);
+    expect(batcher.expectedWaitMs(3)).toBe(30); // 10 ms per item measured
+    const running = batcher.submit([3, 4]); // taken into a batch at once, held
+    await until(() => gates.length === 2);
+    const queued = batcher.submit([5, 6, 7, 8]); // 40 ms of work waiting
+    await expect(batcher.submit([9, 10])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL', message: expect.stringMatching(/60 ms of work, over the 50 ms allowed/) });
+    gates[1]!();
+    await expect(running).resolves.toEqual([3, 4]);
+    await until(() => gates.length === 3);
+    gates[2]!();
+    await until(() => gates.length === 4);
+    gates[3]!();
+    await expect(queued).resolves.toEqual([5, 6, 7, 8]);
+  });
+
+  it('drops texts that waited longer than maxQueueMs before reaching a batch (MODEL_QUEUE_TIMEOUT)', async () => {
+    let clock = 0;
+    const gates: (() => void)[] = [];
+    const seen: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 1, maxWaitMs: 0, maxQueueMs: 100, now: () => clock,
+      run: async (items) => {
+        seen.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items;
+      },
+    });
+    const until = async (condition: () => boolean) => { while (!condition()) await new Promise((resolve) => setImmediate(resolve)); };
+    const slow = batcher.submit([1]);
+    await until(() => gates.length === 1);
+    const late = batcher.submit([2]);
+    clock += 500; // the running batch took far longer than the late text may wait
+    gates[0]!();
+    await expect(slow).resolves.toEqual([1]);
+    await expect(late).rejects.toMatchObject({ code: 'MODEL_QUEUE_TIMEOUT' });
+    expect(seen).toEqual([[1]]); // the model never saw the expired text
+    expect(batcher.pending).toBe(0);
+  });
 });

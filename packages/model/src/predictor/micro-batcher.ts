@@ -10,6 +10,14 @@ export interface BatcherOptions<I, O> {
   maxWaitMs: number;
   /** Most items waiting at once; a submit that would exceed it is refused with `MODEL_QUEUE_FULL`. Default: unbounded. */
   maxQueuedItems?: number;
+  /**
+   * Longest expected wait, in ms: a submit whose items would wait longer (queued items ahead plus its own, at the
+   * throughput measured over recent batches) is refused at once with `MODEL_QUEUE_FULL`, and an item that has waited
+   * this long without reaching a batch is dropped with `MODEL_QUEUE_TIMEOUT`. Default: unbounded.
+   */
+  maxQueueMs?: number;
+  /** The clock, in ms (tests pass their own). Default `Date.now`. */
+  now?: () => number;
   /** Called after each batch (for logs and metrics). */
   onBatch?: (info: { size: number; requests: number; ms: number; error?: unknown }) => void;
 }
@@ -47,13 +55,26 @@ export class MicroBatcher<I, O> {
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
   private drained: Promise<void> | undefined;
+  /** Recent time per item, ms (exponential average over batches); undefined until a batch has run. */
+  private msPerItem: number | undefined;
+  private readonly now: () => number;
 
   constructor(options: BatcherOptions<I, O>) {
     if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1) {
       throw new RangeError(`maxBatchSize must be a positive integer, got ${options.maxBatchSize}`);
     }
     if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be >= 0, got ${options.maxWaitMs}`);
+    if (options.maxQueueMs !== undefined && !(options.maxQueueMs > 0)) throw new RangeError(`maxQueueMs must be > 0, got ${options.maxQueueMs}`);
     this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * How long `extra` more items would wait before their batch finishes, in ms, at the throughput of recent batches
+   * (undefined before the first batch ran).
+   */
+  expectedWaitMs(extra = 0): number | undefined {
+    return this.msPerItem === undefined ? undefined : (this.queuedItems + extra) * this.msPerItem;
   }
 
   /** Items waiting for a batch. */
@@ -73,10 +94,19 @@ export class MicroBatcher<I, O> {
     if (limit !== undefined && this.queuedItems + items.length > limit) {
       return Promise.reject(new ModelError('MODEL_QUEUE_FULL', `the prediction queue is full (${this.queuedItems} of ${limit} texts waiting); retry shortly`, 'runtime'));
     }
+    const maxQueueMs = this.options.maxQueueMs;
+    const expected = this.expectedWaitMs(items.length);
+    if (maxQueueMs !== undefined && expected !== undefined && expected > maxQueueMs && this.queuedItems > 0) {
+      return Promise.reject(new ModelError(
+        'MODEL_QUEUE_FULL',
+        `the prediction queue is full (${this.queuedItems} texts waiting, about ${Math.round(expected)} ms of work, over the ${maxQueueMs} ms allowed); retry shortly`,
+        'runtime',
+      ));
+    }
     return new Promise<O[]>((resolve, reject) => {
       const job: Job<I, O> = {
         items, results: new Array<O>(items.length), next: 0, remaining: items.length,
-        enqueuedAt: Date.now(), settled: false, resolve, reject,
+        enqueuedAt: this.now(), settled: false, resolve, reject,
       };
       if (signal !== undefined) {
         const onAbort = () => this.fail(job, abortError());
@@ -105,7 +135,7 @@ export class MicroBatcher<I, O> {
   private schedule(): void {
     if (this.running !== undefined || this.queue.length === 0) return;
     const oldest = this.queue[0]!;
-    const waited = Date.now() - oldest.enqueuedAt;
+    const waited = this.now() - oldest.enqueuedAt;
     if (this.closing || this.queuedItems >= this.options.maxBatchSize || waited >= this.options.maxWaitMs) {
       this.clearTimer();
       this.running = this.runBatch().finally(() => {
@@ -127,8 +157,19 @@ export class MicroBatcher<I, O> {
     this.timer = undefined;
   }
 
+  /** Drops jobs that waited longer than `maxQueueMs` without any item reaching a batch (their callers are answered now). */
+  private dropExpired(): void {
+    const maxQueueMs = this.options.maxQueueMs;
+    if (maxQueueMs === undefined || this.closing) return;
+    const now = this.now();
+    for (const job of this.queue.filter((candidate) => candidate.next === 0 && now - candidate.enqueuedAt > maxQueueMs)) {
+      this.fail(job, new ModelError('MODEL_QUEUE_TIMEOUT', `the texts waited ${now - job.enqueuedAt} ms for the model, over the ${maxQueueMs} ms allowed; retry shortly`, 'runtime'));
+    }
+  }
+
   /** Takes up to `maxBatchSize` items from the head of the queue. */
   private take(): Segment<I, O>[] {
+    this.dropExpired();
     const segments: Segment<I, O>[] = [];
     let size = 0;
     while (size < this.options.maxBatchSize && this.queue.length > 0) {
@@ -147,7 +188,7 @@ export class MicroBatcher<I, O> {
     const segments = this.take();
     if (segments.length === 0) return;
     const items = segments.flatMap(({ job, start, count }) => job.items.slice(start, start + count));
-    const started = Date.now();
+    const started = this.now();
     let outputs: O[];
     try {
       outputs = await this.options.run(items);
@@ -155,11 +196,14 @@ export class MicroBatcher<I, O> {
         throw new Error(`batch run returned ${outputs.length} results for ${items.length} items`);
       }
     } catch (error) {
-      this.options.onBatch?.({ size: items.length, requests: segments.length, ms: Date.now() - started, error });
+      this.options.onBatch?.({ size: items.length, requests: segments.length, ms: this.now() - started, error });
       for (const { job } of segments) this.fail(job, error);
       return;
     }
-    this.options.onBatch?.({ size: items.length, requests: segments.length, ms: Date.now() - started });
+    const ms = this.now() - started;
+    const perItem = ms / items.length;
+    this.msPerItem = this.msPerItem === undefined ? perItem : 0.7 * this.msPerItem + 0.3 * perItem;
+    this.options.onBatch?.({ size: items.length, requests: segments.length, ms });
     let offset = 0;
     for (const { job, start, count } of segments) {
       for (let i = 0; i < count; i += 1) job.results[start + i] = outputs[offset + i]!;

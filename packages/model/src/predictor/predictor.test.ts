@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '../artifact/predictions.js';
-import { Predictor, publicEncoderName, type PredictorModel } from './predictor.js';
+import { Predictor, type PredictorModel } from './predictor.js';
+import { publicEncoderName } from './served-model-info.js';
 
 /** A small deterministic model (positive probability grows with text length) that records every batch it sees. */
 function lengthModel() {
   const batches: string[][] = [];
   let disposed = false;
   const model: PredictorModel = {
-    manifest: {
-      format: 'senti-model', formatVersion: 1, createdAt: '2024-01-01T00:00:00.000Z',
+    info: {
+      id: 'length000001', source: 'senti', createdAt: '2024-01-01T00:00:00.000Z',
       encoder: { model: 'length-encoder', fileHash: 'abc', dtype: 'fp32', pooling: 'cls', hiddenSize: 4 },
-      maxLength: 16, labelNames: ['negative', 'positive'], head: { inputSize: 4, hiddenSize: 8, numClasses: 2, dropout: 0.1 },
-      weights: { file: 'head.bin', sha256: 'def', tensors: [] }, versions: {},
+      maxLength: 16, labels: ['negative', 'positive'], versions: {},
     },
     async predict(texts) {
       batches.push([...texts]);

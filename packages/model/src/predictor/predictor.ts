@@ -1,13 +1,23 @@
-import { createHash } from 'node:crypto';
-import { basename, isAbsolute } from 'node:path';
 import { ModelError } from '@senti/errors';
-import { loadModel, type LoadModelOptions, type SentiModel } from '../artifact/load-model.js';
-import type { SentiManifest } from '../artifact/manifest.js';
+import type { LoadModelOptions } from '../artifact/load-model.js';
 import type { Prediction } from '../artifact/predictions.js';
 import { MicroBatcher } from './micro-batcher.js';
+import { loadModelInThread } from './model-thread.js';
+import { loadServableModel } from './load-servable-model.js';
+import type { ServedModelInfo } from './served-model-info.js';
 
-/** The part of a loaded model a predictor uses (a `SentiModel`, or anything with this shape). */
-export type PredictorModel = Pick<SentiModel, 'manifest' | 'predict' | 'dispose'>;
+/**
+ * What a predictor serves: the model's info, predictions, and disposal. A `SentiModel` is one; so are an export
+ * (`loadServableModel`) and a model running on its own thread (`loadModelInThread`).
+ */
+export interface PredictorModel {
+  /** What the model says about itself (labels, encoder, max length...). */
+  readonly info: ServedModelInfo;
+  /** The most probable label of each text, with its score and all probabilities, in order. */
+  predict(texts: readonly string[]): Promise<Prediction[]>;
+  /** Frees the model. */
+  dispose(): Promise<void>;
+}
 
 /** Loads the model a predictor serves; called once. */
 export type ModelLoader = () => Promise<PredictorModel>;
@@ -30,20 +40,16 @@ export interface PredictorSettings {
   maxWaitMs?: number;
   /** Most texts waiting at once; more are refused with `MODEL_QUEUE_FULL`. Default 4096. */
   maxQueuedTexts?: number;
+  /**
+   * Longest expected wait for the model, in ms: texts that would wait longer (at the measured throughput) are refused
+   * at once with `MODEL_QUEUE_FULL`; texts that waited this long without reaching a batch are dropped with
+   * `MODEL_QUEUE_TIMEOUT`. Default: no time bound.
+   */
+  maxQueueMs?: number;
   /** Text of the warm-up prediction run before the host reports ready. */
   warmupText?: string;
   /** Called after each batch (logging). */
   onBatch?: (info: { size: number; requests: number; ms: number; error?: unknown }) => void;
-}
-
-/** The identity of a model: the first 12 hex digits of the SHA-256 of its manifest. */
-export function modelId(manifest: SentiManifest): string {
-  return createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 12);
-}
-
-/** The encoder's name as clients see it: a Hub id as is, a local directory by its last segment only. */
-export function publicEncoderName(model: string): string {
-  return isAbsolute(model) || model.startsWith('.') || model.includes('\\') ? basename(model.replace(/[\\/]+$/, '')) : model;
 }
 
 /** Options of a {@link Predictor}: the loader plus batching settings. */
@@ -72,6 +78,7 @@ export class Predictor {
       maxBatchSize: options.maxBatchSize ?? 32,
       maxWaitMs: options.maxWaitMs ?? 5,
       maxQueuedItems: options.maxQueuedTexts ?? 4096,
+      ...(options.maxQueueMs === undefined ? {} : { maxQueueMs: options.maxQueueMs }),
       run: (texts) => this.loaded().predict(texts),
       ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
     });
@@ -94,14 +101,19 @@ export class Predictor {
     return this.failure;
   }
 
-  /** The loaded model's manifest and short identity. */
-  describe(): { manifest: SentiManifest; ref: ModelRef } {
-    return { manifest: this.loaded().manifest, ref: this.modelRef! };
+  /** The loaded model's info and short identity. */
+  describe(): { info: ServedModelInfo; ref: ModelRef } {
+    return { info: this.loaded().info, ref: this.modelRef! };
   }
 
   /** Texts waiting for a batch. */
   get pending(): number {
     return this.batcher.pending;
+  }
+
+  /** How long the texts now waiting will take, in ms, at the measured throughput (undefined before the first batch). */
+  expectedWaitMs(): number | undefined {
+    return this.batcher.expectedWaitMs();
   }
 
   /** Predicts `texts` in order, batched with concurrent callers; `signal` cancels work not yet started. */
@@ -127,8 +139,8 @@ export class Predictor {
     try {
       const model = await loader();
       this.model = model;
-      const { manifest } = model;
-      this.modelRef = { id: modelId(manifest), encoder: publicEncoderName(manifest.encoder.model), dtype: manifest.encoder.dtype };
+      const { info } = model;
+      this.modelRef = { id: info.id, encoder: info.encoder.model, dtype: info.encoder.dtype };
       await model.predict([warmupText]);
       if (this.currentState === 'loading') this.currentState = 'ready';
     } catch (error) {
@@ -160,17 +172,28 @@ export class Predictor {
   }
 }
 
-/** Options of {@link createPredictor}: how to load the model and how to batch. */
-export type CreatePredictorOptions = LoadModelOptions & PredictorSettings & { warmupText?: string };
+/** Options of {@link createPredictor}: how to load the model, where to run it, and how to batch. */
+export type CreatePredictorOptions = LoadModelOptions & PredictorSettings & {
+  warmupText?: string;
+  /**
+   * Run the model on its own worker thread (default true): the encoder's `session.run` then never blocks the caller's
+   * event loop, with the same answers bit for bit. `false` loads it in the caller's thread.
+   */
+  thread?: boolean;
+};
 
-/** Loads a saved model directory and returns a micro-batching predictor; `await predictor.ready` before timing it. */
+/**
+ * Loads a saved model directory (or a `senti export` directory) and returns a micro-batching predictor whose model runs
+ * on a worker thread by default; `await predictor.ready` is already done when it resolves.
+ */
 export async function createPredictor(modelDir: string, options: CreatePredictorOptions = {}): Promise<Predictor> {
-  const { maxBatchSize, maxWaitMs, maxQueuedTexts, warmupText, ...load } = options;
+  const { maxBatchSize, maxWaitMs, maxQueuedTexts, maxQueueMs, warmupText, thread, ...load } = options;
   const predictor = new Predictor({
-    loadModel: () => loadModel(modelDir, load),
+    loadModel: () => (thread === false ? loadServableModel(modelDir, load) : loadModelInThread(modelDir, load)),
     ...(maxBatchSize !== undefined ? { maxBatchSize } : {}),
     ...(maxWaitMs !== undefined ? { maxWaitMs } : {}),
     ...(maxQueuedTexts !== undefined ? { maxQueuedTexts } : {}),
+    ...(maxQueueMs !== undefined ? { maxQueueMs } : {}),
     ...(warmupText !== undefined ? { warmupText } : {}),
   });
   await predictor.ready;

@@ -6,10 +6,56 @@ import type { PreparedSplits } from './prepare-splits.js';
 
 /** Progress of {@link fineTune}, in the order the stages run; training events are those of `train`. */
 export type FineTuneEvent =
-  | { type: 'data'; splits: PreparedSplits; cleaning: CleaningSummary[]; seconds: number }
-  | { type: 'max-length'; choice: MaxLengthChoice }
-  | { type: 'compute'; encoder: EncoderInfo; device: DeviceReport; backend: BackendChoice; dtypeRequested: string }
-  | { type: 'encode'; done: number; total: number }
-  | { type: 'encoded'; hits: number; misses: number; discarded: { file: string; problem: string }[]; seconds: number }
+  | {
+      type: 'data';
+      /** The train/validation/test splits with their label vocabulary and class weights. */
+      splits: PreparedSplits;
+      /** Per input file: rows read, kept and dropped (and why). */
+      cleaning: CleaningSummary[];
+      /** Seconds spent loading, cleaning and splitting. */
+      seconds: number;
+    }
+  | {
+      type: 'max-length';
+      /** The padding length chosen (or given) and the token-length statistics behind it. */
+      choice: MaxLengthChoice;
+    }
+  | {
+      type: 'compute';
+      /** The encoder in use: model, dtype, pooling, hidden size. */
+      encoder: EncoderInfo;
+      /** The device asked for and used, with a note when a GPU was not usable. */
+      device: DeviceReport;
+      /** The TensorFlow.js backend of the head, and why the ones before it were skipped. */
+      backend: BackendChoice;
+      /** The dtype setting as given (`auto` or a dtype); `encoder.dtype` is what it resolved to. */
+      dtypeRequested: string;
+    }
+  | {
+      type: 'encode';
+      /** Texts encoded (or found in the cache) so far. */
+      done: number;
+      /** Texts to encode in all splits. */
+      total: number;
+    }
+  | {
+      type: 'encoded';
+      /** Texts whose features came from the feature cache. */
+      hits: number;
+      /** Texts the encoder ran on. */
+      misses: number;
+      /** Cache segments that were unreadable and encoded again: the file and what was wrong with it. */
+      discarded: { file: string; problem: string }[];
+      /** Seconds spent encoding (cache reads included). */
+      seconds: number;
+    }
   | TrainEvent
-  | { type: 'evaluated'; accuracy: number; macroF1: number; rocAuc: number | null };
+  | {
+      type: 'evaluated';
+      /** Test accuracy, 0..1. */
+      accuracy: number;
+      /** Test macro-averaged F1, 0..1. */
+      macroF1: number;
+      /** Test ROC-AUC (one-vs-rest macro for more than two classes); null when a class is missing from the test split. */
+      rocAuc: number | null;
+    };

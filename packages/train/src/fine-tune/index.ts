@@ -9,6 +9,6 @@ export type { FineTuneEvent } from './events.js';
 export { TrainedModel, SPLIT_FILE, type TrainedModelInfo } from './trained-model.js';
 export { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
 export { prepareSplits, type PreparedSplits, type SplitRecord, type SourceRecord, type TextSplit } from './prepare-splits.js';
-export { saveRun, runSummary, testRows, mostConfidentMistakes, RUN_FILES, type RunSummary, type SaveRunOptions, type TestRow } from './save-run.js';
+export { saveRun, runSummary, testRows, mostConfidentMistakes, type RunSummary, type SaveRunOptions, type TestRow } from './save-run.js';
 export { evaluateModel, readSplitRecord, type EvaluateModelOptions, type ModelEvaluation } from './evaluate-model.js';
 export { inspectData, type DataInspection, type InspectDataOptions } from './inspect-data.js';

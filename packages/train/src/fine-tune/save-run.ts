@@ -2,11 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { formatCsv } from '@senti/data';
 import { reportToSklearnDict } from '@senti/metrics';
-import { writeFileAtomic } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
 import type { FineTuneResult } from './fine-tune.js';
-
-/** Files of a run directory that {@link saveRun} writes (plots are the CLI's). */
-export const RUN_FILES = ['model/', 'config.json', 'metrics.json', 'history.csv', 'report.txt', 'confusion-matrix.csv', 'test-predictions.csv', 'misclassified.csv'] as const;
 
 /** Options of {@link saveRun}. */
 export interface SaveRunOptions {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { saveModel, toPredictions, writeFileAtomic, type ClassificationHead, type Encoder, type LayerParameter, type Prediction, type TunedLayersInfo, writeModelCard, type ModelCardInfo } from '@senti/model';
+import { writeFileAtomic } from '@senti/base';
+import { saveModel, toPredictions, type ClassificationHead, type Encoder, type Prediction, writeModelCard, type ModelCardInfo } from '@senti/model';
+import { type LayerParameter, type TunedLayersInfo } from '@senti/model/layers';
 import type { SplitRecord } from './prepare-splits.js';
 
 /** The file in a saved model directory that records the run's split (so `evaluateModel` re-reads it). */

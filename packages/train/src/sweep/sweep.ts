@@ -40,9 +40,29 @@ export interface SweepRow {
 /** Progress of {@link sweep}. */
 export type SweepEvent =
   | FineTuneEvent
-  | { type: 'sweep-start'; points: SweepPoint[] }
-  | { type: 'sweep-setting'; index: number; total: number; point: SweepPoint }
-  | { type: 'sweep-row'; row: SweepRow; total: number; bestSoFar: boolean };
+  | {
+      type: 'sweep-start';
+      /** Every grid point, in the order they will be trained. */
+      points: SweepPoint[];
+    }
+  | {
+      type: 'sweep-setting';
+      /** 0-based index of the point about to be trained. */
+      index: number;
+      /** Number of points in the grid. */
+      total: number;
+      /** The settings of this point. */
+      point: SweepPoint;
+    }
+  | {
+      type: 'sweep-row';
+      /** The finished point's figures. */
+      row: SweepRow;
+      /** Number of points in the grid. */
+      total: number;
+      /** True when this point has the lowest validation loss so far. */
+      bestSoFar: boolean;
+    };
 
 /** What a sweep produced: the best point's complete fineTune result and the table of all points. */
 export interface SweepResult {

@@ -1,4 +1,4 @@
-import { seededRandom } from '@senti/model';
+import { seededRandom } from '@senti/base';
 
 const FILLERS = ['the', 'movie', 'was', 'and', 'a', 'story', 'with', 'some', 'people', 'in', 'it', 'very', 'long', 'day', 'city',
   'music', 'house', 'about', 'this', 'old', 'car', 'by', 'then', 'from', 'water', 'light', 'room', 'book', 'night', 'school'];

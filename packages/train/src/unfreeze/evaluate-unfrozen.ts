@@ -1,4 +1,5 @@
-import type { BertTopLayers, ClassificationHead, LayerStateStore } from '@senti/model';
+import type { ClassificationHead } from '@senti/model';
+import type { BertTopLayers, LayerStateStore } from '@senti/model/layers';
 import { evaluationOf, readLogProbs, type Evaluation } from '../evaluate-head.js';
 import type { StatesSplit } from '../types.js';
 import { statesTensors } from './states-batch.js';

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { defaultCacheDir, type Encoder } from '@senti/model';
 import {
-  BertTopLayers, checkUnfreezeCount, createStatesEncoder, createTunedEncoder, defaultCacheDir, encodeLayerStates, encoderModelDir, LayerStateStore,
-  loadUnfrozenWeights, readBertConfig, type Encoder, type LayerParameter, type TunedLayersInfo,
-} from '@senti/model';
+  BertTopLayers, checkUnfreezeCount, createStatesEncoder, createTunedEncoder, encodeLayerStates, encoderModelDir, LayerStateStore, loadUnfrozenWeights,
+  readBertConfig, type LayerParameter, type TunedLayersInfo,
+} from '@senti/model/layers';
 import { throwIfAborted } from '../abort.js';
 import type { FineTuneEvent } from '../fine-tune/events.js';
 import type { PreparedRun } from '../fine-tune/prepare-features.js';

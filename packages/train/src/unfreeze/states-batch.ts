@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerStateStore } from '@senti/model';
+import type { LayerStateStore } from '@senti/model/layers';
 
 /** One batch's tensors: layer-(L-k) states [rows * sequence, hidden] and the attention mask [rows, sequence]. */
 export interface StatesTensors {

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  BertTopLayers, createTfjsStatesEncoder, encodeLayerStates, LayerStateStore, loadTopLayerWeights, readBertConfig, selectBackend, type Pooling,
-} from '@senti/model';
+import { selectBackend, type Pooling } from '@senti/model';
+import { BertTopLayers, createTfjsStatesEncoder, encodeLayerStates, LayerStateStore, loadTopLayerWeights, readBertConfig } from '@senti/model/layers';
 import { loadTokenizer } from '@senti/tokenize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cueWordTexts } from './cue-word-data.js';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { createHead, isNoDecay, type BertTopLayers, type ClassificationHead, type LayerStateStore } from '@senti/model';
+import { createHead, type ClassificationHead } from '@senti/model';
+import { isNoDecay, type BertTopLayers, type LayerStateStore } from '@senti/model/layers';
 import { AdamW, type AdamWState } from '../adamw.js';
 import type { CheckpointFingerprint } from '../checkpoint.js';
 import { runEpochs, type EpochSteps } from '../epoch-loop.js';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { BertTopLayers, ClassificationHead, isDenseWeight, loadTopLayerWeights, readBertConfig, selectBackend, transpose } from '@senti/model';
+import { ClassificationHead, selectBackend } from '@senti/model';
+import { BertTopLayers, isDenseWeight, loadTopLayerWeights, readBertConfig, transpose } from '@senti/model/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { weightedOneHot } from '../weighted-nll.js';
 import { loadGradients } from './load-gradients.js';

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeed, type BertTopLayers, type ClassificationHead } from '@senti/model';
+import { mixSeed } from '@senti/base';
+import type { ClassificationHead } from '@senti/model';
+import type { BertTopLayers } from '@senti/model/layers';
 
 /** A batch's loss and the gradient of every trained tensor: the layers' variables, then the head's. */
 export interface UnfrozenLossAndGradients {

@@ -1,6 +1,5 @@
-import { createRandom, type RandomSource } from '@senti/data';
+import { createRandom, type RandomSource } from './seeded-random.js';
 
-export type { RandomSource };
 
 /** Mix any number of integers into one 32-bit seed (so derived streams such as (seed, epoch, step) are independent). */
 export function mixSeed(...parts: readonly number[]): number {
@@ -18,7 +17,7 @@ export function mixSeed(...parts: readonly number[]): number {
   return hash >>> 0;
 }
 
-/** A small, fast, seeded PRNG: `@senti/data`'s mulberry32 `createRandom`, started from `mixSeed(seed)`. */
+/** A small, fast, seeded PRNG: mulberry32 `createRandom`, started from `mixSeed(seed)`. */
 export function seededRandom(seed: number): RandomSource {
   return createRandom(mixSeed(seed));
 }

@@ -1,0 +1,14 @@
+// Plumbing shared with @senti/train, @senti/queue and the tools (`@senti/model/internals`): which encoder file, how
+// texts are batched and keyed, the feature-segment format, dropout masks, GPU probes. Not part of the stable API:
+// these change whenever the encoder route or the cache format does. Users want `@senti/model`.
+export { ONNX_FILES, onnxFilePath, resolvePooling } from './encoder/load-encoder.js';
+export { INT8_FILE, isSentiInt8File, perTokenInt8Dir } from './encoder/int8-encoder-file.js';
+export { fileSha256 } from './encoder/file-hash.js';
+export { planDevice, type DevicePlan, type GpuProbe } from './encoder/device.js';
+export { planLengthBatches, type LengthBatch } from './encoder/batching.js';
+export { sessionOptions } from './encoder/session-options.js';
+export { hasCudaProvider, onnxRuntimeBinDir, probeWebGpuAdapter } from './encoder/gpu-probe.js';
+export { vulkanLoaderPresent, webGpuAccess, type WebGpuAccess } from './gpu/webgpu.js';
+export { storeDir } from './cache/feature-store.js';
+export { decodeSegment, KEY_BYTES, textKey, type Segment } from './cache/segment-file.js';
+export { dropoutMask, dropoutMaskTransposed } from './head/dropout-mask.js';

@@ -1,0 +1,39 @@
+// The model thread: loads the servable model here, off the caller's event loop, and answers predict requests one at a
+// time. Started by `loadModelInThread` with the model directory and load options as workerData.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { LoadModelOptions } from '../artifact/load-model.js';
+import { loadServableModel } from './load-servable-model.js';
+import type { PredictorModel } from './predictor.js';
+import { toErrorRecord, type ThreadReply, type ThreadRequest } from './thread-messages.js';
+
+const port = parentPort!;
+const { dir, options } = workerData as { dir: string; options: LoadModelOptions };
+const reply = (message: ThreadReply) => port.postMessage(message);
+
+let model: PredictorModel | undefined;
+try {
+  model = await loadServableModel(dir, options);
+  reply({ type: 'loaded', info: model.info });
+} catch (error) {
+  reply({ type: 'load-failed', error: toErrorRecord(error) });
+}
+
+// Requests run in arrival order, one at a time (the predictor sends one batch at a time anyway).
+let queue = Promise.resolve();
+port.on('message', (request: ThreadRequest) => {
+  queue = queue.then(async () => {
+    if (request.type === 'dispose') {
+      await model?.dispose();
+      model = undefined;
+      reply({ type: 'disposed' });
+      port.close();
+      return;
+    }
+    try {
+      if (model === undefined) throw new Error('the model thread holds no model');
+      reply({ type: 'predicted', id: request.id, predictions: await model.predict(request.texts) });
+    } catch (error) {
+      reply({ type: 'predict-failed', id: request.id, error: toErrorRecord(error) });
+    }
+  });
+});
