@@ -1,3 +1,4 @@
+import { invocationPrefix } from './invocation.js';
 import { ConsoleOutput } from './output/console-output.js';
 
 /** The streams a `senti` run reads and writes (the process's own, or captured ones in tests). */
@@ -27,6 +28,8 @@ export class CliContext {
   result: unknown;
   /** Quality gate outcomes (train and evaluate). */
   gates: GateOutcome[] = [];
+  /** How the user started senti (`senti`, `pnpm --filter cli start`, ...), for hints that name a command to run. */
+  readonly command: string = invocationPrefix();
 
   /** `args`: the command line as given (without node and the script), recorded in config.json. */
   constructor(readonly io: CliIo, readonly args: readonly string[] = []) {}

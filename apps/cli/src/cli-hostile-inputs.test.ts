@@ -42,6 +42,8 @@ beforeAll(async () => {
     'bad-bool.json': JSON.stringify({ data: 'ok.csv', offline: 'yes' }),
     'bad-names.json': JSON.stringify({ data: 'ok.csv', labelNames: ['negative', 'positive'] }),
     'texts.csv': 'id,review\n1,fine\n',
+    'utf16.csv': Buffer.from('sentence,label\ngood film,1\nbad film,0\n', 'utf16le'),
+    'semicolons.csv': 'sentence;label|x\na;1|2\n',
     'metrics.json': JSON.stringify({ test: { accuracy: 0.9 }, bestEpoch: 3, report: {} }),
   };
   for (const [name, content] of Object.entries(files)) await writeFile(f(name), content);
@@ -135,6 +137,8 @@ const ROWS: Row[] = [
   { name: 'one class', args: (d) => ['train', '--data', join(d, 'one-class.csv'), '--out', join(d, 'out')], code: 1, message: /has 1 class \("1"\) in column "label"; expected at least 2/, absent: 'out' },
   { name: 'no label column', args: (d) => ['train', '--data', join(d, 'no-label.csv'), '--out', join(d, 'out')], code: 1, message: /column "label" not found in .*no-label\.csv; columns are: sentence, stars/, absent: 'out' },
   { name: 'unknown --text-column', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--text-column', 'review', '--out', join(d, 'out')], code: 1, message: /column "review" not found/, absent: 'out' },
+  { name: 'UTF-16 file without --encoding: the hint names the flag', args: (d) => ['train', '--data', join(d, 'utf16.csv'), '--out', join(d, 'out')], code: 1, message: /looks like UTF-16LE text .*\(pass the encoding \(--encoding utf-16le\), or save the file as UTF-8\)$/, absent: 'out' },
+  { name: 'two candidate delimiters: the hint names --delimiter', args: (d) => ['inspect', '--data', join(d, 'semicolons.csv')], code: 1, message: /cannot tell which separates columns \(pass the delimiter \(e\.g\. --delimiter ;\)/ },
   { name: 'binary file as --data', args: (d) => ['train', '--data', join(d, 'binary.csv'), '--out', join(d, 'out')], code: 1, message: /binary\.csv/, absent: 'out' },
   // predict
   { name: 'predict without texts', args: (d) => ['predict', '--model-dir', join(d, 'run')], code: 2, message: /predict needs texts as arguments or --input <file>/ },
@@ -149,7 +153,7 @@ const ROWS: Row[] = [
   { name: 'predict --format csv with --json', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--format', 'csv', '--json', 'hi'], code: 2, message: /--json and --format csv both set what stdout carries/ },
   { name: 'predict --input that is a directory', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--input', join(d, 'a-dir')], code: 1, message: /a-dir" is a directory/ },
   { name: 'predict --input missing', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--input', join(d, 'nope.csv')], code: 1, message: /nope\.csv" not found/ },
-  { name: 'predict with a missing model', args: (d) => ['predict', '--model-dir', join(d, 'nowhere'), 'hi'], code: 1, message: /no senti model in .*nowhere/ },
+  { name: 'predict with a missing model', args: (d) => ['predict', '--model-dir', join(d, 'nowhere'), 'hi'], code: 1, message: /no senti model in .*nowhere.*\(--model-dir takes a run directory or its model\/ folder, as `senti train --out DIR` writes them/ },
   { name: 'predict with a damaged senti.json', args: (d) => ['predict', '--model-dir', join(d, 'model'), 'hi'], code: 1, message: /senti\.json is not valid JSON/ },
   // evaluate and inspect
   { name: 'evaluate without --model-dir', args: () => ['evaluate'], code: 2, message: /required option '--model-dir <dir>' not specified/ },

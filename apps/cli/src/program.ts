@@ -24,15 +24,21 @@ export async function buildProgram(context: CliContext, args: readonly string[])
   for (const entry of COMMANDS) {
     program.addCommand(entry === requested ? (await entry.load())(context) : new Command(entry.name).description(entry.summary));
   }
+  const senti = context.command;
   program.addHelpText(
     'after',
     `
 Examples:
-  senti train --data reviews.csv
-  senti train --data reviews.csv --model fixtures/tiny-bert --offline --out runs/demo
-  senti predict --model-dir runs/demo "what a great film" "dull and too long"
-  senti evaluate --model-dir runs/demo --data holdout.csv
-  senti inspect --data reviews.csv
+  ${senti} train --data reviews.csv
+  ${senti} train --data reviews.csv --model fixtures/tiny-bert --offline --out runs/demo
+  ${senti} predict --model-dir runs/demo "what a great film" "dull and too long"
+  ${senti} evaluate --model-dir runs/demo --data holdout.csv
+  ${senti} inspect --data reviews.csv
+  ${senti} export --model-dir runs/demo exported --web
+
+Serving: senti-server --model-dir runs/demo --port 8080 (HTTP: POST /v1/predict, a
+page to try sentences at /); from a clone: pnpm --filter server start --model-dir
+runs/demo --port 8080.
 
 Exit codes: 0 ok, 1 data or runtime problem, 2 usage mistake, 3 --min-accuracy/--min-f1 not met.`,
   );

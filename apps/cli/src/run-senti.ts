@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { asFileError } from '@senti/base';
 import { isSentiError } from '@senti/errors';
 import { CliContext, type CliIo } from './cli-context.js';
+import { cliMessage } from './cli-hints.js';
 import { buildProgram } from './program.js';
 import { EXIT_CODES, reportError } from './report-error.js';
 
@@ -26,7 +27,7 @@ export async function runSenti(args: readonly string[], io: CliIo): Promise<numb
     await (await buildProgram(context, args)).parseAsync([...args], { from: 'user' });
   } catch (error) {
     failure = asFileError(error); // a raw file-system error is one line naming the path, never "unexpected error"
-    code = reportError(failure, verbose, io.stderr);
+    code = reportError(failure, verbose, io.stderr, context.command);
   } finally {
     restoreConsole();
   }
@@ -44,16 +45,19 @@ function jsonDocument(context: CliContext, failure: unknown): unknown {
       ? { ...context.result, ...gates }
       : (context.result ?? { ok: true });
   }
-  const error: ErrorDocument = { error: errorFields(failure) };
+  const error: ErrorDocument = { error: errorFields(failure, context.command) };
   if (isSentiError(failure) && failure.code === 'CLI_QUALITY_GATE' && typeof context.result === 'object' && context.result !== null) {
     return { ...context.result, ...gates, ...error };
   }
   return error;
 }
 
-function errorFields(failure: unknown): ErrorDocument['error'] {
+function errorFields(failure: unknown, command: string): ErrorDocument['error'] {
   if (failure instanceof CommanderError) return { code: 'CLI_USAGE', message: failure.message.replace(/^error: /, '') };
-  if (isSentiError(failure)) return { code: failure.code, message: `${failure.message}${failure.hint ? ` (${failure.hint})` : ''}` };
+  if (isSentiError(failure)) {
+    const { message, hint } = cliMessage(failure, command);
+    return { code: failure.code, message: `${message}${hint ? ` (${hint})` : ''}` };
+  }
   return { code: 'INTERNAL_ERROR', message: failure instanceof Error ? failure.message.split('\n')[0]! : String(failure) };
 }
 

@@ -46,7 +46,7 @@ export function chooseDelimiter(path: string, text: string, option?: string): De
       'DATA_BAD_DELIMITER',
       `the header of ${quote(path)} has no ${DELIMITER_NAMES[byExtension]} but ${others.map((d) => DELIMITER_NAMES[d]).join(' and ')} characters; cannot tell which separates columns`,
       'input',
-      { hint: 'pass the delimiter (e.g. --delimiter ";"), or save the file with commas' },
+      { hint: 'pass the delimiter (e.g. `delimiter: ";"`), or save the file with commas' },
     );
   }
   return { delimiter: byExtension, source: 'extension', byExtension };

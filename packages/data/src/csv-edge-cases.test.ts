@@ -57,7 +57,7 @@ describe('CSV edge cases (loaded through danfojs-node)', () => {
     const bytes = Buffer.concat([Buffer.from('sentence,label\ncaf'), Buffer.from([0xe9]), Buffer.from(' latin-1,1\nplain,0\n')]);
     await expect(load('latin1.csv', bytes)).rejects.toMatchObject({
       code: 'DATA_BAD_ENCODING', message: expect.stringContaining('byte 0xE9 at line 2, column 4 ("caf\\xE9 latin-1,1")'),
-      hint: expect.stringContaining('--encoding cp1252'),
+      hint: expect.stringContaining('`encoding: "cp1252"`'),
     });
     const data = await loadDataset(writeDataFile(dir, 'latin1-ok.csv', bytes), { encoding: 'latin1' });
     expect(data.texts).toEqual(['café latin-1', 'plain']);

@@ -7,9 +7,9 @@ export interface LabelledText {
   label: string | number;
 }
 
-/** Builds a dataset from in-memory `{ text, label }` rows, cleaned exactly like a loaded file; `source` names it in messages. */
+/** Builds a dataset from in-memory `{ text, label }` rows, cleaned exactly like a loaded file; `source` names it in messages (a singular noun phrase: "... has 1 class"). */
 export function datasetFromRows(rows: readonly LabelledText[], options: Omit<LoadDatasetOptions, 'textColumn' | 'labelColumn'> & { source?: string } = {}): Dataset {
-  const source = options.source ?? 'the given rows';
+  const source = options.source ?? 'the given data';
   if (!Array.isArray(rows)) throw new DataError('DATA_BAD_ROWS', `${source}: expected an array of { text, label } objects`);
   const table = {
     // In-memory rows have no bytes or delimiter; these fields only describe files.

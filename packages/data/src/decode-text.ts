@@ -29,7 +29,7 @@ function fixWindows1252(text: string): string {
 }
 
 const ENCODING_HINT =
-  'if the file came from Excel or an older Windows/Mac program it is probably Windows-1252: pass the encoding (e.g. --encoding cp1252), or save it as "CSV UTF-8"';
+  'if the file came from Excel or an older Windows/Mac program it is probably Windows-1252: pass the encoding (`encoding: "cp1252"`), or save it as "CSV UTF-8"';
 
 /** A TextDecoder for a user-given label, or a usage error naming the label. */
 function decoderFor(label: string, fatal: boolean): TextDecoder {
@@ -67,7 +67,7 @@ export function decodeText(bytes: Uint8Array, path: string, encoding?: string): 
     const utf16 = looksLikeUtf16(bytes);
     if (utf16 !== undefined) {
       throw new DataError('DATA_BAD_ENCODING', `data file ${quote(path)} looks like ${utf16.toUpperCase()} text without a byte-order mark (every other byte is 0)`, 'input', {
-        hint: `pass the encoding (e.g. --encoding ${utf16}), or save the file as UTF-8`,
+        hint: `pass the encoding (\`encoding: "${utf16}"\`), or save the file as UTF-8`,
       });
     }
   }
@@ -84,7 +84,7 @@ function invalidBytes(bytes: Uint8Array, path: string, encoding: string, cause: 
   const where = encoding === 'utf-8' ? firstInvalidUtf8(bytes) : undefined;
   if (where === undefined) {
     return new DataError('DATA_BAD_ENCODING', `data file ${quote(path)} is not valid ${encoding.toUpperCase()} text`, 'input', {
-      cause, hint: 'pass the encoding the file was saved with (e.g. --encoding cp1252 or utf-16le)',
+      cause, hint: 'pass the encoding the file was saved with (e.g. `encoding: "cp1252"` or `encoding: "utf-16le"`)',
     });
   }
   const { line, column } = lineAndColumn(bytes, where.offset);

@@ -29,13 +29,13 @@ interface Row {
 
 const rows: Row[] = [
   // Encodings (issue #12 item 1)
-  { name: 'latin-1 é', file: ['latin1.csv', bytes('sentence,label\ncaf', [0xe9], ',1\nok,0\n')], error: { code: 'DATA_BAD_ENCODING', message: 'byte 0xE9 at line 2, column 4 ("caf\\xE9,1")', hint: '--encoding cp1252' } },
+  { name: 'latin-1 é', file: ['latin1.csv', bytes('sentence,label\ncaf', [0xe9], ',1\nok,0\n')], error: { code: 'DATA_BAD_ENCODING', message: 'byte 0xE9 at line 2, column 4 ("caf\\xE9,1")', hint: '`encoding: "cp1252"`' } },
   { name: 'cp1252 smart quotes on line 3', file: ['smart.csv', bytes('sentence,label\nok,0\n', [0x93], 'quoted', [0x94], ',1\n')], error: { code: 'DATA_BAD_ENCODING', message: 'byte 0x93 at line 3, column 1' } },
   { name: 'latin-1 with encoding latin1', file: ['latin1-ok.csv', bytes('sentence,label\ncaf', [0xe9], ',1\nna', [0xef], 've,0\n')], options: { encoding: 'latin1' }, texts: ['café', 'naïve'] },
   { name: 'cp1252 with encoding cp1252', file: ['cp1252.csv', bytes('sentence,label\n', [0x93], 'hi', [0x94], ' ', [0x80], '5,1\nok,0\n')], options: { encoding: 'cp1252' }, texts: ['“hi” €5', 'ok'] },
   { name: 'UTF-16LE with BOM', file: ['u16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le('sentence,label\ncafé 😀,1\nok,0\n')])], texts: ['café 😀', 'ok'] },
   { name: 'UTF-16BE with BOM', file: ['u16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be('sentence,label\ncafé,1\nok,0\n')])], texts: ['café', 'ok'] },
-  { name: 'UTF-16LE without BOM', file: ['u16-nobom.csv', utf16le('sentence,label\nhello,1\nok,0\n')], error: { code: 'DATA_BAD_ENCODING', message: 'looks like UTF-16LE text without a byte-order mark', hint: '--encoding utf-16le' } },
+  { name: 'UTF-16LE without BOM', file: ['u16-nobom.csv', utf16le('sentence,label\nhello,1\nok,0\n')], error: { code: 'DATA_BAD_ENCODING', message: 'looks like UTF-16LE text without a byte-order mark', hint: '`encoding: "utf-16le"`' } },
   { name: 'UTF-16LE without BOM, encoding given', file: ['u16-nobom-ok.csv', utf16le('sentence,label\nhello,1\nok,0\n')], options: { encoding: 'utf-16le' }, texts: ['hello', 'ok'] },
   { name: 'UTF-16BE without BOM', file: ['u16be-nobom.csv', utf16be('sentence,label\nhello,1\nok,0\n')], error: { code: 'DATA_BAD_ENCODING', message: 'looks like UTF-16BE' } },
   { name: 'odd byte count in UTF-16', file: ['u16-odd.csv', Buffer.concat([utf16le('sentence,label\nhi,1\nok,0\n'), Buffer.from([0x41])])], options: { encoding: 'utf-16le' }, error: { code: 'DATA_BAD_ENCODING', message: 'is not valid UTF-16LE text' } },
@@ -62,7 +62,7 @@ const rows: Row[] = [
   { name: 'tab-separated .csv', file: ['tabs.csv', 'sentence\tlabel\ngood, really\t1\nbad\t0\n'], texts: ['good, really', 'bad'], check: (data) => expect(data.delimiter).toBe('\t') },
   { name: 'comma-separated .tsv', file: ['commas.tsv', 'sentence,label\ngood,1\nbad,0\n'], texts: ['good', 'bad'] },
   { name: 'pipe-separated .txt-like .csv', file: ['pipes.csv', 'sentence|label\ngood|1\nbad|0\n'], texts: ['good', 'bad'] },
-  { name: 'header with two candidate delimiters', file: ['two.csv', 'sentence;label|x\na;1|2\n'], error: { code: 'DATA_BAD_DELIMITER', message: 'has no comma but semicolon and pipe characters', hint: '--delimiter' } },
+  { name: 'header with two candidate delimiters', file: ['two.csv', 'sentence;label|x\na;1|2\n'], error: { code: 'DATA_BAD_DELIMITER', message: 'has no comma but semicolon and pipe characters', hint: '`delimiter: ";"`' } },
   { name: 'delimiter option', file: ['opt.csv', 'sentence|label\ngood, fine; ok|1\nbad|0\n'], options: { delimiter: '|' }, texts: ['good, fine; ok', 'bad'] },
   { name: 'unusable delimiter option', file: ['opt2.csv', GOOD], options: { delimiter: '::' }, error: { code: 'DATA_BAD_DELIMITER', message: 'delimiter "::" is not usable' } },
   { name: 'semicolon data with an unclosed quote', file: ['semi-bad.csv', 'sentence;label\n"good;1\nbad;0\n'], error: { code: 'DATA_PARSE_ERROR', message: 'is not valid semicolon-separated data (read as semicolon-separated data because its header has no commas)' } },

@@ -26,7 +26,7 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(reason)) {
       throw new QueueError('QUEUE_AUTH_FAILED', `Redis at ${redactRedisUrl(url)} refused the credentials (${reason}); put the password in the URL: redis://:PASSWORD@host:port`, 'input', { cause });
     }
-    throw new QueueError('QUEUE_UNREACHABLE', `cannot reach Redis at ${redactRedisUrl(url)} (${reason}); start redis-server there or pass --queue redis://HOST:PORT`, 'input', { cause });
+    throw new QueueError('QUEUE_UNREACHABLE', `cannot reach Redis at ${redactRedisUrl(url)} (${reason}); start redis-server there or pass another URL (\`queue\`)`, 'input', { cause });
   } finally {
     client.disconnect();
   }

@@ -25,7 +25,7 @@ describe('parseRedisUrl', () => {
 
   it('refuses other schemes, bad databases and non-URLs with one line that hides the password', () => {
     expect(() => parseRedisUrl('http://localhost:6379')).toThrow(/scheme "http" is not redis or rediss/);
-    expect(() => parseRedisUrl('redis://:secret@localhost/queue')).toThrow(/--queue redis:\/\/:\*\*\*@localhost\/queue: database "queue" is not a number/);
+    expect(() => parseRedisUrl('redis://:secret@localhost/queue')).toThrow(/Redis URL redis:\/\/:\*\*\*@localhost\/queue: database "queue" is not a number/);
     expect(() => parseRedisUrl('localhost:6379')).toThrow(expect.objectContaining({ code: 'QUEUE_BAD_URL' }));
     expect(() => parseRedisUrl('not a url')).toThrow(/not a URL/);
   });

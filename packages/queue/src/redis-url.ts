@@ -52,5 +52,5 @@ export function redactRedisUrl(url: string): string {
 }
 
 function badUrl(url: string, problem: string): QueueError {
-  return new QueueError('QUEUE_BAD_URL', `--queue ${redactRedisUrl(url)}: ${problem}; expected redis://[user:password@]host[:port][/db] or rediss://... for TLS`, 'usage');
+  return new QueueError('QUEUE_BAD_URL', `Redis URL ${redactRedisUrl(url)}: ${problem}; expected redis://[user:password@]host[:port][/db] or rediss://... for TLS`, 'usage');
 }

@@ -43,11 +43,11 @@ export async function loadFromHub<T>(source: ModelSource, load: (id: string) => 
 
 /** The error for a model that could not be fetched from (or found offline for) the Hugging Face Hub. */
 export function hubLoadError(source: ModelSource, cause: unknown, what = 'model'): TokenizeError {
-  const hint = 'download the model once with network access, or point at a local directory in Hugging Face layout: --model ./path/to/model-dir';
+  const hint = 'download the model once with network access, or point `model` at a local directory in Hugging Face layout';
   const message = source.offline
-    ? `cannot load the ${what} of ${quote(source.id)}: offline mode is on (--offline or SENTI_OFFLINE=1) and ${quote(source.id)} is neither a local directory nor in the transformers.js cache`
+    ? `cannot load the ${what} of ${quote(source.id)}: offline mode is on (\`offline: true\` or SENTI_OFFLINE=1) and ${quote(source.id)} is neither a local directory nor in the transformers.js cache`
     : `cannot fetch the ${what} of ${quote(source.id)} from the Hugging Face Hub (${describe(cause)})`;
-  return new TokenizeError('TOKENIZE_MODEL_FETCH_FAILED', `${message}; ${hint}`, 'input', { cause });
+  return new TokenizeError('TOKENIZE_MODEL_FETCH_FAILED', message, 'input', { cause, hint });
 }
 
 function describe(error: unknown): string {

@@ -93,7 +93,7 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointState | und
     const { sizes: _s, binFile: _f, binSha256: _h, ...rest } = meta;
     return { ...rest, weights: groups[0]!, firstMoments: groups[1]!, secondMoments: groups[2]!, bestWeights: groups[3]! };
   } catch (cause) {
-    throw new TrainError('TRAIN_CHECKPOINT_CORRUPT', `checkpoint in ${dir} cannot be read (${(cause as Error).message}); delete it or train without --resume`, 'input', { cause });
+    throw new TrainError('TRAIN_CHECKPOINT_CORRUPT', `checkpoint in ${dir} cannot be read (${(cause as Error).message}); delete it or train without \`resume\``, 'input', { cause });
   }
 }
 
@@ -114,7 +114,7 @@ export function assertSameFingerprint(dir: string, saved: CheckpointFingerprint,
     .map((key) => key === 'dataSha256' ? 'the training/validation data' : `${key} ${JSON.stringify(saved[key])} (checkpoint) vs ${JSON.stringify(current[key])} (now)`);
   if (differences.length > 0) {
     throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `checkpoint in ${dir} was made with different settings: ${differences.join(', ')}`, 'input', {
-      hint: 'use the same options and data to resume, or start fresh without --resume (or in another checkpoint directory)',
+      hint: 'use the same settings and data to resume, or start fresh without `resume` (or in another `checkpointDir`)',
     });
   }
 }

@@ -6,7 +6,7 @@ import type { CliContext } from '../cli-context.js';
 export function newCommand(name: string, description: string, context: CliContext): Command {
   return configureCommand(new Command(name), context)
     .description(description)
-    .showHelpAfterError(`(run "senti ${name} --help" for usage)`)
+    .showHelpAfterError(`(run "${context.command} ${name} --help" for usage)`)
     .option('--json', 'print one machine-readable JSON document on stdout (also on errors; human text goes to stderr)')
     .option('--verbose', 'show stack traces for errors')
     .hook('preAction', (_command, action) => refuseFlagsAsValues(action));

@@ -67,7 +67,10 @@ export function trainCommand(context: CliContext): Command {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
       if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
-      const runOptions = { given, signal: context.cancelSignal(), args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume, bundleEncoder: flags.bundleEncoder ?? false };
+      const runOptions = {
+        given, signal: context.cancelSignal(), args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume,
+        bundleEncoder: flags.bundleEncoder ?? false, invocation: context.command,
+      };
       const summary = flags.sweep ? await runSweep(input as FineTuneInput, flags.sweep, output, runOptions) : await runTrain(input as FineTuneInput, output, runOptions);
       context.result = summary;
       context.gates = evaluateGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
@@ -76,7 +79,10 @@ export function trainCommand(context: CliContext): Command {
 }
 
 /** Runs fineTune with a run directory: settings first (so a killed run can be resumed), then every result file. */
-async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; signal?: AbortSignal }) {
+async function runTrain(
+  input: FineTuneInput, output: ConsoleOutput,
+  options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; invocation?: string; signal?: AbortSignal },
+) {
   const run = options.resume
     ? await createRunDirectory(options.resume, { overwrite: true, flag: '--resume' })
     : await createRunDirectory(options.out, { overwrite: options.overwrite });
@@ -98,7 +104,7 @@ async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { 
     if (!kept) await run.discard();
     if (isSentiError(error) && error.code === 'TRAIN_ABORTED') {
       throw new TrainError('TRAIN_ABORTED', 'training was cancelled (Ctrl-C)', 'runtime', {
-        hint: kept ? `the checkpoints of the finished epochs are kept: continue with senti train --resume ${displayPath(run)}` : 'nothing was kept',
+        hint: kept ? `the checkpoints of the finished epochs are kept: continue with ${options.invocation ?? 'senti'} train --resume ${displayPath(run)}` : 'nothing was kept',
       });
     }
     throw error;
@@ -111,7 +117,7 @@ async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { 
     await writePlots(result, runDir);
     output.section(`Run saved to ${displayPath(run)}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
-    output.line(`  try: senti predict --model-dir ${displayPath(run)} "what a great film"`);
+    output.line(`  try: ${options.invocation ?? 'senti'} predict --model-dir ${displayPath(run)} "what a great film"`);
     const { maxLength } = result;
     return {
       ...runSummary(result, runDir, modelDir),

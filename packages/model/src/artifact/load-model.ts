@@ -101,7 +101,7 @@ export function encoderCandidates(root: string, manifest: SentiManifest, overrid
 /** The first candidate encoder that loads and is the one the model was trained with. */
 async function loadMatchingEncoder(root: string, dir: string, manifest: SentiManifest, options: LoadModelOptions, device: Device): Promise<{ encoder: Encoder; location: string }> {
   const candidates = encoderCandidates(root, manifest, options.encoderModel);
-  const hint = 'pass the encoder location (a model directory or Hub id), e.g. --encoder DIR, or loadModel(dir, { encoderModel }); or save the model with bundleEncoder';
+  const hint = 'pass the encoder location (a model directory or Hub id) as `encoderModel`, or save the model with `bundleEncoder`';
   if (candidates.length === 0) {
     throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder "${manifest.encoder.model}" of the model in ${escapeControl(dir)} not found (not bundled, no Hub id, its directory moved)`, 'input', { hint });
   }

@@ -92,7 +92,7 @@ describe('portable model directories', () => {
     } finally {
       env.cacheDir = previous;
     }
-    await expect(predictFrom(copy)).rejects.toMatchObject({ code: 'MODEL_ENCODER_NOT_FOUND', hint: expect.stringMatching(/--encoder DIR/) });
+    await expect(predictFrom(copy)).rejects.toMatchObject({ code: 'MODEL_ENCODER_NOT_FOUND', hint: expect.stringMatching(/`encoderModel`/) });
     expect(Array.from(await predictFrom(copy, { encoderModel: TINY_BERT }))).toEqual(Array.from(expected));
   });
 

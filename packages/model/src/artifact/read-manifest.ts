@@ -15,7 +15,7 @@ export async function readManifest(dir: string): Promise<SentiManifest> {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new ModelError('MODEL_NOT_FOUND', `no senti model in ${escapeControl(dir)} (${MANIFEST_FILE} missing); train one with \`senti train\``, 'input', { cause });
+      throw new ModelError('MODEL_NOT_FOUND', `no senti model in ${escapeControl(dir)} (${MANIFEST_FILE} missing)`, 'input', { cause });
     }
     throw new ModelError('MODEL_CORRUPT', `${shown} cannot be read (${code ?? String(cause)})`, 'input', { cause });
   }

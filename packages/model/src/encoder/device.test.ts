@@ -16,7 +16,7 @@ describe('planDevice', () => {
   it('gpu with no GPU at all falls back to cpu with a clear note, not an error', () => {
     const plan = planDevice('gpu', { cudaProvider: false, webgpuAdapter: false, webgpuDetail: 'Dawn found none' });
     expect(plan.attempts).toEqual(['cpu']);
-    expect(plan.note).toMatch(/--device gpu asked for, but no GPU found.*CUDA.*WebGPU.*Dawn found none.*using cpu/);
+    expect(plan.note).toMatch(/a GPU was asked for, but no GPU found.*CUDA.*WebGPU.*Dawn found none.*using cpu/);
   });
 
   it('auto tries a GPU only when one is plausible', () => {

@@ -11,8 +11,8 @@ describe('describeRoute', () => {
   });
 
   it('carries the fallback note when no GPU was used', () => {
-    const line = describeRoute({ requested: 'gpu', used: 'cpu', note: '--device gpu asked for, but no GPU found: ...; using cpu' });
-    expect(line).toBe('cpu: ONNX Runtime CPU provider (asked for gpu); --device gpu asked for, but no GPU found: ...; using cpu');
+    const line = describeRoute({ requested: 'gpu', used: 'cpu', note: 'a GPU was asked for, but no GPU found: ...; using cpu' });
+    expect(line).toBe('cpu: ONNX Runtime CPU provider (asked for gpu); a GPU was asked for, but no GPU found: ...; using cpu');
   });
 });
 

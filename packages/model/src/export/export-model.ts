@@ -83,7 +83,7 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     const tuned = manifest.tunedLayers === undefined ? undefined : await readTunedLayers(root, manifest.tunedLayers);
     if (tuned !== undefined && !encoder.fp32) {
       throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its fine-tuned layers go into the fp32 encoder graph (onnx/model.onnx), which was not found`, 'input', {
-        hint: 'pass the encoder location holding onnx/model.onnx as encoderModel / --encoder DIR',
+        hint: 'pass the encoder location holding onnx/model.onnx as `encoderModel`',
       });
     }
     const classifier = async (source: string, relative: string) => {
@@ -157,6 +157,6 @@ async function findEncoderFiles(root: string, modelDir: string, manifest: SentiM
   }
   if (found) return found;
   throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its encoder was not found (${problems.join('; ') || 'no location known'})`, 'input', {
-    hint: 'pass the encoder location (a model directory or Hub id) as encoderModel / --encoder DIR',
+    hint: 'pass the encoder location (a model directory or Hub id) as `encoderModel`',
   });
 }

@@ -40,7 +40,7 @@ export interface ExportedModel {
 export async function loadExportedModel(dir: string, options: LoadExportedModelOptions = {}): Promise<ExportedModel> {
   const root = path.resolve(dir);
   const configFile = path.join(root, 'config.json');
-  if (!existsSync(configFile)) throw new ModelError('MODEL_NOT_FOUND', `no exported model in ${dir} (config.json missing); write one with \`senti export\``, 'input');
+  if (!existsSync(configFile)) throw new ModelError('MODEL_NOT_FOUND', `no exported model in ${dir} (config.json missing)`, 'input');
   const config = JSON.parse(await readFile(configFile, 'utf8')) as ExportedModel['config'];
   const labelNames = Object.entries(config.id2label ?? {}).sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label);
   if (labelNames.length === 0) throw new ModelError('MODEL_CORRUPT', `${configFile} has no id2label; it is not a classifier export`, 'input');

@@ -64,6 +64,6 @@ export async function checkServable(dir: string): Promise<'senti' | 'export'> {
   }
   if (existsSync(path.join(dir, 'config.json')) && existsSync(path.join(dir, 'onnx'))) return 'export';
   throw new ModelError('MODEL_NOT_FOUND', `${escapeControl(dir)} holds neither a senti model (senti.json) nor a senti export (config.json + onnx/)`, 'input', {
-    hint: 'pass a run directory, its model/ folder, or a directory written by senti export',
+    hint: 'pass a run directory, its model/ folder, or a directory written by exportModel',
   });
 }

@@ -1,19 +1,22 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadDataset } from '@senti/data';
+import { loadDataset, type LabelledText } from '@senti/data';
 import { TrainError } from '@senti/errors';
 import { classificationReport, confusionMatrix, formatReport, rocAuc, type ClassificationReport } from '@senti/metrics';
 import { loadModel, resolveModelDir, type Device } from '@senti/model';
-import { fileSha256, labelValues, take, type SplitRecord, type TextSplit } from './prepare-splits.js';
+import { fileSha256, labelValues, readSource, take, type SplitRecord, type TextSplit } from './prepare-splits.js';
 import { SPLIT_FILE } from './trained-model.js';
 
 /** Options of {@link evaluateModel}. */
 export interface EvaluateModelOptions {
   /** A saved model directory (or a run directory holding `model/`). */
   modelDir: string;
-  /** Labelled CSV to evaluate on; default: the test split recorded when the model was trained. */
-  data?: string;
+  /**
+   * Labelled data to evaluate on: a CSV/TSV path or in-memory `{ text, label }` rows (as `fineTune` takes); default: the
+   * test split recorded when the model was trained (a model trained on in-memory rows recorded none it can re-read).
+   */
+  data?: string | readonly LabelledText[];
   /** Text column of `data`; default: as in training. */
   textColumn?: string;
   /** Label column of `data`; default: as in training. */
@@ -90,21 +93,27 @@ async function evaluationData(options: EvaluateModelOptions, modelDir: string, l
   const record = await readSplitRecord(modelDir);
   const columns = { textColumn: options.textColumn ?? record?.read.textColumn, labelColumn: options.labelColumn ?? record?.read.labelColumn };
   if (options.data !== undefined) {
-    const dataset = await loadDataset(options.data, { ...columns, labelNames, dropDuplicates: false, encoding: options.encoding, delimiter: options.delimiter });
+    const read = { labelNames, dropDuplicates: false, encoding: options.encoding, delimiter: options.delimiter };
+    if (typeof options.data !== 'string') {
+      const dataset = await readSource(options.data, read, 'data');
+      return { texts: dataset.texts, labels: dataset.labels, source: `${options.data.length} in-memory rows` };
+    }
+    const dataset = await loadDataset(options.data, { ...columns, ...read });
     return { texts: dataset.texts, labels: dataset.labels, source: options.data };
   }
+  // The messages name the option (`data`); the CLI adds its own hint (its flag) per error code.
   if (record === undefined) {
-    throw new TrainError('TRAIN_NO_SPLIT', `${modelDir} has no ${SPLIT_FILE} recording its test split; pass the data to evaluate on (--data FILE)`, 'usage');
+    throw new TrainError('TRAIN_NO_SPLIT', `${modelDir} has no ${SPLIT_FILE} recording its test split; pass the data to evaluate on (\`data\`)`, 'usage');
   }
   const source = record.origin === 'files' ? record.sources.test : record.sources.train;
   if (source === undefined || source.kind !== 'file') {
-    throw new TrainError('TRAIN_NO_SPLIT', `the model in ${modelDir} was trained on in-memory rows; pass the data to evaluate on (--data FILE)`, 'usage');
+    throw new TrainError('TRAIN_NO_SPLIT', `the model in ${modelDir} was trained on in-memory rows, so its test split cannot be re-read; pass the data to evaluate on (\`data\`: a file or rows)`, 'usage');
   }
   if (!existsSync(source.path)) {
-    throw new TrainError('TRAIN_DATA_MOVED', `the test data of the model in ${modelDir} was read from ${source.path}, which no longer exists; pass --data FILE`, 'input');
+    throw new TrainError('TRAIN_DATA_MOVED', `the test data of the model in ${modelDir} was read from ${source.path}, which no longer exists; pass the data to evaluate on (\`data\`)`, 'input');
   }
   if ((await fileSha256(source.path)) !== source.sha256) {
-    throw new TrainError('TRAIN_DATA_CHANGED', `${source.path} changed since the model was trained, so its test split cannot be rebuilt; pass --data FILE to evaluate on it as it is now`, 'input');
+    throw new TrainError('TRAIN_DATA_CHANGED', `${source.path} changed since the model was trained, so its test split cannot be rebuilt; pass it as \`data\` to evaluate on it as it is now`, 'input');
   }
   const read = { textColumn: record.read.textColumn, labelColumn: record.read.labelColumn, dropDuplicates: record.read.dropDuplicates, encoding: record.read.encoding, delimiter: record.read.delimiter, labelNames };
   const dataset = await loadDataset(source.path, read);

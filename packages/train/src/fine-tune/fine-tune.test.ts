@@ -88,6 +88,14 @@ describe('fineTune, the whole job in one call', () => {
       expect(second.cache).toMatchObject({ hits: rows.length, misses: 0 });
       expect(second.splits.labelNames).toEqual(['bad', 'good', 'meh']);
       expect(Array.from(second.test.probabilities)).toEqual(Array.from(first.test.probabilities));
+      // A model trained on rows is evaluated on rows; without them the message names the option, not a CLI flag.
+      const modelDir = join(dir, 'rows-model');
+      await second.model.save(modelDir);
+      await expect(evaluateModel({ modelDir, offline: true, device: 'cpu' })).rejects.toMatchObject({ code: 'TRAIN_NO_SPLIT', message: expect.not.stringMatching(/--|senti /) });
+      const evaluation = await evaluateModel({ modelDir, data: rows, offline: true, device: 'cpu' });
+      expect(evaluation.texts).toBe(rows.length);
+      expect(evaluation.labelNames).toEqual(['bad', 'good', 'meh']);
+      await expect(evaluateModel({ modelDir, data: rows.filter((row) => row.label === 'bad'), offline: true, device: 'cpu' })).resolves.toMatchObject({ texts: 30 });
     } finally {
       await second.model.dispose();
     }
@@ -124,6 +132,11 @@ describe('fineTune, the whole job in one call', () => {
     await expect(fineTune({ data: rows, ...common, learningRate: 1e300, epochs: 2, cache: false })).rejects.toMatchObject({
       code: 'TRAIN_DIVERGED', message: expect.stringMatching(/^training diverged: the (training|validation) loss is (NaN|Infinity) after epoch 1$/),
     });
+  });
+
+  it('names in-memory data in messages as one noun ("has 1 class")', async () => {
+    const rows = syntheticReviewRows({ rows: 20, classes: ['good'], seed: 1 });
+    await expect(fineTune({ data: rows, ...common, epochs: 1, cache: false })).rejects.toThrow(/^the in-memory data has 1 class/);
   });
 
   it('inspectData suggests the padding length fineTune chooses', async () => {

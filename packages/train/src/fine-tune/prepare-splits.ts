@@ -109,9 +109,9 @@ export function take(dataset: Pick<Dataset, 'texts' | 'labels'>, rows: readonly 
   return { texts: pick(dataset.texts, rows), labels: pick(dataset.labels, rows) };
 }
 
-/** Reads a CSV path or cleans in-memory rows. */
+/** Reads a CSV path or cleans in-memory rows (named in messages as one noun, "the in-memory val data has 1 class"). */
 export function readSource(source: string | readonly LabelledText[], options: LoadDatasetOptions, name: string): Promise<Dataset> {
-  return typeof source === 'string' ? loadDataset(source, options) : Promise.resolve(datasetFromRows(source, { ...options, source: `the ${name} rows` }));
+  return typeof source === 'string' ? loadDataset(source, options) : Promise.resolve(datasetFromRows(source, { ...options, source: `the in-memory ${name === 'data' ? '' : `${name} `}data` }));
 }
 
 /** sha256 of a data file, so a later evaluation knows it reads the same bytes. */
