@@ -155,6 +155,10 @@ const ROWS: Row[] = [
   { name: 'predict --input missing', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--input', join(d, 'nope.csv')], code: 1, message: /nope\.csv" not found/ },
   { name: 'predict with a missing model', args: (d) => ['predict', '--model-dir', join(d, 'nowhere'), 'hi'], code: 1, message: /no senti model in .*nowhere.*\(--model-dir takes a run directory or its model\/ folder, as `senti train --out DIR` writes them/ },
   { name: 'predict with a damaged senti.json', args: (d) => ['predict', '--model-dir', join(d, 'model'), 'hi'], code: 1, message: /senti\.json is not valid JSON/ },
+  // export onto its own source, and a bad sweep grid (#23 item 10)
+  { name: 'export a run into itself with --overwrite', args: (d) => ['export', join(d, 'run'), '--model-dir', join(d, 'run'), '--overwrite'], code: 2, message: /export directory .*run overlaps .*run, which is being exported; choose a directory outside it/ },
+  { name: 'export into the run\'s own model folder', args: (d) => ['export', join(d, 'run', 'model'), '--model-dir', join(d, 'run'), '--overwrite'], code: 2, message: /overlaps/ },
+  { name: '--sweep with a dropout of 1.5 leaves no run directory', args: train('--sweep', 'dropout=0.1,1.5'), code: 2, message: /--sweep dropout: "1\.5" is not/, absent: 'out' },
   // evaluate and inspect
   { name: 'evaluate without --model-dir', args: () => ['evaluate'], code: 2, message: /required option '--model-dir <dir>' not specified/ },
   { name: 'evaluate a missing model', args: (d) => ['evaluate', '--model-dir', join(d, 'nowhere')], code: 1, message: /no senti model in .*nowhere/ },

@@ -3,3 +3,4 @@ export { mixSeed, seededRandom } from './mix-seed.js';
 export { makeDirectory, openAtomicFile, syncDirectory, writeFileAtomic, writeFileChecked, type AtomicFile, type FileData } from './atomic-write.js';
 export { openAtomicDirectory, type AtomicDirectory } from './atomic-directory.js';
 export { asFileError, errnoCode, fileSystemError, type FileAction } from './file-error.js';
+export { removeStaleTemporaries, temporaryOwner } from './stale-temporaries.js';

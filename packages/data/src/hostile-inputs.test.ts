@@ -1,9 +1,13 @@
 // The data layer's table of hostile inputs: file content (+ options) -> error code and message, or what is read.
-import { mkdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadDataset, type LoadDatasetOptions } from './load-dataset.js';
-import { loadTexts } from './load-texts.js';
+import { loadTexts, textLines } from './load-texts.js';
+import { parseTableBytes } from './read-table.js';
+import { readAll } from './read-all.js';
 import { stratifiedSplit } from './stratified-split.js';
 import { makeTempDir, writeDataFile } from './testdata/temp-files.js';
 
@@ -133,8 +137,34 @@ describe('hostile data files (table)', () => {
   it('escapes a label with control characters when its class is too small to split', async () => {
     const data = await loadDataset(writeDataFile(dir, 'tiny-class.csv', `sentence,label\n${Array.from({ length: 12 }, (_, i) => `t${i},ok`).join('\n')}\nodd,bell\x07\n`));
     const error = (() => { try { stratifiedSplit(data.labels, { labelNames: data.labelNames }); } catch (caught) { return caught as Error; } })();
-    expect(error?.message).toContain('class "bell\\x07" (0) has only 1 rows');
+    expect(error?.message).toContain('class "bell\\x07" (0) has only 1 row;');
     expect(error?.message).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  /** A named pipe with `content` written into it once a reader opens it (the writer's open waits for the reader). */
+  function fifoWith(name: string, content: string): string {
+    const path = join(dir, name);
+    execFileSync('mkfifo', [path]);
+    createWriteStream(path).end(content);
+    return path;
+  }
+
+  it('reads an ASCII CSV from a FIFO once (it used to be re-opened by path and hang)', async () => {
+    const data = await loadDataset(fifoWith('data-fifo.csv', GOOD));
+    expect(data.texts).toEqual(['good film', 'bad film']);
+    expect(data.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await loadTexts(fifoWith('texts-fifo.csv', 'sentence\nfine\n'))).texts).toEqual(['fine']);
+  });
+
+  it('parses stdin bytes read once, with the encoding given (ASCII and cp1252)', async () => {
+    const stdin = new PassThrough();
+    stdin.end(GOOD);
+    const table = await parseTableBytes(await readAll(stdin), 'stdin');
+    expect(table.rows).toEqual([['good film', '1'], ['bad film', '0']]);
+    const cp1252 = await parseTableBytes(bytes('sentence,label\n', [0x93], 'hi', [0x94], ',1\n'), 'stdin', { encoding: 'cp1252' });
+    expect(cp1252.rows).toEqual([['“hi”', '1']]);
+    await expect(parseTableBytes(Buffer.from('sentence,label\n'), 'stdin')).rejects.toMatchObject({ code: 'DATA_NO_ROWS', message: 'data file "stdin" has a header but no data rows' });
+    expect(textLines(bytes('caf', [0xe9], '\r\nok\n'), 'stdin', 'latin1')).toEqual(['café', 'ok']);
   });
 
   it('reads plain-text files with the encoding too', async () => {

@@ -40,6 +40,8 @@ export interface Dataset {
   delimiter: string;
   delimiterSniffed: boolean;
   summary: CleaningSummary;
+  /** sha256 (hex) of the file's bytes as read (absent for in-memory rows). */
+  sha256?: string;
 }
 
 /** Loads a labelled CSV/TSV file (via danfojs-node), cleans it and builds the label vocabulary. */
@@ -60,7 +62,7 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
 
   const cleaned = cleanRows(path, table.rows, table.columns.indexOf(textColumn), table.columns.indexOf(labelColumn), options.dropDuplicates ?? true);
   if (cleaned.texts.length === 0) {
-    throw new DataError('DATA_NO_ROWS', `no usable rows in ${escapeControl(path)}: all ${table.rows.length} rows have an empty text or a missing label`);
+    throw new DataError('DATA_NO_ROWS', `no usable rows in ${escapeControl(path)}: ${table.rows.length === 1 ? 'its only row has' : `all ${table.rows.length} rows have`} an empty text or a missing label`);
   }
   const labelNames = options.labelNames ? [...options.labelNames] : buildVocabulary(cleaned.labels);
   if (labelNames.length < 2) {
@@ -75,5 +77,6 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
   return {
     texts: cleaned.texts, labels, labelNames, textColumn, labelColumn,
     encoding: table.encoding, delimiter: table.delimiter, delimiterSniffed: table.delimiterSource === 'sniffed', summary: cleaned.summary,
+    ...(table.sha256 === undefined ? {} : { sha256: table.sha256 }),
   };
 }

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError, quote } from '@senti/errors';
@@ -32,6 +33,8 @@ export interface Table {
   delimiter: string;
   /** How the delimiter was chosen. */
   delimiterSource: DelimiterChoice['source'];
+  /** sha256 (hex) of the bytes parsed, so a record of what was read needs no second read (stdin and pipes have none). */
+  sha256?: string;
 }
 
 /** Reads the file's bytes, turning file-system failures into one-line DataErrors. */
@@ -54,19 +57,26 @@ export interface ReadTableOptions {
   delimiter?: string;
 }
 
+/** True when `path` is a regular file, which (unlike stdin, a pipe or a FIFO) gives the same bytes when read again. */
+async function isRegularFile(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isFile(), () => false);
+}
+
 /**
  * danfojs reads local files as a stream and papaparse decodes each 64 KiB chunk on its own, so a multi-byte UTF-8
  * character that straddles a chunk boundary turns into two U+FFFD. Files are therefore decoded here (see
  * {@link decodeText}) and, unless they are plain ASCII, handed to danfojs as a UTF-16LE copy, whose even-sized chunks
- * only ever split between code units that papaparse joins back. Pure-ASCII files are read in place.
+ * only ever split between code units that papaparse joins back. Pure-ASCII regular files are read in place; anything
+ * that cannot be read twice (stdin, a pipe, a FIFO) is parsed from a copy of the bytes already read.
  */
-async function withReadableCopy<T>(path: string, bytes: Buffer, text: string, read: (file: string, encoding: BufferEncoding) => Promise<T>): Promise<T> {
-  if (bytes.length === text.length && !bytes.some((byte) => byte >= 0x80)) return read(path, 'utf8');
+async function withReadableCopy<T>(path: string | undefined, bytes: Buffer, text: string, read: (file: string, encoding: BufferEncoding) => Promise<T>): Promise<T> {
+  const ascii = bytes.length === text.length && !bytes.some((byte) => byte >= 0x80);
+  if (ascii && path !== undefined && (await isRegularFile(path))) return read(path, 'utf8');
   const directory = await mkdtemp(join(tmpdir(), 'senti-data-'));
   try {
     const copy = join(directory, 'data.csv');
-    await writeFile(copy, Buffer.from(text, 'utf16le'));
-    return await read(copy, 'utf16le');
+    await writeFile(copy, ascii ? bytes : Buffer.from(text, 'utf16le'));
+    return await read(copy, ascii ? 'utf8' : 'utf16le');
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -97,7 +107,15 @@ function headerCollector(): { names: string[]; transform: (name: string, index: 
  * delimiter the header uses when it is unambiguous.
  */
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
-  const bytes = await readBytes(path);
+  return parseTableBytes(await readBytes(path), path, options, path);
+}
+
+/**
+ * Parses the bytes of a delimited file already read (stdin, a pipe, a download) as {@link readTable} parses a file;
+ * `path` names it in messages and picks the delimiter by extension. `file`, when given, is a path that holds the same
+ * bytes and may be read in place (a regular file).
+ */
+export async function parseTableBytes(bytes: Buffer, path: string, options: ReadTableOptions = {}, file?: string): Promise<Table> {
   if (bytes.length === 0) throw new DataError('DATA_EMPTY', `data file ${quote(path)} is empty`);
   rejectBinaryFormats(bytes, path);
   const { text, encoding } = decodeText(bytes, path, options.encoding);
@@ -110,7 +128,7 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   const header = headerCollector();
   const format = delimiter === ',' ? 'CSV' : `${DELIMITER_NAMES[delimiter] ?? quote(delimiter)}-separated data`;
   try {
-    const frame = await withReadableCopy(path, bytes, normalized, (file, fileEncoding) => {
+    const frame = await withReadableCopy(file, bytes, normalized, (file, fileEncoding) => {
       const parseOptions: PapaparseOptions = {
         header: true,
         delimiter,
@@ -122,7 +140,8 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
       return dfd.readCSV(file, parseOptions as Parameters<typeof dfd.readCSV>[1]);
     });
     const rows = (frame.values as unknown[][]).map((row) => row.map((value) => (value == null ? '' : String(value))));
-    return { columns: header.names.length > 0 ? [...header.names] : frame.columns.map(String), rows, encoding, delimiter, delimiterSource: source };
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return { columns: header.names.length > 0 ? [...header.names] : frame.columns.map(String), rows, encoding, delimiter, delimiterSource: source, sha256 };
   } catch (error) {
     if (error instanceof DataError) throw error;
     const message = error instanceof Error ? error.message : String(error);

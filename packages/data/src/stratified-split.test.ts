@@ -49,7 +49,14 @@ describe('stratifiedSplit', () => {
   it('names a class too small to reach every split', () => {
     const labels = [...new Array<number>(40).fill(0), 1, 1];
     expect(() => stratifiedSplit(labels)).toThrow(expect.objectContaining({ code: 'DATA_CLASS_TOO_SMALL' }));
-    expect(() => stratifiedSplit(labels, { labelNames: ['neg', 'pos'] })).toThrow(/class "pos" \(1\) has only 2 rows/);
+    expect(() => stratifiedSplit(labels, { labelNames: ['neg', 'pos'] })).toThrow(/class "pos" \(1\) has only 2 rows;/);
+  });
+
+  it('splits 400k rows without overflowing the call stack (no spreading of a class into push)', () => {
+    const labels = Array.from({ length: 400_000 }, (_, i) => (i % 10 === 0 ? 1 : 0));
+    const split = stratifiedSplit(labels);
+    expect([split.train.length, split.val.length, split.test.length]).toEqual([280_000, 60_000, 60_000]);
+    expect(split.test.filter((row) => labels[row] === 1)).toHaveLength(6_000);
   });
 
   it('validates ratios and labels', () => {

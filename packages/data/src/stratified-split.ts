@@ -76,7 +76,7 @@ export function stratifiedSplit(labels: readonly number[], options: StratifiedSp
     if ([trainCounts, valCounts, testCounts].some((split) => split[i] === 0)) {
       throw new DataError(
         'DATA_CLASS_TOO_SMALL',
-        `class ${describe(label)} has only ${counts[i]} rows; too few for a stratified ${train}/${val}/${test} split with at least one row of it in train, val and test`,
+        `class ${describe(label)} has only ${counts[i]} ${counts[i] === 1 ? 'row' : 'rows'}; too few for a stratified ${train}/${val}/${test} split with at least one row of it in train, val and test`,
       );
     }
   });
@@ -85,9 +85,10 @@ export function stratifiedSplit(labels: readonly number[], options: StratifiedSp
     const rows = shuffleInPlace([...(byClass.get(label) as number[])], random);
     const trainEnd = trainCounts[i] as number;
     const valEnd = trainEnd + (valCounts[i] as number);
-    result.train.push(...rows.slice(0, trainEnd));
-    result.val.push(...rows.slice(trainEnd, valEnd));
-    result.test.push(...rows.slice(valEnd));
+    // Element by element: spreading a class of 100k+ rows into push() overflows the call stack.
+    rows.forEach((row, position) => {
+      (position < trainEnd ? result.train : position < valEnd ? result.val : result.test).push(row);
+    });
   });
   shuffleInPlace(result.train, random);
   shuffleInPlace(result.val, random);

@@ -58,6 +58,7 @@ export type ModelErrorCode =
   | 'MODEL_ENCODER_NOT_FOUND'
   | 'MODEL_EXPORT_BAD_ENCODER'
   | 'MODEL_EXPORT_DIR_NOT_EMPTY'
+  | 'MODEL_EXPORT_DIR_OVERLAPS'
   | 'MODEL_FETCH_FAILED'
   | 'MODEL_FORMAT_TOO_NEW'
   | 'MODEL_LABELS_MISMATCH'
@@ -75,7 +76,8 @@ export type ModelErrorCode =
   | 'MODEL_SHAPE_MISMATCH'
   | 'MODEL_THREAD_FAILED'
   | 'MODEL_UNSUPPORTED_GRAPH'
-  | 'MODEL_UNSUPPORTED_LAYER';
+  | 'MODEL_UNSUPPORTED_LAYER'
+  | 'MODEL_VOCAB_MISMATCH';
 
 /** Codes of `TrainError`: training options, checkpoints, saved splits. */
 export type TrainErrorCode =
@@ -152,7 +154,8 @@ export type QueueErrorCode =
   | 'QUEUE_BAD_MAX_LENGTH'
   | 'QUEUE_MODEL_MISMATCH'
   | 'QUEUE_STORE_NOT_SHARED'
-  | 'QUEUE_CHUNKS_FAILED';
+  | 'QUEUE_CHUNKS_FAILED'
+  | 'QUEUE_NO_WORKERS';
 
 /** Codes the HTTP server (apps/server) answers with in `{ error: { code } }`; its status table maps each one. */
 export type ServerErrorCode =

@@ -1,6 +1,6 @@
 import { MetricsError } from '@senti/errors';
 import { numpyAverage } from './numpy-sum.js';
-import { checkNumClasses, toLabelPair } from './validate-labels.js';
+import { checkNumClasses, largestOf, toLabelPair } from './validate-labels.js';
 
 /** Precision, recall, F1 and support of one class or one average. */
 export interface ClassMetrics {
@@ -48,7 +48,7 @@ function reportedClasses(yTrue: number[], yPred: number[], options: Classificati
     const classes = [...new Set([...yTrue, ...yPred])].sort((a, b) => a - b);
     return { classes, names: classes.map(String) };
   }
-  const largest = Math.max(...yTrue, ...yPred);
+  const largest = Math.max(largestOf(yTrue), largestOf(yPred));
   if (largest >= count) {
     throw new MetricsError('METRICS_LABEL_OUT_OF_RANGE', `label ${largest} is out of range for ${count} classes; expected labels 0..${count - 1}`);
   }

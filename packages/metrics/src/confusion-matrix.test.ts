@@ -47,4 +47,9 @@ describe('formatConfusionMatrix', () => {
   it('rejects a matrix that does not fit the names', () => {
     expect(() => formatConfusionMatrix([[1]], ['a', 'b'])).toThrow(expect.objectContaining({ code: 'METRICS_SHAPE_MISMATCH' }));
   });
+
+  it('counts 300k labels (no spreading of the labels into Math.max)', () => {
+    const yTrue = Array.from({ length: 300_000 }, (_, i) => i % 3);
+    expect(confusionMatrix(yTrue, yTrue).map((row) => row.reduce((sum, count) => sum + count, 0))).toEqual([100_000, 100_000, 100_000]);
+  });
 });

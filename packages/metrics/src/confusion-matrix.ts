@@ -1,10 +1,10 @@
 import { MetricsError } from '@senti/errors';
-import { checkNumClasses, toLabelPair } from './validate-labels.js';
+import { checkNumClasses, largestOf, toLabelPair } from './validate-labels.js';
 
 /** Counts `[true][predicted]` pairs (rows: true class, columns: predicted class); `numClasses` defaults to the largest label + 1. */
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses?: number): number[][] {
   const pair = toLabelPair(yTrue, yPred);
-  const largest = Math.max(...pair.yTrue, ...pair.yPred);
+  const largest = Math.max(largestOf(pair.yTrue), largestOf(pair.yPred));
   const size = numClasses ?? largest + 1;
   checkNumClasses(size);
   if (largest >= size) {

@@ -17,7 +17,7 @@ export function formatReport(report: ClassificationReport, options: FormatReport
   if (!Number.isInteger(digits) || digits < 0) {
     throw new MetricsError('METRICS_BAD_OPTION', `digits is ${String(digits)}; expected a non-negative integer`, 'usage');
   }
-  const nameWidth = Math.max(...report.labels.map(codePointLength));
+  const nameWidth = report.labels.reduce((most, label) => Math.max(most, codePointLength(label)), -Infinity);
   const width = Math.max(nameWidth, LONGEST_AVERAGE_HEADING.length, digits);
   const cell = (text: string): string => ` ${padLeft(text, 9)}`;
   const row = (name: string, metrics: ClassMetrics): string =>

@@ -29,3 +29,10 @@ export function checkNumClasses(numClasses: number): void {
     throw new MetricsError('METRICS_BAD_OPTION', `numClasses is ${String(numClasses)}; expected a positive integer`, 'usage');
   }
 }
+
+/** The largest label (-Infinity for none), by a loop: spreading 100k+ labels into Math.max overflows the call stack. */
+export function largestOf(labels: ArrayLike<number>): number {
+  let largest = -Infinity;
+  for (let i = 0; i < labels.length; i++) largest = Math.max(largest, labels[i]!);
+  return largest;
+}

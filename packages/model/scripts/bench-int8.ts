@@ -51,7 +51,7 @@ const fp32 = joined('fp32');
 for (const dtype of dtypes) {
   const cs = cosines(joined(dtype), fp32);
   const rate = texts.length / seconds.get(dtype)!;
-  console.log(`${dtype.padEnd(5)} ${rate.toFixed(1).padStart(7)} sentences/s (${seconds.get(dtype)!.toFixed(1)} s)  cosine to fp32: mean ${(cs.reduce((s, v) => s + v, 0) / cs.length).toFixed(5)}, min ${Math.min(...cs).toFixed(5)}`);
+  console.log(`${dtype.padEnd(5)} ${rate.toFixed(1).padStart(7)} sentences/s (${seconds.get(dtype)!.toFixed(1)} s)  cosine to fp32: mean ${(cs.reduce((s, v) => s + v, 0) / cs.length).toFixed(5)}, min ${cs.reduce((least, value) => Math.min(least, value), Infinity).toFixed(5)}`);
 }
 // Invariance: the first 16 texts one at a time vs inside their batch of the big run.
 for (const dtype of ['int8', 'q8'] as Dtype[]) {

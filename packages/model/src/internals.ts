@@ -12,3 +12,5 @@ export { vulkanLoaderPresent, webGpuAccess, type WebGpuAccess } from './gpu/webg
 export { storeDir } from './cache/feature-store.js';
 export { decodeSegment, KEY_BYTES, textKey, type Segment } from './cache/segment-file.js';
 export { dropoutMask, dropoutMaskTransposed } from './head/dropout-mask.js';
+export { HeadGradientKernel, headThreads, type HeadGradientArrays } from './head/head-gradient-kernel.js';
+export { adamwSimd, isWasmMemory, type AdamWSimd } from './head/adamw-simd.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEncoder, type Encoder } from '@senti/model';
-import { encodeDistributed } from './encode-distributed.js';
+import { encodeDistributed, type EncodeEvent } from './encode-distributed.js';
 import { assertRedisReachable } from './redis-connection.js';
 import { runWorker, type WorkerEvent } from './run-worker.js';
 import { freePort, startRedis, TEST_TLS_CERT, type TestRedis } from './testing/redis-server.js';
@@ -40,6 +40,45 @@ describe('Redis connections', () => {
     await expect(assertRedisReachable(server.url)).resolves.toBeUndefined();
     await expect(assertRedisReachable(`redis://:wrong@127.0.0.1:${server.port}`)).rejects.toMatchObject({ code: 'QUEUE_AUTH_FAILED', message: expect.stringContaining('redis://:***@127.0.0.1') });
     await expect(assertRedisReachable(`redis://127.0.0.1:${server.port}`)).rejects.toMatchObject({ code: 'QUEUE_AUTH_FAILED' });
+  });
+
+  it('a worker with a wrong password stops at once with one line instead of retrying forever (#23 item 11)', async () => {
+    const server = await startRedis({ password: 'right' });
+    servers.push(server);
+    await expect(runWorker({ queue: `redis://:wrong@127.0.0.1:${server.port}`, model: TINY_BERT, offline: true, device: 'cpu', cacheDir: workDir }))
+      .rejects.toMatchObject({ code: 'QUEUE_AUTH_FAILED', message: expect.stringContaining('refused the credentials') });
+  });
+
+  it('the enqueuer says when no worker is connected, and gives up after waitForWorkersMs (#23 item 11)', async () => {
+    const server = await startRedis();
+    servers.push(server);
+    const events: EncodeEvent[] = [];
+    const base = { texts: sampleTexts(20, 5), encoder, maxLength: 32, cacheDir: path.join(workDir, 'no-workers'), queue: server.url, pollMs: 20, onEvent: (event: EncodeEvent) => events.push(event) };
+    await expect(encodeDistributed({ ...base, queueName: 'lonely', noWorkerNoticeMs: 0, waitForWorkersMs: 0 }))
+      .rejects.toMatchObject({ code: 'QUEUE_NO_WORKERS', message: expect.stringMatching(/^no worker connected to queue "lonely" at redis:\/\/127\.0\.0\.1:\d+ for \d+ s; start one with senti worker/) });
+    expect(events.find((event) => event.type === 'no-workers')).toBeUndefined();
+    // With the notice at 0 ms and no deadline, the first look already reports it; a worker then finishes the job.
+    const worker = await runWorker({ queue: server.url, queueName: 'later', model: TINY_BERT, offline: true, device: 'cpu', cacheDir: base.cacheDir });
+    try {
+      const result = await encodeDistributed({ ...base, queueName: 'later', noWorkerNoticeMs: 0 });
+      expect(result.failed).toEqual([]);
+      expect(events.filter((event) => event.type === 'no-workers')).toEqual([]);
+    } finally {
+      await worker.close();
+    }
+    const waiting = encodeDistributed({ ...base, texts: sampleTexts(10, 9), queueName: 'nobody', noWorkerNoticeMs: 0, waitForWorkersMs: 60_000 });
+    const seen = new Promise<void>((resolve) => {
+      const check = () => (events.some((event) => event.type === 'no-workers') ? resolve() : setImmediate(check));
+      check();
+    });
+    await seen;
+    expect(events.find((event) => event.type === 'no-workers')).toMatchObject({ queueName: 'nobody', queue: server.url });
+    const joined = await runWorker({ queue: server.url, queueName: 'nobody', model: TINY_BERT, offline: true, device: 'cpu', cacheDir: base.cacheDir });
+    try {
+      await expect(waiting).resolves.toMatchObject({ failed: [] });
+    } finally {
+      await joined.close();
+    }
   });
 
   it('rediss:// speaks TLS and checks the certificate: a self-signed one is refused unless trusted or tls_insecure=1', async () => {

@@ -38,6 +38,10 @@ export interface EncodeDistributedOptions {
   pollMs?: number;
   /** How long to wait for Redis at the start; default 3000 ms. */
   connectTimeoutMs?: number;
+  /** After this long with chunks waiting and no worker connected, report a `no-workers` event (again each period); default 10000 ms. */
+  noWorkerNoticeMs?: number;
+  /** Give up (QUEUE_NO_WORKERS) after this long with no worker connected; default: keep waiting. */
+  waitForWorkersMs?: number;
   /** Progress and notable moments. */
   onEvent?: (event: EncodeEvent) => void;
 }
@@ -56,6 +60,8 @@ export type EncodeEvent =
   | { type: 'plan'; texts: number; unique: number; cached: number; toEncode: number; chunks: number; identity: FeatureIdentity; store: string; queue: string }
   | { type: 'enqueued'; added: number; alreadyQueued: number }
   | ({ type: 'progress' } & EncodeProgress)
+  /** Chunks are waiting and no worker has been connected to the queue for `waitedMs`. */
+  | { type: 'no-workers'; waitedMs: number; queue: string; queueName: string }
   | { type: 'chunk-failed'; chunk: FailedChunk };
 
 /** The outcome: how many texts were found, how many encoded by workers, which chunks failed. */
@@ -113,7 +119,8 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
         await enqueue(chunk);
       }
       emit({ type: 'enqueued', added: chunks.length - alreadyQueued, alreadyQueued });
-      await waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed);
+      const watch = workerWatch(queue, options, queueName, emit);
+      await waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed, watch);
     } finally {
       await queue.close();
     }
@@ -155,6 +162,7 @@ async function waitForChunks(
   enqueue: (chunk: PlannedChunk) => Promise<void>,
   emit: (event: EncodeEvent) => void,
   failed: FailedChunk[],
+  watchWorkers: () => Promise<void>,
 ): Promise<void> {
   const progress = new ProgressTracker(chunks.reduce((sum, chunk) => sum + chunk.texts.length, 0), chunks.length);
   const pending = new Map(chunks.map((chunk) => [chunk.chunkId, chunk]));
@@ -189,6 +197,37 @@ async function waitForChunks(
       emit({ type: 'progress', ...progress.snapshot(now, inFlight) });
       lastEmit = now;
     }
-    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    if (pending.size > 0) {
+      await watchWorkers();
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
   }
+}
+
+/**
+ * Looks at the workers connected to the queue (BullMQ's `getWorkers`, from Redis's client list) while chunks wait:
+ * reports `no-workers` after `noWorkerNoticeMs` without one (and each period after), and gives up after
+ * `waitForWorkersMs` when set. A worker seen resets the clock.
+ */
+function workerWatch(queue: Queue<ChunkJobData>, options: EncodeDistributedOptions, queueName: string, emit: (event: EncodeEvent) => void): () => Promise<void> {
+  const noticeMs = options.noWorkerNoticeMs ?? 10_000;
+  let since = Date.now();
+  let noticed = 0;
+  return async () => {
+    const workers = await queue.getWorkers().catch(() => undefined);
+    const now = Date.now();
+    if (workers === undefined || workers.length > 0) {
+      since = now;
+      noticed = 0;
+      return;
+    }
+    const waitedMs = now - since;
+    if (options.waitForWorkersMs !== undefined && waitedMs >= options.waitForWorkersMs) {
+      throw new QueueError('QUEUE_NO_WORKERS', `no worker connected to queue "${queueName}" at ${redactRedisUrl(options.queue)} for ${Math.round(waitedMs / 1000)} s; start one with senti worker --queue URL --model MODEL --cache-dir DIR, then run senti encode again (finished chunks are kept)`, 'runtime');
+    }
+    if (waitedMs >= noticeMs * (noticed + 1)) {
+      noticed = noticeMs > 0 ? Math.floor(waitedMs / noticeMs) : Number.POSITIVE_INFINITY;
+      emit({ type: 'no-workers', waitedMs, queue: redactRedisUrl(options.queue), queueName });
+    }
+  };
 }

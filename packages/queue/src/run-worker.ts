@@ -4,7 +4,7 @@ import { defaultCacheDir, directoryFeatureStore, loadEncoder, type Device, type 
 import { textKey } from '@senti/model/internals';
 import { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
 import { QueueError } from './queue-error.js';
-import { persistentConnection } from './redis-connection.js';
+import { assertRedisReachable, persistentConnection } from './redis-connection.js';
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js';
 
 /** Options for {@link runWorker}. */
@@ -55,6 +55,7 @@ export interface WorkerHandle {
  */
 export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle> {
   parseRedisUrl(options.queue); // a bad URL is a usage error now, not an endless reconnect loop
+  await refuseWrongCredentials(options.queue);
   const id = `${hostname()}:${process.pid}`;
   const emit = options.onEvent ?? (() => {});
   const cacheDir = options.cacheDir ?? defaultCacheDir();
@@ -127,4 +128,16 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
       for (const loading of encoders.values()) await (await loading.catch(() => undefined))?.dispose();
     },
   };
+}
+
+/**
+ * Fails at once (one line, QUEUE_AUTH_FAILED) when Redis refuses the URL's credentials: retrying cannot fix a wrong
+ * password. A Redis that is not up yet is waited for, as a supervisor may start the worker first.
+ */
+async function refuseWrongCredentials(url: string): Promise<void> {
+  try {
+    await assertRedisReachable(url);
+  } catch (error) {
+    if (error instanceof QueueError && error.code === 'QUEUE_AUTH_FAILED') throw error;
+  }
 }

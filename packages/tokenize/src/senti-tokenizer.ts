@@ -13,6 +13,8 @@ export interface SentiTokenizer {
   modelMaxLength: number;
   /** Special tokens around each text, and the padding id. */
   special: SpecialTokens;
+  /** The largest token id + 1: an encoder needs at least this many embedding rows. */
+  idCount: number;
   /** Encodes texts into one padded int64 batch (Hugging Face `padding`/`truncation` semantics). */
   encode(texts: readonly string[], options: EncodeOptions): EncodedBatch;
   /** Token counts with special tokens and without truncation. */
@@ -31,10 +33,13 @@ export function wrapTokenizer(tokenizer: PreTrainedTokenizer, source: ModelSourc
   const extra = special.prefix.length + special.suffix.length;
   const tokenIds = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false });
   const pack = (bodies: readonly (readonly number[])[], options: EncodeOptions): EncodedBatch => packTokenIds(bodies, special, options);
+  let largest = -1;
+  for (const id of tokenizer.get_vocab().values()) largest = Math.max(largest, id);
   return {
     source,
     modelMaxLength,
     special,
+    idCount: largest + 1,
     tokenIds,
     pack,
     encode: (texts, options) => pack(texts.map(tokenIds), options),

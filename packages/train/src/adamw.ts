@@ -134,6 +134,30 @@ export class AdamW {
     return kept;
   }
 
+  /**
+   * For a fused kernel that updates parameters and moments in place (`FusedHeadStep`): counts one step and returns
+   * the float32 scalars `apply` would use for it, given the clip coefficient c (1 without clipping):
+   * firstScale = c(1−β1), secondScale = c²(1−β2), decay = 1 − lr·wd, sqrtScale = 1/(√bc2·stepSize), epsScaled = eps/stepSize.
+   */
+  nextStepScalars(coefficient: number): { beta1: number; beta2: number; firstScale: number; secondScale: number; decay: number; sqrtScale: number; epsScaled: number } {
+    const { learningRate, betas: [beta1, beta2], eps, weightDecay } = this.options;
+    this.stepCount += 1;
+    const stepSize = learningRate / (1 - beta1 ** this.stepCount);
+    const f = Math.fround;
+    const c = f(coefficient);
+    return {
+      beta1: f(beta1), beta2: f(beta2),
+      firstScale: f(c * f(1 - beta1)), secondScale: f(f(c * c) * f(1 - beta2)),
+      decay: weightDecay === 0 ? 1 : f(1 - learningRate * weightDecay),
+      sqrtScale: f(1 / (Math.sqrt(1 - beta2 ** this.stepCount) * stepSize)), epsScaled: f(eps / stepSize),
+    };
+  }
+
+  /** The first and second moment variables of the parameter at `index` (for fused kernels). */
+  moments(index: number): [tf.Variable, tf.Variable] {
+    return [this.firstMoments[index]!, this.secondMoments[index]!];
+  }
+
   /** Copies of the step count and moment estimates (for checkpoints; async: read back from the backend). */
   async getState(): Promise<AdamWState> {
     const step = this.stepCount;

@@ -9,7 +9,8 @@ export {
   TrainedModel, type TrainedModelInfo, chooseMaxLength, type MaxLengthChoice,
   prepareSplits, type PreparedSplits, type SplitRecord, type SourceRecord, type TextSplit,
   saveRun, runSummary, testRows, mostConfidentMistakes, type RunSummary, type SaveRunOptions, type TestRow,
-  evaluateModel, type EvaluateModelOptions, type ModelEvaluation, inspectData, type DataInspection, type InspectDataOptions,
+  evaluateModel, type EvaluateModelOptions, type ModelEvaluation, inspectData, type DataInspection, type InspectDataOptions, type InspectEvent,
+  TOKEN_LENGTH_CHUNK,
 } from './fine-tune/index.js';
 export {
   sweep, sweepCsv, SWEEP_KEYS, describePoint, gridPoints, type SweepEvent, type SweepOptions, type SweepResult, type SweepRow,

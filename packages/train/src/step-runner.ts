@@ -3,6 +3,8 @@ import type { ClassificationHead } from '@senti/model';
 import type { AdamW } from './adamw.js';
 import type { Split } from './types.js';
 import { lossAndGradients } from './loss-and-gradients.js';
+import { dropoutMaskTransposed } from '@senti/model/internals';
+import { FusedHeadStep, type HostBatch } from './fused-head-step.js';
 import { TransposedHead, type PaddedBatch } from './transposed-head.js';
 import { weightedOneHot } from './weighted-nll.js';
 
@@ -25,6 +27,10 @@ export class StepRunner {
   private readonly lossSum: tf.Variable;
   private batchBuffers: { x: Float32Array; targets: Float32Array } | undefined;
   private paddedBuffers: { x: Float32Array; xT: Float32Array; targets: Float32Array } | undefined;
+  /** The fused kernels (wasm backend, TransposedHead): undefined until the first step decides, null when not used. */
+  private fused: FusedHeadStep | null | undefined;
+  private fusedLossSum = 0;
+  private ones: Float32Array | undefined;
 
   constructor(
     private readonly model: ClassificationHead | TransposedHead,
@@ -43,6 +49,14 @@ export class StepRunner {
     this.lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
   }
 
+  /**
+   * How steps run: `fused` (ONNX Runtime forward/backward + WebAssembly SIMD AdamW on the tfjs-wasm heap, see
+   * FusedHeadStep) or `tfjs` (tfjs kernels); undefined before the first step decides.
+   */
+  get route(): 'fused' | 'tfjs' | undefined {
+    return this.fused === undefined ? undefined : this.fused === null ? 'tfjs' : 'fused';
+  }
+
   /** One AdamW step on the rows `indices`, with the dropout mask of `dropoutSeed`; resolves to the batch loss only when asked. */
   async step(indices: Int32Array, dropoutSeed: number, readLoss = false): Promise<number | undefined> {
     return (await this.traced(indices, dropoutSeed, readLoss, false))?.loss;
@@ -54,6 +68,15 @@ export class StepRunner {
   }
 
   private async traced(indices: Int32Array, dropoutSeed: number, readLoss: boolean, readNorm: boolean): Promise<{ loss: number; gradNorm?: number } | undefined> {
+    const { model } = this;
+    if (this.fused === undefined) {
+      this.fused = model instanceof TransposedHead && this.features === undefined ? (await FusedHeadStep.create(model, this.optimizer)) ?? null : null;
+    }
+    if (this.fused !== null) {
+      const { loss, norm } = await this.fused.step(this.hostBatch(indices, dropoutSeed), this.clipNorm);
+      this.fusedLossSum = Math.fround(this.fusedLossSum + loss);
+      return { loss, gradNorm: norm };
+    }
     let norm: tf.Scalar | undefined;
     const loss = tf.tidy(() => {
       const { model } = this;
@@ -100,6 +123,31 @@ export class StepRunner {
   private paddedBatch(indices: Int32Array): [PaddedBatch, tf.Tensor2D] {
     const { inputSize, numClasses } = this.model.config;
     const rows = indices.length;
+    const { x, xT, targets } = this.fillPadded(indices);
+    return [
+      { withOnes: tf.tensor2d(x, [rows, inputSize + 1]), withOnesT: tf.tensor2d(xT, [inputSize + 1, rows]) },
+      tf.tensor2d(targets, [rows, numClasses]),
+    ];
+  }
+
+  /** The batch in host buffers for the fused step, with this step's dropout mask (ones without dropout). */
+  private hostBatch(indices: Int32Array, dropoutSeed: number): HostBatch {
+    const { hiddenSize, dropout } = this.model.config;
+    const rows = indices.length;
+    let maskT: Float32Array;
+    if (dropout > 0) {
+      maskT = dropoutMaskTransposed(rows, hiddenSize, dropout, dropoutSeed);
+    } else {
+      if (this.ones?.length !== rows * hiddenSize) this.ones = new Float32Array(rows * hiddenSize).fill(1);
+      maskT = this.ones;
+    }
+    return { rows, ...this.fillPadded(indices), maskT };
+  }
+
+  /** [x | 1], its transpose and the weighted targets of the rows, copied into reused buffers. */
+  private fillPadded(indices: Int32Array): { x: Float32Array; xT: Float32Array; targets: Float32Array } {
+    const { inputSize, numClasses } = this.model.config;
+    const rows = indices.length;
     const width = inputSize + 1;
     if (this.paddedBuffers?.targets.length !== rows * numClasses) {
       this.paddedBuffers = { x: new Float32Array(rows * width), xT: new Float32Array(rows * width), targets: new Float32Array(rows * numClasses) };
@@ -115,19 +163,17 @@ export class StepRunner {
       xT[inputSize * rows + index] = 1;
       targets.set(this.hostTargets.subarray(row * numClasses, (row + 1) * numClasses), index * numClasses);
     }
-    return [
-      { withOnes: tf.tensor2d(x, [rows, width]), withOnesT: tf.tensor2d(xT, [width, rows]) },
-      tf.tensor2d(targets, [rows, numClasses]),
-    ];
+    return { x, xT, targets };
   }
 
   /** Sum of the batch losses since the last reset (one read back). */
   async readLossSum(): Promise<number> {
-    return (await this.lossSum.data())[0]!;
+    return Math.fround((await this.lossSum.data())[0]! + this.fusedLossSum);
   }
 
   /** Start a new sum of batch losses. */
   resetLossSum(): void {
+    this.fusedLossSum = 0;
     tf.tidy(() => this.lossSum.assign(tf.scalar(0)));
   }
 
@@ -136,5 +182,6 @@ export class StepRunner {
     this.features?.dispose();
     this.targets?.dispose();
     this.lossSum.dispose();
+    void this.fused?.dispose();
   }
 }

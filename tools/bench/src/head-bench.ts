@@ -44,7 +44,7 @@ export const command: BenchCommand = {
 
     const result = await train({ train: { features, labels }, val, inputSize, numClasses, epochs, batchSize, seed: 1 });
     const perEpoch = result.history.map((record) => record.seconds);
-    const best = Math.min(...perEpoch);
+    const best = perEpoch.reduce((least, value) => Math.min(least, value), Infinity);
     console.log(JSON.stringify({
       backend: backend.name,
       tfBackend: tf.getBackend(),

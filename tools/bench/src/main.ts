@@ -7,7 +7,7 @@ if (args[0] === '--') args.shift();
 const name = args.shift();
 
 function overview(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((key) => key.length));
+  const width = Object.keys(COMMANDS).reduce((most, key) => Math.max(most, key.length), 0);
   const lines = Object.entries(COMMANDS).map(([key, entry]) => `  ${key.padEnd(width)}  ${entry.summary}`);
   return `usage: pnpm --filter @senti/bench start -- <subcommand> [options]   (<subcommand> --help for its options)\n\nsubcommands:\n${lines.join('\n')}\n`;
 }

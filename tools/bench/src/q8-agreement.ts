@@ -29,7 +29,7 @@ export async function q8Agreement(model: string, texts: readonly string[], maxLe
     sentences: texts.length,
     pooling,
     meanCosine: cosines.reduce((sum, value) => sum + value, 0) / cosines.length,
-    minCosine: Math.min(...cosines),
+    minCosine: cosines.reduce((least, value) => Math.min(least, value), Infinity),
     fp32SentencesPerSecond: texts.length / fp32.seconds,
     q8SentencesPerSecond: texts.length / q8.seconds,
   };

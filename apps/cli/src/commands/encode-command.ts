@@ -29,6 +29,7 @@ interface EncodeFlags {
   queue?: string;
   chunk?: number;
   attempts?: number;
+  waitForWorkers?: number;
   json?: boolean;
 }
 
@@ -39,6 +40,7 @@ export function encodeCommand(context: CliContext): Command {
     .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
     .option('--chunk <n>', 'texts per job (default: 2000)', parseInteger('--chunk'))
     .option('--attempts <n>', 'tries per chunk before it counts as failed (default: 3)', parseInteger('--attempts'))
+    .option('--wait-for-workers <seconds>', 'give up (exit 1) after this long with no worker connected (default: keep waiting, saying so every 10 s)', parseNumber('--wait-for-workers', 0, 1e9))
     .option('--text-column <name>', 'text column (default: "sentence", else "text")')
     .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
     .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
@@ -73,6 +75,7 @@ store.`)
         dtype: flags.dtype, pooling: flags.pooling, preset: flags.preset, dropDuplicates: flags.keepDuplicates ? false : undefined,
         offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined, cacheDir: flags.cacheDir,
         queue, chunkSize: flags.chunk, attempts: flags.attempts, onEvent: eventPrinter(output),
+        ...(flags.waitForWorkers === undefined ? {} : { waitForWorkersMs: flags.waitForWorkers * 1000 }),
       });
       if (result.failed.length > 0) {
         const first = result.failed[0]!;
@@ -98,6 +101,9 @@ function eventPrinter(output: ConsoleOutput): (event: EncodeEvent) => void {
     } else if (event.type === 'progress') {
       bar?.update(event.doneTexts, `${event.doneChunks}/${event.totalChunks} chunks${event.failedChunks ? `, ${event.failedChunks} failed` : ''}`);
       if (event.doneChunks === event.totalChunks) bar?.finish(`${event.totalChunks} chunks${event.failedChunks ? `, ${event.failedChunks} failed` : ''}`);
+    } else if (event.type === 'no-workers') {
+      output.clearProgressLine();
+      output.line(`  no worker is connected to queue "${event.queueName}" at ${event.queue} (waited ${Math.round(event.waitedMs / 1000)} s); start one with senti worker --queue URL --model MODEL --cache-dir DIR (still waiting)`);
     } else if (event.type === 'chunk-failed') {
       output.line(`  chunk ${event.chunk.chunkId} (${event.chunk.texts} texts) failed after ${event.chunk.attempts} tries: ${event.chunk.reason}`);
     }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { DEFAULT_SETTINGS, inspectData } from '@senti/train';
+import { DEFAULT_SETTINGS, inspectData, TOKEN_LENGTH_CHUNK, type InspectEvent } from '@senti/train';
+import type { ConsoleOutput, Progress } from '../output/console-output.js';
+import { readingNote } from '../output/reading-note.js';
 import type { CliContext } from '../cli-context.js';
 import { textTable } from '../output/text-table.js';
 import { parseNumber } from '../options/parse-values.js';
@@ -40,6 +42,7 @@ export function inspectCommand(context: CliContext): Command {
         ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
         ...(flags.coverage !== undefined ? { coverage: flags.coverage } : {}),
         offline: flags.offline || process.env.SENTI_OFFLINE === '1',
+        onEvent: inspectRenderer(output),
       });
       const { counts, rows: total, cleaning: s, labelNames, lengths: choice } = inspection;
       output.section(`Data: ${flags.data}: ${s.rowsRead} rows read, ${s.rowsKept} kept (dropped ${s.emptyTextDropped} empty text, ${s.missingLabelDropped} missing label, ${s.duplicatesDropped} duplicates)`);
@@ -51,4 +54,21 @@ export function inspectCommand(context: CliContext): Command {
       output.line(`  suggested: --max-length ${choice.maxLength}`);
       context.result = ({ data: flags.data, rows: total, labels: Object.fromEntries(labelNames.map((name, index) => [name, counts[index] ?? 0])), cleaning: s, tokenLengths: choice.statistics, suggestedMaxLength: choice.maxLength, coverage: choice.coverage });
     });
+}
+
+/** Progress of a big inspection: a "Reading" line for a large file, then a bar over the token-length measurement. */
+function inspectRenderer(output: ConsoleOutput): (event: InspectEvent) => void {
+  let measuring: Progress | undefined;
+  return (event) => {
+    if (event.type === 'reading') {
+      const note = readingNote(event.source);
+      if (note) output.line(note);
+    } else if (event.type === 'read') {
+      if (event.rows > TOKEN_LENGTH_CHUNK) output.line(`  ${event.rows} rows read in ${event.seconds.toFixed(1)} s`);
+    } else if (event.total > TOKEN_LENGTH_CHUNK) {
+      measuring ??= output.progress('Token lengths', event.total, 'texts');
+      if (event.done < event.total) measuring.update(event.done);
+      else measuring.finish();
+    }
+  };
 }

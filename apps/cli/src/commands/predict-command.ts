@@ -33,7 +33,7 @@ export function predictCommand(context: CliContext): Command {
   return newCommand('predict', 'Predict labels and probabilities with a trained model.', context)
     .argument('[texts...]', 'texts to classify (quote each one)')
     .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
-    .option('--input <file>', 'CSV/TSV (all columns kept) or .txt (one text per line) to classify; - reads a CSV from stdin')
+    .option('--input <file>', 'CSV/TSV (all columns kept) or .txt (one text per line) to classify; - reads stdin (a CSV with a header, else one text per line)')
     .option('--text-column <name>', "text column of --input (default: the model's training text column, else sentence, else text)")
     .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
     .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')

@@ -1,7 +1,6 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import { readTable } from '@senti/data';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseTableBytes, readAll, readTable, textLines, type ReadTableOptions, type Table } from '@senti/data';
 import { DataError, UsageError } from '@senti/errors';
 import { loadTexts } from '@senti/data';
 
@@ -16,7 +15,8 @@ export interface PredictInput {
 }
 
 /**
- * Reads `--input`: a CSV/TSV (all columns kept), a .txt file (one text per line), or `-` (a CSV on stdin). The text column
+ * Reads `--input`: a CSV/TSV (all columns kept), a .txt file (one text per line), or `-` (stdin: a CSV with a known
+ * header, else one text per line); stdin, pipes and FIFOs are read once. The text column
  * is the one asked for, else the model's training text column, else `sentence`, else `text`.
  */
 export async function readPredictInput(input: string, stdin: NodeJS.ReadableStream, textColumn: string | undefined, trainedColumn: string | undefined, read: { encoding?: string; delimiter?: string } = {}): Promise<PredictInput> {
@@ -24,9 +24,13 @@ export async function readPredictInput(input: string, stdin: NodeJS.ReadableStre
     const { texts } = await loadTexts(input, { encoding: read.encoding });
     return { columns: ['text'], rows: texts.map((text) => [text]), textIndex: 0, source: input };
   }
-  const source = input === '-' ? 'stdin' : input;
-  const table = input === '-' ? await readStdinTable(stdin) : await readTable(input, read);
   const candidates = textColumn !== undefined ? [textColumn] : [...new Set([trainedColumn, 'sentence', 'text'].filter((name): name is string => name !== undefined))];
+  if (input === '-') return readStdin(stdin, textColumn, candidates, read);
+  return tableInput(await readTable(input, read), input, textColumn, candidates);
+}
+
+/** The rows of a parsed table with its text column found among `candidates`. */
+function tableInput(table: Table, source: string, textColumn: string | undefined, candidates: readonly string[]): PredictInput {
   const found = candidates.find((name) => table.columns.includes(name));
   if (found === undefined) {
     const which = textColumn !== undefined ? `--text-column "${textColumn}"` : `no text column (tried ${candidates.map((name) => `"${name}"`).join(', ')})`;
@@ -52,19 +56,23 @@ export async function checkInputFile(input: string): Promise<void> {
   if (info.isDirectory()) throw new DataError('DATA_FILE_UNREADABLE', `data file "${input}" is a directory, not a CSV file`);
 }
 
-async function readStdinTable(stdin: NodeJS.ReadableStream): Promise<Awaited<ReturnType<typeof readTable>>> {
-  if ((stdin as NodeJS.ReadStream).isTTY) throw new UsageError('CLI_STDIN_TTY', '--input - reads a CSV from stdin, but stdin is a terminal; pipe a file in (senti predict ... --input - < texts.csv)');
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  const directory = await mkdtemp(join(tmpdir(), 'senti-stdin-'));
-  try {
-    const file = join(directory, 'stdin.csv');
-    await writeFile(file, Buffer.concat(chunks));
-    return await readTable(file).catch((error: unknown) => {
-      if (error instanceof Error) error.message = error.message.replaceAll(file, 'stdin');
-      throw error;
-    });
-  } finally {
-    await rm(directory, { recursive: true, force: true });
+/** The column names a header line may hold, split on any delimiter senti recognises, quotes and spaces removed. */
+function headerNames(line: string): string[] {
+  return line.split(/[,\t;|]/).map((name) => name.trim().replace(/^"(.*)"$/, '$1').trim());
+}
+
+/**
+ * `--input -`: the bytes on stdin, read once. A CSV/TSV when `--text-column` is given or the first line names one of the
+ * candidate text columns; otherwise plain text, one text per line (as a .txt file).
+ */
+async function readStdin(stdin: NodeJS.ReadableStream, textColumn: string | undefined, candidates: readonly string[], read: ReadTableOptions): Promise<PredictInput> {
+  if ((stdin as NodeJS.ReadStream).isTTY) throw new UsageError('CLI_STDIN_TTY', '--input - reads texts from stdin, but stdin is a terminal; pipe a file in (senti predict ... --input - < texts.csv)');
+  const bytes = await readAll(stdin);
+  if (bytes.toString('latin1').trim() === '') throw new DataError('DATA_EMPTY', 'stdin is empty; expected a CSV with a header or one text per line');
+  const lines = textLines(bytes, 'stdin', read.encoding);
+  const names = headerNames(lines[0]!);
+  if (textColumn === undefined && !candidates.some((name) => names.includes(name))) {
+    return { columns: ['text'], rows: lines.map((text) => [text]), textIndex: 0, source: 'stdin' };
   }
+  return tableInput(await parseTableBytes(bytes, 'stdin', read), 'stdin', textColumn, candidates);
 }

@@ -2,17 +2,17 @@ import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/base';
 import {
-  describePoint, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
+  describePoint, gridPoints, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary,
+  type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
 } from '@senti/train';
 import { flagOf } from '../options/setting-options.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
-import { renderPlot } from '../output/plots.js';
 import { printTestReport } from '../output/print-summaries.js';
 import { createRunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
-import { writePlots } from '../output/write-plots.js';
+import { writePlot, writePlots } from '../output/write-plots.js';
 
 /** The `--sweep` name of a head setting: its flag without dashes (`lr`), or its own name when it has no flag (`dropout`). */
 function sweepName(key: SweepKey): string {
@@ -61,6 +61,7 @@ export async function runSweep(
   if (both !== undefined) {
     throw new UsageError('CLI_BAD_OPTION', `${flagOf(both)} ${String(options.given[both])} and --sweep ${sweepName(both)}=... both set ${both}; drop ${flagOf(both)} or add its value to the sweep`);
   }
+  gridPoints(grid); // checks every value before anything is created: a bad grid leaves no run directory behind
   const run = await createRunDirectory(options.out, { overwrite: options.overwrite });
   const command = process.argv.slice(2);
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
@@ -81,11 +82,10 @@ export async function runSweep(
     output.line(`  best: ${describePoint(result.table[result.bestIndex]!.point)} (lowest validation loss)`);
     printTestReport(output, best.report, best.confusionMatrix, best.rocAuc);
     const { runDir, modelDir } = await saveRun(best, run.path, { config: { command, sweep: grid, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
-    await writePlots(best, runDir);
+    const warn = (message: string) => output.line(message);
+    await writePlots(best, runDir, warn);
     await writeFileAtomic(`${runDir}/sweep.csv`, sweepCsv(result.table, result.bestIndex));
-    const picture = await renderPlot(sweepSpec(result.table, result.bestIndex));
-    await writeFileAtomic(`${runDir}/sweep.svg`, picture.svg);
-    await writeFileAtomic(`${runDir}/sweep.png`, picture.png);
+    await writePlot(runDir, 'sweep', () => sweepSpec(result.table, result.bestIndex), warn);
     const shown = relative(process.cwd(), run.path);
     output.section(`Best model saved to ${shown.startsWith('..') || shown === '' ? run.path : shown}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, plots, sweep.csv, sweep.{svg,png}');
@@ -130,9 +130,18 @@ export function pointLabel(row: SweepRow): string {
   return `${row.index + 1}: ${parts.join(' ') || 'base settings'}`;
 }
 
-/** Validation loss (points, zoomed) and accuracy (bars) per setting, the chosen one highlighted. */
+/** The most settings the sweep picture draws (the best by validation loss); sweep.csv always has them all. */
+export const MAX_PLOTTED_SETTINGS = 40;
+
+/**
+ * Validation loss (points, zoomed) and accuracy (bars) per setting, the chosen one highlighted; past
+ * {@link MAX_PLOTTED_SETTINGS} settings, the best ones by validation loss (the title says so).
+ */
 export function sweepSpec(table: readonly SweepRow[], bestIndex: number): TopLevelSpec {
-  const values = table.map((row) => ({
+  const shown = table.length <= MAX_PLOTTED_SETTINGS
+    ? table
+    : [...table].sort((a, b) => a.valLoss - b.valLoss || a.index - b.index).slice(0, MAX_PLOTTED_SETTINGS).sort((a, b) => a.index - b.index);
+  const values = shown.map((row) => ({
     setting: pointLabel(row), valLoss: row.valLoss, valAccuracy: row.valAccuracy, chosen: row.index === bestIndex ? 'best' : 'other',
   }));
   const order = values.map((value) => value.setting);
@@ -142,7 +151,9 @@ export function sweepSpec(table: readonly SweepRow[], bestIndex: number): TopLev
   return {
     background: 'white',
     config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' },
-    title: `Sweep: ${table.length} head settings on the same encoded features (red: lowest validation loss)`,
+    title: shown.length < table.length
+      ? `Sweep: the ${shown.length} best of ${table.length} head settings by validation loss (all in sweep.csv; red: lowest)`
+      : `Sweep: ${table.length} head settings on the same encoded features (red: lowest validation loss)`,
     data: { values },
     hconcat: [
       {

@@ -114,7 +114,7 @@ async function runTrain(
     printWorstMistakes(output, result);
     warnIfDegenerate(output, result);
     const { runDir, modelDir } = await saveRun(result, run.path, { config: { command, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
-    await writePlots(result, runDir);
+    await writePlots(result, runDir, (message) => output.line(message));
     output.section(`Run saved to ${displayPath(run)}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
     output.line(`  try: ${options.invocation ?? 'senti'} predict --model-dir ${displayPath(run)} "what a great film"`);

@@ -1,11 +1,13 @@
-import type { FineTuneEvent, FineTuneSettings } from '@senti/train';
+import { TOKEN_LENGTH_CHUNK, type FineTuneEvent, type FineTuneSettings } from '@senti/train';
 import type { ConsoleOutput, Progress } from './console-output.js';
 import { formatDuration } from './format-duration.js';
 import { printDataSummary, printLengthSummary } from './print-summaries.js';
+import { readingNote } from './reading-note.js';
 
 /** Turns fineTune's progress events into the terminal (or plain CI) rendering of `senti train`. */
 export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data' | 'seed' | 'dtype'>): (event: FineTuneEvent) => void {
   let encoding: Progress | undefined;
+  let measuring: Progress | undefined;
   let bar: { epoch: number; progress: Progress } | undefined;
   let epochs = 0;
   // Each epoch's bar counts from the end of the previous epoch (step events arrive only every so often, so the first
@@ -13,8 +15,19 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
   let epochStartedAt = Date.now();
   return (event) => {
     switch (event.type) {
+      case 'reading': {
+        const note = readingNote(event.source);
+        if (note) output.line(note);
+        return;
+      }
       case 'data':
         printDataSummary(output, settings, event.splits);
+        return;
+      case 'token-lengths':
+        if (event.total <= TOKEN_LENGTH_CHUNK) return; // one chunk: done before a bar could say anything
+        measuring ??= output.progress('Token lengths', event.total, 'texts');
+        if (event.done < event.total) measuring.update(event.done);
+        else measuring.finish();
         return;
       case 'max-length':
         printLengthSummary(output, event.choice);

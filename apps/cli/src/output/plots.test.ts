@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { confusionMatrixSpec, renderPlot, trainingCurvesSpec } from './plots.js';
+import { sweepSpec } from '../commands/sweep-run.js';
+import { confusionMatrixSpec, MAX_PLOTTED_CLASSES, renderPlot, trainingCurvesSpec } from './plots.js';
 
 const history = [1, 2, 3, 4].map((epoch) => ({ epoch, trainLoss: 0.7 - epoch * 0.05, valLoss: 0.6 + (epoch === 2 ? -0.1 : 0), valAccuracy: 0.5 + epoch * 0.05 }));
 
@@ -24,5 +25,24 @@ describe('plots', () => {
     const { width, height } = await sharp(png).metadata();
     expect(width).toBeGreaterThanOrEqual(1600);
     expect(height).toBeGreaterThanOrEqual(600);
+  });
+
+  it('500 classes: draws the largest by support and says so (the numbers stay in the CSV)', async () => {
+    const names = Array.from({ length: 500 }, (_, i) => `label-${i}`);
+    const matrix = names.map((_, row) => names.map((__, column) => (row === column ? 1 + (row % 97) : 0)));
+    const spec = confusionMatrixSpec(matrix, names);
+    const { svg } = await renderPlot(spec);
+    expect(svg).toContain(`the ${MAX_PLOTTED_CLASSES} largest of 500 classes`);
+    expect(svg).toContain('label-96');
+    expect(svg).not.toContain('label-0<');
+  });
+
+  it('a 1000-setting sweep: draws the 40 best by validation loss', async () => {
+    const table = Array.from({ length: 1000 }, (_, index) => ({
+      index, point: { learningRate: index }, settings: { learningRate: index, dropout: 0.1, weightDecay: 0, batchSize: 32, epochs: 1 },
+      valLoss: 1 + ((index * 37) % 1000) / 1000, valAccuracy: 0.5, bestEpoch: 1, seconds: 1, history: [],
+    }));
+    const { svg } = await renderPlot(sweepSpec(table as never, 0));
+    expect(svg).toContain('the 40 best of 1000 head settings');
   });
 });

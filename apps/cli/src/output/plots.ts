@@ -104,16 +104,36 @@ export function trainingCurvesSpec(history: readonly HistoryPoint[], bestEpoch: 
   } as TopLevelSpec;
 }
 
-/** Confusion matrix as counts beside the row-normalised view (share of each true class), with unrotated short labels. */
-export function confusionMatrixSpec(matrix: readonly (readonly number[])[], labelNames: readonly string[]): TopLevelSpec {
-  const cells = matrix.flatMap((row, trueIndex) => {
+/** The most classes a confusion-matrix picture draws (the largest by test support); the CSV always has them all. */
+export const MAX_PLOTTED_CLASSES = 30;
+
+/** Indices of the classes a confusion-matrix picture shows: all of them, or the {@link MAX_PLOTTED_CLASSES} largest by support. */
+function plottedClasses(matrix: readonly (readonly number[])[]): number[] {
+  const all = matrix.map((_, index) => index);
+  if (all.length <= MAX_PLOTTED_CLASSES) return all;
+  const support = matrix.map((row) => row.reduce((sum, count) => sum + count, 0));
+  return all.sort((a, b) => support[b]! - support[a]! || a - b).slice(0, MAX_PLOTTED_CLASSES).sort((a, b) => a - b);
+}
+
+/**
+ * Confusion matrix as counts beside the row-normalised view (share of each true class), with unrotated short labels.
+ * Past {@link MAX_PLOTTED_CLASSES} classes it draws the largest ones (by test support) and says so in the title.
+ */
+export function confusionMatrixSpec(matrix: readonly (readonly number[])[], allLabelNames: readonly string[]): TopLevelSpec {
+  const shown = plottedClasses(matrix);
+  const labelNames = shown.map((index) => allLabelNames[index] ?? String(index));
+  let maximum = 1;
+  const cells = shown.flatMap((trueIndex) => {
+    const row = matrix[trueIndex]!;
     const total = row.reduce((sum, count) => sum + count, 0);
-    return row.map((count, predictedIndex) => ({
-      true: labelNames[trueIndex], predicted: labelNames[predictedIndex], count, share: total === 0 ? 0 : count / total,
-    }));
+    return shown.map((predictedIndex) => {
+      const count = row[predictedIndex] ?? 0;
+      maximum = Math.max(maximum, count);
+      return { true: allLabelNames[trueIndex] ?? String(trueIndex), predicted: allLabelNames[predictedIndex] ?? String(predictedIndex), count, share: total === 0 ? 0 : count / total };
+    });
   });
-  const size = Math.max(180, 60 * labelNames.length);
-  const longest = Math.max(...labelNames.map((name) => name.length));
+  const size = Math.max(180, Math.min(60 * labelNames.length, 900));
+  const longest = labelNames.reduce((most, name) => Math.max(most, name.length), 0);
   const labelAngle = longest <= 12 ? 0 : -40;
   const axis = { sort: [...labelNames] };
   const panel = (field: 'count' | 'share', title: string, format: string, maximum: number) => ({
@@ -127,19 +147,25 @@ export function confusionMatrixSpec(matrix: readonly (readonly number[])[], labe
     },
     layer: [
       { mark: 'rect', encoding: { color: { field, type: 'quantitative', scale: { scheme: field === 'count' ? 'blues' : 'greens', ...(field === 'share' ? { domain: [0, 1] } : { zero: true }) }, legend: { title: field === 'count' ? 'count' : 'share of row', format } } } },
-      {
+      // Numbers in the cells only while a cell is big enough to hold them.
+      ...(labelNames.length > 15 ? [] : [{
         mark: { type: 'text', fontSize: 14 },
         encoding: {
           text: { field, type: 'quantitative', format },
           color: { condition: { test: `datum.${field} > ${maximum / 2}`, value: 'white' }, value: 'black' },
         },
-      },
+      }]),
     ],
   });
   return {
     ...CHART_BASE,
-    title: { text: 'Confusion matrix (test split; rows: true class, columns: predicted)', anchor: 'middle' },
-    hconcat: [panel('count', 'counts', 'd', Math.max(...matrix.flat())), panel('share', 'share of each true class (row-normalised)', '.0%', 1)],
+    title: {
+      text: shown.length < matrix.length
+        ? `Confusion matrix, the ${shown.length} largest of ${matrix.length} classes (test split; all in confusion-matrix.csv)`
+        : 'Confusion matrix (test split; rows: true class, columns: predicted)',
+      anchor: 'middle',
+    },
+    hconcat: [panel('count', 'counts', 'd', maximum), panel('share', 'share of each true class (row-normalised)', '.0%', 1)],
     resolve: { scale: { color: 'independent' } },
   } as TopLevelSpec;
 }

@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/base';
+import { removeStaleTemporaries, writeFileAtomic } from '@senti/base';
 import { makeWritableDirectory, removeCreated } from './output-paths.js';
 
 /** The run directory layout; every file is written atomically. */
@@ -42,11 +42,31 @@ export function timestampedRunName(now = new Date()): string {
   return now.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
 }
 
-/** Creates the run directory; refuses a non-empty existing one so a run never mixes with another. */
+/**
+ * True when a directory holds only what a run that died before its first checkpoint leaves: its own `config.json`
+ * (a senti run's, with `settings` and `createdAt`). Such a directory is reused without --overwrite.
+ */
+function onlyAbandonedRun(path: string, names: readonly string[]): boolean {
+  if (names.length !== 1 || names[0] !== 'config.json') return false;
+  try {
+    const config = JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) as Record<string, unknown>;
+    return config !== null && typeof config === 'object' && 'settings' in config && typeof config.createdAt === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates the run directory; refuses a non-empty existing one so a run never mixes with another. Temporaries of
+ * killed senti processes are removed first, and a directory holding only an abandoned run's config.json is reused.
+ */
 export async function createRunDirectory(out: string | undefined, options: { overwrite?: boolean; flag?: string } = {}): Promise<RunDirectory> {
   const path = resolve(out ?? join('runs', timestampedRunName()));
   const created = await makeWritableDirectory(path, options.flag ?? '--out', out ?? path);
-  if (created.length === 0 && readdirSync(path).length > 0 && !options.overwrite) {
+  const names = created.length === 0 ? readdirSync(path) : [];
+  const removed = await removeStaleTemporaries(path, names);
+  const left = names.filter((name) => !removed.includes(name));
+  if (left.length > 0 && !options.overwrite && !onlyAbandonedRun(path, left)) {
     throw new UsageError('CLI_OUT_NOT_EMPTY', `output directory ${out ?? path} already exists and is not empty; choose another --out, or pass --overwrite`);
   }
   return new RunDirectory(path, created);

@@ -19,11 +19,11 @@ export interface TextHistogramOptions {
 export function textHistogram(bins: readonly HistogramBin[], options: TextHistogramOptions = {}): string {
   const width = options.width ?? 80;
   const labels = bins.map((bin) => (bin.end - bin.start === 1 ? `${bin.start}` : `${bin.start}-${bin.end - 1}`));
-  const labelWidth = Math.max(...labels.map((label) => label.length), 1);
-  const countWidth = Math.max(...bins.map((bin) => String(bin.count).length), 1);
+  const labelWidth = labels.reduce((most, label) => Math.max(most, label.length), 1);
+  const countWidth = bins.reduce((most, bin) => Math.max(most, String(bin.count).length), 1);
   const markerText = options.markerLabel ? ` <- ${options.markerLabel}` : ' <-';
   const barWidth = Math.max(10, width - labelWidth - countWidth - markerText.length - 4);
-  const maxCount = Math.max(...bins.map((bin) => bin.count), 1);
+  const maxCount = bins.reduce((most, bin) => Math.max(most, bin.count), 1);
   return bins
     .map((bin, index) => {
       const length = bin.count === 0 ? 0 : Math.max(1, Math.round((bin.count / maxCount) * barWidth));

@@ -9,7 +9,7 @@ export interface InProcessRun {
 }
 
 /** Runs `senti` in this process (no spawn) with captured streams; `stdin` is what the command reads from `-`. */
-export async function runInProcess(args: readonly string[], stdin = ''): Promise<InProcessRun> {
+export async function runInProcess(args: readonly string[], stdin: string | Buffer = ''): Promise<InProcessRun> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (text: string) => void) => new Writable({ write(chunk: Buffer, _encoding, done) { append(chunk.toString()); done(); } });

@@ -73,6 +73,18 @@ export function checkManifest(manifest: SentiManifest, file: string): void {
     throw corrupt(`weights.file must be a file name inside the model directory, got ${show(weights.file)}`);
   }
   if (typeof weights.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(weights.sha256)) throw corrupt('weights.sha256 must be 64 hex digits');
+  const trained = weights.trainedOn;
+  if (trained !== undefined) {
+    const edited = [
+      ...(trained.pooling !== encoder.pooling ? [`encoder.pooling is ${show(encoder.pooling)} but the head was trained on ${show(trained.pooling)} pooling`] : []),
+      ...(trained.maxLength !== manifest.maxLength ? [`maxLength is ${show(manifest.maxLength)} but the head was trained on features at ${show(trained.maxLength)} tokens`] : []),
+    ];
+    if (edited.length > 0) {
+      throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)}: ${edited.join('; ')} (senti.json was edited; weights.trainedOn records the training)`, 'input', {
+        hint: 'restore senti.json from the training run, or train again with the pooling and --max-length you want',
+      });
+    }
+  }
   const expected = headShapes(head);
   const listed = weights.tensors;
   if (!Array.isArray(listed) || listed.length !== expected.length) {

@@ -16,6 +16,11 @@ export interface HeadWeightsInfo {
   sha256: string;
   /** float32 little-endian tensors, concatenated in this order. */
   tensors: { name: string; shape: number[] }[];
+  /**
+   * The features these weights were trained on (written since issue #23; absent in older models). An edit of
+   * `encoder.pooling` or `maxLength` that disagrees with it is refused: the head would get features it never saw.
+   */
+  trainedOn?: { pooling: string; maxLength: number };
 }
 
 /** How senti.json refers to the encoder; loading tries, in order, `bundled`, `relativePath`, `hubId` (local caches first). */

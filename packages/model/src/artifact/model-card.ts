@@ -37,7 +37,8 @@ function frontMatter(manifest: SentiManifest, info: ModelCardInfo, name: string)
   if (info.language?.length) lines.push('language:', ...info.language.map((code) => `  - ${yaml(code)}`));
   const base = manifest.encoder.hubId ?? manifest.encoder.model;
   lines.push(`base_model: ${yaml(base)}`);
-  lines.push('labels:', ...manifest.labelNames.map((label) => `  - ${yaml(label)}`));
+  lines.push('labels:');
+  for (const label of manifest.labelNames) lines.push(`  - ${yaml(label)}`); // a loop: 100k+ labels would overflow a spread
   const report = info.testReport ?? {};
   const metrics: [string, string, number | undefined][] = [
     ['accuracy', 'Accuracy', report.accuracy], ['f1', 'Macro F1', report.macroF1], ['f1', 'Weighted F1', report.weightedF1], ['roc_auc', 'ROC AUC', report.rocAuc],

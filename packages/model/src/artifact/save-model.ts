@@ -81,6 +81,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
       file: HEAD_FILE,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       tensors: headShapes(head.config).map((shape, index) => ({ name: TENSOR_NAMES[index]!, shape })),
+      trainedOn: { pooling: encoder.pooling, maxLength: model.maxLength },
     },
     ...(tuned === undefined ? {} : { tunedLayers: { ...model.tunedLayers!.info, file: TUNED_LAYERS_FILE, sha256: tuned.sha256, tensors: tuned.tensors } }),
     ...(head.temperature === 1 ? {} : { calibration: { method: 'temperature' as const, temperature: head.temperature } }),

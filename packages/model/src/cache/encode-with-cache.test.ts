@@ -131,3 +131,18 @@ describe('defaultCacheDir', () => {
     expect(await readdir(path.join(cacheDir, 'features'))).toHaveLength(1);
   });
 });
+
+describe('encodeWithCache in segments (issue #23 item 8)', () => {
+  it('writes one segment per chunk as it goes, and chunked q8 features equal one unchunked call bit for bit', async () => {
+    const q8 = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'q8' }, async () => ({ cudaProvider: false }));
+    try {
+      const texts = Array.from({ length: 150 }, (_, index) => `${sentences[index % sentences.length]} ${'again '.repeat(index % 7)}${index}`);
+      const written: { rows: number; done: number; total: number }[] = [];
+      const chunked = await encodeWithCache(q8, texts, { maxLength: 17, cacheDir, segmentRows: 40, onSegmentWritten: ({ rows, done, total }) => written.push({ rows, done, total }) });
+      expect(written).toEqual([{ rows: 64, done: 64, total: 150 }, { rows: 64, done: 128, total: 150 }, { rows: 22, done: 150, total: 150 }]);
+      expect(chunked.features).toEqual(await q8.encode(texts, { maxLength: 17 }));
+    } finally {
+      await q8.dispose();
+    }
+  });
+});

@@ -16,7 +16,7 @@ export function planLengthBatches(lengths: readonly number[], batchSize: number,
   const batches: LengthBatch[] = [];
   for (let start = 0; start < order.length; start += batchSize) {
     const indices = order.slice(start, start + batchSize);
-    const longest = Math.max(...indices.map((index) => lengths[index]!));
+    const longest = indices.reduce((most, index) => Math.max(most, lengths[index]!), 0);
     batches.push({ indices, sequenceLength: Math.min(longest, maxLength) });
   }
   return batches;

@@ -1,3 +1,6 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelError } from '@senti/errors';
 import { loadEncoder, resolvePooling } from './load-encoder.js';
@@ -97,5 +100,24 @@ describe('loadEncoder q8 and devices', () => {
   it('names a missing encoder file and a bad dtype', async () => {
     await expect(loadEncoder({ model: `${TINY_BERT}/onnx`, offline: true, device: 'cpu' }, noGpu)).rejects.toBeInstanceOf(Error);
     await expect(loadEncoder({ model: TINY_BERT, offline: true, dtype: 'fp16' as never }, noGpu)).rejects.toBeInstanceOf(ModelError);
+  });
+});
+
+describe('loadEncoder with a tokenizer that does not belong to the model (#23 item 10)', () => {
+  it('a tokenizer with ids past the embedding rows is one line at load, not a runtime dump mid-encoding', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'senti-vocab-'));
+    try {
+      await cp(TINY_BERT, dir, { recursive: true });
+      const file = join(dir, 'tokenizer.json');
+      const tokenizer = JSON.parse(await readFile(file, 'utf8')) as { added_tokens: Record<string, unknown>[] };
+      tokenizer.added_tokens.push({ id: 31000, content: '[EXTRA]', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+      await writeFile(file, JSON.stringify(tokenizer));
+      const error = await loadEncoder({ model: dir, offline: true, device: 'cpu' }, noGpu).then(() => undefined, (caught: unknown) => caught as ModelError);
+      expect(error?.code).toBe('MODEL_VOCAB_MISMATCH');
+      expect(error?.message).toContain('has token ids up to 31000 but its encoder has only 30522 embedding rows');
+      expect(error?.message.split('\n')).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -59,6 +59,17 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   }
   const config = model!.config as unknown as Record<string, unknown>;
   const hiddenSize = Number(config.hidden_size ?? config.dim ?? config.d_model);
+  const rows = Number(config.vocab_size);
+  if (Number.isInteger(rows) && rows > 0 && tokenizer.idCount > rows) {
+    await model!.dispose();
+    // Caught here: ONNX Runtime would fail mid-encoding with a long native dump on the first out-of-range id.
+    throw new ModelError(
+      'MODEL_VOCAB_MISMATCH',
+      `the tokenizer of ${quote(source.id)} has token ids up to ${tokenizer.idCount - 1} but its encoder has only ${rows} embedding rows (config.json vocab_size); the tokenizer and the model files do not belong together`,
+      'input',
+      { hint: 'use the tokenizer files that came with the model' },
+    );
+  }
   const fileHash = await fileSha256(loadedFile);
   const run = runEncoder(model!, tokenizer, pooling, hiddenSize);
   return {

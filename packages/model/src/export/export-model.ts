@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
@@ -46,6 +46,22 @@ interface EncoderFiles {
   quantized?: string;
 }
 
+/** `candidate` equals `dir` or lies inside it (real paths where they exist, so links and `..` do not hide it). */
+function within(candidate: string, dir: string): boolean {
+  const real = (file: string) => (existsSync(file) ? realpathSync(file) : path.resolve(file));
+  const relative = path.relative(real(dir), real(candidate));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Refuses an export directory that is, holds or sits inside what is exported: replacing it would delete the source. */
+function refuseOverlap(target: string, sources: readonly string[]): void {
+  for (const source of sources) {
+    if (within(target, source) || within(source, target)) {
+      throw new ModelError('MODEL_EXPORT_DIR_OVERLAPS', `export directory ${target} overlaps ${source}, which is being exported; choose a directory outside it`, 'usage');
+    }
+  }
+}
+
 /**
  * Writes a saved model as a Hugging Face directory that ecosystem tools load with no senti code: `config.json`
  * (sequence classification, id2label/label2id), tokenizer files truncating at the model's padding length, and
@@ -54,10 +70,12 @@ interface EncoderFiles {
  */
 export async function exportModel(modelDir: string, outDir: string, options: ExportModelOptions = {}): Promise<ExportResult> {
   const root = resolveModelDir(modelDir);
+  refuseOverlap(path.resolve(outDir), [path.resolve(modelDir), root]);
   const manifest = await readManifest(root);
   const weights = (await readHeadWeights(root, manifest)) as unknown as HeadWeights;
   const encoder = await findEncoderFiles(root, modelDir, manifest, options);
   const target = path.resolve(outDir);
+  refuseOverlap(target, [encoder.dir]);
   if (existsSync(target) && (await readdir(target)).length > 0 && !options.overwrite) {
     throw new ModelError('MODEL_EXPORT_DIR_NOT_EMPTY', `export directory ${target} is not empty; choose a new directory or pass overwrite`, 'input');
   }

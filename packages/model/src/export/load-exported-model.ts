@@ -66,7 +66,7 @@ export async function loadExportedModel(dir: string, options: LoadExportedModelO
       const logits = (await session.run(feeds)).logits!.data as Float32Array;
       batch.indices.forEach((index, row) => {
         const values = logits.subarray(row * classes, (row + 1) * classes);
-        const max = Math.max(...values);
+        const max = values.reduce((most, value) => Math.max(most, value), -Infinity);
         let sum = 0;
         for (let c = 0; c < classes; c++) sum += Math.exp(values[c]! - max);
         for (let c = 0; c < classes; c++) out[index * classes + c] = Math.exp(values[c]! - max) / sum;

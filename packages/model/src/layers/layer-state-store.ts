@@ -126,7 +126,7 @@ export class LayerStateStore {
       if (found === undefined) throw new RangeError(`no layer states stored for text key ${key}`);
       return found;
     });
-    const sequenceLength = Math.max(...located.map((entry) => entry.tokens));
+    const sequenceLength = located.reduce((most, entry) => Math.max(most, entry.tokens), -Infinity);
     const hidden = this.hiddenSize;
     const states = new Float32Array(keys.length * sequenceLength * hidden);
     const attentionMask = new Int32Array(keys.length * sequenceLength);

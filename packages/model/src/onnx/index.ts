@@ -1,4 +1,4 @@
-export { readOnnxModel, writeOnnxModel, decodeOnnxModel, encodeOnnxModel } from './onnx-model.js';
+export { readOnnxModel, writeOnnxModel, decodeOnnxModel, encodeOnnxModel, readFileShared } from './onnx-model.js';
 export {
   findInitializer, initializerMap, addInitializers, addNodes, pruneInitializers, tensorValueInfo, addGraphOutput, attribute, makeNode, nodeAttribute,
   defaultOpset, uniqueNamer,
@@ -7,4 +7,4 @@ export { tensorToFloat32, float32Tensor, int8Tensor, uint8Tensor, int64Tensor } 
 export { DataType, AttributeType } from './onnx-types.js';
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxAttribute, OnnxValueInfo, OnnxDimension, OnnxOpset } from './onnx-types.js';
 export { ONNX_PROTO } from './onnx-schema.js';
-export { quantizePerToken, quantizeColumns, PER_TOKEN_INT8, type PerTokenReport, type ColumnQuantized } from './per-token-int8.js';
+export { quantizePerToken, quantizePerTokenParallel, quantizeColumns, PER_TOKEN_INT8, type PerTokenReport, type ColumnQuantized } from './per-token-int8.js';

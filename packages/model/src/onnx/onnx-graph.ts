@@ -13,12 +13,14 @@ export function initializerMap(graph: OnnxGraph): Map<string, OnnxTensor> {
 
 /** Appends initializers to the graph. */
 export function addInitializers(graph: OnnxGraph, ...tensors: OnnxTensor[]): void {
-  (graph.initializer ??= []).push(...tensors);
+  const list = (graph.initializer ??= []);
+  for (const tensor of tensors) list.push(tensor);
 }
 
 /** Appends nodes to the graph (callers keep topological order). */
 export function addNodes(graph: OnnxGraph, ...nodes: OnnxNode[]): void {
-  (graph.node ??= []).push(...nodes);
+  const list = (graph.node ??= []);
+  for (const node of nodes) list.push(node);
 }
 
 /** Removes initializers no node input or graph output refers to any more. */

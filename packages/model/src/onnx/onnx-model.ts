@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import protobuf from 'protobufjs';
 import { ModelError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/base';
@@ -41,10 +41,15 @@ export async function readOnnxModel(source: string | Uint8Array): Promise<OnnxMo
   } catch (error) {
     throw new ModelError('MODEL_ONNX_UNREADABLE', `cannot read ONNX file "${source}": ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
   }
+  return decodeOnnxFile(bytes, source);
+}
+
+/** {@link decodeOnnxModel} of a file's bytes, naming the file in the error. */
+export function decodeOnnxFile(bytes: Uint8Array, file: string): OnnxModel {
   try {
     return decodeOnnxModel(bytes);
   } catch (error) {
-    if (error instanceof ModelError) throw new ModelError(error.code, `"${source}" is ${error.message}`, 'input', { cause: error });
+    if (error instanceof ModelError) throw new ModelError(error.code, `"${file}" is ${error.message}`, 'input', { cause: error });
     throw error;
   }
 }
@@ -54,4 +59,28 @@ export async function writeOnnxModel(model: OnnxModel, file: string): Promise<Ui
   const bytes = encodeOnnxModel(model);
   await writeFileAtomic(file, bytes);
   return bytes;
+}
+
+/**
+ * Reads a whole file into memory backed by a SharedArrayBuffer (worker threads can then read its tensors without a
+ * copy; see `quantizePerTokenParallel`). Errors as {@link readOnnxModel}'s.
+ */
+export async function readFileShared(file: string): Promise<Uint8Array> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const bytes = new Uint8Array(new SharedArrayBuffer(size));
+      for (let done = 0; done < size;) {
+        const { bytesRead } = await handle.read(bytes, done, Math.min(size - done, 1 << 26), done);
+        if (bytesRead === 0) throw new Error(`file shrank while being read (${done} of ${size} bytes)`);
+        done += bytesRead;
+      }
+      return bytes;
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new ModelError('MODEL_ONNX_UNREADABLE', `cannot read ONNX file "${file}": ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+  }
 }

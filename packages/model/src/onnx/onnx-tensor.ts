@@ -20,6 +20,15 @@ export function tensorToFloat32(tensor: OnnxTensor): Float32Array {
   return Float32Array.from(tensor.float_data ?? []);
 }
 
+/** The little-endian bytes of a FLOAT tensor: a view of `raw_data` (no copy, any alignment), or `float_data` packed. */
+export function float32Bytes(tensor: OnnxTensor): Uint8Array {
+  if (tensor.data_type !== DataType.FLOAT) throw new ModelError('MODEL_ONNX_BAD_TENSOR', `tensor "${tensor.name}" has data type ${tensor.data_type}, expected FLOAT (1)`, 'input');
+  const raw = rawView(tensor);
+  if (raw) return raw;
+  const values = Float32Array.from(tensor.float_data ?? []);
+  return new Uint8Array(values.buffer);
+}
+
 function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }

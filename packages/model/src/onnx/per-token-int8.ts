@@ -1,5 +1,6 @@
 import { addInitializers, attribute, defaultOpset, initializerMap, makeNode, pruneInitializers, uniqueNamer } from './onnx-graph.js';
-import { float32Tensor, int64Tensor, int8Tensor, tensorToFloat32, uint8Tensor } from './onnx-tensor.js';
+import { float32Bytes, float32Tensor, int64Tensor, int8Tensor, uint8Tensor } from './onnx-tensor.js';
+import { quantizeMatrices, quantizeMatrix, type QuantizedMatrix, type QuantizeJob } from './parallel-quantize.js';
 import { DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-types.js';
 
 /** Value of the `metadata_props` key `senti.quantization` on graphs this module writes. */
@@ -13,18 +14,7 @@ export interface ColumnQuantized {
 
 /** Quantizes a row-major `[rows, columns]` fp32 weight symmetrically per column (scale = max|column| / 127). */
 export function quantizeColumns(weights: Float32Array, rows: number, columns: number): ColumnQuantized {
-  const scales = new Float32Array(columns);
-  for (let r = 0; r < rows; r++) {
-    const offset = r * columns;
-    for (let c = 0; c < columns; c++) scales[c] = Math.max(scales[c]!, Math.abs(weights[offset + c]!));
-  }
-  for (let c = 0; c < columns; c++) scales[c] = scales[c]! > 0 ? Math.fround(scales[c]! / 127) : 1;
-  const values = new Int8Array(weights.length);
-  for (let r = 0; r < rows; r++) {
-    const offset = r * columns;
-    for (let c = 0; c < columns; c++) values[offset + c] = Math.max(-127, Math.min(127, Math.round(weights[offset + c]! / scales[c]!)));
-  }
-  return { values, scales };
+  return quantizeMatrix({ kind: 'columns', bytes: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength), rows, columns });
 }
 
 /** What {@link quantizePerToken} did. */
@@ -44,9 +34,10 @@ export interface PerTokenReport {
  * result is multiplied by scale x weight scale. A token's output therefore depends only on that token, never on the
  * other texts in the batch or on padding, unlike dynamic per-tensor quantization. Large embedding tables (>= 1,024
  * rows, looked up by Gather) are stored as per-row int8 and dequantized per looked-up row, which keeps the file near
- * a quarter of the fp32 size.
+ * a quarter of the fp32 size. `quantized` holds matrices already quantized (by {@link quantizePerTokenParallel}),
+ * keyed by {@link targetKey}; the others are quantized here.
  */
-export function quantizePerToken(model: OnnxModel): PerTokenReport {
+export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string, QuantizedMatrix> = new Map()): PerTokenReport {
   const graph = model.graph;
   const opset = defaultOpset(model);
   const initializers = initializerMap(graph);
@@ -66,7 +57,7 @@ export function quantizePerToken(model: OnnxModel): PerTokenReport {
   for (const node of graph.node ?? []) {
     const table = node.op_type === 'Gather' && !node.domain ? initializers.get(node.input?.[0] ?? '') : undefined;
     if (isEmbeddingTable(table) && (nodeAxis(node) ?? 0) === 0) {
-      nodes.push(...quantizedLookup(node, table, fresh, graph, opset));
+      for (const lookup of quantizedLookup(node, table, quantized.get(targetKey('rows', table)) ?? quantizeHere('rows', table), fresh, graph, opset)) nodes.push(lookup);
       embeddings++;
       continue;
     }
@@ -80,13 +71,13 @@ export function quantizePerToken(model: OnnxModel): PerTokenReport {
     const [x] = node.input!;
     const [y] = node.output!;
     const p = fresh(`${node.name || y}/senti_q`);
-    let quantized = weights.get(weight.name!);
-    if (!quantized) {
+    let names = weights.get(weight.name!);
+    if (!names) {
       const [rows, columns] = weight.dims as [number, number];
-      const { values, scales } = quantizeColumns(tensorToFloat32(weight), rows, columns);
-      quantized = { q: fresh(`${weight.name}_int8`), scale: fresh(`${weight.name}_scale`) };
-      addInitializers(graph, int8Tensor(quantized.q, [rows, columns], values), float32Tensor(quantized.scale, [columns], scales));
-      weights.set(weight.name!, quantized);
+      const { values, scales } = quantized.get(targetKey('columns', weight)) ?? quantizeHere('columns', weight);
+      names = { q: fresh(`${weight.name}_int8`), scale: fresh(`${weight.name}_scale`) };
+      addInitializers(graph, int8Tensor(names.q, [rows, columns], values), float32Tensor(names.scale, [columns], scales));
+      weights.set(weight.name!, names);
     }
     const [rows] = weight.dims as [number, number];
     const reduce = opset >= 18
@@ -108,9 +99,9 @@ export function quantizePerToken(model: OnnxModel): PerTokenReport {
       makeNode('QuantizeLinear', [`${p}/x_flat`, `${p}/scale_flat`, `${p}/zero_points`], [`${p}/q_flat`], `${p}/Quantize`, [attribute('axis', 0)]),
       makeNode('Shape', [x!], [`${p}/x_shape`], `${p}/Shape`),
       makeNode('Reshape', [`${p}/q_flat`, `${p}/x_shape`], [`${p}/x_uint8`], `${p}/Unflatten`),
-      makeNode('MatMulInteger', [`${p}/x_uint8`, quantized.q, zeroPoint], [`${p}/int32`], `${p}/MatMulInteger`),
+      makeNode('MatMulInteger', [`${p}/x_uint8`, names.q, zeroPoint], [`${p}/int32`], `${p}/MatMulInteger`),
       makeNode('Cast', [`${p}/int32`], [`${p}/float`], `${p}/CastFloat`, [attribute('to', DataType.FLOAT)]),
-      makeNode('Mul', [`${p}/scale`, quantized.scale], [`${p}/combined_scale`], `${p}/ScaleMul`),
+      makeNode('Mul', [`${p}/scale`, names.scale], [`${p}/combined_scale`], `${p}/ScaleMul`),
       makeNode('Mul', [`${p}/float`, `${p}/combined_scale`], [y!], `${p}/Mul`),
     );
   }
@@ -118,6 +109,49 @@ export function quantizePerToken(model: OnnxModel): PerTokenReport {
   pruneInitializers(graph);
   model.metadata_props = [...(model.metadata_props ?? []).filter((entry) => entry.key !== 'senti.quantization'), { key: 'senti.quantization', value: PER_TOKEN_INT8 }];
   return { rewritten, kept, embeddings };
+}
+
+/** Key of a matrix in the `quantized` map of {@link quantizePerToken}: how it is quantized and the initializer's name. */
+export function targetKey(kind: QuantizeJob['kind'], tensor: OnnxTensor): string {
+  return `${kind}:${tensor.name ?? ''}`;
+}
+
+/**
+ * The fp32 matrices {@link quantizePerToken} will quantize, each once: MatMul weights per column, embedding tables
+ * per row (the same selection as the rewrite).
+ */
+export function perTokenTargets(model: OnnxModel): { key: string; job: QuantizeJob }[] {
+  const initializers = initializerMap(model.graph);
+  const targets = new Map<string, QuantizeJob>();
+  for (const node of model.graph.node ?? []) {
+    const table = node.op_type === 'Gather' && !node.domain ? initializers.get(node.input?.[0] ?? '') : undefined;
+    if (isEmbeddingTable(table) && (nodeAxis(node) ?? 0) === 0) {
+      targets.set(targetKey('rows', table), jobFor('rows', table));
+      continue;
+    }
+    const weight = node.op_type === 'MatMul' && !node.domain ? initializers.get(node.input?.[1] ?? '') : undefined;
+    if (isConstantMatrix(weight)) targets.set(targetKey('columns', weight), jobFor('columns', weight));
+  }
+  return [...targets].map(([key, job]) => ({ key, job }));
+}
+
+/**
+ * {@link quantizePerToken} with the weights quantized in worker threads first (`options` as `quantizeMatrices`'s) (when the model's bytes are
+ * in a SharedArrayBuffer, as `readFileShared` reads them; else in this thread). Same graph, same bytes.
+ */
+export async function quantizePerTokenParallel(model: OnnxModel, options: { threads?: number; minElements?: number } = {}): Promise<PerTokenReport> {
+  const targets = perTokenTargets(model);
+  const results = await quantizeMatrices(targets.map((target) => target.job), options);
+  return quantizePerToken(model, new Map(targets.map((target, index) => [target.key, results[index]!])));
+}
+
+function jobFor(kind: QuantizeJob['kind'], tensor: OnnxTensor): QuantizeJob {
+  const [rows, columns] = tensor.dims as [number, number];
+  return { kind, bytes: float32Bytes(tensor), rows, columns };
+}
+
+function quantizeHere(kind: QuantizeJob['kind'], tensor: OnnxTensor): QuantizedMatrix {
+  return quantizeMatrix(jobFor(kind, tensor));
 }
 
 /** Lookup tables worth storing in int8: 2-D fp32 with at least 1,024 rows (BERT's word embeddings, not positions). */
@@ -130,18 +164,8 @@ function nodeAxis(node: OnnxNode): number | undefined {
 }
 
 /** `Gather(table, ids)` as `Gather(int8 rows, ids) * Gather(row scales, ids)`: per-row symmetric int8, exact per token. */
-function quantizedLookup(node: OnnxNode, table: OnnxTensor, fresh: (base: string) => string, graph: OnnxModel['graph'], opset: number): OnnxNode[] {
+function quantizedLookup(node: OnnxNode, table: OnnxTensor, { values: q, scales }: QuantizedMatrix, fresh: (base: string) => string, graph: OnnxModel['graph'], opset: number): OnnxNode[] {
   const [rows, columns] = table.dims as [number, number];
-  const values = tensorToFloat32(table);
-  const scales = new Float32Array(rows);
-  const q = new Int8Array(values.length);
-  for (let r = 0; r < rows; r++) {
-    let max = 0;
-    for (let c = 0; c < columns; c++) max = Math.max(max, Math.abs(values[r * columns + c]!));
-    const scale = max > 0 ? Math.fround(max / 127) : 1;
-    scales[r] = scale;
-    for (let c = 0; c < columns; c++) q[r * columns + c] = Math.max(-127, Math.min(127, Math.round(values[r * columns + c]! / scale)));
-  }
   const p = fresh(`${node.name || node.output![0]}/senti_q`);
   const [qName, sName] = [fresh(`${table.name}_int8`), fresh(`${table.name}_row_scale`)];
   addInitializers(graph, int8Tensor(qName, [rows, columns], q), float32Tensor(sName, [rows], scales));

@@ -7,6 +7,11 @@ import type { PreparedSplits } from './prepare-splits.js';
 /** Progress of {@link fineTune}, in the order the stages run; training events are those of `train`. */
 export type FineTuneEvent =
   | {
+      type: 'reading';
+      /** The data file about to be read (a million rows take a while), or `rows` for in-memory data. */
+      source: string;
+    }
+  | {
       type: 'data';
       /** The train/validation/test splits with their label vocabulary and class weights. */
       splits: PreparedSplits;
@@ -14,6 +19,13 @@ export type FineTuneEvent =
       cleaning: CleaningSummary[];
       /** Seconds spent loading, cleaning and splitting. */
       seconds: number;
+    }
+  | {
+      type: 'token-lengths';
+      /** Training texts whose token length is measured so far (reported every 20,000 texts). */
+      done: number;
+      /** Training texts to measure. */
+      total: number;
     }
   | {
       type: 'max-length';

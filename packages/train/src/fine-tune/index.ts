@@ -11,4 +11,5 @@ export { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
 export { prepareSplits, type PreparedSplits, type SplitRecord, type SourceRecord, type TextSplit } from './prepare-splits.js';
 export { saveRun, runSummary, testRows, mostConfidentMistakes, type RunSummary, type SaveRunOptions, type TestRow } from './save-run.js';
 export { evaluateModel, readSplitRecord, type EvaluateModelOptions, type ModelEvaluation } from './evaluate-model.js';
-export { inspectData, type DataInspection, type InspectDataOptions } from './inspect-data.js';
+export { inspectData, type DataInspection, type InspectDataOptions, type InspectEvent } from './inspect-data.js';
+export { TOKEN_LENGTH_CHUNK } from './token-lengths.js';

@@ -3,10 +3,23 @@ import type { CleaningSummary } from '@senti/data';
 import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
 import { classCounts } from '@senti/data';
 import { readSource } from './prepare-splits.js';
+import { tokenLengthsWithProgress } from './token-lengths.js';
 import { DEFAULT_SETTINGS, type FineTuneSettings } from './settings.js';
 
+/** Progress of {@link inspectData}. */
+export type InspectEvent =
+  /** Before the data is read. */
+  | { type: 'reading'; source: string }
+  /** The data is read and cleaned: rows kept, seconds taken. */
+  | { type: 'read'; rows: number; seconds: number }
+  /** Token lengths measured so far (reported every 20,000 texts). */
+  | { type: 'token-lengths'; done: number; total: number };
+
 /** Options of {@link inspectData}. */
-export type InspectDataOptions = Pick<FineTuneSettings, 'data'> & Partial<Pick<FineTuneSettings, 'model' | 'textColumn' | 'labelColumn' | 'coverage' | 'offline' | 'dropDuplicates' | 'encoding' | 'delimiter'>>;
+export type InspectDataOptions = Pick<FineTuneSettings, 'data'> & Partial<Pick<FineTuneSettings, 'model' | 'textColumn' | 'labelColumn' | 'coverage' | 'offline' | 'dropDuplicates' | 'encoding' | 'delimiter'>> & {
+  /** Progress, for large data (the library prints nothing). */
+  onEvent?: (event: InspectEvent) => void;
+};
 
 /** What a dataset looks like before training. */
 export interface DataInspection {
@@ -23,9 +36,14 @@ export interface DataInspection {
 
 /** Label distribution, cleaning summary, token-length statistics and the suggested padding length of a dataset. */
 export async function inspectData(options: InspectDataOptions): Promise<DataInspection> {
+  const emit = options.onEvent ?? (() => {});
+  const started = Date.now();
+  emit({ type: 'reading', source: typeof options.data === 'string' ? options.data : 'rows' });
   const dataset = await readSource(options.data, { textColumn: options.textColumn, labelColumn: options.labelColumn, dropDuplicates: options.dropDuplicates ?? DEFAULT_SETTINGS.dropDuplicates, encoding: options.encoding, delimiter: options.delimiter }, 'data');
   const tokenizer = await loadTokenizer(options.model ?? DEFAULT_SETTINGS.model, { offline: options.offline ?? process.env.SENTI_OFFLINE === '1' });
-  const lengths = chooseMaxLength(tokenizer.tokenLengths(dataset.texts), 'auto', options.coverage ?? DEFAULT_SETTINGS.coverage, tokenizer.modelMaxLength);
+  emit({ type: 'read', rows: dataset.texts.length, seconds: (Date.now() - started) / 1000 });
+  const measured = await tokenLengthsWithProgress(tokenizer, dataset.texts, (done, total) => emit({ type: 'token-lengths', done, total }));
+  const lengths = chooseMaxLength(measured, 'auto', options.coverage ?? DEFAULT_SETTINGS.coverage, tokenizer.modelMaxLength);
   return {
     labelNames: dataset.labelNames,
     counts: classCounts(dataset.labels, dataset.labelNames.length),

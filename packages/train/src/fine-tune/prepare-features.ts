@@ -5,6 +5,7 @@ import type { FineTuneEvent } from './events.js';
 import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
 import { prepareSplits, type PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
+import { tokenLengthsWithProgress } from './token-lengths.js';
 
 /** A fine-tuning job made ready to encode: settings, split, encoder, padding length and the head's backend. */
 export interface PreparedRun {
@@ -50,6 +51,7 @@ export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTu
 export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal): Promise<PreparedRun> {
   const started = Date.now();
   const settings = resolveSettings(input);
+  emit({ type: 'reading', source: typeof settings.data === 'string' ? settings.data : 'rows' });
   const splits = await prepareSplits(settings);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
@@ -64,7 +66,7 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
   try {
     throwIfAborted(signal);
     const tokenizeStarted = Date.now();
-    const lengths = encoder.tokenizer.tokenLengths(splits.train.texts);
+    const lengths = await tokenLengthsWithProgress(encoder.tokenizer, splits.train.texts, (done, total) => emit({ type: 'token-lengths', done, total }));
     const maxLength = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
     const tokenize = secondsSince(tokenizeStarted);
     emit({ type: 'max-length', choice: maxLength });

@@ -52,7 +52,7 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
   // The encoding and delimiter actually used, so evaluation re-reads the file the same way.
   const read = { textColumn: dataset.textColumn, labelColumn: dataset.labelColumn, dropDuplicates: settings.dropDuplicates, encoding: dataset.encoding, delimiter: dataset.delimiter };
   const cleaning = [dataset.summary];
-  const sources: SplitRecord['sources'] = { train: await sourceRecord(settings.data) };
+  const sources: SplitRecord['sources'] = { train: await sourceRecord(settings.data, dataset) };
   let splits: Pick<PreparedSplits, 'train' | 'val' | 'test'>;
   let indices: SplitRecord['indices'];
   if (settings.val !== undefined && settings.test !== undefined) {
@@ -60,15 +60,15 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
     const val = await readSource(settings.val, known, 'val');
     const test = await readSource(settings.test, known, 'test');
     cleaning.push(val.summary, test.summary);
-    sources.val = await sourceRecord(settings.val);
-    sources.test = await sourceRecord(settings.test);
+    sources.val = await sourceRecord(settings.val, val);
+    sources.test = await sourceRecord(settings.test, test);
     splits = {
       train: { texts: dataset.texts, labels: dataset.labels },
       val: { texts: val.texts, labels: val.labels },
       test: { texts: test.texts, labels: test.labels },
     };
   } else {
-    const made = stratifiedSplit(dataset.labels, { seed: settings.seed });
+    const made = stratifiedSplit(dataset.labels, { seed: settings.seed, labelNames });
     indices = made;
     splits = { train: take(dataset, made.train), val: take(dataset, made.val), test: take(dataset, made.test) };
   }
@@ -119,6 +119,8 @@ export async function fileSha256(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
 }
 
-async function sourceRecord(source: string | readonly LabelledText[]): Promise<SourceRecord> {
-  return typeof source === 'string' ? { kind: 'file', path: source, sha256: await fileSha256(source) } : { kind: 'rows', count: source.length };
+/** The record of a source; a file's hash is of the bytes already parsed (stdin or a FIFO cannot be read a second time). */
+async function sourceRecord(source: string | readonly LabelledText[], read: Pick<Dataset, 'sha256'>): Promise<SourceRecord> {
+  if (typeof source !== 'string') return { kind: 'rows', count: source.length };
+  return { kind: 'file', path: source, sha256: read.sha256 ?? (await fileSha256(source)) };
 }

@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeStaleTemporaries, temporaryOwner } from './stale-temporaries.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe('removeStaleTemporaries', () => {
+  it('reads the owner of both temporary forms and nothing else', () => {
+    expect(temporaryOwner('.head.bin.123.ab12cd34.tmp')).toBe(123);
+    expect(temporaryOwner('.model.tmp-456-ab12cd34')).toBe(456);
+    expect(temporaryOwner('model')).toBeUndefined();
+    expect(temporaryOwner('notes.tmp')).toBeUndefined();
+  });
+
+  it('removes what dead processes left (files and directories) and keeps a live process\'s and other files', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'senti-stale-'));
+    dirs.push(dir);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid; // exited: its temporaries are stale
+    await writeFile(path.join(dir, `.seg.${dead}.00aa.tmp`), 'cut');
+    await mkdir(path.join(dir, `.model.tmp-${dead}-00bb`));
+    await writeFile(path.join(dir, `.seg.${process.pid}.00cc.tmp`), 'mine, in progress');
+    await writeFile(path.join(dir, 'config.json'), '{}');
+    const removed = await removeStaleTemporaries(dir, await readdir(dir));
+    expect(removed.sort()).toEqual([`.model.tmp-${dead}-00bb`, `.seg.${dead}.00aa.tmp`]);
+    expect((await readdir(dir)).sort()).toEqual([`.seg.${process.pid}.00cc.tmp`, 'config.json']);
+  });
+});
