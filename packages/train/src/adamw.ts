@@ -140,7 +140,11 @@ export class AdamW {
    * firstScale = c(1−β1), secondScale = c²(1−β2), decay = 1 − lr·wd, sqrtScale = 1/(√bc2·stepSize), epsScaled = eps/stepSize.
    */
   nextStepScalars(coefficient: number): { beta1: number; beta2: number; firstScale: number; secondScale: number; decay: number; sqrtScale: number; epsScaled: number } {
-    const { learningRate, betas: [beta1, beta2], eps, weightDecay } = this.options;
+    // Fused kernels serve the frozen head: one param group, no learning-rate factor.
+    if (this.groups.length !== 1) throw new Error('nextStepScalars serves a single param group');
+    const { learningRate, weightDecay } = this.groups[0]!;
+    const [beta1, beta2] = this.betas;
+    const eps = this.eps;
     this.stepCount += 1;
     const stepSize = learningRate / (1 - beta1 ** this.stepCount);
     const f = Math.fround;
