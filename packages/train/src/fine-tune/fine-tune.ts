@@ -10,6 +10,9 @@ import { encodeFeatures, prepareRun, secondsSince, type PreparedFeatures } from 
 import type { PreparedSplits } from './prepare-splits.js';
 import type { FineTuneInput, FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
+import { abstentionSummary, type AbstentionSummary } from '../trust/abstention-summary.js';
+import { calibrateHead, type CalibrationSummary } from '../trust/calibrate-head.js';
+import { crossValidate, type CrossValidation } from '../trust/cross-validate.js';
 
 /** Options of {@link fineTune}: the settings (only `data` is required) plus where progress and checkpoints go. */
 export type FineTuneOptions = FineTuneInput & {
@@ -58,6 +61,12 @@ export interface FineTuneResult {
   rocAuc: number | null;
   /** Class-weighted NLL on the test split. */
   testLoss: number;
+  /** Temperature scaling (fitted on validation; ECE and Brier on test before and after); absent when `calibrate` is off. */
+  calibration?: CalibrationSummary;
+  /** Coverage vs accuracy on the test split when abstaining below a threshold; with `targetAccuracy`, the threshold chosen on validation. */
+  abstention: AbstentionSummary;
+  /** Stratified k-fold cross-validation over train + validation (`kfold`). */
+  crossValidation?: CrossValidation;
   test: TestPredictions;
   backend: BackendChoice;
   cache: { hits: number; misses: number; discarded: { file: string; problem: string }[] };
@@ -82,8 +91,11 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
       // The head trains on the tuned layers' output: the frozen sentence features are never computed.
       const stage = await fineTuneUnfrozen(run, loop);
       try {
-        const tuned = { ...run, encoder: stage.encoder, features: { test: { features: stage.testFeatures, labels: run.splits.test.labels } },
-          cache: stage.cache, seconds: { ...run.seconds, encode: stage.seconds.encode } };
+        const features = {
+          val: { features: stage.valFeatures, labels: run.splits.val.labels },
+          test: { features: stage.testFeatures, labels: run.splits.test.labels },
+        };
+        const tuned = { ...run, encoder: stage.encoder, features, cache: stage.cache, seconds: { ...run.seconds, encode: stage.seconds.encode } };
         return await finishFineTune(tuned, run.settings, stage.result, stage.seconds.train, emit, stage.tuned);
       } catch (error) {
         await stage.encoder.dispose();
@@ -91,13 +103,29 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
       }
     }
     const prepared = await encodeFeatures(run, emit, signal);
+    const crossValidation = run.settings.kfold === undefined ? undefined : await crossValidateRun(prepared, emit);
     const trainStarted = Date.now();
     const result = await trainOnFeatures(prepared, prepared.settings, loop);
-    return await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
+    const finished = await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
+    return crossValidation === undefined ? finished : { ...finished, crossValidation };
   } catch (error) {
     await run.encoder.dispose();
     throw error;
   }
+}
+
+/** k-fold cross-validation over train + validation of a prepared run (its features, its head settings). */
+async function crossValidateRun(prepared: PreparedFeatures, emit: (event: FineTuneEvent) => void): Promise<CrossValidation> {
+  const { train: trainSplit, val } = prepared.features;
+  const features = new Float32Array(trainSplit.features.length + val.features.length);
+  features.set(trainSplit.features);
+  features.set(val.features, trainSplit.features.length);
+  const k = prepared.settings.kfold!;
+  return crossValidate(
+    { features, labels: [...trainSplit.labels, ...val.labels] },
+    prepared.encoder.info.hiddenSize, prepared.splits.labelNames, prepared.settings, k,
+    (scores) => emit({ type: 'cross-validation-fold', folds: k, ...scores }),
+  );
 }
 
 /** Trains a head on prepared features with the head settings of `settings` (lr, dropout, weight decay, batch size, epochs, seed, patience). */
@@ -124,8 +152,8 @@ export function trainOnFeatures(
   });
 }
 
-/** What {@link finishFineTune} needs of the prepared job: the run, the test split's features and the encoding figures. */
-export type FinishInput = Omit<PreparedFeatures, 'features'> & { features: Pick<PreparedFeatures['features'], 'test'> };
+/** What {@link finishFineTune} needs of the prepared job: the run, the validation and test features and the encoding figures. */
+export type FinishInput = Omit<PreparedFeatures, 'features'> & { features: Pick<PreparedFeatures['features'], 'val' | 'test'> };
 
 /**
  * Evaluates a trained head on the test split and wraps it with the encoder into a {@link FineTuneResult} (the model
@@ -143,17 +171,27 @@ export async function finishFineTune(
   const testSplit = prepared.features.test;
   const evaluateStarted = Date.now();
   const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
+  const valSplit = prepared.features.val;
+  // Calibration sets the head's temperature first, so every probability below (and the saved model's) is calibrated.
+  const calibration = settings.calibrate && valSplit.labels.length > 0 ? await calibrateHead(result.head, valSplit, testSplit) : undefined;
+  if (calibration) emit({ type: 'calibrated', temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter });
   // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
   const probabilities = await result.head.predictProba(testSplit.features, testSplit.labels.length);
   const report = classificationReport(splits.test.labels, evaluation.predictions, { labelNames: splits.labelNames });
   const matrix = confusionMatrix(splits.test.labels, evaluation.predictions, splits.labelNames.length);
   const auc = safeRocAuc(splits.test.labels, probabilities, splits.labelNames.length);
+  const numClasses = splits.labelNames.length;
+  const abstention = abstentionSummary({ labels: splits.test.labels, probabilities }, numClasses, settings.targetAccuracy === undefined ? undefined : {
+    targetAccuracy: settings.targetAccuracy,
+    val: { labels: splits.val.labels, probabilities: await result.head.predictProba(valSplit.features, valSplit.labels.length) },
+  });
   const evaluate = secondsSince(evaluateStarted);
   emit({ type: 'evaluated', accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc });
 
   const metrics = {
     test: { accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1, rocAuc: auc, loss: evaluation.loss },
     bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
+    ...(calibration ? { calibration: { temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter } } : {}),
   };
   const { data: _data, val: _val, test: _test, ...plainSettings } = settings;
   const model = new TrainedModel(encoder, result.head, {
@@ -162,6 +200,7 @@ export async function finishFineTune(
     metrics,
     training: { ...plainSettings, textColumn: splits.textColumn, labelColumn: splits.labelColumn, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
     split: splits.record,
+    ...(abstention.chosen ? { abstention: { threshold: abstention.chosen.threshold, targetAccuracy: abstention.chosen.targetAccuracy } } : {}),
     card: {
       data: {
         source: describeSource(settings.data), rows: splits.cleaning[0]?.rowsKept ?? 0, textColumn: splits.textColumn, labelColumn: splits.labelColumn,
@@ -194,6 +233,8 @@ export async function finishFineTune(
     confusionMatrix: matrix,
     rocAuc: auc,
     testLoss: evaluation.loss,
+    ...(calibration ? { calibration } : {}),
+    abstention,
     test: { texts: splits.test.texts, labels: splits.test.labels, predictions: evaluation.predictions, probabilities },
     backend: prepared.backend,
     cache: prepared.cache,
