@@ -2,10 +2,10 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatCsv } from '@senti/data';
 import { SentiError, UsageError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/base';
+import { writeFileAtomic, writeToDevice } from '@senti/base';
 import { loadModel, readManifest, type Device, type Prediction } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
-import { checkOutputFile, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
+import { checkOutputFile, isDevice, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
 import { textTable } from '../output/text-table.js';
 import { parseChoice } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
@@ -99,6 +99,7 @@ export function predictCommand(context: CliContext): Command {
 
 async function writeOutput(file: string, text: string): Promise<void> {
   try {
+    if (isDevice(file)) return await writeToDevice(file, text);
     await makeWritableDirectory(dirname(file), '--output', file);
     await writeFileAtomic(file, text);
   } catch (error) {
