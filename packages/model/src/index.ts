@@ -26,6 +26,8 @@ export {
   type PredictorSettings, type PredictorState,
 } from './predictor/predictor.js';
 export { checkServable, loadServableModel } from './predictor/load-servable-model.js';
+export { loadModelInThread } from './predictor/model-thread.js';
+export { infoFromManifest, type ServedModelInfo } from './predictor/served-model-info.js';
 
 // The frozen encoder.
 export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, LoadEncoderOptions, Pooling, UsedDevice } from './encoder/types.js';
