@@ -1,6 +1,7 @@
 // Load benchmark of @senti/server: starts the server as a child process on loopback, then runs autocannon
 // with single-text and 32-text requests and prints requests/s, texts/s, p50/p99 latency and errors.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -19,6 +20,9 @@ Starts senti-server from source on a free loopback port, waits for /readyz, runs
   --scenarios LIST        single,batch32 (or one of them)                                         [single,batch32]
   --max-batch-size N      passed to the server                                                               [32]
   --max-wait-ms N         passed to the server                                                                [5]
+  --max-queue-ms N        passed to the server                                                             [5000]
+While each scenario runs, GET /healthz is sent every 100 ms on a new connection: its p50/p99/max latency and the
+probes unanswered within 2 s are reported (health under load: the model runs on its own thread).
   --log-level L           server log level (logs are discarded, but still produced)                        [info]
 `;
 
@@ -33,6 +37,7 @@ export const command: BenchCommand = {
       timeout: { type: 'string', default: '10' },
       'max-batch-size': { type: 'string', default: '32' },
       'max-wait-ms': { type: 'string', default: '5' },
+      'max-queue-ms': { type: 'string', default: '5000' },
       'log-level': { type: 'string', default: 'info' },
       scenarios: { type: 'string', default: 'single,batch32' },
     }, usage) as Record<string, string | undefined>;
@@ -51,6 +56,7 @@ interface ServerOptions {
   timeout: string;
   'max-batch-size': string;
   'max-wait-ms': string;
+  'max-queue-ms': string;
   'log-level': string;
   scenarios: string;
 }
@@ -69,7 +75,7 @@ async function startServer(port: number, modelDir: string, options: ServerOption
   const main = resolve(dirname(fileURLToPath(import.meta.url)), '../../../apps/server/src/main.ts');
   const child = spawn(process.execPath, [
     '--conditions=source', '--import', 'tsx', main, '--model-dir', modelDir, '--port', String(port),
-    '--max-batch-size', options['max-batch-size'], '--max-wait-ms', options['max-wait-ms'], '--log-level', options['log-level'],
+    '--max-batch-size', options['max-batch-size'], '--max-wait-ms', options['max-wait-ms'], '--max-queue-ms', options['max-queue-ms'], '--log-level', options['log-level'],
   ], { stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -82,9 +88,36 @@ async function startServer(port: number, modelDir: string, options: ServerOption
   throw new Error('server did not become ready within 120 s');
 }
 
+/** One GET /healthz on a new connection: its latency in ms, or undefined when unanswered within 2 s. */
+function probeHealth(port: number): Promise<number | undefined> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const request = get({ host: '127.0.0.1', port, path: '/healthz', agent: false, timeout: 2000 }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode === 200 ? performance.now() - started : undefined));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
+}
+
+/** Probes /healthz every 100 ms until `stop` is called; resolves with p50/p99/max latency and unanswered probes. */
+function watchHealth(port: number): () => Promise<{ healthP50Ms: number; healthP99Ms: number; healthMaxMs: number; healthUnanswered: number }> {
+  const probes: Promise<number | undefined>[] = [];
+  const timer = setInterval(() => probes.push(probeHealth(port)), 100);
+  return async () => {
+    clearInterval(timer);
+    const results = await Promise.all(probes);
+    const answered = results.filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
+    const at = (q: number) => (answered.length === 0 ? Number.NaN : Math.round(answered[Math.min(answered.length - 1, Math.floor(q * answered.length))]! * 10) / 10);
+    return { healthP50Ms: at(0.5), healthP99Ms: at(0.99), healthMaxMs: at(1), healthUnanswered: results.length - answered.length };
+  };
+}
+
 /** Runs one autocannon scenario: every request carries `textsPerRequest` texts, rotating through SENTENCES. */
 async function scenario(port: number, name: string, textsPerRequest: number, options: ServerOptions) {
   let next = 0;
+  const stopHealth = watchHealth(port);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/v1/predict`,
     connections: Number(options.connections),
@@ -100,6 +133,7 @@ async function scenario(port: number, name: string, textsPerRequest: number, opt
     }],
   });
   const requestsPerSecond = result.requests.average;
+  const health = await stopHealth();
   return {
     scenario: name,
     textsPerRequest,
@@ -111,6 +145,7 @@ async function scenario(port: number, name: string, textsPerRequest: number, opt
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    ...health,
   };
 }
 
@@ -124,7 +159,7 @@ async function benchServer(options: ServerOptions): Promise<void> {
   const port = await freePort();
   const server = await startServer(port, modelDir, options);
   try {
-    console.log(`model ${modelDir}; ${options.connections} connections, ${options.duration} s per scenario, ${options.timeout} s request timeout, max batch ${options['max-batch-size']}, max wait ${options['max-wait-ms']} ms`);
+    console.log(`model ${modelDir}; ${options.connections} connections, ${options.duration} s per scenario, ${options.timeout} s request timeout, max batch ${options['max-batch-size']}, max wait ${options['max-wait-ms']} ms, max queue ${options['max-queue-ms']} ms`);
     const rows = [];
     for (const name of names) rows.push(await scenario(port, name, SCENARIOS[name]!, options));
     console.table(rows);

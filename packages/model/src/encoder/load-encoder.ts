@@ -84,6 +84,28 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   };
 }
 
+/**
+ * Starts building the per-token int8 graph in the background when {@link loadEncoder} with these options will need
+ * it: a local model directory with `onnx/model.onnx`, dtype `int8` (or `auto`) and the CPU running the encoder (device
+ * `cpu`, or `auto` on a machine where the GPU probe finds nothing). The build (~1-2 s for BERT-base, mostly in worker
+ * threads) then overlaps whatever the caller does next, such as reading and splitting the data; loadEncoder joins it.
+ * Resolves to whether it built (or found) the graph; never rejects: a failed build is retried, and reported, by
+ * loadEncoder. Callers need not wait for it.
+ */
+export function prefetchEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<boolean> {
+  const dtype = options.dtype ?? 'fp32';
+  const device = options.device ?? 'auto';
+  if ((dtype !== 'int8' && dtype !== 'auto') || device === 'gpu' || options.model === undefined) return Promise.resolve(false);
+  const dir = path.resolve(options.model);
+  const fp32 = path.join(dir, 'onnx', ONNX_FILES.fp32);
+  if (!existsSync(fp32)) return Promise.resolve(false);
+  return (async () => {
+    if (device === 'auto' && planDevice('auto', await probe()).attempts[0] !== 'cpu') return false;
+    await perTokenInt8Dir(fp32, path.join(dir, 'config.json'), options.cacheDir);
+    return true;
+  })().catch(() => false);
+}
+
 /** The pooling to use: the one asked for (pooler only when the model outputs it), else pooler if available, else cls. */
 export function resolvePooling(requested: Pooling | undefined, outputNames: readonly string[], model: string): Pooling {
   const hasPooler = outputNames.includes('pooler_output');

@@ -1,4 +1,5 @@
 import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type Encoder } from '@senti/model';
+import { prefetchEncoder } from '@senti/model/internals';
 import type { Split } from '../types.js';
 import type { FineTuneEvent } from './events.js';
 import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
@@ -32,6 +33,8 @@ export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTu
   const started = Date.now();
   const settings = resolveSettings(input);
   emit({ type: 'reading', source: typeof settings.data === 'string' ? settings.data : 'rows' });
+  // The int8 graph's first build (if this run needs one) runs in worker threads while the data is read and split.
+  void prefetchEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device });
   const splits = await prepareSplits(settings);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
