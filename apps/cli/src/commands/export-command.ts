@@ -8,6 +8,7 @@ interface ExportFlags {
   encoder?: string;
   offline?: boolean;
   overwrite?: boolean;
+  web?: boolean;
   json?: boolean;
 }
 
@@ -19,18 +20,21 @@ export function exportCommand(context: CliContext): Command {
     .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
     .option('--overwrite', 'replace the output directory if it holds files')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
+    .option('--web', 'add index.html with the transformers.js browser build and onnxruntime-web wasm files: serve the directory and classify in the browser, offline')
     .action(async (out: string, flags: ExportFlags) => {
       const output = context.console(flags.json);
       const result = await exportModel(flags.modelDir, out, {
         offline: flags.offline || process.env.SENTI_OFFLINE === '1',
         ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
         ...(flags.overwrite ? { overwrite: true } : {}),
+        ...(flags.web ? { web: true } : {}),
       });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;
       }
       output.line(`exported to ${result.outDir}: ${result.files.join(', ')}`);
+      if (flags.web) output.line(`web page: serve the directory (e.g. python3 -m http.server -d ${result.outDir} 8000) and open http://localhost:8000/`);
       for (const note of result.notes) output.line(`note: ${note}`);
       output.line(`load it with transformers.js: pipeline('text-classification', '${result.outDir}', { local_files_only: true })`);
     });

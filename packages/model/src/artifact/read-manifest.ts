@@ -1,9 +1,15 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapeControl, ModelError } from '@senti/errors';
 import { checkManifest } from './check-manifest.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SentiManifest } from './manifest.js';
 import { resolveModelDir } from './model-dir.js';
+
+/** A directory written by exportModel: config.json and an onnx/ folder, no senti.json. */
+function isExportDir(dir: string): boolean {
+  return existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'onnx'));
+}
 
 /** Read and check a model directory's senti.json. */
 export async function readManifest(dir: string): Promise<SentiManifest> {
@@ -14,6 +20,11 @@ export async function readManifest(dir: string): Promise<SentiManifest> {
     text = await readFile(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && isExportDir(dir)) {
+      throw new ModelError('MODEL_NOT_FOUND', `${escapeControl(dir)} is an export (Hugging Face layout: config.json, onnx/), not a senti model directory (${MANIFEST_FILE})`, 'input', {
+        cause, hint: 'pass the run directory (or its model/ folder) it was exported from; load the export itself with loadExportedModel or transformers.js',
+      });
+    }
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new ModelError('MODEL_NOT_FOUND', `no senti model in ${escapeControl(dir)} (${MANIFEST_FILE} missing)`, 'input', { cause });
     }

@@ -14,6 +14,8 @@ import { readTunedLayers } from '../layers/tuned-layers-file.js';
 import { withTunedWeights } from '../layers/tuned-onnx.js';
 import { appendClassifier, type HeadWeights } from './classifier-graph.js';
 import { normalizeInputs } from './senti-inputs.js';
+import { exportCardText } from './export-card.js';
+import { writeWebPage } from './web-page.js';
 import { classifierConfig, classifierTokenizerConfig, TOKENIZER_FILES } from './hf-files.js';
 
 /** Options for {@link exportModel}. */
@@ -26,6 +28,11 @@ export interface ExportModelOptions {
   cacheDir?: string;
   /** Replace `outDir` when it already holds files. */
   overwrite?: boolean;
+  /**
+   * Add a static page that classifies in the browser with no server: `index.html`, the transformers.js browser build
+   * (`vendor/`) and the onnxruntime-web wasm files (`wasm/`), copied from the installed packages.
+   */
+  web?: boolean;
 }
 
 /** What {@link exportModel} wrote. */
@@ -123,10 +130,9 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
       }
     }
     if (manifest.encoder.dtype === 'fp16') notes.push('the model used an fp16 encoder; the export is fp32, whose answers differ from it by fp16 rounding');
-    if (existsSync(path.join(root, 'README.md'))) {
-      await copyFile(path.join(root, 'README.md'), path.join(temporary, 'README.md'));
-      files.push('README.md');
-    }
+    if (options.web) files.push(...(await writeWebPage(temporary, manifest)));
+    // The export's own card: the run's card describes the senti model directory (its "load with senti" lines fail here).
+    await write('README.md', exportCardText(manifest, { files, ...(options.web ? { web: true } : {}) }));
     if (existsSync(target)) await rm(target, { recursive: true, force: true });
     await mkdir(path.dirname(target), { recursive: true });
     await rename(temporary, target);
