@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatCsv } from '@senti/data';
 import { SentiError, UsageError } from '@senti/errors';
-import { writeFileAtomic, writeToDevice } from '@senti/base';
+import { fileSystemReason, writeFileAtomic, writeToDevice } from '@senti/base';
 import { abstainBelow, loadModel, readManifest, type AnsweredPrediction, type Device } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
 import { checkOutputFile, isDevice, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
@@ -110,8 +110,7 @@ async function writeOutput(file: string, text: string): Promise<void> {
     await writeFileAtomic(file, text);
   } catch (error) {
     if (error instanceof SentiError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new SentiError('CLI_OUTPUT_UNWRITABLE', `--output ${file}: cannot write there (${code})`, 'input', { cause: error });
+    throw new SentiError('CLI_OUTPUT_UNWRITABLE', `--output ${file}: cannot write there (${fileSystemReason(error)})`, 'input', { cause: error });
   }
 }
 
