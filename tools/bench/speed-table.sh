@@ -20,8 +20,8 @@ for i in 1 2 3 4 5; do /usr/bin/time -f '%e' pnpm --silent --filter cli start --
 step "int8 graph build from an empty cache"
 bench int8-build --model "$model" > "$out/int8-build.txt" 2>&1
 
-step "int8 MatMul roofline and encode GOP/s (UCI all, SST-2 first 8000; batch 32 and 128)"
-bench roofline --model "$model" --batch-sizes 32,128 --json "$out/roofline.json" > "$out/roofline.txt" 2>&1
+step "int8 MatMul roofline, encode GOP/s (UCI all, SST-2 first 8000; batch 32 and 128), levers on UCI"
+bench roofline --model "$model" --batch-sizes 32,128 --levers --json "$out/roofline.json" > "$out/roofline.txt" 2>&1
 
 step "head samples/s: fused kernels (default), 2 ONNX Runtime threads, plain tfjs kernels"
 bench head --backend wasm --samples 20000 --epochs 3 > "$out/head-fused.txt" 2>&1

@@ -163,6 +163,18 @@ const ROWS: Row[] = [
   { name: 'evaluate without --model-dir', args: () => ['evaluate'], code: 2, message: /required option '--model-dir <dir>' not specified/ },
   { name: 'evaluate a missing model', args: (d) => ['evaluate', '--model-dir', join(d, 'nowhere')], code: 1, message: /no senti model in .*nowhere/ },
   { name: 'evaluate with --min-f1 above 1', args: (d) => ['evaluate', '--model-dir', join(d, 'run'), '--min-f1', '2'], code: 2, message: /--min-f1 expects a number between 0 and 1/ },
+  // Calibration, abstention, k-fold and the label audit (issue #21)
+  { name: 'predict with --abstain-below above 1', args: (d) => ['predict', '--model-dir', join(d, 'run'), '--abstain-below', '1.5', 'good'], code: 2, message: /--abstain-below expects a number between 0 and 1, got "1.5"/ },
+  { name: 'evaluate with --abstain-below not a number', args: (d) => ['evaluate', '--model-dir', join(d, 'run'), '--abstain-below', 'high'], code: 2, message: /--abstain-below expects a number between 0 and 1, got "high"/ },
+  { name: 'evaluate with --target-accuracy above 1', args: (d) => ['evaluate', '--model-dir', join(d, 'run'), '--target-accuracy', '95'], code: 2, message: /--target-accuracy expects a number between .* and 1, got "95"/ },
+  { name: 'train with --kfold 1', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--kfold', '1', '--out', join(d, 'kfold-out')], code: 2, message: /--kfold expects a whole number >= 2, got "1"/, absent: 'kfold-out' },
+  { name: 'train with --kfold and --unfreeze', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--kfold', '3', '--unfreeze', '1', '--out', join(d, 'kfold-out')], code: 2, message: /--kfold cross-validates the head on frozen-encoder features; it cannot be combined with --unfreeze/, absent: 'kfold-out' },
+  { name: 'train with --target-accuracy 0', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--target-accuracy', '0', '--out', join(d, 'kfold-out')], code: 2, message: /--target-accuracy expects a number .*, got "0"/, absent: 'kfold-out' },
+  { name: 'train with --sweep and --kfold', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--sweep', 'lr=1e-3,1e-4', '--kfold', '3', '--out', join(d, 'kfold-out')], code: 2, message: /--sweep cannot be combined with --kfold/, absent: 'kfold-out' },
+  { name: 'audit without --data', args: (d) => ['audit', '--out', join(d, 'audit-out')], code: 2, message: /audit needs --data <file>/, absent: 'audit-out' },
+  { name: 'audit with --folds 1', args: (d) => ['audit', '--data', join(d, 'ok.csv'), '--folds', '1', '--out', join(d, 'audit-out')], code: 2, message: /--folds expects a whole number >= 2, got "1"/, absent: 'audit-out' },
+  { name: 'audit a missing file', args: (d) => ['audit', '--data', join(d, 'nope.csv'), '--out', join(d, 'audit-out')], code: 1, message: /nope\.csv" not found/, absent: 'audit-out' },
+  { name: 'audit with --val (not an audit flag)', args: (d) => ['audit', '--data', join(d, 'ok.csv'), '--val', join(d, 'ok.csv')], code: 2, message: /unknown option '--val'/ },
   { name: 'inspect without --data', args: () => ['inspect'], code: 2, message: /required option '--data <file>' not specified/ },
   { name: 'inspect a missing file', args: (d) => ['inspect', '--data', join(d, 'nope.csv')], code: 1, message: /nope\.csv" not found/ },
 ];

@@ -39,6 +39,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/predict-command.js')).predictCommand,
   },
   {
+    name: 'audit',
+    term: 'audit [options]',
+    summary: 'Find likely label errors: k-fold out-of-fold probabilities, confident learning, label-issues.csv.',
+    load: async () => (await import('./commands/audit-command.js')).auditCommand,
+  },
+  {
     name: 'inspect',
     term: 'inspect [options]',
     summary: 'Show label distribution, token-length percentiles and histogram, and a suggested --max-length.',

@@ -32,6 +32,8 @@ export interface CreateServerOptions {
   bodyLimit?: number;
   /** fastify/pino logger settings; default off. */
   logger?: FastifyServerOptions['logger'];
+  /** Default abstention threshold of `POST /v1/predict` (a request's `abstainBelow` overrides it); default: the model's own, else none. */
+  abstainBelow?: number;
   /** Version reported in the OpenAPI document. */
   version?: string;
   /** Header/request/keep-alive timeouts, connection and header-size limits (see `DEFAULT_HTTP_LIMITS`). */
@@ -120,7 +122,7 @@ export function createServer(options: CreateServerOptions): SentiServer {
     return payload;
   });
 
-  registerPredictRoute(app, predictor, limits);
+  registerPredictRoute(app, predictor, limits, options.abstainBelow);
   registerModelInfoRoute(app, predictor);
   registerHealthRoutes(app, predictor);
   registerOpenApiRoute(app, limits, options.version ?? '0.1.0');

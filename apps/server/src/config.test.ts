@@ -37,6 +37,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--model-dir', 'm'], { SENTI_MAX_HEADER_BYTES: '10' })).toThrow('SENTI_MAX_HEADER_BYTES must be an integer >= 1024, got "10"');
   });
 
+  it('reads the default abstention threshold from --abstain-below or SENTI_ABSTAIN_BELOW, checked as a probability', () => {
+    expect(parseConfig(['--model-dir', 'm']).abstainBelow).toBeUndefined();
+    expect(parseConfig(['--model-dir', 'm', '--abstain-below', '0.8']).abstainBelow).toBe(0.8);
+    expect(parseConfig(['--model-dir', 'm'], { SENTI_ABSTAIN_BELOW: '.75' }).abstainBelow).toBe(0.75);
+    expect(() => parseConfig(['--model-dir', 'm', '--abstain-below', '1.2'])).toThrow('--abstain-below must be a probability from 0 to 1, got "1.2"');
+    expect(() => parseConfig(['--model-dir', 'm'], { SENTI_ABSTAIN_BELOW: 'high' })).toThrow('SENTI_ABSTAIN_BELOW must be a probability from 0 to 1, got "high"');
+  });
+
   it('allows --help without a model dir', () => {
     expect(parseConfig(['--help'], {}).help).toBe(true);
   });

@@ -39,6 +39,8 @@ export interface ServerConfig {
   device: 'auto' | 'cpu' | 'gpu';
   /** Where the encoder lives now, when it moved since training (directory or Hub id). Flag --encoder, env SENTI_ENCODER. */
   encoder: string | undefined;
+  /** Default abstention threshold (a request's abstainBelow overrides it). Flag --abstain-below, env SENTI_ABSTAIN_BELOW. Default: the model's, else none. */
+  abstainBelow: number | undefined;
   /** pino log level. Flag --log-level, env SENTI_LOG_LEVEL. Default info. */
   logLevel: string;
   /** Print stacks of startup errors. Flag --verbose. */
@@ -88,6 +90,7 @@ Options (environment variable in brackets):
   --max-header-bytes N   largest request head, 431 above [SENTI_MAX_HEADER_BYTES] (16384)
   --device auto|cpu|gpu  where the encoder runs [SENTI_DEVICE] (auto)
   --encoder DIR|ID       where the encoder lives now, if it moved since training [SENTI_ENCODER]
+  --abstain-below P      abstain when the top probability is below P, unless a request says [SENTI_ABSTAIN_BELOW] (the model's, else never)
   --log-level LEVEL      ${LOG_LEVELS.join('|')} [SENTI_LOG_LEVEL] (info)
   --verbose              show stack traces of startup errors
   --help                 show this text`;
@@ -97,7 +100,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   let values: Record<string, string | boolean | undefined>;
   try {
     const options: Record<string, { type: 'string' | 'boolean' }> = {
-      'model-dir': { type: 'string' }, host: { type: 'string' }, device: { type: 'string' }, encoder: { type: 'string' },
+      'model-dir': { type: 'string' }, host: { type: 'string' }, device: { type: 'string' }, encoder: { type: 'string' }, 'abstain-below': { type: 'string' },
       'log-level': { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
     };
     for (const spec of Object.values(NUMBERS)) options[spec.flag] = { type: 'string' };
@@ -135,6 +138,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   if (!(DEVICES as readonly string[]).includes(device)) {
     throw new UsageError('SERVER_BAD_OPTION', `--device must be one of ${DEVICES.join(', ')}, got "${device}"`);
   }
+  const abstainText = text('abstain-below', 'SENTI_ABSTAIN_BELOW');
+  const abstainBelow = abstainText === undefined ? undefined : Number(abstainText);
+  if (abstainBelow !== undefined && !(/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(abstainText!) && abstainBelow >= 0 && abstainBelow <= 1)) {
+    const source = values['abstain-below'] !== undefined ? '--abstain-below' : 'SENTI_ABSTAIN_BELOW';
+    throw new UsageError('SERVER_BAD_OPTION', `${source} must be a probability from 0 to 1, got "${abstainText}"`);
+  }
   const headersTimeoutMs = number('headersTimeoutMs');
   const requestTimeoutMs = number('requestTimeoutMs');
   if (headersTimeoutMs > requestTimeoutMs) {
@@ -158,6 +167,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     maxHeaderBytes: number('maxHeaderBytes'),
     device: device as ServerConfig['device'],
     encoder: text('encoder', 'SENTI_ENCODER'),
+    abstainBelow,
     logLevel,
     verbose: values.verbose === true,
     help,

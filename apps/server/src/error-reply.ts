@@ -51,7 +51,7 @@ export function schemaViolation(error: SchemaError, body: unknown, limits: Reque
     }
     case 'additionalProperties': {
       const extra = fieldName(error.instancePath, String(error.params.additionalProperty));
-      return new ServerError('SERVER_UNKNOWN_FIELD', `unknown field "${extra}"; the only field is "texts"`, { field: extra });
+      return new ServerError('SERVER_UNKNOWN_FIELD', `unknown field "${extra}"; the fields are "texts" and "abstainBelow"`, { field: extra });
     }
     case 'minItems':
       return new ServerError('SERVER_TEXTS_EMPTY', `${field} must contain at least one text`, { field });
@@ -73,6 +73,9 @@ export function schemaViolation(error: SchemaError, body: unknown, limits: Reque
       }
       return new ServerError('SERVER_INVALID_TYPE', `${field} must be ${String(error.params.type) === 'array' ? 'an array of strings' : `a ${String(error.params.type)}`}, got ${describe(value)}`, { field });
     }
+    case 'minimum':
+    case 'maximum':
+      return new ServerError('SERVER_INVALID_REQUEST', `${field} must be a probability from 0 to 1, got ${describe(value)}`, { field });
     default:
       return new ServerError('SERVER_INVALID_REQUEST', `${field === '' ? 'request body' : field} is invalid (${error.keyword})`, field === '' ? {} : { field });
   }

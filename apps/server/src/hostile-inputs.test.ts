@@ -83,6 +83,10 @@ const rows: Row[] = [
   { name: 'too many texts', send: () => request(JSON.stringify({ texts: Array(9).fill('a') })), status: 400, code: 'SERVER_TOO_MANY_TEXTS', message: 'at most 8' },
   { name: 'a text too long', send: () => request(JSON.stringify({ texts: ['x'.repeat(101)] })), status: 400, code: 'SERVER_TEXT_TOO_LONG', message: 'at most 100' },
   { name: 'JSON body with a UTF-8 BOM', send: () => request(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"texts":["a"]}')])), status: 200, predictions: 1 },
+  // Abstention threshold of a request (issue #21)
+  { name: 'abstainBelow above 1', send: () => request('{"texts":["a"],"abstainBelow":1.5}'), status: 400, code: 'SERVER_INVALID_REQUEST', message: 'abstainBelow must be a probability from 0 to 1, got' },
+  { name: 'abstainBelow as a string', send: () => request('{"texts":["a"],"abstainBelow":"0.5"}'), status: 400, code: 'SERVER_INVALID_TYPE', message: 'abstainBelow' },
+  { name: 'abstainBelow 1: every text abstains, still 200', send: () => request('{"texts":["a","b"],"abstainBelow":1}'), status: 200, predictions: 2 },
   { name: 'wrong method on the predict route', send: () => request('{"texts":["a"]}', {}, 'PUT'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route PUT /v1/predict' },
   { name: 'percent-encoded NUL in the path', send: () => request('', {}, 'GET', '/v1/mo%00del'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route GET /v1/mo%00del' },
 ];

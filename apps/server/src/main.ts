@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     maxChars: config.maxChars,
     bodyLimit: config.bodyLimit,
     http: httpLimitsOf(config),
+    ...(config.abstainBelow !== undefined ? { abstainBelow: config.abstainBelow } : {}),
     logger: { level: config.logLevel },
   });
 

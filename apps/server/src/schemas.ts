@@ -23,6 +23,12 @@ export function predictBodySchema(limits: RequestLimits) {
         items: { type: 'string', maxLength: limits.maxChars },
         description: `The sentences to classify (1 to ${limits.maxTexts}, each at most ${limits.maxChars} characters).`,
       },
+      abstainBelow: {
+        type: 'number',
+        minimum: 0,
+        maximum: 1,
+        description: "Abstain (label null, abstained true) on texts whose top calibrated probability is below this; default: the server's --abstain-below, else the model's threshold, else never.",
+      },
     },
   } as const;
 }
@@ -50,7 +56,8 @@ export const predictResponseSchema = {
         type: 'object',
         required: ['label', 'score', 'probabilities'],
         properties: {
-          label: { type: 'string', description: 'The most probable label.' },
+          label: { type: ['string', 'null'], description: 'The most probable label; null when the model abstained.' },
+          abstained: { type: 'boolean', description: 'Present when a threshold is in effect: true when the top probability is below it.' },
           score: { type: 'number', description: 'Its probability.' },
           probabilities: {
             type: 'object',

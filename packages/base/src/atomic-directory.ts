@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileSystemError } from './file-error.js';
-import { makeDirectory, syncDirectory } from './atomic-write.js';
+import { errnoCode, fileSystemError } from './file-error.js';
+import { makeDirectory, syncDirectory, syncFile, writeFileChecked, type FileData } from './atomic-write.js';
 
 /**
  * A directory written under a temp name beside its final one, then put in place whole: a reader sees the old
@@ -12,10 +12,30 @@ import { makeDirectory, syncDirectory } from './atomic-write.js';
 export interface AtomicDirectory {
   /** The temp directory to write into. */
   readonly temporary: string;
+  /** Writes `relative` (parents created) checked and fsynced; errors name the file under its final directory. */
+  write(relative: string, data: FileData): Promise<void>;
+  /** Copies a file in as `relative`, fsynced; errors name the file under its final directory. */
+  copy(source: string, relative: string): Promise<void>;
   /** Fsyncs the temp directory, swaps it in for the final name (the old one removed after), fsyncs the parent. */
   commit(): Promise<void>;
   /** Removes the temp directory; the final name is untouched. */
   abort(): Promise<void>;
+}
+
+/**
+ * What is at `target` before a directory is written there: nothing, an empty directory or a directory with entries.
+ * A file (or a path under a file) is a `FileError` (`cannot write package.json: not a directory (package.json is a
+ * file)`), as is a directory that cannot be listed.
+ */
+export async function directoryState(target: string): Promise<'absent' | 'empty' | 'not-empty'> {
+  let entries: string[];
+  try {
+    entries = await readdir(target);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return 'absent';
+    throw fileSystemError(error, target);
+  }
+  return entries.length === 0 ? 'empty' : 'not-empty';
 }
 
 /** Creates the temp directory for an atomic write of directory `target` (parents created; errors are one line). */
@@ -32,9 +52,24 @@ export async function openAtomicDirectory(target: string): Promise<AtomicDirecto
   const abort = async (): Promise<void> => {
     await rm(temporary, { recursive: true, force: true }).catch(() => undefined);
   };
+  const finalName = (relative: string): string => path.join(target, relative);
   return {
     temporary,
     abort,
+    async write(relative, data) {
+      await makeDirectory(path.dirname(path.join(temporary, relative)));
+      await writeFileChecked(path.join(temporary, relative), data, finalName(relative));
+    },
+    async copy(source, relative) {
+      const destination = path.join(temporary, relative);
+      await makeDirectory(path.dirname(destination));
+      try {
+        await copyFile(source, destination);
+      } catch (error) {
+        throw fileSystemError(error, errnoCode(error) === 'ENOENT' && !existsSync(source) ? source : finalName(relative), errnoCode(error) === 'ENOENT' ? 'read' : 'write');
+      }
+      await syncFile(destination, finalName(relative));
+    },
     async commit() {
       try {
         await syncDirectory(temporary);

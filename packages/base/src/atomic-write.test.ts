@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSentiError } from '@senti/errors';
-import { asFileError, openAtomicDirectory, openAtomicFile, writeFileAtomic, writeFileChecked } from './index.js';
+import { asFileError, directoryState, openAtomicDirectory, openAtomicFile, writeFileAtomic, writeFileChecked } from './index.js';
 
 const require_resolve = createRequire(import.meta.url).resolve;
 const root = mkdtempSync(path.join(tmpdir(), 'senti-base-write-'));
@@ -209,5 +209,31 @@ describe('asFileError', () => {
     const tsx = path.join(path.dirname(require_resolve('tsx/package.json')), 'dist', 'cli.mjs');
     const output = execFileSync('bash', ['-c', `ulimit -n 128 && exec "${process.execPath}" "${tsx}" "$0"`, script], { encoding: 'utf8' });
     expect(output.trim()).toBe(`FILE_TOO_MANY_OPEN cannot write ${path.join(root, 'emfile.txt')}: too many open files`);
+  });
+});
+
+describe('openAtomicDirectory', () => {
+  it('builds a directory under a temp name and swaps it in whole, replacing the old one', async () => {
+    const target = path.join(root, 'atomic-dir', 'model');
+    mkdirSync(target, { recursive: true });
+    writeFileSync(path.join(target, 'old.txt'), 'old');
+    expect(await directoryState(target)).toBe('not-empty');
+    const directory = await openAtomicDirectory(target);
+    await directory.write('onnx/model.onnx', Buffer.from([1, 2, 3]));
+    await directory.copy(path.join(target, 'old.txt'), 'copied.txt');
+    expect(existsSync(path.join(target, 'onnx'))).toBe(false);
+    await directory.commit();
+    expect(readdirSync(target).sort()).toEqual(['copied.txt', 'onnx']);
+    expect(readFileSync(path.join(target, 'copied.txt'), 'utf8')).toBe('old');
+    expect(readdirSync(path.dirname(target))).toEqual(['model']);
+    expect(await directoryState(path.join(root, 'atomic-dir', 'absent'))).toBe('absent');
+  });
+
+  it('a missing source of a copy names the source', async () => {
+    const directory = await openAtomicDirectory(path.join(root, 'atomic-dir-2', 'out'));
+    const error = await failure(() => directory.copy(path.join(root, 'nope.txt'), 'nope.txt'));
+    await directory.abort();
+    expect(error.message).toBe(`cannot read ${path.join(root, 'nope.txt')}: no such file or directory`);
+    expect(readdirSync(path.join(root, 'atomic-dir-2'))).toEqual([]);
   });
 });

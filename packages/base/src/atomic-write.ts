@@ -44,6 +44,21 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Flushes a file already written (a copy, a hard link) to disk; errors name `shownAs`. */
+export async function syncFile(file: string, shownAs: string = file): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'r+');
+    await handle.sync();
+    const closing = handle;
+    handle = undefined;
+    await closing.close();
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    throw fileSystemError(error, shownAs);
+  }
+}
+
 /** Creates `dir` and its parents; a file in the way or an unwritable parent is one `FileError` line. */
 export async function makeDirectory(dir: string): Promise<void> {
   try {

@@ -27,6 +27,13 @@ export function errnoCode(error: unknown): string | undefined {
   return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
 }
 
+/** The reason a Node file-system error stands for, in words (`disk full`, `read-only file system`), else its code. */
+export function fileSystemReason(error: unknown): string {
+  const errno = errnoCode(error);
+  if (errno === undefined) return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  return REASONS[errno]?.reason ?? errno.toLowerCase();
+}
+
 /** `target` or its nearest ancestor that exists but is not a directory (why mkdir or open said ENOTDIR), if any. */
 function fileInTheWay(target: string): string | undefined {
   for (let current = path.resolve(target); current !== path.dirname(current); current = path.dirname(current)) {

@@ -22,6 +22,8 @@ export interface CleaningSummary {
 export interface CleanedRows {
   texts: string[];
   labels: string[];
+  /** Index in the parsed rows (0-based, header and blank lines not counted) of each kept row. */
+  rowIndices: number[];
   summary: CleaningSummary;
 }
 
@@ -38,8 +40,9 @@ export function cleanRows(path: string, rows: readonly string[][], textIndex: nu
   };
   const texts: string[] = [];
   const labels: string[] = [];
+  const rowIndices: number[] = [];
   const labelsByText = new Map<string, Set<string>>();
-  for (const row of rows) {
+  for (const [rowIndex, row] of rows.entries()) {
     const text = row[textIndex] ?? '';
     const rawLabel = (row[labelIndex] ?? '').trim();
     if (text.trim() === '') {
@@ -60,8 +63,9 @@ export function cleanRows(path: string, rows: readonly string[][], textIndex: nu
     labelsByText.set(text, seen);
     texts.push(text);
     labels.push(label);
+    rowIndices.push(rowIndex);
   }
   summary.rowsKept = texts.length;
   summary.conflictingDuplicates = texts.filter((text) => (labelsByText.get(text)?.size ?? 0) > 1).length;
-  return { texts, labels, summary };
+  return { texts, labels, rowIndices, summary };
 }

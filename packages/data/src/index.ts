@@ -1,4 +1,4 @@
-export { loadDataset, type Dataset, type LoadDatasetOptions } from './load-dataset.js';
+export { loadDataset, datasetFromTable, type Dataset, type LoadDatasetOptions } from './load-dataset.js';
 export { datasetFromRows, type LabelledText } from './dataset-from-rows.js';
 export type { CleaningSummary } from './clean-rows.js';
 export { stratifiedSplit, type SplitIndices, type StratifiedSplitOptions } from './stratified-split.js';
@@ -10,3 +10,4 @@ export { loadTexts, textLines, type LoadTextsOptions, type TextFile } from './lo
 export { formatCsv, csvCell, type CsvCell } from './format-csv.js';
 export { parseTableBytes, readTable, type ReadTableOptions, type Table } from './read-table.js';
 export { readAll } from './read-all.js';
+export { stratifiedFolds } from './stratified-folds.js';

@@ -36,6 +36,8 @@ export interface Dataset {
   labelColumn: string;
   /** The encoding the file was decoded with (WHATWG name, e.g. `utf-8`, `windows-1252`). */
   encoding: string;
+  /** Index in the parsed data rows (0-based; header and blank lines not counted) of each kept row. */
+  rowIndices: number[];
   /** The column delimiter used; `delimiterSniffed` is true when the header, not the extension, decided it. */
   delimiter: string;
   delimiterSniffed: boolean;
@@ -75,7 +77,7 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
   const indexOf = labelIndexer(labelNames, path);
   const labels = cleaned.labels.map((label, i) => indexOf(label, i + 1));
   return {
-    texts: cleaned.texts, labels, labelNames, textColumn, labelColumn,
+    texts: cleaned.texts, labels, labelNames, textColumn, labelColumn, rowIndices: cleaned.rowIndices,
     encoding: table.encoding, delimiter: table.delimiter, delimiterSniffed: table.delimiterSource === 'sniffed', summary: cleaned.summary,
     ...(table.sha256 === undefined ? {} : { sha256: table.sha256 }),
   };

@@ -16,6 +16,11 @@ export {
   sweep, sweepCsv, SWEEP_KEYS, describePoint, gridPoints, type SweepEvent, type SweepOptions, type SweepResult, type SweepRow,
   type SweepGrid, type SweepKey, type SweepPoint,
 } from './sweep/index.js';
+export {
+  auditLabels, saveLabelAudit, LABEL_ISSUES_FILE, type AuditLabelsOptions, type AuditFoldEvent, type LabelAudit, type LabelIssue,
+  confidentLearning, type FlaggedRow, crossValidate, type CrossValidation, type FoldScores,
+  calibrateHead, calibrationEffect, type CalibrationSummary, abstentionSummary, checkTargetAccuracy, type AbstentionSummary,
+} from './trust/index.js';
 export { train } from './train.js';
 export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from './types.js';
 export { evaluateHead, type Evaluation } from './evaluate-head.js';

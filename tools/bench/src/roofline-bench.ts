@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEncoder } from '@senti/model';
-import { planLengthBatches, sessionOptions } from '@senti/model/internals';
+import { INT8_FILE, perTokenInt8Dir, planLengthBatches, sessionOptions, type LengthBatch } from '@senti/model/internals';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { chooseMaxLength } from '@senti/train';
 import { parseOptions, userPath, type BenchCommand } from './bench-command.js';
 import { firstSentences } from './datasets.js';
@@ -31,6 +32,10 @@ const usage = `usage: pnpm --filter @senti/bench start -- roofline [options]
   --batch-sizes LIST  encode batch sizes to measure, e.g. 32,64,128                                          [32]
   --tokens LIST       token counts for the MatMul roofline                                         [256,1024,4096]
   --threads N         ONNX Runtime intra-op threads for both (default: the encoder's default, all cores)
+  --levers            also run the first data set's real padded batches through a bare ONNX Runtime session on the
+                      same int8 graph with other settings, one at a time: spinning off, graph optimization
+                      "extended" and "basic", 1 intra-op thread, and token-budget batches (about 2,048 and 4,096
+                      tokens each instead of 32 texts); each as effective GOP/s, same run
   --json FILE         also write the results as JSON
 `;
 
@@ -60,6 +65,7 @@ export const command: BenchCommand = {
       'batch-sizes': { type: 'string', default: '32' },
       tokens: { type: 'string', default: '256,1024,4096' },
       threads: { type: 'string' },
+      levers: { type: 'boolean', default: false },
       json: { type: 'string' },
     }, usage);
     const model = userPath(values.model as string);
@@ -84,6 +90,7 @@ export const command: BenchCommand = {
 
     const cacheDir = await mkdtemp(path.join(tmpdir(), 'senti-roofline-'));
     const rows: string[][] = [];
+    const leverRows: string[][] = [];
     const results: Record<string, unknown>[] = [];
     try {
       const encoder = await loadEncoder({ model, dtype: 'int8', device: 'cpu', offline: true, cacheDir, ...(threads !== undefined ? { threads } : {}) });
@@ -111,12 +118,48 @@ export const command: BenchCommand = {
           ]);
           results.push({ dataset: name, batchSize, texts: texts.length, realTokens, paddedTokens, maxLength, seconds, usefulOps: useful, executedOps: executed, effectiveGops: effective, roofline });
         }
+        if (values.levers === true && leverRows.length === 0) {
+          const graph = path.join(await perTokenInt8Dir(path.join(model, 'onnx', 'model.onnx'), path.join(model, 'config.json'), cacheDir), 'onnx', INT8_FILE);
+          const bodies = texts.map((text) => encoder.tokenizer.tokenIds(text));
+          const pack = (indices: number[], length: number) => encoder.tokenizer.pack(indices.map((index) => bodies[index]!), { maxLength: length, padding: 'max_length', truncation: true });
+          const base = sessionOptions('cpu', threads) as InferenceSession.SessionOptions;
+          const variants: [string, InferenceSession.SessionOptions, LengthBatch[]][] = [
+            ["senti's session options, batches of 32 texts", base, planLengthBatches(capped, 32, maxLength)],
+            ['spinning off', { ...base, extra: { session: { intra_op: { allow_spinning: '0' } } } } as InferenceSession.SessionOptions, planLengthBatches(capped, 32, maxLength)],
+            ['graph optimization extended', { ...base, graphOptimizationLevel: 'extended' }, planLengthBatches(capped, 32, maxLength)],
+            ['graph optimization basic', { ...base, graphOptimizationLevel: 'basic' }, planLengthBatches(capped, 32, maxLength)],
+            ['1 intra-op thread', { ...base, intraOpNumThreads: 1 }, planLengthBatches(capped, 32, maxLength)],
+            ['token budget ~2,048 per batch', base, tokenBudgetBatches(capped, 2048, maxLength)],
+            ['token budget ~4,096 per batch', base, tokenBudgetBatches(capped, 4096, maxLength)],
+          ];
+          for (const [label, options, batches] of variants) {
+            const session = await InferenceSession.create(graph, options);
+            const feeds = batches.map((batch) => {
+              const encoded = pack(batch.indices, batch.sequenceLength);
+              const dims = [encoded.batchSize, encoded.sequenceLength];
+              const all: Record<string, Tensor> = { input_ids: new Tensor('int64', encoded.inputIds, dims), attention_mask: new Tensor('int64', encoded.attentionMask, dims), token_type_ids: new Tensor('int64', encoded.tokenTypeIds, dims) };
+              return Object.fromEntries(session.inputNames.map((input) => [input, all[input]!]));
+            });
+            await session.run(feeds[0]!);
+            const started = performance.now();
+            for (const feed of feeds) await session.run(feed);
+            const seconds = (performance.now() - started) / 1000;
+            await session.release();
+            const effective = useful / seconds / 1e9;
+            leverRows.push([name, label, String(batches.length), seconds.toFixed(2), effective.toFixed(0), `${((100 * effective) / roofline).toFixed(0)}%`]);
+            results.push({ dataset: name, lever: label, batches: batches.length, seconds, effectiveGops: effective, roofline });
+          }
+        }
       }
       await encoder.dispose();
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
     }
     console.log(formatTable(['data', 'batch', 'texts', 'tokens', 'max len', 'encode s', 'texts/s', 'effective GOP/s', 'executed GOP/s', 'of roofline'], rows));
+    if (leverRows.length > 0) {
+      console.log('\nLevers: a bare ONNX Runtime session on the same per-token int8 graph, the same padded batches (no tokenizing or pooling)');
+      console.log(formatTable(['data', 'setting', 'batches', 'seconds', 'effective GOP/s', 'of roofline'], leverRows));
+    }
     console.log(`\nBERT-base: ${(textOperations(1, dims) / 1e6 - (2 * dims.hidden * dims.hidden) / 1e6).toFixed(0)} MOP per token in the weight MatMuls, plus attention (4·L·hidden per token per layer) and the pooler per text`);
     if (values.json !== undefined) {
       const { writeFile } = await import('node:fs/promises');
@@ -124,3 +167,26 @@ export const command: BenchCommand = {
     }
   },
 };
+
+/**
+ * Batches by a token budget (as Text Embeddings Inference's max-batch-tokens): texts sorted by length, each batch as
+ * many as fit `budget` padded tokens (at least one text), padded to its longest.
+ */
+export function tokenBudgetBatches(lengths: readonly number[], budget: number, maxLength: number): LengthBatch[] {
+  const order = lengths.map((_, index) => index).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+  const batches: LengthBatch[] = [];
+  let indices: number[] = [];
+  let longest = 0;
+  for (const index of order) {
+    const length = Math.min(lengths[index]!, maxLength);
+    if (indices.length > 0 && Math.max(longest, length) * (indices.length + 1) > budget) {
+      batches.push({ indices, sequenceLength: longest });
+      indices = [];
+      longest = 0;
+    }
+    indices.push(index);
+    longest = Math.max(longest, length);
+  }
+  if (indices.length > 0) batches.push({ indices, sequenceLength: longest });
+  return batches;
+}

@@ -7,6 +7,7 @@ import { parseChoice, parseNumber } from '../options/parse-values.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
 import type { CliContext } from '../cli-context.js';
 import { newCommand } from './new-command.js';
+import { riskCoverageTable, thresholdWords } from '../output/print-trust.js';
 
 interface EvaluateFlags {
   modelDir: string;
@@ -20,6 +21,8 @@ interface EvaluateFlags {
   encoder?: string;
   minAccuracy?: number;
   minF1?: number;
+  abstainBelow?: number;
+  targetAccuracy?: number;
   json?: boolean;
 }
 
@@ -37,6 +40,8 @@ export function evaluateCommand(context: CliContext): Command {
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--min-accuracy <x>', 'exit 3 if accuracy is below x', parseNumber('--min-accuracy', 0, 1))
     .option('--min-f1 <x>', 'exit 3 if macro F1 is below x', parseNumber('--min-f1', 0, 1))
+    .option('--abstain-below <p>', "also report coverage and accuracy when texts whose top calibrated probability is below p abstain (default: the model's threshold, if it has one)", parseNumber('--abstain-below', 0, 1))
+    .option('--target-accuracy <x>', "pick the threshold reaching accuracy x on the run's validation split and print it (the model is not changed)", parseNumber('--target-accuracy', 0.000001, 1))
     .action(async (flags: EvaluateFlags) => {
       const output = context.console(flags.json);
       let progress: ReturnType<ConsoleOutput['progress']> | undefined;
@@ -50,6 +55,8 @@ export function evaluateCommand(context: CliContext): Command {
         ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.encoder ? { encoder: flags.encoder } : {}),
+        ...(flags.abstainBelow !== undefined ? { abstainBelow: flags.abstainBelow } : {}),
+        ...(flags.targetAccuracy !== undefined ? { targetAccuracy: flags.targetAccuracy } : {}),
         onProgress: (done, total) => (progress ??= output.progress('Predicting', total, 'texts')).update(done),
       });
       progress?.finish();
@@ -57,8 +64,16 @@ export function evaluateCommand(context: CliContext): Command {
       output.section(`Classification report (${evaluation.source}, ${evaluation.texts} texts)`);
       output.line(evaluation.reportText.replace(/\n$/, ''));
       if (auc !== null) output.line(`ROC-AUC: ${auc.toFixed(4)}`);
+      const { calibration, abstention, abstained } = evaluation;
+      output.line(`ECE (15 bins): ${calibration.ece.toFixed(4)}  Brier: ${calibration.brier.toFixed(4)}  (${calibration.temperature === 1 ? 'not calibrated' : `temperature ${calibration.temperature.toFixed(4)}`})`);
+      output.section('Coverage vs accuracy', riskCoverageTable(abstention.table));
+      if (abstention.chosen) output.line(`  --target-accuracy ${abstention.chosen.targetAccuracy}: ${thresholdWords(abstention.chosen.threshold)} (validation: accuracy ${abstention.chosen.accuracy.toFixed(4)} at coverage ${(abstention.chosen.coverage * 100).toFixed(1)}%)`);
+      if (abstained) output.line(`  abstaining below ${abstained.threshold.toFixed(4)}: ${abstained.answered} of ${evaluation.texts} answered (coverage ${(abstained.coverage * 100).toFixed(1)}%), accuracy on them ${abstained.accuracy === null ? '-' : abstained.accuracy.toFixed(4)}`);
       output.section('Confusion matrix (rows: true, columns: predicted)', formatConfusionMatrix(evaluation.confusionMatrix, labelNames));
-      context.result = ({ source: evaluation.source, texts: evaluation.texts, accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc, report: reportToSklearnDict(report), confusionMatrix: evaluation.confusionMatrix, labels: labelNames });
+      context.result = ({ source: evaluation.source, texts: evaluation.texts, accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc, report: reportToSklearnDict(report), confusionMatrix: evaluation.confusionMatrix, labels: labelNames,
+        calibration: { temperature: calibration.temperature, ece: calibration.ece, brier: calibration.brier }, riskCoverage: abstention.table,
+        ...(abstention.chosen ? { chosenThreshold: { threshold: abstention.chosen.threshold, targetAccuracy: abstention.chosen.targetAccuracy, valAccuracy: abstention.chosen.accuracy, valCoverage: abstention.chosen.coverage } } : {}),
+        ...(abstained ? { abstained } : {}) });
       context.gates = evaluateGates({ accuracy: report.accuracy, macroF1: report.macroAvg.f1 }, flags);
       assertGatesPassed(context.gates);
     });

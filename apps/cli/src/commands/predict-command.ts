@@ -2,12 +2,12 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatCsv } from '@senti/data';
 import { SentiError, UsageError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/base';
-import { loadModel, readManifest, type Device, type Prediction } from '@senti/model';
+import { fileSystemReason, writeFileAtomic } from '@senti/base';
+import { abstainBelow, loadModel, readManifest, type AnsweredPrediction, type Device } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
 import { checkOutputFile, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
 import { textTable } from '../output/text-table.js';
-import { parseChoice } from '../options/parse-values.js';
+import { parseChoice, parseNumber } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
 import { checkInputFile, readPredictInput, type PredictInput } from './predict-input.js';
 
@@ -22,8 +22,11 @@ interface PredictFlags {
   device?: Device;
   offline?: boolean;
   encoder?: string;
+  abstainBelow?: number;
   json?: boolean;
 }
+
+type Prediction = AnsweredPrediction;
 
 /** Columns predict adds to each input row (plus one `p_<label>` per label). */
 export const PREDICTION_COLUMNS = ['predicted_label', 'predicted_score'] as const;
@@ -42,6 +45,7 @@ export function predictCommand(context: CliContext): Command {
     .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
     .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
+    .option('--abstain-below <p>', "answer no label (abstained) when the top calibrated probability is below p (default: the model's threshold from --target-accuracy, else never)", parseNumber('--abstain-below', 0, 1))
     .action(async (args: string[], flags: PredictFlags) => {
       const output = context.console(flags.json);
       if (args.length > 0 && flags.input !== undefined) throw new UsageError('CLI_BAD_OPTION', 'give texts as arguments or --input <file>, not both');
@@ -66,19 +70,21 @@ export function predictCommand(context: CliContext): Command {
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
       });
+      const threshold = flags.abstainBelow ?? model.manifest.abstention?.threshold;
       let predictions: (Prediction | undefined)[];
       try {
         const texts = input.rows.map((row) => row[input.textIndex] ?? '');
         const nonEmpty = texts.flatMap((text, index) => (text.trim().length > 0 ? [index] : []));
-        const predicted = await model.predict(nonEmpty.map((index) => texts[index]!));
+        const predicted = abstainBelow(await model.predict(nonEmpty.map((index) => texts[index]!)), threshold);
         predictions = new Array<Prediction | undefined>(texts.length);
         nonEmpty.forEach((row, index) => (predictions[row] = predicted[index]));
       } finally {
         await model.dispose();
       }
       const labels = model.manifest.labelNames;
+      const abstaining = threshold !== undefined;
       if (flags.output !== undefined) {
-        const text = predictionFormat(flags.output) === 'json' ? toJsonRows(input, predictions, labels) : toCsv(input, predictions, labels);
+        const text = predictionFormat(flags.output) === 'json' ? toJsonRows(input, predictions, labels, abstaining) : toCsv(input, predictions, labels, abstaining);
         if (flags.output === '-') {
           context.io.stdout.write(text);
           return;
@@ -90,9 +96,9 @@ export function predictCommand(context: CliContext): Command {
       }
       const format = flags.json ? 'json' : (flags.format ?? 'table');
       if (format === 'json') {
-        if (flags.json) context.result = argumentRows(input, predictions);
-        else context.io.stdout.write(`${JSON.stringify(argumentRows(input, predictions), null, 2)}\n`);
-      } else if (format === 'csv') context.io.stdout.write(toCsv(input, predictions, labels));
+        if (flags.json) context.result = argumentRows(input, predictions, abstaining);
+        else context.io.stdout.write(`${JSON.stringify(argumentRows(input, predictions, abstaining), null, 2)}\n`);
+      } else if (format === 'csv') context.io.stdout.write(toCsv(input, predictions, labels, abstaining));
       else output.line(toTable(input, predictions, labels));
     });
 }
@@ -103,43 +109,45 @@ async function writeOutput(file: string, text: string): Promise<void> {
     await writeFileAtomic(file, text);
   } catch (error) {
     if (error instanceof SentiError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new SentiError('CLI_OUTPUT_UNWRITABLE', `--output ${file}: cannot write there (${code})`, 'input', { cause: error });
+    throw new SentiError('CLI_OUTPUT_UNWRITABLE', `--output ${file}: cannot write there (${fileSystemReason(error)})`, 'input', { cause: error });
   }
 }
 
 /** The input columns (minus any earlier prediction columns) followed by the prediction columns. */
-function outputColumns(input: PredictInput, labels: readonly string[]): { keep: number[]; header: string[] } {
-  const added = [...PREDICTION_COLUMNS, ...labels.map((label) => `p_${label}`)];
+function outputColumns(input: PredictInput, labels: readonly string[], abstaining = false): { keep: number[]; header: string[] } {
+  const added = [...PREDICTION_COLUMNS, ...(abstaining ? ['abstained'] : []), ...labels.map((label) => `p_${label}`)];
   const keep = input.columns.flatMap((name, index) => (added.includes(name) ? [] : [index]));
   return { keep, header: [...keep.map((index) => input.columns[index]!), ...added] };
 }
 
-function toCsv(input: PredictInput, predictions: readonly (Prediction | undefined)[], labels: readonly string[]): string {
-  const { keep, header } = outputColumns(input, labels);
+function toCsv(input: PredictInput, predictions: readonly (Prediction | undefined)[], labels: readonly string[], abstaining: boolean): string {
+  const { keep, header } = outputColumns(input, labels, abstaining);
   return formatCsv(header, input.rows.map((row, index) => {
     const prediction = predictions[index];
     const cells = keep.map((column) => row[column] ?? '');
-    if (prediction === undefined) return [...cells, '', '', ...labels.map(() => '')];
-    return [...cells, prediction.label, prediction.score, ...labels.map((label) => prediction.probabilities[label] ?? 0)];
+    if (prediction === undefined) return [...cells, '', '', ...(abstaining ? [''] : []), ...labels.map(() => '')];
+    // An abstained row keeps its score and probabilities; only the label is withheld (empty).
+    return [...cells, prediction.label ?? '', prediction.score, ...(abstaining ? [prediction.abstained] : []), ...labels.map((label) => prediction.probabilities[label] ?? 0)];
   }));
 }
 
-function toJsonRows(input: PredictInput, predictions: readonly (Prediction | undefined)[], labels: readonly string[]): string {
-  const { keep } = outputColumns(input, labels);
+function toJsonRows(input: PredictInput, predictions: readonly (Prediction | undefined)[], labels: readonly string[], abstaining: boolean): string {
+  const { keep } = outputColumns(input, labels, abstaining);
   const rows = input.rows.map((row, index) => ({
     ...Object.fromEntries(keep.map((column) => [input.columns[column]!, row[column] ?? ''])),
     predicted_label: predictions[index]?.label ?? null,
     predicted_score: predictions[index]?.score ?? null,
+    ...(abstaining ? { abstained: predictions[index]?.abstained ?? null } : {}),
     probabilities: predictions[index]?.probabilities ?? null,
   }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
 /** The `--json` rows: text, label, score and probabilities. */
-function argumentRows(input: PredictInput, predictions: readonly (Prediction | undefined)[]) {
+function argumentRows(input: PredictInput, predictions: readonly (Prediction | undefined)[], abstaining: boolean) {
   return predictions.map((prediction, index) => ({
-    text: input.rows[index]?.[input.textIndex] ?? '', label: prediction?.label ?? null, score: prediction?.score ?? null, probabilities: prediction?.probabilities ?? null,
+    text: input.rows[index]?.[input.textIndex] ?? '', label: prediction?.label ?? null, score: prediction?.score ?? null,
+    ...(abstaining ? { abstained: prediction?.abstained ?? null } : {}), probabilities: prediction?.probabilities ?? null,
   }));
 }
 
@@ -148,7 +156,7 @@ function toTable(input: PredictInput, predictions: readonly (Prediction | undefi
   const shorten = (text: string): string => (text.length > width ? `${text.slice(0, Math.max(8, width) - 1)}…` : text);
   const rows = predictions.map((prediction, index) => [
     shorten((input.rows[index]?.[input.textIndex] ?? '').replace(/\s+/g, ' ')),
-    prediction?.label ?? '',
+    prediction === undefined ? '' : (prediction.label ?? '(abstained)'),
     ...labels.map((label) => (prediction ? (prediction.probabilities[label] ?? 0).toFixed(3) : '')),
   ]);
   return textTable(['text', 'label', ...labels.map((label) => `p(${label})`)], rows);

@@ -53,6 +53,9 @@ export async function runSweep(
   options: { out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; given: Partial<FineTuneInput> },
 ): Promise<SweepRunSummary> {
   if (options.resume) throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --resume; run the sweep again (the feature cache makes it cheap)');
+  if (input.kfold !== undefined) {
+    throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --kfold: cross-validate the setting the sweep picks in a run of its own');
+  }
   if ((input.unfreeze ?? 0) > 0) {
     throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --unfreeze: a sweep trains heads on frozen features encoded once; train --unfreeze settings one run at a time');
   }

@@ -11,6 +11,7 @@ import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
 import { printTestReport } from '../output/print-summaries.js';
+import { printTrust } from '../output/print-trust.js';
 import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
 import { writePlots } from '../output/write-plots.js';
@@ -98,12 +99,14 @@ async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { 
   }
   try {
     printTestReport(output, result.report, result.confusionMatrix, result.rocAuc);
+    printTrust(output, result);
     printWorstMistakes(output, result);
     warnIfDegenerate(output, result);
     const { runDir, modelDir } = await saveRun(result, run.path, { config: { command, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
     await writePlots(result, runDir, (message) => output.line(message));
     output.section(`Run saved to ${displayPath(run)}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
+    if (result.calibration) output.line('  calibration.{svg,png}: reliability diagram before and after temperature scaling');
     output.line(`  try: ${options.invocation ?? 'senti'} predict --model-dir ${displayPath(run)} "what a great film"`);
     const { maxLength } = result;
     return {

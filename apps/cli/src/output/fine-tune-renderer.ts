@@ -77,6 +77,13 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
       case 'restore':
         output.line(`  restored the weights of epoch ${event.bestEpoch} (lowest validation loss ${event.bestValLoss.toFixed(4)})`);
         return;
+      case 'cross-validation-fold':
+        if (event.fold === 1) output.section(`Cross-validation: ${event.folds} stratified folds over train + validation (features encoded once)`);
+        output.line(`  fold ${event.fold}/${event.folds}: accuracy ${event.accuracy.toFixed(4)}  macro F1 ${event.macroF1.toFixed(4)}  ROC-AUC ${event.rocAuc === null ? 'n/a' : event.rocAuc.toFixed(4)}`);
+        return;
+      case 'calibrated':
+        output.line(`  calibrated: temperature ${event.temperature.toFixed(4)} (fitted on validation by NLL); test ECE ${event.eceBefore.toFixed(4)} -> ${event.eceAfter.toFixed(4)}`);
+        return;
       case 'evaluated':
         return;
     }

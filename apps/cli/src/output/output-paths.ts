@@ -1,5 +1,6 @@
 import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
+import { fileSystemReason } from '@senti/base';
 import { SentiError, UsageError } from '@senti/errors';
 
 /** File types `predict --output` can write, by extension. */
@@ -55,8 +56,7 @@ export async function makeWritableDirectory(path: string, flag: string, given = 
     await rm(probe, { force: true });
   } catch (error) {
     await removeCreated(created);
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new SentiError('CLI_OUT_UNWRITABLE', `${flag} ${given}: cannot create or write there (${code}); choose a directory you can write to`, 'input', { cause: error });
+    throw new SentiError('CLI_OUT_UNWRITABLE', `${flag} ${given}: cannot create or write there (${fileSystemReason(error)}); choose a directory you can write to`, 'input', { cause: error });
   }
   return created;
 }

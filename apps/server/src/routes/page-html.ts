@@ -57,9 +57,9 @@ export const PAGE_HTML = `<!doctype html>
     results.replaceChildren();
     predictions.forEach((prediction, i) => {
       const box = el('div', 'result');
-      box.dataset.label = prediction.label;
+      box.dataset.label = prediction.label ?? '(abstained)';
       const line = el('p', 'text');
-      line.append(el('span', 'label', prediction.label), ' (' + (prediction.score * 100).toFixed(1) + '%) — ' + texts[i]);
+      line.append(el('span', 'label', prediction.label ?? '(abstained)'), ' (' + (prediction.score * 100).toFixed(1) + '%) — ' + texts[i]);
       box.append(line);
       for (const [name, p] of Object.entries(prediction.probabilities)) {
         const row = el('div', name === prediction.label ? 'bar top' : 'bar');

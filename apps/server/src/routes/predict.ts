@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { Predictor } from '@senti/model';
+import { abstainBelow, type Predictor } from '@senti/model';
 import { errorSchema, predictBodySchema, predictResponseSchema, type RequestLimits } from '../schemas.js';
 
 /** `POST /v1/predict`: one prediction per text, in order, micro-batched with concurrent requests. */
-export function registerPredictRoute(app: FastifyInstance, predictor: Predictor, limits: RequestLimits): void {
-  app.post<{ Body: { texts: string[] } }>(
+export function registerPredictRoute(app: FastifyInstance, predictor: Predictor, limits: RequestLimits, defaultAbstainBelow?: number): void {
+  app.post<{ Body: { texts: string[]; abstainBelow?: number } }>(
     '/v1/predict',
     {
       schema: {
@@ -19,8 +19,11 @@ export function registerPredictRoute(app: FastifyInstance, predictor: Predictor,
       request.socket.once('close', onClose);
       try {
         const { predictions, ref } = await predictor.predictWithRef(request.body.texts, { signal: controller.signal });
+        // The request's threshold, else the server's --abstain-below, else the one stored with the model (--target-accuracy).
+        const threshold = request.body.abstainBelow ?? defaultAbstainBelow ?? predictor.describe().info.abstention?.threshold;
+        if (threshold === undefined) return { predictions: predictions.map(({ label, score, probabilities }) => ({ label, score, probabilities })), model: ref };
         return {
-          predictions: predictions.map(({ label, score, probabilities }) => ({ label, score, probabilities })),
+          predictions: abstainBelow(predictions, threshold).map(({ label, score, abstained, probabilities }) => ({ label, score, abstained, probabilities })),
           model: ref,
         };
       } finally {

@@ -96,7 +96,7 @@ describe('saveModel / loadModel', () => {
   it('reports a missing model, a newer format and a corrupted head.bin', async () => {
     const missing = join(root, 'nothing-here');
     await expect(loadModel(missing)).rejects.toMatchObject({
-      code: 'MODEL_NOT_FOUND', message: `no senti model in ${missing} (senti.json missing); train one with \`senti train\``,
+      code: 'MODEL_NOT_FOUND', message: `no senti model in ${missing} (senti.json missing)`,
     });
     const newer = await variant('newer', (manifest) => { (manifest as { formatVersion: number }).formatVersion = 2; });
     await expect(loadModel(newer)).rejects.toMatchObject({ code: 'MODEL_FORMAT_TOO_NEW' });

@@ -1,6 +1,6 @@
 // The model artifact's table of hostile inputs: a damaged or edited model directory -> error code and message.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,5 +141,37 @@ describe('hostile model directories (table)', () => {
       expect(Object.keys(prediction!.probabilities)).toEqual(row.labels);
       await model.dispose();
     }
+  });
+});
+
+/** Places `saveModel` cannot write to -> one FileError line naming the path and the reason, nothing left behind. */
+const saveRows: { name: string; target: (dir: string) => Promise<string>; code: string; message: (target: string) => string }[] = [
+  {
+    name: 'a file (model.save("package.json"))',
+    target: async (dir) => { await writeFile(join(dir, 'package.json'), '{}'); return join(dir, 'package.json'); },
+    code: 'FILE_NOT_A_DIRECTORY',
+    message: (target) => `cannot write ${target}: not a directory (${target} is a file)`,
+  },
+  {
+    name: 'a path under a file',
+    target: async (dir) => { await writeFile(join(dir, 'notes.txt'), 'x'); return join(dir, 'notes.txt', 'model'); },
+    code: 'FILE_NOT_A_DIRECTORY',
+    message: (target) => `cannot write ${target}: not a directory (${join(target, '..')} is a file)`,
+  },
+];
+
+describe('saveModel where it cannot write (table)', () => {
+  it.each(saveRows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    const dir = join(root, `save-${(count += 1)}`);
+    await mkdir(dir);
+    const target = await row.target(dir);
+    const error = (await saveModel(target, { head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 17, labelNames: ['negative', 'positive'] }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )) as { code: string; message: string } | undefined;
+    expect(error, 'expected an error').toBeDefined();
+    expect(error!.code).toBe(row.code);
+    expect(error!.message).toBe(row.message(target));
+    expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual([]); // no temp directory left
   });
 });

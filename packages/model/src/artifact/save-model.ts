@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { directoryState, openAtomicDirectory } from '@senti/base';
 import { ModelError } from '@senti/errors';
 import { resolveModelSource } from '@senti/tokenize';
 import { onnxFilePath, type EncoderInfo } from '../encoder/index.js';
@@ -57,7 +57,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   if (labelNames.length !== head.config.numClasses) {
     throw new ModelError('MODEL_BAD_LABELS', `${labelNames.length} label names for a head with ${head.config.numClasses} classes`, 'runtime');
   }
-  if (existsSync(target) && !existsSync(join(target, MANIFEST_FILE)) && (await readdir(target)).length > 0) {
+  if ((await directoryState(target)) === 'not-empty' && !existsSync(join(target, MANIFEST_FILE))) {
     throw new ModelError('MODEL_DIR_NOT_EMPTY', `${target} exists and is not a senti model; refusing to replace it`, 'input', {
       hint: 'choose an empty or new directory for the model',
     });
@@ -90,26 +90,15 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
     ...(model.training === undefined ? {} : { training: model.training }),
     versions: libraryVersions(),
   };
-  const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const temporary = join(parent, `.${basename(target)}.tmp-${suffix}`);
+  const directory = await openAtomicDirectory(target);
   try {
-    await mkdir(temporary);
-    await writeFile(join(temporary, HEAD_FILE), bytes);
-    if (bundle) await bundleEncoder(encoderSourceDir(model.encoder), model.encoder.dtype, join(temporary, BUNDLED_ENCODER_DIR), model.cacheDir);
-    if (tuned !== undefined) await writeFile(join(temporary, TUNED_LAYERS_FILE), tuned.bytes);
-    await writeFile(join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    if (existsSync(target)) {
-      const previous = join(parent, `.${basename(target)}.old-${suffix}`);
-      await rename(target, previous);
-      await rename(temporary, target);
-      await rm(previous, { recursive: true, force: true });
-    } else {
-      await rename(temporary, target);
-    }
+    await directory.write(HEAD_FILE, bytes);
+    if (bundle) await bundleEncoder(encoderSourceDir(model.encoder), model.encoder.dtype, join(directory.temporary, BUNDLED_ENCODER_DIR), model.cacheDir);
+    if (tuned !== undefined) await directory.write(TUNED_LAYERS_FILE, tuned.bytes);
+    await directory.write(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
+    await directory.commit();
   } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
+    await directory.abort();
     throw error;
   }
 }

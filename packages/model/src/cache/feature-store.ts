@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { removeStaleTemporaries, writeFileAtomic } from '@senti/base';
+import { makeDirectory, removeStaleTemporaries, writeFileAtomic } from '@senti/base';
 import { decodeSegment, encodeSegment, KEY_BYTES, type Segment } from './segment-file.js';
 
 /** Everything that changes a text's features; one store directory per distinct identity. */
@@ -70,7 +70,7 @@ export async function appendSegment(store: LoadedStore, identity: FeatureIdentit
  * Returns the segment's file.
  */
 export async function writeSegment(store: LoadedStore, identity: FeatureIdentity, segment: Segment): Promise<string> {
-  await mkdir(store.dir, { recursive: true });
+  await makeDirectory(store.dir);
   await writeFileAtomic(path.join(store.dir, 'identity.json'), [Buffer.from(`${JSON.stringify({ formatVersion: 1, ...identity }, null, 2)}\n`)]);
   const written = path.join(store.dir, segmentName());
   await writeFileAtomic(written, encodeSegment(segment));

@@ -87,7 +87,7 @@ describe('loadEncoder q8 and devices', () => {
     open.push(encoder);
     expect(encoder.device.used).toBe('cpu');
     expect(encoder.device.requested).toBe('gpu');
-    expect(encoder.device.note).toMatch(/--device gpu asked for.*using cpu/);
+    expect(encoder.device.note).toMatch(/a GPU was asked for.*using cpu/);
   });
 
   it('refuses pooler pooling on a model without pooler_output; defaults to cls there', () => {

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { directoryState, openAtomicDirectory } from '@senti/base';
 import { ModelError } from '@senti/errors';
 import { loadTokenizer, resolveModelSource } from '@senti/tokenize';
 import { encoderCandidates, readHeadWeights } from '../artifact/load-model.js';
@@ -9,7 +8,7 @@ import type { SentiManifest } from '../artifact/manifest.js';
 import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
 import { fileSha256, INT8_FILE, isSentiInt8File, ONNX_FILES, onnxFilePath, perTokenInt8Dir, type Dtype } from '../encoder/index.js';
-import { readOnnxModel, writeOnnxModel } from '../onnx/onnx-model.js';
+import { encodeOnnxModel, readOnnxModel } from '../onnx/onnx-model.js';
 import { readTunedLayers } from '../layers/tuned-layers-file.js';
 import { withTunedWeights } from '../layers/tuned-onnx.js';
 import { appendClassifier, type HeadWeights } from './classifier-graph.js';
@@ -83,23 +82,22 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
   const encoder = await findEncoderFiles(root, modelDir, manifest, options);
   const target = path.resolve(outDir);
   refuseOverlap(target, [encoder.dir]);
-  if (existsSync(target) && (await readdir(target)).length > 0 && !options.overwrite) {
+  if ((await directoryState(target)) === 'not-empty' && !options.overwrite) {
     throw new ModelError('MODEL_EXPORT_DIR_NOT_EMPTY', `export directory ${target} is not empty; choose a new directory or pass overwrite`, 'input');
   }
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const files: string[] = [];
   const notes: string[] = [];
-  const write = async (relative: string, data: string) => {
-    await writeFile(path.join(temporary, relative), data);
+  const directory = await openAtomicDirectory(target);
+  const write = async (relative: string, data: string | Uint8Array) => {
+    await directory.write(relative, data);
     files.push(relative);
   };
   try {
-    await mkdir(path.join(temporary, 'onnx'), { recursive: true });
     await write('config.json', `${JSON.stringify(await classifierConfig(encoder.dir, manifest), null, 2)}\n`);
     await write('tokenizer_config.json', `${JSON.stringify(await classifierTokenizerConfig(encoder.dir, manifest.maxLength), null, 2)}\n`);
     for (const name of TOKENIZER_FILES) {
       if (!existsSync(path.join(encoder.dir, name))) continue;
-      await copyFile(path.join(encoder.dir, name), path.join(temporary, name));
+      await directory.copy(path.join(encoder.dir, name), name);
       files.push(name);
     }
     const tokenizer = await loadTokenizer(encoder.dir, { offline: true });
@@ -116,8 +114,7 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
       appendClassifier(graph, manifest.encoder.pooling, manifest.head, weights, manifest.calibration?.temperature ?? 1);
       normalizeInputs(graph, manifest.maxLength, sepId);
       graph.doc_string = `senti classifier (${manifest.labelNames.join(', ')}): ${manifest.encoder.model} encoder (${manifest.encoder.dtype}), ${manifest.encoder.pooling} pooling, head ${manifest.head.inputSize}-${manifest.head.hiddenSize}-${manifest.head.numClasses}`;
-      await writeOnnxModel(graph, path.join(temporary, relative));
-      files.push(relative);
+      await write(relative, encodeOnnxModel(graph));
     };
     if (encoder.fp32) await classifier(encoder.fp32, 'onnx/model.onnx');
     if (encoder.quantized && tuned !== undefined) {
@@ -130,14 +127,12 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
       }
     }
     if (manifest.encoder.dtype === 'fp16') notes.push('the model used an fp16 encoder; the export is fp32, whose answers differ from it by fp16 rounding');
-    if (options.web) files.push(...(await writeWebPage(temporary, manifest)));
+    if (options.web) files.push(...(await writeWebPage(directory.temporary, manifest)));
     // The export's own card: the run's card describes the senti model directory (its "load with senti" lines fail here).
     await write('README.md', exportCardText(manifest, { files, ...(options.web ? { web: true } : {}) }));
-    if (existsSync(target)) await rm(target, { recursive: true, force: true });
-    await mkdir(path.dirname(target), { recursive: true });
-    await rename(temporary, target);
+    await directory.commit();
   } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
+    await directory.abort();
     throw error;
   }
   return { outDir: target, files, notes };

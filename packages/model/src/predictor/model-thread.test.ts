@@ -1,6 +1,6 @@
 // The model on its own thread: same answers bit for bit as in the caller's thread, the same info, errors with their
 // codes; an export is served with the info its config.json records.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,9 +54,15 @@ describe('loadModelInThread', () => {
   });
 
   it('rejects a model that cannot load with the loader error, code and hint kept', async () => {
-    const error: unknown = await loadModelInThread(join(root, 'missing'), { offline: true }).catch((caught: unknown) => caught);
+    // A model from a newer senti: the loader refuses it with a code, a kind and a hint, all of which must cross.
+    const newer = join(root, 'newer');
+    await cp(modelDir, newer, { recursive: true });
+    const manifest = JSON.parse(await readFile(join(newer, 'senti.json'), 'utf8')) as { formatVersion: number };
+    manifest.formatVersion = 99;
+    await writeFile(join(newer, 'senti.json'), JSON.stringify(manifest));
+    const error: unknown = await loadModelInThread(newer, { offline: true }).catch((caught: unknown) => caught);
     expect(isSentiError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'MODEL_NOT_FOUND', kind: 'input', hint: expect.stringContaining('senti export') });
+    expect(error).toMatchObject({ code: 'MODEL_FORMAT_TOO_NEW', kind: 'input', hint: expect.stringContaining('upgrade senti') });
   });
 
   it('createPredictor runs the model on a thread by default, with the answers of the caller-thread predictor', async () => {

@@ -63,6 +63,24 @@ export type FineTuneEvent =
     }
   | TrainEvent
   | {
+      type: 'cross-validation-fold';
+      /** 1-based fold number and the number of folds (`kfold`). */
+      fold: number;
+      folds: number;
+      /** Scores on the fold's held-out rows (ROC-AUC null when a class is missing there). */
+      accuracy: number;
+      macroF1: number;
+      rocAuc: number | null;
+    }
+  | {
+      type: 'calibrated';
+      /** The temperature fitted on the validation split (probabilities are softmax(logits / T)). */
+      temperature: number;
+      /** Expected calibration error on the test split (15 bins) before and after. */
+      eceBefore: number;
+      eceAfter: number;
+    }
+  | {
       type: 'evaluated';
       /** Test accuracy, 0..1. */
       accuracy: number;

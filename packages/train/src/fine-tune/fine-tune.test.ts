@@ -39,7 +39,9 @@ describe('fineTune, the whole job in one call', () => {
 
   it('reports progress as events in stage order, and prints nothing itself', () => {
     const order = [...new Set(events.map((event) => event.type))];
-    expect(order.slice(0, 4)).toEqual(['data', 'max-length', 'compute', 'encode']);
+    // Reading and token-length progress come between the stages (large inputs); the stages keep their order.
+    expect(order.filter((type) => ['data', 'max-length', 'compute', 'encode'].includes(type))).toEqual(['data', 'max-length', 'compute', 'encode']);
+    expect(order.indexOf('data')).toBeLessThan(order.indexOf('epoch'));
     expect(order).toContain('epoch');
     expect(order.at(-1)).toBe('evaluated');
   });

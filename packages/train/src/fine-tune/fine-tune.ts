@@ -10,6 +10,9 @@ import { prepareFeatures, secondsSince, type PreparedFeatures } from './prepare-
 import type { PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
+import { abstentionSummary, type AbstentionSummary } from '../trust/abstention-summary.js';
+import { calibrateHead, type CalibrationSummary } from '../trust/calibrate-head.js';
+import { crossValidate, type CrossValidation } from '../trust/cross-validate.js';
 
 /** Options of {@link fineTune}: the settings (only `data` is required) plus where progress and checkpoints go. */
 export type FineTuneOptions = FineTuneInput & {
@@ -53,6 +56,12 @@ export interface FineTuneResult {
   rocAuc: number | null;
   /** Class-weighted NLL on the test split. */
   testLoss: number;
+  /** Temperature scaling (fitted on validation; ECE and Brier on test before and after); absent when `calibrate` is off. */
+  calibration?: CalibrationSummary;
+  /** Coverage vs accuracy on the test split when abstaining below a threshold; with `targetAccuracy`, the threshold chosen on validation. */
+  abstention: AbstentionSummary;
+  /** Stratified k-fold cross-validation over train + validation (`kfold`). */
+  crossValidation?: CrossValidation;
   test: TestPredictions;
   backend: BackendChoice;
   cache: { hits: number; misses: number; discarded: { file: string; problem: string }[] };
@@ -70,7 +79,8 @@ export interface FineTuneResult {
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
   const { onEvent, checkpointDir, resume, ...input } = options;
   const emit = onEvent ?? (() => {});
-  const unfreeze = resolveSettings(input).unfreeze ?? 0;
+  const resolved = resolveSettings(input);
+  const unfreeze = resolved.unfreeze ?? 0;
   // With unfrozen layers the head trains on the tuned layers' output: the frozen sentence features are not needed.
   const prepared = await prepareFeatures(input, emit, { encode: unfreeze === 0 });
   if (unfreeze > 0) {
@@ -84,7 +94,11 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     const tuned: PreparedFeatures = {
       ...prepared,
       encoder: stage.encoder,
-      features: { ...prepared.features, test: { features: stage.testFeatures, labels: prepared.splits.test.labels } },
+      features: {
+        ...prepared.features,
+        val: { features: stage.valFeatures, labels: prepared.splits.val.labels },
+        test: { features: stage.testFeatures, labels: prepared.splits.test.labels },
+      },
       cache: stage.cache,
       seconds: { ...prepared.seconds, encode: stage.seconds.encode },
     };
@@ -96,15 +110,31 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     }
   }
   try {
+    const crossValidation = resolved.kfold === undefined ? undefined : await crossValidateRun(prepared, emit);
     const trainStarted = Date.now();
     const result = await trainOnFeatures(prepared, prepared.settings, {
       onEvent: emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}),
     });
-    return await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
+    const finished = await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
+    return crossValidation === undefined ? finished : { ...finished, crossValidation };
   } catch (error) {
     await prepared.encoder.dispose();
     throw error;
   }
+}
+
+/** k-fold cross-validation over train + validation of a prepared run (its features, its head settings). */
+async function crossValidateRun(prepared: PreparedFeatures, emit: (event: FineTuneEvent) => void): Promise<CrossValidation> {
+  const { train: trainSplit, val } = prepared.features;
+  const features = new Float32Array(trainSplit.features.length + val.features.length);
+  features.set(trainSplit.features);
+  features.set(val.features, trainSplit.features.length);
+  const k = prepared.settings.kfold!;
+  return crossValidate(
+    { features, labels: [...trainSplit.labels, ...val.labels] },
+    prepared.encoder.info.hiddenSize, prepared.splits.labelNames, prepared.settings, k,
+    (scores) => emit({ type: 'cross-validation-fold', folds: k, ...scores }),
+  );
 }
 
 /** Trains a head on prepared features with the head settings of `settings` (lr, dropout, weight decay, batch size, epochs, seed, patience). */
@@ -147,17 +177,27 @@ export async function finishFineTune(
   const testSplit = prepared.features.test;
   const evaluateStarted = Date.now();
   const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
+  const valSplit = prepared.features.val;
+  // Calibration sets the head's temperature first, so every probability below (and the saved model's) is calibrated.
+  const calibration = settings.calibrate && valSplit.labels.length > 0 ? await calibrateHead(result.head, valSplit, testSplit) : undefined;
+  if (calibration) emit({ type: 'calibrated', temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter });
   // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
   const probabilities = await result.head.predictProba(testSplit.features, testSplit.labels.length);
   const report = classificationReport(splits.test.labels, evaluation.predictions, { labelNames: splits.labelNames });
   const matrix = confusionMatrix(splits.test.labels, evaluation.predictions, splits.labelNames.length);
   const auc = safeRocAuc(splits.test.labels, probabilities, splits.labelNames.length);
+  const numClasses = splits.labelNames.length;
+  const abstention = abstentionSummary({ labels: splits.test.labels, probabilities }, numClasses, settings.targetAccuracy === undefined ? undefined : {
+    targetAccuracy: settings.targetAccuracy,
+    val: { labels: splits.val.labels, probabilities: await result.head.predictProba(valSplit.features, valSplit.labels.length) },
+  });
   const evaluate = secondsSince(evaluateStarted);
   emit({ type: 'evaluated', accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc });
 
   const metrics = {
     test: { accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1, rocAuc: auc, loss: evaluation.loss },
     bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
+    ...(calibration ? { calibration: { temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter } } : {}),
   };
   const { data: _data, val: _val, test: _test, ...plainSettings } = settings;
   const model = new TrainedModel(encoder, result.head, {
@@ -166,6 +206,7 @@ export async function finishFineTune(
     metrics,
     training: { ...plainSettings, textColumn: splits.textColumn, labelColumn: splits.labelColumn, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
     split: splits.record,
+    ...(abstention.chosen ? { abstention: { threshold: abstention.chosen.threshold, targetAccuracy: abstention.chosen.targetAccuracy } } : {}),
     card: {
       data: {
         source: describeSource(settings.data), rows: splits.cleaning[0]?.rowsKept ?? 0, textColumn: splits.textColumn, labelColumn: splits.labelColumn,
@@ -198,6 +239,8 @@ export async function finishFineTune(
     confusionMatrix: matrix,
     rocAuc: auc,
     testLoss: evaluation.loss,
+    ...(calibration ? { calibration } : {}),
+    abstention,
     test: { texts: splits.test.texts, labels: splits.test.labels, predictions: evaluation.predictions, probabilities },
     backend: prepared.backend,
     cache: prepared.cache,

@@ -35,6 +35,10 @@ export async function saveRun(result: FineTuneResult, dir: string, options: Save
     report: reportToSklearnDict(result.report),
     confusionMatrix: { labels: labelNames, matrix: result.confusionMatrix },
     tokenLengths: result.maxLength.statistics,
+    ...(result.calibration ? { calibration: calibrationMetrics(result.calibration) } : {}),
+    riskCoverage: { split: 'test', table: result.abstention.table },
+    ...(result.abstention.chosen ? { abstention: result.abstention.chosen } : {}),
+    ...(result.crossValidation ? { crossValidation: result.crossValidation } : {}),
   }));
   await write('report.txt', result.reportText);
   await write('history.csv', formatCsv(['epoch', 'train_loss', 'val_loss', 'val_accuracy', 'seconds'],
@@ -46,6 +50,12 @@ export async function saveRun(result: FineTuneResult, dir: string, options: Save
   await write('test-predictions.csv', formatCsv(header, rows.map(cells)));
   await write('misclassified.csv', formatCsv(header, mostConfidentMistakes(rows).map(cells)));
   return { runDir, modelDir };
+}
+
+/** metrics.json's `calibration`: the temperature, ECE (15 bins) and Brier on the test split before and after, and the reliability bins. */
+export function calibrationMetrics(calibration: NonNullable<FineTuneResult['calibration']>): Record<string, unknown> {
+  const { temperature, eceBefore, eceAfter, brierBefore, brierAfter, valNllBefore, valNllAfter, reliability } = calibration;
+  return { temperature, eceBefore, eceAfter, brierBefore, brierAfter, bins: 15, split: 'test', valNllBefore, valNllAfter, reliability };
 }
 
 /** One test row with its prediction. */
@@ -86,6 +96,12 @@ export interface RunSummary {
   backend: string;
   encoderDevice: string;
   cache: { hits: number; misses: number };
+  /** Temperature scaling, when it ran: T and the test ECE before and after. */
+  calibration?: { temperature: number; eceBefore: number; eceAfter: number };
+  /** The abstention threshold chosen for `targetAccuracy`, with its validation and test coverage. */
+  abstention?: { threshold: number; targetAccuracy: number; valAccuracy: number; valCoverage: number; testAccuracy: number | null; testCoverage: number };
+  /** Mean and std of the k-fold scores (`kfold`). */
+  crossValidation?: { k: number; mean: { accuracy: number; macroF1: number; rocAuc: number | null }; std: { accuracy: number; macroF1: number; rocAuc: number | null } };
   peakRssMiB: number;
   seconds: FineTuneResult['seconds'];
 }
@@ -104,9 +120,16 @@ export function runSummary(result: FineTuneResult, runDir: string, modelDir: str
     backend: result.backend.name,
     encoderDevice: result.model.encoder.device.used,
     cache: { hits: result.cache.hits, misses: result.cache.misses },
+    ...(result.calibration ? { calibration: { temperature: result.calibration.temperature, eceBefore: result.calibration.eceBefore, eceAfter: result.calibration.eceAfter } } : {}),
+    ...(result.abstention.chosen ? { abstention: abstentionLine(result.abstention.chosen) } : {}),
+    ...(result.crossValidation ? { crossValidation: { k: result.crossValidation.k, mean: result.crossValidation.mean, std: result.crossValidation.std } } : {}),
     peakRssMiB: result.peakRssMiB,
     seconds: result.seconds,
   };
+}
+
+function abstentionLine(chosen: NonNullable<FineTuneResult['abstention']['chosen']>): NonNullable<RunSummary['abstention']> {
+  return { threshold: chosen.threshold, targetAccuracy: chosen.targetAccuracy, valAccuracy: chosen.accuracy, valCoverage: chosen.coverage, testAccuracy: chosen.test.accuracy, testCoverage: chosen.test.coverage };
 }
 
 function sourceName(source: FineTuneResult['settings']['val']): string | undefined {

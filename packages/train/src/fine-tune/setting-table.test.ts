@@ -9,7 +9,7 @@ describe('the settings table', () => {
     expect(DEFAULT_SETTINGS).toEqual({
       dropDuplicates: true, model: 'Xenova/bert-base-uncased', maxLength: 'auto', coverage: 0.95, epochs: 10, batchSize: 32, learningRate: 1e-3,
       weightDecay: 0.01, dropout: 0.1, seed: 2021, unfreeze: 0, encoderLearningRate: 2e-5, schedule: 'constant', device: 'auto', dtype: 'auto',
-      offline: false, cache: true,
+      offline: false, cache: true, calibrate: true,
     });
   });
 

@@ -74,6 +74,9 @@ export const SETTINGS = {
   cacheDir: { kind: 'text', flag: 'cache-dir', placeholder: '<dir>', resumable: true, help: 'feature cache directory (default: SENTI_CACHE_DIR or ~/.cache/senti)' },
   cache: { kind: 'switch', default: true, flag: 'no-cache', flagSets: false, resumable: true, help: 'encode everything again, without reading or writing the feature cache' },
   dropDuplicates: { kind: 'switch', default: true, flag: 'keep-duplicates', flagSets: false, help: 'keep repeated (text, label) rows (the tutorial does)' },
+  calibrate: { kind: 'switch', default: true, flag: 'no-calibrate', flagSets: false, resumable: true, help: 'do not fit a calibration temperature on the validation split (--preset tutorial never does)' },
+  kfold: { kind: 'integer', min: 2, flag: 'kfold', placeholder: '<k>', resumable: true, help: 'also cross-validate the head with k stratified folds over train + validation (features encoded once)' },
+  targetAccuracy: { kind: 'number', above: 0, max: 1, flag: 'target-accuracy', placeholder: '<accuracy>', resumable: true, help: 'pick the abstention threshold reaching this accuracy on the validation split; stored as the model default' },
 } as const satisfies Record<keyof FineTuneSettings, SettingSpec>;
 
 /** The name of a fine-tuning setting (a {@link FineTuneSettings} field). */

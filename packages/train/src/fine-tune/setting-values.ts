@@ -112,6 +112,10 @@ const SETTING_RULES: readonly SettingRule[] = [
     broken: (settings) => settings.schedule === 'linear' && !(Number(settings.unfreeze ?? 0) > 0),
     message: (name) => `${name('schedule')} linear applies to unfrozen encoder layers only: give ${name('unfreeze')} k too, or leave the schedule constant`,
   },
+  {
+    broken: (settings) => settings.kfold !== undefined && Number(settings.unfreeze ?? 0) > 0,
+    message: (name) => `${name('kfold')} cross-validates the head on frozen-encoder features; it cannot be combined with ${name('unfreeze')}`,
+  },
 ];
 
 /** The message of the first broken rule between the given settings (before defaults), or undefined; `name` names a setting. */

@@ -62,6 +62,12 @@ export interface FineTuneSettings {
   cacheDir?: string;
   /** Use the feature cache. Default true. */
   cache: boolean;
+  /** Fit a temperature on the validation split (temperature scaling) so every probability is calibrated. Default true; false with the tutorial preset. */
+  calibrate: boolean;
+  /** Also cross-validate the head with k stratified folds over train + validation (features encoded once); the final model is trained as without it. Default: off. */
+  kfold?: number;
+  /** Pick the abstention threshold reaching this accuracy on the validation split and store it with the model as its default. */
+  targetAccuracy?: number;
   /** The preset the run started from. */
   preset?: 'tutorial';
 }
@@ -94,6 +100,7 @@ export const TUTORIAL_PRESET = {
   seed: 2021,
   pooling: 'pooler',
   dtype: 'fp32',
+  calibrate: false,
 } as const satisfies Partial<FineTuneSettings>;
 
 /**

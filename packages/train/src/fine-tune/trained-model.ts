@@ -14,6 +14,8 @@ export interface TrainedModelInfo {
   metrics: Record<string, unknown>;
   training: Record<string, unknown>;
   split: SplitRecord;
+  /** Default abstention threshold to store in senti.json (chosen for a target accuracy). */
+  abstention?: { threshold: number; targetAccuracy?: number };
   /** What the model card (README.md in the model directory) says about the data, split, settings and test report. */
   card?: ModelCardInfo;
   /** Fine-tuned encoder layers (`unfreeze` > 0): saved as layers.bin beside head.bin. */
@@ -51,6 +53,7 @@ export class TrainedModel {
       labelNames: this.info.labelNames,
       metrics: this.info.metrics,
       training: this.info.training,
+      ...(this.info.abstention ? { abstention: this.info.abstention } : {}),
       ...(this.info.tuned ? { tunedLayers: { info: this.info.tuned.info, parameters: await this.info.tuned.parameters() } } : {}),
     });
     await writeFileAtomic(join(dir, SPLIT_FILE), `${JSON.stringify(this.info.split)}\n`);

@@ -90,6 +90,9 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
       hint: 'train unfrozen layers one run at a time with fineTune',
     });
   }
+  if (input.kfold !== undefined) {
+    throw new TrainError('TRAIN_BAD_OPTION', 'sweep picks a point by validation loss; kfold cross-validates one setting: run fineTune with kfold for the point chosen', 'usage');
+  }
   const prepared = await prepareFeatures(input, emit);
   const prepareSeconds = secondsSince(prepared.started);
   emit({ type: 'sweep-start', points });

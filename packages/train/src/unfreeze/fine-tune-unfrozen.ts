@@ -16,6 +16,8 @@ export interface UnfrozenStage {
   encoder: Encoder;
   /** Test-split sentence vectors through the tuned encoder (the prediction route). */
   testFeatures: Float32Array;
+  /** Validation sentence vectors through the tuned layers (for calibration and the abstention threshold). */
+  valFeatures: Float32Array;
   /** What `saveModel` needs to store the tuned layers. */
   tuned: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: () => Promise<LayerParameter[]> };
   cache: { hits: number; misses: number; discarded: { file: string; problem: string }[] };
@@ -68,9 +70,10 @@ export async function fineTuneUnfrozen(
     const trainSeconds = (Date.now() - trainStarted) / 1000;
     const tunedEncoder = createTunedEncoder(encoder, states, layers);
     const testFeatures = await tunedEncoder.encode(splits.test.texts, { maxLength });
+    const valFeatures = await tunedEncoder.encode(splits.val.texts, { maxLength });
     const tunedLayers = layers;
     return {
-      result, encoder: tunedEncoder, testFeatures,
+      result, encoder: tunedEncoder, testFeatures, valFeatures,
       tuned: { info: { firstLayer, count, pooling, statesRoute: states.identity.route, dtype: encoder.info.dtype }, parameters: () => tunedLayers.getParameters() },
       cache: { hits: encoded.reused, misses: encoded.computed, discarded: store.discarded },
       seconds: { encode: encodeSeconds, train: trainSeconds },

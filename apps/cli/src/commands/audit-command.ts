@@ -1,0 +1,81 @@
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '@senti/errors';
+import { auditLabels, saveLabelAudit, LABEL_ISSUES_FILE, type LabelAudit, type SettingKey } from '@senti/train';
+import type { CliContext } from '../cli-context.js';
+import type { ConsoleOutput } from '../output/console-output.js';
+import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
+import { createRunDirectory, timestampedRunName } from '../output/run-directory.js';
+import { textTable } from '../output/text-table.js';
+import { parseInteger } from '../options/parse-values.js';
+import { addSettingOptions, assertNoSettingConflict, givenSettings } from '../options/setting-options.js';
+import { newCommand } from './new-command.js';
+
+/** The training settings an audit takes: the data, the encoder and the head (no split files, presets or encoder tuning). */
+export const AUDIT_SETTING_KEYS: readonly SettingKey[] = [
+  'data', 'textColumn', 'encoding', 'delimiter', 'labelColumn', 'labelNames', 'model', 'maxLength', 'coverage', 'epochs', 'batchSize',
+  'learningRate', 'weightDecay', 'seed', 'device', 'dtype', 'pooling', 'patience', 'offline', 'cacheDir', 'cache', 'dropDuplicates',
+];
+
+interface AuditFlags {
+  folds: number;
+  out?: string;
+  json?: boolean;
+}
+
+/** `senti audit`: likely label errors by confident learning on out-of-fold probabilities. */
+export function auditCommand(context: CliContext): Command {
+  const command = newCommand('audit', 'Find likely label errors: k-fold out-of-fold probabilities, confident learning, label-issues.csv.', context);
+  return addSettingOptions(command, AUDIT_SETTING_KEYS)
+    .option('--folds <k>', 'stratified folds; each row is scored by the head that did not see it (default: 5)', parseInteger('--folds', 2), 5)
+    .option('--out <dir>', 'where label-issues.csv goes (default: runs/audit-<timestamp>)')
+    .action(async (flags: AuditFlags, command: Command) => {
+      const output = context.console(flags.json);
+      const given = givenSettings(command);
+      assertNoSettingConflict(given);
+      if (given.data === undefined) throw new UsageError('CLI_MISSING_OPTION', 'audit needs --data <file> (a CSV with a text and a label column)');
+      if (given.offline === undefined && process.env.SENTI_OFFLINE === '1') given.offline = true;
+      const run = await createRunDirectory(flags.out ?? join('runs', `audit-${timestampedRunName()}`), { overwrite: true });
+      const render = fineTuneRenderer(output, { data: given.data, seed: given.seed ?? 2021, dtype: given.dtype ?? 'auto' });
+      let audit: LabelAudit;
+      try {
+        audit = await auditLabels({
+          ...given,
+          data: given.data,
+          folds: flags.folds,
+          onEvent: (event) => {
+            if (event.type === 'audit-fold') output.line(`  fold ${event.fold}/${event.folds} trained and scored`);
+            else if (event.type === 'data' || event.type === 'max-length' || event.type === 'compute' || event.type === 'encode' || event.type === 'encoded') render(event);
+          },
+        });
+      } catch (error) {
+        await run.discard();
+        throw error;
+      }
+      const file = await saveLabelAudit(audit, run.path);
+      printAudit(output, audit, file);
+      context.result = {
+        file, rows: audit.rows, folds: audit.folds, flagged: audit.issues.length, perClass: audit.perClass, thresholds: audit.thresholds,
+        outOfFoldAccuracy: audit.outOfFoldAccuracy, rule: RULE,
+        issues: audit.issues.map((issue) => ({ row: issue.row, text: issue.text, givenLabel: issue.givenLabel, suggestedLabel: issue.suggestedLabel, pGiven: issue.pGiven, pSuggested: issue.pSuggested })),
+      };
+    });
+}
+
+/** The flagging rule, in words (also in `--json`). */
+const RULE = 'flag a row labelled i when p_i < t_i and some class j != i has p_j >= t_j, where t_j = mean out-of-fold p_j over rows labelled j; suggest the largest such p_j; rank by p_suggested - p_given';
+
+function printAudit(output: ConsoleOutput, audit: LabelAudit, file: string): void {
+  const shown = relative(process.cwd(), file);
+  output.section(`Label audit: ${audit.issues.length} of ${audit.rows} rows flagged as likely label errors (${audit.folds} folds, out-of-fold accuracy ${audit.outOfFoldAccuracy.toFixed(4)})`);
+  output.line(textTable(['given label', 'rows', 'flagged', 'threshold t'], audit.labelNames.map((name) => [name, String(audit.perClass[name]!.rows), String(audit.perClass[name]!.flagged), audit.thresholds[name]!.toFixed(4)])).replace(/^/gm, '  '));
+  output.line(`  rule: ${RULE}`);
+  if (audit.issues.length > 0) {
+    const shorten = (text: string) => (text.length > 48 ? `${text.slice(0, 47)}…` : text).replace(/\s+/g, ' ');
+    output.section(`Top ${Math.min(10, audit.issues.length)} (all flagged rows in ${LABEL_ISSUES_FILE}, most likely first)`, textTable(
+      ['row', 'text', 'given', 'suggested', 'p_given', 'p_suggested'],
+      audit.issues.slice(0, 10).map((issue) => [String(issue.row), shorten(issue.text), issue.givenLabel, issue.suggestedLabel, issue.pGiven.toFixed(3), issue.pSuggested.toFixed(3)]),
+    ).replace(/^/gm, '  '));
+  }
+  output.line(`\nwrote ${shown.startsWith('..') || shown === '' ? file : shown}`);
+}

@@ -1,0 +1,41 @@
+import { TrainError } from '@senti/errors';
+import { riskCoverage, riskCoverageCurve, thresholdForAccuracy, type RiskCoveragePoint, type ThresholdChoice } from '@senti/metrics';
+
+/** Coverage versus accuracy of a model on labelled rows, and the threshold chosen for a target accuracy. */
+export interface AbstentionSummary {
+  /** Coverage and accuracy on the test split when abstaining below each threshold (0, 0.5 … 0.99). */
+  table: RiskCoveragePoint[];
+  /** The same at every distinct top probability (the plotted curve). */
+  curve: RiskCoveragePoint[];
+  /** With a target accuracy: the threshold picked on the validation split, and what it gives on the test split. */
+  chosen?: ThresholdChoice & { test: RiskCoveragePoint };
+}
+
+/**
+ * The risk-coverage table and curve of row-major `test` probabilities and, when `targetAccuracy` is given, the lowest
+ * threshold reaching it on the `val` probabilities (throws when no threshold does).
+ */
+export function abstentionSummary(
+  test: { labels: readonly number[]; probabilities: ArrayLike<number> },
+  numClasses: number,
+  target?: { targetAccuracy: number; val: { labels: readonly number[]; probabilities: ArrayLike<number> } },
+): AbstentionSummary {
+  const summary: AbstentionSummary = {
+    table: riskCoverage(test.labels, test.probabilities, numClasses),
+    curve: riskCoverageCurve(test.labels, test.probabilities, numClasses),
+  };
+  if (target === undefined) return summary;
+  const choice = thresholdForAccuracy(target.val.labels, target.val.probabilities, numClasses, target.targetAccuracy);
+  if (choice === null) {
+    throw new TrainError('TRAIN_BAD_OPTION', `no abstention threshold reaches accuracy ${target.targetAccuracy} on the validation split (not even its most confident row is right); lower --target-accuracy`, 'input');
+  }
+  const [test0] = riskCoverage(test.labels, test.probabilities, numClasses, [choice.threshold]);
+  return { ...summary, chosen: { ...choice, test: test0! } };
+}
+
+/** Checks a target accuracy (a number in (0, 1]); `name` says where it came from. */
+export function checkTargetAccuracy(value: number, name = 'targetAccuracy'): void {
+  if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
+    throw new TrainError('TRAIN_BAD_OPTION', `${name} is ${String(value)}; expected an accuracy greater than 0 and at most 1 (e.g. 0.95)`, 'usage');
+  }
+}

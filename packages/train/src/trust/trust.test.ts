@@ -1,0 +1,108 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { syntheticReviewRows, TINY_BERT } from '@senti/fixtures';
+import { readManifest } from '@senti/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fineTune, type FineTuneResult } from '../fine-tune/fine-tune.js';
+import { resolveSettings } from '../fine-tune/settings.js';
+import { saveRun } from '../fine-tune/save-run.js';
+import { auditLabels, saveLabelAudit } from './audit-labels.js';
+import { flippedCueWordRows } from './test-data.js';
+
+const common = { model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', learningRate: 3e-3, epochs: 10 } as const;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'senti-trust-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('auditLabels on data with known label errors', () => {
+  it('recovers most of 5% flipped labels with few false alarms, and writes only the flagged rows', async () => {
+    const { rows, flipped } = flippedCueWordRows(1000, 0.05, 31);
+    const folds: number[] = [];
+    const audit = await auditLabels({ data: rows, ...common, folds: 5, cacheDir: join(dir, 'cache'), onEvent: (event) => { if (event.type === 'audit-fold') folds.push(event.fold); } });
+    expect(folds).toEqual([1, 2, 3, 4, 5]);
+    expect(audit.rows).toBe(rows.length);
+    const found = audit.issues.filter((issue) => flipped.has(issue.row - 1)).length;
+    const precision = found / audit.issues.length;
+    const recall = found / flipped.size;
+    expect(recall).toBeGreaterThanOrEqual(0.75); // measured 41 of 50 (0.82)
+    expect(precision).toBeGreaterThanOrEqual(0.9); // measured 41 of 42 (0.98)
+    for (const issue of audit.issues) {
+      expect(issue.cells).toEqual([rows[issue.row - 1]!.text, rows[issue.row - 1]!.label]);
+      expect(issue.suggestedLabel).not.toBe(issue.givenLabel);
+    }
+    const margins = audit.issues.map((issue) => issue.pSuggested - issue.pGiven);
+    expect(margins).toEqual([...margins].sort((a, b) => b - a));
+    expect(audit.perClass.negative!.flagged + audit.perClass.positive!.flagged).toBe(audit.issues.length);
+
+    const file = await saveLabelAudit(audit, join(dir, 'audit'));
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('text,label,given_label,suggested_label,p_given,p_suggested,row');
+    expect(lines).toHaveLength(audit.issues.length + 1);
+    expect(lines[1]!.endsWith(`,${audit.issues[0]!.row}`)).toBe(true);
+  });
+
+  it('rejects fewer than 2 folds and a val/test split', async () => {
+    await expect(auditLabels({ data: [{ text: 'a', label: 0 }], folds: 1 })).rejects.toThrow(/folds is 1; expected an integer of at least 2/);
+    await expect(auditLabels({ data: [{ text: 'a', label: 0 }], ...({ val: 'v.csv', test: 't.csv' } as object) })).rejects.toThrow(/takes no val or test/);
+  });
+});
+
+describe('fineTune with calibration, a target accuracy and k-fold', () => {
+  let result: FineTuneResult;
+  beforeAll(async () => {
+    const { rows } = flippedCueWordRows(400, 0.05, 8);
+    result = await fineTune({ data: rows, ...common, kfold: 4, targetAccuracy: 0.99, cacheDir: join(dir, 'cache') });
+  });
+  afterAll(async () => {
+    await result?.model.dispose();
+  });
+
+  it('fits T on validation, applies it to every probability and stores it with the default threshold', async () => {
+    const calibration = result.calibration!;
+    expect(calibration.temperature).toBeGreaterThan(0);
+    expect(calibration.valNllAfter).toBeLessThanOrEqual(calibration.valNllBefore);
+    expect(result.model.head.temperature).toBe(calibration.temperature);
+    expect(calibration.reliability.after).toHaveLength(15);
+    const chosen = result.abstention.chosen!;
+    expect(chosen.accuracy).toBeGreaterThanOrEqual(0.99);
+    expect(result.abstention.table[0]).toMatchObject({ threshold: 0, coverage: 1, accuracy: result.report.accuracy });
+    const { modelDir, runDir } = await saveRun(result, join(dir, 'run'));
+    const manifest = await readManifest(modelDir);
+    expect(manifest.calibration).toEqual({ method: 'temperature', temperature: calibration.temperature });
+    expect(manifest.abstention).toEqual({ threshold: chosen.threshold, targetAccuracy: 0.99 });
+    const metrics = JSON.parse(await readFile(join(runDir, 'metrics.json'), 'utf8'));
+    expect(metrics.calibration).toMatchObject({ temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter });
+    expect(metrics.riskCoverage.table).toHaveLength(13);
+    expect(metrics.crossValidation.folds).toHaveLength(4);
+  });
+
+  it('cross-validates over train + validation with stratified folds: per fold, mean and std', () => {
+    const cv = result.crossValidation!;
+    expect(cv.folds.map((fold) => fold.fold)).toEqual([1, 2, 3, 4]);
+    expect(cv.folds.reduce((sum, fold) => sum + fold.rows, 0)).toBe(result.splits.train.texts.length + result.splits.val.texts.length);
+    expect(cv.mean.accuracy).toBeCloseTo(cv.folds.reduce((sum, fold) => sum + fold.accuracy, 0) / 4, 12);
+    expect(cv.std.accuracy).toBeGreaterThanOrEqual(0);
+    // 5% of the labels are wrong and the cue words decide the rest: held-out accuracy sits near 95%.
+    expect(cv.mean.accuracy).toBeGreaterThan(0.85);
+  });
+
+  it('the tutorial preset does not calibrate; calibrate false turns it off', () => {
+    expect(resolveSettings({ data: 'x.csv', preset: 'tutorial' }).calibrate).toBe(false);
+    expect(resolveSettings({ data: 'x.csv' }).calibrate).toBe(true);
+    expect(resolveSettings({ data: 'x.csv', calibrate: false }).calibrate).toBe(false);
+  });
+
+  it.each([
+    [{ kfold: 1 }, /kfold expects .*got 1/],
+    [{ kfold: 3, unfreeze: 1 }, /cannot be combined with unfreeze/],
+    [{ targetAccuracy: 95 }, /targetAccuracy expects .*got 95/],
+  ])('rejects %o before loading anything', async (settings, message) => {
+    await expect(fineTune({ data: syntheticReviewRows({ rows: 10, classes: ['a', 'b'], seed: 1 }), ...common, ...settings })).rejects.toThrow(message);
+  });
+});
