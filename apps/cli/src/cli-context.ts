@@ -8,6 +8,10 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream;
   /** Redraw progress in place (default: stderr is a TTY and `CI` is unset). */
   interactive?: boolean;
+  /** Aborts when the user interrupts (Ctrl-C); commands that can stop cleanly pass it on (see `CliContext.cancelSignal`). */
+  signal?: AbortSignal;
+  /** Told when a command takes the signal, i.e. an interrupt will be handled rather than ending the process at once. */
+  onCancellable?: () => void;
 }
 
 /** One quality gate's outcome, as the `--json` document reports it. */
@@ -29,6 +33,12 @@ export class CliContext {
 
   /** `args`: the command line as given (without node and the script), recorded in config.json. */
   constructor(readonly io: CliIo, readonly args: readonly string[] = []) {}
+
+  /** The interrupt signal for a job that stops cleanly on it (checkpoints kept, nothing half-written). */
+  cancelSignal(): AbortSignal | undefined {
+    this.io.onCancellable?.();
+    return this.io.signal;
+  }
 
   /** The console of this run; in `--json` mode human text goes to stderr. */
   console(json: boolean | undefined): ConsoleOutput {

@@ -63,7 +63,7 @@ describe('senti train / predict / evaluate on data where a cue word decides the 
     expect(result.stdout).toContain('padding length 17 (as given)');
   });
 
-  it('--resume finishes a killed run with the same result as an uninterrupted one', async () => {
+  it('--resume finishes a killed or interrupted (Ctrl-C) run with the same result as an uninterrupted one', async () => {
     const data = join(dir, 'resume.csv');
     await writeFile(data, syntheticReviewsCsv({ rows: 3000, classes: ['negative', 'positive'], seed: 3 }));
     const args = (out: string): string[] => ['train', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--lr', '0.003', '--epochs', '6', '--out', out];
@@ -82,5 +82,35 @@ describe('senti train / predict / evaluate on data where a cue word decides the 
     const history = (run: string): Promise<string> => readFile(join(dir, run, 'history.csv'), 'utf8').then((text) => text.replace(/,[\d.]+\n/g, '\n'));
     expect(await history('run-killed')).toBe(await history('run-whole'));
     expect(await readFile(join(killedDir, 'report.txt'), 'utf8')).toBe(await readFile(join(dir, 'run-whole', 'report.txt'), 'utf8'));
+
+    // Ctrl-C (SIGINT) after the first epoch line: one line, exit 130, the checkpoint kept; --resume ends like the whole run.
+    const interruptedDir = join(dir, 'run-interrupted');
+    let sent = false;
+    const interrupted = await runCli(args(interruptedDir), { env: env(), onStdout: (text, kill) => {
+      if (!sent && text.includes('epoch 1/6')) {
+        sent = true;
+        kill('SIGINT');
+      }
+    } });
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.stderr.split('\n').filter((line) => line.startsWith('senti:'))).toEqual([
+      expect.stringMatching(/^senti: training was cancelled \(Ctrl-C\) \(the checkpoints of the finished epochs are kept: continue with .*train --resume .*run-interrupted\)$/),
+    ]);
+    expect(interrupted.stderr).not.toMatch(/\n\s+at |unexpected error/);
+    expect(existsSync(join(interruptedDir, 'report.txt'))).toBe(false);
+    const continued = await runCli(['train', '--resume', interruptedDir], { env: env() });
+    expect(continued.code, continued.stderr).toBe(0);
+    expect(await history('run-interrupted')).toBe(await history('run-whole'));
+  });
+
+  it('a diverged run (--lr 1e300) stops with one line and exit 1, and leaves no model', async () => {
+    const data = join(dir, 'diverge.csv');
+    await writeFile(data, syntheticReviewsCsv({ rows: 200, classes: ['negative', 'positive'], seed: 8 }));
+    const out = join(dir, 'run-diverged');
+    const result = await runCli(['train', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--lr', '1e300', '--epochs', '3', '--out', out], { env: env() });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^senti: training diverged: the (training|validation) loss is (NaN|Infinity) after epoch 1 \(the learning rate is too high for these features; lower it\)$/m);
+    expect(existsSync(join(out, 'model'))).toBe(false);
+    expect(existsSync(out)).toBe(false);
   });
 });

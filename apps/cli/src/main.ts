@@ -7,4 +7,15 @@ import { runSenti } from './run-senti.js';
 if (process.env.INIT_CWD && ['start', 'senti'].includes(process.env.npm_lifecycle_event ?? '')) process.chdir(process.env.INIT_CWD);
 
 endQuietlyWhenOutputCloses(process.stdout, process.stderr);
-process.exitCode = await runSenti(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+
+// Ctrl-C: a command that stops cleanly (train) gets an abort and ends with one line and exit 130; any other command,
+// or a second Ctrl-C, ends the process at once with 130, as a shell expects of an interrupted command.
+const interrupt = new AbortController();
+let cancellable = false;
+process.on('SIGINT', () => {
+  if (!cancellable || interrupt.signal.aborted) process.exit(130);
+  interrupt.abort();
+});
+process.exitCode = await runSenti(process.argv.slice(2), {
+  stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: interrupt.signal, onCancellable: () => (cancellable = true),
+});

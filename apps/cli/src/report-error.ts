@@ -2,8 +2,8 @@ import { CommanderError } from 'commander';
 import { isSentiError } from '@senti/errors';
 import { cliMessage } from './cli-hints.js';
 
-/** Exit codes: 0 success, 1 runtime or data problem, 2 usage mistake, 3 a quality gate not met. */
-export const EXIT_CODES = { ok: 0, runtime: 1, usage: 2, qualityGate: 3 } as const;
+/** Exit codes: 0 success, 1 runtime or data problem, 2 usage mistake, 3 a quality gate not met, 130 interrupted (Ctrl-C). */
+export const EXIT_CODES = { ok: 0, runtime: 1, usage: 2, qualityGate: 3, interrupted: 130 } as const;
 
 /**
  * Prints an error the way a user should see it (one line; the stack only with --verbose) and returns the exit code.
@@ -19,6 +19,7 @@ export function reportError(error: unknown, verbose: boolean, stderr: NodeJS.Wri
     stderr.write(`senti: ${message}${hint ? ` (${hint})` : ''}\n`);
     if (verbose) writeStack(error, stderr);
     if (error.code === 'CLI_QUALITY_GATE') return EXIT_CODES.qualityGate;
+    if (error.code === 'TRAIN_ABORTED') return EXIT_CODES.interrupted;
     return error.kind === 'usage' ? EXIT_CODES.usage : EXIT_CODES.runtime;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -82,6 +82,7 @@ export type ModelErrorCode =
 
 /** Codes of `TrainError`: training options, checkpoints, saved splits. */
 export type TrainErrorCode =
+  | 'TRAIN_ABORTED'
   | 'TRAIN_BAD_FEATURES'
   | 'TRAIN_BAD_LABEL'
   | 'TRAIN_BAD_LABEL_NAMES'
@@ -90,6 +91,7 @@ export type TrainErrorCode =
   | 'TRAIN_CHECKPOINT_MISMATCH'
   | 'TRAIN_DATA_CHANGED'
   | 'TRAIN_DATA_MOVED'
+  | 'TRAIN_DIVERGED'
   | 'TRAIN_EMPTY_SPLIT'
   | 'TRAIN_NO_SPLIT';
 

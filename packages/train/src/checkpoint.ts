@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrainError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/base';
-import type { ResolvedTrainOptions } from './resolve-options.js';
+import type { ResolvedLoopOptions } from './resolve-options.js';
 import type { EpochRecord, Split } from './types.js';
 
 const CHECKPOINT_FILE = 'checkpoint.json';
@@ -29,7 +29,7 @@ export interface CheckpointState {
 }
 
 /** The options and data identity a checkpoint is tied to (epochs and patience may change on resume). */
-export function checkpointFingerprint(options: ResolvedTrainOptions, train: Split, val: Split): CheckpointFingerprint {
+export function checkpointFingerprint(options: ResolvedLoopOptions, train: Split, val: Split): CheckpointFingerprint {
   const hash = createHash('sha256');
   for (const split of [train, val]) {
     hash.update(new Uint8Array(split.features.buffer, split.features.byteOffset, split.features.byteLength));

@@ -22,9 +22,9 @@ export {
   calibrateHead, calibrationEffect, type CalibrationSummary, abstentionSummary, checkTargetAccuracy, type AbstentionSummary,
 } from './trust/index.js';
 export { train } from './train.js';
-export type { EpochRecord, Split, TrainEvent, TrainOptions, TrainResult } from './types.js';
+export type { EpochRecord, LoopOptions, LoopResult, Split, StatesSplit, TrainEvent, TrainOptions, TrainResult, TrainUnfrozenOptions, TrainUnfrozenResult } from './types.js';
 export { evaluateHead, type Evaluation } from './evaluate-head.js';
-export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
+export { AdamW, type AdamWOptions, type AdamWState, type ParamGroup } from './adamw.js';
+export { throwIfAborted } from './abort.js';
 export { trainUnfrozen } from './unfreeze/train-unfrozen.js';
-export type { StatesSplit, TrainUnfrozenOptions, TrainUnfrozenResult } from './unfreeze/types.js';
 export type { LearningRateSchedule } from './unfreeze/lr-schedule.js';

@@ -1,10 +1,11 @@
-import { classWeights } from '@senti/data';
+import { classWeights as balancedClassWeights } from '@senti/data';
 import { TrainError } from '@senti/errors';
 import { resolveHeadConfig, type HeadConfig } from '@senti/model';
-import type { Split, TrainOptions } from './types.js';
+import type { LearningRateSchedule } from './unfreeze/lr-schedule.js';
+import type { LoopOptions, TrainOptions, TrainUnfrozenOptions } from './types.js';
 
-/** Train options with every default filled in and checked. */
-export interface ResolvedTrainOptions {
+/** The loop options with every default filled in and checked. */
+export interface ResolvedLoopOptions {
   head: HeadConfig;
   epochs: number;
   batchSize: number;
@@ -18,15 +19,11 @@ export interface ResolvedTrainOptions {
   patience: number | undefined;
 }
 
-
-function checkSplit(name: string, split: Split, inputSize: number, numClasses: number): void {
-  const n = split.labels.length;
-  if (n === 0) throw new TrainError('TRAIN_EMPTY_SPLIT', `the ${name} split has no rows`);
-  if (split.features.length !== n * inputSize) {
-    throw new TrainError('TRAIN_BAD_FEATURES', `${name} features have ${split.features.length} values, expected ${n} rows x ${inputSize}`);
-  }
-  const bad = split.labels.find((label) => !Number.isInteger(label) || label < 0 || label >= numClasses);
-  if (bad !== undefined) throw new TrainError('TRAIN_BAD_LABEL', `${name} label ${String(bad)} is not a class index in 0..${numClasses - 1}`);
+/** `trainUnfrozen` options with every default filled in and checked. */
+export interface ResolvedUnfrozenOptions extends ResolvedLoopOptions {
+  encoderLearningRate: number;
+  schedule: LearningRateSchedule;
+  warmupRatio: number;
 }
 
 function positive(name: string, value: number, integer: boolean): number {
@@ -36,27 +33,37 @@ function positive(name: string, value: number, integer: boolean): number {
   return value;
 }
 
-/** Fill in the tutorial's defaults and reject inconsistent inputs with a TrainError. */
-export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
-  const { inputSize, numClasses } = options;
-  positive('inputSize', inputSize, true);
-  positive('numClasses', numClasses, true);
-  checkSplit('train', options.train, inputSize, numClasses);
-  checkSplit('validation', options.val, inputSize, numClasses);
+function checkLabels(name: string, labels: readonly number[], numClasses: number): void {
+  if (labels.length === 0) throw new TrainError('TRAIN_EMPTY_SPLIT', `the ${name} split has no rows`);
+  const bad = labels.find((label) => !Number.isInteger(label) || label < 0 || label >= numClasses);
+  if (bad !== undefined) throw new TrainError('TRAIN_BAD_LABEL', `${name} label ${String(bad)} is not a class index in 0..${numClasses - 1}`);
+}
+
+/**
+ * Fills in the tutorial's defaults and rejects inconsistent inputs with a TrainError; `inputSize` is the width of what
+ * the head reads, `rows` checks each split's row count (features or keys) against its labels.
+ */
+function resolveLoopOptions(options: LoopOptions & { train: { labels: readonly number[] }; val: { labels: readonly number[] } },
+  inputSize: number, rows: (split: 'train' | 'val') => string | undefined): ResolvedLoopOptions {
+  const numClasses = positive('numClasses', options.numClasses, true);
+  for (const [split, name] of [['train', 'train'], ['val', 'validation']] as const) {
+    checkLabels(name, options[split].labels, numClasses);
+    const problem = rows(split);
+    if (problem !== undefined) throw new TrainError('TRAIN_BAD_FEATURES', `${name} ${problem}`);
+  }
   let head: HeadConfig;
   try {
     head = resolveHeadConfig({ ...options.head, inputSize, numClasses });
   } catch (cause) {
     throw new TrainError('TRAIN_BAD_OPTION', (cause as Error).message, 'usage', { cause });
   }
-  const weights = options.classWeights ?? classWeights(options.train.labels, numClasses, { where: 'the training split' });
+  const weights = options.classWeights ?? balancedClassWeights(options.train.labels, numClasses, { where: 'the training split' });
   if (weights.length !== numClasses || weights.some((weight) => !(weight >= 0))) {
     throw new TrainError('TRAIN_BAD_OPTION', `classWeights must be ${numClasses} non-negative numbers, got [${weights.join(', ')}]`, 'usage');
   }
   const betas = options.betas ?? [0.9, 0.999];
   if (betas.some((beta) => !(beta >= 0 && beta < 1))) throw new TrainError('TRAIN_BAD_OPTION', `betas must be in [0, 1), got [${betas.join(', ')}]`, 'usage');
-  const patience = options.patience;
-  if (patience !== undefined) positive('patience', patience, true);
+  if (options.patience !== undefined) positive('patience', options.patience, true);
   const clipNorm = options.clipNorm ?? 1.0;
   if (!(clipNorm >= 0)) throw new TrainError('TRAIN_BAD_OPTION', `clipNorm must be >= 0, got ${String(clipNorm)}`, 'usage');
   const weightDecay = options.weightDecay ?? 0.01;
@@ -72,6 +79,28 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     clipNorm,
     classWeights: [...weights],
     seed: options.seed ?? 2021,
-    patience,
+    patience: options.patience,
   };
+}
+
+/** `train`'s options resolved: the features' width is checked against every split. */
+export function resolveTrainOptions(options: TrainOptions): ResolvedLoopOptions {
+  const inputSize = positive('inputSize', options.inputSize, true);
+  return resolveLoopOptions(options, inputSize, (split) => {
+    const { features, labels } = options[split];
+    return features.length === labels.length * inputSize ? undefined : `features have ${features.length} values, expected ${labels.length} rows x ${inputSize}`;
+  });
+}
+
+/** `trainUnfrozen`'s options resolved: encoder lr 2e-5, constant schedule, 10% warm-up for `linear`. */
+export function resolveUnfrozenOptions(options: TrainUnfrozenOptions): ResolvedUnfrozenOptions {
+  const loop = resolveLoopOptions(options, options.layers.config.hiddenSize, (split) => {
+    const { keys, labels } = options[split];
+    return keys.length === labels.length ? undefined : `has ${keys.length} texts but ${labels.length} labels`;
+  });
+  const schedule = options.schedule ?? 'constant';
+  if (schedule !== 'constant' && schedule !== 'linear') throw new TrainError('TRAIN_BAD_OPTION', `schedule must be constant or linear, got "${String(schedule)}"`, 'usage');
+  const warmupRatio = options.warmupRatio ?? 0.1;
+  if (!(warmupRatio >= 0 && warmupRatio < 1)) throw new TrainError('TRAIN_BAD_OPTION', `warmupRatio must be in [0, 1), got ${String(warmupRatio)}`, 'usage');
+  return { ...loop, encoderLearningRate: positive('encoderLearningRate', options.encoderLearningRate ?? 2e-5, false), schedule, warmupRatio };
 }

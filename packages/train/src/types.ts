@@ -1,4 +1,6 @@
 import type { ClassificationHead, HeadConfig } from '@senti/model';
+import type { BertTopLayers, LayerStateStore } from '@senti/model/layers';
+import type { LearningRateSchedule } from './unfreeze/lr-schedule.js';
 
 /** Feature rows and their labels. */
 export interface Split {
@@ -8,14 +10,15 @@ export interface Split {
   labels: readonly number[];
 }
 
-/** Everything `train` needs; defaults follow the PyTorch tutorial. */
-export interface TrainOptions {
-  /** Training rows. */
-  train: Split;
-  /** Validation rows (loss and accuracy each epoch; the best epoch is kept). */
-  val: Split;
-  /** Width of a feature row. */
-  inputSize: number;
+/** Texts of a split, as their keys in the layer-state store, with their labels. */
+export interface StatesSplit {
+  /** Hex sha1 of each text (from `encodeLayerStates`). */
+  keys: readonly string[];
+  labels: readonly number[];
+}
+
+/** The options every training loop takes (the frozen head's `train` and `trainUnfrozen`); defaults follow the PyTorch tutorial. */
+export interface LoopOptions {
   /** Number of classes. */
   numClasses: number;
   /** Head shape overrides (hiddenSize 512, dropout 0.1 by default). */
@@ -24,15 +27,15 @@ export interface TrainOptions {
   epochs?: number;
   /** Rows per optimizer step; the last partial batch is kept. Default 32. */
   batchSize?: number;
-  /** AdamW learning rate. Default 1e-3. */
+  /** The head's AdamW learning rate. Default 1e-3. */
   learningRate?: number;
-  /** AdamW decoupled weight decay, applied to every parameter. Default 0.01. */
+  /** AdamW decoupled weight decay. Default 0.01. */
   weightDecay?: number;
   /** AdamW betas. Default [0.9, 0.999]. */
   betas?: [number, number];
   /** AdamW epsilon. Default 1e-8. */
   eps?: number;
-  /** Global L2 gradient-norm cap (torch clip_grad_norm_); 0 or Infinity switches clipping off. Default 1.0. */
+  /** Global L2 gradient-norm cap over every trained tensor (torch clip_grad_norm_); 0 or Infinity switches clipping off. Default 1.0. */
   clipNorm?: number;
   /** Per-class loss weights. Default: sklearn 'balanced' weights of the training labels. */
   classWeights?: number[];
@@ -46,12 +49,42 @@ export interface TrainOptions {
   resume?: boolean;
   /** Receives progress events. */
   onEvent?: (event: TrainEvent) => void;
+  /** Cancels training: it rejects with a `TRAIN_ABORTED` TrainError; checkpoints of completed epochs stay usable for `resume`. */
+  signal?: AbortSignal;
+  /** A non-finite training or validation loss: `throw` (default) a `TRAIN_DIVERGED` error, or `stop` training at that epoch (a sweep records it). */
+  onDiverge?: 'throw' | 'stop';
+}
+
+/** Everything `train` needs: feature rows of both splits and the loop's options. */
+export interface TrainOptions extends LoopOptions {
+  /** Training rows. */
+  train: Split;
+  /** Validation rows (loss and accuracy each epoch; the best epoch is kept). */
+  val: Split;
+  /** Width of a feature row. */
+  inputSize: number;
   /** Start from these head weights (w1 [in, hidden], b1, w2 [hidden, classes], b2) instead of a seeded init. */
   initialWeights?: Float32Array[];
   /** Shuffle the training rows each epoch (seeded). Default true; false keeps them in order (for reference checks). */
   shuffle?: boolean;
   /** Emit a `step` event after every step with the gradient norm before clipping (one sync per step; slower). */
   traceSteps?: boolean;
+}
+
+/** Options of {@link trainUnfrozen}: stored layer states of both splits, the layers to train, and the loop's options. */
+export interface TrainUnfrozenOptions extends LoopOptions {
+  /** Layer-(L-k) states of every text of both splits. */
+  store: LayerStateStore;
+  /** The unfrozen layers (trained in place; k = 0 trains the head alone on the last hidden states). */
+  layers: BertTopLayers;
+  train: StatesSplit;
+  val: StatesSplit;
+  /** The unfrozen layers' AdamW learning rate. Default 2e-5. */
+  encoderLearningRate?: number;
+  /** `linear`: warm-up then linear decay to 0. Default `constant`. */
+  schedule?: LearningRateSchedule;
+  /** Share of all steps spent warming up with the `linear` schedule. Default 0.1. */
+  warmupRatio?: number;
 }
 
 /** Progress of a training run; epochs are 1-based. */
@@ -121,11 +154,20 @@ export interface EpochRecord {
   seconds: number;
 }
 
-/** The trained head (best-validation weights restored) and what happened. */
-export interface TrainResult {
-  head: ClassificationHead;
+/** What a training loop did: the history and the epoch whose weights were kept. */
+export interface LoopResult {
   history: EpochRecord[];
   bestEpoch: number;
   bestValLoss: number;
   stoppedEarly: boolean;
+}
+
+/** The trained head (best-validation weights restored) and what happened. */
+export interface TrainResult extends LoopResult {
+  head: ClassificationHead;
+}
+
+/** The trained head and layers (best-validation weights restored) and what happened. */
+export interface TrainUnfrozenResult extends TrainResult {
+  layers: BertTopLayers;
 }

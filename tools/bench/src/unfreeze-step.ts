@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createHead, selectBackend } from '@senti/model';
 import { BertTopLayers, topLayerNames, expectedShape, type BertConfig } from '@senti/model/layers';
-import { GroupedAdamW, loadGradients, unfrozenLossAndGradients } from '@senti/train/internals';
+import { loadGradients, unfrozenLossAndGradients } from '@senti/train/internals';
+import { AdamW } from '@senti/train';
 import { parseOptions, type BenchCommand } from './bench-command.js';
 
 const USAGE = `Usage: pnpm --filter @senti/bench start -- unfreeze-step [--layers 1] [--batch 32] [--sequence 20] [--steps 5]
@@ -37,7 +38,7 @@ export const command: BenchCommand = {
     });
     const layers = new BertTopLayers(config, { firstLayer: 12 - count, count, parameters }, 'cls');
     const head = createHead({ inputSize: 768, numClasses: 2 });
-    const optimizer = new GroupedAdamW([{ variables: [...layers.variables, ...head.variables], learningRate: 2e-5, weightDecay: 0.01 }]);
+    const optimizer = new AdamW([{ variables: [...layers.variables, ...head.variables], learningRate: 2e-5, weightDecay: 0.01 }]);
     const states = tf.randomNormal([batch * sequence, 768]) as tf.Tensor2D;
     const mask = tf.ones([batch, sequence], 'int32') as tf.Tensor2D;
     const targets = tf.tensor2d(Float32Array.from({ length: batch * 2 }, (_, i) => (i % 2 === (Math.floor(i / 2) % 2) ? 1 : 0)), [batch, 2]);

@@ -2,7 +2,8 @@ import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/base';
 import {
-  describePoint, gridPoints, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary, type SweepEvent, type SweepGrid, type SweepKey, type SweepRow,
+  describePoint, gridPoints, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary,
+  type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
 } from '@senti/train';
 import { flagOf } from '../options/setting-options.js';
 import type { TopLevelSpec } from 'vega-lite';
@@ -50,7 +51,7 @@ export async function runSweep(
   input: FineTuneInput,
   grid: SweepGrid,
   output: ConsoleOutput,
-  options: { out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; given: Partial<FineTuneInput> },
+  options: { out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; given: Partial<FineTuneInput>; signal?: AbortSignal },
 ): Promise<SweepRunSummary> {
   if (options.resume) throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --resume; run the sweep again (the feature cache makes it cheap)');
   if (input.kfold !== undefined) {
@@ -67,13 +68,14 @@ export async function runSweep(
   const run = await createRunDirectory(options.out, { overwrite: options.overwrite });
   const command = process.argv.slice(2);
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  await run.writeJson('config.json', { settings, sweep: grid, command, createdAt: new Date().toISOString() });
   const render = fineTuneRenderer(output, { data: input.data, seed: input.seed ?? 2021, dtype: input.dtype ?? 'auto' });
-  let result: Awaited<ReturnType<typeof sweep>>;
+  let result: SweepResult;
   try {
-    result = await sweep({ ...input, grid, onEvent: (event: SweepEvent) => renderSweepEvent(event, output, render) });
+    await run.writeJson('config.json', { settings, sweep: grid, command, createdAt: new Date().toISOString() });
+    result = await sweep({ ...input, grid, signal: options.signal, onEvent: (event: SweepEvent) => renderSweepEvent(event, output, render) });
   } catch (error) {
-    await run.discard(); // nothing of the sweep was saved yet
+    // A sweep keeps nothing until it has its best point: a failed or cancelled one leaves no directory behind.
+    await run.discard();
     throw error;
   }
   const { best } = result;

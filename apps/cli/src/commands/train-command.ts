@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '@senti/errors';
+import { isSentiError, TrainError, UsageError } from '@senti/errors';
 import {
   completedEpochs, DEFAULT_SETTINGS, fineTune, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
   type FineTuneInput, type FineTuneResult, type ResumeConflict, type SweepGrid,
@@ -68,7 +68,10 @@ export function trainCommand(context: CliContext): Command {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
       if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
-      const runOptions = { given, args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume, bundleEncoder: flags.bundleEncoder ?? false, invocation: context.command };
+      const runOptions = {
+        given, signal: context.cancelSignal(), args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume,
+        bundleEncoder: flags.bundleEncoder ?? false, invocation: context.command,
+      };
       const summary = flags.sweep ? await runSweep(input as FineTuneInput, flags.sweep, output, runOptions) : await runTrain(input as FineTuneInput, output, runOptions);
       context.result = summary;
       context.gates = evaluateGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
@@ -77,7 +80,10 @@ export function trainCommand(context: CliContext): Command {
 }
 
 /** Runs fineTune with a run directory: settings first (so a killed run can be resumed), then every result file. */
-async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; invocation?: string }) {
+async function runTrain(
+  input: FineTuneInput, output: ConsoleOutput,
+  options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; invocation?: string; signal?: AbortSignal },
+) {
   const run = options.resume
     ? await createRunDirectory(options.resume, { overwrite: true, flag: '--resume' })
     : await createRunDirectory(options.out, { overwrite: options.overwrite });
@@ -90,11 +96,18 @@ async function runTrain(input: FineTuneInput, output: ConsoleOutput, options: { 
       ...input,
       checkpointDir: run.checkpointDir,
       resume: Boolean(options.resume),
+      signal: options.signal,
       onEvent: fineTuneRenderer(output, { data: input.data, seed: input.seed ?? DEFAULT_SETTINGS.seed, dtype: input.dtype ?? DEFAULT_SETTINGS.dtype }),
     });
   } catch (error) {
     // Nothing half-written: a run that failed before its first checkpoint leaves no directory behind.
-    if (!existsSync(run.checkpointDir)) await run.discard();
+    const kept = existsSync(run.checkpointDir);
+    if (!kept) await run.discard();
+    if (isSentiError(error) && error.code === 'TRAIN_ABORTED') {
+      throw new TrainError('TRAIN_ABORTED', 'training was cancelled (Ctrl-C)', 'runtime', {
+        hint: kept ? `the checkpoints of the finished epochs are kept: continue with ${options.invocation ?? 'senti'} train --resume ${displayPath(run)}` : 'nothing was kept',
+      });
+    }
     throw error;
   }
   try {

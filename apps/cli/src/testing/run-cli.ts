@@ -16,7 +16,7 @@ export { REPO_ROOT, TINY_BERT } from '@senti/fixtures';
  * Runs the real `senti` entry point (from source, through tsx) as a user would, without a TTY. `closeStdout` closes the
  * reading end of its stdout at once, as a pipe into `head` that has had enough does.
  */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdout?: (text: string, kill: () => void) => void; closeStdout?: boolean } = {}): Promise<CliRun> {
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdout?: (text: string, kill: (signal?: NodeJS.Signals) => void) => void; closeStdout?: boolean } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(CLI_DIR, 'src', 'main.ts'), ...args], {
       cwd: options.cwd ?? CLI_DIR,
@@ -29,7 +29,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     if (options.closeStdout) child.stdout.destroy();
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      options.onStdout?.(stdout, () => child.kill('SIGKILL'));
+      options.onStdout?.(stdout, (signal = 'SIGKILL') => child.kill(signal));
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);

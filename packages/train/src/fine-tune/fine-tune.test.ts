@@ -103,6 +103,39 @@ describe('fineTune, the whole job in one call', () => {
     }
   });
 
+  it('an abort after the first epoch rejects with TRAIN_ABORTED; resuming its checkpoint gives the uninterrupted result', async () => {
+    const rows = syntheticReviewRows({ rows: 120, classes: ['bad', 'good'], seed: 4 });
+    const base = { data: rows, ...common, epochs: 3, cacheDir: join(dir, 'abort-cache') };
+    const straight = await fineTune(base);
+    const checkpointDir = join(dir, 'abort-checkpoints');
+    const controller = new AbortController();
+    const seen: FineTuneEvent[] = [];
+    await expect(fineTune({ ...base, checkpointDir, signal: controller.signal, onEvent: (event) => {
+      seen.push(event);
+      if (event.type === 'epoch') controller.abort();
+    } })).rejects.toMatchObject({ code: 'TRAIN_ABORTED', message: 'training was cancelled' });
+    expect(seen.filter((event) => event.type === 'epoch')).toHaveLength(1);
+    const resumed = await fineTune({ ...base, checkpointDir, resume: true });
+    try {
+      const withoutSeconds = (result: FineTuneResult) => result.history.map(({ seconds: _seconds, ...rest }) => rest);
+      expect(withoutSeconds(resumed)).toEqual(withoutSeconds(straight));
+      expect(Array.from(resumed.test.probabilities)).toEqual(Array.from(straight.test.probabilities));
+    } finally {
+      await resumed.model.dispose();
+      await straight.model.dispose();
+    }
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(fineTune({ ...base, signal: aborted.signal })).rejects.toMatchObject({ code: 'TRAIN_ABORTED' });
+  });
+
+  it('a diverged run (learning rate 1e300) is a TRAIN_DIVERGED error, not a model', async () => {
+    const rows = syntheticReviewRows({ rows: 60, classes: ['bad', 'good'], seed: 6 });
+    await expect(fineTune({ data: rows, ...common, learningRate: 1e300, epochs: 2, cache: false })).rejects.toMatchObject({
+      code: 'TRAIN_DIVERGED', message: expect.stringMatching(/^training diverged: the (training|validation) loss is (NaN|Infinity) after epoch 1$/),
+    });
+  });
+
   it('names in-memory data in messages as one noun ("has 1 class")', async () => {
     const rows = syntheticReviewRows({ rows: 20, classes: ['good'], seed: 1 });
     await expect(fineTune({ data: rows, ...common, epochs: 1, cache: false })).rejects.toThrow(/^the in-memory data has 1 class/);

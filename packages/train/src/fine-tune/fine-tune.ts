@@ -6,9 +6,9 @@ import type { EpochRecord, TrainOptions, TrainResult } from '../types.js';
 import { fineTuneUnfrozen, type UnfrozenStage } from '../unfreeze/fine-tune-unfrozen.js';
 import type { FineTuneEvent } from './events.js';
 import type { MaxLengthChoice } from './max-length-choice.js';
-import { prepareFeatures, secondsSince, type PreparedFeatures } from './prepare-features.js';
+import { encodeFeatures, prepareRun, secondsSince, type PreparedFeatures } from './prepare-features.js';
 import type { PreparedSplits } from './prepare-splits.js';
-import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
+import type { FineTuneInput, FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
 import { abstentionSummary, type AbstentionSummary } from '../trust/abstention-summary.js';
 import { calibrateHead, type CalibrationSummary } from '../trust/calibrate-head.js';
@@ -22,6 +22,11 @@ export type FineTuneOptions = FineTuneInput & {
   checkpointDir?: string;
   /** Continue from the checkpoint in `checkpointDir`. */
   resume?: boolean;
+  /**
+   * Cancels the job: it rejects with a `TRAIN_ABORTED` TrainError between batches (encoding) or steps (training);
+   * checkpoints of completed epochs stay usable for `resume`, and nothing is left half-written.
+   */
+  signal?: AbortSignal;
 };
 
 /** Per-row test results, in test-split order. */
@@ -77,48 +82,34 @@ export interface FineTuneResult {
  * restore the best-validation weights and evaluate on the test split.
  */
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
-  const { onEvent, checkpointDir, resume, ...input } = options;
+  const { onEvent, checkpointDir, resume, signal, ...input } = options;
   const emit = onEvent ?? (() => {});
-  const resolved = resolveSettings(input);
-  const unfreeze = resolved.unfreeze ?? 0;
-  // With unfrozen layers the head trains on the tuned layers' output: the frozen sentence features are not needed.
-  const prepared = await prepareFeatures(input, emit, { encode: unfreeze === 0 });
-  if (unfreeze > 0) {
-    let stage: UnfrozenStage;
-    try {
-      stage = await fineTuneUnfrozen(prepared.encoder, prepared.settings, prepared.splits, prepared.maxLength.maxLength, { emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}) });
-    } catch (error) {
-      await prepared.encoder.dispose();
-      throw error;
-    }
-    const tuned: PreparedFeatures = {
-      ...prepared,
-      encoder: stage.encoder,
-      features: {
-        ...prepared.features,
-        val: { features: stage.valFeatures, labels: prepared.splits.val.labels },
-        test: { features: stage.testFeatures, labels: prepared.splits.test.labels },
-      },
-      cache: stage.cache,
-      seconds: { ...prepared.seconds, encode: stage.seconds.encode },
-    };
-    try {
-      return await finishFineTune(tuned, prepared.settings, stage.result, stage.seconds.train, emit, stage.tuned);
-    } catch (error) {
-      await stage.encoder.dispose();
-      throw error;
-    }
-  }
+  const loop = { onEvent: emit, signal, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}) };
+  const run = await prepareRun(input, emit, signal);
   try {
-    const crossValidation = resolved.kfold === undefined ? undefined : await crossValidateRun(prepared, emit);
+    if (run.settings.unfreeze > 0) {
+      // The head trains on the tuned layers' output: the frozen sentence features are never computed.
+      const stage = await fineTuneUnfrozen(run, loop);
+      try {
+        const features = {
+          val: { features: stage.valFeatures, labels: run.splits.val.labels },
+          test: { features: stage.testFeatures, labels: run.splits.test.labels },
+        };
+        const tuned = { ...run, encoder: stage.encoder, features, cache: stage.cache, seconds: { ...run.seconds, encode: stage.seconds.encode } };
+        return await finishFineTune(tuned, run.settings, stage.result, stage.seconds.train, emit, stage.tuned);
+      } catch (error) {
+        await stage.encoder.dispose();
+        throw error;
+      }
+    }
+    const prepared = await encodeFeatures(run, emit, signal);
+    const crossValidation = run.settings.kfold === undefined ? undefined : await crossValidateRun(prepared, emit);
     const trainStarted = Date.now();
-    const result = await trainOnFeatures(prepared, prepared.settings, {
-      onEvent: emit, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}),
-    });
+    const result = await trainOnFeatures(prepared, prepared.settings, loop);
     const finished = await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
     return crossValidation === undefined ? finished : { ...finished, crossValidation };
   } catch (error) {
-    await prepared.encoder.dispose();
+    await run.encoder.dispose();
     throw error;
   }
 }
@@ -141,7 +132,7 @@ async function crossValidateRun(prepared: PreparedFeatures, emit: (event: FineTu
 export function trainOnFeatures(
   prepared: PreparedFeatures,
   settings: FineTuneSettings,
-  options: Pick<TrainOptions, 'onEvent' | 'checkpointDir' | 'resume'> = {},
+  options: Pick<TrainOptions, 'onEvent' | 'checkpointDir' | 'resume' | 'signal' | 'onDiverge'> = {},
 ): Promise<TrainResult> {
   const { splits, features } = prepared;
   return train({
@@ -161,12 +152,15 @@ export function trainOnFeatures(
   });
 }
 
+/** What {@link finishFineTune} needs of the prepared job: the run, the validation and test features and the encoding figures. */
+export type FinishInput = Omit<PreparedFeatures, 'features'> & { features: Pick<PreparedFeatures['features'], 'val' | 'test'> };
+
 /**
  * Evaluates a trained head on the test split and wraps it with the encoder into a {@link FineTuneResult} (the model
  * takes over `prepared.encoder`). `settings` are those the head was trained with.
  */
 export async function finishFineTune(
-  prepared: PreparedFeatures,
+  prepared: FinishInput,
   settings: FineTuneSettings,
   result: Pick<TrainResult, 'head' | 'history' | 'bestEpoch' | 'bestValLoss' | 'stoppedEarly'>,
   trainSeconds: number,

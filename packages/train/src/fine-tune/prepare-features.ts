@@ -1,5 +1,6 @@
 import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type Encoder } from '@senti/model';
 import { prefetchEncoder } from '@senti/model/internals';
+import { throwIfAborted } from '../abort.js';
 import type { Split } from '../types.js';
 import type { FineTuneEvent } from './events.js';
 import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
@@ -7,29 +8,48 @@ import { prepareSplits, type PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
 import { tokenLengthsWithProgress } from './token-lengths.js';
 
-/** The data of a fine-tuning job made ready for head training: split, padded, encoded once (cached on disk). */
-export interface PreparedFeatures {
+/** A fine-tuning job made ready to encode: settings, split, encoder, padding length and the head's backend. */
+export interface PreparedRun {
   settings: FineTuneSettings;
   splits: PreparedSplits;
   /** The loaded encoder; the caller owns it (a `TrainedModel` takes it over, or call `encoder.dispose()`). */
   encoder: Encoder;
   maxLength: MaxLengthChoice;
   backend: BackendChoice;
-  /** Encoder features of each split, row-major `[rows, hiddenSize]`, with their labels. */
-  features: { train: Split; val: Split; test: Split };
-  cache: { hits: number; misses: number; discarded: { file: string; problem: string }[] };
   /** When preparation started (`Date.now()`). */
   started: number;
   /** Wall-clock seconds per preparation stage. */
-  seconds: { loadSplit: number; loadEncoder: number; tokenize: number; encode: number };
+  seconds: { loadSplit: number; loadEncoder: number; tokenize: number };
+}
+
+/** The data of a fine-tuning job made ready for head training: split, padded, encoded once (cached on disk). */
+export interface PreparedFeatures extends PreparedRun {
+  /** Encoder features of each split, row-major `[rows, hiddenSize]`, with their labels. */
+  features: { train: Split; val: Split; test: Split };
+  cache: { hits: number; misses: number; discarded: { file: string; problem: string }[] };
+  /** Wall-clock seconds per preparation stage. */
+  seconds: PreparedRun['seconds'] & { encode: number };
 }
 
 /**
- * The stages of {@link fineTune} before head training, shared with `sweep`: load and clean the data, split it,
- * load the encoder, choose the padding length, select the head's backend and encode every text once (feature cache).
- * Emits `data`, `max-length`, `compute`, `encode` and `encoded` events. The encoder is disposed if a stage fails.
+ * The stages of {@link fineTune} before head training, shared with `sweep`: {@link prepareRun}, then every text
+ * encoded once through the feature cache ({@link encodeFeatures}). The encoder is disposed if a stage fails.
  */
-export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, options: { encode?: boolean } = {}): Promise<PreparedFeatures> {
+export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal): Promise<PreparedFeatures> {
+  const run = await prepareRun(input, emit, signal);
+  try {
+    return await encodeFeatures(run, emit, signal);
+  } catch (error) {
+    await run.encoder.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Loads and cleans the data, splits it, loads the encoder, chooses the padding length and selects the head's backend.
+ * Emits `data`, `max-length` and `compute` events. The encoder is disposed if a stage fails.
+ */
+export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal): Promise<PreparedRun> {
   const started = Date.now();
   const settings = resolveSettings(input);
   emit({ type: 'reading', source: typeof settings.data === 'string' ? settings.data : 'rows' });
@@ -38,6 +58,7 @@ export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTu
   const splits = await prepareSplits(settings);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
+  throwIfAborted(signal);
 
   const encoderStarted = Date.now();
   const encoder = await loadEncoder({
@@ -46,6 +67,7 @@ export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTu
   });
   const loadEncoderSeconds = secondsSince(encoderStarted);
   try {
+    throwIfAborted(signal);
     const tokenizeStarted = Date.now();
     const lengths = await tokenLengthsWithProgress(encoder.tokenizer, splits.train.texts, (done, total) => emit({ type: 'token-lengths', done, total }));
     const maxLength = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
@@ -54,45 +76,45 @@ export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTu
 
     const backend = await selectBackend({ device: settings.device });
     emit({ type: 'compute', encoder: encoder.info, device: encoder.device, backend, dtypeRequested: settings.dtype });
-
-    if (options.encode === false) {
-      const none = (labels: number[]) => ({ features: new Float32Array(0), labels });
-      return {
-        settings, splits, encoder, maxLength, backend,
-        features: { train: none(splits.train.labels), val: none(splits.val.labels), test: none(splits.test.labels) },
-        cache: { hits: 0, misses: 0, discarded: [] }, started, seconds: { loadSplit, loadEncoder: loadEncoderSeconds, tokenize, encode: 0 },
-      };
-    }
-    const encodeStarted = Date.now();
-    const allTexts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
-    const encoded = await encodeWithCache(encoder, allTexts, {
-      maxLength: maxLength.maxLength,
-      enabled: settings.cache,
-      ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
-      onProgress: (done, total) => emit({ type: 'encode', done, total }),
-    });
-    const encode = secondsSince(encodeStarted);
-    emit({ type: 'encoded', hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded, seconds: encode });
-
-    const hidden = encoder.info.hiddenSize;
-    const rows = (from: number, count: number): Float32Array => encoded.features.subarray(from * hidden, (from + count) * hidden);
-    const nTrain = splits.train.texts.length;
-    const nVal = splits.val.texts.length;
-    const features = {
-      train: { features: rows(0, nTrain), labels: splits.train.labels },
-      val: { features: rows(nTrain, nVal), labels: splits.val.labels },
-      test: { features: rows(nTrain + nVal, splits.test.texts.length), labels: splits.test.labels },
-    };
-    return {
-      settings, splits, encoder, maxLength, backend, features,
-      cache: { hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded },
-      started,
-      seconds: { loadSplit, loadEncoder: loadEncoderSeconds, tokenize, encode },
-    };
+    return { settings, splits, encoder, maxLength, backend, started, seconds: { loadSplit, loadEncoder: loadEncoderSeconds, tokenize } };
   } catch (error) {
     await encoder.dispose();
     throw error;
   }
+}
+
+/** Encodes every text of a prepared run once with its encoder, through the feature cache; emits `encode` and `encoded`. */
+export async function encodeFeatures(run: PreparedRun, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal): Promise<PreparedFeatures> {
+  const { settings, splits, encoder } = run;
+  const encodeStarted = Date.now();
+  const allTexts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
+  const encoded = await encodeWithCache(encoder, allTexts, {
+    maxLength: run.maxLength.maxLength,
+    enabled: settings.cache,
+    ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
+    // Cancelling between batches: what the cache holds is written whole, so a rerun reuses it.
+    onProgress: (done, total) => {
+      throwIfAborted(signal, 'encoding');
+      emit({ type: 'encode', done, total });
+    },
+  });
+  const encode = secondsSince(encodeStarted);
+  emit({ type: 'encoded', hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded, seconds: encode });
+
+  const hidden = encoder.info.hiddenSize;
+  const rows = (from: number, count: number): Float32Array => encoded.features.subarray(from * hidden, (from + count) * hidden);
+  const nTrain = splits.train.texts.length;
+  const nVal = splits.val.texts.length;
+  const features = {
+    train: { features: rows(0, nTrain), labels: splits.train.labels },
+    val: { features: rows(nTrain, nVal), labels: splits.val.labels },
+    test: { features: rows(nTrain + nVal, splits.test.texts.length), labels: splits.test.labels },
+  };
+  return {
+    ...run, features,
+    cache: { hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded },
+    seconds: { ...run.seconds, encode },
+  };
 }
 
 /** Seconds since `start` (a `Date.now()` value). */

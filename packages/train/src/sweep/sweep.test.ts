@@ -90,6 +90,18 @@ describe('gridPoints', () => {
     expect(() => gridPoints({ momentum: [0.9] } as never)).toThrow(/unknown setting momentum/);
   });
 
+  it('records a diverging point and goes on; a sweep where every point diverges is a TRAIN_DIVERGED error', async () => {
+    const cacheDir = join(dir, 'cache');
+    const mixed = await sweep({ ...common, epochs: 2, cacheDir, grid: { learningRate: [1e300, 3e-3] } });
+    try {
+      expect(mixed.table[0]).toMatchObject({ bestEpoch: 0, valLoss: Infinity, epochsRun: 1 });
+      expect(mixed.bestIndex).toBe(1);
+    } finally {
+      await mixed.best.model.dispose();
+    }
+    await expect(sweep({ ...common, epochs: 2, cacheDir, grid: { learningRate: [1e300] } })).rejects.toMatchObject({ code: 'TRAIN_DIVERGED' });
+  });
+
   it('a sweep refuses unfrozen layers before loading anything (it trains heads on frozen features)', async () => {
     await expect(sweep({ ...common, unfreeze: 1, grid })).rejects.toThrow(/^sweep trains heads on frozen features encoded once: unfreeze must be 0, got 1$/);
   });

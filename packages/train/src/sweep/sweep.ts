@@ -12,6 +12,8 @@ export type SweepOptions = FineTuneInput & {
   grid: SweepGrid;
   /** Receives fineTune's preparation events once, every setting's training events, and the sweep's own. */
   onEvent?: (event: SweepEvent) => void;
+  /** Cancels the sweep: it rejects with a `TRAIN_ABORTED` TrainError between batches or steps; nothing is written. */
+  signal?: AbortSignal;
 };
 
 /** One trained grid point: its head settings and how it did on the validation split. */
@@ -82,7 +84,7 @@ export interface SweepResult {
  * the test split: choosing by test figures would leak the test set into the choice.
  */
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
-  const { onEvent, grid, ...input } = options;
+  const { onEvent, grid, signal, ...input } = options;
   const emit = onEvent ?? (() => {});
   const points = gridPoints(grid);
   if ((input.unfreeze ?? 0) > 0) {
@@ -93,7 +95,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   if (input.kfold !== undefined) {
     throw new TrainError('TRAIN_BAD_OPTION', 'sweep picks a point by validation loss; kfold cross-validates one setting: run fineTune with kfold for the point chosen', 'usage');
   }
-  const prepared = await prepareFeatures(input, emit);
+  const prepared = await prepareFeatures(input, emit, signal);
   const prepareSeconds = secondsSince(prepared.started);
   emit({ type: 'sweep-start', points });
   const table: SweepRow[] = [];
@@ -104,7 +106,8 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
       emit({ type: 'sweep-setting', index, total: points.length, point });
       const settings: FineTuneSettings = { ...prepared.settings, ...point };
       const started = Date.now();
-      const result = await trainOnFeatures(prepared, settings, { onEvent: emit });
+      // A point that diverges ends at that epoch and is recorded; the others go on.
+      const result = await trainOnFeatures(prepared, settings, { onEvent: emit, signal, onDiverge: 'stop' });
       const seconds = secondsSince(started);
       const row: SweepRow = {
         index, point, settings: pickHeadSettings(settings),
@@ -124,6 +127,9 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     }
     const trainSeconds = secondsSince(trainStarted);
     const chosen = best!;
+    if (chosen.result.bestEpoch === 0) {
+      throw new TrainError('TRAIN_DIVERGED', 'every sweep point diverged: no epoch gave a finite validation loss', 'input', { hint: 'lower the learning rates' });
+    }
     const result = await finishFineTune(prepared, chosen.settings, chosen.result, chosen.seconds, emit);
     return { best: result, bestIndex: chosen.index, table, seconds: { prepare: prepareSeconds, train: trainSeconds, total: secondsSince(prepared.started) } };
   } catch (error) {

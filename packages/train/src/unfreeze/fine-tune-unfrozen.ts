@@ -2,12 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultCacheDir, type Encoder } from '@senti/model';
-import { BertTopLayers, checkUnfreezeCount, createStatesEncoder, createTunedEncoder, encodeLayerStates, encoderModelDir, LayerStateStore, loadUnfrozenWeights, readBertConfig, type LayerParameter, type TunedLayersInfo } from '@senti/model/layers';
+import {
+  BertTopLayers, checkUnfreezeCount, createStatesEncoder, createTunedEncoder, encodeLayerStates, encoderModelDir, LayerStateStore, loadUnfrozenWeights,
+  readBertConfig, type LayerParameter, type TunedLayersInfo,
+} from '@senti/model/layers';
+import { throwIfAborted } from '../abort.js';
 import type { FineTuneEvent } from '../fine-tune/events.js';
-import type { PreparedSplits } from '../fine-tune/prepare-splits.js';
-import type { FineTuneSettings } from '../fine-tune/settings.js';
+import type { PreparedRun } from '../fine-tune/prepare-features.js';
 import { trainUnfrozen } from './train-unfrozen.js';
-import type { TrainUnfrozenResult } from './types.js';
+import type { LoopOptions, TrainUnfrozenResult } from '../types.js';
 
 /** What the unfrozen stage of `fineTune` hands back: the trained parts, the tuned encoder and the test features it gives. */
 export interface UnfrozenStage {
@@ -25,15 +28,16 @@ export interface UnfrozenStage {
 }
 
 /**
- * The encode and train stages of `fineTune` with the top `settings.unfreeze` layers trained: the layer-(L-k) states of
+ * The encode and train stages of `fineTune` with the top `run.settings.unfreeze` layers trained: the layer-(L-k) states of
  * every text are computed once by the frozen bottom (ONNX Runtime, the encoder's dtype) into the on-disk state store,
  * then `trainUnfrozen` trains layers and head on batches streamed from it.
  */
 export async function fineTuneUnfrozen(
-  encoder: Encoder, settings: FineTuneSettings, splits: PreparedSplits, maxLength: number,
-  context: { emit: (event: FineTuneEvent) => void; checkpointDir?: string; resume?: boolean },
+  run: PreparedRun, loop: Pick<LoopOptions, 'signal' | 'checkpointDir' | 'resume'> & { onEvent?: (event: FineTuneEvent) => void },
 ): Promise<UnfrozenStage> {
-  const { emit } = context;
+  const { encoder, settings, splits } = run;
+  const maxLength = run.maxLength.maxLength;
+  const emit = loop.onEvent ?? (() => {});
   const count = settings.unfreeze ?? 0;
   const modelDir = encoderModelDir(encoder);
   const config = await readBertConfig(modelDir);
@@ -49,7 +53,10 @@ export async function fineTuneUnfrozen(
     const encodeStarted = Date.now();
     const texts = [...splits.train.texts, ...splits.val.texts];
     const encoded = await encodeLayerStates({ texts, tokenizer: encoder.tokenizer, encoder: states, store, maxLength,
-      onProgress: (done, total) => emit({ type: 'encode', done, total }) });
+      onProgress: (done, total) => {
+        throwIfAborted(loop.signal, 'encoding');
+        emit({ type: 'encode', done, total });
+      } });
     const encodeSeconds = (Date.now() - encodeStarted) / 1000;
     emit({ type: 'encoded', hits: encoded.reused, misses: encoded.computed, discarded: store.discarded, seconds: encodeSeconds });
     const nTrain = splits.train.texts.length;
@@ -63,8 +70,7 @@ export async function fineTuneUnfrozen(
       head: { dropout: settings.dropout },
       epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate,
       encoderLearningRate: settings.encoderLearningRate, weightDecay: settings.weightDecay, schedule: settings.schedule,
-      classWeights: splits.classWeights, seed: settings.seed, onEvent: emit,
-      ...(context.checkpointDir !== undefined ? { checkpointDir: context.checkpointDir, resume: context.resume ?? false } : {}),
+      classWeights: splits.classWeights, seed: settings.seed, ...loop,
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
     });
     const trainSeconds = (Date.now() - trainStarted) / 1000;

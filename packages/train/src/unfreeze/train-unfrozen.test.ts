@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cueWordTexts } from './cue-word-data.js';
 import { evaluateUnfrozen } from './evaluate-unfrozen.js';
 import { trainUnfrozen } from './train-unfrozen.js';
-import type { StatesSplit, TrainUnfrozenOptions } from './types.js';
+import type { StatesSplit, TrainUnfrozenOptions } from '../types.js';
 
 const TINY_BERT = fileURLToPath(new URL('../../../../fixtures/tiny-bert', import.meta.url));
 let dir: string;

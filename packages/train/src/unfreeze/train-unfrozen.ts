@@ -1,159 +1,132 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { TrainError } from '@senti/errors';
-import { createHead } from '@senti/model';
-import { isNoDecay } from '@senti/model/layers';
-import { assertSameFingerprint, loadCheckpoint, saveCheckpoint, type CheckpointFingerprint, type CheckpointState } from '../checkpoint.js';
-import { epochPermutation, stepSeed } from '../shuffle.js';
-import type { EpochRecord } from '../types.js';
+import { createHead, type ClassificationHead } from '@senti/model';
+import { isNoDecay, type BertTopLayers, type LayerStateStore } from '@senti/model/layers';
+import { AdamW, type AdamWState } from '../adamw.js';
+import type { CheckpointFingerprint } from '../checkpoint.js';
+import { runEpochs, type EpochSteps } from '../epoch-loop.js';
+import { resolveUnfrozenOptions, type ResolvedUnfrozenOptions } from '../resolve-options.js';
+import { loopOptionsOf } from '../train.js';
+import type { StatesSplit, TrainUnfrozenOptions, TrainUnfrozenResult } from '../types.js';
 import { weightedOneHot } from '../weighted-nll.js';
 import { evaluateUnfrozen } from './evaluate-unfrozen.js';
-import { GroupedAdamW } from './grouped-adamw.js';
 import { learningRateFactor } from './lr-schedule.js';
 import { loadGradients } from './load-gradients.js';
-import { resolveUnfrozenOptions, type ResolvedUnfrozenOptions } from './resolve-unfrozen-options.js';
 import { statesTensors } from './states-batch.js';
-import type { TrainUnfrozenOptions, TrainUnfrozenResult } from './types.js';
 import { unfrozenLossAndGradients } from './unfrozen-loss.js';
 
 /**
  * Fine-tunes the top k encoder layers and the head together on stored layer-(L-k) states: AdamW with separate learning
  * rates (head / layers), no decay for biases and LayerNorm weights, dropout inside the layers and the head while
  * training, optional linear warm-up/decay, global clipping over every trained tensor, best-validation restore,
- * checkpoints and bit-exact resume. Batches stream from the store.
+ * checkpoints and bit-exact resume (the epoch loop is `train`'s). Batches stream from the store.
  */
 export async function trainUnfrozen(options: TrainUnfrozenOptions): Promise<TrainUnfrozenResult> {
   const resolved = resolveUnfrozenOptions(options);
   await loadGradients();
-  const { epochs, batchSize, seed, classWeights, patience } = resolved;
   const { layers, store } = options;
-  const emit = options.onEvent ?? (() => {});
-  const head = createHead(resolved.head, { seed });
-  const fingerprint = unfrozenFingerprint(resolved, options);
-  const getWeights = async () => [...await layers.getWeights(), ...await head.getWeights()];
-  const setWeights = (weights: Float32Array[]) => {
-    layers.setWeights(weights.slice(0, layers.variables.length));
-    head.setWeights(weights.slice(layers.variables.length));
-  };
-  let history: EpochRecord[] = [];
-  let bestEpoch = 0;
-  let bestValLoss = Infinity;
-  let bestWeights = await getWeights();
-  let epochsWithoutImprovement = 0;
-  let stoppedEarly = false;
-  let startEpoch = 1;
-  let saved: CheckpointState | undefined;
-  if (options.resume === true) {
-    if (options.checkpointDir === undefined) throw new TrainError('TRAIN_BAD_OPTION', 'resume needs a checkpointDir', 'usage');
-    try {
-      saved = await loadCheckpoint(options.checkpointDir);
-      if (saved !== undefined) assertSameFingerprint(options.checkpointDir, saved.fingerprint, fingerprint);
-    } catch (error) {
-      head.dispose();
-      throw error;
-    }
-    if (saved !== undefined) {
-      setWeights(saved.weights);
-      ({ history, bestEpoch, bestValLoss, bestWeights, epochsWithoutImprovement, stoppedEarly } = saved);
-      startEpoch = saved.epoch + 1;
-    }
-  }
-
-  const trained = [...layers.variables.map((variable, index) => ({ variable, name: layers.names[index]!, encoder: true })),
-    ...head.variables.map((variable, index) => ({ variable, name: index % 2 === 0 ? 'head.weight' : 'head.bias', encoder: false }))];
-  const groups = [true, false].flatMap((encoder) => [false, true].map((noDecay) => ({
-    members: trained.filter((entry) => entry.encoder === encoder && isNoDecay(entry.name) === noDecay),
-    learningRate: encoder ? resolved.encoderLearningRate : resolved.learningRate,
-    weightDecay: noDecay ? 0 : resolved.weightDecay,
-  })));
-  const optimizer = new GroupedAdamW(groups.map((group) => ({ ...group, variables: group.members.map((entry) => entry.variable) })),
-    { betas: resolved.betas, eps: resolved.eps });
-  const gradientOrder = optimizer.variables.map((variable) => trained.findIndex((entry) => entry.variable === variable));
-  // Checkpoints keep moments in weight order (the layers', then the head's), like the weights.
-  const toOptimizerOrder = (arrays: Float32Array[]) => gradientOrder.map((index) => arrays[index]!);
-  const toWeightOrder = (arrays: Float32Array[]) => {
-    const ordered = new Array<Float32Array>(arrays.length);
-    gradientOrder.forEach((index, position) => { ordered[index] = arrays[position]!; });
-    return ordered;
-  };
-  if (saved !== undefined) {
-    optimizer.setState({ step: saved.optimizerStep, firstMoments: toOptimizerOrder(saved.firstMoments), secondMoments: toOptimizerOrder(saved.secondMoments) });
-  }
-
-  const n = options.train.labels.length;
-  const stepsPerEpoch = Math.ceil(n / batchSize);
-  const totalSteps = epochs * stepsPerEpoch;
-  const warmupSteps = Math.floor(resolved.warmupRatio * totalSteps);
-  const targets = weightedOneHot(options.train.labels, classWeights);
-  const numClasses = classWeights.length;
-  const lossSum = tf.variable(tf.scalar(0), false);
-  const started = performance.now();
-  const remainingSteps = Math.max(0, epochs - startEpoch + 1) * stepsPerEpoch;
-  let stepsDone = 0;
-  const eta = () => (stepsDone === 0 ? 0 : Math.round(((performance.now() - started) / stepsDone) * (remainingSteps - stepsDone)));
-  emit({ type: 'start', epochs, stepsPerEpoch, startEpoch });
+  const head = createHead(resolved.head, { seed: resolved.seed });
   try {
-    for (let epoch = startEpoch; epoch <= epochs && !stoppedEarly; epoch += 1) {
-      const epochStarted = performance.now();
-      const order = epochPermutation(n, seed, epoch);
-      tf.tidy(() => lossSum.assign(tf.scalar(0)));
-      for (let step = 0; step < stepsPerEpoch; step += 1) {
-        const indices = Array.from(order.subarray(step * batchSize, Math.min(n, (step + 1) * batchSize)));
-        const factor = learningRateFactor(resolved.schedule, optimizer.step, totalSteps, warmupSteps);
-        const loss = tf.tidy(() => {
-          const { states, attentionMask } = statesTensors(store, indices.map((row) => options.train.keys[row]!));
-          const batchTargets = new Float32Array(indices.length * numClasses);
-          indices.forEach((row, at) => batchTargets.set(targets.subarray(row * numClasses, (row + 1) * numClasses), at * numClasses));
-          const { loss: value, gradients } = unfrozenLossAndGradients(layers, head, states, attentionMask,
-            tf.tensor2d(batchTargets, [indices.length, numClasses]), stepSeed(seed, epoch, step));
-          optimizer.apply(gradientOrder.map((index) => gradients[index]!), resolved.clipNorm, factor);
-          lossSum.assign(tf.add(lossSum, value));
-          return value;
-        });
-        stepsDone += 1;
-        if (options.onEvent !== undefined) {
-          const value = (await loss.data())[0]!;
-          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss: value, elapsedMs: Math.round(performance.now() - started), etaMs: eta() });
-        }
-        loss.dispose();
-        if (step % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
-      }
-      const trainLoss = (await lossSum.data())[0]! / stepsPerEpoch;
-      const evaluation = await evaluateUnfrozen(layers, head, store, options.val, classWeights, batchSize);
-      const improved = evaluation.loss < bestValLoss;
-      if (improved) {
-        bestValLoss = evaluation.loss;
-        bestEpoch = epoch;
-        bestWeights = await getWeights();
-        epochsWithoutImprovement = 0;
-      } else {
-        epochsWithoutImprovement += 1;
-      }
-      history.push({ epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, seconds: (performance.now() - epochStarted) / 1000 });
-      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: Math.round(performance.now() - started), etaMs: eta() });
-      if (patience !== undefined && epochsWithoutImprovement >= patience && epoch < epochs) {
-        stoppedEarly = true;
-        emit({ type: 'early-stop', epoch });
-      }
-      if (options.checkpointDir !== undefined) {
-        const { firstMoments, secondMoments, step: optimizerStep } = await optimizer.getState();
-        await saveCheckpoint(options.checkpointDir, { fingerprint, epoch, optimizerStep, history, bestEpoch, bestValLoss, epochsWithoutImprovement,
-          stoppedEarly, weights: await getWeights(), firstMoments: toWeightOrder(firstMoments), secondMoments: toWeightOrder(secondMoments), bestWeights });
-      }
-    }
+    const result = await runEpochs({
+      getWeights: async () => [...await layers.getWeights(), ...await head.getWeights()],
+      setWeights: (weights) => {
+        layers.setWeights(weights.slice(0, layers.variables.length));
+        head.setWeights(weights.slice(layers.variables.length));
+      },
+      evaluate: () => evaluateUnfrozen(layers, head, store, options.val, resolved.classWeights, resolved.batchSize),
+      startSteps: (state) => new UnfrozenSteps(layers, head, store, options.train, resolved, state),
+      yieldEvery: 16,
+    }, { ...resolved, ...loopOptionsOf(options), shuffle: true, traceSteps: false, rows: options.train.labels.length, fingerprint: unfrozenFingerprint(resolved, options) });
+    return { head, layers, ...result };
   } catch (error) {
     head.dispose();
     throw error;
-  } finally {
-    optimizer.dispose();
-    lossSum.dispose();
   }
-  if (bestEpoch > 0) {
-    setWeights(bestWeights);
-    emit({ type: 'restore', bestEpoch, bestValLoss });
+}
+
+/** Steps of the unfrozen layers and the head: one AdamW over four param groups (layers/head x decay/no decay). */
+class UnfrozenSteps implements EpochSteps {
+  private readonly optimizer: AdamW;
+  /** Position in the trained tensors (the layers', then the head's) of each optimizer variable. */
+  private readonly gradientOrder: number[];
+  private readonly targets: Float32Array;
+  private readonly lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
+  private readonly totalSteps: number;
+  private readonly warmupSteps: number;
+
+  constructor(
+    private readonly layers: BertTopLayers,
+    private readonly head: ClassificationHead,
+    private readonly store: LayerStateStore,
+    private readonly split: StatesSplit,
+    private readonly resolved: ResolvedUnfrozenOptions,
+    state: AdamWState | undefined,
+  ) {
+    const trained = [...layers.variables.map((variable, index) => ({ variable, name: layers.names[index]!, encoder: true })),
+      ...head.variables.map((variable, index) => ({ variable, name: index % 2 === 0 ? 'head.weight' : 'head.bias', encoder: false }))];
+    const groups = [true, false].flatMap((encoder) => [false, true].map((noDecay) => ({
+      variables: trained.filter((entry) => entry.encoder === encoder && isNoDecay(entry.name) === noDecay).map((entry) => entry.variable),
+      learningRate: encoder ? resolved.encoderLearningRate : resolved.learningRate,
+      weightDecay: noDecay ? 0 : resolved.weightDecay,
+    })));
+    this.optimizer = new AdamW(groups, { betas: resolved.betas, eps: resolved.eps });
+    this.gradientOrder = this.optimizer.variables.map((variable) => trained.findIndex((entry) => entry.variable === variable));
+    if (state !== undefined) {
+      // Checkpoints keep moments in weight order (the layers', then the head's), like the weights.
+      const toOptimizerOrder = (arrays: Float32Array[]) => this.gradientOrder.map((index) => arrays[index]!);
+      this.optimizer.setState({ step: state.step, firstMoments: toOptimizerOrder(state.firstMoments), secondMoments: toOptimizerOrder(state.secondMoments) });
+    }
+    this.targets = weightedOneHot(split.labels, resolved.classWeights);
+    this.totalSteps = resolved.epochs * Math.ceil(split.labels.length / resolved.batchSize);
+    this.warmupSteps = Math.floor(resolved.warmupRatio * this.totalSteps);
   }
-  return { head, layers, history, bestEpoch, bestValLoss, stoppedEarly };
+
+  async step(indices: Int32Array, dropoutSeed: number, read: 'nothing' | 'loss' | 'trace') {
+    const numClasses = this.resolved.classWeights.length;
+    const factor = learningRateFactor(this.resolved.schedule, this.optimizer.step, this.totalSteps, this.warmupSteps);
+    const loss = tf.tidy(() => {
+      const { states, attentionMask } = statesTensors(this.store, Array.from(indices, (row) => this.split.keys[row]!));
+      const batchTargets = new Float32Array(indices.length * numClasses);
+      indices.forEach((row, at) => batchTargets.set(this.targets.subarray(row * numClasses, (row + 1) * numClasses), at * numClasses));
+      const { loss: value, gradients } = unfrozenLossAndGradients(this.layers, this.head, states, attentionMask,
+        tf.tensor2d(batchTargets, [indices.length, numClasses]), dropoutSeed);
+      this.optimizer.apply(this.gradientOrder.map((index) => gradients[index]!), this.resolved.clipNorm, false, factor);
+      this.lossSum.assign(tf.add(this.lossSum, value));
+      return value;
+    });
+    try {
+      return read === 'nothing' ? undefined : { loss: (await loss.data())[0]! };
+    } finally {
+      loss.dispose();
+    }
+  }
+
+  resetLossSum(): void {
+    tf.tidy(() => this.lossSum.assign(tf.scalar(0)));
+  }
+
+  async readLossSum(): Promise<number> {
+    return (await this.lossSum.data())[0]!;
+  }
+
+  /** The layers and the head are trained in place: nothing to copy. */
+  syncModel(): void {}
+
+  async optimizerState(): Promise<AdamWState> {
+    const { firstMoments, secondMoments, step } = await this.optimizer.getState();
+    const toWeightOrder = (arrays: Float32Array[]) => {
+      const ordered = new Array<Float32Array>(arrays.length);
+      this.gradientOrder.forEach((index, position) => { ordered[index] = arrays[position]!; });
+      return ordered;
+    };
+    return { step, firstMoments: toWeightOrder(firstMoments), secondMoments: toWeightOrder(secondMoments) };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.lossSum.dispose();
+  }
 }
 
 /** The settings and data a checkpoint of `trainUnfrozen` is tied to (epochs and patience may change on resume). */
