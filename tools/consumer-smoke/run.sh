@@ -7,7 +7,9 @@
 #      (errors inside third-party typings are not ours and are ignored; errors in @senti/* typings fail);
 #   2. import-check.ts: every package imports, a CSV loads, the tiny encoder encodes, a tfjs backend activates;
 #   3. the README's "Use as a library" block (between <!-- library-example:start/end -->) runs with tsx and must
-#      exit 0 and print a classification report.
+#      exit 0 and print a classification report;
+#   4. the CLI as a standalone global command: `npm install --global` of the tarballs (the CLI's with the packages')
+#      into a temp prefix, then that `senti --help` and a tiny `senti train` (tiny model, --offline) from there.
 # Needs the npm registry, so it runs from .ci/run, never from `pnpm test`.
 # Usage (any directory): bash tools/consumer-smoke/run.sh [--no-build] [--keep]
 #   --no-build  pack the dist/ folders as they are      --keep  leave the temp project for inspection
@@ -34,13 +36,13 @@ say() { echo "consumer-smoke [$(($(date +%s) - start)) s]: $*"; }
 cd "$repo"
 if [ $build = 1 ]; then
   say "pnpm build (packages' dist/ cleaned first, so nothing stale is packed)"
-  rm -rf packages/*/dist
+  rm -rf packages/*/dist apps/cli/dist
   pnpm build > "$work/build.log" 2>&1 || { tail -40 "$work/build.log"; say "build failed"; exit 1; }
 fi
 
-say "pnpm pack packages/*"
+say "pnpm pack packages/* apps/cli"
 mkdir -p "$work/tarballs"
-for dir in packages/*/; do
+for dir in packages/*/ apps/cli/; do
   (cd "$dir" && pnpm pack --pack-destination "$work/tarballs" > /dev/null)
 done
 ls -l "$work/tarballs" | awk 'NR > 1 { printf "  %-32s %8d bytes\n", $9, $5 }'
@@ -93,4 +95,15 @@ say "README library example (tsx example.ts)"
 for word in precision recall f1-score accuracy; do
   grep -q "$word" "$work/example.out" || { say "the README example printed no classification report (no \"$word\")"; exit 1; }
 done
+
+say "senti as a global command: npm install --global of the tarballs into $work/global"
+ONNXRUNTIME_NODE_INSTALL=skip npm install --global --prefix "$work/global" --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz \
+  > "$work/global-install.log" 2>&1 || { tail -40 "$work/global-install.log"; say "global install failed"; exit 1; }
+senti=$work/global/bin/senti
+(cd "$work" && "$senti" --help) > "$work/help.out"
+grep -q 'Usage: senti' "$work/help.out" || { cat "$work/help.out"; say "the global senti --help printed no usage"; exit 1; }
+(cd "$project" && "$senti" train --data fixtures/uci-sentences.csv --model fixtures/tiny-bert --offline --epochs 1 --out "$work/global-run") \
+  > "$work/global-train.out" 2>&1 || { tail -20 "$work/global-train.out"; say "the global senti train failed"; exit 1; }
+[ -f "$work/global-run/model/senti.json" ] || { say "the global senti train wrote no model"; exit 1; }
+say "  global senti: --help and a tiny train ran from $work/global/bin"
 say "passed"

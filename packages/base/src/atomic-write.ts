@@ -199,3 +199,22 @@ export async function openAtomicFile(file: string): Promise<AtomicFile> {
     },
   };
 }
+
+/**
+ * Writes every byte to an existing character device or FIFO (`/dev/stdout`, a named pipe): in place, since a device
+ * cannot be replaced by a renamed temp file; every write checked, no fsync (devices do not support it). Errors are
+ * one `FileError` line, e.g. `cannot write /dev/full: disk full`.
+ */
+export async function writeToDevice(file: string, data: FileData): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'w');
+    for (const chunk of chunksOf(data)) await writeAll(handle, chunk, file);
+    const closing = handle;
+    handle = undefined;
+    await closing.close();
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    throw fileSystemError(error, file);
+  }
+}

@@ -5,7 +5,7 @@ import { chooseDtype, loadEncoder, probeGpu, type Dtype, type EncoderInfo, type 
 import { fileSha256, INT8_FILE, isSentiInt8File, ONNX_FILES, perTokenInt8Dir, planDevice, resolvePooling } from '@senti/model/internals';
 import { ModelError } from '@senti/errors';
 import { DEFAULT_MODEL, loadTokenizer, type SentiTokenizer } from '@senti/tokenize';
-import { onnxOutputNames } from './onnx-outputs.js';
+import { onnxOutputNames } from '@senti/model/onnx';
 
 /** What the enqueuer needs of an encoder: the identity of its features and its tokenizer (for lengths). */
 export interface EncoderFingerprint {

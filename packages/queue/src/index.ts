@@ -7,5 +7,4 @@ export { ProgressTracker, type EncodeProgress } from './encode-progress.js';
 export { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
 export { QueueError } from './queue-error.js';
 export { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
-export { onnxOutputNames } from './onnx-outputs.js';
 export { encodeData, type EncodeDataOptions, type EncodeDataResult } from './encode-data.js';

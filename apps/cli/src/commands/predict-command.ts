@@ -2,10 +2,10 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatCsv } from '@senti/data';
 import { SentiError, UsageError } from '@senti/errors';
-import { fileSystemReason, writeFileAtomic } from '@senti/base';
+import { fileSystemReason, writeFileAtomic, writeToDevice } from '@senti/base';
 import { abstainBelow, loadModel, readManifest, type AnsweredPrediction, type Device } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
-import { checkOutputFile, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
+import { checkOutputFile, isDevice, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
 import { textTable } from '../output/text-table.js';
 import { parseChoice, parseNumber } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
@@ -105,6 +105,7 @@ export function predictCommand(context: CliContext): Command {
 
 async function writeOutput(file: string, text: string): Promise<void> {
   try {
+    if (isDevice(file)) return await writeToDevice(file, text);
     await makeWritableDirectory(dirname(file), '--output', file);
     await writeFileAtomic(file, text);
   } catch (error) {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { fileSystemReason } from '@senti/base';
@@ -10,6 +11,7 @@ export const PREDICTION_FORMATS = { '.csv': 'csv', '.json': 'json' } as const;
 export function predictionFormat(file: string): 'csv' | 'json' {
   if (file === '-') return 'csv';
   const extension = extname(file).toLowerCase();
+  if (!(extension in PREDICTION_FORMATS) && isDevice(file)) return 'csv'; // /dev/stdout, a named pipe: CSV, as `-` is
   const format = (PREDICTION_FORMATS as Record<string, 'csv' | 'json'>)[extension];
   if (format === undefined) {
     const what = extension === '' ? 'has no file extension' : `has the extension "${extension}", which senti cannot write`;
@@ -24,7 +26,7 @@ export async function checkOutputFile(file: string, flag: string): Promise<void>
   const path = resolve(file);
   const own = await kindOf(path);
   if (own === 'directory') throw new UsageError('CLI_OUTPUT_IS_DIRECTORY', `${flag} ${file} is a directory; expected a file name`);
-  if (own === 'other') throw new UsageError('CLI_OUTPUT_NOT_A_FILE', `${flag} ${file} exists and is not a regular file`);
+  if (own === 'other' && !isDevice(path)) throw new UsageError('CLI_OUTPUT_NOT_A_FILE', `${flag} ${file} exists and is not a regular file, a character device or a named pipe`);
   await nearestDirectory(dirname(path), file, flag);
 }
 
@@ -88,5 +90,15 @@ async function kindOf(path: string): Promise<'missing' | 'directory' | 'file' | 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other';
+  }
+}
+
+/** True for an existing character device or named pipe: written in place (it cannot be replaced by a renamed temp file). */
+export function isDevice(file: string): boolean {
+  try {
+    const info = statSync(file);
+    return info.isCharacterDevice() || info.isFIFO();
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,5 @@
 export { readOnnxModel, writeOnnxModel, decodeOnnxModel, encodeOnnxModel, readFileShared } from './onnx-model.js';
+export { onnxOutputNames } from './onnx-output-names.js';
 export {
   findInitializer, initializerMap, addInitializers, addNodes, pruneInitializers, tensorValueInfo, addGraphOutput, attribute, makeNode, nodeAttribute,
   defaultOpset, uniqueNamer,

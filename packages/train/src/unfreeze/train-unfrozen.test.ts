@@ -7,7 +7,7 @@ import { selectBackend, type Pooling } from '@senti/model';
 import { BertTopLayers, createTfjsStatesEncoder, encodeLayerStates, LayerStateStore, loadTopLayerWeights, readBertConfig } from '@senti/model/layers';
 import { loadTokenizer } from '@senti/tokenize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cueWordTexts } from './cue-word-data.js';
+import { cueWordTexts } from './test-cue-word-data.js';
 import { evaluateUnfrozen } from './evaluate-unfrozen.js';
 import { trainUnfrozen } from './train-unfrozen.js';
 import type { StatesSplit, TrainUnfrozenOptions } from '../types.js';

@@ -1,7 +1,8 @@
-// Stdin, pipes and FIFOs are read once and parsed from the bytes read (issue #23 item 9, #22 item 11).
-import { execFileSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+// Stdin, pipes and FIFOs are read once and parsed from the bytes read (issue #23 item 9, #22 item 11); a full disk
+// is an error, not "wrote 200 rows" (item 5); an abandoned run directory is reused (item 8).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, constants, createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -57,5 +58,36 @@ describe('stdin and FIFOs', { timeout: 300_000 }, () => {
     const trained = await runInProcess(['train', '--data', fifoWith('data.csv', await readFile(data)), '--model', TINY_BERT, '--offline', '--epochs', '1', '--cache-dir', join(dir, 'cache'), '--out', join(dir, 'from-fifo'), '--json']);
     expect(trained.code, trained.stderr).toBe(0);
     expect(JSON.parse(trained.stdout)).toMatchObject({ testAccuracy: expect.any(Number) });
+  });
+
+  it('predict --output on a full device: one line "disk full", exit 1, never "wrote N rows"; a named pipe gets the CSV', async () => {
+    if (!existsSync('/dev/full')) return;
+    const full = await runInProcess(['predict', '--model-dir', model(), '--offline', '--output', '/dev/full', 'what a great film', 'dull']);
+    expect(full.code, full.stderr).toBe(1);
+    expect(full.stderr).toMatch(/^senti: cannot write \/dev\/full: disk full/);
+    expect(full.stderr + full.stdout).not.toMatch(/wrote \d+ rows|unexpected error/);
+    const pipe = join(dir, 'predictions-pipe');
+    execFileSync('mkfifo', [pipe]);
+    let received = '';
+    const reading = new Promise<void>((resolve) => createReadStream(pipe).on('data', (chunk) => (received += chunk.toString())).on('end', resolve));
+    const piped = await runInProcess(['predict', '--model-dir', model(), '--offline', '--output', pipe, 'lovely']);
+    // Should predict have failed before opening the pipe, open and close it here so the reader ends instead of waiting.
+    try { closeSync(openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK)); } catch { /* the reader has already gone */ }
+    await reading;
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(received.split('\n')[1]).toMatch(/^lovely,(negative|positive),/);
+  });
+
+  it('--out holding only the config.json of a run killed while encoding is reused; stale temporaries are removed', async () => {
+    const out = join(dir, 'abandoned');
+    await mkdir(out);
+    await writeFile(join(out, 'config.json'), JSON.stringify({ settings: { data }, command: ['train'], createdAt: new Date().toISOString() }));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    await mkdir(join(out, `.model.tmp-${dead}-00aa11bb`));
+    const trained = await runInProcess(['train', '--data', data, '--model', TINY_BERT, '--offline', '--epochs', '1', '--cache-dir', join(dir, 'cache'), '--out', out]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const names = await readdir(out);
+    expect(names).toContain('model');
+    expect(names.filter((name) => name.startsWith('.'))).toEqual([]);
   });
 });
