@@ -1,7 +1,8 @@
 // Plumbing shared with @senti/train, @senti/queue and the tools (`@senti/model/internals`): which encoder file, how
 // texts are batched and keyed, the feature-segment format, dropout masks, GPU probes. Not part of the stable API:
 // these change whenever the encoder route or the cache format does. Users want `@senti/model`.
-export { ONNX_FILES, onnxFilePath, prefetchEncoder, resolvePooling } from './encoder/load-encoder.js';
+export { prefetchEncoder, resolvePooling } from './encoder/load-encoder.js';
+export { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile, type ResolvedEncoderFile } from './encoder/resolve-encoder-file.js';
 export { INT8_FILE, isSentiInt8File, perTokenInt8Dir } from './encoder/int8-encoder-file.js';
 export { fileSha256 } from './encoder/file-hash.js';
 export { planDevice, type DevicePlan, type GpuProbe } from './encoder/device.js';

@@ -1,5 +1,6 @@
 export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, LoadEncoderOptions, Pooling, UsedDevice } from './types.js';
-export { loadEncoder, onnxFilePath, resolvePooling, ONNX_FILES } from './load-encoder.js';
+export { loadEncoder, resolvePooling } from './load-encoder.js';
+export { isEncoderDtypeAvailable, onnxFilePath, resolveEncoderFile, ONNX_FILES, type ResolvedEncoderFile, type ResolveEncoderFileOptions } from './resolve-encoder-file.js';
 export { planDevice, fallbackNote, type DevicePlan, type GpuProbe } from './device.js';
 export { probeGpu, probeWebGpuAdapter, hasCudaProvider, onnxRuntimeBinDir } from './gpu-probe.js';
 export { planLengthBatches, type LengthBatch } from './batching.js';

@@ -1,20 +1,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { AutoModel, env, type PreTrainedModel } from '@huggingface/transformers';
+import { AutoModel, type PreTrainedModel } from '@huggingface/transformers';
 import { escapeControl, ModelError, quote } from '@senti/errors';
 import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type ModelSource } from '@senti/tokenize';
 import { chooseDtype } from './choose-dtype.js';
 import { fallbackNote, planDevice } from './device.js';
 import { fileSha256 } from './file-hash.js';
-import { INT8_FILE, isSentiInt8File, perTokenInt8Dir } from './int8-encoder-file.js';
+import { perTokenInt8Dir } from './int8-encoder-file.js';
+import { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile } from './resolve-encoder-file.js';
 import type { GpuProbe } from './device.js';
 import { probeGpu } from './gpu-probe.js';
 import { sessionOptions } from './session-options.js';
 import { runEncoder } from './run-encoder.js';
 import type { Device, DeviceReport, Dtype, Encoder, LoadEncoderOptions, Pooling, UsedDevice } from './types.js';
-
-/** ONNX file each dtype is read from inside the model's `onnx/` folder (transformers.js naming; int8 is built from fp32). */
-export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx', int8: 'model.onnx' };
 
 /** Loads a frozen ONNX encoder (transformers.js + ONNX Runtime) with its tokenizer, on the best device allowed. */
 export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<Encoder> {
@@ -25,11 +23,9 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   const requested = options.device ?? 'auto';
   const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
   const source = tokenizer.source;
-  const fileOf = (dtype: Dtype): string | undefined => (source.kind === 'dir' ? path.join(source.path!, 'onnx', ONNX_FILES[dtype]) : undefined);
-  const isAvailable = (dtype: Dtype): boolean =>
-    source.kind === 'hub' || existsSync(fileOf(dtype)!) || (dtype === 'int8' && isSentiInt8File(path.join(source.path!, 'onnx', INT8_FILE)));
+  const isAvailable = (dtype: Dtype): boolean => isEncoderDtypeAvailable(source, dtype);
   if (requestedDtype !== 'auto' && !isAvailable(requestedDtype)) {
-    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${fileOf(requestedDtype)} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in ${quote(source.id)}`);
+    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(source.path!, 'onnx', ONNX_FILES[requestedDtype])} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in ${quote(source.id)}`);
   }
   const found: GpuProbe = requested === 'cpu' ? { cudaProvider: false } : await probe();
   const plan = planDevice(requested, found);
@@ -128,9 +124,13 @@ function noteFor(planNote: string | undefined, failures: { device: UsedDevice; e
 async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string }> {
   const options = { dtype, device, session_options: sessionOptions(device, settings.threads) } as const;
   if (dtype === 'int8') {
-    const dir = await int8Dir(source, settings);
-    const model = await loadLocal(dir, source.id, options);
-    return { model, file: path.join(dir, 'onnx', INT8_FILE) };
+    if (source.kind === 'hub' && !hubFileCached(source)) {
+      // The int8 graph is built from the fp32 file: fetch that into the cache first.
+      const fp32 = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { dtype: 'fp32', device: 'cpu', local_files_only: source.offline }), 'encoder');
+      await fp32.dispose();
+    }
+    const { dir, file } = await resolveEncoderFile(source, 'int8', device, settings);
+    return { model: await loadLocal(dir, source.id, options), file };
   }
   if (source.kind === 'hub') {
     const model = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { ...options, local_files_only: source.offline }), 'encoder').catch((error: unknown) => {
@@ -147,19 +147,6 @@ function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: Use
   });
 }
 
-/** The cached per-token int8 build of the source's fp32 file (downloading the fp32 file first for Hub ids not yet cached). */
-async function int8Dir(source: ModelSource, settings: LoadEncoderOptions): Promise<string> {
-  if (source.kind === 'dir' && !existsSync(path.join(source.path!, 'onnx', ONNX_FILES.fp32)) && isSentiInt8File(path.join(source.path!, 'onnx', INT8_FILE))) {
-    return source.path!; // a bundled encoder: the built graph itself, without its fp32 source
-  }
-  if (source.kind === 'hub' && !hubFileCached(source)) {
-    const fp32 = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { dtype: 'fp32', device: 'cpu', local_files_only: source.offline }), 'encoder');
-    await fp32.dispose();
-  }
-  const fp32File = onnxFilePath(source, 'fp32');
-  return perTokenInt8Dir(fp32File, path.join(path.dirname(path.dirname(fp32File)), 'config.json'), settings.cacheDir);
-}
-
 function hubFileCached(source: ModelSource): boolean {
   try {
     onnxFilePath(source, 'fp32');
@@ -167,14 +154,4 @@ function hubFileCached(source: ModelSource): boolean {
   } catch {
     return false;
   }
-}
-
-/** Path of the ONNX file transformers.js loaded: in the model directory, or in its local model path / file cache for Hub ids. */
-export function onnxFilePath(source: ModelSource, dtype: Dtype): string {
-  const relative = path.join('onnx', ONNX_FILES[dtype]);
-  if (source.kind === 'dir') return path.join(source.path!, relative);
-  const candidates = [env.localModelPath, env.cacheDir].filter((dir): dir is string => typeof dir === 'string').map((dir) => path.join(dir, source.id, relative));
-  const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `loaded ${quote(source.id)} but cannot find its ${relative} to fingerprint it; looked in ${candidates.join(', ')}`, 'runtime');
-  return found;
 }

@@ -7,7 +7,7 @@ import { encoderCandidates, readHeadWeights } from '../artifact/load-model.js';
 import type { SentiManifest } from '../artifact/manifest.js';
 import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
-import { fileSha256, INT8_FILE, isSentiInt8File, ONNX_FILES, onnxFilePath, perTokenInt8Dir, type Dtype } from '../encoder/index.js';
+import { fileSha256, ONNX_FILES, onnxFilePath, resolveEncoderFile, type Dtype } from '../encoder/index.js';
 import { encodeOnnxModel, readOnnxModel } from '../onnx/onnx-model.js';
 import { readTunedLayers } from '../layers/tuned-layers-file.js';
 import { withTunedWeights } from '../layers/tuned-onnx.js';
@@ -145,23 +145,18 @@ async function findEncoderFiles(root: string, modelDir: string, manifest: SentiM
   let found: EncoderFiles | undefined;
   for (const { location, how } of encoderCandidates(root, manifest, options.encoderModel)) {
     let dir: string;
+    let used: string;
     try {
       const source = resolveModelSource(location, { offline: options.offline ?? true });
       dir = source.kind === 'dir' ? source.path! : path.dirname(path.dirname(onnxFilePath(source, 'fp32')));
+      ({ file: used } = await resolveEncoderFile(source, dtype, 'cpu', options));
     } catch (error) {
       problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
     const fp32 = path.join(dir, 'onnx', ONNX_FILES.fp32);
     const has = (file: string) => existsSync(file);
-    let used: string | undefined;
-    if (dtype === 'int8') {
-      used = has(fp32) ? path.join(await perTokenInt8Dir(fp32, path.join(dir, 'config.json'), options.cacheDir), 'onnx', INT8_FILE) : path.join(dir, 'onnx', INT8_FILE);
-      if (!has(fp32) && !isSentiInt8File(used)) used = undefined;
-    } else {
-      used = path.join(dir, 'onnx', ONNX_FILES[dtype]);
-    }
-    if (!used || !has(used)) {
+    if (!has(used)) {
       problems.push(`${how}: no ${dtype} encoder file in ${dir}`);
       continue;
     }

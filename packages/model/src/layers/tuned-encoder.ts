@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '@senti/errors';
 import { planLengthBatches } from '../encoder/batching.js';
-import { onnxFilePath } from '../encoder/load-encoder.js';
+import { onnxFilePath } from '../encoder/resolve-encoder-file.js';
 import type { EncodeTextsOptions, Encoder } from '../encoder/types.js';
 import type { StatesEncoder } from './states-encoder.js';
 import type { BertTopLayers } from './top-layers.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
-import { ONNX_FILES } from '../encoder/load-encoder.js';
+import { ONNX_FILES } from '../encoder/resolve-encoder-file.js';
 import type { Dtype } from '../encoder/types.js';
 import type { BertConfig } from './bert-config.js';
 import { loadTopLayerWeights, type TopLayerWeights } from './layer-weights.js';
