@@ -1,9 +1,12 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import protobuf from 'protobufjs';
+import { ONNX_PROTO } from './onnx-schema.js';
 
-// Protobuf field numbers: ModelProto.graph = 7, GraphProto.output = 12, ValueInfoProto.name = 1.
+// Protobuf field numbers: ModelProto.graph = 7, GraphProto.output = 12 (the same schema readOnnxModel decodes with).
 const MODEL_GRAPH = 7;
 const GRAPH_OUTPUT = 12;
-const VALUE_INFO_NAME = 1;
+
+let valueInfoType: protobuf.Type | undefined;
 
 /**
  * Names of an ONNX model's graph outputs, read by walking the protobuf framing with small positioned reads: the
@@ -20,8 +23,9 @@ export async function onnxOutputNames(file: string): Promise<string[]> {
         if (output.field !== GRAPH_OUTPUT || output.length === undefined) continue;
         const bytes = Buffer.alloc(output.length);
         await handle.read(bytes, 0, output.length, output.start);
-        const name = parseName(bytes);
-        if (name !== undefined) names.push(name);
+        valueInfoType ??= protobuf.parse(ONNX_PROTO, { keepCase: true }).root.lookupType('onnx.ValueInfoProto');
+        const { name } = valueInfoType.decode(bytes) as unknown as { name?: string };
+        if (name) names.push(name);
       }
     }
     return names;
@@ -60,26 +64,6 @@ async function* fields(handle: FileHandle, from: number, to: number): AsyncGener
       throw new Error(`unsupported protobuf wire type ${wireType} at byte ${at}: not an ONNX model?`);
     }
   }
-}
-
-function parseName(bytes: Buffer): string | undefined {
-  let at = 0;
-  while (at < bytes.length) {
-    const [tag, tagBytes] = varint(bytes, at, bytes.length);
-    at += tagBytes;
-    const wireType = tag % 8;
-    if (wireType === 2) {
-      const [length, lengthBytes] = varint(bytes, at, bytes.length);
-      at += lengthBytes;
-      if (Math.floor(tag / 8) === VALUE_INFO_NAME) return bytes.toString('utf8', at, at + length);
-      at += length;
-    } else if (wireType === 0) {
-      at += varint(bytes, at, bytes.length)[1];
-    } else {
-      at += wireType === 1 ? 8 : 4;
-    }
-  }
-  return undefined;
 }
 
 /** A base-128 varint at `at`: its value and how many bytes it took. */
