@@ -189,6 +189,40 @@ describe('connection limits over real sockets', () => {
     expect(outcome.status).toBe(408);
   });
 
+  it('answers a keep-alive client that stalls in its second request with 408, and keeps serving', async () => {
+    // Between keep-alive requests Node has no response on the socket: the timeout handler once crashed the server here.
+    const socket = await open(port);
+    const raw: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => raw.push(chunk));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
+    const first = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.write('GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n');
+    await first;
+    socket.write('POST /v1/predict HTTP/1.1\r\nhost: localhost\r\n'); // the second request's headers never end
+    await closed;
+    const text = Buffer.concat(raw).toString('utf8');
+    expect(text.startsWith('HTTP/1.1 200')).toBe(true);
+    expect(text).toContain('HTTP/1.1 408');
+    expect(text).toContain('SERVER_REQUEST_TIMEOUT');
+    const health = await exchange(port, 'GET /healthz HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n');
+    expect(health.status).toBe(200);
+  });
+
+  it('answers garbage pipelined behind a valid request with 400 after the valid answer, then closes', async () => {
+    const socket = await open(port);
+    const raw: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => raw.push(chunk));
+    socket.on('error', () => {});
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(Buffer.concat([Buffer.from(request('{"texts":["good"]}', { connection: 'keep-alive' })), Buffer.from('GARBAGE\r\n\r\n')]));
+    await closed;
+    const text = Buffer.concat(raw).toString('utf8');
+    expect(text.startsWith('HTTP/1.1 200')).toBe(true);
+    expect(text.indexOf('HTTP/1.1 400')).toBeGreaterThan(0);
+    expect(text).toContain('SERVER_BAD_HTTP');
+  });
+
   it('closes a connection that never sends anything', async () => {
     const started = Date.now();
     const outcome = await collect(await open(port), started, HTTP.headersTimeoutMs + SLACK_MS + 2000);

@@ -36,12 +36,22 @@ function checkingInterval(limits: HttpLimits): number {
 
 /** Answers a connection-level error (bad HTTP, headers too large, timeout) in the `{ error: { code, message } }` shape. */
 export function handleClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  // Node calls this outside any request: a throw here would be an uncaught exception that stops the whole server.
+  try {
+    answerClientError(error, socket);
+  } catch {
+    socket.destroy();
+  }
+}
+
+/** The response a socket is writing, if any: Node sets `_httpMessage` to null between keep-alive requests. */
+type InFlightResponse = { headersSent?: boolean; writableFinished?: boolean; req?: { complete?: boolean }; once?: (event: string, listener: () => void) => void };
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, body } = clientErrorReply(error);
+  const inFlight = (socket as Socket & { _httpMessage?: InFlightResponse | null })._httpMessage ?? undefined;
   // Nothing can be sent once a response started (e.g. a timeout in the middle of a reply): only close then.
-  const inFlight = (socket as Socket & {
-    _httpMessage?: { headersSent?: boolean; writableFinished?: boolean; req?: { complete?: boolean }; once?: (event: string, listener: () => void) => void };
-  })._httpMessage;
   if (!socket.writable || inFlight?.headersSent === true) {
     socket.destroy();
     return;
