@@ -20,10 +20,18 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Yields to the event loop until `condition` holds (no clock involved). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('MicroBatcher', () => {
   it('answers each caller with its own results, in order', async () => {
+    vi.useFakeTimers(); // a busy machine must not let maxWaitMs pass between the three calls
     const { batcher, batches } = doubling({ maxBatchSize: 100 });
-    const results = await Promise.all([batcher.submit([1, 2]), batcher.submit([3]), batcher.submit([4, 5, 6])]);
+    const all = Promise.all([batcher.submit([1, 2]), batcher.submit([3]), batcher.submit([4, 5, 6])]);
+    await vi.advanceTimersByTimeAsync(5);
+    const results = await all;
     expect(results).toEqual([[2, 4], [6], [8, 10, 12]]);
     expect(batches).toEqual([[1, 2, 3, 4, 5, 6]]);
   });
@@ -61,10 +69,20 @@ describe('MicroBatcher', () => {
   });
 
   it('runs one batch at a time and batches what arrived meanwhile', async () => {
-    const { batcher, batches } = doubling({ maxBatchSize: 10, maxWaitMs: 0, delayMs: 30 });
+    // Each run waits for the test to open its gate, so "meanwhile" does not depend on the machine's speed.
+    const batches: number[][] = [];
+    const gates: (() => void)[] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 10, maxWaitMs: 0,
+      run: async (items) => { batches.push(items); await new Promise<void>((resolve) => gates.push(resolve)); return items; },
+    });
     const first = batcher.submit([1]);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(batches).toEqual([[1]]);
     const rest = [batcher.submit([2]), batcher.submit([3])];
+    await until(() => gates.length === 1);
+    gates[0]!();
+    await until(() => gates.length === 2);
+    gates[1]!();
     await Promise.all([first, ...rest]);
     expect(batches).toEqual([[1], [2, 3]]);
   });
@@ -140,14 +158,19 @@ describe('MicroBatcher', () => {
     const batches: number[][] = [];
     const batcher = new MicroBatcher<number, number>({
       maxBatchSize: 2, maxWaitMs: 0, maxQueuedItems: 3,
-      run: async (items) => { batches.push(items); await new Promise((resolve) => setTimeout(resolve, 20)); return items; },
+      run: async (items) => { batches.push(items); await new Promise<void>((resolve) => gates.push(resolve)); return items; },
     });
-    const first = batcher.submit([1, 2]); // taken into a batch at once
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    const gates: (() => void)[] = [];
+    const openGates = async () => { while (batcher.pending > 0 || gates.length > 0) { gates.shift()?.(); await new Promise((resolve) => setImmediate(resolve)); } };
+    const first = batcher.submit([1, 2]); // taken into a batch at once, held at its gate
+    expect(batches).toEqual([[1, 2]]);
     const queued = batcher.submit([3, 4, 5]); // fills the queue
     await expect(batcher.submit([6])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL' });
+    await openGates();
     await expect(Promise.all([first, queued])).resolves.toEqual([[1, 2], [3, 4, 5]]);
-    await expect(batcher.submit([6])).resolves.toEqual([6]);
+    const sixth = batcher.submit([6]);
+    await openGates();
+    await expect(sixth).resolves.toEqual([6]);
     expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -187,7 +210,6 @@ describe('MicroBatcher', () => {
         return items;
       },
     });
-    const until = async (condition: () => boolean) => { while (!condition()) await new Promise((resolve) => setImmediate(resolve)); };
     // No batch ran yet: no estimate, nothing refused by time.
     const first = batcher.submit([1, 2]);
     await until(() => gates.length === 1);
@@ -220,7 +242,6 @@ describe('MicroBatcher', () => {
         return items;
       },
     });
-    const until = async (condition: () => boolean) => { while (!condition()) await new Promise((resolve) => setImmediate(resolve)); };
     const slow = batcher.submit([1]);
     await until(() => gates.length === 1);
     const late = batcher.submit([2]);
