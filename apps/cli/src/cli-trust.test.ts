@@ -81,4 +81,23 @@ describe('senti audit', () => {
       expect(cells[2]).toBe(`id${cells.at(-1)}`); // the row number points at the input row
     }
   }, SLOW);
+
+  it('Ctrl-C during the folds: one line, exit 130, no --out directory left', async () => {
+    const out = join(dir, 'audit-interrupted');
+    let sent = false;
+    const result = await runCli(['audit', '--data', data, ...common, '--folds', '3', '--out', out], {
+      env: { SENTI_CACHE_DIR: join(dir, 'cache') },
+      onStdout: (text, kill) => {
+        if (!sent && text.includes('fold 1/3')) {
+          sent = true;
+          kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('senti:'))).toEqual(['senti: the label audit was cancelled']);
+    expect(result.stderr).not.toMatch(/\n\s+at |unexpected error/);
+    expect(existsSync(out)).toBe(false);
+  }, SLOW);
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEncoder, type Encoder } from '@senti/model';
 import { encodeDistributed, type EncodeEvent } from './encode-distributed.js';
@@ -78,6 +79,24 @@ describe('Redis connections', () => {
       await expect(waiting).resolves.toMatchObject({ failed: [] });
     } finally {
       await joined.close();
+    }
+  });
+
+  it('a cancelled encode stops waiting with TRAIN_ABORTED and takes its queued chunks back off the queue (#22 item 3)', async () => {
+    const server = await startRedis();
+    servers.push(server);
+    const controller = new AbortController();
+    const attempt = encodeDistributed({
+      texts: sampleTexts(30, 11), encoder, maxLength: 32, chunkSize: 10, batchSize: 5, cacheDir: path.join(workDir, 'cancelled'), queue: server.url,
+      queueName: 'cancelled', pollMs: 60_000, signal: controller.signal,
+      onEvent: (event) => { if (event.type === 'enqueued') controller.abort(); },
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'TRAIN_ABORTED', message: 'encoding was cancelled' });
+    const queue = new Queue('cancelled', { connection: { host: '127.0.0.1', port: server.port } });
+    try {
+      expect(await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized')).toEqual({ waiting: 0, delayed: 0, active: 0, prioritized: 0 });
+    } finally {
+      await queue.close();
     }
   });
 

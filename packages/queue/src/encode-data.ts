@@ -1,11 +1,11 @@
-import { chooseMaxLength, prepareSplits, resolveSettings, type FineTuneInput, type MaxLengthChoice } from '@senti/train';
+import { chooseMaxLength, prepareSplits, resolveSettings, throwIfAborted, type FineTuneInput, type MaxLengthChoice } from '@senti/train';
 import { encodeDistributed, type EncodeDistributedOptions, type EncodeDistributedResult } from './encode-distributed.js';
 import { fingerprintEncoder } from './encoder-identity.js';
 import { QueueError } from './queue-error.js';
 import { assertRedisReachable } from './redis-connection.js';
 
 /** The data and encoder settings of a `fineTune` run, plus where the queue is. */
-export type EncodeDataOptions = FineTuneInput & Pick<EncodeDistributedOptions, 'queue' | 'queueName' | 'chunkSize' | 'attempts' | 'backoffMs' | 'pollMs' | 'connectTimeoutMs' | 'noWorkerNoticeMs' | 'waitForWorkersMs' | 'onEvent'>;
+export type EncodeDataOptions = FineTuneInput & Pick<EncodeDistributedOptions, 'queue' | 'queueName' | 'chunkSize' | 'attempts' | 'backoffMs' | 'pollMs' | 'connectTimeoutMs' | 'noWorkerNoticeMs' | 'waitForWorkersMs' | 'onEvent' | 'signal'>;
 
 /** What {@link encodeData} did: the distributed encode, the padding length chosen, and the split sizes. */
 export interface EncodeDataResult extends EncodeDistributedResult {
@@ -20,13 +20,14 @@ export interface EncodeDataResult extends EncodeDistributedResult {
  * the same encoder identity; the encoding itself is done by `runWorker` processes.
  */
 export async function encodeData(options: EncodeDataOptions): Promise<EncodeDataResult> {
-  const { queue, queueName, chunkSize, attempts, backoffMs, pollMs, connectTimeoutMs, noWorkerNoticeMs, waitForWorkersMs, onEvent, ...input } = options;
+  const { queue, queueName, chunkSize, attempts, backoffMs, pollMs, connectTimeoutMs, noWorkerNoticeMs, waitForWorkersMs, onEvent, signal, ...input } = options;
   await assertRedisReachable(queue, connectTimeoutMs); // before the data and the model are read
   const settings = resolveSettings(input);
   if ((settings.val === undefined) !== (settings.test === undefined)) {
     throw new QueueError('QUEUE_BAD_OPTION', 'val and test go together: give both, or neither to split the data 70/15/15', 'usage');
   }
   const splits = await prepareSplits(settings);
+  throwIfAborted(signal, 'encoding');
   const encoder = await fingerprintEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, ...(settings.pooling ? { pooling: settings.pooling } : {}) });
   const choice = chooseMaxLength(encoder.tokenizer.tokenLengths(splits.train.texts), settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
   const texts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
@@ -35,6 +36,7 @@ export async function encodeData(options: EncodeDataOptions): Promise<EncodeData
     ...(noWorkerNoticeMs === undefined ? {} : { noWorkerNoticeMs }),
     ...(waitForWorkersMs === undefined ? {} : { waitForWorkersMs }),
     ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
+    ...(signal === undefined ? {} : { signal }),
   });
   return { ...result, maxLength: choice, rows: { train: splits.train.texts.length, val: splits.val.texts.length, test: splits.test.texts.length }, model: encoder.info.model };
 }

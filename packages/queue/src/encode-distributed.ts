@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { defaultCacheDir, directoryFeatureStore, type FeatureIdentity, type LoadEncoderOptions } from '@senti/model';
 import { textKey } from '@senti/model/internals';
+import { throwIfAborted } from '@senti/train';
 import { DEFAULT_QUEUE_NAME, type ChunkJobData } from './chunk-job.js';
 import { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
 import { ProgressTracker, type EncodeProgress } from './encode-progress.js';
@@ -44,6 +45,11 @@ export interface EncodeDistributedOptions {
   waitForWorkersMs?: number;
   /** Progress and notable moments. */
   onEvent?: (event: EncodeEvent) => void;
+  /**
+   * Stops waiting (`TRAIN_ABORTED`): chunks this call queued that no worker has taken are removed from the queue;
+   * chunks in a worker's hands finish and are stored (they are content-addressed, so a rerun uses them).
+   */
+  signal?: AbortSignal;
 }
 
 /** A chunk that failed every try. */
@@ -91,6 +97,7 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
   const batchSize = options.batchSize ?? 32;
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   await assertRedisReachable(options.queue, options.connectTimeoutMs ?? 3000);
+  throwIfAborted(options.signal, 'encoding');
 
   const encoder = 'info' in options.encoder ? options.encoder : await fingerprintEncoder(options.encoder);
   const plan = await planWork(encoder, options, batchSize);
@@ -103,11 +110,14 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
     const queue = new Queue<ChunkJobData>(queueName, { connection: persistentConnection(options.queue) });
     try {
       const jobOptions = { attempts: options.attempts ?? 3, backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
+      const added = new Set<string>();
       const enqueue = async (chunk: PlannedChunk) => {
+        added.add(chunk.chunkId);
         await queue.add('encode', { chunkId: chunk.chunkId, model: plan.model, identity, batchSize, texts: chunk.texts }, { ...jobOptions, jobId: chunk.chunkId });
       };
       let alreadyQueued = 0;
       for (const chunk of chunks) {
+        if (options.signal?.aborted === true) break;
         const existing = await queue.getJob(chunk.chunkId);
         const state = existing ? await existing.getState() : 'unknown';
         if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
@@ -120,7 +130,12 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
       }
       emit({ type: 'enqueued', added: chunks.length - alreadyQueued, alreadyQueued });
       const watch = workerWatch(queue, options, queueName, emit);
-      await waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed, watch);
+      try {
+        await waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed, watch, options.signal);
+      } catch (error) {
+        if (options.signal?.aborted === true) await removeWaiting(queue, added);
+        throw error;
+      }
     } finally {
       await queue.close();
     }
@@ -163,11 +178,13 @@ async function waitForChunks(
   emit: (event: EncodeEvent) => void,
   failed: FailedChunk[],
   watchWorkers: () => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const progress = new ProgressTracker(chunks.reduce((sum, chunk) => sum + chunk.texts.length, 0), chunks.length);
   const pending = new Map(chunks.map((chunk) => [chunk.chunkId, chunk]));
   let lastEmit = 0;
   while (pending.size > 0) {
+    throwIfAborted(signal, 'encoding');
     let changed = false;
     let inFlight = 0; // texts already encoded inside chunks still running, as their workers report them
     for (const [chunkId, chunk] of pending) {
@@ -199,8 +216,31 @@ async function waitForChunks(
     }
     if (pending.size > 0) {
       await watchWorkers();
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await pause(pollMs, signal);
     }
+  }
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Removes the chunks this call queued that no worker has taken yet (a cancelled encode leaves no work behind). */
+async function removeWaiting(queue: Queue<ChunkJobData>, added: ReadonlySet<string>): Promise<void> {
+  for (const chunkId of added) {
+    const job = await queue.getJob(chunkId);
+    const state = job ? await job.getState() : 'unknown';
+    if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) await job.remove().catch(() => {}); // taken meanwhile: it finishes
   }
 }
 

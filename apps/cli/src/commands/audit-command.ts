@@ -43,6 +43,7 @@ export function auditCommand(context: CliContext): Command {
           ...given,
           data: given.data,
           folds: flags.folds,
+          signal: context.cancelSignal(),
           onEvent: (event) => {
             if (event.type === 'audit-fold') output.line(`  fold ${event.fold}/${event.folds} trained and scored`);
             else if (event.type === 'data' || event.type === 'max-length' || event.type === 'compute' || event.type === 'encode' || event.type === 'encoded') render(event);

@@ -74,7 +74,7 @@ store.`)
         model: flags.model, maxLength: flags.maxLength, coverage: flags.coverage, seed: flags.seed, device: flags.device,
         dtype: flags.dtype, pooling: flags.pooling, preset: flags.preset, dropDuplicates: flags.keepDuplicates ? false : undefined,
         offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined, cacheDir: flags.cacheDir,
-        queue, chunkSize: flags.chunk, attempts: flags.attempts, onEvent: eventPrinter(output),
+        queue, chunkSize: flags.chunk, attempts: flags.attempts, onEvent: eventPrinter(output), signal: context.cancelSignal(),
         ...(flags.waitForWorkers === undefined ? {} : { waitForWorkersMs: flags.waitForWorkers * 1000 }),
       });
       if (result.failed.length > 0) {

@@ -103,7 +103,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
       }
     }
     const prepared = await encodeFeatures(run, emit, signal);
-    const crossValidation = run.settings.kfold === undefined ? undefined : await crossValidateRun(prepared, emit);
+    const crossValidation = run.settings.kfold === undefined ? undefined : await crossValidateRun(prepared, emit, signal);
     const trainStarted = Date.now();
     const result = await trainOnFeatures(prepared, prepared.settings, loop);
     const finished = await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
@@ -115,7 +115,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
 }
 
 /** k-fold cross-validation over train + validation of a prepared run (its features, its head settings). */
-async function crossValidateRun(prepared: PreparedFeatures, emit: (event: FineTuneEvent) => void): Promise<CrossValidation> {
+async function crossValidateRun(prepared: PreparedFeatures, emit: (event: FineTuneEvent) => void, signal?: AbortSignal): Promise<CrossValidation> {
   const { train: trainSplit, val } = prepared.features;
   const features = new Float32Array(trainSplit.features.length + val.features.length);
   features.set(trainSplit.features);
@@ -125,6 +125,7 @@ async function crossValidateRun(prepared: PreparedFeatures, emit: (event: FineTu
     { features, labels: [...trainSplit.labels, ...val.labels] },
     prepared.encoder.info.hiddenSize, prepared.splits.labelNames, prepared.settings, k,
     (scores) => emit({ type: 'cross-validation-fold', folds: k, ...scores }),
+    signal,
   );
 }
 

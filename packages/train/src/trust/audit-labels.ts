@@ -14,6 +14,11 @@ import { forEachFoldHead, gatherRows } from './fold-heads.js';
 export type AuditLabelsOptions = Omit<FineTuneInput, 'val' | 'test' | 'kfold' | 'targetAccuracy' | 'calibrate' | 'unfreeze'> & {
   /** Number of stratified folds (each row's probabilities come from the head that did not see it). Default 5. */
   folds?: number;
+  /**
+   * Cancels the audit: it rejects with `TRAIN_ABORTED` between encoding batches, training steps or folds; the feature
+   * cache keeps what was encoded, and nothing is written (the audit writes only through {@link saveLabelAudit}).
+   */
+  signal?: AbortSignal;
   /** Progress: the data, encoding and `audit-fold` events (never console output). */
   onEvent?: (event: FineTuneEvent | AuditFoldEvent) => void;
 };
@@ -71,7 +76,7 @@ export const LABEL_ISSUES_FILE = 'label-issues.csv';
  * does not believe while it confidently believes another (the rule is {@link confidentLearning}'s).
  */
 export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAudit> {
-  const { onEvent, folds: foldsOption, ...input } = options;
+  const { onEvent, folds: foldsOption, signal, ...input } = options;
   const emit = onEvent ?? (() => {});
   const folds = foldsOption ?? 5;
   const unknown = input as FineTuneInput;
@@ -79,7 +84,7 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
     throw new TrainError('TRAIN_BAD_OPTION', 'a label audit reads one data set (data); it takes no val or test', 'usage');
   }
   if (!Number.isInteger(folds) || folds < 2) throw new TrainError('TRAIN_BAD_OPTION', `folds is ${String(folds)}; expected an integer of at least 2`, 'usage');
-  const prepared = await prepareFeatures({ ...input, unfreeze: 0 }, emit);
+  const prepared = await prepareFeatures({ ...input, unfreeze: 0 }, emit, signal);
   try {
     const { splits, features, encoder } = prepared;
     const indices = splits.record.indices!;
@@ -104,7 +109,7 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
       const held = await head.predictProba(gatherRows(all.features, width, heldOut), heldOut.length);
       heldOut.forEach((row, index) => probabilities.set(held.subarray(index * numClasses, (index + 1) * numClasses), row * numClasses));
       emit({ type: 'audit-fold', fold, folds });
-    });
+    }, signal, 'the label audit');
     const foldSeconds = secondsSince(foldsStarted);
     const raw = await rawRows(input, splits.record.read);
     const { thresholds, flagged } = confidentLearning(labels, probabilities, numClasses);

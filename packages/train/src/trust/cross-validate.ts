@@ -26,7 +26,8 @@ export interface CrossValidation {
 
 /**
  * Stratified k-fold cross-validation of the head on already encoded rows (train + validation of a run): each fold's
- * head is trained with the run's head settings on the other folds and scored on its own.
+ * head is trained with the run's head settings on the other folds and scored on its own. `signal` cancels it
+ * (`TRAIN_ABORTED`).
  */
 export async function crossValidate(
   all: Split,
@@ -35,6 +36,7 @@ export async function crossValidate(
   settings: Pick<FineTuneSettings, 'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'weightDecay' | 'seed' | 'patience'>,
   k: number,
   onFold: (scores: FoldScores) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<CrossValidation> {
   const numClasses = labelNames.length;
   const folds: FoldScores[] = [];
@@ -56,7 +58,7 @@ export async function crossValidate(
     const scores = { fold, rows: heldOut.length, accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc, bestEpoch };
     folds.push(scores);
     onFold(scores);
-  });
+  }, signal, 'cross-validation');
   const aucs = folds.map((fold) => fold.rocAuc);
   const complete = aucs.every((value) => value !== null) ? (aucs as number[]) : null;
   return {

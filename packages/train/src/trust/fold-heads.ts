@@ -1,5 +1,6 @@
 import { classWeights, stratifiedFolds } from '@senti/data';
 import type { ClassificationHead } from '@senti/model';
+import { throwIfAborted } from '../abort.js';
 import { train } from '../train.js';
 import type { Split } from '../types.js';
 import type { FineTuneSettings } from '../fine-tune/settings.js';
@@ -28,6 +29,7 @@ export interface FoldHead {
  * Stratified k-fold over feature rows: for each fold, trains a head with `settings`' head settings on the other folds
  * (1/7 of them, stratified, held back to pick the best epoch as `fineTune` does) and hands it to `use` with the rows
  * it did not see; the head is disposed afterwards. The features are given once (encoded once) and only sliced.
+ * `signal` stops it between steps and folds with `TRAIN_ABORTED` (`job` names what was cancelled).
  */
 export async function forEachFoldHead(
   all: Split,
@@ -36,9 +38,12 @@ export async function forEachFoldHead(
   settings: Pick<FineTuneSettings, 'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'weightDecay' | 'seed' | 'patience'>,
   k: number,
   use: (fold: FoldHead) => Promise<void> | void,
+  signal?: AbortSignal,
+  job = 'the k-fold run',
 ): Promise<void> {
   const folds = stratifiedFolds(all.labels, k, settings.seed);
   for (const [index, heldOut] of folds.entries()) {
+    throwIfAborted(signal, job);
     const held = new Set(heldOut);
     const rest = all.labels.map((_, row) => row).filter((row) => !held.has(row));
     const restLabels = rest.map((row) => all.labels[row]!);
@@ -60,6 +65,10 @@ export async function forEachFoldHead(
       classWeights: classWeights(trainSplit.labels, numClasses, { where: `fold ${index + 1}` }),
       seed: settings.seed,
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+      ...(signal !== undefined ? { signal } : {}),
+    }).catch((error: unknown) => {
+      throwIfAborted(signal, job); // cancelled mid-fold: name the job, not its inner training
+      throw error;
     });
     try {
       await use({ fold: index + 1, heldOut, head: result.head, bestEpoch: result.bestEpoch });

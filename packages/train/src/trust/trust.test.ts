@@ -47,6 +47,23 @@ describe('auditLabels on data with known label errors', () => {
     expect(lines[1]!.endsWith(`,${audit.issues[0]!.row}`)).toBe(true);
   });
 
+  it('stops on its signal: an abort after the first fold rejects with TRAIN_ABORTED before the next fold', async () => {
+    const { rows } = flippedCueWordRows(200, 0.05, 5);
+    const controller = new AbortController();
+    const folds: number[] = [];
+    const audit = auditLabels({
+      data: rows, ...common, epochs: 2, folds: 3, cacheDir: join(dir, 'cache-abort'), signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'audit-fold') {
+          folds.push(event.fold);
+          controller.abort();
+        }
+      },
+    });
+    await expect(audit).rejects.toMatchObject({ code: 'TRAIN_ABORTED', message: 'the label audit was cancelled' });
+    expect(folds).toEqual([1]);
+  });
+
   it('rejects fewer than 2 folds and a val/test split', async () => {
     await expect(auditLabels({ data: [{ text: 'a', label: 0 }], folds: 1 })).rejects.toThrow(/folds is 1; expected an integer of at least 2/);
     await expect(auditLabels({ data: [{ text: 'a', label: 0 }], ...({ val: 'v.csv', test: 't.csv' } as object) })).rejects.toThrow(/takes no val or test/);
@@ -90,6 +107,23 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
     expect(cv.std.accuracy).toBeGreaterThanOrEqual(0);
     // 5% of the labels are wrong and the cue words decide the rest: held-out accuracy sits near 95%.
     expect(cv.mean.accuracy).toBeGreaterThan(0.85);
+  });
+
+  it('k-fold stops on the run\'s signal after the fold in progress (TRAIN_ABORTED)', async () => {
+    const { rows } = flippedCueWordRows(200, 0.05, 6);
+    const controller = new AbortController();
+    const folds: number[] = [];
+    const run = fineTune({
+      data: rows, ...common, epochs: 2, kfold: 3, cacheDir: join(dir, 'cache-abort'), signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'cross-validation-fold') {
+          folds.push(event.fold);
+          controller.abort();
+        }
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'TRAIN_ABORTED', message: 'cross-validation was cancelled' });
+    expect(folds).toEqual([1]);
   });
 
   it('the tutorial preset does not calibrate; calibrate false turns it off', () => {
