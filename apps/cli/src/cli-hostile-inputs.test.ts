@@ -175,6 +175,10 @@ const ROWS: Row[] = [
   { name: 'audit with --folds 1', args: (d) => ['audit', '--data', join(d, 'ok.csv'), '--folds', '1', '--out', join(d, 'audit-out')], code: 2, message: /--folds expects a whole number >= 2, got "1"/, absent: 'audit-out' },
   { name: 'audit a missing file', args: (d) => ['audit', '--data', join(d, 'nope.csv'), '--out', join(d, 'audit-out')], code: 1, message: /nope\.csv" not found/, absent: 'audit-out' },
   { name: 'audit with --val (not an audit flag)', args: (d) => ['audit', '--data', join(d, 'ok.csv'), '--val', join(d, 'ok.csv')], code: 2, message: /unknown option '--val'/ },
+  // senti encode takes its data and encoder flags from the same settings table as train (issue #20)
+  { name: 'encode with --dtype bf16', args: (d) => ['encode', '--data', join(d, 'ok.csv'), '--queue', 'redis://127.0.0.1:1', '--dtype', 'bf16'], code: 2, message: /--dtype expects one of auto, fp32, fp16, q8, int8, got "bf16"/ },
+  { name: 'encode with --val but no --test', args: (d) => ['encode', '--data', join(d, 'ok.csv'), '--queue', 'redis://127.0.0.1:1', '--val', join(d, 'ok.csv')], code: 2, message: /--val and --test go together/ },
+  { name: 'encode with --max-length 2', args: (d) => ['encode', '--data', join(d, 'ok.csv'), '--queue', 'redis://127.0.0.1:1', '--max-length', '2'], code: 2, message: /--max-length expects/ },
   { name: 'inspect without --data', args: () => ['inspect'], code: 2, message: /required option '--data <file>' not specified/ },
   { name: 'inspect a missing file', args: (d) => ['inspect', '--data', join(d, 'nope.csv')], code: 1, message: /nope\.csv" not found/ },
 ];

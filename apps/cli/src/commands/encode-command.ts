@@ -1,31 +1,20 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
-import type { Device, DtypeChoice, Pooling } from '@senti/model';
+import type { SettingKey } from '@senti/train';
 import { encodeData, QueueError, type EncodeEvent } from '@senti/queue';
 import { ConsoleOutput, type Progress } from '../output/console-output.js';
-import { parseChoice, parseInteger, parseMaxLength, parseNumber } from '../options/parse-values.js';
+import { parseInteger, parseNumber } from '../options/parse-values.js';
+import { addSettingOptions, assertNoSettingConflict, givenSettings } from '../options/setting-options.js';
 import { newCommand } from './new-command.js';
 
+/** The settings `senti encode` takes from the training settings table: what decides which features `senti train` asks for. */
+export const ENCODE_SETTING_KEYS: readonly SettingKey[] = [
+  'data', 'textColumn', 'encoding', 'delimiter', 'labelColumn', 'labelNames', 'val', 'test', 'model', 'maxLength', 'coverage', 'seed',
+  'device', 'dtype', 'pooling', 'preset', 'offline', 'cacheDir', 'dropDuplicates',
+];
+
 interface EncodeFlags {
-  data?: string;
-  val?: string;
-  test?: string;
-  textColumn?: string;
-  encoding?: string;
-  delimiter?: string;
-  labelColumn?: string;
-  model?: string;
-  maxLength?: 'auto' | number;
-  coverage?: number;
-  seed?: number;
-  device?: Device;
-  dtype?: DtypeChoice;
-  pooling?: Pooling;
-  preset?: 'tutorial';
-  offline?: boolean;
-  cacheDir?: string;
-  keepDuplicates?: boolean;
   queue?: string;
   chunk?: number;
   attempts?: number;
@@ -35,45 +24,31 @@ interface EncodeFlags {
 
 /** `senti encode`: the features a `senti train` with the same options will ask for, computed by `senti worker`s. */
 export function encodeCommand(context: CliContext): Command {
-  return newCommand('encode', 'Put the features of every text in the shared store, encoded by any number of `senti worker`s through Redis.', context)
-    .option('--data <file>', 'CSV/TSV with a text and a label column (the file senti train will get)')
+  const command = newCommand('encode', 'Put the features of every text in the shared store, encoded by any number of `senti worker`s through Redis.', context);
+  return addSettingOptions(command, ENCODE_SETTING_KEYS, {
+    data: 'CSV/TSV with a text and a label column (the file senti train will get)',
+    cacheDir: 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)',
+  })
     .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
     .option('--chunk <n>', 'texts per job (default: 2000)', parseInteger('--chunk'))
     .option('--attempts <n>', 'tries per chunk before it counts as failed (default: 3)', parseInteger('--attempts'))
     .option('--wait-for-workers <seconds>', 'give up (exit 1) after this long with no worker connected (default: keep waiting, saying so every 10 s)', parseNumber('--wait-for-workers', 0, 1e9))
-    .option('--text-column <name>', 'text column (default: "sentence", else "text")')
-    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
-    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
-    .option('--label-column <name>', 'label column (default: "label")')
-    .option('--val <file>', 'validation file, as given to senti train')
-    .option('--test <file>', 'test file, as given to senti train')
-    .option('--model <id|dir>', 'encoder: Hugging Face hub id or local directory (as for senti train)')
-    .option('--max-length <auto|n>', 'padding length in tokens (default: auto, as senti train chooses it)', parseMaxLength)
-    .option('--coverage <share>', 'share of training texts --max-length auto must fit (default: 0.95)', parseNumber('--coverage', 0.01, 1))
-    .option('--seed <n>', 'split seed (default: as senti train)', parseInteger('--seed', 0))
-    .option('--device <auto|cpu|gpu>', 'device senti train will use (decides dtype auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--dtype <auto|fp32|fp16|int8|q8>', 'encoder weights (default: auto = int8 on CPU, fp32 on GPU)', parseChoice('--dtype', ['auto', 'fp32', 'fp16', 'int8', 'q8']))
-    .option('--pooling <pooler|cls|mean>', 'sentence vector (default: pooler when the model has it)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
-    .option('--preset <name>', 'tutorial: the settings of senti train --preset tutorial', parseChoice('--preset', ['tutorial']))
-    .option('--keep-duplicates', 'keep repeated (text, label) rows, as senti train --keep-duplicates')
-    .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
-    .option('--cache-dir <dir>', 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)')
     .addHelpText('after', `
 Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machines
 as you like (same model files, the same store on a shared volume); this command
 enqueues, shows progress across workers and returns when done. A later
 \`senti train\` with the same data and encoder options finds every feature in the
 store.`)
-    .action(async (flags: EncodeFlags) => {
+    .action(async (flags: EncodeFlags, action: Command) => {
       const output = context.console(flags.json);
+      const given = givenSettings(action);
+      assertNoSettingConflict(given);
       const queue = flags.queue ?? process.env.SENTI_QUEUE;
-      if (!flags.data) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --data <file> (a CSV with a text and a label column)');
+      if (given.data === undefined) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --data <file> (a CSV with a text and a label column)');
       if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --queue redis://HOST:PORT (or SENTI_QUEUE), where the workers listen');
+      if (given.offline === undefined && process.env.SENTI_OFFLINE === '1') given.offline = true;
       const result = await encodeData({
-        data: flags.data, val: flags.val, test: flags.test, textColumn: flags.textColumn, labelColumn: flags.labelColumn, encoding: flags.encoding, delimiter: flags.delimiter,
-        model: flags.model, maxLength: flags.maxLength, coverage: flags.coverage, seed: flags.seed, device: flags.device,
-        dtype: flags.dtype, pooling: flags.pooling, preset: flags.preset, dropDuplicates: flags.keepDuplicates ? false : undefined,
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined, cacheDir: flags.cacheDir,
+        ...given, data: given.data,
         queue, chunkSize: flags.chunk, attempts: flags.attempts, onEvent: eventPrinter(output), signal: context.cancelSignal(),
         ...(flags.waitForWorkers === undefined ? {} : { waitForWorkersMs: flags.waitForWorkers * 1000 }),
       });

@@ -15,15 +15,19 @@ export function flagOf(key: string): string {
   return spec?.flag !== undefined ? `--${spec.flag}` : key;
 }
 
-/** Adds a flag for every setting of `keys` that has one, with the table's help and value checks. */
-export function addSettingOptions(command: Command, keys: readonly SettingKey[]): Command {
+/**
+ * Adds a flag for every setting of `keys` that has one, with the table's help and value checks; `help` replaces a
+ * setting's help line where the command uses it differently (e.g. `senti encode`'s `--data`).
+ */
+export function addSettingOptions(command: Command, keys: readonly SettingKey[], help: Partial<Record<SettingKey, string>> = {}): Command {
   for (const key of keys) {
     const spec: SettingSpec = SETTINGS[key];
     if (spec.flag === undefined) continue;
-    if (spec.kind === 'switch') command.option(`--${spec.flag}`, settingHelp(key));
+    const line = help[key] ?? settingHelp(key);
+    if (spec.kind === 'switch') command.option(`--${spec.flag}`, line);
     // Text values get no parser: the shared pre-action check names an empty value or a flag taken as the value.
-    else if (spec.kind === 'text' || spec.kind === 'source') command.option(`--${spec.flag} ${spec.placeholder}`, settingHelp(key));
-    else command.option(`--${spec.flag} ${spec.placeholder}`, settingHelp(key), (text: string) => parseFlagValue(key, text));
+    else if (spec.kind === 'text' || spec.kind === 'source') command.option(`--${spec.flag} ${spec.placeholder}`, line);
+    else command.option(`--${spec.flag} ${spec.placeholder}`, line, (text: string) => parseFlagValue(key, text));
   }
   return command;
 }
