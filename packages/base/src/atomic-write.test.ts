@@ -207,7 +207,7 @@ describe('asFileError', () => {
         (error) => console.log(error.code + ' ' + error.message),
       );`);
     const tsx = path.join(path.dirname(require_resolve('tsx/package.json')), 'dist', 'cli.mjs');
-    const output = execFileSync('bash', ['-c', `ulimit -n 128 && exec "${process.execPath}" "${tsx}" "$0"`, script], { encoding: 'utf8' });
+    const output = execFileSync('bash', ['-c', `ulimit -n 128 && exec "${process.execPath}" "${tsx}" --conditions=source "$0"`, script], { encoding: 'utf8' });
     expect(output.trim()).toBe(`FILE_TOO_MANY_OPEN cannot write ${path.join(root, 'emfile.txt')}: too many open files`);
   });
 });
