@@ -105,5 +105,7 @@ grep -q 'Usage: senti' "$work/help.out" || { cat "$work/help.out"; say "the glob
 (cd "$project" && "$senti" train --data fixtures/uci-sentences.csv --model fixtures/tiny-bert --offline --epochs 1 --out "$work/global-run") \
   > "$work/global-train.out" 2>&1 || { tail -20 "$work/global-train.out"; say "the global senti train failed"; exit 1; }
 [ -f "$work/global-run/model/senti.json" ] || { say "the global senti train wrote no model"; exit 1; }
+# Each global @senti package has its own tfjs-core copy; their load-time notices must not reach the user.
+if grep -q 'has already been set' "$work/global-train.out"; then grep 'has already been set' "$work/global-train.out"; say "the global senti train printed tfjs notices"; exit 1; fi
 say "  global senti: --help and a tiny train ran from $work/global/bin"
 say "passed"
