@@ -85,7 +85,8 @@ describe('senti audit', () => {
   it('Ctrl-C during the folds: one line, exit 130, no --out directory left', async () => {
     const out = join(dir, 'audit-interrupted');
     let sent = false;
-    const result = await runCli(['audit', '--data', data, ...common, '--folds', '3', '--out', out], {
+    // 40 epochs (the last --epochs wins): folds 2 and 3 take long enough that Ctrl-C lands in them on any machine.
+    const result = await runCli(['audit', '--data', data, ...common, '--epochs', '40', '--folds', '3', '--out', out], {
       env: { SENTI_CACHE_DIR: join(dir, 'cache') },
       onStdout: (text, kill) => {
         if (!sent && text.includes('fold 1/3')) {
