@@ -213,11 +213,11 @@ describe('the real executable, for what only a process shows', () => {
     expect(result.stderr).toMatch(/^senti: --epochs expects/);
   });
 
-  it('--out /proc/senti-run ends at once instead of spinning', async () => {
+  // A run that spun on /proc would never end: the test's time limit catches that (no wall-clock assertion of ours).
+  it('--out /proc/senti-run ends with exit 1 instead of spinning', async () => {
     if (!existsSync('/proc/self')) return;
-    const started = Date.now();
     const result = await runCli(['train', '--data', join(dir, 'ok.csv'), '--model', TINY_BERT, '--out', '/proc/senti-run']);
     expect(result.code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(30_000);
-  });
+    expect(result.stderr).toMatch(/^senti: .*\/proc\/senti-run/m);
+  }, 120_000);
 });
