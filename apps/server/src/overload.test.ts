@@ -20,6 +20,10 @@ describe('server under overload', () => {
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.json()).toEqual({ error: { code: 'SERVER_OVERLOADED', message: expect.stringMatching(/queue is full/) } });
+    // Refused before its body is read: a flood of retries costs no parsing (bad JSON gets the 503, not a 400).
+    const unparsed = await server.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'content-type': 'application/json' }, payload: '{"texts": [' });
+    expect(unparsed.statusCode).toBe(503);
+    expect(unparsed.headers['retry-after']).toBe('1');
     fake.release();
     expect((await first).statusCode).toBe(200);
     expect((await queued).statusCode).toBe(200);

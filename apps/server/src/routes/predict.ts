@@ -11,6 +11,13 @@ export function registerPredictRoute(app: FastifyInstance, predictor: Predictor,
         body: predictBodySchema(limits),
         response: { 200: predictResponseSchema, '4xx': errorSchema, '5xx': errorSchema },
       },
+      // An overloaded queue refuses before the body is read and parsed: under a flood of retries, refusing stays cheap
+      // and the CPU goes to the encoder. (The same check runs again with the real text count once the body is in.)
+      onRequest: async () => {
+        if (predictor.state !== 'ready') return;
+        const refused = predictor.refusal(1);
+        if (refused !== undefined) throw refused;
+      },
     },
     async (request) => {
       // A client that hangs up before its texts reach the encoder takes them out of the queue.

@@ -77,6 +77,28 @@ export class MicroBatcher<I, O> {
     return this.msPerItem === undefined ? undefined : (this.queuedItems + extra) * this.msPerItem;
   }
 
+  /**
+   * The `MODEL_QUEUE_FULL` error a submit of `count` items would get now (over `maxQueuedItems`, or more expected wait
+   * than `maxQueueMs`), or undefined when they would be queued. A server asks with 1 before reading a request body,
+   * so an overloaded queue costs it no parsing.
+   */
+  refusal(count: number): ModelError | undefined {
+    const limit = this.options.maxQueuedItems;
+    if (limit !== undefined && this.queuedItems + count > limit) {
+      return new ModelError('MODEL_QUEUE_FULL', `the prediction queue is full (${this.queuedItems} of ${limit} texts waiting); retry shortly`, 'runtime');
+    }
+    const maxQueueMs = this.options.maxQueueMs;
+    const expected = this.expectedWaitMs(count);
+    if (maxQueueMs !== undefined && expected !== undefined && expected > maxQueueMs && this.queuedItems > 0) {
+      return new ModelError(
+        'MODEL_QUEUE_FULL',
+        `the prediction queue is full (${this.queuedItems} texts waiting, about ${Math.round(expected)} ms of work, over the ${maxQueueMs} ms allowed); retry shortly`,
+        'runtime',
+      );
+    }
+    return undefined;
+  }
+
   /** Items waiting for a batch. */
   get pending(): number {
     return this.queuedItems;
@@ -90,19 +112,8 @@ export class MicroBatcher<I, O> {
     if (this.closing) return Promise.reject(new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime'));
     if (signal?.aborted) return Promise.reject(abortError());
     if (items.length === 0) return Promise.resolve([]);
-    const limit = this.options.maxQueuedItems;
-    if (limit !== undefined && this.queuedItems + items.length > limit) {
-      return Promise.reject(new ModelError('MODEL_QUEUE_FULL', `the prediction queue is full (${this.queuedItems} of ${limit} texts waiting); retry shortly`, 'runtime'));
-    }
-    const maxQueueMs = this.options.maxQueueMs;
-    const expected = this.expectedWaitMs(items.length);
-    if (maxQueueMs !== undefined && expected !== undefined && expected > maxQueueMs && this.queuedItems > 0) {
-      return Promise.reject(new ModelError(
-        'MODEL_QUEUE_FULL',
-        `the prediction queue is full (${this.queuedItems} texts waiting, about ${Math.round(expected)} ms of work, over the ${maxQueueMs} ms allowed); retry shortly`,
-        'runtime',
-      ));
-    }
+    const refused = this.refusal(items.length);
+    if (refused !== undefined) return Promise.reject(refused);
     return new Promise<O[]>((resolve, reject) => {
       const job: Job<I, O> = {
         items, results: new Array<O>(items.length), next: 0, remaining: items.length,

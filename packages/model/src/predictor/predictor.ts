@@ -116,6 +116,14 @@ export class Predictor {
     return this.batcher.expectedWaitMs();
   }
 
+  /**
+   * The `MODEL_QUEUE_FULL` error predicting `count` more texts would get now, or undefined when they would be queued
+   * (a server asks before reading a request body).
+   */
+  refusal(count = 1): ModelError | undefined {
+    return this.batcher.refusal(count);
+  }
+
   /** Predicts `texts` in order, batched with concurrent callers; `signal` cancels work not yet started. */
   async predict(texts: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Prediction[]> {
     return (await this.predictWithRef(texts, options)).predictions;
