@@ -13,6 +13,7 @@ import { TrainedModel } from './trained-model.js';
 import { abstentionSummary, type AbstentionSummary } from '../trust/abstention-summary.js';
 import { calibrateHead, type CalibrationSummary } from '../trust/calibrate-head.js';
 import { crossValidate, type CrossValidation } from '../trust/cross-validate.js';
+import { assertFoldsFit } from '../trust/fold-heads.js';
 
 /** Options of {@link fineTune}: the settings (only `data` is required) plus where progress and checkpoints go. */
 export type FineTuneOptions = FineTuneInput & {
@@ -101,6 +102,10 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
         await stage.encoder.dispose();
         throw error;
       }
+    }
+    if (run.settings.kfold !== undefined) {
+      // Checked before encoding: a k that does not fit the data fails in seconds, not after the encoder ran.
+      assertFoldsFit([...run.splits.train.labels, ...run.splits.val.labels], run.settings.kfold, run.splits.labelNames, 'kfold', 'train + validation');
     }
     const prepared = await encodeFeatures(run, emit, signal);
     const crossValidation = run.settings.kfold === undefined ? undefined : await crossValidateRun(prepared, emit, signal);

@@ -4,11 +4,11 @@ import { datasetFromRows, datasetFromTable, formatCsv, readTable, type LabelledT
 import { TrainError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/base';
 import type { FineTuneEvent } from '../fine-tune/events.js';
-import { prepareFeatures, secondsSince } from '../fine-tune/prepare-features.js';
+import { encodeFeatures, prepareRun, secondsSince, type PreparedFeatures } from '../fine-tune/prepare-features.js';
 import type { FineTuneInput } from '../fine-tune/settings.js';
 import type { Split } from '../types.js';
 import { confidentLearning } from './confident-learning.js';
-import { forEachFoldHead, gatherRows } from './fold-heads.js';
+import { assertFoldsFit, forEachFoldHead, gatherRows } from './fold-heads.js';
 
 /** Options of {@link auditLabels}: the data, model and head settings of `fineTune` (no val/test), plus the folds. */
 export type AuditLabelsOptions = Omit<FineTuneInput, 'val' | 'test' | 'kfold' | 'targetAccuracy' | 'calibrate' | 'unfreeze'> & {
@@ -84,7 +84,16 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
     throw new TrainError('TRAIN_BAD_OPTION', 'a label audit reads one data set (data); it takes no val or test', 'usage');
   }
   if (!Number.isInteger(folds) || folds < 2) throw new TrainError('TRAIN_BAD_OPTION', `folds is ${String(folds)}; expected an integer of at least 2`, 'usage');
-  const prepared = await prepareFeatures({ ...input, unfreeze: 0 }, emit, signal);
+  const run = await prepareRun({ ...input, unfreeze: 0 }, emit, signal);
+  let prepared: PreparedFeatures;
+  try {
+    const { train, val, test } = run.splits;
+    assertFoldsFit([...train.labels, ...val.labels, ...test.labels], folds, run.splits.labelNames, 'folds', 'the data');
+    prepared = await encodeFeatures(run, emit, signal);
+  } catch (error) {
+    await run.encoder.dispose();
+    throw error;
+  }
   try {
     const { splits, features, encoder } = prepared;
     const indices = splits.record.indices!;

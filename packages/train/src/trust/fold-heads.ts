@@ -1,5 +1,6 @@
 import { classWeights, stratifiedFolds } from '@senti/data';
 import type { ClassificationHead } from '@senti/model';
+import { TrainError } from '@senti/errors';
 import { throwIfAborted } from '../abort.js';
 import { train } from '../train.js';
 import type { Split } from '../types.js';
@@ -13,6 +14,23 @@ export function gatherRows(features: Float32Array, width: number, indices: reado
   const out = new Float32Array(indices.length * width);
   indices.forEach((row, position) => out.set(features.subarray(row * width, (row + 1) * width), position * width));
   return out;
+}
+
+/**
+ * Refuses `k` folds when a class has fewer than `k` rows among `labels`: some folds would then hold no row of it, so
+ * their scores (and ROC-AUC) mean nothing. `setting` and `rows` name the option and the rows in the message.
+ */
+export function assertFoldsFit(labels: readonly number[], k: number, labelNames: readonly string[], setting: string, rows: string): void {
+  const counts = new Array<number>(labelNames.length).fill(0);
+  for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
+  const smallest = counts.reduce((best, count, label) => (count < counts[best]! ? label : best), 0);
+  if (k > counts[smallest]!) {
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `${setting} is ${k}, but class "${labelNames[smallest]}" has only ${counts[smallest]} row${counts[smallest] === 1 ? '' : 's'} in ${rows}; every fold needs a row of each class: use at most ${counts[smallest]}`,
+      'usage',
+    );
+  }
 }
 
 /** One fold's trained head and the rows it did not see. */
