@@ -78,6 +78,7 @@ export type ModelErrorCode =
   | 'MODEL_THREAD_FAILED'
   | 'MODEL_UNSUPPORTED_GRAPH'
   | 'MODEL_UNSUPPORTED_LAYER'
+  | 'MODEL_UNSUPPORTED_LAYOUT'
   | 'MODEL_VOCAB_MISMATCH';
 
 /** Codes of `TrainError`: training options, checkpoints, saved splits. */

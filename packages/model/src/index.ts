@@ -30,8 +30,9 @@ export { loadModelInThread } from './predictor/model-thread.js';
 export { infoFromManifest, type ServedModelInfo } from './predictor/served-model-info.js';
 
 // The frozen encoder.
-export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, LoadEncoderOptions, Pooling, UsedDevice } from './encoder/types.js';
+export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, EncoderLayoutReport, LoadEncoderOptions, Pooling, UsedDevice } from './encoder/types.js';
 export { loadEncoder } from './encoder/load-encoder.js';
+export type { WeightsLayout } from './encoder/model-layout.js';
 export { chooseDtype, type DtypeChoice } from './encoder/choose-dtype.js';
 export { describeRoute } from './encoder/route.js';
 export { probeGpu } from './encoder/gpu-probe.js';

@@ -2,7 +2,9 @@
 // texts are batched and keyed, the feature-segment format, dropout masks, GPU probes. Not part of the stable API:
 // these change whenever the encoder route or the cache format does. Users want `@senti/model`.
 export { prefetchEncoder, resolvePooling } from './encoder/load-encoder.js';
-export { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile, type ResolvedEncoderFile } from './encoder/resolve-encoder-file.js';
+export { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile, sourceDir, type ResolvedEncoderFile } from './encoder/resolve-encoder-file.js';
+export { configHiddenSize, readModelConfig, readModelLayout, type ModelLayout, type WeightsLayout } from './encoder/model-layout.js';
+export { encoderDir, type EncoderDir } from './encoder/encoder-dir.js';
 export { INT8_FILE, isSentiInt8File, perTokenInt8Dir } from './encoder/int8-encoder-file.js';
 export { fileSha256 } from './encoder/file-hash.js';
 export { planDevice, type DevicePlan, type GpuProbe } from './encoder/device.js';

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { loadEncoder, probeGpu, type EncoderInfo, type LoadEncoderOptions } from '@senti/model';
-import { fileSha256, planDevice, resolveEncoderFile, resolvePooling } from '@senti/model/internals';
+import { fileSha256, planDevice, readModelLayout, resolveEncoderFile, resolvePooling } from '@senti/model/internals';
 import { DEFAULT_MODEL, loadTokenizer, type SentiTokenizer } from '@senti/tokenize';
 import { onnxOutputNames } from '@senti/model/onnx';
 
@@ -25,13 +23,12 @@ export async function fingerprintEncoder(options: Pick<LoadEncoderOptions, 'mode
   }
   const requested = options.device ?? 'auto';
   const plan = planDevice(requested, requested === 'cpu' ? { cudaProvider: false } : await probeGpu());
-  const { dtype, file } = await resolveEncoderFile(source, options.dtype ?? 'fp32', plan.attempts[0]!, options);
-  const [fileHash, outputNames, config] = await Promise.all([
+  const { dtype, file, layout } = await resolveEncoderFile(source, options.dtype ?? 'fp32', plan.attempts[0]!, options);
+  const [fileHash, outputNames, hiddenSize] = await Promise.all([
     fileSha256(file),
     onnxOutputNames(file),
-    readFile(path.join(source.path!, 'config.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>),
+    layout?.hiddenSize ?? readModelLayout(source.path!).then((found) => found.hiddenSize),
   ]);
-  const pooling = resolvePooling(options.pooling, outputNames, source.id);
-  const hiddenSize = Number(config.hidden_size ?? config.dim ?? config.d_model);
+  const pooling = resolvePooling(options.pooling, outputNames, source.id, layout);
   return { info: { model: source.id, fileHash, dtype, pooling, hiddenSize }, tokenizer };
 }

@@ -1,4 +1,5 @@
 import { TOKEN_LENGTH_CHUNK, type FineTuneEvent, type FineTuneSettings } from '@senti/train';
+import type { EncoderLayoutReport } from '@senti/model';
 import type { ConsoleOutput, Progress } from './console-output.js';
 import { formatDuration } from './format-duration.js';
 import { printDataSummary, printLengthSummary } from './print-summaries.js';
@@ -37,6 +38,7 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
         output.section('Compute');
         output.line(`  encoder  ${encoder.model} (${encoder.dtype}${event.dtypeRequested === 'auto' ? ' (auto)' : ''}, ${encoder.pooling} pooling, hidden ${encoder.hiddenSize}) on ${device.used}`);
         if (device.note) output.line(`           ${device.note}`);
+        if (event.layout) for (const line of describeLayout(event.layout)) output.line(`           ${line}`);
         output.line(`  head     TensorFlow.js backend "${backend.name}"${backend.gpu ? ' (GPU)' : ''}`);
         // tfjs-node present but without its binary (pnpm does not run its download script by default): say why not.
         const native = backend.tried.find((tried) => tried.name === 'tensorflow' && tried.error !== undefined && !tried.error.endsWith('is not installed'));
@@ -88,4 +90,13 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
         return;
     }
   };
+}
+
+/** What the console says about a model's layout: only what differs from a plain BertModel export with senti's defaults. */
+export function describeLayout(layout: EncoderLayoutReport): string[] {
+  const lines: string[] = [];
+  if (layout.weights === 'onnx-fill-mask') lines.push(`${layout.architecture} export: cut at the last hidden state (the masked-LM head is not computed)`);
+  if (layout.weights === 'safetensors') lines.push(`${layout.architecture} safetensors weights: senti wrote the ONNX encoder graph from them (cached)`);
+  if (layout.poolingFrom !== 'requested' && layout.poolingFrom !== 'default') lines.push(`pooling as the model configures it (${layout.poolingFrom})`);
+  return lines;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type Mo
 import { chooseDtype } from './choose-dtype.js';
 import { fallbackNote, planDevice } from './device.js';
 import { fileSha256 } from './file-hash.js';
-import { perTokenInt8Dir } from './int8-encoder-file.js';
+import { configHiddenSize, type ModelLayout } from './model-layout.js';
 import { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile } from './resolve-encoder-file.js';
 import type { GpuProbe } from './device.js';
 import { probeGpu } from './gpu-probe.js';
@@ -32,12 +32,13 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   const failures: { device: UsedDevice; error: string }[] = [];
   let model: PreTrainedModel | undefined;
   let loadedFile = '';
+  let layout: ModelLayout | undefined;
   let used: UsedDevice = 'cpu';
   let dtype: Dtype = 'fp32';
   for (const device of plan.attempts) {
     try {
       dtype = chooseDtype(requestedDtype, device, isAvailable);
-      ({ model, file: loadedFile } = await loadModel(source, dtype, device, options));
+      ({ model, file: loadedFile, layout } = await loadModel(source, dtype, device, options));
       used = device;
       break;
     } catch (error) {
@@ -45,16 +46,16 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
       failures.push({ device, error: error instanceof Error ? error.message : String(error) });
     }
   }
-  const session = (model as unknown as { sessions: Record<string, { outputNames: string[] }> }).sessions.model;
+  const session = (model as unknown as { sessions: Record<string, { outputNames: string[]; inputNames: string[] }> }).sessions.model;
   let pooling: Pooling;
   try {
-    pooling = resolvePooling(options.pooling, session?.outputNames ?? [], source.id);
+    pooling = resolvePooling(options.pooling, session?.outputNames ?? [], source.id, layout);
   } catch (error) {
     await model!.dispose();
     throw error;
   }
   const config = model!.config as unknown as Record<string, unknown>;
-  const hiddenSize = Number(config.hidden_size ?? config.dim ?? config.d_model);
+  const hiddenSize = layout?.hiddenSize ?? configHiddenSize(config) ?? 0;
   const rows = Number(config.vocab_size);
   if (Number.isInteger(rows) && rows > 0 && tokenizer.idCount > rows) {
     await model!.dispose();
@@ -67,12 +68,13 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     );
   }
   const fileHash = await fileSha256(loadedFile);
-  const run = runEncoder(model!, tokenizer, pooling, hiddenSize);
+  const run = runEncoder(model!, tokenizer, pooling, hiddenSize, session?.inputNames);
   return {
     info: { model: source.id, fileHash, dtype, pooling, hiddenSize },
     source,
     tokenizer,
     device: deviceReport(requested, used, noteFor(plan.note, failures, used), used === 'webgpu' ? found.webgpuDetail : undefined),
+    ...(layout ? { layout: { weights: layout.weights, architecture: layout.architecture, modelType: layout.modelType, poolingFrom: poolingFrom(options.pooling, layout) } } : {}),
     encode: run,
     dispose: async () => {
       await model!.dispose();
@@ -93,24 +95,32 @@ export function prefetchEncoder(options: LoadEncoderOptions = {}, probe: () => P
   const device = options.device ?? 'auto';
   if ((dtype !== 'int8' && dtype !== 'auto') || device === 'gpu' || options.model === undefined) return Promise.resolve(false);
   const dir = path.resolve(options.model);
-  const fp32 = path.join(dir, 'onnx', ONNX_FILES.fp32);
-  if (!existsSync(fp32)) return Promise.resolve(false);
+  if (!existsSync(path.join(dir, 'config.json'))) return Promise.resolve(false);
   return (async () => {
     if (device === 'auto' && planDevice('auto', await probe()).attempts[0] !== 'cpu') return false;
-    await perTokenInt8Dir(fp32, path.join(dir, 'config.json'), options.cacheDir);
+    await resolveEncoderFile({ kind: 'dir', id: options.model!, path: dir, offline: true }, 'int8', 'cpu', options);
     return true;
   })().catch(() => false);
 }
 
-/** The pooling to use: the one asked for (pooler only when the model outputs it), else pooler if available, else cls. */
-export function resolvePooling(requested: Pooling | undefined, outputNames: readonly string[], model: string): Pooling {
+/**
+ * The pooling to use: the one asked for (pooler only when the model outputs it); else the one the model's authors
+ * configured (sentence-transformers' pooling config); else pooler if available, else cls.
+ */
+export function resolvePooling(requested: Pooling | undefined, outputNames: readonly string[], model: string, layout?: Pick<ModelLayout, 'weights' | 'configuredPooling'>): Pooling {
   const hasPooler = outputNames.includes('pooler_output');
-  if (requested === undefined) return hasPooler ? 'pooler' : 'cls';
+  if (requested === undefined) return layout?.configuredPooling?.pooling ?? (hasPooler ? 'pooler' : 'cls');
   if (!['pooler', 'cls', 'mean'].includes(requested)) throw new ModelError('MODEL_BAD_POOLING', `pooling must be pooler, cls or mean, got ${quote(String(requested))}`, 'usage');
   if (requested === 'pooler' && !hasPooler) {
-    throw new ModelError('MODEL_NO_POOLER', `pooling "pooler" needs a pooler_output, but ${quote(model)} outputs only ${outputNames.join(', ')}; use pooling "cls" or "mean"`, 'usage');
+    const why = layout?.weights === 'onnx-fill-mask' ? 'is a masked-LM (fill-mask) export, which has no pooler' : `outputs only ${outputNames.join(', ')}`;
+    throw new ModelError('MODEL_NO_POOLER', `pooling "pooler" needs a pooler_output, but ${quote(model)} ${why}; use pooling "cls" or "mean", or a checkpoint with its pooler such as google-bert/bert-base-uncased (safetensors)`, 'usage');
   }
   return requested;
+}
+
+function poolingFrom(requested: Pooling | undefined, layout: ModelLayout): string {
+  if (requested !== undefined) return 'requested';
+  return layout.configuredPooling ? layout.configuredPooling.from : 'default';
 }
 
 function deviceReport(requested: Device, used: UsedDevice, note: string | undefined, adapter: string | undefined): DeviceReport {
@@ -121,24 +131,19 @@ function noteFor(planNote: string | undefined, failures: { device: UsedDevice; e
   return planNote ?? fallbackNote(failures, used);
 }
 
-async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string }> {
+async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string; layout?: ModelLayout }> {
   const options = { dtype, device, session_options: sessionOptions(device, settings.threads) } as const;
-  if (dtype === 'int8') {
-    if (source.kind === 'hub' && !hubFileCached(source)) {
-      // The int8 graph is built from the fp32 file: fetch that into the cache first.
-      const fp32 = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { dtype: 'fp32', device: 'cpu', local_files_only: source.offline }), 'encoder');
-      await fp32.dispose();
-    }
-    const { dir, file } = await resolveEncoderFile(source, 'int8', device, settings);
-    return { model: await loadLocal(dir, source.id, options), file };
-  }
-  if (source.kind === 'hub') {
-    const model = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { ...options, local_files_only: source.offline }), 'encoder').catch((error: unknown) => {
+  if (source.kind === 'hub' && !(dtype === 'int8' && hubFileCached(source))) {
+    // The int8 graph is built from the fp32 file: fetch that into the cache first.
+    const fetched = dtype === 'int8' ? 'fp32' : dtype;
+    const model = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { ...options, dtype: fetched, local_files_only: source.offline }), 'encoder').catch((error: unknown) => {
       throw new ModelError('MODEL_FETCH_FAILED', error instanceof Error ? error.message : String(error), 'input', { cause: error });
     });
-    return { model, file: onnxFilePath(source, dtype) };
+    if (dtype !== 'int8') return { model, file: onnxFilePath(source, dtype) };
+    await model.dispose();
   }
-  return { model: await loadLocal(source.path!, source.id, options), file: onnxFilePath(source, dtype) };
+  const { dir, file, layout } = await resolveEncoderFile(source, dtype, device, settings);
+  return { model: await loadLocal(dir, source.id, options), file, layout };
 }
 
 function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: UsedDevice; session_options: Record<string, unknown> }): Promise<PreTrainedModel> {

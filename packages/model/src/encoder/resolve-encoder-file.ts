@@ -3,12 +3,14 @@ import path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { ModelError, quote } from '@senti/errors';
 import type { ModelSource } from '@senti/tokenize';
+import { defaultCacheDir } from '../cache/cache-dir.js';
 import { chooseDtype, type DtypeChoice } from './choose-dtype.js';
+import { encoderDir } from './encoder-dir.js';
 import { INT8_FILE, isSentiInt8File, perTokenInt8Dir } from './int8-encoder-file.js';
+import { hasSafetensors, ONNX_FILES, type ModelLayout } from './model-layout.js';
 import type { Dtype, UsedDevice } from './types.js';
 
-/** ONNX file each dtype is read from inside the model's `onnx/` folder (transformers.js naming; int8 is built from fp32). */
-export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx', int8: 'model.onnx' };
+export { ONNX_FILES } from './model-layout.js';
 
 /** The encoder file a dtype runs from, and the model directory transformers.js loads it from. */
 export interface ResolvedEncoderFile {
@@ -16,46 +18,63 @@ export interface ResolvedEncoderFile {
   dtype: Dtype;
   /** The ONNX file whose sha256 identifies the encoder's features. */
   file: string;
-  /** The directory holding `onnx/<file>` and config.json: the model's own, or senti's cached int8 build. */
+  /** The directory holding `onnx/<file>` and config.json: the model's own, or senti's cached build or cut. */
   dir: string;
+  /** The fp32 graph the file is (or could be) built from, with a `last_hidden_state` output, when there is one. */
+  fp32File?: string;
+  /** How the model directory stores its encoder (absent for a bundled int8 build without its source). */
+  layout?: ModelLayout;
 }
 
 /** Options of {@link resolveEncoderFile}. */
 export interface ResolveEncoderFileOptions {
-  /** Where senti caches the per-token int8 graph it builds from the fp32 file. */
+  /** Where senti caches the graphs it builds (per-token int8, cut masked-LM exports, graphs from safetensors). */
   cacheDir?: string;
 }
 
 /**
- * Whether a local model directory can run this dtype: its own `onnx/` file, or for int8 the fp32 file to build from
- * or a bundled int8 build. Hub ids are assumed to publish every format.
+ * Whether a local model directory can run this dtype: its own `onnx/` file, or for int8 (and fp32 from safetensors)
+ * the weights to build from, or a bundled int8 build. Hub ids are assumed to publish every format.
  */
 export function isEncoderDtypeAvailable(source: ModelSource, dtype: Dtype): boolean {
   if (source.kind === 'hub') return true;
   const onnx = path.join(source.path!, 'onnx');
-  return existsSync(path.join(onnx, ONNX_FILES[dtype])) || (dtype === 'int8' && isSentiInt8File(path.join(onnx, INT8_FILE)));
+  if (existsSync(path.join(onnx, ONNX_FILES[dtype]))) return true;
+  if (dtype === 'int8' && isSentiInt8File(path.join(onnx, INT8_FILE))) return true;
+  return (dtype === 'int8' || dtype === 'fp32') && !existsSync(path.join(onnx, ONNX_FILES.fp32)) && hasSafetensors(source.path!);
 }
 
 /**
- * The one answer to "which ONNX file runs this encoder": resolves `auto` for the device, checks the file exists, and
- * for int8 builds (once, cached by hash) the per-token graph from the fp32 file, or takes the bundled build. Used by
- * the encoder loader, the queue's encoder identity and export. Hub ids must already be in the local cache.
+ * The one answer to "which ONNX file runs this encoder": resolves `auto` for the device, checks the file exists,
+ * prepares the encoder graph for the model's layout (see {@link encoderDir}) and for int8 builds (once, cached by
+ * hash) the per-token graph from that fp32 graph, or takes the bundled build. Used by the encoder loader, the queue's
+ * encoder identity and export. Hub ids must already be in the local cache.
  */
 export async function resolveEncoderFile(source: ModelSource, dtype: DtypeChoice, device: UsedDevice, options: ResolveEncoderFileOptions = {}): Promise<ResolvedEncoderFile> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
   const chosen = chooseDtype(dtype, device, (candidate) => isEncoderDtypeAvailable(source, candidate));
   if (!isEncoderDtypeAvailable(source, chosen)) {
-    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(source.path!, 'onnx', ONNX_FILES[chosen])} not found; dtype ${chosen} needs onnx/${ONNX_FILES[chosen]} in ${quote(source.id)}`);
+    const folder = source.path ?? source.id;
+    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(folder, 'onnx', ONNX_FILES[chosen])} not found; dtype ${chosen} needs onnx/${ONNX_FILES[chosen]} in ${quote(source.id)}`);
   }
+  const modelDir = sourceDir(source);
   if (chosen !== 'int8') {
-    const file = onnxFilePath(source, chosen);
-    return { dtype: chosen, file, dir: path.dirname(path.dirname(file)) };
+    const { dir, layout } = await encoderDir(modelDir, chosen, cacheDir);
+    const file = path.join(dir, 'onnx', ONNX_FILES[chosen]);
+    return { dtype: chosen, file, dir, layout, ...(chosen === 'fp32' ? { fp32File: file } : {}) };
   }
-  if (source.kind === 'dir' && !existsSync(path.join(source.path!, 'onnx', ONNX_FILES.fp32))) {
-    return { dtype: chosen, file: path.join(source.path!, 'onnx', INT8_FILE), dir: source.path! }; // a bundled build, without its fp32 source
+  if (source.kind === 'dir' && !existsSync(path.join(modelDir, 'onnx', ONNX_FILES.fp32)) && !hasSafetensors(modelDir)) {
+    return { dtype: chosen, file: path.join(modelDir, 'onnx', INT8_FILE), dir: modelDir }; // a bundled build, without its fp32 source
   }
-  const fp32 = onnxFilePath(source, 'fp32');
-  const dir = await perTokenInt8Dir(fp32, path.join(path.dirname(path.dirname(fp32)), 'config.json'), options.cacheDir);
-  return { dtype: chosen, file: path.join(dir, 'onnx', INT8_FILE), dir };
+  const { dir: fp32Dir, layout } = await encoderDir(modelDir, 'fp32', cacheDir);
+  const fp32File = path.join(fp32Dir, 'onnx', ONNX_FILES.fp32);
+  const dir = await perTokenInt8Dir(fp32File, path.join(fp32Dir, 'config.json'), cacheDir);
+  return { dtype: chosen, file: path.join(dir, 'onnx', INT8_FILE), dir, fp32File, layout };
+}
+
+/** The local directory of a model: its path, or for a Hub id the folder its files were downloaded to. */
+export function sourceDir(source: ModelSource): string {
+  return source.path ?? path.dirname(path.dirname(onnxFilePath(source, 'fp32')));
 }
 
 /** Path of a dtype's ONNX file as published: in the model directory, or in the local model path / file cache for Hub ids. */

@@ -9,7 +9,9 @@ import type { EncodeTextsOptions, Pooling } from './types.js';
 type ModelOutputs = Record<string, (FloatOutput & { dims: number[] }) | undefined>;
 
 /** Builds `encode`: texts sorted by token length, each batch padded to its longest text, results put back in input order. */
-export function runEncoder(model: PreTrainedModel, tokenizer: SentiTokenizer, pooling: Pooling, hiddenSize: number) {
+export function runEncoder(model: PreTrainedModel, tokenizer: SentiTokenizer, pooling: Pooling, hiddenSize: number, inputNames?: readonly string[]) {
+  // Feed exactly the inputs the graph declares: DistilBERT and RoBERTa-family exports take no token_type_ids.
+  const takes = (name: string): boolean => inputNames === undefined || inputNames.includes(name);
   const extra = tokenizer.special.prefix.length + tokenizer.special.suffix.length;
   return async (texts: readonly string[], options: EncodeTextsOptions): Promise<Float32Array> => {
     const { maxLength } = options;
@@ -26,7 +28,7 @@ export function runEncoder(model: PreTrainedModel, tokenizer: SentiTokenizer, po
       const outputs = (await model({
         input_ids: new Tensor('int64', encoded.inputIds, dims),
         attention_mask: new Tensor('int64', encoded.attentionMask, dims),
-        token_type_ids: new Tensor('int64', encoded.tokenTypeIds, dims),
+        ...(takes('token_type_ids') ? { token_type_ids: new Tensor('int64', encoded.tokenTypeIds, dims) } : {}),
       })) as ModelOutputs;
       const lastHiddenState = outputs.last_hidden_state;
       if (!lastHiddenState) throw new ModelError('MODEL_BAD_OUTPUTS', `encoder returned ${Object.keys(outputs).join(', ')}; expected last_hidden_state`, 'runtime');

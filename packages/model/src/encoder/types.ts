@@ -1,4 +1,5 @@
 import type { ModelSource, SentiTokenizer } from '@senti/tokenize';
+import type { WeightsLayout } from './model-layout.js';
 
 /**
  * Encoder weights: `fp32` (`onnx/model.onnx`), half precision `fp16` (`onnx/model_fp16.onnx`, for GPUs),
@@ -68,6 +69,18 @@ export interface DeviceReport {
   adapter?: string;
 }
 
+/** What senti found in a model's files, for the console and the run's records. */
+export interface EncoderLayoutReport {
+  /** How the weights are stored: ONNX encoder export, masked-LM export (cut at the last hidden state), safetensors. */
+  weights: WeightsLayout;
+  /** config.json's first architecture (e.g. `BertForMaskedLM`), else its model type. */
+  architecture: string;
+  /** config.json's model type (`bert`, `distilbert`, ...). */
+  modelType: string;
+  /** Why this pooling: `requested`, the model's own pooling config (e.g. `1_Pooling/config.json`), or senti's default. */
+  poolingFrom: string;
+}
+
 /** A frozen sentence encoder. */
 export interface Encoder {
   /** Identity of the features it produces. */
@@ -78,6 +91,8 @@ export interface Encoder {
   tokenizer: SentiTokenizer;
   /** Device asked for and used. */
   device: DeviceReport;
+  /** How the model's files store the encoder and where the pooling came from (absent for a bundled int8 build). */
+  layout?: EncoderLayoutReport;
   /** Sentence vectors, row-major `[texts.length, hiddenSize]`, in input order. */
   encode(texts: readonly string[], options: EncodeTextsOptions): Promise<Float32Array>;
   /** Releases the ONNX Runtime session. */

@@ -7,7 +7,7 @@ import { encoderCandidates, readHeadWeights } from '../artifact/load-model.js';
 import type { SentiManifest } from '../artifact/manifest.js';
 import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
-import { fileSha256, ONNX_FILES, onnxFilePath, resolveEncoderFile, type Dtype } from '../encoder/index.js';
+import { fileSha256, isEncoderDtypeAvailable, ONNX_FILES, resolveEncoderFile, sourceDir, type Dtype } from '../encoder/index.js';
 import { encodeOnnxModel, readOnnxModel } from '../onnx/onnx-model.js';
 import { readTunedLayers } from '../layers/tuned-layers-file.js';
 import { withTunedWeights } from '../layers/tuned-onnx.js';
@@ -146,15 +146,18 @@ async function findEncoderFiles(root: string, modelDir: string, manifest: SentiM
   for (const { location, how } of encoderCandidates(root, manifest, options.encoderModel)) {
     let dir: string;
     let used: string;
+    let fp32: string;
     try {
       const source = resolveModelSource(location, { offline: options.offline ?? true });
-      dir = source.kind === 'dir' ? source.path! : path.dirname(path.dirname(onnxFilePath(source, 'fp32')));
-      ({ file: used } = await resolveEncoderFile(source, dtype, 'cpu', options));
+      dir = sourceDir(source);
+      const resolved = await resolveEncoderFile(source, dtype, 'cpu', options);
+      used = resolved.file;
+      // The fp32 encoder graph (cut or built for masked-LM and safetensors layouts) the classifier is appended to.
+      fp32 = resolved.fp32File ?? (isEncoderDtypeAvailable(source, 'fp32') && resolved.layout ? (await resolveEncoderFile(source, 'fp32', 'cpu', options)).file : path.join(dir, 'onnx', ONNX_FILES.fp32));
     } catch (error) {
       problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    const fp32 = path.join(dir, 'onnx', ONNX_FILES.fp32);
     const has = (file: string) => existsSync(file);
     if (!has(used)) {
       problems.push(`${how}: no ${dtype} encoder file in ${dir}`);

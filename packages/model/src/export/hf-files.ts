@@ -18,7 +18,7 @@ export async function classifierConfig(encoderDir: string, manifest: SentiManife
   return {
     ...config,
     model_type: config.model_type ?? 'bert',
-    architectures: [`${String(config.model_type ?? 'bert') === 'bert' ? 'Bert' : capitalize(String(config.model_type))}ForSequenceClassification`],
+    architectures: [`${classPrefix(String(config.model_type ?? 'bert'))}ForSequenceClassification`],
     id2label,
     label2id,
     num_labels: manifest.labelNames.length,
@@ -45,6 +45,12 @@ export async function classifierTokenizerConfig(encoderDir: string, maxLength: n
   return { ...config, model_max_length: maxLength, truncation_side: 'right', padding_side: 'right' };
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+// Hugging Face's class-name spelling of each model type (DistilBert, not Distilbert; XLMRoberta, not Xlm-roberta).
+const CLASS_PREFIXES: Record<string, string> = {
+  bert: 'Bert', distilbert: 'DistilBert', roberta: 'Roberta', 'xlm-roberta': 'XLMRoberta', camembert: 'Camembert', albert: 'Albert',
+  electra: 'Electra', mpnet: 'MPNet', deberta: 'Deberta', 'deberta-v2': 'DebertaV2', 'modernbert': 'ModernBert',
+};
+
+function classPrefix(modelType: string): string {
+  return CLASS_PREFIXES[modelType] ?? modelType.split(/[-_]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 }

@@ -25,6 +25,10 @@ export async function readBertConfig(modelDir: string): Promise<BertConfig> {
     if (typeof value !== 'number' || !(value > 0)) throw new ModelError('MODEL_BAD_CONFIG', `${file}: "${key}" must be a positive number to unfreeze layers, got ${JSON.stringify(value)}`, 'input');
     return value;
   };
+  const modelType = raw.model_type ?? 'bert';
+  if (modelType !== 'bert') {
+    throw new ModelError('MODEL_UNSUPPORTED_LAYER', `${file}: unfreezing layers supports BERT encoders (model_type "bert": BertModel, BertForMaskedLM and their fine-tuned and domain variants), not model_type ${JSON.stringify(modelType)}; train it frozen (without unfreeze)`, 'usage');
+  }
   const activation = raw.hidden_act ?? 'gelu';
   if (activation !== 'gelu') {
     throw new ModelError('MODEL_UNSUPPORTED_LAYER', `${file}: hidden_act "${String(activation)}" is not supported for unfrozen layers; senti implements BERT's exact "gelu"`, 'input');

@@ -10,6 +10,7 @@ import { readManifest } from '../artifact/read-manifest.js';
 import { loadExportedModel, type ExportedModel } from '../export/load-exported-model.js';
 import type { PredictorModel } from './predictor.js';
 import { publicEncoderName, type ServedModelInfo } from './served-model-info.js';
+import { configHiddenSize } from '../encoder/model-layout.js';
 
 /**
  * Loads what a predictor can serve: a senti model directory (or a run directory holding `model/`), or a directory written
@@ -30,7 +31,6 @@ export async function loadServableModel(dir: string, options: LoadModelOptions =
 /** The served info of an export, from its config.json (`senti` section: base model, dtype, pooling, max length). */
 async function exportInfo(dir: string, exported: ExportedModel): Promise<ServedModelInfo> {
   const config = exported.config as ExportedModel['config'] & {
-    hidden_size?: unknown;
     senti?: { base_model?: unknown; encoder_dtype?: unknown; pooling?: unknown; max_length?: unknown; temperature?: unknown; abstain_below?: unknown };
   };
   const senti = config.senti ?? {};
@@ -45,7 +45,7 @@ async function exportInfo(dir: string, exported: ExportedModel): Promise<ServedM
       model: publicEncoderName(text(senti.base_model, path.basename(path.resolve(dir)))),
       dtype: text(senti.encoder_dtype, quantized ? 'int8' : 'fp32'),
       pooling: text(senti.pooling, 'unknown'),
-      hiddenSize: integer(config.hidden_size, 0),
+      hiddenSize: configHiddenSize(config as Record<string, unknown>) ?? 0,
       fileHash,
     },
     maxLength: integer(senti.max_length, exported.maxLength),

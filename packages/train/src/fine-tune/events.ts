@@ -1,5 +1,5 @@
 import type { CleaningSummary } from '@senti/data';
-import type { BackendChoice, DeviceReport, EncoderInfo } from '@senti/model';
+import type { BackendChoice, DeviceReport, EncoderInfo, EncoderLayoutReport } from '@senti/model';
 import type { TrainEvent } from '../types.js';
 import type { MaxLengthChoice } from './max-length-choice.js';
 import type { PreparedSplits } from './prepare-splits.js';
@@ -38,6 +38,8 @@ export type FineTuneEvent =
       encoder: EncoderInfo;
       /** The device asked for and used, with a note when a GPU was not usable. */
       device: DeviceReport;
+      /** How the model's files store the encoder and where the pooling came from. */
+      layout?: EncoderLayoutReport;
       /** The TensorFlow.js backend of the head, and why the ones before it were skipped. */
       backend: BackendChoice;
       /** The dtype setting as given (`auto` or a dtype); `encoder.dtype` is what it resolved to. */

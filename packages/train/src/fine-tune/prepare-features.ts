@@ -75,7 +75,7 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
     emit({ type: 'max-length', choice: maxLength });
 
     const backend = await selectBackend({ device: settings.device });
-    emit({ type: 'compute', encoder: encoder.info, device: encoder.device, backend, dtypeRequested: settings.dtype });
+    emit({ type: 'compute', encoder: encoder.info, device: encoder.device, ...(encoder.layout ? { layout: encoder.layout } : {}), backend, dtypeRequested: settings.dtype });
     return { settings, splits, encoder, maxLength, backend, started, seconds: { loadSplit, loadEncoder: loadEncoderSeconds, tokenize } };
   } catch (error) {
     await encoder.dispose();

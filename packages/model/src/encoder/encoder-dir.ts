@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '@senti/base';
+import { ModelError, quote } from '@senti/errors';
+import { defaultCacheDir } from '../cache/cache-dir.js';
+import { cutAtLastHiddenState } from '../onnx/cut-at-hidden-state.js';
+import { decodeOnnxFile, readFileShared, writeOnnxModel } from '../onnx/onnx-model.js';
+import { bytesSha256, knownFileSha256, rememberFileSha256 } from './file-hash.js';
+import { ONNX_FILES, readModelLayout, type ModelLayout } from './model-layout.js';
+import { writeSafetensorsEncoderDir } from './safetensors-encoder-dir.js';
+import type { Dtype } from './types.js';
+
+/** The directory transformers.js loads an encoder from, and what senti found in the model directory. */
+export interface EncoderDir {
+  /** Holds `config.json` and `onnx/<file of the dtype>`, whose outputs include `last_hidden_state`. */
+  dir: string;
+  /** The model directory's layout. */
+  layout: ModelLayout;
+}
+
+// Builds in progress, so that concurrent loads of one model in one process share a build.
+const building = new Map<string, Promise<string>>();
+
+/**
+ * The encoder directory for a published dtype (fp32, fp16, q8) of a local model directory in any supported layout:
+ * the directory itself for an ONNX encoder export; for a masked-LM export, its graph cut at the last hidden state;
+ * for safetensors only, the `BertModel` graph senti writes from the weights (fp32 only). Built graphs are cached
+ * under `<cacheDir>/encoders/`, content-addressed by the sha256 of the file they come from, written atomically (the
+ * ONNX file last, so its presence means the directory is complete).
+ */
+export async function encoderDir(modelDir: string, dtype: Exclude<Dtype, 'int8'>, cacheDir: string = defaultCacheDir()): Promise<EncoderDir> {
+  const layout = await readModelLayout(modelDir);
+  if (layout.weights === 'onnx-encoder') return { dir: modelDir, layout };
+  if (layout.weights === 'safetensors') {
+    if (dtype !== 'fp32') {
+      throw new ModelError('MODEL_ENCODER_FILE_MISSING', `${quote(modelDir)} ships safetensors weights only, so there is no ${dtype} ONNX file; use dtype int8 (senti builds it) or fp32`, 'usage');
+    }
+    return { dir: await writeSafetensorsEncoderDir(modelDir, cacheDir), layout };
+  }
+  const source = path.join(modelDir, 'onnx', ONNX_FILES[dtype]);
+  if (!existsSync(source)) {
+    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${source} not found; dtype ${dtype} needs onnx/${ONNX_FILES[dtype]} in ${quote(modelDir)}`);
+  }
+  return { dir: await cutEncoderDir(source, path.join(modelDir, 'config.json'), cacheDir), layout };
+}
+
+async function cutEncoderDir(source: string, configFile: string, cacheDir: string): Promise<string> {
+  const dirOf = (hash: string): string => path.join(cacheDir, 'encoders', 'cut-at-hidden-state-v1', hash);
+  const name = path.basename(source);
+  const known = await knownFileSha256(source, { cacheDir });
+  if (known !== undefined && existsSync(path.join(dirOf(known), 'onnx', name))) return dirOf(known);
+  const key = path.resolve(source);
+  let pending = building.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const bytes = await readFileShared(source);
+      const hash = bytesSha256(bytes);
+      await rememberFileSha256(source, hash, { cacheDir });
+      const dir = dirOf(hash);
+      const file = path.join(dir, 'onnx', name);
+      if (existsSync(file)) return dir;
+      const model = decodeOnnxFile(bytes, source);
+      cutAtLastHiddenState(model, source);
+      model.doc_string = `encoder cut by senti at the last hidden state of a masked-LM export with sha256 ${hash}`;
+      await writeFileAtomic(path.join(dir, 'config.json'), await readFile(configFile));
+      const written = await writeOnnxModel(model, file);
+      await rememberFileSha256(file, bytesSha256(written), { cacheDir });
+      return dir;
+    })();
+    building.set(key, pending);
+    pending.catch(() => undefined).finally(() => building.delete(key));
+  }
+  return pending;
+}

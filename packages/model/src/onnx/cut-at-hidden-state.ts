@@ -1,0 +1,91 @@
+import { ModelError } from '@senti/errors';
+import { makeNode, pruneInitializers, tensorValueInfo, uniqueNamer } from './onnx-graph.js';
+import { DataType, type OnnxGraph, type OnnxModel, type OnnxNode } from './onnx-types.js';
+
+/** Output name senti's encoders give the token states, as a `BertModel` export names them. */
+export const LAST_HIDDEN_STATE = 'last_hidden_state';
+
+const MATMUL_OPS = new Set(['MatMul', 'MatMulInteger', 'Gemm', 'FusedMatMul', 'MatMulNBits']);
+// Ops that only quantize an activation in front of an integer MatMul; the value before them is the real input.
+const QUANTIZE_OPS = new Set(['DynamicQuantizeLinear', 'QuantizeLinear', 'Cast']);
+
+/**
+ * Turns a masked-LM export (one output, `logits` `[batch, sequence, vocab]`, as in `Xenova/bert-base-uncased`) into
+ * an encoder, in place: the graph's only output becomes the encoder's last hidden state, and the masked-LM head
+ * (dense, GELU, LayerNorm, decoder over the vocabulary: about a quarter of BERT-base's work per token) is removed.
+ *
+ * The head of BERT, DistilBERT and RoBERTa alike is two matrix products deep, so the hidden state is found by walking
+ * back from `logits` along the computed (non-constant) inputs to the second matrix product and taking its activation
+ * input (before any dynamic quantization, so fp32 and q8 exports cut at the same value). Names are not relied on.
+ */
+export function cutAtLastHiddenState(model: OnnxModel, file: string): void {
+  const graph = model.graph as OnnxGraph;
+  const outputs = graph.output ?? [];
+  if (outputs.some((output) => output.name === LAST_HIDDEN_STATE)) return;
+  const logits = outputs.find((output) => output.name === 'logits');
+  const bad = (why: string) =>
+    new ModelError('MODEL_UNSUPPORTED_LAYOUT', `${file}: cannot find the encoder's hidden state in this graph (${why}); senti reads exports whose outputs are last_hidden_state, or a masked-LM export whose only output is logits`, 'input');
+  if (!logits) throw bad(`its outputs are ${outputs.map((output) => output.name).join(', ') || 'none'}`);
+  const producer = new Map<string, OnnxNode>();
+  for (const node of graph.node ?? []) for (const output of node.output ?? []) producer.set(output, node);
+  const computed = computedValues(graph);
+  const dataInput = (node: OnnxNode): string | undefined => (node.input ?? []).find((input) => computed.has(input));
+  let value: string | undefined = 'logits';
+  let matmuls = 0;
+  for (let hops = 0; value !== undefined && hops < 64; hops++) {
+    const node = producer.get(value);
+    if (!node) throw bad(`${value} has no producing node`);
+    if (MATMUL_OPS.has(node.op_type ?? '')) {
+      matmuls++;
+      if (matmuls === 2) {
+        let input = dataInput(node);
+        for (let source = input && producer.get(input); source && QUANTIZE_OPS.has(source.op_type ?? ''); source = input && producer.get(input)) input = dataInput(source);
+        if (!input) throw bad('the head has no computed input');
+        rewire(graph, input, logits.type?.tensor_type?.elem_type ?? DataType.FLOAT);
+        return;
+      }
+    }
+    value = dataInput(node);
+  }
+  throw bad('no two matrix products between the logits and the inputs');
+}
+
+function rewire(graph: OnnxGraph, hiddenState: string, elemType: number): void {
+  const fresh = uniqueNamer(graph);
+  graph.node = [...(graph.node ?? []), makeNode('Identity', [hiddenState], [LAST_HIDDEN_STATE], fresh('senti_cut/Identity'))];
+  graph.output = [tensorValueInfo(LAST_HIDDEN_STATE, elemType, ['batch_size', 'sequence_length', 'hidden_size'])];
+  pruneUnusedNodes(graph);
+  pruneInitializers(graph);
+  graph.value_info = (graph.value_info ?? []).filter((info) => used(graph).has(info.name ?? ''));
+}
+
+/** Removes nodes none of whose outputs lead to a graph output. */
+export function pruneUnusedNodes(graph: OnnxGraph): void {
+  const needed = new Set((graph.output ?? []).map((output) => output.name ?? ''));
+  const kept: OnnxNode[] = [];
+  for (const node of [...(graph.node ?? [])].reverse()) {
+    if (!(node.output ?? []).some((output) => needed.has(output))) continue;
+    kept.push(node);
+    for (const input of node.input ?? []) needed.add(input);
+    for (const attribute of node.attribute ?? []) for (const name of subgraphInputs(attribute.g)) needed.add(name);
+  }
+  graph.node = kept.reverse();
+}
+
+function subgraphInputs(graph: OnnxGraph | undefined): string[] {
+  return graph ? (graph.node ?? []).flatMap((node) => [...(node.input ?? []), ...(node.attribute ?? []).flatMap((attribute) => subgraphInputs(attribute.g))]) : [];
+}
+
+function used(graph: OnnxGraph): Set<string> {
+  return new Set((graph.node ?? []).flatMap((node) => [...(node.input ?? []), ...(node.output ?? [])]));
+}
+
+// Values that depend on a graph input (in topological order, as ONNX stores nodes).
+function computedValues(graph: OnnxGraph): Set<string> {
+  const initializers = new Set((graph.initializer ?? []).map((tensor) => tensor.name ?? ''));
+  const computed = new Set((graph.input ?? []).map((input) => input.name ?? '').filter((name) => !initializers.has(name)));
+  for (const node of graph.node ?? []) {
+    if ((node.input ?? []).some((input) => computed.has(input))) for (const output of node.output ?? []) computed.add(output);
+  }
+  return computed;
+}
