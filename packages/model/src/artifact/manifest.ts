@@ -1,4 +1,4 @@
-import type { EncoderInfo } from '../encoder/index.js';
+import type { EncoderInfo, WeightsLayout } from '../encoder/index.js';
 import type { HeadConfig } from '../head/index.js';
 import type { TunedLayersInfo } from '../layers/tuned-layers-file.js';
 
@@ -35,6 +35,10 @@ export interface ManifestEncoder extends EncoderInfo {
   relativePath?: string;
   /** Absolute encoder directory: written by older versions only, still read. */
   path?: string;
+  /** How the model's files store the encoder (ONNX encoder, masked-LM export cut by senti, safetensors); since 0.2. */
+  weights?: WeightsLayout;
+  /** config.json's architecture of the encoder's source files (e.g. `BertForMaskedLM`); since 0.2. */
+  architecture?: string;
 }
 
 /** Calibration of the head's probabilities (temperature scaling, fitted on the validation split). */

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { directoryState, openAtomicDirectory } from '@senti/base';
 import { ModelError } from '@senti/errors';
 import { resolveModelSource } from '@senti/tokenize';
-import { onnxFilePath, type EncoderInfo } from '../encoder/index.js';
+import { onnxFilePath, type EncoderInfo, type WeightsLayout } from '../encoder/index.js';
 import { BUNDLED_ENCODER_DIR, bundleEncoder } from './bundle-encoder.js';
 import { encoderReference } from './encoder-reference.js';
 import { headShapes, type ClassificationHead } from '../head/index.js';
@@ -18,7 +18,7 @@ export interface SaveModelInput {
   /** The trained head. */
   head: ClassificationHead;
   /** The encoder the features came from; `path` (absolute dir) when it is on disk. */
-  encoder: EncoderInfo & { path?: string };
+  encoder: EncoderInfo & { path?: string; weights?: WeightsLayout; architecture?: string };
   /** Padding/truncation length used to encode. */
   maxLength: number;
   /** Class names in class-index order. */

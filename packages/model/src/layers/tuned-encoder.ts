@@ -50,6 +50,7 @@ export function createTunedEncoder(base: Encoder, states: StatesEncoder, layers:
     source: base.source,
     tokenizer,
     device: base.device,
+    ...(base.layout ? { layout: base.layout } : {}),
     encode,
     dispose: async () => {
       await states.dispose();

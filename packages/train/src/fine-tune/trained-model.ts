@@ -48,7 +48,11 @@ export class TrainedModel {
     await saveModel(dir, {
       ...(options.bundleEncoder !== undefined ? { bundleEncoder: options.bundleEncoder } : {}),
       head: this.head,
-      encoder: { ...this.encoder.info, ...(this.encoder.source.path ? { path: this.encoder.source.path } : {}) },
+      encoder: {
+        ...this.encoder.info,
+        ...(this.encoder.source.path ? { path: this.encoder.source.path } : {}),
+        ...(this.encoder.layout ? { weights: this.encoder.layout.weights, architecture: this.encoder.layout.architecture } : {}),
+      },
       maxLength: this.info.maxLength,
       labelNames: this.info.labelNames,
       metrics: this.info.metrics,
