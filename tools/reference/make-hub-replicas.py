@@ -499,7 +499,11 @@ def quantize_values(data: np.ndarray, data_type, reduce_range, symmetric):
     return zero_point, scale, quantized
 
 
-def quantize_dynamic(model: onnx.ModelProto, per_channel=True, reduce_range=True, weight_type=TensorProto.INT8):
+def quantize_dynamic(model: onnx.ModelProto, per_channel=True, reduce_range=True, weight_type=TensorProto.INT8,
+                     symmetric_weights=None):
+    """symmetric_weights: ONNX Runtime >= 1.17 makes int8 weights symmetric by default (None = that default)."""
+    if symmetric_weights is None:
+        symmetric_weights = weight_type == TensorProto.INT8
     model = copy.deepcopy(model)
     graph = model.graph
     initializers = {t.name: t for t in graph.initializer}
@@ -567,7 +571,7 @@ def quantize_dynamic(model: onnx.ModelProto, per_channel=True, reduce_range=True
         elif node.op_type == "MatMul" and is_float_initializer(node.input[1]):
             a_names = quantize_activation(node.input[0])
             b_names = quantize_initializer(node.input[1], weight_type, channel_axis=1 if per_channel else None,
-                                           reduce=reduce_range, symmetric=weight_type == TensorProto.INT8)
+                                           reduce=reduce_range, symmetric=symmetric_weights)
             base = f"{node.name}_quant"
             integer_output = f"{node.output[0]}_output_quantized"
             new_nodes.append(helper.make_node("MatMulInteger", [a_names[0], b_names[0], a_names[2], b_names[2]],
@@ -681,8 +685,10 @@ def main() -> None:
     exported = deduplicate_tied_weights(exported, "bert.embeddings.word_embeddings.weight")
     save_onnx(exported, directory / "onnx" / "model.onnx")
     save_onnx(quantize_dynamic(exported), directory / "onnx" / "model_quantized.onnx")
-    write_json(directory / "quantize_config.json", {"modes": ["q8"], "per_channel": True, "reduce_range": True,
-                                                     "weight_type": "QInt8", "activation_type": "QUInt8"})
+    # what transformers.js's scripts/convert.py writes (asdict(QuantizationArguments)) for a q8-only run on BERT
+    write_json(directory / "quantize_config.json", {
+        "modes": ["q8"], "per_channel": True, "reduce_range": True, "block_size": None, "is_symmetric": True,
+        "accuracy_level": None, "quant_type": 1, "op_block_list": None})
     with torch.no_grad():
         hidden = mlm.bert.run(input_ids, attention_mask, token_type_ids)["last_hidden_state"]
         logits = mlm(input_ids, attention_mask, token_type_ids)
@@ -724,11 +730,10 @@ def main() -> None:
     assert all(torch.equal(round_trip[k], legacy[k].float()) for k in legacy)
     with torch.no_grad():
         logits = mlm.cls(tiny.run(input_ids, attention_mask, token_type_ids)["last_hidden_state"])
+    cls, mean, pooled = reference_rows(tiny, input_ids, attention_mask, token_type_ids)
     replicas["bert-safetensors"] = {
         "architecture": "BertForMaskedLM (checkpoint with pooler and pre-training heads)", "onnx": None, "pooler": True,
-        "cls": reference_rows(tiny, input_ids, attention_mask, token_type_ids)[0],
-        "masked_mean": reference_rows(tiny, input_ids, attention_mask, token_type_ids)[1],
-        "pooler_output": reference_rows(tiny, input_ids, attention_mask, token_type_ids)[2],
+        "cls": cls, "masked_mean": mean, "pooler_output": pooled,
         "logits_sample": logits[0, :3, :5].tolist(),
         "encoder_equals_tiny_bert": True,
     }
