@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HUB_REPLICAS, HUB_REPLICAS_REFERENCE } from '@senti/fixtures';
+import { onnxOutputNames } from '../onnx/onnx-output-names.js';
+import { loadEncoder } from './load-encoder.js';
+import { readModelLayout } from './model-layout.js';
+import { resolveEncoderFile } from './resolve-encoder-file.js';
+import { maxAbsDiff, readEncoderReference } from './test-fixtures.js';
+import type { Encoder, LoadEncoderOptions } from './types.js';
+
+// The layouts users download from the Hub, as tiny replicas exported with torch the way optimum does, and their
+// PyTorch outputs (fixtures/hub, made by tools/reference/make-hub-replicas.py).
+interface ReplicaReference {
+  cls: number[][];
+  masked_mean: number[][];
+  pooler_output?: number[][];
+}
+const replicas = (JSON.parse(readFileSync(HUB_REPLICAS_REFERENCE, 'utf8')) as { replicas: Record<string, ReplicaReference> }).replicas;
+const { sentences, maxLength } = readEncoderReference();
+const noGpu = async () => ({ cudaProvider: false });
+const cacheDir = await mkdtemp(path.join(tmpdir(), 'senti-hub-layouts-'));
+const open: Encoder[] = [];
+const load = async (replica: string, options: LoadEncoderOptions = {}): Promise<Encoder> => {
+  const encoder = await loadEncoder({ model: path.join(HUB_REPLICAS, replica), offline: true, device: 'cpu', cacheDir, ...options }, noGpu);
+  open.push(encoder);
+  return encoder;
+};
+function minCosine(flat: Float32Array, rows: readonly (readonly number[])[]): number {
+  return Math.min(...rows.map((row, r) => {
+    let dot = 0, a = 0, b = 0;
+    row.forEach((value, h) => { const x = flat[r * row.length + h]!; dot += x * value; a += x * x; b += value * value; });
+    return dot / Math.sqrt(a * b);
+  }));
+}
+const encode = (encoder: Encoder) => encoder.encode(sentences, { maxLength, batchSize: 5 });
+afterAll(async () => {
+  await Promise.all(open.map((encoder) => encoder.dispose()));
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('a masked-LM (fill-mask) export, as Xenova/bert-base-uncased ships', () => {
+  it('is read as such, and cut at the last hidden state: CLS and mean equal PyTorch within 1e-5', async () => {
+    expect((await readModelLayout(path.join(HUB_REPLICAS, 'bert-fill-mask'))).weights).toBe('onnx-fill-mask');
+    const cls = await load('bert-fill-mask');
+    expect(cls.info.pooling).toBe('cls');
+    expect(cls.layout).toMatchObject({ weights: 'onnx-fill-mask', architecture: 'BertForMaskedLM', poolingFrom: 'default' });
+    expect(maxAbsDiff(await encode(cls), replicas['bert-fill-mask']!.cls)).toBeLessThan(1e-5);
+    const mean = await load('bert-fill-mask', { pooling: 'mean' });
+    expect(maxAbsDiff(await encode(mean), replicas['bert-fill-mask']!.masked_mean)).toBeLessThan(1e-5);
+  });
+
+  it('the cut graph outputs only last_hidden_state: the vocabulary-sized head is gone', async () => {
+    const { file } = await resolveEncoderFile({ kind: 'dir', id: 'fill-mask', path: path.join(HUB_REPLICAS, 'bert-fill-mask'), offline: true }, 'fp32', 'cpu', { cacheDir });
+    expect(await onnxOutputNames(file)).toEqual(['last_hidden_state']);
+  });
+
+  it('senti int8 and the export\'s own q8 run on the cut graph and stay close to fp32', async () => {
+    for (const dtype of ['int8', 'q8'] as const) {
+      const encoder = await load('bert-fill-mask', { dtype, pooling: 'mean' });
+      expect(encoder.info.dtype).toBe(dtype);
+      const features = await encode(encoder);
+      expect(maxAbsDiff(features, replicas['bert-fill-mask']!.masked_mean)).toBeLessThan(0.05);
+    }
+  });
+
+  it('pooler pooling is one line that says why and names what works', async () => {
+    const error = await load('bert-fill-mask', { pooling: 'pooler' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'MODEL_NO_POOLER' });
+    expect((error as Error).message).toMatch(/masked-LM .* has no pooler; use pooling "cls" or "mean"/);
+  });
+});
+
+describe('sentence-transformers exports (last_hidden_state only, pooling in 1_Pooling/config.json)', () => {
+  for (const [replica, pooling, reference] of [['sentence-transformers-mean', 'mean', 'masked_mean'], ['sentence-transformers-cls', 'cls', 'cls']] as const) {
+    it(`${replica}: pools as the model configures it (${pooling}) and says so`, async () => {
+      const encoder = await load(replica);
+      expect(encoder.info.pooling).toBe(pooling);
+      expect(encoder.layout?.poolingFrom).toBe(path.join('1_Pooling', 'config.json'));
+      expect(maxAbsDiff(await encode(encoder), replicas[replica]![reference])).toBeLessThan(1e-5);
+    });
+  }
+
+  it('an explicit pooling wins over the model config', async () => {
+    const encoder = await load('sentence-transformers-mean', { pooling: 'cls' });
+    expect(encoder.info.pooling).toBe('cls');
+    expect(encoder.layout?.poolingFrom).toBe('requested');
+    expect(maxAbsDiff(await encode(encoder), replicas['sentence-transformers-mean']!.cls)).toBeLessThan(1e-5);
+  });
+});
+
+describe('DistilBERT (no token_type_ids input, hidden size spelled dim)', () => {
+  it('feeds only the graph\'s inputs and reads the hidden size from dim: equals PyTorch within 1e-5', async () => {
+    const encoder = await load('distilbert', { pooling: 'mean' });
+    expect(encoder.info.hiddenSize).toBe(32);
+    expect(encoder.layout).toMatchObject({ modelType: 'distilbert', architecture: 'DistilBertModel' });
+    expect(maxAbsDiff(await encode(encoder), replicas.distilbert!.masked_mean)).toBeLessThan(1e-5);
+  });
+
+  it('int8 runs: near fp32 (the replica\'s random weights give large activations), and a text alone equals it in a batch bit for bit', async () => {
+    const encoder = await load('distilbert', { dtype: 'int8', pooling: 'cls' });
+    const batched = await encode(encoder);
+    expect(minCosine(batched, replicas.distilbert!.cls)).toBeGreaterThan(0.95);
+    for (const index of [0, 7, 17]) {
+      const alone = await encoder.encode([sentences[index]!], { maxLength });
+      expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(index * 32, (index + 1) * 32).buffer))).toBe(true);
+    }
+  });
+});
