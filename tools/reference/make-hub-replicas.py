@@ -698,6 +698,8 @@ def main() -> None:
         "cls": cls, "masked_mean": mean,
         "logits_sample": logits[0, :3, :5].tolist(),
         "logits_argmax_first_sentence": logits[0].argmax(-1).tolist(),
+        "encoder_output_tensor": next(node.input[0] for node in exported.graph.node if node.name.startswith("/cls/")),
+        "head_first_node": next(node.name for node in exported.graph.node if node.name.startswith("/cls/")),
         "encoder_equals_tiny_bert": True,
     }
 
