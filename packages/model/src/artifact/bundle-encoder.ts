@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
-import { INT8_FILE, ONNX_FILES, perTokenInt8Dir, type Dtype } from '../encoder/index.js';
+import { INT8_FILE, ONNX_FILES, resolveEncoderFile, type Dtype } from '../encoder/index.js';
 
 /** Folder inside a model directory that holds a bundled encoder. */
 export const BUNDLED_ENCODER_DIR = 'encoder';
@@ -11,18 +11,18 @@ const TOKENIZER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json
 
 /**
  * Copies what loading the encoder needs into `target` (Hugging Face layout): config, tokenizer files and the ONNX
- * file of `dtype` (hard-linked when on the same file system). For int8 that is the per-token graph built from fp32 (`onnx/model_int8.onnx`, ~1/4 the size).
+ * file that ran `dtype` (hard-linked when on the same file system): for int8 the per-token graph senti built
+ * (`onnx/model_int8.onnx`, ~1/4 the size), for a masked-LM export or a safetensors checkpoint the encoder graph
+ * senti cut or wrote, so the bundle holds the very file whose hash senti.json records.
  */
 export async function bundleEncoder(sourceDir: string, dtype: Dtype, target: string, cacheDir?: string): Promise<void> {
-  const fp32 = path.join(sourceDir, 'onnx', ONNX_FILES.fp32);
+  const source = { kind: 'dir' as const, id: sourceDir, path: sourceDir, offline: true };
+  const onnxName = dtype === 'int8' ? INT8_FILE : ONNX_FILES[dtype];
   let onnxSource: string;
-  let onnxName: string;
-  if (dtype === 'int8' && existsSync(fp32)) {
-    onnxSource = path.join(await perTokenInt8Dir(fp32, path.join(sourceDir, 'config.json'), cacheDir), 'onnx', INT8_FILE);
-    onnxName = INT8_FILE;
-  } else {
-    onnxName = dtype === 'int8' ? INT8_FILE : ONNX_FILES[dtype];
-    onnxSource = path.join(sourceDir, 'onnx', onnxName);
+  try {
+    ({ file: onnxSource } = await resolveEncoderFile(source, dtype, 'cpu', cacheDir === undefined ? {} : { cacheDir }));
+  } catch (error) {
+    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `cannot bundle the ${dtype} encoder of ${sourceDir}: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
   }
   if (!existsSync(onnxSource)) {
     throw new ModelError('MODEL_ENCODER_FILE_MISSING', `cannot bundle the ${dtype} encoder: ${onnxSource} not found`, 'input');
