@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelError, quote } from '@senti/errors';
+import { isSentiError, ModelError, quote } from '@senti/errors';
+import { safetensorsTensorNames } from '../layers/safetensors.js';
 import { onnxOutputNames } from '../onnx/onnx-output-names.js';
 import type { Dtype, Pooling } from './types.js';
 
@@ -25,6 +26,8 @@ export interface ModelLayout {
   architecture: string;
   /** Length of each token vector (`hidden_size`, `dim` or `d_model`). */
   hiddenSize: number;
+  /** Whether the encoder has BERT's pooler (an ONNX `pooler_output`, or `pooler.dense` weights in safetensors). */
+  hasPooler: boolean;
   /** The sentence pooling the model's authors configured (sentence-transformers' `1_Pooling/config.json`). */
   configuredPooling?: { pooling: Pooling; from: string };
 }
@@ -68,10 +71,28 @@ export async function readModelLayout(dir: string): Promise<ModelLayout> {
     const outputs = await onnxOutputNames(onnx).catch((error: unknown) => {
       throw new ModelError('MODEL_ONNX_UNREADABLE', `${onnx} is not a readable ONNX model: ${error instanceof Error ? error.message : String(error)}`, 'input');
     });
-    return { ...base, weights: !outputs.includes('last_hidden_state') && outputs.includes('logits') ? 'onnx-fill-mask' : 'onnx-encoder' };
+    const fillMask = !outputs.includes('last_hidden_state') && outputs.includes('logits');
+    return { ...base, weights: fillMask ? 'onnx-fill-mask' : 'onnx-encoder', hasPooler: outputs.includes('pooler_output') };
   }
-  if (hasSafetensors(dir)) return { ...base, weights: 'safetensors' };
+  if (hasSafetensors(dir)) return { ...base, weights: 'safetensors', hasPooler: (await safetensorsNames(dir)).some((name) => /^(bert\.)?pooler\.dense\.weight$/.test(name)) };
   throw new ModelError('MODEL_ENCODER_FILE_MISSING', `${quote(dir)} has no encoder weights: expected onnx/model.onnx (an ONNX export) or model.safetensors`, 'input');
+}
+
+// Tensor names of a checkpoint: the single file's header, or the shard index's weight map.
+async function safetensorsNames(dir: string): Promise<string[]> {
+  const single = path.join(dir, 'model.safetensors');
+  if (existsSync(single)) {
+    return safetensorsTensorNames(single).catch((error: unknown) => {
+      if (isSentiError(error)) throw error;
+      throw new ModelError('MODEL_BAD_SAFETENSORS', `${single} is not a readable safetensors file: ${error instanceof Error ? error.message : String(error)}`, 'input');
+    });
+  }
+  try {
+    const index = JSON.parse(await readFile(path.join(dir, 'model.safetensors.index.json'), 'utf8')) as { weight_map?: Record<string, unknown> };
+    return Object.keys(index.weight_map ?? {});
+  } catch {
+    return [];
+  }
 }
 
 // sentence-transformers keeps its pooling in modules.json -> the Pooling module's folder -> config.json.

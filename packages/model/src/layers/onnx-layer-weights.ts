@@ -27,7 +27,27 @@ export async function loadTopLayerWeightsFromOnnx(file: string, config: BertConf
   return { firstLayer: config.numHiddenLayers - count, count, parameters };
 }
 
-function tensorFinder(model: OnnxModel, file: string): (name: string) => NamedTensor {
+/**
+ * Reads named tensors of a BERT model (Hugging Face names without prefix, e.g. `encoder.layer.0.attention.self.query.weight`)
+ * from an fp32 torch export (a `BertModel` or a masked-LM export), in torch layout (dense weights `[out, in]`), so a
+ * graph can be rebuilt from an ONNX file as from a safetensors checkpoint. Names it cannot locate are left out.
+ */
+export async function readOnnxBertTensors(file: string, names: readonly string[]): Promise<Map<string, NamedTensor>> {
+  const finder = tensorFinder(await readOnnxModel(file), file);
+  const found = new Map<string, NamedTensor>();
+  for (const name of names) {
+    try {
+      // Embedding tables are looked up, not multiplied: they are stored as they are, not transposed.
+      const tensor = name.startsWith('embeddings.') ? finder(name, { lookup: true }) : finder(name);
+      found.set(name, isDenseWeight(name) && !name.startsWith('embeddings.') ? transpose(tensor) : tensor);
+    } catch (error) {
+      if (!(error instanceof ModelError) || error.code !== 'MODEL_NO_LAYER_WEIGHTS') throw error;
+    }
+  }
+  return found;
+}
+
+function tensorFinder(model: OnnxModel, file: string): (name: string, options?: { lookup?: boolean }) => NamedTensor {
   const graph = model.graph as OnnxGraph;
   const initializers = initializerMap(graph);
   const identities = new Map<string, string>();
@@ -54,7 +74,12 @@ function tensorFinder(model: OnnxModel, file: string): (name: string) => NamedTe
   const asTensor = (tensor: OnnxTensor): NamedTensor => ({ shape: [...(tensor.dims ?? [])], values: tensorToFloat32(tensor) });
   const missing = (name: string) => new ModelError('MODEL_NO_LAYER_WEIGHTS',
     `${file} has no fp32 tensor for "${name}" that senti can locate; unfreezing needs the model's model.safetensors or a torch-exported fp32 onnx/model.onnx`, 'input');
-  return (name) => {
+  return (name, options = {}) => {
+    if (options.lookup) {
+      const table = byName(name);
+      if (!table) throw missing(name);
+      return asTensor(table);
+    }
     const modulePath = name.replace(/\.(weight|bias)$/, '').replace(/\./g, '/').replace(/layer\/(\d+)/, 'layer.$1');
     if (!isDenseWeight(name)) {
       const tensor = byName(name);

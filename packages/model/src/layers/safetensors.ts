@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { ModelError } from '@senti/errors';
 import { halfToFloat } from '../encoder/float-output.js';
 
@@ -43,7 +43,8 @@ export async function readSafetensors(file: string, wanted: (name: string) => bo
 function decode(bytes: Buffer, offset: number, count: number, dtype: string): Float32Array {
   const values = new Float32Array(count);
   if (dtype === 'F32') {
-    for (let i = 0; i < count; i += 1) values[i] = bytes.readFloatLE(offset + 4 * i);
+    // One copy of the little-endian bytes (every platform Node runs on is little-endian), not a read per value.
+    new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + 4 * count));
   } else if (dtype === 'F16') {
     for (let i = 0; i < count; i += 1) values[i] = halfToFloat(bytes.readUInt16LE(offset + 2 * i));
   } else {
@@ -54,4 +55,21 @@ function decode(bytes: Buffer, offset: number, count: number, dtype: string): Fl
     }
   }
   return values;
+}
+
+/** The tensor names of a `.safetensors` file, from its header alone (the data is not read). */
+export async function safetensorsTensorNames(file: string): Promise<string[]> {
+  const handle = await open(file, 'r');
+  try {
+    const size = Buffer.alloc(8);
+    await handle.read(size, 0, 8, 0);
+    const length = Number(size.readBigUInt64LE(0));
+    const { size: fileSize } = await handle.stat();
+    if (length > fileSize - 8) throw new ModelError('MODEL_BAD_SAFETENSORS', `${file} is not a readable safetensors file: header size ${length} exceeds the file`, 'input');
+    const header = Buffer.alloc(length);
+    await handle.read(header, 0, length, 8);
+    return Object.keys(JSON.parse(header.toString('utf8')) as Record<string, unknown>).filter((name) => name !== '__metadata__');
+  } finally {
+    await handle.close();
+  }
 }
