@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileSystemReason } from '@senti/base';
 import { isSentiError, ModelError } from '@senti/errors';
 import { readSafetensors, type NamedTensor } from '../../layers/safetensors.js';
 import type { BertGraphConfig } from './bert-graph-config.js';
@@ -24,13 +25,14 @@ export interface BertWeights {
  * Every tensor `config` needs must be present with its shape, else one `ModelError` line names the file and tensor.
  */
 export async function bertWeightsFromSafetensors(source: string | readonly string[], config: BertGraphConfig): Promise<BertWeights> {
+  const index = typeof source === 'string' && source.endsWith('.json') ? source : undefined;
   const shards = typeof source === 'string' ? await shardFiles(source) : [...source];
   if (shards.length === 0) throw new ModelError('MODEL_NO_LAYER_WEIGHTS', 'no safetensors files were given to build the BERT graph from', 'usage');
   const described = typeof source === 'string' ? source : shards.join(', ');
   const tensors = new Map<string, NamedTensor>();
   const files = new Map<string, string>();
   for (const file of shards) {
-    const found = await readShard(file);
+    const found = await readShard(file, index);
     for (const [name, tensor] of found) {
       const canonical = canonicalTensorName(name)!;
       if (tensors.has(canonical)) {
@@ -59,12 +61,13 @@ export function checkTensorShape(name: string, tensor: NamedTensor, config: Bert
   }
 }
 
-async function readShard(file: string): Promise<Map<string, NamedTensor>> {
+async function readShard(file: string, index: string | undefined): Promise<Map<string, NamedTensor>> {
   try {
     return await readSafetensors(file, (name) => canonicalTensorName(name) !== undefined);
   } catch (error) {
     if (isSentiError(error)) throw error;
-    throw new ModelError('MODEL_BAD_SAFETENSORS', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+    const listed = index === undefined ? '' : ` (a shard listed in ${index})`;
+    throw new ModelError('MODEL_BAD_SAFETENSORS', `cannot read ${file}${listed}: ${fileSystemReason(error)}`, 'input', { cause: error });
   }
 }
 
@@ -75,7 +78,7 @@ async function shardFiles(file: string): Promise<string[]> {
   try {
     index = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new ModelError('MODEL_BAD_SAFETENSORS', `cannot read the shard index ${file}: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+    throw new ModelError('MODEL_BAD_SAFETENSORS', `cannot read the shard index ${file}: ${error instanceof SyntaxError ? error.message : fileSystemReason(error)}`, 'input', { cause: error });
   }
   const map = (index as { weight_map?: unknown } | null)?.weight_map;
   if (typeof map !== 'object' || map === null || Object.values(map).some((shard) => typeof shard !== 'string')) {
