@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { ModelError } from '@senti/errors';
+import { attribute, tensorValueInfo } from '../onnx-graph.js';
+import { DataType, type OnnxModel } from '../onnx-types.js';
+import type { BertGraphConfig } from './bert-graph-config.js';
+import { ATTENTION_MASK, dense, embeddings, extendedMask, INPUT_IDS, TOKEN_TYPE_IDS } from './bert-graph-parts.js';
+import { bertLayer } from './bert-layer-graph.js';
+import { checkTensorShape, type BertWeights } from './bert-weights.js';
+import { POOLER_TENSORS, requiredTensorNames } from './bert-tensor-names.js';
+import { GraphWriter } from './graph-writer.js';
+
+/** Value of the `metadata_props` key `senti.builder` on graphs {@link buildBertGraph} writes; changes when the graph does. */
+export const BERT_GRAPH_BUILDER = 'senti-bert-graph/v1';
+
+/** @senti/model's version, recorded in the graphs it writes. */
+const SENTI_MODEL_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * The default-domain opset of the graphs: 17 is the first with `LayerNormalization` (one fused, row-local kernel,
+ * as torch's own BERT export uses), and onnxruntime-node 1.14+ and onnxruntime-web run it.
+ */
+export const BERT_GRAPH_OPSET = 17;
+
+/** Options of {@link buildBertGraph}. */
+export interface BertGraphOptions {
+  /** Output `pooler_output` `[batch, hidden]` (tanh of the pooler dense on [CLS]); needs the checkpoint's pooler. */
+  pooler: boolean;
+  /**
+   * Run the last layer's query, attention output, feed-forward and LayerNorms for [CLS] only (keys and values still
+   * over every token): `last_hidden_state` is then `[batch, 1, hidden]`, enough for CLS and pooler pooling, not mean.
+   */
+  clsOnlyLastLayer: boolean;
+}
+
+/**
+ * Writes the fp32 ONNX graph of a Hugging Face `BertModel` (eval mode) from its weights: inputs `input_ids`,
+ * `attention_mask`, `token_type_ids` (int64 `[batch_size, sequence_length]`), outputs `last_hidden_state` and,
+ * when asked, `pooler_output`. Dense layers are `MatMul` by a constant `[in, out]` initializer + `Add`, embeddings are
+ * `Gather`s, so `quantizePerToken` applies unchanged.
+ */
+export function buildBertGraph(weights: BertWeights, config: BertGraphConfig, options: BertGraphOptions): OnnxModel {
+  if (options.pooler && !weights.hasPooler) {
+    throw new ModelError('MODEL_NO_POOLER', `${weights.source} has no pooler (${POOLER_TENSORS.map((name) => `"${name}"`).join(', ')}); use cls or mean pooling with this checkpoint`, 'input');
+  }
+  for (const name of [...requiredTensorNames(config), ...(options.pooler ? POOLER_TENSORS : [])]) {
+    const tensor = weights.tensors.get(name);
+    if (tensor === undefined) throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `${weights.source} has no tensor "${name}", which a BERT of ${config.numHiddenLayers} layers needs`, 'input');
+    checkTensorShape(name, tensor, config, weights.files.get(name) ?? weights.source);
+  }
+  const model: OnnxModel = {
+    ir_version: 8,
+    opset_import: [{ domain: '', version: BERT_GRAPH_OPSET }],
+    producer_name: 'senti',
+    producer_version: SENTI_MODEL_VERSION,
+    doc_string: `BertModel written by senti (${BERT_GRAPH_BUILDER}, @senti/model ${SENTI_MODEL_VERSION}) from ${config.numHiddenLayers} layers of safetensors weights`,
+    graph: { name: 'bert', node: [], initializer: [] },
+    metadata_props: [
+      { key: 'senti.builder', value: BERT_GRAPH_BUILDER },
+      { key: 'senti.version', value: SENTI_MODEL_VERSION },
+      { key: 'senti.pooler', value: String(options.pooler) },
+      { key: 'senti.cls_only_last_layer', value: String(options.clsOnlyLastLayer) },
+    ],
+  };
+  const graph = model.graph;
+  const writer = new GraphWriter(graph);
+  const { hiddenSize: hidden } = config;
+  graph.input = [INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS].map((name) => tensorValueInfo(name, DataType.INT64, ['batch_size', 'sequence_length']));
+  const mask = extendedMask(writer);
+  let state = embeddings(writer, weights, config);
+  const last = config.numHiddenLayers - 1;
+  for (let layer = 0; layer <= last; layer += 1) {
+    const output = layer === last ? 'last_hidden_state' : undefined;
+    state = bertLayer(writer, weights, config, layer, { hidden: state, mask, clsOnly: options.clsOnlyLastLayer && layer === last, output });
+  }
+  graph.output = [tensorValueInfo('last_hidden_state', DataType.FLOAT, ['batch_size', options.clsOnlyLastLayer ? 1 : 'sequence_length', hidden])];
+  if (options.pooler) {
+    const cls = writer.node('Gather', [state, writer.int64([0], [])], '/pooler', [attribute('axis', 1)]);
+    const pooled = dense(writer, weights, 'pooler.dense', cls, '/pooler/dense');
+    writer.node('Tanh', [pooled], '/pooler', [], 'pooler_output');
+    graph.output.push(tensorValueInfo('pooler_output', DataType.FLOAT, ['batch_size', hidden]));
+  }
+  return model;
+}

@@ -1,0 +1,143 @@
+// Encode time of the BERT graph senti writes from safetensors, full vs [CLS]-only last layer, fp32 and per-token
+// int8, on a random checkpoint of the BERT-base shape made here (issue #27 items 1d and 1g).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { createRandom } from '@senti/base';
+import { sessionOptions } from '@senti/model/internals';
+import { bertGraphConfig, bertWeightsFromSafetensors, buildBertGraph, encodeOnnxModel, quantizePerToken, writeSafetensors, type SafetensorsEntry } from '@senti/model/onnx';
+import { parseOptions, type BenchCommand } from './bench-command.js';
+import { formatTable } from './format-table.js';
+
+const usage = `usage: pnpm --filter @senti/bench start -- bert-graph [options]
+Writes a random BERT checkpoint (model.safetensors + config.json, seeded) to a temp dir, builds senti's BERT graph
+from it with and without the [CLS]-only last layer, in fp32 and per-token int8, and times ONNX Runtime on one batch
+of random token ids: the variants take turns each repeat (so machine load hits them alike); medians reported.
+  --layers N         num_hidden_layers                                                                      [12]
+  --hidden N         hidden_size                                                                           [768]
+  --heads N          num_attention_heads                                                                    [12]
+  --intermediate N   intermediate_size                                                                    [3072]
+  --vocab N          vocab_size                                                                          [30522]
+  --batch N          texts per batch                                                                        [32]
+  --sequence N       tokens per text (no padding)                                                           [64]
+  --repeats N        timed runs per variant (after one warm-up run)                                          [7]
+  --threads N        ONNX Runtime intra-op threads                                    [senti's default: all cores]
+  --dtypes LIST      fp32, int8                                                                      [fp32,int8]
+  --seed N           weights and token ids                                                                    [27]
+`;
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** A random BertModel checkpoint (torch names and layouts) with weights uniform in +-0.05, LayerNorm gammas 1. */
+function randomCheckpoint(config: { vocab_size: number; hidden_size: number; intermediate_size: number; num_hidden_layers: number }, seed: number): Map<string, SafetensorsEntry> {
+  const random = createRandom(seed);
+  const { vocab_size: vocab, hidden_size: h, intermediate_size: m, num_hidden_layers: layers } = config;
+  const tensors = new Map<string, SafetensorsEntry>();
+  const add = (name: string, shape: number[], fill?: number) => {
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    if (fill === undefined) for (let i = 0; i < values.length; i++) values[i] = (random() - 0.5) * 0.1;
+    else values.fill(fill);
+    tensors.set(name, { shape, values });
+  };
+  add('embeddings.word_embeddings.weight', [vocab, h]);
+  add('embeddings.position_embeddings.weight', [512, h]);
+  add('embeddings.token_type_embeddings.weight', [2, h]);
+  add('embeddings.LayerNorm.weight', [h], 1);
+  add('embeddings.LayerNorm.bias', [h], 0);
+  for (let layer = 0; layer < layers; layer++) {
+    const p = `encoder.layer.${layer}`;
+    for (const part of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense']) {
+      add(`${p}.${part}.weight`, [h, h]);
+      add(`${p}.${part}.bias`, [h]);
+    }
+    add(`${p}.intermediate.dense.weight`, [m, h]);
+    add(`${p}.intermediate.dense.bias`, [m]);
+    add(`${p}.output.dense.weight`, [h, m]);
+    add(`${p}.output.dense.bias`, [h]);
+    for (const norm of ['attention.output.LayerNorm', 'output.LayerNorm']) {
+      add(`${p}.${norm}.weight`, [h], 1);
+      add(`${p}.${norm}.bias`, [h], 0);
+    }
+  }
+  add('pooler.dense.weight', [h, h]);
+  add('pooler.dense.bias', [h]);
+  return tensors;
+}
+
+/** `bert-graph` subcommand. */
+export const command: BenchCommand = {
+  usage,
+  async run(args) {
+    const values = parseOptions(args, {
+      layers: { type: 'string', default: '12' }, hidden: { type: 'string', default: '768' }, heads: { type: 'string', default: '12' },
+      intermediate: { type: 'string', default: '3072' }, vocab: { type: 'string', default: '30522' }, batch: { type: 'string', default: '32' },
+      sequence: { type: 'string', default: '64' }, repeats: { type: 'string', default: '7' }, threads: { type: 'string' },
+      dtypes: { type: 'string', default: 'fp32,int8' }, seed: { type: 'string', default: '27' },
+    }, usage);
+    const int = (key: string) => Number(values[key]);
+    const rawConfig = {
+      model_type: 'bert', vocab_size: int('vocab'), hidden_size: int('hidden'), num_hidden_layers: int('layers'), num_attention_heads: int('heads'),
+      intermediate_size: int('intermediate'), max_position_embeddings: 512, type_vocab_size: 2, hidden_act: 'gelu', layer_norm_eps: 1e-12,
+    };
+    const [batch, sequence, repeats, seed] = [int('batch'), int('sequence'), int('repeats'), int('seed')];
+    const threads = values.threads === undefined ? undefined : int('threads');
+    const dtypes = (values.dtypes as string).split(',').map((dtype) => dtype.trim());
+    const dir = await mkdtemp(path.join(tmpdir(), 'senti-bert-graph-bench-'));
+    const sessions: { name: string; dtype: string; cut: boolean; session: ort.InferenceSession; times: number[] }[] = [];
+    try {
+      let started = performance.now();
+      const file = path.join(dir, 'model.safetensors');
+      await writeSafetensors(file, randomCheckpoint(rawConfig, seed));
+      await writeFile(path.join(dir, 'config.json'), JSON.stringify(rawConfig));
+      const made = (performance.now() - started) / 1000;
+      started = performance.now();
+      const config = bertGraphConfig(rawConfig, path.join(dir, 'config.json'));
+      const weights = await bertWeightsFromSafetensors(file, config);
+      const read = (performance.now() - started) / 1000;
+      const builds: string[] = [];
+      for (const dtype of dtypes) {
+        for (const cut of [false, true]) {
+          started = performance.now();
+          const model = buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer: cut });
+          if (dtype === 'int8') quantizePerToken(model);
+          const bytes = encodeOnnxModel(model);
+          const built = (performance.now() - started) / 1000;
+          const session = await ort.InferenceSession.create(bytes, sessionOptions('cpu', threads) as ort.InferenceSession.SessionOptions);
+          builds.push(`${dtype}${cut ? ' cls-only' : ''}: ${built.toFixed(1)} s, ${(bytes.byteLength / 2 ** 20).toFixed(0)} MiB`);
+          sessions.push({ name: `${dtype} ${cut ? 'cls-only last layer' : 'full'}`, dtype, cut, session, times: [] });
+        }
+      }
+      const random = createRandom(seed + 1);
+      const ids = BigInt64Array.from({ length: batch * sequence }, (_, i) => BigInt(i % sequence === 0 ? 101 : 1000 + Math.floor(random() * (config.vocabSize - 1000))));
+      const feeds = {
+        input_ids: new ort.Tensor('int64', ids, [batch, sequence]),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array(batch * sequence).fill(1n), [batch, sequence]),
+        token_type_ids: new ort.Tensor('int64', new BigInt64Array(batch * sequence), [batch, sequence]),
+      };
+      for (const entry of sessions) await entry.session.run(feeds); // warm-up
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        for (const entry of sessions) {
+          const t = performance.now();
+          await entry.session.run(feeds);
+          entry.times.push(performance.now() - t);
+        }
+      }
+      console.log(`BERT shape: ${config.numHiddenLayers} layers, hidden ${config.hiddenSize}, ${config.numAttentionHeads} heads, intermediate ${config.intermediateSize}, vocab ${config.vocabSize}; batch ${batch} x ${sequence} tokens; ${repeats} repeats, threads ${threads ?? 'default'}`);
+      console.log(`random checkpoint written in ${made.toFixed(1)} s, read in ${read.toFixed(1)} s; graphs built: ${builds.join('; ')}`);
+      const rows = sessions.map((entry) => {
+        const full = sessions.find((other) => other.dtype === entry.dtype && !other.cut)!;
+        const ms = median(entry.times);
+        return [entry.name, ms.toFixed(1), (batch / (ms / 1000)).toFixed(1), entry.cut ? `${(median(full.times) / ms).toFixed(3)}x` : '', `${Math.min(...entry.times).toFixed(1)} / ${Math.max(...entry.times).toFixed(1)}`];
+      });
+      console.log(formatTable(['graph', 'median ms/batch', 'sentences/s', 'speed-up', 'min / max ms'], rows));
+    } finally {
+      for (const entry of sessions) await entry.session.release();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
