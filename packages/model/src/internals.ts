@@ -1,7 +1,8 @@
 // Plumbing shared with @senti/train, @senti/queue and the tools (`@senti/model/internals`): which encoder file, how
 // texts are batched and keyed, the feature-segment format, dropout masks, GPU probes. Not part of the stable API:
 // these change whenever the encoder route or the cache format does. Users want `@senti/model`.
-export { prefetchEncoder, resolvePooling } from './encoder/load-encoder.js';
+export { prefetchEncoder } from './encoder/load-encoder.js';
+export { resolvePooling } from './encoder/choose-pooling.js';
 export { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile, sourceDir, type ResolvedEncoderFile } from './encoder/resolve-encoder-file.js';
 export { configHiddenSize, readModelConfig, readModelLayout, type ModelLayout, type WeightsLayout } from './encoder/model-layout.js';
 export { encoderDir, type EncoderDir } from './encoder/encoder-dir.js';

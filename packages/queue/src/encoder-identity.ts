@@ -1,7 +1,6 @@
 import { loadEncoder, probeGpu, type EncoderInfo, type LoadEncoderOptions } from '@senti/model';
 import { fileSha256, planDevice, readModelLayout, resolveEncoderFile, resolvePooling } from '@senti/model/internals';
 import { DEFAULT_MODEL, loadTokenizer, type SentiTokenizer } from '@senti/tokenize';
-import { onnxOutputNames } from '@senti/model/onnx';
 
 /** What the enqueuer needs of an encoder: the identity of its features and its tokenizer (for lengths). */
 export interface EncoderFingerprint {
@@ -23,12 +22,10 @@ export async function fingerprintEncoder(options: Pick<LoadEncoderOptions, 'mode
   }
   const requested = options.device ?? 'auto';
   const plan = planDevice(requested, requested === 'cpu' ? { cudaProvider: false } : await probeGpu());
-  const { dtype, file, layout } = await resolveEncoderFile(source, options.dtype ?? 'fp32', plan.attempts[0]!, options);
-  const [fileHash, outputNames, hiddenSize] = await Promise.all([
-    fileSha256(file),
-    onnxOutputNames(file),
-    layout?.hiddenSize ?? readModelLayout(source.path!).then((found) => found.hiddenSize),
-  ]);
-  const pooling = resolvePooling(options.pooling, outputNames, source.id, layout);
+  const layout = await readModelLayout(source.path!);
+  const pooling = resolvePooling(options.pooling, layout, source.id);
+  const { dtype, file } = await resolveEncoderFile(source, options.dtype ?? 'fp32', plan.attempts[0]!, { ...options, pooling });
+  const fileHash = await fileSha256(file);
+  const hiddenSize = layout.hiddenSize;
   return { info: { model: source.id, fileHash, dtype, pooling, hiddenSize }, tokenizer };
 }

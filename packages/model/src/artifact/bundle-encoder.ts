@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
-import { INT8_FILE, ONNX_FILES, resolveEncoderFile, type Dtype } from '../encoder/index.js';
+import { INT8_FILE, ONNX_FILES, resolveEncoderFile, type Dtype, type Pooling } from '../encoder/index.js';
 
 /** Folder inside a model directory that holds a bundled encoder. */
 export const BUNDLED_ENCODER_DIR = 'encoder';
@@ -15,12 +15,12 @@ const TOKENIZER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json
  * (`onnx/model_int8.onnx`, ~1/4 the size), for a masked-LM export or a safetensors checkpoint the encoder graph
  * senti cut or wrote, so the bundle holds the very file whose hash senti.json records.
  */
-export async function bundleEncoder(sourceDir: string, dtype: Dtype, target: string, cacheDir?: string): Promise<void> {
+export async function bundleEncoder(sourceDir: string, dtype: Dtype, pooling: Pooling, target: string, cacheDir?: string): Promise<void> {
   const source = { kind: 'dir' as const, id: sourceDir, path: sourceDir, offline: true };
   const onnxName = dtype === 'int8' ? INT8_FILE : ONNX_FILES[dtype];
   let onnxSource: string;
   try {
-    ({ file: onnxSource } = await resolveEncoderFile(source, dtype, 'cpu', cacheDir === undefined ? {} : { cacheDir }));
+    ({ file: onnxSource } = await resolveEncoderFile(source, dtype, 'cpu', { pooling, ...(cacheDir === undefined ? {} : { cacheDir }) }));
   } catch (error) {
     throw new ModelError('MODEL_ENCODER_FILE_MISSING', `cannot bundle the ${dtype} encoder of ${sourceDir}: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
   }

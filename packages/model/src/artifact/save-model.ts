@@ -93,7 +93,7 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   const directory = await openAtomicDirectory(target);
   try {
     await directory.write(HEAD_FILE, bytes);
-    if (bundle) await bundleEncoder(encoderSourceDir(model.encoder), model.encoder.dtype, join(directory.temporary, BUNDLED_ENCODER_DIR), model.cacheDir);
+    if (bundle) await bundleEncoder(encoderSourceDir(model.encoder), model.encoder.dtype, model.encoder.pooling, join(directory.temporary, BUNDLED_ENCODER_DIR), model.cacheDir);
     if (tuned !== undefined) await directory.write(TUNED_LAYERS_FILE, tuned.bytes);
     await directory.write(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
     await directory.commit();

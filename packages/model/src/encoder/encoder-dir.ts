@@ -8,8 +8,8 @@ import { cutAtLastHiddenState } from '../onnx/cut-at-hidden-state.js';
 import { decodeOnnxFile, readFileShared, writeOnnxModel } from '../onnx/onnx-model.js';
 import { bytesSha256, knownFileSha256, rememberFileSha256 } from './file-hash.js';
 import { ONNX_FILES, readModelLayout, type ModelLayout } from './model-layout.js';
-import { writeSafetensorsEncoderDir } from './safetensors-encoder-dir.js';
-import type { Dtype } from './types.js';
+import { builtBertEncoderDir } from './built-encoder-dir.js';
+import type { Dtype, Pooling } from './types.js';
 
 /** The directory transformers.js loads an encoder from, and what senti found in the model directory. */
 export interface EncoderDir {
@@ -17,32 +17,54 @@ export interface EncoderDir {
   dir: string;
   /** The model directory's layout. */
   layout: ModelLayout;
+  /** True when the graph's last layer computes the [CLS] row only (`last_hidden_state` is `[batch, 1, hidden]`). */
+  clsOnly: boolean;
+}
+
+/** Options of {@link encoderDir}. */
+export interface EncoderDirOptions {
+  /** Where built graphs are cached; default {@link defaultCacheDir}. */
+  cacheDir?: string;
+  /** The pooling the features use: `cls` and `pooler` get the graph whose last layer runs for [CLS] only. */
+  pooling: Pooling;
 }
 
 // Builds in progress, so that concurrent loads of one model in one process share a build.
 const building = new Map<string, Promise<string>>();
 
 /**
- * The encoder directory for a published dtype (fp32, fp16, q8) of a local model directory in any supported layout:
- * the directory itself for an ONNX encoder export; for a masked-LM export, its graph cut at the last hidden state;
- * for safetensors only, the `BertModel` graph senti writes from the weights (fp32 only). Built graphs are cached
- * under `<cacheDir>/encoders/`, content-addressed by the sha256 of the file they come from, written atomically (the
- * ONNX file last, so its presence means the directory is complete).
+ * The encoder directory for a published dtype (fp32, fp16, q8) of a local model directory in any supported layout.
+ * fp32 BERT encoders pooled by `cls` or `pooler` run the graph senti writes from the weights (of the safetensors
+ * checkpoint, or of the ONNX export itself) with the last layer computed for the [CLS] row only: the other rows'
+ * attention output, feed-forward and LayerNorms are never used. Otherwise: the directory itself for an ONNX encoder
+ * export; a masked-LM export's graph cut at the last hidden state; for safetensors only, senti's full `BertModel`
+ * graph (fp32 only). Built graphs are cached under `<cacheDir>/encoders/`, content-addressed by the sha256 of the
+ * files they come from, written atomically.
  */
-export async function encoderDir(modelDir: string, dtype: Exclude<Dtype, 'int8'>, cacheDir: string = defaultCacheDir()): Promise<EncoderDir> {
+export async function encoderDir(modelDir: string, dtype: Exclude<Dtype, 'int8'>, options: EncoderDirOptions): Promise<EncoderDir> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
   const layout = await readModelLayout(modelDir);
-  if (layout.weights === 'onnx-encoder') return { dir: modelDir, layout };
+  const clsOnly = dtype === 'fp32' && layout.modelType === 'bert' && (options.pooling === 'cls' || options.pooling === 'pooler');
   if (layout.weights === 'safetensors') {
     if (dtype !== 'fp32') {
       throw new ModelError('MODEL_ENCODER_FILE_MISSING', `${quote(modelDir)} ships safetensors weights only, so there is no ${dtype} ONNX file; use dtype int8 (senti builds it) or fp32`, 'usage');
     }
-    return { dir: await writeSafetensorsEncoderDir(modelDir, cacheDir), layout };
+    return { dir: await builtBertEncoderDir(modelDir, layout, { cacheDir, clsOnly, from: 'safetensors' }), layout, clsOnly };
   }
+  if (clsOnly) {
+    const built = await builtBertEncoderDir(modelDir, layout, { cacheDir, clsOnly, from: 'onnx' }).catch((error: unknown) => {
+      // An export whose weights senti cannot read back (fused or optimized graphs) runs as published, whole.
+      if (error instanceof ModelError && ['MODEL_NO_LAYER_WEIGHTS', 'MODEL_BAD_LAYER_WEIGHTS', 'MODEL_BAD_CONFIG', 'MODEL_NO_POOLER'].includes(error.code)) return undefined;
+      throw error;
+    });
+    if (built !== undefined) return { dir: built, layout, clsOnly };
+  }
+  if (layout.weights === 'onnx-encoder') return { dir: modelDir, layout, clsOnly: false };
   const source = path.join(modelDir, 'onnx', ONNX_FILES[dtype]);
   if (!existsSync(source)) {
     throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${source} not found; dtype ${dtype} needs onnx/${ONNX_FILES[dtype]} in ${quote(modelDir)}`);
   }
-  return { dir: await cutEncoderDir(source, path.join(modelDir, 'config.json'), cacheDir), layout };
+  return { dir: await cutEncoderDir(source, path.join(modelDir, 'config.json'), cacheDir), layout, clsOnly: false };
 }
 
 async function cutEncoderDir(source: string, configFile: string, cacheDir: string): Promise<string> {

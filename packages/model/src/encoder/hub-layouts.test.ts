@@ -109,3 +109,50 @@ describe('DistilBERT (no token_type_ids input, hidden size spelled dim)', () => 
     }
   });
 });
+
+describe('safetensors only, as google-bert/bert-base-uncased ships (bert. prefix, LayerNorm gamma/beta, MLM heads)', () => {
+  it('senti writes the BertModel graph: pooler, CLS and mean equal PyTorch within 1e-5', async () => {
+    expect(await readModelLayout(path.join(HUB_REPLICAS, 'bert-safetensors'))).toMatchObject({ weights: 'safetensors', hasPooler: true, architecture: 'BertForMaskedLM' });
+    const pooler = await load('bert-safetensors');
+    expect(pooler.info.pooling).toBe('pooler');
+    expect(pooler.layout).toMatchObject({ weights: 'safetensors', poolingFrom: 'default' });
+    const reference = replicas['bert-safetensors']!;
+    expect(maxAbsDiff(await encode(pooler), reference.pooler_output!)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(await encode(await load('bert-safetensors', { pooling: 'cls' })), reference.cls)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(await encode(await load('bert-safetensors', { pooling: 'mean' })), reference.masked_mean)).toBeLessThan(1e-5);
+  });
+
+  it('gives the features of the same weights through their ONNX export, bit for bit where the graph is the same', async () => {
+    // fixtures/tiny-bert holds these very weights as a torch ONNX export: both routes build senti's graph from them.
+    const { TINY_BERT } = await import('@senti/fixtures');
+    for (const pooling of ['pooler', 'cls'] as const) {
+      const fromSafetensors = await encode(await load('bert-safetensors', { pooling }));
+      const fromOnnx = await encode(await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', cacheDir, pooling }, noGpu).then((encoder) => (open.push(encoder), encoder)));
+      expect(Buffer.from(fromSafetensors.buffer).equals(Buffer.from(fromOnnx.buffer))).toBe(true);
+    }
+  });
+
+  it('q8 and fp16 are refused in one line: there is no such file to read', async () => {
+    const error = await load('bert-safetensors', { dtype: 'q8' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'MODEL_ENCODER_FILE_MISSING' });
+    expect((error as Error).message).toMatch(/q8 needs onnx\/model_quantized.onnx/);
+  });
+});
+
+describe('[CLS]-only last layer (cls and pooler pooling)', () => {
+  it('equals the whole graph within 1e-6 for every BERT layout, and int8 stays batch-invariant', async () => {
+    for (const replica of ['bert-fill-mask', 'bert-safetensors', 'sentence-transformers-cls']) {
+      const dir = path.join(HUB_REPLICAS, replica);
+      const layout = await readModelLayout(dir);
+      const source = { kind: 'dir' as const, id: replica, path: dir, offline: true };
+      const { file } = await resolveEncoderFile(source, 'fp32', 'cpu', { cacheDir, pooling: 'cls' });
+      expect(await onnxOutputNames(file)).toContain('last_hidden_state');
+      const cls = await encode(await load(replica, { pooling: 'cls' }));
+      expect(maxAbsDiff(cls, replicas[replica]!.cls)).toBeLessThan(layout.weights === 'safetensors' ? 1e-5 : 1e-6 + 1e-6);
+    }
+    const int8 = await load('bert-fill-mask', { pooling: 'cls', dtype: 'int8' });
+    const batched = await encode(int8);
+    const alone = await int8.encode([sentences[3]!], { maxLength });
+    expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(3 * 32, 4 * 32).buffer))).toBe(true);
+  });
+});

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelError } from '@senti/errors';
-import { loadEncoder, resolvePooling } from './load-encoder.js';
+import { resolvePooling } from './choose-pooling.js';
+import { loadEncoder } from './load-encoder.js';
 import type { Encoder } from './types.js';
 import { maxAbsDiff, readEncoderReference, TINY_BERT } from './test-fixtures.js';
 
@@ -91,10 +92,12 @@ describe('loadEncoder q8 and devices', () => {
   });
 
   it('refuses pooler pooling on a model without pooler_output; defaults to cls there', () => {
-    expect(resolvePooling(undefined, ['last_hidden_state', 'pooler_output'], 'm')).toBe('pooler');
-    expect(resolvePooling(undefined, ['last_hidden_state'], 'm')).toBe('cls');
-    expect(resolvePooling('mean', ['last_hidden_state'], 'm')).toBe('mean');
-    expect(() => resolvePooling('pooler', ['last_hidden_state'], 'm')).toThrow(expect.objectContaining({ code: 'MODEL_NO_POOLER', message: expect.stringMatching(/"m" outputs only last_hidden_state/) }));
+    const encoder = { weights: 'onnx-encoder', hasPooler: false } as const;
+    expect(resolvePooling(undefined, { ...encoder, hasPooler: true }, 'm')).toBe('pooler');
+    expect(resolvePooling(undefined, encoder, 'm')).toBe('cls');
+    expect(resolvePooling(undefined, { ...encoder, configuredPooling: { pooling: 'mean', from: '1_Pooling/config.json' } }, 'm')).toBe('mean');
+    expect(resolvePooling('mean', encoder, 'm')).toBe('mean');
+    expect(() => resolvePooling('pooler', encoder, 'm')).toThrow(expect.objectContaining({ code: 'MODEL_NO_POOLER', message: expect.stringMatching(/"m" has no pooler/) }));
   });
 
   it('names a missing encoder file and a bad dtype', async () => {

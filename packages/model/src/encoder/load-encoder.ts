@@ -6,8 +6,9 @@ import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type Mo
 import { chooseDtype } from './choose-dtype.js';
 import { fallbackNote, planDevice } from './device.js';
 import { fileSha256 } from './file-hash.js';
-import { configHiddenSize, type ModelLayout } from './model-layout.js';
-import { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile } from './resolve-encoder-file.js';
+import { resolvePooling } from './choose-pooling.js';
+import { readModelLayout, type ModelLayout } from './model-layout.js';
+import { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile, sourceDir } from './resolve-encoder-file.js';
 import type { GpuProbe } from './device.js';
 import { probeGpu } from './gpu-probe.js';
 import { sessionOptions } from './session-options.js';
@@ -27,18 +28,21 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   if (requestedDtype !== 'auto' && !isAvailable(requestedDtype)) {
     throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(source.path!, 'onnx', ONNX_FILES[requestedDtype])} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in ${quote(source.id)}`);
   }
+  // The pooling is decided before the graph is chosen: [CLS] and pooler pooling run a graph whose last layer computes
+  // the [CLS] row only.
+  let layout = source.kind === 'dir' ? await readModelLayout(source.path!) : undefined;
+  let pooling = layout ? resolvePooling(options.pooling, layout, source.id) : undefined;
   const found: GpuProbe = requested === 'cpu' ? { cudaProvider: false } : await probe();
   const plan = planDevice(requested, found);
   const failures: { device: UsedDevice; error: string }[] = [];
   let model: PreTrainedModel | undefined;
   let loadedFile = '';
-  let layout: ModelLayout | undefined;
   let used: UsedDevice = 'cpu';
   let dtype: Dtype = 'fp32';
   for (const device of plan.attempts) {
     try {
       dtype = chooseDtype(requestedDtype, device, isAvailable);
-      ({ model, file: loadedFile, layout } = await loadModel(source, dtype, device, options));
+      ({ model, file: loadedFile } = await loadModel(source, dtype, device, { ...options, ...(pooling ? { pooling } : {}) }));
       used = device;
       break;
     } catch (error) {
@@ -47,15 +51,15 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     }
   }
   const session = (model as unknown as { sessions: Record<string, { outputNames: string[]; inputNames: string[] }> }).sessions.model;
-  let pooling: Pooling;
   try {
-    pooling = resolvePooling(options.pooling, session?.outputNames ?? [], source.id, layout);
+    layout ??= await readModelLayout(sourceDir(source));
+    pooling ??= resolvePooling(options.pooling, layout, source.id);
   } catch (error) {
     await model!.dispose();
     throw error;
   }
   const config = model!.config as unknown as Record<string, unknown>;
-  const hiddenSize = layout?.hiddenSize ?? configHiddenSize(config) ?? 0;
+  const hiddenSize = layout.hiddenSize;
   const rows = Number(config.vocab_size);
   if (Number.isInteger(rows) && rows > 0 && tokenizer.idCount > rows) {
     await model!.dispose();
@@ -74,7 +78,7 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     source,
     tokenizer,
     device: deviceReport(requested, used, noteFor(plan.note, failures, used), used === 'webgpu' ? found.webgpuDetail : undefined),
-    ...(layout ? { layout: { weights: layout.weights, architecture: layout.architecture, modelType: layout.modelType, poolingFrom: poolingFrom(options.pooling, layout) } } : {}),
+    layout: { weights: layout.weights, architecture: layout.architecture, modelType: layout.modelType, poolingFrom: poolingFrom(options.pooling, layout) },
     encode: run,
     dispose: async () => {
       await model!.dispose();
@@ -103,21 +107,6 @@ export function prefetchEncoder(options: LoadEncoderOptions = {}, probe: () => P
   })().catch(() => false);
 }
 
-/**
- * The pooling to use: the one asked for (pooler only when the model outputs it); else the one the model's authors
- * configured (sentence-transformers' pooling config); else pooler if available, else cls.
- */
-export function resolvePooling(requested: Pooling | undefined, outputNames: readonly string[], model: string, layout?: Pick<ModelLayout, 'weights' | 'configuredPooling'>): Pooling {
-  const hasPooler = outputNames.includes('pooler_output');
-  if (requested === undefined) return layout?.configuredPooling?.pooling ?? (hasPooler ? 'pooler' : 'cls');
-  if (!['pooler', 'cls', 'mean'].includes(requested)) throw new ModelError('MODEL_BAD_POOLING', `pooling must be pooler, cls or mean, got ${quote(String(requested))}`, 'usage');
-  if (requested === 'pooler' && !hasPooler) {
-    const why = layout?.weights === 'onnx-fill-mask' ? 'is a masked-LM (fill-mask) export, which has no pooler' : `outputs only ${outputNames.join(', ')}`;
-    throw new ModelError('MODEL_NO_POOLER', `pooling "pooler" needs a pooler_output, but ${quote(model)} ${why}; use pooling "cls" or "mean", or a checkpoint with its pooler such as google-bert/bert-base-uncased (safetensors)`, 'usage');
-  }
-  return requested;
-}
-
 function poolingFrom(requested: Pooling | undefined, layout: ModelLayout): string {
   if (requested !== undefined) return 'requested';
   return layout.configuredPooling ? layout.configuredPooling.from : 'default';
@@ -131,7 +120,7 @@ function noteFor(planNote: string | undefined, failures: { device: UsedDevice; e
   return planNote ?? fallbackNote(failures, used);
 }
 
-async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string; layout?: ModelLayout }> {
+async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string }> {
   const options = { dtype, device, session_options: sessionOptions(device, settings.threads) } as const;
   if (source.kind === 'hub' && !(dtype === 'int8' && hubFileCached(source))) {
     // The int8 graph is built from the fp32 file: fetch that into the cache first.
@@ -142,8 +131,8 @@ async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, 
     if (dtype !== 'int8') return { model, file: onnxFilePath(source, dtype) };
     await model.dispose();
   }
-  const { dir, file, layout } = await resolveEncoderFile(source, dtype, device, settings);
-  return { model: await loadLocal(dir, source.id, options), file, layout };
+  const { dir, file } = await resolveEncoderFile(source, dtype, device, settings);
+  return { model: await loadLocal(dir, source.id, options), file };
 }
 
 function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: UsedDevice; session_options: Record<string, unknown> }): Promise<PreTrainedModel> {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isSentiError, ModelError, quote } from '@senti/errors';
 import { safetensorsTensorNames } from '../layers/safetensors.js';
+import { INT8_FILE } from './int8-encoder-file.js';
 import { onnxOutputNames } from '../onnx/onnx-output-names.js';
 import type { Dtype, Pooling } from './types.js';
 
@@ -66,7 +67,8 @@ export async function readModelLayout(dir: string): Promise<ModelLayout> {
   }
   const configuredPooling = await sentenceTransformersPooling(dir);
   const base = { modelType, architecture: architectures[0] ?? modelType, hiddenSize, ...(configuredPooling ? { configuredPooling } : {}) };
-  const onnx = (['fp32', 'q8', 'fp16'] as const).map((dtype) => path.join(dir, 'onnx', ONNX_FILES[dtype])).find((file) => existsSync(file));
+  // A bundled int8 build (model_int8.onnx alone) is an encoder export too.
+  const onnx = [...(['fp32', 'q8', 'fp16'] as const).map((dtype) => ONNX_FILES[dtype]), INT8_FILE].map((name) => path.join(dir, 'onnx', name)).find((file) => existsSync(file));
   if (onnx) {
     const outputs = await onnxOutputNames(onnx).catch((error: unknown) => {
       throw new ModelError('MODEL_ONNX_UNREADABLE', `${onnx} is not a readable ONNX model: ${error instanceof Error ? error.message : String(error)}`, 'input');

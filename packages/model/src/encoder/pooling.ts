@@ -8,6 +8,8 @@ export interface EncoderOutputs {
   poolerOutput?: Float32Array;
   /** `[batch, sequence]`, 1 for real tokens. */
   attentionMask: BigInt64Array;
+  /** Rows per text in `lastHiddenState`: `sequenceLength`, or 1 when the graph's last layer ran for [CLS] only. */
+  stateRows?: number;
   batchSize: number;
   sequenceLength: number;
   hiddenSize: number;
@@ -22,7 +24,7 @@ export function poolInto(pooling: Pooling, outputs: EncoderOutputs, target: Floa
       if (!outputs.poolerOutput) throw new Error('pooler_output missing');
       target.set(outputs.poolerOutput.subarray(r * hiddenSize, (r + 1) * hiddenSize), at);
     } else if (pooling === 'cls') {
-      const start = r * sequenceLength * hiddenSize;
+      const start = r * (outputs.stateRows ?? sequenceLength) * hiddenSize;
       target.set(lastHiddenState.subarray(start, start + hiddenSize), at);
     } else {
       meanInto(lastHiddenState, attentionMask, r, sequenceLength, hiddenSize, target, at);

@@ -7,8 +7,9 @@ import { defaultCacheDir } from '../cache/cache-dir.js';
 import { chooseDtype, type DtypeChoice } from './choose-dtype.js';
 import { encoderDir } from './encoder-dir.js';
 import { INT8_FILE, isSentiInt8File, perTokenInt8Dir } from './int8-encoder-file.js';
-import { hasSafetensors, ONNX_FILES, type ModelLayout } from './model-layout.js';
-import type { Dtype, UsedDevice } from './types.js';
+import { resolvePooling } from './choose-pooling.js';
+import { hasSafetensors, ONNX_FILES, readModelLayout, type ModelLayout } from './model-layout.js';
+import type { Dtype, Pooling, UsedDevice } from './types.js';
 
 export { ONNX_FILES } from './model-layout.js';
 
@@ -22,14 +23,18 @@ export interface ResolvedEncoderFile {
   dir: string;
   /** The fp32 graph the file is (or could be) built from, with a `last_hidden_state` output, when there is one. */
   fp32File?: string;
-  /** How the model directory stores its encoder (absent for a bundled int8 build without its source). */
-  layout?: ModelLayout;
+  /** How the model directory stores its encoder. */
+  layout: ModelLayout;
+  /** The pooling the graph was chosen for. */
+  pooling: Pooling;
 }
 
 /** Options of {@link resolveEncoderFile}. */
 export interface ResolveEncoderFileOptions {
   /** Where senti caches the graphs it builds (per-token int8, cut masked-LM exports, graphs from safetensors). */
   cacheDir?: string;
+  /** The sentence pooling (decides whether the last layer runs for [CLS] only); default: the model's default pooling. */
+  pooling?: Pooling;
 }
 
 /**
@@ -58,18 +63,20 @@ export async function resolveEncoderFile(source: ModelSource, dtype: DtypeChoice
     throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(folder, 'onnx', ONNX_FILES[chosen])} not found; dtype ${chosen} needs onnx/${ONNX_FILES[chosen]} in ${quote(source.id)}`);
   }
   const modelDir = sourceDir(source);
+  const layout = await readModelLayout(modelDir);
+  const pooling = options.pooling ?? resolvePooling(undefined, layout, source.id);
   if (chosen !== 'int8') {
-    const { dir, layout } = await encoderDir(modelDir, chosen, cacheDir);
+    const { dir } = await encoderDir(modelDir, chosen, { cacheDir, pooling });
     const file = path.join(dir, 'onnx', ONNX_FILES[chosen]);
-    return { dtype: chosen, file, dir, layout, ...(chosen === 'fp32' ? { fp32File: file } : {}) };
+    return { dtype: chosen, file, dir, layout, pooling, ...(chosen === 'fp32' ? { fp32File: file } : {}) };
   }
-  if (source.kind === 'dir' && !existsSync(path.join(modelDir, 'onnx', ONNX_FILES.fp32)) && !hasSafetensors(modelDir)) {
-    return { dtype: chosen, file: path.join(modelDir, 'onnx', INT8_FILE), dir: modelDir }; // a bundled build, without its fp32 source
+  if (!existsSync(path.join(modelDir, 'onnx', ONNX_FILES.fp32)) && !hasSafetensors(modelDir)) {
+    return { dtype: chosen, file: path.join(modelDir, 'onnx', INT8_FILE), dir: modelDir, layout, pooling }; // a bundled build, without its fp32 source
   }
-  const { dir: fp32Dir, layout } = await encoderDir(modelDir, 'fp32', cacheDir);
+  const { dir: fp32Dir } = await encoderDir(modelDir, 'fp32', { cacheDir, pooling });
   const fp32File = path.join(fp32Dir, 'onnx', ONNX_FILES.fp32);
   const dir = await perTokenInt8Dir(fp32File, path.join(fp32Dir, 'config.json'), cacheDir);
-  return { dtype: chosen, file: path.join(dir, 'onnx', INT8_FILE), dir, fp32File, layout };
+  return { dtype: chosen, file: path.join(dir, 'onnx', INT8_FILE), dir, fp32File, layout, pooling };
 }
 
 /** The local directory of a model: its path, or for a Hub id the folder its files were downloaded to. */

@@ -37,6 +37,7 @@ export function runEncoder(model: PreTrainedModel, tokenizer: SentiTokenizer, po
         lastHiddenState: pooling === 'pooler' ? new Float32Array(0) : toFloat32(lastHiddenState),
         poolerOutput: outputs.pooler_output ? toFloat32(outputs.pooler_output) : undefined,
         attentionMask: encoded.attentionMask,
+        stateRows: lastHiddenState.dims[1],
         batchSize: encoded.batchSize,
         sequenceLength: encoded.sequenceLength,
         hiddenSize,

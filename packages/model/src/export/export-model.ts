@@ -150,10 +150,11 @@ async function findEncoderFiles(root: string, modelDir: string, manifest: SentiM
     try {
       const source = resolveModelSource(location, { offline: options.offline ?? true });
       dir = sourceDir(source);
-      const resolved = await resolveEncoderFile(source, dtype, 'cpu', options);
+      const resolveOptions = { ...options, pooling: manifest.encoder.pooling };
+      const resolved = await resolveEncoderFile(source, dtype, 'cpu', resolveOptions);
       used = resolved.file;
       // The fp32 encoder graph (cut or built for masked-LM and safetensors layouts) the classifier is appended to.
-      fp32 = resolved.fp32File ?? (isEncoderDtypeAvailable(source, 'fp32') && resolved.layout ? (await resolveEncoderFile(source, 'fp32', 'cpu', options)).file : path.join(dir, 'onnx', ONNX_FILES.fp32));
+      fp32 = resolved.fp32File ?? (isEncoderDtypeAvailable(source, 'fp32') ? (await resolveEncoderFile(source, 'fp32', 'cpu', resolveOptions)).file : path.join(dir, 'onnx', ONNX_FILES.fp32));
     } catch (error) {
       problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
       continue;

@@ -4,18 +4,19 @@ import { DataType, type OnnxGraph, type OnnxModel } from '../onnx/onnx-types.js'
 
 /**
  * The name of the tensor that enters layer `layer` of a BERT ONNX graph (`layer` = L: the last hidden state): the
- * activation input of that layer's query MatMul (torch exporter names), else the output of LayerNormalization number
+ * activation input of that layer's key MatMul (torch exporter names; the key, not the query, since a graph whose last
+ * layer runs for [CLS] only slices the query's input but keys cover every token), else the output of LayerNormalization number
  * 2·layer (the embeddings' LayerNorm is number 0; every layer has two).
  */
 export function layerInputName(graph: OnnxGraph, layer: number, numLayers: number, file: string): string {
   const nodes = graph.node ?? [];
   if (layer < numLayers) {
-    const query = nodes.find((node) => node.op_type === 'MatMul' && (node.name ?? '').endsWith(`encoder/layer.${layer}/attention/self/query/MatMul`));
-    if (query?.input?.[0]) return query.input[0];
+    const key = nodes.find((node) => node.op_type === 'MatMul' && (node.name ?? '').endsWith(`encoder/layer.${layer}/attention/self/key/MatMul`));
+    if (key?.input?.[0]) return key.input[0];
   }
   const norms = nodes.filter((node) => node.op_type === 'LayerNormalization');
   if (norms.length === 2 * numLayers + 1 && norms[2 * layer]?.output?.[0]) return norms[2 * layer]!.output![0]!;
-  throw new ModelError('MODEL_UNSUPPORTED_GRAPH', `${file}: cannot find the input of encoder layer ${layer} (no torch-exported query MatMul and ${norms.length} LayerNormalization nodes, expected ${2 * numLayers + 1})`, 'input');
+  throw new ModelError('MODEL_UNSUPPORTED_GRAPH', `${file}: cannot find the input of encoder layer ${layer} (no torch-exported key MatMul and ${norms.length} LayerNormalization nodes, expected ${2 * numLayers + 1})`, 'input');
 }
 
 /**

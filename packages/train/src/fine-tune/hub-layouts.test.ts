@@ -53,7 +53,7 @@ describe.each(LAYOUTS)('$replica: fineTune, save, reload, serve, export', ({ rep
     await exportModel(modelDir, out, { offline: true, cacheDir });
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as { architectures: string[] };
     expect(config.architectures[0]).toMatch(/^(Bert|DistilBert)ForSequenceClassification$/);
-    const exported = await loadExportedModel(out, { dtype: 'q8' });
+    const exported = await loadExportedModel(out);
     const probabilities = await exported.predictProba(texts);
     await exported.dispose();
     for (let i = 0; i < direct.length; i++) expect(Math.abs(probabilities[i]! - direct[i]!)).toBeLessThan(1e-5);
