@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoModel, type PreTrainedModel } from '@huggingface/transformers';
 import { escapeControl, ModelError, quote } from '@senti/errors';
-import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type ModelSource } from '@senti/tokenize';
+import { DEFAULT_MODEL, loadTokenizer, localModelSource, resolveModelSource, withTransformersEnv, type ModelSource } from '@senti/tokenize';
 import { chooseDtype } from './choose-dtype.js';
 import { fallbackNote, planDevice } from './device.js';
 import { fileSha256 } from './file-hash.js';
@@ -21,8 +21,10 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     throw new ModelError('MODEL_BAD_DTYPE', `dtype must be auto or one of ${Object.keys(ONNX_FILES).join(', ')}, got ${quote(String(requestedDtype))}`, 'usage');
   }
   const requested = options.device ?? 'auto';
-  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
-  const source = tokenizer.source;
+  // A Hub model is downloaded into (or found in) the Hugging Face cache first; from here on it is a local directory.
+  const given = resolveModelSource(options.model ?? DEFAULT_MODEL, { offline: options.offline });
+  const source = await localModelSource(given, { weights: requestedDtype, onDownload: options.onDownload, signal: options.signal });
+  const tokenizer = await loadTokenizer(source);
   const isAvailable = (dtype: Dtype): boolean => isEncoderDtypeAvailable(source, dtype);
   if (requestedDtype !== 'auto' && !isAvailable(requestedDtype)) {
     throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(source.path!, 'onnx', ONNX_FILES[requestedDtype])} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in ${quote(source.id)}`);
@@ -124,19 +126,8 @@ function noteFor(planNote: string | undefined, failures: { device: UsedDevice; e
 async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string }> {
   const options = { dtype, device, session_options: sessionOptions(device, settings.threads) } as const;
   if (dtype === 'int8') {
-    if (source.kind === 'hub' && !hubFileCached(source)) {
-      // The int8 graph is built from the fp32 file: fetch that into the cache first.
-      const fp32 = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { dtype: 'fp32', device: 'cpu', local_files_only: source.offline }), 'encoder');
-      await fp32.dispose();
-    }
     const { dir, file } = await resolveEncoderFile(source, 'int8', device, settings);
     return { model: await loadLocal(dir, source.id, options), file };
-  }
-  if (source.kind === 'hub') {
-    const model = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { ...options, local_files_only: source.offline }), 'encoder').catch((error: unknown) => {
-      throw new ModelError('MODEL_FETCH_FAILED', error instanceof Error ? error.message : String(error), 'input', { cause: error });
-    });
-    return { model, file: onnxFilePath(source, dtype) };
   }
   return { model: await loadLocal(source.path!, source.id, options), file: onnxFilePath(source, dtype) };
 }
@@ -145,13 +136,4 @@ function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: Use
   return withTransformersEnv({ allowRemoteModels: false }, () => AutoModel.from_pretrained(dir, { ...options, local_files_only: true })).catch((error: unknown) => {
     throw new ModelError('MODEL_LOAD_FAILED', `cannot load the ${options.dtype} encoder from ${quote(id)} on ${options.device}: ${escapeControl(error instanceof Error ? error.message : String(error))}`, 'runtime', { cause: error });
   });
-}
-
-function hubFileCached(source: ModelSource): boolean {
-  try {
-    onnxFilePath(source, 'fp32');
-    return true;
-  } catch {
-    return false;
-  }
 }
