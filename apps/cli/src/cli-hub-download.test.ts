@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,11 @@ describe('senti train --model org/name through HF_ENDPOINT', { timeout: 300_000 
     expect(first.stderr).toMatch(/^Downloading org\/tiny\/onnx\/model\.onnx \[[#.]{20}\] [\d.]+\/4\.1 .* in [\d.]+m?s {2}checked$/m);
     expect(first.stderr).not.toContain('\r');
     expect(first.stdout).toMatch(/encoder {2}org\/tiny \(/);
+    // The saved model names its encoder by Hub id, pinned to the commit it was trained with, and predicts offline from the cache.
+    const manifest = JSON.parse(await readFile(join(dir, 'run-1', 'model', 'senti.json'), 'utf8')) as { encoder: { hubId: string; revision: string } };
+    expect(manifest.encoder).toMatchObject({ hubId: 'org/tiny', revision: server.repos.get('org/tiny')!.commit });
+    const predicted = await runCli(['predict', '--model-dir', join(dir, 'run-1'), '--json', 'a fine film'], { env: { ...env('hub'), SENTI_OFFLINE: '1' } });
+    expect(predicted.code, predicted.stderr).toBe(0);
     server.requests.length = 0;
     const second = await runCli(['train', '--model', 'org/tiny', '--data', data, '--pooling', 'mean', '--epochs', '1', '--out', join(dir, 'run-2')], { env: env('hub') });
     expect(second.code, second.stderr).toBe(0);
