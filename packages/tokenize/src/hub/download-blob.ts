@@ -35,7 +35,7 @@ export async function downloadBlob(client: HubClient, blob: string, metadata: Fi
     const handle = await open(writer.incomplete, 'a').catch((error: unknown) => {
       throw fileSystemError(error, blob, 'write');
     });
-    if (have === 0) await handle.truncate(0);
+    if (have === 0 && (await handle.stat()).size > 0) await handle.truncate(0);
     try {
       await fetchInto(client, handle, have, metadata, subject, meter, blob);
       await handle.sync();

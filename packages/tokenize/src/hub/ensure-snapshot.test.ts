@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, symlinkSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
@@ -177,6 +177,11 @@ describe('ensureModelSnapshot failures: one clear line each', () => {
     const dir = path.join(repoRoot(repo), 'blobs');
     return existsSync(dir) ? readdirSync(dir) : [];
   };
+  const fullDisk = (sha: string): void => {
+    const dir = path.join(repoRoot('org/tiny'), 'blobs');
+    mkdirSync(dir, { recursive: true });
+    symlinkSync('/dev/full', path.join(dir, `${sha}.incomplete`));
+  };
   const onnxSha = (): string => server.repos.get('org/tiny')!.files.get('onnx/model.onnx')!.sha256;
 
   it.each([
@@ -192,10 +197,14 @@ describe('ensureModelSnapshot failures: one clear line each', () => {
     { name: 'server error after retries', model: 'org/tiny', fault: { path: '/api/models/', status: 502, times: 3 }, code: 'TOKENIZE_HUB_SERVER_ERROR', message: /answered HTTP 502 for the file list of "org\/tiny" 3 times; giving up/ },
     { name: 'checksum mismatch', model: 'org/tiny', fault: { path: '/lfs/', method: 'GET', corrupt: true }, code: 'TOKENIZE_HUB_CHECKSUM_MISMATCH', message: /downloaded "onnx\/model.onnx" of "org\/tiny" does not match the Hub's checksum \(expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}\)/, blobs: (names: string[]) => expect(names.filter((name) => name.startsWith(onnxSha()))).toEqual([]) },
     { name: 'connection dropped on every try', model: 'org/tiny', fault: { path: '/lfs/', method: 'GET', dropAfter: 0, times: 3 }, code: 'TOKENIZE_HUB_SERVER_ERROR', message: /download of "onnx\/model.onnx" of "org\/tiny" .* kept failing \(0 of \d+ bytes after 3 tries/, blobs: (names: string[]) => expect(names).not.toContain(onnxSha()) },
-  ])('$name', async ({ model, env, offline, fault, code, message, hint, blobs }) => {
+    { name: 'cancelled', model: 'org/tiny', signal: true, code: 'TOKENIZE_HUB_ABORTED', message: /^the download of "org\/tiny" was cancelled$/ },
+    // Writes into /dev/full fail with ENOSPC, as a full disk does (Linux).
+    ...(existsSync('/dev/full') ? [{ name: 'disk full mid-download', model: 'org/tiny', prepare: () => fullDisk(onnxSha()), code: 'FILE_DISK_FULL', message: /^cannot write .*blobs\/[0-9a-f]{64}: disk full/, blobs: (names: string[]) => expect(names).not.toContain(onnxSha()) }] : []),
+  ])('$name', async ({ model, env, offline, fault, prepare, signal, code, message, hint, blobs }) => {
     freshCache();
     if (fault) server.fault(fault);
-    const error = await ensure(model, { weights: 'fp32', offline, environment: environment(env?.()) }).then(
+    prepare?.();
+    const error = await ensure(model, { weights: 'fp32', offline, environment: environment(env?.()), ...(signal ? { signal: AbortSignal.abort() } : {}) }).then(
       () => undefined,
       (caught: unknown) => caught as { code: string; message: string; hint?: string },
     );
