@@ -30,6 +30,7 @@ export async function fileMetadata(client: HubClient, subject: RequestSubject & 
     throw new TokenizeError('TOKENIZE_HUB_BAD_RESPONSE', `the Hub at ${client.endpoint} sent no ETag or size for ${quote(subject.file)} of ${quote(subject.repo)}; is HF_ENDPOINT a Hugging Face Hub or mirror?`, 'runtime');
   }
   const location = response.status >= 300 && response.status < 400 ? new URL(response.headers.get('location')!, url).href : response.url || url;
+  await response.body?.cancel(); // a redirect's body is not read: free the connection
   return { etag, size, commit: headers.get('x-repo-commit') ?? undefined, location };
 }
 
