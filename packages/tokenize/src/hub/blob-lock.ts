@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
 
 /** Who writes a blob's download: the lock's owner resumes `BLOB.incomplete`; anyone else writes a private temporary. */
 export interface BlobWriter {
@@ -54,12 +55,27 @@ function isStale(lock: string): boolean {
     return false;
   }
   const [host, pidText] = content.trim().split(' ');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  return host === hostname() && isGone(Number(pidText));
+}
+
+/** True when no process with this id runs on this machine. */
+function isGone(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** Deletes the private temporaries of `blob` (`BLOB.PID.HEX.incomplete`) left by processes that no longer run. */
+export async function removeDeadTemporaries(blob: string): Promise<void> {
+  const prefix = `${path.basename(blob)}.`;
+  const names = await readdir(path.dirname(blob)).catch(() => [] as string[]);
+  const dead = names.filter((name) => {
+    const match = /^(\d+)\.[0-9a-f]+\.incomplete$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    return match !== null && isGone(Number(match[1]));
+  });
+  await Promise.all(dead.map((name) => rm(path.join(path.dirname(blob), name), { force: true })));
 }

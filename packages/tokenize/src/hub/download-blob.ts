@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileSystemError, writeAll } from '@senti/base';
 import { quote, TokenizeError } from '@senti/errors';
 import { blobDigest, etagKind } from './blob-hash.js';
-import { claimBlob } from './blob-lock.js';
+import { claimBlob, removeDeadTemporaries } from './blob-lock.js';
 import { checksumError, type RequestSubject } from './hub-errors.js';
 import { backoff, hubRequest, isUnreachable, throwIfAborted, type HubClient } from './hub-request.js';
 import { DownloadMeter, type DownloadListener } from './download-events.js';
@@ -26,6 +26,7 @@ export async function downloadBlob(client: HubClient, blob: string, metadata: Fi
   await mkdir(path.dirname(blob), { recursive: true }).catch((error: unknown) => {
     throw fileSystemError(error, path.dirname(blob), 'create directory');
   });
+  await removeDeadTemporaries(blob);
   const writer = await claimBlob(blob);
   try {
     let have = writer.owner ? await sizeOf(writer.incomplete) : 0;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, symlinkSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -131,12 +131,16 @@ describe('ensureModelSnapshot', () => {
     expect(digest(readFileSync(path.join(snapshot.dir, 'onnx/model.onnx')))).toBe(server.repos.get('org/tiny')!.files.get('onnx/model.onnx')!.sha256);
   });
 
-  it('resumes the .incomplete file an interrupted run left', async () => {
+  it('resumes the .incomplete file an interrupted run left, taking over its stale lock', async () => {
     freshCache();
     const file = server.repos.get('org/tiny')!.files.get('onnx/model.onnx')!;
     const blobs = path.join(repoRoot('org/tiny'), 'blobs');
     mkdirSync(blobs, { recursive: true });
     writeFileSync(path.join(blobs, `${file.sha256}.incomplete`), file.content.subarray(0, 12345));
+    // Its lock too: the process named there no longer runs (a pid above Linux's maximum), so the lock is taken over.
+    writeFileSync(path.join(blobs, `${file.sha256}.lock`), `${hostname()} 99999999\n`);
+    // And a private temporary of a killed run that had found the lock taken: deleted.
+    writeFileSync(path.join(blobs, `${file.sha256}.99999999.abcd1234.incomplete`), 'partial');
     const events: DownloadEvent[] = [];
     await ensure('org/tiny', { weights: 'fp32', onDownload: (event) => events.push(event) });
     expect(server.requests.filter((request) => request.server === 'cdn').map((request) => request.range)).toEqual(['bytes=12345-']);
