@@ -11,10 +11,21 @@ import { ensureModelSnapshot, type EnsureModelSnapshotOptions } from './ensure-s
 import type { HubEnvironment } from './hub-environment.js';
 
 const TOKEN = 'hf_test_token';
+
+/** A repository with sharded safetensors weights (the bytes are not read, only downloaded). */
+function shardedRepo(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'senti-sharded-'));
+  for (const file of ['config.json', 'tokenizer.json']) writeFileSync(path.join(dir, file), readFileSync(path.join(TINY_BERT, file)));
+  const shards = { 'model-00001-of-00002.safetensors': 'first shard', 'model-00002-of-00002.safetensors': 'second shard' };
+  for (const [name, text] of Object.entries(shards)) writeFileSync(path.join(dir, name), text);
+  writeFileSync(path.join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { 'a.weight': 'model-00001-of-00002.safetensors', 'b.weight': 'model-00002-of-00002.safetensors', 'c.weight': 'model-00001-of-00002.safetensors' } }));
+  return dir;
+}
 let server: HubServer;
 let cacheDir: string;
 /** An endpoint nothing listens on (a port just released): connections are refused. */
 let closedEndpoint: string;
+let shardedDir: string;
 
 /** Compares file contents by hash: vitest's deep equality on megabyte buffers takes tens of seconds. */
 const digest = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -28,6 +39,7 @@ beforeAll(async () => {
       'org/private': { dir: TINY_BERT, access: 'private' },
       'org/no-weights': { dir: TINY_BERT, files: ['config.json', 'tokenizer.json', 'tokenizer_config.json'] },
       'org/safetensors': { dir: TINY_BERT, files: ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'] },
+      'org/sharded': { dir: (shardedDir = shardedRepo()) },
     },
   });
 });
@@ -37,7 +49,10 @@ beforeAll(async () => {
   closedEndpoint = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  rmSync(shardedDir, { recursive: true, force: true });
+});
 afterEach(() => {
   server.requests.length = 0;
   if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
@@ -104,6 +119,16 @@ describe('ensureModelSnapshot', () => {
     expect(snapshot.files).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors']);
     expect(snapshot.commit).toBe(commit);
     expect(existsSync(path.join(repoRoot('org/safetensors'), 'refs'))).toBe(false);
+  });
+
+  it('takes sharded safetensors: the index, then every shard it names', async () => {
+    freshCache();
+    const snapshot = await ensure('org/sharded', { weights: 'fp32' });
+    expect(snapshot.files).toEqual(['config.json', 'tokenizer.json', 'model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
+    expect(readFileSync(path.join(snapshot.dir, 'model-00002-of-00002.safetensors'), 'utf8')).toBe('second shard');
+    server.requests.length = 0;
+    await ensure('org/sharded', { weights: 'fp32' });
+    expect(server.requests).toEqual([]);
   });
 
   it('sends HF_TOKEN to the endpoint only, never to the CDN it redirects to', async () => {
@@ -192,6 +217,7 @@ describe('ensureModelSnapshot failures: one clear line each', () => {
     { name: 'no network, nothing cached', model: 'org/tiny', env: () => ({ endpoint: closedEndpoint }), code: 'TOKENIZE_HUB_UNREACHABLE', message: /cannot reach http:\/\/127\.0\.0\.1:\d+ to download "org\/tiny" \(ECONNREFUSED\) and it is not in the Hugging Face cache/, hint: /connect once.*HF_ENDPOINT.*local directory/ },
     { name: 'offline, nothing cached', model: 'org/tiny', offline: true, code: 'TOKENIZE_HUB_NOT_CACHED', message: /offline mode is on .*"org\/tiny" at revision "main" is not in the Hugging Face cache/, hint: /without offline mode/ },
     { name: 'missing repository (401)', model: 'org/missing', code: 'TOKENIZE_HUB_REPO_NOT_FOUND', message: /model "org\/missing" not found on http.*private \(set HF_TOKEN/ },
+    { name: 'missing repository, with a token (404)', model: 'org/missing', env: () => ({ token: TOKEN }), code: 'TOKENIZE_HUB_REPO_NOT_FOUND', message: /model "org\/missing" not found on http.*the token in HF_TOKEN cannot see it/ },
     { name: 'private repository, no token', model: 'org/private', code: 'TOKENIZE_HUB_REPO_NOT_FOUND', message: /"org\/private" not found .*HF_TOKEN/ },
     { name: 'gated repository, no token (401)', model: 'org/gated', code: 'TOKENIZE_HUB_UNAUTHORIZED', message: /access to "org\/gated" was refused \(HTTP 401\): the repository is gated; set HF_TOKEN/ },
     { name: 'gated repository, token without access (403)', model: 'org/gated', env: () => ({ token: 'hf_other' }), code: 'TOKENIZE_HUB_UNAUTHORIZED', message: /\(HTTP 403\).*the token in HF_TOKEN has no access/ },
