@@ -1,6 +1,6 @@
-import { loadEncoder, probeGpu, type EncoderInfo, type LoadEncoderOptions } from '@senti/model';
+import { probeGpu, type EncoderInfo, type LoadEncoderOptions } from '@senti/model';
 import { fileSha256, planDevice, readModelLayout, resolveEncoderFile, resolvePooling } from '@senti/model/internals';
-import { DEFAULT_MODEL, loadTokenizer, type SentiTokenizer } from '@senti/tokenize';
+import { DEFAULT_MODEL, loadTokenizer, localModelSource, resolveModelSource, type SentiTokenizer } from '@senti/tokenize';
 
 /** What the enqueuer needs of an encoder: the identity of its features and its tokenizer (for lengths). */
 export interface EncoderFingerprint {
@@ -10,16 +10,12 @@ export interface EncoderFingerprint {
 
 /**
  * The identity `loadEncoder` would report for these options, without starting an ONNX Runtime session: tokenizer,
- * config.json, the ONNX file's sha256 and its output names. Hub ids (whose files may not be local yet) are loaded.
+ * config.json, the ONNX file's sha256 and its output names. Hub ids are first downloaded into the Hugging Face cache.
  */
 export async function fingerprintEncoder(options: Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline' | 'cacheDir'>): Promise<EncoderFingerprint> {
-  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
-  const source = tokenizer.source;
-  if (source.kind !== 'dir') {
-    const encoder = await loadEncoder(options);
-    await encoder.dispose();
-    return { info: encoder.info, tokenizer: encoder.tokenizer };
-  }
+  const given = resolveModelSource(options.model ?? DEFAULT_MODEL, { offline: options.offline });
+  const source = await localModelSource(given, { weights: options.dtype ?? 'fp32' });
+  const tokenizer = await loadTokenizer(source);
   const requested = options.device ?? 'auto';
   const plan = planDevice(requested, requested === 'cpu' ? { cudaProvider: false } : await probeGpu());
   const layout = await readModelLayout(source.path!);

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TokenizeError } from '@senti/errors';
+import { startHubServer } from '@senti/fixtures';
+import type { DownloadEvent } from './hub/download-events.js';
 import { loadTokenizer } from './load-tokenizer.js';
 import { readTokenizationReference, TINY_BERT } from './test-fixtures.js';
 
@@ -43,16 +48,52 @@ describe('loadTokenizer on the tiny-bert fixture', async () => {
 });
 
 describe('loadTokenizer failures', () => {
-  it('names the Hub model and how to use a local directory when it cannot be loaded offline', async () => {
-    const error = await loadTokenizer('Xenova/bert-base-uncased', { offline: true }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TokenizeError);
-    expect((error as TokenizeError).code).toBe('TOKENIZE_MODEL_FETCH_FAILED');
-    expect((error as Error).message).toMatch(/"Xenova\/bert-base-uncased".*offline/);
-    expect((error as TokenizeError).hint).toMatch(/point `model` at a local directory/);
-    expect(`${(error as Error).message} ${(error as TokenizeError).hint}`).not.toMatch(/--|senti /);
+  it('names the Hub model, the cache and how to use a local directory when offline and not cached', async () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'senti-empty-cache-'));
+    process.env.HF_HUB_CACHE = cache;
+    try {
+      const error = await loadTokenizer('Xenova/bert-base-uncased', { offline: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenizeError);
+      expect((error as TokenizeError).code).toBe('TOKENIZE_HUB_NOT_CACHED');
+      expect((error as Error).message).toMatch(/offline.*"Xenova\/bert-base-uncased".*not in the Hugging Face cache/);
+      expect((error as Error).message).toContain(cache);
+      expect((error as TokenizeError).hint).toMatch(/point `model` at a local directory/);
+      expect(`${(error as Error).message} ${(error as TokenizeError).hint}`).not.toMatch(/--|senti /);
+    } finally {
+      delete process.env.HF_HUB_CACHE;
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('names a missing directory', async () => {
     await expect(loadTokenizer('./no/such/model-dir', { offline: true })).rejects.toMatchObject({ code: 'TOKENIZE_MODEL_NOT_FOUND', message: expect.stringContaining('"./no/such/model-dir"') });
+  });
+});
+
+describe('loadTokenizer of a Hub id through HF_ENDPOINT', () => {
+  it('downloads into HF_HUB_CACHE, encodes like the local directory, and loads again with no request', async () => {
+    const server = await startHubServer({ repos: { 'org/tiny': { dir: TINY_BERT } } });
+    const cache = mkdtempSync(path.join(tmpdir(), 'senti-hub-cache-'));
+    Object.assign(process.env, { HF_ENDPOINT: server.url, HF_HUB_CACHE: cache });
+    try {
+      const events: DownloadEvent[] = [];
+      const hub = await loadTokenizer('org/tiny@main', { offline: false, onDownload: (event) => events.push(event) });
+      const local = await loadTokenizer(TINY_BERT, { offline: true });
+      const commit = server.repos.get('org/tiny')!.commit;
+      expect(hub.source).toMatchObject({ kind: 'dir', id: 'org/tiny@main', repo: 'org/tiny', revision: 'main', commit, path: path.join(cache, 'models--org--tiny', 'snapshots', commit) });
+      const options = { maxLength: reference.max_length, padding: 'max_length', truncation: true } as const;
+      expect(rows(hub.encode(reference.sentences, options).inputIds, 17)).toEqual(rows(local.encode(reference.sentences, options).inputIds, 17));
+      expect(hub.modelMaxLength).toBe(local.modelMaxLength);
+      expect(events.filter((event) => event.type === 'download-done').map((event) => event.file)).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json']);
+      expect(server.requests.some((request) => request.path.includes('onnx'))).toBe(false);
+      server.requests.length = 0;
+      await loadTokenizer('org/tiny@main', { offline: false });
+      expect(server.requests).toEqual([]);
+    } finally {
+      delete process.env.HF_ENDPOINT;
+      delete process.env.HF_HUB_CACHE;
+      await server.close();
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 });

@@ -1,53 +1,37 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AutoConfig, AutoTokenizer } from '@huggingface/transformers';
+import { AutoTokenizer } from '@huggingface/transformers';
 import { escapeControl, quote, TokenizeError } from '@senti/errors';
 import { DEFAULT_MODEL, resolveModelSource, type ModelSource } from './model-source.js';
+import type { DownloadListener } from './hub/download-events.js';
+import { localModelSource } from './hub/local-model-source.js';
 import { resolveModelMaxLength } from './model-max-length.js';
 import { wrapTokenizer, type SentiTokenizer } from './senti-tokenizer.js';
 import { withTransformersEnv } from './transformers-env.js';
 
 /** Options for {@link loadTokenizer}. */
 export interface LoadTokenizerOptions {
-  /** Never fetch from the Hugging Face Hub (default: `SENTI_OFFLINE=1`). */
+  /** Never fetch from the Hugging Face Hub (default: `SENTI_OFFLINE` or `HF_HUB_OFFLINE`). */
   offline?: boolean;
+  /** Receives progress while a Hub model's tokenizer and config files download. */
+  onDownload?: DownloadListener;
+  /** Cancels a download in progress. */
+  signal?: AbortSignal;
 }
 
-/** Loads the tokenizer of a Hugging Face Hub model or of a local model directory. */
-export async function loadTokenizer(modelIdOrDir: string = DEFAULT_MODEL, options: LoadTokenizerOptions = {}): Promise<SentiTokenizer> {
-  const source = resolveModelSource(modelIdOrDir, options);
-  if (source.kind === 'dir') {
-    const dir = source.path!;
-    const tokenizerJson = path.join(dir, 'tokenizer.json');
-    const [tokenizerConfig, modelConfig] = await Promise.all([readJson(path.join(dir, 'tokenizer_config.json')), readJson(path.join(dir, 'config.json'))]);
-    const tokenizer = await withTransformersEnv({ allowRemoteModels: false }, () =>
-      AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
-    ).catch((error: unknown) => {
-      throw new TokenizeError('TOKENIZE_LOAD_FAILED', `cannot load the tokenizer from ${quote(source.id)}: expected ${tokenizerJson} and tokenizer_config.json (${describe(error)})`, 'input', { cause: error });
-    });
-    return wrapTokenizer(tokenizer, source, resolveModelMaxLength(tokenizerConfig, modelConfig));
-  }
-  const tokenizer = await loadFromHub(source, (id) => AutoTokenizer.from_pretrained(id, { local_files_only: source.offline }));
-  const modelConfig = await loadFromHub(source, (id) => AutoConfig.from_pretrained(id, { local_files_only: source.offline })).catch(() => undefined);
-  return wrapTokenizer(tokenizer, source, resolveModelMaxLength(tokenizer.config as Record<string, unknown>, modelConfig as unknown as Record<string, unknown>));
-}
-
-/** Runs a transformers.js Hub load with remote access set from `source.offline`, turning failures into one clear line. */
-export async function loadFromHub<T>(source: ModelSource, load: (id: string) => Promise<T>, what = 'tokenizer'): Promise<T> {
-  try {
-    return await withTransformersEnv({ allowRemoteModels: !source.offline }, () => load(source.id));
-  } catch (error) {
-    throw hubLoadError(source, error, what);
-  }
-}
-
-/** The error for a model that could not be fetched from (or found offline for) the Hugging Face Hub. */
-export function hubLoadError(source: ModelSource, cause: unknown, what = 'model'): TokenizeError {
-  const hint = 'download the model once with network access, or point `model` at a local directory in Hugging Face layout';
-  const message = source.offline
-    ? `cannot load the ${what} of ${quote(source.id)}: offline mode is on (\`offline: true\` or SENTI_OFFLINE=1) and ${quote(source.id)} is neither a local directory nor in the transformers.js cache`
-    : `cannot fetch the ${what} of ${quote(source.id)} from the Hugging Face Hub (${describe(cause)})`;
-  return new TokenizeError('TOKENIZE_MODEL_FETCH_FAILED', message, 'input', { cause, hint });
+/** Loads the tokenizer of a Hugging Face Hub model (downloaded into the Hugging Face cache) or of a local model directory. */
+export async function loadTokenizer(model: string | ModelSource = DEFAULT_MODEL, options: LoadTokenizerOptions = {}): Promise<SentiTokenizer> {
+  const given = typeof model === 'string' ? resolveModelSource(model, options) : model;
+  const source = await localModelSource(given, { onDownload: options.onDownload, signal: options.signal });
+  const dir = source.path!;
+  const tokenizerJson = path.join(dir, 'tokenizer.json');
+  const [tokenizerConfig, modelConfig] = await Promise.all([readJson(path.join(dir, 'tokenizer_config.json')), readJson(path.join(dir, 'config.json'))]);
+  const tokenizer = await withTransformersEnv({ allowRemoteModels: false }, () =>
+    AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
+  ).catch((error: unknown) => {
+    throw new TokenizeError('TOKENIZE_LOAD_FAILED', `cannot load the tokenizer from ${quote(source.id)}: expected ${tokenizerJson} and tokenizer_config.json (${describe(error)})`, 'input', { cause: error });
+  });
+  return wrapTokenizer(tokenizer, source, resolveModelMaxLength(tokenizerConfig, modelConfig));
 }
 
 function describe(error: unknown): string {

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { escapeControl, quote, TokenizeError } from '@senti/errors';
+import { offlineByEnvironment } from './hub/hub-environment.js';
 
 /** The Hugging Face Hub model senti uses when none is given: BERT base, uncased, with ONNX weights. */
 export const DEFAULT_MODEL = 'Xenova/bert-base-uncased';
@@ -12,8 +13,14 @@ export interface ModelSource {
   kind: 'dir' | 'hub';
   /** The model id or path exactly as given. */
   id: string;
-  /** Absolute directory, when `kind` is `dir`. */
+  /** Absolute directory, when `kind` is `dir` (for a Hub model once downloaded: its snapshot in the Hugging Face cache). */
   path?: string;
+  /** Hub repository id (`org/name`, without the revision), for a Hub model. */
+  repo?: string;
+  /** Revision asked for (`org/name@revision`; default `main`), for a Hub model. */
+  revision?: string;
+  /** The commit the revision resolved to, once the Hub model is in the cache. */
+  commit?: string;
   /** True when remote loading is switched off. */
   offline: boolean;
 }
@@ -24,11 +31,9 @@ export interface ResolveModelSourceOptions {
   offline?: boolean;
 }
 
-/** True when remote model loading is off: the explicit flag if given, else `SENTI_OFFLINE=1` (or `true`). */
+/** True when remote model loading is off: the explicit flag if given, else `SENTI_OFFLINE` or `HF_HUB_OFFLINE` (1, true, yes). */
 export function isOffline(explicit?: boolean): boolean {
-  if (explicit !== undefined) return explicit;
-  const value = process.env.SENTI_OFFLINE?.trim().toLowerCase();
-  return value === '1' || value === 'true' || value === 'yes';
+  return explicit ?? offlineByEnvironment();
 }
 
 // Same shape transformers.js accepts as a Hub repo id: optional "owner/" then a name.
@@ -41,7 +46,10 @@ export function looksLikePath(value: string): boolean {
   return !HUB_ID.test(value) || value.includes('..') || value.includes('--');
 }
 
-/** Decides whether `modelIdOrDir` is a local model directory (it exists) or a Hugging Face Hub id. */
+// A revision after `@`: a branch, tag or commit id (`refs/pr/1` included), never a path that climbs out.
+const REVISION = /^(?!.*\.\.)(?!\/)[\w.\-/]{1,200}$/;
+
+/** Decides whether `modelIdOrDir` is a local model directory (it exists) or a Hugging Face Hub id (`org/name[@revision]`). */
 export function resolveModelSource(modelIdOrDir: string, options: ResolveModelSourceOptions = {}): ModelSource {
   const offline = isOffline(options.offline);
   const id = modelIdOrDir.trim();
@@ -56,10 +64,18 @@ export function resolveModelSource(modelIdOrDir: string, options: ResolveModelSo
     }
     return { kind: 'dir', id, path: absolute, offline };
   }
+  const at = id.indexOf('@');
+  if (at > 0 && !looksLikePath(id.slice(0, at))) {
+    const revision = id.slice(at + 1);
+    if (!REVISION.test(revision) || revision.endsWith('/')) {
+      throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `revision ${quote(revision)} in model ${quote(id)} is not valid; expected org/name@branch, a tag or a commit id`, 'usage');
+    }
+    return { kind: 'hub', id, repo: id.slice(0, at), revision, offline };
+  }
   if (looksLikePath(id)) {
     throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model directory ${quote(id)} not found (resolved to ${escapeControl(path.resolve(expanded))})`, 'input', {
       hint: 'pass an existing directory in Hugging Face layout, or a Hub id such as Xenova/bert-base-uncased',
     });
   }
-  return { kind: 'hub', id, offline };
+  return { kind: 'hub', id, repo: id, revision: 'main', offline };
 }

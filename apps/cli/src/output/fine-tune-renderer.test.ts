@@ -28,3 +28,34 @@ describe('epoch progress bars', () => {
     expect(bars[1]).toMatch(/epoch 2\/2 \[#+\.+\] 10\/20 \d+ steps\/s ETA/);
   });
 });
+
+describe('download progress', () => {
+  const capture = (interactive: boolean) => {
+    let text = '';
+    const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
+    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive }), { data: 'x.csv', seed: 1, dtype: 'auto' });
+    return { render, text: () => text };
+  };
+  const file = (name: string, total: number) => [
+    { type: 'download-start', repo: 'org/m', file: name, total, resumedFrom: 0 },
+    { type: 'download', repo: 'org/m', file: name, bytes: total / 2, total, bytesPerSecond: 1e6, etaSeconds: 1 },
+    { type: 'download', repo: 'org/m', file: name, bytes: total, total, bytesPerSecond: 1e6, etaSeconds: 0 },
+    { type: 'download-done', repo: 'org/m', file: name, total, seconds: 2 },
+  ] as const;
+
+  it('draws one bar per large file in place on a terminal, in MB, and nothing for small files', () => {
+    const { render, text } = capture(true);
+    for (const event of [...file('config.json', 600), ...file('onnx/model.onnx', 438_000_000)]) render(event);
+    expect(text()).not.toContain('config.json');
+    expect(text()).toMatch(/\rDownloading org\/m\/onnx\/model\.onnx \[#{20}\] 438\/438 .*in [\d.]+m?s {2}checked\x1b\[K\n$/);
+  });
+
+  it('prints whole lines when not a terminal', () => {
+    const { render, text } = capture(false);
+    for (const event of file('model.safetensors', 4_000_000)) render(event);
+    const lines = text().trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Downloading org\/m\/model\.safetensors \[\.{20}\] 0\/4 MB ETA --$/);
+    expect(lines.at(-1)).toMatch(/^Downloading org\/m\/model\.safetensors \[#{20}\] 4\/4 .* {2}checked$/);
+    expect(text()).not.toContain('\r');
+  });
+});

@@ -12,7 +12,10 @@ import type { ManifestEncoder } from './manifest.js';
 export function encoderReference(info: EncoderInfo & { path?: string }, modelDir: string): ManifestEncoder {
   const { path: given, ...rest } = info;
   const local = given ?? (existsSync(info.model) ? info.model : undefined);
-  if (local === undefined) return { ...rest, hubId: info.model, revision: 'main' };
+  if (local === undefined) {
+    const [hubId, revision = 'main'] = info.model.split('@') as [string, string?];
+    return { ...rest, hubId, revision };
+  }
   const hub = parseHfCachePath(local);
   const [from, to] = [path.resolve(modelDir), path.resolve(local)];
   // A relative path that climbs to the file-system root is an absolute path in disguise: leave it out.

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { env } from '@huggingface/transformers';
+import { hubCacheDir } from '@senti/tokenize';
 
 /** A Hub model as named in a Hugging Face cache: `models--ORG--NAME/snapshots/REVISION`. */
 export interface HubReference {
@@ -20,13 +21,13 @@ export function parseHfCachePath(dir: string): HubReference | undefined {
 }
 
 /**
- * Folders that may hold a Hugging Face cache: `$HF_HUB_CACHE`, `$HF_HOME/hub`, `~/.cache/huggingface/hub`, and
- * transformers.js's `env.cacheDir` and `env.localModelPath` (when pointed at such a cache).
+ * Folders that may hold a Hugging Face cache: the one senti downloads into ({@link hubCacheDir}: `$HF_HUB_CACHE`,
+ * `$HF_HOME/hub`, ...), `~/.cache/huggingface/hub`, and transformers.js's `env.cacheDir` and `env.localModelPath`
+ * (when pointed at such a cache).
  */
 export function hfCacheRoots(): string[] {
   const roots = [
-    process.env.HF_HUB_CACHE,
-    process.env.HF_HOME ? path.join(process.env.HF_HOME, 'hub') : undefined,
+    hubCacheDir(),
     path.join(homedir(), '.cache', 'huggingface', 'hub'),
     typeof env.cacheDir === 'string' ? env.cacheDir : undefined,
     typeof env.localModelPath === 'string' ? env.localModelPath : undefined,

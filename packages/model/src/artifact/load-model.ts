@@ -93,7 +93,8 @@ export function encoderCandidates(root: string, manifest: SentiManifest, overrid
   if (hubId !== undefined) {
     const snapshot = findInHfCache({ hubId, revision: revision ?? 'main' });
     if (snapshot !== undefined) found.push({ location: snapshot, how: `${hubId} in the Hugging Face cache` });
-    found.push({ location: hubId, how: `the Hub id ${hubId}` });
+    const pinned = revision !== undefined && revision !== 'main' ? `${hubId}@${revision}` : hubId;
+    found.push({ location: pinned, how: `the Hub id ${pinned}` });
   }
   return found;
 }

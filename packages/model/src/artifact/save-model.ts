@@ -42,7 +42,7 @@ export interface SaveModelInput {
 
 const TENSOR_NAMES = ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'];
 
-/** The local directory holding the encoder's files: its path, or where transformers.js cached a Hub model. */
+/** The local directory holding the encoder's files: its path, or a Hub model's snapshot in the Hugging Face cache. */
 function encoderSourceDir(info: EncoderInfo & { path?: string }): string {
   if (info.path !== undefined) return info.path;
   if (existsSync(info.model)) return resolve(info.model);

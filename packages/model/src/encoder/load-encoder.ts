@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoModel, type PreTrainedModel } from '@huggingface/transformers';
 import { escapeControl, ModelError, quote } from '@senti/errors';
-import { DEFAULT_MODEL, loadFromHub, loadTokenizer, withTransformersEnv, type ModelSource } from '@senti/tokenize';
+import { DEFAULT_MODEL, loadTokenizer, localModelSource, resolveModelSource, withTransformersEnv, type ModelSource } from '@senti/tokenize';
 import { chooseDtype } from './choose-dtype.js';
 import { fallbackNote, planDevice } from './device.js';
 import { fileSha256 } from './file-hash.js';
 import { resolvePooling } from './choose-pooling.js';
 import { readModelLayout, type ModelLayout } from './model-layout.js';
-import { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile, sourceDir } from './resolve-encoder-file.js';
+import { isEncoderDtypeAvailable, ONNX_FILES, resolveEncoderFile } from './resolve-encoder-file.js';
 import type { GpuProbe } from './device.js';
 import { probeGpu } from './gpu-probe.js';
 import { sessionOptions } from './session-options.js';
@@ -22,16 +22,18 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     throw new ModelError('MODEL_BAD_DTYPE', `dtype must be auto or one of ${Object.keys(ONNX_FILES).join(', ')}, got ${quote(String(requestedDtype))}`, 'usage');
   }
   const requested = options.device ?? 'auto';
-  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_MODEL, { offline: options.offline });
-  const source = tokenizer.source;
+  // A Hub model is downloaded into (or found in) the Hugging Face cache first; from here on it is a local directory.
+  const given = resolveModelSource(options.model ?? DEFAULT_MODEL, { offline: options.offline });
+  const source = await localModelSource(given, { weights: requestedDtype, onDownload: options.onDownload, signal: options.signal });
+  const tokenizer = await loadTokenizer(source);
   const isAvailable = (dtype: Dtype): boolean => isEncoderDtypeAvailable(source, dtype);
   if (requestedDtype !== 'auto' && !isAvailable(requestedDtype)) {
     throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(source.path!, 'onnx', ONNX_FILES[requestedDtype])} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in ${quote(source.id)}`);
   }
   // The pooling is decided before the graph is chosen: [CLS] and pooler pooling run a graph whose last layer computes
   // the [CLS] row only.
-  let layout = source.kind === 'dir' ? await readModelLayout(source.path!) : undefined;
-  let pooling = layout ? resolvePooling(options.pooling, layout, source.id) : undefined;
+  const layout = await readModelLayout(source.path!);
+  const pooling = resolvePooling(options.pooling, layout, source.id);
   const found: GpuProbe = requested === 'cpu' ? { cudaProvider: false } : await probe();
   const plan = planDevice(requested, found);
   const failures: { device: UsedDevice; error: string }[] = [];
@@ -42,7 +44,7 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   for (const device of plan.attempts) {
     try {
       dtype = chooseDtype(requestedDtype, device, isAvailable);
-      ({ model, file: loadedFile } = await loadModel(source, dtype, device, { ...options, ...(pooling ? { pooling } : {}) }));
+      ({ model, file: loadedFile } = await loadModel(source, dtype, device, { ...options, pooling }));
       used = device;
       break;
     } catch (error) {
@@ -51,13 +53,6 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     }
   }
   const session = (model as unknown as { sessions: Record<string, { outputNames: string[]; inputNames: string[] }> }).sessions.model;
-  try {
-    layout ??= await readModelLayout(sourceDir(source));
-    pooling ??= resolvePooling(options.pooling, layout, source.id);
-  } catch (error) {
-    await model!.dispose();
-    throw error;
-  }
   const config = model!.config as unknown as Record<string, unknown>;
   const hiddenSize = layout.hiddenSize;
   const rows = Number(config.vocab_size);
@@ -122,15 +117,6 @@ function noteFor(planNote: string | undefined, failures: { device: UsedDevice; e
 
 async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string }> {
   const options = { dtype, device, session_options: sessionOptions(device, settings.threads) } as const;
-  if (source.kind === 'hub' && !(dtype === 'int8' && hubFileCached(source))) {
-    // The int8 graph is built from the fp32 file: fetch that into the cache first.
-    const fetched = dtype === 'int8' ? 'fp32' : dtype;
-    const model = await loadFromHub(source, (id) => AutoModel.from_pretrained(id, { ...options, dtype: fetched, local_files_only: source.offline }), 'encoder').catch((error: unknown) => {
-      throw new ModelError('MODEL_FETCH_FAILED', error instanceof Error ? error.message : String(error), 'input', { cause: error });
-    });
-    if (dtype !== 'int8') return { model, file: onnxFilePath(source, dtype) };
-    await model.dispose();
-  }
   const { dir, file } = await resolveEncoderFile(source, dtype, device, settings);
   return { model: await loadLocal(dir, source.id, options), file };
 }
@@ -139,13 +125,4 @@ function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: Use
   return withTransformersEnv({ allowRemoteModels: false }, () => AutoModel.from_pretrained(dir, { ...options, local_files_only: true })).catch((error: unknown) => {
     throw new ModelError('MODEL_LOAD_FAILED', `cannot load the ${options.dtype} encoder from ${quote(id)} on ${options.device}: ${escapeControl(error instanceof Error ? error.message : String(error))}`, 'runtime', { cause: error });
   });
-}
-
-function hubFileCached(source: ModelSource): boolean {
-  try {
-    onnxFilePath(source, 'fp32');
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { ModelError, quote } from '@senti/errors';
-import type { ModelSource } from '@senti/tokenize';
+import { cachedModelDir, type ModelSource } from '@senti/tokenize';
 import { defaultCacheDir } from '../cache/cache-dir.js';
 import { chooseDtype, type DtypeChoice } from './choose-dtype.js';
 import { encoderDir } from './encoder-dir.js';
@@ -84,11 +84,16 @@ export function sourceDir(source: ModelSource): string {
   return source.path ?? path.dirname(path.dirname(onnxFilePath(source, 'fp32')));
 }
 
-/** Path of a dtype's ONNX file as published: in the model directory, or in the local model path / file cache for Hub ids. */
+/**
+ * Path of a dtype's ONNX file as published: in the model directory, or for Hub ids in its Hugging Face cache snapshot
+ * (then transformers.js's local model path / file cache, where older senti versions downloaded).
+ */
 export function onnxFilePath(source: ModelSource, dtype: Dtype): string {
   const relative = path.join('onnx', ONNX_FILES[dtype]);
   if (source.kind === 'dir') return path.join(source.path!, relative);
-  const candidates = [env.localModelPath, env.cacheDir].filter((dir): dir is string => typeof dir === 'string').map((dir) => path.join(dir, source.id, relative));
+  const snapshot = cachedModelDir(source);
+  const legacy = [env.localModelPath, env.cacheDir].filter((dir): dir is string => typeof dir === 'string').map((dir) => path.join(dir, source.repo ?? source.id, relative));
+  const candidates = [...(snapshot ? [path.join(snapshot, relative)] : []), ...legacy];
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `loaded ${quote(source.id)} but cannot find its ${relative} to fingerprint it; looked in ${candidates.join(', ')}`, 'runtime');
   return found;

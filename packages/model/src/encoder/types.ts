@@ -1,4 +1,4 @@
-import type { ModelSource, SentiTokenizer } from '@senti/tokenize';
+import type { DownloadListener, ModelSource, SentiTokenizer } from '@senti/tokenize';
 import type { WeightsLayout } from './model-layout.js';
 
 /**
@@ -27,8 +27,12 @@ export interface LoadEncoderOptions {
   device?: Device;
   /** Sentence pooling; default `pooler` when the model outputs `pooler_output`, else `cls`. */
   pooling?: Pooling;
-  /** Never fetch from the Hub (default: `SENTI_OFFLINE=1`). */
+  /** Never fetch from the Hub (default: `SENTI_OFFLINE` or `HF_HUB_OFFLINE`). */
   offline?: boolean;
+  /** Receives progress while a Hub model's files download into the Hugging Face cache. */
+  onDownload?: DownloadListener;
+  /** Cancels a Hub download in progress. */
+  signal?: AbortSignal;
   /** ONNX Runtime intra-op threads; default: the number of CPU cores (or `SENTI_THREADS`). */
   threads?: number;
 }

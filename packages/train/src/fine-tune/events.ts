@@ -1,5 +1,6 @@
 import type { CleaningSummary } from '@senti/data';
 import type { BackendChoice, DeviceReport, EncoderInfo, EncoderLayoutReport } from '@senti/model';
+import type { DownloadEvent } from '@senti/tokenize';
 import type { TrainEvent } from '../types.js';
 import type { MaxLengthChoice } from './max-length-choice.js';
 import type { PreparedSplits } from './prepare-splits.js';
@@ -32,6 +33,8 @@ export type FineTuneEvent =
       /** The padding length chosen (or given) and the token-length statistics behind it. */
       choice: MaxLengthChoice;
     }
+  /** A Hub model's files downloading into the Hugging Face cache (only files not cached yet), before `compute`. */
+  | DownloadEvent
   | {
       type: 'compute';
       /** The encoder in use: model, dtype, pooling, hidden size. */

@@ -62,7 +62,7 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
 
   const encoderStarted = Date.now();
   const encoder = await loadEncoder({
-    model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline,
+    model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, onDownload: emit, signal,
     ...(settings.pooling ? { pooling: settings.pooling } : {}),
   });
   const loadEncoderSeconds = secondsSince(encoderStarted);

@@ -1,6 +1,7 @@
 import type { LabelledText } from '@senti/data';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
 import { TrainError } from '@senti/errors';
+import { isOffline } from '@senti/tokenize';
 import { SETTING_KEYS, SETTINGS, type SettingKey, type SettingSpec } from './setting-table.js';
 import { checkSettings, settingsConflict } from './setting-values.js';
 
@@ -56,7 +57,7 @@ export interface FineTuneSettings {
   schedule: 'constant' | 'linear';
   /** Stop after this many epochs without a better validation loss. Default: off. */
   patience?: number;
-  /** Never fetch models from the network. Default false (or `SENTI_OFFLINE=1`). */
+  /** Never fetch models from the network. Default false (or `SENTI_OFFLINE` / `HF_HUB_OFFLINE` set to 1, true or yes). */
   offline: boolean;
   /** Feature cache directory (default: `SENTI_CACHE_DIR` or the user cache dir). */
   cacheDir?: string;
@@ -113,6 +114,6 @@ export function resolveSettings(input: FineTuneInput): FineTuneSettings {
   if (conflict !== undefined) throw new TrainError('TRAIN_BAD_OPTION', conflict, 'usage');
   const preset = input.preset === 'tutorial' ? TUTORIAL_PRESET : {};
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  const offline = input.offline ?? process.env.SENTI_OFFLINE === '1';
+  const offline = isOffline(input.offline);
   return { ...DEFAULT_SETTINGS, ...preset, ...defined, offline } as FineTuneSettings;
 }
