@@ -4,8 +4,11 @@ import path from 'node:path';
 import { escapeControl, quote, TokenizeError } from '@senti/errors';
 import { offlineByEnvironment } from './hub/hub-environment.js';
 
-/** The Hugging Face Hub model senti uses when none is given: BERT base, uncased, with ONNX weights. */
-export const DEFAULT_MODEL = 'Xenova/bert-base-uncased';
+/**
+ * The Hugging Face Hub model senti uses when none is given: the tutorial's own `bert-base-uncased`, with its pooler
+ * (safetensors weights; senti writes the ONNX graph from them once and caches it).
+ */
+export const DEFAULT_MODEL = 'google-bert/bert-base-uncased';
 
 /** Where a model (tokenizer and encoder files) comes from. */
 export interface ModelSource {
@@ -74,7 +77,7 @@ export function resolveModelSource(modelIdOrDir: string, options: ResolveModelSo
   }
   if (looksLikePath(id)) {
     throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model directory ${quote(id)} not found (resolved to ${escapeControl(path.resolve(expanded))})`, 'input', {
-      hint: 'pass an existing directory in Hugging Face layout, or a Hub id such as Xenova/bert-base-uncased',
+      hint: 'pass an existing directory in Hugging Face layout, or a Hub id such as google-bert/bert-base-uncased',
     });
   }
   return { kind: 'hub', id, repo: id, revision: 'main', offline };

@@ -17,7 +17,7 @@ export type UsedDevice = 'cpu' | 'cuda' | 'webgpu';
 
 /** Options for {@link loadEncoder}. */
 export interface LoadEncoderOptions {
-  /** Hugging Face Hub id or local model directory; default `Xenova/bert-base-uncased`. */
+  /** Hugging Face Hub id or local model directory; default `google-bert/bert-base-uncased` (the tutorial's model, with its pooler). */
   model?: string;
   /** Weights to load; default `fp32`; `auto`: int8 (per token) on the CPU, fp32 on a GPU. */
   dtype?: Dtype | 'auto';

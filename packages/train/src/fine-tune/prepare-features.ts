@@ -54,7 +54,7 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
   const settings = resolveSettings(input);
   emit({ type: 'reading', source: typeof settings.data === 'string' ? settings.data : 'rows' });
   // The int8 graph's first build (if this run needs one) runs in worker threads while the data is read and split.
-  void prefetchEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device });
+  void prefetchEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, ...(settings.pooling ? { pooling: settings.pooling } : {}) });
   const splits = await prepareSplits(settings);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });

@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, resolveSettings } from './settings.js';
 describe('the settings table', () => {
   it('gives the defaults senti has always used', () => {
     expect(DEFAULT_SETTINGS).toEqual({
-      dropDuplicates: true, model: 'Xenova/bert-base-uncased', maxLength: 'auto', coverage: 0.95, epochs: 10, batchSize: 32, learningRate: 1e-3,
+      dropDuplicates: true, model: 'google-bert/bert-base-uncased', maxLength: 'auto', coverage: 0.95, epochs: 10, batchSize: 32, learningRate: 1e-3,
       weightDecay: 0.01, dropout: 0.1, seed: 2021, unfreeze: 0, encoderLearningRate: 2e-5, schedule: 'constant', device: 'auto', dtype: 'auto',
       offline: false, cache: true, calibrate: true,
     });

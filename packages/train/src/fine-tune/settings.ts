@@ -1,7 +1,7 @@
 import type { LabelledText } from '@senti/data';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
 import { TrainError } from '@senti/errors';
-import { isOffline } from '@senti/tokenize';
+import { DEFAULT_MODEL, isOffline } from '@senti/tokenize';
 import { SETTING_KEYS, SETTINGS, type SettingKey, type SettingSpec } from './setting-table.js';
 import { checkSettings, settingsConflict } from './setting-values.js';
 
@@ -91,6 +91,8 @@ type SettingDefaults = {
 
 /** The tutorial exactly: lr 1e-5, padding 17, pooler output, fp32, batch 32, 10 epochs, split seed 2021, no de-duplication. */
 export const TUTORIAL_PRESET = {
+  // The tutorial's BertModel.from_pretrained('bert-base-uncased'), pooler included.
+  model: DEFAULT_MODEL,
   dropDuplicates: false,
   maxLength: 17,
   epochs: 10,
