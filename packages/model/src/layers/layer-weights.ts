@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
 import type { BertConfig } from './bert-config.js';
+import { canonicalTensorName } from '../onnx/bert-graph/bert-tensor-names.js';
 import { readSafetensors, type NamedTensor } from './safetensors.js';
 
 /** The tensors of one BERT layer, in the order senti keeps them (Hugging Face names after `encoder.layer.{i}.`). */
@@ -75,10 +76,12 @@ export async function loadParameters(modelDir: string, config: BertConfig, names
   if (!existsSync(file)) {
     throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `unfreezing layers needs the encoder's weights; "${modelDir}" has no model.safetensors`, 'input');
   }
-  const wanted = new Set(names.flatMap((name) => [name, `bert.${name}`]));
-  const found = await readSafetensors(file, (name) => wanted.has(name));
+  // Names as transformers accepts them: with or without `bert.`, legacy LayerNorm gamma/beta.
+  const wanted = new Set(names);
+  const raw = await readSafetensors(file, (name) => wanted.has(canonicalTensorName(name) ?? ''));
+  const found = new Map([...raw].map(([name, tensor]) => [canonicalTensorName(name)!, tensor]));
   return names.map((name) => {
-    const tensor = found.get(name) ?? found.get(`bert.${name}`);
+    const tensor = found.get(name);
     if (tensor === undefined) {
       throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `${file} has no tensor "${name}"; unfreezing needs a BERT checkpoint with Hugging Face names`, 'input');
     }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
-import { ONNX_FILES } from '../encoder/resolve-encoder-file.js';
+import type { ModelSource } from '@senti/tokenize';
+import { isEncoderDtypeAvailable, ONNX_FILES, resolveEncoderFile } from '../encoder/resolve-encoder-file.js';
 import type { Dtype } from '../encoder/types.js';
 import type { BertConfig } from './bert-config.js';
 import { loadTopLayerWeights, type TopLayerWeights } from './layer-weights.js';
@@ -26,13 +27,24 @@ export interface StatesEncoderOptions {
   threads?: number;
 }
 
-/** The frozen bottom of the encoder up to layer `firstLayer`: ONNX Runtime on the dtype's file, else TensorFlow.js from safetensors. */
+/**
+ * The frozen bottom of the encoder up to layer `firstLayer`: ONNX Runtime on the fp32 encoder graph of the model's
+ * layout (its export, the masked-LM export cut, or the graph senti writes from safetensors; int8 and fp32 runs share
+ * it) or the dtype's own published file (fp16, q8), else TensorFlow.js from safetensors.
+ */
 export async function createStatesEncoder(modelDir: string, config: BertConfig, firstLayer: number, options: StatesEncoderOptions = {}): Promise<StatesEncoder> {
-  const onnx = path.join(modelDir, 'onnx', ONNX_FILES[options.dtype ?? 'fp32']);
-  const route = options.route ?? (existsSync(onnx) ? 'onnx' : 'tfjs');
+  const dtype = options.dtype === undefined || options.dtype === 'int8' ? 'fp32' : options.dtype;
+  const route = options.route ?? (isEncoderDtypeAvailable(dirSource(modelDir), dtype) ? 'onnx' : 'tfjs');
   if (route === 'onnx') {
-    if (!existsSync(onnx)) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${onnx} not found`, 'input');
-    return createOnnxStatesEncoder(onnx, config, firstLayer, { threads: options.threads });
+    // Mean pooling asks for the whole graph; the states are taken below the last layer's query anyway.
+    const { file } = await resolveEncoderFile(dirSource(modelDir), dtype, 'cpu', { pooling: 'mean' }).catch((error: unknown) => {
+      throw new ModelError('MODEL_ENCODER_FILE_MISSING', `the frozen layers of ${modelDir} cannot run in ONNX Runtime: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+    });
+    return createOnnxStatesEncoder(file, config, firstLayer, { threads: options.threads });
   }
   return createTfjsStatesEncoder(modelDir, config, firstLayer);
+}
+
+function dirSource(modelDir: string): ModelSource {
+  return { kind: 'dir', id: modelDir, path: modelDir, offline: true };
 }

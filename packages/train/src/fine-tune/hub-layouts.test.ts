@@ -65,3 +65,24 @@ function chunks(values: Float32Array, width: number): number[][] {
   for (let i = 0; i < values.length; i += width) rows.push(Array.from(values.subarray(i, i + width)));
   return rows;
 }
+
+describe('--unfreeze on each layout', () => {
+  it.each(['bert-fill-mask', 'bert-safetensors'])('%s: the top layer trains, and the saved model predicts as trained', async (replica) => {
+    const cacheDir = join(dir, 'cache-unfreeze');
+    const result = await fineTune({ data: csv, model: join(HUB_REPLICAS, replica), offline: true, device: 'cpu', dtype: 'fp32', pooling: 'cls', unfreeze: 1, epochs: 2, cacheDir });
+    const texts = result.test.texts.slice(0, 4);
+    const direct = await result.model.predictProba(texts);
+    const { modelDir } = await saveRun(result, join(dir, `${replica}-unfrozen`));
+    await result.model.dispose();
+    const loaded = await loadModel(modelDir, { offline: true, device: 'cpu', cacheDir });
+    const again = await loaded.predictProba(texts);
+    await loaded.dispose();
+    for (let i = 0; i < direct.length; i++) expect(Math.abs(again[i]! - direct[i]!)).toBeLessThan(1e-5);
+  });
+
+  it('DistilBERT is refused in one line naming what is supported', async () => {
+    const error = await fineTune({ data: csv, model: join(HUB_REPLICAS, 'distilbert'), offline: true, device: 'cpu', unfreeze: 1, epochs: 1, cacheDir: join(dir, 'cache-unfreeze') }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'MODEL_UNSUPPORTED_LAYER' });
+    expect((error as Error).message).toMatch(/unfreezing layers supports BERT encoders .*not model_type "distilbert"/);
+  });
+});
