@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { directoryState, openAtomicDirectory } from '@senti/base';
 import { ModelError } from '@senti/errors';
 import { resolveModelSource } from '@senti/tokenize';
-import { onnxFilePath, type EncoderInfo, type WeightsLayout } from '../encoder/index.js';
+import { sourceDir, type EncoderInfo, type WeightsLayout } from '../encoder/index.js';
 import { BUNDLED_ENCODER_DIR, bundleEncoder } from './bundle-encoder.js';
 import { encoderReference } from './encoder-reference.js';
 import { headShapes, type ClassificationHead } from '../head/index.js';
@@ -46,8 +46,7 @@ const TENSOR_NAMES = ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'];
 function encoderSourceDir(info: EncoderInfo & { path?: string }): string {
   if (info.path !== undefined) return info.path;
   if (existsSync(info.model)) return resolve(info.model);
-  const source = resolveModelSource(info.model, { offline: true });
-  return dirname(dirname(onnxFilePath(source, info.dtype === 'int8' ? 'fp32' : info.dtype)));
+  return sourceDir(resolveModelSource(info.model, { offline: true }));
 }
 
 /** Write senti.json + head.bin into `dir` atomically (a temp dir next to it, then renamed into place). */

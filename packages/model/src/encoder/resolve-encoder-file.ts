@@ -79,9 +79,9 @@ export async function resolveEncoderFile(source: ModelSource, dtype: DtypeChoice
   return { dtype: chosen, file: path.join(dir, 'onnx', INT8_FILE), dir, fp32File, layout, pooling };
 }
 
-/** The local directory of a model: its path, or for a Hub id the folder its files were downloaded to. */
+/** The local directory of a model: its path, or for a Hub id its Hugging Face cache snapshot (else an older cache's folder). */
 export function sourceDir(source: ModelSource): string {
-  return source.path ?? path.dirname(path.dirname(onnxFilePath(source, 'fp32')));
+  return source.path ?? cachedModelDir(source) ?? path.dirname(path.dirname(onnxFilePath(source, 'fp32')));
 }
 
 /**
