@@ -14,15 +14,16 @@ export { TINY_BERT };
 export const TEST_LABELS = ['negative', 'neutral', 'positive'];
 
 /** Saves an artifact from the tiny encoder and a seeded fresh head into a new temp dir. */
-export async function makeTestArtifact(options: { dtype?: 'fp32' | 'auto' } = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeTestArtifact(options: { dtype?: 'fp32' | 'auto'; model?: string } = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'senti-server-test-'));
   await selectBackend({ device: 'cpu' }); // createHead needs a tfjs backend
-  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: options.dtype ?? 'fp32' });
+  const model = options.model ?? TINY_BERT;
+  const encoder = await loadEncoder({ model, offline: true, device: 'cpu', dtype: options.dtype ?? 'fp32' });
   try {
     const head = createHead({ inputSize: encoder.info.hiddenSize, numClasses: TEST_LABELS.length }, { seed: 7 });
     await saveModel(dir, {
       head,
-      encoder: { ...encoder.info, path: TINY_BERT },
+      encoder: { ...encoder.info, path: model },
       maxLength: 32,
       labelNames: TEST_LABELS,
       metrics: { accuracy: 0.5, macroF1: 0.4 },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HUB_REPLICAS, syntheticReviewsCsv } from '@senti/fixtures';
 import { createPredictor, exportModel, loadExportedModel, loadModel } from '@senti/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateModel } from './evaluate-model.js';
 import { fineTune } from './fine-tune.js';
 import { saveRun } from './save-run.js';
 
@@ -21,6 +22,7 @@ afterAll(async () => {
 });
 
 const LAYOUTS = [
+  { replica: 'bert-safetensors', weights: 'safetensors', architecture: 'BertForMaskedLM', pooling: 'pooler' },
   { replica: 'bert-fill-mask', weights: 'onnx-fill-mask', architecture: 'BertForMaskedLM', pooling: 'cls' },
   { replica: 'sentence-transformers-mean', weights: 'onnx-encoder', architecture: 'BertModel', pooling: 'mean' },
   { replica: 'distilbert', weights: 'onnx-encoder', architecture: 'DistilBertModel', pooling: 'cls' },
@@ -43,6 +45,8 @@ describe.each(LAYOUTS)('$replica: fineTune, save, reload, serve, export', ({ rep
     const loaded = await loadModel(modelDir, { offline: true, device: 'cpu', cacheDir });
     expect(Array.from(await loaded.predictProba(texts))).toEqual(Array.from(direct));
     await loaded.dispose();
+    const evaluation = await evaluateModel({ modelDir: runDir, offline: true, device: 'cpu' });
+    expect(evaluation.report.accuracy).toBe(result.report.accuracy);
 
     const predictor = await createPredictor(modelDir, { offline: true, device: 'cpu', cacheDir });
     const served = await predictor.predict(texts);
