@@ -22,6 +22,7 @@ export {
   type ExplainOptions, type Explanation, type ExplanationCheck, type ExplanationCoverage, type ExplanationPlan, type ProbabilityModel,
   type TokenWindow, type WordAttribution, type WordSpan,
 } from './explain/index.js';
+export { explanationsHtml, highlightedHtml, scoreColour, type ExplainedRow, type ExplanationsHtmlOptions } from './explain/index.js';
 
 // A Hugging Face export that transformers.js loads with no senti code.
 export { exportModel, type ExportModelOptions, type ExportResult } from './export/export-model.js';

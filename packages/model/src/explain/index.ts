@@ -5,3 +5,4 @@ export {
 export { planExplanation, tokenWindowOf, type ExplanationPlan, type TokenWindow } from './plan-explanation.js';
 export { scoreExplanation } from './score-explanation.js';
 export { explainTexts, planExplanations, probabilityRows, scoreExplanations, type ProbabilityModel } from './explain-texts.js';
+export { explanationsHtml, highlightedHtml, scoreColour, type ExplainedRow, type ExplanationsHtmlOptions } from './explanations-html.js';

@@ -1,11 +1,12 @@
 // Faithfulness measured, not asserted: on synthetic reviews whose label is decided by one cue word among neutral
 // filler, the word the explanation ranks first for the predicted class must be the cue word.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CUE_WORDS, syntheticReviewsCsv, TINY_BERT } from '@senti/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fineTune, type FineTuneResult } from './fine-tune.js';
+import { mostConfidentMistakes, saveRun, testRows } from './save-run.js';
 
 const CLASSES = ['negative', 'positive'];
 let dir: string;
@@ -47,5 +48,15 @@ describe('explain on a cue-word task', () => {
     console.log(`cue word ranked first for the true class in ${hits}/${texts.length} test texts (${(100 * share).toFixed(1)}%), test accuracy ${result.report.accuracy.toFixed(3)}`);
     expect(result.report.accuracy).toBeGreaterThan(0.9);
     expect(share).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('writes explanations.html in the run: the most confident test mistakes highlighted, a legend, nothing fetched', async () => {
+    const { runDir } = await saveRun(result, join(dir, 'run'));
+    const page = await readFile(join(runDir, 'explanations.html'), 'utf8');
+    const mistakes = mostConfidentMistakes(testRows(result));
+    expect(page).toContain('How to read the colours');
+    expect(page.match(/<li>/g) ?? []).toHaveLength(Math.min(20, mistakes.length));
+    expect(page).toContain(`true: ${mistakes[0]!.label}`);
+    expect(page).not.toMatch(/\b(src|href)=|<script|@import|url\(/);
   });
 });
