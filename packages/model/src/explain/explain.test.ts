@@ -57,7 +57,7 @@ describe('SentiModel.explain', () => {
     const alone = await Promise.all(TEXTS.map(async (text) => (await model.explain([text]))[0]));
     expect(batch).toEqual(alone);
     expect(batch[4]!.words).toEqual([]);
-    expect(batch[4]!.coverage.note).toBe('explained all 0 words');
+    expect(batch[4]!.coverage.note).toBe('no words to explain');
   });
 
   it('explains only the words inside the 12-token window of a long text, and says so', async () => {

@@ -51,7 +51,8 @@ export function planExplanation(text: string, window: TokenWindow | undefined, o
   }
   const explained = Math.min(seen, maxWords);
   const words = all.slice(0, explained);
-  const coverage: ExplanationCoverage = { words: all.length, explained, note: `explained all ${all.length} words` };
+  const whole = all.length === 0 ? 'no words to explain' : all.length === 1 ? 'explained the only word' : `explained all ${all.length} words`;
+  const coverage: ExplanationCoverage = { words: all.length, explained, note: whole };
   if (seen < all.length && seen <= maxWords) {
     coverage.limitedBy = 'tokens';
     coverage.note = `explained the first ${explained} of ${all.length} words: the model reads at most ${window?.maxTokens} tokens, the rest never reach it`;
