@@ -14,6 +14,9 @@ const LETTER = String.raw`(?:(?![${IDEOGRAPH}])[\p{L}\p{N}\p{M}])`;
 /** Letters and digits (an inner apostrophe keeps "don't" whole); punctuation, symbols and spaces delimit words. */
 const WORD = new RegExp(String.raw`[${IDEOGRAPH}]|${LETTER}+(?:['’]${LETTER}+)*`, 'gu');
 
+/** The word pattern's source (flags `gu`), for pages that split words in the browser exactly as `splitWords` does. */
+export const WORD_PATTERN = WORD.source;
+
 /** The words of a text: runs of letters and digits between spaces and punctuation, with their offsets. */
 export function splitWords(text: string): WordSpan[] {
   return [...text.matchAll(WORD)].map((match) => ({ word: match[0], start: match.index, end: match.index + match[0].length }));
