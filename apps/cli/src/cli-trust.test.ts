@@ -78,7 +78,8 @@ describe('senti audit', () => {
     expect(lines).toHaveLength(audit.flagged + 1);
     for (const line of lines.slice(1)) {
       const cells = line.split(',');
-      expect(cells[2]).toBe(`id${cells.at(-1)}`); // the row number points at the input row
+      expect(cells[2]).toBe(`id${cells.at(-2)}`); // the row number points at the input row
+      expect(cells.at(-1)).toMatch(/^([\p{L}\p{N}'’]+\(\+\d\.\d\d\)( |$))*$/u); // the words behind the suggestion
     }
   }, SLOW);
 
