@@ -52,6 +52,3 @@ export interface ExplainOptions {
 
 /** The default cap on explained words per text. */
 export const DEFAULT_MAX_WORDS = 64;
-
-/** The method, as recorded beside explanations. */
-export const EXPLAIN_METHOD = 'leave-one-word-out occlusion (each word dropped from the text; p(text) − p(text without the word), calibrated)';

@@ -1,6 +1,6 @@
 export { splitWords, withoutWords, type WordSpan } from './words.js';
 export {
-  DEFAULT_MAX_WORDS, EXPLAIN_METHOD, type ExplainOptions, type Explanation, type ExplanationCheck, type ExplanationCoverage, type WordAttribution,
+  DEFAULT_MAX_WORDS, type ExplainOptions, type Explanation, type ExplanationCheck, type ExplanationCoverage, type WordAttribution,
 } from './explanation.js';
 export { planExplanation, tokenWindowOf, type ExplanationPlan, type TokenWindow } from './plan-explanation.js';
 export { scoreExplanation } from './score-explanation.js';
