@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticReviewRows } from '@senti/fixtures';
+import { loadModel } from '@senti/model';
 import { fineTune } from '@senti/train';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,19 @@ describe('senti export --web', { timeout: 180_000 }, () => {
         expect(row.label).toBe(expected[index]!.label);
         for (const [label, probability] of Object.entries(expected[index]!.probabilities)) expect(Math.abs(row.scores[label]! - probability)).toBeLessThan(1e-4);
       });
+      // The words behind each prediction, computed in the page as the library computes them (same words, same scores).
+      const library = await loadModel(modelDir, { offline: true, device: 'cpu' });
+      const explained = await library.explain(TEXTS);
+      await library.dispose();
+      const marked = (await page.evaluate(
+        "[...document.querySelectorAll('.result')].map((row) => [...row.querySelectorAll('.words .w')].map((word) => ({ word: word.firstChild.textContent, score: Number(word.dataset.score) })))",
+      )) as { word: string; score: number }[][];
+      marked.forEach((words, index) => {
+        expect(words.map((word) => word.word)).toEqual(explained[index]!.words.map((word) => word.word));
+        words.forEach((word, position) => expect(Math.abs(word.score - explained[index]!.words[position]!.score)).toBeLessThan(5e-4));
+      });
+      expect(await page.isVisible('#legend')).toBe(true);
+      if (process.env.SENTI_SCREENSHOTS) await page.screenshot({ path: `${process.env.SENTI_SCREENSHOTS}/export-web-page.png`, fullPage: true });
       expect(offsite).toEqual([]);
       expect(served.requests).toContain('/wasm/ort-wasm-simd-threaded.asyncify.wasm');
     } finally {

@@ -27,7 +27,7 @@ describe('senti train / predict / evaluate on data where a cue word decides the 
     const summary = JSON.parse(result.stdout) as { testAccuracy: number; runDir: string };
     expect(summary.testAccuracy).toBeGreaterThanOrEqual(0.95);
 
-    for (const file of ['config.json', 'metrics.json', 'history.csv', 'report.txt', 'confusion-matrix.csv', 'confusion-matrix.svg', 'confusion-matrix.png', 'token-lengths.svg', 'token-lengths.png', 'training-curves.svg', 'training-curves.png', 'model/senti.json']) {
+    for (const file of ['config.json', 'metrics.json', 'history.csv', 'report.txt', 'confusion-matrix.csv', 'confusion-matrix.svg', 'confusion-matrix.png', 'token-lengths.svg', 'token-lengths.png', 'training-curves.svg', 'training-curves.png', 'explanations.html', 'model/senti.json']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const report = await readFile(join(out, 'report.txt'), 'utf8');
@@ -38,6 +38,7 @@ describe('senti train / predict / evaluate on data where a cue word decides the 
     // Human output went to stderr in --json mode: the report and the histogram are there.
     expect(result.stderr).toContain('Classification report');
     expect(result.stderr).toMatch(/<- max length \d+/);
+    expect(result.stderr).toContain(`explanations.html: the most confident test mistakes with the words behind them: file://${out}/explanations.html`);
 
     const predicted = await runCli(['predict', '--model-dir', out, '--json', 'the movie was excellent', 'an awful film'], { env: env() });
     expect(predicted.code, predicted.stderr).toBe(0);

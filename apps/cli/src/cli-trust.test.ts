@@ -74,11 +74,12 @@ describe('senti audit', () => {
     expect(audit.issues.filter((issue) => flippedRows.includes(issue.row)).length).toBeGreaterThanOrEqual(2);
     expect(result.stderr).toMatch(new RegExp(`Label audit: ${audit.flagged} of 300 rows flagged`));
     const lines = (await readFile(join(out, 'label-issues.csv'), 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('sentence,label,id,given_label,suggested_label,p_given,p_suggested,row');
+    expect(lines[0]).toBe('sentence,label,id,given_label,suggested_label,p_given,p_suggested,row,words_for_suggested');
     expect(lines).toHaveLength(audit.flagged + 1);
     for (const line of lines.slice(1)) {
       const cells = line.split(',');
-      expect(cells[2]).toBe(`id${cells.at(-1)}`); // the row number points at the input row
+      expect(cells[2]).toBe(`id${cells.at(-2)}`); // the row number points at the input row
+      expect(cells.at(-1)).toMatch(/^([\p{L}\p{N}'’]+\(\+\d\.\d\d\)( |$))*$/u); // the words behind the suggestion
     }
   }, SLOW);
 

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_WORDS } from '@senti/model';
 // JSON schemas of every route: fastify validates requests and serializes responses with them, and
 // openapi.ts builds the OpenAPI document from the same objects.
 
@@ -29,6 +30,10 @@ export function predictBodySchema(limits: RequestLimits) {
         maximum: 1,
         description: "Abstain (label null, abstained true) on texts whose top calibrated probability is below this; default: the server's --abstain-below, else the model's threshold, else never.",
       },
+      explain: {
+        type: 'boolean',
+        description: `Add each prediction's word attributions (leave-one-word-out occlusion, first ${DEFAULT_MAX_WORDS} words; each word is one more text to encode and counts against the queue). At most ${MAX_EXPLAIN_TEXTS} texts per request.`,
+      },
     },
   } as const;
 }
@@ -41,6 +46,52 @@ export const modelRefSchema = {
     id: { type: 'string', description: 'First 12 hex digits of the SHA-256 of the model manifest.' },
     encoder: { type: 'string', description: 'Encoder model id or directory name.' },
     dtype: { type: 'string', description: 'Encoder weights: fp32 or q8.' },
+  },
+} as const;
+
+/** Most texts in one request with `explain: true` (each costs one encoding per word). */
+export const MAX_EXPLAIN_TEXTS = 32;
+
+/** One prediction's word attributions (present when the request asked `explain: true`). */
+export const explanationSchema = {
+  type: 'object',
+  required: ['label', 'words', 'coverage', 'check'],
+  description: "Word attributions: each word's score is p(label | text) − p(label | text without the word), calibrated.",
+  properties: {
+    label: { type: 'string', description: 'The label the scores are about (the most probable one, even when abstaining).' },
+    words: {
+      type: 'array',
+      description: 'The explained words in text order, with character offsets (UTF-16) into the text.',
+      items: {
+        type: 'object',
+        required: ['word', 'start', 'end', 'score', 'scores'],
+        properties: {
+          word: { type: 'string' },
+          start: { type: 'integer' },
+          end: { type: 'integer' },
+          score: { type: 'number', description: 'Drop of p(label) without the word; negative: the word pulls against the label.' },
+          scores: { type: 'object', additionalProperties: { type: 'number' }, description: 'The same drop for every label.' },
+        },
+      },
+    },
+    coverage: {
+      type: 'object',
+      required: ['words', 'explained', 'note'],
+      properties: {
+        words: { type: 'integer' },
+        explained: { type: 'integer' },
+        limitedBy: { type: 'string', enum: ['words', 'tokens'] },
+        note: { type: 'string' },
+      },
+    },
+    check: {
+      type: 'object',
+      required: ['dropAllWords', 'sumOfScores'],
+      properties: {
+        dropAllWords: { type: 'number', description: 'Drop of p(label) with every explained word removed at once.' },
+        sumOfScores: { type: 'number', description: 'Sum of the word scores; near dropAllWords when words act independently.' },
+      },
+    },
   },
 } as const;
 
@@ -64,6 +115,7 @@ export const predictResponseSchema = {
             additionalProperties: { type: 'number' },
             description: 'Probability of every label, by label name.',
           },
+          explanation: explanationSchema,
         },
       },
     },

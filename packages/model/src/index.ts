@@ -16,6 +16,13 @@ export {
   MANIFEST_FILE, type HeadWeightsInfo, type ManifestAbstention, type ManifestCalibration, type ManifestEncoder, type SentiManifest,
 } from './artifact/manifest.js';
 
+// Word attributions: leave-one-word-out occlusion with the model's own tokenizer window (`model.explain`, `Predictor.explain`).
+export {
+  DEFAULT_MAX_WORDS, explainTexts, explanationsHtml, probabilityRows, splitWords, tokenWindowOf, withoutWords,
+  type ExplainedRow, type ExplainOptions, type Explanation, type ExplanationCheck, type ExplanationCoverage, type ExplanationPlan,
+  type ExplanationsHtmlOptions, type ProbabilityModel, type TokenWindow, type WordAttribution, type WordSpan,
+} from './explain/index.js';
+
 // A Hugging Face export that transformers.js loads with no senti code.
 export { exportModel, type ExportModelOptions, type ExportResult } from './export/export-model.js';
 export { loadExportedModel, type ExportedModel, type LoadExportedModelOptions } from './export/load-exported-model.js';

@@ -34,5 +34,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'unfreeze-step': { summary: 'seconds per training step of the top k unfrozen BERT-base-shaped layers plus the head', load: () => import('./unfreeze-step.js') },
   'head-cpu': scriptEntry('head-training steps per wall second and per CPU second (CPU time measures the work on a shared machine)', () => import('./head-cpu.js')),
   queue: scriptEntry('distributed encoding through BullMQ + Redis: 1, 2, 4 worker processes vs one process; per-chunk cost', () => import('./queue-bench.js')),
+  explain: { summary: 'word attributions: ERASER comprehensiveness of the top-k words vs k random words (k = 1, 3, 5), texts explained per second', load: () => import('./explain-bench.js') },
   'make-model': { summary: 'an untrained model directory (random head) from any encoder, for the server benchmark', load: () => import('./make-model.js') },
 };

@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '@senti/errors';
+import { escapeControl, UsageError } from '@senti/errors';
 import { auditLabels, saveLabelAudit, LABEL_ISSUES_FILE, type LabelAudit, type SettingKey } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
@@ -58,7 +58,7 @@ export function auditCommand(context: CliContext): Command {
       context.result = {
         file, rows: audit.rows, folds: audit.folds, flagged: audit.issues.length, perClass: audit.perClass, thresholds: audit.thresholds,
         outOfFoldAccuracy: audit.outOfFoldAccuracy, rule: RULE,
-        issues: audit.issues.map((issue) => ({ row: issue.row, text: issue.text, givenLabel: issue.givenLabel, suggestedLabel: issue.suggestedLabel, pGiven: issue.pGiven, pSuggested: issue.pSuggested })),
+        issues: audit.issues.map((issue) => ({ row: issue.row, text: issue.text, givenLabel: issue.givenLabel, suggestedLabel: issue.suggestedLabel, pGiven: issue.pGiven, pSuggested: issue.pSuggested, ...(issue.words ? { words: issue.words } : {}) })),
       };
     });
 }
@@ -74,8 +74,9 @@ function printAudit(output: ConsoleOutput, audit: LabelAudit, file: string): voi
   if (audit.issues.length > 0) {
     const shorten = (text: string) => (text.length > 48 ? `${text.slice(0, 47)}…` : text).replace(/\s+/g, ' ');
     output.section(`Top ${Math.min(10, audit.issues.length)} (all flagged rows in ${LABEL_ISSUES_FILE}, most likely first)`, textTable(
-      ['row', 'text', 'given', 'suggested', 'p_given', 'p_suggested'],
-      audit.issues.slice(0, 10).map((issue) => [String(issue.row), shorten(issue.text), issue.givenLabel, issue.suggestedLabel, issue.pGiven.toFixed(3), issue.pSuggested.toFixed(3)]),
+      ['row', 'text', 'given', 'suggested', 'p_given', 'p_suggested', 'words for suggested'],
+      audit.issues.slice(0, 10).map((issue) => [String(issue.row), shorten(issue.text), issue.givenLabel, issue.suggestedLabel, issue.pGiven.toFixed(3), issue.pSuggested.toFixed(3),
+        escapeControl((issue.words ?? []).slice(0, 3).map((word) => `${word.word} +${word.score.toFixed(2)}`).join(', '))]),
     ).replace(/^/gm, '  '));
   }
   output.line(`\nwrote ${shown.startsWith('..') || shown === '' ? file : shown}`);

@@ -10,6 +10,8 @@ import { textTable } from '../output/text-table.js';
 import { parseChoice, parseNumber } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
 import { checkInputFile, readPredictInput, type PredictInput } from './predict-input.js';
+import { explanationJson, explanationsBlock, markedText, wantsColour } from '../output/explanation-text.js';
+import type { Explanation } from '@senti/model';
 
 interface PredictFlags {
   modelDir: string;
@@ -24,6 +26,7 @@ interface PredictFlags {
   encoder?: string;
   abstainBelow?: number;
   json?: boolean;
+  explain?: boolean;
 }
 
 type Prediction = AnsweredPrediction;
@@ -46,6 +49,7 @@ export function predictCommand(context: CliContext): Command {
     .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--abstain-below <p>', "answer no label (abstained) when the top calibrated probability is below p (default: the model's threshold from --target-accuracy, else never)", parseNumber('--abstain-below', 0, 1))
+    .option('--explain', 'show the words behind each prediction (leave-one-word-out: one more encoding per word, first 64 words); adds an explanation column to --output')
     .action(async (args: string[], flags: PredictFlags) => {
       const output = context.console(flags.json);
       if (args.length > 0 && flags.input !== undefined) throw new UsageError('CLI_BAD_OPTION', 'give texts as arguments or --input <file>, not both');
@@ -72,19 +76,27 @@ export function predictCommand(context: CliContext): Command {
       });
       const threshold = flags.abstainBelow ?? model.manifest.abstention?.threshold;
       let predictions: (Prediction | undefined)[];
+      let explanations: (Explanation | undefined)[] | undefined;
       try {
         const texts = input.rows.map((row) => row[input.textIndex] ?? '');
         const nonEmpty = texts.flatMap((text, index) => (text.trim().length > 0 ? [index] : []));
         const predicted = abstainBelow(await model.predict(nonEmpty.map((index) => texts[index]!)), threshold);
         predictions = new Array<Prediction | undefined>(texts.length);
         nonEmpty.forEach((row, index) => (predictions[row] = predicted[index]));
+        if (flags.explain) {
+          const explained = await model.explain(nonEmpty.map((index) => texts[index]!));
+          explanations = new Array<Explanation | undefined>(texts.length);
+          nonEmpty.forEach((row, index) => (explanations![row] = explained[index]));
+        }
       } finally {
         await model.dispose();
       }
       const labels = model.manifest.labelNames;
       const abstaining = threshold !== undefined;
+      // Files and CSV get the marked text as one more column: `terrible(+0.41)`.
+      const table = explanations === undefined ? input : withExplanationColumn(input, explanations);
       if (flags.output !== undefined) {
-        const text = predictionFormat(flags.output) === 'json' ? toJsonRows(input, predictions, labels, abstaining) : toCsv(input, predictions, labels, abstaining);
+        const text = predictionFormat(flags.output) === 'json' ? toJsonRows(table, predictions, labels, abstaining) : toCsv(table, predictions, labels, abstaining);
         if (flags.output === '-') {
           context.io.stdout.write(text);
           return;
@@ -96,10 +108,17 @@ export function predictCommand(context: CliContext): Command {
       }
       const format = flags.json ? 'json' : (flags.format ?? 'table');
       if (format === 'json') {
-        if (flags.json) context.result = argumentRows(input, predictions, abstaining);
-        else context.io.stdout.write(`${JSON.stringify(argumentRows(input, predictions, abstaining), null, 2)}\n`);
-      } else if (format === 'csv') context.io.stdout.write(toCsv(input, predictions, labels, abstaining));
-      else output.line(toTable(input, predictions, labels));
+        const rows = argumentRows(input, predictions, abstaining).map((row, index) => {
+          const explanation = explanations?.[index];
+          return explanations === undefined ? row : { ...row, explanation: explanation === undefined ? null : explanationJson(explanation) };
+        });
+        if (flags.json) context.result = rows;
+        else context.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else if (format === 'csv') context.io.stdout.write(toCsv(table, predictions, labels, abstaining));
+      else {
+        output.line(toTable(input, predictions, labels));
+        if (explanations !== undefined) output.section(explanationsBlock(explanations, wantsColour(context.io.stdout)));
+      }
     });
 }
 
@@ -161,4 +180,18 @@ function toTable(input: PredictInput, predictions: readonly (Prediction | undefi
     ...labels.map((label) => (prediction ? (prediction.probabilities[label] ?? 0).toFixed(3) : '')),
   ]);
   return textTable(['text', 'label', ...labels.map((label) => `p(${label})`)], rows);
+}
+
+/** The input with an `explanation` column: each text with `word(+0.31)` marks. */
+function withExplanationColumn(input: PredictInput, explanations: readonly (Explanation | undefined)[]): PredictInput {
+  // An `explanation` column already in the input (an earlier run's output) is replaced, not repeated.
+  const existing = input.columns.indexOf('explanation');
+  const column = existing >= 0 ? existing : input.columns.length;
+  const rows = input.rows.map((row, index) => {
+    const explanation = explanations[index];
+    const cells = [...row];
+    cells[column] = explanation === undefined ? '' : markedText(explanation);
+    return cells;
+  });
+  return { ...input, columns: existing >= 0 ? input.columns : [...input.columns, 'explanation'], rows };
 }

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -120,6 +121,7 @@ async function runTrain(
     output.section(`Run saved to ${displayPath(run)}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
     if (result.calibration) output.line('  calibration.{svg,png}: reliability diagram before and after temperature scaling');
+    output.line(`  explanations.html: the most confident test mistakes with the words behind them: ${pathToFileURL(join(runDir, 'explanations.html')).href}`);
     output.line(`  try: ${options.invocation ?? 'senti'} predict --model-dir ${displayPath(run)} "what a great film"`);
     const { maxLength } = result;
     return {

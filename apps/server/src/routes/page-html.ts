@@ -27,6 +27,13 @@ export const PAGE_HTML = `<!doctype html>
   .fill { background: #2f6fde; height: 100%; }
   .top .fill { background: #1a9e55; }
   .value { text-align: right; font-variant-numeric: tabular-nums; }
+  .option { font-size: .85rem; margin-left: 1rem; }
+  .words { margin: .25rem 0 .6rem; font-size: 1.05rem; line-height: 2; overflow-wrap: anywhere; }
+  .w { border-radius: 4px; padding: .1rem .2rem; color: #111; }
+  .w sub { font-size: .65rem; color: #333; margin-left: .1rem; }
+  .note { color: #5b6470; font-size: .8rem; }
+  #legend { background: white; border: 1px solid #dde1e6; border-radius: 6px; padding: .5rem .75rem; margin-top: .75rem; font-size: .85rem; }
+  #legend[hidden] { display: none; }
 </style>
 </head>
 <body>
@@ -36,7 +43,13 @@ export const PAGE_HTML = `<!doctype html>
   <label for="texts">One sentence per line</label>
   <textarea id="texts" placeholder="The service was excellent."></textarea>
   <button id="predict" type="button">Predict</button><span class="hint">Ctrl+Enter</span>
+  <label class="option"><input id="explain" type="checkbox" checked> show the words behind each prediction</label>
   <div id="error" role="alert"></div>
+  <div id="legend" hidden><b>How to read the colours.</b> A word's number is how much the predicted label's probability
+    falls when that word is left out (leave-one-word-out, calibrated):
+    <span class="w" style="background: rgba(34, 197, 94, 0.66)">green</span> words support the prediction,
+    <span class="w" style="background: rgba(239, 68, 68, 0.66)">red</span> words pull against it; deeper colour, larger effect.
+    Unmarked words move it by less than 0.005. Scale: <span id="scale"></span></div>
   <div id="results" aria-live="polite"></div>
 </main>
 <script>
@@ -52,15 +65,53 @@ export const PAGE_HTML = `<!doctype html>
     $('model').textContent = 'model ' + info.id + ' · ' + info.encoder.model + ' (' + info.encoder.dtype + ') · labels: ' + info.labels.join(', ');
   }).catch((e) => { $('model').textContent = 'model not available: ' + e.message; });
 
+  // Green raises the predicted label's probability, red lowers it; |score| 0.5 or more is full strength.
+  const colour = (score) => {
+    if (Math.abs(score) < 0.005) return 'transparent';
+    const alpha = (0.15 + 0.85 * Math.min(1, Math.abs(score) / 0.5)).toFixed(2);
+    return score > 0 ? 'rgba(34, 197, 94, ' + alpha + ')' : 'rgba(239, 68, 68, ' + alpha + ')';
+  };
+  const signed = (score) => (score >= 0 ? '+' : '\u2212') + Math.abs(score).toFixed(2);
+  const mark = (word, score) => {
+    const span = el('span', 'w', word);
+    span.style.background = colour(score);
+    if (Math.abs(score) >= 0.005) span.append(el('sub', '', signed(score)));
+    return span;
+  };
+  $('scale').append(...[-0.5, -0.2, -0.05, 0.05, 0.2, 0.5].flatMap((score) => {
+    const swatch = el('span', 'w', signed(score));
+    swatch.style.background = colour(score);
+    return [swatch, ' '];
+  }));
+
+  function words(text, explanation) {
+    const line = el('p', 'words');
+    let at = 0;
+    for (const word of explanation.words) {
+      line.append(text.slice(at, word.start));
+      const span = mark(word.word, word.score);
+      span.title = Object.entries(word.scores).map(([name, value]) => name + ' ' + signed(value)).join(', ');
+      line.append(span);
+      at = word.end;
+    }
+    line.append(text.slice(at));
+    return line;
+  }
+
   function render(texts, predictions) {
     const results = $('results');
     results.replaceChildren();
+    $('legend').hidden = !predictions.some((prediction) => prediction.explanation);
     predictions.forEach((prediction, i) => {
       const box = el('div', 'result');
       box.dataset.label = prediction.label ?? '(abstained)';
       const line = el('p', 'text');
       line.append(el('span', 'label', prediction.label ?? '(abstained)'), ' (' + (prediction.score * 100).toFixed(1) + '%) — ' + texts[i]);
       box.append(line);
+      if (prediction.explanation) {
+        box.append(words(texts[i], prediction.explanation));
+        box.append(el('p', 'note', prediction.explanation.coverage.note));
+      }
       for (const [name, p] of Object.entries(prediction.probabilities)) {
         const row = el('div', name === prediction.label ? 'bar top' : 'bar');
         const track = el('div', 'track');
@@ -81,7 +132,7 @@ export const PAGE_HTML = `<!doctype html>
     $('predict').disabled = true;
     try {
       const response = await fetch('/v1/predict', {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts }),
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify($('explain').checked ? { texts, explain: true } : { texts }),
       });
       const body = await response.json();
       if (!response.ok) throw new Error(body.error ? body.error.message : 'HTTP ' + response.status);

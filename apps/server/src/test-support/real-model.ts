@@ -14,13 +14,16 @@ export { TINY_BERT };
 export const TEST_LABELS = ['negative', 'neutral', 'positive'];
 
 /** Saves an artifact from the tiny encoder and a seeded fresh head into a new temp dir. */
-export async function makeTestArtifact(options: { dtype?: 'fp32' | 'auto'; model?: string } = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeTestArtifact(options: { dtype?: 'fp32' | 'auto'; headScale?: number; pooling?: 'mean'; model?: string } = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'senti-server-test-'));
   await selectBackend({ device: 'cpu' }); // createHead needs a tfjs backend
   const model = options.model ?? TINY_BERT;
-  const encoder = await loadEncoder({ model, offline: true, device: 'cpu', dtype: options.dtype ?? 'fp32' });
+  const encoder = await loadEncoder({ model, offline: true, device: 'cpu', dtype: options.dtype ?? 'fp32', ...(options.pooling ? { pooling: options.pooling } : {}) });
   try {
     const head = createHead({ inputSize: encoder.info.hiddenSize, numClasses: TEST_LABELS.length }, { seed: 7 });
+    // A larger scale makes the untrained head decisive, so single words move its probabilities visibly (explain tests).
+    const scale = options.headScale;
+    if (scale !== undefined) head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * scale)));
     await saveModel(dir, {
       head,
       encoder: { ...encoder.info, path: model },

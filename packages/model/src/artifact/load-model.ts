@@ -15,6 +15,7 @@ import type { SentiManifest } from './manifest.js';
 import { toPredictions, type Prediction } from './predictions.js';
 import { readManifest } from './read-manifest.js';
 import { findInHfCache } from './hf-cache.js';
+import { explainTexts, planExplanations, probabilityRows, tokenWindowOf, type ExplanationPlan, type ExplainOptions, type Explanation, type TokenWindow } from '../explain/index.js';
 import { infoFromManifest, type ServedModelInfo } from '../predictor/served-model-info.js';
 import { resolveModelDir } from './model-dir.js';
 
@@ -42,6 +43,12 @@ export interface SentiModel {
   predictProba(texts: readonly string[]): Promise<Float32Array>;
   /** The most probable label of each text, with its score and all probabilities. */
   predict(texts: readonly string[]): Promise<Prediction[]>;
+  /** Word attributions of each text (leave-one-word-out occlusion; see `explainTexts`). */
+  explain(texts: readonly string[], options?: ExplainOptions): Promise<Explanation[]>;
+  /** The tokenizer and token budget explanations are planned with. */
+  tokenWindow: TokenWindow;
+  /** The texts to encode to explain each text (a predictor batches them with other work). */
+  planExplanations(texts: readonly string[], options?: ExplainOptions): ExplanationPlan[];
   /** Free the encoder session and the head's tensors. */
   dispose(): Promise<void>;
 }
@@ -159,9 +166,15 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     const features = await encoder.encode(texts, { maxLength: manifest.maxLength });
     return head.predictProba(features, texts.length);
   };
+  const tokenWindow = tokenWindowOf(encoder.tokenizer, manifest.maxLength);
+  const labelNames = manifest.labelNames;
+  const probabilities = async (texts: readonly string[]) => probabilityRows(await predictProba(texts), labelNames.length);
   return {
     manifest,
     info: infoFromManifest(manifest),
+    tokenWindow,
+    planExplanations: (texts, explainOptions) => planExplanations(texts, tokenWindow, explainOptions),
+    explain: (texts, explainOptions) => explainTexts({ labelNames, probabilities, window: tokenWindow }, texts, explainOptions),
     encoder,
     head,
     backend,

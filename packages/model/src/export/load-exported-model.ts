@@ -7,6 +7,7 @@ import { loadTokenizer } from '@senti/tokenize';
 import { toPredictions, type Prediction } from '../artifact/predictions.js';
 import { planLengthBatches } from '../encoder/batching.js';
 import { sessionOptions } from '../encoder/session-options.js';
+import type { TokenWindow } from '../explain/plan-explanation.js';
 
 /** Options for {@link loadExportedModel}. */
 export interface LoadExportedModelOptions {
@@ -32,6 +33,8 @@ export interface ExportedModel {
   predictProba(texts: readonly string[]): Promise<Float32Array>;
   /** The most probable label of each text, with its score and all probabilities. */
   predict(texts: readonly string[]): Promise<Prediction[]>;
+  /** The tokenizer and token budget explanations are planned with. */
+  tokenWindow: TokenWindow;
   /** Releases the ONNX Runtime session. */
   dispose(): Promise<void>;
 }
@@ -76,6 +79,7 @@ export async function loadExportedModel(dir: string, options: LoadExportedModelO
   };
   return {
     labelNames, maxLength, file, config, predictProba,
+    tokenWindow: { tokenIds: (text) => tokenizer.tokenIds(text), maxTokens: maxLength - extra },
     predict: async (texts) => toPredictions(await predictProba(texts), labelNames),
     dispose: () => session.release(),
   };

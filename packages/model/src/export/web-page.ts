@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
 import type { SentiManifest } from '../artifact/manifest.js';
+import { DEFAULT_MAX_WORDS } from '../explain/explanation.js';
+import { WORD_PATTERN } from '../explain/words.js';
 
 /** The transformers.js browser build (an ES module with onnxruntime-web inside), copied to `vendor/`. */
 const BROWSER_BUILD = 'transformers.min.js';
@@ -82,6 +84,11 @@ export function webPageHtml(manifest: SentiManifest): string {
   .label { font-weight: bold; }
   .score { display: inline-block; margin-right: 1rem; font-variant-numeric: tabular-nums; }
   #status { color: #666; } #error { color: #b00; }
+  .words { font-size: 1.05rem; line-height: 2; margin: .3rem 0; overflow-wrap: anywhere; }
+  .w { border-radius: 4px; padding: .1rem .2rem; } .w sub { font-size: .65rem; margin-left: .1rem; }
+  .note { color: #666; font-size: .8rem; }
+  #legend { border: 1px solid #ddd; border-radius: 6px; padding: .5rem .75rem; font-size: .85rem; background: #fafafa; }
+  #legend[hidden] { display: none; }
 </style>
 </head>
 <body>
@@ -89,8 +96,14 @@ export function webPageHtml(manifest: SentiManifest): string {
 <p>Runs in this browser with transformers.js and ONNX Runtime Web: nothing is sent anywhere. One sentence per line.</p>
 <textarea id="texts">what a great film
 dull and far too long</textarea>
-<div><button id="classify" disabled>Classify</button> <span id="status">loading the model…</span></div>
+<div><button id="classify" disabled>Classify</button> <label><input id="explain" type="checkbox" checked> show the words behind each prediction</label>
+  <span id="status">loading the model…</span></div>
 <p id="error"></p>
+<div id="legend" hidden><b>How to read the colours.</b> A word's number is how much the predicted label's probability falls when
+  that word is left out (leave-one-word-out occlusion, as <code>senti predict --explain</code> computes it):
+  <span class="w" style="background: rgba(34, 197, 94, 0.66)">green</span> words support the prediction,
+  <span class="w" style="background: rgba(239, 68, 68, 0.66)">red</span> words pull against it; deeper colour, larger effect.
+  Unmarked words move it by less than 0.005. At most the first ${DEFAULT_MAX_WORDS} words, and only those within the model's ${manifest.maxLength} tokens.</div>
 <div id="results"></div>
 <script type="module">
 import { env, pipeline } from './vendor/${BROWSER_BUILD}';
@@ -130,6 +143,70 @@ try {
   error.textContent = 'the model did not load: ' + (cause && cause.message ? cause.message : String(cause));
 }
 
+// Leave-one-word-out, as senti's library does it: the same words, the same token window, the same differences.
+const WORD = new RegExp(${JSON.stringify(WORD_PATTERN)}, 'gu');
+const MAX_TOKENS = ${manifest.maxLength} - 2;
+const tokenCount = (text) => classify.tokenizer.encode(text, { add_special_tokens: false }).length;
+const without = (text, words) => {
+  let out = '';
+  let at = 0;
+  for (const word of [...words].sort((a, b) => a.start - b.start)) { out += text.slice(at, word.start); at = word.end; }
+  return out + text.slice(at);
+};
+const probabilities = async (text) => Object.fromEntries((await classify(text, { top_k: null })).map(({ label, score }) => [label, score]));
+async function explain(text) {
+  const all = [...text.matchAll(WORD)].map((match) => ({ word: match[0], start: match.index, end: match.index + match[0].length }));
+  let span = text;
+  let seen = all.length;
+  if (tokenCount(text) > MAX_TOKENS) {
+    let low = 0;
+    let high = all.length;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (tokenCount(text.slice(0, all[middle - 1].end)) <= MAX_TOKENS) low = middle; else high = middle - 1;
+    }
+    seen = low;
+    span = low === 0 ? '' : text.slice(0, all[low - 1].end);
+  }
+  const words = all.slice(0, Math.min(seen, ${DEFAULT_MAX_WORDS}));
+  const base = await probabilities(span);
+  const label = Object.keys(base).reduce((best, name) => (base[name] > base[best] ? name : best));
+  for (const word of words) word.score = base[label] - (await probabilities(without(span, [word])))[label];
+  const note = words.length === all.length ? (all.length === 1 ? 'explained the only word' : 'explained all ' + all.length + ' words')
+    : 'explained the first ' + words.length + ' of ' + all.length + ' words';
+  return { label, words, note };
+}
+const colour = (score) => {
+  if (Math.abs(score) < 0.005) return 'transparent';
+  const alpha = (0.15 + 0.85 * Math.min(1, Math.abs(score) / 0.5)).toFixed(2);
+  return score > 0 ? 'rgba(34, 197, 94, ' + alpha + ')' : 'rgba(239, 68, 68, ' + alpha + ')';
+};
+function highlighted(text, explanation) {
+  const line = document.createElement('div');
+  line.className = 'words';
+  let at = 0;
+  for (const word of explanation.words) {
+    line.append(text.slice(at, word.start));
+    const span = document.createElement('span');
+    span.className = 'w';
+    span.textContent = word.word;
+    span.dataset.score = String(word.score);
+    span.style.background = colour(word.score);
+    if (Math.abs(word.score) >= 0.005) {
+      const mark = document.createElement('sub');
+      mark.textContent = (word.score >= 0 ? '+' : '\u2212') + Math.abs(word.score).toFixed(2);
+      span.append(mark);
+    }
+    line.append(span);
+    at = word.end;
+  }
+  line.append(text.slice(at));
+  const note = document.createElement('div');
+  note.className = 'note';
+  note.textContent = explanation.note;
+  return [line, note];
+}
+
 button.addEventListener('click', async () => {
   error.textContent = '';
   const texts = document.getElementById('texts').value.split('\\n').map((line) => line.trim()).filter((line) => line.length > 0);
@@ -139,6 +216,10 @@ button.addEventListener('click', async () => {
   try {
     const answers = [];
     for (const text of texts) answers.push(await classify(text, { top_k: null }));
+    const explaining = document.getElementById('explain').checked;
+    const explanations = [];
+    if (explaining) for (const text of texts) explanations.push(await explain(text));
+    document.getElementById('legend').hidden = !explaining;
     results.replaceChildren(...texts.map((text, index) => {
       const scores = answers[index];
       const row = document.createElement('div');
@@ -153,6 +234,7 @@ button.addEventListener('click', async () => {
       shown.textContent = ' ' + text;
       head.append(label, shown);
       row.append(head);
+      if (explaining) row.append(...highlighted(text, explanations[index]));
       for (const { label: name, score } of scores) {
         const item = document.createElement('span');
         item.className = 'score';

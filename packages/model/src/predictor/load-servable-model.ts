@@ -9,6 +9,7 @@ import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
 import { loadExportedModel, type ExportedModel } from '../export/load-exported-model.js';
 import type { PredictorModel } from './predictor.js';
+import { planExplanations } from '../explain/explain-texts.js';
 import { publicEncoderName, type ServedModelInfo } from './served-model-info.js';
 import { configHiddenSize } from '../encoder/model-layout.js';
 
@@ -24,6 +25,7 @@ export async function loadServableModel(dir: string, options: LoadModelOptions =
   return {
     info: await exportInfo(dir, exported),
     predict: (texts) => exported.predict(texts),
+    planExplanations: (texts, options) => planExplanations(texts, exported.tokenWindow, options),
     dispose: () => exported.dispose(),
   };
 }

@@ -4,6 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LoadModelOptions } from '../artifact/load-model.js';
 import { loadServableModel } from './load-servable-model.js';
 import type { PredictorModel } from './predictor.js';
+import { planExplanations } from '../explain/explain-texts.js';
+import type { ExplainOptions } from '../explain/explanation.js';
 import { toErrorRecord, type ThreadReply, type ThreadRequest } from './thread-messages.js';
 
 const port = parentPort!;
@@ -31,9 +33,19 @@ port.on('message', (request: ThreadRequest) => {
     }
     try {
       if (model === undefined) throw new Error('the model thread holds no model');
+      if (request.type === 'plan-explanations') {
+        const options = request.maxWords === undefined ? {} : { maxWords: request.maxWords };
+        reply({ type: 'planned', id: request.id, plans: await planOrWhole(model, request.texts, options) });
+        return;
+      }
       reply({ type: 'predicted', id: request.id, predictions: await model.predict(request.texts) });
     } catch (error) {
       reply({ type: 'predict-failed', id: request.id, error: toErrorRecord(error) });
     }
   });
 });
+
+/** The model's own plan (its tokenizer's window), else texts explained whole. */
+async function planOrWhole(served: PredictorModel, texts: readonly string[], options: ExplainOptions) {
+  return served.planExplanations ? served.planExplanations(texts, options) : planExplanations(texts, undefined, options);
+}

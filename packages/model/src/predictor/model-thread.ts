@@ -6,6 +6,7 @@ import { ModelError } from '@senti/errors';
 import type { LoadModelOptions } from '../artifact/load-model.js';
 import type { Prediction } from '../artifact/predictions.js';
 import type { PredictorModel } from './predictor.js';
+import type { ExplanationPlan } from '../explain/plan-explanation.js';
 import { fromErrorRecord, type ThreadReply, type ThreadRequest } from './thread-messages.js';
 
 /**
@@ -30,11 +31,21 @@ function startWorker(workerData: unknown): Worker {
  */
 export function loadModelInThread(dir: string, options: LoadModelOptions = {}): Promise<PredictorModel> {
   const worker = startWorker({ dir, options });
-  const pending = new Map<number, { resolve: (predictions: Prediction[]) => void; reject: (error: unknown) => void }>();
+  const pending = new Map<number, { resolve: (answer: never) => void; reject: (error: unknown) => void }>();
   let nextId = 0;
   let broken: Error | undefined;
   let disposed: Promise<void> | undefined;
   const send = (request: ThreadRequest) => worker.postMessage(request);
+  /** Sends a request and waits for its answer. */
+  const ask = <T>(make: (id: number) => ThreadRequest): Promise<T> => {
+    if (broken !== undefined) return Promise.reject(broken);
+    if (disposed !== undefined) return Promise.reject(new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime'));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (answer: never) => void, reject });
+      send(make(id));
+    });
+  };
 
   return new Promise<PredictorModel>((resolveLoad, rejectLoad) => {
     const fail = (error: Error) => {
@@ -52,15 +63,9 @@ export function loadModelInThread(dir: string, options: LoadModelOptions = {}): 
         case 'loaded':
           resolveLoad({
             info: reply.info,
-            predict(texts) {
-              if (broken !== undefined) return Promise.reject(broken);
-              if (disposed !== undefined) return Promise.reject(new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime'));
-              const id = nextId++;
-              return new Promise<Prediction[]>((resolve, reject) => {
-                pending.set(id, { resolve, reject });
-                send({ type: 'predict', id, texts });
-              });
-            },
+            predict: (texts) => ask<Prediction[]>((id) => ({ type: 'predict', id, texts })),
+            planExplanations: (texts, options = {}) =>
+              ask<ExplanationPlan[]>((id) => ({ type: 'plan-explanations', id, texts, ...(options.maxWords === undefined ? {} : { maxWords: options.maxWords }) })),
             dispose() {
               disposed ??= broken !== undefined
                 ? worker.terminate().then(() => {})
@@ -77,10 +82,12 @@ export function loadModelInThread(dir: string, options: LoadModelOptions = {}): 
           rejectLoad(fromErrorRecord(reply.error));
           return;
         case 'predicted':
+        case 'planned':
         case 'predict-failed': {
           const waiter = pending.get(reply.id);
           pending.delete(reply.id);
-          if (reply.type === 'predicted') waiter?.resolve(reply.predictions);
+          if (reply.type === 'predicted') waiter?.resolve(reply.predictions as never);
+          else if (reply.type === 'planned') waiter?.resolve(reply.plans as never);
           else waiter?.reject(fromErrorRecord(reply.error));
           return;
         }

@@ -5,6 +5,9 @@ import { MicroBatcher } from './micro-batcher.js';
 import { loadModelInThread } from './model-thread.js';
 import { loadServableModel } from './load-servable-model.js';
 import type { ServedModelInfo } from './served-model-info.js';
+import { planExplanations, scoreExplanations } from '../explain/explain-texts.js';
+import type { ExplainOptions, Explanation } from '../explain/explanation.js';
+import type { ExplanationPlan } from '../explain/plan-explanation.js';
 
 /**
  * What a predictor serves: the model's info, predictions, and disposal. A `SentiModel` is one; so are an export
@@ -15,6 +18,8 @@ export interface PredictorModel {
   readonly info: ServedModelInfo;
   /** The most probable label of each text, with its score and all probabilities, in order. */
   predict(texts: readonly string[]): Promise<Prediction[]>;
+  /** The texts to encode to explain each text, planned with the model's tokenizer (absent: texts are explained whole). */
+  planExplanations?(texts: readonly string[], options?: ExplainOptions): ExplanationPlan[] | Promise<ExplanationPlan[]>;
   /** Frees the model. */
   dispose(): Promise<void>;
 }
@@ -134,6 +139,25 @@ export class Predictor {
     this.loaded();
     const predictions = await this.batcher.submit(texts, options.signal);
     return { predictions, ref: this.modelRef! };
+  }
+
+  /**
+   * Word attributions of `texts` (leave-one-word-out occlusion). The edited texts are planned on the model's thread,
+   * then queued and batched like any texts: they count against the queue's bounds, and each text's attributions are
+   * the same alone, in a batch, or through `SentiModel.explain`.
+   */
+  async explain(texts: readonly string[], options: ExplainOptions & { signal?: AbortSignal } = {}): Promise<{ explanations: Explanation[]; ref: ModelRef }> {
+    const model = this.loaded();
+    const planOptions = options.maxWords === undefined ? {} : { maxWords: options.maxWords };
+    const plans = model.planExplanations ? await model.planExplanations(texts, planOptions) : planExplanations(texts, undefined, planOptions);
+    const edited = plans.flatMap((plan) => plan.texts);
+    // Refuse the whole request at once rather than queue part of it.
+    const refused = this.batcher.refusal(edited.length);
+    if (refused !== undefined) throw refused;
+    const predictions = await this.batcher.submit(edited, options.signal);
+    const labels = model.info.labels;
+    const rows = predictions.map((prediction) => labels.map((label) => prediction.probabilities[label] ?? 0));
+    return { explanations: scoreExplanations(plans, rows, labels), ref: this.modelRef! };
   }
 
   /** Finishes queued predictions, then disposes the model; safe to call more than once. */

@@ -1,10 +1,12 @@
 import { DataError, FileError, MetricsError, ModelError, SentiError, TokenizeError, TrainError, UsageError, isSentiError, type ErrorKind, type SentiErrorCode } from '@senti/errors';
 import type { Prediction } from '../artifact/predictions.js';
 import type { ServedModelInfo } from './served-model-info.js';
+import type { ExplanationPlan } from '../explain/plan-explanation.js';
 
 /** What the model thread is asked to do. */
 export type ThreadRequest =
   | { type: 'predict'; id: number; texts: readonly string[] }
+  | { type: 'plan-explanations'; id: number; texts: readonly string[]; maxWords?: number }
   | { type: 'dispose' };
 
 /** What the model thread answers. */
@@ -13,6 +15,7 @@ export type ThreadReply =
   | { type: 'load-failed'; error: ErrorRecord }
   | { type: 'predicted'; id: number; predictions: Prediction[] }
   | { type: 'predict-failed'; id: number; error: ErrorRecord }
+  | { type: 'planned'; id: number; plans: ExplanationPlan[] }
   | { type: 'disposed' };
 
 /** An error as it crosses the thread boundary (structured clone keeps only message and stack of an Error). */

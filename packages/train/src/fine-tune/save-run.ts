@@ -4,6 +4,7 @@ import { formatCsv } from '@senti/data';
 import { reportToSklearnDict } from '@senti/metrics';
 import { writeFileAtomic } from '@senti/base';
 import type { FineTuneResult } from './fine-tune.js';
+import { EXPLANATIONS_FILE, writeExplanationsPage } from './explanations-page.js';
 
 /** Options of {@link saveRun}. */
 export interface SaveRunOptions {
@@ -49,6 +50,7 @@ export async function saveRun(result: FineTuneResult, dir: string, options: Save
   const cells = (row: TestRow) => [row.text, row.label, row.predicted, row.score, ...row.probabilities];
   await write('test-predictions.csv', formatCsv(header, rows.map(cells)));
   await write('misclassified.csv', formatCsv(header, mostConfidentMistakes(rows).map(cells)));
+  await writeExplanationsPage(result, mostConfidentMistakes(rows), join(runDir, EXPLANATIONS_FILE));
   return { runDir, modelDir };
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@senti/base';
-import { saveModel, toPredictions, type ClassificationHead, type Encoder, type Prediction, writeModelCard, type ModelCardInfo } from '@senti/model';
+import { explainTexts, probabilityRows, saveModel, toPredictions, tokenWindowOf, type ExplainOptions, type Explanation, type ClassificationHead, type Encoder, type Prediction, writeModelCard, type ModelCardInfo } from '@senti/model';
 import { type LayerParameter, type TunedLayersInfo } from '@senti/model/layers';
 import type { SplitRecord } from './prepare-splits.js';
 
@@ -41,6 +41,13 @@ export class TrainedModel {
   /** The most probable label of each text, with its score and every class probability. */
   async predict(texts: readonly string[]): Promise<Prediction[]> {
     return toPredictions(await this.predictProba(texts), this.info.labelNames);
+  }
+
+  /** Word attributions of each text, exactly as the saved model's `explain` gives them. */
+  explain(texts: readonly string[], options: ExplainOptions = {}): Promise<Explanation[]> {
+    const window = tokenWindowOf(this.encoder.tokenizer, this.info.maxLength);
+    const probabilities = async (texts: readonly string[]) => probabilityRows(await this.predictProba(texts), this.info.labelNames.length);
+    return explainTexts({ labelNames: this.info.labelNames, probabilities, window }, texts, options);
   }
 
   /** Writes the model directory (senti.json, head weights, split.json); load it back with `loadModel`/`createPredictor`. */

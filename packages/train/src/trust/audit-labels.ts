@@ -9,6 +9,7 @@ import type { FineTuneInput } from '../fine-tune/settings.js';
 import type { Split } from '../types.js';
 import { confidentLearning } from './confident-learning.js';
 import { assertFoldsFit, forEachFoldHead, gatherRows } from './fold-heads.js';
+import { suggestionWordsCell, wordsBehindSuggestions, type KeptFoldHead, type SuggestionWord } from './explain-issues.js';
 
 /** Options of {@link auditLabels}: the data, model and head settings of `fineTune` (no val/test), plus the folds. */
 export type AuditLabelsOptions = Omit<FineTuneInput, 'val' | 'test' | 'kfold' | 'targetAccuracy' | 'calibrate' | 'unfreeze'> & {
@@ -43,6 +44,8 @@ export interface LabelIssue {
   pSuggested: number;
   /** The input row as read, one cell per input column. */
   cells: string[];
+  /** The words that most raise p(suggested) under the head that held the row out, best first (the first 200 issues). */
+  words?: SuggestionWord[];
 }
 
 /** What {@link auditLabels} found. */
@@ -114,7 +117,9 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
     const numClasses = splits.labelNames.length;
     const probabilities = new Float32Array(rows * numClasses);
     const foldsStarted = Date.now();
+    const kept: KeptFoldHead[] = [];
     await forEachFoldHead(all, width, numClasses, prepared.settings, folds, async ({ fold, heldOut, head }) => {
+      kept.push({ config: head.config, weights: await head.getWeights(), heldOut });
       const held = await head.predictProba(gatherRows(all.features, width, heldOut), heldOut.length);
       heldOut.forEach((row, index) => probabilities.set(held.subarray(index * numClasses, (index + 1) * numClasses), row * numClasses));
       emit({ type: 'audit-fold', fold, folds });
@@ -131,6 +136,10 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
       row: raw.rowIndices[row.index]! + 1, text: texts[row.index]!, givenLabel: names[row.given]!, suggestedLabel: names[row.suggested]!,
       pGiven: row.pGiven, pSuggested: row.pSuggested, cells: raw.rows[raw.rowIndices[row.index]!]!,
     }));
+    const words = await wordsBehindSuggestions(encoder, prepared.maxLength.maxLength, names, kept, flagged.map((row) => ({ index: row.index, text: texts[row.index]!, suggested: row.suggested })));
+    issues.forEach((issue, position) => {
+      if (words[position] !== undefined) issue.words = words[position];
+    });
     let correct = 0;
     labels.forEach((label, row) => {
       let best = 0;
@@ -165,12 +174,12 @@ async function rawRows(input: AuditLabelsOptions, read: { textColumn: string; la
   return { columns: table.columns, rows: table.rows, rowIndices: datasetFromTable(input.data, table, columns).rowIndices };
 }
 
-/** Writes `label-issues.csv` into `dir`: only the flagged rows, most likely first, every input column plus given_label, suggested_label, p_given, p_suggested, row. */
+/** Writes `label-issues.csv` into `dir`: only the flagged rows, most likely first, every input column plus given_label, suggested_label, p_given, p_suggested, row, words_for_suggested. */
 export async function saveLabelAudit(audit: LabelAudit, dir: string): Promise<string> {
   const target = resolve(dir);
   await mkdir(target, { recursive: true });
   const file = join(target, LABEL_ISSUES_FILE);
-  const header = [...audit.columns, 'given_label', 'suggested_label', 'p_given', 'p_suggested', 'row'];
-  await writeFileAtomic(file, formatCsv(header, audit.issues.map((issue) => [...issue.cells, issue.givenLabel, issue.suggestedLabel, issue.pGiven, issue.pSuggested, issue.row])));
+  const header = [...audit.columns, 'given_label', 'suggested_label', 'p_given', 'p_suggested', 'row', 'words_for_suggested'];
+  await writeFileAtomic(file, formatCsv(header, audit.issues.map((issue) => [...issue.cells, issue.givenLabel, issue.suggestedLabel, issue.pGiven, issue.pSuggested, issue.row, suggestionWordsCell(issue.words)])));
   return file;
 }

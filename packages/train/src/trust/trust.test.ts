@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { syntheticReviewRows, TINY_BERT } from '@senti/fixtures';
+import { CUE_WORDS, syntheticReviewRows, TINY_BERT } from '@senti/fixtures';
 import { readManifest } from '@senti/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fineTune, type FineTuneResult } from '../fine-tune/fine-tune.js';
@@ -42,9 +42,17 @@ describe('auditLabels on data with known label errors', () => {
 
     const file = await saveLabelAudit(audit, join(dir, 'audit'));
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('text,label,given_label,suggested_label,p_given,p_suggested,row');
+    expect(lines[0]).toBe('text,label,given_label,suggested_label,p_given,p_suggested,row,words_for_suggested');
     expect(lines).toHaveLength(audit.issues.length + 1);
-    expect(lines[1]!.endsWith(`,${audit.issues[0]!.row}`)).toBe(true);
+    const first = audit.issues[0]!;
+    expect(lines[1]!.endsWith(`,${first.row},${first.words!.map((word) => `${word.word}(+${word.score.toFixed(2)})`).join(' ')}`)).toBe(true);
+
+    // The words behind a suggestion on a flipped row: the cue word that decides the true label comes first.
+    const cues = new Set(Object.values(CUE_WORDS).flat());
+    const flippedIssues = audit.issues.filter((issue) => flipped.has(issue.row - 1));
+    const cueFirst = flippedIssues.filter((issue) => cues.has(issue.words?.[0]?.word ?? '')).length;
+    expect(cueFirst / flippedIssues.length).toBeGreaterThanOrEqual(0.9);
+    for (const issue of audit.issues) for (const word of issue.words ?? []) expect(issue.text.slice(word.start, word.end)).toBe(word.word);
   });
 
   it('stops on its signal: an abort after the first fold rejects with TRAIN_ABORTED before the next fold', async () => {
