@@ -28,9 +28,9 @@ export function readReference(): Reference {
   return { batch: inputIds.length, sequence: inputIds[0]!.length, inputIds, attentionMask, tokenTypeIds, outputs: json.tiny_outputs };
 }
 
-/** ONNX Runtime feeds for the given rows of the reference. */
-export function feeds(reference: Reference, rows: readonly number[] = reference.inputIds.map((_, i) => i)): Record<string, ort.Tensor> {
-  const tensor = (matrix: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flatMap((row) => matrix[row]!.map(BigInt))), [rows.length, reference.sequence]);
+/** ONNX Runtime feeds for the given rows of the reference, cut to their first `length` tokens (all 17 by default). */
+export function feeds(reference: Reference, rows: readonly number[] = reference.inputIds.map((_, i) => i), length = reference.sequence): Record<string, ort.Tensor> {
+  const tensor = (matrix: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flatMap((row) => matrix[row]!.slice(0, length).map(BigInt))), [rows.length, length]);
   return { input_ids: tensor(reference.inputIds), attention_mask: tensor(reference.attentionMask), token_type_ids: tensor(reference.tokenTypeIds) };
 }
 
