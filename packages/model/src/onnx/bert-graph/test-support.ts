@@ -45,7 +45,7 @@ export async function runGraph(bytes: Uint8Array, inputs: Record<string, ort.Ten
   }
 }
 
-/** Row `index` of `[batch, sequence, hidden]` at position 0, as numbers. */
+/** The position-0 ([CLS]) rows of `[batch, sequence, hidden]`, as `[batch, hidden]`. */
 export function clsRows(states: Float32Array, batch: number, sequence: number, hidden: number): Float32Array {
   const out = new Float32Array(batch * hidden);
   for (let b = 0; b < batch; b++) out.set(states.subarray(b * sequence * hidden, b * sequence * hidden + hidden), b * hidden);
