@@ -71,6 +71,12 @@ function randomCheckpoint(config: { vocab_size: number; hidden_size: number; int
   return tensors;
 }
 
+/** Multiply-adds per text of the dense layers and attention (embeddings, softmax and LayerNorm left out). */
+function multiplyAdds(h: number, m: number, layers: number, s: number, cut: boolean): number {
+  const layer = (queries: number) => s * 2 * h * h + queries * (2 * h * h + 2 * h * m) + 2 * queries * s * h; // K,V over all; Q,O,FFN,attention per query
+  return (layers - 1) * layer(s) + layer(cut ? 1 : s) + h * h;
+}
+
 /** `bert-graph` subcommand. */
 export const command: BenchCommand = {
   usage,
@@ -121,7 +127,16 @@ export const command: BenchCommand = {
         attention_mask: new ort.Tensor('int64', new BigInt64Array(batch * sequence).fill(1n), [batch, sequence]),
         token_type_ids: new ort.Tensor('int64', new BigInt64Array(batch * sequence), [batch, sequence]),
       };
-      for (const entry of sessions) await entry.session.run(feeds); // warm-up
+      const outputs = new Map<(typeof sessions)[number], { cls: Float32Array; pooler: Float32Array }>();
+      for (const entry of sessions) { // warm-up, keeping the [CLS] rows and pooler output to compare
+        const out = await entry.session.run(feeds);
+        const states = out.last_hidden_state!.data as Float32Array;
+        const rows = entry.cut ? 1 : sequence;
+        const cls = new Float32Array(batch * config.hiddenSize);
+        for (let b = 0; b < batch; b++) cls.set(states.subarray(b * rows * config.hiddenSize, (b * rows + 1) * config.hiddenSize), b * config.hiddenSize);
+        outputs.set(entry, { cls, pooler: out.pooler_output!.data as Float32Array });
+      }
+      const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
       for (let repeat = 0; repeat < repeats; repeat++) {
         for (const entry of sessions) {
           const [t, cpu] = [performance.now(), process.cpuUsage()];
@@ -141,6 +156,12 @@ export const command: BenchCommand = {
           `${Math.min(...entry.times).toFixed(1)} / ${Math.max(...entry.times).toFixed(1)}`, cpu.toFixed(0), entry.cut ? `${(median(full.cpu) / cpu).toFixed(3)}x` : '',
         ];
       });
+      const [fullOps, cutOps] = [false, true].map((cut) => multiplyAdds(config.hiddenSize, config.intermediateSize, config.numHiddenLayers, sequence, cut)) as [number, number];
+      console.log(`multiply-adds per text: full ${(fullOps / 1e9).toFixed(2)} G, cls-only last layer ${(cutOps / 1e9).toFixed(2)} G: ideal speed-up ${(fullOps / cutOps).toFixed(3)}x`);
+      for (const entry of sessions.filter((candidate) => candidate.cut)) {
+        const [cut, full] = [outputs.get(entry)!, outputs.get(sessions.find((other) => other.dtype === entry.dtype && !other.cut)!)!];
+        console.log(`${entry.dtype}: cls-only vs full, max |diff| [CLS] ${maxDiff(cut.cls, full.cls).toExponential(2)}, pooler ${maxDiff(cut.pooler, full.pooler).toExponential(2)}`);
+      }
       console.log(formatTable(['graph', 'median ms/batch', 'sentences/s', 'speed-up', 'min / max ms', 'median CPU ms', 'CPU speed-up'], rows));
     } finally {
       for (const entry of sessions) await entry.session.release();
