@@ -13,7 +13,9 @@ import { formatTable } from './format-table.js';
 const usage = `usage: pnpm --filter @senti/bench start -- bert-graph [options]
 Writes a random BERT checkpoint (model.safetensors + config.json, seeded) to a temp dir, builds senti's BERT graph
 from it with and without the [CLS]-only last layer, in fp32 and per-token int8, and times ONNX Runtime on one batch
-of random token ids: the variants take turns each repeat (so machine load hits them alike); medians reported.
+of random token ids: the variants take turns each repeat (so machine load hits them alike); medians of wall time
+and of this process's CPU time (user + system, ONNX Runtime's threads included: the work done, less sensitive to
+other processes on a shared machine) are reported.
   --layers N         num_hidden_layers                                                                      [12]
   --hidden N         hidden_size                                                                           [768]
   --heads N          num_attention_heads                                                                    [12]
@@ -69,6 +71,12 @@ function randomCheckpoint(config: { vocab_size: number; hidden_size: number; int
   return tensors;
 }
 
+/** Multiply-adds per text of the dense layers and attention (embeddings, softmax and LayerNorm left out). */
+function multiplyAdds(h: number, m: number, layers: number, s: number, cut: boolean): number {
+  const layer = (queries: number) => s * 2 * h * h + queries * (2 * h * h + 2 * h * m) + 2 * queries * s * h; // K,V over all; Q,O,FFN,attention per query
+  return (layers - 1) * layer(s) + layer(cut ? 1 : s) + h * h;
+}
+
 /** `bert-graph` subcommand. */
 export const command: BenchCommand = {
   usage,
@@ -88,7 +96,7 @@ export const command: BenchCommand = {
     const threads = values.threads === undefined ? undefined : int('threads');
     const dtypes = (values.dtypes as string).split(',').map((dtype) => dtype.trim());
     const dir = await mkdtemp(path.join(tmpdir(), 'senti-bert-graph-bench-'));
-    const sessions: { name: string; dtype: string; cut: boolean; session: ort.InferenceSession; times: number[] }[] = [];
+    const sessions: { name: string; dtype: string; cut: boolean; session: ort.InferenceSession; times: number[]; cpu: number[] }[] = [];
     try {
       let started = performance.now();
       const file = path.join(dir, 'model.safetensors');
@@ -109,7 +117,7 @@ export const command: BenchCommand = {
           const built = (performance.now() - started) / 1000;
           const session = await ort.InferenceSession.create(bytes, sessionOptions('cpu', threads) as ort.InferenceSession.SessionOptions);
           builds.push(`${dtype}${cut ? ' cls-only' : ''}: ${built.toFixed(1)} s, ${(bytes.byteLength / 2 ** 20).toFixed(0)} MiB`);
-          sessions.push({ name: `${dtype} ${cut ? 'cls-only last layer' : 'full'}`, dtype, cut, session, times: [] });
+          sessions.push({ name: `${dtype} ${cut ? 'cls-only last layer' : 'full'}`, dtype, cut, session, times: [], cpu: [] });
         }
       }
       const random = createRandom(seed + 1);
@@ -119,22 +127,42 @@ export const command: BenchCommand = {
         attention_mask: new ort.Tensor('int64', new BigInt64Array(batch * sequence).fill(1n), [batch, sequence]),
         token_type_ids: new ort.Tensor('int64', new BigInt64Array(batch * sequence), [batch, sequence]),
       };
-      for (const entry of sessions) await entry.session.run(feeds); // warm-up
+      const outputs = new Map<(typeof sessions)[number], { cls: Float32Array; pooler: Float32Array }>();
+      for (const entry of sessions) { // warm-up, keeping the [CLS] rows and pooler output to compare
+        const out = await entry.session.run(feeds);
+        const states = out.last_hidden_state!.data as Float32Array;
+        const rows = entry.cut ? 1 : sequence;
+        const cls = new Float32Array(batch * config.hiddenSize);
+        for (let b = 0; b < batch; b++) cls.set(states.subarray(b * rows * config.hiddenSize, (b * rows + 1) * config.hiddenSize), b * config.hiddenSize);
+        outputs.set(entry, { cls, pooler: out.pooler_output!.data as Float32Array });
+      }
+      const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
       for (let repeat = 0; repeat < repeats; repeat++) {
         for (const entry of sessions) {
-          const t = performance.now();
+          const [t, cpu] = [performance.now(), process.cpuUsage()];
           await entry.session.run(feeds);
           entry.times.push(performance.now() - t);
+          const used = process.cpuUsage(cpu);
+          entry.cpu.push((used.user + used.system) / 1000);
         }
       }
       console.log(`BERT shape: ${config.numHiddenLayers} layers, hidden ${config.hiddenSize}, ${config.numAttentionHeads} heads, intermediate ${config.intermediateSize}, vocab ${config.vocabSize}; batch ${batch} x ${sequence} tokens; ${repeats} repeats, threads ${threads ?? 'default'}`);
       console.log(`random checkpoint written in ${made.toFixed(1)} s, read in ${read.toFixed(1)} s; graphs built: ${builds.join('; ')}`);
       const rows = sessions.map((entry) => {
         const full = sessions.find((other) => other.dtype === entry.dtype && !other.cut)!;
-        const ms = median(entry.times);
-        return [entry.name, ms.toFixed(1), (batch / (ms / 1000)).toFixed(1), entry.cut ? `${(median(full.times) / ms).toFixed(3)}x` : '', `${Math.min(...entry.times).toFixed(1)} / ${Math.max(...entry.times).toFixed(1)}`];
+        const [ms, cpu] = [median(entry.times), median(entry.cpu)];
+        return [
+          entry.name, ms.toFixed(1), (batch / (ms / 1000)).toFixed(1), entry.cut ? `${(median(full.times) / ms).toFixed(3)}x` : '',
+          `${Math.min(...entry.times).toFixed(1)} / ${Math.max(...entry.times).toFixed(1)}`, cpu.toFixed(0), entry.cut ? `${(median(full.cpu) / cpu).toFixed(3)}x` : '',
+        ];
       });
-      console.log(formatTable(['graph', 'median ms/batch', 'sentences/s', 'speed-up', 'min / max ms'], rows));
+      const [fullOps, cutOps] = [false, true].map((cut) => multiplyAdds(config.hiddenSize, config.intermediateSize, config.numHiddenLayers, sequence, cut)) as [number, number];
+      console.log(`multiply-adds per text: full ${(fullOps / 1e9).toFixed(2)} G, cls-only last layer ${(cutOps / 1e9).toFixed(2)} G: ideal speed-up ${(fullOps / cutOps).toFixed(3)}x`);
+      for (const entry of sessions.filter((candidate) => candidate.cut)) {
+        const [cut, full] = [outputs.get(entry)!, outputs.get(sessions.find((other) => other.dtype === entry.dtype && !other.cut)!)!];
+        console.log(`${entry.dtype}: cls-only vs full, max |diff| [CLS] ${maxDiff(cut.cls, full.cls).toExponential(2)}, pooler ${maxDiff(cut.pooler, full.pooler).toExponential(2)}`);
+      }
+      console.log(formatTable(['graph', 'median ms/batch', 'sentences/s', 'speed-up', 'min / max ms', 'median CPU ms', 'CPU speed-up'], rows));
     } finally {
       for (const entry of sessions) await entry.session.release();
       await rm(dir, { recursive: true, force: true });

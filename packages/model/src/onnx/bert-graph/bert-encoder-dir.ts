@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openAtomicDirectory } from '@senti/base';
-import { ModelError } from '@senti/errors';
 import { encodeOnnxModel } from '../onnx-model.js';
-import { bertGraphConfig } from './bert-graph-config.js';
+import { bertGraphConfig, readConfigJson } from './bert-graph-config.js';
 import { bertWeightsFromSafetensors } from './bert-weights.js';
 import { buildBertGraph, type BertGraphOptions } from './build-bert-graph.js';
 
@@ -26,20 +24,8 @@ export interface BertEncoderDir {
  * checkpoint has one; `clsOnlyLastLayer` to false.
  */
 export async function writeBertEncoderDir(safetensors: string | readonly string[], configFile: string, outDir: string, options: Partial<BertGraphOptions> = {}): Promise<BertEncoderDir> {
-  let configText: string;
-  try {
-    configText = await readFile(configFile, 'utf8');
-  } catch (error) {
-    throw new ModelError('MODEL_NO_CONFIG', `cannot read ${configFile}: building the BERT graph from safetensors needs the model's config.json`, 'input', { cause: error });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(configText);
-  } catch (error) {
-    throw new ModelError('MODEL_BAD_CONFIG', `${configFile} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelError('MODEL_BAD_CONFIG', `${configFile} must hold a JSON object`, 'input');
-  const config = bertGraphConfig(raw as Record<string, unknown>, configFile);
+  const { text: configText, raw } = await readConfigJson(configFile);
+  const config = bertGraphConfig(raw, configFile);
   const weights = await bertWeightsFromSafetensors(safetensors, config);
   const resolved: BertGraphOptions = { pooler: options.pooler ?? weights.hasPooler, clsOnlyLastLayer: options.clsOnlyLastLayer ?? false };
   const bytes = encodeOnnxModel(buildBertGraph(weights, config, resolved));

@@ -23,6 +23,11 @@ export interface BertGraphConfig {
 
 /** Reads and checks a BERT config.json for the graph builder: the sizes, exact GELU, absolute positions. */
 export async function readBertGraphConfig(file: string): Promise<BertGraphConfig> {
+  return bertGraphConfig((await readConfigJson(file)).raw, file);
+}
+
+/** A config.json's text and its parsed object, with one-line errors for a missing file, bad JSON or a non-object. */
+export async function readConfigJson(file: string): Promise<{ text: string; raw: Record<string, unknown> }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -36,7 +41,7 @@ export async function readBertGraphConfig(file: string): Promise<BertGraphConfig
     throw new ModelError('MODEL_BAD_CONFIG', `${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelError('MODEL_BAD_CONFIG', `${file} must hold a JSON object`, 'input');
-  return bertGraphConfig(raw as Record<string, unknown>, file);
+  return { text, raw: raw as Record<string, unknown> };
 }
 
 /** {@link readBertGraphConfig} of an already parsed config; `file` names it in errors. */

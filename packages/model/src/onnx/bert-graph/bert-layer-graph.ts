@@ -13,7 +13,7 @@ export interface LayerInputs {
   /**
    * Compute the output for position 0 ([CLS]) only: keys and values still cover every token, but the query, the
    * attention output, the residuals, the LayerNorms and the feed-forward run on `hidden[:, 0:1, :]`; the output is
-   * then `[batch, 1, hidden]`.
+   * then `[batch, 1, hidden]`, bit-identical to the full layer's row 0 in ONNX Runtime on the CPU.
    */
   clsOnly: boolean;
   /** Name of the layer's output value (a graph output for the last layer); generated when absent. */
@@ -42,13 +42,17 @@ export function bertLayer(writer: GraphWriter, weights: BertWeights, config: Ber
   };
   const query = dense(writer, weights, `${prefix}.attention.self.query`, rows, `${self}/query`);
   const scaledQuery = writer.node('Mul', [query, writer.float([1 / Math.sqrt(headSize)])], `${self}/query`);
-  const q = split(scaledQuery, [0, 2, 1, 3], 'query'); // [batch, heads, rows, headSize]
+  const queryHeads = split(scaledQuery, [0, 2, 1, 3], 'query'); // [batch, heads, rows, headSize]
+  // A one-row query would take ONNX Runtime's (MLAS) one-row MatMul kernel, which sums in another order than the
+  // full layer's: [CLS] then differs by an ulp or two. As two equal rows it takes the same kernel, bit for bit.
+  const q = inputs.clsOnly ? writer.node('Concat', [queryHeads, queryHeads], `${self}/query`, [attribute('axis', 2)]) : queryHeads;
   const k = split(dense(writer, weights, `${prefix}.attention.self.key`, hidden, `${self}/key`), [0, 2, 3, 1], 'key'); // [batch, heads, headSize, sequence]
   const v = split(dense(writer, weights, `${prefix}.attention.self.value`, hidden, `${self}/value`), [0, 2, 1, 3], 'value'); // [batch, heads, sequence, headSize]
   const scores = writer.node('MatMul', [q, k], `${self}/scores`);
   const masked = writer.node('Add', [scores, mask], `${self}/scores`);
   const probabilities = writer.node('Softmax', [masked], `${self}/probabilities`, [attribute('axis', -1)]);
-  const context = writer.node('MatMul', [probabilities, v], `${self}/context`);
+  const contexts = writer.node('MatMul', [probabilities, v], `${self}/context`);
+  const context = inputs.clsOnly ? writer.node('Slice', [contexts, writer.int64([0]), writer.int64([1]), writer.int64([2])], `${self}/context`) : contexts;
   const merged = writer.node('Transpose', [context], `${self}/context`, [attribute('perm', [0, 2, 1, 3])]);
   const flat = writer.node('Reshape', [merged, writer.int64([0, 0, config.hiddenSize])], `${self}/context`);
 

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NamedTensor } from '../../layers/safetensors.js';
-import { bertGraphConfig } from './bert-graph-config.js';
+import { bertGraphConfig, readBertGraphConfig } from './bert-graph-config.js';
+import { writeBertEncoderDir } from './bert-encoder-dir.js';
 import { bertWeightsFromSafetensors } from './bert-weights.js';
 import { buildBertGraph } from './build-bert-graph.js';
 import { writeSafetensors } from './safetensors-writer.js';
@@ -87,6 +88,19 @@ describe('hostile checkpoints for the BERT graph builder', () => {
     expect(error!.message).toContain(row.error.message.replaceAll('{file}', file).replaceAll('{config}', configFile));
     expect(error!.message).not.toContain('\n');
     if (process.env.SHOW_ERRORS) console.info(`${error!.code}: ${error!.message}`);
+  });
+
+  it('names a missing or unreadable config.json in one line, and writes no directory', async () => {
+    const out = path.join(dir, 'never-written');
+    await expect(writeBertEncoderDir(path.join(dir, 'x.safetensors'), path.join(dir, 'absent.json'), out)).rejects.toMatchObject({
+      code: 'MODEL_NO_CONFIG', message: `cannot read ${path.join(dir, 'absent.json')}: building the BERT graph from safetensors needs the model's config.json`,
+    });
+    const broken = path.join(dir, 'broken.json');
+    await writeFile(broken, '{"hidden_size": 32,');
+    await expect(readBertGraphConfig(broken)).rejects.toMatchObject({ code: 'MODEL_BAD_CONFIG', message: expect.stringContaining(`${broken} is not JSON: `) });
+    await writeFile(broken, '[1, 2]');
+    await expect(readBertGraphConfig(broken)).rejects.toMatchObject({ code: 'MODEL_BAD_CONFIG', message: `${broken} must hold a JSON object` });
+    await expect(readFile(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('builds without pooler_output when the checkpoint has no pooler and none is asked for', async () => {

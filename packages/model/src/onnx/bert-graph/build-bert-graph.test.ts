@@ -57,6 +57,15 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
     for (const diff of Object.values(diffs)) expect(diff).toBeLessThanOrEqual(1e-6);
   });
 
+  it('gives the same per-token int8 bits as the torch ONNX export quantized the same way', async () => {
+    const torch = await readOnnxModel(path.join(TINY_BERT, 'onnx', 'model.onnx'));
+    const ours = buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer: false });
+    expect(quantizePerToken(ours)).toEqual(quantizePerToken(torch));
+    const [a, b] = await Promise.all([runGraph(encodeOnnxModel(ours), feeds(reference)), runGraph(encodeOnnxModel(torch), feeds(reference))]);
+    expect(Array.from(a.pooler_output!.data)).toEqual(Array.from(b.pooler_output!.data));
+    expect(Array.from(a.last_hidden_state!.data)).toEqual(Array.from(b.last_hidden_state!.data));
+  });
+
   it('names its builder in the metadata and uses only standard opset-17 ops', async () => {
     const model = await readOnnxModel(full);
     expect(model.metadata_props).toContainEqual({ key: 'senti.builder', value: BERT_GRAPH_BUILDER });
@@ -66,7 +75,7 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
     expect(model.graph.output!.map((output) => output.name)).toEqual(['last_hidden_state', 'pooler_output']);
   });
 
-  it('computes the last layer for [CLS] only when asked: the same [CLS] and pooler output (within 1e-6)', async () => {
+  it('computes the last layer for [CLS] only when asked: the same [CLS] and pooler output, bit for bit', async () => {
     const cut = encodeOnnxModel(buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer: true }));
     const out = await runGraph(cut, feeds(reference));
     const { batch, sequence } = reference;
@@ -76,7 +85,7 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
       pooler: maxDiff(out.pooler_output!.data, fullOut.pooler_output!.data),
     };
     console.info('cls-only last layer vs full graph, max |diff|:', diffs);
-    for (const diff of Object.values(diffs)) expect(diff).toBeLessThanOrEqual(1e-6);
+    expect(diffs).toEqual({ cls: 0, pooler: 0 });
   });
 
   it('reads the same weights spelled bert.* with LayerNorm gamma/beta, beside MLM heads, and as two shards', async () => {
@@ -134,14 +143,17 @@ describe('per-token int8 of the built graph', () => {
   async function aloneAndBatched(clsOnlyLastLayer: boolean, target: number) {
     const model = buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer });
     const report = quantizePerToken(model);
-    expect(report.rewritten).toBe(6 * config.numHiddenLayers + 1);
+    expect(report.rewritten).toBe(6 * config.numHiddenLayers);
     expect(report.embeddings).toBe(1);
     const bytes = encodeOnnxModel(model);
     const alone = await runGraph(bytes, feeds(reference, [target]));
     const batched = await runGraph(bytes, feeds(reference));
+    const length = reference.attentionMask[target]!.reduce((a, b) => a + b, 0);
+    const unpadded = await runGraph(bytes, feeds(reference, [target], length));
     const sequence = clsOnlyLastLayer ? 1 : reference.sequence;
     return {
       alone: { cls: clsRows(alone.last_hidden_state!.data, 1, sequence, HIDDEN), pooler: alone.pooler_output!.data },
+      unpadded: { cls: unpadded.last_hidden_state!.data.subarray(0, HIDDEN), pooler: unpadded.pooler_output!.data },
       batched: {
         cls: clsRows(batched.last_hidden_state!.data, reference.batch, sequence, HIDDEN).subarray(target * HIDDEN, (target + 1) * HIDDEN),
         pooler: batched.pooler_output!.data.subarray(target * HIDDEN, (target + 1) * HIDDEN),
@@ -149,17 +161,24 @@ describe('per-token int8 of the built graph', () => {
     };
   }
 
-  it('runs in ONNX Runtime and gives a text the same [CLS] and pooler bits alone as inside a batch', async () => {
+  it('runs in ONNX Runtime and gives a text the same [CLS] and pooler bits alone as inside a batch, padded or not, cut or full', async () => {
+    let padding = 0;
+    const byRoute = new Map<string, number[]>();
     for (const clsOnlyLastLayer of [false, true]) {
       for (const target of [0, 4, 13]) {
-        const { alone, batched } = await aloneAndBatched(clsOnlyLastLayer, target);
+        const { alone, batched, unpadded } = await aloneAndBatched(clsOnlyLastLayer, target);
+        byRoute.set(`${clsOnlyLastLayer} ${target}`, [...Array.from(alone.cls), ...Array.from(alone.pooler)]);
         expect(Array.from(alone.cls)).toEqual(Array.from(batched.cls));
         expect(Array.from(alone.pooler)).toEqual(Array.from(batched.pooler));
+        padding = Math.max(padding, maxDiff(unpadded.cls, alone.cls), maxDiff(unpadded.pooler, alone.pooler));
         // really quantized, and close to fp32
         const fp32 = fullOut.pooler_output!.data.subarray(target * HIDDEN, (target + 1) * HIDDEN);
         expect(maxDiff(alone.pooler, fp32)).toBeGreaterThan(0);
         expect(maxDiff(alone.pooler, fp32)).toBeLessThan(0.05);
       }
     }
+    for (const target of [0, 4, 13]) expect(byRoute.get(`true ${target}`)).toEqual(byRoute.get(`false ${target}`)); // cut = full, bit for bit
+    console.info('int8: unpadded vs padded to 17, max |diff| of [CLS] and pooler:', padding);
+    expect(padding).toBeLessThanOrEqual(1e-6);
   });
 });

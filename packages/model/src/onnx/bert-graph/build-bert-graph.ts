@@ -3,7 +3,7 @@ import { ModelError } from '@senti/errors';
 import { attribute, tensorValueInfo } from '../onnx-graph.js';
 import { DataType, type OnnxModel } from '../onnx-types.js';
 import type { BertGraphConfig } from './bert-graph-config.js';
-import { ATTENTION_MASK, dense, embeddings, extendedMask, INPUT_IDS, TOKEN_TYPE_IDS } from './bert-graph-parts.js';
+import { ATTENTION_MASK, embeddings, extendedMask, INPUT_IDS, tensorInitializer, TOKEN_TYPE_IDS } from './bert-graph-parts.js';
 import { bertLayer } from './bert-layer-graph.js';
 import { checkTensorShape, type BertWeights } from './bert-weights.js';
 import { POOLER_TENSORS, requiredTensorNames } from './bert-tensor-names.js';
@@ -35,8 +35,9 @@ export interface BertGraphOptions {
 /**
  * Writes the fp32 ONNX graph of a Hugging Face `BertModel` (eval mode) from its weights: inputs `input_ids`,
  * `attention_mask`, `token_type_ids` (int64 `[batch_size, sequence_length]`), outputs `last_hidden_state` and,
- * when asked, `pooler_output`. Dense layers are `MatMul` by a constant `[in, out]` initializer + `Add`, embeddings are
- * `Gather`s, so `quantizePerToken` applies unchanged.
+ * when asked, `pooler_output`. The encoder's dense layers are `MatMul` by a constant `[in, out]` initializer + `Add`
+ * and embeddings are `Gather`s, so `quantizePerToken` applies unchanged; the pooler is a `Gemm`, as in torch's export,
+ * so it stays fp32 in int8 builds of either graph.
  */
 export function buildBertGraph(weights: BertWeights, config: BertGraphConfig, options: BertGraphOptions): OnnxModel {
   if (options.pooler && !weights.hasPooler) {
@@ -74,8 +75,10 @@ export function buildBertGraph(weights: BertWeights, config: BertGraphConfig, op
   }
   graph.output = [tensorValueInfo('last_hidden_state', DataType.FLOAT, ['batch_size', options.clsOnlyLastLayer ? 1 : 'sequence_length', hidden])];
   if (options.pooler) {
+    // Gemm with torch's [out, in] weight, as torch exports the pooler: int8 builders keep it fp32 there and here alike.
     const cls = writer.node('Gather', [state, writer.int64([0], [])], '/pooler', [attribute('axis', 1)]);
-    const pooled = dense(writer, weights, 'pooler.dense', cls, '/pooler/dense');
+    const [weight, bias] = POOLER_TENSORS.map((name) => tensorInitializer(writer, weights, name)) as [string, string];
+    const pooled = writer.node('Gemm', [cls, weight, bias], '/pooler/dense', [attribute('transB', 1)]);
     writer.node('Tanh', [pooled], '/pooler', [], 'pooler_output');
     graph.output.push(tensorValueInfo('pooler_output', DataType.FLOAT, ['batch_size', hidden]));
   }

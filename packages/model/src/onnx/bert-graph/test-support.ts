@@ -28,9 +28,9 @@ export function readReference(): Reference {
   return { batch: inputIds.length, sequence: inputIds[0]!.length, inputIds, attentionMask, tokenTypeIds, outputs: json.tiny_outputs };
 }
 
-/** ONNX Runtime feeds for the given rows of the reference. */
-export function feeds(reference: Reference, rows: readonly number[] = reference.inputIds.map((_, i) => i)): Record<string, ort.Tensor> {
-  const tensor = (matrix: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flatMap((row) => matrix[row]!.map(BigInt))), [rows.length, reference.sequence]);
+/** ONNX Runtime feeds for the given rows of the reference, cut to their first `length` tokens (all 17 by default). */
+export function feeds(reference: Reference, rows: readonly number[] = reference.inputIds.map((_, i) => i), length = reference.sequence): Record<string, ort.Tensor> {
+  const tensor = (matrix: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flatMap((row) => matrix[row]!.slice(0, length).map(BigInt))), [rows.length, length]);
   return { input_ids: tensor(reference.inputIds), attention_mask: tensor(reference.attentionMask), token_type_ids: tensor(reference.tokenTypeIds) };
 }
 
@@ -45,7 +45,7 @@ export async function runGraph(bytes: Uint8Array, inputs: Record<string, ort.Ten
   }
 }
 
-/** Row `index` of `[batch, sequence, hidden]` at position 0, as numbers. */
+/** The position-0 ([CLS]) rows of `[batch, sequence, hidden]`, as `[batch, hidden]`. */
 export function clsRows(states: Float32Array, batch: number, sequence: number, hidden: number): Float32Array {
   const out = new Float32Array(batch * hidden);
   for (let b = 0; b < batch; b++) out.set(states.subarray(b * sequence * hidden, b * sequence * hidden + hidden), b * hidden);
