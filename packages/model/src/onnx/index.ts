@@ -11,5 +11,5 @@ export { ONNX_PROTO } from './onnx-schema.js';
 export { quantizePerToken, quantizePerTokenParallel, quantizeColumns, PER_TOKEN_INT8, type PerTokenReport, type ColumnQuantized } from './per-token-int8.js';
 export {
   bertWeightsFromSafetensors, buildBertGraph, writeBertEncoderDir, readBertGraphConfig, bertGraphConfig, canonicalTensorName, writeSafetensors, encodeSafetensors,
-  BERT_GRAPH_BUILDER, BERT_GRAPH_OPSET, type BertWeights, type BertGraphConfig, type BertGraphOptions, type BertEncoderDir, type SafetensorsEntry,
+  BERT_GRAPH_BUILDER, BERT_GRAPH_OPSET, type BertWeights, type BertGraphConfig, type BertGraphOptions, type BertEncoderDir, type SafetensorsEntry, type SafetensorsDtype,
 } from './bert-graph/index.js';

@@ -118,6 +118,22 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
     await expectSame(index);
   });
 
+  it('reads F16 and BF16 checkpoints, widened to float32, into a graph that still agrees with transformers', async () => {
+    for (const [dtype, tolerance] of [['F16', 5e-4], ['BF16', 5e-3]] as const) {
+      const file = path.join(dir, `tiny-${dtype}.safetensors`);
+      await writeSafetensors(file, await tinyTensors(), dtype);
+      const narrow = await bertWeightsFromSafetensors(file, config);
+      const word = narrow.tensors.get('embeddings.word_embeddings.weight')!.values;
+      const original = weights.tensors.get('embeddings.word_embeddings.weight')!.values;
+      expect(maxDiff(word, original)).toBeGreaterThan(0);
+      expect(maxDiff(word, original)).toBeLessThan(dtype === 'F16' ? 1e-4 : 1e-3);
+      const out = await runGraph(encodeOnnxModel(buildBertGraph(narrow, config, { pooler: true, clsOnlyLastLayer: false })), feeds(reference));
+      const diff = maxDiff(out.pooler_output!.data, reference.outputs.pooler_output.flat());
+      console.info(`${dtype} checkpoint: pooler vs transformers (fp32 weights), max |diff| ${diff}`);
+      expect(diff).toBeLessThan(tolerance);
+    }
+  });
+
   it('writes a directory transformers.js AutoModel loads as bert, with the same outputs', async () => {
     const out = path.join(dir, 'encoder');
     const written = await writeBertEncoderDir(TINY_SAFETENSORS, TINY_CONFIG, out);
