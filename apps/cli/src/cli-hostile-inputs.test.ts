@@ -161,6 +161,7 @@ const ROWS: Row[] = [
   // export onto its own source, and a bad sweep grid (#23 item 10)
   { name: 'export a run into itself with --overwrite', args: (d) => ['export', join(d, 'run'), '--model-dir', join(d, 'run'), '--overwrite'], code: 2, message: /export directory .*run overlaps .*run, which is being exported; choose a directory outside it/ },
   { name: 'export into the run\'s own model folder', args: (d) => ['export', join(d, 'run', 'model'), '--model-dir', join(d, 'run'), '--overwrite'], code: 2, message: /overlaps/ },
+  { name: 'export --overwrite onto a directory that is not an export (used to delete it whole)', args: (d) => ['export', join(d, 'full'), '--model-dir', join(d, 'run'), '--overwrite'], code: 2, message: /export directory .*full is not a previous senti export .*choose a new or empty directory/ },
   { name: '--sweep with a dropout of 1.5 leaves no run directory', args: train('--sweep', 'dropout=0.1,1.5'), code: 2, message: /--sweep dropout: "1\.5" is not/, absent: 'out' },
   // evaluate and inspect
   { name: 'evaluate without --model-dir', args: () => ['evaluate'], code: 2, message: /required option '--model-dir <dir>' not specified/ },

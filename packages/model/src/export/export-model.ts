@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { directoryState, openAtomicDirectory } from '@senti/base';
+import { openAtomicDirectory } from '@senti/base';
 import { ModelError } from '@senti/errors';
 import { loadTokenizer, resolveModelSource } from '@senti/tokenize';
 import { encoderCandidates, readHeadWeights } from '../artifact/load-model.js';
@@ -15,6 +15,7 @@ import { appendClassifier, type HeadWeights } from './classifier-graph.js';
 import { normalizeInputs } from './senti-inputs.js';
 import { exportCardText } from './export-card.js';
 import { writeWebPage } from './web-page.js';
+import { checkExportTarget } from './export-target.js';
 import { classifierConfig, classifierTokenizerConfig, TOKENIZER_FILES } from './hf-files.js';
 
 /** Options for {@link exportModel}. */
@@ -25,7 +26,7 @@ export interface ExportModelOptions {
   offline?: boolean;
   /** Cache of the built int8 graph; default {@link defaultCacheDir}. */
   cacheDir?: string;
-  /** Replace `outDir` when it already holds files. */
+  /** Replace `outDir` when it holds a previous export (and nothing else); any other non-empty directory is refused. */
   overwrite?: boolean;
   /**
    * Add a static page that classifies in the browser with no server: `index.html`, the transformers.js browser build
@@ -77,14 +78,12 @@ function refuseOverlap(target: string, sources: readonly string[]): void {
 export async function exportModel(modelDir: string, outDir: string, options: ExportModelOptions = {}): Promise<ExportResult> {
   const root = resolveModelDir(modelDir);
   refuseOverlap(path.resolve(outDir), [path.resolve(modelDir), root]);
+  await checkExportTarget(path.resolve(outDir), options.overwrite === true);
   const manifest = await readManifest(root);
   const weights = (await readHeadWeights(root, manifest)) as unknown as HeadWeights;
   const encoder = await findEncoderFiles(root, modelDir, manifest, options);
   const target = path.resolve(outDir);
   refuseOverlap(target, [encoder.dir]);
-  if ((await directoryState(target)) === 'not-empty' && !options.overwrite) {
-    throw new ModelError('MODEL_EXPORT_DIR_NOT_EMPTY', `export directory ${target} is not empty; choose a new directory or pass overwrite`, 'input');
-  }
   const files: string[] = [];
   const notes: string[] = [];
   const directory = await openAtomicDirectory(target);
