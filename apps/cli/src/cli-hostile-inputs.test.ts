@@ -57,6 +57,10 @@ beforeAll(async () => {
   await writeFile(join(f('run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), learningRate: 0.003, epochs: 4 } }));
   await mkdir(f('linear-run'));
   await writeFile(join(f('linear-run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), unfreeze: 2, schedule: 'linear', epochs: 4 } }));
+  // A run still encoding: only its config.json so far, and the lock of its (live) process.
+  await mkdir(f('running'));
+  await writeFile(join(f('running'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv') }, createdAt: new Date().toISOString() }));
+  await writeFile(join(f('running'), '.senti-run.lock'), `${process.pid}\n`);
   await mkdir(f('not-a-run'));
   await writeFile(join(f('not-a-run'), 'config.json'), '{}');
   await mkdir(f('model'));
@@ -114,6 +118,8 @@ const ROWS: Row[] = [
   { name: '--out under a file', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'a-file', 'run')], code: 2, message: /a-file is a file, so nothing can be created under it/ },
   { name: '--out a non-empty directory', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'full')], code: 2, message: /already exists and is not empty; choose another --out, or pass --overwrite/ },
   ...(existsSync('/proc/self') ? [{ name: '--out under /proc (used to spin forever)', args: (d: string) => ['train', '--data', join(d, 'ok.csv'), '--out', '/proc/senti-run'], code: 1 as const, message: /--out \/proc\/senti-run: cannot create or write there/ }] : []),
+  { name: '--out of a run still encoding (only config.json so far, looked abandoned)', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--model', TINY_BERT, '--offline', '--out', join(d, 'running')], code: 2, message: /--out .*running is in use by another senti run \(process \d+\); wait for it to end, or choose another --out/ },
+  { name: '--resume of a run still going', args: (d) => ['train', '--resume', join(d, 'running')], code: 2, message: /--resume .*running is in use by another senti run/ },
   // --resume and --config
   { name: '--resume a directory that is not a run', args: (d) => ['train', '--resume', join(d, 'a-dir')], code: 2, message: /--resume .*a-dir: no config.json there/ },
   { name: '--resume a run without settings', args: (d) => ['train', '--resume', join(d, 'not-a-run')], code: 2, message: /config.json has no training settings/ },

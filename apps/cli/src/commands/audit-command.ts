@@ -53,7 +53,7 @@ export function auditCommand(context: CliContext): Command {
         await run.discard();
         throw error;
       }
-      const file = await saveLabelAudit(audit, run.path);
+      const file = await saveLabelAudit(audit, run.path).finally(() => run.release());
       printAudit(output, audit, file);
       context.result = {
         file, rows: audit.rows, folds: audit.folds, flagged: audit.issues.length, perClass: audit.perClass, thresholds: audit.thresholds,

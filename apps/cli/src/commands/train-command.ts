@@ -87,6 +87,18 @@ async function runTrain(
   const run = options.resume
     ? await createRunDirectory(options.resume, { overwrite: true, flag: '--resume' })
     : await createRunDirectory(options.out, { overwrite: options.overwrite });
+  try {
+    return await trainIn(run, input, output, options);
+  } finally {
+    await run.release();
+  }
+}
+
+/** {@link runTrain} in its locked run directory. */
+async function trainIn(
+  run: RunDirectory, input: FineTuneInput, output: ConsoleOutput,
+  options: { args: readonly string[]; resume?: string; bundleEncoder?: boolean; invocation?: string; signal?: AbortSignal },
+) {
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   const command = [...options.args];
   let result: FineTuneResult;
