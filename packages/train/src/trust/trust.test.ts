@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticReviewRows, TINY_BERT } from '@senti/fixtures';
@@ -45,6 +46,23 @@ describe('auditLabels on data with known label errors', () => {
     expect(lines[0]).toBe('text,label,given_label,suggested_label,p_given,p_suggested,row');
     expect(lines).toHaveLength(audit.issues.length + 1);
     expect(lines[1]!.endsWith(`,${audit.issues[0]!.row}`)).toBe(true);
+  });
+
+  it('quotes the rows of its one read of the file: rewriting the file during the audit changes nothing (#28 item 3)', async () => {
+    const { rows } = flippedCueWordRows(200, 0.1, 7);
+    const file = join(dir, 'audited.csv');
+    const csv = (list: typeof rows) => `text,label\n${list.map((row) => `${row.text},${row.label}`).join('\n')}\n`;
+    await writeFile(file, csv(rows));
+    const audit = await auditLabels({
+      data: file, ...common, epochs: 4, folds: 2, cacheDir: join(dir, 'cache-reread'),
+      // Re-sorted and shrunk once the audit is under way: a second read would pair flags with other rows (or none).
+      onEvent: (event) => { if (event.type === 'audit-fold' && event.fold === 1) writeFileSync(file, csv([...rows].reverse().slice(0, 20))); },
+    });
+    expect(audit.issues.length).toBeGreaterThan(0);
+    for (const issue of audit.issues) {
+      expect(issue.cells).toEqual([rows[issue.row - 1]!.text, rows[issue.row - 1]!.label]);
+      expect(issue.text).toBe(rows[issue.row - 1]!.text);
+    }
   });
 
   it('stops on its signal: an abort after the first fold rejects with TRAIN_ABORTED before the next fold', async () => {
