@@ -92,7 +92,11 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     files.push(relative);
   };
   try {
-    await write('config.json', `${JSON.stringify(await classifierConfig(encoder.dir, manifest), null, 2)}\n`);
+    // Fine-tuned layers (`unfreeze`) are written into the fp32 encoder graph; a quantized graph cannot take them.
+    const tuned = manifest.tunedLayers === undefined ? undefined : await readTunedLayers(root, manifest.tunedLayers);
+    const writesQuantized = encoder.quantized !== undefined && tuned === undefined;
+    // config.json declares the quantized graph only when it is written (transformers.js would look for it).
+    await write('config.json', `${JSON.stringify(await classifierConfig(encoder.dir, manifest, { quantized: writesQuantized }), null, 2)}\n`);
     await write('tokenizer_config.json', `${JSON.stringify(await classifierTokenizerConfig(encoder.dir, manifest.maxLength), null, 2)}\n`);
     for (const name of TOKENIZER_FILES) {
       if (!existsSync(path.join(encoder.dir, name))) continue;
@@ -101,8 +105,6 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     }
     const tokenizer = await loadTokenizer(encoder.dir, { offline: true });
     const sepId = tokenizer.special.suffix.length === 1 ? tokenizer.special.suffix[0] : undefined;
-    // Fine-tuned layers (`unfreeze`) are written into the fp32 encoder graph; a quantized graph cannot take them.
-    const tuned = manifest.tunedLayers === undefined ? undefined : await readTunedLayers(root, manifest.tunedLayers);
     if (tuned !== undefined && !encoder.fp32) {
       throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its fine-tuned layers go into the fp32 encoder graph (onnx/model.onnx), which was not found`, 'input', {
         hint: 'pass the encoder location holding onnx/model.onnx as `encoderModel`',
@@ -126,7 +128,7 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
       }
     }
     if (manifest.encoder.dtype === 'fp16') notes.push('the model used an fp16 encoder; the export is fp32, whose answers differ from it by fp16 rounding');
-    if (options.web) files.push(...(await writeWebPage(directory.temporary, manifest)));
+    if (options.web) files.push(...(await writeWebPage(directory.temporary, manifest, { quantized: writesQuantized })));
     // The export's own card: the run's card describes the senti model directory (its "load with senti" lines fail here).
     await write('README.md', exportCardText(manifest, { files, ...(options.web ? { web: true } : {}) }));
     await directory.commit();
