@@ -117,6 +117,25 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
     expect(metrics.crossValidation.folds).toHaveLength(4);
   });
 
+  it('an unreachable target accuracy keeps the finished training: saved without a threshold, with a warning (#28 item 7)', async () => {
+    const { rows } = flippedCueWordRows(240, 0, 9);
+    const flip = (list: typeof rows) => list.map((row) => ({ ...row, label: row.label === 'negative' ? 'positive' : 'negative' }));
+    // The validation labels are the opposite of what the cue words teach: every confident validation answer is wrong.
+    const warnings: string[] = [];
+    const run = await fineTune({
+      data: rows.slice(0, 160), val: flip(rows.slice(160, 200)), test: rows.slice(200), ...common, calibrate: false, targetAccuracy: 0.9, cacheDir: join(dir, 'cache'),
+      onEvent: (event) => { if (event.type === 'warning') warnings.push(`${event.code}: ${event.message}`); },
+    });
+    try {
+      expect(warnings).toEqual([expect.stringMatching(/^target-accuracy-unreached: no abstention threshold reaches accuracy 0\.9 on the validation split .*saved without a default threshold/)]);
+      expect(run.abstention.chosen).toBeUndefined();
+      const { modelDir } = await saveRun(run, join(dir, 'run-unreached'));
+      expect((await readManifest(modelDir)).abstention).toBeUndefined();
+    } finally {
+      await run.model.dispose();
+    }
+  });
+
   it('cross-validates over train + validation with stratified folds: per fold, mean and std', () => {
     const cv = result.crossValidation!;
     expect(cv.folds.map((fold) => fold.fold)).toEqual([1, 2, 3, 4]);
