@@ -225,6 +225,17 @@ describe('the real executable, for what only a process shows', () => {
     expect(result.stderr).toMatch(/^senti: --epochs expects/);
   });
 
+  // #28 item 10: one reader of SENTI_OFFLINE (1, true or yes) for every command; `true` used to reach for the Hub here.
+  it.each([
+    ['inspect', () => ['inspect', '--data', join(dir, 'twenty.csv')]],
+    ['train', () => ['train', '--data', join(dir, 'twenty.csv'), '--out', join(dir, 'offline-run')]],
+    ['audit', () => ['audit', '--data', join(dir, 'twenty.csv'), '--folds', '2', '--out', join(dir, 'offline-audit')]],
+  ] as const)('SENTI_OFFLINE=true is offline for %s', async (_name, args) => {
+    const result = await runCli([...args(), '--model', 'senti-test/not-in-any-cache'], { env: { SENTI_OFFLINE: 'true' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^senti: cannot load the tokenizer of "senti-test\/not-in-any-cache": offline mode is on/m);
+  }, 120_000);
+
   // A run that spun on /proc would never end: the test's time limit catches that (no wall-clock assertion of ours).
   it('--out /proc/senti-run ends with exit 1 instead of spinning', async () => {
     if (!existsSync('/proc/self')) return;

@@ -28,3 +28,6 @@ export { AdamW, type AdamWOptions, type AdamWState, type ParamGroup } from './ad
 export { throwIfAborted } from './abort.js';
 export { trainUnfrozen } from './unfreeze/train-unfrozen.js';
 export type { LearningRateSchedule } from './unfreeze/lr-schedule.js';
+
+/** True when remote model loading is off: the explicit flag if given, else `SENTI_OFFLINE` (1, true or yes): the one reader of it. */
+export { isOffline } from '@senti/tokenize';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { exportModel } from '@senti/model';
+import { exportModel, isOffline } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
 import { newCommand } from './new-command.js';
 
@@ -24,7 +24,7 @@ export function exportCommand(context: CliContext): Command {
     .action(async (out: string, flags: ExportFlags) => {
       const output = context.console(flags.json);
       const result = await exportModel(flags.modelDir, out, {
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1',
+        offline: isOffline(flags.offline),
         ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
         ...(flags.overwrite ? { overwrite: true } : {}),
         ...(flags.web ? { web: true } : {}),

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { isSentiError, TrainError, UsageError } from '@senti/errors';
 import {
-  completedEpochs, DEFAULT_SETTINGS, fineTune, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
+  completedEpochs, DEFAULT_SETTINGS, fineTune, isOffline, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
   type FineTuneInput, type FineTuneResult, type ResumeConflict, type SweepGrid,
 } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
@@ -67,7 +67,7 @@ export function trainCommand(context: CliContext): Command {
       if (input.data === undefined) {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
-      if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
+      if (input.offline === undefined && isOffline()) input.offline = true;
       const runOptions = {
         given, signal: context.cancelSignal(), args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume,
         bundleEncoder: flags.bundleEncoder ?? false, invocation: context.command,

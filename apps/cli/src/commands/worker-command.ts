@@ -3,7 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
 import type { Device, Dtype, Pooling } from '@senti/model';
 import { runWorker, type WorkerEvent } from '@senti/queue';
-import { DEFAULT_SETTINGS } from '@senti/train';
+import { DEFAULT_SETTINGS, isOffline } from '@senti/train';
 import { parseChoice, parseInteger } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
 
@@ -41,7 +41,7 @@ export function workerCommand(context: CliContext): Command {
       const worker = await runWorker({
         queue,
         model: flags.model ?? DEFAULT_SETTINGS.model,
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
+        offline: isOffline(flags.offline) || undefined,
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
         ...(flags.dtype ? { preload: { dtype: flags.dtype, pooling: flags.pooling ?? 'pooler' } } : {}),

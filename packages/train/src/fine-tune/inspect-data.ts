@@ -1,4 +1,4 @@
-import { loadTokenizer } from '@senti/tokenize';
+import { isOffline, loadTokenizer } from '@senti/tokenize';
 import type { CleaningSummary } from '@senti/data';
 import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
 import { classCounts } from '@senti/data';
@@ -40,7 +40,7 @@ export async function inspectData(options: InspectDataOptions): Promise<DataInsp
   const started = Date.now();
   emit({ type: 'reading', source: typeof options.data === 'string' ? options.data : 'rows' });
   const dataset = await readSource(options.data, { textColumn: options.textColumn, labelColumn: options.labelColumn, dropDuplicates: options.dropDuplicates ?? DEFAULT_SETTINGS.dropDuplicates, encoding: options.encoding, delimiter: options.delimiter }, 'data');
-  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_SETTINGS.model, { offline: options.offline ?? process.env.SENTI_OFFLINE === '1' });
+  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_SETTINGS.model, { offline: isOffline(options.offline) });
   emit({ type: 'read', rows: dataset.texts.length, seconds: (Date.now() - started) / 1000 });
   const measured = await tokenLengthsWithProgress(tokenizer, dataset.texts, (done, total) => emit({ type: 'token-lengths', done, total }));
   const lengths = chooseMaxLength(measured, 'auto', options.coverage ?? DEFAULT_SETTINGS.coverage, tokenizer.modelMaxLength);

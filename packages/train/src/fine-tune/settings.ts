@@ -1,6 +1,7 @@
 import type { LabelledText } from '@senti/data';
 import type { Device, DtypeChoice, Pooling } from '@senti/model';
 import { TrainError } from '@senti/errors';
+import { isOffline } from '@senti/tokenize';
 import { SETTING_KEYS, SETTINGS, type SettingKey, type SettingSpec } from './setting-table.js';
 import { checkSettings, settingsConflict } from './setting-values.js';
 
@@ -113,6 +114,6 @@ export function resolveSettings(input: FineTuneInput): FineTuneSettings {
   if (conflict !== undefined) throw new TrainError('TRAIN_BAD_OPTION', conflict, 'usage');
   const preset = input.preset === 'tutorial' ? TUTORIAL_PRESET : {};
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  const offline = input.offline ?? process.env.SENTI_OFFLINE === '1';
+  const offline = input.offline ?? isOffline();
   return { ...DEFAULT_SETTINGS, ...preset, ...defined, offline } as FineTuneSettings;
 }
