@@ -35,6 +35,7 @@ beforeAll(async () => {
     'header-only.csv': 'sentence,label\n',
     'one-class.csv': 'sentence,label\na,1\nb,1\nc,1\nd,1\n',
     'twenty.csv': `sentence,label\n${Array.from({ length: 20 }, (_, index) => `${index % 2 ? 'good' : 'bad'} film ${index},${index % 2}`).join('\n')}\n`,
+    'sixty.csv': `sentence,label\n${Array.from({ length: 60 }, (_, index) => `${index % 2 ? 'good' : 'bad'} film number ${index},${index % 2}`).join('\n')}\n`,
     'no-label.csv': 'sentence,stars\ngood,5\nbad,1\n',
     'binary.csv': Buffer.from(Array.from({ length: 256 }, (_, index) => (index * 73 + 11) % 256)),
     'a-file': 'not a directory',
@@ -235,6 +236,21 @@ describe('the real executable, for what only a process shows', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^senti: cannot load the tokenizer of "senti-test\/not-in-any-cache": offline mode is on/m);
   }, 120_000);
+
+  // #28 item 8: the int8 graph is built where --cache-dir says, or (--no-cache) in a temporary directory, never in an
+  // unwritable default cache (here: under a file) the user already steered away from.
+  it.each([
+    ['--cache-dir', (d: string) => ['--cache-dir', join(d, 'int8-cache')]],
+    ['--no-cache', () => ['--no-cache']],
+  ] as const)('an int8 run with %s needs no writable default cache', async (_name, flags) => {
+    const out = join(dir, `int8-run-${_name.slice(2)}`);
+    const result = await runCli(['train', '--data', join(dir, 'sixty.csv'), '--model', TINY_BERT, '--dtype', 'int8', '--device', 'cpu', '--epochs', '1', '--out', out, ...flags(dir)], {
+      env: { SENTI_CACHE_DIR: '', XDG_CACHE_HOME: join(dir, 'a-file', 'cache') },
+    });
+    expect(result.stderr).not.toMatch(/a-file/);
+    expect(result.code, result.stderr).toBe(0);
+    if (_name === '--cache-dir') expect(existsSync(join(dir, 'int8-cache', 'int8-encoders'))).toBe(true);
+  }, 300_000);
 
   // A run that spun on /proc would never end: the test's time limit catches that (no wall-clock assertion of ours).
   it('--out /proc/senti-run ends with exit 1 instead of spinning', async () => {
