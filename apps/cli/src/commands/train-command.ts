@@ -116,7 +116,8 @@ async function trainIn(
     const kept = existsSync(run.checkpointDir);
     if (!kept) await run.discard();
     if (isSentiError(error) && error.code === 'TRAIN_ABORTED') {
-      throw new TrainError('TRAIN_ABORTED', 'training was cancelled (Ctrl-C)', 'runtime', {
+      const reason = typeof options.signal?.reason === 'string' ? options.signal.reason : 'Ctrl-C';
+      throw new TrainError('TRAIN_ABORTED', `training was cancelled (${reason})`, 'runtime', {
         hint: kept ? `the checkpoints of the finished epochs are kept: continue with ${options.invocation ?? 'senti'} train --resume ${displayPath(run)}` : 'nothing was kept',
       });
     }

@@ -55,13 +55,16 @@ export function workerCommand(context: CliContext): Command {
           output.line(describe(event));
         },
       });
+      // Ctrl-C, SIGTERM or SIGHUP (the entry point turns them into this abort; a second one ends the process at once).
+      const interrupt = context.cancelSignal();
       await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          output.line(`worker ${worker.id}: ${signal}, finishing the chunk in hand`);
+        const stop = () => {
+          const reason = typeof interrupt?.reason === 'string' ? interrupt.reason : 'stopped';
+          output.line(`worker ${worker.id}: ${reason}, finishing the chunk in hand`);
           void worker.close().then(resolve);
         };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
+        if (interrupt?.aborted) stop();
+        else interrupt?.addEventListener('abort', stop, { once: true });
       });
       context.result = { worker: worker.id, chunks, rows };
     });
