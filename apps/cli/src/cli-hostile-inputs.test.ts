@@ -56,6 +56,8 @@ beforeAll(async () => {
   await writeFile(join(f('full'), 'keep.txt'), 'x');
   await mkdir(f('run'));
   await writeFile(join(f('run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), learningRate: 0.003, epochs: 4 } }));
+  await mkdir(f('sweep-run'));
+  await writeFile(join(f('sweep-run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv') }, sweep: { learningRate: [0.001, 0.0001] }, command: ['train', '--data', 'ok.csv', '--sweep', 'lr=1e-3,1e-4'], createdAt: new Date().toISOString() }));
   await mkdir(f('linear-run'));
   await writeFile(join(f('linear-run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), unfreeze: 2, schedule: 'linear', epochs: 4 } }));
   // A run still encoding: only its config.json so far, and the lock of its (live) process.
@@ -127,6 +129,7 @@ const ROWS: Row[] = [
   { name: '--resume with a changed --lr', args: (d) => ['train', '--resume', join(d, 'run'), '--lr', '0.1'], code: 2, message: /--lr 0.1 differs from the run's 0.003; only --epochs may change/ },
   { name: '--resume with a changed --batch-size', args: (d) => ['train', '--resume', join(d, 'run'), '--batch-size', '8'], code: 2, message: /--batch-size 8 differs from the run's 32/ },
   { name: '--resume --epochs of a linear-schedule run', args: (d) => ['train', '--resume', join(d, 'linear-run'), '--epochs', '8'], code: 2, message: /--epochs cannot change for a run with --schedule linear \(its learning rate decays over the planned 4 epochs\)/ },
+  { name: '--resume of an interrupted --sweep run (used to train one default model)', args: (d) => ['train', '--resume', join(d, 'sweep-run')], code: 2, message: /--resume .*sweep-run: the run is a --sweep, which cannot be resumed; run the sweep again .*: senti train --data ok\.csv --sweep lr=1e-3,1e-4$/ },
   { name: '--resume with --out', args: (d) => ['train', '--resume', join(d, 'run'), '--out', join(d, 'elsewhere')], code: 2, message: /--out cannot be used with --resume/ },
   { name: '--resume with --config', args: (d) => ['train', '--resume', join(d, 'run'), '--config', join(d, 'ok.csv')], code: 2, message: /--config cannot be used with --resume/ },
   { name: '--config missing', args: (d) => ['train', '--config', join(d, 'nope.json')], code: 2, message: /--config .*nope\.json not found/ },

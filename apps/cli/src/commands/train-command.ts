@@ -174,13 +174,18 @@ async function resumedSettings(runDir: string, given: Partial<FineTuneInput>): P
   if (!existsSync(configPath)) {
     throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: no config.json there; expected a run directory written by senti train`);
   }
-  let config: { settings?: Partial<FineTuneInput> };
+  let config: { settings?: Partial<FineTuneInput>; sweep?: unknown; command?: unknown };
   try {
     config = JSON.parse(await readFile(configPath, 'utf8')) as typeof config;
   } catch {
     throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json is not valid JSON; expected a run directory written by senti train`);
   }
   if (typeof config.settings?.data !== 'string') throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json has no training settings`);
+  if (config.sweep !== undefined && config.sweep !== null) {
+    // Resuming it as one run would train a single default model and rewrite config.json without the sweep.
+    const again = Array.isArray(config.command) && config.command.every((part) => typeof part === 'string') ? `: senti ${config.command.join(' ')}` : '';
+    throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: the run is a --sweep, which cannot be resumed; run the sweep again (the feature cache keeps what was encoded)${again}`);
+  }
   const conflict = resumeConflict(config.settings as FineTuneInput, given, await completedEpochs(join(runDir, 'checkpoints')));
   if (conflict !== undefined) throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: ${describeResumeConflict(conflict)}`);
   return { ...config.settings, ...given };
