@@ -57,7 +57,12 @@ export function workerCommand(context: CliContext): Command {
       });
       // Ctrl-C, SIGTERM or SIGHUP (the entry point turns them into this abort; a second one ends the process at once).
       const interrupt = context.cancelSignal();
-      await new Promise<void>((resolve) => {
+      // A setup error of its own (its --model is not the chunks' model): the chunk went back untouched; stop, one line.
+      const failure = worker.setupFailed.then(async (error) => {
+        await worker.close();
+        throw error;
+      });
+      await Promise.race([failure, new Promise<void>((resolve) => {
         const stop = () => {
           const reason = typeof interrupt?.reason === 'string' ? interrupt.reason : 'stopped';
           output.line(`worker ${worker.id}: ${reason}, finishing the chunk in hand`);
@@ -65,7 +70,7 @@ export function workerCommand(context: CliContext): Command {
         };
         if (interrupt?.aborted) stop();
         else interrupt?.addEventListener('abort', stop, { once: true });
-      });
+      })]);
       context.result = { worker: worker.id, chunks, rows };
     });
 }
