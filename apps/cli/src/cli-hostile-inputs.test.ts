@@ -35,6 +35,7 @@ beforeAll(async () => {
     'header-only.csv': 'sentence,label\n',
     'one-class.csv': 'sentence,label\na,1\nb,1\nc,1\nd,1\n',
     'twenty.csv': `sentence,label\n${Array.from({ length: 20 }, (_, index) => `${index % 2 ? 'good' : 'bad'} film ${index},${index % 2}`).join('\n')}\n`,
+    'sixty.csv': `sentence,label\n${Array.from({ length: 60 }, (_, index) => `${index % 2 ? 'good' : 'bad'} film number ${index},${index % 2}`).join('\n')}\n`,
     'no-label.csv': 'sentence,stars\ngood,5\nbad,1\n',
     'binary.csv': Buffer.from(Array.from({ length: 256 }, (_, index) => (index * 73 + 11) % 256)),
     'a-file': 'not a directory',
@@ -55,8 +56,14 @@ beforeAll(async () => {
   await writeFile(join(f('full'), 'keep.txt'), 'x');
   await mkdir(f('run'));
   await writeFile(join(f('run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), learningRate: 0.003, epochs: 4 } }));
+  await mkdir(f('sweep-run'));
+  await writeFile(join(f('sweep-run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv') }, sweep: { learningRate: [0.001, 0.0001] }, command: ['train', '--data', 'ok.csv', '--sweep', 'lr=1e-3,1e-4'], createdAt: new Date().toISOString() }));
   await mkdir(f('linear-run'));
   await writeFile(join(f('linear-run'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv'), unfreeze: 2, schedule: 'linear', epochs: 4 } }));
+  // A run still encoding: only its config.json so far, and the lock of its (live) process.
+  await mkdir(f('running'));
+  await writeFile(join(f('running'), 'config.json'), JSON.stringify({ settings: { data: f('ok.csv') }, createdAt: new Date().toISOString() }));
+  await writeFile(join(f('running'), '.senti-run.lock'), `${process.pid}\n`);
   await mkdir(f('not-a-run'));
   await writeFile(join(f('not-a-run'), 'config.json'), '{}');
   await mkdir(f('model'));
@@ -114,12 +121,15 @@ const ROWS: Row[] = [
   { name: '--out under a file', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'a-file', 'run')], code: 2, message: /a-file is a file, so nothing can be created under it/ },
   { name: '--out a non-empty directory', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'full')], code: 2, message: /already exists and is not empty; choose another --out, or pass --overwrite/ },
   ...(existsSync('/proc/self') ? [{ name: '--out under /proc (used to spin forever)', args: (d: string) => ['train', '--data', join(d, 'ok.csv'), '--out', '/proc/senti-run'], code: 1 as const, message: /--out \/proc\/senti-run: cannot create or write there/ }] : []),
+  { name: '--out of a run still encoding (only config.json so far, looked abandoned)', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--model', TINY_BERT, '--offline', '--out', join(d, 'running')], code: 2, message: /--out .*running is in use by another senti run \(process \d+\); wait for it to end, or choose another --out/ },
+  { name: '--resume of a run still going', args: (d) => ['train', '--resume', join(d, 'running')], code: 2, message: /--resume .*running is in use by another senti run/ },
   // --resume and --config
   { name: '--resume a directory that is not a run', args: (d) => ['train', '--resume', join(d, 'a-dir')], code: 2, message: /--resume .*a-dir: no config.json there/ },
   { name: '--resume a run without settings', args: (d) => ['train', '--resume', join(d, 'not-a-run')], code: 2, message: /config.json has no training settings/ },
   { name: '--resume with a changed --lr', args: (d) => ['train', '--resume', join(d, 'run'), '--lr', '0.1'], code: 2, message: /--lr 0.1 differs from the run's 0.003; only --epochs may change/ },
   { name: '--resume with a changed --batch-size', args: (d) => ['train', '--resume', join(d, 'run'), '--batch-size', '8'], code: 2, message: /--batch-size 8 differs from the run's 32/ },
   { name: '--resume --epochs of a linear-schedule run', args: (d) => ['train', '--resume', join(d, 'linear-run'), '--epochs', '8'], code: 2, message: /--epochs cannot change for a run with --schedule linear \(its learning rate decays over the planned 4 epochs\)/ },
+  { name: '--resume of an interrupted --sweep run (used to train one default model)', args: (d) => ['train', '--resume', join(d, 'sweep-run')], code: 2, message: /--resume .*sweep-run: the run is a --sweep, which cannot be resumed; run the sweep again .*: senti train --data ok\.csv --sweep lr=1e-3,1e-4$/ },
   { name: '--resume with --out', args: (d) => ['train', '--resume', join(d, 'run'), '--out', join(d, 'elsewhere')], code: 2, message: /--out cannot be used with --resume/ },
   { name: '--resume with --config', args: (d) => ['train', '--resume', join(d, 'run'), '--config', join(d, 'ok.csv')], code: 2, message: /--config cannot be used with --resume/ },
   { name: '--config missing', args: (d) => ['train', '--config', join(d, 'nope.json')], code: 2, message: /--config .*nope\.json not found/ },
@@ -161,6 +171,7 @@ const ROWS: Row[] = [
   // export onto its own source, and a bad sweep grid (#23 item 10)
   { name: 'export a run into itself with --overwrite', args: (d) => ['export', join(d, 'run'), '--model-dir', join(d, 'run'), '--overwrite'], code: 2, message: /export directory .*run overlaps .*run, which is being exported; choose a directory outside it/ },
   { name: 'export into the run\'s own model folder', args: (d) => ['export', join(d, 'run', 'model'), '--model-dir', join(d, 'run'), '--overwrite'], code: 2, message: /overlaps/ },
+  { name: 'export --overwrite onto a directory that is not an export (used to delete it whole)', args: (d) => ['export', join(d, 'full'), '--model-dir', join(d, 'run'), '--overwrite'], code: 2, message: /export directory .*full is not a previous senti export .*choose a new or empty directory/ },
   { name: '--sweep with a dropout of 1.5 leaves no run directory', args: train('--sweep', 'dropout=0.1,1.5'), code: 2, message: /--sweep dropout: "1\.5" is not/, absent: 'out' },
   // evaluate and inspect
   { name: 'evaluate without --model-dir', args: () => ['evaluate'], code: 2, message: /required option '--model-dir <dir>' not specified/ },
@@ -217,6 +228,32 @@ describe('the real executable, for what only a process shows', () => {
     expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'CLI_BAD_OPTION', message: '--epochs expects a whole number >= 1, got "ten"' } });
     expect(result.stderr).toMatch(/^senti: --epochs expects/);
   });
+
+  // #28 item 10: one reader of SENTI_OFFLINE (1, true or yes) for every command; `true` used to reach for the Hub here.
+  it.each([
+    ['inspect', () => ['inspect', '--data', join(dir, 'twenty.csv')]],
+    ['train', () => ['train', '--data', join(dir, 'twenty.csv'), '--out', join(dir, 'offline-run')]],
+    ['audit', () => ['audit', '--data', join(dir, 'twenty.csv'), '--folds', '2', '--out', join(dir, 'offline-audit')]],
+  ] as const)('SENTI_OFFLINE=true is offline for %s', async (_name, args) => {
+    const result = await runCli([...args(), '--model', 'senti-test/not-in-any-cache'], { env: { SENTI_OFFLINE: 'true' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^senti: cannot load the tokenizer of "senti-test\/not-in-any-cache": offline mode is on/m);
+  }, 120_000);
+
+  // #28 item 8: the int8 graph is built where --cache-dir says, or (--no-cache) in a temporary directory, never in an
+  // unwritable default cache (here: under a file) the user already steered away from.
+  it.each([
+    ['--cache-dir', (d: string) => ['--cache-dir', join(d, 'int8-cache')]],
+    ['--no-cache', () => ['--no-cache']],
+  ] as const)('an int8 run with %s needs no writable default cache', async (_name, flags) => {
+    const out = join(dir, `int8-run-${_name.slice(2)}`);
+    const result = await runCli(['train', '--data', join(dir, 'sixty.csv'), '--model', TINY_BERT, '--dtype', 'int8', '--device', 'cpu', '--epochs', '1', '--out', out, ...flags(dir)], {
+      env: { SENTI_CACHE_DIR: '', XDG_CACHE_HOME: join(dir, 'a-file', 'cache') },
+    });
+    expect(result.stderr).not.toMatch(/a-file/);
+    expect(result.code, result.stderr).toBe(0);
+    if (_name === '--cache-dir') expect(existsSync(join(dir, 'int8-cache', 'int8-encoders'))).toBe(true);
+  }, 300_000);
 
   // A run that spun on /proc would never end: the test's time limit catches that (no wall-clock assertion of ours).
   it('--out /proc/senti-run ends with exit 1 instead of spinning', async () => {

@@ -78,12 +78,13 @@ describe('stdin and FIFOs', { timeout: 300_000 }, () => {
     expect(received.split('\n')[1]).toMatch(/^lovely,(negative|positive),/);
   });
 
-  it('--out holding only the config.json of a run killed while encoding is reused; stale temporaries are removed', async () => {
+  it('--out holding only the config.json of a run killed while encoding is reused; stale temporaries and its lock are removed', async () => {
     const out = join(dir, 'abandoned');
     await mkdir(out);
     await writeFile(join(out, 'config.json'), JSON.stringify({ settings: { data }, command: ['train'], createdAt: new Date().toISOString() }));
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     await mkdir(join(out, `.model.tmp-${dead}-00aa11bb`));
+    await writeFile(join(out, '.senti-run.lock'), `${dead}\n`); // the lock of the killed run: taken over
     const trained = await runInProcess(['train', '--data', data, '--model', TINY_BERT, '--offline', '--epochs', '1', '--cache-dir', join(dir, 'cache'), '--out', out]);
     expect(trained.code, trained.stderr).toBe(0);
     const names = await readdir(out);

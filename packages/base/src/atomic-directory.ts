@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, fileSystemError } from './file-error.js';
+import { removeStaleTemporaries } from './stale-temporaries.js';
 import { makeDirectory, syncDirectory, syncFile, writeFileChecked, type FileData } from './atomic-write.js';
 
 /**
@@ -38,10 +39,22 @@ export async function directoryState(target: string): Promise<'absent' | 'empty'
   return entries.length === 0 ? 'empty' : 'not-empty';
 }
 
+/** The names in `dir`, or none when it cannot be listed. */
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /** Creates the temp directory for an atomic write of directory `target` (parents created; errors are one line). */
 export async function openAtomicDirectory(target: string): Promise<AtomicDirectory> {
   const parent = path.dirname(target);
   await makeDirectory(parent);
+  // Temp directories of killed writers of this target (half an export can be half a gigabyte) go first.
+  const prefix = `.${path.basename(target)}.`;
+  await removeStaleTemporaries(parent, listNames(parent).filter((name) => name.startsWith(prefix))).catch(() => undefined);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temporary = path.join(parent, `.${path.basename(target)}.tmp-${suffix}`);
   try {
@@ -49,7 +62,11 @@ export async function openAtomicDirectory(target: string): Promise<AtomicDirecto
   } catch (error) {
     throw fileSystemError(error, target);
   }
+  // A process ended by a signal (process.exit) removes it on the way out instead of leaving it behind.
+  const onExit = (): void => rmSync(temporary, { recursive: true, force: true });
+  process.on('exit', onExit);
   const abort = async (): Promise<void> => {
+    process.off('exit', onExit);
     await rm(temporary, { recursive: true, force: true }).catch(() => undefined);
   };
   const finalName = (relative: string): string => path.join(target, relative);
@@ -81,6 +98,7 @@ export async function openAtomicDirectory(target: string): Promise<AtomicDirecto
         } else {
           await rename(temporary, target);
         }
+        process.off('exit', onExit);
         await syncDirectory(parent);
       } catch (error) {
         await abort();

@@ -31,3 +31,25 @@ describe('removeStaleTemporaries', () => {
     expect((await readdir(dir)).sort()).toEqual([`.seg.${process.pid}.00cc.tmp`, 'config.json']);
   });
 });
+
+describe('openAtomicDirectory and the temporaries of killed writers (#28 items 11, 16)', () => {
+  it('removes a killed writer\'s temp directory of the same target before writing, and its own on process.exit', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'senti-stale-export-'));
+    dirs.push(dir);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    await mkdir(path.join(dir, `.export.tmp-${dead}-00aa11bb`));
+    await writeFile(path.join(dir, `.export.tmp-${dead}-00aa11bb`, 'model.onnx'), 'half a gigabyte, once');
+    const { openAtomicDirectory } = await import('./atomic-directory.js');
+    const directory = await openAtomicDirectory(path.join(dir, 'export'));
+    expect((await readdir(dir)).filter((name) => name.includes(String(dead)))).toEqual([]);
+    await directory.abort();
+    // A process ended at once (the CLI's second signal, or a command with nothing to cancel) leaves no temp directory.
+    const script = `import { openAtomicDirectory } from ${JSON.stringify(path.join(import.meta.dirname, 'atomic-directory.ts'))};
+      const directory = await openAtomicDirectory(${JSON.stringify(path.join(dir, 'exited'))});
+      await directory.write('config.json', '{}');
+      process.exit(143);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(143);
+    expect((await readdir(dir)).filter((name) => name.startsWith('.exited'))).toEqual([]);
+  });
+});

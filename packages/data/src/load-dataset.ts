@@ -44,6 +44,8 @@ export interface Dataset {
   summary: CleaningSummary;
   /** sha256 (hex) of the file's bytes as read (absent for in-memory rows). */
   sha256?: string;
+  /** The parsed file as read, every column (absent for in-memory rows): what a report of input rows quotes. */
+  table?: { columns: string[]; rows: string[][] };
 }
 
 /** Loads a labelled CSV/TSV file (via danfojs-node), cleans it and builds the label vocabulary. */
@@ -80,5 +82,6 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
     texts: cleaned.texts, labels, labelNames, textColumn, labelColumn, rowIndices: cleaned.rowIndices,
     encoding: table.encoding, delimiter: table.delimiter, delimiterSniffed: table.delimiterSource === 'sniffed', summary: cleaned.summary,
     ...(table.sha256 === undefined ? {} : { sha256: table.sha256 }),
+    table: { columns: table.columns, rows: table.rows },
   };
 }

@@ -129,6 +129,7 @@ export type UsageErrorCode =
   | 'CLI_OUTPUT_NOT_A_FILE'
   | 'CLI_OUT_NOT_A_DIRECTORY'
   | 'CLI_OUT_NOT_EMPTY'
+  | 'CLI_OUT_IN_USE'
   | 'CLI_OUT_UNDER_A_FILE'
   | 'CLI_RESUME_CHANGED'
   | 'CLI_STDIN_TTY'

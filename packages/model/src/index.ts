@@ -55,3 +55,6 @@ export { defaultCacheDir } from './cache/cache-dir.js';
 export { encodeWithCache, type DiscardedSegment, type EncodeWithCacheOptions, type EncodeWithCacheResult } from './cache/encode-with-cache.js';
 export { directoryFeatureStore, type FeatureStore } from './cache/feature-store-api.js';
 export type { FeatureIdentity } from './cache/feature-store.js';
+
+// The one reader of SENTI_OFFLINE (1, true or yes), for apps that pass an `offline` flag on.
+export { isOffline } from '@senti/tokenize';

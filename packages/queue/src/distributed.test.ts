@@ -111,7 +111,7 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
     expect(again).toMatchObject({ cached: result.unique, encoded: 0, chunks: 0, failed: [] });
   });
 
-  it('refuses chunks on a worker whose model file differs, and reports them as failed after bounded retries', async () => {
+  it('a worker whose model file differs takes no chunk: it puts the chunk back untouched and exits; a healthy worker then does all (#28 item 4)', async () => {
     const otherModel = path.join(workDir, 'other-model');
     cpSync(TINY_BERT, otherModel, { recursive: true });
     copyFileSync(path.join(TINY_BERT, 'onnx', 'model.onnx'), path.join(otherModel, 'onnx', 'model_quantized.onnx')); // valid ONNX, other bytes
@@ -120,15 +120,23 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
     workers.push(stranger);
     await stranger.waitFor((event) => event.type === 'ready');
     const texts = sampleTexts(40, 99);
-    const result = await encodeDistributed({ texts, encoder, maxLength: MAX_LENGTH, cacheDir, queue: redis.url, queueName: 'mismatch', chunkSize: 32, attempts: 2, backoffMs: 100 });
+    const encoding = encodeDistributed({ texts, encoder, maxLength: MAX_LENGTH, cacheDir, queue: redis.url, queueName: 'mismatch', chunkSize: 32, attempts: 2, backoffMs: 100 });
+    expect(await stranger.exited).toBe(1);
+    expect(stranger.stderr()).toMatch(/is for model ".*tiny-bert" \(q8 file sha256 [0-9a-f]{12}, hidden 32\) but worker .* has ".*other-model".*the chunk was put back for other workers/);
+    expect(stranger.events.filter((event) => event.type === 'chunk-failed')).toEqual([]);
+    const healthy = spawnWorker({ queue: redis.url, queueName: 'mismatch', model: TINY_BERT, offline: true, device: 'cpu', cacheDir, stalledIntervalMs: STALL_MS });
+    workers.push(healthy);
+    const result = await encoding;
     expect(result.chunks).toBe(2);
-    expect(result.failed).toHaveLength(2);
-    for (const failed of result.failed) {
-      expect(failed.attempts).toBe(2);
-      expect(failed.reason).toMatch(/is for model ".*tiny-bert" \(q8 file sha256 [0-9a-f]{12}, hidden 32\) but worker .* has ".*other-model"/);
-    }
-    expect(result.encoded).toBe(0);
-    const refusals = stranger.events.filter((event) => event.type === 'chunk-failed');
-    expect(refusals).toHaveLength(4);
+    expect(result.failed).toEqual([]);
+    expect(result.encoded).toBe(new Set(texts).size);
+    expect(healthy.events.filter((event) => event.type === 'chunk-start').every((event) => event.type === 'chunk-start' && event.attempt === 1)).toBe(true);
+  });
+
+  it('a worker whose --model does not load takes no work: one error before it connects', async () => {
+    const lost = spawnWorker({ queue: redis.url, queueName: 'lost', model: path.join(workDir, 'no-such-model'), offline: true, device: 'cpu', cacheDir: path.join(workDir, 'lost') });
+    workers.push(lost);
+    expect(await lost.exited).not.toBe(0);
+    expect(lost.events.filter((event) => event.type === 'ready')).toEqual([]);
   });
 });

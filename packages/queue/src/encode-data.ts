@@ -1,4 +1,4 @@
-import { chooseMaxLength, prepareSplits, resolveSettings, throwIfAborted, type FineTuneInput, type MaxLengthChoice } from '@senti/train';
+import { chooseMaxLength, encoderBuildDir, prepareSplits, resolveSettings, throwIfAborted, type FineTuneInput, type MaxLengthChoice } from '@senti/train';
 import { encodeDistributed, type EncodeDistributedOptions, type EncodeDistributedResult } from './encode-distributed.js';
 import { fingerprintEncoder } from './encoder-identity.js';
 import { QueueError } from './queue-error.js';
@@ -28,7 +28,8 @@ export async function encodeData(options: EncodeDataOptions): Promise<EncodeData
   }
   const splits = await prepareSplits(settings);
   throwIfAborted(signal, 'encoding');
-  const encoder = await fingerprintEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, ...(settings.pooling ? { pooling: settings.pooling } : {}) });
+  const buildDir = encoderBuildDir(settings); // the int8 graph goes where --cache-dir / --no-cache say
+  const encoder = await fingerprintEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, ...(settings.pooling ? { pooling: settings.pooling } : {}), ...(buildDir ? { cacheDir: buildDir } : {}) });
   const choice = chooseMaxLength(encoder.tokenizer.tokenLengths(splits.train.texts), settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
   const texts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
   const result = await encodeDistributed({

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import { WaitingError, Worker, type Job } from 'bullmq';
 import { defaultCacheDir, directoryFeatureStore, loadEncoder, type Device, type Dtype, type Encoder, type Pooling } from '@senti/model';
 import { textKey } from '@senti/model/internals';
+import { loadTokenizer } from '@senti/tokenize';
 import { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
 import { QueueError } from './queue-error.js';
 import { assertRedisReachable, persistentConnection } from './redis-connection.js';
@@ -46,6 +47,12 @@ export interface WorkerHandle {
   readonly id: string;
   /** Finishes the chunks in hand, then disconnects. */
   close(): Promise<void>;
+  /**
+   * Settles with this worker's own setup error (its encoder does not load, or is not the one the chunks were made
+   * with), once it has put the chunk it took back on the queue untouched (no retry used up) and stopped taking work;
+   * never settles otherwise. Close the worker and report the error.
+   */
+  readonly setupFailed: Promise<Error>;
 }
 
 /**
@@ -70,18 +77,37 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     }
     return loading;
   };
+  // The model is checked before any work is taken: a worker whose --model does not load takes no chunk at all.
   if (options.preload) await encoderFor(options.preload.dtype, options.preload.pooling);
+  else await loadTokenizer(options.model, { ...(options.offline !== undefined ? { offline: options.offline } : {}) });
 
-  const processChunk = async (job: Job<ChunkJobData, ChunkJobResult>): Promise<ChunkJobResult> => {
+  let reportSetupFailure: (error: Error) => void = () => {};
+  const setupFailed = new Promise<Error>((resolve) => (reportSetupFailure = resolve));
+  let worker: Worker<ChunkJobData, ChunkJobResult> | undefined;
+  /** This worker's own fault, not the chunk's: the chunk goes back to the queue untouched and the worker stops taking work. */
+  const refuse = async (job: Job<ChunkJobData, ChunkJobResult>, token: string | undefined, error: Error): Promise<never> => {
+    void worker?.pause(true);
+    await job.moveToWait(token);
+    reportSetupFailure(error);
+    throw new WaitingError();
+  };
+
+  const processChunk = async (job: Job<ChunkJobData, ChunkJobResult>, token?: string): Promise<ChunkJobResult> => {
     const data = job.data;
     emit({ type: 'chunk-start', chunkId: data.chunkId, texts: data.texts.length, attempt: job.attemptsMade + 1 });
-    const encoder = await encoderFor(data.identity.dtype as Dtype, data.identity.pooling as Pooling);
+    let encoder: Encoder;
+    try {
+      encoder = await encoderFor(data.identity.dtype as Dtype, data.identity.pooling as Pooling);
+    } catch (error) {
+      return refuse(job, token, error instanceof Error ? error : new Error(String(error)));
+    }
     const { identity } = data;
     if (encoder.info.fileHash !== identity.fileHash || encoder.info.hiddenSize !== identity.hiddenSize) {
-      throw new QueueError(
+      return refuse(job, token, new QueueError(
         'QUEUE_MODEL_MISMATCH',
-        `chunk ${data.chunkId} is for model "${data.model}" (${identity.dtype} file sha256 ${identity.fileHash.slice(0, 12)}, hidden ${identity.hiddenSize}) but worker ${id} has "${encoder.info.model}" (sha256 ${encoder.info.fileHash.slice(0, 12)}, hidden ${encoder.info.hiddenSize}); start the worker with the enqueuer's --model`,
-      );
+        `chunk ${data.chunkId} is for model "${data.model}" (${identity.dtype} file sha256 ${identity.fileHash.slice(0, 12)}, hidden ${identity.hiddenSize}) but worker ${id} has "${encoder.info.model}" (sha256 ${encoder.info.fileHash.slice(0, 12)}, hidden ${encoder.info.hiddenSize}); the chunk was put back for other workers: start this worker with the enqueuer's --model`,
+        'usage',
+      ));
     }
     const started = Date.now();
     let lastReport = 0;
@@ -101,7 +127,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   };
 
   const stalledInterval = options.stalledIntervalMs ?? 30_000;
-  const worker = new Worker<ChunkJobData, ChunkJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processChunk, {
+  worker = new Worker<ChunkJobData, ChunkJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processChunk, {
     connection: persistentConnection(options.queue),
     concurrency: options.concurrency ?? 1,
     stalledInterval,
@@ -121,10 +147,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   void worker.run().catch((error: unknown) => emit({ type: 'redis-error', message: error instanceof Error ? error.message : String(error) }));
   await worker.waitUntilReady();
   emit({ type: 'ready', worker: id, queue: redactRedisUrl(options.queue) });
+  const running = worker;
   return {
     id,
+    setupFailed,
     async close() {
-      await worker.close();
+      await running.close();
       for (const loading of encoders.values()) await (await loading.catch(() => undefined))?.dispose();
     },
   };

@@ -26,5 +26,9 @@ export type { EpochRecord, LoopOptions, LoopResult, Split, StatesSplit, TrainEve
 export { evaluateHead, type Evaluation } from './evaluate-head.js';
 export { AdamW, type AdamWOptions, type AdamWState, type ParamGroup } from './adamw.js';
 export { throwIfAborted } from './abort.js';
+export { encoderBuildDir } from './fine-tune/build-cache-dir.js';
 export { trainUnfrozen } from './unfreeze/train-unfrozen.js';
 export type { LearningRateSchedule } from './unfreeze/lr-schedule.js';
+
+/** True when remote model loading is off: the explicit flag if given, else `SENTI_OFFLINE` (1, true or yes): the one reader of it. */
+export { isOffline } from '@senti/tokenize';

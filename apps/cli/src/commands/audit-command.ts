@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { escapeControl, UsageError } from '@senti/errors';
-import { auditLabels, saveLabelAudit, LABEL_ISSUES_FILE, type LabelAudit, type SettingKey } from '@senti/train';
+import { auditLabels, isOffline, saveLabelAudit, LABEL_ISSUES_FILE, type LabelAudit, type SettingKey } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
@@ -34,7 +34,7 @@ export function auditCommand(context: CliContext): Command {
       const given = givenSettings(command);
       assertNoSettingConflict(given);
       if (given.data === undefined) throw new UsageError('CLI_MISSING_OPTION', 'audit needs --data <file> (a CSV with a text and a label column)');
-      if (given.offline === undefined && process.env.SENTI_OFFLINE === '1') given.offline = true;
+      if (given.offline === undefined && isOffline()) given.offline = true;
       const run = await createRunDirectory(flags.out ?? join('runs', `audit-${timestampedRunName()}`), { overwrite: true });
       const render = fineTuneRenderer(output, { data: given.data, seed: given.seed ?? 2021, dtype: given.dtype ?? 'auto' });
       let audit: LabelAudit;
@@ -53,7 +53,7 @@ export function auditCommand(context: CliContext): Command {
         await run.discard();
         throw error;
       }
-      const file = await saveLabelAudit(audit, run.path);
+      const file = await saveLabelAudit(audit, run.path).finally(() => run.release());
       printAudit(output, audit, file);
       context.result = {
         file, rows: audit.rows, folds: audit.folds, flagged: audit.issues.length, perClass: audit.perClass, thresholds: audit.thresholds,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
-import type { SettingKey } from '@senti/train';
+import { isOffline, type SettingKey } from '@senti/train';
 import { encodeData, QueueError, type EncodeEvent } from '@senti/queue';
 import { ConsoleOutput, type Progress } from '../output/console-output.js';
 import { parseInteger, parseNumber } from '../options/parse-values.js';
@@ -46,7 +46,7 @@ store.`)
       const queue = flags.queue ?? process.env.SENTI_QUEUE;
       if (given.data === undefined) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --data <file> (a CSV with a text and a label column)');
       if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --queue redis://HOST:PORT (or SENTI_QUEUE), where the workers listen');
-      if (given.offline === undefined && process.env.SENTI_OFFLINE === '1') given.offline = true;
+      if (given.offline === undefined && isOffline()) given.offline = true;
       const result = await encodeData({
         ...given, data: given.data,
         queue, chunkSize: flags.chunk, attempts: flags.attempts, onEvent: eventPrinter(output), signal: context.cancelSignal(),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatConfusionMatrix, reportToSklearnDict } from '@senti/metrics';
 import type { Device } from '@senti/model';
-import { evaluateModel } from '@senti/train';
+import { evaluateModel, isOffline } from '@senti/train';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { parseChoice, parseNumber } from '../options/parse-values.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
@@ -47,7 +47,7 @@ export function evaluateCommand(context: CliContext): Command {
       let progress: ReturnType<ConsoleOutput['progress']> | undefined;
       const evaluation = await evaluateModel({
         modelDir: flags.modelDir,
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1',
+        offline: isOffline(flags.offline),
         ...(flags.data ? { data: flags.data } : {}),
         ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
         ...(flags.encoding ? { encoding: flags.encoding } : {}),

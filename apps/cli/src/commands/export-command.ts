@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { exportModel } from '@senti/model';
+import { exportModel, isOffline } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
 import { newCommand } from './new-command.js';
 
@@ -18,13 +18,13 @@ export function exportCommand(context: CliContext): Command {
     .argument('<out>', 'directory to write (must be new or empty unless --overwrite)')
     .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
     .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
-    .option('--overwrite', 'replace the output directory if it holds files')
+    .option('--overwrite', 'replace a previous export in the output directory (a directory holding anything else is refused, never deleted)')
     .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
     .option('--web', 'add index.html with the transformers.js browser build and onnxruntime-web wasm files: serve the directory and classify in the browser, offline')
     .action(async (out: string, flags: ExportFlags) => {
       const output = context.console(flags.json);
       const result = await exportModel(flags.modelDir, out, {
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1',
+        offline: isOffline(flags.offline),
         ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
         ...(flags.overwrite ? { overwrite: true } : {}),
         ...(flags.web ? { web: true } : {}),

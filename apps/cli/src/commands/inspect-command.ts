@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_SETTINGS, inspectData, TOKEN_LENGTH_CHUNK, type InspectEvent } from '@senti/train';
+import { DEFAULT_SETTINGS, inspectData, isOffline, TOKEN_LENGTH_CHUNK, type InspectEvent } from '@senti/train';
 import type { ConsoleOutput, Progress } from '../output/console-output.js';
 import { readingNote } from '../output/reading-note.js';
 import type { CliContext } from '../cli-context.js';
@@ -41,7 +41,7 @@ export function inspectCommand(context: CliContext): Command {
         ...(flags.delimiter ? { delimiter: flags.delimiter } : {}),
         ...(flags.labelColumn ? { labelColumn: flags.labelColumn } : {}),
         ...(flags.coverage !== undefined ? { coverage: flags.coverage } : {}),
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1',
+        offline: isOffline(flags.offline),
         onEvent: inspectRenderer(output),
       });
       const { counts, rows: total, cleaning: s, labelNames, lengths: choice } = inspection;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { formatCsv } from '@senti/data';
 import { SentiError, UsageError } from '@senti/errors';
 import { fileSystemReason, writeFileAtomic, writeToDevice } from '@senti/base';
-import { abstainBelow, loadModel, readManifest, type AnsweredPrediction, type Device } from '@senti/model';
+import { abstainBelow, isOffline, loadModel, readManifest, type AnsweredPrediction, type Device } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
 import { checkOutputFile, isDevice, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
 import { textTable } from '../output/text-table.js';
@@ -70,7 +70,7 @@ export function predictCommand(context: CliContext): Command {
         ? await readPredictInput(flags.input, context.io.stdin, flags.textColumn, trainedColumn, { encoding: flags.encoding, delimiter: flags.delimiter })
         : { columns: ['text'], rows: args.map((text) => [text]), textIndex: 0, source: 'arguments' };
       const model = await loadModel(flags.modelDir, {
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1',
+        offline: isOffline(flags.offline),
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
       });

@@ -10,7 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
 import { printTestReport } from '../output/print-summaries.js';
-import { createRunDirectory } from '../output/run-directory.js';
+import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
 import { writePlot, writePlots } from '../output/write-plots.js';
 
@@ -43,6 +43,16 @@ export interface SweepRunSummary extends RunSummary {
   sweep: { best: number; rows: Omit<SweepRow, 'history'>[] };
 }
 
+/** How a sweep is run: where, and with which given flags. */
+interface SweepRunOptions {
+  out?: string;
+  overwrite: boolean;
+  resume?: string;
+  bundleEncoder?: boolean;
+  given: Partial<FineTuneInput>;
+  signal?: AbortSignal;
+}
+
 /**
  * `senti train --sweep ...`: encodes once, trains every grid point, prints the table, and saves the best point as a full
  * run directory (as `senti train` would) plus `sweep.csv` and `sweep.{svg,png}`.
@@ -51,7 +61,7 @@ export async function runSweep(
   input: FineTuneInput,
   grid: SweepGrid,
   output: ConsoleOutput,
-  options: { out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; given: Partial<FineTuneInput>; signal?: AbortSignal },
+  options: SweepRunOptions,
 ): Promise<SweepRunSummary> {
   if (options.resume) throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --resume; run the sweep again (the feature cache makes it cheap)');
   if (input.kfold !== undefined) {
@@ -66,6 +76,15 @@ export async function runSweep(
   }
   gridPoints(grid); // checks every value before anything is created: a bad grid leaves no run directory behind
   const run = await createRunDirectory(options.out, { overwrite: options.overwrite });
+  try {
+    return await sweepIn(run, input, grid, output, options);
+  } finally {
+    await run.release();
+  }
+}
+
+/** {@link runSweep} in its locked run directory. */
+async function sweepIn(run: RunDirectory, input: FineTuneInput, grid: SweepGrid, output: ConsoleOutput, options: SweepRunOptions): Promise<SweepRunSummary> {
   const command = process.argv.slice(2);
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   const render = fineTuneRenderer(output, { data: input.data, seed: input.seed ?? 2021, dtype: input.dtype ?? 'auto' });

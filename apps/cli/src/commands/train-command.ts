@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { isSentiError, TrainError, UsageError } from '@senti/errors';
 import {
-  completedEpochs, DEFAULT_SETTINGS, fineTune, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
+  completedEpochs, DEFAULT_SETTINGS, fineTune, isOffline, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
   type FineTuneInput, type FineTuneResult, type ResumeConflict, type SweepGrid,
 } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
@@ -68,7 +68,7 @@ export function trainCommand(context: CliContext): Command {
       if (input.data === undefined) {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
-      if (input.offline === undefined && process.env.SENTI_OFFLINE === '1') input.offline = true;
+      if (input.offline === undefined && isOffline()) input.offline = true;
       const runOptions = {
         given, signal: context.cancelSignal(), args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume,
         bundleEncoder: flags.bundleEncoder ?? false, invocation: context.command,
@@ -88,6 +88,18 @@ async function runTrain(
   const run = options.resume
     ? await createRunDirectory(options.resume, { overwrite: true, flag: '--resume' })
     : await createRunDirectory(options.out, { overwrite: options.overwrite });
+  try {
+    return await trainIn(run, input, output, options);
+  } finally {
+    await run.release();
+  }
+}
+
+/** {@link runTrain} in its locked run directory. */
+async function trainIn(
+  run: RunDirectory, input: FineTuneInput, output: ConsoleOutput,
+  options: { args: readonly string[]; resume?: string; bundleEncoder?: boolean; invocation?: string; signal?: AbortSignal },
+) {
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   const command = [...options.args];
   let result: FineTuneResult;
@@ -105,7 +117,8 @@ async function runTrain(
     const kept = existsSync(run.checkpointDir);
     if (!kept) await run.discard();
     if (isSentiError(error) && error.code === 'TRAIN_ABORTED') {
-      throw new TrainError('TRAIN_ABORTED', 'training was cancelled (Ctrl-C)', 'runtime', {
+      const reason = typeof options.signal?.reason === 'string' ? options.signal.reason : 'Ctrl-C';
+      throw new TrainError('TRAIN_ABORTED', `training was cancelled (${reason})`, 'runtime', {
         hint: kept ? `the checkpoints of the finished epochs are kept: continue with ${options.invocation ?? 'senti'} train --resume ${displayPath(run)}` : 'nothing was kept',
       });
     }
@@ -163,13 +176,18 @@ async function resumedSettings(runDir: string, given: Partial<FineTuneInput>): P
   if (!existsSync(configPath)) {
     throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: no config.json there; expected a run directory written by senti train`);
   }
-  let config: { settings?: Partial<FineTuneInput> };
+  let config: { settings?: Partial<FineTuneInput>; sweep?: unknown; command?: unknown };
   try {
     config = JSON.parse(await readFile(configPath, 'utf8')) as typeof config;
   } catch {
     throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json is not valid JSON; expected a run directory written by senti train`);
   }
   if (typeof config.settings?.data !== 'string') throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json has no training settings`);
+  if (config.sweep !== undefined && config.sweep !== null) {
+    // Resuming it as one run would train a single default model and rewrite config.json without the sweep.
+    const again = Array.isArray(config.command) && config.command.every((part) => typeof part === 'string') ? `: senti ${config.command.join(' ')}` : '';
+    throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: the run is a --sweep, which cannot be resumed; run the sweep again (the feature cache keeps what was encoded)${again}`);
+  }
   const conflict = resumeConflict(config.settings as FineTuneInput, given, await completedEpochs(join(runDir, 'checkpoints')));
   if (conflict !== undefined) throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: ${describeResumeConflict(conflict)}`);
   return { ...config.settings, ...given };

@@ -3,7 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
 import type { Device, Dtype, Pooling } from '@senti/model';
 import { runWorker, type WorkerEvent } from '@senti/queue';
-import { DEFAULT_SETTINGS } from '@senti/train';
+import { DEFAULT_SETTINGS, isOffline } from '@senti/train';
 import { parseChoice, parseInteger } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
 
@@ -41,7 +41,7 @@ export function workerCommand(context: CliContext): Command {
       const worker = await runWorker({
         queue,
         model: flags.model ?? DEFAULT_SETTINGS.model,
-        offline: flags.offline || process.env.SENTI_OFFLINE === '1' || undefined,
+        offline: isOffline(flags.offline) || undefined,
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
         ...(flags.dtype ? { preload: { dtype: flags.dtype, pooling: flags.pooling ?? 'pooler' } } : {}),
@@ -55,14 +55,22 @@ export function workerCommand(context: CliContext): Command {
           output.line(describe(event));
         },
       });
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          output.line(`worker ${worker.id}: ${signal}, finishing the chunk in hand`);
+      // Ctrl-C, SIGTERM or SIGHUP (the entry point turns them into this abort; a second one ends the process at once).
+      const interrupt = context.cancelSignal();
+      // A setup error of its own (its --model is not the chunks' model): the chunk went back untouched; stop, one line.
+      const failure = worker.setupFailed.then(async (error) => {
+        await worker.close();
+        throw error;
+      });
+      await Promise.race([failure, new Promise<void>((resolve) => {
+        const stop = () => {
+          const reason = typeof interrupt?.reason === 'string' ? interrupt.reason : 'stopped';
+          output.line(`worker ${worker.id}: ${reason}, finishing the chunk in hand`);
           void worker.close().then(resolve);
         };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+        if (interrupt?.aborted) stop();
+        else interrupt?.addEventListener('abort', stop, { once: true });
+      })]);
       context.result = { worker: worker.id, chunks, rows };
     });
 }

@@ -121,6 +121,9 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
       case 'calibrated':
         output.line(`  calibrated: temperature ${event.temperature.toFixed(4)} (fitted on validation by NLL); test ECE ${event.eceBefore.toFixed(4)} -> ${event.eceAfter.toFixed(4)}`);
         return;
+      case 'warning':
+        output.line(`warning: ${event.message}`);
+        return;
       case 'evaluated':
         return;
     }

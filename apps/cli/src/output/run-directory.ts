@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '@senti/errors';
-import { removeStaleTemporaries, writeFileAtomic } from '@senti/base';
+import { errnoCode, fileSystemError, removeStaleTemporaries, writeFileAtomic } from '@senti/base';
 import { makeWritableDirectory, removeCreated } from './output-paths.js';
 
 /** The run directory layout; every file is written atomically. */
@@ -9,9 +10,15 @@ export class RunDirectory {
   /** `created`: the directories made for this run (outermost first); {@link discard} removes them. */
   constructor(readonly path: string, readonly created: readonly string[] = []) {}
 
-  /** Removes what this run created, when it failed before writing anything worth keeping. */
+  /** Removes what this run created, when it failed before writing anything worth keeping (and its lock). */
   async discard(): Promise<void> {
+    await this.release();
     await removeCreated(this.created);
+  }
+
+  /** Gives up the lock on the directory (a later run may use it); call once the run has ended, however it ended. */
+  async release(): Promise<void> {
+    await rm(join(this.path, RUN_LOCK), { force: true }).catch(() => undefined);
   }
 
   /** Where the model artifact (senti.json + head weights) lives. */
@@ -37,6 +44,41 @@ export class RunDirectory {
   }
 }
 
+/** The lock file a live run keeps in its directory: the owner's process id. */
+export const RUN_LOCK = '.senti-run.lock';
+
+/** True while a process with this id runs (on this machine). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Takes the run directory's lock (created exclusively, so of two runs racing for it exactly one wins); a lock whose
+ * owner no longer runs (a killed run) is taken over. A live owner's lock is refused with one line.
+ */
+async function lockRunDirectory(path: string, given: string, flag: string): Promise<void> {
+  const lock = join(path, RUN_LOCK);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw fileSystemError(error, lock);
+    }
+    const owner = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
+      throw new UsageError('CLI_OUT_IN_USE', `${flag} ${given} is in use by another senti run (process ${owner}); wait for it to end, or choose another ${flag === '--resume' ? 'run' : flag}`);
+    }
+    await rm(lock, { force: true }); // its owner was killed: the directory is free
+  }
+  throw new UsageError('CLI_OUT_IN_USE', `${flag} ${given} is in use by another senti run; choose another ${flag}`);
+}
+
 /** `runs/2026-11-26T07-15-02` style name, sortable and safe on every file system. */
 export function timestampedRunName(now = new Date()): string {
   return now.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
@@ -59,15 +101,27 @@ function onlyAbandonedRun(path: string, names: readonly string[]): boolean {
 /**
  * Creates the run directory; refuses a non-empty existing one so a run never mixes with another. Temporaries of
  * killed senti processes are removed first, and a directory holding only an abandoned run's config.json is reused.
+ * The directory is locked while this process runs it: call {@link RunDirectory.release} when the run ends.
  */
 export async function createRunDirectory(out: string | undefined, options: { overwrite?: boolean; flag?: string } = {}): Promise<RunDirectory> {
   const path = resolve(out ?? join('runs', timestampedRunName()));
-  const created = await makeWritableDirectory(path, options.flag ?? '--out', out ?? path);
-  const names = created.length === 0 ? readdirSync(path) : [];
+  const flag = options.flag ?? '--out';
+  const created = await makeWritableDirectory(path, flag, out ?? path);
+  const run = new RunDirectory(path, created);
+  try {
+    // Locked before it is judged empty: a second run entering while the first is still encoding (its directory then
+    // holds only config.json, which looks abandoned) is refused instead of both writing one run.
+    await lockRunDirectory(path, out ?? path, flag);
+  } catch (error) {
+    await removeCreated(created);
+    throw error;
+  }
+  const names = created.length === 0 ? readdirSync(path).filter((name) => name !== RUN_LOCK) : [];
   const removed = await removeStaleTemporaries(path, names);
   const left = names.filter((name) => !removed.includes(name));
   if (left.length > 0 && !options.overwrite && !onlyAbandonedRun(path, left)) {
+    await run.discard();
     throw new UsageError('CLI_OUT_NOT_EMPTY', `output directory ${out ?? path} already exists and is not empty; choose another --out, or pass --overwrite`);
   }
-  return new RunDirectory(path, created);
+  return run;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env, pipeline } from '@huggingface/transformers';
@@ -170,6 +170,16 @@ describe('exportModel', () => {
     expect(result.notes.join(' ')).toMatch(/no fp32 encoder/);
     expectClose(softmaxRows(await rawLogits(out, 'model_quantized.onnx'), 3), probabilities, 1e-5);
     await expect(exportModel(dir, out, { offline: true, cacheDir })).rejects.toMatchObject({ code: 'MODEL_EXPORT_DIR_NOT_EMPTY' });
+    // overwrite replaces a previous export, but never a directory holding anything else (it used to delete it whole)
+    await exportModel(dir, out, { offline: true, cacheDir, overwrite: true, encoderModel: join(dir, 'encoder') });
+    await writeFile(join(out, 'notes.txt'), 'mine');
+    await expect(exportModel(dir, out, { offline: true, cacheDir, overwrite: true, encoderModel: join(dir, 'encoder') })).rejects.toThrow(/holds files an export does not write \(notes\.txt\)/);
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    const project = join(root, 'project');
+    await mkdir(project);
+    await writeFile(join(project, 'package.json'), '{}');
+    await expect(exportModel(dir, project, { offline: true, cacheDir, overwrite: true, encoderModel: join(dir, 'encoder') })).rejects.toThrow(/is not a previous senti export/);
+    expect(await readdir(project)).toEqual(['package.json']);
     await expect(exportModel(dir, join(root, 'nowhere'), { offline: true, cacheDir, encoderModel: join(root, 'no-such-encoder') })).rejects.toMatchObject({ code: 'MODEL_ENCODER_NOT_FOUND' });
   });
 });

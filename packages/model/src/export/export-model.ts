@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { directoryState, openAtomicDirectory } from '@senti/base';
+import { openAtomicDirectory } from '@senti/base';
 import { ModelError } from '@senti/errors';
 import { loadTokenizer, resolveModelSource } from '@senti/tokenize';
 import { encoderCandidates, readHeadWeights } from '../artifact/load-model.js';
@@ -15,6 +15,7 @@ import { appendClassifier, type HeadWeights } from './classifier-graph.js';
 import { normalizeInputs } from './senti-inputs.js';
 import { exportCardText } from './export-card.js';
 import { writeWebPage } from './web-page.js';
+import { checkExportTarget } from './export-target.js';
 import { classifierConfig, classifierTokenizerConfig, TOKENIZER_FILES } from './hf-files.js';
 
 /** Options for {@link exportModel}. */
@@ -25,7 +26,7 @@ export interface ExportModelOptions {
   offline?: boolean;
   /** Cache of the built int8 graph; default {@link defaultCacheDir}. */
   cacheDir?: string;
-  /** Replace `outDir` when it already holds files. */
+  /** Replace `outDir` when it holds a previous export (and nothing else); any other non-empty directory is refused. */
   overwrite?: boolean;
   /**
    * Add a static page that classifies in the browser with no server: `index.html`, the transformers.js browser build
@@ -77,14 +78,12 @@ function refuseOverlap(target: string, sources: readonly string[]): void {
 export async function exportModel(modelDir: string, outDir: string, options: ExportModelOptions = {}): Promise<ExportResult> {
   const root = resolveModelDir(modelDir);
   refuseOverlap(path.resolve(outDir), [path.resolve(modelDir), root]);
+  await checkExportTarget(path.resolve(outDir), options.overwrite === true);
   const manifest = await readManifest(root);
   const weights = (await readHeadWeights(root, manifest)) as unknown as HeadWeights;
   const encoder = await findEncoderFiles(root, modelDir, manifest, options);
   const target = path.resolve(outDir);
   refuseOverlap(target, [encoder.dir]);
-  if ((await directoryState(target)) === 'not-empty' && !options.overwrite) {
-    throw new ModelError('MODEL_EXPORT_DIR_NOT_EMPTY', `export directory ${target} is not empty; choose a new directory or pass overwrite`, 'input');
-  }
   const files: string[] = [];
   const notes: string[] = [];
   const directory = await openAtomicDirectory(target);
@@ -93,7 +92,11 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     files.push(relative);
   };
   try {
-    await write('config.json', `${JSON.stringify(await classifierConfig(encoder.dir, manifest), null, 2)}\n`);
+    // Fine-tuned layers (`unfreeze`) are written into the fp32 encoder graph; a quantized graph cannot take them.
+    const tuned = manifest.tunedLayers === undefined ? undefined : await readTunedLayers(root, manifest.tunedLayers);
+    const writesQuantized = encoder.quantized !== undefined && tuned === undefined;
+    // config.json declares the quantized graph only when it is written (transformers.js would look for it).
+    await write('config.json', `${JSON.stringify(await classifierConfig(encoder.dir, manifest, { quantized: writesQuantized }), null, 2)}\n`);
     await write('tokenizer_config.json', `${JSON.stringify(await classifierTokenizerConfig(encoder.dir, manifest.maxLength), null, 2)}\n`);
     for (const name of TOKENIZER_FILES) {
       if (!existsSync(path.join(encoder.dir, name))) continue;
@@ -102,8 +105,6 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     }
     const tokenizer = await loadTokenizer(encoder.dir, { offline: true });
     const sepId = tokenizer.special.suffix.length === 1 ? tokenizer.special.suffix[0] : undefined;
-    // Fine-tuned layers (`unfreeze`) are written into the fp32 encoder graph; a quantized graph cannot take them.
-    const tuned = manifest.tunedLayers === undefined ? undefined : await readTunedLayers(root, manifest.tunedLayers);
     if (tuned !== undefined && !encoder.fp32) {
       throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its fine-tuned layers go into the fp32 encoder graph (onnx/model.onnx), which was not found`, 'input', {
         hint: 'pass the encoder location holding onnx/model.onnx as `encoderModel`',
@@ -127,7 +128,7 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
       }
     }
     if (manifest.encoder.dtype === 'fp16') notes.push('the model used an fp16 encoder; the export is fp32, whose answers differ from it by fp16 rounding');
-    if (options.web) files.push(...(await writeWebPage(directory.temporary, manifest)));
+    if (options.web) files.push(...(await writeWebPage(directory.temporary, manifest, { quantized: writesQuantized })));
     // The export's own card: the run's card describes the senti model directory (its "load with senti" lines fail here).
     await write('README.md', exportCardText(manifest, { files, ...(options.web ? { web: true } : {}) }));
     await directory.commit();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -62,5 +62,32 @@ describe('exportModel with fine-tuned layers', () => {
       const sum = values.reduce((total, value) => total + Math.exp(value - max), 0);
       values.forEach((value, column) => expect(Math.abs(Math.exp(value - max) / sum - probabilities[row * 3 + column]!)).toBeLessThan(1e-5));
     });
+  });
+});
+
+describe('exportModel of fine-tuned layers over a q8 encoder (#28 item 6)', () => {
+  it('declares no q8 graph it does not write: config.json, the web page and transformers.js\'s default load agree', async () => {
+    const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'q8', pooling: 'pooler' }, noGpu);
+    const head = createHead({ inputSize: 32, numClasses: 3, hiddenSize: 24 }, { seed: 7 });
+    const config = await readBertConfig(TINY_BERT);
+    const { parameters } = await loadTopLayerWeights(TINY_BERT, config, 1, true);
+    const dir = join(root, 'model-q8');
+    await saveModel(dir, {
+      head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 12, labelNames: LABELS,
+      tunedLayers: { info: { firstLayer: 1, count: 1, pooling: 'pooler', statesRoute: 'onnx', dtype: 'q8' }, parameters },
+    });
+    head.dispose();
+    await encoder.dispose();
+    const out = join(root, 'export-q8');
+    const result = await exportModel(dir, out, { offline: true, web: true, encoderModel: TINY_BERT });
+    expect(result.files).not.toContain('onnx/model_quantized.onnx');
+    const written = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(written['transformers.js_config']).toBeUndefined();
+    expect(await readFile(join(out, 'index.html'), 'utf8')).not.toMatch(/dtype: 'q8'/);
+    // The line senti export prints: transformers.js's default load must find the graph config.json declares.
+    const { pipeline } = await import('@huggingface/transformers');
+    const classify = await pipeline('text-classification', out, { local_files_only: true });
+    expect(await classify('a great movie')).toHaveLength(1);
+    await classify.dispose();
   });
 });

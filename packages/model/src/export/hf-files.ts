@@ -10,9 +10,15 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
   return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
 }
 
-/** The encoder's config.json made a sequence classifier's: architectures, labels, problem type, senti's settings. */
-export async function classifierConfig(encoderDir: string, manifest: SentiManifest): Promise<Record<string, unknown>> {
+/**
+ * The encoder's config.json made a sequence classifier's: architectures, labels, problem type, senti's settings.
+ * `written.quantized`: whether the export holds `onnx/model_quantized.onnx` (default: the encoder is int8 / q8).
+ */
+export async function classifierConfig(encoderDir: string, manifest: SentiManifest, written: { quantized?: boolean } = {}): Promise<Record<string, unknown>> {
   const config = await readJson(path.join(encoderDir, 'config.json'));
+  // Declared only when onnx/model_quantized.onnx is written (not for fine-tuned layers, exported in fp32 only).
+  const quantized = written.quantized ?? (manifest.encoder.dtype === 'int8' || manifest.encoder.dtype === 'q8');
+  const { dtype: _encoderDtype, ...ownJsConfig } = (config['transformers.js_config'] ?? {}) as Record<string, unknown>;
   const id2label = Object.fromEntries(manifest.labelNames.map((label, index) => [String(index), label]));
   const label2id = Object.fromEntries(manifest.labelNames.map((label, index) => [label, index]));
   return {
@@ -24,7 +30,7 @@ export async function classifierConfig(encoderDir: string, manifest: SentiManife
     num_labels: manifest.labelNames.length,
     problem_type: 'single_label_classification',
     // transformers.js loads onnx/model_quantized.onnx by default when the model ran an int8 / q8 encoder in senti.
-    ...(manifest.encoder.dtype === 'int8' || manifest.encoder.dtype === 'q8' ? { 'transformers.js_config': { ...(config['transformers.js_config'] as object | undefined), dtype: 'q8' } } : {}),
+    'transformers.js_config': quantized ? { ...ownJsConfig, dtype: 'q8' } : Object.keys(ownJsConfig).length > 0 ? ownJsConfig : undefined,
     senti: {
       note: 'exported by senti: onnx/model.onnx is encoder + pooling + head in one graph, output "logits"',
       base_model: manifest.encoder.hubId ?? manifest.encoder.model,

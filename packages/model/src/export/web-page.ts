@@ -46,7 +46,7 @@ function assetFiles(): { browserBuild: string; wasm: string[] } {
  * with the export's graph in the browser, offline (no Hub, no CDN), on the CPU or with WebGPU when the browser has it.
  * Returns the files written, relative to `dir`.
  */
-export async function writeWebPage(dir: string, manifest: SentiManifest): Promise<string[]> {
+export async function writeWebPage(dir: string, manifest: SentiManifest, graphs: { quantized: boolean }): Promise<string[]> {
   const { browserBuild, wasm } = assetFiles();
   await mkdir(path.join(dir, 'vendor'), { recursive: true });
   await mkdir(path.join(dir, 'wasm'), { recursive: true });
@@ -57,7 +57,7 @@ export async function writeWebPage(dir: string, manifest: SentiManifest): Promis
     await copyFile(file, path.join(dir, 'wasm', path.basename(file)));
     files.push(`wasm/${path.basename(file)}`);
   }
-  await writeFile(path.join(dir, 'index.html'), webPageHtml(manifest));
+  await writeFile(path.join(dir, 'index.html'), webPageHtml(manifest, graphs));
   files.push('index.html');
   return files;
 }
@@ -67,7 +67,9 @@ function escapeHtml(text: string): string {
 }
 
 /** The page: a text box, a button, one result per line with every label's score (full precision in `data-score`). */
-export function webPageHtml(manifest: SentiManifest): string {
+export function webPageHtml(manifest: SentiManifest, graphs: { quantized: boolean }): string {
+  // The graph the export holds, named: transformers.js would otherwise pick q8 on wasm, a file an fp32-only export lacks.
+  const dtype = graphs.quantized ? 'q8' : 'fp32';
   const title = `${manifest.labelNames.join(' / ')} classifier`;
   return `<!doctype html>
 <html lang="en">
@@ -123,12 +125,12 @@ const results = document.getElementById('results');
 async function load() {
   if (navigator.gpu) {
     try {
-      if (await navigator.gpu.requestAdapter()) return { classify: await pipeline('text-classification', '.', { device: 'webgpu' }), device: 'webgpu' };
+      if (await navigator.gpu.requestAdapter()) return { classify: await pipeline('text-classification', '.', { device: 'webgpu', dtype: '${dtype}' }), device: 'webgpu' };
     } catch {
       // no usable GPU: the CPU below
     }
   }
-  return { classify: await pipeline('text-classification', '.', { device: 'wasm' }), device: 'wasm' };
+  return { classify: await pipeline('text-classification', '.', { device: 'wasm', dtype: '${dtype}' }), device: 'wasm' };
 }
 
 let classify;

@@ -6,3 +6,9 @@ const worker = await runWorker({ ...options, onEvent: (event) => process.stdout.
 process.once('SIGTERM', () => {
   void worker.close().then(() => process.exit(0));
 });
+// Its own setup error (wrong model): the chunk is already back on the queue; say why, stop, exit 1.
+void worker.setupFailed.then(async (error) => {
+  process.stderr.write(`${error.message}\n`);
+  await worker.close();
+  process.exit(1);
+});

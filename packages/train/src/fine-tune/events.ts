@@ -86,6 +86,13 @@ export type FineTuneEvent =
       eceAfter: number;
     }
   | {
+      type: 'warning';
+      /** What went wrong, for programs: `target-accuracy-unreached` (the model is saved without a default threshold). */
+      code: 'target-accuracy-unreached';
+      /** One line for a person. */
+      message: string;
+    }
+  | {
       type: 'evaluated';
       /** Test accuracy, 0..1. */
       accuracy: number;

@@ -190,7 +190,13 @@ export async function finishFineTune(
   const abstention = abstentionSummary({ labels: splits.test.labels, probabilities }, numClasses, settings.targetAccuracy === undefined ? undefined : {
     targetAccuracy: settings.targetAccuracy,
     val: { labels: splits.val.labels, probabilities: await result.head.predictProba(valSplit.features, valSplit.labels.length) },
-  });
+  }, 'report');
+  if (abstention.unreached !== undefined) {
+    emit({
+      type: 'warning', code: 'target-accuracy-unreached',
+      message: `no abstention threshold reaches accuracy ${abstention.unreached} on the validation split (not even its most confident row is right): the model is saved without a default threshold; pick one later with evaluate --target-accuracy`,
+    });
+  }
   const evaluate = secondsSince(evaluateStarted);
   emit({ type: 'evaluated', accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc });
 

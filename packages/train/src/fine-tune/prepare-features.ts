@@ -7,6 +7,7 @@ import { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';
 import { prepareSplits, type PreparedSplits } from './prepare-splits.js';
 import { resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
 import { tokenLengthsWithProgress } from './token-lengths.js';
+import { encoderBuildDir } from './build-cache-dir.js';
 
 /** A fine-tuning job made ready to encode: settings, split, encoder, padding length and the head's backend. */
 export interface PreparedRun {
@@ -54,7 +55,8 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
   const settings = resolveSettings(input);
   emit({ type: 'reading', source: typeof settings.data === 'string' ? settings.data : 'rows' });
   // The int8 graph's first build (if this run needs one) runs in worker threads while the data is read and split.
-  void prefetchEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, ...(settings.pooling ? { pooling: settings.pooling } : {}) });
+  const buildDir = encoderBuildDir(settings);
+  void prefetchEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, ...(settings.pooling ? { pooling: settings.pooling } : {}), ...(buildDir ? { cacheDir: buildDir } : {}) });
   const splits = await prepareSplits(settings);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
@@ -64,6 +66,7 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
   const encoder = await loadEncoder({
     model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, onDownload: emit, signal,
     ...(settings.pooling ? { pooling: settings.pooling } : {}),
+    ...(buildDir ? { cacheDir: buildDir } : {}),
   });
   const loadEncoderSeconds = secondsSince(encoderStarted);
   try {

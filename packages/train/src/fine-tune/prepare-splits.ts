@@ -40,6 +40,11 @@ export interface PreparedSplits {
   textColumn: string;
   labelColumn: string;
   record: SplitRecord;
+  /**
+   * The `data` source's rows as read once (every column) and, per cleaned row, its index among them: reports that
+   * quote input rows use these instead of reading the file again (it may have changed, or be a pipe).
+   */
+  input: { columns: string[]; rows: string[][]; rowIndices: number[] };
 }
 
 type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn' | 'labelColumn' | 'labelNames' | 'dropDuplicates' | 'seed' | 'encoding' | 'delimiter'>;
@@ -80,7 +85,14 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
     textColumn: dataset.textColumn,
     labelColumn: dataset.labelColumn,
     record: { origin: indices ? 'split' : 'files', sources, read, seed: settings.seed, ...(indices ? { indices } : {}) },
+    input: inputRows(settings.data, dataset),
   };
+}
+
+/** The rows of the data source as read: the file's table, or the in-memory rows as text and label. */
+function inputRows(source: string | readonly LabelledText[], dataset: Dataset): PreparedSplits['input'] {
+  if (typeof source !== 'string') return { columns: ['text', 'label'], rows: source.map((row) => [row.text, String(row.label)]), rowIndices: dataset.rowIndices };
+  return { columns: dataset.table?.columns ?? [], rows: dataset.table?.rows ?? [], rowIndices: dataset.rowIndices };
 }
 
 /** The label values renamed by `names` (value -> display name); every name must be a value of the data. */

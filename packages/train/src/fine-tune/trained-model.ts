@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@senti/base';
+import { encoderBuildDir } from './build-cache-dir.js';
 import { explainTexts, probabilityRows, saveModel, toPredictions, tokenWindowOf, type ExplainOptions, type Explanation, type ClassificationHead, type Encoder, type Prediction, writeModelCard, type ModelCardInfo } from '@senti/model';
 import { type LayerParameter, type TunedLayersInfo } from '@senti/model/layers';
 import type { SplitRecord } from './prepare-splits.js';
@@ -52,7 +53,10 @@ export class TrainedModel {
 
   /** Writes the model directory (senti.json, head weights, split.json); load it back with `loadModel`/`createPredictor`. */
   async save(dir: string, options: { bundleEncoder?: boolean } = {}): Promise<void> {
+    const { cacheDir, cache } = this.info.training as { cacheDir?: string; cache?: boolean };
+    const buildDir = encoderBuildDir({ ...(typeof cacheDir === 'string' ? { cacheDir } : {}), ...(cache === false ? { cache } : {}) });
     await saveModel(dir, {
+      ...(buildDir ? { cacheDir: buildDir } : {}),
       ...(options.bundleEncoder !== undefined ? { bundleEncoder: options.bundleEncoder } : {}),
       head: this.head,
       encoder: {

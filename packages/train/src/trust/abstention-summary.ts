@@ -9,16 +9,20 @@ export interface AbstentionSummary {
   curve: RiskCoveragePoint[];
   /** With a target accuracy: the threshold picked on the validation split, and what it gives on the test split. */
   chosen?: ThresholdChoice & { test: RiskCoveragePoint };
+  /** With `whenUnreached: 'report'`: the target accuracy no threshold reached on the validation split. */
+  unreached?: number;
 }
 
 /**
  * The risk-coverage table and curve of row-major `test` probabilities and, when `targetAccuracy` is given, the lowest
- * threshold reaching it on the `val` probabilities (throws when no threshold does).
+ * threshold reaching it on the `val` probabilities. When no threshold does it throws, or with `whenUnreached: 'report'`
+ * returns no `chosen` and the target as `unreached` (a finished training is not thrown away for it).
  */
 export function abstentionSummary(
   test: { labels: readonly number[]; probabilities: ArrayLike<number> },
   numClasses: number,
   target?: { targetAccuracy: number; val: { labels: readonly number[]; probabilities: ArrayLike<number> } },
+  whenUnreached: 'throw' | 'report' = 'throw',
 ): AbstentionSummary {
   const summary: AbstentionSummary = {
     table: riskCoverage(test.labels, test.probabilities, numClasses),
@@ -27,6 +31,7 @@ export function abstentionSummary(
   if (target === undefined) return summary;
   const choice = thresholdForAccuracy(target.val.labels, target.val.probabilities, numClasses, target.targetAccuracy);
   if (choice === null) {
+    if (whenUnreached === 'report') return { ...summary, unreached: target.targetAccuracy };
     throw new TrainError('TRAIN_BAD_OPTION', `no abstention threshold reaches accuracy ${target.targetAccuracy} on the validation split (not even its most confident row is right); lower --target-accuracy`, 'input');
   }
   const [test0] = riskCoverage(test.labels, test.probabilities, numClasses, [choice.threshold]);

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { datasetFromRows, datasetFromTable, formatCsv, readTable, type LabelledText } from '@senti/data';
+import { formatCsv } from '@senti/data';
 import { TrainError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/base';
 import type { FineTuneEvent } from '../fine-tune/events.js';
@@ -125,7 +125,7 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
       emit({ type: 'audit-fold', fold, folds });
     }, signal, 'the label audit');
     const foldSeconds = secondsSince(foldsStarted);
-    const raw = await rawRows(input, splits.record.read);
+    const raw = splits.input; // the rows of the first read: the file may have changed since, or be a pipe
     const { thresholds, flagged } = confidentLearning(labels, probabilities, numClasses);
     const names = splits.labelNames;
     const texts = order.map(() => '');
@@ -160,18 +160,6 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
   } finally {
     await prepared.encoder.dispose();
   }
-}
-
-/** The input rows as read (every column), and which of them cleaning kept, in cleaned order. */
-async function rawRows(input: AuditLabelsOptions, read: { textColumn: string; labelColumn: string; dropDuplicates: boolean; encoding?: string; delimiter?: string }): Promise<{ columns: string[]; rows: string[][]; rowIndices: number[] }> {
-  const columns = { textColumn: read.textColumn, labelColumn: read.labelColumn, dropDuplicates: read.dropDuplicates };
-  if (typeof input.data !== 'string') {
-    const given = input.data as readonly LabelledText[];
-    const rows = given.map((row) => [row.text, String(row.label)]);
-    return { columns: ['text', 'label'], rows, rowIndices: datasetFromRows(given, { dropDuplicates: read.dropDuplicates }).rowIndices };
-  }
-  const table = await readTable(input.data, { encoding: read.encoding, delimiter: read.delimiter });
-  return { columns: table.columns, rows: table.rows, rowIndices: datasetFromTable(input.data, table, columns).rowIndices };
 }
 
 /** Writes `label-issues.csv` into `dir`: only the flagged rows, most likely first, every input column plus given_label, suggested_label, p_given, p_suggested, row, words_for_suggested. */

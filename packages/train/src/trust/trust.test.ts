@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CUE_WORDS, syntheticReviewRows, TINY_BERT } from '@senti/fixtures';
@@ -55,6 +56,23 @@ describe('auditLabels on data with known label errors', () => {
     for (const issue of audit.issues) for (const word of issue.words ?? []) expect(issue.text.slice(word.start, word.end)).toBe(word.word);
   });
 
+  it('quotes the rows of its one read of the file: rewriting the file during the audit changes nothing (#28 item 3)', async () => {
+    const { rows } = flippedCueWordRows(200, 0.1, 7);
+    const file = join(dir, 'audited.csv');
+    const csv = (list: typeof rows) => `text,label\n${list.map((row) => `${row.text},${row.label}`).join('\n')}\n`;
+    await writeFile(file, csv(rows));
+    const audit = await auditLabels({
+      data: file, ...common, epochs: 4, folds: 2, cacheDir: join(dir, 'cache-reread'),
+      // Re-sorted and shrunk once the audit is under way: a second read would pair flags with other rows (or none).
+      onEvent: (event) => { if (event.type === 'audit-fold' && event.fold === 1) writeFileSync(file, csv([...rows].reverse().slice(0, 20))); },
+    });
+    expect(audit.issues.length).toBeGreaterThan(0);
+    for (const issue of audit.issues) {
+      expect(issue.cells).toEqual([rows[issue.row - 1]!.text, rows[issue.row - 1]!.label]);
+      expect(issue.text).toBe(rows[issue.row - 1]!.text);
+    }
+  });
+
   it('stops on its signal: an abort after the first fold rejects with TRAIN_ABORTED before the next fold', async () => {
     const { rows } = flippedCueWordRows(200, 0.05, 5);
     const controller = new AbortController();
@@ -105,6 +123,25 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
     expect(metrics.calibration).toMatchObject({ temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter });
     expect(metrics.riskCoverage.table).toHaveLength(13);
     expect(metrics.crossValidation.folds).toHaveLength(4);
+  });
+
+  it('an unreachable target accuracy keeps the finished training: saved without a threshold, with a warning (#28 item 7)', async () => {
+    const { rows } = flippedCueWordRows(240, 0, 9);
+    const flip = (list: typeof rows) => list.map((row) => ({ ...row, label: row.label === 'negative' ? 'positive' : 'negative' }));
+    // The validation labels are the opposite of what the cue words teach: every confident validation answer is wrong.
+    const warnings: string[] = [];
+    const run = await fineTune({
+      data: rows.slice(0, 160), val: flip(rows.slice(160, 200)), test: rows.slice(200), ...common, calibrate: false, targetAccuracy: 0.9, cacheDir: join(dir, 'cache'),
+      onEvent: (event) => { if (event.type === 'warning') warnings.push(`${event.code}: ${event.message}`); },
+    });
+    try {
+      expect(warnings).toEqual([expect.stringMatching(/^target-accuracy-unreached: no abstention threshold reaches accuracy 0\.9 on the validation split .*saved without a default threshold/)]);
+      expect(run.abstention.chosen).toBeUndefined();
+      const { modelDir } = await saveRun(run, join(dir, 'run-unreached'));
+      expect((await readManifest(modelDir)).abstention).toBeUndefined();
+    } finally {
+      await run.model.dispose();
+    }
   });
 
   it('cross-validates over train + validation with stratified folds: per fold, mean and std', () => {
