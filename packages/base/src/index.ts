@@ -4,3 +4,4 @@ export { makeDirectory, openAtomicFile, syncDirectory, syncFile, writeAll, write
 export { directoryState, openAtomicDirectory, type AtomicDirectory } from './atomic-directory.js';
 export { asFileError, errnoCode, fileSystemError, fileSystemReason, type FileAction } from './file-error.js';
 export { removeStaleTemporaries, temporaryOwner } from './stale-temporaries.js';
+export { sentiEnvironment, type SentiEnvironment } from './senti-environment.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adamwSimd, HeadGradientKernel, isWasmMemory, type AdamWSimd } from '@senti/model/internals';
 import type { AdamW } from './adamw.js';
 import type { TransposedHead } from './transposed-head.js';
+import { sentiEnvironment } from '@senti/base';
 
 /** A batch already in the host buffers the step reads: [x | 1], its transpose, weighted targets, dropout mask. */
 export interface HostBatch {
@@ -43,7 +44,7 @@ export class FusedHeadStep {
    * is what both kernels work in) or `SENTI_HEAD_KERNEL=tfjs` asks for the plain tfjs route.
    */
   static async create(head: TransposedHead, optimizer: AdamW): Promise<FusedHeadStep | undefined> {
-    if (tf.getBackend() !== 'wasm' || process.env.SENTI_HEAD_KERNEL === 'tfjs') return undefined;
+    if (tf.getBackend() !== 'wasm' || sentiEnvironment().headKernel === 'tfjs') return undefined;
     const backend = tf.backend() as unknown as WasmBackendInternals;
     const memory = backend.wasm?.asm?.memory;
     if (!isWasmMemory(memory) || backend.dataIdMap === undefined || typeof backend.makeOutput !== 'function') return undefined;

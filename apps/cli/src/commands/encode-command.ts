@@ -7,6 +7,7 @@ import { ConsoleOutput, type Progress } from '../output/console-output.js';
 import { parseInteger, parseNumber } from '../options/parse-values.js';
 import { addSettingOptions, assertNoSettingConflict, givenSettings } from '../options/setting-options.js';
 import { newCommand } from './new-command.js';
+import { sentiEnvironment } from '@senti/base';
 
 /** The settings `senti encode` takes from the training settings table: what decides which features `senti train` asks for. */
 export const ENCODE_SETTING_KEYS: readonly SettingKey[] = [
@@ -43,7 +44,7 @@ store.`)
       const output = context.console(flags.json);
       const given = givenSettings(action);
       assertNoSettingConflict(given);
-      const queue = flags.queue ?? process.env.SENTI_QUEUE;
+      const queue = flags.queue ?? sentiEnvironment().queue;
       if (given.data === undefined) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --data <file> (a CSV with a text and a label column)');
       if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'encode needs --queue redis://HOST:PORT (or SENTI_QUEUE), where the workers listen');
       if (given.offline === undefined && isOffline()) given.offline = true;

@@ -6,6 +6,7 @@ import { runWorker, type WorkerEvent } from '@senti/queue';
 import { DEFAULT_SETTINGS, isOffline } from '@senti/train';
 import { parseChoice, parseInteger } from '../options/parse-values.js';
 import { newCommand } from './new-command.js';
+import { sentiEnvironment } from '@senti/base';
 
 interface WorkerFlags {
   queue?: string;
@@ -34,7 +35,7 @@ export function workerCommand(context: CliContext): Command {
     .option('--stalled-interval <ms>', 'how soon a chunk of a dead worker is handed to another (default: 30000)', parseInteger('--stalled-interval', 100))
     .action(async (flags: WorkerFlags) => {
       const output = context.console(flags.json);
-      const queue = flags.queue ?? process.env.SENTI_QUEUE;
+      const queue = flags.queue ?? sentiEnvironment().queue;
       if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'worker needs --queue redis://HOST:PORT (or SENTI_QUEUE), the queue senti encode fills');
       let chunks = 0;
       let rows = 0;

@@ -1,6 +1,7 @@
 import type { BackendChoice, SelectBackendOptions } from './backend-choice.js';
 import { backendOrder, decideBackend } from './backend-order.js';
 import { probeBackend } from './probes.js';
+import { sentiEnvironment } from '@senti/base';
 
 let cached: { device: string; forced: string; choice: Promise<BackendChoice> } | undefined;
 
@@ -10,7 +11,7 @@ let cached: { device: string; forced: string; choice: Promise<BackendChoice> } |
  */
 export function selectBackend(options: SelectBackendOptions = {}): Promise<BackendChoice> {
   const device = options.device ?? 'auto';
-  const forced = process.env.SENTI_TF_BACKEND ?? '';
+  const forced = sentiEnvironment().tfBackend ?? '';
   if (cached !== undefined && cached.device === device && cached.forced === forced) return cached.choice;
   const choice = (async () => decideBackend(backendOrder(device, forced), probeBackend))();
   cached = { device, forced, choice };

@@ -2,6 +2,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from '../encoder/session-options.js';
 import { headGradientGraph } from './head-gradient-graph.js';
 import type { HeadConfig } from './head-config.js';
+import { sentiEnvironment } from '@senti/base';
 
 /** The arrays of one forward + backward pass (see {@link headGradientGraph}); the gradients are written in place. */
 export interface HeadGradientArrays {
@@ -72,6 +73,5 @@ export class HeadGradientKernel {
  * synchronisation across ~25 small kernels; `head` bench, same minutes): see packages/train/README.md.
  */
 export function headThreads(): number {
-  const value = Number(process.env.SENTI_HEAD_THREADS);
-  return Number.isInteger(value) && value > 0 ? value : 1;
+  return sentiEnvironment().headThreads ?? 1;
 }
