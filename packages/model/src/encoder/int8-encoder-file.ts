@@ -57,7 +57,8 @@ export function isSentiInt8File(file: string): boolean {
     const length = Math.min(size, 4096);
     const tail = Buffer.alloc(length);
     readSync(fd, tail, 0, length, size - length);
-    return tail.includes(PER_TOKEN_INT8);
+    // Any version of the scheme: models saved with an earlier senti bundle their int8 graph as it was then.
+    return tail.includes(PER_TOKEN_INT8.slice(0, PER_TOKEN_INT8.lastIndexOf('/') + 1));
   } finally {
     closeSync(fd);
   }

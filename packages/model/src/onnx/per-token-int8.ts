@@ -4,7 +4,7 @@ import { quantizeMatrices, quantizeMatrix, type QuantizedMatrix, type QuantizeJo
 import { DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-types.js';
 
 /** Value of the `metadata_props` key `senti.quantization` on graphs this module writes. */
-export const PER_TOKEN_INT8 = 'per-token-symmetric-int8/v2';
+export const PER_TOKEN_INT8 = 'per-token-symmetric-int8/v3';
 
 /** Weights of a MatMul quantized per output column: `W ~= q[k, n] * scale[n]`, q in [-127, 127]. */
 export interface ColumnQuantized {
@@ -37,7 +37,7 @@ export interface PerTokenReport {
  * a quarter of the fp32 size. `quantized` holds matrices already quantized (by {@link quantizePerTokenParallel}),
  * keyed by {@link targetKey}; the others are quantized here.
  */
-export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string, QuantizedMatrix> = new Map()): PerTokenReport {
+export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string, QuantizedMatrix> = new Map(), options: PerTokenOptions = {}): PerTokenReport {
   const graph = model.graph;
   const opset = defaultOpset(model);
   const initializers = initializerMap(graph);
@@ -49,8 +49,27 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
   const axes = fresh('senti_q/axes');
   addInitializers(graph, float32Tensor(c127, [], [127]), float32Tensor(cTiny, [], [1e-30]), int64Tensor(flatOne, [1], [-1]), uint8Tensor(zeroPoint, [], [128]));
   if (opset >= 18) addInitializers(graph, int64Tensor(axes, [1], [-1]));
+  const weightOf = (node: OnnxNode): OnnxTensor | undefined => {
+    const weight = node.op_type === 'MatMul' && !node.domain ? initializers.get(node.input?.[1] ?? '') : undefined;
+    return isConstantMatrix(weight) ? weight : undefined;
+  };
+  // MatMuls that read the same activation (a layer's query, key and value) become one integer GEMM on one quantized
+  // copy of it; the integer products and the per-row, per-column scales are those of separate MatMuls, bit for bit.
+  const groupOf = new Map<OnnxNode, OnnxNode[]>();
+  if (options.pack !== false) {
+    const groups = new Map<string, OnnxNode[]>();
+    for (const node of graph.node ?? []) {
+      const weight = weightOf(node);
+      if (!weight) continue;
+      const key = `${node.input![0]}\u0000${weight.dims![0]}`;
+      groups.set(key, [...(groups.get(key) ?? []), node]);
+    }
+    for (const members of groups.values()) for (const member of members) groupOf.set(member, members);
+  }
+  const quantizedWeight = (weight: OnnxTensor): QuantizedMatrix => quantized.get(targetKey('columns', weight)) ?? quantizeHere('columns', weight);
+  const activations = new Map<string, { uint8: string; scale: string }>();
   const nodes: OnnxNode[] = [];
-  const weights = new Map<string, { q: string; scale: string }>();
+  const done = new Set<OnnxNode>();
   let rewritten = 0;
   let kept = 0;
   let embeddings = 0;
@@ -61,54 +80,93 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
       embeddings++;
       continue;
     }
-    const weight = node.op_type === 'MatMul' && !node.domain ? initializers.get(node.input?.[1] ?? '') : undefined;
-    if (!isConstantMatrix(weight)) {
+    if (done.has(node)) continue;
+    const weight = weightOf(node);
+    if (!weight) {
       if (node.op_type === 'MatMul') kept++;
       nodes.push(node);
       continue;
     }
-    rewritten++;
-    const [x] = node.input!;
-    const [y] = node.output!;
-    const p = fresh(`${node.name || y}/senti_q`);
-    let names = weights.get(weight.name!);
-    if (!names) {
-      const [rows, columns] = weight.dims as [number, number];
-      const { values, scales } = quantized.get(targetKey('columns', weight)) ?? quantizeHere('columns', weight);
-      names = { q: fresh(`${weight.name}_int8`), scale: fresh(`${weight.name}_scale`) };
-      addInitializers(graph, int8Tensor(names.q, [rows, columns], values), float32Tensor(names.scale, [columns], scales));
-      weights.set(weight.name!, names);
-    }
+    const members = groupOf.get(node) ?? [node];
+    for (const member of members) done.add(member);
+    rewritten += members.length;
+    const x = node.input![0]!;
     const [rows] = weight.dims as [number, number];
-    const reduce = opset >= 18
-      ? makeNode('ReduceMax', [`${p}/abs`, axes], [`${p}/max`], `${p}/ReduceMax`, [attribute('keepdims', 1)])
-      : makeNode('ReduceMax', [`${p}/abs`], [`${p}/max`], `${p}/ReduceMax`, [attribute('axes', [-1]), attribute('keepdims', 1)]);
-    const flatShape = fresh(`${p}/flat_shape`);
-    addInitializers(graph, int64Tensor(flatShape, [2], [-1, rows]));
+    let activation = activations.get(x);
+    if (!activation) {
+      const p = fresh(`${node.name || node.output![0]}/senti_q`);
+      activation = { uint8: `${p}/x_uint8`, scale: `${p}/scale` };
+      activations.set(x, activation);
+      const reduce = opset >= 18
+        ? makeNode('ReduceMax', [`${p}/abs`, axes], [`${p}/max`], `${p}/ReduceMax`, [attribute('keepdims', 1)])
+        : makeNode('ReduceMax', [`${p}/abs`], [`${p}/max`], `${p}/ReduceMax`, [attribute('axes', [-1]), attribute('keepdims', 1)]);
+      const flatShape = fresh(`${p}/flat_shape`);
+      addInitializers(graph, int64Tensor(flatShape, [2], [-1, rows]));
+      nodes.push(
+        // scale per token: max|row| / 127, kept [..., 1] for the output and flattened [tokens] for QuantizeLinear.
+        makeNode('Abs', [x], [`${p}/abs`], `${p}/Abs`),
+        reduce,
+        makeNode('Div', [`${p}/max`, c127], [`${p}/scale_raw`], `${p}/ScaleDiv`),
+        makeNode('Max', [`${p}/scale_raw`, cTiny], [activation.scale], `${p}/ScaleMax`),
+        makeNode('Reshape', [activation.scale, flatOne], [`${p}/scale_flat`], `${p}/ScaleFlat`),
+        makeNode('Shape', [`${p}/scale_flat`], [`${p}/tokens`], `${p}/Tokens`),
+        makeNode('Expand', [zeroPoint, `${p}/tokens`], [`${p}/zero_points`], `${p}/ZeroPoints`),
+        // round(x / scale) + 128 as uint8, one row (token) per scale.
+        makeNode('Reshape', [x, flatShape], [`${p}/x_flat`], `${p}/Flatten`),
+        makeNode('QuantizeLinear', [`${p}/x_flat`, `${p}/scale_flat`, `${p}/zero_points`], [`${p}/q_flat`], `${p}/Quantize`, [attribute('axis', 0)]),
+        makeNode('Shape', [x], [`${p}/x_shape`], `${p}/Shape`),
+        makeNode('Reshape', [`${p}/q_flat`, `${p}/x_shape`], [activation.uint8], `${p}/Unflatten`),
+      );
+    }
+    const matrices = members.map((member) => ({ member, weight: weightOf(member)!, q: quantizedWeight(weightOf(member)!) }));
+    const columns = matrices.map(({ weight: w }) => w.dims![1]!);
+    const total = columns.reduce((a, b) => a + b, 0);
+    const packed = packColumns(matrices.map(({ q }) => q), rows, columns);
+    const p = fresh(`${node.name || node.output![0]}/senti_q${members.length > 1 ? '_packed' : ''}`);
+    const names = { q: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_int8`), scale: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_scale`) };
+    addInitializers(graph, int8Tensor(names.q, [rows, total], packed.values), float32Tensor(names.scale, [total], packed.scales));
+    const product = members.length > 1 ? `${p}/packed` : node.output![0]!;
     nodes.push(
-      // scale per token: max|row| / 127, kept [..., 1] for the output and flattened [tokens] for QuantizeLinear.
-      makeNode('Abs', [x!], [`${p}/abs`], `${p}/Abs`),
-      reduce,
-      makeNode('Div', [`${p}/max`, c127], [`${p}/scale_raw`], `${p}/ScaleDiv`),
-      makeNode('Max', [`${p}/scale_raw`, cTiny], [`${p}/scale`], `${p}/ScaleMax`),
-      makeNode('Reshape', [`${p}/scale`, flatOne], [`${p}/scale_flat`], `${p}/ScaleFlat`),
-      makeNode('Shape', [`${p}/scale_flat`], [`${p}/tokens`], `${p}/Tokens`),
-      makeNode('Expand', [zeroPoint, `${p}/tokens`], [`${p}/zero_points`], `${p}/ZeroPoints`),
-      // round(x / scale) + 128 as uint8, one row (token) per scale.
-      makeNode('Reshape', [x!, flatShape], [`${p}/x_flat`], `${p}/Flatten`),
-      makeNode('QuantizeLinear', [`${p}/x_flat`, `${p}/scale_flat`, `${p}/zero_points`], [`${p}/q_flat`], `${p}/Quantize`, [attribute('axis', 0)]),
-      makeNode('Shape', [x!], [`${p}/x_shape`], `${p}/Shape`),
-      makeNode('Reshape', [`${p}/q_flat`, `${p}/x_shape`], [`${p}/x_uint8`], `${p}/Unflatten`),
-      makeNode('MatMulInteger', [`${p}/x_uint8`, names.q, zeroPoint], [`${p}/int32`], `${p}/MatMulInteger`),
+      makeNode('MatMulInteger', [activation.uint8, names.q, zeroPoint], [`${p}/int32`], `${p}/MatMulInteger`),
       makeNode('Cast', [`${p}/int32`], [`${p}/float`], `${p}/CastFloat`, [attribute('to', DataType.FLOAT)]),
-      makeNode('Mul', [`${p}/scale`, names.scale], [`${p}/combined_scale`], `${p}/ScaleMul`),
-      makeNode('Mul', [`${p}/float`, `${p}/combined_scale`], [y!], `${p}/Mul`),
+      makeNode('Mul', [activation.scale, names.scale], [`${p}/combined_scale`], `${p}/ScaleMul`),
+      makeNode('Mul', [`${p}/float`, `${p}/combined_scale`], [product], `${p}/Mul`),
     );
+    if (members.length > 1) {
+      const sizes = fresh(`${p}/split_sizes`);
+      addInitializers(graph, int64Tensor(sizes, [columns.length], columns));
+      const outputs = members.map((member) => member.output![0]!);
+      nodes.push(opset >= 13
+        ? makeNode('Split', [product, sizes], outputs, `${p}/Split`, [attribute('axis', -1)])
+        : makeNode('Split', [product], outputs, `${p}/Split`, [attribute('axis', -1), attribute('split', columns)]));
+    }
   }
   graph.node = nodes;
   pruneInitializers(graph);
   model.metadata_props = [...(model.metadata_props ?? []).filter((entry) => entry.key !== 'senti.quantization'), { key: 'senti.quantization', value: PER_TOKEN_INT8 }];
   return { rewritten, kept, embeddings };
+}
+
+/** Options of {@link quantizePerToken}. */
+export interface PerTokenOptions {
+  /** Pack MatMuls that read the same activation into one integer GEMM (default true; false is for comparison). */
+  pack?: boolean;
+}
+
+// Per-column int8 matrices [rows, columns_i] side by side as one [rows, sum columns_i] matrix, scales concatenated.
+function packColumns(parts: readonly QuantizedMatrix[], rows: number, columns: readonly number[]): QuantizedMatrix {
+  if (parts.length === 1) return parts[0]!;
+  const total = columns.reduce((a, b) => a + b, 0);
+  const values = new Int8Array(rows * total);
+  const scales = new Float32Array(total);
+  let offset = 0;
+  parts.forEach((part, index) => {
+    const width = columns[index]!;
+    for (let row = 0; row < rows; row++) values.set(part.values.subarray(row * width, (row + 1) * width), row * total + offset);
+    scales.set(part.scales, offset);
+    offset += width;
+  });
+  return { values, scales };
 }
 
 /** Key of a matrix in the `quantized` map of {@link quantizePerToken}: how it is quantized and the initializer's name. */

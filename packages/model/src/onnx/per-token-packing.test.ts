@@ -1,0 +1,50 @@
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { HUB_REPLICAS, TINY_BERT } from '@senti/fixtures';
+import { cutAtLastHiddenState } from './cut-at-hidden-state.js';
+import { encodeOnnxModel, readOnnxModel } from './onnx-model.js';
+import { quantizePerToken } from './per-token-int8.js';
+import { readEncoderReference } from '../encoder/test-fixtures.js';
+import { loadTokenizer } from '@senti/tokenize';
+
+// Packing the query, key and value MatMuls (which read one activation) into one integer GEMM on one quantized copy of
+// that activation must not change a single bit: the integer products and the per-row, per-column scales are the same.
+async function run(bytes: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+  try {
+    const inputs = Object.fromEntries(session.inputNames.map((name) => [name, feeds[name]!]));
+    return (await session.run(inputs)).last_hidden_state!.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+describe('per-token int8: one integer GEMM for the MatMuls that share an activation', () => {
+  it.each([
+    ['tiny-bert (torch BertModel export)', path.join(TINY_BERT, 'onnx', 'model.onnx'), false],
+    ['a masked-LM export, cut', path.join(HUB_REPLICAS, 'bert-fill-mask', 'onnx', 'model.onnx'), true],
+  ])('%s: packed and unpacked graphs give the same bits, with a third fewer integer GEMMs', async (_, file, cut) => {
+    const { sentences, maxLength } = readEncoderReference();
+    const tokenizer = await loadTokenizer(TINY_BERT, { offline: true });
+    const encoded = tokenizer.encode(sentences, { maxLength });
+    const dims = [encoded.batchSize, encoded.sequenceLength];
+    const feeds = {
+      input_ids: new ort.Tensor('int64', encoded.inputIds, dims),
+      attention_mask: new ort.Tensor('int64', encoded.attentionMask, dims),
+      token_type_ids: new ort.Tensor('int64', encoded.tokenTypeIds, dims),
+    };
+    const graphs = [];
+    for (const pack of [true, false]) {
+      const model = await readOnnxModel(file);
+      if (cut) cutAtLastHiddenState(model, file);
+      const report = quantizePerToken(model, new Map(), { pack });
+      expect(report.rewritten).toBe(12);
+      graphs.push({ model, bytes: encodeOnnxModel(model) });
+    }
+    const count = (index: number) => graphs[index]!.model.graph.node!.filter((node) => node.op_type === 'MatMulInteger').length;
+    expect([count(0), count(1)]).toEqual([8, 12]);
+    const [packed, unpacked] = [await run(graphs[0]!.bytes, feeds), await run(graphs[1]!.bytes, feeds)];
+    expect(Buffer.from(packed.buffer).equals(Buffer.from(unpacked.buffer))).toBe(true);
+  });
+});
