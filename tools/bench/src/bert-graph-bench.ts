@@ -25,7 +25,7 @@ other processes on a shared machine) are reported.
   --sequence N       tokens per text (no padding)                                                           [64]
   --repeats N        timed runs per variant (after one warm-up run)                                          [7]
   --threads N        ONNX Runtime intra-op threads                                    [senti's default: all cores]
-  --dtypes LIST      fp32, int8                                                                      [fp32,int8]
+  --dtypes LIST      fp32, int8, int8-unpacked (query, key and value as 3 GEMMs, as before v3)         [fp32,int8]
   --seed N           weights and token ids                                                                    [27]
 `;
 
@@ -113,6 +113,7 @@ export const command: BenchCommand = {
           started = performance.now();
           const model = buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer: cut });
           if (dtype === 'int8') quantizePerToken(model);
+          if (dtype === 'int8-unpacked') quantizePerToken(model, new Map(), { pack: false });
           const bytes = encodeOnnxModel(model);
           const built = (performance.now() - started) / 1000;
           const session = await ort.InferenceSession.create(bytes, sessionOptions('cpu', threads) as ort.InferenceSession.SessionOptions);

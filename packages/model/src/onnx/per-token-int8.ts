@@ -31,7 +31,7 @@ export interface PerTokenReport {
  * Rewrites, in place, every MatMul whose weight is a constant 2-D fp32 initializer into per-token symmetric int8:
  * each row (token) of the activation gets its own scale max|row|/127 and is stored as round(x/scale)+128 in uint8
  * (scalar zero point 128), the weight is int8 per column, `MatMulInteger` (U8S8) accumulates exactly in int32, and the
- * result is multiplied by scale x weight scale. A token's output therefore depends only on that token, never on the
+ * result is multiplied by the weight's column scales, then by the token's scale. A token's output therefore depends only on that token, never on the
  * other texts in the batch or on padding, unlike dynamic per-tensor quantization. Large embedding tables (>= 1,024
  * rows, looked up by Gather) are stored as per-row int8 and dequantized per looked-up row, which keeps the file near
  * a quarter of the fp32 size. `quantized` holds matrices already quantized (by {@link quantizePerTokenParallel}),
@@ -126,11 +126,13 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
     const names = { q: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_int8`), scale: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_scale`) };
     addInitializers(graph, int8Tensor(names.q, [rows, total], packed.values), float32Tensor(names.scale, [total], packed.scales));
     const product = members.length > 1 ? `${p}/packed` : node.output![0]!;
+    // The weight's column scales first, then the token's: not Mul(x, token scale x column scale), the pattern ONNX
+    // Runtime fuses into MatMulIntegerToFloat, whose CPU kernel multiplies a following bias by the token scale too.
     nodes.push(
       makeNode('MatMulInteger', [activation.uint8, names.q, zeroPoint], [`${p}/int32`], `${p}/MatMulInteger`),
       makeNode('Cast', [`${p}/int32`], [`${p}/float`], `${p}/CastFloat`, [attribute('to', DataType.FLOAT)]),
-      makeNode('Mul', [activation.scale, names.scale], [`${p}/combined_scale`], `${p}/ScaleMul`),
-      makeNode('Mul', [`${p}/float`, `${p}/combined_scale`], [product], `${p}/Mul`),
+      makeNode('Mul', [`${p}/float`, names.scale], [`${p}/columns`], `${p}/ColumnScale`),
+      makeNode('Mul', [`${p}/columns`, activation.scale], [product], `${p}/TokenScale`),
     );
     if (members.length > 1) {
       const sizes = fresh(`${p}/split_sizes`);
