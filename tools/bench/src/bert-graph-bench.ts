@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createRandom } from '@senti/base';
 import { sessionOptions } from '@senti/model/internals';
-import { bertGraphConfig, bertWeightsFromSafetensors, buildBertGraph, encodeOnnxModel, quantizePerToken, writeSafetensors, type SafetensorsEntry } from '@senti/model/onnx';
+import { bertGraphConfig, bertWeightsFromSafetensors, buildBertGraph, encodeOnnxModel, quantizePerToken, randomBertCheckpoint, writeSafetensors } from '@senti/model/onnx';
 import { parseOptions, type BenchCommand } from './bench-command.js';
 import { formatTable } from './format-table.js';
 
@@ -35,42 +35,6 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-/** A random BertModel checkpoint (torch names and layouts) with weights uniform in +-0.05, LayerNorm gammas 1. */
-function randomCheckpoint(config: { vocab_size: number; hidden_size: number; intermediate_size: number; num_hidden_layers: number }, seed: number): Map<string, SafetensorsEntry> {
-  const random = createRandom(seed);
-  const { vocab_size: vocab, hidden_size: h, intermediate_size: m, num_hidden_layers: layers } = config;
-  const tensors = new Map<string, SafetensorsEntry>();
-  const add = (name: string, shape: number[], fill?: number) => {
-    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (fill === undefined) for (let i = 0; i < values.length; i++) values[i] = (random() - 0.5) * 0.1;
-    else values.fill(fill);
-    tensors.set(name, { shape, values });
-  };
-  add('embeddings.word_embeddings.weight', [vocab, h]);
-  add('embeddings.position_embeddings.weight', [512, h]);
-  add('embeddings.token_type_embeddings.weight', [2, h]);
-  add('embeddings.LayerNorm.weight', [h], 1);
-  add('embeddings.LayerNorm.bias', [h], 0);
-  for (let layer = 0; layer < layers; layer++) {
-    const p = `encoder.layer.${layer}`;
-    for (const part of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense']) {
-      add(`${p}.${part}.weight`, [h, h]);
-      add(`${p}.${part}.bias`, [h]);
-    }
-    add(`${p}.intermediate.dense.weight`, [m, h]);
-    add(`${p}.intermediate.dense.bias`, [m]);
-    add(`${p}.output.dense.weight`, [h, m]);
-    add(`${p}.output.dense.bias`, [h]);
-    for (const norm of ['attention.output.LayerNorm', 'output.LayerNorm']) {
-      add(`${p}.${norm}.weight`, [h], 1);
-      add(`${p}.${norm}.bias`, [h], 0);
-    }
-  }
-  add('pooler.dense.weight', [h, h]);
-  add('pooler.dense.bias', [h]);
-  return tensors;
-}
-
 /** Multiply-adds per text of the dense layers and attention (embeddings, softmax and LayerNorm left out). */
 function multiplyAdds(h: number, m: number, layers: number, s: number, cut: boolean): number {
   const layer = (queries: number) => s * 2 * h * h + queries * (2 * h * h + 2 * h * m) + 2 * queries * s * h; // K,V over all; Q,O,FFN,attention per query
@@ -88,11 +52,9 @@ export const command: BenchCommand = {
       dtypes: { type: 'string', default: 'fp32,int8' }, seed: { type: 'string', default: '27' },
     }, usage);
     const int = (key: string) => Number(values[key]);
-    const rawConfig = {
-      model_type: 'bert', vocab_size: int('vocab'), hidden_size: int('hidden'), num_hidden_layers: int('layers'), num_attention_heads: int('heads'),
-      intermediate_size: int('intermediate'), max_position_embeddings: 512, type_vocab_size: 2, hidden_act: 'gelu', layer_norm_eps: 1e-12,
-    };
     const [batch, sequence, repeats, seed] = [int('batch'), int('sequence'), int('repeats'), int('seed')];
+    const checkpoint = randomBertCheckpoint(seed, { vocab: int('vocab'), hidden: int('hidden'), heads: int('heads'), layers: int('layers'), intermediate: int('intermediate') });
+    const rawConfig = checkpoint.config;
     const threads = values.threads === undefined ? undefined : int('threads');
     const dtypes = (values.dtypes as string).split(',').map((dtype) => dtype.trim());
     const dir = await mkdtemp(path.join(tmpdir(), 'senti-bert-graph-bench-'));
@@ -100,7 +62,7 @@ export const command: BenchCommand = {
     try {
       let started = performance.now();
       const file = path.join(dir, 'model.safetensors');
-      await writeSafetensors(file, randomCheckpoint(rawConfig, seed));
+      await writeSafetensors(file, checkpoint.tensors);
       await writeFile(path.join(dir, 'config.json'), JSON.stringify(rawConfig));
       const made = (performance.now() - started) / 1000;
       started = performance.now();

@@ -5,8 +5,8 @@ import { writeFileAtomic } from '@senti/base';
 import { ModelError, quote } from '@senti/errors';
 import { defaultCacheDir } from '../cache/cache-dir.js';
 import { cutAtLastHiddenState } from '../onnx/cut-at-hidden-state.js';
-import { decodeOnnxFile, readFileShared, writeOnnxModel } from '../onnx/onnx-model.js';
-import { bytesSha256, knownFileSha256, rememberFileSha256 } from './file-hash.js';
+import { decodeOnnxFile, writeOnnxModel } from '../onnx/onnx-model.js';
+import { fileDerivedDir } from './file-derived-dir.js';
 import { ONNX_FILES, readModelLayout, type ModelLayout } from './model-layout.js';
 import { builtBertEncoderDir } from './built-encoder-dir.js';
 import type { Dtype, Pooling } from './types.js';
@@ -28,9 +28,6 @@ export interface EncoderDirOptions {
   /** The pooling the features use: `cls` and `pooler` get the graph whose last layer runs for [CLS] only. */
   pooling: Pooling;
 }
-
-// Builds in progress, so that concurrent loads of one model in one process share a build.
-const building = new Map<string, Promise<string>>();
 
 /**
  * The encoder directory for a published dtype (fp32, fp16, q8) of a local model directory in any supported layout.
@@ -67,31 +64,18 @@ export async function encoderDir(modelDir: string, dtype: Exclude<Dtype, 'int8'>
   return { dir: await cutEncoderDir(source, path.join(modelDir, 'config.json'), cacheDir), layout, clsOnly: false };
 }
 
-async function cutEncoderDir(source: string, configFile: string, cacheDir: string): Promise<string> {
-  const dirOf = (hash: string): string => path.join(cacheDir, 'encoders', 'cut-at-hidden-state-v1', hash);
+function cutEncoderDir(source: string, configFile: string, cacheDir: string): Promise<string> {
   const name = path.basename(source);
-  const known = await knownFileSha256(source, { cacheDir });
-  if (known !== undefined && existsSync(path.join(dirOf(known), 'onnx', name))) return dirOf(known);
-  const key = path.resolve(source);
-  let pending = building.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const bytes = await readFileShared(source);
-      const hash = bytesSha256(bytes);
-      await rememberFileSha256(source, hash, { cacheDir });
-      const dir = dirOf(hash);
-      const file = path.join(dir, 'onnx', name);
-      if (existsSync(file)) return dir;
+  return fileDerivedDir(source, {
+    cacheDir,
+    dirOf: (hash) => path.join(cacheDir, 'encoders', 'cut-at-hidden-state-v1', hash),
+    marker: path.join('onnx', name),
+    build: async (bytes, hash, dir) => {
       const model = decodeOnnxFile(bytes, source);
       cutAtLastHiddenState(model, source);
       model.doc_string = `encoder cut by senti at the last hidden state of a masked-LM export with sha256 ${hash}`;
       await writeFileAtomic(path.join(dir, 'config.json'), await readFile(configFile));
-      const written = await writeOnnxModel(model, file);
-      await rememberFileSha256(file, bytesSha256(written), { cacheDir });
-      return dir;
-    })();
-    building.set(key, pending);
-    pending.catch(() => undefined).finally(() => building.delete(key));
-  }
-  return pending;
+      return writeOnnxModel(model, path.join(dir, 'onnx', name));
+    },
+  });
 }

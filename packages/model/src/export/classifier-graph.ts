@@ -1,7 +1,7 @@
 import { ModelError } from '@senti/errors';
 import type { Pooling } from '../encoder/index.js';
 import type { HeadConfig } from '../head/index.js';
-import { addInitializers, attribute, defaultOpset, makeNode, pruneInitializers, tensorValueInfo, uniqueNamer } from '../onnx/onnx-graph.js';
+import { addInitializers, attribute, defaultOpset, makeNode, pruneDeadNodes, tensorValueInfo, uniqueNamer } from '../onnx/onnx-graph.js';
 import { float32Tensor, int64Tensor } from '../onnx/onnx-tensor.js';
 import { DataType, type OnnxModel, type OnnxNode } from '../onnx/onnx-types.js';
 
@@ -87,18 +87,3 @@ function reduceSum(opset: number, input: string, output: string, axis: number, k
   return makeNode('ReduceSum', [input, axes], [output], name('ReduceSum'), [attribute('keepdims', keepdims)]);
 }
 
-/** Drops nodes whose outputs reach no graph output, then the initializers only they used. */
-export function pruneDeadNodes(model: OnnxModel): void {
-  const graph = model.graph;
-  const needed = new Set((graph.output ?? []).map((output) => output.name ?? ''));
-  const kept: OnnxNode[] = [];
-  for (const node of [...(graph.node ?? [])].reverse()) {
-    if (!(node.output ?? []).some((output) => needed.has(output))) continue;
-    kept.push(node);
-    for (const input of node.input ?? []) needed.add(input);
-    for (const attr of node.attribute ?? []) if (attr.g) for (const inner of attr.g.node ?? []) for (const input of inner.input ?? []) needed.add(input);
-  }
-  graph.node = kept.reverse();
-  pruneInitializers(graph);
-  graph.value_info = (graph.value_info ?? []).filter((info) => needed.has(info.name ?? ''));
-}

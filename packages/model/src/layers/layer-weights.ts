@@ -2,20 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
 import type { BertConfig } from './bert-config.js';
-import { canonicalTensorName } from '../onnx/bert-graph/bert-tensor-names.js';
+import { canonicalTensorName, LAYER_TENSORS } from '../onnx/bert-graph/bert-tensor-names.js';
 import { readSafetensors, type NamedTensor } from './safetensors.js';
 
 /** The tensors of one BERT layer, in the order senti keeps them (Hugging Face names after `encoder.layer.{i}.`). */
-export const LAYER_TENSOR_NAMES = [
-  'attention.self.query.weight', 'attention.self.query.bias',
-  'attention.self.key.weight', 'attention.self.key.bias',
-  'attention.self.value.weight', 'attention.self.value.bias',
-  'attention.output.dense.weight', 'attention.output.dense.bias',
-  'attention.output.LayerNorm.weight', 'attention.output.LayerNorm.bias',
-  'intermediate.dense.weight', 'intermediate.dense.bias',
-  'output.dense.weight', 'output.dense.bias',
-  'output.LayerNorm.weight', 'output.LayerNorm.bias',
-] as const;
+export const LAYER_TENSOR_NAMES = LAYER_TENSORS;
 
 /** The pooler's tensors (dense + tanh on the [CLS] vector). */
 export const POOLER_TENSOR_NAMES = ['pooler.dense.weight', 'pooler.dense.bias'] as const;

@@ -1,5 +1,5 @@
 import { ModelError } from '@senti/errors';
-import { makeNode, pruneInitializers, tensorValueInfo, uniqueNamer } from './onnx-graph.js';
+import { makeNode, pruneDeadNodes, tensorValueInfo, uniqueNamer } from './onnx-graph.js';
 import { DataType, type OnnxGraph, type OnnxModel, type OnnxNode } from './onnx-types.js';
 
 /** Output name senti's encoders give the token states, as a `BertModel` export names them. */
@@ -41,7 +41,7 @@ export function cutAtLastHiddenState(model: OnnxModel, file: string): void {
         let input = dataInput(node);
         for (let source = input && producer.get(input); source && QUANTIZE_OPS.has(source.op_type ?? ''); source = input && producer.get(input)) input = dataInput(source);
         if (!input) throw bad('the head has no computed input');
-        rewire(graph, input, logits.type?.tensor_type?.elem_type ?? DataType.FLOAT);
+        rewire(model, input, logits.type?.tensor_type?.elem_type ?? DataType.FLOAT);
         return;
       }
     }
@@ -50,34 +50,12 @@ export function cutAtLastHiddenState(model: OnnxModel, file: string): void {
   throw bad('no two matrix products between the logits and the inputs');
 }
 
-function rewire(graph: OnnxGraph, hiddenState: string, elemType: number): void {
+function rewire(model: OnnxModel, hiddenState: string, elemType: number): void {
+  const graph = model.graph as OnnxGraph;
   const fresh = uniqueNamer(graph);
   graph.node = [...(graph.node ?? []), makeNode('Identity', [hiddenState], [LAST_HIDDEN_STATE], fresh('senti_cut/Identity'))];
   graph.output = [tensorValueInfo(LAST_HIDDEN_STATE, elemType, ['batch_size', 'sequence_length', 'hidden_size'])];
-  pruneUnusedNodes(graph);
-  pruneInitializers(graph);
-  graph.value_info = (graph.value_info ?? []).filter((info) => used(graph).has(info.name ?? ''));
-}
-
-/** Removes nodes none of whose outputs lead to a graph output. */
-export function pruneUnusedNodes(graph: OnnxGraph): void {
-  const needed = new Set((graph.output ?? []).map((output) => output.name ?? ''));
-  const kept: OnnxNode[] = [];
-  for (const node of [...(graph.node ?? [])].reverse()) {
-    if (!(node.output ?? []).some((output) => needed.has(output))) continue;
-    kept.push(node);
-    for (const input of node.input ?? []) needed.add(input);
-    for (const attribute of node.attribute ?? []) for (const name of subgraphInputs(attribute.g)) needed.add(name);
-  }
-  graph.node = kept.reverse();
-}
-
-function subgraphInputs(graph: OnnxGraph | undefined): string[] {
-  return graph ? (graph.node ?? []).flatMap((node) => [...(node.input ?? []), ...(node.attribute ?? []).flatMap((attribute) => subgraphInputs(attribute.g))]) : [];
-}
-
-function used(graph: OnnxGraph): Set<string> {
-  return new Set((graph.node ?? []).flatMap((node) => [...(node.input ?? []), ...(node.output ?? [])]));
+  pruneDeadNodes(model);
 }
 
 // Values that depend on a graph input (in topological order, as ONNX stores nodes).

@@ -89,3 +89,19 @@ export function uniqueNamer(graph: OnnxGraph): (base: string) => string {
     return name;
   };
 }
+
+/** Drops nodes whose outputs reach no graph output, then the initializers only they used. */
+export function pruneDeadNodes(model: OnnxModel): void {
+  const graph = model.graph;
+  const needed = new Set((graph.output ?? []).map((output) => output.name ?? ''));
+  const kept: OnnxNode[] = [];
+  for (const node of [...(graph.node ?? [])].reverse()) {
+    if (!(node.output ?? []).some((output) => needed.has(output))) continue;
+    kept.push(node);
+    for (const input of node.input ?? []) needed.add(input);
+    for (const attr of node.attribute ?? []) if (attr.g) for (const inner of attr.g.node ?? []) for (const input of inner.input ?? []) needed.add(input);
+  }
+  graph.node = kept.reverse();
+  pruneInitializers(graph);
+  graph.value_info = (graph.value_info ?? []).filter((info) => needed.has(info.name ?? ''));
+}

@@ -53,9 +53,8 @@ describe('per-token int8 under ONNX Runtime\'s graph optimizations', () => {
   it('means what it says: the optimized session gives the unoptimized graph\'s answer, biases included', async () => {
     // ONNX Runtime's MatMulIntegerToFloat fusion would scale a following bias by each token's scale; on checkpoints
     // with non-zero biases (every real one) that moved the int8 features 25x further from fp32 than int8 itself does.
-    const { randomBertWeights } = await import('./bert-graph/test-support.js');
-    const { bertGraphConfig, buildBertGraph } = await import('./bert-graph/index.js');
-    const { tensors, raw } = randomBertWeights(27);
+    const { bertGraphConfig, buildBertGraph, randomBertCheckpoint } = await import('./bert-graph/index.js');
+    const { tensors, config: raw } = randomBertCheckpoint(27);
     const config = bertGraphConfig(raw, 'random config');
     const weights = { tensors, files: new Map<string, string>(), hasPooler: true, source: 'random' };
     const [batch, sequence] = [8, 24];

@@ -4,3 +4,4 @@ export { canonicalTensorName } from './bert-tensor-names.js';
 export { buildBertGraph, BERT_GRAPH_BUILDER, BERT_GRAPH_OPSET, type BertGraphOptions } from './build-bert-graph.js';
 export { writeBertEncoderDir, type BertEncoderDir } from './bert-encoder-dir.js';
 export { writeSafetensors, encodeSafetensors, type SafetensorsEntry, type SafetensorsDtype } from './safetensors-writer.js';
+export { randomBertCheckpoint, type RandomBertShape } from './random-bert-checkpoint.js';

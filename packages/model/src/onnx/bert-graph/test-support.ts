@@ -4,7 +4,6 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { TINY_BERT } from '../../encoder/test-fixtures.js';
 import { readSafetensors, type NamedTensor } from '../../layers/safetensors.js';
-import { createRandom } from '@senti/base';
 
 export const TINY_SAFETENSORS = path.join(TINY_BERT, 'model.safetensors');
 export const TINY_CONFIG = path.join(TINY_BERT, 'config.json');
@@ -78,44 +77,4 @@ export function maxDiff(a: Float32Array, b: Float32Array | readonly number[]): n
 /** The tiny fixture's checkpoint as read (names as stored). */
 export async function tinyTensors(): Promise<Map<string, NamedTensor>> {
   return readSafetensors(TINY_SAFETENSORS);
-}
-
-/**
- * A small random BERT checkpoint (canonical names, torch layout) whose biases are not zero, unlike tiny-bert's (Hugging
- * Face initialises biases to 0): graphs built from it show what happens to biases.
- */
-export function randomBertWeights(seed: number, shape = { vocab: 2000, hidden: 64, layers: 2, intermediate: 256 }): { tensors: Map<string, NamedTensor>; raw: Record<string, unknown> } {
-  const random = createRandom(seed);
-  const { vocab, hidden: h, layers, intermediate: m } = shape;
-  const tensors = new Map<string, NamedTensor>();
-  const add = (name: string, dims: number[], fill?: number) => {
-    const values = new Float32Array(dims.reduce((a, b) => a * b, 1));
-    if (fill === undefined) for (let i = 0; i < values.length; i++) values[i] = (random() - 0.5) * 0.1;
-    else values.fill(fill);
-    tensors.set(name, { shape: dims, values });
-  };
-  add('embeddings.word_embeddings.weight', [vocab, h]);
-  add('embeddings.position_embeddings.weight', [512, h]);
-  add('embeddings.token_type_embeddings.weight', [2, h]);
-  add('embeddings.LayerNorm.weight', [h], 1);
-  add('embeddings.LayerNorm.bias', [h], 0);
-  for (let layer = 0; layer < layers; layer++) {
-    const p = `encoder.layer.${layer}`;
-    for (const part of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense']) {
-      add(`${p}.${part}.weight`, [h, h]);
-      add(`${p}.${part}.bias`, [h]);
-    }
-    add(`${p}.intermediate.dense.weight`, [m, h]);
-    add(`${p}.intermediate.dense.bias`, [m]);
-    add(`${p}.output.dense.weight`, [h, m]);
-    add(`${p}.output.dense.bias`, [h]);
-    for (const norm of ['attention.output.LayerNorm', 'output.LayerNorm']) {
-      add(`${p}.${norm}.weight`, [h], 1);
-      add(`${p}.${norm}.bias`, [h], 0);
-    }
-  }
-  add('pooler.dense.weight', [h, h]);
-  add('pooler.dense.bias', [h]);
-  const raw = { model_type: 'bert', vocab_size: vocab, hidden_size: h, num_hidden_layers: layers, num_attention_heads: 2, intermediate_size: m, max_position_embeddings: 512, type_vocab_size: 2 };
-  return { tensors, raw };
 }
