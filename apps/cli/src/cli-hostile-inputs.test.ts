@@ -237,7 +237,7 @@ describe('the real executable, for what only a process shows', () => {
   ] as const)('SENTI_OFFLINE=true is offline for %s', async (_name, args) => {
     const result = await runCli([...args(), '--model', 'senti-test/not-in-any-cache'], { env: { SENTI_OFFLINE: 'true' } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^senti: cannot load the tokenizer of "senti-test\/not-in-any-cache": offline mode is on/m);
+    expect(result.stderr).toMatch(/^senti: offline mode is on \(--offline, SENTI_OFFLINE or HF_HUB_OFFLINE\) and "senti-test\/not-in-any-cache" at revision "main" is not in the Hugging Face cache/m);
   }, 120_000);
 
   // #28 item 8: the int8 graph is built where --cache-dir says, or (--no-cache) in a temporary directory, never in an
