@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   encoder: { summary: "encoder sentences/s: senti's sorted, dynamically padded encode vs raw ONNX Runtime", load: () => import('./encoder-bench.js') },
   roofline: { summary: "int8 MatMul roofline of ONNX Runtime here vs senti's int8 encode as effective GOP/s on UCI and SST-2", load: () => import('./roofline-bench.js') },
   'bert-graph': { summary: "encode time of senti's BERT graph from safetensors: full vs [CLS]-only last layer, fp32 and int8 (random BERT-base checkpoint)", load: () => import('./bert-graph-bench.js') },
+  layouts: { summary: 'encode speed of every BERT-base layout through loadEncoder, side by side: BertModel export (mean, cls), fill-mask cut (mean, cls), safetensors (pooler), the uncut fill-mask graph', load: () => import('./layouts-bench.js') },
   'int8-build': { summary: 'first-run cost of the per-token int8 graph: the build from an empty cache, its stages, sha256, the warm lookup', load: () => import('./int8-build-bench.js') },
   head: { summary: 'head-training samples/s of @senti/train on random features, per tfjs backend', load: () => import('./head-bench.js') },
   'head-profile': { summary: "where a head-training step's time goes: per phase and per tfjs kernel", load: () => import('./head-profile.js') },
