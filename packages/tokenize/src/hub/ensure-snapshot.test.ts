@@ -100,7 +100,7 @@ describe('ensureModelSnapshot', () => {
     expect(onnx.at(-1)).toMatchObject({ type: 'download-done' });
   });
 
-  it('serves a second call from the cache without any request, and adds a dtype file when asked', async () => {
+  it('serves a second call from the cache without any request, and adds a dtype file when asked (that file alone)', async () => {
     freshCache();
     await ensure('org/tiny', { weights: 'fp32' });
     server.requests.length = 0;
@@ -110,6 +110,12 @@ describe('ensureModelSnapshot', () => {
     const q8 = await ensure('org/tiny', { weights: 'q8' });
     expect(q8.downloaded).toEqual(['onnx/model_quantized.onnx']);
     expect(server.requests.filter((request) => request.server === 'cdn').map((request) => request.path)).toEqual([`/lfs/${server.repos.get('org/tiny')!.files.get('onnx/model_quantized.onnx')!.sha256}`]);
+  });
+
+  it('a q8 user downloads the q8 file alone, not the fp32 export beside it', async () => {
+    freshCache();
+    const q8 = await ensure('org/tiny', { weights: 'q8' });
+    expect(q8.downloaded.filter((file) => file.startsWith('onnx/'))).toEqual(['onnx/model_quantized.onnx']);
   });
 
   it('takes model.safetensors when the repository has no ONNX export, and pins a revision by commit', async () => {

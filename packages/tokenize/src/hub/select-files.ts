@@ -29,9 +29,10 @@ export const CANDIDATE_FILES: readonly string[] = [...CONFIG_FILES, ONNX_FP32, .
 export type HasFile = (file: string) => boolean | undefined;
 
 /**
- * The files senti needs from a repository: its config, tokenizer and pooling files, and for weights
- * `onnx/model.onnx` (plus the dtype's q8 or fp16 file) when it has an ONNX export, else `model.safetensors`, else
- * the safetensors index (whose shards come after reading it). Undefined when `has` cannot tell for a file that
+ * The files senti needs from a repository: its config, tokenizer and pooling files, and for weights the dtype's own
+ * q8 or fp16 ONNX file when it has one (nothing else: a q8 user does not download the 440 MB fp32 file), else
+ * `onnx/model.onnx` when it has an ONNX export, else `model.safetensors`, else the safetensors index (whose shards
+ * come after reading it). Undefined when `has` cannot tell for a file that
  * decides it; `weights` is empty when the repository has none of these.
  */
 export function selectFiles(has: HasFile, weights: WeightsChoice): { config: string[]; weights: string[] } | undefined {
@@ -43,15 +44,10 @@ export function selectFiles(has: HasFile, weights: WeightsChoice): { config: str
   }
   if (weights === 'none') return { config, weights: [] };
   const variant = ONNX_VARIANTS[weights];
-  const order = [ONNX_FP32, SAFETENSORS, SAFETENSORS_INDEX, ...(variant ? [variant] : [])];
-  for (const file of order) {
+  for (const file of [...(variant ? [variant] : []), ONNX_FP32, SAFETENSORS, SAFETENSORS_INDEX]) {
     const present = has(file);
     if (present === undefined) return undefined;
-    if (!present) continue;
-    if (file !== ONNX_FP32 || !variant) return { config, weights: [file] };
-    const extra = has(variant);
-    if (extra === undefined) return undefined;
-    return { config, weights: extra ? [file, variant] : [file] };
+    if (present) return { config, weights: [file] };
   }
   return { config, weights: [] };
 }
