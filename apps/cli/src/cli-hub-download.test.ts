@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,13 @@ describe('senti train --model org/name through HF_ENDPOINT', { timeout: 300_000 
     expect(manifest.encoder).toMatchObject({ hubId: 'org/tiny', revision: server.repos.get('org/tiny')!.commit });
     const predicted = await runCli(['predict', '--model-dir', join(dir, 'run-1'), '--json', 'a fine film'], { env: { ...env('hub'), SENTI_OFFLINE: '1' } });
     expect(predicted.code, predicted.stderr).toBe(0);
+    // On a machine whose cache lacks the encoder, predict downloads it with the same progress lines; stdout stays JSON.
+    const copied = join(dir, 'copied', 'elsewhere', 'run-1'); // the recorded relative path to the cache no longer leads there
+    await cp(join(dir, 'run-1'), copied, { recursive: true });
+    const elsewhere = await runCli(['predict', '--model-dir', copied, '--json', 'a fine film'], { env: env('other-machine') });
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    expect(elsewhere.stderr).toMatch(/^Downloading org\/tiny\/onnx\/model\.onnx .* {2}checked$/m);
+    expect(JSON.parse(elsewhere.stdout)).toEqual(JSON.parse(predicted.stdout));
     server.requests.length = 0;
     const second = await runCli(['train', '--model', 'org/tiny', '--data', data, '--pooling', 'mean', '--epochs', '1', '--out', join(dir, 'run-2')], { env: env('hub') });
     expect(second.code, second.stderr).toBe(0);

@@ -8,6 +8,7 @@ import { assertGatesPassed, evaluateGates } from './quality-gates.js';
 import type { CliContext } from '../cli-context.js';
 import { newCommand } from './new-command.js';
 import { riskCoverageTable, thresholdWords } from '../output/print-trust.js';
+import { downloadProgress } from '../output/download-progress.js';
 
 interface EvaluateFlags {
   modelDir: string;
@@ -48,6 +49,7 @@ export function evaluateCommand(context: CliContext): Command {
       const evaluation = await evaluateModel({
         modelDir: flags.modelDir,
         offline: isOffline(flags.offline),
+        onDownload: downloadProgress(output),
         ...(flags.data ? { data: flags.data } : {}),
         ...(flags.textColumn ? { textColumn: flags.textColumn } : {}),
         ...(flags.encoding ? { encoding: flags.encoding } : {}),

@@ -12,6 +12,7 @@ import { newCommand } from './new-command.js';
 import { checkInputFile, readPredictInput, type PredictInput } from './predict-input.js';
 import { explanationJson, explanationsBlock, markedText, wantsColour } from '../output/explanation-text.js';
 import type { Explanation } from '@senti/model';
+import { downloadProgress } from '../output/download-progress.js';
 
 interface PredictFlags {
   modelDir: string;
@@ -71,6 +72,7 @@ export function predictCommand(context: CliContext): Command {
         : { columns: ['text'], rows: args.map((text) => [text]), textIndex: 0, source: 'arguments' };
       const model = await loadModel(flags.modelDir, {
         offline: isOffline(flags.offline),
+        onDownload: downloadProgress(output),
         ...(flags.device ? { device: flags.device } : {}),
         ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
       });

@@ -1,43 +1,15 @@
 import { TOKEN_LENGTH_CHUNK, type FineTuneEvent, type FineTuneSettings } from '@senti/train';
 import type { EncoderLayoutReport } from '@senti/model';
 import type { ConsoleOutput, Progress } from './console-output.js';
+import { downloadProgress } from './download-progress.js';
 import { formatDuration } from './format-duration.js';
 import { printDataSummary, printLengthSummary } from './print-summaries.js';
 import { readingNote } from './reading-note.js';
 
-/** A Hub file's download progress, as fineTune passes it on. */
-type DownloadEvent = Extract<FineTuneEvent, { type: 'download-start' | 'download' | 'download-done' }>;
-
-/** Files smaller than this download without a progress display. */
-const SHOWN_FROM_BYTES = 1_000_000;
-
-/** In megabytes to one decimal: what the download bar counts in. */
-const megabytes = (bytes: number): number => Math.round(bytes / 100_000) / 10;
-
-/** A progress bar per large Hub file (bytes as MB, speed, ETA; plain lines at 25% steps when not a terminal). */
-export function renderDownload(output: ConsoleOutput, bars: Map<string, Progress>, event: DownloadEvent): void {
-  const key = `${event.repo}/${event.file}`;
-  if (event.type === 'download-start') {
-    if (event.total < SHOWN_FROM_BYTES) return;
-    const bar = output.progress(`Downloading ${key}`, megabytes(event.total), 'MB');
-    bars.set(key, bar);
-    bar.update(megabytes(event.resumedFrom), event.resumedFrom > 0 ? 'resumed' : '');
-    return;
-  }
-  const bar = bars.get(key);
-  if (!bar) return;
-  if (event.type === 'download') {
-    if (event.bytes < event.total) bar.update(megabytes(event.bytes));
-    return;
-  }
-  bar.finish('checked');
-  bars.delete(key);
-}
-
 /** Turns fineTune's progress events into the terminal (or plain CI) rendering of `senti train`. */
 export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data' | 'seed' | 'dtype'>): (event: FineTuneEvent) => void {
   let encoding: Progress | undefined;
-  const downloads = new Map<string, Progress>();
+  const download = downloadProgress(output);
   let measuring: Progress | undefined;
   let bar: { epoch: number; progress: Progress } | undefined;
   let epochs = 0;
@@ -66,7 +38,7 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
       case 'download-start':
       case 'download':
       case 'download-done':
-        renderDownload(output, downloads, event);
+        download(event);
         return;
       case 'compute': {
         const { encoder, device, backend } = event;

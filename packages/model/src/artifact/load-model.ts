@@ -18,6 +18,7 @@ import { findInHfCache } from './hf-cache.js';
 import { explainTexts, planExplanations, probabilityRows, tokenWindowOf, type ExplanationPlan, type ExplainOptions, type Explanation, type TokenWindow } from '../explain/index.js';
 import { infoFromManifest, type ServedModelInfo } from '../predictor/served-model-info.js';
 import { resolveModelDir } from './model-dir.js';
+import type { DownloadListener } from '@senti/tokenize';
 
 /** Options of `loadModel`. */
 export interface LoadModelOptions {
@@ -29,6 +30,8 @@ export interface LoadModelOptions {
   encoderModel?: string;
   /** Cache for the built int8 graph; default {@link defaultCacheDir}. */
   cacheDir?: string;
+  /** Progress of a Hub encoder's download, when it is not in the Hugging Face cache yet. */
+  onDownload?: DownloadListener;
 }
 
 /** A loaded model: text in, class probabilities out. */
@@ -117,7 +120,7 @@ async function loadMatchingEncoder(root: string, dir: string, manifest: SentiMan
   for (const { location, how } of candidates) {
     let encoder: Encoder;
     try {
-      encoder = await loadEncoder({ model: location, dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline, cacheDir: options.cacheDir });
+      encoder = await loadEncoder({ model: location, dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline, cacheDir: options.cacheDir, onDownload: options.onDownload });
     } catch (error) {
       problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
       continue;

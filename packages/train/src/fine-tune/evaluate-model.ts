@@ -8,6 +8,7 @@ import { abstentionSummary, checkTargetAccuracy, type AbstentionSummary } from '
 import { checkAbstainThreshold, loadModel, resolveModelDir, type Device, type SentiModel } from '@senti/model';
 import { fileSha256, labelValues, readSource, take, type SplitRecord, type TextSplit } from './prepare-splits.js';
 import { SPLIT_FILE } from './trained-model.js';
+import type { DownloadListener } from '@senti/tokenize';
 
 /** Options of {@link evaluateModel}. */
 export interface EvaluateModelOptions {
@@ -36,6 +37,8 @@ export interface EvaluateModelOptions {
   targetAccuracy?: number;
   /** Called as texts are predicted. */
   onProgress?: (done: number, total: number) => void;
+  /** Progress of a Hub encoder's download, when it is not in the Hugging Face cache yet. */
+  onDownload?: DownloadListener;
 }
 
 /** What {@link evaluateModel} measured. */
@@ -68,6 +71,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
     ...(options.offline !== undefined ? { offline: options.offline } : {}),
     ...(options.device ? { device: options.device } : {}),
     ...(options.encoder ? { encoderModel: options.encoder } : {}),
+    ...(options.onDownload ? { onDownload: options.onDownload } : {}),
   });
   try {
     const { labelNames } = model.manifest;
