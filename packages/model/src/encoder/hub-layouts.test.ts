@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { HUB_REPLICAS, HUB_REPLICAS_REFERENCE } from '@senti/fixtures';
 import { onnxOutputNames } from '../onnx/onnx-output-names.js';
 import { loadEncoder } from './load-encoder.js';
@@ -17,6 +17,12 @@ interface ReplicaReference {
   cls: number[][];
   masked_mean: number[][];
   pooler_output?: number[][];
+  /** RoBERTa: its own sentences, ids (Hugging Face tokenizers semantics) and mask, padded to max_length. */
+  sentences?: string[];
+  max_length?: number;
+  input_ids?: number[][];
+  attention_mask?: number[][];
+  onnx?: { inputs: string[]; outputs: string[] };
 }
 const replicas = (JSON.parse(readFileSync(HUB_REPLICAS_REFERENCE, 'utf8')) as { replicas: Record<string, ReplicaReference> }).replicas;
 const { sentences, maxLength } = readEncoderReference();
@@ -154,5 +160,58 @@ describe('[CLS]-only last layer (cls and pooler pooling)', () => {
     const batched = await encode(int8);
     const alone = await int8.encode([sentences[3]!], { maxLength });
     expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(3 * 32, 4 * 32).buffer))).toBe(true);
+  });
+});
+
+describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byte-level BPE, <s> </s>, no token_type_ids)', () => {
+  const reference = replicas.roberta!;
+  const texts = reference.sentences!;
+  const maxLength = reference.max_length!;
+  const encodeRoberta = (encoder: Encoder) => encoder.encode(texts, { maxLength, batchSize: 4 });
+
+  it('is read as an encoder export: CLS and mean equal PyTorch within 1e-5', async () => {
+    expect(await readModelLayout(path.join(HUB_REPLICAS, 'roberta'))).toMatchObject({ weights: 'onnx-encoder', architecture: 'RobertaModel', modelType: 'roberta' });
+    const cls = await load('roberta', { pooling: 'cls' });
+    expect(cls.info.hiddenSize).toBe(32);
+    expect(cls.layout).toMatchObject({ weights: 'onnx-encoder', architecture: 'RobertaModel', modelType: 'roberta' });
+    expect(maxAbsDiff(await encodeRoberta(cls), reference.cls)).toBeLessThan(1e-5);
+    const mean = await load('roberta', { pooling: 'mean' });
+    expect(maxAbsDiff(await encodeRoberta(mean), reference.masked_mean)).toBeLessThan(1e-5);
+  });
+
+  it('takes its special tokens and ids from the tokenizer: <s> text </s>, <pad> = 1, truncation keeps </s>', async () => {
+    const { tokenizer } = await load('roberta', { pooling: 'cls' });
+    expect(tokenizer.special).toEqual({ prefix: [0], suffix: [2], padId: 1 });
+    expect(tokenizer.modelMaxLength).toBe(512);
+    const tokens = tokenizer.tokenize(texts[0]!);
+    expect([tokens[0], tokens.at(-1)]).toEqual(['<s>', '</s>']);
+    const batch = tokenizer.encode(texts, { maxLength, padding: 'max_length', truncation: true });
+    const rows = (values: BigInt64Array) => texts.map((_, r) => Array.from(values.subarray(r * maxLength, (r + 1) * maxLength), Number));
+    expect(rows(batch.inputIds)).toEqual(reference.input_ids);
+    expect(rows(batch.attentionMask)).toEqual(reference.attention_mask);
+  });
+
+  it('feeds only the graph\'s inputs (input_ids, attention_mask): no token_type_ids, for fp32 and int8', async () => {
+    expect(reference.onnx!.inputs).toEqual(['input_ids', 'attention_mask']);
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      for (const dtype of ['fp32', 'int8'] as const) await encodeRoberta(await load('roberta', { dtype, pooling: 'mean' }));
+      expect(warn.mock.calls.flat().join('\n')).not.toMatch(/token_type_ids|Too many inputs/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('int8 runs: near fp32, and a text alone equals it in a batch bit for bit', async () => {
+    for (const pooling of ['cls', 'mean'] as const) {
+      const encoder = await load('roberta', { dtype: 'int8', pooling });
+      expect(encoder.info.dtype).toBe('int8');
+      const batched = await encodeRoberta(encoder);
+      expect(minCosine(batched, pooling === 'cls' ? reference.cls : reference.masked_mean)).toBeGreaterThan(0.95);
+      for (let index = 0; index < texts.length; index++) {
+        const alone = await encoder.encode([texts[index]!], { maxLength });
+        expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(index * 32, (index + 1) * 32).buffer))).toBe(true);
+      }
+    }
   });
 });
