@@ -26,6 +26,7 @@ const LAYOUTS = [
   { replica: 'bert-fill-mask', weights: 'onnx-fill-mask', architecture: 'BertForMaskedLM', pooling: 'cls' },
   { replica: 'sentence-transformers-mean', weights: 'onnx-encoder', architecture: 'BertModel', pooling: 'mean' },
   { replica: 'distilbert', weights: 'onnx-encoder', architecture: 'DistilBertModel', pooling: 'cls' },
+  { replica: 'roberta', weights: 'onnx-encoder', architecture: 'RobertaModel', pooling: 'cls' },
 ] as const;
 
 describe.each(LAYOUTS)('$replica: fineTune, save, reload, serve, export', ({ replica, weights, architecture, pooling }) => {
@@ -56,7 +57,7 @@ describe.each(LAYOUTS)('$replica: fineTune, save, reload, serve, export', ({ rep
     const out = join(dir, `${replica}-export`);
     await exportModel(modelDir, out, { offline: true, cacheDir });
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as { architectures: string[] };
-    expect(config.architectures[0]).toMatch(/^(Bert|DistilBert)ForSequenceClassification$/);
+    expect(config.architectures[0]).toMatch(/^(Bert|DistilBert|Roberta)ForSequenceClassification$/);
     const exported = await loadExportedModel(out);
     const probabilities = await exported.predictProba(texts);
     await exported.dispose();
@@ -84,9 +85,10 @@ describe('--unfreeze on each layout', () => {
     for (let i = 0; i < direct.length; i++) expect(Math.abs(again[i]! - direct[i]!)).toBeLessThan(1e-5);
   });
 
-  it('DistilBERT is refused in one line naming what is supported', async () => {
-    const error = await fineTune({ data: csv, model: join(HUB_REPLICAS, 'distilbert'), offline: true, device: 'cpu', unfreeze: 1, epochs: 1, cacheDir: join(dir, 'cache-unfreeze') }).catch((caught: unknown) => caught);
+  it.each(['distilbert', 'roberta'])('%s is refused in one line naming what is supported', async (replica) => {
+    const error = await fineTune({ data: csv, model: join(HUB_REPLICAS, replica), offline: true, device: 'cpu', unfreeze: 1, epochs: 1, cacheDir: join(dir, 'cache-unfreeze') }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'MODEL_UNSUPPORTED_LAYER' });
-    expect((error as Error).message).toMatch(/unfreezing layers supports BERT encoders .*not model_type "distilbert"/);
+    expect((error as Error).message).toMatch(new RegExp(`unfreezing layers supports BERT encoders .*not model_type "${replica}"`));
+    expect((error as Error).message).not.toContain('\n');
   });
 });
