@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -200,6 +200,20 @@ describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byt
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('the longest input is 512 tokens, not max_position_embeddings (514): positions start at 2', async () => {
+    // Many RoBERTa repos state no real limit (model_max_length int(1e30)): 514 would index past the position table.
+    const dir = path.join(cacheDir, 'roberta-no-limit');
+    await cp(path.join(HUB_REPLICAS, 'roberta'), dir, { recursive: true });
+    const config = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ ...config, model_max_length: 1e30 }));
+    const encoder = await loadEncoder({ model: dir, offline: true, device: 'cpu', cacheDir, pooling: 'mean' }, noGpu);
+    open.push(encoder);
+    expect(encoder.tokenizer.modelMaxLength).toBe(512);
+    const features = await encoder.encode(['good '.repeat(600)], { maxLength: encoder.tokenizer.modelMaxLength });
+    expect(features.every(Number.isFinite)).toBe(true);
+    await expect(encoder.encode(['good'], { maxLength: 514 })).rejects.toMatchObject({ code: 'MODEL_BAD_MAX_LENGTH' });
   });
 
   it('int8 runs: near fp32, and a text alone equals it in a batch bit for bit', async () => {
