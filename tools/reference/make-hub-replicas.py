@@ -984,6 +984,9 @@ def main() -> None:
     write_json(directory / "config.json", roberta_config)
     write_json(directory / "tokenizer.json", tokenizer)
     write_json(directory / "tokenizer_config.json", tokenizer_config)
+    # the slow tokenizer's files, as the Hub repos ship them beside tokenizer.json
+    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")) + "\n")
+    (directory / "merges.txt").write_text("#version: 0.2\n" + "".join(f"{merge}\n" for merge in ROBERTA_MERGES))
     exported = export_onnx(roberta, ["input_ids", "attention_mask"], ["last_hidden_state"], roberta_config)
     save_onnx(exported, directory / "onnx" / "model.onnx")
     rows = [byte_level_bpe(text, vocab, ROBERTA_MAX_LENGTH) for text in ROBERTA_SENTENCES]

@@ -177,6 +177,14 @@ describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byt
     expect(maxAbsDiff(await encodeRoberta(cls), reference.cls)).toBeLessThan(1e-5);
     const mean = await load('roberta', { pooling: 'mean' });
     expect(maxAbsDiff(await encodeRoberta(mean), reference.masked_mean)).toBeLessThan(1e-5);
+    expect((await load('roberta')).info.pooling).toBe('cls');
+  });
+
+  it('pooler pooling is one line: the feature-extraction export has no pooler_output', async () => {
+    const error = await load('roberta', { pooling: 'pooler' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'MODEL_NO_POOLER' });
+    expect((error as Error).message).toMatch(/has no pooler .*use pooling "cls" or "mean"/);
+    expect((error as Error).message).not.toContain('\n');
   });
 
   it('takes its special tokens and ids from the tokenizer: <s> text </s>, <pad> = 1, truncation keeps </s>', async () => {

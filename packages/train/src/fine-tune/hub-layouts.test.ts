@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,11 @@ describe.each(LAYOUTS)('$replica: fineTune, save, reload, serve, export', ({ rep
     await exportModel(modelDir, out, { offline: true, cacheDir });
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as { architectures: string[] };
     expect(config.architectures[0]).toMatch(/^(Bert|DistilBert|Roberta)ForSequenceClassification$/);
+    // Every tokenizer file the layout ships travels with the export (RoBERTa: byte-level BPE vocab.json + merges.txt).
+    for (const name of ['tokenizer.json', 'vocab.txt', 'vocab.json', 'merges.txt']) {
+      const source = join(HUB_REPLICAS, replica, name);
+      if (existsSync(source)) expect(await readFile(join(out, name), 'utf8')).toBe(await readFile(source, 'utf8'));
+    }
     const exported = await loadExportedModel(out);
     const probabilities = await exported.predictProba(texts);
     await exported.dispose();
