@@ -12,8 +12,12 @@ Writes fixtures/hub/ (issue #27):
   sentence-transformers-cls/   the same with CLS pooling
   distilbert/                  like Xenova/distilbert-base-uncased (feature extraction): inputs input_ids and
                                attention_mask only, output `last_hidden_state`, config spelling dim/n_layers
+  roberta/                     like Xenova/roberta-base (feature extraction): RobertaModel, inputs input_ids and
+                               attention_mask only, output `last_hidden_state`; a hand-written byte-level BPE
+                               tokenizer.json (GPT-2 byte alphabet + a few dozen merges, RobertaProcessing)
   reference.json               CLS row, masked mean and (where the architecture has one) pooler output for the 18
-                               reference inputs of fixtures/tiny-bert-reference.json, plus a logits sample
+                               reference inputs of fixtures/tiny-bert-reference.json (roberta: its own sentences, with
+                               the ids fed), plus a logits sample
 
 Debian has torch and onnx but no transformers, safetensors or onnxruntime for Python, so the models are written here
 by hand with Hugging Face's module and parameter names (transformers 4.x eager code paths), safetensors files are
@@ -1021,7 +1025,9 @@ def main() -> None:
             f"random weights (seeded, torch.Generator, N(0, 0.1), LayerNorm weights 1 + N(0, 0.1)) for the MLM head "
             f"(seed {SEEDS['mlm_head']}), cls.seq_relationship (seed {SEEDS['pretraining_heads']}), "
             f"sentence-transformers-mean ({SEEDS['sentence_transformers_mean']}), sentence-transformers-cls "
-            f"({SEEDS['sentence_transformers_cls']}) and distilbert ({SEEDS['distilbert']}). logits_sample = "
+            f"({SEEDS['sentence_transformers_cls']}), distilbert ({SEEDS['distilbert']}) and roberta ({SEEDS['roberta']}); "
+            f"roberta's inputs are its own sentences, tokenized by its byte-level BPE tokenizer.json (ids stored beside "
+            f"them, Hugging Face tokenizers semantics: truncation keeps </s>). logits_sample = "
             f"logits[0, :3, :5] (first sentence, first 3 tokens, first 5 vocabulary entries). Values rounded to 7 "
             f"significant digits."
         ),
