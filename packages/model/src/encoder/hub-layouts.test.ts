@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HUB_REPLICAS, HUB_REPLICAS_REFERENCE } from '@senti/fixtures';
+import { bundleEncoder } from '../artifact/bundle-encoder.js';
 import { onnxOutputNames } from '../onnx/onnx-output-names.js';
 import { loadEncoder } from './load-encoder.js';
 import { readModelLayout } from './model-layout.js';
@@ -215,6 +216,18 @@ describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byt
     const features = await encoder.encode(['good '.repeat(600)], { maxLength: encoder.tokenizer.modelMaxLength });
     expect(features.every(Number.isFinite)).toBe(true);
     await expect(encoder.encode(['good'], { maxLength: 514 })).rejects.toMatchObject({ code: 'MODEL_BAD_MAX_LENGTH' });
+  });
+
+  it('a bundled int8 encoder carries the byte-level BPE files and gives the same features', async () => {
+    const target = path.join(cacheDir, 'roberta-bundled');
+    await bundleEncoder(path.join(HUB_REPLICAS, 'roberta'), 'int8', 'cls', target, cacheDir);
+    for (const name of ['tokenizer.json', 'vocab.json', 'merges.txt']) {
+      expect(await readFile(path.join(target, name), 'utf8')).toBe(await readFile(path.join(HUB_REPLICAS, 'roberta', name), 'utf8'));
+    }
+    const fromSource = await encodeRoberta(await load('roberta', { dtype: 'int8', pooling: 'cls' }));
+    const bundled = await loadEncoder({ model: target, offline: true, device: 'cpu', cacheDir, dtype: 'int8', pooling: 'cls' }, noGpu);
+    open.push(bundled);
+    expect(Buffer.from((await encodeRoberta(bundled)).buffer).equals(Buffer.from(fromSource.buffer))).toBe(true);
   });
 
   it('int8 runs: near fp32, and a text alone equals it in a batch bit for bit', async () => {
