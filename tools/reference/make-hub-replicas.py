@@ -12,8 +12,12 @@ Writes fixtures/hub/ (issue #27):
   sentence-transformers-cls/   the same with CLS pooling
   distilbert/                  like Xenova/distilbert-base-uncased (feature extraction): inputs input_ids and
                                attention_mask only, output `last_hidden_state`, config spelling dim/n_layers
+  roberta/                     like Xenova/roberta-base (feature extraction): RobertaModel, inputs input_ids and
+                               attention_mask only, output `last_hidden_state`; a hand-written byte-level BPE
+                               tokenizer.json (GPT-2 byte alphabet + a few dozen merges, RobertaProcessing)
   reference.json               CLS row, masked mean and (where the architecture has one) pooler output for the 18
-                               reference inputs of fixtures/tiny-bert-reference.json, plus a logits sample
+                               reference inputs of fixtures/tiny-bert-reference.json (roberta: its own sentences, with
+                               the ids fed), plus a logits sample
 
 Debian has torch and onnx but no transformers, safetensors or onnxruntime for Python, so the models are written here
 by hand with Hugging Face's module and parameter names (transformers 4.x eager code paths), safetensors files are
@@ -29,6 +33,7 @@ import copy
 import io
 import json
 import math
+import re
 import shutil
 import struct
 import sys
@@ -46,7 +51,7 @@ REFERENCE = ROOT / "fixtures" / "tiny-bert-reference.json"
 OPSET = 14
 DYNAMIC_AXES = {0: "batch_size", 1: "sequence_length"}
 SEEDS = {"mlm_head": 271, "sentence_transformers_mean": 272, "sentence_transformers_cls": 273, "distilbert": 274,
-         "pretraining_heads": 275}
+         "pretraining_heads": 275, "roberta": 276}
 TOLERANCE = 1e-5
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -391,6 +396,171 @@ class DistilBertModel(nn.Module):
 
     def forward(self, input_ids, attention_mask):
         return self.transformer(self.embeddings(input_ids), attention_mask)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# RoBERTa, as transformers 4.x writes it (RobertaModel: BERT's layers and pooler, its own embeddings)
+# ---------------------------------------------------------------------------------------------------------------
+def create_position_ids_from_input_ids(input_ids, padding_idx):
+    """transformers' RoBERTa position ids: count the non-padding tokens, so the first is padding_idx + 1 (2)."""
+    mask = input_ids.ne(padding_idx).int()
+    incremental_indices = torch.cumsum(mask, dim=1).type_as(mask) * mask
+    return incremental_indices.long() + padding_idx
+
+
+class RobertaEmbeddings(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(c["vocab_size"], c["hidden_size"], padding_idx=c["pad_token_id"])
+        self.position_embeddings = nn.Embedding(c["max_position_embeddings"], c["hidden_size"], padding_idx=c["pad_token_id"])
+        self.token_type_embeddings = nn.Embedding(c["type_vocab_size"], c["hidden_size"])
+        self.LayerNorm = nn.LayerNorm(c["hidden_size"], eps=c["layer_norm_eps"])
+        self.dropout = nn.Dropout(c["hidden_dropout_prob"])
+        self.padding_idx = c["pad_token_id"]
+        self.register_buffer("token_type_ids", torch.zeros((1, c["max_position_embeddings"]), dtype=torch.long), persistent=False)
+
+    def forward(self, input_ids):
+        position_ids = create_position_ids_from_input_ids(input_ids, self.padding_idx)
+        seq_length = input_ids.size()[1]
+        # no token_type_ids given (the export has no such input): the registered zeros buffer, as transformers does
+        token_type_ids = self.token_type_ids[:, :seq_length].expand(input_ids.size()[0], seq_length)
+        inputs_embeds = self.word_embeddings(input_ids)
+        embeddings = inputs_embeds + self.token_type_embeddings(token_type_ids)
+        embeddings += self.position_embeddings(position_ids)
+        return self.dropout(self.LayerNorm(embeddings))
+
+
+class RobertaModel(nn.Module):
+    """transformers' RobertaModel (with its pooler); forward returns last_hidden_state only, as optimum's
+    feature-extraction export of it does."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.embeddings = RobertaEmbeddings(c)
+        self.encoder = BertEncoder(c)
+        self.pooler = BertPooler(c)
+
+    def run(self, input_ids, attention_mask):
+        extended_attention_mask = attention_mask[:, None, None, :].to(dtype=torch.float32)
+        extended_attention_mask = (1.0 - extended_attention_mask) * torch.finfo(torch.float32).min
+        sequence_output = self.encoder(self.embeddings(input_ids), extended_attention_mask)
+        return {"last_hidden_state": sequence_output, "pooler_output": self.pooler(sequence_output)}
+
+    def forward(self, input_ids, attention_mask):
+        return self.run(input_ids, attention_mask)["last_hidden_state"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# a byte-level BPE tokenizer (GPT-2 / RoBERTa style) written by hand in Hugging Face tokenizers' JSON format
+# ---------------------------------------------------------------------------------------------------------------
+def bytes_to_unicode():
+    """GPT-2's map from bytes to printable unicode characters (the byte-level alphabet)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, (chr(c) for c in cs)))
+
+
+# common English pieces, in rank order (GPT-2's first merges, then a few sentiment words); Ġ is the space byte
+ROBERTA_MERGES = [
+    "Ġ t", "Ġ a", "h e", "i n", "r e", "o n", "Ġt he", "e r", "Ġ s", "a t", "Ġ w", "Ġ o", "e n", "Ġ c", "i t",
+    "i s", "a n", "o r", "e s", "Ġ b", "e d", "Ġ f", "in g", "Ġ p", "o u", "Ġa n", "a l", "a r", "Ġt o", "Ġ m",
+    "Ġo f", "Ġ in", "Ġ d", "Ġ h", "Ġan d", "i c", "a s", "l e", "Ġt h", "i on", "o m", "l l", "en t", "Ġ n",
+    "Ġ l", "s t", "Ġ re", "v e", "Ġ e", "r o", "l y", "Ġb e", "Ġ g", "Ġ T", "c t", "Ġ S", "i d", "o t", "Ġ I",
+    "u t", "Ġw as", "Ġ is", "o o", "oo d", "Ġg ood", "a d", "Ġb ad", "o v", "Ġl ov", "Ġlov e", "Ġm ov", "i e",
+    "Ġmov ie", "i l", "Ġf il", "Ġfil m", "Ġg re", "Ġgre at", "Ġw or", "Ġwor st", "Ġn ot", "Ġ it",
+]
+ROBERTA_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
+# GPT-2's pre-tokenizer pattern with Python's re (no \p{..}): letters [^\W\d_], numbers \d, other [^\s\w] or _
+BYTE_LEVEL_SPLIT = re.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?[^\W\d_]+| ?\d+| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+""")
+
+
+def roberta_tokenizer_files():
+    """(tokenizer.json, tokenizer_config.json, vocab) of the hand-written byte-level BPE tokenizer."""
+    alphabet = bytes_to_unicode()
+    vocab = {token: index for index, token in enumerate(ROBERTA_SPECIALS)}
+    for byte in range(256):
+        vocab[alphabet[byte]] = len(vocab)
+    for merge in ROBERTA_MERGES:
+        left, right = merge.split(" ")
+        if left not in vocab or right not in vocab:
+            raise SystemExit(f"merge {merge!r}: a part is not in the vocabulary yet")
+        if left + right in vocab:
+            raise SystemExit(f"merge {merge!r}: {left + right!r} is already in the vocabulary")
+        vocab[left + right] = len(vocab)
+    vocab["<mask>"] = len(vocab)
+
+    def added(content, index, lstrip=False, normalized=True):
+        return {"id": index, "content": content, "single_word": False, "lstrip": lstrip, "rstrip": False,
+                "normalized": normalized, "special": True}
+
+    tokenizer = {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": [*(added(token, vocab[token]) for token in ROBERTA_SPECIALS),
+                         added("<mask>", vocab["<mask>"], lstrip=True, normalized=False)],
+        "normalizer": None,
+        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+        "post_processor": {"type": "RobertaProcessing", "sep": ["</s>", vocab["</s>"]], "cls": ["<s>", vocab["<s>"]],
+                           "trim_offsets": True, "add_prefix_space": False},
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
+                  "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+                  "vocab": vocab, "merges": ROBERTA_MERGES},
+    }
+    # FacebookAI/roberta-base's tokenizer_config.json keys (transformers 4.x save)
+    tokenizer_config = {
+        "add_prefix_space": False, "bos_token": "<s>", "clean_up_tokenization_spaces": True, "cls_token": "<s>",
+        "eos_token": "</s>", "errors": "replace", "mask_token": "<mask>", "model_max_length": 512,
+        "pad_token": "<pad>", "sep_token": "</s>", "tokenizer_class": "RobertaTokenizer", "trim_offsets": True,
+        "unk_token": "<unk>",
+    }
+    return tokenizer, tokenizer_config, vocab
+
+
+def byte_level_bpe(text, vocab, max_length):
+    """The ids tokenizers' ByteLevel + BPE + RobertaProcessing give `text`, truncated to max_length."""
+    alphabet = bytes_to_unicode()
+    ranks = {tuple(merge.split(" ")): rank for rank, merge in enumerate(ROBERTA_MERGES)}
+    ids = []
+    for piece in BYTE_LEVEL_SPLIT.findall(text):
+        word = [alphabet[byte] for byte in piece.encode("utf-8")]
+        while len(word) > 1:
+            pairs = [(ranks.get((a, b), math.inf), i) for i, (a, b) in enumerate(zip(word, word[1:]))]
+            rank, _ = min(pairs)
+            if rank == math.inf:
+                break
+            best = next(pair for pair in zip(word, word[1:]) if ranks.get(pair) == rank)
+            merged, i = [], 0
+            while i < len(word):
+                if i + 1 < len(word) and (word[i], word[i + 1]) == best:
+                    merged.append(word[i] + word[i + 1])
+                    i += 2
+                else:
+                    merged.append(word[i])
+                    i += 1
+            word = merged
+        ids.extend(vocab[token] for token in word)
+    return [vocab["<s>"], *ids[: max_length - 2], vocab["</s>"]]
+
+
+# sentences for the RoBERTa reference: common pieces, punctuation, digits, a contraction, non-ASCII (2-, 3- and
+# 4-byte UTF-8), runs of spaces, and one longer than ROBERTA_MAX_LENGTH (truncation keeps </s> last)
+ROBERTA_SENTENCES = [
+    "the movie was good",
+    "I did not love it, it's the worst film.",
+    "A great story and great actors!",
+    "Crème brûlée — 10/10 😊",
+    "it is  bad   in the end",
+    "The film was good, the story was great, the actors were bad and the ending of it was not good at all.",
+]
+ROBERTA_MAX_LENGTH = 24
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -800,6 +970,44 @@ def main() -> None:
         "cls": cls, "masked_mean": mean, "seed": SEEDS["distilbert"],
     }
 
+    # 5. roberta: Xenova/roberta-base / FacebookAI/roberta-base, feature extraction (optimum: input_ids and
+    #    attention_mask only, last_hidden_state only), byte-level BPE tokenizer, position ids from padding_idx + 1
+    directory = out / "roberta"
+    directory.mkdir()
+    tokenizer, tokenizer_config, vocab = roberta_tokenizer_files()
+    roberta_config = {
+        "architectures": ["RobertaModel"], "attention_probs_dropout_prob": 0.1, "bos_token_id": 0,
+        "classifier_dropout": None, "eos_token_id": 2, "hidden_act": "gelu", "hidden_dropout_prob": 0.1,
+        "hidden_size": 32, "initializer_range": 0.02, "intermediate_size": 64, "layer_norm_eps": 1e-05,
+        "max_position_embeddings": 514, "model_type": "roberta", "num_attention_heads": 2, "num_hidden_layers": 2,
+        "pad_token_id": 1, "position_embedding_type": "absolute", "transformers_version": "4.36.2",
+        "type_vocab_size": 1, "use_cache": True, "vocab_size": len(vocab),
+    }
+    roberta = RobertaModel(roberta_config).eval()
+    randomize(roberta, SEEDS["roberta"])
+    write_json(directory / "config.json", roberta_config)
+    write_json(directory / "tokenizer.json", tokenizer)
+    write_json(directory / "tokenizer_config.json", tokenizer_config)
+    # the slow tokenizer's files, as the Hub repos ship them beside tokenizer.json
+    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")) + "\n")
+    (directory / "merges.txt").write_text("#version: 0.2\n" + "".join(f"{merge}\n" for merge in ROBERTA_MERGES))
+    exported = export_onnx(roberta, ["input_ids", "attention_mask"], ["last_hidden_state"], roberta_config)
+    save_onnx(exported, directory / "onnx" / "model.onnx")
+    rows = [byte_level_bpe(text, vocab, ROBERTA_MAX_LENGTH) for text in ROBERTA_SENTENCES]
+    width = max(len(row) for row in rows)
+    roberta_ids = torch.tensor([row + [roberta_config["pad_token_id"]] * (width - len(row)) for row in rows])
+    roberta_mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows])
+    with torch.no_grad():
+        result = roberta.run(roberta_ids, roberta_mask)
+    cls, mean = cls_and_mean(result["last_hidden_state"], roberta_mask)
+    replicas["roberta"] = {
+        "architecture": "RobertaModel", "onnx": graph_io(exported), "pooler": False,
+        "sentences": ROBERTA_SENTENCES, "max_length": ROBERTA_MAX_LENGTH,
+        "input_ids": roberta_ids.tolist(), "attention_mask": roberta_mask.tolist(),
+        "position_ids": create_position_ids_from_input_ids(roberta_ids, roberta_config["pad_token_id"]).tolist(),
+        "cls": cls, "masked_mean": mean, "seed": SEEDS["roberta"],
+    }
+
     for entry in replicas.values():
         for key in ("cls", "masked_mean", "pooler_output", "sentence_embedding", "logits_sample"):
             if key in entry:
@@ -817,7 +1025,9 @@ def main() -> None:
             f"random weights (seeded, torch.Generator, N(0, 0.1), LayerNorm weights 1 + N(0, 0.1)) for the MLM head "
             f"(seed {SEEDS['mlm_head']}), cls.seq_relationship (seed {SEEDS['pretraining_heads']}), "
             f"sentence-transformers-mean ({SEEDS['sentence_transformers_mean']}), sentence-transformers-cls "
-            f"({SEEDS['sentence_transformers_cls']}) and distilbert ({SEEDS['distilbert']}). logits_sample = "
+            f"({SEEDS['sentence_transformers_cls']}), distilbert ({SEEDS['distilbert']}) and roberta ({SEEDS['roberta']}); "
+            f"roberta's inputs are its own sentences, tokenized by its byte-level BPE tokenizer.json (ids stored beside "
+            f"them, Hugging Face tokenizers semantics: truncation keeps </s>). logits_sample = "
             f"logits[0, :3, :5] (first sentence, first 3 tokens, first 5 vocabulary entries). Values rounded to 7 "
             f"significant digits."
         ),

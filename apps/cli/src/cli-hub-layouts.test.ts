@@ -16,6 +16,7 @@ const REPOS = {
   'Xenova/bert-base-uncased': 'bert-fill-mask',
   'sentence-transformers/all-MiniLM-L6-v2': 'sentence-transformers-mean',
   'Xenova/distilbert-base-uncased': 'distilbert',
+  'Xenova/roberta-base': 'roberta',
 } as const;
 
 beforeAll(async () => {
@@ -37,6 +38,7 @@ describe('senti on the layouts users download, through HF_ENDPOINT', { timeout: 
     { name: 'Xenova/bert-base-uncased (fill-mask ONNX)', model: 'Xenova/bert-base-uncased', pooling: 'cls', says: /BertForMaskedLM export: cut at the last hidden state/, architecture: 'BertForSequenceClassification' },
     { name: 'sentence-transformers/all-MiniLM-L6-v2 (feature extraction)', model: 'sentence-transformers/all-MiniLM-L6-v2', pooling: 'mean', says: /pooling as the model configures it \(1_Pooling\/config\.json\)/, architecture: 'BertForSequenceClassification' },
     { name: 'Xenova/distilbert-base-uncased (DistilBERT)', model: 'Xenova/distilbert-base-uncased', pooling: 'cls', says: /encoder {2}Xenova\/distilbert-base-uncased/, architecture: 'DistilBertForSequenceClassification' },
+    { name: 'Xenova/roberta-base (RoBERTa: byte-level BPE, no token_type_ids)', model: 'Xenova/roberta-base', pooling: 'cls', says: /encoder {2}Xenova\/roberta-base/, architecture: 'RobertaForSequenceClassification' },
   ])('$name: train, predict and export work and say what they did', async ({ model, pooling, says, architecture }) => {
     const run = join(dir, `run-${model?.replace(/\W/g, '-') ?? 'default'}`);
     const trained = await runCli(['train', '--data', data, '--epochs', '2', '--out', run, ...(model ? ['--model', model] : [])], { env: env() });

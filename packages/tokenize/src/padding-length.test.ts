@@ -30,4 +30,14 @@ describe('resolveModelMaxLength', () => {
     expect(resolveModelMaxLength({ model_max_length: 1024 }, { max_position_embeddings: 512 })).toBe(512);
     expect(resolveModelMaxLength(undefined, undefined)).toBe(512);
   });
+
+  it('RoBERTa-family positions start at pad_token_id + 1: 514 rows embed 512 tokens', () => {
+    const roberta = { model_type: 'roberta', max_position_embeddings: 514, pad_token_id: 1 };
+    expect(resolveModelMaxLength({ model_max_length: 1e30 }, roberta)).toBe(512);
+    expect(resolveModelMaxLength(undefined, roberta)).toBe(512);
+    expect(resolveModelMaxLength({ model_max_length: 512 }, roberta)).toBe(512);
+    expect(resolveModelMaxLength({ model_max_length: 128 }, { ...roberta, model_type: 'xlm-roberta' })).toBe(128);
+    expect(resolveModelMaxLength(undefined, { model_type: 'camembert', max_position_embeddings: 514 })).toBe(512);
+    expect(resolveModelMaxLength(undefined, { model_type: 'bert', max_position_embeddings: 514, pad_token_id: 1 })).toBe(514);
+  });
 });

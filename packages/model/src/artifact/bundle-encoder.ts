@@ -7,7 +7,7 @@ import { INT8_FILE, ONNX_FILES, resolveEncoderFile, type Dtype, type Pooling } f
 /** Folder inside a model directory that holds a bundled encoder. */
 export const BUNDLED_ENCODER_DIR = 'encoder';
 
-const TOKENIZER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'];
+const TOKENIZER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'vocab.json', 'merges.txt'];
 
 /**
  * Copies what loading the encoder needs into `target` (Hugging Face layout): config, tokenizer files and the ONNX

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HUB_REPLICAS, HUB_REPLICAS_REFERENCE } from '@senti/fixtures';
+import { bundleEncoder } from '../artifact/bundle-encoder.js';
 import { onnxOutputNames } from '../onnx/onnx-output-names.js';
 import { loadEncoder } from './load-encoder.js';
 import { readModelLayout } from './model-layout.js';
@@ -17,6 +18,12 @@ interface ReplicaReference {
   cls: number[][];
   masked_mean: number[][];
   pooler_output?: number[][];
+  /** RoBERTa: its own sentences, ids (Hugging Face tokenizers semantics) and mask, padded to max_length. */
+  sentences?: string[];
+  max_length?: number;
+  input_ids?: number[][];
+  attention_mask?: number[][];
+  onnx?: { inputs: string[]; outputs: string[] };
 }
 const replicas = (JSON.parse(readFileSync(HUB_REPLICAS_REFERENCE, 'utf8')) as { replicas: Record<string, ReplicaReference> }).replicas;
 const { sentences, maxLength } = readEncoderReference();
@@ -154,5 +161,85 @@ describe('[CLS]-only last layer (cls and pooler pooling)', () => {
     const batched = await encode(int8);
     const alone = await int8.encode([sentences[3]!], { maxLength });
     expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(3 * 32, 4 * 32).buffer))).toBe(true);
+  });
+});
+
+describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byte-level BPE, <s> </s>, no token_type_ids)', () => {
+  const reference = replicas.roberta!;
+  const texts = reference.sentences!;
+  const maxLength = reference.max_length!;
+  const encodeRoberta = (encoder: Encoder) => encoder.encode(texts, { maxLength, batchSize: 4 });
+
+  it('is read as an encoder export: CLS and mean equal PyTorch within 1e-5', async () => {
+    expect(await readModelLayout(path.join(HUB_REPLICAS, 'roberta'))).toMatchObject({ weights: 'onnx-encoder', architecture: 'RobertaModel', modelType: 'roberta' });
+    const cls = await load('roberta', { pooling: 'cls' });
+    expect(cls.info.hiddenSize).toBe(32);
+    expect(cls.layout).toMatchObject({ weights: 'onnx-encoder', architecture: 'RobertaModel', modelType: 'roberta' });
+    expect(maxAbsDiff(await encodeRoberta(cls), reference.cls)).toBeLessThan(1e-5);
+    const mean = await load('roberta', { pooling: 'mean' });
+    expect(maxAbsDiff(await encodeRoberta(mean), reference.masked_mean)).toBeLessThan(1e-5);
+    expect((await load('roberta')).info.pooling).toBe('cls');
+  });
+
+  it('pooler pooling is one line: the feature-extraction export has no pooler_output', async () => {
+    const error = await load('roberta', { pooling: 'pooler' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'MODEL_NO_POOLER' });
+    expect((error as Error).message).toMatch(/has no pooler .*use pooling "cls" or "mean"/);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('takes its special tokens and ids from the tokenizer: <s> text </s>, <pad> = 1, truncation keeps </s>', async () => {
+    const { tokenizer } = await load('roberta', { pooling: 'cls' });
+    expect(tokenizer.special).toEqual({ prefix: [0], suffix: [2], padId: 1 });
+    expect(tokenizer.modelMaxLength).toBe(512);
+    const tokens = tokenizer.tokenize(texts[0]!);
+    expect([tokens[0], tokens.at(-1)]).toEqual(['<s>', '</s>']);
+    const batch = tokenizer.encode(texts, { maxLength, padding: 'max_length', truncation: true });
+    const rows = (values: BigInt64Array) => texts.map((_, r) => Array.from(values.subarray(r * maxLength, (r + 1) * maxLength), Number));
+    expect(rows(batch.inputIds)).toEqual(reference.input_ids);
+    expect(rows(batch.attentionMask)).toEqual(reference.attention_mask);
+  });
+
+  it('its graph takes input_ids and attention_mask only (what senti feeds it: hub-layouts-inputs.test.ts)', () => {
+    expect(reference.onnx!.inputs).toEqual(['input_ids', 'attention_mask']);
+  });
+
+  it('the longest input is 512 tokens, not max_position_embeddings (514): positions start at 2', async () => {
+    // Many RoBERTa repos state no real limit (model_max_length int(1e30)): 514 would index past the position table.
+    const dir = path.join(cacheDir, 'roberta-no-limit');
+    await cp(path.join(HUB_REPLICAS, 'roberta'), dir, { recursive: true });
+    const config = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ ...config, model_max_length: 1e30 }));
+    const encoder = await loadEncoder({ model: dir, offline: true, device: 'cpu', cacheDir, pooling: 'mean' }, noGpu);
+    open.push(encoder);
+    expect(encoder.tokenizer.modelMaxLength).toBe(512);
+    const features = await encoder.encode(['good '.repeat(600)], { maxLength: encoder.tokenizer.modelMaxLength });
+    expect(features.every(Number.isFinite)).toBe(true);
+    await expect(encoder.encode(['good'], { maxLength: 514 })).rejects.toMatchObject({ code: 'MODEL_BAD_MAX_LENGTH' });
+  });
+
+  it('a bundled int8 encoder carries the byte-level BPE files and gives the same features', async () => {
+    const target = path.join(cacheDir, 'roberta-bundled');
+    await bundleEncoder(path.join(HUB_REPLICAS, 'roberta'), 'int8', 'cls', target, cacheDir);
+    for (const name of ['tokenizer.json', 'vocab.json', 'merges.txt']) {
+      expect(await readFile(path.join(target, name), 'utf8')).toBe(await readFile(path.join(HUB_REPLICAS, 'roberta', name), 'utf8'));
+    }
+    const fromSource = await encodeRoberta(await load('roberta', { dtype: 'int8', pooling: 'cls' }));
+    const bundled = await loadEncoder({ model: target, offline: true, device: 'cpu', cacheDir, dtype: 'int8', pooling: 'cls' }, noGpu);
+    open.push(bundled);
+    expect(Buffer.from((await encodeRoberta(bundled)).buffer).equals(Buffer.from(fromSource.buffer))).toBe(true);
+  });
+
+  it('int8 runs: near fp32, and a text alone equals it in a batch bit for bit', async () => {
+    for (const pooling of ['cls', 'mean'] as const) {
+      const encoder = await load('roberta', { dtype: 'int8', pooling });
+      expect(encoder.info.dtype).toBe('int8');
+      const batched = await encodeRoberta(encoder);
+      expect(minCosine(batched, pooling === 'cls' ? reference.cls : reference.masked_mean)).toBeGreaterThan(0.95);
+      for (let index = 0; index < texts.length; index++) {
+        const alone = await encoder.encode([texts[index]!], { maxLength });
+        expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(index * 32, (index + 1) * 32).buffer))).toBe(true);
+      }
+    }
   });
 });

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SentiManifest } from '../artifact/manifest.js';
 
-/** Tokenizer files copied as they are (tokenizer_config.json is rewritten). */
-export const TOKENIZER_FILES = ['tokenizer.json', 'special_tokens_map.json', 'vocab.txt'];
+/** Tokenizer files copied as they are (tokenizer_config.json is rewritten); vocab.json + merges.txt: byte-level BPE (RoBERTa). */
+export const TOKENIZER_FILES = ['tokenizer.json', 'special_tokens_map.json', 'vocab.txt', 'vocab.json', 'merges.txt'];
 
 async function readJson(file: string): Promise<Record<string, unknown>> {
   return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};

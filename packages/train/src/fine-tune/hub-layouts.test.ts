@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const LAYOUTS = [
   { replica: 'bert-fill-mask', weights: 'onnx-fill-mask', architecture: 'BertForMaskedLM', pooling: 'cls' },
   { replica: 'sentence-transformers-mean', weights: 'onnx-encoder', architecture: 'BertModel', pooling: 'mean' },
   { replica: 'distilbert', weights: 'onnx-encoder', architecture: 'DistilBertModel', pooling: 'cls' },
+  { replica: 'roberta', weights: 'onnx-encoder', architecture: 'RobertaModel', pooling: 'cls' },
 ] as const;
 
 describe.each(LAYOUTS)('$replica: fineTune, save, reload, serve, export', ({ replica, weights, architecture, pooling }) => {
@@ -56,7 +58,12 @@ describe.each(LAYOUTS)('$replica: fineTune, save, reload, serve, export', ({ rep
     const out = join(dir, `${replica}-export`);
     await exportModel(modelDir, out, { offline: true, cacheDir });
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as { architectures: string[] };
-    expect(config.architectures[0]).toMatch(/^(Bert|DistilBert)ForSequenceClassification$/);
+    expect(config.architectures[0]).toMatch(/^(Bert|DistilBert|Roberta)ForSequenceClassification$/);
+    // Every tokenizer file the layout ships travels with the export (RoBERTa: byte-level BPE vocab.json + merges.txt).
+    for (const name of ['tokenizer.json', 'vocab.txt', 'vocab.json', 'merges.txt']) {
+      const source = join(HUB_REPLICAS, replica, name);
+      if (existsSync(source)) expect(await readFile(join(out, name), 'utf8')).toBe(await readFile(source, 'utf8'));
+    }
     const exported = await loadExportedModel(out);
     const probabilities = await exported.predictProba(texts);
     await exported.dispose();
@@ -84,9 +91,10 @@ describe('--unfreeze on each layout', () => {
     for (let i = 0; i < direct.length; i++) expect(Math.abs(again[i]! - direct[i]!)).toBeLessThan(1e-5);
   });
 
-  it('DistilBERT is refused in one line naming what is supported', async () => {
-    const error = await fineTune({ data: csv, model: join(HUB_REPLICAS, 'distilbert'), offline: true, device: 'cpu', unfreeze: 1, epochs: 1, cacheDir: join(dir, 'cache-unfreeze') }).catch((caught: unknown) => caught);
+  it.each(['distilbert', 'roberta'])('%s is refused in one line naming what is supported', async (replica) => {
+    const error = await fineTune({ data: csv, model: join(HUB_REPLICAS, replica), offline: true, device: 'cpu', unfreeze: 1, epochs: 1, cacheDir: join(dir, 'cache-unfreeze') }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'MODEL_UNSUPPORTED_LAYER' });
-    expect((error as Error).message).toMatch(/unfreezing layers supports BERT encoders .*not model_type "distilbert"/);
+    expect((error as Error).message).toMatch(new RegExp(`unfreezing layers supports BERT encoders .*not model_type "${replica}"`));
+    expect((error as Error).message).not.toContain('\n');
   });
 });
