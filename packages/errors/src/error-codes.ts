@@ -161,6 +161,7 @@ export type FileErrorCode =
 export type QueueErrorCode =
   | 'QUEUE_BAD_URL'
   | 'QUEUE_UNREACHABLE'
+  | 'QUEUE_REDIS_LOST'
   | 'QUEUE_AUTH_FAILED'
   | 'QUEUE_BAD_OPTION'
   | 'QUEUE_BAD_MAX_LENGTH'
