@@ -256,6 +256,18 @@ describe('the real executable, for what only a process shows', () => {
     if (_name === '--cache-dir') expect(existsSync(join(dir, 'int8-cache', 'int8-encoders'))).toBe(true);
   }, 300_000);
 
+  // #28 item 12: conflicting duplicates were counted but never reported.
+  it('inspect and train say when the same text carries two labels', async () => {
+    const rows = Array.from({ length: 40 }, (_, index) => `${index % 2 ? 'good' : 'bad'} film ${index},${index % 2}`);
+    await writeFile(join(dir, 'conflicts.csv'), `sentence,label\n${[...rows, 'bad film 0,1', 'bad film 2,1', 'bad film 4,1'].join('\n')}\n`);
+    const inspected = await runInProcess(['inspect', '--data', join(dir, 'conflicts.csv'), '--model', TINY_BERT, '--offline']);
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect(inspected.stdout).toMatch(/warning: 6 rows share their exact text with a row of another label \(conflicting duplicates, all kept\)/);
+    const trained = await runInProcess(['train', '--data', join(dir, 'conflicts.csv'), '--model', TINY_BERT, '--offline', '--epochs', '1', '--out', join(dir, 'conflicts-run')]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toMatch(/warning: 6 rows share their exact text with a row of another label/);
+  }, 300_000);
+
   // A run that spun on /proc would never end: the test's time limit catches that (no wall-clock assertion of ours).
   it('--out /proc/senti-run ends with exit 1 instead of spinning', async () => {
     if (!existsSync('/proc/self')) return;
