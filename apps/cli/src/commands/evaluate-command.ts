@@ -67,7 +67,7 @@ export function evaluateCommand(context: CliContext): Command {
       output.line(evaluation.reportText.replace(/\n$/, ''));
       if (auc !== null) output.line(`ROC-AUC: ${auc.toFixed(4)}`);
       const { calibration, abstention, abstained } = evaluation;
-      output.line(`ECE (15 bins): ${calibration.ece.toFixed(4)}  Brier: ${calibration.brier.toFixed(4)}  (${calibration.temperature === 1 ? 'not calibrated' : `temperature ${calibration.temperature.toFixed(4)}`})`);
+      output.line(`ECE (15 bins): ${calibration.ece.toFixed(4)}  Brier (sum over classes, 0-2): ${calibration.brier.toFixed(4)}  (${calibration.temperature === 1 ? 'not calibrated' : `temperature ${calibration.temperature.toFixed(4)}`})`);
       output.section('Coverage vs accuracy', riskCoverageTable(abstention.table));
       if (abstention.chosen?.smallSample) output.line(`warning: ${smallSampleWarning(abstention.chosen)}`);
       if (abstention.chosen) output.line(`  --target-accuracy ${abstention.chosen.targetAccuracy}: ${thresholdWords(abstention.chosen.threshold)} (validation: accuracy ${abstention.chosen.accuracy.toFixed(4)} at coverage ${(abstention.chosen.coverage * 100).toFixed(1)}%)`);
