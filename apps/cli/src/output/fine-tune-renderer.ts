@@ -47,8 +47,9 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
         if (device.note) output.line(`           ${device.note}`);
         if (event.layout) for (const line of describeLayout(event.layout)) output.line(`           ${line}`);
         output.line(`  head     TensorFlow.js backend "${backend.name}"${backend.gpu ? ' (GPU)' : ''}`);
-        // tfjs-node present but without its binary (pnpm does not run its download script by default): say why not.
-        const native = backend.tried.find((tried) => tried.name === 'tensorflow' && tried.error !== undefined && !tried.error.endsWith('is not installed'));
+        // tfjs-node present but failing to load: say why it is not used. Without its binary (the default: pnpm runs no
+        // download script) nothing is wrong and nothing is said; a line there read like a failure.
+        const native = backend.tried.find((tried) => tried.name === 'tensorflow' && tried.error !== undefined && !/is not installed|native binary is not installed/.test(tried.error));
         if (native && backend.name !== 'tensorflow') output.line(`           the ${backend.name} backend is used because ${native.error}`);
         return;
       }
