@@ -71,9 +71,15 @@ function printable(text: string): string {
   return escaped.length > 100 ? `${escaped.slice(0, 100)}... (${text.length} characters)` : escaped;
 }
 
-/** The 404 of an unknown route, in the server's shape. */
+/** The 404 of an unknown route, or the 405 of a known route asked with another method, in the server's shape. */
 function notFound(request: FastifyRequest, reply: FastifyReply) {
-  const error = new ServerError('SERVER_NOT_FOUND', `no route ${printable(request.method)} ${printable(request.url.split('?')[0] ?? '')}`);
+  const path = request.url.split('?')[0] ?? '';
+  const allowed = (['GET', 'HEAD', 'POST'] as const).filter((method) => request.server.hasRoute({ method, url: path }));
+  if (allowed.length > 0) {
+    const error = new ServerError('SERVER_METHOD_NOT_ALLOWED', `${printable(request.method)} is not allowed on ${printable(path)}; use ${allowed.join(' or ')}`);
+    return reply.status(405).header('allow', allowed.join(', ')).send({ error: { code: error.code, message: error.message } });
+  }
+  const error = new ServerError('SERVER_NOT_FOUND', `no route ${printable(request.method)} ${printable(path)}`);
   return reply.status(404).send({ error: { code: error.code, message: error.message } });
 }
 
@@ -107,7 +113,8 @@ export function createServer(options: CreateServerOptions): SentiServer {
     },
   });
   predictor.ready.then(
-    () => app.log.info({ model: predictor.describe().ref }, 'model ready'),
+    // Loaded just as shutdown began (SIGTERM during loading): nothing to announce, and describe() would throw.
+    () => (predictor.state === 'ready' ? app.log.info({ model: predictor.describe().ref }, 'model ready') : undefined),
     (error: unknown) => app.log.error({ err: error }, 'model failed to load'),
   );
 
@@ -122,6 +129,11 @@ export function createServer(options: CreateServerOptions): SentiServer {
     // HTTP/1.1 requires a Host header (Node's own refusal has an empty body, so it is checked here).
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
       throw new ServerError('SERVER_BAD_HTTP', 'the request is not valid HTTP/1.1: missing Host header');
+    }
+    // A compressed body would be parsed as JSON text and fail as "not valid JSON": refuse it by name instead.
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+      throw new ServerError('SERVER_UNSUPPORTED_MEDIA_TYPE', `content-encoding "${printable(encoding)}" is not supported; send the JSON body uncompressed`);
     }
     // JSON is UTF-8 (RFC 8259): another declared charset is refused, never decoded as UTF-8 into U+FFFD.
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];

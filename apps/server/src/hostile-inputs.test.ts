@@ -1,6 +1,7 @@
 // The server's table of hostile inputs over real sockets on loopback: raw request -> status, code and message.
 // Also the connection limits: slowloris, idle and half-open connections, keep-alive, a connection flood.
 import type { Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SentiServer } from './app.js';
 import { collect, exchange, open, type RawExchange } from './test-support/raw-http.js';
@@ -90,7 +91,9 @@ const rows: Row[] = [
   { name: 'abstainBelow above 1', send: () => request('{"texts":["a"],"abstainBelow":1.5}'), status: 400, code: 'SERVER_INVALID_REQUEST', message: 'abstainBelow must be a probability from 0 to 1, got' },
   { name: 'abstainBelow as a string', send: () => request('{"texts":["a"],"abstainBelow":"0.5"}'), status: 400, code: 'SERVER_INVALID_TYPE', message: 'abstainBelow' },
   { name: 'abstainBelow 1: every text abstains, still 200', send: () => request('{"texts":["a","b"],"abstainBelow":1}'), status: 200, predictions: 2 },
-  { name: 'wrong method on the predict route', send: () => request('{"texts":["a"]}', {}, 'PUT'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route PUT /v1/predict' },
+  { name: 'wrong method on the predict route: 405, not 404 (#28 item 31)', send: () => request('{"texts":["a"]}', {}, 'PUT'), status: 405, code: 'SERVER_METHOD_NOT_ALLOWED', message: 'PUT is not allowed on /v1/predict; use POST' },
+  { name: 'DELETE on the model route: 405', send: () => request('', {}, 'DELETE', '/v1/model'), status: 405, code: 'SERVER_METHOD_NOT_ALLOWED', message: 'DELETE is not allowed on /v1/model; use GET' },
+  { name: 'a gzip body is refused by name, not as "not valid JSON" (#28 item 31)', send: () => request(gzipSync('{"texts":["a"]}'), { 'content-encoding': 'gzip' }), status: 415, code: 'SERVER_UNSUPPORTED_MEDIA_TYPE', message: 'content-encoding "gzip" is not supported' },
   { name: 'percent-encoded NUL in the path', send: () => request('', {}, 'GET', '/v1/mo%00del'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route GET /v1/mo%00del' },
   // HTTP edges (issue #23 item 4)
   { name: 'URL with bad percent-encoding', send: () => request('', {}, 'GET', '/v1/%zz'), status: 400, code: 'SERVER_INVALID_REQUEST', message: 'the URL /v1/%zz is not valid' },

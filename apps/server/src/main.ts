@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       () => process.exit(0),
       (error: unknown) => {
         server.app.log.error({ err: error }, 'shutdown failed');
+        process.stderr.write(`${startupErrorLine(error, { verbose: config?.verbose ?? false })}\n`); // logs may be async: one line that is sure to be seen
         process.exit(1);
       },
     );
@@ -62,15 +63,20 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
+  let address: string;
   try {
-    await server.listen({ port: config.port, host: config.host });
+    address = await server.listen({ port: config.port, host: config.host });
   } catch (error) {
+    if (stopping) return; // a signal during start-up: stop() exits 0 once closed
     await server.close().catch(() => {});
     return fail(Object.assign(error as Error, { port: config.port, host: config.host }));
   }
+  // The address is worth a line at any log level (with --port 0 it is the only way to learn the port).
+  if (['warn', 'error', 'fatal'].includes(config.logLevel)) process.stderr.write(`senti-server: listening on ${address}\n`);
   try {
     await server.ready;
   } catch (error) {
+    if (stopping) return; // SIGTERM while the model loads: "the model is shutting down" is the expected end, exit 0
     await server.close().catch(() => {});
     return fail(error);
   }
