@@ -53,6 +53,8 @@ export interface SentiServer {
   listen(options: { port: number; host: string }): Promise<string>;
   /** Stops accepting connections, finishes in-flight requests and batches, disposes the model. */
   close(): Promise<void>;
+  /** Readiness turns 503 while requests are still served (the drain delay before `close`). */
+  leave(): void;
 }
 
 /**
@@ -173,7 +175,8 @@ export function createServer(options: CreateServerOptions): SentiServer {
 
   registerPredictRoute(app, predictor, limits, options.abstainBelow);
   registerModelInfoRoute(app, predictor);
-  registerHealthRoutes(app, predictor);
+  let leaving = false;
+  registerHealthRoutes(app, predictor, () => leaving);
   registerOpenApiRoute(app, limits, options.version ?? '0.1.0');
   registerPageRoute(app);
   // Runs after the listener stopped and in-flight requests finished: drain the batcher, dispose the model.
@@ -186,6 +189,9 @@ export function createServer(options: CreateServerOptions): SentiServer {
     app,
     predictor,
     ready: predictor.ready,
+    leave: () => {
+      leaving = true;
+    },
     listen: (address) => app.listen(address),
     close: () => (closing ??= app.close()),
   };

@@ -94,4 +94,21 @@ describe('senti-server command', () => {
       blocker.close();
     }
   });
+
+  it('on SIGTERM, /readyz answers 503 for the drain delay while predictions are still served, then it exits 0 (#28 item 30)', async () => {
+    const { child, output, exited } = start(['--model-dir', dir, '--port', '0', '--log-level', 'info', '--device', 'cpu', '--drain-delay-ms', '4000']);
+    let base: string | undefined;
+    while (base === undefined) {
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout);
+      if (match) base = match[1];
+      else if (child.exitCode !== null) throw new Error(`server exited early: ${output.stderr}`);
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGTERM');
+    while ((await fetch(`${base}/readyz`)).status !== 503) await new Promise((resolve) => setTimeout(resolve, 20));
+    const response = await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"texts":["great"]}' });
+    expect(response.status).toBe(200);
+    expect(await exited).toBe(0);
+  });
 });

@@ -50,8 +50,16 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    server.app.log.info({ signal }, 'shutting down: refusing new connections, draining in-flight requests');
-    server.close().then(
+    // SIGTERM (an orchestrator): readiness turns 503 first and requests are still served for the drain delay, so a
+    // load balancer sees the instance leave; Ctrl-C (a person) closes at once.
+    const delay = signal === 'SIGTERM' && server.predictor.state !== 'loading' ? config!.drainDelayMs : 0;
+    server.leave();
+    if (delay > 0) server.app.log.info({ signal, drainDelayMs: delay }, 'shutting down: /readyz answers 503 before the listener closes');
+    const closed = new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
+      server.app.log.info({ signal }, 'shutting down: refusing new connections, draining in-flight requests');
+      return server.close();
+    });
+    closed.then(
       () => process.exit(0),
       (error: unknown) => {
         server.app.log.error({ err: error }, 'shutdown failed');
