@@ -226,6 +226,27 @@ describe('connection limits over real sockets', () => {
     expect(text).toContain('SERVER_BAD_HTTP');
   });
 
+  it('answers 12 requests pipelined on one connection without a MaxListenersExceededWarning (#28 item 31)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const socket = await open(port);
+      const raw: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => raw.push(chunk));
+      socket.on('error', () => {});
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const requests = Array.from({ length: 12 }, (_, index) => Buffer.from(request(`{"texts":["text ${index}"]}`, { connection: index === 11 ? 'close' : 'keep-alive' })));
+      socket.write(Buffer.concat(requests));
+      await closed;
+      expect(Buffer.concat(raw).toString('utf8').match(/HTTP\/1\.1 200/g)).toHaveLength(12);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('closes a connection that never sends anything', async () => {
     const started = Date.now();
     const outcome = await collect(await open(port), started, HTTP.headersTimeoutMs + SLACK_MS + 2000);
