@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { escapeControl } from '@senti/errors';
 import { errorReply } from './error-reply.js';
@@ -142,6 +143,31 @@ export function createServer(options: CreateServerOptions): SentiServer {
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
       throw new ServerError('SERVER_UNSUPPORTED_MEDIA_TYPE', `charset "${printable(charset)}" is not supported; send application/json in UTF-8`);
     }
+  });
+  // Invalid UTF-8 in a body would become U+FFFD and get a 200 for texts nobody sent: refuse it as a bad body instead.
+  app.addHook('preParsing', async (_request, _reply, payload) => {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    const invalid = () => new ServerError('SERVER_INVALID_JSON', 'request body is not valid UTF-8; JSON must be sent in UTF-8');
+    const checked = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        try {
+          decoder.decode(chunk, { stream: true });
+        } catch {
+          return done(invalid());
+        }
+        done(null, chunk);
+      },
+      flush(done) {
+        try {
+          decoder.decode();
+        } catch {
+          return done(invalid());
+        }
+        done();
+      },
+    });
+    payload.on('error', (error) => checked.destroy(error));
+    return payload.pipe(checked);
   });
   app.setErrorHandler((error, request, reply) => {
     if (request.is404) return notFound(request, reply); // unknown route: 404 even when its body is bad JSON

@@ -107,6 +107,8 @@ const rows: Row[] = [
   { name: 'control characters in an unknown key are escaped', send: () => request('{"texts":["a"],"k\\u0001\\u001b[2J":1}'), status: 400, code: 'SERVER_UNKNOWN_FIELD', message: 'unknown field "k' },
   { name: 'a 3,000-character unknown key is cut, not echoed', send: () => request(JSON.stringify({ texts: ['a'], ['k'.repeat(3000)]: 1 })), status: 400, code: 'SERVER_UNKNOWN_FIELD', message: `"${'k'.repeat(100)}..."`, maxMessage: 200 },
   { name: 'charset=iso-8859-1 is refused, not decoded as UTF-8', send: () => request(Buffer.from('{"texts":["caf\xe9"]}', 'latin1'), { 'content-type': 'application/json; charset=iso-8859-1' }), status: 415, code: 'SERVER_UNSUPPORTED_MEDIA_TYPE', message: 'charset "iso-8859-1" is not supported' },
+  { name: 'invalid UTF-8 in the body: 400, not a 200 for U+FFFD (#28 item 31)', send: () => request(Buffer.concat([Buffer.from('{"texts":["caf'), Buffer.from([0xe9]), Buffer.from('"]}')])), status: 400, code: 'SERVER_INVALID_JSON', message: 'request body is not valid UTF-8' },
+  { name: 'a 2-byte character split across chunks stays valid', send: () => request('{"texts":["café ☕ 😀"]}'), status: 200, predictions: 1 },
   { name: 'charset=utf-8 is accepted', send: () => request('{"texts":["café"]}', { 'content-type': 'application/json; charset=UTF-8' }), status: 200, predictions: 1 },
   { name: 'unknown route with bad JSON is 404, not 400', send: () => request('{{{', {}, 'POST', '/nope'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route POST /nope' },
 ];
