@@ -51,7 +51,7 @@ export function inspectCommand(context: CliContext): Command {
         'Labels',
         textTable(['label', 'count', 'share'], labelNames.map((name, index) => [name, counts[index] ?? 0, `${(((counts[index] ?? 0) / total) * 100).toFixed(1)}%`])),
       );
-      printLengthSummary(output, choice, 'the texts');
+      printLengthSummary(output, choice, inspection.lengthsOf === 'train' ? 'the training split (as train makes it)' : 'the texts');
       output.line(`  suggested: --max-length ${choice.maxLength}`);
       context.result = ({ data: flags.data, rows: total, labels: Object.fromEntries(labelNames.map((name, index) => [name, counts[index] ?? 0])), cleaning: s, tokenLengths: choice.statistics, suggestedMaxLength: choice.maxLength, coverage: choice.coverage });
     });
