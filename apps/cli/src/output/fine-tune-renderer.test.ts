@@ -79,3 +79,17 @@ describe('the compute section', () => {
     expect(compute('@tensorflow/tfjs-node failed to load: libtensorflow.so.2: cannot open shared object file')).toMatch(/the wasm backend is used because @tensorflow\/tfjs-node failed to load/);
   });
 });
+
+describe('the encoding bar', () => {
+  it('says repeated texts share features instead of leaving "2973 encoded" of 2990 unexplained (#28 item 24, --preset tutorial)', () => {
+    let text = '';
+    const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
+    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv', seed: 1, dtype: 'auto' });
+    render({ type: 'encode', done: 1000, total: 2990 });
+    render({ type: 'encode', done: 2973, total: 2990 });
+    render({ type: 'encoded', hits: 0, misses: 2973, discarded: [], seconds: 1 });
+    const last = text.split(/[\r\n]/).filter((line) => line.includes('Encoding')).at(-1)!;
+    expect(last).toMatch(/2,?990\/2,?990/);
+    expect(last).toMatch(/0 cached, 2973 encoded, 17 repeated texts share their features/);
+  });
+});

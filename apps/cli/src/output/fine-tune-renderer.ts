@@ -10,6 +10,7 @@ import { readingNote } from './reading-note.js';
 export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data' | 'seed' | 'dtype'>): (event: FineTuneEvent) => void {
   let encoding: Progress | undefined;
   const download = downloadProgress(output);
+  let encodeTotal = 0;
   let measuring: Progress | undefined;
   let bar: { epoch: number; progress: Progress } | undefined;
   let epochs = 0;
@@ -55,10 +56,15 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
       }
       case 'encode':
         encoding ??= output.progress('Encoding', event.total, 'texts');
+        encodeTotal = event.total;
         encoding.update(event.done);
         return;
       case 'encoded':
-        if (encoding) encoding.finish(`${event.hits} cached, ${event.misses} encoded`);
+        // Repeated texts are encoded once: say so, or "2973 encoded" of 2990 texts reads as texts left out.
+        if (encoding) {
+          const repeats = encodeTotal - event.hits - event.misses;
+          encoding.finish(`${event.hits} cached, ${event.misses} encoded${repeats > 0 ? `, ${repeats} repeated text${repeats === 1 ? '' : 's'} share their features` : ''}`);
+        }
         else output.line(`Encoding: all ${event.hits} texts found in the feature cache`);
         for (const { file, problem } of event.discarded) output.line(`  note: cache segment ${file} was ${problem}; its texts were encoded again`);
         return;
