@@ -111,4 +111,10 @@ describe('senti-server command', () => {
     expect(response.status).toBe(200);
     expect(await exited).toBe(0);
   });
+
+  it('an unknown --host: one line naming it, exit 1, no "model is shutting down" stack (#28 item 29)', async () => {
+    const { output, exited } = start(['--model-dir', dir, '--port', '0', '--host', 'nosuchhost.invalid', '--device', 'cpu']);
+    expect(await exited).toBe(1);
+    expect(output.stderr).toBe('senti-server: cannot listen on nosuchhost.invalid:0: unknown host; check --host\n');
+  });
 });
