@@ -152,10 +152,11 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
         throw error;
       }
     } finally {
-      redis.stop();
       queue.on('error', () => {}); // a closing client's last reconnect errors are not news
+      // Closing waits for Redis: bounded by the same outage limit (Redis may go away while the queue closes).
+      if (!redis.gone) await Promise.race([queue.close(), redis.lost.catch(() => {})]);
+      redis.stop();
       if (redis.gone) await settledWithin(queue.disconnect(), 1000); // may never settle with Redis gone
-      else await queue.close();
     }
     const done = chunks.filter((chunk) => !failed.some((entry) => entry.chunkId === chunk.chunkId));
     const found = await store.has(Buffer.concat(done.map((chunk) => chunk.keys)));
