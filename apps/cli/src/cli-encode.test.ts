@@ -60,4 +60,22 @@ describe('senti encode + senti worker', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${port} .*ECONNREFUSED`));
   });
+
+  it('Redis killed while encode waits: one line after --redis-timeout, exit 1, no raw ioredis stack traces (#28 item 5)', async () => {
+    const doomed = await startRedis();
+    await writeFile(join(dir, 'doomed.csv'), syntheticReviewsCsv({ rows: 400, classes: ['negative', 'positive'], seed: 12 }));
+    let stopping: Promise<void> | undefined;
+    const result = await runCli(['encode', '--data', join(dir, 'doomed.csv'), '--model', TINY_BERT, '--queue', doomed.url, '--chunk', '50', '--redis-timeout', '2'], {
+      env: { SENTI_CACHE_DIR: join(dir, 'store-doomed') },
+      onStdout: (text) => {
+        if (stopping === undefined && text.includes('queue redis://')) stopping = doomed.stop();
+      },
+    });
+    await stopping;
+    expect(stopping).toBeDefined();
+    expect(result.code, result.stderr).toBe(1);
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('senti:'));
+    expect(lines).toEqual([expect.stringMatching(/^senti: lost Redis at redis:\/\/127\.0\.0\.1:\d+ \(.*\) for 2 s while .*run the same command again once Redis is back/)]);
+    expect(result.stderr).not.toMatch(/\n\s+at |ECONNREFUSED 127\.0\.0\.1:\d+\n/);
+  }, 150_000);
 });

@@ -119,6 +119,7 @@ const ROWS: Row[] = [
   // --out (exit 2 for a plain path mistake, 1 for a place that cannot be written)
   { name: '--out naming a file', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'a-file')], code: 2, message: /--out .*a-file is a file; expected a directory/ },
   { name: '--out under a file', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'a-file', 'run')], code: 2, message: /a-file is a file, so nothing can be created under it/ },
+  { name: '--out with a 300-byte name (was reported as "is a file")', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'r'.repeat(300))], code: 2, message: /--out .*: the name "r+…r+" is 300 bytes; file names are limited to 255 bytes/ },
   { name: '--out a non-empty directory', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--out', join(d, 'full')], code: 2, message: /already exists and is not empty; choose another --out, or pass --overwrite/ },
   ...(existsSync('/proc/self') ? [{ name: '--out under /proc (used to spin forever)', args: (d: string) => ['train', '--data', join(d, 'ok.csv'), '--out', '/proc/senti-run'], code: 1 as const, message: /--out \/proc\/senti-run: cannot create or write there/ }] : []),
   { name: '--out of a run still encoding (only config.json so far, looked abandoned)', args: (d) => ['train', '--data', join(d, 'ok.csv'), '--model', TINY_BERT, '--offline', '--out', join(d, 'running')], code: 2, message: /--out .*running is in use by another senti run \(process \d+\); wait for it to end, or choose another --out/ },
@@ -253,6 +254,18 @@ describe('the real executable, for what only a process shows', () => {
     expect(result.stderr).not.toMatch(/a-file/);
     expect(result.code, result.stderr).toBe(0);
     if (_name === '--cache-dir') expect(existsSync(join(dir, 'int8-cache', 'int8-encoders'))).toBe(true);
+  }, 300_000);
+
+  // #28 item 12: conflicting duplicates were counted but never reported.
+  it('inspect and train say when the same text carries two labels', async () => {
+    const rows = Array.from({ length: 40 }, (_, index) => `${index % 2 ? 'good' : 'bad'} film ${index},${index % 2}`);
+    await writeFile(join(dir, 'conflicts.csv'), `sentence,label\n${[...rows, 'bad film 0,1', 'bad film 2,1', 'bad film 4,1'].join('\n')}\n`);
+    const inspected = await runInProcess(['inspect', '--data', join(dir, 'conflicts.csv'), '--model', TINY_BERT, '--offline']);
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect(inspected.stdout).toMatch(/warning: 6 rows share their exact text with a row of another label \(conflicting duplicates, all kept\)/);
+    const trained = await runInProcess(['train', '--data', join(dir, 'conflicts.csv'), '--model', TINY_BERT, '--offline', '--epochs', '1', '--out', join(dir, 'conflicts-run')]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toMatch(/warning: 6 rows share their exact text with a row of another label/);
   }, 300_000);
 
   // A run that spun on /proc would never end: the test's time limit catches that (no wall-clock assertion of ours).

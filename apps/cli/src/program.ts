@@ -42,7 +42,8 @@ Serving: senti-server --model-dir runs/demo --port 8080 (HTTP: POST /v1/predict,
 page to try sentences at /); from a clone: pnpm --filter server start --model-dir
 runs/demo --port 8080.
 
-Exit codes: 0 ok, 1 data or runtime problem, 2 usage mistake, 3 --min-accuracy/--min-f1 not met.`,
+Exit codes: 0 ok, 1 data or runtime problem, 2 usage mistake, 3 --min-accuracy/--min-f1 not met,
+130 interrupted (Ctrl-C, SIGTERM or SIGHUP).`,
   );
   return program;
 }

@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { escapeControl } from '@senti/errors';
 import { errorReply } from './error-reply.js';
@@ -53,6 +54,8 @@ export interface SentiServer {
   listen(options: { port: number; host: string }): Promise<string>;
   /** Stops accepting connections, finishes in-flight requests and batches, disposes the model. */
   close(): Promise<void>;
+  /** Readiness turns 503 while requests are still served (the drain delay before `close`). */
+  leave(): void;
 }
 
 /**
@@ -71,9 +74,15 @@ function printable(text: string): string {
   return escaped.length > 100 ? `${escaped.slice(0, 100)}... (${text.length} characters)` : escaped;
 }
 
-/** The 404 of an unknown route, in the server's shape. */
+/** The 404 of an unknown route, or the 405 of a known route asked with another method, in the server's shape. */
 function notFound(request: FastifyRequest, reply: FastifyReply) {
-  const error = new ServerError('SERVER_NOT_FOUND', `no route ${printable(request.method)} ${printable(request.url.split('?')[0] ?? '')}`);
+  const path = request.url.split('?')[0] ?? '';
+  const allowed = (['GET', 'HEAD', 'POST'] as const).filter((method) => request.server.hasRoute({ method, url: path }));
+  if (allowed.length > 0) {
+    const error = new ServerError('SERVER_METHOD_NOT_ALLOWED', `${printable(request.method)} is not allowed on ${printable(path)}; use ${allowed.join(' or ')}`);
+    return reply.status(405).header('allow', allowed.join(', ')).send({ error: { code: error.code, message: error.message } });
+  }
+  const error = new ServerError('SERVER_NOT_FOUND', `no route ${printable(request.method)} ${printable(path)}`);
   return reply.status(404).send({ error: { code: error.code, message: error.message } });
 }
 
@@ -107,7 +116,8 @@ export function createServer(options: CreateServerOptions): SentiServer {
     },
   });
   predictor.ready.then(
-    () => app.log.info({ model: predictor.describe().ref }, 'model ready'),
+    // Loaded just as shutdown began (SIGTERM during loading): nothing to announce, and describe() would throw.
+    () => (predictor.state === 'ready' ? app.log.info({ model: predictor.describe().ref }, 'model ready') : undefined),
     (error: unknown) => app.log.error({ err: error }, 'model failed to load'),
   );
 
@@ -123,11 +133,41 @@ export function createServer(options: CreateServerOptions): SentiServer {
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
       throw new ServerError('SERVER_BAD_HTTP', 'the request is not valid HTTP/1.1: missing Host header');
     }
+    // A compressed body would be parsed as JSON text and fail as "not valid JSON": refuse it by name instead.
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+      throw new ServerError('SERVER_UNSUPPORTED_MEDIA_TYPE', `content-encoding "${printable(encoding)}" is not supported; send the JSON body uncompressed`);
+    }
     // JSON is UTF-8 (RFC 8259): another declared charset is refused, never decoded as UTF-8 into U+FFFD.
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
       throw new ServerError('SERVER_UNSUPPORTED_MEDIA_TYPE', `charset "${printable(charset)}" is not supported; send application/json in UTF-8`);
     }
+  });
+  // Invalid UTF-8 in a body would become U+FFFD and get a 200 for texts nobody sent: refuse it as a bad body instead.
+  app.addHook('preParsing', async (_request, _reply, payload) => {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    const invalid = () => new ServerError('SERVER_INVALID_JSON', 'request body is not valid UTF-8; JSON must be sent in UTF-8');
+    const checked = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        try {
+          decoder.decode(chunk, { stream: true });
+        } catch {
+          return done(invalid());
+        }
+        done(null, chunk);
+      },
+      flush(done) {
+        try {
+          decoder.decode();
+        } catch {
+          return done(invalid());
+        }
+        done();
+      },
+    });
+    payload.on('error', (error) => checked.destroy(error));
+    return payload.pipe(checked);
   });
   app.setErrorHandler((error, request, reply) => {
     if (request.is404) return notFound(request, reply); // unknown route: 404 even when its body is bad JSON
@@ -161,7 +201,8 @@ export function createServer(options: CreateServerOptions): SentiServer {
 
   registerPredictRoute(app, predictor, limits, options.abstainBelow);
   registerModelInfoRoute(app, predictor);
-  registerHealthRoutes(app, predictor);
+  let leaving = false;
+  registerHealthRoutes(app, predictor, () => leaving);
   registerOpenApiRoute(app, limits, options.version ?? '0.1.0');
   registerPageRoute(app);
   // Runs after the listener stopped and in-flight requests finished: drain the batcher, dispose the model.
@@ -174,6 +215,9 @@ export function createServer(options: CreateServerOptions): SentiServer {
     app,
     predictor,
     ready: predictor.ready,
+    leave: () => {
+      leaving = true;
+    },
     listen: (address) => app.listen(address),
     close: () => (closing ??= app.close()),
   };

@@ -19,6 +19,12 @@ export interface ServerConfig {
   maxQueuedTexts: number;
   /** Longest expected wait for the encoder, ms; longer gets 503 + Retry-After at once. Flag --max-queue-ms, env SENTI_MAX_QUEUE_MS. Default 5000. */
   maxQueueMs: number;
+  /**
+   * On SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes: a load
+   * balancer sees the instance leave instead of refused connections. Flag --drain-delay-ms, env SENTI_DRAIN_DELAY_MS.
+   * Default 5000; Ctrl-C (SIGINT) skips it.
+   */
+  drainDelayMs: number;
   /** Most texts in one request. Flag --max-texts, env SENTI_MAX_TEXTS. Default 256. */
   maxTexts: number;
   /** Most characters in one text. Flag --max-chars, env SENTI_MAX_CHARS. Default 10000. */
@@ -56,6 +62,7 @@ const NUMBERS = {
   maxWaitMs: { flag: 'max-wait-ms', env: 'SENTI_MAX_WAIT_MS', fallback: 5, min: 0 },
   maxQueuedTexts: { flag: 'max-queue', env: 'SENTI_MAX_QUEUE', fallback: 4096, min: 1 },
   maxQueueMs: { flag: 'max-queue-ms', env: 'SENTI_MAX_QUEUE_MS', fallback: 5000, min: 1 },
+  drainDelayMs: { flag: 'drain-delay-ms', env: 'SENTI_DRAIN_DELAY_MS', fallback: 5000, min: 0 },
   maxTexts: { flag: 'max-texts', env: 'SENTI_MAX_TEXTS', fallback: 256, min: 1 },
   maxChars: { flag: 'max-chars', env: 'SENTI_MAX_CHARS', fallback: 10_000, min: 1 },
   bodyLimit: { flag: 'body-limit', env: 'SENTI_BODY_LIMIT', fallback: 1_048_576, min: 1 },
@@ -80,6 +87,7 @@ Options (environment variable in brackets):
   --max-wait-ms N        longest wait to fill a batch [SENTI_MAX_WAIT_MS] (5)
   --max-queue N          most texts waiting; more get 503 [SENTI_MAX_QUEUE] (4096)
   --max-queue-ms N       longest expected wait for the encoder; longer gets 503 at once [SENTI_MAX_QUEUE_MS] (5000)
+  --drain-delay-ms N     on SIGTERM, /readyz says 503 this long before the listener closes (Ctrl-C: none) [SENTI_DRAIN_DELAY_MS] (5000)
   --max-texts N          most texts per request [SENTI_MAX_TEXTS] (256)
   --max-chars N          most characters per text [SENTI_MAX_CHARS] (10000)
   --body-limit BYTES     largest request body [SENTI_BODY_LIMIT] (1048576)
@@ -157,6 +165,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     maxWaitMs: number('maxWaitMs'),
     maxQueuedTexts: number('maxQueuedTexts'),
     maxQueueMs: number('maxQueueMs'),
+    drainDelayMs: number('drainDelayMs'),
     maxTexts: number('maxTexts'),
     maxChars: number('maxChars'),
     bodyLimit: number('bodyLimit'),

@@ -1,6 +1,7 @@
 // The server's table of hostile inputs over real sockets on loopback: raw request -> status, code and message.
 // Also the connection limits: slowloris, idle and half-open connections, keep-alive, a connection flood.
 import type { Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SentiServer } from './app.js';
 import { collect, exchange, open, type RawExchange } from './test-support/raw-http.js';
@@ -90,7 +91,9 @@ const rows: Row[] = [
   { name: 'abstainBelow above 1', send: () => request('{"texts":["a"],"abstainBelow":1.5}'), status: 400, code: 'SERVER_INVALID_REQUEST', message: 'abstainBelow must be a probability from 0 to 1, got' },
   { name: 'abstainBelow as a string', send: () => request('{"texts":["a"],"abstainBelow":"0.5"}'), status: 400, code: 'SERVER_INVALID_TYPE', message: 'abstainBelow' },
   { name: 'abstainBelow 1: every text abstains, still 200', send: () => request('{"texts":["a","b"],"abstainBelow":1}'), status: 200, predictions: 2 },
-  { name: 'wrong method on the predict route', send: () => request('{"texts":["a"]}', {}, 'PUT'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route PUT /v1/predict' },
+  { name: 'wrong method on the predict route: 405, not 404 (#28 item 31)', send: () => request('{"texts":["a"]}', {}, 'PUT'), status: 405, code: 'SERVER_METHOD_NOT_ALLOWED', message: 'PUT is not allowed on /v1/predict; use POST' },
+  { name: 'DELETE on the model route: 405', send: () => request('', {}, 'DELETE', '/v1/model'), status: 405, code: 'SERVER_METHOD_NOT_ALLOWED', message: 'DELETE is not allowed on /v1/model; use GET' },
+  { name: 'a gzip body is refused by name, not as "not valid JSON" (#28 item 31)', send: () => request(gzipSync('{"texts":["a"]}'), { 'content-encoding': 'gzip' }), status: 415, code: 'SERVER_UNSUPPORTED_MEDIA_TYPE', message: 'content-encoding "gzip" is not supported' },
   { name: 'percent-encoded NUL in the path', send: () => request('', {}, 'GET', '/v1/mo%00del'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route GET /v1/mo%00del' },
   // HTTP edges (issue #23 item 4)
   { name: 'URL with bad percent-encoding', send: () => request('', {}, 'GET', '/v1/%zz'), status: 400, code: 'SERVER_INVALID_REQUEST', message: 'the URL /v1/%zz is not valid' },
@@ -104,6 +107,8 @@ const rows: Row[] = [
   { name: 'control characters in an unknown key are escaped', send: () => request('{"texts":["a"],"k\\u0001\\u001b[2J":1}'), status: 400, code: 'SERVER_UNKNOWN_FIELD', message: 'unknown field "k' },
   { name: 'a 3,000-character unknown key is cut, not echoed', send: () => request(JSON.stringify({ texts: ['a'], ['k'.repeat(3000)]: 1 })), status: 400, code: 'SERVER_UNKNOWN_FIELD', message: `"${'k'.repeat(100)}..."`, maxMessage: 200 },
   { name: 'charset=iso-8859-1 is refused, not decoded as UTF-8', send: () => request(Buffer.from('{"texts":["caf\xe9"]}', 'latin1'), { 'content-type': 'application/json; charset=iso-8859-1' }), status: 415, code: 'SERVER_UNSUPPORTED_MEDIA_TYPE', message: 'charset "iso-8859-1" is not supported' },
+  { name: 'invalid UTF-8 in the body: 400, not a 200 for U+FFFD (#28 item 31)', send: () => request(Buffer.concat([Buffer.from('{"texts":["caf'), Buffer.from([0xe9]), Buffer.from('"]}')])), status: 400, code: 'SERVER_INVALID_JSON', message: 'request body is not valid UTF-8' },
+  { name: 'a 2-byte character split across chunks stays valid', send: () => request('{"texts":["café ☕ 😀"]}'), status: 200, predictions: 1 },
   { name: 'charset=utf-8 is accepted', send: () => request('{"texts":["café"]}', { 'content-type': 'application/json; charset=UTF-8' }), status: 200, predictions: 1 },
   { name: 'unknown route with bad JSON is 404, not 400', send: () => request('{{{', {}, 'POST', '/nope'), status: 404, code: 'SERVER_NOT_FOUND', message: 'no route POST /nope' },
 ];
@@ -221,6 +226,27 @@ describe('connection limits over real sockets', () => {
     expect(text.startsWith('HTTP/1.1 200')).toBe(true);
     expect(text.indexOf('HTTP/1.1 400')).toBeGreaterThan(0);
     expect(text).toContain('SERVER_BAD_HTTP');
+  });
+
+  it('answers 12 requests pipelined on one connection without a MaxListenersExceededWarning (#28 item 31)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const socket = await open(port);
+      const raw: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => raw.push(chunk));
+      socket.on('error', () => {});
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const requests = Array.from({ length: 12 }, (_, index) => Buffer.from(request(`{"texts":["text ${index}"]}`, { connection: index === 11 ? 'close' : 'keep-alive' })));
+      socket.write(Buffer.concat(requests));
+      await closed;
+      expect(Buffer.concat(raw).toString('utf8').match(/HTTP\/1\.1 200/g)).toHaveLength(12);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('closes a connection that never sends anything', async () => {

@@ -1,6 +1,7 @@
 // The senti-server command as a process: startup errors, and SIGTERM with a real model.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestArtifact } from './test-support/real-model.js';
@@ -68,5 +69,52 @@ describe('senti-server command', () => {
     expect(logs.some((log) => log.msg === 'request completed' && typeof log.responseTime === 'number')).toBe(true);
     expect(logs.some((log) => log.msg.startsWith('shutting down'))).toBe(true);
     expect(output.stderr).not.toMatch(/error/i);
+  });
+
+  it('--port 0 --log-level warn still prints the address; SIGTERM right away (model still loading) exits 0 without a stack (#28 items 29, 31)', async () => {
+    const { child, output, exited } = start(['--model-dir', dir, '--port', '0', '--log-level', 'warn', '--device', 'cpu']);
+    while (!/listening on http:\/\/127\.0\.0\.1:\d+/.test(output.stderr)) {
+      if (child.exitCode !== null) throw new Error(`server exited early: ${output.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGTERM');
+    expect(await exited, output.stdout + output.stderr).toBe(0);
+    expect(output.stderr).toMatch(/^senti-server: listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+  });
+
+  it('a port in use: one line naming it, exit 1, no stack (#28 item 29)', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { output, exited } = start(['--model-dir', dir, '--port', String(port), '--host', '127.0.0.1', '--device', 'cpu']);
+      expect(await exited).toBe(1);
+      expect(output.stderr).toBe(`senti-server: 127.0.0.1:${port} is already in use; pick another port with --port\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('on SIGTERM, /readyz answers 503 for the drain delay while predictions are still served, then it exits 0 (#28 item 30)', async () => {
+    const { child, output, exited } = start(['--model-dir', dir, '--port', '0', '--log-level', 'info', '--device', 'cpu', '--drain-delay-ms', '4000']);
+    let base: string | undefined;
+    while (base === undefined) {
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout);
+      if (match) base = match[1];
+      else if (child.exitCode !== null) throw new Error(`server exited early: ${output.stderr}`);
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGTERM');
+    while ((await fetch(`${base}/readyz`)).status !== 503) await new Promise((resolve) => setTimeout(resolve, 20));
+    const response = await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"texts":["great"]}' });
+    expect(response.status).toBe(200);
+    expect(await exited).toBe(0);
+  });
+
+  it('an unknown --host: one line naming it, exit 1, no "model is shutting down" stack (#28 item 29)', async () => {
+    const { output, exited } = start(['--model-dir', dir, '--port', '0', '--host', 'nosuchhost.invalid', '--device', 'cpu']);
+    expect(await exited).toBe(1);
+    expect(output.stderr).toBe('senti-server: cannot listen on nosuchhost.invalid:0: unknown host; check --host\n');
   });
 });

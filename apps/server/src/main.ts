@@ -50,11 +50,20 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    server.app.log.info({ signal }, 'shutting down: refusing new connections, draining in-flight requests');
-    server.close().then(
+    // SIGTERM (an orchestrator): readiness turns 503 first and requests are still served for the drain delay, so a
+    // load balancer sees the instance leave; Ctrl-C (a person) closes at once.
+    const delay = signal === 'SIGTERM' && server.predictor.state !== 'loading' ? config!.drainDelayMs : 0;
+    server.leave();
+    if (delay > 0) server.app.log.info({ signal, drainDelayMs: delay }, 'shutting down: /readyz answers 503 before the listener closes');
+    const closed = new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
+      server.app.log.info({ signal }, 'shutting down: refusing new connections, draining in-flight requests');
+      return server.close();
+    });
+    closed.then(
       () => process.exit(0),
       (error: unknown) => {
         server.app.log.error({ err: error }, 'shutdown failed');
+        process.stderr.write(`${startupErrorLine(error, { verbose: config?.verbose ?? false })}\n`); // logs may be async: one line that is sure to be seen
         process.exit(1);
       },
     );
@@ -62,15 +71,20 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
+  let address: string;
   try {
-    await server.listen({ port: config.port, host: config.host });
+    address = await server.listen({ port: config.port, host: config.host });
   } catch (error) {
+    if (stopping) return; // a signal during start-up: stop() exits 0 once closed
     await server.close().catch(() => {});
     return fail(Object.assign(error as Error, { port: config.port, host: config.host }));
   }
+  // The address is worth a line at any log level (with --port 0 it is the only way to learn the port).
+  if (['warn', 'error', 'fatal'].includes(config.logLevel)) process.stderr.write(`senti-server: listening on ${address}\n`);
   try {
     await server.ready;
   } catch (error) {
+    if (stopping) return; // SIGTERM while the model loads: "the model is shutting down" is the expected end, exit 0
     await server.close().catch(() => {});
     return fail(error);
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,6 +39,17 @@ export async function directoryState(target: string): Promise<'absent' | 'empty'
   return entries.length === 0 ? 'empty' : 'not-empty';
 }
 
+/**
+ * The target's name as its temp names carry it: itself, or for a long name (a legal 240-byte name plus the temp
+ * suffix would pass the 255-byte limit) a shortened one with a hash of the whole, so every legal name can be written.
+ */
+function temporaryBase(name: string): string {
+  if (Buffer.byteLength(name) <= 200) return name;
+  let short = name;
+  while (Buffer.byteLength(short) > 180) short = short.slice(0, -1);
+  return `${short}~${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
+}
+
 /** The names in `dir`, or none when it cannot be listed. */
 function listNames(dir: string): string[] {
   try {
@@ -53,10 +64,11 @@ export async function openAtomicDirectory(target: string): Promise<AtomicDirecto
   const parent = path.dirname(target);
   await makeDirectory(parent);
   // Temp directories of killed writers of this target (half an export can be half a gigabyte) go first.
-  const prefix = `.${path.basename(target)}.`;
+  const base = temporaryBase(path.basename(target));
+  const prefix = `.${base}.`;
   await removeStaleTemporaries(parent, listNames(parent).filter((name) => name.startsWith(prefix))).catch(() => undefined);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const temporary = path.join(parent, `.${path.basename(target)}.tmp-${suffix}`);
+  const temporary = path.join(parent, `.${base}.tmp-${suffix}`);
   try {
     await mkdir(temporary);
   } catch (error) {
@@ -91,7 +103,7 @@ export async function openAtomicDirectory(target: string): Promise<AtomicDirecto
       try {
         await syncDirectory(temporary);
         if (existsSync(target)) {
-          const previous = path.join(parent, `.${path.basename(target)}.old-${suffix}`);
+          const previous = path.join(parent, `.${base}.old-${suffix}`);
           await rename(target, previous);
           await rename(temporary, target);
           await rm(previous, { recursive: true, force: true });

@@ -53,3 +53,16 @@ describe('openAtomicDirectory and the temporaries of killed writers (#28 items 1
     expect((await readdir(dir)).filter((name) => name.startsWith('.exited'))).toEqual([]);
   });
 });
+
+describe('openAtomicDirectory with a long legal name (#28 item 16)', () => {
+  it('writes a directory whose 250-byte name leaves no room for the temp suffix', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'senti-long-name-'));
+    dirs.push(dir);
+    const { openAtomicDirectory } = await import('./atomic-directory.js');
+    const target = path.join(dir, 'e'.repeat(250));
+    const directory = await openAtomicDirectory(target);
+    await directory.write('config.json', '{}');
+    await directory.commit();
+    expect(await readdir(target)).toEqual(['config.json']);
+  });
+});

@@ -1,12 +1,15 @@
 import { canonicalLabel, isMissingLabel } from './label-vocabulary.js';
 
+/** Whitespace and invisible format characters (zero-width space and joiners, BOM, soft hyphen, word joiner ...). */
+const INVISIBLE_ONLY = /^[\s\p{Cf}]*$/u;
+
 /** What cleaning did to a data file. */
 export interface CleaningSummary {
   /** The file as given. */
   path: string;
   /** Data rows parsed (blank lines are not rows). */
   rowsRead: number;
-  /** Rows dropped because the text was empty or only whitespace. */
+  /** Rows dropped because the text was empty or only whitespace and invisible characters (zero-width space, BOM ...). */
   emptyTextDropped: number;
   /** Rows dropped because the label was empty or a missing-value marker (NaN, NA, null, ...). */
   missingLabelDropped: number;
@@ -45,7 +48,7 @@ export function cleanRows(path: string, rows: readonly string[][], textIndex: nu
   for (const [rowIndex, row] of rows.entries()) {
     const text = row[textIndex] ?? '';
     const rawLabel = (row[labelIndex] ?? '').trim();
-    if (text.trim() === '') {
+    if (INVISIBLE_ONLY.test(text)) {
       summary.emptyTextDropped++;
       continue;
     }

@@ -95,6 +95,9 @@ const rows: Row[] = [
   { name: 'empty file', file: ['empty.csv', ''], error: { code: 'DATA_EMPTY', message: 'is empty' } },
   { name: 'only whitespace and line breaks', file: ['blank.csv', ' \n\r\n\t\n'], error: { code: 'DATA_EMPTY', message: 'is empty' } },
   { name: 'header but no rows', file: ['header.csv', 'sentence,label\n'], error: { code: 'DATA_NO_ROWS', message: 'has a header but no data rows' } },
+  // Invisible characters (issue #28 item 13)
+  { name: 'texts of only zero-width characters count as empty', file: ['zero-width.csv', 'sentence,label\n\u200b\u200b,1\n\ufeff\u2060,0\ngood,1\nbad,0\n'], texts: ['good', 'bad'], check: (data) => expect(data.summary.emptyTextDropped).toBe(2) },
+  { name: 'labels differing by an invisible character are one class', file: ['invisible-label.csv', 'sentence,label\ngood,pos\nfine,pos\u200b\nbad,neg\ndull,\ufeffneg\n'], texts: ['good', 'fine', 'bad', 'dull'], check: (data) => expect(data.labelNames).toEqual(['neg', 'pos']) },
   { name: 'every label missing', file: ['nan.csv', 'sentence,label\na,NaN\nb,\n'], error: { code: 'DATA_NO_ROWS', message: 'all 2 rows have an empty text or a missing label' } },
   { name: 'one class only', file: ['one.csv', 'sentence,label\na,1\nb,1\n'], error: { code: 'DATA_TOO_FEW_CLASSES', message: 'has 1 class ("1") in column "label"; expected at least 2' } },
   { name: 'missing file with a newline in its name', file: ['no\nsuch.csv', null], error: { code: 'DATA_FILE_NOT_FOUND', message: 'no\\nsuch.csv" not found' } },

@@ -10,9 +10,14 @@ export function isMissingLabel(label: string): boolean {
 
 const INTEGER = /^[+-]?\d+(\.0+)?$/;
 
-/** "007", "+7" and "7.0" all name the integer label "7"; other labels are kept as written. */
+/**
+ * "007", "+7" and "7.0" all name the integer label "7"; other labels are kept as written, except for what cannot be
+ * seen: invisible format characters (zero-width space, BOM ...) are removed and the text is NFC-normalized, so two
+ * labels that print identically are one class.
+ */
 export function canonicalLabel(label: string): string {
-  return INTEGER.test(label) ? BigInt(label.replace(/\.0+$/, '')).toString() : label;
+  const visible = label.replace(/\p{Cf}/gu, '').normalize('NFC').trim();
+  return INTEGER.test(visible) ? BigInt(visible.replace(/\.0+$/, '')).toString() : visible;
 }
 
 /** Sorted distinct labels: numerically when every label is an integer, else by code unit (like Python's `sorted`). */

@@ -77,3 +77,10 @@ describe('expectedCalibrationError', () => {
     expect(call).toThrow(message);
   });
 });
+
+describe('fitTemperature at its bounds (#28 item 14)', () => {
+  it('says when separable rows drive T to its floor, and not otherwise', () => {
+    expect(fitTemperature([0, 1], [5, 0, 0, 5], 2).atBound).toBe('lower');
+    expect(fitTemperature([0, 1, 0, 1], [2, 0, 0, 2, 0, 1, 1, 0], 2).atBound).toBeUndefined();
+  });
+});

@@ -12,6 +12,11 @@ export interface TemperatureFit {
   nllBefore: number;
   /** Mean NLL at the fitted T. */
   nllAfter: number;
+  /**
+   * Set when the fit stopped at a bound of {@link TEMPERATURE_BOUNDS}: `lower` when the rows are separated perfectly
+   * (the NLL keeps falling as T -> 0, so T says nothing about calibration), `upper` when the logits carry no signal.
+   */
+  atBound?: 'lower' | 'upper';
 }
 
 /**
@@ -34,7 +39,8 @@ export function fitTemperature(yTrue: ArrayLike<number>, logits: ArrayLike<numbe
     else low = middle;
   }
   const temperature = Math.exp(-(low + high) / 2);
-  return { temperature, nllBefore: meanNll(labels, values, numClasses, 1), nllAfter: meanNll(labels, values, numClasses, 1 / temperature) };
+  const atBound = temperature <= TEMPERATURE_BOUNDS[0] * (1 + 1e-9) ? 'lower' : temperature >= TEMPERATURE_BOUNDS[1] * (1 - 1e-9) ? 'upper' : undefined;
+  return { temperature, nllBefore: meanNll(labels, values, numClasses, 1), nllAfter: meanNll(labels, values, numClasses, 1 / temperature), ...(atBound ? { atBound } : {}) };
 }
 
 /** softmax(logits / temperature) per row, row-major `[n, numClasses]`. */

@@ -139,4 +139,15 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
     expect(await lost.exited).not.toBe(0);
     expect(lost.events.filter((event) => event.type === 'ready')).toEqual([]);
   });
+
+  it('a worker told SIGTERM while Redis is down stops after a bounded wait, on the first signal (#28 item 5)', async () => {
+    const doomed = await startRedis();
+    const worker = spawnWorker({ queue: doomed.url, queueName: 'doomed', model: TINY_BERT, offline: true, device: 'cpu', cacheDir: path.join(workDir, 'doomed'), closeTimeoutMs: 1000 });
+    workers.push(worker);
+    await worker.waitFor((event) => event.type === 'ready');
+    await doomed.stop();
+    await worker.waitFor((event) => event.type === 'redis-error');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
 });

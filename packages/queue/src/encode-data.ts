@@ -5,7 +5,7 @@ import { QueueError } from './queue-error.js';
 import { assertRedisReachable } from './redis-connection.js';
 
 /** The data and encoder settings of a `fineTune` run, plus where the queue is. */
-export type EncodeDataOptions = FineTuneInput & Pick<EncodeDistributedOptions, 'queue' | 'queueName' | 'chunkSize' | 'attempts' | 'backoffMs' | 'pollMs' | 'connectTimeoutMs' | 'noWorkerNoticeMs' | 'waitForWorkersMs' | 'onEvent' | 'signal'>;
+export type EncodeDataOptions = FineTuneInput & Pick<EncodeDistributedOptions, 'queue' | 'queueName' | 'chunkSize' | 'attempts' | 'backoffMs' | 'pollMs' | 'connectTimeoutMs' | 'noWorkerNoticeMs' | 'waitForWorkersMs' | 'redisLostMs' | 'onEvent' | 'signal'>;
 
 /** What {@link encodeData} did: the distributed encode, the padding length chosen, and the split sizes. */
 export interface EncodeDataResult extends EncodeDistributedResult {
@@ -20,7 +20,7 @@ export interface EncodeDataResult extends EncodeDistributedResult {
  * the same encoder identity; the encoding itself is done by `runWorker` processes.
  */
 export async function encodeData(options: EncodeDataOptions): Promise<EncodeDataResult> {
-  const { queue, queueName, chunkSize, attempts, backoffMs, pollMs, connectTimeoutMs, noWorkerNoticeMs, waitForWorkersMs, onEvent, signal, ...input } = options;
+  const { queue, queueName, chunkSize, attempts, backoffMs, pollMs, connectTimeoutMs, noWorkerNoticeMs, waitForWorkersMs, redisLostMs, onEvent, signal, ...input } = options;
   await assertRedisReachable(queue, connectTimeoutMs); // before the data and the model are read
   const settings = resolveSettings(input);
   if ((settings.val === undefined) !== (settings.test === undefined)) {
@@ -36,6 +36,7 @@ export async function encodeData(options: EncodeDataOptions): Promise<EncodeData
     texts, encoder, maxLength: choice.maxLength, queue, queueName, chunkSize, attempts, backoffMs, pollMs, connectTimeoutMs, onEvent,
     ...(noWorkerNoticeMs === undefined ? {} : { noWorkerNoticeMs }),
     ...(waitForWorkersMs === undefined ? {} : { waitForWorkersMs }),
+    ...(redisLostMs === undefined ? {} : { redisLostMs }),
     ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
     ...(signal === undefined ? {} : { signal }),
   });

@@ -7,6 +7,7 @@ import { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.
 import { ProgressTracker, type EncodeProgress } from './encode-progress.js';
 import { planChunks, type PlannedChunk } from './plan-chunks.js';
 import { QueueError } from './queue-error.js';
+import { watchRedisLost } from './redis-lost.js';
 import { assertRedisReachable, persistentConnection } from './redis-connection.js';
 import { redactRedisUrl } from './redis-url.js';
 
@@ -43,6 +44,8 @@ export interface EncodeDistributedOptions {
   noWorkerNoticeMs?: number;
   /** Give up (QUEUE_NO_WORKERS) after this long with no worker connected; default: keep waiting. */
   waitForWorkersMs?: number;
+  /** Give up (QUEUE_REDIS_LOST) when Redis has been unreachable this long in a row, in ms; default 30000. */
+  redisLostMs?: number;
   /** Progress and notable moments. */
   onEvent?: (event: EncodeEvent) => void;
   /**
@@ -107,7 +110,17 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
 
   const failed: FailedChunk[] = [];
   if (chunks.length > 0) {
-    const queue = new Queue<ChunkJobData>(queueName, { connection: persistentConnection(options.queue) });
+    let redisGone = false;
+    // Reconnects until Redis counts as lost, then stops (a client reconnecting forever would keep the process alive).
+    const retryStrategy = (times: number): number | null => (redisGone ? null : Math.min(1000, 50 * times));
+    const queue = new Queue<ChunkJobData>(queueName, { connection: { ...persistentConnection(options.queue), retryStrategy } });
+    const redis = watchRedisLost(queue, options.queue, options.redisLostMs ?? 30_000, `${chunks.length} chunks were being queued or encoded`);
+    redis.lost.catch(() => (redisGone = true));
+    /** One step that talks to Redis, given up when Redis is gone for good (its commands would wait forever). */
+    const guarded = <T>(step: Promise<T>): Promise<T> => {
+      step.catch(() => {}); // rejected when the client is disconnected below
+      return Promise.race([step, redis.lost]);
+    };
     try {
       const jobOptions = { attempts: options.attempts ?? 3, backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
       const added = new Set<string>();
@@ -116,28 +129,34 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
         await queue.add('encode', { chunkId: chunk.chunkId, model: plan.model, identity, batchSize, texts: chunk.texts }, { ...jobOptions, jobId: chunk.chunkId });
       };
       let alreadyQueued = 0;
-      for (const chunk of chunks) {
-        if (options.signal?.aborted === true) break;
-        const existing = await queue.getJob(chunk.chunkId);
-        const state = existing ? await existing.getState() : 'unknown';
-        if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
-          alreadyQueued++; // someone enqueued the same texts: wait for that job
-          continue;
+      await guarded((async () => {
+        for (const chunk of chunks) {
+          if (options.signal?.aborted === true) break;
+          const existing = await queue.getJob(chunk.chunkId);
+          const state = existing ? await existing.getState() : 'unknown';
+          if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
+            alreadyQueued++; // someone enqueued the same texts: wait for that job
+            continue;
+          }
+          // A finished job with this id whose rows are not in this store (another store, or a failure): run it again.
+          if (existing) await existing.remove();
+          await enqueue(chunk);
         }
-        // A finished job with this id whose rows are not in this store (another store, or a failure): run it again.
-        if (existing) await existing.remove();
-        await enqueue(chunk);
-      }
+      })());
       emit({ type: 'enqueued', added: chunks.length - alreadyQueued, alreadyQueued });
       const watch = workerWatch(queue, options, queueName, emit);
       try {
-        await waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed, watch, options.signal);
+        await guarded(waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed, watch, options.signal));
       } catch (error) {
-        if (options.signal?.aborted === true) await removeWaiting(queue, added);
+        if (options.signal?.aborted === true && !redis.gone) await guarded(removeWaiting(queue, added)).catch(() => {});
         throw error;
       }
     } finally {
-      await queue.close();
+      queue.on('error', () => {}); // a closing client's last reconnect errors are not news
+      // Closing waits for Redis: bounded by the same outage limit (Redis may go away while the queue closes).
+      if (!redis.gone) await Promise.race([queue.close(), redis.lost.catch(() => {})]);
+      redis.stop();
+      if (redis.gone) await settledWithin(queue.disconnect(), 1000); // may never settle with Redis gone
     }
     const done = chunks.filter((chunk) => !failed.some((entry) => entry.chunkId === chunk.chunkId));
     const found = await store.has(Buffer.concat(done.map((chunk) => chunk.keys)));
@@ -219,6 +238,13 @@ async function waitForChunks(
       await pause(pollMs, signal);
     }
   }
+}
+
+/** Waits for `promise` (its outcome ignored), but no longer than `ms`. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** Waits `ms`, or less when `signal` aborts. */

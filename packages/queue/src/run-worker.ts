@@ -28,6 +28,8 @@ export interface RunWorkerOptions {
   concurrency?: number;
   /** How often stalled chunks (their worker died) are looked for, and how long a chunk's lock lasts; default 30000 ms. */
   stalledIntervalMs?: number;
+  /** On close while Redis is unreachable: give up waiting for it after this long in a row, in ms; default 5000. */
+  closeTimeoutMs?: number;
   /** Progress and notable moments. */
   onEvent?: (event: WorkerEvent) => void;
 }
@@ -135,6 +137,34 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     maxStalledCount: 2,
     autorun: false,
   });
+  // Redis's state, so that closing while it is down ends after a bounded wait instead of waiting for it forever.
+  let down = false;
+  const onRedisChange = new Set<() => void>();
+  worker.on('error', () => {
+    down = true;
+    for (const listener of onRedisChange) listener();
+  });
+  (worker.backend as unknown as { on(event: 'ready', listener: () => void): void }).on('ready', () => {
+    down = false;
+    for (const listener of onRedisChange) listener();
+  });
+  /** Resolves once Redis has been down for `ms` in a row, from now on. */
+  const downFor = (ms: number): { reached: Promise<void>; cancel: () => void } => {
+    let timer: NodeJS.Timeout | undefined;
+    let check = () => {};
+    const reached = new Promise<void>((resolve) => {
+      check = () => {
+        if (down) timer ??= setTimeout(resolve, ms);
+        else {
+          clearTimeout(timer);
+          timer = undefined;
+        }
+      };
+    });
+    onRedisChange.add(check);
+    check();
+    return { reached, cancel: () => { clearTimeout(timer); onRedisChange.delete(check); } };
+  };
   let lastError = 0;
   worker.on('error', (error) => {
     if (Date.now() - lastError < 5000) return; // Redis down: one line every 5 s while ioredis keeps reconnecting
@@ -152,7 +182,18 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     id,
     setupFailed,
     async close() {
-      await running.close();
+      const closing = running.close();
+      closing.catch(() => {});
+      // Redis down for closeTimeoutMs in a row: the chunk in hand cannot be recorded anyway (another worker retries it
+      // once it is stalled); disconnect instead of waiting for Redis to come back.
+      const gone = downFor(options.closeTimeoutMs ?? 5000);
+      const closed = await Promise.race([closing.then(() => true), gone.reached.then(() => false)]);
+      gone.cancel();
+      if (!closed) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([running.disconnect().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+        clearTimeout(timer);
+      }
       for (const loading of encoders.values()) await (await loading.catch(() => undefined))?.dispose();
     },
   };

@@ -19,7 +19,7 @@ export {
 export {
   auditLabels, saveLabelAudit, LABEL_ISSUES_FILE, type AuditLabelsOptions, type AuditFoldEvent, type LabelAudit, type LabelIssue,
   confidentLearning, type FlaggedRow, crossValidate, type CrossValidation, type FoldScores,
-  calibrateHead, calibrationEffect, type CalibrationSummary, abstentionSummary, checkTargetAccuracy, type AbstentionSummary,
+  calibrateHead, calibrationEffect, type CalibrationSummary, abstentionSummary, checkTargetAccuracy, smallSampleWarning, SMALL_THRESHOLD_SAMPLE, type AbstentionSummary,
 } from './trust/index.js';
 export { train } from './train.js';
 export type { EpochRecord, LoopOptions, LoopResult, Split, StatesSplit, TrainEvent, TrainOptions, TrainResult, TrainUnfrozenOptions, TrainUnfrozenResult } from './types.js';

@@ -27,7 +27,7 @@ interface AuditFlags {
 export function auditCommand(context: CliContext): Command {
   const command = newCommand('audit', 'Find likely label errors: k-fold out-of-fold probabilities, confident learning, label-issues.csv.', context);
   return addSettingOptions(command, AUDIT_SETTING_KEYS)
-    .option('--folds <k>', 'stratified folds; each row is scored by the head that did not see it (default: 5)', parseInteger('--folds', 2), 5)
+    .option('--folds <k>', 'stratified folds; each row is scored by the head that did not see it', parseInteger('--folds', 2), 5)
     .option('--out <dir>', 'where label-issues.csv goes (default: runs/audit-<timestamp>)')
     .action(async (flags: AuditFlags, command: Command) => {
       const output = context.console(flags.json);

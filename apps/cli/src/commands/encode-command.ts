@@ -20,6 +20,7 @@ interface EncodeFlags {
   chunk?: number;
   attempts?: number;
   waitForWorkers?: number;
+  redisTimeout?: number;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function encodeCommand(context: CliContext): Command {
     .option('--chunk <n>', 'texts per job (default: 2000)', parseInteger('--chunk'))
     .option('--attempts <n>', 'tries per chunk before it counts as failed (default: 3)', parseInteger('--attempts'))
     .option('--wait-for-workers <seconds>', 'give up (exit 1) after this long with no worker connected (default: keep waiting, saying so every 10 s)', parseNumber('--wait-for-workers', 0, 1e9))
+    .option('--redis-timeout <seconds>', 'give up (exit 1) when Redis has been unreachable this long in a row (default: 30)', parseNumber('--redis-timeout', 0, 1e9))
     .addHelpText('after', `
 Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machines
 as you like (same model files, the same store on a shared volume); this command
@@ -52,6 +54,7 @@ store.`)
         ...given, data: given.data,
         queue, chunkSize: flags.chunk, attempts: flags.attempts, onEvent: eventPrinter(output), signal: context.cancelSignal(),
         ...(flags.waitForWorkers === undefined ? {} : { waitForWorkersMs: flags.waitForWorkers * 1000 }),
+        ...(flags.redisTimeout === undefined ? {} : { redisLostMs: flags.redisTimeout * 1000 }),
       });
       if (result.failed.length > 0) {
         const first = result.failed[0]!;

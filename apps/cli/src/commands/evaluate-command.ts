@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatConfusionMatrix, reportToSklearnDict } from '@senti/metrics';
 import type { Device } from '@senti/model';
-import { evaluateModel, isOffline } from '@senti/train';
+import { evaluateModel, isOffline, smallSampleWarning } from '@senti/train';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { parseChoice, parseNumber } from '../options/parse-values.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
@@ -67,8 +67,9 @@ export function evaluateCommand(context: CliContext): Command {
       output.line(evaluation.reportText.replace(/\n$/, ''));
       if (auc !== null) output.line(`ROC-AUC: ${auc.toFixed(4)}`);
       const { calibration, abstention, abstained } = evaluation;
-      output.line(`ECE (15 bins): ${calibration.ece.toFixed(4)}  Brier: ${calibration.brier.toFixed(4)}  (${calibration.temperature === 1 ? 'not calibrated' : `temperature ${calibration.temperature.toFixed(4)}`})`);
+      output.line(`ECE (15 bins): ${calibration.ece.toFixed(4)}  Brier (sum over classes, 0-2): ${calibration.brier.toFixed(4)}  (${calibration.temperature === 1 ? 'not calibrated' : `temperature ${calibration.temperature.toFixed(4)}`})`);
       output.section('Coverage vs accuracy', riskCoverageTable(abstention.table));
+      if (abstention.chosen?.smallSample) output.line(`warning: ${smallSampleWarning(abstention.chosen)}`);
       if (abstention.chosen) output.line(`  --target-accuracy ${abstention.chosen.targetAccuracy}: ${thresholdWords(abstention.chosen.threshold)} (validation: accuracy ${abstention.chosen.accuracy.toFixed(4)} at coverage ${(abstention.chosen.coverage * 100).toFixed(1)}%)`);
       if (abstained) output.line(`  abstaining below ${abstained.threshold.toFixed(4)}: ${abstained.answered} of ${evaluation.texts} answered (coverage ${(abstained.coverage * 100).toFixed(1)}%), accuracy on them ${abstained.accuracy === null ? '-' : abstained.accuracy.toFixed(4)}`);
       output.section('Confusion matrix (rows: true, columns: predicted)', formatConfusionMatrix(evaluation.confusionMatrix, labelNames));

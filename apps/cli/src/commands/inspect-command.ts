@@ -5,7 +5,7 @@ import { readingNote } from '../output/reading-note.js';
 import type { CliContext } from '../cli-context.js';
 import { textTable } from '../output/text-table.js';
 import { parseNumber } from '../options/parse-values.js';
-import { printLengthSummary } from '../output/print-summaries.js';
+import { conflictWarning, printLengthSummary } from '../output/print-summaries.js';
 import { newCommand } from './new-command.js';
 
 interface InspectFlags {
@@ -46,11 +46,12 @@ export function inspectCommand(context: CliContext): Command {
       });
       const { counts, rows: total, cleaning: s, labelNames, lengths: choice } = inspection;
       output.section(`Data: ${flags.data}: ${s.rowsRead} rows read, ${s.rowsKept} kept (dropped ${s.emptyTextDropped} empty text, ${s.missingLabelDropped} missing label, ${s.duplicatesDropped} duplicates)`);
+      if (s.conflictingDuplicates > 0) output.line(`  ${conflictWarning(s.conflictingDuplicates)}`);
       output.section(
         'Labels',
         textTable(['label', 'count', 'share'], labelNames.map((name, index) => [name, counts[index] ?? 0, `${(((counts[index] ?? 0) / total) * 100).toFixed(1)}%`])),
       );
-      printLengthSummary(output, choice, 'the texts');
+      printLengthSummary(output, choice, inspection.lengthsOf === 'train' ? 'the training split (as train makes it)' : 'the texts');
       output.line(`  suggested: --max-length ${choice.maxLength}`);
       context.result = ({ data: flags.data, rows: total, labels: Object.fromEntries(labelNames.map((name, index) => [name, counts[index] ?? 0])), cleaning: s, tokenLengths: choice.statistics, suggestedMaxLength: choice.maxLength, coverage: choice.coverage });
     });

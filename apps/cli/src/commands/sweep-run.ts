@@ -129,6 +129,9 @@ function renderSweepEvent(event: SweepEvent, output: ConsoleOutput, render: (eve
     case 'sweep-setting':
       output.section(`Setting ${event.index + 1}/${event.total}: ${describePoint(event.point)}`);
       return;
+    case 'sweep-best':
+      output.section(`Best: setting ${event.index + 1}, ${describePoint(event.point)} (lowest validation loss), evaluated on the test split`);
+      return;
     case 'sweep-row':
       output.line(`  -> val loss ${event.row.valLoss.toFixed(4)}, val acc ${event.row.valAccuracy.toFixed(4)} at epoch ${event.row.bestEpoch}, ${event.row.seconds.toFixed(1)} s${event.bestSoFar ? '  *best so far' : ''}`);
       return;

@@ -23,7 +23,8 @@ export function addSettingOptions(command: Command, keys: readonly SettingKey[],
   for (const key of keys) {
     const spec: SettingSpec = SETTINGS[key];
     if (spec.flag === undefined) continue;
-    const line = help[key] ?? settingHelp(key);
+    // Only train takes --resume: other commands' help must not offer it.
+    const line = command.name() === 'train' ? help[key] ?? settingHelp(key) : (help[key] ?? settingHelp(key)).replace(/ \(required unless --resume\)|; with --resume: [^;)]*/g, '');
     if (spec.kind === 'switch') command.option(`--${spec.flag}`, line);
     // Text values get no parser: the shared pre-action check names an empty value or a flag taken as the value.
     else if (spec.kind === 'text' || spec.kind === 'source') command.option(`--${spec.flag} ${spec.placeholder}`, line);

@@ -59,3 +59,37 @@ describe('download progress', () => {
     expect(text()).not.toContain('\r');
   });
 });
+
+describe('the compute section', () => {
+  const compute = (error: string) => {
+    let text = '';
+    const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
+    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv', seed: 1, dtype: 'auto' });
+    render({
+      type: 'compute', dtypeRequested: 'auto',
+      encoder: { model: 'm', dtype: 'q8', pooling: 'mean', hiddenSize: 32 } as never,
+      device: { used: 'cpu' } as never,
+      backend: { name: 'wasm', gpu: false, tried: [{ name: 'tensorflow', error }, { name: 'wasm' }] } as never,
+    });
+    return text;
+  };
+
+  it('says nothing about tfjs-node\'s missing native binary on the default path, but names a real load failure (#28 item 20)', () => {
+    expect(compute("@tensorflow/tfjs-node's native binary is not installed (its install script, which downloads libtensorflow, was not run or could not reach the network)")).not.toMatch(/native binary|used because/);
+    expect(compute('@tensorflow/tfjs-node failed to load: libtensorflow.so.2: cannot open shared object file')).toMatch(/the wasm backend is used because @tensorflow\/tfjs-node failed to load/);
+  });
+});
+
+describe('the encoding bar', () => {
+  it('says repeated texts share features instead of leaving "2973 encoded" of 2990 unexplained (#28 item 24, --preset tutorial)', () => {
+    let text = '';
+    const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
+    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv', seed: 1, dtype: 'auto' });
+    render({ type: 'encode', done: 1000, total: 2990 });
+    render({ type: 'encode', done: 2973, total: 2990 });
+    render({ type: 'encoded', hits: 0, misses: 2973, discarded: [], seconds: 1 });
+    const last = text.split(/[\r\n]/).filter((line) => line.includes('Encoding')).at(-1)!;
+    expect(last).toMatch(/2,?990\/2,?990/);
+    expect(last).toMatch(/0 cached, 2973 encoded, 17 repeated texts share their features/);
+  });
+});

@@ -10,6 +10,7 @@ import { readingNote } from './reading-note.js';
 export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data' | 'seed' | 'dtype'>): (event: FineTuneEvent) => void {
   let encoding: Progress | undefined;
   const download = downloadProgress(output);
+  let encodeTotal = 0;
   let measuring: Progress | undefined;
   let bar: { epoch: number; progress: Progress } | undefined;
   let epochs = 0;
@@ -47,17 +48,23 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
         if (device.note) output.line(`           ${device.note}`);
         if (event.layout) for (const line of describeLayout(event.layout)) output.line(`           ${line}`);
         output.line(`  head     TensorFlow.js backend "${backend.name}"${backend.gpu ? ' (GPU)' : ''}`);
-        // tfjs-node present but without its binary (pnpm does not run its download script by default): say why not.
-        const native = backend.tried.find((tried) => tried.name === 'tensorflow' && tried.error !== undefined && !tried.error.endsWith('is not installed'));
+        // tfjs-node present but failing to load: say why it is not used. Without its binary (the default: pnpm runs no
+        // download script) nothing is wrong and nothing is said; a line there read like a failure.
+        const native = backend.tried.find((tried) => tried.name === 'tensorflow' && tried.error !== undefined && !/is not installed|native binary is not installed/.test(tried.error));
         if (native && backend.name !== 'tensorflow') output.line(`           the ${backend.name} backend is used because ${native.error}`);
         return;
       }
       case 'encode':
         encoding ??= output.progress('Encoding', event.total, 'texts');
+        encodeTotal = event.total;
         encoding.update(event.done);
         return;
       case 'encoded':
-        if (encoding) encoding.finish(`${event.hits} cached, ${event.misses} encoded`);
+        // Repeated texts are encoded once: say so, or "2973 encoded" of 2990 texts reads as texts left out.
+        if (encoding) {
+          const repeats = encodeTotal - event.hits - event.misses;
+          encoding.finish(`${event.hits} cached, ${event.misses} encoded${repeats > 0 ? `, ${repeats} repeated text${repeats === 1 ? '' : 's'} share their features` : ''}`);
+        }
         else output.line(`Encoding: all ${event.hits} texts found in the feature cache`);
         for (const { file, problem } of event.discarded) output.line(`  note: cache segment ${file} was ${problem}; its texts were encoded again`);
         return;

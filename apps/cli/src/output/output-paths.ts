@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, extname, resolve, sep } from 'node:path';
 import { fileSystemReason } from '@senti/base';
 import { SentiError, UsageError } from '@senti/errors';
 
@@ -37,6 +37,7 @@ export async function checkOutputFile(file: string, flag: string): Promise<void>
  */
 export async function makeWritableDirectory(path: string, flag: string, given = path): Promise<string[]> {
   const target = resolve(path);
+  checkNameLengths(target, flag, given);
   const missing: string[] = [];
   let existing = target;
   while ((await kindOf(existing)) === 'missing' && dirname(existing) !== existing) {
@@ -80,6 +81,20 @@ async function nearestDirectory(path: string, given: string, flag: string): Prom
   }
   if (kind !== 'directory') {
     throw new UsageError('CLI_OUT_UNDER_A_FILE', `${flag} ${given}: ${current} is a file, so nothing can be created under it`);
+  }
+}
+
+/** Most file systems take names of at most 255 bytes; senti's hidden temp names add a few bytes to the last one. */
+const MAX_NAME_BYTES = 255;
+
+/** Refuses a path with a component longer than a file system allows, naming it (it used to read as "is a file"). */
+function checkNameLengths(target: string, flag: string, given: string): void {
+  for (const name of target.split(sep)) {
+    const bytes = Buffer.byteLength(name);
+    if (bytes > MAX_NAME_BYTES) {
+      const shown = name.length > 40 ? `${name.slice(0, 20)}…${name.slice(-12)}` : name;
+      throw new UsageError('CLI_BAD_OPTION', `${flag} ${given.length > 80 ? `${given.slice(0, 40)}…` : given}: the name "${shown}" is ${bytes} bytes; file names are limited to ${MAX_NAME_BYTES} bytes`);
+    }
   }
 }
 

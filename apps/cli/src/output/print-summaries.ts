@@ -16,6 +16,13 @@ export function printDataSummary(output: ConsoleOutput, settings: Pick<FineTuneS
       summary.duplicatesDropped > 0 ? `${summary.duplicatesDropped} duplicates` : '',
     ].filter(Boolean);
     output.line(`  ${summary.path}: ${summary.rowsRead} rows read, ${summary.rowsKept} kept${dropped.length ? ` (dropped ${dropped.join(', ')})` : ''}`);
+    if (summary.conflictingDuplicates > 0) output.line(`  ${conflictWarning(summary.conflictingDuplicates)}`);
+  }
+  // The same text in train and in validation or test: those rows are scored on texts the head has seen.
+  const trainTexts = new Set(splits.train.texts);
+  const seen = (['val', 'test'] as const).map((name) => [name, splits[name].texts.filter((text) => trainTexts.has(text)).length] as const).filter(([, count]) => count > 0);
+  if (seen.length > 0) {
+    output.line(`  warning: ${seen.map(([name, count]) => `${count} ${name === 'val' ? 'validation' : 'test'} text${count === 1 ? '' : 's'}`).join(' and ')} also appear${seen.length === 1 && seen[0]![1] === 1 ? 's' : ''} in the training split (the same text under another label): scores on them are not on unseen text`);
   }
   const numClasses = splits.labelNames.length;
   const counts = (['train', 'val', 'test'] as const).map((name) => labelCounts(splits[name].labels, numClasses));
@@ -23,6 +30,11 @@ export function printDataSummary(output: ConsoleOutput, settings: Pick<FineTuneS
   const totals = ['total', ...counts.map((split) => split.reduce((sum, count) => sum + count, 0)), ''];
   const how = splits.record.origin === 'split' ? `stratified 70/15/15 split, seed ${settings.seed}` : 'splits from --val and --test';
   output.section(`Splits (${how})`, indent(textTable(['label', 'train', 'val', 'test', 'class weight'], [...rows, totals])));
+}
+
+/** The warning for rows whose exact text also appears with another label. */
+export function conflictWarning(rows: number): string {
+  return `warning: ${rows} rows share their exact text with a row of another label (conflicting duplicates, all kept): no model can get them all right`;
 }
 
 /** Prints token-length percentiles and the histogram with the chosen padding length marked. */

@@ -5,8 +5,8 @@ import { textTable } from './text-table.js';
 
 /** The expected calibration error line printed under the classification report. */
 export function calibrationLine(calibration: { temperature: number; eceBefore: number; eceAfter: number; brierBefore: number; brierAfter: number } | undefined, uncalibrated?: { ece: number; brier: number }): string {
-  if (calibration === undefined) return `ECE (15 bins): ${uncalibrated!.ece.toFixed(4)}  Brier: ${uncalibrated!.brier.toFixed(4)}  (not calibrated)`;
-  return `ECE (15 bins): ${calibration.eceBefore.toFixed(4)} -> ${calibration.eceAfter.toFixed(4)}  Brier: ${calibration.brierBefore.toFixed(4)} -> ${calibration.brierAfter.toFixed(4)}  (temperature ${calibration.temperature.toFixed(4)}, fitted on validation)`;
+  if (calibration === undefined) return `ECE (15 bins): ${uncalibrated!.ece.toFixed(4)}  Brier (sum over classes, 0-2): ${uncalibrated!.brier.toFixed(4)}  (not calibrated)`;
+  return `ECE (15 bins): ${calibration.eceBefore.toFixed(4)} -> ${calibration.eceAfter.toFixed(4)}  Brier (sum over classes, 0-2): ${calibration.brierBefore.toFixed(4)} -> ${calibration.brierAfter.toFixed(4)}  (temperature ${calibration.temperature.toFixed(4)}, fitted on validation)`;
 }
 
 /** The risk-coverage table as a terminal table (thresholds 0, 0.5 … 0.99). */

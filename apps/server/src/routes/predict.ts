@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { abstainBelow, type Predictor } from '@senti/model';
 import { errorSchema, MAX_EXPLAIN_TEXTS, predictBodySchema, predictResponseSchema, type RequestLimits } from '../schemas.js';
@@ -23,8 +24,7 @@ export function registerPredictRoute(app: FastifyInstance, predictor: Predictor,
     async (request) => {
       // A client that hangs up before its texts reach the encoder takes them out of the queue.
       const controller = new AbortController();
-      const onClose = () => controller.abort();
-      request.socket.once('close', onClose);
+      const release = abortOnClose(request.socket, controller);
       try {
         const { texts, explain } = request.body;
         if (explain && texts.length > MAX_EXPLAIN_TEXTS) {
@@ -48,8 +48,31 @@ export function registerPredictRoute(app: FastifyInstance, predictor: Predictor,
           model: ref,
         };
       } finally {
-        request.socket.off('close', onClose);
+        release();
       }
     },
   );
+}
+
+/** The requests in flight on each connection: one `close` listener per socket, however many requests it pipelines. */
+const inFlight = new WeakMap<Socket, Set<AbortController>>();
+
+/**
+ * Aborts `controller` when `socket` closes. Pipelined requests share the socket's one listener (a listener per request
+ * passed Node's limit of 10 and printed a MaxListenersExceededWarning). Returns the release for when the request ends.
+ */
+function abortOnClose(socket: Socket, controller: AbortController): () => void {
+  let controllers = inFlight.get(socket);
+  if (controllers === undefined) {
+    const set = new Set<AbortController>();
+    controllers = set;
+    inFlight.set(socket, set);
+    socket.once('close', () => {
+      for (const each of set) each.abort();
+      set.clear();
+    });
+  }
+  controllers.add(controller);
+  const set = controllers;
+  return () => set.delete(controller);
 }

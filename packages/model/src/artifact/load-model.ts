@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { escapeControl, ModelError } from '@senti/errors';
+import { escapeControl, isSentiError, ModelError } from '@senti/errors';
 import { selectBackend, type BackendChoice } from '../backend/index.js';
 import { loadEncoder, type Device, type Encoder } from '../encoder/index.js';
 import { ClassificationHead, headShapes } from '../head/index.js';
@@ -117,17 +117,26 @@ async function loadMatchingEncoder(root: string, dir: string, manifest: SentiMan
     throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder "${manifest.encoder.model}" of the model in ${escapeControl(dir)} not found (not bundled, no Hub id, its directory moved)`, 'input', { hint });
   }
   const problems: string[] = [];
+  let unwritable: Error | undefined;
   for (const { location, how } of candidates) {
     let encoder: Encoder;
     try {
       encoder = await loadEncoder({ model: location, dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline, cacheDir: options.cacheDir, onDownload: options.onDownload });
     } catch (error) {
+      // The encoder is there, but what senti builds from it (the int8 graph) cannot be written: not a location problem.
+      if (isSentiError(error) && /^FILE_(READ_ONLY|PERMISSION_DENIED|NOT_A_DIRECTORY|DISK_FULL|QUOTA_EXCEEDED|WRITE_FAILED)$/.test(error.code)) unwritable ??= error;
       problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
     if (encoder.info.fileHash === manifest.encoder.fileHash && encoder.info.hiddenSize === manifest.head.inputSize) return { encoder, location };
     await encoder.dispose();
     problems.push(`${how} is not the ${manifest.encoder.dtype} encoder the model was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`);
+  }
+  if (unwritable !== undefined) {
+    throw new ModelError('MODEL_CACHE_NOT_WRITABLE', `cannot prepare the ${manifest.encoder.dtype} encoder of the model in ${escapeControl(dir)}: ${escapeControl(unwritable.message)}`, 'input', {
+      hint: `senti builds the ${manifest.encoder.dtype} encoder graph in its cache: set SENTI_CACHE_DIR to a writable directory (or pass \`cacheDir\`)`,
+      cause: unwritable,
+    });
   }
   const mismatch = problems.some((problem) => problem.includes('is not the'));
   throw new ModelError(

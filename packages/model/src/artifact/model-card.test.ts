@@ -63,6 +63,21 @@ describe('writeModelCard', () => {
     expect(body).toContain('longer than 17 tokens are truncated');
   });
 
+  it('says each hyperparameter once, names calibration and abstention, and loads the graph it measured (#28 item 23)', async () => {
+    const dir = await savedModel('honest');
+    const card = await readFile(await writeModelCard(dir, { hyperparameters: { maxLength: 17, dtype: 'int8', pooling: 'pooler', epochs: 10 } }), 'utf8');
+    const { body } = split(card);
+    expect(body).not.toContain('| maxLength |');
+    expect(body).not.toContain('| dtype |');
+    expect(body).toContain('| epochs | 10 |');
+    expect(body).toContain('\n## Calibration and abstention\n');
+    expect(body).toContain('Probabilities are not calibrated');
+    expect(body).toContain('No default abstention threshold');
+    // An int8 model: the quantized graph (measured), not { dtype: 'fp32' } (which the export card marks "not measured").
+    expect(body).toContain("pipeline('text-classification', 'exported');");
+    expect(body).not.toContain("'exported', { dtype: 'fp32' }");
+  });
+
   it('says "Not recorded." for what it was not told, and still parses', async () => {
     const dir = await savedModel('bare');
     const { meta, body } = split(await readFile(await writeModelCard(dir), 'utf8'));

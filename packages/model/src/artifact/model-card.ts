@@ -83,8 +83,17 @@ function body(manifest: SentiManifest, info: ModelCardInfo, name: string): strin
     : 'Not recorded.', '');
   parts.push('## Hyperparameters', '');
   const hyper: [string, string][] = [['Padding / truncation length (tokens)', String(manifest.maxLength)], ['Encoder weights', encoder.dtype], ['Pooling', encoder.pooling]];
-  for (const [key, value] of Object.entries(info.hyperparameters ?? {})) hyper.push([key, String(value)]);
+  // The rows above already say these; fineTune's hyperparameters repeat them under their setting names.
+  const shown = new Set(['maxLength', 'dtype', 'pooling']);
+  for (const [key, value] of Object.entries(info.hyperparameters ?? {})) if (!shown.has(key)) hyper.push([key, String(value)]);
   parts.push(table(hyper), '');
+  parts.push('## Calibration and abstention', '');
+  parts.push(manifest.calibration
+    ? `Probabilities are calibrated by temperature scaling fitted on the validation split: softmax(logits / ${manifest.calibration.temperature.toFixed(4)}).`
+    : 'Probabilities are not calibrated (softmax of the head\'s logits).');
+  parts.push(manifest.abstention
+    ? `Default abstention: no label when the top probability is below ${manifest.abstention.threshold.toFixed(4)}${manifest.abstention.targetAccuracy === undefined ? '' : ` (picked for accuracy ${manifest.abstention.targetAccuracy} on the validation split)`}; a request or \`--abstain-below\` may set another.`
+    : 'No default abstention threshold: every text gets a label unless a request or `--abstain-below` sets one.', '');
   parts.push('## Test report', '');
   const report = info.testReport;
   if (report?.text) parts.push('```', report.text.trimEnd(), '```', '');
@@ -106,7 +115,10 @@ function body(manifest: SentiManifest, info: ModelCardInfo, name: string): strin
   parts.push('## How to load', '', 'With senti (this directory):', '', '```ts', "import { loadModel } from '@senti/model';", '', "const model = await loadModel('./this-model-dir');", "console.log(await model.predict(['what a great film']));", 'await model.dispose();', '```', '');
   parts.push('or from the command line: `senti predict --model-dir ./this-model-dir "what a great film"`.', '');
   parts.push('With transformers.js, after `senti export --model-dir ./this-model-dir ./exported` (Hugging Face layout, one ONNX graph: encoder + pooling + head):', '');
-  parts.push('```js', "import { env, pipeline } from '@huggingface/transformers';", '', 'env.allowRemoteModels = false;', "env.localModelPath = '.';", "const classify = await pipeline('text-classification', 'exported', { dtype: 'fp32' });", "console.log(await classify('what a great film', { top_k: null }));", '```', '');
+  // The graph whose test figures are above: the quantized one for an int8 / q8 model (the export's default), else fp32.
+  const measuredQuantized = (encoder.dtype === 'int8' || encoder.dtype === 'q8') && manifest.tunedLayers === undefined;
+  parts.push('```js', "import { env, pipeline } from '@huggingface/transformers';", '', 'env.allowRemoteModels = false;', "env.localModelPath = '.';", `const classify = await pipeline('text-classification', 'exported'${measuredQuantized ? '' : ", { dtype: 'fp32' }"});`, "console.log(await classify('what a great film', { top_k: null }));", '```', '');
+  if (measuredQuantized) parts.push(`This loads \`onnx/model_quantized.onnx\`, the ${encoder.dtype} graph the test report above measured; \`{ dtype: 'fp32' }\` loads the fp32 graph, which was not measured.`, '');
   return parts.join('\n');
 }
 

@@ -80,7 +80,7 @@ export function exportCardText(manifest: SentiManifest, contents: ExportCardFile
       ' file server and point transformers.js at the local copies:',
     '',
     '```js',
-    "import { env, pipeline } from './vendor/transformers.web.min.js';",
+    "import { env, pipeline } from './vendor/transformers.min.js';",
     '',
     'env.allowRemoteModels = false;',
     'env.allowLocalModels = true;',

@@ -66,7 +66,7 @@ describe('exportModel with fine-tuned layers', () => {
 });
 
 describe('exportModel of fine-tuned layers over a q8 encoder (#28 item 6)', () => {
-  it('declares no q8 graph it does not write: config.json, the web page and transformers.js\'s default load agree', async () => {
+  it('declares no q8 graph it does not write: config.json, the web page and transformers.js\'s default load agree; the card names the vendor file written', async () => {
     const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'q8', pooling: 'pooler' }, noGpu);
     const head = createHead({ inputSize: 32, numClasses: 3, hiddenSize: 24 }, { seed: 7 });
     const config = await readBertConfig(TINY_BERT);
@@ -84,6 +84,11 @@ describe('exportModel of fine-tuned layers over a q8 encoder (#28 item 6)', () =
     const written = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(written['transformers.js_config']).toBeUndefined();
     expect(await readFile(join(out, 'index.html'), 'utf8')).not.toMatch(/dtype: 'q8'/);
+    // #28 item 21: the card's browser snippet imports the file the export holds; a page opened from disk says so.
+    const card = await readFile(join(out, 'README.md'), 'utf8');
+    expect(card).toMatch(/from '\.\/vendor\//);
+    for (const [, file] of card.matchAll(/from '\.\/(vendor\/[^']+)'/g)) expect(result.files).toContain(file);
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toMatch(/location\.protocol === 'file:'[^]*must be served, not opened from disk/);
     // The line senti export prints: transformers.js's default load must find the graph config.json declares.
     const { pipeline } = await import('@huggingface/transformers');
     const classify = await pipeline('text-classification', out, { local_files_only: true });

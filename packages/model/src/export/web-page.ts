@@ -107,6 +107,12 @@ dull and far too long</textarea>
   <span class="w" style="background: rgba(239, 68, 68, 0.66)">red</span> words pull against it; deeper colour, larger effect.
   Unmarked words move it by less than 0.005. At most the first ${DEFAULT_MAX_WORDS} words, and only those within the model's ${manifest.maxLength} tokens.</div>
 <div id="results"></div>
+<script>
+// Browsers load no modules into a page opened from disk: say how to open it instead of "loading the model…" forever.
+if (location.protocol === 'file:') {
+  document.getElementById('status').textContent = 'this page must be served, not opened from disk: run python3 -m http.server 8000 in this folder and open http://localhost:8000/';
+}
+</script>
 <script type="module">
 import { env, pipeline } from './vendor/${BROWSER_BUILD}';
 

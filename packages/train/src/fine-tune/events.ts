@@ -87,8 +87,12 @@ export type FineTuneEvent =
     }
   | {
       type: 'warning';
-      /** What went wrong, for programs: `target-accuracy-unreached` (the model is saved without a default threshold). */
-      code: 'target-accuracy-unreached';
+      /**
+       * What went wrong, for programs: `target-accuracy-unreached` (the model is saved without a default threshold),
+       * `calibration-separable` (no temperature could be fitted; T stays 1), `threshold-small-sample` (the threshold
+       * was picked from few validation rows).
+       */
+      code: 'target-accuracy-unreached' | 'calibration-separable' | 'threshold-small-sample';
       /** One line for a person. */
       message: string;
     }

@@ -10,7 +10,7 @@ import { encodeFeatures, prepareRun, secondsSince, type PreparedFeatures } from 
 import type { PreparedSplits } from './prepare-splits.js';
 import type { FineTuneInput, FineTuneSettings } from './settings.js';
 import { TrainedModel } from './trained-model.js';
-import { abstentionSummary, type AbstentionSummary } from '../trust/abstention-summary.js';
+import { abstentionSummary, smallSampleWarning, type AbstentionSummary } from '../trust/abstention-summary.js';
 import { calibrateHead, type CalibrationSummary } from '../trust/calibrate-head.js';
 import { crossValidate, type CrossValidation } from '../trust/cross-validate.js';
 import { assertFoldsFit } from '../trust/fold-heads.js';
@@ -181,6 +181,9 @@ export async function finishFineTune(
   // Calibration sets the head's temperature first, so every probability below (and the saved model's) is calibrated.
   const calibration = settings.calibrate && valSplit.labels.length > 0 ? await calibrateHead(result.head, valSplit, testSplit) : undefined;
   if (calibration) emit({ type: 'calibrated', temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter });
+  if (calibration?.unfitted === 'separable') {
+    emit({ type: 'warning', code: 'calibration-separable', message: `the model separates all ${valSplit.labels.length} validation rows perfectly, so temperature scaling cannot be fitted (it would push T to 0 and every probability to 1, and abstention could never withhold a text): the model is left uncalibrated (T = 1)` });
+  }
   // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
   const probabilities = await result.head.predictProba(testSplit.features, testSplit.labels.length);
   const report = classificationReport(splits.test.labels, evaluation.predictions, { labelNames: splits.labelNames });
@@ -191,6 +194,9 @@ export async function finishFineTune(
     targetAccuracy: settings.targetAccuracy,
     val: { labels: splits.val.labels, probabilities: await result.head.predictProba(valSplit.features, valSplit.labels.length) },
   }, 'report');
+  if (abstention.chosen?.smallSample) {
+    emit({ type: 'warning', code: 'threshold-small-sample', message: smallSampleWarning(abstention.chosen) });
+  }
   if (abstention.unreached !== undefined) {
     emit({
       type: 'warning', code: 'target-accuracy-unreached',

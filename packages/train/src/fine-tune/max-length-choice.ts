@@ -18,10 +18,14 @@ export interface MaxLengthChoice {
   bins: ReturnType<typeof histogram>;
 }
 
+/** The smallest padding length senti uses: [CLS], one token, [SEP]. */
+const MIN_MAX_LENGTH = 3;
+
 /** Chooses the padding length from token lengths (or checks a given one), capped at what the model accepts. */
 export function chooseMaxLength(lengths: readonly number[], requested: 'auto' | number, coverage: number, modelMaxLength: number): MaxLengthChoice {
   const maxLength =
-    requested === 'auto' ? choosePaddingLength(lengths, { coverage, cap: modelMaxLength }) : Math.min(requested, modelMaxLength);
+    // At least 3 (one token between [CLS] and [SEP]): what train accepts, even when every text tokenizes to nothing.
+    requested === 'auto' ? Math.max(MIN_MAX_LENGTH, choosePaddingLength(lengths, { coverage, cap: modelMaxLength })) : Math.min(requested, modelMaxLength);
   const fitting = lengths.filter((length) => length <= maxLength).length;
   return {
     maxLength,

@@ -43,6 +43,15 @@ describe('sweep over cached features', () => {
     expect(events.findIndex((event) => event.type === 'encoded')).toBeLessThan(settingStarts[0]!);
   });
 
+  it('announces the winner after the last row and before what finishing it emits (#28 item 24)', () => {
+    const types = events.map((event) => event.type);
+    const best = types.indexOf('sweep-best');
+    expect(best).toBeGreaterThan(types.lastIndexOf('sweep-row'));
+    expect(events[best]).toMatchObject({ type: 'sweep-best', index: result.bestIndex });
+    const finishing = types.indexOf('evaluated');
+    expect(finishing).toBeGreaterThan(best);
+  });
+
   it('picks the lowest validation loss, and the settings differ enough to tell', () => {
     const losses = result.table.map((row) => row.valLoss);
     expect(new Set(losses).size).toBe(4);

@@ -55,6 +55,12 @@ export type SweepEvent =
       point: SweepPoint;
     }
   | {
+      type: 'sweep-best';
+      /** 0-based index of the winning point, about to be calibrated and evaluated on the test split. */
+      index: number;
+      point: SweepPoint;
+    }
+  | {
       type: 'sweep-row';
       /** The finished point's figures. */
       row: SweepRow;
@@ -130,6 +136,8 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     if (chosen.result.bestEpoch === 0) {
       throw new TrainError('TRAIN_DIVERGED', 'every sweep point diverged: no epoch gave a finite validation loss', 'input', { hint: 'lower the learning rates' });
     }
+    // Announced first, so what finishing prints (the calibrated temperature ...) reads as the winner's, not the last point's.
+    emit({ type: 'sweep-best', index: chosen.index, point: points[chosen.index]! });
     const result = await finishFineTune(prepared, chosen.settings, chosen.result, chosen.seconds, emit);
     return { best: result, bestIndex: chosen.index, table, seconds: { prepare: prepareSeconds, train: trainSeconds, total: secondsSince(prepared.started) } };
   } catch (error) {

@@ -18,6 +18,8 @@ export interface CalibrationSummary {
   valNllAfter: number;
   /** Reliability diagrams on the test split (15 bins), before and after. */
   reliability: { before: ReliabilityBin[]; after: ReliabilityBin[] };
+  /** `separable`: the validation rows are separated perfectly, so no temperature could be fitted; T stays 1. */
+  unfitted?: 'separable';
 }
 
 /**
@@ -28,9 +30,12 @@ export interface CalibrationSummary {
 export async function calibrateHead(head: ClassificationHead, val: Split, test: Split): Promise<CalibrationSummary> {
   const { numClasses } = head.config;
   const fit = fitTemperature(val.labels, await splitLogProbs(head, val.features, val.labels.length), numClasses);
-  const summary = await calibrationEffect(head, test, fit.temperature);
-  head.setTemperature(fit.temperature);
-  return { ...summary, valNllBefore: fit.nllBefore, valNllAfter: fit.nllAfter };
+  // Separable validation rows drive T to its floor: every probability would become 1 and abstention could never
+  // withhold anything. Such a fit says nothing about calibration: the head keeps T = 1 and the result says why.
+  const temperature = fit.atBound === 'lower' ? 1 : fit.temperature;
+  const summary = await calibrationEffect(head, test, temperature);
+  head.setTemperature(temperature);
+  return { ...summary, valNllBefore: fit.nllBefore, valNllAfter: fit.atBound === 'lower' ? fit.nllBefore : fit.nllAfter, ...(fit.atBound === 'lower' ? { unfitted: 'separable' as const } : {}) };
 }
 
 /** ECE, Brier and reliability bins on `test` at T = 1 and at `temperature` (no change to the head). */

@@ -144,6 +144,25 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
     }
   });
 
+  it('separable validation rows: no temperature floor of 0.01 but T = 1 and a warning; a threshold from few rows is flagged (#28 item 14)', async () => {
+    const { rows } = flippedCueWordRows(240, 0, 9);
+    const warnings: string[] = [];
+    const run = await fineTune({
+      data: rows, ...common, epochs: 60, learningRate: 2e-2, targetAccuracy: 0.9, cacheDir: join(dir, 'cache'),
+      onEvent: (event) => { if (event.type === 'warning') warnings.push(event.code); },
+    });
+    try {
+      expect(run.calibration?.unfitted).toBe('separable');
+      expect(run.calibration?.temperature).toBe(1);
+      expect(run.model.head.temperature).toBe(1);
+      expect(warnings).toContain('calibration-separable');
+      expect(run.abstention.chosen?.smallSample).toBe(true);
+      expect(warnings).toContain('threshold-small-sample');
+    } finally {
+      await run.model.dispose();
+    }
+  });
+
   it('cross-validates over train + validation with stratified folds: per fold, mean and std', () => {
     const cv = result.crossValidation!;
     expect(cv.folds.map((fold) => fold.fold)).toEqual([1, 2, 3, 4]);
