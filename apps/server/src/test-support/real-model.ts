@@ -2,7 +2,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type PredictorModel, createHead, loadEncoder, selectBackend, loadModel, saveModel, type SentiModel } from '@senti/model';
 
 /** The tiny BERT fixture shared by all packages' tests. */
