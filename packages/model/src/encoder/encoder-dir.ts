@@ -68,7 +68,8 @@ function cutEncoderDir(source: string, configFile: string, cacheDir: string): Pr
   const name = path.basename(source);
   return fileDerivedDir(source, {
     cacheDir,
-    dirOf: (hash) => path.join(cacheDir, 'encoders', 'cut-at-hidden-state-v1', hash),
+    // The version names what the cut writes: bump it whenever the cut graph of the same file changes.
+    dirOf: (hash) => path.join(cacheDir, 'encoders', 'cut-at-hidden-state-v2', hash),
     marker: path.join('onnx', name),
     build: async (bytes, hash, dir) => {
       const model = decodeOnnxFile(bytes, source);

@@ -9,8 +9,11 @@ import { checkTensorShape, type BertWeights } from './bert-weights.js';
 import { POOLER_TENSORS, requiredTensorNames } from './bert-tensor-names.js';
 import { GraphWriter } from './graph-writer.js';
 
-/** Value of the `metadata_props` key `senti.builder` on graphs {@link buildBertGraph} writes; changes when the graph does. */
-export const BERT_GRAPH_BUILDER = 'senti-bert-graph/v1';
+/**
+ * Value of the `metadata_props` key `senti.builder` on graphs {@link buildBertGraph} writes, and the name of their cache
+ * folder: bump it whenever the graph written for the same weights changes, or caches keep serving the old graph.
+ */
+export const BERT_GRAPH_BUILDER = 'senti-bert-graph/v2';
 
 /** @senti/model's version, recorded in the graphs it writes. */
 const SENTI_MODEL_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
