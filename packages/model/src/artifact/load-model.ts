@@ -118,10 +118,11 @@ async function loadMatchingEncoder(root: string, dir: string, manifest: SentiMan
   }
   const problems: string[] = [];
   let unwritable: Error | undefined;
+  const settings = { dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline, cacheDir: options.cacheDir, onDownload: options.onDownload };
   for (const { location, how } of candidates) {
     let encoder: Encoder;
     try {
-      encoder = await loadEncoder({ model: location, dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline, cacheDir: options.cacheDir, onDownload: options.onDownload });
+      encoder = await loadEncoder({ ...settings, model: location });
     } catch (error) {
       // The encoder is there, but what senti builds from it (the int8 graph) cannot be written: not a location problem.
       if (isSentiError(error) && /^FILE_(READ_ONLY|PERMISSION_DENIED|NOT_A_DIRECTORY|DISK_FULL|QUOTA_EXCEEDED|WRITE_FAILED)$/.test(error.code)) unwritable ??= error;
@@ -130,6 +131,12 @@ async function loadMatchingEncoder(root: string, dir: string, manifest: SentiMan
     }
     if (encoder.info.fileHash === manifest.encoder.fileHash && encoder.info.hiddenSize === manifest.head.inputSize) return { encoder, location };
     await encoder.dispose();
+    // A model saved by senti 0.1 (no `weights` in senti.json) ran the export whole and int8 scheme v2: rebuild those.
+    if (manifest.encoder.weights === undefined) {
+      const legacy = await loadEncoder({ ...settings, model: location, legacyGraphs: true }).catch(() => undefined);
+      if (legacy?.info.fileHash === manifest.encoder.fileHash && legacy.info.hiddenSize === manifest.head.inputSize) return { encoder: legacy, location };
+      await legacy?.dispose();
+    }
     problems.push(`${how} is not the ${manifest.encoder.dtype} encoder the model was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`);
   }
   if (unwritable !== undefined) {

@@ -27,6 +27,8 @@ export interface EncoderDirOptions {
   cacheDir?: string;
   /** The pooling the features use: `cls` and `pooler` get the graph whose last layer runs for [CLS] only. */
   pooling: Pooling;
+  /** Run an ONNX export as published, whole, whatever the pooling (the graphs of models saved by senti 0.1). */
+  wholeGraph?: boolean | undefined;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface EncoderDirOptions {
 export async function encoderDir(modelDir: string, dtype: Exclude<Dtype, 'int8'>, options: EncoderDirOptions): Promise<EncoderDir> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const layout = await readModelLayout(modelDir);
-  const clsOnly = dtype === 'fp32' && layout.modelType === 'bert' && (options.pooling === 'cls' || options.pooling === 'pooler');
+  const clsOnly = !options.wholeGraph && dtype === 'fp32' && layout.modelType === 'bert' && (options.pooling === 'cls' || options.pooling === 'pooler');
   if (layout.weights === 'safetensors') {
     if (dtype !== 'fp32') {
       throw new ModelError('MODEL_ENCODER_FILE_MISSING', `${quote(modelDir)} ships safetensors weights only, so there is no ${dtype} ONNX file; use dtype int8 (senti builds it) or fp32`, 'usage');

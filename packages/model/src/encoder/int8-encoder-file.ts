@@ -5,6 +5,7 @@ import { writeFileAtomic } from '@senti/base';
 import { defaultCacheDir } from '../cache/cache-dir.js';
 import { decodeOnnxFile, writeOnnxModel } from '../onnx/onnx-model.js';
 import { PER_TOKEN_INT8, quantizePerTokenParallel } from '../onnx/per-token-int8.js';
+import { PER_TOKEN_INT8_V2, quantizePerTokenV2Parallel } from '../onnx/per-token-int8-v2.js';
 import { fileDerivedDir } from './file-derived-dir.js';
 
 /** File name of the per-token int8 graph inside its cache directory (transformers.js loads it as dtype `int8`). */
@@ -14,16 +15,18 @@ export const INT8_FILE = 'model_int8.onnx';
  * Directory (under `<cacheDir>/int8-encoders/<scheme>/<sha256 of the fp32 file>/`) holding `config.json` and
  * `onnx/model_int8.onnx`, the per-token int8 graph built from `fp32File`: built once, content-addressed, written
  * atomically (the ONNX file last, so its presence means the directory is complete); see {@link fileDerivedDir}.
+ * `scheme` v2 rebuilds the graph senti 0.1 wrote, for models saved then.
  */
-export function perTokenInt8Dir(fp32File: string, configFile: string, cacheDir: string = defaultCacheDir()): Promise<string> {
+export function perTokenInt8Dir(fp32File: string, configFile: string, cacheDir: string = defaultCacheDir(), scheme: 'current' | 'v2' = 'current'): Promise<string> {
+  const name = scheme === 'v2' ? PER_TOKEN_INT8_V2 : PER_TOKEN_INT8;
   return fileDerivedDir(fp32File, {
     cacheDir,
-    dirOf: (hash) => path.join(cacheDir, 'int8-encoders', PER_TOKEN_INT8.replace(/[^\w.-]+/g, '-'), hash),
+    dirOf: (hash) => path.join(cacheDir, 'int8-encoders', name.replace(/[^\w.-]+/g, '-'), hash),
     marker: path.join('onnx', INT8_FILE),
     build: async (bytes, hash, dir) => {
       await writeFileAtomic(path.join(dir, 'config.json'), await readFile(configFile));
       const model = decodeOnnxFile(bytes, fp32File);
-      await quantizePerTokenParallel(model);
+      await (scheme === 'v2' ? quantizePerTokenV2Parallel(model) : quantizePerTokenParallel(model));
       model.doc_string = `per-token symmetric int8 built by senti from an fp32 file with sha256 ${hash}`;
       return writeOnnxModel(model, path.join(dir, 'onnx', INT8_FILE));
     },

@@ -35,6 +35,11 @@ export interface ResolveEncoderFileOptions {
   cacheDir?: string;
   /** The sentence pooling (decides whether the last layer runs for [CLS] only); default: the model's default pooling. */
   pooling?: Pooling;
+  /**
+   * The graphs senti 0.1 ran (the export as published, whole; per-token int8 scheme v2): only to load models saved
+   * then, whose senti.json records those files' hashes.
+   */
+  legacyGraphs?: boolean;
 }
 
 /**
@@ -66,16 +71,16 @@ export async function resolveEncoderFile(source: ModelSource, dtype: DtypeChoice
   const layout = await readModelLayout(modelDir);
   const pooling = options.pooling ?? resolvePooling(undefined, layout, source.id);
   if (chosen !== 'int8') {
-    const { dir } = await encoderDir(modelDir, chosen, { cacheDir, pooling });
+    const { dir } = await encoderDir(modelDir, chosen, { cacheDir, pooling, wholeGraph: options.legacyGraphs });
     const file = path.join(dir, 'onnx', ONNX_FILES[chosen]);
     return { dtype: chosen, file, dir, layout, pooling, ...(chosen === 'fp32' ? { fp32File: file } : {}) };
   }
   if (!existsSync(path.join(modelDir, 'onnx', ONNX_FILES.fp32)) && !hasSafetensors(modelDir)) {
     return { dtype: chosen, file: path.join(modelDir, 'onnx', INT8_FILE), dir: modelDir, layout, pooling }; // a bundled build, without its fp32 source
   }
-  const { dir: fp32Dir } = await encoderDir(modelDir, 'fp32', { cacheDir, pooling });
+  const { dir: fp32Dir } = await encoderDir(modelDir, 'fp32', { cacheDir, pooling, wholeGraph: options.legacyGraphs });
   const fp32File = path.join(fp32Dir, 'onnx', ONNX_FILES.fp32);
-  const dir = await perTokenInt8Dir(fp32File, path.join(fp32Dir, 'config.json'), cacheDir);
+  const dir = await perTokenInt8Dir(fp32File, path.join(fp32Dir, 'config.json'), cacheDir, options.legacyGraphs ? 'v2' : 'current');
   return { dtype: chosen, file: path.join(dir, 'onnx', INT8_FILE), dir, fp32File, layout, pooling };
 }
 

@@ -23,6 +23,8 @@ export interface LoadEncoderOptions {
   dtype?: Dtype | 'auto';
   /** Where the built int8 graph is cached; default {@link defaultCacheDir}. */
   cacheDir?: string;
+  /** Run the graphs senti 0.1 built (for models saved then; see `ResolveEncoderFileOptions.legacyGraphs`). */
+  legacyGraphs?: boolean;
   /** Device to run on; default `auto`. */
   device?: Device;
   /** Sentence pooling; default `pooler` when the model outputs `pooler_output`, else `cls`. */

@@ -151,8 +151,13 @@ async function findEncoderFiles(root: string, modelDir: string, manifest: SentiM
     try {
       const source = resolveModelSource(location, { offline: options.offline ?? true });
       dir = sourceDir(source);
-      const resolveOptions = { ...options, pooling: manifest.encoder.pooling };
-      const resolved = await resolveEncoderFile(source, dtype, 'cpu', resolveOptions);
+      let resolveOptions = { ...options, pooling: manifest.encoder.pooling, legacyGraphs: false };
+      let resolved = await resolveEncoderFile(source, dtype, 'cpu', resolveOptions);
+      // A model saved by senti 0.1 (no `weights` in senti.json) ran the export whole and int8 scheme v2.
+      if (manifest.encoder.weights === undefined && (await fileSha256(resolved.file)) !== manifest.encoder.fileHash) {
+        resolveOptions = { ...resolveOptions, legacyGraphs: true };
+        resolved = await resolveEncoderFile(source, dtype, 'cpu', resolveOptions);
+      }
       used = resolved.file;
       // The fp32 encoder graph (cut or built for masked-LM and safetensors layouts) the classifier is appended to.
       fp32 = resolved.fp32File ?? (isEncoderDtypeAvailable(source, 'fp32') ? (await resolveEncoderFile(source, 'fp32', 'cpu', resolveOptions)).file : path.join(dir, 'onnx', ONNX_FILES.fp32));

@@ -210,21 +210,25 @@ function jobFor(kind: QuantizeJob['kind'], tensor: OnnxTensor): QuantizeJob {
   return { kind, bytes: float32Bytes(tensor), rows, columns };
 }
 
-function quantizeHere(kind: QuantizeJob['kind'], tensor: OnnxTensor): QuantizedMatrix {
+/** Shared with the scheme-v2 rebuild (per-token-int8-v2.ts). */
+export function quantizeHere(kind: QuantizeJob['kind'], tensor: OnnxTensor): QuantizedMatrix {
   return quantizeMatrix(jobFor(kind, tensor));
 }
 
 /** Lookup tables worth storing in int8: 2-D fp32 with at least 1,024 rows (BERT's word embeddings, not positions). */
-function isEmbeddingTable(tensor: OnnxTensor | undefined): tensor is OnnxTensor {
+/** Shared with the scheme-v2 rebuild (per-token-int8-v2.ts). */
+export function isEmbeddingTable(tensor: OnnxTensor | undefined): tensor is OnnxTensor {
   return tensor !== undefined && tensor.data_type === DataType.FLOAT && tensor.dims?.length === 2 && tensor.dims[0]! >= 1024;
 }
 
-function nodeAxis(node: OnnxNode): number | undefined {
+/** Shared with the scheme-v2 rebuild (per-token-int8-v2.ts). */
+export function nodeAxis(node: OnnxNode): number | undefined {
   return node.attribute?.find((a) => a.name === 'axis')?.i;
 }
 
 /** `Gather(table, ids)` as `Gather(int8 rows, ids) * Gather(row scales, ids)`: per-row symmetric int8, exact per token. */
-function quantizedLookup(node: OnnxNode, table: OnnxTensor, { values: q, scales }: QuantizedMatrix, fresh: (base: string) => string, graph: OnnxModel['graph'], opset: number): OnnxNode[] {
+/** Shared with the scheme-v2 rebuild (per-token-int8-v2.ts). */
+export function quantizedLookup(node: OnnxNode, table: OnnxTensor, { values: q, scales }: QuantizedMatrix, fresh: (base: string) => string, graph: OnnxModel['graph'], opset: number): OnnxNode[] {
   const [rows, columns] = table.dims as [number, number];
   const p = fresh(`${node.name || node.output![0]}/senti_q`);
   const [qName, sName] = [fresh(`${table.name}_int8`), fresh(`${table.name}_row_scale`)];
@@ -243,6 +247,7 @@ function quantizedLookup(node: OnnxNode, table: OnnxTensor, { values: q, scales 
   ];
 }
 
-function isConstantMatrix(tensor: OnnxTensor | undefined): tensor is OnnxTensor {
+/** Shared with the scheme-v2 rebuild (per-token-int8-v2.ts). */
+export function isConstantMatrix(tensor: OnnxTensor | undefined): tensor is OnnxTensor {
   return tensor !== undefined && tensor.data_type === DataType.FLOAT && tensor.dims?.length === 2;
 }
