@@ -18,7 +18,7 @@ export {
 
 // Word attributions: leave-one-word-out occlusion with the model's own tokenizer window (`model.explain`, `Predictor.explain`).
 export {
-  DEFAULT_MAX_WORDS, explainTexts, explanationsHtml, probabilityRows, splitWords, tokenWindowOf, withoutWords,
+  DEFAULT_MAX_WORDS, explainTexts, explanationsHtml, planExplanations, probabilityRows, splitWords, tokenWindowOf, withoutWords,
   type ExplainedRow, type ExplainOptions, type Explanation, type ExplanationCheck, type ExplanationCoverage, type ExplanationPlan,
   type ExplanationsHtmlOptions, type ProbabilityModel, type TokenWindow, type WordAttribution, type WordSpan,
 } from './explain/index.js';
@@ -32,9 +32,11 @@ export {
   Predictor, createPredictor, type CreatePredictorOptions, type ModelLoader, type ModelRef, type PredictorModel, type PredictorOptions,
   type PredictorSettings, type PredictorState,
 } from './predictor/predictor.js';
-export { checkServable, loadServableModel } from './predictor/load-servable-model.js';
+// One interface for every classifier (trained, saved, exported, on a thread) and one loader for saved ones.
+export type { Classifier, ClassifierInfo } from './predictor/classifier.js';
+export { checkServable, loadClassifier, loadServableModel } from './predictor/load-classifier.js';
 export { loadModelInThread } from './predictor/model-thread.js';
-export { infoFromManifest, type ServedModelInfo } from './predictor/served-model-info.js';
+export { infoFromManifest, publicEncoderName, type ServedModelInfo } from './predictor/served-model-info.js';
 
 // The frozen encoder.
 export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, EncoderLayoutReport, LoadEncoderOptions, Pooling, UsedDevice } from './encoder/types.js';
