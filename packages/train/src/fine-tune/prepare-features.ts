@@ -1,5 +1,5 @@
 import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type Encoder } from '@senti/model';
-import { prefetchEncoder } from '@senti/model/internals';
+import { prefetchEncoder } from '@senti/model';
 import { throwIfAborted } from '../abort.js';
 import type { Split } from '../types.js';
 import type { FineTuneEvent } from './events.js';
