@@ -207,6 +207,6 @@ async function refuseWrongCredentials(url: string): Promise<void> {
   try {
     await assertRedisReachable(url);
   } catch (error) {
-    if (error instanceof QueueError && error.code === 'QUEUE_AUTH_FAILED') throw error;
+    if (QueueError.isInstance(error) && error.code === 'QUEUE_AUTH_FAILED') throw error;
   }
 }
