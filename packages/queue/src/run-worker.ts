@@ -87,10 +87,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
 
   let reportSetupFailure: (error: Error) => void = () => {};
   const setupFailed = new Promise<Error>((resolve) => (reportSetupFailure = resolve));
-  let worker: Worker<ChunkJobData, ChunkJobResult> | undefined;
   /** This worker's own fault, not the chunk's: the chunk goes back to the queue untouched and the worker stops taking work. */
   const refuse = async (job: Job<ChunkJobData, ChunkJobResult>, token: string | undefined, error: Error): Promise<never> => {
-    void worker?.pause(true);
+    void worker.pause(true); // `worker` is set by the time a chunk is processed
     await job.moveToWait(token);
     reportSetupFailure(error);
     throw new WaitingError();
@@ -137,7 +136,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   };
 
   const stalledInterval = options.stalledIntervalMs ?? 30_000;
-  worker = new Worker<ChunkJobData, ChunkJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processChunk, {
+  const worker = new Worker<ChunkJobData, ChunkJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processChunk, {
     connection: persistentConnection(options.queue),
     concurrency: options.concurrency ?? 1,
     stalledInterval,
