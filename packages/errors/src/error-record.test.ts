@@ -115,6 +115,15 @@ describe('Family.isInstance', () => {
     expect(ModelError.isInstance(undefined)).toBe(false);
   });
 
+  it('tells apart a family that does not name itself (its class name is its family)', () => {
+    class ConfigError extends SentiError<'CLI_CONFIG_INVALID'> {}
+    const error = new ConfigError('CLI_CONFIG_INVALID', 'bad config');
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(ConfigError.isInstance(new DataError('DATA_EMPTY', 'empty'))).toBe(false);
+    expect(DataError.isInstance(error)).toBe(false);
+    expect(toErrorRecord(error)).toMatchObject({ family: 'ConfigError' });
+  });
+
   it('counts a subclass of a family in its family', () => {
     class ColumnError extends DataError {}
     const error = new ColumnError('DATA_COLUMN_NOT_FOUND', 'no column');

@@ -26,8 +26,9 @@ const SENTI_ERROR_FAMILY = Symbol.for('senti.error.family');
  */
 export class SentiError<Code extends SentiErrorCode = SentiErrorCode> extends Error {
   /**
-   * The family name its instances are marked with (`Family.isInstance` compares it, not the prototype chain). A
-   * family is a direct subclass that sets it; a subclass that does not inherits its parent's family.
+   * The family name its instances are marked with (`Family.isInstance` compares it, not the prototype chain). A family
+   * is a direct subclass of `SentiError`, named by its own `family` (set it: class names do not survive minifiers) or
+   * else its class name; a subclass of a family belongs to that family.
    */
   static readonly family: string = 'SentiError';
 
@@ -45,7 +46,7 @@ export class SentiError<Code extends SentiErrorCode = SentiErrorCode> extends Er
     this.kind = kind;
     this.hint = options.hint;
     Object.defineProperty(this, SENTI_ERROR, { value: true });
-    markFamily(this, (new.target as unknown as { family: string }).family);
+    markFamily(this, familyOf(new.target));
   }
 
   /**
@@ -54,7 +55,7 @@ export class SentiError<Code extends SentiErrorCode = SentiErrorCode> extends Er
    */
   static isInstance<T extends SentiError>(this: abstract new (...args: never[]) => T, error: unknown): error is T {
     if (!isSentiError(error)) return false;
-    const family = (this as unknown as { family: string }).family;
+    const family = familyOf(this);
     return family === SentiError.family || errorFamily(error) === family;
   }
 }
@@ -69,6 +70,17 @@ export function errorFamily(error: unknown): string | undefined {
   if (!isSentiError(error)) return undefined;
   const family = (error as { [SENTI_ERROR_FAMILY]?: unknown })[SENTI_ERROR_FAMILY];
   return typeof family === 'string' ? family : error.name; // errors marked by a copy older than family markers
+}
+
+/** The family of an error class: that of its ancestor (or itself) directly below `SentiError`. */
+function familyOf(errorClass: abstract new (...args: never[]) => SentiError): string {
+  let family: object = errorClass;
+  if (family === SentiError) return SentiError.family;
+  while (Object.getPrototypeOf(family) !== SentiError) {
+    family = Object.getPrototypeOf(family) as object;
+    if (family === null || family === Function.prototype) return SentiError.family; // not below SentiError
+  }
+  return Object.hasOwn(family, 'family') ? (family as { family: string }).family : (family as { name: string }).name;
 }
 
 /** Sets (or, for an error rebuilt from a record, resets) the family mark. Internal to this package. */
