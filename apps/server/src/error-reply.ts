@@ -108,7 +108,7 @@ export function errorReply(error: unknown, body: unknown, limits: RequestLimits,
     };
     return reply(statusForCode(code), code, messages[code] ?? error.message);
   } else if (isSentiError(error) && statusForCode(error.code) !== 500) {
-    return reply(statusForCode(error.code), error.code, error.message, error instanceof ServerError ? error.field : undefined);
+    return reply(statusForCode(error.code), error.code, error.message, ServerError.isInstance(error) ? error.field : undefined);
   } else if (typeof candidate.statusCode === 'number' && candidate.statusCode >= 400 && candidate.statusCode < 500) {
     served = new ServerError('SERVER_INVALID_REQUEST', 'invalid request');
   }

@@ -143,7 +143,7 @@ export async function parseTableBytes(bytes: Buffer, path: string, options: Read
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return { columns: header.names.length > 0 ? [...header.names] : frame.columns.map(String), rows, encoding, delimiter, delimiterSource: source, sha256 };
   } catch (error) {
-    if (error instanceof DataError) throw error;
+    if (DataError.isInstance(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (message.includes('No data found')) {
       throw new DataError('DATA_NO_ROWS', `data file ${quote(path)} has a header but no data rows`, 'input', { cause: error });

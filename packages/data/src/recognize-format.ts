@@ -37,7 +37,7 @@ export function rejectTextFormats(text: string, path: string): void {
       const value: unknown = JSON.parse(text);
       throw new DataError('DATA_NOT_CSV', `data file ${quote(path)} is ${describeJson(value)}, not CSV`, 'input', { hint });
     } catch (error) {
-      if (error instanceof DataError) throw error;
+      if (DataError.isInstance(error)) throw error;
     }
     const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
     if (lines.length > 0 && lines.slice(0, 20).every((line) => isJsonObject(line))) {

@@ -1,5 +1,16 @@
-export { SentiError, isSentiError, type ErrorKind, type SentiErrorOptions } from './senti-error.js';
-export { DataError, TokenizeError, ModelError, TrainError, MetricsError, UsageError, FileError } from './package-errors.js';
+export { SentiError, errorFamily, isSentiError, type ErrorKind, type SentiErrorOptions } from './senti-error.js';
+export { DataError, TokenizeError, ModelError, TrainError, MetricsError, UsageError, FileError, QueueError } from './package-errors.js';
+export {
+  fromErrorRecord,
+  isErrorRecord,
+  toErrorRecord,
+  type ErrorDetails,
+  type ErrorFamily,
+  type ErrorFamilyCodes,
+  type ErrorRecord,
+  type PlainErrorRecord,
+  type SentiErrorRecord,
+} from './error-record.js';
 export { escapeControl, quote, quoteList } from './quote.js';
 export type {
   CliErrorCode,

@@ -49,7 +49,7 @@ export function decodeOnnxFile(bytes: Uint8Array, file: string): OnnxModel {
   try {
     return decodeOnnxModel(bytes);
   } catch (error) {
-    if (error instanceof ModelError) throw new ModelError(error.code, `"${file}" is ${error.message}`, 'input', { cause: error });
+    if (ModelError.isInstance(error)) throw new ModelError(error.code, `"${file}" is ${error.message}`, 'input', { cause: error });
     throw error;
   }
 }

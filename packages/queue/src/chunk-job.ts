@@ -1,3 +1,4 @@
+import { isErrorRecord, type ErrorRecord } from '@senti/errors';
 import type { FeatureIdentity } from '@senti/model';
 
 /** BullMQ queue name used when none is given. */
@@ -24,4 +25,27 @@ export interface ChunkJobResult {
   encodeMs: number;
   /** `hostname:pid` of the worker that did it. */
   worker: string;
+}
+
+/**
+ * A chunk's failure as a job log line: the error record (family, code, kind, message, hint, details) as JSON. BullMQ
+ * keeps only the message as `failedReason`; the record lets the enqueuer rebuild the worker's error with
+ * `fromErrorRecord`.
+ */
+export function failureLogLine(record: ErrorRecord): string {
+  return JSON.stringify(record);
+}
+
+/** The last failure a worker logged for a chunk (logs oldest first), or undefined when none parses as a record. */
+export function lastFailure(logs: readonly string[]): ErrorRecord | undefined {
+  for (let index = logs.length - 1; index >= 0; index--) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(logs[index]!);
+    } catch {
+      continue; // a log line someone else wrote
+    }
+    if (isErrorRecord(parsed)) return parsed;
+  }
+  return undefined;
 }

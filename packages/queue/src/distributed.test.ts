@@ -1,7 +1,8 @@
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import { FileError, fromErrorRecord } from '@senti/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryFeatureStore, encodeWithCache, loadEncoder, type Encoder } from '@senti/model';
 import { decodeSegment, KEY_BYTES, storeDir, textKey } from '@senti/model';
@@ -131,6 +132,27 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
     expect(result.failed).toEqual([]);
     expect(result.encoded).toBe(new Set(texts).size);
     expect(healthy.events.filter((event) => event.type === 'chunk-start').every((event) => event.type === 'chunk-start' && event.attempt === 1)).toBe(true);
+  });
+
+  it('a chunk that fails in a worker reaches the enqueuer as its error record: family, code and details, not only the message', async () => {
+    // The worker's own store cannot be written (its identity.json is a directory), so every chunk fails at the put.
+    const workerCache = path.join(workDir, 'unwritable-worker');
+    const identity = { fileHash: encoder.info.fileHash, dtype: 'q8', pooling: encoder.info.pooling, maxLength: MAX_LENGTH, hiddenSize: encoder.info.hiddenSize };
+    mkdirSync(path.join(storeDir(workerCache, identity), 'identity.json'), { recursive: true });
+    const worker = spawnWorker({ queue: redis.url, queueName: 'unwritable', model: TINY_BERT, offline: true, device: 'cpu', cacheDir: workerCache, stalledIntervalMs: STALL_MS });
+    workers.push(worker);
+    const texts = sampleTexts(12, 5);
+    const result = await encodeDistributed({ texts, encoder, maxLength: MAX_LENGTH, cacheDir: path.join(workDir, 'unwritable'), queue: redis.url, queueName: 'unwritable', chunkSize: 32, attempts: 1 });
+    expect(result.failed).toHaveLength(1);
+    const [failure] = result.failed;
+    expect(failure!.error).toMatchObject({ family: 'FileError', code: 'FILE_IS_A_DIRECTORY', details: { path: expect.stringMatching(/identity\.json$/) } });
+    expect(failure!.reason).toBe(failure!.error.message);
+    const rebuilt = fromErrorRecord(failure!.error);
+    expect(FileError.isInstance(rebuilt) && rebuilt.path).toMatch(/identity\.json$/);
+    const failedEvent = worker.events.find((event) => event.type === 'chunk-failed');
+    expect(failedEvent).toMatchObject({ error: { family: 'FileError', code: 'FILE_IS_A_DIRECTORY' } });
+    worker.child.kill('SIGTERM');
+    await worker.exited;
   });
 
   it('a worker whose --model does not load takes no work: one error before it connects', async () => {

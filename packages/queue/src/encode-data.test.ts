@@ -48,4 +48,9 @@ describe('encodeData', () => {
       await prepared.encoder.dispose();
     }
   });
+
+  it('refuses val without test through the settings rules, as fineTune does (encodeData has no check of its own)', async () => {
+    const refused = encodeData({ data: path.join(workDir, 'reviews.csv'), val: path.join(workDir, 'val.csv'), model: TINY_BERT, offline: true, queue: redis.url });
+    await expect(refused).rejects.toMatchObject({ code: 'TRAIN_BAD_OPTION', message: expect.stringContaining('go together') });
+  });
 });

@@ -1,7 +1,6 @@
 import { chooseMaxLength, encoderBuildDir, prepareSplits, resolveSettings, throwIfAborted, type FineTuneInput, type MaxLengthChoice } from '@senti/train';
 import { encodeDistributed, type EncodeDistributedOptions, type EncodeDistributedResult } from './encode-distributed.js';
 import { fingerprintEncoder } from './encoder-identity.js';
-import { QueueError } from './queue-error.js';
 import { assertRedisReachable } from './redis-connection.js';
 
 /** The data and encoder settings of a `fineTune` run, plus where the queue is. */
@@ -22,10 +21,7 @@ export interface EncodeDataResult extends EncodeDistributedResult {
 export async function encodeData(options: EncodeDataOptions): Promise<EncodeDataResult> {
   const { queue, queueName, chunkSize, attempts, backoffMs, pollMs, connectTimeoutMs, noWorkerNoticeMs, waitForWorkersMs, redisLostMs, onEvent, signal, ...input } = options;
   await assertRedisReachable(queue, connectTimeoutMs); // before the data and the model are read
-  const settings = resolveSettings(input);
-  if ((settings.val === undefined) !== (settings.test === undefined)) {
-    throw new QueueError('QUEUE_BAD_OPTION', 'val and test go together: give both, or neither to split the data 70/15/15', 'usage');
-  }
+  const settings = resolveSettings(input); // checks every setting and the rules between them (val with test, ...)
   const splits = await prepareSplits(settings);
   throwIfAborted(signal, 'encoding');
   const buildDir = encoderBuildDir(settings); // the int8 graph goes where --cache-dir / --no-cache say

@@ -2,7 +2,8 @@ import { Queue } from 'bullmq';
 import { defaultCacheDir, directoryFeatureStore, type FeatureIdentity, type LoadEncoderOptions } from '@senti/model';
 import { textKey } from '@senti/model';
 import { throwIfAborted } from '@senti/train';
-import { DEFAULT_QUEUE_NAME, type ChunkJobData } from './chunk-job.js';
+import type { ErrorRecord } from '@senti/errors';
+import { DEFAULT_QUEUE_NAME, lastFailure, type ChunkJobData } from './chunk-job.js';
 import { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';
 import { ProgressTracker, type EncodeProgress } from './encode-progress.js';
 import { planChunks, type PlannedChunk } from './plan-chunks.js';
@@ -59,8 +60,10 @@ export interface EncodeDistributedOptions {
 export interface FailedChunk {
   chunkId: string;
   texts: number;
-  /** The last error a worker reported. */
+  /** The message of the last error a worker reported. */
   reason: string;
+  /** That error as a record: its family, code, kind, hint and details (`fromErrorRecord` rebuilds it). */
+  error: ErrorRecord;
   attempts: number;
 }
 
@@ -217,7 +220,10 @@ async function waitForChunks(
         progress.finish(chunk.texts.length);
       } else if (state === 'failed') {
         const job = await queue.getJob(chunkId);
-        const entry: FailedChunk = { chunkId, texts: chunk.texts.length, reason: job?.failedReason ?? 'unknown', attempts: job?.attemptsMade ?? 0 };
+        const reason = job?.failedReason ?? 'unknown';
+        // A worker older than error records logs none: the message alone, as a plain error.
+        const error = lastFailure((await queue.getJobLogs(chunkId)).logs) ?? { name: 'Error', message: reason };
+        const entry: FailedChunk = { chunkId, texts: chunk.texts.length, reason, error, attempts: job?.attemptsMade ?? 0 };
         failed.push(entry);
         progress.finish(chunk.texts.length, true);
         emit({ type: 'chunk-failed', chunk: entry });

@@ -1,8 +1,3 @@
-import { SentiError, type ErrorKind, type QueueErrorCode, type SentiErrorOptions } from '@senti/errors';
-
-/** Distributed-encoding problems: Redis unreachable or misconfigured, chunks refused or failed, a store not shared. */
-export class QueueError extends SentiError<QueueErrorCode> {
-  constructor(code: QueueErrorCode, message: string, kind: ErrorKind = 'input', options: SentiErrorOptions = {}) {
-    super(code, message, kind, options);
-  }
-}
+// QueueError lives in @senti/errors, so that an error record of its family rebuilds to it; re-exported here, where
+// the queue's users have always imported it from.
+export { QueueError } from '@senti/errors';

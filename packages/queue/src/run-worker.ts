@@ -3,7 +3,8 @@ import { WaitingError, Worker, type Job } from 'bullmq';
 import { defaultCacheDir, directoryFeatureStore, loadEncoder, type Device, type Dtype, type Encoder, type Pooling } from '@senti/model';
 import { textKey } from '@senti/model';
 import { loadTokenizer } from '@senti/tokenize';
-import { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
+import { toErrorRecord, type ErrorRecord } from '@senti/errors';
+import { DEFAULT_QUEUE_NAME, failureLogLine, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
 import { QueueError } from './queue-error.js';
 import { assertRedisReachable, persistentConnection } from './redis-connection.js';
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js';
@@ -40,7 +41,8 @@ export type WorkerEvent =
   | { type: 'encoder'; model: string; dtype: string; pooling: string; fileHash: string; device: string }
   | { type: 'chunk-start'; chunkId: string; texts: number; attempt: number }
   | { type: 'chunk-done'; chunkId: string; rows: number; encodeMs: number }
-  | { type: 'chunk-failed'; chunkId: string; reason: string; attempt: number }
+  /** `reason` is the error's message; `error` the whole error as a record (rebuild it with `fromErrorRecord`). */
+  | { type: 'chunk-failed'; chunkId: string; reason: string; error: ErrorRecord; attempt: number }
   | { type: 'redis-error'; message: string };
 
 /** A running worker. */
@@ -85,10 +87,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
 
   let reportSetupFailure: (error: Error) => void = () => {};
   const setupFailed = new Promise<Error>((resolve) => (reportSetupFailure = resolve));
-  let worker: Worker<ChunkJobData, ChunkJobResult> | undefined;
   /** This worker's own fault, not the chunk's: the chunk goes back to the queue untouched and the worker stops taking work. */
   const refuse = async (job: Job<ChunkJobData, ChunkJobResult>, token: string | undefined, error: Error): Promise<never> => {
-    void worker?.pause(true);
+    void worker.pause(true); // `worker` is set by the time a chunk is processed
     await job.moveToWait(token);
     reportSetupFailure(error);
     throw new WaitingError();
@@ -111,25 +112,31 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
         'usage',
       ));
     }
-    const started = Date.now();
-    let lastReport = 0;
-    const features = await encoder.encode(data.texts, {
-      maxLength: identity.maxLength,
-      batchSize: data.batchSize,
-      onProgress: (done) => {
-        if (Date.now() - lastReport < 1000) return;
-        lastReport = Date.now();
-        void job.updateProgress(done).catch(() => {});
-      },
-    });
-    const encodeMs = Date.now() - started;
-    await directoryFeatureStore(cacheDir, identity).put(Buffer.concat(data.texts.map((text) => textKey(text))), features);
-    emit({ type: 'chunk-done', chunkId: data.chunkId, rows: data.texts.length, encodeMs });
-    return { rows: data.texts.length, encodeMs, worker: id };
+    try {
+      const started = Date.now();
+      let lastReport = 0;
+      const features = await encoder.encode(data.texts, {
+        maxLength: identity.maxLength,
+        batchSize: data.batchSize,
+        onProgress: (done) => {
+          if (Date.now() - lastReport < 1000) return;
+          lastReport = Date.now();
+          void job.updateProgress(done).catch(() => {});
+        },
+      });
+      const encodeMs = Date.now() - started;
+      await directoryFeatureStore(cacheDir, identity).put(Buffer.concat(data.texts.map((text) => textKey(text))), features);
+      emit({ type: 'chunk-done', chunkId: data.chunkId, rows: data.texts.length, encodeMs });
+      return { rows: data.texts.length, encodeMs, worker: id };
+    } catch (error) {
+      // The whole error (family, code, hint, details) for the enqueuer; BullMQ itself keeps only the message.
+      await job.log(failureLogLine(toErrorRecord(error, { stack: false }))).catch(() => {});
+      throw error;
+    }
   };
 
   const stalledInterval = options.stalledIntervalMs ?? 30_000;
-  worker = new Worker<ChunkJobData, ChunkJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processChunk, {
+  const worker = new Worker<ChunkJobData, ChunkJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processChunk, {
     connection: persistentConnection(options.queue),
     concurrency: options.concurrency ?? 1,
     stalledInterval,
@@ -172,7 +179,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     emit({ type: 'redis-error', message: error.message });
   });
   worker.on('failed', (job, error) => {
-    if (job) emit({ type: 'chunk-failed', chunkId: job.data.chunkId, reason: error.message, attempt: job.attemptsMade });
+    if (job) emit({ type: 'chunk-failed', chunkId: job.data.chunkId, reason: error.message, error: toErrorRecord(error, { stack: false }), attempt: job.attemptsMade });
   });
   void worker.run().catch((error: unknown) => emit({ type: 'redis-error', message: error instanceof Error ? error.message : String(error) }));
   await worker.waitUntilReady();
@@ -207,6 +214,6 @@ async function refuseWrongCredentials(url: string): Promise<void> {
   try {
     await assertRedisReachable(url);
   } catch (error) {
-    if (error instanceof QueueError && error.code === 'QUEUE_AUTH_FAILED') throw error;
+    if (QueueError.isInstance(error) && error.code === 'QUEUE_AUTH_FAILED') throw error;
   }
 }

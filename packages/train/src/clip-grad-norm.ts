@@ -1,20 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * torch.nn.utils.clip_grad_norm_: scale all gradients by min(1, maxNorm / (totalNorm + 1e-6)), where totalNorm is
- * the L2 norm over every gradient together. Returns the scaled gradients and the norm before clipping (on device,
- * no sync). Call inside tf.tidy.
- */
-export function clipGradNorm(gradients: readonly tf.Tensor[], maxNorm: number): { gradients: tf.Tensor[]; totalNorm: tf.Scalar } {
-  const totalNorm = tf.sqrt(sumOfAll(gradients.map((gradient) => tf.square(gradient)))) as tf.Scalar;
-  if (!(maxNorm > 0) || maxNorm === Infinity) return { gradients: [...gradients], totalNorm };
-  const coefficient = tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1);
-  return { gradients: gradients.map((gradient) => tf.mul(gradient, coefficient)), totalNorm };
-}
-
-/**
- * min(1, maxNorm / (sqrt(sum of all squares) + 1e-6)) on device, from the squared gradients: the factor
- * clip_grad_norm_ scales every gradient by. Call inside tf.tidy.
+ * torch.nn.utils.clip_grad_norm_'s factor: min(1, maxNorm / (sqrt(sum of all squares) + 1e-6)) on device, from the
+ * squared gradients; every gradient is scaled by it (AdamW does the scaling inside its update). Call inside tf.tidy.
  */
 export function gradientNormCoefficient(squares: readonly tf.Tensor[], maxNorm: number): tf.Scalar {
   return coefficientFromNorm(globalNormFromSquares(squares), maxNorm);

@@ -1,6 +1,6 @@
 // Building blocks of the head's training step, for benchmarks and profiling (`@senti/train/internals`).
 // Not part of the stable API: they change whenever the step gets faster.
-export { gradientNormCoefficient, clipGradNorm } from './clip-grad-norm.js';
+export { gradientNormCoefficient } from './clip-grad-norm.js';
 export { lossAndGradients, type LossAndGradients } from './loss-and-gradients.js';
 export { TransposedHead } from './transposed-head.js';
 export { weightedOneHot, weightedNllLoss, weightedNllValue } from './weighted-nll.js';

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatCsv } from '@senti/data';
-import { SentiError, UsageError } from '@senti/errors';
+import { SentiError, UsageError, isSentiError } from '@senti/errors';
 import { fileSystemReason, writeFileAtomic, writeToDevice } from '@senti/base';
 import { abstainBelow, isOffline, loadModel, readManifest, type AnsweredPrediction, type Device } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
@@ -130,7 +130,7 @@ async function writeOutput(file: string, text: string): Promise<void> {
     await makeWritableDirectory(dirname(file), '--output', file);
     await writeFileAtomic(file, text);
   } catch (error) {
-    if (error instanceof SentiError) throw error;
+    if (isSentiError(error)) throw error;
     throw new SentiError('CLI_OUTPUT_UNWRITABLE', `--output ${file}: cannot write there (${fileSystemReason(error)})`, 'input', { cause: error });
   }
 }

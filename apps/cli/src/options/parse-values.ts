@@ -33,11 +33,6 @@ export function parseChoice<T extends string>(flag: string, choices: readonly T[
   };
 }
 
-/** Parses `auto` or a whole number for `--max-length` (at least [CLS], one token and [SEP]). */
-export function parseMaxLength(value: string): 'auto' | number {
-  return value === 'auto' ? 'auto' : parseInteger('--max-length', 3)(value);
-}
-
 /** Parses `--label-names 0=negative,1=positive` into a map from label value to display name. */
 export function parseLabelNames(value: string): Record<string, string> {
   const names: Record<string, string> = {};

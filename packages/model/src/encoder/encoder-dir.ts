@@ -52,7 +52,7 @@ export async function encoderDir(modelDir: string, dtype: Exclude<Dtype, 'int8'>
   if (clsOnly) {
     const built = await builtBertEncoderDir(modelDir, layout, { cacheDir, clsOnly, from: 'onnx' }).catch((error: unknown) => {
       // An export whose weights senti cannot read back (fused or optimized graphs) runs as published, whole.
-      if (error instanceof ModelError && ['MODEL_NO_LAYER_WEIGHTS', 'MODEL_BAD_LAYER_WEIGHTS', 'MODEL_BAD_CONFIG', 'MODEL_NO_POOLER'].includes(error.code)) return undefined;
+      if (ModelError.isInstance(error) && ['MODEL_NO_LAYER_WEIGHTS', 'MODEL_BAD_LAYER_WEIGHTS', 'MODEL_BAD_CONFIG', 'MODEL_NO_POOLER'].includes(error.code)) return undefined;
       throw error;
     });
     if (built !== undefined) return { dir: built, layout, clsOnly };

@@ -38,7 +38,7 @@ export async function readOnnxBertTensors(file: string, names: readonly string[]
       const tensor = name.startsWith('embeddings.') ? finder(name, { lookup: true }) : finder(name);
       found.set(name, isDenseWeight(name) && !name.startsWith('embeddings.') ? transpose(tensor) : tensor);
     } catch (error) {
-      if (!(error instanceof ModelError) || error.code !== 'MODEL_NO_LAYER_WEIGHTS') throw error;
+      if (!ModelError.isInstance(error) || error.code !== 'MODEL_NO_LAYER_WEIGHTS') throw error;
     }
   }
   return found;

@@ -1,12 +1,13 @@
 // The model thread: loads the servable model here, off the caller's event loop, and answers predict requests one at a
 // time. Started by `loadModelInThread` with the model directory and load options as workerData.
 import { parentPort, workerData } from 'node:worker_threads';
+import { toErrorRecord } from '@senti/errors';
 import type { LoadModelOptions } from '../artifact/load-model.js';
 import { loadClassifier } from './load-classifier.js';
 import type { Classifier } from './classifier.js';
 import { planExplanations } from '../explain/explain-texts.js';
 import type { ExplainOptions } from '../explain/explanation.js';
-import { toErrorRecord, type ThreadReply, type ThreadRequest } from './thread-messages.js';
+import type { ThreadReply, ThreadRequest } from './thread-messages.js';
 
 const port = parentPort!;
 const { dir, options } = workerData as { dir: string; options: LoadModelOptions };

@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSentiError } from '@senti/errors';
+import { DataError, ModelError, isSentiError } from '@senti/errors';
 import { loadModel, saveModel } from '../artifact/index.js';
 import { selectBackend } from '../backend/index.js';
 import { loadEncoder } from '../encoder/index.js';
@@ -62,7 +62,9 @@ describe('loadModelInThread', () => {
     await writeFile(join(newer, 'senti.json'), JSON.stringify(manifest));
     const error: unknown = await loadModelInThread(newer, { offline: true }).catch((caught: unknown) => caught);
     expect(isSentiError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'MODEL_FORMAT_TOO_NEW', kind: 'input', hint: expect.stringContaining('upgrade senti') });
+    expect(ModelError.isInstance(error)).toBe(true); // its family crossed with it, as an error record
+    expect(DataError.isInstance(error)).toBe(false);
+    expect(error).toMatchObject({ name: 'ModelError', code: 'MODEL_FORMAT_TOO_NEW', kind: 'input', hint: expect.stringContaining('upgrade senti') });
   });
 
   it('createPredictor runs the model on a thread by default, with the answers of the caller-thread predictor', async () => {

@@ -2,12 +2,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ModelError } from '@senti/errors';
+import { ModelError, fromErrorRecord } from '@senti/errors';
 import type { LoadModelOptions } from '../artifact/load-model.js';
 import type { Prediction } from '../artifact/predictions.js';
 import type { Classifier } from './classifier.js';
 import type { ExplanationPlan } from '../explain/plan-explanation.js';
-import { fromErrorRecord, type ThreadReply, type ThreadRequest } from './thread-messages.js';
+import type { ThreadReply, ThreadRequest } from './thread-messages.js';
 
 /**
  * Starts the model thread. Built code runs `model-thread-worker.js` directly; from TypeScript source (tests, `tsx`)

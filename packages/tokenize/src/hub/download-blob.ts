@@ -50,7 +50,7 @@ export async function downloadBlob(client: HubClient, blob: string, metadata: Fi
     meter.done();
   } catch (error) {
     // The owner keeps its .incomplete to resume later (unless its bytes are wrong); a private temporary goes.
-    const wrongBytes = error instanceof TokenizeError && (error.code === 'TOKENIZE_HUB_CHECKSUM_MISMATCH' || error.code === 'TOKENIZE_HUB_BAD_RESPONSE');
+    const wrongBytes = TokenizeError.isInstance(error) && (error.code === 'TOKENIZE_HUB_CHECKSUM_MISMATCH' || error.code === 'TOKENIZE_HUB_BAD_RESPONSE');
     if (!writer.owner || wrongBytes) await rm(writer.incomplete, { force: true });
     throw error;
   } finally {
@@ -96,7 +96,7 @@ async function fetchInto(client: HubClient, handle: FileHandle, start: number, m
 }
 
 function isRetryable(error: unknown): boolean {
-  if (error instanceof TokenizeError || (error as { path?: unknown }).path !== undefined) return false; // HTTP verdicts, disk errors
+  if (TokenizeError.isInstance(error) || (error as { path?: unknown }).path !== undefined) return false; // HTTP verdicts, disk errors
   return !isUnreachable(error);
 }
 
