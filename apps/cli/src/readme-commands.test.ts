@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,20 @@ describe('the README commands, run as a new user runs them', () => {
     expect(result.stdout).toBe('');
     // The hint, pasted as printed, must not bring pnpm's ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL block back.
     expect(result.stderr).toBe(`error: unknown option '--bogus'\n(run "pnpm --silent --filter cli start train --help" for usage)\n`);
+  });
+
+  it('every senti command the READMEs show through pnpm carries --silent', async () => {
+    const unsilenced: string[] = [];
+    for (const file of ['README.md', 'apps/cli/README.md']) {
+      const text = await readFile(join(repo, file), 'utf8');
+      text.split('\n').forEach((line, index) => {
+        // `pnpm [options] --filter cli|server start` and the root script `pnpm [options] senti`.
+        for (const match of line.matchAll(/\bpnpm((?: --?[\w-]+)*?) (?:--filter (?:cli|server) start|senti)(?=[\s`]|$)/g)) {
+          if (!match[1]!.split(' ').includes('--silent')) unsilenced.push(`${file}:${index + 1}: ${match[0]}`);
+        }
+      });
+    }
+    expect(unsilenced).toEqual([]);
   });
 
   it("the root scripts that run turbo print no telemetry notice on a machine turbo has never seen", async () => {
