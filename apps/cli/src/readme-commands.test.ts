@@ -12,7 +12,9 @@ const run = promisify(execFile);
 /** Runs a README command line (pnpm and its arguments) from the repository root, as a user would. */
 async function pnpm(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('pnpm', args, { cwd: repo, env: { ...process.env, ...env }, timeout: 120_000 });
+    // No update checks: a test never touches the network (a fresh HOME has no record of the last check).
+    const quiet = { npm_config_update_notifier: 'false', TURBO_NO_UPDATE_NOTIFIER: '1' };
+    const { stdout, stderr } = await run('pnpm', args, { cwd: repo, env: { ...process.env, ...quiet, ...env }, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
