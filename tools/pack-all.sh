@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `pnpm pack:all`: builds the workspace, then packs every publishable package (packages/* and the CLI, apps/cli) into
 # one folder, default dist-packages/ at the repository root. pnpm pack turns `workspace:*` into the real versions, so
-# the tarballs install with plain npm, together, anywhere:
-#   npm install /path/to/senti/dist-packages/*.tgz                       (the library, in a project)
-#   npm install --global /path/to/senti/dist-packages/*.tgz              (the `senti` command)
+# the tarballs install with plain npm, together, anywhere (ONNXRUNTIME_NODE_INSTALL=skip: onnxruntime-node's install
+# script otherwise downloads NVIDIA's CUDA provider from outside the npm registry; see the README):
+#   ONNXRUNTIME_NODE_INSTALL=skip npm install /path/to/senti/dist-packages/senti-*.tgz            (the library, in a project)
+#   ONNXRUNTIME_NODE_INSTALL=skip npm install --global /path/to/senti/dist-packages/senti-*.tgz   (the `senti` command)
 # Usage: bash tools/pack-all.sh [DEST] [--no-build]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)

@@ -29,10 +29,10 @@ describe('the command prefix in hints is the one the user ran', () => {
   it.each([
     [{}, 'senti'],
     [{ npm_lifecycle_event: 'test', npm_config_user_agent: 'pnpm/10.34.9 npm/? node/v20' }, 'senti'],
-    [{ npm_lifecycle_event: 'start', npm_package_name: '@senti/cli', npm_config_user_agent: 'pnpm/10.34.9', INIT_CWD: '/repo', PNPM_SCRIPT_SRC_DIR: '/repo/apps/cli' }, 'pnpm --filter cli start'],
-    [{ npm_lifecycle_event: 'start', npm_package_name: '@senti/cli', npm_config_user_agent: 'pnpm/10.34.9', INIT_CWD: '/repo/apps/cli', PNPM_SCRIPT_SRC_DIR: '/repo/apps/cli' }, 'pnpm start'],
-    [{ npm_lifecycle_event: 'senti', npm_config_user_agent: 'pnpm/10.34.9' }, 'pnpm senti'],
-    [{ npm_lifecycle_event: 'senti', npm_config_user_agent: 'npm/10.8.2 node/v20' }, 'npm run senti --'],
+    [{ npm_lifecycle_event: 'start', npm_package_name: '@senti/cli', npm_config_user_agent: 'pnpm/10.34.9', INIT_CWD: '/repo', PNPM_SCRIPT_SRC_DIR: '/repo/apps/cli' }, 'pnpm --silent --filter cli start'],
+    [{ npm_lifecycle_event: 'start', npm_package_name: '@senti/cli', npm_config_user_agent: 'pnpm/10.34.9', INIT_CWD: '/repo/apps/cli', PNPM_SCRIPT_SRC_DIR: '/repo/apps/cli' }, 'pnpm --silent start'],
+    [{ npm_lifecycle_event: 'senti', npm_config_user_agent: 'pnpm/10.34.9' }, 'pnpm --silent senti'],
+    [{ npm_lifecycle_event: 'senti', npm_config_user_agent: 'npm/10.8.2 node/v20' }, 'npm --silent run senti --'],
     [{ npm_lifecycle_event: 'start', npm_package_name: 'some-other-app', npm_config_user_agent: 'pnpm/10.34.9' }, 'senti'],
   ] as const)('%j -> %s', (env, prefix) => {
     expect(invocationPrefix(env)).toBe(prefix);

@@ -128,7 +128,6 @@ async function trainIn(
     printTestReport(output, result.report, result.confusionMatrix, result.rocAuc);
     printTrust(output, result);
     printWorstMistakes(output, result);
-    warnIfDegenerate(output, result);
     const { runDir, modelDir } = await saveRun(result, run.path, { config: { command, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
     await writePlots(result, runDir, (message) => output.line(message));
     output.section(`Run saved to ${displayPath(run)}`);
@@ -154,15 +153,6 @@ function printWorstMistakes(output: ConsoleOutput, result: FineTuneResult, count
   if (mistakes.length === 0) return;
   const shorten = (text: string) => (text.length > 50 ? `${text.slice(0, 49)}…` : text).replace(/\s+/g, ' ');
   output.section(`Most confident mistakes (all in misclassified.csv)`, textTable(['text', 'true', 'predicted', 'score'], mistakes.map((row) => [shorten(row.text), row.label, row.predicted, row.score.toFixed(3)])).replace(/^/gm, '  '));
-}
-
-/** Warns when the model predicts one class for every test row: its scores then mean little. */
-function warnIfDegenerate(output: ConsoleOutput, result: FineTuneResult): void {
-  const predicted = new Set(result.test.predictions);
-  if (predicted.size === 1 && result.splits.labelNames.length > 1) {
-    const only = result.splits.labelNames[[...predicted][0]!];
-    output.line(`\nwarning: the model predicts "${only}" for every test text; it has not learned to tell the classes apart (try more epochs, a higher --lr, or --pooling mean)`);
-  }
 }
 
 function displayPath(run: RunDirectory): string {

@@ -101,7 +101,8 @@ export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneS
         output.line(`  calibrated: temperature ${event.temperature.toFixed(4)} (fitted on validation by NLL); test ECE ${event.eceBefore.toFixed(4)} -> ${event.eceAfter.toFixed(4)}`);
         return;
       case 'warning':
-        output.line(`warning: ${event.message}`);
+        // The library's advice in words; the CLI names its flags.
+        output.line(`warning: ${event.code === 'one-class-predicted' ? event.message.replace(/\(try [^)]*\)$/, '(try more --epochs, a higher --lr, or --pooling mean)') : event.message}`);
         return;
       case 'evaluated':
         return;

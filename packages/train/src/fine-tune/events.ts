@@ -90,9 +90,10 @@ export type FineTuneEvent =
       /**
        * What went wrong, for programs: `target-accuracy-unreached` (the model is saved without a default threshold),
        * `calibration-separable` (no temperature could be fitted; T stays 1), `threshold-small-sample` (the threshold
-       * was picked from few validation rows).
+       * was picked from few validation rows), `one-class-predicted` (the model answers one class for every test text:
+       * it has not learned, whatever its accuracy).
        */
-      code: 'target-accuracy-unreached' | 'calibration-separable' | 'threshold-small-sample';
+      code: 'target-accuracy-unreached' | 'calibration-separable' | 'threshold-small-sample' | 'one-class-predicted';
       /** One line for a person. */
       message: string;
     }

@@ -136,6 +136,22 @@ describe('fineTune, the whole job in one call', () => {
     });
   });
 
+  it('warns through an event when the model predicts one class for every test text, and only then', async () => {
+    // The README's first library example (pooler output of the random tiny encoder, default lr, 2 epochs): accuracy
+    // 0.50 with both answers 0.5002, which read as a result unless something says otherwise.
+    const seen: FineTuneEvent[] = [];
+    const flat = await fineTune({ data: csv, model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', epochs: 2, cacheDir: join(dir, 'cache'), onEvent: (event) => seen.push(event) });
+    await flat.model.dispose();
+    expect(new Set(flat.test.predictions).size).toBe(1);
+    const warnings = seen.filter((event) => event.type === 'warning');
+    expect(warnings).toEqual([{
+      type: 'warning', code: 'one-class-predicted',
+      message: `the model predicts "${flat.splits.labelNames[flat.test.predictions[0]!]}" for every one of the ${flat.test.texts.length} test texts: it has not learned to tell the classes apart (try more epochs, a higher learning rate, or mean pooling)`,
+    }]);
+    // The run of this file learns (accuracy >= 0.9 above) and gets no such warning.
+    expect(events.filter((event) => event.type === 'warning')).toEqual([]);
+  });
+
   it('names in-memory data in messages as one noun ("has 1 class")', async () => {
     const rows = syntheticReviewRows({ rows: 20, classes: ['good'], seed: 1 });
     await expect(fineTune({ data: rows, ...common, epochs: 1, cache: false })).rejects.toThrow(/^the in-memory data has 1 class/);

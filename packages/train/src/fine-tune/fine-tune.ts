@@ -9,6 +9,7 @@ import type { MaxLengthChoice } from './max-length-choice.js';
 import { encodeFeatures, prepareRun, secondsSince, type PreparedFeatures } from './prepare-features.js';
 import type { PreparedSplits } from './prepare-splits.js';
 import type { FineTuneInput, FineTuneSettings } from './settings.js';
+import { oneClassWarning } from './one-class-warning.js';
 import { TrainedModel } from './trained-model.js';
 import { abstentionSummary, smallSampleWarning, type AbstentionSummary } from '../trust/abstention-summary.js';
 import { calibrateHead, type CalibrationSummary } from '../trust/calibrate-head.js';
@@ -203,6 +204,8 @@ export async function finishFineTune(
       message: `no abstention threshold reaches accuracy ${abstention.unreached} on the validation split (not even its most confident row is right): the model is saved without a default threshold; pick one later with evaluate --target-accuracy`,
     });
   }
+  const oneClass = oneClassWarning(evaluation.predictions, splits.labelNames);
+  if (oneClass) emit({ type: 'warning', code: 'one-class-predicted', message: oneClass });
   const evaluate = secondsSince(evaluateStarted);
   emit({ type: 'evaluated', accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc });
 
