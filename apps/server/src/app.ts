@@ -3,7 +3,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import { escapeControl } from '@senti/errors';
 import { errorReply } from './error-reply.js';
 import { applyConnectionLimit, httpLimitOptions, type HttpLimits } from './http-limits.js';
-import { registerHealthRoutes } from './routes/health.js';
+import { startHealthThread, type HealthListener } from './health-thread.js';
+import { readiness, registerHealthRoutes } from './routes/health.js';
 import { registerModelInfoRoute } from './routes/model-info.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerPageRoute } from './routes/page.js';
@@ -40,6 +41,11 @@ export interface CreateServerOptions {
   version?: string;
   /** Header/request/keep-alive timeouts, connection and header-size limits (see `DEFAULT_HTTP_LIMITS`). */
   http?: Partial<HttpLimits>;
+  /**
+   * Also serve `GET /healthz` and `GET /readyz` on this port (0: any free one), from a thread with its own event loop:
+   * probes there are answered at once even while the main port is flooded. Default: none (they are on the main port only).
+   */
+  healthPort?: number;
 }
 
 /** A configured server: the fastify app, the predictor, and a promise for readiness. */
@@ -50,8 +56,10 @@ export interface SentiServer {
   predictor: Predictor;
   /** Settles when the model is loaded and warmed up; rejects with the load error. */
   ready: Promise<void>;
-  /** Starts listening; resolves with the address, e.g. `http://127.0.0.1:8080`. */
+  /** Starts listening (and the health port's thread, when asked for); resolves with the address, e.g. `http://127.0.0.1:8080`. */
   listen(options: { port: number; host: string }): Promise<string>;
+  /** The port of the health listener once listening (see `healthPort`). */
+  readonly healthPort: number | undefined;
   /** Stops accepting connections, finishes in-flight requests and batches, disposes the model. */
   close(): Promise<void>;
   /** Readiness turns 503 while requests are still served (the drain delay before `close`). */
@@ -211,14 +219,29 @@ export function createServer(options: CreateServerOptions): SentiServer {
   });
 
   let closing: Promise<void> | undefined;
+  let health: HealthListener | undefined;
   return {
     app,
     predictor,
     ready: predictor.ready,
+    get healthPort() {
+      return health?.port;
+    },
     leave: () => {
       leaving = true;
     },
-    listen: (address) => app.listen(address),
-    close: () => (closing ??= app.close()),
+    listen: async (address) => {
+      const listening = await app.listen(address);
+      if (options.healthPort !== undefined) {
+        health = await startHealthThread({
+          host: address.host,
+          port: options.healthPort,
+          read: () => ({ state: readiness(predictor, () => leaving), queuedTexts: predictor.pending }),
+        });
+      }
+      return listening;
+    },
+    // The health port answers until the end of the drain (its /readyz says 503 meanwhile).
+    close: () => (closing ??= app.close().finally(() => health?.close())),
   };
 }
