@@ -26,7 +26,7 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--model-dir', 'm', '--max-batch-size', '0'])).toThrow('--max-batch-size must be an integer >= 1');
     expect(() => parseConfig(['--model-dir', 'm', '--device', 'tpu'])).toThrow('--device must be one of auto, cpu, gpu');
     expect(() => parseConfig(['--model-dir', 'm', '--bogus'])).toThrow(/bogus/);
-    expect(() => parseConfig(['--model-dir', 'm', '--health-port', '-1'])).toThrow('--health-port must be an integer from 0 to 65535, got "-1"');
+    expect(() => parseConfig(['--model-dir', 'm', '--health-port', '70000'])).toThrow('--health-port must be an integer from 0 to 65535, got "70000"');
     expect(() => parseConfig([], {})).toThrow('missing --model-dir');
   });
 
