@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { escapeControl } from '@senti/errors';
@@ -129,6 +130,16 @@ export function createServer(options: CreateServerOptions): SentiServer {
     (error: unknown) => app.log.error({ err: error }, 'model failed to load'),
   );
 
+  // Requests each connection has received and not yet been answered (pipelined ones included): registered first, so
+  // every request counts, whichever hook answers it.
+  const owed = new WeakMap<Socket, number>();
+  app.addHook('onRequest', async (request) => {
+    owed.set(request.socket, (owed.get(request.socket) ?? 0) + 1);
+  });
+  app.addHook('onResponse', async (request) => {
+    owed.set(request.socket, (owed.get(request.socket) ?? 1) - 1);
+  });
+
   app.removeContentTypeParser('text/plain'); // only JSON bodies; anything else is 415
   // `Expect` values other than 100-continue: 417 in the server's shape (Node's own 417 has an empty body).
   app.server.on('checkExpectation', (request, response) => {
@@ -201,9 +212,11 @@ export function createServer(options: CreateServerOptions): SentiServer {
       .send({ error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down; retry on another instance' } });
   });
 
-  // Responses finished during shutdown close their connection, so keep-alive sockets do not hold up the exit.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (predictor.state === 'closing') reply.header('connection', 'close');
+  // Responses finished during shutdown close their connection, so keep-alive sockets do not hold up the exit; but only
+  // the last answer a connection owes does: Node takes pipelined requests at once and queues their answers, and an
+  // earlier "close" would drop the answers queued behind it (#28 item 30).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (predictor.state === 'closing' && (owed.get(request.socket) ?? 0) <= 1) reply.header('connection', 'close');
     return payload;
   });
 
