@@ -130,9 +130,12 @@ function watchHealth(port: number, prefix: string): () => Promise<Record<string,
 /** Texts of 10,000 characters (sentences repeated), as the long-text clients of long-vs-short send. */
 const LONG_TEXT = SENTENCES.join(' ').repeat(Math.ceil(10_000 / SENTENCES.join(' ').length)).slice(0, 10_000);
 
-/** One autocannon load: every request carries `textsPerRequest` texts made by `text(i)`. */
-function load(port: number, connections: number, textsPerRequest: number, text: () => string, options: ServerOptions) {
-  return autocannon({
+/** One autocannon load: every request carries `textsPerRequest` texts made by `text()`. Also counts the answers 200 slower than `--max-queue-ms`. */
+async function load(port: number, connections: number, textsPerRequest: number, text: () => string, options: ServerOptions) {
+  let done!: (result: autocannon.Result) => void;
+  let failed!: (error: unknown) => void;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => ((done = resolve), (failed = reject)));
+  const instance = autocannon({
     url: `http://127.0.0.1:${port}/v1/predict`,
     connections,
     duration: Number(options.duration),
@@ -142,11 +145,20 @@ function load(port: number, connections: number, textsPerRequest: number, text: 
       headers: { 'content-type': 'application/json' },
       setupRequest: (request) => ({ ...request, body: JSON.stringify({ texts: Array.from({ length: textsPerRequest }, text) }) }),
     }],
+  }, (error, result) => (error ? failed(error) : done(result)));
+  const bound = Number(options['max-queue-ms']);
+  const answered = { ok: 0, okOverBound: 0, okMaxMs: 0 };
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, ms: number) => {
+    if (statusCode !== 200) return;
+    answered.ok += 1;
+    if (ms > bound) answered.okOverBound += 1;
+    answered.okMaxMs = Math.max(answered.okMaxMs, Math.round(ms));
   });
+  return { result: await finished, answered };
 }
 
-/** The figures of one autocannon result. */
-function figures(result: autocannon.Result, textsPerRequest: number, options: ServerOptions) {
+/** The figures of one autocannon load. */
+function figures({ result, answered }: Awaited<ReturnType<typeof load>>, textsPerRequest: number, options: ServerOptions) {
   const requestsPerSecond = result.requests.average;
   return {
     textsPerRequest,
@@ -156,6 +168,9 @@ function figures(result: autocannon.Result, textsPerRequest: number, options: Se
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
+    /** Answers 200 slower than --max-queue-ms (it should bound them), and the slowest 200. */
+    okOverMaxQueueMs: answered.okOverBound,
+    okMaxMs: answered.okMaxMs,
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
