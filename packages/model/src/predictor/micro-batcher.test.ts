@@ -43,7 +43,8 @@ describe('MicroBatcher', () => {
     expect(a).toEqual(big.map((x) => x * 2));
     expect(b).toEqual([200, 202]);
     expect(batches.map((batch) => batch.length)).toEqual([3, 3, 3, 1]);
-    expect(batches.flat()).toEqual([...big, 100, 101]);
+    // The first batch ran before the small request came; after that both requests share each batch.
+    expect(batches).toEqual([[0, 1, 2], [3, 4, 100], [5, 6, 101], [7]]);
   });
 
   it('runs a full batch at once without waiting', async () => {
@@ -375,5 +376,31 @@ describe('MicroBatcher', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(batches.at(-1)).toEqual([7, 8]);
     await Promise.all(third);
+  });
+
+  it('a one-text request rides in the next batch, not behind whole batches of large requests queued before it (#28 item 28)', async () => {
+    const gates: (() => void)[] = [];
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 8, maxWaitMs: 0,
+      run: async (items) => { batches.push(items); await new Promise<void>((resolve) => gates.push(resolve)); return items; },
+    });
+    const first = batcher.submit([0]); // runs, held
+    const longA = batcher.submit(Array.from({ length: 8 }, (_, i) => 100 + i));
+    const longB = batcher.submit(Array.from({ length: 8 }, (_, i) => 200 + i));
+    const short = batcher.submit([1]);
+    const order: string[] = [];
+    void short.then(() => order.push('short'));
+    void longA.then(() => order.push('longA'));
+    void longB.then(() => order.push('longB'));
+    while (batcher.pending > 0 || gates.length > 0) {
+      gates.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all([first, longA, longB, short]);
+    // Each job gets at most a quarter batch (2) per pass: the short request is in the second batch.
+    expect(batches[1]).toEqual([100, 101, 102, 103, 200, 201, 202, 1]);
+    expect(order[0]).toBe('short');
+    expect(batches.flat().sort((a, b) => a - b)).toEqual([0, 1, ...Array.from({ length: 8 }, (_, i) => 100 + i), ...Array.from({ length: 8 }, (_, i) => 200 + i)]);
   });
 });

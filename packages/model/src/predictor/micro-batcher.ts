@@ -275,20 +275,20 @@ export class MicroBatcher<I, O> {
     else this.samples.push({ at, msPerCost });
   }
 
-  /** Takes up to `maxBatchSize` items from the head of the queue, after dropping jobs that would miss their deadline. */
+  /** Takes the next batch's items (see {@link plan}), after dropping jobs that would miss their deadline. */
   private take(): Segment<I, O>[] {
     this.dropExpired(true);
     const segments: Segment<I, O>[] = [];
     let size = 0;
     let cost = 0;
-    while (size < this.options.maxBatchSize && this.queue.length > 0) {
-      const job = this.queue[0]!;
-      const count = Math.min(this.options.maxBatchSize - size, job.items.length - job.next);
+    for (const { job, count } of this.plan()) {
       segments.push({ job, start: job.next, count });
       for (let i = job.next; i < job.next + count; i += 1) cost += job.costs[i]!;
       job.next += count;
       size += count;
-      if (job.next === job.items.length) this.queue.shift();
+    }
+    for (let index = this.queue.length - 1; index >= 0; index -= 1) {
+      if (this.queue[index]!.next === this.queue[index]!.items.length) this.queue.splice(index, 1);
     }
     this.queuedItems -= size;
     this.queuedCost -= cost;
@@ -300,15 +300,39 @@ export class MicroBatcher<I, O> {
     return segments;
   }
 
-  /** The jobs with items in the next batch (the first `maxBatchSize` waiting items), and its work. */
+  /**
+   * How many items of each waiting job the next batch takes: jobs in arrival order, at most a quarter of a batch each
+   * per pass, passes repeated until the batch is full. A request of one text then rides in the next batch instead of
+   * waiting behind whole batches of a large request queued before it (two clients of 32 long texts no longer starve
+   * eight clients of one), while a large request still gets most of each batch when little else waits.
+   */
+  private plan(): { job: Job<I, O>; count: number }[] {
+    const capacity = this.options.maxBatchSize;
+    const quantum = Math.max(1, Math.ceil(capacity / 4));
+    const counts = new Map<Job<I, O>, number>(); // insertion order: arrival order of the jobs first served
+    let size = 0;
+    for (let progressed = true; progressed && size < capacity;) {
+      progressed = false;
+      for (const job of this.queue) {
+        if (size >= capacity) break;
+        const taken = counts.get(job) ?? 0;
+        const count = Math.min(quantum, job.items.length - job.next - taken, capacity - size);
+        if (count <= 0) continue;
+        counts.set(job, taken + count);
+        size += count;
+        progressed = true;
+      }
+    }
+    return [...counts].map(([job, count]) => ({ job, count }));
+  }
+
+  /** The jobs with items in the next batch (see {@link plan}), and its work. */
   private headBatch(): { jobs: Job<I, O>[]; cost: number } {
     const jobs: Job<I, O>[] = [];
-    let size = 0;
     let cost = 0;
-    for (const job of this.queue) {
-      if (size >= this.options.maxBatchSize) break;
+    for (const { job, count } of this.plan()) {
       jobs.push(job);
-      for (let i = job.next; i < job.items.length && size < this.options.maxBatchSize; i += 1, size += 1) cost += job.costs[i]!;
+      for (let i = job.next; i < job.next + count; i += 1) cost += job.costs[i]!;
     }
     return { jobs, cost };
   }
