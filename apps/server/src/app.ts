@@ -1,9 +1,11 @@
+import type { Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { escapeControl } from '@senti/errors';
 import { errorReply } from './error-reply.js';
 import { applyConnectionLimit, httpLimitOptions, type HttpLimits } from './http-limits.js';
-import { registerHealthRoutes } from './routes/health.js';
+import { startHealthThread, type HealthListener } from './health-thread.js';
+import { readiness, registerHealthRoutes } from './routes/health.js';
 import { registerModelInfoRoute } from './routes/model-info.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerPageRoute } from './routes/page.js';
@@ -40,6 +42,11 @@ export interface CreateServerOptions {
   version?: string;
   /** Header/request/keep-alive timeouts, connection and header-size limits (see `DEFAULT_HTTP_LIMITS`). */
   http?: Partial<HttpLimits>;
+  /**
+   * Also serve `GET /healthz` and `GET /readyz` on this port (0: any free one), from a thread with its own event loop:
+   * probes there are answered at once even while the main port is flooded. Default: none (they are on the main port only).
+   */
+  healthPort?: number;
 }
 
 /** A configured server: the fastify app, the predictor, and a promise for readiness. */
@@ -50,8 +57,10 @@ export interface SentiServer {
   predictor: Predictor;
   /** Settles when the model is loaded and warmed up; rejects with the load error. */
   ready: Promise<void>;
-  /** Starts listening; resolves with the address, e.g. `http://127.0.0.1:8080`. */
+  /** Starts listening (and the health port's thread, when asked for); resolves with the address, e.g. `http://127.0.0.1:8080`. */
   listen(options: { port: number; host: string }): Promise<string>;
+  /** The port of the health listener once listening (see `healthPort`). */
+  readonly healthPort: number | undefined;
   /** Stops accepting connections, finishes in-flight requests and batches, disposes the model. */
   close(): Promise<void>;
   /** Readiness turns 503 while requests are still served (the drain delay before `close`). */
@@ -120,6 +129,16 @@ export function createServer(options: CreateServerOptions): SentiServer {
     () => (predictor.state === 'ready' ? app.log.info({ model: predictor.describe().ref }, 'model ready') : undefined),
     (error: unknown) => app.log.error({ err: error }, 'model failed to load'),
   );
+
+  // Requests each connection has received and not yet been answered (pipelined ones included): registered first, so
+  // every request counts, whichever hook answers it.
+  const owed = new WeakMap<Socket, number>();
+  app.addHook('onRequest', async (request) => {
+    owed.set(request.socket, (owed.get(request.socket) ?? 0) + 1);
+  });
+  app.addHook('onResponse', async (request) => {
+    owed.set(request.socket, (owed.get(request.socket) ?? 1) - 1);
+  });
 
   app.removeContentTypeParser('text/plain'); // only JSON bodies; anything else is 415
   // `Expect` values other than 100-continue: 417 in the server's shape (Node's own 417 has an empty body).
@@ -193,9 +212,11 @@ export function createServer(options: CreateServerOptions): SentiServer {
       .send({ error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down; retry on another instance' } });
   });
 
-  // Responses finished during shutdown close their connection, so keep-alive sockets do not hold up the exit.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (predictor.state === 'closing') reply.header('connection', 'close');
+  // Responses finished during shutdown close their connection, so keep-alive sockets do not hold up the exit; but only
+  // the last answer a connection owes does: Node takes pipelined requests at once and queues their answers, and an
+  // earlier "close" would drop the answers queued behind it (#28 item 30).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (predictor.state === 'closing' && (owed.get(request.socket) ?? 0) <= 1) reply.header('connection', 'close');
     return payload;
   });
 
@@ -211,14 +232,29 @@ export function createServer(options: CreateServerOptions): SentiServer {
   });
 
   let closing: Promise<void> | undefined;
+  let health: HealthListener | undefined;
   return {
     app,
     predictor,
     ready: predictor.ready,
+    get healthPort() {
+      return health?.port;
+    },
     leave: () => {
       leaving = true;
     },
-    listen: (address) => app.listen(address),
-    close: () => (closing ??= app.close()),
+    listen: async (address) => {
+      const listening = await app.listen(address);
+      if (options.healthPort !== undefined) {
+        health = await startHealthThread({
+          host: address.host,
+          port: options.healthPort,
+          read: () => ({ state: readiness(predictor, () => leaving), queuedTexts: predictor.pending }),
+        });
+      }
+      return listening;
+    },
+    // The health port answers until the end of the drain (its /readyz says 503 meanwhile).
+    close: () => (closing ??= app.close().finally(() => health?.close())),
   };
 }

@@ -15,6 +15,9 @@ describe('parseConfig', () => {
     const env = { SENTI_MODEL_DIR: '/m', PORT: '9000', HOST: '0.0.0.0', SENTI_MAX_TEXTS: '10', SENTI_MAX_WAIT_MS: '0' };
     expect(parseConfig([], env)).toMatchObject({ modelDir: '/m', port: 9000, host: '0.0.0.0', maxTexts: 10, maxWaitMs: 0 });
     expect(parseConfig(['--port', '0', '--max-texts', '3'], env)).toMatchObject({ port: 0, maxTexts: 3 });
+    expect(parseConfig([], env).healthPort).toBeUndefined();
+    expect(parseConfig(['--health-port', '9001'], env).healthPort).toBe(9001);
+    expect(parseConfig([], { ...env, SENTI_HEALTH_PORT: '0' }).healthPort).toBe(0);
   });
 
   it('rejects bad values with one line naming the flag or variable', () => {
@@ -23,6 +26,7 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--model-dir', 'm', '--max-batch-size', '0'])).toThrow('--max-batch-size must be an integer >= 1');
     expect(() => parseConfig(['--model-dir', 'm', '--device', 'tpu'])).toThrow('--device must be one of auto, cpu, gpu');
     expect(() => parseConfig(['--model-dir', 'm', '--bogus'])).toThrow(/bogus/);
+    expect(() => parseConfig(['--model-dir', 'm', '--health-port', '70000'])).toThrow('--health-port must be an integer from 0 to 65535, got "70000"');
     expect(() => parseConfig([], {})).toThrow('missing --model-dir');
   });
 

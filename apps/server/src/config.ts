@@ -11,6 +11,11 @@ export interface ServerConfig {
   port: number;
   /** Interface to listen on. Flag --host, env HOST. Default 127.0.0.1. */
   host: string;
+  /**
+   * Port that also serves /healthz and /readyz, from a thread of its own (answered however busy the main port is);
+   * 0 picks a free one. Flag --health-port, env SENTI_HEALTH_PORT. Default: none.
+   */
+  healthPort: number | undefined;
   /** Most texts in one encoder call. Flag --max-batch-size, env SENTI_MAX_BATCH_SIZE. Default 32. */
   maxBatchSize: number;
   /** Longest wait for more texts before a partial batch runs. Flag --max-wait-ms, env SENTI_MAX_WAIT_MS. Default 5. */
@@ -58,6 +63,7 @@ export interface ServerConfig {
 /** One configurable number: flag, environment variable, default and smallest allowed value. */
 const NUMBERS = {
   port: { flag: 'port', env: 'PORT', fallback: 8080, min: 0, max: 65535 },
+  healthPort: { flag: 'health-port', env: 'SENTI_HEALTH_PORT', fallback: -1, min: 0, max: 65535 },
   maxBatchSize: { flag: 'max-batch-size', env: 'SENTI_MAX_BATCH_SIZE', fallback: 32, min: 1 },
   maxWaitMs: { flag: 'max-wait-ms', env: 'SENTI_MAX_WAIT_MS', fallback: 5, min: 0 },
   maxQueuedTexts: { flag: 'max-queue', env: 'SENTI_MAX_QUEUE', fallback: 4096, min: 1 },
@@ -83,6 +89,8 @@ Options (environment variable in brackets):
   --model-dir DIR        saved model directory [SENTI_MODEL_DIR] (required)
   --port N               TCP port, 0 = any free port [PORT] (8080)
   --host HOST            interface to listen on [HOST] (127.0.0.1)
+  --health-port N        also answer /healthz and /readyz on this port, from their own thread: probes are
+                         answered at once even when the main port is flooded; 0 = any free port [SENTI_HEALTH_PORT] (none)
   --max-batch-size N     most texts per encoder call [SENTI_MAX_BATCH_SIZE] (32)
   --max-wait-ms N        longest wait to fill a batch [SENTI_MAX_WAIT_MS] (5)
   --max-queue N          most texts waiting; more get 503 [SENTI_MAX_QUEUE] (4096)
@@ -160,6 +168,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   return {
     modelDir: modelDir === undefined ? '' : resolve(cwd, modelDir),
     port: number('port'),
+    healthPort: optionalPort(number('healthPort')),
     host: text('host', 'HOST') ?? '127.0.0.1',
     maxBatchSize: number('maxBatchSize'),
     maxWaitMs: number('maxWaitMs'),
@@ -181,6 +190,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     verbose: values.verbose === true,
     help,
   };
+}
+
+/** The health port, or undefined when none was asked for (its default is -1, which no flag can give). */
+function optionalPort(value: number): number | undefined {
+  return value < 0 ? undefined : value;
 }
 
 /** The connection-level limits of a configuration, for `createServer({ http })`. */

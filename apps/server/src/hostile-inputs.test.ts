@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SentiServer } from './app.js';
-import { collect, exchange, open, type RawExchange } from './test-support/raw-http.js';
+import { collect, exchange, open, rawRequest, type RawExchange } from './test-support/raw-http.js';
 import { fakeModel } from './test-support/fake-model.js';
 import { loadTestModel, makeTestArtifact, TEST_LABELS } from './test-support/real-model.js';
 
@@ -15,10 +15,12 @@ const SLACK_MS = 2500;
 let server: SentiServer;
 let port: number;
 let cleanup: () => Promise<void>;
+let artifactDir: string;
 
 beforeAll(async () => {
   const artifact = await makeTestArtifact();
   cleanup = artifact.cleanup;
+  artifactDir = artifact.dir;
   const model = await loadTestModel(artifact.dir);
   server = createServer({ loadModel: async () => model, maxTexts: 8, maxChars: 100, bodyLimit: 4096, http: HTTP });
   port = Number(new URL(await server.listen({ port: 0, host: '127.0.0.1' })).port);
@@ -292,5 +294,38 @@ describe('connection limits over real sockets', () => {
     // The server still answers afterwards.
     const health = await exchange(port, 'GET /healthz HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n');
     expect(health.status).toBe(200);
+  });
+});
+
+describe('costly texts at the default limits (#28 item 28)', () => {
+  let costly: SentiServer;
+  let costlyPort: number;
+  beforeAll(async () => {
+    const model = await loadTestModel(artifactDir);
+    costly = createServer({ loadModel: async () => model, http: HTTP });
+    costlyPort = Number(new URL(await costly.listen({ port: 0, host: '127.0.0.1' })).port);
+    await costly.ready;
+  });
+  afterAll(async () => {
+    await costly?.close();
+  });
+
+  const words = 'the plot was thin but the acting saved it and the music was lovely ';
+  const long = words.repeat(Math.ceil(10_000 / words.length)).slice(0, 10_000);
+  const predict = async (texts: string[]) => {
+    const result = await exchange(costlyPort, rawRequest(JSON.stringify({ texts }), { connection: 'close' }), 60_000);
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    return (result.body as { predictions: { probabilities: Record<string, number> }[] }).predictions;
+  };
+
+  it('32 texts of 10,000 characters: answered, each exactly like its start (cut before tokenizing, same tokens)', async () => {
+    const answers = await predict(Array.from({ length: 32 }, () => long));
+    expect(answers).toHaveLength(32);
+    const [start] = await predict([long.slice(0, long.lastIndexOf(' ', 1_000))]); // far more than the model's 32 tokens
+    for (const answer of answers) expect(answer.probabilities).toEqual(start!.probabilities);
+  });
+
+  it('a 10,000-character text without a space: answered (tokenized whole)', async () => {
+    expect(await predict(['x'.repeat(10_000)])).toHaveLength(1);
   });
 });

@@ -95,6 +95,31 @@ describe('senti-server command', () => {
     }
   });
 
+  it('--health-port: prints where probes are answered; a health port in use is one line naming --health-port, exit 1 (#28 item 25)', async () => {
+    const served = start(['--model-dir', dir, '--port', '0', '--health-port', '0', '--log-level', 'warn', '--device', 'cpu']);
+    let health: string | undefined;
+    while (health === undefined) {
+      const match = /also on (http:\/\/127\.0\.0\.1:\d+)/.exec(served.output.stderr);
+      if (match) health = match[1];
+      else if (served.child.exitCode !== null) throw new Error(`server exited early: ${served.output.stderr}`);
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await (await fetch(`${health}/healthz`)).json()).toEqual({ status: 'ok' });
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { output, exited } = start(['--model-dir', dir, '--port', '0', '--health-port', String(port), '--device', 'cpu']);
+      expect(await exited).toBe(1);
+      expect(output.stderr).toBe(`senti-server: 127.0.0.1:${port} is already in use; pick another port with --health-port\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('on SIGTERM, /readyz answers 503 for the drain delay while predictions are still served, then it exits 0 (#28 item 30)', async () => {
     const { child, output, exited } = start(['--model-dir', dir, '--port', '0', '--log-level', 'info', '--device', 'cpu', '--drain-delay-ms', '4000']);
     let base: string | undefined;

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     maxChars: config.maxChars,
     bodyLimit: config.bodyLimit,
     http: httpLimitsOf(config),
+    ...(config.healthPort !== undefined ? { healthPort: config.healthPort } : {}),
     ...(config.abstainBelow !== undefined ? { abstainBelow: config.abstainBelow } : {}),
     logger: { level: config.logLevel },
   });
@@ -77,10 +78,17 @@ async function main(): Promise<void> {
   } catch (error) {
     if (stopping) return; // a signal during start-up: stop() exits 0 once closed
     await server.close().catch(() => {});
-    return fail(Object.assign(error as Error, { port: config.port, host: config.host }));
+    // The health listener's error names its own port and flag.
+    const named = (error as { flag?: string }).flag !== undefined;
+    return fail(named ? error : Object.assign(error as Error, { port: config.port, host: config.host }));
   }
   // The address is worth a line at any log level (with --port 0 it is the only way to learn the port).
   if (['warn', 'error', 'fatal'].includes(config.logLevel)) process.stderr.write(`senti-server: listening on ${address}\n`);
+  if (server.healthPort !== undefined) {
+    const line = `health probes (/healthz, /readyz) also on http://${config.host}:${server.healthPort}`;
+    if (['warn', 'error', 'fatal'].includes(config.logLevel)) process.stderr.write(`senti-server: ${line}\n`);
+    else server.app.log.info({ healthPort: server.healthPort }, line);
+  }
   try {
     await server.ready;
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ModelSource } from './model-source.js';
+import { boundedTokenIds } from './bounded-token-ids.js';
 import { packTokenIds, type EncodedBatch, type PackOptions, type SpecialTokens } from './pack.js';
 
 /** Options for {@link SentiTokenizer.encode}. */
@@ -23,6 +24,11 @@ export interface SentiTokenizer {
   tokenize(text: string): string[];
   /** Token ids of one text without special tokens and untruncated (feed them to {@link SentiTokenizer.pack}). */
   tokenIds(text: string): number[];
+  /**
+   * The first `maxTokens` of {@link SentiTokenizer.tokenIds}, tokenizing only the start of a long text (same ids, a
+   * bounded cost); `maxLength` minus the special tokens is what `pack` keeps.
+   */
+  truncatedTokenIds(text: string, maxTokens: number): number[];
   /** Packs {@link SentiTokenizer.tokenIds} results into a batch: adds special tokens, truncates, pads. */
   pack(bodies: readonly (readonly number[])[], options: EncodeOptions): EncodedBatch;
 }
@@ -41,8 +47,10 @@ export function wrapTokenizer(tokenizer: PreTrainedTokenizer, source: ModelSourc
     special,
     idCount: largest + 1,
     tokenIds,
+    truncatedTokenIds: (text, maxTokens) => boundedTokenIds(tokenIds, text, maxTokens),
     pack,
-    encode: (texts, options) => pack(texts.map(tokenIds), options),
+    // Truncating texts are cut before tokenizing: a long text costs what its kept tokens cost.
+    encode: (texts, options) => pack(texts.map((text) => (options.truncation ?? true) ? boundedTokenIds(tokenIds, text, Math.max(0, options.maxLength - extra)) : tokenIds(text)), options),
     tokenLengths: (texts) => texts.map((text) => tokenIds(text).length + extra),
     tokenize: (text) => tokenizer.tokenize(text, { add_special_tokens: true }),
   };

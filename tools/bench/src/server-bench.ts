@@ -4,9 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { loadServableModel } from '@senti/model';
 import { parseOptions, userPath, type BenchCommand } from './bench-command.js';
 import { SENTENCES } from './sentences.js';
 
@@ -17,12 +19,18 @@ Starts senti-server from source on a free loopback port, waits for /readyz, runs
   --duration S            seconds per scenario                                                               [30]
   --connections N         concurrent connections                                                            [100]
   --timeout S             autocannon's per-request timeout                                                   [10]
-  --scenarios LIST        single,batch32 (or one of them)                                         [single,batch32]
+  --scenarios LIST        single,batch32,long-vs-short (any of them)                              [single,batch32]
   --max-batch-size N      passed to the server                                                               [32]
   --max-wait-ms N         passed to the server                                                                [5]
   --max-queue-ms N        passed to the server                                                             [5000]
-While each scenario runs, GET /healthz is sent every 100 ms on a new connection: its p50/p99/max latency and the
-probes unanswered within 2 s are reported (health under load: the model runs on its own thread).
+  --health-port yes|no    start the server with --health-port and probe it too (no: servers before it)      [yes]
+  --baseline N            after the scenarios, time the model alone (in this process, batches of
+                          --max-batch-size) on N texts and print served/alone per scenario; 0 = skip          [0]
+The server runs with --health-port. While each scenario runs, GET /healthz is sent every 100 ms on a new
+connection to the main port and to the health port: p50/p99/max latency and the share of probes unanswered within
+2 s are reported for each, side by side (the main port's probes wait behind the requests on its event loop).
+long-vs-short: --connections clients send 1 short text each, while 2 more clients send 32 texts of 10,000
+characters each; short and long texts/s are reported apart (long texts must not starve short ones).
   --log-level L           server log level (logs are discarded, but still produced)                        [info]
 `;
 
@@ -40,6 +48,8 @@ export const command: BenchCommand = {
       'max-queue-ms': { type: 'string', default: '5000' },
       'log-level': { type: 'string', default: 'info' },
       scenarios: { type: 'string', default: 'single,batch32' },
+      baseline: { type: 'string', default: '0' },
+      'health-port': { type: 'string', default: 'yes' },
     }, usage) as Record<string, string | undefined>;
     if (values['model-dir'] === undefined) {
       process.stderr.write(`server needs --model-dir DIR\n\n${usage}`);
@@ -59,6 +69,8 @@ interface ServerOptions {
   'max-queue-ms': string;
   'log-level': string;
   scenarios: string;
+  baseline: string;
+  'health-port': string;
 }
 
 /** A free loopback port (bound, then released). */
@@ -71,10 +83,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `senti-server` from source and waits until /readyz answers 200. */
-async function startServer(port: number, modelDir: string, options: ServerOptions): Promise<ChildProcess> {
+async function startServer(port: number, healthPort: number, modelDir: string, options: ServerOptions): Promise<ChildProcess> {
   const main = resolve(dirname(fileURLToPath(import.meta.url)), '../../../apps/server/src/main.ts');
   const child = spawn(process.execPath, [
-    '--conditions=source', '--import', 'tsx', main, '--model-dir', modelDir, '--port', String(port),
+    '--conditions=source', '--import', 'tsx', main, '--model-dir', modelDir, '--port', String(port), ...(healthPort > 0 ? ['--health-port', String(healthPort)] : []),
     '--max-batch-size', options['max-batch-size'], '--max-wait-ms', options['max-wait-ms'], '--max-queue-ms', options['max-queue-ms'], '--log-level', options['log-level'],
   ], { stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 120_000;
@@ -101,8 +113,8 @@ function probeHealth(port: number): Promise<number | undefined> {
   });
 }
 
-/** Probes /healthz every 100 ms until `stop` is called; resolves with p50/p99/max latency and unanswered probes. */
-function watchHealth(port: number): () => Promise<{ healthP50Ms: number; healthP99Ms: number; healthMaxMs: number; healthUnanswered: number }> {
+/** Probes /healthz on `port` every 100 ms until `stop` is called; resolves with p50/p99/max latency and the unanswered share. */
+function watchHealth(port: number, prefix: string): () => Promise<Record<string, number>> {
   const probes: Promise<number | undefined>[] = [];
   const timer = setInterval(() => probes.push(probeHealth(port)), 100);
   return async () => {
@@ -110,48 +122,98 @@ function watchHealth(port: number): () => Promise<{ healthP50Ms: number; healthP
     const results = await Promise.all(probes);
     const answered = results.filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
     const at = (q: number) => (answered.length === 0 ? Number.NaN : Math.round(answered[Math.min(answered.length - 1, Math.floor(q * answered.length))]! * 10) / 10);
-    return { healthP50Ms: at(0.5), healthP99Ms: at(0.99), healthMaxMs: at(1), healthUnanswered: results.length - answered.length };
+    const unanswered = results.length === 0 ? 0 : Math.round((1000 * (results.length - answered.length)) / results.length) / 10;
+    return { [`${prefix}P50Ms`]: at(0.5), [`${prefix}P99Ms`]: at(0.99), [`${prefix}MaxMs`]: at(1), [`${prefix}UnansweredPct`]: unanswered };
   };
 }
 
-/** Runs one autocannon scenario: every request carries `textsPerRequest` texts, rotating through SENTENCES. */
-async function scenario(port: number, name: string, textsPerRequest: number, options: ServerOptions) {
-  let next = 0;
-  const stopHealth = watchHealth(port);
-  const result = await autocannon({
+/** Texts of 10,000 characters (sentences repeated), as the long-text clients of long-vs-short send. */
+const LONG_TEXT = SENTENCES.join(' ').repeat(Math.ceil(10_000 / SENTENCES.join(' ').length)).slice(0, 10_000);
+
+/** One autocannon load: every request carries `textsPerRequest` texts made by `text()`. Also counts the answers 200 slower than `--max-queue-ms`. */
+async function load(port: number, connections: number, textsPerRequest: number, text: () => string, options: ServerOptions) {
+  let done!: (result: autocannon.Result) => void;
+  let failed!: (error: unknown) => void;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => ((done = resolve), (failed = reject)));
+  const instance = autocannon({
     url: `http://127.0.0.1:${port}/v1/predict`,
-    connections: Number(options.connections),
+    connections,
     duration: Number(options.duration),
     timeout: Number(options.timeout),
     requests: [{
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => {
-        const texts = Array.from({ length: textsPerRequest }, () => SENTENCES[(next++) % SENTENCES.length]!);
-        return { ...request, body: JSON.stringify({ texts }) };
-      },
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ texts: Array.from({ length: textsPerRequest }, text) }) }),
     }],
+  }, (error, result) => (error ? failed(error) : done(result)));
+  const bound = Number(options['max-queue-ms']);
+  const answered = { ok: 0, okOverBound: 0, okMaxMs: 0 };
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, ms: number) => {
+    if (statusCode !== 200) return;
+    answered.ok += 1;
+    if (ms > bound) answered.okOverBound += 1;
+    answered.okMaxMs = Math.max(answered.okMaxMs, Math.round(ms));
   });
+  return { result: await finished, answered };
+}
+
+/** The figures of one autocannon load. */
+function figures({ result, answered }: Awaited<ReturnType<typeof load>>, textsPerRequest: number, options: ServerOptions) {
   const requestsPerSecond = result.requests.average;
-  const health = await stopHealth();
   return {
-    scenario: name,
     textsPerRequest,
     requestsPerSecond: Math.round(requestsPerSecond * 10) / 10,
-    textsPerSecond: Math.round(requestsPerSecond * textsPerRequest),
     /** Texts answered 200 per second (503s excluded): what the server really served. */
     servedTextsPerSecond: Math.round((result['2xx'] * textsPerRequest) / Number(options.duration)),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    /** Answers 200 slower than --max-queue-ms (it should bound them), and the slowest 200. */
+    okOverMaxQueueMs: answered.okOverBound,
+    okMaxMs: answered.okMaxMs,
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    ...health,
   };
 }
 
-const SCENARIOS: Record<string, number> = { single: 1, batch32: 32 };
+/** Runs one scenario while probing /healthz on both ports. */
+async function scenario(port: number, healthPort: number, name: string, options: ServerOptions) {
+  let next = 0;
+  const rotate = () => SENTENCES[(next++) % SENTENCES.length]!;
+  const stopMain = watchHealth(port, 'mainHealth');
+  const stopOwn = healthPort > 0 ? watchHealth(healthPort, 'healthPort') : async () => ({});
+  const rows: Record<string, unknown>[] = [];
+  if (name === 'long-vs-short') {
+    const [short, long] = await Promise.all([
+      load(port, Number(options.connections), 1, rotate, options),
+      load(port, 2, 32, () => LONG_TEXT, options),
+    ]);
+    rows.push({ scenario: 'long-vs-short: short', ...figures(short, 1, options) }, { scenario: 'long-vs-short: long', ...figures(long, 32, options) });
+  } else {
+    const textsPerRequest = SCENARIOS[name]!;
+    rows.push({ scenario: name, ...figures(await load(port, Number(options.connections), textsPerRequest, rotate, options), textsPerRequest, options) });
+  }
+  const health = { ...(await stopMain()), ...(await stopOwn()) };
+  return rows.map((row) => ({ ...row, ...health }));
+}
+
+/** Texts/s of the model alone, in this process: `count` texts (the same rotation) in batches of `batchSize`. */
+async function modelAlone(modelDir: string, count: number, batchSize: number): Promise<number> {
+  const model = await loadServableModel(modelDir, { device: 'cpu' });
+  try {
+    const texts = Array.from({ length: count }, (_, i) => SENTENCES[i % SENTENCES.length]!);
+    await model.predict(texts.slice(0, batchSize)); // warm-up, as the server does
+    const started = performance.now();
+    for (let i = 0; i < texts.length; i += batchSize) await model.predict(texts.slice(i, i + batchSize));
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await model.dispose();
+  }
+}
+
+const SCENARIOS: Record<string, number> = { single: 1, batch32: 32, 'long-vs-short': 1 };
 
 async function benchServer(options: ServerOptions): Promise<void> {
   const modelDir = userPath(options['model-dir']);
@@ -159,16 +221,24 @@ async function benchServer(options: ServerOptions): Promise<void> {
   const unknown = names.filter((name) => !Object.hasOwn(SCENARIOS, name));
   if (unknown.length > 0) throw new Error(`unknown scenario "${unknown[0]}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
   const port = await freePort();
-  const server = await startServer(port, modelDir, options);
+  const healthPort = options['health-port'] === 'no' ? 0 : await freePort();
+  const server = await startServer(port, healthPort, modelDir, options);
+  const rows: Record<string, unknown>[] = [];
   try {
-    console.log(`model ${modelDir}; ${options.connections} connections, ${options.duration} s per scenario, ${options.timeout} s request timeout, max batch ${options['max-batch-size']}, max wait ${options['max-wait-ms']} ms, max queue ${options['max-queue-ms']} ms`);
-    const rows = [];
-    for (const name of names) rows.push(await scenario(port, name, SCENARIOS[name]!, options));
-    console.table(rows);
-    console.log(JSON.stringify(rows));
+    console.log(`model ${modelDir}; ${options.connections} connections, ${options.duration} s per scenario, ${options.timeout} s request timeout, max batch ${options['max-batch-size']}, max wait ${options['max-wait-ms']} ms, max queue ${options['max-queue-ms']} ms; load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+    for (const name of names) rows.push(...(await scenario(port, healthPort, name, options)));
   } finally {
     server.kill('SIGTERM');
     const [code] = await once(server, 'exit');
     console.log(`server exited with code ${code} after SIGTERM`);
   }
+  const baseline = Number(options.baseline);
+  if (baseline > 0) {
+    const alone = await modelAlone(modelDir, baseline, Number(options['max-batch-size']));
+    console.log(`model alone: ${alone.toFixed(1)} texts/s (${baseline} texts, batches of ${options['max-batch-size']}, in this process after the server stopped)`);
+    for (const row of rows) row.servedOverAlonePct = Math.round((1000 * (row.servedTextsPerSecond as number)) / alone) / 10;
+  }
+  console.log(`load average at the end ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+  console.table(rows);
+  console.log(JSON.stringify(rows));
 }

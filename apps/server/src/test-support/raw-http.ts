@@ -66,3 +66,27 @@ function parseResponse(raw: Buffer): Pick<RawExchange, 'status' | 'headers' | 'b
   }
   return { status: Number(statusLine!.split(' ')[1]), headers, body };
 }
+
+/** Every complete response in what a connection received, in order (bodies read by Content-Length). */
+export function parseResponses(raw: Buffer): Pick<RawExchange, 'status' | 'headers' | 'body'>[] {
+  const responses: Pick<RawExchange, 'status' | 'headers' | 'body'>[] = [];
+  let rest = raw;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end === -1 || !rest.subarray(0, 9).equals(Buffer.from('HTTP/1.1 '))) return responses;
+    const head = rest.subarray(0, end).toString('utf8');
+    const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+    if (rest.length < end + 4 + length) return responses;
+    responses.push(parseResponse(rest.subarray(0, end + 4 + length)));
+    rest = rest.subarray(end + 4 + length);
+  }
+}
+
+/** A raw HTTP/1.1 request with a body (Host, Content-Type and Content-Length filled in; `headers` override or add). */
+export function rawRequest(body: string, headers: Record<string, string> = {}, method = 'POST', path = '/v1/predict'): Buffer {
+  const bytes = Buffer.from(body);
+  const head = Object.entries({ host: 'localhost', 'content-type': 'application/json', 'content-length': String(bytes.length), ...headers })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.1\r\n${head}\r\n`), bytes]);
+}

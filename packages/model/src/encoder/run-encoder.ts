@@ -18,7 +18,8 @@ export function runEncoder(model: PreTrainedModel, tokenizer: SentiTokenizer, po
     if (!Number.isInteger(maxLength) || maxLength < extra + 1 || maxLength > tokenizer.modelMaxLength) {
       throw new ModelError('MODEL_BAD_MAX_LENGTH', `maxLength must be an integer from ${extra + 1} to ${tokenizer.modelMaxLength}, got ${maxLength}`, 'usage');
     }
-    const bodies = texts.map((text) => tokenizer.tokenIds(text));
+    // Only the tokens that fit are tokenized: a long text is cut before the tokenizer sees it (same ids).
+    const bodies = texts.map((text) => tokenizer.truncatedTokenIds(text, maxLength - extra));
     const batches = planLengthBatches(bodies.map((body) => body.length + extra), options.batchSize ?? 32, maxLength);
     const features = new Float32Array(texts.length * hiddenSize);
     let done = 0;

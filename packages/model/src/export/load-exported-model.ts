@@ -57,7 +57,7 @@ export async function loadExportedModel(dir: string, options: LoadExportedModelO
   const extra = tokenizer.special.prefix.length + tokenizer.special.suffix.length;
   const predictProba = async (texts: readonly string[]): Promise<Float32Array> => {
     const out = new Float32Array(texts.length * classes);
-    const bodies = texts.map((text) => tokenizer.tokenIds(text));
+    const bodies = texts.map((text) => tokenizer.truncatedTokenIds(text, maxLength - extra)); // long texts cut before tokenizing
     for (const batch of planLengthBatches(bodies.map((body) => body.length + extra), options.batchSize ?? 32, maxLength)) {
       const encoded = tokenizer.pack(batch.indices.map((index) => bodies[index]!), { maxLength: batch.sequenceLength, padding: 'max_length', truncation: true });
       const dims = [encoded.batchSize, encoded.sequenceLength];

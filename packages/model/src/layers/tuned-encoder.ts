@@ -28,7 +28,7 @@ export function createTunedEncoder(base: Encoder, states: StatesEncoder, layers:
     if (!Number.isInteger(maxLength) || maxLength < extra + 1 || maxLength > tokenizer.modelMaxLength) {
       throw new ModelError('MODEL_BAD_MAX_LENGTH', `maxLength must be an integer from ${extra + 1} to ${tokenizer.modelMaxLength}, got ${maxLength}`, 'usage');
     }
-    const bodies = texts.map((text) => tokenizer.tokenIds(text));
+    const bodies = texts.map((text) => tokenizer.truncatedTokenIds(text, maxLength - extra)); // long texts cut before tokenizing
     const features = new Float32Array(texts.length * hidden);
     let done = 0;
     for (const batch of planLengthBatches(bodies.map((body) => body.length + extra), options.batchSize ?? 32, maxLength)) {

@@ -43,7 +43,8 @@ describe('MicroBatcher', () => {
     expect(a).toEqual(big.map((x) => x * 2));
     expect(b).toEqual([200, 202]);
     expect(batches.map((batch) => batch.length)).toEqual([3, 3, 3, 1]);
-    expect(batches.flat()).toEqual([...big, 100, 101]);
+    // The first batch ran before the small request came; after that both requests share each batch.
+    expect(batches).toEqual([[0, 1, 2], [3, 4, 100], [5, 6, 101], [7]]);
   });
 
   it('runs a full batch at once without waiting', async () => {
@@ -220,7 +221,8 @@ describe('MicroBatcher', () => {
     const running = batcher.submit([3, 4]); // taken into a batch at once, held
     await until(() => gates.length === 2);
     const queued = batcher.submit([5, 6, 7, 8]); // 40 ms of work waiting
-    await expect(batcher.submit([9, 10])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL', message: expect.stringMatching(/60 ms of work, over the 50 ms allowed/) });
+    expect(batcher.expectedWaitMs()).toBe(60); // the running batch's 20 ms count too (#28 item 27)
+    await expect(batcher.submit([9, 10])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL', message: expect.stringMatching(/80 ms of work, over the 50 ms allowed/) });
     gates[1]!();
     await expect(running).resolves.toEqual([3, 4]);
     await until(() => gates.length === 3);
@@ -251,5 +253,154 @@ describe('MicroBatcher', () => {
     await expect(late).rejects.toMatchObject({ code: 'MODEL_QUEUE_TIMEOUT' });
     expect(seen).toEqual([[1]]); // the model never saw the expired text
     expect(batcher.pending).toBe(0);
+  });
+
+  it('a burst of slow batches does not inflate the estimate: the queue stays open to what fits at the measured speed (#28 item 26)', async () => {
+    // Three batches at 10 ms per item, then a CPU spike (and the storm of refused retries it starts) makes three
+    // batches take 200 ms per item of wall time. An average of recent batches followed the spike and refused
+    // everything for as long as the storm kept batches slow; the best time of the window does not move.
+    let clock = 0;
+    let msPerItem = 10;
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 4, maxWaitMs: 0, maxQueueMs: 100, now: () => clock,
+      run: async (items) => {
+        clock += msPerItem * items.length;
+        return items;
+      },
+    });
+    for (let i = 0; i < 3; i += 1) await batcher.submit([1, 2, 3, 4]);
+    expect(batcher.expectedWaitMs(1)).toBe(10);
+    msPerItem = 200;
+    for (let i = 0; i < 3; i += 1) await batcher.submit([1, 2, 3, 4]);
+    expect(batcher.expectedWaitMs(1)).toBe(10); // not 200, not an average pulled towards it
+    expect(batcher.refusal(8)).toBeUndefined(); // 80 ms of work at the measured speed: admitted
+    // A slowdown that outlasts the window (30 s) is real: the estimate takes it in.
+    clock += 30_001;
+    await batcher.submit([1, 2, 3, 4]);
+    expect(batcher.expectedWaitMs(1)).toBe(200);
+  });
+
+  it('answers MODEL_QUEUE_TIMEOUT at the deadline while the batch ahead still runs (#28 item 27)', async () => {
+    vi.useFakeTimers();
+    const gates: (() => void)[] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 1, maxWaitMs: 0, maxQueueMs: 100,
+      run: async (items) => { await new Promise<void>((resolve) => gates.push(resolve)); return items; },
+    });
+    const slow = batcher.submit([1]); // runs, held far beyond the deadline of what queues behind it
+    const late = batcher.submit([2]);
+    const settled = late.then(() => 'answered', (error: { code?: string }) => error.code);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(await Promise.race([settled, Promise.resolve('waiting')])).toBe('waiting');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await Promise.race([settled, Promise.resolve('waiting')])).toBe('MODEL_QUEUE_TIMEOUT'); // on time, batch still running
+    expect(batcher.pending).toBe(0);
+    gates[0]!();
+    await expect(slow).resolves.toEqual([1]);
+    expect(gates).toHaveLength(1); // the model never saw the expired text
+  });
+
+  it('drops at a batch boundary the texts the coming batch could not finish before their deadline (#28 item 27)', async () => {
+    let clock = 0;
+    const gates: (() => void)[] = [];
+    const seen: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2, maxWaitMs: 0, maxQueueMs: 100, now: () => clock,
+      run: async (items) => {
+        seen.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        clock += 20 * items.length; // 20 ms per item: the coming batch of 2 takes 40 ms
+        return items;
+      },
+    });
+    const first = batcher.submit([1, 2]);
+    await until(() => gates.length === 1);
+    gates[0]!();
+    await first; // measured: 20 ms per item
+    const running = batcher.submit([3, 4]);
+    await until(() => gates.length === 2);
+    const tight = batcher.submit([5, 6]); // waits 40 ms for the running batch, then needs 40: 80 of 100 ms
+    clock += 30; // the running batch ends at 70 ms of waiting (clock += 40 in run): 70 + 40 > 100
+    gates[1]!();
+    await running;
+    await expect(tight).rejects.toMatchObject({ code: 'MODEL_QUEUE_TIMEOUT', message: expect.stringMatching(/could not be answered within the 100 ms allowed/) });
+    expect(seen).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('counts work, not items: costly items fill the time bound sooner (#28 item 28)', async () => {
+    let clock = 0;
+    const gates: (() => void)[] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 4, maxWaitMs: 0, maxQueueMs: 100, now: () => clock, cost: (item) => item,
+      run: async (items) => {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        clock += items.reduce((sum, item) => sum + item, 0); // 1 ms per unit of work
+        return items;
+      },
+    });
+    const first = batcher.submit([1, 1, 1, 1]);
+    await until(() => gates.length === 1);
+    gates[0]!();
+    await first;
+    const held = batcher.submit([1]); // runs, held
+    await until(() => gates.length === 2);
+    const long = batcher.submit([40, 40]); // two long texts: 80 units, few items
+    expect(batcher.expectedWaitMs()).toBe(81);
+    await expect(batcher.submit([30])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL' });
+    expect(batcher.refusal(1, 10)).toBeUndefined(); // a short text still fits
+    gates[1]!();
+    await until(() => gates.length === 3);
+    gates[2]!();
+    await expect(Promise.all([held, long])).resolves.toEqual([[1], [40, 40]]);
+  });
+
+  it('runs the next batch as soon as as many items wait as the last batch held, without waiting maxWaitMs (#31 item 3)', async () => {
+    vi.useFakeTimers();
+    const { batcher, batches } = doubling({ maxBatchSize: 32, maxWaitMs: 5 });
+    const firstRound = [batcher.submit([1]), batcher.submit([2]), batcher.submit([3])];
+    await vi.advanceTimersByTimeAsync(5); // nothing to go by yet: the first batch waits maxWaitMs
+    await Promise.all(firstRound);
+    expect(batches).toEqual([[1, 2, 3]]);
+    // The three callers come back: their batch starts with the third, the clock standing still.
+    const second = [batcher.submit([4]), batcher.submit([5])];
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toHaveLength(1); // two of three: still waiting for the third
+    second.push(batcher.submit([6]));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+    await Promise.all(second);
+    // A caller that does not come back costs at most maxWaitMs.
+    const third = [batcher.submit([7]), batcher.submit([8])];
+    await vi.advanceTimersByTimeAsync(4);
+    expect(batches).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches.at(-1)).toEqual([7, 8]);
+    await Promise.all(third);
+  });
+
+  it('a one-text request rides in the next batch, not behind whole batches of large requests queued before it (#28 item 28)', async () => {
+    const gates: (() => void)[] = [];
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 8, maxWaitMs: 0,
+      run: async (items) => { batches.push(items); await new Promise<void>((resolve) => gates.push(resolve)); return items; },
+    });
+    const first = batcher.submit([0]); // runs, held
+    const longA = batcher.submit(Array.from({ length: 8 }, (_, i) => 100 + i));
+    const longB = batcher.submit(Array.from({ length: 8 }, (_, i) => 200 + i));
+    const short = batcher.submit([1]);
+    const order: string[] = [];
+    void short.then(() => order.push('short'));
+    void longA.then(() => order.push('longA'));
+    void longB.then(() => order.push('longB'));
+    while (batcher.pending > 0 || gates.length > 0) {
+      gates.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all([first, longA, longB, short]);
+    // Each job gets at most a quarter batch (2) per pass: the short request is in the second batch.
+    expect(batches[1]).toEqual([100, 101, 102, 103, 200, 201, 202, 1]);
+    expect(order[0]).toBe('short');
+    expect(batches.flat().sort((a, b) => a - b)).toEqual([0, 1, ...Array.from({ length: 8 }, (_, i) => 100 + i), ...Array.from({ length: 8 }, (_, i) => 200 + i)]);
   });
 });

@@ -16,6 +16,18 @@ export interface BatcherOptions<I, O> {
    * this long without reaching a batch is dropped with `MODEL_QUEUE_TIMEOUT`. Default: unbounded.
    */
   maxQueueMs?: number;
+  /**
+   * Work of one item, in any unit (a predictor passes an estimate of a text's tokens): the expected wait and the
+   * throughput estimate count work, not items, so a few costly items cannot pass for cheap ones. Default 1 per item.
+   */
+  cost?: (item: I) => number;
+  /**
+   * How far back the throughput estimate looks, in ms: it is the best time per unit of work of the batches finished in
+   * this window (not an average), so a burst that slows batches down (a CPU spike, a storm of refused retries on the
+   * same cores) cannot inflate it and lock the queue shut; a slowdown that lasts longer than the window is taken in.
+   * Default 30000.
+   */
+  estimateWindowMs?: number;
   /** The clock, in ms (tests pass their own). Default `Date.now`. */
   now?: () => number;
   /** Called after each batch (for logs and metrics). */
@@ -24,6 +36,8 @@ export interface BatcherOptions<I, O> {
 
 interface Job<I, O> {
   items: readonly I[];
+  /** Work of each item (see `BatcherOptions.cost`). */
+  costs: number[];
   results: O[];
   /** Index of the first item not yet handed to a batch. */
   next: number;
@@ -43,6 +57,16 @@ interface Segment<I, O> {
   count: number;
 }
 
+/** The best time per unit of work of the batches that finished in one slice of the estimate window. */
+interface Sample {
+  /** When the slice began. */
+  at: number;
+  msPerCost: number;
+}
+
+/** Slices of the estimate window: its samples stay few however many batches run. */
+const WINDOW_SLICES = 30;
+
 /**
  * Collects items from concurrent callers into batches of at most `maxBatchSize`, runs one batch at a time,
  * and resolves each caller with its own slice of the results, in order.
@@ -51,13 +75,23 @@ export class MicroBatcher<I, O> {
   private readonly options: BatcherOptions<I, O>;
   private readonly queue: Job<I, O>[] = [];
   private queuedItems = 0;
+  private queuedCost = 0;
   private running: Promise<void> | undefined;
+  /** Work and start time of the batch running now (its expected end counts in every wait). */
+  private runningCost = 0;
+  private runningSince = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Fires at the earliest deadline (`maxQueueMs`) of the queued jobs. */
+  private expiryTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private drained: Promise<void> | undefined;
-  /** Recent time per item, ms (exponential average over batches); undefined until a batch has run. */
-  private msPerItem: number | undefined;
+  /** Time per unit of work of recent batches (see `estimateWindowMs`). */
+  private samples: Sample[] = [];
+  /** Items of the last batch: as many are expected back soon (their callers answered), so the next batch waits only for them. */
+  private lastBatchSize = 0;
   private readonly now: () => number;
+  private readonly costOf: (item: I) => number;
+  private readonly estimateWindowMs: number;
 
   constructor(options: BatcherOptions<I, O>) {
     if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1) {
@@ -67,28 +101,44 @@ export class MicroBatcher<I, O> {
     if (options.maxQueueMs !== undefined && !(options.maxQueueMs > 0)) throw new RangeError(`maxQueueMs must be > 0, got ${options.maxQueueMs}`);
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.costOf = options.cost ?? (() => 1);
+    this.estimateWindowMs = options.estimateWindowMs ?? 30_000;
   }
 
   /**
-   * How long `extra` more items would wait before their batch finishes, in ms, at the throughput of recent batches
-   * (undefined before the first batch ran).
+   * Time per unit of work, ms: the best of the batches finished within `estimateWindowMs` (the last batch always
+   * counts); undefined before the first batch.
    */
-  expectedWaitMs(extra = 0): number | undefined {
-    return this.msPerItem === undefined ? undefined : (this.queuedItems + extra) * this.msPerItem;
+  msPerCost(): number | undefined {
+    const since = this.now() - this.estimateWindowMs;
+    this.samples = this.samples.filter((sample, index) => sample.at >= since || index === this.samples.length - 1);
+    if (this.samples.length === 0) return undefined;
+    return Math.min(...this.samples.map((sample) => sample.msPerCost));
   }
 
   /**
-   * The `MODEL_QUEUE_FULL` error a submit of `count` items would get now (over `maxQueuedItems`, or more expected wait
-   * than `maxQueueMs`), or undefined when they would be queued. A server asks with 1 before reading a request body,
-   * so an overloaded queue costs it no parsing.
+   * How long work of `extraCost` more would wait before its batch finishes, in ms: what is left of the running batch
+   * plus the queued work plus its own, at the estimated time per unit (undefined before the first batch ran).
    */
-  refusal(count: number): ModelError | undefined {
+  expectedWaitMs(extraCost = 0): number | undefined {
+    const msPerCost = this.msPerCost();
+    if (msPerCost === undefined) return undefined;
+    const runningLeft = this.running === undefined ? 0 : Math.max(0, this.runningSince + this.runningCost * msPerCost - this.now());
+    return runningLeft + (this.queuedCost + extraCost) * msPerCost;
+  }
+
+  /**
+   * The `MODEL_QUEUE_FULL` error a submit of `count` items of work `cost` (default: `count`) would get now (over
+   * `maxQueuedItems`, or more expected wait than `maxQueueMs`), or undefined when they would be queued. A server asks
+   * before reading a request body, so an overloaded queue costs it no parsing.
+   */
+  refusal(count: number, cost = count): ModelError | undefined {
     const limit = this.options.maxQueuedItems;
     if (limit !== undefined && this.queuedItems + count > limit) {
       return new ModelError('MODEL_QUEUE_FULL', `the prediction queue is full (${this.queuedItems} of ${limit} texts waiting); retry shortly`, 'runtime');
     }
     const maxQueueMs = this.options.maxQueueMs;
-    const expected = this.expectedWaitMs(count);
+    const expected = this.expectedWaitMs(cost);
     if (maxQueueMs !== undefined && expected !== undefined && expected > maxQueueMs && this.queuedItems > 0) {
       return new ModelError(
         'MODEL_QUEUE_FULL',
@@ -112,11 +162,13 @@ export class MicroBatcher<I, O> {
     if (this.closing) return Promise.reject(new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime'));
     if (signal?.aborted) return Promise.reject(abortError());
     if (items.length === 0) return Promise.resolve([]);
-    const refused = this.refusal(items.length);
+    const costs = items.map((item) => this.costOf(item));
+    const cost = costs.reduce((sum, each) => sum + each, 0);
+    const refused = this.refusal(items.length, cost);
     if (refused !== undefined) return Promise.reject(refused);
     return new Promise<O[]>((resolve, reject) => {
       const job: Job<I, O> = {
-        items, results: new Array<O>(items.length), next: 0, remaining: items.length,
+        items, costs, results: new Array<O>(items.length), next: 0, remaining: items.length,
         enqueuedAt: this.now(), settled: false, resolve, reject,
       };
       if (signal !== undefined) {
@@ -126,13 +178,17 @@ export class MicroBatcher<I, O> {
       }
       this.queue.push(job);
       this.queuedItems += items.length;
+      this.queuedCost += cost;
       this.schedule();
+      this.armExpiry();
     });
   }
 
   /** Stops accepting items, runs everything already queued, and resolves when the last batch is done. */
   close(): Promise<void> {
     this.closing = true;
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
     this.drained ??= this.drain();
     return this.drained;
   }
@@ -147,7 +203,11 @@ export class MicroBatcher<I, O> {
     if (this.running !== undefined || this.queue.length === 0) return;
     const oldest = this.queue[0]!;
     const waited = this.now() - oldest.enqueuedAt;
-    if (this.closing || this.queuedItems >= this.options.maxBatchSize || waited >= this.options.maxWaitMs) {
+    // A batch is due when full, or when as many items wait as the last batch held: their callers were just answered
+    // and are the ones coming back, so waiting longer (up to maxWaitMs) would only leave the model idle.
+    const expected = Math.min(this.options.maxBatchSize, Math.max(1, this.lastBatchSize));
+    const due = this.queuedItems >= this.options.maxBatchSize || (this.lastBatchSize > 0 && this.queuedItems >= expected);
+    if (this.closing || due || waited >= this.options.maxWaitMs) {
       this.clearTimer();
       this.running = this.runBatch().finally(() => {
         this.running = undefined;
@@ -168,37 +228,120 @@ export class MicroBatcher<I, O> {
     this.timer = undefined;
   }
 
-  /** Drops jobs that waited longer than `maxQueueMs` without any item reaching a batch (their callers are answered now). */
-  private dropExpired(): void {
+  /**
+   * Answers `MODEL_QUEUE_TIMEOUT` now to every job none of whose items reached a batch yet when its deadline (arrival +
+   * `maxQueueMs`) has come, and, when `nextBatch` is set, when the batch about to start could not finish before it at
+   * the estimated time per unit: `maxQueueMs` bounds the wait for an answer, the batch's own run included. (A job
+   * already partly run is being served: it is not dropped halfway.)
+   */
+  private dropExpired(nextBatch = false): void {
     const maxQueueMs = this.options.maxQueueMs;
     if (maxQueueMs === undefined || this.closing) return;
     const now = this.now();
-    for (const job of this.queue.filter((candidate) => candidate.next === 0 && now - candidate.enqueuedAt > maxQueueMs)) {
-      this.fail(job, new ModelError('MODEL_QUEUE_TIMEOUT', `the texts waited ${now - job.enqueuedAt} ms for the model, over the ${maxQueueMs} ms allowed; retry shortly`, 'runtime'));
+    const timeout = (job: Job<I, O>, why: string) =>
+      this.fail(job, new ModelError('MODEL_QUEUE_TIMEOUT', `the texts ${why} within the ${maxQueueMs} ms allowed; retry shortly`, 'runtime'));
+    for (const job of this.queue.filter((candidate) => candidate.next === 0 && now - candidate.enqueuedAt >= maxQueueMs)) timeout(job, `waited ${now - job.enqueuedAt} ms and were not answered`);
+    const msPerCost = this.msPerCost();
+    if (!nextBatch || msPerCost === undefined) return;
+    // Dropping a job lets later ones into the batch (and changes its length): check again until none is dropped.
+    for (;;) {
+      const { jobs, cost } = this.headBatch();
+      // A batch longer than the bound itself (a big request admitted on an empty queue) is run, not dropped.
+      if (cost * msPerCost >= maxQueueMs) return;
+      const finish = now + cost * msPerCost;
+      const late = jobs.filter((job) => job.next === 0 && finish - job.enqueuedAt > maxQueueMs);
+      if (late.length === 0) return;
+      for (const job of late) timeout(job, `waited ${now - job.enqueuedAt} ms and could not be answered`);
     }
   }
 
-  /** Takes up to `maxBatchSize` items from the head of the queue. */
+  /** Arms the expiry timer for the deadline of the oldest job not yet started (jobs are queued in arrival order). */
+  private armExpiry(): void {
+    const maxQueueMs = this.options.maxQueueMs;
+    const oldest = this.queue.find((job) => job.next === 0);
+    if (maxQueueMs === undefined || this.closing || this.expiryTimer !== undefined || oldest === undefined) return;
+    const deadline = oldest.enqueuedAt + maxQueueMs;
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.dropExpired();
+      this.armExpiry();
+    }, Math.max(0, deadline - this.now()));
+  }
+
+  /** Records a finished batch's time per unit of work in the slice of the window it finished in. */
+  private addSample(at: number, msPerCost: number): void {
+    const last = this.samples.at(-1);
+    if (last !== undefined && at >= last.at && at < last.at + this.estimateWindowMs / WINDOW_SLICES) last.msPerCost = Math.min(last.msPerCost, msPerCost);
+    else this.samples.push({ at, msPerCost });
+  }
+
+  /** Takes the next batch's items (see {@link plan}), after dropping jobs that would miss their deadline. */
   private take(): Segment<I, O>[] {
-    this.dropExpired();
+    this.dropExpired(true);
     const segments: Segment<I, O>[] = [];
     let size = 0;
-    while (size < this.options.maxBatchSize && this.queue.length > 0) {
-      const job = this.queue[0]!;
-      const count = Math.min(this.options.maxBatchSize - size, job.items.length - job.next);
+    let cost = 0;
+    for (const { job, count } of this.plan()) {
       segments.push({ job, start: job.next, count });
+      for (let i = job.next; i < job.next + count; i += 1) cost += job.costs[i]!;
       job.next += count;
       size += count;
-      if (job.next === job.items.length) this.queue.shift();
+    }
+    for (let index = this.queue.length - 1; index >= 0; index -= 1) {
+      if (this.queue[index]!.next === this.queue[index]!.items.length) this.queue.splice(index, 1);
     }
     this.queuedItems -= size;
+    this.queuedCost -= cost;
+    this.runningCost = cost;
+    this.runningSince = this.now();
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.armExpiry();
     return segments;
+  }
+
+  /**
+   * How many items of each waiting job the next batch takes: jobs in arrival order, at most a quarter of a batch each
+   * per pass, passes repeated until the batch is full. A request of one text then rides in the next batch instead of
+   * waiting behind whole batches of a large request queued before it (two clients of 32 long texts no longer starve
+   * eight clients of one), while a large request still gets most of each batch when little else waits.
+   */
+  private plan(): { job: Job<I, O>; count: number }[] {
+    const capacity = this.options.maxBatchSize;
+    const quantum = Math.max(1, Math.ceil(capacity / 4));
+    const counts = new Map<Job<I, O>, number>(); // insertion order: arrival order of the jobs first served
+    let size = 0;
+    for (let progressed = true; progressed && size < capacity;) {
+      progressed = false;
+      for (const job of this.queue) {
+        if (size >= capacity) break;
+        const taken = counts.get(job) ?? 0;
+        const count = Math.min(quantum, job.items.length - job.next - taken, capacity - size);
+        if (count <= 0) continue;
+        counts.set(job, taken + count);
+        size += count;
+        progressed = true;
+      }
+    }
+    return [...counts].map(([job, count]) => ({ job, count }));
+  }
+
+  /** The jobs with items in the next batch (see {@link plan}), and its work. */
+  private headBatch(): { jobs: Job<I, O>[]; cost: number } {
+    const jobs: Job<I, O>[] = [];
+    let cost = 0;
+    for (const { job, count } of this.plan()) {
+      jobs.push(job);
+      for (let i = job.next; i < job.next + count; i += 1) cost += job.costs[i]!;
+    }
+    return { jobs, cost };
   }
 
   private async runBatch(): Promise<void> {
     const segments = this.take();
     if (segments.length === 0) return;
     const items = segments.flatMap(({ job, start, count }) => job.items.slice(start, start + count));
+    const cost = this.runningCost;
     const started = this.now();
     let outputs: O[];
     try {
@@ -211,9 +354,11 @@ export class MicroBatcher<I, O> {
       for (const { job } of segments) this.fail(job, error);
       return;
     }
-    const ms = this.now() - started;
-    const perItem = ms / items.length;
-    this.msPerItem = this.msPerItem === undefined ? perItem : 0.7 * this.msPerItem + 0.3 * perItem;
+    const finished = this.now();
+    const ms = finished - started;
+    // A clock that stepped back (or a batch faster than the clock's resolution) says nothing about throughput.
+    if (ms > 0 && cost > 0) this.addSample(finished, ms / cost);
+    this.lastBatchSize = items.length;
     this.options.onBatch?.({ size: items.length, requests: segments.length, ms });
     let offset = 0;
     for (const { job, start, count } of segments) {
@@ -237,6 +382,12 @@ export class MicroBatcher<I, O> {
     if (index !== -1) {
       this.queue.splice(index, 1);
       this.queuedItems -= job.items.length - job.next;
+      for (let i = job.next; i < job.items.length; i += 1) this.queuedCost -= job.costs[i]!;
+      if (index === 0 && this.expiryTimer !== undefined) {
+        clearTimeout(this.expiryTimer);
+        this.expiryTimer = undefined;
+        this.armExpiry();
+      }
     }
     job.reject(error);
   }

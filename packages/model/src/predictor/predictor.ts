@@ -6,6 +6,7 @@ import { loadModelInThread } from './model-thread.js';
 import { loadClassifier } from './load-classifier.js';
 import type { Classifier } from './classifier.js';
 import type { ServedModelInfo } from './served-model-info.js';
+import { estimateTokens } from './text-cost.js';
 import { planExplanations, scoreExplanations } from '../explain/explain-texts.js';
 import type { ExplainOptions, Explanation } from '../explain/explanation.js';
 
@@ -72,6 +73,8 @@ export class Predictor {
       maxWaitMs: options.maxWaitMs ?? 5,
       maxQueuedItems: options.maxQueuedTexts ?? 4096,
       ...(options.maxQueueMs === undefined ? {} : { maxQueueMs: options.maxQueueMs }),
+      // The queue counts tokens, not texts: a long text costs what it costs (up to the model's max length).
+      cost: (text) => this.textCost(text),
       run: (texts) => this.loaded().predict(texts),
       ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
     });
@@ -110,11 +113,17 @@ export class Predictor {
   }
 
   /**
-   * The `MODEL_QUEUE_FULL` error predicting `count` more texts would get now, or undefined when they would be queued
-   * (a server asks before reading a request body).
+   * The `MODEL_QUEUE_FULL` error predicting `texts` (or that many short texts) would get now, or undefined when they
+   * would be queued (a server asks with 1 before reading a request body).
    */
-  refusal(count = 1): ModelError | undefined {
-    return this.batcher.refusal(count);
+  refusal(texts: readonly string[] | number = 1): ModelError | undefined {
+    if (typeof texts === 'number') return this.batcher.refusal(texts, texts * this.textCost(''));
+    return this.batcher.refusal(texts.length, texts.reduce((sum, text) => sum + this.textCost(text), 0));
+  }
+
+  /** Estimated tokens of one text (see `estimateTokens`); the model's max length bounds it once loaded. */
+  private textCost(text: string): number {
+    return estimateTokens(text, this.model?.info.maxLength ?? 512);
   }
 
   /** Predicts `texts` in order, batched with concurrent callers; `signal` cancels work not yet started. */
@@ -140,7 +149,7 @@ export class Predictor {
     const plans = model.planExplanations ? await model.planExplanations(texts, planOptions) : planExplanations(texts, undefined, planOptions);
     const edited = plans.flatMap((plan) => plan.texts);
     // Refuse the whole request at once rather than queue part of it.
-    const refused = this.batcher.refusal(edited.length);
+    const refused = this.refusal(edited);
     if (refused !== undefined) throw refused;
     const predictions = await this.batcher.submit(edited, options.signal);
     const labels = model.info.labels;
