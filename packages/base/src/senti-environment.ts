@@ -1,8 +1,10 @@
 /**
  * senti's own environment variables, each read here and nowhere else, with one meaning each. (The Hugging Face
- * ones, HF_* and the offline switch, are read by @senti/tokenize's hub environment; the server's by its config.)
+ * ones, HF_*, are read by @senti/tokenize's hub environment; the server's options by its option table.)
  */
 export interface SentiEnvironment {
+  /** `SENTI_OFFLINE` set to 1, true or yes: never download models (the Hub's own `HF_HUB_OFFLINE` counts too). */
+  offline?: true;
   /** `SENTI_CACHE_DIR`: where senti keeps its caches (features, built graphs, file hashes). */
   cacheDir?: string;
   /** `SENTI_THREADS`: ONNX Runtime intra-op threads for the encoder (a positive integer). */
@@ -17,6 +19,11 @@ export interface SentiEnvironment {
   queue?: string;
 }
 
+/** True for `1`, `true` or `yes` (any case, surrounding spaces ignored): the one meaning of a boolean variable. */
+export function isTruthy(value: string | undefined): boolean {
+  return ['1', 'true', 'yes'].includes(value?.trim().toLowerCase() ?? '');
+}
+
 /** Reads senti's environment variables from `env` (default `process.env`); blank values count as unset. */
 export function sentiEnvironment(env: NodeJS.ProcessEnv = process.env): SentiEnvironment {
   const text = (name: string): string | undefined => {
@@ -29,6 +36,7 @@ export function sentiEnvironment(env: NodeJS.ProcessEnv = process.env): SentiEnv
   };
   const kernel = text('SENTI_HEAD_KERNEL');
   const settings: SentiEnvironment = {
+    offline: isTruthy(env.SENTI_OFFLINE) ? true : undefined,
     cacheDir: text('SENTI_CACHE_DIR'),
     threads: count('SENTI_THREADS'),
     tfBackend: text('SENTI_TF_BACKEND'),
