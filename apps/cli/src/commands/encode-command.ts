@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
-import { isOffline, type SettingKey } from '@senti/train';
+import { isOffline, SETTINGS, type SettingKey } from '@senti/train';
 import { encodeData, QueueError, type EncodeEvent } from '@senti/queue';
 import { ConsoleOutput, type Progress } from '../output/console-output.js';
 import { parseInteger, parseNumber } from '../options/parse-values.js';
 import { addSettingOptions, assertNoSettingConflict, givenSettings } from '../options/setting-options.js';
+import { addOptions } from '../options/command-options.js';
 import { newCommand } from './new-command.js';
 import { sentiEnvironment } from '@senti/base';
 
@@ -27,11 +28,11 @@ interface EncodeFlags {
 /** `senti encode`: the features a `senti train` with the same options will ask for, computed by `senti worker`s. */
 export function encodeCommand(context: CliContext): Command {
   const command = newCommand('encode', 'Put the features of every text in the shared store, encoded by any number of `senti worker`s through Redis.', context);
-  return addSettingOptions(command, ENCODE_SETTING_KEYS, {
+  addSettingOptions(command, ENCODE_SETTING_KEYS, {
     data: 'CSV/TSV with a text and a label column (the file senti train will get)',
-    cacheDir: 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)',
-  })
-    .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
+    cacheDir: `shared feature store (default: ${SETTINGS.cacheDir.env} or ~/.cache/senti)`,
+  });
+  return addOptions(command, ['queue'])
     .option('--chunk <n>', 'texts per job (default: 2000)', parseInteger('--chunk'))
     .option('--attempts <n>', 'tries per chunk before it counts as failed (default: 3)', parseInteger('--attempts'))
     .option('--wait-for-workers <seconds>', 'give up (exit 1) after this long with no worker connected (default: keep waiting, saying so every 10 s)', parseNumber('--wait-for-workers', 0, 1e9))
