@@ -28,7 +28,7 @@ describe('the settings table', () => {
       model: 'google-bert/bert-base-uncased', dropDuplicates: false, maxLength: 17, epochs: 10, batchSize: 32, learningRate: 1e-5, weightDecay: 0.01,
       dropout: 0.1, seed: 2021, pooling: 'pooler', dtype: 'fp32', calibrate: false,
     });
-    expect(settingHelp('preset')).toBe('tutorial: lr 0.00001, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021');
+    expect(settingHelp('preset')).toBe('tutorial: lr 1e-5, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021');
     expect(settingHelp('offline')).toBe('never download models (also SENTI_OFFLINE=1)');
     expect(settingHelp('cacheDir')).toBe('feature cache directory (default: SENTI_CACHE_DIR or ~/.cache/senti)');
   });

@@ -82,7 +82,7 @@ export const SETTINGS = {
   /** AdamW decoupled weight decay. */
   weightDecay: { kind: 'number', default: 0.01, min: 0, flag: 'weight-decay', placeholder: '<w>', help: 'AdamW decoupled weight decay (default: {default})' },
   /** Dropout of the head during training. */
-  dropout: { kind: 'number', default: 0.1, min: 0, below: 1, help: 'dropout of the head during training (set with --sweep dropout=... or --config)' },
+  dropout: { kind: 'number', default: 0.1, min: 0, below: 1, help: 'dropout of the head during training (default: {default}; set with --sweep dropout=... or --config)' },
   /** Seeds the split, the shuffles, dropout and the head's initial weights. */
   seed: { kind: 'integer', default: DEFAULT_SEED, min: 0, flag: 'seed', placeholder: '<n>', help: 'seed for split, shuffles, dropout and init (default: {default})' },
   /** Where the encoder and the head run. */

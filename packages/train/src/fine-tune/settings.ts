@@ -35,10 +35,10 @@ export const TUTORIAL_PRESET = {
   calibrate: false,
 } as const satisfies Partial<FineTuneSettings>;
 
-/** The tutorial preset in words, for help: `lr 0.00001, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021`. */
+/** The tutorial preset in words, for help: `lr 1e-5, max length 17, pooler, fp32, batch 32, 10 epochs, seed ...`. */
 function describeTutorial(): string {
   const { learningRate, maxLength, pooling, dtype, batchSize, epochs, seed } = TUTORIAL_PRESET;
-  return `lr ${learningRate}, max length ${maxLength}, ${pooling}, ${dtype}, batch ${batchSize}, ${epochs} epochs, seed ${seed}`;
+  return `lr ${learningRate.toExponential()}, max length ${maxLength}, ${pooling}, ${dtype}, batch ${batchSize}, ${epochs} epochs, seed ${seed}`;
 }
 
 /** The help line of a setting with its default, variable and (for `preset`) the tutorial's values filled in. */
