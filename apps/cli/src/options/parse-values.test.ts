@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '@senti/errors';
-import { parseChoice, parseInteger, parseMaxLength, parseNumber } from './parse-values.js';
+import { parseChoice, parseInteger, parseNumber } from './parse-values.js';
 
 describe('option value parsers', () => {
   it('accepts good values', () => {
     expect(parseInteger('--epochs')('10')).toBe(10);
     expect(parseNumber('--lr', 0)('1e-5')).toBe(1e-5);
     expect(parseChoice('--dtype', ['fp32', 'q8'])('q8')).toBe('q8');
-    expect(parseMaxLength('auto')).toBe('auto');
-    expect(parseMaxLength('17')).toBe(17);
   });
 
   it('names the flag and the expectation in one line', () => {
@@ -17,6 +15,5 @@ describe('option value parsers', () => {
     expect(() => parseInteger('--epochs')('0')).toThrow(UsageError);
     expect(() => parseNumber('--min-accuracy', 0, 1)('1.5')).toThrow('--min-accuracy expects a number between 0 and 1, got "1.5"');
     expect(() => parseChoice('--dtype', ['fp32', 'q8'])('int4')).toThrow('--dtype expects one of fp32, q8, got "int4"');
-    expect(() => parseMaxLength('1')).toThrow(UsageError);
   });
 });

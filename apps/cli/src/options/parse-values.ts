@@ -1,3 +1,4 @@
+// Parsers of flags that are not fine-tuning settings (those parse through the settings table: setting-options.ts).
 import { UsageError } from '@senti/errors';
 
 /** Parses a whole number >= `min` given to `flag`, or says what was expected. */
@@ -31,11 +32,6 @@ export function parseChoice<T extends string>(flag: string, choices: readonly T[
     }
     return value as T;
   };
-}
-
-/** Parses `auto` or a whole number for `--max-length` (at least [CLS], one token and [SEP]). */
-export function parseMaxLength(value: string): 'auto' | number {
-  return value === 'auto' ? 'auto' : parseInteger('--max-length', 3)(value);
 }
 
 /** Parses `--label-names 0=negative,1=positive` into a map from label value to display name. */

@@ -22,7 +22,7 @@ export function flagOf(key: string): string {
  */
 export function addSettingOptions(command: Command, keys: readonly SettingKey[], help: Partial<Record<string, string>> = {},
   required: readonly SettingKey[] = []): Command {
-  const withoutFlag = keys.filter((key) => SETTINGS[key].flag === undefined);
+  const withoutFlag = keys.filter((key) => settingSpec(key)?.flag === undefined);
   if (withoutFlag.length > 0) {
     // Settings set through --config or --sweep only are still listed, with their defaults.
     command.addHelpText('after', `\nSettings without a flag:\n${withoutFlag.map((key) => wrapped(`  ${key}  ${settingHelp(key)}`, `${key}    `.length)).join('\n')}`);
