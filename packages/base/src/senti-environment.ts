@@ -1,3 +1,6 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+
 /**
  * senti's own environment variables, each read here and nowhere else, with one meaning each. (The Hugging Face
  * ones, HF_*, are read by @senti/tokenize's hub environment; the server's options by its option table.)
@@ -17,6 +20,13 @@ export interface SentiEnvironment {
   headKernel?: 'tfjs' | 'fused';
   /** `SENTI_QUEUE`: the Redis URL distributed encoding uses when `--queue` is not given. */
   queue?: string;
+}
+
+/** The user's cache directory: `$XDG_CACHE_HOME` (a leading `~` is the home directory), else `~/.cache`; absolute. */
+export function userCacheHome(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME?.trim();
+  if (!xdg) return path.join(homedir(), '.cache');
+  return path.resolve(xdg === '~' || xdg.startsWith('~/') ? path.join(homedir(), xdg.slice(1)) : xdg);
 }
 
 /** True for `1`, `true` or `yes` (any case, surrounding spaces ignored): the one meaning of a boolean variable. */

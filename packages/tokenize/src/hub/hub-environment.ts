@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { isTruthy, sentiEnvironment } from '@senti/base';
+import { isTruthy, sentiEnvironment, userCacheHome } from '@senti/base';
 import { quote, TokenizeError } from '@senti/errors';
 
 /** The Hugging Face Hub settings senti reads from the environment (the one place these variables are read). */
@@ -39,8 +39,7 @@ export function hubCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return path.resolve(expandHome(explicit));
   const home = nonEmpty(env.HF_HOME);
   if (home) return path.resolve(expandHome(home), 'hub');
-  const xdg = nonEmpty(env.XDG_CACHE_HOME);
-  return path.resolve(xdg ? expandHome(xdg) : path.join(homedir(), '.cache'), 'huggingface', 'hub');
+  return path.join(userCacheHome(env), 'huggingface', 'hub');
 }
 
 function parseEndpoint(value: string | undefined): string {
