@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
 import { isOffline, SETTINGS, type SettingKey } from '@senti/train';
-import { encodeData, QueueError, type EncodeEvent } from '@senti/queue';
+import { ENCODE_DEFAULTS, encodeData, QueueError, type EncodeEvent } from '@senti/queue';
 import { ConsoleOutput, type Progress } from '../output/console-output.js';
 import { parseInteger, parseNumber } from '../options/parse-values.js';
 import { addSettingOptions, assertNoSettingConflict, givenSettings } from '../options/setting-options.js';
@@ -33,10 +33,10 @@ export function encodeCommand(context: CliContext): Command {
     cacheDir: `shared feature store (default: ${SETTINGS.cacheDir.env} or ~/.cache/senti)`,
   });
   return addOptions(command, ['queue'])
-    .option('--chunk <n>', 'texts per job (default: 2000)', parseInteger('--chunk'))
-    .option('--attempts <n>', 'tries per chunk before it counts as failed (default: 3)', parseInteger('--attempts'))
-    .option('--wait-for-workers <seconds>', 'give up (exit 1) after this long with no worker connected (default: keep waiting, saying so every 10 s)', parseNumber('--wait-for-workers', 0, 1e9))
-    .option('--redis-timeout <seconds>', 'give up (exit 1) when Redis has been unreachable this long in a row (default: 30)', parseNumber('--redis-timeout', 0, 1e9))
+    .option('--chunk <n>', `texts per job (default: ${ENCODE_DEFAULTS.chunkSize})`, parseInteger('--chunk'))
+    .option('--attempts <n>', `tries per chunk before it counts as failed (default: ${ENCODE_DEFAULTS.attempts})`, parseInteger('--attempts'))
+    .option('--wait-for-workers <seconds>', `give up (exit 1) after this long with no worker connected (default: keep waiting, saying so every ${ENCODE_DEFAULTS.noWorkerNoticeMs / 1000} s)`, parseNumber('--wait-for-workers', 0, 1e9))
+    .option('--redis-timeout <seconds>', `give up (exit 1) when Redis has been unreachable this long in a row (default: ${ENCODE_DEFAULTS.redisLostMs / 1000})`, parseNumber('--redis-timeout', 0, 1e9))
     .addHelpText('after', `
 Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machines
 as you like (same model files, the same store on a shared volume); this command

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
 import type { Device, Dtype, Pooling } from '@senti/model';
-import { runWorker, type WorkerEvent } from '@senti/queue';
+import { runWorker, WORKER_DEFAULTS, type WorkerEvent } from '@senti/queue';
 import { DEFAULT_SETTINGS, isOffline, SETTINGS } from '@senti/train';
 import { parseChoice, parseInteger } from '../options/parse-values.js';
 import { addOptions } from '../options/command-options.js';
@@ -38,8 +38,8 @@ export function workerCommand(context: CliContext): Command {
   return addOptions(command, ['pooling', 'cacheDir'], {
     help: { pooling: 'with --dtype: the pooling to load at start (default: pooler)', cacheDir: `shared feature store (default: ${SETTINGS.cacheDir.env} or ~/.cache/senti)` },
   })
-    .option('--concurrency <n>', 'chunks at once in this process (default: 1; ONNX Runtime already uses every core)', parseInteger('--concurrency'))
-    .option('--stalled-interval <ms>', 'how soon a chunk of a dead worker is handed to another (default: 30000)', parseInteger('--stalled-interval', 100))
+    .option('--concurrency <n>', `chunks at once in this process (default: ${WORKER_DEFAULTS.concurrency}; ONNX Runtime already uses every core)`, parseInteger('--concurrency'))
+    .option('--stalled-interval <ms>', `how soon a chunk of a dead worker is handed to another (default: ${WORKER_DEFAULTS.stalledIntervalMs})`, parseInteger('--stalled-interval', 100))
     .action(async (flags: WorkerFlags) => {
       const output = context.console(flags.json);
       const queue = flags.queue ?? sentiEnvironment().queue;
