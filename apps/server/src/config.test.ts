@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { httpLimitsOf, parseConfig, USAGE } from './config.js';
 import { SERVER_DEFAULTS, SERVER_OPTION_KEYS, SERVER_OPTIONS } from './server-options.js';
@@ -70,6 +71,20 @@ describe('parseConfig', () => {
       const text = spec.kind === 'integer' ? String(Number(spec.default) + 1) : spec.kind === 'probability' ? '0.5' : spec.choices?.at(-1) ?? 'given';
       const read = parseConfig(key === 'modelDir' ? [] : ['--model-dir', 'm'], { [spec.env]: text }, '/') as unknown as Record<string, unknown>;
       expect(read[key], key).toEqual(key === 'modelDir' ? '/given' : spec.kind === 'integer' || spec.kind === 'probability' ? Number(text) : text);
+    }
+  });
+
+  it("the README's configuration table lists every option with the table's variable and default", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `--'));
+    expect(rows).toHaveLength(SERVER_OPTION_KEYS.length);
+    for (const key of SERVER_OPTION_KEYS) {
+      const spec: { flag: string; env?: string; default?: unknown } = SERVER_OPTIONS[key];
+      const row = rows.find((line) => line.startsWith(`| \`--${spec.flag}\``) || line.startsWith(`| \`--${spec.flag} `));
+      expect(row, key).toBeDefined();
+      const [, , env, fallback] = row!.split(/(?<!\\)\|/).map((cell) => cell.trim());
+      expect(env, key).toBe(spec.env === undefined ? '' : `\`${spec.env}\``);
+      if (spec.default !== undefined) expect(fallback, key).toBe(`\`${String(spec.default)}\``);
     }
   });
 });
