@@ -1,13 +1,12 @@
 import { classWeights as balancedClassWeights } from '@senti/data';
 import { TrainError } from '@senti/errors';
 import { resolveHeadConfig, type HeadConfig } from '@senti/model';
+import { ADAMW_DEFAULTS } from './adamw.js';
 import { SETTINGS } from './fine-tune/setting-table.js';
 import type { LearningRateSchedule } from './unfreeze/lr-schedule.js';
 import type { LoopOptions, TrainOptions, TrainUnfrozenOptions } from './types.js';
 
-// The loop's own knobs, which are not settings of a run: torch's AdamW and clip_grad_norm_ as the tutorial uses them.
-const ADAMW_BETAS: [number, number] = [0.9, 0.999];
-const ADAMW_EPS = 1e-8;
+// The loop's own knobs, which are not settings of a run: clip_grad_norm_ as the tutorial uses it, warm-up share.
 const CLIP_NORM = 1.0;
 const WARMUP_RATIO = 0.1;
 
@@ -68,7 +67,7 @@ function resolveLoopOptions(options: LoopOptions & { train: { labels: readonly n
   if (weights.length !== numClasses || weights.some((weight) => !(weight >= 0))) {
     throw new TrainError('TRAIN_BAD_OPTION', `classWeights must be ${numClasses} non-negative numbers, got [${weights.join(', ')}]`, 'usage');
   }
-  const betas = options.betas ?? ADAMW_BETAS;
+  const betas = options.betas ?? ADAMW_DEFAULTS.betas;
   if (betas.some((beta) => !(beta >= 0 && beta < 1))) throw new TrainError('TRAIN_BAD_OPTION', `betas must be in [0, 1), got [${betas.join(', ')}]`, 'usage');
   if (options.patience !== undefined) positive('patience', options.patience, true);
   const clipNorm = options.clipNorm ?? CLIP_NORM;
@@ -82,7 +81,7 @@ function resolveLoopOptions(options: LoopOptions & { train: { labels: readonly n
     learningRate: positive('learningRate', options.learningRate ?? SETTINGS.learningRate.default, false),
     weightDecay,
     betas: [betas[0], betas[1]],
-    eps: positive('eps', options.eps ?? ADAMW_EPS, false),
+    eps: positive('eps', options.eps ?? ADAMW_DEFAULTS.eps, false),
     clipNorm,
     classWeights: [...weights],
     seed: options.seed ?? SETTINGS.seed.default,

@@ -31,9 +31,9 @@ export interface LoopOptions {
   learningRate?: number;
   /** AdamW decoupled weight decay. Default: the `weightDecay` setting's. */
   weightDecay?: number;
-  /** AdamW betas. Default [0.9, 0.999]. */
+  /** AdamW betas. Default: `ADAMW_DEFAULTS`. */
   betas?: [number, number];
-  /** AdamW epsilon. Default 1e-8. */
+  /** AdamW epsilon. Default: `ADAMW_DEFAULTS`. */
   eps?: number;
   /** Global L2 gradient-norm cap over every trained tensor (torch clip_grad_norm_); 0 or Infinity switches clipping off. Default 1.0. */
   clipNorm?: number;
