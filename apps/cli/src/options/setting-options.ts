@@ -6,8 +6,8 @@ import {
 } from '@senti/train';
 import { parseLabelNames } from './parse-values.js';
 
-// `senti train`'s setting flags, generated from @senti/train's settings table: the flags, their parsing, the
-// flag -> setting mapping, `--config` checks and the names in messages all come from that one table.
+// Every command's setting flags, generated from @senti/train's settings table: the flags, their parsing and help,
+// the flag -> setting mapping, `--config` checks and the names in messages all come from that one table.
 
 /** The flag that sets `key`, e.g. `--lr` (the setting's own name when it has no flag, e.g. `dropout`). */
 export function flagOf(key: string): string {
