@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { escapeControl, UsageError } from '@senti/errors';
-import { auditLabels, DEFAULT_SETTINGS, isOffline, saveLabelAudit, LABEL_ISSUES_FILE, type LabelAudit, type SettingKey } from '@senti/train';
+import { auditLabels, isOffline, saveLabelAudit, LABEL_ISSUES_FILE, type LabelAudit, type SettingKey } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
@@ -36,7 +36,7 @@ export function auditCommand(context: CliContext): Command {
       if (given.data === undefined) throw new UsageError('CLI_MISSING_OPTION', 'audit needs --data <file> (a CSV with a text and a label column)');
       if (given.offline === undefined && isOffline()) given.offline = true;
       const run = await createRunDirectory(flags.out ?? join('runs', `audit-${timestampedRunName()}`), { overwrite: true });
-      const render = fineTuneRenderer(output, { data: given.data, seed: given.seed ?? DEFAULT_SETTINGS.seed, dtype: given.dtype ?? DEFAULT_SETTINGS.dtype });
+      const render = fineTuneRenderer(output, { data: given.data });
       let audit: LabelAudit;
       try {
         audit = await auditLabels({

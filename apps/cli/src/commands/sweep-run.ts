@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
 import { writeFileAtomic } from '@senti/base';
 import {
-  DEFAULT_SETTINGS, describePoint, gridPoints, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary,
+  describePoint, gridPoints, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary,
   type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
 } from '@senti/train';
 import { flagOf } from '../options/setting-options.js';
@@ -87,7 +87,7 @@ export async function runSweep(
 async function sweepIn(run: RunDirectory, input: FineTuneInput, grid: SweepGrid, output: ConsoleOutput, options: SweepRunOptions): Promise<SweepRunSummary> {
   const command = process.argv.slice(2);
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  const render = fineTuneRenderer(output, { data: input.data, seed: input.seed ?? DEFAULT_SETTINGS.seed, dtype: input.dtype ?? DEFAULT_SETTINGS.dtype });
+  const render = fineTuneRenderer(output, { data: input.data });
   let result: SweepResult;
   try {
     await run.writeJson('config.json', { settings, sweep: grid, command, createdAt: new Date().toISOString() });

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { isSentiError, TrainError, UsageError } from '@senti/errors';
 import {
-  completedEpochs, DEFAULT_SETTINGS, fineTune, isOffline, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
+  completedEpochs, fineTune, isOffline, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
   type FineTuneInput, type FineTuneResult, type ResumeConflict, type SweepGrid,
 } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
@@ -111,7 +111,7 @@ async function trainIn(
       checkpointDir: run.checkpointDir,
       resume: Boolean(options.resume),
       signal: options.signal,
-      onEvent: fineTuneRenderer(output, { data: input.data, seed: input.seed ?? DEFAULT_SETTINGS.seed, dtype: input.dtype ?? DEFAULT_SETTINGS.dtype }),
+      onEvent: fineTuneRenderer(output, { data: input.data }),
     });
   } catch (error) {
     // Nothing half-written: a run that failed before its first checkpoint leaves no directory behind.
