@@ -1,6 +1,6 @@
 import { DEFAULT_SEED } from '@senti/base';
 import type { LabelledText } from '@senti/data';
-import { DEFAULT_MODEL } from '@senti/tokenize';
+import { DEFAULT_COVERAGE, DEFAULT_MODEL } from '@senti/tokenize';
 
 /** What kind of value a setting takes (decides its type, how it is parsed from text and checked). */
 export type SettingKind =
@@ -72,7 +72,7 @@ export const SETTINGS = {
   /** Padding length: a number of tokens, or `auto` to cover `coverage` of the training texts. */
   maxLength: { kind: 'max-length', default: 'auto', min: 3, flag: 'max-length', placeholder: '<auto|n>', help: 'padding length in tokens (default: {default}, the length that fits --coverage of training texts)' },
   /** Share of training texts that `auto` must fit without truncation. */
-  coverage: { kind: 'number', default: 0.95, min: 0.01, max: 1, flag: 'coverage', placeholder: '<share>', help: 'share of training texts --max-length auto must fit (default: {default})' },
+  coverage: { kind: 'number', default: DEFAULT_COVERAGE, min: 0.01, max: 1, flag: 'coverage', placeholder: '<share>', help: 'share of training texts --max-length auto must fit (default: {default})' },
   /** Passes over the training rows. */
   epochs: { kind: 'integer', default: 10, min: 1, flag: 'epochs', placeholder: '<n>', resumable: true, help: 'training epochs (default: {default}); with --resume: the new total' },
   /** Rows per optimizer step. */
