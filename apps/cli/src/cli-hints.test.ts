@@ -11,6 +11,11 @@ describe('library option names become the CLI flags', () => {
     ['offline mode is on (`offline: true` or SENTI_OFFLINE=1)', 'offline mode is on (--offline or SENTI_OFFLINE=1)'],
     ['pass the data to evaluate on (`data`)', 'pass the data to evaluate on (--data)'],
     ['an `unknownOption` stays as written', 'an `unknownOption` stays as written'],
+    // Every setting through the settings table, switches only for the value their flag sets.
+    ['set SENTI_CACHE_DIR to a writable directory (or pass `cacheDir`)', 'set SENTI_CACHE_DIR to a writable directory (or pass --cache-dir)'],
+    ['lower `learningRate: 1e-4`', 'lower --lr 1e-4'],
+    ['or give `cache: false`', 'or give --no-cache'],
+    ['`cache: true` is the default', '`cache: true` is the default'],
   ])('%s', (library, cli) => {
     expect(withFlags(library)).toBe(cli);
   });

@@ -1,28 +1,38 @@
 import type { SentiError } from '@senti/errors';
+import { settingSpec } from '@senti/train';
+import { COMMAND_OPTIONS } from './options/command-options.js';
 
 /**
  * Library messages name options, never flags (`encoding: "cp1252"`, `encoderModel`): packages are used without the
- * CLI. The CLI shows them with its own flags instead, and adds a hint of its own for some codes.
+ * CLI. The CLI shows them with its own flags instead (a setting's from the settings table), and adds a hint of its
+ * own for some codes.
  */
 const OPTION_FLAGS: Readonly<Record<string, string>> = {
-  data: '--data',
-  encoding: '--encoding',
-  delimiter: '--delimiter',
-  encoderModel: '--encoder',
+  encoderModel: flagName(COMMAND_OPTIONS.encoder.flags),
+  queue: flagName(COMMAND_OPTIONS.queue.flags),
   bundleEncoder: '--bundle-encoder',
-  model: '--model',
-  offline: '--offline',
   resume: '--resume',
   checkpointDir: '--out',
-  queue: '--queue',
-  device: '--device',
 };
+
+function flagName(flags: string): string {
+  return flags.split(' ')[0]!;
+}
+
+/** The flag of a library option: a setting's from the table, else the CLI's own. */
+function flagOfOption(option: string): string | undefined {
+  const flag = settingSpec(option)?.flag;
+  return flag !== undefined ? `--${flag}` : Object.hasOwn(OPTION_FLAGS, option) ? OPTION_FLAGS[option] : undefined;
+}
 
 /** `option` or `option: value` in backticks -> the flag as typed on the command line. */
 export function withFlags(text: string): string {
   return text.replace(/`(\w+)(?:: ([^`]+))?`/g, (whole, option: string, value: string | undefined) => {
-    const flag = OPTION_FLAGS[option];
+    const flag = flagOfOption(option);
     if (flag === undefined) return whole;
+    const spec = settingSpec(option);
+    // A switch's flag sets one value (`--no-cache` is `cache: false`); the other value has no flag to show.
+    if (spec?.kind === 'switch') return value === undefined || value === String(spec.flagSets) ? flag : whole;
     if (value === undefined || value === 'true') return flag;
     return `${flag} ${value.replace(/^"(.*)"$/, '$1')}`;
   });

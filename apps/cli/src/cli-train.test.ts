@@ -62,6 +62,7 @@ describe('senti train / predict / evaluate on data where a cue word decides the 
     expect(result.stdout).toMatch(/0 +1047 +224 +225 +0\.9995/);
     expect(result.stdout).toMatch(/1 +1046 +224 +224 +1\.0005/);
     expect(result.stdout).toContain('padding length 17 (as given)');
+    expect(result.stdout).toContain('Splits (stratified 70/15/15 split, seed 2021)'); // the split record's seed
   });
 
   it('--resume finishes a killed or interrupted (Ctrl-C) run with the same result as an uninterrupted one', async () => {

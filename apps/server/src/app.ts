@@ -12,27 +12,28 @@ import { registerPageRoute } from './routes/page.js';
 import { registerPredictRoute } from './routes/predict.js';
 import { Predictor, type ModelLoader } from '@senti/model';
 import { ServerError } from './server-error.js';
+import { SERVER_DEFAULTS } from './server-options.js';
 
-/** Options of `createServer`. */
+/** Options of `createServer`; unset ones take `senti-server`'s defaults (`SERVER_DEFAULTS`). */
 export interface CreateServerOptions {
   /** Loads the model to serve; called once, right away (the server answers /healthz and /readyz meanwhile). */
   loadModel: ModelLoader;
-  /** Most texts in one `model.predict` call (default 32). */
+  /** Most texts in one `model.predict` call. */
   maxBatchSize?: number;
-  /** Longest wait for more texts before a partial batch runs, in ms (default 5). */
+  /** Longest wait for more texts before a partial batch runs, in ms. */
   maxWaitMs?: number;
-  /** Most texts waiting for the encoder; more are answered 503 with Retry-After (default 4096). */
+  /** Most texts waiting for the encoder; more are answered 503 with Retry-After. */
   maxQueuedTexts?: number;
   /**
-   * Longest expected wait for the encoder, in ms (default 5000): requests whose texts would wait longer at the measured
+   * Longest expected wait for the encoder, in ms: requests whose texts would wait longer at the measured
    * throughput are answered 503 with Retry-After at once, and texts that waited this long are dropped with a 503.
    */
   maxQueueMs?: number;
-  /** Most texts in one request (default 256). */
+  /** Most texts in one request. */
   maxTexts?: number;
-  /** Most characters in one text (default 10000). */
+  /** Most characters in one text. */
   maxChars?: number;
-  /** Largest request body in bytes (default 1 MiB). */
+  /** Largest request body in bytes. */
   bodyLimit?: number;
   /** fastify/pino logger settings; default off. */
   logger?: FastifyServerOptions['logger'];
@@ -97,10 +98,10 @@ function notFound(request: FastifyRequest, reply: FastifyReply) {
 
 /** Builds the HTTP inference server (not listening yet); the model starts loading right away. */
 export function createServer(options: CreateServerOptions): SentiServer {
-  const limits = { maxTexts: options.maxTexts ?? 256, maxChars: options.maxChars ?? 10_000 };
+  const limits = { maxTexts: options.maxTexts ?? SERVER_DEFAULTS.maxTexts, maxChars: options.maxChars ?? SERVER_DEFAULTS.maxChars };
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 1_048_576,
+    bodyLimit: options.bodyLimit ?? SERVER_DEFAULTS.bodyLimit,
     // Validate exactly what the schema says: no type coercion, no silently removed fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: false, // answered by the onRequest hook below, in the server's error format
@@ -115,10 +116,10 @@ export function createServer(options: CreateServerOptions): SentiServer {
   applyConnectionLimit(app.server, options.http, (details, message) => app.log.warn(details, message));
   const predictor = new Predictor({
     loadModel: options.loadModel,
-    maxBatchSize: options.maxBatchSize ?? 32,
-    maxWaitMs: options.maxWaitMs ?? 5,
-    maxQueuedTexts: options.maxQueuedTexts ?? 4096,
-    maxQueueMs: options.maxQueueMs ?? 5000,
+    maxBatchSize: options.maxBatchSize ?? SERVER_DEFAULTS.maxBatchSize,
+    maxWaitMs: options.maxWaitMs ?? SERVER_DEFAULTS.maxWaitMs,
+    maxQueuedTexts: options.maxQueuedTexts ?? SERVER_DEFAULTS.maxQueuedTexts,
+    maxQueueMs: options.maxQueueMs ?? SERVER_DEFAULTS.maxQueueMs,
     onBatch: ({ size, requests, ms, error }) => {
       if (error === undefined) app.log.debug({ size, requests, ms }, 'batch');
       else app.log.error({ size, requests, ms, err: error }, 'batch failed');

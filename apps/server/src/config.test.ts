@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { httpLimitsOf, parseConfig } from './config.js';
+import { httpLimitsOf, parseConfig, USAGE } from './config.js';
+import { SERVER_DEFAULTS, SERVER_OPTION_KEYS, SERVER_OPTIONS } from './server-options.js';
 
 describe('parseConfig', () => {
   it('uses defaults and resolves the model dir against cwd', () => {
@@ -51,5 +53,42 @@ describe('parseConfig', () => {
 
   it('allows --help without a model dir', () => {
     expect(parseConfig(['--help'], {}).help).toBe(true);
+  });
+
+  it('--help lists every option of the table once: flag, variable and default', () => {
+    for (const key of SERVER_OPTION_KEYS) {
+      const spec: { flag: string; env?: string; default?: unknown } = SERVER_OPTIONS[key];
+      const lines = USAGE.split('\n').filter((line) => line.startsWith(`  --${spec.flag} `));
+      expect(lines, key).toHaveLength(1);
+      if (spec.env !== undefined) expect(lines[0], key).toContain(`[${spec.env}]`);
+      if (spec.default !== undefined) expect(lines[0], key).toMatch(new RegExp(`\\(${String(spec.default)}\\)$`));
+    }
+    expect(USAGE.split('\n').filter((line) => line.startsWith('  --'))).toHaveLength(SERVER_OPTION_KEYS.length);
+  });
+
+  it('reads every variable of the table, and takes every default from it', () => {
+    const config = parseConfig(['--model-dir', 'm'], {}) as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(SERVER_DEFAULTS)) expect(config[key], key).toBe(value);
+    for (const key of SERVER_OPTION_KEYS) {
+      const spec: { kind: string; env?: string; default?: unknown; choices?: readonly string[] } = SERVER_OPTIONS[key];
+      if (spec.env === undefined) continue;
+      const text = spec.kind === 'integer' ? String(Number(spec.default) + 1) : spec.kind === 'probability' ? '0.5' : spec.choices?.at(-1) ?? 'given';
+      const read = parseConfig(key === 'modelDir' ? [] : ['--model-dir', 'm'], { [spec.env]: text }, '/') as unknown as Record<string, unknown>;
+      expect(read[key], key).toEqual(key === 'modelDir' ? '/given' : spec.kind === 'integer' || spec.kind === 'probability' ? Number(text) : text);
+    }
+  });
+
+  it("the README's configuration table lists every option with the table's variable and default", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `--'));
+    expect(rows).toHaveLength(SERVER_OPTION_KEYS.length);
+    for (const key of SERVER_OPTION_KEYS) {
+      const spec: { flag: string; env?: string; default?: unknown } = SERVER_OPTIONS[key];
+      const row = rows.find((line) => line.startsWith(`| \`--${spec.flag}\``) || line.startsWith(`| \`--${spec.flag} `));
+      expect(row, key).toBeDefined();
+      const [, , env, fallback] = row!.split(/(?<!\\)\|/).map((cell) => cell.trim());
+      expect(env, key).toBe(spec.env === undefined ? '' : `\`${spec.env}\``);
+      if (spec.default !== undefined) expect(fallback, key).toBe(`\`${String(spec.default)}\``);
+    }
   });
 });

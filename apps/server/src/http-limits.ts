@@ -2,31 +2,29 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions } from 'fastify';
 import { clientErrorReply, rawHttpResponse } from './error-reply.js';
+import { SERVER_DEFAULTS } from './server-options.js';
 
-/** Connection-level limits that keep slow or idle clients from holding the server. */
+/** Connection-level limits that keep slow or idle clients from holding the server (defaults: the server option table's). */
 export interface HttpLimits {
-  /** Longest time a client may take to send the request headers, in ms (slowloris guard). Default 10000. */
+  /** Longest time a client may take to send the request headers, in ms (slowloris guard). */
   headersTimeoutMs: number;
-  /** Longest time a client may take to send a whole request (headers and body), in ms. Default 30000. */
+  /** Longest time a client may take to send a whole request (headers and body), in ms. */
   requestTimeoutMs: number;
-  /**
-   * How long an idle keep-alive connection stays open after a response, in ms. Default 72000 (fastify's): longer than
-   * the usual load-balancer idle timeout (60 s), so the balancer, not the server, closes idle connections.
-   */
+  /** How long an idle keep-alive connection stays open after a response, in ms (see the server option table). */
   keepAliveTimeoutMs: number;
-  /** Most open connections; further ones are closed right away. Default 1024. */
+  /** Most open connections; further ones are closed right away. */
   maxConnections: number;
-  /** Largest request head (request line + headers) in bytes; larger ones get 431. Default 16384. */
+  /** Largest request head (request line + headers) in bytes; larger ones get 431. */
   maxHeaderBytes: number;
 }
 
 /** The limits used when none are given. */
 export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 72_000,
-  maxConnections: 1024,
-  maxHeaderBytes: 16_384,
+  headersTimeoutMs: SERVER_DEFAULTS.headersTimeoutMs,
+  requestTimeoutMs: SERVER_DEFAULTS.requestTimeoutMs,
+  keepAliveTimeoutMs: SERVER_DEFAULTS.keepAliveTimeoutMs,
+  maxConnections: SERVER_DEFAULTS.maxConnections,
+  maxHeaderBytes: SERVER_DEFAULTS.maxHeaderBytes,
 };
 
 /** How often Node checks connections against the header and request timeouts: a fraction of the shorter one. */

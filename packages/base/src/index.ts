@@ -4,4 +4,5 @@ export { makeDirectory, openAtomicFile, syncDirectory, syncFile, writeAll, write
 export { directoryState, openAtomicDirectory, type AtomicDirectory } from './atomic-directory.js';
 export { asFileError, errnoCode, fileSystemError, fileSystemReason, type FileAction } from './file-error.js';
 export { removeStaleTemporaries, temporaryOwner } from './stale-temporaries.js';
-export { sentiEnvironment, type SentiEnvironment } from './senti-environment.js';
+export { isTruthy, sentiEnvironment, userCacheHome, type SentiEnvironment } from './senti-environment.js';
+export { DEFAULT_SEED } from './default-seed.js';

@@ -1,8 +1,13 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+
 /**
  * senti's own environment variables, each read here and nowhere else, with one meaning each. (The Hugging Face
- * ones, HF_* and the offline switch, are read by @senti/tokenize's hub environment; the server's by its config.)
+ * ones, HF_*, are read by @senti/tokenize's hub environment; the server's options by its option table.)
  */
 export interface SentiEnvironment {
+  /** `SENTI_OFFLINE` set to 1, true or yes: never download models (the Hub's own `HF_HUB_OFFLINE` counts too). */
+  offline?: true;
   /** `SENTI_CACHE_DIR`: where senti keeps its caches (features, built graphs, file hashes). */
   cacheDir?: string;
   /** `SENTI_THREADS`: ONNX Runtime intra-op threads for the encoder (a positive integer). */
@@ -17,6 +22,18 @@ export interface SentiEnvironment {
   queue?: string;
 }
 
+/** The user's cache directory: `$XDG_CACHE_HOME` (a leading `~` is the home directory), else `~/.cache`; absolute. */
+export function userCacheHome(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME?.trim();
+  if (!xdg) return path.join(homedir(), '.cache');
+  return path.resolve(xdg === '~' || xdg.startsWith('~/') ? path.join(homedir(), xdg.slice(1)) : xdg);
+}
+
+/** True for `1`, `true` or `yes` (any case, surrounding spaces ignored): the one meaning of a boolean variable. */
+export function isTruthy(value: string | undefined): boolean {
+  return ['1', 'true', 'yes'].includes(value?.trim().toLowerCase() ?? '');
+}
+
 /** Reads senti's environment variables from `env` (default `process.env`); blank values count as unset. */
 export function sentiEnvironment(env: NodeJS.ProcessEnv = process.env): SentiEnvironment {
   const text = (name: string): string | undefined => {
@@ -29,6 +46,7 @@ export function sentiEnvironment(env: NodeJS.ProcessEnv = process.env): SentiEnv
   };
   const kernel = text('SENTI_HEAD_KERNEL');
   const settings: SentiEnvironment = {
+    offline: isTruthy(env.SENTI_OFFLINE) ? true : undefined,
     cacheDir: text('SENTI_CACHE_DIR'),
     threads: count('SENTI_THREADS'),
     tfBackend: text('SENTI_TF_BACKEND'),

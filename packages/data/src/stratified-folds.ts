@@ -1,5 +1,5 @@
 import { DataError } from '@senti/errors';
-import { createRandom, shuffleInPlace } from '@senti/base';
+import { createRandom, DEFAULT_SEED, shuffleInPlace } from '@senti/base';
 
 /**
  * Splits row indices into `k` folds with each class spread evenly (stratified k-fold): every class's rows are
@@ -7,7 +7,7 @@ import { createRandom, shuffleInPlace } from '@senti/base';
  * differ by at most one and each fold holds about 1/k of every class. Each fold's indices are sorted. Same seed,
  * same folds.
  */
-export function stratifiedFolds(labels: readonly number[], k: number, seed = 2021): number[][] {
+export function stratifiedFolds(labels: readonly number[], k: number, seed = DEFAULT_SEED): number[][] {
   if (!Number.isInteger(k) || k < 2) throw new DataError('DATA_BAD_SPLIT', `k-fold needs k >= 2 folds, got ${String(k)}`, 'usage');
   if (labels.length < k) throw new DataError('DATA_BAD_SPLIT', `${k} folds need at least ${k} rows; the data has ${labels.length}`, 'usage');
   const byClass = new Map<number, number[]>();

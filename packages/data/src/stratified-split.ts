@@ -1,6 +1,6 @@
 import { DataError, quote } from '@senti/errors';
 import { approximateMode } from './approximate-mode.js';
-import { createRandom, type RandomSource, shuffleInPlace } from '@senti/base';
+import { createRandom, DEFAULT_SEED, type RandomSource, shuffleInPlace } from '@senti/base';
 
 /** Row indices of each split. */
 export interface SplitIndices {
@@ -17,7 +17,7 @@ export interface StratifiedSplitOptions {
   val?: number;
   /** Fraction of rows for the test set (default 0.15). */
   test?: number;
-  /** Seed of the shuffles and tie-breaks (default 2021, the tutorial's `random_state`). */
+  /** Seed of the shuffles and tie-breaks (default `DEFAULT_SEED` of @senti/base, the tutorial's `random_state`). */
   seed?: number;
   /** Class names, used only to name a class in error messages. */
   labelNames?: readonly string[];
@@ -52,7 +52,7 @@ function divide(counts: readonly number[], heldOut: number, random: RandomSource
  * then split by test/(val+test)); the order of rows within a split is shuffled. Same seed, same split.
  */
 export function stratifiedSplit(labels: readonly number[], options: StratifiedSplitOptions = {}): SplitIndices {
-  const { train = 0.7, val = 0.15, test = 0.15, seed = 2021 } = options;
+  const { train = 0.7, val = 0.15, test = 0.15, seed = DEFAULT_SEED } = options;
   checkRatios(train, val, test);
   if (labels.length === 0) throw new DataError('DATA_NO_ROWS', 'no rows to split; expected at least one label', 'usage');
   const byClass = new Map<number, number[]>();

@@ -29,7 +29,7 @@ export { loadExportedModel, type ExportedModel, type LoadExportedModelOptions } 
 
 // Serving: micro-batching, a bounded queue, warm-up.
 export {
-  Predictor, createPredictor, type CreatePredictorOptions, type ModelLoader, type ModelRef, type PredictorModel, type PredictorOptions,
+  Predictor, PREDICTOR_DEFAULTS, createPredictor, type CreatePredictorOptions, type ModelLoader, type ModelRef, type PredictorModel, type PredictorOptions,
   type PredictorSettings, type PredictorState,
 } from './predictor/predictor.js';
 // One interface for every classifier (trained, saved, exported, on a thread) and one loader for saved ones.

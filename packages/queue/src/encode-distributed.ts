@@ -15,6 +15,9 @@ import { redactRedisUrl } from './redis-url.js';
 /** The encoder whose features are wanted: a loaded `Encoder`, a fingerprint, or options (fingerprinted without an ONNX session). */
 export type EncoderChoice = EncoderFingerprint | Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline'>;
 
+/** `encodeDistributed`'s defaults (the CLI's help shows them): chunk size, tries per chunk, notice and Redis-lost periods. */
+export const ENCODE_DEFAULTS = { chunkSize: 2000, attempts: 3, noWorkerNoticeMs: 10_000, redisLostMs: 30_000 } as const;
+
 /** Options for {@link encodeDistributed}. */
 export interface EncodeDistributedOptions {
   /** Texts whose features are wanted (duplicates are encoded once). */
@@ -29,11 +32,11 @@ export interface EncodeDistributedOptions {
   queue: string;
   /** BullMQ queue name; default `senti-encode`. */
   queueName?: string;
-  /** Texts per chunk (rounded up to a multiple of `batchSize`); default 2000. */
+  /** Texts per chunk (rounded up to a multiple of `batchSize`); default: `ENCODE_DEFAULTS`. */
   chunkSize?: number;
   /** Texts per forward pass on the workers; default 32 (as `encodeWithCache`, so the features are the same bits). */
   batchSize?: number;
-  /** Tries per chunk before it is recorded as failed; default 3. */
+  /** Tries per chunk before it is recorded as failed; default: `ENCODE_DEFAULTS`. */
   attempts?: number;
   /** First retry delay in ms, doubled on each retry; default 1000. */
   backoffMs?: number;
@@ -41,11 +44,11 @@ export interface EncodeDistributedOptions {
   pollMs?: number;
   /** How long to wait for Redis at the start; default 3000 ms. */
   connectTimeoutMs?: number;
-  /** After this long with chunks waiting and no worker connected, report a `no-workers` event (again each period); default 10000 ms. */
+  /** After this long with chunks waiting and no worker connected, report a `no-workers` event (again each period); default: `ENCODE_DEFAULTS`. */
   noWorkerNoticeMs?: number;
   /** Give up (QUEUE_NO_WORKERS) after this long with no worker connected; default: keep waiting. */
   waitForWorkersMs?: number;
-  /** Give up (QUEUE_REDIS_LOST) when Redis has been unreachable this long in a row, in ms; default 30000. */
+  /** Give up (QUEUE_REDIS_LOST) when Redis has been unreachable this long in a row, in ms; default: `ENCODE_DEFAULTS`. */
   redisLostMs?: number;
   /** Progress and notable moments. */
   onEvent?: (event: EncodeEvent) => void;
@@ -117,7 +120,7 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
     // Reconnects until Redis counts as lost, then stops (a client reconnecting forever would keep the process alive).
     const retryStrategy = (times: number): number | null => (redisGone ? null : Math.min(1000, 50 * times));
     const queue = new Queue<ChunkJobData>(queueName, { connection: { ...persistentConnection(options.queue), retryStrategy } });
-    const redis = watchRedisLost(queue, options.queue, options.redisLostMs ?? 30_000, `${chunks.length} chunks were being queued or encoded`);
+    const redis = watchRedisLost(queue, options.queue, options.redisLostMs ?? ENCODE_DEFAULTS.redisLostMs, `${chunks.length} chunks were being queued or encoded`);
     redis.lost.catch(() => (redisGone = true));
     /** One step that talks to Redis, given up when Redis is gone for good (its commands would wait forever). */
     const guarded = <T>(step: Promise<T>): Promise<T> => {
@@ -125,7 +128,7 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
       return Promise.race([step, redis.lost]);
     };
     try {
-      const jobOptions = { attempts: options.attempts ?? 3, backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
+      const jobOptions = { attempts: options.attempts ?? ENCODE_DEFAULTS.attempts, backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
       const added = new Set<string>();
       const enqueue = async (chunk: PlannedChunk) => {
         added.add(chunk.chunkId);
@@ -188,7 +191,7 @@ async function planWork(encoder: EncoderFingerprint, options: EncodeDistributedO
   const uniqueTexts = [...unique.values()];
   const present = await store.has(Buffer.concat([...unique.keys()].map((hex) => Buffer.from(hex, 'hex'))));
   const missing = uniqueTexts.filter((_, index) => !present[index]);
-  const chunks = planChunks(missing, { identity, chunkSize: options.chunkSize ?? 2000, batchSize, lengths: encoder.tokenizer.tokenLengths(missing) });
+  const chunks = planChunks(missing, { identity, chunkSize: options.chunkSize ?? ENCODE_DEFAULTS.chunkSize, batchSize, lengths: encoder.tokenizer.tokenLengths(missing) });
   return { identity, unique: uniqueTexts.length, cached: uniqueTexts.length - missing.length, chunks, model: encoder.info.model, store };
 }
 
@@ -282,7 +285,7 @@ async function removeWaiting(queue: Queue<ChunkJobData>, added: ReadonlySet<stri
  * `waitForWorkersMs` when set. A worker seen resets the clock.
  */
 function workerWatch(queue: Queue<ChunkJobData>, options: EncodeDistributedOptions, queueName: string, emit: (event: EncodeEvent) => void): () => Promise<void> {
-  const noticeMs = options.noWorkerNoticeMs ?? 10_000;
+  const noticeMs = options.noWorkerNoticeMs ?? ENCODE_DEFAULTS.noWorkerNoticeMs;
   let since = Date.now();
   let noticed = 0;
   return async () => {

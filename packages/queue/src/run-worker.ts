@@ -9,6 +9,9 @@ import { QueueError } from './queue-error.js';
 import { assertRedisReachable, persistentConnection } from './redis-connection.js';
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js';
 
+/** `runWorker`'s defaults (the CLI's help shows them): one chunk at a time, stalled chunks looked for every 30 s. */
+export const WORKER_DEFAULTS = { concurrency: 1, stalledIntervalMs: 30_000 } as const;
+
 /** Options for {@link runWorker}. */
 export interface RunWorkerOptions {
   /** Redis URL (`redis://` or `rediss://`). */
@@ -25,9 +28,9 @@ export interface RunWorkerOptions {
   preload?: { dtype: Dtype; pooling: Pooling };
   /** Feature store root (shared with every worker and the enqueuer); default `SENTI_CACHE_DIR` or `~/.cache/senti`. */
   cacheDir?: string;
-  /** Chunks encoded at the same time by this process; default 1 (ONNX Runtime already uses every core). */
+  /** Chunks encoded at the same time by this process; default: `WORKER_DEFAULTS` (ONNX Runtime already uses every core). */
   concurrency?: number;
-  /** How often stalled chunks (their worker died) are looked for, and how long a chunk's lock lasts; default 30000 ms. */
+  /** How often stalled chunks (their worker died) are looked for, and how long a chunk's lock lasts; default: `WORKER_DEFAULTS`. */
   stalledIntervalMs?: number;
   /** On close while Redis is unreachable: give up waiting for it after this long in a row, in ms; default 5000. */
   closeTimeoutMs?: number;
@@ -135,10 +138,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     }
   };
 
-  const stalledInterval = options.stalledIntervalMs ?? 30_000;
+  const stalledInterval = options.stalledIntervalMs ?? WORKER_DEFAULTS.stalledIntervalMs;
   const worker = new Worker<ChunkJobData, ChunkJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processChunk, {
     connection: persistentConnection(options.queue),
-    concurrency: options.concurrency ?? 1,
+    concurrency: options.concurrency ?? WORKER_DEFAULTS.concurrency,
     stalledInterval,
     lockDuration: stalledInterval,
     maxStalledCount: 2,

@@ -2,6 +2,6 @@ export { DEFAULT_MODEL, isOffline, resolveModelSource, type ModelSource, type Re
 export { loadTokenizer, type LoadTokenizerOptions } from './load-tokenizer.js';
 export { type SentiTokenizer, type EncodeOptions } from './senti-tokenizer.js';
 export type { EncodedBatch, PackOptions, SpecialTokens } from './pack.js';
-export { choosePaddingLength, type ChoosePaddingLengthOptions } from './padding-length.js';
+export { choosePaddingLength, DEFAULT_COVERAGE, type ChoosePaddingLengthOptions } from './padding-length.js';
 export { withTransformersEnv, type TransformersEnvSettings } from './transformers-env.js';
 export * from './hub/index.js';

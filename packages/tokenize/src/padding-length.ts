@@ -1,8 +1,11 @@
 import { TokenizeError } from '@senti/errors';
 
+/** The share of texts a chosen padding length fits whole unless told otherwise (the `coverage` setting's default too). */
+export const DEFAULT_COVERAGE = 0.95;
+
 /** Options for {@link choosePaddingLength}. */
 export interface ChoosePaddingLengthOptions {
-  /** Fraction of texts that must fit without truncation, in (0, 1]; default 0.95. */
+  /** Fraction of texts that must fit without truncation, in (0, 1]; default `DEFAULT_COVERAGE`. */
   coverage?: number;
   /** Upper bound, usually the model's maximum input length. */
   cap?: number;
@@ -10,7 +13,7 @@ export interface ChoosePaddingLengthOptions {
 
 /** The smallest padding length that fits at least `coverage` of the texts whole, capped by `cap`. */
 export function choosePaddingLength(lengths: readonly number[], options: ChoosePaddingLengthOptions = {}): number {
-  const coverage = options.coverage ?? 0.95;
+  const coverage = options.coverage ?? DEFAULT_COVERAGE;
   if (!(coverage > 0 && coverage <= 1)) {
     throw new TokenizeError('TOKENIZE_BAD_COVERAGE', `coverage must be in (0, 1], got ${coverage}`, 'usage');
   }

@@ -1,15 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { coefficientFromNorm, globalNormFromSquares } from './clip-grad-norm.js';
+import { SETTINGS } from './fine-tune/setting-table.js';
 
-/** AdamW hyper-parameters (torch.optim.AdamW names and defaults). */
+/** torch.optim.AdamW's moment decay rates and epsilon (the learning rate and weight decay default to the settings table's). */
+export const ADAMW_DEFAULTS = { betas: [0.9, 0.999] as [number, number], eps: 1e-8 } as const;
+
+/** AdamW hyper-parameters (torch.optim.AdamW names; defaults: `ADAMW_DEFAULTS` and the settings table). */
 export interface AdamWOptions {
   /** Learning rate. */
   learningRate: number;
-  /** Decay rates of the first and second moment estimates. Default [0.9, 0.999]. */
+  /** Decay rates of the first and second moment estimates. Default: `ADAMW_DEFAULTS`. */
   betas?: [number, number];
-  /** Added to the denominator for stability. Default 1e-8. */
+  /** Added to the denominator for stability. Default: `ADAMW_DEFAULTS`. */
   eps?: number;
-  /** Decoupled weight decay (p -= lr * wd * p before the Adam step). Default 0.01. */
+  /** Decoupled weight decay (p -= lr * wd * p before the Adam step). Default: the `weightDecay` setting's. */
   weightDecay?: number;
 }
 
@@ -64,11 +68,11 @@ export class AdamW {
   constructor(params: readonly tf.Variable[] | readonly ParamGroup[], options: Partial<AdamWOptions> = {}) {
     const groups: readonly ParamGroup[] = params.length > 0 && !(params[0] instanceof tf.Variable)
       ? (params as readonly ParamGroup[])
-      : [{ variables: params as readonly tf.Variable[], learningRate: options.learningRate ?? 1e-3, weightDecay: options.weightDecay ?? 0.01 }];
+      : [{ variables: params as readonly tf.Variable[], learningRate: options.learningRate ?? SETTINGS.learningRate.default, weightDecay: options.weightDecay ?? SETTINGS.weightDecay.default }];
     this.variables = groups.flatMap((group) => group.variables);
     this.groupOf = groups.flatMap((group, index) => group.variables.map(() => index));
-    this.betas = options.betas ?? [0.9, 0.999];
-    this.eps = options.eps ?? 1e-8;
+    this.betas = options.betas ?? [...ADAMW_DEFAULTS.betas];
+    this.eps = options.eps ?? ADAMW_DEFAULTS.eps;
     this.groups = groups.map(({ learningRate, weightDecay }) => ({ learningRate, weightDecay, decay: tf.scalar(1 - learningRate * weightDecay) }));
     this.firstMoments = this.variables.map((variable) => tf.tidy(() => tf.variable(tf.zerosLike(variable), false)));
     this.secondMoments = this.variables.map((variable) => tf.tidy(() => tf.variable(tf.zerosLike(variable), false)));

@@ -1,8 +1,14 @@
 import { classWeights as balancedClassWeights } from '@senti/data';
 import { TrainError } from '@senti/errors';
 import { resolveHeadConfig, type HeadConfig } from '@senti/model';
+import { ADAMW_DEFAULTS } from './adamw.js';
+import { SETTINGS } from './fine-tune/setting-table.js';
 import type { LearningRateSchedule } from './unfreeze/lr-schedule.js';
 import type { LoopOptions, TrainOptions, TrainUnfrozenOptions } from './types.js';
+
+// The loop's own knobs, which are not settings of a run: clip_grad_norm_ as the tutorial uses it, warm-up share.
+const CLIP_NORM = 1.0;
+const WARMUP_RATIO = 0.1;
 
 /** The loop options with every default filled in and checked. */
 export interface ResolvedLoopOptions {
@@ -40,7 +46,7 @@ function checkLabels(name: string, labels: readonly number[], numClasses: number
 }
 
 /**
- * Fills in the tutorial's defaults and rejects inconsistent inputs with a TrainError; `inputSize` is the width of what
+ * Fills in the defaults (the settings table's for what `fineTune` also sets) and rejects inconsistent inputs with a TrainError; `inputSize` is the width of what
  * the head reads, `rows` checks each split's row count (features or keys) against its labels.
  */
 function resolveLoopOptions(options: LoopOptions & { train: { labels: readonly number[] }; val: { labels: readonly number[] } },
@@ -61,24 +67,24 @@ function resolveLoopOptions(options: LoopOptions & { train: { labels: readonly n
   if (weights.length !== numClasses || weights.some((weight) => !(weight >= 0))) {
     throw new TrainError('TRAIN_BAD_OPTION', `classWeights must be ${numClasses} non-negative numbers, got [${weights.join(', ')}]`, 'usage');
   }
-  const betas = options.betas ?? [0.9, 0.999];
+  const betas = options.betas ?? ADAMW_DEFAULTS.betas;
   if (betas.some((beta) => !(beta >= 0 && beta < 1))) throw new TrainError('TRAIN_BAD_OPTION', `betas must be in [0, 1), got [${betas.join(', ')}]`, 'usage');
   if (options.patience !== undefined) positive('patience', options.patience, true);
-  const clipNorm = options.clipNorm ?? 1.0;
+  const clipNorm = options.clipNorm ?? CLIP_NORM;
   if (!(clipNorm >= 0)) throw new TrainError('TRAIN_BAD_OPTION', `clipNorm must be >= 0, got ${String(clipNorm)}`, 'usage');
-  const weightDecay = options.weightDecay ?? 0.01;
+  const weightDecay = options.weightDecay ?? SETTINGS.weightDecay.default;
   if (!(weightDecay >= 0)) throw new TrainError('TRAIN_BAD_OPTION', `weightDecay must be >= 0, got ${String(weightDecay)}`, 'usage');
   return {
     head,
-    epochs: positive('epochs', options.epochs ?? 10, true),
-    batchSize: positive('batchSize', options.batchSize ?? 32, true),
-    learningRate: positive('learningRate', options.learningRate ?? 1e-3, false),
+    epochs: positive('epochs', options.epochs ?? SETTINGS.epochs.default, true),
+    batchSize: positive('batchSize', options.batchSize ?? SETTINGS.batchSize.default, true),
+    learningRate: positive('learningRate', options.learningRate ?? SETTINGS.learningRate.default, false),
     weightDecay,
     betas: [betas[0], betas[1]],
-    eps: positive('eps', options.eps ?? 1e-8, false),
+    eps: positive('eps', options.eps ?? ADAMW_DEFAULTS.eps, false),
     clipNorm,
     classWeights: [...weights],
-    seed: options.seed ?? 2021,
+    seed: options.seed ?? SETTINGS.seed.default,
     patience: options.patience,
   };
 }
@@ -92,15 +98,15 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedLoopOptions 
   });
 }
 
-/** `trainUnfrozen`'s options resolved: encoder lr 2e-5, constant schedule, 10% warm-up for `linear`. */
+/** `trainUnfrozen`'s options resolved: encoder lr and schedule from the settings table, 10% warm-up for `linear`. */
 export function resolveUnfrozenOptions(options: TrainUnfrozenOptions): ResolvedUnfrozenOptions {
   const loop = resolveLoopOptions(options, options.layers.config.hiddenSize, (split) => {
     const { keys, labels } = options[split];
     return keys.length === labels.length ? undefined : `has ${keys.length} texts but ${labels.length} labels`;
   });
-  const schedule = options.schedule ?? 'constant';
+  const schedule = options.schedule ?? SETTINGS.schedule.default;
   if (schedule !== 'constant' && schedule !== 'linear') throw new TrainError('TRAIN_BAD_OPTION', `schedule must be constant or linear, got "${String(schedule)}"`, 'usage');
-  const warmupRatio = options.warmupRatio ?? 0.1;
+  const warmupRatio = options.warmupRatio ?? WARMUP_RATIO;
   if (!(warmupRatio >= 0 && warmupRatio < 1)) throw new TrainError('TRAIN_BAD_OPTION', `warmupRatio must be in [0, 1), got ${String(warmupRatio)}`, 'usage');
-  return { ...loop, encoderLearningRate: positive('encoderLearningRate', options.encoderLearningRate ?? 2e-5, false), schedule, warmupRatio };
+  return { ...loop, encoderLearningRate: positive('encoderLearningRate', options.encoderLearningRate ?? SETTINGS.encoderLearningRate.default, false), schedule, warmupRatio };
 }

@@ -23,23 +23,23 @@ export interface LoopOptions {
   numClasses: number;
   /** Head shape overrides (hiddenSize 512, dropout 0.1 by default). */
   head?: Partial<HeadConfig>;
-  /** Passes over the training rows. Default 10. */
+  /** Passes over the training rows. Default: the `epochs` setting's. */
   epochs?: number;
-  /** Rows per optimizer step; the last partial batch is kept. Default 32. */
+  /** Rows per optimizer step; the last partial batch is kept. Default: the `batchSize` setting's. */
   batchSize?: number;
-  /** The head's AdamW learning rate. Default 1e-3. */
+  /** The head's AdamW learning rate. Default: the `learningRate` setting's. */
   learningRate?: number;
-  /** AdamW decoupled weight decay. Default 0.01. */
+  /** AdamW decoupled weight decay. Default: the `weightDecay` setting's. */
   weightDecay?: number;
-  /** AdamW betas. Default [0.9, 0.999]. */
+  /** AdamW betas. Default: `ADAMW_DEFAULTS`. */
   betas?: [number, number];
-  /** AdamW epsilon. Default 1e-8. */
+  /** AdamW epsilon. Default: `ADAMW_DEFAULTS`. */
   eps?: number;
   /** Global L2 gradient-norm cap over every trained tensor (torch clip_grad_norm_); 0 or Infinity switches clipping off. Default 1.0. */
   clipNorm?: number;
   /** Per-class loss weights. Default: sklearn 'balanced' weights of the training labels. */
   classWeights?: number[];
-  /** Seed of the head init, the shuffles and the dropout masks. Default 2021. */
+  /** Seed of the head init, the shuffles and the dropout masks. Default: the `seed` setting's. */
   seed?: number;
   /** Stop after this many epochs without a lower validation loss. Default: off. */
   patience?: number;
@@ -79,9 +79,9 @@ export interface TrainUnfrozenOptions extends LoopOptions {
   layers: BertTopLayers;
   train: StatesSplit;
   val: StatesSplit;
-  /** The unfrozen layers' AdamW learning rate. Default 2e-5. */
+  /** The unfrozen layers' AdamW learning rate. Default: the `encoderLearningRate` setting's. */
   encoderLearningRate?: number;
-  /** `linear`: warm-up then linear decay to 0. Default `constant`. */
+  /** `linear`: warm-up then linear decay to 0. Default: the `schedule` setting's. */
   schedule?: LearningRateSchedule;
   /** Share of all steps spent warming up with the `linear` schedule. Default 0.1. */
   warmupRatio?: number;

@@ -36,7 +36,7 @@ export function auditCommand(context: CliContext): Command {
       if (given.data === undefined) throw new UsageError('CLI_MISSING_OPTION', 'audit needs --data <file> (a CSV with a text and a label column)');
       if (given.offline === undefined && isOffline()) given.offline = true;
       const run = await createRunDirectory(flags.out ?? join('runs', `audit-${timestampedRunName()}`), { overwrite: true });
-      const render = fineTuneRenderer(output, { data: given.data, seed: given.seed ?? 2021, dtype: given.dtype ?? 'auto' });
+      const render = fineTuneRenderer(output, { data: given.data });
       let audit: LabelAudit;
       try {
         audit = await auditLabels({

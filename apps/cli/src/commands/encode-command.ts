@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
-import { isOffline, type SettingKey } from '@senti/train';
-import { encodeData, QueueError, type EncodeEvent } from '@senti/queue';
+import { isOffline, SETTINGS, type SettingKey } from '@senti/train';
+import { ENCODE_DEFAULTS, encodeData, QueueError, type EncodeEvent } from '@senti/queue';
 import { ConsoleOutput, type Progress } from '../output/console-output.js';
 import { parseInteger, parseNumber } from '../options/parse-values.js';
 import { addSettingOptions, assertNoSettingConflict, givenSettings } from '../options/setting-options.js';
+import { addOptions } from '../options/command-options.js';
 import { newCommand } from './new-command.js';
 import { sentiEnvironment } from '@senti/base';
 
@@ -27,15 +28,15 @@ interface EncodeFlags {
 /** `senti encode`: the features a `senti train` with the same options will ask for, computed by `senti worker`s. */
 export function encodeCommand(context: CliContext): Command {
   const command = newCommand('encode', 'Put the features of every text in the shared store, encoded by any number of `senti worker`s through Redis.', context);
-  return addSettingOptions(command, ENCODE_SETTING_KEYS, {
+  addSettingOptions(command, ENCODE_SETTING_KEYS, {
     data: 'CSV/TSV with a text and a label column (the file senti train will get)',
-    cacheDir: 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)',
-  })
-    .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
-    .option('--chunk <n>', 'texts per job (default: 2000)', parseInteger('--chunk'))
-    .option('--attempts <n>', 'tries per chunk before it counts as failed (default: 3)', parseInteger('--attempts'))
-    .option('--wait-for-workers <seconds>', 'give up (exit 1) after this long with no worker connected (default: keep waiting, saying so every 10 s)', parseNumber('--wait-for-workers', 0, 1e9))
-    .option('--redis-timeout <seconds>', 'give up (exit 1) when Redis has been unreachable this long in a row (default: 30)', parseNumber('--redis-timeout', 0, 1e9))
+    cacheDir: `shared feature store (default: ${SETTINGS.cacheDir.env} or ~/.cache/senti)`,
+  });
+  return addOptions(command, ['queue'])
+    .option('--chunk <n>', `texts per job (default: ${ENCODE_DEFAULTS.chunkSize})`, parseInteger('--chunk'))
+    .option('--attempts <n>', `tries per chunk before it counts as failed (default: ${ENCODE_DEFAULTS.attempts})`, parseInteger('--attempts'))
+    .option('--wait-for-workers <seconds>', `give up (exit 1) after this long with no worker connected (default: keep waiting, saying so every ${ENCODE_DEFAULTS.noWorkerNoticeMs / 1000} s)`, parseNumber('--wait-for-workers', 0, 1e9))
+    .option('--redis-timeout <seconds>', `give up (exit 1) when Redis has been unreachable this long in a row (default: ${ENCODE_DEFAULTS.redisLostMs / 1000})`, parseNumber('--redis-timeout', 0, 1e9))
     .addHelpText('after', `
 Run \`senti worker --queue URL --model MODEL --cache-dir DIR\` on as many machines
 as you like (same model files, the same store on a shared volume); this command

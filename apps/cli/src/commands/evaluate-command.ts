@@ -3,7 +3,8 @@ import { formatConfusionMatrix, reportToSklearnDict } from '@senti/metrics';
 import type { Device } from '@senti/model';
 import { evaluateModel, isOffline, smallSampleWarning } from '@senti/train';
 import type { ConsoleOutput } from '../output/console-output.js';
-import { parseChoice, parseNumber } from '../options/parse-values.js';
+import { parseNumber } from '../options/parse-values.js';
+import { addOptions } from '../options/command-options.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
 import type { CliContext } from '../cli-context.js';
 import { newCommand } from './new-command.js';
@@ -29,19 +30,15 @@ interface EvaluateFlags {
 
 /** `senti evaluate`: classification report and confusion matrix of a trained model on labelled data. */
 export function evaluateCommand(context: CliContext): Command {
-  return newCommand('evaluate', "Report a trained model's scores on labelled data (default: the run's own test split).", context)
-    .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
-    .option('--data <file>', 'labelled CSV/TSV to evaluate on (default: the test split of the run)')
-    .option('--text-column <name>', 'text column (default: as in training)')
-    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
-    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
-    .option('--label-column <name>', 'label column (default: as in training)')
-    .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
-    .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
-    .option('--min-accuracy <x>', 'exit 3 if accuracy is below x', parseNumber('--min-accuracy', 0, 1))
-    .option('--min-f1 <x>', 'exit 3 if macro F1 is below x', parseNumber('--min-f1', 0, 1))
-    .option('--abstain-below <p>', "also report coverage and accuracy when texts whose top calibrated probability is below p abstain (default: the model's threshold, if it has one)", parseNumber('--abstain-below', 0, 1))
+  const command = newCommand('evaluate', "Report a trained model's scores on labelled data (default: the run's own test split).", context);
+  return addOptions(command, ['modelDir', 'data', 'textColumn', 'encoding', 'delimiter', 'labelColumn', 'device', 'encoder', 'offline', 'minAccuracy', 'minF1', 'abstainBelow'], {
+    help: {
+      data: 'labelled CSV/TSV to evaluate on (default: the test split of the run)',
+      textColumn: 'text column (default: as in training)',
+      labelColumn: 'label column (default: as in training)',
+      abstainBelow: "also report coverage and accuracy when texts whose top calibrated probability is below p abstain (default: the model's threshold, if it has one)",
+    },
+  })
     .option('--target-accuracy <x>', "pick the threshold reaching accuracy x on the run's validation split and print it (the model is not changed)", parseNumber('--target-accuracy', 0.000001, 1))
     .action(async (flags: EvaluateFlags) => {
       const output = context.console(flags.json);

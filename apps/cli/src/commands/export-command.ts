@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { exportModel, isOffline } from '@senti/model';
 import type { CliContext } from '../cli-context.js';
 import { newCommand } from './new-command.js';
+import { addOptions } from '../options/command-options.js';
 
 interface ExportFlags {
   modelDir: string;
@@ -14,12 +15,11 @@ interface ExportFlags {
 
 /** `senti export`: a trained model as a Hugging Face directory that transformers.js / ONNX Runtime load without senti. */
 export function exportCommand(context: CliContext): Command {
-  return newCommand('export', 'Write a trained model as a Hugging Face directory (config, tokenizer, one ONNX graph to logits).', context)
-    .argument('<out>', 'directory to write (must be new or empty unless --overwrite)')
-    .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
-    .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
-    .option('--overwrite', 'replace a previous export in the output directory (a directory holding anything else is refused, never deleted)')
-    .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
+  const command = newCommand('export', 'Write a trained model as a Hugging Face directory (config, tokenizer, one ONNX graph to logits).', context)
+    .argument('<out>', 'directory to write (must be new or empty unless --overwrite)');
+  addOptions(command, ['modelDir', 'encoder'])
+    .option('--overwrite', 'replace a previous export in the output directory (a directory holding anything else is refused, never deleted)');
+  return addOptions(command, ['offline'])
     .option('--web', 'add index.html with the transformers.js browser build and onnxruntime-web wasm files: serve the directory and classify in the browser, offline')
     .action(async (out: string, flags: ExportFlags) => {
       const output = context.console(flags.json);

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { DEFAULT_SETTINGS, inspectData, isOffline, TOKEN_LENGTH_CHUNK, type InspectEvent } from '@senti/train';
+import { inspectData, isOffline, SETTINGS, TOKEN_LENGTH_CHUNK, type InspectEvent } from '@senti/train';
 import type { ConsoleOutput, Progress } from '../output/console-output.js';
 import { readingNote } from '../output/reading-note.js';
 import type { CliContext } from '../cli-context.js';
 import { textTable } from '../output/text-table.js';
-import { parseNumber } from '../options/parse-values.js';
+import { addOptions } from '../options/command-options.js';
 import { conflictWarning, printLengthSummary } from '../output/print-summaries.js';
 import { newCommand } from './new-command.js';
 
@@ -22,15 +22,11 @@ interface InspectFlags {
 
 /** `senti inspect`: label distribution, token lengths and a suggested padding length, before training. */
 export function inspectCommand(context: CliContext): Command {
-  return newCommand('inspect', 'Show label distribution, token-length percentiles and histogram, and a suggested --max-length.', context)
-    .requiredOption('--data <file>', 'CSV/TSV with a text and a label column')
-    .option('--model <id|dir>', `tokenizer: hub id or local directory (default: ${DEFAULT_SETTINGS.model})`)
-    .option('--text-column <name>', 'text column (default: "sentence", else "text")')
-    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
-    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
-    .option('--label-column <name>', 'label column (default: "label")')
-    .option('--coverage <share>', 'share of texts the suggested length must fit (default: 0.95)', parseNumber('--coverage', 0.01, 1))
-    .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
+  const command = newCommand('inspect', 'Show label distribution, token-length percentiles and histogram, and a suggested --max-length.', context);
+  return addOptions(command, ['data', 'model', 'textColumn', 'encoding', 'delimiter', 'labelColumn', 'coverage', 'offline'], {
+    required: ['data'],
+    help: { model: `tokenizer: hub id or local directory (default: ${SETTINGS.model.default})`, coverage: `share of texts the suggested length must fit (default: ${SETTINGS.coverage.default})` },
+  })
     .action(async (flags: InspectFlags) => {
       const output = context.console(flags.json);
       const inspection = await inspectData({

@@ -7,7 +7,8 @@ import { abstainBelow, isOffline, loadModel, readManifest, type AnsweredPredicti
 import type { CliContext } from '../cli-context.js';
 import { checkOutputFile, isDevice, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
 import { textTable } from '../output/text-table.js';
-import { parseChoice, parseNumber } from '../options/parse-values.js';
+import { parseChoice } from '../options/parse-values.js';
+import { addOptions } from '../options/command-options.js';
 import { newCommand } from './new-command.js';
 import { checkInputFile, readPredictInput, type PredictInput } from './predict-input.js';
 import { explanationJson, explanationsBlock, markedText, wantsColour } from '../output/explanation-text.js';
@@ -37,19 +38,16 @@ export const PREDICTION_COLUMNS = ['predicted_label', 'predicted_score'] as cons
 
 /** `senti predict`: labels and probabilities for texts given as arguments or in a file. */
 export function predictCommand(context: CliContext): Command {
-  return newCommand('predict', 'Predict labels and probabilities with a trained model.', context)
-    .argument('[texts...]', 'texts to classify (quote each one)')
-    .requiredOption('--model-dir <dir>', 'run directory (or its model/ folder) written by senti train')
-    .option('--input <file>', 'CSV/TSV (all columns kept) or .txt (one text per line) to classify; - reads stdin (a CSV with a header, else one text per line)')
-    .option('--text-column <name>', "text column of --input (default: the model's training text column, else sentence, else text)")
-    .option('--encoding <name>', 'text encoding of CSV files without a byte-order mark (default: utf-8; e.g. cp1252, latin1, utf-16le)')
-    .option('--delimiter <char>', 'column delimiter (default: by extension, or the one other delimiter the header uses)')
+  const command = newCommand('predict', 'Predict labels and probabilities with a trained model.', context)
+    .argument('[texts...]', 'texts to classify (quote each one)');
+  addOptions(command, ['modelDir'])
+    .option('--input <file>', 'CSV/TSV (all columns kept) or .txt (one text per line) to classify; - reads stdin (a CSV with a header, else one text per line)');
+  addOptions(command, ['textColumn', 'encoding', 'delimiter'], { help: { textColumn: "text column of --input (default: the model's training text column, else sentence, else text)" } })
     .option('--output <file>', 'write the input rows with predicted_label, predicted_score, p_<label> to .csv or .json; - is stdout (CSV)')
-    .option('--format <table|json|csv>', 'stdout format (default: table; --json implies json)', parseChoice('--format', ['table', 'json', 'csv']))
-    .option('--device <auto|cpu|gpu>', 'where encoder and head run (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--encoder <id|dir>', 'where the encoder lives now, if it moved since training')
-    .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
-    .option('--abstain-below <p>', "answer no label (abstained) when the top calibrated probability is below p (default: the model's threshold from --target-accuracy, else never)", parseNumber('--abstain-below', 0, 1))
+    .option('--format <table|json|csv>', 'stdout format (default: table; --json implies json)', parseChoice('--format', ['table', 'json', 'csv']));
+  return addOptions(command, ['device', 'encoder', 'offline', 'abstainBelow'], {
+    help: { abstainBelow: "answer no label (abstained) when the top calibrated probability is below p (default: the model's threshold from --target-accuracy, else never)" },
+  })
     .option('--explain', 'show the words behind each prediction (leave-one-word-out: one more encoding per word, first 64 words); adds an explanation column to --output')
     .action(async (args: string[], flags: PredictFlags) => {
       const output = context.console(flags.json);

@@ -87,7 +87,7 @@ export async function runSweep(
 async function sweepIn(run: RunDirectory, input: FineTuneInput, grid: SweepGrid, output: ConsoleOutput, options: SweepRunOptions): Promise<SweepRunSummary> {
   const command = process.argv.slice(2);
   const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  const render = fineTuneRenderer(output, { data: input.data, seed: input.seed ?? 2021, dtype: input.dtype ?? 'auto' });
+  const render = fineTuneRenderer(output, { data: input.data });
   let result: SweepResult;
   try {
     await run.writeJson('config.json', { settings, sweep: grid, command, createdAt: new Date().toISOString() });

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { isSentiError, TrainError, UsageError } from '@senti/errors';
 import {
-  completedEpochs, DEFAULT_SETTINGS, fineTune, isOffline, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
+  completedEpochs, fineTune, isOffline, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
   type FineTuneInput, type FineTuneResult, type ResumeConflict, type SweepGrid,
 } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
@@ -16,7 +16,7 @@ import { printTrust } from '../output/print-trust.js';
 import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
 import { writePlots } from '../output/write-plots.js';
-import { parseNumber } from '../options/parse-values.js';
+import { addOptions } from '../options/command-options.js';
 import { addSettingOptions, assertNoSettingConflict, flagOf, givenSettings, readConfigSettings } from '../options/setting-options.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
 import { newCommand } from './new-command.js';
@@ -47,11 +47,12 @@ export function trainCommand(context: CliContext): Command {
     .option('--resume <run-dir>', 'continue a stopped run from its last checkpoint (same settings; --epochs may raise the total)')
     .option('--out <dir>', 'run directory (default: runs/<timestamp>)')
     .option('--overwrite', 'allow --out to be a non-empty directory');
-  return addSettingOptions(command, SETTING_KEYS.slice(environment))
+  addSettingOptions(command, SETTING_KEYS.slice(environment))
     .option('--bundle-encoder', 'copy the encoder into the model directory, so it works anywhere on its own (default: only when no Hub id or nearby path names it)')
-    .option('--sweep <key=values>', 'try head settings on features encoded once, keep the best by validation loss (repeatable; keys lr, dropout, weight-decay, batch-size, epochs), e.g. --sweep lr=1e-3,3e-4 --sweep dropout=0.1,0.3', collectSweep)
-    .option('--min-accuracy <x>', 'exit 3 if test accuracy is below x (after writing everything)', parseNumber('--min-accuracy', 0, 1))
-    .option('--min-f1 <x>', 'exit 3 if test macro F1 is below x (after writing everything)', parseNumber('--min-f1', 0, 1))
+    .option('--sweep <key=values>', 'try head settings on features encoded once, keep the best by validation loss (repeatable; keys lr, dropout, weight-decay, batch-size, epochs), e.g. --sweep lr=1e-3,3e-4 --sweep dropout=0.1,0.3', collectSweep);
+  return addOptions(command, ['minAccuracy', 'minF1'], {
+    help: { minAccuracy: 'exit 3 if test accuracy is below x (after writing everything)', minF1: 'exit 3 if test macro F1 is below x (after writing everything)' },
+  })
     .action(async (flags: TrainFlags, command: Command) => {
       const output = context.console(flags.json);
       const given = givenSettings(command);
@@ -110,7 +111,7 @@ async function trainIn(
       checkpointDir: run.checkpointDir,
       resume: Boolean(options.resume),
       signal: options.signal,
-      onEvent: fineTuneRenderer(output, { data: input.data, seed: input.seed ?? DEFAULT_SETTINGS.seed, dtype: input.dtype ?? DEFAULT_SETTINGS.dtype }),
+      onEvent: fineTuneRenderer(output, { data: input.data }),
     });
   } catch (error) {
     // Nothing half-written: a run that failed before its first checkpoint leaves no directory behind.

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
 import type { Device, Dtype, Pooling } from '@senti/model';
-import { runWorker, type WorkerEvent } from '@senti/queue';
-import { DEFAULT_SETTINGS, isOffline } from '@senti/train';
+import { runWorker, WORKER_DEFAULTS, type WorkerEvent } from '@senti/queue';
+import { DEFAULT_SETTINGS, isOffline, SETTINGS } from '@senti/train';
 import { parseChoice, parseInteger } from '../options/parse-values.js';
+import { addOptions } from '../options/command-options.js';
 import { newCommand } from './new-command.js';
 import { sentiEnvironment } from '@senti/base';
 
@@ -21,18 +22,24 @@ interface WorkerFlags {
   json?: boolean;
 }
 
+const PRELOAD_DTYPES = SETTINGS.dtype.choices.filter((dtype): dtype is Dtype => dtype !== 'auto');
+
 /** `senti worker`: encodes chunks enqueued by `senti encode` until stopped (SIGINT/SIGTERM finish the chunk in hand). */
 export function workerCommand(context: CliContext): Command {
-  return newCommand('worker', 'Encode chunks that `senti encode` put on the Redis queue, into the shared feature store, until stopped.', context)
-    .option('--queue <url>', 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)')
-    .option('--model <id|dir>', `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_SETTINGS.model})`)
-    .option('--offline', 'never download models (also SENTI_OFFLINE=1)')
-    .option('--device <auto|cpu|gpu>', 'where this worker runs the encoder (default: auto)', parseChoice('--device', ['auto', 'cpu', 'gpu']))
-    .option('--dtype <fp32|fp16|int8|q8>', 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', ['fp32', 'fp16', 'int8', 'q8']))
-    .option('--pooling <pooler|cls|mean>', 'with --dtype: the pooling to load at start (default: pooler)', parseChoice('--pooling', ['pooler', 'cls', 'mean']))
-    .option('--cache-dir <dir>', 'shared feature store (default: SENTI_CACHE_DIR or ~/.cache/senti)')
-    .option('--concurrency <n>', 'chunks at once in this process (default: 1; ONNX Runtime already uses every core)', parseInteger('--concurrency'))
-    .option('--stalled-interval <ms>', 'how soon a chunk of a dead worker is handed to another (default: 30000)', parseInteger('--stalled-interval', 100))
+  const command = newCommand('worker', 'Encode chunks that `senti encode` put on the Redis queue, into the shared feature store, until stopped.', context);
+  addOptions(command, ['queue', 'model', 'offline', 'device'], {
+    help: {
+      model: `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_SETTINGS.model})`,
+      device: `where this worker runs the encoder (default: ${DEFAULT_SETTINGS.device})`,
+    },
+  })
+    // A worker loads concrete weights: the table's choices without `auto`.
+    .option(`--dtype <${PRELOAD_DTYPES.join('|')}>`, 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', PRELOAD_DTYPES));
+  return addOptions(command, ['pooling', 'cacheDir'], {
+    help: { pooling: 'with --dtype: the pooling to load at start (default: pooler)', cacheDir: `shared feature store (default: ${SETTINGS.cacheDir.env} or ~/.cache/senti)` },
+  })
+    .option('--concurrency <n>', `chunks at once in this process (default: ${WORKER_DEFAULTS.concurrency}; ONNX Runtime already uses every core)`, parseInteger('--concurrency'))
+    .option('--stalled-interval <ms>', `how soon a chunk of a dead worker is handed to another (default: ${WORKER_DEFAULTS.stalledIntervalMs})`, parseInteger('--stalled-interval', 100))
     .action(async (flags: WorkerFlags) => {
       const output = context.console(flags.json);
       const queue = flags.queue ?? sentiEnvironment().queue;

@@ -1,3 +1,4 @@
+// Parsers of flags that are not fine-tuning settings (those parse through the settings table: setting-options.ts).
 import { UsageError } from '@senti/errors';
 
 /** Parses a whole number >= `min` given to `flag`, or says what was expected. */

@@ -6,8 +6,8 @@ import {
 } from '@senti/train';
 import { parseLabelNames } from './parse-values.js';
 
-// `senti train`'s setting flags, generated from @senti/train's settings table: the flags, their parsing, the
-// flag -> setting mapping, `--config` checks and the names in messages all come from that one table.
+// Every command's setting flags, generated from @senti/train's settings table: the flags, their parsing and help,
+// the flag -> setting mapping, `--config` checks and the names in messages all come from that one table.
 
 /** The flag that sets `key`, e.g. `--lr` (the setting's own name when it has no flag, e.g. `dropout`). */
 export function flagOf(key: string): string {
@@ -17,20 +17,41 @@ export function flagOf(key: string): string {
 
 /**
  * Adds a flag for every setting of `keys` that has one, with the table's help and value checks; `help` replaces a
- * setting's help line where the command uses it differently (e.g. `senti encode`'s `--data`).
+ * setting's help line where the command uses it differently (e.g. `senti encode`'s `--data`), `required` lists the
+ * settings the command cannot run without.
  */
-export function addSettingOptions(command: Command, keys: readonly SettingKey[], help: Partial<Record<SettingKey, string>> = {}): Command {
+export function addSettingOptions(command: Command, keys: readonly SettingKey[], help: Partial<Record<string, string>> = {},
+  required: readonly SettingKey[] = []): Command {
+  const withoutFlag = keys.filter((key) => settingSpec(key)?.flag === undefined);
+  if (withoutFlag.length > 0) {
+    // Settings set through --config or --sweep only are still listed, with their defaults.
+    command.addHelpText('after', `\nSettings without a flag:\n${withoutFlag.map((key) => wrapped(`  ${key}  ${settingHelp(key)}`, `${key}    `.length)).join('\n')}`);
+  }
   for (const key of keys) {
     const spec: SettingSpec = SETTINGS[key];
     if (spec.flag === undefined) continue;
     // Only train takes --resume: other commands' help must not offer it.
     const line = command.name() === 'train' ? help[key] ?? settingHelp(key) : (help[key] ?? settingHelp(key)).replace(/ \(required unless --resume\)|; with --resume: [^;)]*/g, '');
-    if (spec.kind === 'switch') command.option(`--${spec.flag}`, line);
+    const add = required.includes(key) ? command.requiredOption.bind(command) : command.option.bind(command);
+    if (spec.kind === 'switch') add(`--${spec.flag}`, line);
     // Text values get no parser: the shared pre-action check names an empty value or a flag taken as the value.
-    else if (spec.kind === 'text' || spec.kind === 'source') command.option(`--${spec.flag} ${spec.placeholder}`, line);
-    else command.option(`--${spec.flag} ${spec.placeholder}`, line, (text: string) => parseFlagValue(key, text));
+    else if (spec.kind === 'text' || spec.kind === 'source') add(`--${spec.flag} ${spec.placeholder}`, line);
+    else add(`--${spec.flag} ${spec.placeholder}`, line, (text: string) => parseFlagValue(key, text));
   }
   return command;
+}
+
+/** `line` broken at spaces into lines of at most 80 characters, continuation lines indented by `indent`. */
+function wrapped(line: string, indent: number): string {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of line.split(/(?<=\S) (?=\S)/)) {
+    if (current !== '' && current.length + 1 + word.length > 80) {
+      lines.push(current);
+      current = `${' '.repeat(indent)}${word}`;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  return [...lines, current].join('\n');
 }
 
 /** A flag's value as its setting's value, or a usage error naming the flag and what it accepts. */

@@ -9,7 +9,7 @@ describe('epoch progress bars', () => {
     let text = '';
     const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
     const output = new ConsoleOutput({ stdout: stream, stderr: stream, interactive: true });
-    const render = fineTuneRenderer(output, { data: 'x.csv', seed: 1, dtype: 'auto' });
+    const render = fineTuneRenderer(output, { data: 'x.csv' });
     render({ type: 'start', epochs: 2, stepsPerEpoch: 20, startEpoch: 1 });
     for (const epoch of [1, 2]) {
       await sleep(60);
@@ -33,7 +33,7 @@ describe('download progress', () => {
   const capture = (interactive: boolean) => {
     let text = '';
     const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
-    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive }), { data: 'x.csv', seed: 1, dtype: 'auto' });
+    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive }), { data: 'x.csv' });
     return { render, text: () => text };
   };
   const file = (name: string, total: number) => [
@@ -64,7 +64,7 @@ describe('the compute section', () => {
   const compute = (error: string) => {
     let text = '';
     const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
-    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv', seed: 1, dtype: 'auto' });
+    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv' });
     render({
       type: 'compute', dtypeRequested: 'auto',
       encoder: { model: 'm', dtype: 'q8', pooling: 'mean', hiddenSize: 32 } as never,
@@ -84,7 +84,7 @@ describe('the encoding bar', () => {
   it('says repeated texts share features instead of leaving "2973 encoded" of 2990 unexplained (#28 item 24, --preset tutorial)', () => {
     let text = '';
     const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
-    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv', seed: 1, dtype: 'auto' });
+    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv' });
     render({ type: 'encode', done: 1000, total: 2990 });
     render({ type: 'encode', done: 2973, total: 2990 });
     render({ type: 'encoded', hits: 0, misses: 2973, discarded: [], seconds: 1 });

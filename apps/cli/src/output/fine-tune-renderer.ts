@@ -7,7 +7,7 @@ import { printDataSummary, printLengthSummary } from './print-summaries.js';
 import { readingNote } from './reading-note.js';
 
 /** Turns fineTune's progress events into the terminal (or plain CI) rendering of `senti train`. */
-export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data' | 'seed' | 'dtype'>): (event: FineTuneEvent) => void {
+export function fineTuneRenderer(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data'>): (event: FineTuneEvent) => void {
   let encoding: Progress | undefined;
   const download = downloadProgress(output);
   let encodeTotal = 0;

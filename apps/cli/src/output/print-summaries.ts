@@ -6,7 +6,7 @@ import { textHistogram } from './text-histogram.js';
 import { textTable } from './text-table.js';
 
 /** Prints what was read, what cleaning dropped, the split sizes per label and the class weights. */
-export function printDataSummary(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data' | 'seed'>, splits: PreparedSplits): void {
+export function printDataSummary(output: ConsoleOutput, settings: Pick<FineTuneSettings, 'data'>, splits: PreparedSplits): void {
   const data = typeof settings.data === 'string' ? settings.data : `${settings.data.length} in-memory rows`;
   output.section(`Data: ${data} (text column "${splits.textColumn}", label column "${splits.labelColumn}")`);
   for (const summary of splits.cleaning) {
@@ -33,7 +33,7 @@ export function printDataSummary(output: ConsoleOutput, settings: Pick<FineTuneS
   const counts = (['train', 'val', 'test'] as const).map((name) => labelCounts(splits[name].labels, numClasses));
   const rows = splits.labelNames.map((name, index) => [name, ...counts.map((split) => split[index] ?? 0), round(splits.classWeights[index] ?? 0)]);
   const totals = ['total', ...counts.map((split) => split.reduce((sum, count) => sum + count, 0)), ''];
-  const how = splits.record.origin === 'split' ? `stratified 70/15/15 split, seed ${settings.seed}` : 'splits from --val and --test';
+  const how = splits.record.origin === 'split' ? `stratified 70/15/15 split, seed ${splits.record.seed}` : 'splits from --val and --test';
   output.section(`Splits (${how})`, indent(textTable(['label', 'train', 'val', 'test', 'class weight'], [...rows, totals])));
 }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dropoutMask } from './dropout-mask.js';
 import { resolveHeadConfig, type HeadConfig } from './head-config.js';
 import { linearInit } from './linear-init.js';
-import { mixSeed, seededRandom } from '@senti/base';
+import { DEFAULT_SEED, mixSeed, seededRandom } from '@senti/base';
 
 /** Options for one forward pass. */
 export interface LogProbsOptions {
@@ -119,13 +119,13 @@ function checkWeights(shapes: number[][], weights: readonly Float32Array[]): voi
   });
 }
 
-/** Create a head with torch nn.Linear-style initial weights from a seed (default 2021). */
+/** Create a head with torch nn.Linear-style initial weights from a seed (default `DEFAULT_SEED`). */
 export function createHead(
   config: Partial<HeadConfig> & { inputSize: number; numClasses: number },
   options: { seed?: number } = {},
 ): ClassificationHead {
   const resolved = resolveHeadConfig(config);
-  const seed = options.seed ?? 2021;
+  const seed = options.seed ?? DEFAULT_SEED;
   const random = seededRandom(mixSeed(seed, 0x11ead));
   const { inputSize, hiddenSize, numClasses } = resolved;
   const weights = [

@@ -26,13 +26,16 @@ export interface ModelRef {
   dtype: string;
 }
 
+/** A predictor's batching defaults (the server's too): 32 texts a call, 5 ms to fill a batch, 4096 texts waiting. */
+export const PREDICTOR_DEFAULTS = { maxBatchSize: 32, maxWaitMs: 5, maxQueuedTexts: 4096 } as const;
+
 /** Batching and warm-up settings of a predictor. */
 export interface PredictorSettings {
-  /** Most texts in one `model.predict` call. Default 32. */
+  /** Most texts in one `model.predict` call. Default: `PREDICTOR_DEFAULTS`. */
   maxBatchSize?: number;
-  /** Longest wait for more texts before a partial batch runs, in ms. Default 5. */
+  /** Longest wait for more texts before a partial batch runs, in ms. Default: `PREDICTOR_DEFAULTS`. */
   maxWaitMs?: number;
-  /** Most texts waiting at once; more are refused with `MODEL_QUEUE_FULL`. Default 4096. */
+  /** Most texts waiting at once; more are refused with `MODEL_QUEUE_FULL`. Default: `PREDICTOR_DEFAULTS`. */
   maxQueuedTexts?: number;
   /**
    * Longest expected wait for the model, in ms: texts that would wait longer (at the measured throughput) are refused
@@ -69,9 +72,9 @@ export class Predictor {
 
   constructor(options: PredictorOptions) {
     this.batcher = new MicroBatcher<string, Prediction>({
-      maxBatchSize: options.maxBatchSize ?? 32,
-      maxWaitMs: options.maxWaitMs ?? 5,
-      maxQueuedItems: options.maxQueuedTexts ?? 4096,
+      maxBatchSize: options.maxBatchSize ?? PREDICTOR_DEFAULTS.maxBatchSize,
+      maxWaitMs: options.maxWaitMs ?? PREDICTOR_DEFAULTS.maxWaitMs,
+      maxQueuedItems: options.maxQueuedTexts ?? PREDICTOR_DEFAULTS.maxQueuedTexts,
       ...(options.maxQueueMs === undefined ? {} : { maxQueueMs: options.maxQueueMs }),
       // The queue counts tokens, not texts: a long text costs what it costs (up to the model's max length).
       cost: (text) => this.textCost(text),

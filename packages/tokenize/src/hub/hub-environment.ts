@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { isTruthy, sentiEnvironment, userCacheHome } from '@senti/base';
 import { quote, TokenizeError } from '@senti/errors';
 
 /** The Hugging Face Hub settings senti reads from the environment (the one place these variables are read). */
@@ -17,11 +18,6 @@ export interface HubEnvironment {
 /** The public Hub, used when `HF_ENDPOINT` is not set. */
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 
-/** True for `1`, `true` or `yes` (any case, surrounding spaces ignored): the one meaning of a boolean variable. */
-export function isTruthy(value: string | undefined): boolean {
-  return ['1', 'true', 'yes'].includes(value?.trim().toLowerCase() ?? '');
-}
-
 /** Reads the Hub settings from `env` (default `process.env`); a malformed `HF_ENDPOINT` is one clear line. */
 export function hubEnvironment(env: NodeJS.ProcessEnv = process.env): HubEnvironment {
   return {
@@ -32,9 +28,9 @@ export function hubEnvironment(env: NodeJS.ProcessEnv = process.env): HubEnviron
   };
 }
 
-/** True when `SENTI_OFFLINE` or `HF_HUB_OFFLINE` says 1, true or yes. */
+/** True when `SENTI_OFFLINE` (read by `sentiEnvironment`) or `HF_HUB_OFFLINE` says 1, true or yes. */
 export function offlineByEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  return isTruthy(env.SENTI_OFFLINE) || isTruthy(env.HF_HUB_OFFLINE);
+  return sentiEnvironment(env).offline === true || isTruthy(env.HF_HUB_OFFLINE);
 }
 
 /** The Hugging Face cache directory (see {@link HubEnvironment.cacheDir}). */
@@ -43,8 +39,7 @@ export function hubCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return path.resolve(expandHome(explicit));
   const home = nonEmpty(env.HF_HOME);
   if (home) return path.resolve(expandHome(home), 'hub');
-  const xdg = nonEmpty(env.XDG_CACHE_HOME);
-  return path.resolve(xdg ? expandHome(xdg) : path.join(homedir(), '.cache'), 'huggingface', 'hub');
+  return path.join(userCacheHome(env), 'huggingface', 'hub');
 }
 
 function parseEndpoint(value: string | undefined): string {

@@ -1,10 +1,10 @@
 export { fineTune, finishFineTune, trainOnFeatures, type FineTuneOptions, type FineTuneResult, type TestPredictions } from './fine-tune.js';
 export { prepareFeatures, type PreparedFeatures } from './prepare-features.js';
-export { SETTINGS, SETTING_KEYS, settingHelp, settingSpec, type SettingKey, type SettingKind, type SettingSpec } from './setting-table.js';
+export { SETTINGS, SETTING_KEYS, settingSpec, type SettingKey, type SettingKind, type SettingSpec } from './setting-table.js';
 export { isValidSetting, parseSetting, settingExpectation, settingsConflict } from './setting-values.js';
 export { resumeConflict, type ResumeConflict } from './resume-rules.js';
 export { completedEpochs } from '../checkpoint.js';
-export { DEFAULT_SETTINGS, TUTORIAL_PRESET, resolveSettings, type FineTuneInput, type FineTuneSettings } from './settings.js';
+export { DEFAULT_SETTINGS, TUTORIAL_PRESET, resolveSettings, settingHelp, type FineTuneInput, type FineTuneSettings } from './settings.js';
 export type { FineTuneEvent } from './events.js';
 export { TrainedModel, SPLIT_FILE, type TrainedModelInfo } from './trained-model.js';
 export { chooseMaxLength, type MaxLengthChoice } from './max-length-choice.js';

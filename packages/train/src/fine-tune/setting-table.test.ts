@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resumeConflict } from './resume-rules.js';
-import { SETTING_KEYS, SETTINGS, settingHelp } from './setting-table.js';
+import { SETTING_KEYS, SETTINGS } from './setting-table.js';
 import { isValidSetting, parseSetting, settingExpectation, settingsConflict } from './setting-values.js';
-import { DEFAULT_SETTINGS, resolveSettings } from './settings.js';
+import { DEFAULT_SETTINGS, resolveSettings, settingHelp, TUTORIAL_PRESET } from './settings.js';
+import { resolveTrainOptions } from '../resolve-options.js';
 
 describe('the settings table', () => {
   it('gives the defaults senti has always used', () => {
@@ -20,6 +21,25 @@ describe('the settings table', () => {
     }
     expect(settingHelp('epochs')).toBe('training epochs (default: 10); with --resume: the new total');
     expect(settingHelp('encoderLearningRate')).toMatch(/\(default: 0\.00002\)$/);
+  });
+
+  it("the tutorial preset keeps the tutorial's values (some of them taken from the defaults), and its help lists them", () => {
+    expect(TUTORIAL_PRESET).toEqual({
+      model: 'google-bert/bert-base-uncased', dropDuplicates: false, maxLength: 17, epochs: 10, batchSize: 32, learningRate: 1e-5, weightDecay: 0.01,
+      dropout: 0.1, seed: 2021, pooling: 'pooler', dtype: 'fp32', calibrate: false,
+    });
+    expect(settingHelp('preset')).toBe('tutorial: lr 1e-5, max length 17, pooler, fp32, batch 32, 10 epochs, seed 2021');
+    expect(settingHelp('offline')).toBe('never download models (also SENTI_OFFLINE=1)');
+    expect(settingHelp('cacheDir')).toBe('feature cache directory (default: SENTI_CACHE_DIR or ~/.cache/senti)');
+  });
+
+  it("train()'s defaults are the table's", () => {
+    const split = { features: new Float32Array(4), labels: [0, 1] };
+    const resolved = resolveTrainOptions({ inputSize: 2, numClasses: 2, train: split, val: split });
+    expect(resolved).toMatchObject({
+      epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize, learningRate: DEFAULT_SETTINGS.learningRate,
+      weightDecay: DEFAULT_SETTINGS.weightDecay, seed: DEFAULT_SETTINGS.seed,
+    });
   });
 
   it('parses text the way flags are given, and refuses what the setting does not accept', () => {
