@@ -155,6 +155,25 @@ export function pointLabel(row: SweepRow): string {
   return `${row.index + 1}: ${parts.join(' ') || 'base settings'}`;
 }
 
+/**
+ * The validation-loss axis: at least 10% of the largest loss wide (and 0.01), from and to round numbers, never below 0.
+ * Zoomed to the data alone, losses 0.4512 to 0.4528 filled the whole axis and looked far apart.
+ */
+export function lossAxisDomain(losses: readonly number[]): [number, number] {
+  const finite = losses.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  const low = finite.reduce((least, loss) => Math.min(least, loss));
+  const high = finite.reduce((most, loss) => Math.max(most, loss));
+  const span = Math.max(high - low, 0.1 * Math.abs(high), 0.01);
+  const middle = (low + high) / 2;
+  // A round step: 1, 2 or 5 times a power of ten, about a fifth of the span.
+  const power = 10 ** Math.floor(Math.log10(span / 5));
+  const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= span / 5) ?? 10 * power;
+  const from = Math.max(0, Math.floor((middle - span / 2) / step) * step);
+  const to = Math.ceil((middle + span / 2) / step) * step;
+  return [Number(from.toPrecision(12)), Number(to.toPrecision(12))];
+}
+
 /** The most settings the sweep picture draws (the best by validation loss); sweep.csv always has them all. */
 export const MAX_PLOTTED_SETTINGS = 40;
 
@@ -184,7 +203,7 @@ export function sweepSpec(table: readonly SweepRow[], bestIndex: number): TopLev
       {
         width: 280, height,
         mark: { type: 'point', filled: true, size: 120 },
-        encoding: { y: { ...y, axis: { labelLimit: 400 } }, x: { field: 'valLoss', type: 'quantitative', title: 'validation loss (best epoch)', scale: { zero: false } }, color },
+        encoding: { y: { ...y, axis: { labelLimit: 400 } }, x: { field: 'valLoss', type: 'quantitative', title: 'validation loss (best epoch)', scale: { domain: lossAxisDomain(values.map((value) => value.valLoss)), nice: false } }, color },
       },
       {
         width: 220, height,

@@ -2,6 +2,27 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sweepSpec } from '../commands/sweep-run.js';
 import { confusionMatrixSpec, MAX_PLOTTED_CLASSES, renderPlot, trainingCurvesSpec } from './plots.js';
+import { reliabilitySpec, riskCoverageSpec } from './trust-plots.js';
+
+/** The texts of an SVG's `<text>` elements inside groups of `role` (e.g. 'axis-label'), in order, one array per group. */
+function svgTexts(svg: string, role: string): string[][] {
+  const groups = svg.split(`role-${role}"`).slice(1).map((rest) => rest.slice(0, rest.indexOf('</g>')));
+  return groups.map((group) => [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1]!));
+}
+
+/** Every `<text>` of an SVG. */
+function allTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1]!);
+}
+
+/** 15 reliability bins with the given counts (accuracy and confidence from the middle of the bin). */
+function bins(counts: readonly number[]) {
+  return counts.map((count, index) => {
+    const lower = index / 15;
+    const upper = (index + 1) / 15;
+    return { lower, upper, count, confidence: count === 0 ? null : (lower + upper) / 2, accuracy: count === 0 ? null : Math.min(1, (lower + upper) / 2 + 0.05) };
+  });
+}
 
 const history = [1, 2, 3, 4].map((epoch) => ({ epoch, trainLoss: 0.7 - epoch * 0.05, valLoss: 0.6 + (epoch === 2 ? -0.1 : 0), valAccuracy: 0.5 + epoch * 0.05 }));
 
@@ -45,4 +66,45 @@ describe('plots', () => {
     const { svg } = await renderPlot(sweepSpec(table as never, 0));
     expect(svg).toContain('the 40 best of 1000 head settings');
   });
+
+  it('reliability diagram: texts per bin written under each panel, a legend naming the diagonal (#28 item 22)', async () => {
+    const before = bins([0, 0, 0, 0, 0, 0, 0, 1, 3, 7, 12, 19, 28, 60, 141]);
+    const after = bins([0, 0, 0, 0, 0, 0, 2, 5, 9, 14, 23, 37, 52, 70, 59]);
+    const { svg } = await renderPlot(reliabilitySpec(before, after, 0.08, 0.02, 1.7));
+    const texts = allTexts(svg);
+    for (const count of ['1', '141', '28', '59', '52']) expect(texts).toContain(count);
+    expect(texts).toContain('perfect calibration (accuracy = confidence)');
+    expect(texts).toContain('accuracy in bin');
+    expect(svgTexts(svg, 'legend-label').flat()).toEqual(expect.arrayContaining(['perfect calibration (accuracy = confidence)', 'accuracy in bin']));
+  });
+
+  it('risk-coverage: probability thresholds marked along the curve, and the chosen one (#28 item 22)', async () => {
+    // 100 texts with top probabilities 0.5..0.99; the most confident are right more often.
+    const curve = Array.from({ length: 100 }, (_, index) => {
+      const answered = index + 1;
+      return { threshold: 0.995 - index * 0.005, coverage: answered / 100, accuracy: 1 - index / 400 };
+    });
+    const { svg } = await renderPlot(riskCoverageSpec(curve));
+    const texts = allTexts(svg);
+    for (const label of ['p≥0.9', 'p≥0.8', 'p≥0.7', 'p≥0.6']) expect(texts).toContain(label);
+    const chosen = curve[39]!;
+    expect(allTexts((await renderPlot(riskCoverageSpec(curve, chosen))).svg)).toContain(`abstain below ${chosen.threshold.toFixed(3)}`);
+  });
+
+  it('sweep: the validation-loss axis spans a sensible range, not the 0.0016 between close losses (#28 item 22)', async () => {
+    const table = [0.4512, 0.4520, 0.4528].map((valLoss, index) => ({
+      index, point: { learningRate: index }, settings: { learningRate: index, dropout: 0.1, weightDecay: 0, batchSize: 32, epochs: 1 },
+      valLoss, valAccuracy: 0.8, bestEpoch: 1, seconds: 1, history: [],
+    }));
+    const { svg } = await renderPlot(sweepSpec(table as never, 0));
+    const ticks = svgTexts(svg, 'axis-label')[0]!.map(Number);
+    expect(ticks.every(Number.isFinite)).toBe(true);
+    const span = Math.max(...ticks) - Math.min(...ticks);
+    expect(span).toBeGreaterThanOrEqual(0.04);
+    expect(Math.min(...ticks)).toBeLessThanOrEqual(0.4512);
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(0.4528);
+    // Round ends: no more decimals than the step needs.
+    for (const tick of ticks) expect(String(tick).length).toBeLessThanOrEqual(4);
+  });
 });
+
