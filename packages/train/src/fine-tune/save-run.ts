@@ -54,10 +54,13 @@ export async function saveRun(result: FineTuneResult, dir: string, options: Save
   return { runDir, modelDir };
 }
 
-/** metrics.json's `calibration`: the temperature, ECE (15 bins) and Brier on the test split before and after, and the reliability bins. */
+/**
+ * metrics.json's `calibration`: the temperature, ECE (15 bins) and Brier scores on the test split before and after
+ * (`brier*`: scikit-learn's `brier_score_loss`; `multiclassBrier*`: the sum over classes, 0-2), and the reliability bins.
+ */
 export function calibrationMetrics(calibration: NonNullable<FineTuneResult['calibration']>): Record<string, unknown> {
-  const { temperature, eceBefore, eceAfter, brierBefore, brierAfter, valNllBefore, valNllAfter, reliability } = calibration;
-  return { temperature, eceBefore, eceAfter, brierBefore, brierAfter, bins: 15, split: 'test', valNllBefore, valNllAfter, reliability };
+  const { temperature, eceBefore, eceAfter, brierBefore, brierAfter, multiclassBrierBefore, multiclassBrierAfter, valNllBefore, valNllAfter, reliability } = calibration;
+  return { temperature, eceBefore, eceAfter, brierBefore, brierAfter, multiclassBrierBefore, multiclassBrierAfter, bins: 15, split: 'test', valNllBefore, valNllAfter, reliability };
 }
 
 /** One test row with its prediction. */
