@@ -15,7 +15,6 @@ import { printTestReport } from '../output/print-summaries.js';
 import { printTrust } from '../output/print-trust.js';
 import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
-import { writePlots } from '../output/write-plots.js';
 import { parseNumber } from '../options/parse-values.js';
 import { addSettingOptions, assertNoSettingConflict, flagOf, givenSettings, readConfigSettings } from '../options/setting-options.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
@@ -129,8 +128,9 @@ async function trainIn(
     printTrust(output, result);
     printWorstMistakes(output, result);
     warnIfDegenerate(output, result);
-    const { runDir, modelDir } = await saveRun(result, run.path, { config: { command, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
-    await writePlots(result, runDir, (message) => output.line(message));
+    const { runDir, modelDir } = await saveRun(result, run.path, {
+      config: { command, createdAt: new Date().toISOString() }, onWarning: (message) => output.line(message), ...(options.bundleEncoder ? { bundleEncoder: true } : {}),
+    });
     output.section(`Run saved to ${displayPath(run)}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
     if (result.calibration) output.line('  calibration.{svg,png}: reliability diagram before and after temperature scaling');

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { sweepSpec } from '../commands/sweep-run.js';
-import { confusionMatrixSpec, MAX_PLOTTED_CLASSES, renderPlot, trainingCurvesSpec } from './plots.js';
+import { renderPlot } from './render-plot.js';
+import { confusionMatrixSpec, MAX_PLOTTED_CLASSES, trainingCurvesSpec } from './run-plots.js';
+import { sweepSpec } from './sweep-plot.js';
 import { reliabilitySpec, riskCoverageSpec } from './trust-plots.js';
 
 /** The texts of an SVG's `<text>` elements inside groups of `role` (e.g. 'axis-label'), in order, one array per group. */

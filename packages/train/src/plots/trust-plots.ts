@@ -1,15 +1,8 @@
+import type { ReliabilityBin } from '@senti/metrics';
 import type { TopLevelSpec } from 'vega-lite';
+import { CHART_BASE } from './render-plot.js';
 
-const CHART_BASE = { background: 'white', config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' } } as const;
-
-/** A reliability bin as @senti/metrics gives it. */
-interface Bin {
-  lower: number;
-  upper: number;
-  count: number;
-  confidence: number | null;
-  accuracy: number | null;
-}
+type Bin = Pick<ReliabilityBin, 'lower' | 'upper' | 'count' | 'confidence' | 'accuracy'>;
 
 /** The two layers' legend entries: the bars and the dashed diagonal. */
 const RELIABILITY_SERIES = ['accuracy in bin', 'perfect calibration (accuracy = confidence)'] as const;
