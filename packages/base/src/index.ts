@@ -5,3 +5,4 @@ export { directoryState, openAtomicDirectory, type AtomicDirectory } from './ato
 export { asFileError, errnoCode, fileSystemError, fileSystemReason, type FileAction } from './file-error.js';
 export { removeStaleTemporaries, temporaryOwner } from './stale-temporaries.js';
 export { sentiEnvironment, type SentiEnvironment } from './senti-environment.js';
+export { assertUnderDirectory, makeWritableDirectory, pathKind, removeCreated } from './writable-directory.js';

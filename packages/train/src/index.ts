@@ -25,6 +25,10 @@ export {
   renderPlot, writePlot, writeRunPlots, tokenLengthSpec, trainingCurvesSpec, confusionMatrixSpec, reliabilitySpec, riskCoverageSpec, sweepSpec,
   thresholdMarks, lossAxisDomain, MARKED_THRESHOLDS, MAX_PLOTTED_CLASSES, MAX_PLOTTED_SETTINGS, type PlotWarning, type RenderedPlot,
 } from './plots/index.js';
+export {
+  createRun, resumeRun, reproduceRun, describeResumeConflict, Run, RUN_CONFIG, createRunDirectory, RunDirectory, RUN_LOCK, timestampedRunName,
+  type CreateRunOptions, type ResumeRunOptions, type RunConfig, type RunDirectoryOptions,
+} from './run/index.js';
 export { train } from './train.js';
 export type { EpochRecord, LoopOptions, LoopResult, Split, StatesSplit, TrainEvent, TrainOptions, TrainResult, TrainUnfrozenOptions, TrainUnfrozenResult } from './types.js';
 export { evaluateHead, type Evaluation } from './evaluate-head.js';

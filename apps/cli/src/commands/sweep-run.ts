@@ -1,14 +1,13 @@
 import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
 import {
-  describePoint, gridPoints, parseSetting, runSummary, saveSweep, settingExpectation, sweep, SWEEP_KEYS, type FineTuneInput, type RunSummary,
-  type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
+  createRun, describePoint, gridPoints, parseSetting, runSummary, saveSweep, settingExpectation, sweep, SWEEP_KEYS, type FineTuneInput, type RunSummary,
+  type Run, type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
 } from '@senti/train';
 import { flagOf } from '../options/setting-options.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
 import { printTestReport } from '../output/print-summaries.js';
-import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
 
 /** The `--sweep` name of a head setting: its flag without dashes (`lr`), or its own name when it has no flag (`dropout`). */
@@ -72,7 +71,8 @@ export async function runSweep(
     throw new UsageError('CLI_BAD_OPTION', `${flagOf(both)} ${String(options.given[both])} and --sweep ${sweepName(both)}=... both set ${both}; drop ${flagOf(both)} or add its value to the sweep`);
   }
   gridPoints(grid); // checks every value before anything is created: a bad grid leaves no run directory behind
-  const run = await createRunDirectory(options.out, { overwrite: options.overwrite });
+  // config.json records the grid: a sweep's directory is refused by --resume, which would train one default model.
+  const run = await createRun(input, { ...(options.out !== undefined ? { dir: options.out } : {}), overwrite: options.overwrite, command: process.argv.slice(2), config: { sweep: grid } });
   try {
     return await sweepIn(run, input, grid, output, options);
   } finally {
@@ -81,13 +81,10 @@ export async function runSweep(
 }
 
 /** {@link runSweep} in its locked run directory. */
-async function sweepIn(run: RunDirectory, input: FineTuneInput, grid: SweepGrid, output: ConsoleOutput, options: SweepRunOptions): Promise<SweepRunSummary> {
-  const command = process.argv.slice(2);
-  const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+async function sweepIn(run: Run, input: FineTuneInput, grid: SweepGrid, output: ConsoleOutput, options: SweepRunOptions): Promise<SweepRunSummary> {
   const render = fineTuneRenderer(output, { data: input.data, seed: input.seed ?? 2021, dtype: input.dtype ?? 'auto' });
   let result: SweepResult;
   try {
-    await run.writeJson('config.json', { settings, sweep: grid, command, createdAt: new Date().toISOString() });
     result = await sweep({ ...input, grid, signal: options.signal, onEvent: (event: SweepEvent) => renderSweepEvent(event, output, render) });
   } catch (error) {
     // A sweep keeps nothing until it has its best point: a failed or cancelled one leaves no directory behind.
@@ -101,7 +98,7 @@ async function sweepIn(run: RunDirectory, input: FineTuneInput, grid: SweepGrid,
     output.line(`  best: ${describePoint(result.table[result.bestIndex]!.point)} (lowest validation loss)`);
     printTestReport(output, best.report, best.confusionMatrix, best.rocAuc);
     const { runDir, modelDir } = await saveSweep(result, run.path, {
-      config: { command, sweep: grid, createdAt: new Date().toISOString() }, onWarning: (message) => output.line(message), ...(options.bundleEncoder ? { bundleEncoder: true } : {}),
+      config: { command: run.config.command, sweep: grid, createdAt: run.config.createdAt }, onWarning: (message) => output.line(message), ...(options.bundleEncoder ? { bundleEncoder: true } : {}),
     });
     const shown = relative(process.cwd(), run.path);
     output.section(`Best model saved to ${shown.startsWith('..') || shown === '' ? run.path : shown}`);
