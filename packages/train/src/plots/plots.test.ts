@@ -77,6 +77,14 @@ describe('plots', () => {
     expect(texts).toContain('perfect calibration (accuracy = confidence)');
     expect(texts).toContain('accuracy in bin');
     expect(svgTexts(svg, 'legend-label').flat()).toEqual(expect.arrayContaining(['perfect calibration (accuracy = confidence)', 'accuracy in bin']));
+    // Each accuracy bar stands on 0 and is as tall as its accuracy (x and x2 without `binned` drew thin floating ticks).
+    const panel = svg.slice(svg.indexOf('concat_0_concat_0_layer_0_marks'));
+    const bars = [...panel.slice(0, panel.indexOf('</g>')).matchAll(/accuracy in bin: ([\d.]+)[^"]*"[^>]*d="M[\d.]+,([\d.]+)h[\d.]+v([\d.]+)h/g)];
+    expect(bars).toHaveLength(before.filter((bin) => bin.count > 0).length);
+    for (const [, accuracy, top, height] of bars) {
+      expect(Number(top) + Number(height)).toBeCloseTo(240, 6);
+      expect(Number(height) / 240).toBeCloseTo(Number(accuracy), 6);
+    }
   });
 
   it('risk-coverage: probability thresholds marked along the curve, and the chosen one (#28 item 22)', async () => {
