@@ -88,8 +88,9 @@ function body(manifest: SentiManifest, info: ModelCardInfo, name: string): strin
     : 'Not recorded.', '');
   parts.push('## Hyperparameters', '');
   const hyper: [string, string][] = [['Padding / truncation length (tokens)', String(manifest.maxLength)], ['Encoder weights', encoder.dtype], ['Pooling', encoder.pooling]];
-  // The rows above already say these; fineTune's hyperparameters repeat them under their setting names.
-  const shown = new Set(['maxLength', 'dtype', 'pooling']);
+  // The rows above already say these; fineTune's hyperparameters repeat them under their setting names. The encoder
+  // is named in the first paragraph as the Hub knows it; its setting may be a local path, which a card must not leak.
+  const shown = new Set(['maxLength', 'dtype', 'pooling', 'encoder', 'model']);
   for (const [key, value] of Object.entries(info.hyperparameters ?? {})) if (!shown.has(key)) hyper.push([key, String(value)]);
   parts.push(table(hyper), '');
   parts.push('## Calibration and abstention', '');
