@@ -41,7 +41,7 @@ describe('Run', () => {
   it('a run that fails before its first checkpoint leaves no directory behind', async () => {
     const path = join(dir, 'failed', 'run');
     const run = await createRun({ data: join(dir, 'missing.csv'), ...settings, cacheDir: cacheDir() }, { dir: path });
-    await expect(run.fineTune()).rejects.toMatchObject({ code: expect.any(String) });
+    await expect(run.fineTune()).rejects.toMatchObject({ code: 'DATA_FILE_NOT_FOUND' });
     await run.release();
     expect(existsSync(path)).toBe(false);
     expect(existsSync(join(dir, 'failed'))).toBe(false);
