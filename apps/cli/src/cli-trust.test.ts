@@ -69,8 +69,17 @@ describe('senti audit', () => {
     const out = join(dir, 'audit');
     const result = await runCli(['audit', '--data', data, ...common, '--folds', '3', '--out', out, '--json'], { env: { SENTI_CACHE_DIR: join(dir, 'cache') } });
     expect(result.code, result.stderr).toBe(0);
-    const audit = JSON.parse(result.stdout) as { rows: number; flagged: number; file: string; issues: { row: number; givenLabel: string; suggestedLabel: string }[] };
+    const audit = JSON.parse(result.stdout) as {
+      rows: number; flagged: number; file: string; issues: { row: number; givenLabel: string; suggestedLabel: string }[];
+      estimatedNoiseRate: number; estimatedIssues: number; joint: Record<string, Record<string, number>>; warnings: unknown[];
+    };
     expect(audit.rows).toBe(300);
+    // #28 item 15: the estimated noise rate (3 of 300 labels flipped), the joint it comes from, and no warning.
+    expect(audit.estimatedNoiseRate).toBeCloseTo(audit.estimatedIssues / 300, 12);
+    expect(audit.estimatedNoiseRate).toBeLessThan(0.05);
+    expect(audit.joint['0']!['1']! + audit.joint['1']!['0']!).toBeCloseTo(audit.estimatedNoiseRate, 12);
+    expect(audit.warnings).toEqual([]);
+    expect(result.stderr).toContain(`estimated noise rate ${(audit.estimatedNoiseRate * 100).toFixed(1)}% (about ${audit.estimatedIssues} of 300 labels wrong)`);
     expect(audit.issues).toHaveLength(audit.flagged);
     expect(audit.issues.filter((issue) => flippedRows.includes(issue.row)).length).toBeGreaterThanOrEqual(2);
     expect(result.stderr).toMatch(new RegExp(`Label audit: ${audit.flagged} of 300 rows flagged`));
@@ -82,6 +91,20 @@ describe('senti audit', () => {
       expect(cells[2]).toBe(`id${cells.at(-2)}`); // the row number points at the input row
       expect(cells.at(-1)).toMatch(/^([\p{L}\p{N}'’]+\(\+\d\.\d\d\)( |$))*$/u); // the words behind the suggestion
     }
+  }, SLOW);
+
+  it('labels the texts do not predict: one warning that the flags are unreliable, also in --json (#28 item 15)', async () => {
+    // The cue words with labels drawn at random: out-of-fold accuracy stays near 0.5, the majority class's share.
+    const random = (index: number) => ((index * 2654435761) >>> 7) % 2;
+    const lines = Array.from({ length: 120 }, (_, index) => `${cues[index % 2]} ${fillers[index % fillers.length]} ${fillers[(index * 3) % fillers.length]} ${index},${random(index)}`);
+    const file = join(dir, 'unlearnable.csv');
+    await writeFile(file, `sentence,label\n${lines.join('\n')}\n`);
+    const result = await runCli(['audit', '--data', file, ...common, '--epochs', '2', '--folds', '2', '--out', join(dir, 'audit-chance'), '--json'], { env: { SENTI_CACHE_DIR: join(dir, 'cache') } });
+    expect(result.code, result.stderr).toBe(0);
+    const audit = JSON.parse(result.stdout) as { outOfFoldAccuracy: number; majorityClassAccuracy: number; warnings: { code: string; message: string }[] };
+    expect(audit.warnings.map((warning) => warning.code)).toEqual(['near-chance']);
+    expect(result.stderr.split('\n').filter((line) => line.includes('warning:'))).toEqual([`  warning: ${audit.warnings[0]!.message}`]);
+    expect(audit.warnings[0]!.message).toMatch(/^the flags are unreliable: out-of-fold accuracy \d\.\d{3} is not clearly above 0\.\d{3}, what always answering "[01]" gets/);
   }, SLOW);
 
   it('Ctrl-C during the folds: one line, exit 130, no --out directory left', async () => {

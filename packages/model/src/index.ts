@@ -1,7 +1,7 @@
 // @senti/model's public API: what a user needs to load, run, save and export a model. Every name is listed (no
 // `export *`), so the API is this file, not the file tree. Building blocks live behind subpaths:
 //   @senti/model/layers     the top BERT layers in TensorFlow.js (--unfreeze), their weights and cached states
-//   @senti/model/onnx       ONNX graph reading, writing and surgery, the per-token int8 quantizer
+//   (ONNX reading, writing, surgery, quantizing and graph building are @senti/onnx)
 //   @senti/model/internals  encoder, feature-cache and GPU-probe plumbing shared with @senti/train, @senti/queue and tools
 
 // A saved model: load, inspect, save, predict.
@@ -18,7 +18,7 @@ export {
 
 // Word attributions: leave-one-word-out occlusion with the model's own tokenizer window (`model.explain`, `Predictor.explain`).
 export {
-  DEFAULT_MAX_WORDS, explainTexts, explanationsHtml, probabilityRows, splitWords, tokenWindowOf, withoutWords,
+  DEFAULT_MAX_WORDS, explainTexts, explanationsHtml, planExplanations, probabilityRows, splitWords, tokenWindowOf, withoutWords,
   type ExplainedRow, type ExplainOptions, type Explanation, type ExplanationCheck, type ExplanationCoverage, type ExplanationPlan,
   type ExplanationsHtmlOptions, type ProbabilityModel, type TokenWindow, type WordAttribution, type WordSpan,
 } from './explain/index.js';
@@ -32,21 +32,31 @@ export {
   Predictor, createPredictor, type CreatePredictorOptions, type ModelLoader, type ModelRef, type PredictorModel, type PredictorOptions,
   type PredictorSettings, type PredictorState,
 } from './predictor/predictor.js';
-export { checkServable, loadServableModel } from './predictor/load-servable-model.js';
+// One interface for every classifier (trained, saved, exported, on a thread) and one loader for saved ones.
+export type { Classifier, ClassifierInfo } from './predictor/classifier.js';
+export { checkServable, loadClassifier, loadServableModel } from './predictor/load-classifier.js';
 export { loadModelInThread } from './predictor/model-thread.js';
-export { infoFromManifest, type ServedModelInfo } from './predictor/served-model-info.js';
+export { infoFromManifest, publicEncoderName, type ServedModelInfo } from './predictor/served-model-info.js';
 
 // The frozen encoder.
 export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, EncoderLayoutReport, LoadEncoderOptions, Pooling, UsedDevice } from './encoder/types.js';
 export { loadEncoder } from './encoder/load-encoder.js';
+// What an encoder is (files, tokenizer, pooling, device plan) and the identity of its features, with no session started.
+export { describeEncoder, planEncoder, type EncoderDescription, type EncoderPlan } from './encoder/describe-encoder.js';
 export type { WeightsLayout } from './encoder/model-layout.js';
 export { chooseDtype, type DtypeChoice } from './encoder/choose-dtype.js';
 export { describeRoute } from './encoder/route.js';
 export { probeGpu } from './encoder/gpu-probe.js';
+// Starts building the per-token int8 graph early (it overlaps reading the data); loadEncoder joins it.
+export { prefetchEncoder } from './encoder/load-encoder.js';
+// The ONNX Runtime session options senti runs its graphs with (threads from SENTI_THREADS), for graphs run beside it.
+export { sessionOptions } from './encoder/session-options.js';
 
 // The classification head and the TensorFlow.js backend it runs on.
 export { ClassificationHead, createHead, type LogProbsOptions } from './head/classification-head.js';
 export { resolveHeadConfig, type HeadConfig } from './head/head-config.js';
+// Seeded dropout masks, identical in the head and the unfrozen layers (and in any replay of a run).
+export { dropoutMask, dropoutMaskTransposed } from './head/dropout-mask.js';
 export { BACKEND_NAMES, type BackendChoice, type BackendName, type SelectBackendOptions } from './backend/backend-choice.js';
 export { selectBackend } from './backend/select-backend.js';
 
@@ -54,7 +64,10 @@ export { selectBackend } from './backend/select-backend.js';
 export { defaultCacheDir } from './cache/cache-dir.js';
 export { encodeWithCache, type DiscardedSegment, type EncodeWithCacheOptions, type EncodeWithCacheResult } from './cache/encode-with-cache.js';
 export { directoryFeatureStore, type FeatureStore } from './cache/feature-store-api.js';
-export type { FeatureIdentity } from './cache/feature-store.js';
+export { storeDir, type FeatureIdentity } from './cache/feature-store.js';
+// The cache's keys and segment format and the encoder's length batches: what a distributed encoder (@senti/queue) shares.
+export { decodeSegment, KEY_BYTES, textKey, type Segment } from './cache/segment-file.js';
+export { planLengthBatches, type LengthBatch } from './encoder/batching.js';
 
 // The one reader of SENTI_OFFLINE (1, true or yes), for apps that pass an `offline` flag on.
 export { isOffline } from '@senti/tokenize';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryFeatureStore, encodeWithCache, loadEncoder, type Encoder } from '@senti/model';
-import { decodeSegment, KEY_BYTES, storeDir, textKey } from '@senti/model/internals';
+import { decodeSegment, KEY_BYTES, storeDir, textKey } from '@senti/model';
 import { encodeDistributed, type EncodeEvent } from './encode-distributed.js';
 import { persistentConnection } from './redis-connection.js';
 import { startRedis, type TestRedis } from './testing/redis-server.js';

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { defaultCacheDir, directoryFeatureStore, type FeatureIdentity, type LoadEncoderOptions } from '@senti/model';
-import { textKey } from '@senti/model/internals';
+import { textKey } from '@senti/model';
 import { throwIfAborted } from '@senti/train';
 import { DEFAULT_QUEUE_NAME, type ChunkJobData } from './chunk-job.js';
 import { fingerprintEncoder, type EncoderFingerprint } from './encoder-identity.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEncoder } from '@senti/model';
 import { fingerprintEncoder } from './encoder-identity.js';
-import { onnxOutputNames } from '@senti/model/onnx';
+import { onnxOutputNames } from '@senti/onnx';
 import { TINY_BERT } from './testing/sample-texts.js';
 
 describe('fingerprintEncoder', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planLengthBatches, textKey } from '@senti/model/internals';
+import { planLengthBatches, textKey } from '@senti/model';
 import { planChunks } from './plan-chunks.js';
 
 const identity = { fileHash: 'ab'.repeat(32), dtype: 'q8', pooling: 'pooler', maxLength: 32, hiddenSize: 8 };

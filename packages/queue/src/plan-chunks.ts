@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type FeatureIdentity } from '@senti/model';
-import { planLengthBatches, textKey } from '@senti/model/internals';
+import { planLengthBatches, textKey } from '@senti/model';
 
 /** One content-addressed chunk of texts. */
 export interface PlannedChunk {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { WaitingError, Worker, type Job } from 'bullmq';
 import { defaultCacheDir, directoryFeatureStore, loadEncoder, type Device, type Dtype, type Encoder, type Pooling } from '@senti/model';
-import { textKey } from '@senti/model/internals';
+import { textKey } from '@senti/model';
 import { loadTokenizer } from '@senti/tokenize';
 import { DEFAULT_QUEUE_NAME, type ChunkJobData, type ChunkJobResult } from './chunk-job.js';
 import { QueueError } from './queue-error.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwSimd, HeadGradientKernel, isWasmMemory, type AdamWSimd } from '@senti/model/internals';
+import { adamwSimd, isWasmMemory, type AdamWSimd } from './kernels/adamw-simd.js';
+import { HeadGradientKernel } from './kernels/head-gradient-kernel.js';
 import type { AdamW } from './adamw.js';
 import type { TransposedHead } from './transposed-head.js';
 import { sentiEnvironment } from '@senti/base';

@@ -17,8 +17,8 @@ export {
   type SweepGrid, type SweepKey, type SweepPoint,
 } from './sweep/index.js';
 export {
-  auditLabels, saveLabelAudit, LABEL_ISSUES_FILE, type AuditLabelsOptions, type AuditFoldEvent, type LabelAudit, type LabelIssue,
-  confidentLearning, type FlaggedRow, crossValidate, type CrossValidation, type FoldScores,
+  auditLabels, saveLabelAudit, LABEL_ISSUES_FILE, type AuditLabelsOptions, type AuditFoldEvent, type AuditWarning, type LabelAudit, type LabelIssue,
+  confidentLearning, type ConfidentLearning, type FlaggedRow, crossValidate, type CrossValidation, type FoldScores,
   calibrateHead, calibrationEffect, type CalibrationSummary, abstentionSummary, checkTargetAccuracy, smallSampleWarning, SMALL_THRESHOLD_SAMPLE, type AbstentionSummary,
 } from './trust/index.js';
 export {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ClassificationHead } from '@senti/model';
-import { dropoutMask } from '@senti/model/internals';
+import { dropoutMask } from '@senti/model';
 
 /** A batch's loss and the gradients of w1, b1, w2, b2 (in `head.variables` order). */
 export interface LossAndGradients {

@@ -3,7 +3,7 @@ import type { ClassificationHead } from '@senti/model';
 import type { AdamW } from './adamw.js';
 import type { Split } from './types.js';
 import { lossAndGradients } from './loss-and-gradients.js';
-import { dropoutMaskTransposed } from '@senti/model/internals';
+import { dropoutMaskTransposed } from '@senti/model';
 import { FusedHeadStep, type HostBatch } from './fused-head-step.js';
 import { TransposedHead, type PaddedBatch } from './transposed-head.js';
 import { weightedOneHot } from './weighted-nll.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ClassificationHead, type HeadConfig } from '@senti/model';
-import { dropoutMaskTransposed } from '@senti/model/internals';
+import { dropoutMaskTransposed } from '@senti/model';
 import type { LossAndGradients } from './loss-and-gradients.js';
 
 /** A batch already in the layout {@link TransposedHead} trains in: [x | 1] and its transpose (built in JS on host backends). */

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createRandom } from '@senti/base';
-import { sessionOptions } from '@senti/model/internals';
-import { bertGraphConfig, bertWeightsFromSafetensors, buildBertGraph, encodeOnnxModel, quantizePerToken, randomBertCheckpoint, writeSafetensors } from '@senti/model/onnx';
+import { sessionOptions } from '@senti/model';
+import { bertGraphConfig, bertWeightsFromSafetensors, buildBertGraph, encodeOnnxModel, quantizePerToken, randomBertCheckpoint, writeSafetensors } from '@senti/onnx';
 import { parseOptions, type BenchCommand } from './bench-command.js';
 import { formatTable } from './format-table.js';
 

@@ -2,8 +2,8 @@
 // fixed 32-token batches, with senti's and with default session options, all in the same run.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEncoder, type Dtype } from '@senti/model';
-import { ONNX_FILES, sessionOptions } from '@senti/model/internals';
+import { loadEncoder, type Dtype, sessionOptions } from '@senti/model';
+import { ONNX_FILES } from '@senti/model/internals';
 import { parseOptions, userPath, type BenchCommand } from './bench-command.js';
 import { firstSentences } from './datasets.js';
 import { formatTable } from './format-table.js';

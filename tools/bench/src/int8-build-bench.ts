@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { perTokenInt8Dir } from '@senti/model/internals';
-import { decodeOnnxModel, encodeOnnxModel, quantizePerTokenParallel, readFileShared } from '@senti/model/onnx';
+import { decodeOnnxModel, encodeOnnxModel, quantizePerTokenParallel, readFileShared } from '@senti/onnx';
 import { parseOptions, userPath, type BenchCommand } from './bench-command.js';
 import { formatTable } from './format-table.js';
 import { runProcess } from './run-process.js';

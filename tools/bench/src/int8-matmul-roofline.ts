@@ -1,5 +1,5 @@
-import { sessionOptions } from '@senti/model/internals';
-import { DataType, encodeOnnxModel, int8Tensor, makeNode, tensorValueInfo, uint8Tensor, type OnnxModel } from '@senti/model/onnx';
+import { sessionOptions } from '@senti/model';
+import { DataType, encodeOnnxModel, int8Tensor, makeNode, tensorValueInfo, uint8Tensor, type OnnxModel } from '@senti/onnx';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 
 /** One measured int8 MatMul shape: [tokens, k] (uint8) x [k, n] (int8) -> int32, as the per-token graph runs it. */

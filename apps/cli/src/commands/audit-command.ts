@@ -57,19 +57,25 @@ export function auditCommand(context: CliContext): Command {
       printAudit(output, audit, file);
       context.result = {
         file, rows: audit.rows, folds: audit.folds, flagged: audit.issues.length, perClass: audit.perClass, thresholds: audit.thresholds,
-        outOfFoldAccuracy: audit.outOfFoldAccuracy, rule: RULE,
+        estimatedNoiseRate: audit.estimatedNoiseRate, estimatedIssues: audit.estimatedIssues, joint: audit.joint,
+        outOfFoldAccuracy: audit.outOfFoldAccuracy, majorityClassAccuracy: audit.majorityClassAccuracy, warnings: audit.warnings, rule: RULE,
         issues: audit.issues.map((issue) => ({ row: issue.row, text: issue.text, givenLabel: issue.givenLabel, suggestedLabel: issue.suggestedLabel, pGiven: issue.pGiven, pSuggested: issue.pSuggested, ...(issue.words ? { words: issue.words } : {}) })),
       };
     });
 }
 
 /** The flagging rule, in words (also in `--json`). */
-const RULE = 'flag a row labelled i when p_i < t_i and some class j != i has p_j >= t_j, where t_j = mean out-of-fold p_j over rows labelled j; suggest the largest such p_j; rank by p_suggested - p_given';
+const RULE = 'confident learning as cleanlab\'s default (prune by noise rate): t_j = mean out-of-fold p_j over rows labelled j; a row labelled i counts as j in the confident joint when p_j >= t_j (of several, the most probable); the joint, calibrated to the label counts, estimates how many rows labelled i are truly j; that many rows labelled i with the largest p_j - p_i are flagged, unless i is their most probable label; suggest the most probable label; rank by p_suggested - p_given';
 
 function printAudit(output: ConsoleOutput, audit: LabelAudit, file: string): void {
   const shown = relative(process.cwd(), file);
   output.section(`Label audit: ${audit.issues.length} of ${audit.rows} rows flagged as likely label errors (${audit.folds} folds, out-of-fold accuracy ${audit.outOfFoldAccuracy.toFixed(4)})`);
-  output.line(textTable(['given label', 'rows', 'flagged', 'threshold t'], audit.labelNames.map((name) => [name, String(audit.perClass[name]!.rows), String(audit.perClass[name]!.flagged), audit.thresholds[name]!.toFixed(4)])).replace(/^/gm, '  '));
+  for (const warning of audit.warnings) output.line(`  warning: ${warning.message}`);
+  output.line(`  estimated noise rate ${(audit.estimatedNoiseRate * 100).toFixed(1)}% (about ${audit.estimatedIssues} of ${audit.rows} labels wrong)`);
+  output.line(textTable(['given label', 'rows', 'estimated wrong', 'flagged', 'threshold t'], audit.labelNames.map((name) => {
+    const perClass = audit.perClass[name]!;
+    return [name, String(perClass.rows), String(perClass.estimatedWrong), String(perClass.flagged), audit.thresholds[name]!.toFixed(4)];
+  })).replace(/^/gm, '  '));
   output.line(`  rule: ${RULE}`);
   if (audit.issues.length > 0) {
     const shorten = (text: string) => (text.length > 48 ? `${text.slice(0, 47)}…` : text).replace(/\s+/g, ' ');

@@ -25,6 +25,11 @@ export function printDataSummary(output: ConsoleOutput, settings: Pick<FineTuneS
     output.line(`  warning: ${seen.map(([name, count]) => `${count} ${name === 'val' ? 'validation' : 'test'} text${count === 1 ? '' : 's'}`).join(' and ')} also appear${seen.length === 1 && seen[0]![1] === 1 ? 's' : ''} in the training split (the same text under another label): scores on them are not on unseen text`);
   }
   const numClasses = splits.labelNames.length;
+  if (splits.record.origin === 'whole') {
+    const counts = labelCounts(splits.train.labels, numClasses);
+    output.section('Classes (no split: every row is held out by one fold)', indent(textTable(['label', 'rows'], [...splits.labelNames.map((name, index) => [name, counts[index] ?? 0]), ['total', splits.train.labels.length]])));
+    return;
+  }
   const counts = (['train', 'val', 'test'] as const).map((name) => labelCounts(splits[name].labels, numClasses));
   const rows = splits.labelNames.map((name, index) => [name, ...counts.map((split) => split[index] ?? 0), round(splits.classWeights[index] ?? 0)]);
   const totals = ['total', ...counts.map((split) => split.reduce((sum, count) => sum + count, 0)), ''];

@@ -17,6 +17,7 @@ import { readManifest } from './read-manifest.js';
 import { findInHfCache } from './hf-cache.js';
 import { explainTexts, planExplanations, probabilityRows, tokenWindowOf, type ExplanationPlan, type ExplainOptions, type Explanation, type TokenWindow } from '../explain/index.js';
 import { infoFromManifest, type ServedModelInfo } from '../predictor/served-model-info.js';
+import type { Classifier } from '../predictor/classifier.js';
 import { resolveModelDir } from './model-dir.js';
 import type { DownloadListener } from '@senti/tokenize';
 
@@ -34,8 +35,8 @@ export interface LoadModelOptions {
   onDownload?: DownloadListener;
 }
 
-/** A loaded model: text in, class probabilities out. */
-export interface SentiModel {
+/** A loaded model: text in, class probabilities out (a {@link Classifier}, with its parts and more ways to ask it). */
+export interface SentiModel extends Classifier {
   manifest: SentiManifest;
   /** What the model says about itself when served (from the manifest; never a local path). */
   info: ServedModelInfo;

@@ -4,11 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openAtomicDirectory } from '@senti/base';
 import { readOnnxBertTensors } from '../layers/onnx-layer-weights.js';
-import { bertGraphConfig, type BertGraphConfig } from '../onnx/bert-graph/bert-graph-config.js';
-import { POOLER_TENSORS, requiredTensorNames } from '../onnx/bert-graph/bert-tensor-names.js';
-import { bertWeightsFromSafetensors, type BertWeights } from '../onnx/bert-graph/bert-weights.js';
-import { BERT_GRAPH_BUILDER, buildBertGraph } from '../onnx/bert-graph/build-bert-graph.js';
-import { encodeOnnxModel } from '../onnx/onnx-model.js';
+import { bertGraphConfig, type BertGraphConfig, POOLER_TENSORS, requiredTensorNames, bertWeightsFromSafetensors, type BertWeights, BERT_GRAPH_BUILDER, buildBertGraph, encodeOnnxModel } from '@senti/onnx';
 import { fileSha256, rememberFileSha256 } from './file-hash.js';
 import { ONNX_FILES, readModelConfig, type ModelLayout } from './model-layout.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readFileShared } from '../onnx/onnx-model.js';
+import { readFileShared } from '@senti/onnx';
 import { bytesSha256, knownFileSha256, rememberFileSha256 } from './file-hash.js';
 
 /** How a directory is derived from one source file (see {@link fileDerivedDir}). */

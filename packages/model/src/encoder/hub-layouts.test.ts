@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HUB_REPLICAS, HUB_REPLICAS_REFERENCE } from '@senti/fixtures';
 import { bundleEncoder } from '../artifact/bundle-encoder.js';
-import { onnxOutputNames } from '../onnx/onnx-output-names.js';
+import { onnxOutputNames } from '@senti/onnx';
 import { loadEncoder } from './load-encoder.js';
 import { readModelLayout } from './model-layout.js';
 import { resolveEncoderFile } from './resolve-encoder-file.js';

@@ -10,6 +10,6 @@ export { poolInto, type EncoderOutputs } from './pooling.js';
 export { fileSha256 } from './file-hash.js';
 export { sessionOptions } from './session-options.js';
 export { describeRoute, PROVIDER_LABELS } from './route.js';
-export { halfToFloat, toFloat32, type FloatOutput } from './float-output.js';
+export { toFloat32, type FloatOutput } from './float-output.js';
 export { chooseDtype, type DtypeChoice } from './choose-dtype.js';
 export { perTokenInt8Dir, isSentiInt8File, INT8_FILE } from './int8-encoder-file.js';

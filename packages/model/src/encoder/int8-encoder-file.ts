@@ -3,9 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '@senti/base';
 import { defaultCacheDir } from '../cache/cache-dir.js';
-import { decodeOnnxFile, writeOnnxModel } from '../onnx/onnx-model.js';
-import { PER_TOKEN_INT8, quantizePerTokenParallel } from '../onnx/per-token-int8.js';
-import { PER_TOKEN_INT8_V2, quantizePerTokenV2Parallel } from '../onnx/per-token-int8-v2.js';
+import { decodeOnnxFile, writeOnnxModel, PER_TOKEN_INT8, quantizePerTokenParallel, PER_TOKEN_INT8_V2, quantizePerTokenV2Parallel } from '@senti/onnx';
 import { fileDerivedDir } from './file-derived-dir.js';
 
 /** File name of the per-token int8 graph inside its cache directory (transformers.js loads it as dtype `int8`). */

@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoModel, type PreTrainedModel } from '@huggingface/transformers';
 import { escapeControl, ModelError, quote } from '@senti/errors';
-import { DEFAULT_MODEL, loadTokenizer, localModelSource, resolveModelSource, withTransformersEnv, type ModelSource } from '@senti/tokenize';
-import { chooseDtype } from './choose-dtype.js';
+import { withTransformersEnv } from '@senti/tokenize';
+import { describeEncoder, planEncoder, type EncoderDescription } from './describe-encoder.js';
 import { fallbackNote, planDevice } from './device.js';
-import { fileSha256 } from './file-hash.js';
-import { resolvePooling } from './choose-pooling.js';
-import { readModelLayout, type ModelLayout } from './model-layout.js';
-import { isEncoderDtypeAvailable, ONNX_FILES, resolveEncoderFile } from './resolve-encoder-file.js';
+import type { ModelLayout } from './model-layout.js';
+import { resolveEncoderFile } from './resolve-encoder-file.js';
 import type { GpuProbe } from './device.js';
 import { probeGpu } from './gpu-probe.js';
 import { sessionOptions } from './session-options.js';
@@ -17,44 +15,25 @@ import type { Device, DeviceReport, Dtype, Encoder, LoadEncoderOptions, Pooling,
 
 /** Loads a frozen ONNX encoder (transformers.js + ONNX Runtime) with its tokenizer, on the best device allowed. */
 export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<Encoder> {
-  const requestedDtype = options.dtype ?? 'fp32';
-  if (requestedDtype !== 'auto' && !(requestedDtype in ONNX_FILES)) {
-    throw new ModelError('MODEL_BAD_DTYPE', `dtype must be auto or one of ${Object.keys(ONNX_FILES).join(', ')}, got ${quote(String(requestedDtype))}`, 'usage');
-  }
+  const planned = await planEncoder(options, probe);
+  const { source, tokenizer, layout, pooling, plan, found } = planned;
   const requested = options.device ?? 'auto';
-  // A Hub model is downloaded into (or found in) the Hugging Face cache first; from here on it is a local directory.
-  const given = resolveModelSource(options.model ?? DEFAULT_MODEL, { offline: options.offline });
-  const source = await localModelSource(given, { weights: requestedDtype, onDownload: options.onDownload, signal: options.signal });
-  const tokenizer = await loadTokenizer(source);
-  const isAvailable = (dtype: Dtype): boolean => isEncoderDtypeAvailable(source, dtype);
-  if (requestedDtype !== 'auto' && !isAvailable(requestedDtype)) {
-    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(source.path!, 'onnx', ONNX_FILES[requestedDtype])} not found; dtype ${requestedDtype} needs onnx/${ONNX_FILES[requestedDtype]} in ${quote(source.id)}`);
-  }
-  // The pooling is decided before the graph is chosen: [CLS] and pooler pooling run a graph whose last layer computes
-  // the [CLS] row only.
-  const layout = await readModelLayout(source.path!);
-  const pooling = resolvePooling(options.pooling, layout, source.id);
-  const found: GpuProbe = requested === 'cpu' ? { cudaProvider: false } : await probe();
-  const plan = planDevice(requested, found);
   const failures: { device: UsedDevice; error: string }[] = [];
   let model: PreTrainedModel | undefined;
-  let loadedFile = '';
-  let used: UsedDevice = 'cpu';
-  let dtype: Dtype = 'fp32';
+  let described: EncoderDescription | undefined;
   for (const device of plan.attempts) {
     try {
-      dtype = chooseDtype(requestedDtype, device, isAvailable);
-      ({ model, file: loadedFile } = await loadModel(source, dtype, device, { ...options, pooling }));
-      used = device;
+      described = await describeEncoder(planned, device);
+      model = await loadLocal(described.dir, source.id, { dtype: described.info.dtype, device, session_options: sessionOptions(device, options.threads) });
       break;
     } catch (error) {
       if (device === 'cpu') throw error;
       failures.push({ device, error: error instanceof Error ? error.message : String(error) });
     }
   }
+  const used = described!.device;
   const session = (model as unknown as { sessions: Record<string, { outputNames: string[]; inputNames: string[] }> }).sessions.model;
   const config = model!.config as unknown as Record<string, unknown>;
-  const hiddenSize = layout.hiddenSize;
   const rows = Number(config.vocab_size);
   if (Number.isInteger(rows) && rows > 0 && tokenizer.idCount > rows) {
     await model!.dispose();
@@ -66,10 +45,9 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
       { hint: 'use the tokenizer files that came with the model' },
     );
   }
-  const fileHash = await fileSha256(loadedFile);
-  const run = runEncoder(model!, tokenizer, pooling, hiddenSize, session?.inputNames);
+  const run = runEncoder(model!, tokenizer, pooling, layout.hiddenSize, session?.inputNames);
   return {
-    info: { model: source.id, fileHash, dtype, pooling, hiddenSize },
+    info: described!.info,
     source,
     tokenizer,
     device: deviceReport(requested, used, noteFor(plan.note, failures, used), used === 'webgpu' ? found.webgpuDetail : undefined),
@@ -113,12 +91,6 @@ function deviceReport(requested: Device, used: UsedDevice, note: string | undefi
 
 function noteFor(planNote: string | undefined, failures: { device: UsedDevice; error: string }[], used: UsedDevice): string | undefined {
   return planNote ?? fallbackNote(failures, used);
-}
-
-async function loadModel(source: ModelSource, dtype: Dtype, device: UsedDevice, settings: LoadEncoderOptions): Promise<{ model: PreTrainedModel; file: string }> {
-  const options = { dtype, device, session_options: sessionOptions(device, settings.threads) } as const;
-  const { dir, file } = await resolveEncoderFile(source, dtype, device, settings);
-  return { model: await loadLocal(dir, source.id, options), file };
 }
 
 function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: UsedDevice; session_options: Record<string, unknown> }): Promise<PreTrainedModel> {

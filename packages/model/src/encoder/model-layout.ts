@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isSentiError, ModelError, quote } from '@senti/errors';
-import { safetensorsTensorNames } from '../layers/safetensors.js';
+import { safetensorsTensorNames, onnxOutputNames } from '@senti/onnx';
 import { INT8_FILE } from './int8-encoder-file.js';
-import { onnxOutputNames } from '../onnx/onnx-output-names.js';
 import type { Dtype, Pooling } from './types.js';
 
 /** ONNX file each dtype is read from inside the model's `onnx/` folder (transformers.js naming; int8 is built from fp32). */

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PER_TOKEN_INT8 } from '../onnx/per-token-int8.js';
+import { PER_TOKEN_INT8 } from '@senti/onnx';
 import { INT8_FILE } from './int8-encoder-file.js';
 import { loadEncoder, prefetchEncoder } from './load-encoder.js';
 import { TINY_BERT } from './test-fixtures.js';

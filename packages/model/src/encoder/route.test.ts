@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { halfToFloat, toFloat32 } from './float-output.js';
+import { halfToFloat } from '@senti/onnx';
+import { toFloat32 } from './float-output.js';
 import { ONNX_FILES } from './resolve-encoder-file.js';
 import { describeRoute } from './route.js';
 

@@ -1,9 +1,7 @@
 import { ModelError } from '@senti/errors';
 import type { Pooling } from '../encoder/index.js';
 import type { HeadConfig } from '../head/index.js';
-import { addInitializers, attribute, defaultOpset, makeNode, pruneDeadNodes, tensorValueInfo, uniqueNamer } from '../onnx/onnx-graph.js';
-import { float32Tensor, int64Tensor } from '../onnx/onnx-tensor.js';
-import { DataType, type OnnxModel, type OnnxNode } from '../onnx/onnx-types.js';
+import { addInitializers, attribute, defaultOpset, makeNode, pruneDeadNodes, tensorValueInfo, uniqueNamer, float32Tensor, int64Tensor, DataType, type OnnxModel, type OnnxNode } from '@senti/onnx';
 
 /** The head's weights in senti's layout: w1 `[input, hidden]`, b1, w2 `[hidden, classes]`, b2. */
 export type HeadWeights = readonly [Float32Array, Float32Array, Float32Array, Float32Array];

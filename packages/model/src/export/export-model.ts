@@ -8,7 +8,7 @@ import type { SentiManifest } from '../artifact/manifest.js';
 import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
 import { fileSha256, isEncoderDtypeAvailable, ONNX_FILES, resolveEncoderFile, sourceDir, type Dtype } from '../encoder/index.js';
-import { encodeOnnxModel, readOnnxModel } from '../onnx/onnx-model.js';
+import { encodeOnnxModel, readOnnxModel } from '@senti/onnx';
 import { readTunedLayers } from '../layers/tuned-layers-file.js';
 import { withTunedWeights } from '../layers/tuned-onnx.js';
 import { appendClassifier, type HeadWeights } from './classifier-graph.js';

@@ -1,6 +1,4 @@
-import { addInitializers, attribute, defaultOpset, makeNode, uniqueNamer } from '../onnx/onnx-graph.js';
-import { int64Tensor } from '../onnx/onnx-tensor.js';
-import type { OnnxModel, OnnxNode } from '../onnx/onnx-types.js';
+import { addInitializers, attribute, defaultOpset, makeNode, uniqueNamer, int64Tensor, type OnnxModel, type OnnxNode } from '@senti/onnx';
 
 const INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'];
 

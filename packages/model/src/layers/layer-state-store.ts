@@ -4,7 +4,7 @@ import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '@senti/base';
 import { KEY_BYTES } from '../cache/segment-file.js';
-import { floatToHalf, halvesToFloats } from './half-float.js';
+import { floatToHalf, halvesToFloats } from '@senti/onnx';
 import type { StatesIdentity } from './states-encoder.js';
 
 /** First bytes of every layer-state segment file. */

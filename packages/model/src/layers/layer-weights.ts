@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '@senti/errors';
 import type { BertConfig } from './bert-config.js';
-import { canonicalTensorName, LAYER_TENSORS } from '../onnx/bert-graph/bert-tensor-names.js';
-import { readSafetensors, type NamedTensor } from './safetensors.js';
+import { canonicalTensorName, LAYER_TENSORS, readSafetensors, transpose, type NamedTensor } from '@senti/onnx';
 
 /** The tensors of one BERT layer, in the order senti keeps them (Hugging Face names after `encoder.layer.{i}.`). */
 export const LAYER_TENSOR_NAMES = LAYER_TENSORS;
@@ -105,10 +104,3 @@ function checkShape(name: string, tensor: NamedTensor, config: BertConfig, file:
   return tensor;
 }
 
-/** A [rows, columns] matrix transposed. */
-export function transpose(tensor: NamedTensor): NamedTensor {
-  const [rows, columns] = tensor.shape as [number, number];
-  const values = new Float32Array(rows * columns);
-  for (let r = 0; r < rows; r += 1) for (let c = 0; c < columns; c += 1) values[c * rows + r] = tensor.values[r * columns + c]!;
-  return { shape: [columns, rows], values };
-}

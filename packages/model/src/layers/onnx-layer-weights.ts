@@ -1,10 +1,7 @@
 import { ModelError } from '@senti/errors';
-import { initializerMap, nodeAttribute, readOnnxModel } from '../onnx/index.js';
-import { tensorToFloat32 } from '../onnx/onnx-tensor.js';
-import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-types.js';
+import { initializerMap, nodeAttribute, readOnnxModel, tensorToFloat32, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, transpose, type NamedTensor } from '@senti/onnx';
 import type { BertConfig } from './bert-config.js';
-import { checkUnfreezeCount, expectedShape, isDenseWeight, topLayerNames, transpose, type LayerParameter, type TopLayerWeights } from './layer-weights.js';
-import type { NamedTensor } from './safetensors.js';
+import { checkUnfreezeCount, expectedShape, isDenseWeight, topLayerNames, type LayerParameter, type TopLayerWeights } from './layer-weights.js';
 
 /**
  * Loads the top `count` layers' weights (and the pooler's) from an fp32 ONNX export of a BERT model (the torch

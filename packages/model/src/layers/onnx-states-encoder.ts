@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { encodeOnnxModel, readOnnxModel } from '../onnx/index.js';
+import { encodeOnnxModel, readOnnxModel } from '@senti/onnx';
 import { fileSha256 } from '../encoder/file-hash.js';
 import { toFloat32 } from '../encoder/float-output.js';
 import { sessionOptions } from '../encoder/session-options.js';

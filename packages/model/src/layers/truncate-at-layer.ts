@@ -1,6 +1,5 @@
 import { ModelError } from '@senti/errors';
-import { tensorValueInfo } from '../onnx/index.js';
-import { DataType, type OnnxGraph, type OnnxModel } from '../onnx/onnx-types.js';
+import { tensorValueInfo, DataType, type OnnxGraph, type OnnxModel } from '@senti/onnx';
 
 /**
  * The name of the tensor that enters layer `layer` of a BERT ONNX graph (`layer` = L: the last hidden state): the

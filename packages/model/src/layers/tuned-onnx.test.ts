@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/index.js';
 import { TINY_BERT } from '../encoder/test-fixtures.js';
-import { encodeOnnxModel, readOnnxModel } from '../onnx/index.js';
+import { encodeOnnxModel, readOnnxModel } from '@senti/onnx';
 import { readBertConfig } from './bert-config.js';
 import { loadTopLayerWeights } from './layer-weights.js';
 import { maxAbsDifference, readLayerGradsFixture } from './test-fixtures.js';

@@ -1,8 +1,6 @@
 import { ModelError } from '@senti/errors';
-import { addInitializers, initializerMap, nodeAttribute, pruneInitializers, uniqueNamer } from '../onnx/index.js';
-import { float32Tensor } from '../onnx/onnx-tensor.js';
-import type { OnnxGraph, OnnxModel, OnnxNode } from '../onnx/onnx-types.js';
-import { isDenseWeight, transpose, type LayerParameter } from './layer-weights.js';
+import { addInitializers, initializerMap, nodeAttribute, pruneInitializers, uniqueNamer, float32Tensor, type OnnxGraph, type OnnxModel, type OnnxNode, transpose } from '@senti/onnx';
+import { isDenseWeight, type LayerParameter } from './layer-weights.js';
 
 /**
  * A copy of an fp32 BERT ONNX graph (torch exporter layout) carrying fine-tuned layer and pooler weights, so that

@@ -2,8 +2,8 @@
 // time. Started by `loadModelInThread` with the model directory and load options as workerData.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LoadModelOptions } from '../artifact/load-model.js';
-import { loadServableModel } from './load-servable-model.js';
-import type { PredictorModel } from './predictor.js';
+import { loadClassifier } from './load-classifier.js';
+import type { Classifier } from './classifier.js';
 import { planExplanations } from '../explain/explain-texts.js';
 import type { ExplainOptions } from '../explain/explanation.js';
 import { toErrorRecord, type ThreadReply, type ThreadRequest } from './thread-messages.js';
@@ -12,9 +12,9 @@ const port = parentPort!;
 const { dir, options } = workerData as { dir: string; options: LoadModelOptions };
 const reply = (message: ThreadReply) => port.postMessage(message);
 
-let model: PredictorModel | undefined;
+let model: Classifier | undefined;
 try {
-  model = await loadServableModel(dir, options);
+  model = await loadClassifier(dir, options);
   reply({ type: 'loaded', info: model.info });
 } catch (error) {
   reply({ type: 'load-failed', error: toErrorRecord(error) });
@@ -46,6 +46,6 @@ port.on('message', (request: ThreadRequest) => {
 });
 
 /** The model's own plan (its tokenizer's window), else texts explained whole. */
-async function planOrWhole(served: PredictorModel, texts: readonly string[], options: ExplainOptions) {
+async function planOrWhole(served: Classifier, texts: readonly string[], options: ExplainOptions) {
   return served.planExplanations ? served.planExplanations(texts, options) : planExplanations(texts, undefined, options);
 }

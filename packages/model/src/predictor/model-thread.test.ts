@@ -13,7 +13,7 @@ import { exportModel } from '../export/index.js';
 import { createHead } from '../head/index.js';
 import { loadModelInThread } from './model-thread.js';
 import { createPredictor } from './predictor.js';
-import { loadServableModel } from './load-servable-model.js';
+import { loadServableModel } from './load-classifier.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
 const TEXTS = ['a great movie', 'terrible, boring and far too long', 'ok', 'the plot was thin but the actors carried it with warmth', 'meh'];

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ModelError } from '@senti/errors';
 import type { LoadModelOptions } from '../artifact/load-model.js';
 import type { Prediction } from '../artifact/predictions.js';
-import type { PredictorModel } from './predictor.js';
+import type { Classifier } from './classifier.js';
 import type { ExplanationPlan } from '../explain/plan-explanation.js';
 import { fromErrorRecord, type ThreadReply, type ThreadRequest } from './thread-messages.js';
 
@@ -25,11 +25,11 @@ function startWorker(workerData: unknown): Worker {
 
 /**
  * Loads a servable model (a senti model directory or an export) in a worker thread and returns it as a
- * {@link PredictorModel}: tokenizing, the encoder's `session.run` and the head all run on that thread, so the caller's
+ * {@link Classifier}: tokenizing, the encoder's `session.run` and the head all run on that thread, so the caller's
  * event loop stays free (an HTTP server keeps answering while a batch runs). Answers are the same, bit for bit, as
  * those of the model loaded in the caller's thread: the same code runs on the same ONNX Runtime and tfjs backend.
  */
-export function loadModelInThread(dir: string, options: LoadModelOptions = {}): Promise<PredictorModel> {
+export function loadModelInThread(dir: string, options: LoadModelOptions = {}): Promise<Classifier> {
   const worker = startWorker({ dir, options });
   const pending = new Map<number, { resolve: (answer: never) => void; reject: (error: unknown) => void }>();
   let nextId = 0;
@@ -47,7 +47,7 @@ export function loadModelInThread(dir: string, options: LoadModelOptions = {}): 
     });
   };
 
-  return new Promise<PredictorModel>((resolveLoad, rejectLoad) => {
+  return new Promise<Classifier>((resolveLoad, rejectLoad) => {
     const fail = (error: Error) => {
       broken ??= error;
       rejectLoad(error);

@@ -3,29 +3,17 @@ import type { LoadModelOptions } from '../artifact/load-model.js';
 import type { Prediction } from '../artifact/predictions.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { loadModelInThread } from './model-thread.js';
-import { loadServableModel } from './load-servable-model.js';
+import { loadClassifier } from './load-classifier.js';
+import type { Classifier } from './classifier.js';
 import type { ServedModelInfo } from './served-model-info.js';
 import { planExplanations, scoreExplanations } from '../explain/explain-texts.js';
 import type { ExplainOptions, Explanation } from '../explain/explanation.js';
-import type { ExplanationPlan } from '../explain/plan-explanation.js';
 
-/**
- * What a predictor serves: the model's info, predictions, and disposal. A `SentiModel` is one; so are an export
- * (`loadServableModel`) and a model running on its own thread (`loadModelInThread`).
- */
-export interface PredictorModel {
-  /** What the model says about itself (labels, encoder, max length...). */
-  readonly info: ServedModelInfo;
-  /** The most probable label of each text, with its score and all probabilities, in order. */
-  predict(texts: readonly string[]): Promise<Prediction[]>;
-  /** The texts to encode to explain each text, planned with the model's tokenizer (absent: texts are explained whole). */
-  planExplanations?(texts: readonly string[], options?: ExplainOptions): ExplanationPlan[] | Promise<ExplanationPlan[]>;
-  /** Frees the model. */
-  dispose(): Promise<void>;
-}
+/** What a predictor serves: any {@link Classifier}. Kept as the older name of that interface. */
+export type PredictorModel = Classifier;
 
 /** Loads the model a predictor serves; called once. */
-export type ModelLoader = () => Promise<PredictorModel>;
+export type ModelLoader = () => Promise<Classifier>;
 
 /** Where a predictor's model is in its life. */
 export type PredictorState = 'loading' | 'ready' | 'failed' | 'closing' | 'closed';
@@ -72,7 +60,7 @@ export class Predictor {
   readonly ready: Promise<void>;
   private currentState: PredictorState = 'loading';
   private failure: unknown;
-  private model: PredictorModel | undefined;
+  private model: Classifier | undefined;
   private modelRef: ModelRef | undefined;
   private readonly batcher: MicroBatcher<string, Prediction>;
   private closed: Promise<void> | undefined;
@@ -182,7 +170,7 @@ export class Predictor {
     }
   }
 
-  private loaded(): PredictorModel {
+  private loaded(): Classifier {
     if (this.currentState === 'ready' && this.model !== undefined) return this.model;
     if (this.currentState === 'closing' || this.currentState === 'closed') {
       throw new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime');
@@ -221,7 +209,7 @@ export type CreatePredictorOptions = LoadModelOptions & PredictorSettings & {
 export async function createPredictor(modelDir: string, options: CreatePredictorOptions = {}): Promise<Predictor> {
   const { maxBatchSize, maxWaitMs, maxQueuedTexts, maxQueueMs, warmupText, thread, ...load } = options;
   const predictor = new Predictor({
-    loadModel: () => (thread === false ? loadServableModel(modelDir, load) : loadModelInThread(modelDir, load)),
+    loadModel: () => (thread === false ? loadClassifier(modelDir, load) : loadModelInThread(modelDir, load)),
     ...(maxBatchSize !== undefined ? { maxBatchSize } : {}),
     ...(maxWaitMs !== undefined ? { maxWaitMs } : {}),
     ...(maxQueuedTexts !== undefined ? { maxQueuedTexts } : {}),

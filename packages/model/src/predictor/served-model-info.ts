@@ -10,8 +10,8 @@ import type { ManifestAbstention, ManifestCalibration, SentiManifest } from '../
 export interface ServedModelInfo {
   /** Short identity, sent with every prediction: the first 12 hex digits of a SHA-256 (of senti.json, or of an export's config and graph). */
   id: string;
-  /** `senti`: a senti model directory; `export`: a directory written by `senti export`. */
-  source: 'senti' | 'export';
+  /** `senti`: a senti model directory; `export`: a directory written by `senti export`; `trained`: a model just trained, in memory. */
+  source: 'senti' | 'export' | 'trained';
   /** Class names, in class-index order. */
   labels: string[];
   /** The encoder: public name (a Hub id, or a local directory's last segment), dtype, pooling, hidden size, graph hash. */

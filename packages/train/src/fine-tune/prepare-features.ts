@@ -1,5 +1,5 @@
 import { encodeWithCache, loadEncoder, selectBackend, type BackendChoice, type Encoder } from '@senti/model';
-import { prefetchEncoder } from '@senti/model/internals';
+import { prefetchEncoder } from '@senti/model';
 import { throwIfAborted } from '../abort.js';
 import type { Split } from '../types.js';
 import type { FineTuneEvent } from './events.js';
@@ -48,16 +48,17 @@ export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTu
 
 /**
  * Loads and cleans the data, splits it, loads the encoder, chooses the padding length and selects the head's backend.
- * Emits `data`, `max-length` and `compute` events. The encoder is disposed if a stage fails.
+ * Emits `data`, `max-length` and `compute` events. The encoder is disposed if a stage fails. `whole` keeps every row
+ * in train (see {@link prepareSplits}).
  */
-export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal): Promise<PreparedRun> {
+export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal, options: { whole?: boolean } = {}): Promise<PreparedRun> {
   const started = Date.now();
   const settings = resolveSettings(input);
   emit({ type: 'reading', source: typeof settings.data === 'string' ? settings.data : 'rows' });
   // The int8 graph's first build (if this run needs one) runs in worker threads while the data is read and split.
   const buildDir = encoderBuildDir(settings);
   void prefetchEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, ...(settings.pooling ? { pooling: settings.pooling } : {}), ...(buildDir ? { cacheDir: buildDir } : {}) });
-  const splits = await prepareSplits(settings);
+  const splits = await prepareSplits(settings, options);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
   throwIfAborted(signal);

@@ -12,8 +12,11 @@ export interface TextSplit {
 
 /** Where a split came from, so that a saved run can rebuild it exactly (see `split.json`). */
 export interface SplitRecord {
-  /** `split`: stratified 70/15/15 of `data`; `files`: train, val and test given separately. */
-  origin: 'split' | 'files';
+  /**
+   * `split`: stratified 70/15/15 of `data`; `files`: train, val and test given separately; `whole`: every row of
+   * `data` in train, val and test empty (a label audit, whose folds hold rows out; never saved with a run).
+   */
+  origin: 'split' | 'files' | 'whole';
   /** Each data source: a file path with its sha256, or `rows` for in-memory data (not re-readable). */
   sources: { train: SourceRecord; val?: SourceRecord; test?: SourceRecord };
   /** Cleaning and column settings the rows were read with. */
@@ -49,8 +52,11 @@ export interface PreparedSplits {
 
 type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn' | 'labelColumn' | 'labelNames' | 'dropDuplicates' | 'seed' | 'encoding' | 'delimiter'>;
 
-/** Loads the data and makes the train/validation/test splits (stratified, seeded) or reads them as given. */
-export async function prepareSplits(settings: DataSettings): Promise<PreparedSplits> {
+/**
+ * Loads the data and makes the train/validation/test splits (stratified, seeded) or reads them as given. With
+ * `whole`, nothing is split: every row goes to train (so no class needs rows enough for a 70/15/15 split).
+ */
+export async function prepareSplits(settings: DataSettings, options: { whole?: boolean } = {}): Promise<PreparedSplits> {
   const columns = { textColumn: settings.textColumn, labelColumn: settings.labelColumn, dropDuplicates: settings.dropDuplicates, encoding: settings.encoding, delimiter: settings.delimiter };
   const dataset = await readSource(settings.data, columns, 'data');
   const labelNames = displayLabelNames(dataset.labelNames, settings.labelNames, typeof settings.data === 'string' ? settings.data : 'the data');
@@ -72,6 +78,9 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
       val: { texts: val.texts, labels: val.labels },
       test: { texts: test.texts, labels: test.labels },
     };
+  } else if (options.whole === true) {
+    indices = { train: dataset.labels.map((_, row) => row), val: [], test: [] };
+    splits = { train: take(dataset, indices.train), val: take(dataset, []), test: take(dataset, []) };
   } else {
     const made = stratifiedSplit(dataset.labels, { seed: settings.seed, labelNames });
     indices = made;
@@ -84,7 +93,7 @@ export async function prepareSplits(settings: DataSettings): Promise<PreparedSpl
     cleaning,
     textColumn: dataset.textColumn,
     labelColumn: dataset.labelColumn,
-    record: { origin: indices ? 'split' : 'files', sources, read, seed: settings.seed, ...(indices ? { indices } : {}) },
+    record: { origin: options.whole === true ? 'whole' : indices ? 'split' : 'files', sources, read, seed: settings.seed, ...(indices ? { indices } : {}) },
     input: inputRows(settings.data, dataset),
   };
 }

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@senti/base';
 import { encoderBuildDir } from './build-cache-dir.js';
-import { explainTexts, probabilityRows, saveModel, toPredictions, tokenWindowOf, type ExplainOptions, type Explanation, type ClassificationHead, type Encoder, type Prediction, writeModelCard, type ModelCardInfo } from '@senti/model';
+import {
+  explainTexts, planExplanations, probabilityRows, publicEncoderName, saveModel, toPredictions, tokenWindowOf, writeModelCard,
+  type ClassificationHead, type Classifier, type ClassifierInfo, type Encoder, type ExplainOptions, type Explanation, type ExplanationPlan, type ModelCardInfo, type Prediction,
+} from '@senti/model';
 import { type LayerParameter, type TunedLayersInfo } from '@senti/model/layers';
 import type { SplitRecord } from './prepare-splits.js';
 
@@ -23,9 +27,14 @@ export interface TrainedModelInfo {
   tuned?: { info: Omit<TunedLayersInfo, 'file' | 'sha256' | 'tensors'>; parameters: () => Promise<LayerParameter[]> };
 }
 
-/** A fine-tuned model in memory: predict with it, save it, dispose it. */
-export class TrainedModel {
-  constructor(readonly encoder: Encoder, readonly head: ClassificationHead, readonly info: TrainedModelInfo) {}
+/** A fine-tuned model in memory: predict with it, serve it (it is a `Classifier`), save it, dispose it. */
+export class TrainedModel implements Classifier {
+  /** What it keeps (split, metrics, settings, card) and what any classifier says about itself (labels, encoder...). */
+  readonly info: TrainedModelInfo & ClassifierInfo;
+
+  constructor(readonly encoder: Encoder, readonly head: ClassificationHead, info: TrainedModelInfo) {
+    this.info = { ...info, ...trainedClassifierInfo(encoder, head, info) };
+  }
 
   /** Class names in class-index order. */
   get labelNames(): string[] {
@@ -75,9 +84,30 @@ export class TrainedModel {
     await writeModelCard(dir, this.info.card ?? {});
   }
 
+  /** The texts to encode to explain each text (so a `Predictor` serving this model batches them with other work). */
+  planExplanations(texts: readonly string[], options: ExplainOptions = {}): ExplanationPlan[] {
+    return planExplanations(texts, tokenWindowOf(this.encoder.tokenizer, this.info.maxLength), options);
+  }
+
   /** Frees the encoder session and the head's tensors. */
   async dispose(): Promise<void> {
     this.head.dispose();
     await this.encoder.dispose();
   }
+}
+
+/** The classifier info of a model just trained: what `loadModel` of its saved directory reports, minus the file's identity. */
+function trainedClassifierInfo(encoder: Encoder, head: ClassificationHead, info: TrainedModelInfo): ClassifierInfo {
+  const { model, dtype, pooling, hiddenSize, fileHash } = encoder.info;
+  const served: Omit<ClassifierInfo, 'id'> = {
+    source: 'trained',
+    labels: [...info.labelNames],
+    encoder: { model: publicEncoderName(model), dtype, pooling, hiddenSize, fileHash },
+    maxLength: info.maxLength,
+    metrics: info.metrics,
+    training: info.training,
+    ...(head.temperature !== 1 ? { calibration: { method: 'temperature' as const, temperature: head.temperature } } : {}),
+    ...(info.abstention ? { abstention: info.abstention } : {}),
+  };
+  return { id: createHash('sha256').update(JSON.stringify(served)).digest('hex').slice(0, 12), ...served };
 }

@@ -60,14 +60,31 @@ export interface LabelAudit {
   thresholds: Record<string, number>;
   /** Flagged rows, most likely label error first (largest p_suggested - p_given). */
   issues: LabelIssue[];
-  /** Per given class: rows and flagged rows. */
-  perClass: Record<string, { rows: number; flagged: number }>;
+  /** Per given class: rows, flagged rows and the estimated number of rows whose label is wrong. */
+  perClass: Record<string, { rows: number; flagged: number; estimatedWrong: number }>;
+  /** Estimated share of rows whose given label is wrong: the off-diagonal of the estimated joint. */
+  estimatedNoiseRate: number;
+  /** Estimated number of rows whose given label is wrong (the flags are the ones of them the model is surest of). */
+  estimatedIssues: number;
+  /** Estimated joint distribution of (given label, true label): `joint[given][true]`, summing to 1. */
+  joint: Record<string, Record<string, number>>;
   /** Accuracy of the out-of-fold predictions against the given labels. */
   outOfFoldAccuracy: number;
+  /** Accuracy of always answering the most frequent class: the chance level the out-of-fold accuracy must beat. */
+  majorityClassAccuracy: number;
+  /** Why the flags may not be trusted (`near-chance`: the heads predict the labels hardly better than chance). */
+  warnings: AuditWarning[];
   /** Row-major `[rows, classes]` out-of-fold probabilities, in cleaned data order. */
   probabilities: Float32Array;
   cache: { hits: number; misses: number };
   seconds: { encode: number; folds: number; total: number };
+}
+
+/** A reason not to trust an audit's flags. */
+export interface AuditWarning {
+  code: 'near-chance';
+  /** One line for a person. */
+  message: string;
 }
 
 /** Name of the file {@link saveLabelAudit} writes. */
@@ -75,8 +92,10 @@ export const LABEL_ISSUES_FILE = 'label-issues.csv';
 
 /**
  * Finds likely label errors with confident learning: encodes every row once (feature cache), trains `folds` heads
- * on stratified folds, collects each row's out-of-fold probabilities and flags the rows whose given label the model
- * does not believe while it confidently believes another (the rule is {@link confidentLearning}'s).
+ * on stratified folds of the whole data (no train/validation/test split: each class needs at least `folds` rows),
+ * collects each row's out-of-fold probabilities, estimates how many labels are wrong and flags that many rows, those
+ * the model most believes belong elsewhere ({@link confidentLearning}, cleanlab's default). Out-of-fold accuracy not
+ * clearly above the majority class's share gives a `near-chance` warning: the flags are then mostly the model's noise.
  */
 export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAudit> {
   const { onEvent, folds: foldsOption, signal, ...input } = options;
@@ -87,11 +106,11 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
     throw new TrainError('TRAIN_BAD_OPTION', 'a label audit reads one data set (data); it takes no val or test', 'usage');
   }
   if (!Number.isInteger(folds) || folds < 2) throw new TrainError('TRAIN_BAD_OPTION', `folds is ${String(folds)}; expected an integer of at least 2`, 'usage');
-  const run = await prepareRun({ ...input, unfreeze: 0 }, emit, signal);
+  // No 70/15/15 split: the folds hold every row out once, so the whole data is one set.
+  const run = await prepareRun({ ...input, unfreeze: 0 }, emit, signal, { whole: true });
   let prepared: PreparedFeatures;
   try {
-    const { train, val, test } = run.splits;
-    assertFoldsFit([...train.labels, ...val.labels, ...test.labels], folds, run.splits.labelNames, 'folds', 'the data');
+    assertFoldsFit(run.splits.train.labels, folds, run.splits.labelNames, 'folds', 'the data');
     prepared = await encodeFeatures(run, emit, signal);
   } catch (error) {
     await run.encoder.dispose();
@@ -99,21 +118,12 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
   }
   try {
     const { splits, features, encoder } = prepared;
-    const indices = splits.record.indices!;
     const width = encoder.info.hiddenSize;
-    // Back to the cleaned data's order: split position -> cleaned row.
-    const order = [...indices.train, ...indices.val, ...indices.test];
-    const rows = order.length;
-    const labels = new Array<number>(rows);
-    const allFeatures = new Float32Array(rows * width);
-    let position = 0;
-    for (const split of [features.train, features.val, features.test]) {
-      for (let row = 0; row < split.labels.length; row++, position++) {
-        labels[order[position]!] = split.labels[row]!;
-        allFeatures.set(split.features.subarray(row * width, (row + 1) * width), order[position]! * width);
-      }
-    }
-    const all: Split = { features: allFeatures, labels };
+    // The whole data in train, in the cleaned data's order.
+    const all: Split = features.train;
+    const labels = all.labels;
+    const rows = labels.length;
+    const texts = splits.train.texts;
     const numClasses = splits.labelNames.length;
     const probabilities = new Float32Array(rows * numClasses);
     const foldsStarted = Date.now();
@@ -126,12 +136,9 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
     }, signal, 'the label audit');
     const foldSeconds = secondsSince(foldsStarted);
     const raw = splits.input; // the rows of the first read: the file may have changed since, or be a pipe
-    const { thresholds, flagged } = confidentLearning(labels, probabilities, numClasses);
+    const learned = confidentLearning(labels, probabilities, numClasses);
+    const { thresholds, flagged } = learned;
     const names = splits.labelNames;
-    const texts = order.map(() => '');
-    for (const [split, start] of [[splits.train, 0], [splits.val, indices.train.length], [splits.test, indices.train.length + indices.val.length]] as const) {
-      split.texts.forEach((text, row) => (texts[order[start + row]!] = text));
-    }
     const issues = flagged.map((row): LabelIssue => ({
       row: raw.rowIndices[row.index]! + 1, text: texts[row.index]!, givenLabel: names[row.given]!, suggestedLabel: names[row.suggested]!,
       pGiven: row.pGiven, pSuggested: row.pSuggested, cells: raw.rows[raw.rowIndices[row.index]!]!,
@@ -146,20 +153,45 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
       for (let column = 1; column < numClasses; column++) if (probabilities[row * numClasses + column]! > probabilities[row * numClasses + best]!) best = column;
       if (best === label) correct++;
     });
+    const classRows = names.map((_, label) => labels.filter((value) => value === label).length);
     const perClass = Object.fromEntries(names.map((name, label) => [name, {
-      rows: labels.filter((value) => value === label).length,
+      rows: classRows[label]!,
       flagged: flagged.filter((row) => row.given === label).length,
+      estimatedWrong: learned.calibratedJoint[label]!.reduce((sum, count, truth) => sum + (truth === label ? 0 : count), 0),
     }]));
+    const outOfFoldAccuracy = correct / rows;
+    const majority = Math.max(...classRows);
+    const majorityClassAccuracy = majority / rows;
+    const warnings: AuditWarning[] = [];
+    const needed = learnedAccuracy(majorityClassAccuracy, rows);
+    if (outOfFoldAccuracy < needed) {
+      warnings.push({
+        code: 'near-chance',
+        message: `the flags are unreliable: out-of-fold accuracy ${outOfFoldAccuracy.toFixed(3)} is not clearly above ${majorityClassAccuracy.toFixed(3)}, what always answering "${names[classRows.indexOf(majority)]}" gets (it needs at least ${needed.toFixed(3)}, 2 standard errors more), so the heads learned little from these texts and their disagreements with the labels say little about the labels`,
+      });
+    }
     return {
       rows, folds, labelNames: names, columns: raw.columns,
       thresholds: Object.fromEntries(names.map((name, label) => [name, thresholds[label]!])),
-      issues, perClass, outOfFoldAccuracy: correct / rows, probabilities,
+      issues, perClass,
+      estimatedNoiseRate: learned.noiseRate,
+      estimatedIssues: learned.estimatedIssues,
+      joint: Object.fromEntries(names.map((given, i) => [given, Object.fromEntries(names.map((truth, j) => [truth, learned.joint[i]![j]!]))])),
+      outOfFoldAccuracy, majorityClassAccuracy, warnings, probabilities,
       cache: { hits: prepared.cache.hits, misses: prepared.cache.misses },
       seconds: { encode: prepared.seconds.encode, folds: foldSeconds, total: secondsSince(prepared.started) },
     };
   } finally {
     await prepared.encoder.dispose();
   }
+}
+
+/**
+ * The accuracy out-of-fold predictions must reach to count as learned rather than chance: the majority class's share
+ * `majority` plus two standard errors of an accuracy measured on `rows` rows, sqrt(m(1 - m) / n).
+ */
+export function learnedAccuracy(majority: number, rows: number): number {
+  return majority + 2 * Math.sqrt((majority * (1 - majority)) / rows);
 }
 
 /** Writes `label-issues.csv` into `dir`: only the flagged rows, most likely first, every input column plus given_label, suggested_label, p_given, p_suggested, row, words_for_suggested. */

@@ -18,12 +18,20 @@ export function gatherRows(features: Float32Array, width: number, indices: reado
 
 /**
  * Refuses `k` folds when a class has fewer than `k` rows among `labels`: some folds would then hold no row of it, so
- * their scores (and ROC-AUC) mean nothing. `setting` and `rows` name the option and the rows in the message.
+ * their scores (and ROC-AUC) mean nothing. A class of one row cannot be cross-validated at all (the fold holding it
+ * out would train without it). `setting` and `rows` name the option and the rows in the message.
  */
 export function assertFoldsFit(labels: readonly number[], k: number, labelNames: readonly string[], setting: string, rows: string): void {
   const counts = new Array<number>(labelNames.length).fill(0);
   for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
   const smallest = counts.reduce((best, count, label) => (count < counts[best]! ? label : best), 0);
+  if (counts[smallest]! < 2) {
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `class "${labelNames[smallest]}" has only ${counts[smallest]} row${counts[smallest] === 1 ? '' : 's'} in ${rows}; k-fold needs at least 2 rows of each class (the fold holding a row out trains on the others): add rows of it or leave it out`,
+      'usage',
+    );
+  }
   if (k > counts[smallest]!) {
     throw new TrainError(
       'TRAIN_BAD_OPTION',
@@ -66,6 +74,10 @@ export async function forEachFoldHead(
     const rest = all.labels.map((_, row) => row).filter((row) => !held.has(row));
     const restLabels = rest.map((row) => all.labels[row]!);
     const inner = new Set(stratifiedFolds(restLabels, Math.min(INNER_VALIDATION_FOLDS, rest.length), settings.seed + index + 1)[0]!.map((position) => rest[position]!));
+    // A class with one row left after the held-out fold keeps it for training: a head must see every class.
+    const left = new Array<number>(numClasses).fill(0);
+    for (const label of restLabels) left[label]! += 1;
+    for (const row of inner) if (left[all.labels[row]!] === 1) inner.delete(row);
     const trainRows = rest.filter((row) => !inner.has(row));
     const valRows = rest.filter((row) => inner.has(row));
     const split = (rows: number[]): Split => ({ features: gatherRows(all.features, inputSize, rows), labels: rows.map((row) => all.labels[row]!) });

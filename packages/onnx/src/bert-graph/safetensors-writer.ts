@@ -1,5 +1,5 @@
 import { writeFileAtomic } from '@senti/base';
-import { floatToHalf } from '../../layers/half-float.js';
+import { floatToHalf } from '../half-float.js';
 
 /** One tensor to write: its shape and float32 values. */
 export interface SafetensorsEntry {

@@ -1,7 +1,4 @@
-import { attribute, makeNode, tensorValueInfo } from '../onnx/onnx-graph.js';
-import { encodeOnnxModel } from '../onnx/onnx-model.js';
-import { float32Tensor, int64Tensor } from '../onnx/onnx-tensor.js';
-import { DataType, type OnnxNode, type OnnxTensor } from '../onnx/onnx-types.js';
+import { attribute, DataType, encodeOnnxModel, float32Tensor, int64Tensor, makeNode, tensorValueInfo, type OnnxNode, type OnnxTensor } from '@senti/onnx';
 
 /** Inputs of the head's forward + backward graph, in the order {@link headGradientGraph} declares them. */
 export const HEAD_GRADIENT_INPUTS = ['x', 'xT', 'targets', 'maskT', 'w1', 'w2'] as const;

@@ -3,7 +3,7 @@ import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NamedTensor } from '../../layers/safetensors.js';
+import type { NamedTensor } from '../safetensors.js';
 import { bertGraphConfig, readBertGraphConfig } from './bert-graph-config.js';
 import { writeBertEncoderDir } from './bert-encoder-dir.js';
 import { bertWeightsFromSafetensors } from './bert-weights.js';

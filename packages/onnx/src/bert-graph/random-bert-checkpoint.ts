@@ -1,5 +1,5 @@
 import { createRandom } from '@senti/base';
-import type { NamedTensor } from '../../layers/safetensors.js';
+import type { NamedTensor } from '../safetensors.js';
 
 /** The shape of a {@link randomBertCheckpoint}. */
 export interface RandomBertShape {

@@ -43,3 +43,13 @@ function roundShift(value: number, shift: number): number {
   if (remainder > half || (remainder === half && (result & 1) === 1)) result += 1;
   return result;
 }
+
+/** Decodes one IEEE 754 half-precision value from its 16 bits. */
+export function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}

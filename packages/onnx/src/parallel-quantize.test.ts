@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '@senti/fixtures';
 import { decodeOnnxModel, encodeOnnxModel, readFileShared } from './onnx-model.js';
 import { quantizeMatrices, quantizeMatrix, type QuantizeJob } from './parallel-quantize.js';
 import { quantizePerToken, quantizePerTokenParallel } from './per-token-int8.js';

@@ -1,6 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
 import { ModelError } from '@senti/errors';
-import { halfToFloat } from '../encoder/float-output.js';
+import { halfToFloat } from './half-float.js';
 
 /** One tensor of a checkpoint, widened to float32. */
 export interface NamedTensor {

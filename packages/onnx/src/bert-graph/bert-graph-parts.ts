@@ -1,4 +1,4 @@
-import { transpose } from '../../layers/layer-weights.js';
+import { transpose } from '../transpose.js';
 import { attribute } from '../onnx-graph.js';
 import { float32Tensor } from '../onnx-tensor.js';
 import { DataType } from '../onnx-types.js';

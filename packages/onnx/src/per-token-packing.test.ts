@@ -5,7 +5,7 @@ import { HUB_REPLICAS, TINY_BERT } from '@senti/fixtures';
 import { cutAtLastHiddenState } from './cut-at-hidden-state.js';
 import { encodeOnnxModel, readOnnxModel } from './onnx-model.js';
 import { quantizePerToken } from './per-token-int8.js';
-import { readEncoderReference } from '../encoder/test-fixtures.js';
+import { readEncoderReference } from '@senti/fixtures';
 import { loadTokenizer } from '@senti/tokenize';
 
 // Packing the query, key and value MatMuls (which read one activation) into one integer GEMM on one quantized copy of

@@ -8,7 +8,7 @@ import { MANIFEST_FILE } from '../artifact/manifest.js';
 import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
 import { loadExportedModel, type ExportedModel } from '../export/load-exported-model.js';
-import type { PredictorModel } from './predictor.js';
+import type { Classifier } from './classifier.js';
 import { planExplanations } from '../explain/explain-texts.js';
 import { publicEncoderName, type ServedModelInfo } from './served-model-info.js';
 import { configHiddenSize } from '../encoder/model-layout.js';
@@ -19,7 +19,7 @@ import { configHiddenSize } from '../encoder/model-layout.js';
  * info comes from its config.json (labels, base model, dtype, pooling, max length, hidden size) and the graph's hash;
  * what an export does not record (creation time, metrics, training settings) is left out, not invented.
  */
-export async function loadServableModel(dir: string, options: LoadModelOptions = {}): Promise<PredictorModel> {
+export async function loadClassifier(dir: string, options: LoadModelOptions = {}): Promise<Classifier> {
   if ((await checkServable(dir)) === 'senti') return loadModel(dir, options);
   const exported = await loadExportedModel(dir);
   return {
@@ -29,6 +29,9 @@ export async function loadServableModel(dir: string, options: LoadModelOptions =
     dispose: () => exported.dispose(),
   };
 }
+
+/** {@link loadClassifier}'s older name. */
+export const loadServableModel = loadClassifier;
 
 /** The served info of an export, from its config.json (`senti` section: base model, dtype, pooling, max length). */
 async function exportInfo(dir: string, exported: ExportedModel): Promise<ServedModelInfo> {

@@ -11,7 +11,7 @@ import { writeBertEncoderDir } from './bert-encoder-dir.js';
 import { bertWeightsFromSafetensors, type BertWeights } from './bert-weights.js';
 import { BERT_GRAPH_BUILDER, buildBertGraph } from './build-bert-graph.js';
 import { writeSafetensors } from './safetensors-writer.js';
-import { TINY_BERT } from '../../encoder/test-fixtures.js';
+import { TINY_BERT } from '@senti/fixtures';
 import { clsRows, feeds, maskedMean, maxDiff, readReference, runGraph, TINY_CONFIG, TINY_SAFETENSORS, tinyTensors } from './test-support.js';
 
 const reference = readReference();

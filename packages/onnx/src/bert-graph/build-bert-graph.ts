@@ -13,10 +13,10 @@ import { GraphWriter } from './graph-writer.js';
  * Value of the `metadata_props` key `senti.builder` on graphs {@link buildBertGraph} writes, and the name of their cache
  * folder: bump it whenever the graph written for the same weights changes, or caches keep serving the old graph.
  */
-export const BERT_GRAPH_BUILDER = 'senti-bert-graph/v2';
+export const BERT_GRAPH_BUILDER = 'senti-bert-graph/v3';
 
-/** @senti/model's version, recorded in the graphs it writes. */
-const SENTI_MODEL_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** @senti/onnx's version, recorded in the graphs it writes. */
+const SENTI_ONNX_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * The default-domain opset of the graphs: 17 is the first with `LayerNormalization` (one fused, row-local kernel,
@@ -55,12 +55,12 @@ export function buildBertGraph(weights: BertWeights, config: BertGraphConfig, op
     ir_version: 8,
     opset_import: [{ domain: '', version: BERT_GRAPH_OPSET }],
     producer_name: 'senti',
-    producer_version: SENTI_MODEL_VERSION,
-    doc_string: `BertModel written by senti (${BERT_GRAPH_BUILDER}, @senti/model ${SENTI_MODEL_VERSION}) from ${config.numHiddenLayers} layers of safetensors weights`,
+    producer_version: SENTI_ONNX_VERSION,
+    doc_string: `BertModel written by senti (${BERT_GRAPH_BUILDER}, @senti/onnx ${SENTI_ONNX_VERSION}) from ${config.numHiddenLayers} layers of safetensors weights`,
     graph: { name: 'bert', node: [], initializer: [] },
     metadata_props: [
       { key: 'senti.builder', value: BERT_GRAPH_BUILDER },
-      { key: 'senti.version', value: SENTI_MODEL_VERSION },
+      { key: 'senti.version', value: SENTI_ONNX_VERSION },
       { key: 'senti.pooler', value: String(options.pooler) },
       { key: 'senti.cls_only_last_layer', value: String(options.clsOnlyLastLayer) },
     ],

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { TINY_BERT } from '../../encoder/test-fixtures.js';
-import { readSafetensors, type NamedTensor } from '../../layers/safetensors.js';
+import { TINY_BERT, TINY_BERT_REFERENCE } from '@senti/fixtures';
+import { readSafetensors, type NamedTensor } from '../safetensors.js';
 
 export const TINY_SAFETENSORS = path.join(TINY_BERT, 'model.safetensors');
 export const TINY_CONFIG = path.join(TINY_BERT, 'config.json');
@@ -20,7 +20,7 @@ export interface Reference {
 
 /** Reads fixtures/tiny-bert-reference.json's tokenization and `tiny_outputs`. */
 export function readReference(): Reference {
-  const json = JSON.parse(readFileSync(new URL('../../../../../fixtures/tiny-bert-reference.json', import.meta.url), 'utf8')) as {
+  const json = JSON.parse(readFileSync(TINY_BERT_REFERENCE, 'utf8')) as {
     tokenization: { input_ids: number[][]; attention_mask: number[][]; token_type_ids: number[][] };
     tiny_outputs: Reference['outputs'];
   };

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileSystemReason } from '@senti/base';
 import { isSentiError, ModelError } from '@senti/errors';
-import { readSafetensors, type NamedTensor } from '../../layers/safetensors.js';
+import { readSafetensors, type NamedTensor } from '../safetensors.js';
 import type { BertGraphConfig } from './bert-graph-config.js';
 import { acceptedSpellings, canonicalTensorName, expectedTensorShape, POOLER_TENSORS, requiredTensorNames } from './bert-tensor-names.js';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '@senti/fixtures';
 import {
   addGraphOutput, addInitializers, addNodes, DataType, decodeOnnxModel, encodeOnnxModel, findInitializer, float32Tensor, makeNode, readOnnxModel,
   tensorToFloat32, writeOnnxModel,

@@ -1,7 +1,6 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { sessionOptions } from '../encoder/session-options.js';
+import { sessionOptions, type HeadConfig } from '@senti/model';
 import { headGradientGraph } from './head-gradient-graph.js';
-import type { HeadConfig } from './head-config.js';
 import { sentiEnvironment } from '@senti/base';
 
 /** The arrays of one forward + backward pass (see {@link headGradientGraph}); the gradients are written in place. */
