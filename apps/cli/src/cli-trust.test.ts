@@ -43,7 +43,8 @@ describe('senti train, predict and evaluate with calibration and abstention', ()
     expect(trained.stderr).toMatch(/Cross-validation \(3 folds\): accuracy \d\.\d{4} ± \d\.\d{4}/);
     for (const file of ['calibration.svg', 'calibration.png', 'risk-coverage.svg', 'risk-coverage.png']) expect(existsSync(join(out, file)), file).toBe(true);
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as Record<string, { folds?: unknown[]; table?: unknown[] } & Record<string, unknown>>;
-    expect(Object.keys(metrics.calibration!)).toEqual(expect.arrayContaining(['temperature', 'eceBefore', 'eceAfter', 'brierBefore', 'brierAfter']));
+    expect(Object.keys(metrics.calibration!)).toEqual(expect.arrayContaining(['temperature', 'eceBefore', 'eceAfter', 'brierBefore', 'brierAfter', 'multiclassBrierBefore', 'multiclassBrierAfter']));
+    expect(trained.stderr).toMatch(/Brier \(sklearn brier_score_loss, 0-1\): \d\.\d{4} -> \d\.\d{4}/);
     expect(metrics.crossValidation!.folds).toHaveLength(3);
     expect(metrics.riskCoverage!.table!.length).toBeGreaterThan(5);
 

@@ -6,3 +6,4 @@ export { asFileError, errnoCode, fileSystemError, fileSystemReason, type FileAct
 export { removeStaleTemporaries, temporaryOwner } from './stale-temporaries.js';
 export { isTruthy, sentiEnvironment, userCacheHome, type SentiEnvironment } from './senti-environment.js';
 export { DEFAULT_SEED } from './default-seed.js';
+export { assertUnderDirectory, makeWritableDirectory, pathKind, removeCreated } from './writable-directory.js';

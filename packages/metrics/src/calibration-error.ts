@@ -54,10 +54,28 @@ export function expectedCalibrationError(yTrue: ArrayLike<number>, probabilities
 }
 
 /**
- * Multi-class Brier score: mean over rows of sum over classes of (p_k - [k = label])^2 (Brier 1950; 0 is perfect,
- * 2 the worst). For two classes it is twice scikit-learn's `brier_score_loss` of the positive class.
+ * scikit-learn's `brier_score_loss` (with its default `scale_by_half='auto'`): for two classes the mean squared error
+ * of the positive class's probability (class 1; 0 is perfect, 1 the worst); for three or more, {@link multiclassBrier}
+ * (sklearn 1.7+ takes a probability matrix and sums over classes; older versions refuse more than two classes).
  */
 export function brierScore(yTrue: ArrayLike<number>, probabilities: ArrayLike<number>, numClasses: number): number {
+  const sum = multiclassBrier(yTrue, probabilities, numClasses);
+  // Two classes: (p1 - y1)^2 and (p0 - y0)^2 are equal when p0 + p1 = 1, so half the sum is sklearn's binary score;
+  // computed from the positive column alone, as sklearn does, so rows that do not sum to 1 agree too.
+  if (numClasses !== 2) return sum;
+  let total = 0;
+  for (let row = 0; row < yTrue.length; row++) {
+    const difference = (probabilities[row * 2 + 1] as number) - (yTrue[row] === 1 ? 1 : 0);
+    total += difference * difference;
+  }
+  return total / yTrue.length;
+}
+
+/**
+ * Multi-class Brier score (Brier 1950): mean over rows of the sum over classes of (p_k - [k = label])^2; 0 is perfect,
+ * 2 the worst. One scale for every number of classes; for two classes it is twice {@link brierScore}.
+ */
+export function multiclassBrier(yTrue: ArrayLike<number>, probabilities: ArrayLike<number>, numClasses: number): number {
   const labels = checkRows(yTrue, probabilities, numClasses, 'probabilities');
   let total = 0;
   labels.forEach((label, row) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { brierScore, expectedCalibrationError, fitTemperature, temperatureNll, temperatureSoftmax } from './index.js';
+import { brierScore, expectedCalibrationError, fitTemperature, multiclassBrier, temperatureNll, temperatureSoftmax } from './index.js';
 
 interface Bin { count: number; accuracy: number | null; confidence: number | null }
 interface CalibrationCase {
@@ -30,8 +30,8 @@ describe('temperature scaling against scipy', () => {
       else expect(bin.accuracy).toBeCloseTo(c.bins_before[index]!.accuracy!, 12);
     });
     expect(expectedCalibrationError(c.y_true, after, c.num_classes).ece).toBeCloseTo(c.ece_after, 8);
-    expect(brierScore(c.y_true, before, c.num_classes)).toBeCloseTo(c.brier_before, 12);
-    expect(brierScore(c.y_true, after, c.num_classes)).toBeCloseTo(c.brier_after, 8);
+    expect(multiclassBrier(c.y_true, before, c.num_classes)).toBeCloseTo(c.brier_before, 12);
+    expect(multiclassBrier(c.y_true, after, c.num_classes)).toBeCloseTo(c.brier_after, 8);
   });
 
   it('the fitted T is a minimum of the NLL and keeps every argmax', () => {
@@ -51,12 +51,31 @@ describe('temperature scaling against scipy', () => {
   });
 });
 
+interface BrierCase { name: string; num_classes: number; y_true: number[]; probabilities: number[]; brier: number; brier_oracle: string; multiclass_brier: number }
+const brierCases = (JSON.parse(readFileSync(new URL('./testdata/brier-cases.json', import.meta.url), 'utf8')) as { cases: BrierCase[] }).cases;
+
+describe('Brier scores against scikit-learn (#28 item 23)', () => {
+  it.each(brierCases)('$name: brierScore is $brier_oracle, multiclassBrier the sum over classes', (c) => {
+    expect(brierScore(c.y_true, c.probabilities, c.num_classes)).toBeCloseTo(c.brier, 14);
+    expect(multiclassBrier(c.y_true, c.probabilities, c.num_classes)).toBeCloseTo(c.multiclass_brier, 14);
+  });
+
+  it('the binary cases are scikit-learn\'s own numbers, and half the multi-class sum', () => {
+    const binary = brierCases.filter((c) => c.num_classes === 2);
+    expect(binary.length).toBeGreaterThan(0);
+    for (const c of binary) {
+      expect(c.brier_oracle).toMatch(/^sklearn .* brier_score_loss$/);
+      expect(brierScore(c.y_true, c.probabilities, 2) * 2).toBeCloseTo(multiclassBrier(c.y_true, c.probabilities, 2), 14);
+    }
+  });
+});
+
 describe('expectedCalibrationError', () => {
   it.each(reference.ece_cases)('$name: equal to the Python reference bin by bin', (c) => {
     const result = expectedCalibrationError(c.y_true, c.probabilities, c.num_classes);
     expect(result.ece).toBeCloseTo(c.ece, 14);
     expect(result.bins.map((bin) => bin.count)).toEqual(c.bins.map((bin) => bin.count));
-    expect(brierScore(c.y_true, c.probabilities, c.num_classes)).toBeCloseTo(c.brier, 14);
+    expect(multiclassBrier(c.y_true, c.probabilities, c.num_classes)).toBeCloseTo(c.brier, 14);
   });
 
   it('is 0 for a model whose confidence equals its accuracy and 15 bins wide by default', () => {

@@ -13,7 +13,7 @@ export {
   TOKEN_LENGTH_CHUNK,
 } from './fine-tune/index.js';
 export {
-  sweep, sweepCsv, SWEEP_KEYS, describePoint, gridPoints, type SweepEvent, type SweepOptions, type SweepResult, type SweepRow,
+  sweep, sweepCsv, saveSweep, SWEEP_FILES, SWEEP_KEYS, describePoint, gridPoints, type SweepEvent, type SweepOptions, type SweepResult, type SweepRow,
   type SweepGrid, type SweepKey, type SweepPoint,
 } from './sweep/index.js';
 export {
@@ -21,6 +21,14 @@ export {
   confidentLearning, type ConfidentLearning, type FlaggedRow, crossValidate, type CrossValidation, type FoldScores,
   calibrateHead, calibrationEffect, type CalibrationSummary, abstentionSummary, checkTargetAccuracy, smallSampleWarning, SMALL_THRESHOLD_SAMPLE, type AbstentionSummary,
 } from './trust/index.js';
+export {
+  renderPlot, writePlot, writeRunPlots, tokenLengthSpec, trainingCurvesSpec, confusionMatrixSpec, reliabilitySpec, riskCoverageSpec, sweepSpec,
+  thresholdMarks, lossAxisDomain, MARKED_THRESHOLDS, MAX_PLOTTED_CLASSES, MAX_PLOTTED_SETTINGS, type PlotWarning, type RenderedPlot,
+} from './plots/index.js';
+export {
+  createRun, resumeRun, reproduceRun, describeResumeConflict, Run, RUN_CONFIG, createRunDirectory, RunDirectory, RUN_LOCK, timestampedRunName,
+  type CreateRunOptions, type ResumeRunOptions, type RunConfig, type RunDirectoryOptions,
+} from './run/index.js';
 export { train } from './train.js';
 export type { EpochRecord, LoopOptions, LoopResult, Split, StatesSplit, TrainEvent, TrainOptions, TrainResult, TrainUnfrozenOptions, TrainUnfrozenResult } from './types.js';
 export { evaluateHead, type Evaluation } from './evaluate-head.js';

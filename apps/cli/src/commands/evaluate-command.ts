@@ -8,7 +8,7 @@ import { addOptions } from '../options/command-options.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
 import type { CliContext } from '../cli-context.js';
 import { newCommand } from './new-command.js';
-import { riskCoverageTable, thresholdWords } from '../output/print-trust.js';
+import { calibrationLine, riskCoverageTable, thresholdWords } from '../output/print-trust.js';
 import { downloadProgress } from '../output/download-progress.js';
 
 interface EvaluateFlags {
@@ -64,14 +64,14 @@ export function evaluateCommand(context: CliContext): Command {
       output.line(evaluation.reportText.replace(/\n$/, ''));
       if (auc !== null) output.line(`ROC-AUC: ${auc.toFixed(4)}`);
       const { calibration, abstention, abstained } = evaluation;
-      output.line(`ECE (15 bins): ${calibration.ece.toFixed(4)}  Brier (sum over classes, 0-2): ${calibration.brier.toFixed(4)}  (${calibration.temperature === 1 ? 'not calibrated' : `temperature ${calibration.temperature.toFixed(4)}`})`);
+      output.line(calibrationLine(labelNames.length, undefined, calibration));
       output.section('Coverage vs accuracy', riskCoverageTable(abstention.table));
       if (abstention.chosen?.smallSample) output.line(`warning: ${smallSampleWarning(abstention.chosen)}`);
       if (abstention.chosen) output.line(`  --target-accuracy ${abstention.chosen.targetAccuracy}: ${thresholdWords(abstention.chosen.threshold)} (validation: accuracy ${abstention.chosen.accuracy.toFixed(4)} at coverage ${(abstention.chosen.coverage * 100).toFixed(1)}%)`);
       if (abstained) output.line(`  abstaining below ${abstained.threshold.toFixed(4)}: ${abstained.answered} of ${evaluation.texts} answered (coverage ${(abstained.coverage * 100).toFixed(1)}%), accuracy on them ${abstained.accuracy === null ? '-' : abstained.accuracy.toFixed(4)}`);
       output.section('Confusion matrix (rows: true, columns: predicted)', formatConfusionMatrix(evaluation.confusionMatrix, labelNames));
       context.result = ({ source: evaluation.source, texts: evaluation.texts, accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc, report: reportToSklearnDict(report), confusionMatrix: evaluation.confusionMatrix, labels: labelNames,
-        calibration: { temperature: calibration.temperature, ece: calibration.ece, brier: calibration.brier }, riskCoverage: abstention.table,
+        calibration: { temperature: calibration.temperature, ece: calibration.ece, brier: calibration.brier, multiclassBrier: calibration.multiclassBrier }, riskCoverage: abstention.table,
         ...(abstention.chosen ? { chosenThreshold: { threshold: abstention.chosen.threshold, targetAccuracy: abstention.chosen.targetAccuracy, valAccuracy: abstention.chosen.accuracy, valCoverage: abstention.chosen.coverage } } : {}),
         ...(abstained ? { abstained } : {}) });
       context.gates = evaluateGates({ accuracy: report.accuracy, macroF1: report.macroAvg.f1 }, flags);

@@ -1,18 +1,14 @@
 import { relative } from 'node:path';
 import { UsageError } from '@senti/errors';
-import { writeFileAtomic } from '@senti/base';
 import {
-  describePoint, gridPoints, parseSetting, runSummary, saveRun, settingExpectation, sweep, sweepCsv, SWEEP_KEYS, type FineTuneInput, type RunSummary,
-  type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
+  createRun, describePoint, gridPoints, parseSetting, runSummary, saveSweep, settingExpectation, sweep, SWEEP_KEYS, type FineTuneInput, type RunSummary,
+  type Run, type SweepEvent, type SweepGrid, type SweepKey, type SweepResult, type SweepRow,
 } from '@senti/train';
 import { flagOf } from '../options/setting-options.js';
-import type { TopLevelSpec } from 'vega-lite';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
 import { printTestReport } from '../output/print-summaries.js';
-import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
-import { writePlot, writePlots } from '../output/write-plots.js';
 
 /** The `--sweep` name of a head setting: its flag without dashes (`lr`), or its own name when it has no flag (`dropout`). */
 function sweepName(key: SweepKey): string {
@@ -75,7 +71,8 @@ export async function runSweep(
     throw new UsageError('CLI_BAD_OPTION', `${flagOf(both)} ${String(options.given[both])} and --sweep ${sweepName(both)}=... both set ${both}; drop ${flagOf(both)} or add its value to the sweep`);
   }
   gridPoints(grid); // checks every value before anything is created: a bad grid leaves no run directory behind
-  const run = await createRunDirectory(options.out, { overwrite: options.overwrite });
+  // config.json records the grid: a sweep's directory is refused by --resume, which would train one default model.
+  const run = await createRun(input, { ...(options.out !== undefined ? { dir: options.out } : {}), overwrite: options.overwrite, command: process.argv.slice(2), config: { sweep: grid } });
   try {
     return await sweepIn(run, input, grid, output, options);
   } finally {
@@ -84,13 +81,10 @@ export async function runSweep(
 }
 
 /** {@link runSweep} in its locked run directory. */
-async function sweepIn(run: RunDirectory, input: FineTuneInput, grid: SweepGrid, output: ConsoleOutput, options: SweepRunOptions): Promise<SweepRunSummary> {
-  const command = process.argv.slice(2);
-  const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+async function sweepIn(run: Run, input: FineTuneInput, grid: SweepGrid, output: ConsoleOutput, options: SweepRunOptions): Promise<SweepRunSummary> {
   const render = fineTuneRenderer(output, { data: input.data });
   let result: SweepResult;
   try {
-    await run.writeJson('config.json', { settings, sweep: grid, command, createdAt: new Date().toISOString() });
     result = await sweep({ ...input, grid, signal: options.signal, onEvent: (event: SweepEvent) => renderSweepEvent(event, output, render) });
   } catch (error) {
     // A sweep keeps nothing until it has its best point: a failed or cancelled one leaves no directory behind.
@@ -103,11 +97,9 @@ async function sweepIn(run: RunDirectory, input: FineTuneInput, grid: SweepGrid,
       sweepTable(result.table, result.bestIndex).replace(/^/gm, '  '));
     output.line(`  best: ${describePoint(result.table[result.bestIndex]!.point)} (lowest validation loss)`);
     printTestReport(output, best.report, best.confusionMatrix, best.rocAuc);
-    const { runDir, modelDir } = await saveRun(best, run.path, { config: { command, sweep: grid, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
-    const warn = (message: string) => output.line(message);
-    await writePlots(best, runDir, warn);
-    await writeFileAtomic(`${runDir}/sweep.csv`, sweepCsv(result.table, result.bestIndex));
-    await writePlot(runDir, 'sweep', () => sweepSpec(result.table, result.bestIndex), warn);
+    const { runDir, modelDir } = await saveSweep(result, run.path, {
+      config: { command: run.config.command, sweep: grid, createdAt: run.config.createdAt }, onWarning: (message) => output.line(message), ...(options.bundleEncoder ? { bundleEncoder: true } : {}),
+    });
     const shown = relative(process.cwd(), run.path);
     output.section(`Best model saved to ${shown.startsWith('..') || shown === '' ? run.path : shown}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, plots, sweep.csv, sweep.{svg,png}');
@@ -147,50 +139,4 @@ export function sweepTable(table: readonly SweepRow[], bestIndex: number): strin
     table.map((row) => [row.settings.learningRate, row.settings.dropout, row.settings.weightDecay, row.settings.batchSize, row.settings.epochs,
       row.valLoss.toFixed(4), row.valAccuracy.toFixed(4), row.bestEpoch, row.seconds.toFixed(1), row.index === bestIndex ? '<- best' : '']),
   );
-}
-
-/** Short flag-style label of a grid point, e.g. `lr=0.001 dropout=0.1`. */
-export function pointLabel(row: SweepRow): string {
-  const parts = SWEEP_KEYS.filter((key) => row.point[key] !== undefined).map((key) => `${sweepName(key)}=${row.point[key]}`);
-  return `${row.index + 1}: ${parts.join(' ') || 'base settings'}`;
-}
-
-/** The most settings the sweep picture draws (the best by validation loss); sweep.csv always has them all. */
-export const MAX_PLOTTED_SETTINGS = 40;
-
-/**
- * Validation loss (points, zoomed) and accuracy (bars) per setting, the chosen one highlighted; past
- * {@link MAX_PLOTTED_SETTINGS} settings, the best ones by validation loss (the title says so).
- */
-export function sweepSpec(table: readonly SweepRow[], bestIndex: number): TopLevelSpec {
-  const shown = table.length <= MAX_PLOTTED_SETTINGS
-    ? table
-    : [...table].sort((a, b) => a.valLoss - b.valLoss || a.index - b.index).slice(0, MAX_PLOTTED_SETTINGS).sort((a, b) => a.index - b.index);
-  const values = shown.map((row) => ({
-    setting: pointLabel(row), valLoss: row.valLoss, valAccuracy: row.valAccuracy, chosen: row.index === bestIndex ? 'best' : 'other',
-  }));
-  const order = values.map((value) => value.setting);
-  const color = { field: 'chosen', type: 'nominal', scale: { domain: ['best', 'other'], range: ['#e45756', '#4c78a8'] }, legend: null } as const;
-  const height = Math.max(120, 24 * values.length);
-  const y = { field: 'setting', type: 'nominal', sort: order, title: null } as const;
-  return {
-    background: 'white',
-    config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' },
-    title: shown.length < table.length
-      ? `Sweep: the ${shown.length} best of ${table.length} head settings by validation loss (all in sweep.csv; red: lowest)`
-      : `Sweep: ${table.length} head settings on the same encoded features (red: lowest validation loss)`,
-    data: { values },
-    hconcat: [
-      {
-        width: 280, height,
-        mark: { type: 'point', filled: true, size: 120 },
-        encoding: { y: { ...y, axis: { labelLimit: 400 } }, x: { field: 'valLoss', type: 'quantitative', title: 'validation loss (best epoch)', scale: { zero: false } }, color },
-      },
-      {
-        width: 220, height,
-        mark: 'bar',
-        encoding: { y: { ...y, axis: null }, x: { field: 'valAccuracy', type: 'quantitative', title: 'validation accuracy', scale: { domain: [0, 1] } }, color },
-      },
-    ],
-  } as TopLevelSpec;
 }

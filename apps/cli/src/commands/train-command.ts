@@ -1,21 +1,18 @@
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { isSentiError, TrainError, UsageError } from '@senti/errors';
 import {
-  completedEpochs, fineTune, isOffline, mostConfidentMistakes, resumeConflict, runSummary, saveRun, SETTING_KEYS, testRows,
-  type FineTuneInput, type FineTuneResult, type ResumeConflict, type SweepGrid,
+  createRun, isOffline, mostConfidentMistakes, resumeRun, runSummary, SETTING_KEYS, testRows,
+  type FineTuneInput, type FineTuneResult, type Run, type SweepGrid,
 } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';
 import { printTestReport } from '../output/print-summaries.js';
 import { printTrust } from '../output/print-trust.js';
-import { createRunDirectory, type RunDirectory } from '../output/run-directory.js';
 import { textTable } from '../output/text-table.js';
-import { writePlots } from '../output/write-plots.js';
 import { addOptions } from '../options/command-options.js';
 import { addSettingOptions, assertNoSettingConflict, flagOf, givenSettings, readConfigSettings } from '../options/setting-options.js';
 import { assertGatesPassed, evaluateGates } from './quality-gates.js';
@@ -62,10 +59,20 @@ export function trainCommand(context: CliContext): Command {
           if (value !== undefined) throw new UsageError('CLI_BAD_OPTION', `${flag} cannot be used with --resume, which continues in the run directory with its own settings`);
         }
       }
-      const input = flags.resume !== undefined
-        ? await resumedSettings(flags.resume, given)
+      if (flags.resume !== undefined && flags.sweep) throw new UsageError('CLI_BAD_OPTION', '--sweep cannot be combined with --resume; run the sweep again (the feature cache makes it cheap)');
+      // A resumed run is opened (and locked) here: its settings come from its config.json.
+      const resumed = flags.resume !== undefined
+        ? await resumeRun(flags.resume, { given, flag: '--resume', nameOf: flagOf, command: context.args, defaults: isOffline() ? { offline: true } : {} })
+        : undefined;
+      const input = resumed
+        ? { ...resumed.settings }
         : { ...(flags.config !== undefined ? await readConfigSettings(flags.config) : {}), ...given };
-      assertNoSettingConflict(input);
+      try {
+        assertNoSettingConflict(input);
+      } catch (error) {
+        await resumed?.release();
+        throw error;
+      }
       if (input.data === undefined) {
         throw new UsageError('CLI_MISSING_OPTION', 'train needs --data <file> (a CSV with a text and a label column), --config <run/config.json>, or --resume <run-dir>');
       }
@@ -74,21 +81,19 @@ export function trainCommand(context: CliContext): Command {
         given, signal: context.cancelSignal(), args: context.args, out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume,
         bundleEncoder: flags.bundleEncoder ?? false, invocation: context.command,
       };
-      const summary = flags.sweep ? await runSweep(input as FineTuneInput, flags.sweep, output, runOptions) : await runTrain(input as FineTuneInput, output, runOptions);
+      const summary = flags.sweep ? await runSweep(input as FineTuneInput, flags.sweep, output, runOptions) : await runTrain(input as FineTuneInput, output, { ...runOptions, resumed });
       context.result = summary;
       context.gates = evaluateGates({ accuracy: summary.testAccuracy, macroF1: summary.testMacroF1 }, flags);
       assertGatesPassed(context.gates);
     });
 }
 
-/** Runs fineTune with a run directory: settings first (so a killed run can be resumed), then every result file. */
+/** Trains in a run directory (a new one, or the resumed run), prints the results and returns the summary. */
 async function runTrain(
   input: FineTuneInput, output: ConsoleOutput,
-  options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string; bundleEncoder?: boolean; invocation?: string; signal?: AbortSignal },
+  options: { args: readonly string[]; out?: string; overwrite: boolean; resume?: string; resumed?: Run; bundleEncoder?: boolean; invocation?: string; signal?: AbortSignal },
 ) {
-  const run = options.resume
-    ? await createRunDirectory(options.resume, { overwrite: true, flag: '--resume' })
-    : await createRunDirectory(options.out, { overwrite: options.overwrite });
+  const run = options.resumed ?? await createRun(input, { ...(options.out !== undefined ? { dir: options.out } : {}), overwrite: options.overwrite, command: options.args });
   try {
     return await trainIn(run, input, output, options);
   } finally {
@@ -97,26 +102,16 @@ async function runTrain(
 }
 
 /** {@link runTrain} in its locked run directory. */
-async function trainIn(
-  run: RunDirectory, input: FineTuneInput, output: ConsoleOutput,
-  options: { args: readonly string[]; resume?: string; bundleEncoder?: boolean; invocation?: string; signal?: AbortSignal },
-) {
-  const settings = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  const command = [...options.args];
+async function trainIn(run: Run, input: FineTuneInput, output: ConsoleOutput, options: { bundleEncoder?: boolean; invocation?: string; signal?: AbortSignal }) {
   let result: FineTuneResult;
   try {
-    await run.writeJson('config.json', { settings, command, createdAt: new Date().toISOString() });
-    result = await fineTune({
-      ...input,
-      checkpointDir: run.checkpointDir,
-      resume: Boolean(options.resume),
+    result = await run.fineTune({
       signal: options.signal,
       onEvent: fineTuneRenderer(output, { data: input.data }),
     });
   } catch (error) {
-    // Nothing half-written: a run that failed before its first checkpoint leaves no directory behind.
+    // The run removed its directory when it failed before its first checkpoint: nothing half-written.
     const kept = existsSync(run.checkpointDir);
-    if (!kept) await run.discard();
     if (isSentiError(error) && error.code === 'TRAIN_ABORTED') {
       const reason = typeof options.signal?.reason === 'string' ? options.signal.reason : 'Ctrl-C';
       throw new TrainError('TRAIN_ABORTED', `training was cancelled (${reason})`, 'runtime', {
@@ -129,8 +124,7 @@ async function trainIn(
     printTestReport(output, result.report, result.confusionMatrix, result.rocAuc);
     printTrust(output, result);
     printWorstMistakes(output, result);
-    const { runDir, modelDir } = await saveRun(result, run.path, { config: { command, createdAt: new Date().toISOString() }, ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
-    await writePlots(result, runDir, (message) => output.line(message));
+    const { runDir, modelDir } = await run.save(result, { onWarning: (message) => output.line(message), ...(options.bundleEncoder ? { bundleEncoder: true } : {}) });
     output.section(`Run saved to ${displayPath(run)}`);
     output.line('  model, config.json, metrics.json, history.csv, report.txt, test-predictions.csv, misclassified.csv, confusion-matrix.{csv,svg,png}, plots');
     if (result.calibration) output.line('  calibration.{svg,png}: reliability diagram before and after temperature scaling');
@@ -156,43 +150,7 @@ function printWorstMistakes(output: ConsoleOutput, result: FineTuneResult, count
   output.section(`Most confident mistakes (all in misclassified.csv)`, textTable(['text', 'true', 'predicted', 'score'], mistakes.map((row) => [shorten(row.text), row.label, row.predicted, row.score.toFixed(3)])).replace(/^/gm, '  '));
 }
 
-function displayPath(run: RunDirectory): string {
+function displayPath(run: Run): string {
   const path = relative(process.cwd(), run.path);
   return path.startsWith('..') || path === '' ? run.path : path;
-}
-
-/** The settings of a run to resume, with the flags given now over them; a change the checkpoint cannot take is refused. */
-async function resumedSettings(runDir: string, given: Partial<FineTuneInput>): Promise<Partial<FineTuneInput>> {
-  const configPath = join(runDir, 'config.json');
-  if (!existsSync(configPath)) {
-    throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: no config.json there; expected a run directory written by senti train`);
-  }
-  let config: { settings?: Partial<FineTuneInput>; sweep?: unknown; command?: unknown };
-  try {
-    config = JSON.parse(await readFile(configPath, 'utf8')) as typeof config;
-  } catch {
-    throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json is not valid JSON; expected a run directory written by senti train`);
-  }
-  if (typeof config.settings?.data !== 'string') throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: config.json has no training settings`);
-  if (config.sweep !== undefined && config.sweep !== null) {
-    // Resuming it as one run would train a single default model and rewrite config.json without the sweep.
-    const again = Array.isArray(config.command) && config.command.every((part) => typeof part === 'string') ? `: senti ${config.command.join(' ')}` : '';
-    throw new UsageError('CLI_NOT_A_RUN', `--resume ${runDir}: the run is a --sweep, which cannot be resumed; run the sweep again (the feature cache keeps what was encoded)${again}`);
-  }
-  const conflict = resumeConflict(config.settings as FineTuneInput, given, await completedEpochs(join(runDir, 'checkpoints')));
-  if (conflict !== undefined) throw new UsageError('CLI_RESUME_CHANGED', `--resume ${runDir}: ${describeResumeConflict(conflict)}`);
-  return { ...config.settings, ...given };
-}
-
-/** A resume conflict in the user's words (flags, not setting names). */
-function describeResumeConflict(conflict: ResumeConflict): string {
-  const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-  switch (conflict.reason) {
-    case 'changed':
-      return `${flagOf(conflict.key)} ${shown(conflict.given)} differs from the run's ${shown(conflict.saved)}; only --epochs may change when resuming (start a new run to change it)`;
-    case 'below-completed':
-      return `--epochs ${conflict.given} is below the ${conflict.completed} epochs the run already completed; give the new total`;
-    case 'linear-schedule':
-      return `--epochs cannot change for a run with --schedule linear (its learning rate decays over the planned ${conflict.saved} epochs); start a new run for ${conflict.given} epochs`;
-  }
 }

@@ -3,10 +3,25 @@ import type { FineTuneResult } from '@senti/train';
 import type { ConsoleOutput } from './console-output.js';
 import { textTable } from './text-table.js';
 
+/**
+ * What the printed Brier score is: scikit-learn's `brier_score_loss`, which for two classes is the squared error of
+ * the second class's probability (0-1) and for more the sum over classes (0-2).
+ */
+export function brierName(numClasses: number): string {
+  return numClasses === 2 ? 'Brier (sklearn brier_score_loss, 0-1)' : 'Brier (sum over classes, 0-2)';
+}
+
 /** The expected calibration error line printed under the classification report. */
-export function calibrationLine(calibration: { temperature: number; eceBefore: number; eceAfter: number; brierBefore: number; brierAfter: number } | undefined, uncalibrated?: { ece: number; brier: number }): string {
-  if (calibration === undefined) return `ECE (15 bins): ${uncalibrated!.ece.toFixed(4)}  Brier (sum over classes, 0-2): ${uncalibrated!.brier.toFixed(4)}  (not calibrated)`;
-  return `ECE (15 bins): ${calibration.eceBefore.toFixed(4)} -> ${calibration.eceAfter.toFixed(4)}  Brier (sum over classes, 0-2): ${calibration.brierBefore.toFixed(4)} -> ${calibration.brierAfter.toFixed(4)}  (temperature ${calibration.temperature.toFixed(4)}, fitted on validation)`;
+export function calibrationLine(
+  numClasses: number,
+  calibration: { temperature: number; eceBefore: number; eceAfter: number; brierBefore: number; brierAfter: number } | undefined,
+  uncalibrated?: { ece: number; brier: number; temperature?: number },
+): string {
+  if (calibration === undefined) {
+    const temperature = uncalibrated!.temperature ?? 1;
+    return `ECE (15 bins): ${uncalibrated!.ece.toFixed(4)}  ${brierName(numClasses)}: ${uncalibrated!.brier.toFixed(4)}  (${temperature === 1 ? 'not calibrated' : `temperature ${temperature.toFixed(4)}`})`;
+  }
+  return `ECE (15 bins): ${calibration.eceBefore.toFixed(4)} -> ${calibration.eceAfter.toFixed(4)}  ${brierName(numClasses)}: ${calibration.brierBefore.toFixed(4)} -> ${calibration.brierAfter.toFixed(4)}  (temperature ${calibration.temperature.toFixed(4)}, fitted on validation)`;
 }
 
 /** The risk-coverage table as a terminal table (thresholds 0, 0.5 … 0.99). */
@@ -22,7 +37,7 @@ export function thresholdWords(threshold: number): string {
 
 /** Prints what a training run says about trust: ECE before/after, risk-coverage, the chosen threshold, cross-validation. */
 export function printTrust(output: ConsoleOutput, result: FineTuneResult): void {
-  if (result.calibration) output.line(calibrationLine(result.calibration));
+  if (result.calibration) output.line(calibrationLine(result.splits.labelNames.length, result.calibration));
   output.section('Coverage vs accuracy on the test split (all in metrics.json, risk-coverage.{svg,png})', riskCoverageTable(result.abstention.table));
   const chosen = result.abstention.chosen;
   if (chosen) {

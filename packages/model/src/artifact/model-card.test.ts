@@ -5,7 +5,8 @@ import { load as parseYaml } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/index.js';
 import { createHead } from '../head/index.js';
-import { saveModel, writeModelCard } from './index.js';
+import { exportCardText } from '../export/export-card.js';
+import { modelCardText, readManifest, saveModel, writeModelCard } from './index.js';
 
 let root: string;
 beforeAll(async () => {
@@ -65,8 +66,11 @@ describe('writeModelCard', () => {
 
   it('says each hyperparameter once, names calibration and abstention, and loads the graph it measured (#28 item 23)', async () => {
     const dir = await savedModel('honest');
-    const card = await readFile(await writeModelCard(dir, { hyperparameters: { maxLength: 17, dtype: 'int8', pooling: 'pooler', epochs: 10 } }), 'utf8');
+    const card = await readFile(await writeModelCard(dir, { hyperparameters: { maxLength: 17, dtype: 'int8', pooling: 'pooler', encoder: '/home/someone/models/bert', epochs: 10 } }), 'utf8');
     const { body } = split(card);
+    // The encoder is named once, as the Hub knows it; fineTune's setting may be a local path.
+    expect(body).not.toContain('/home/someone');
+    expect(body.match(/Xenova\/bert-base-uncased\]/g)).toHaveLength(1);
     expect(body).not.toContain('| maxLength |');
     expect(body).not.toContain('| dtype |');
     expect(body).toContain('| epochs | 10 |');
@@ -76,6 +80,47 @@ describe('writeModelCard', () => {
     // An int8 model: the quantized graph (measured), not { dtype: 'fp32' } (which the export card marks "not measured").
     expect(body).toContain("pipeline('text-classification', 'exported');");
     expect(body).not.toContain("'exported', { dtype: 'fp32' }");
+  });
+
+  it('states the test ECE of a calibrated model and what its default threshold answers (#28 item 23)', async () => {
+    const head = createHead({ inputSize: 32, numClasses: 2, hiddenSize: 16 }, { seed: 1 });
+    head.setTemperature(1.7);
+    const dir = join(root, 'calibrated');
+    const encoder = { model: 'Xenova/bert-base-uncased', fileHash: 'a'.repeat(64), dtype: 'int8' as const, pooling: 'pooler' as const, hiddenSize: 32 };
+    await saveModel(dir, { head, encoder, maxLength: 17, labelNames: ['negative', 'positive'], abstention: { threshold: 0.83, targetAccuracy: 0.95 } });
+    head.dispose();
+    const { body } = split(await readFile(await writeModelCard(dir, {
+      calibration: { eceBefore: 0.081, eceAfter: 0.023 },
+      abstention: { valAccuracy: 0.951, valCoverage: 0.72, testAccuracy: 0.94, testCoverage: 0.7 },
+    }), 'utf8'));
+    expect(body).toContain('softmax(logits / 1.7000)');
+    expect(body).toContain('Expected calibration error on the test split (15 bins): 0.0810 before, 0.0230 after.');
+    expect(body).toContain('below 0.8300 (picked for accuracy 0.95 on the validation split)');
+    expect(body).toContain('It answers 72.0% of the validation texts (accuracy 0.9510) and 70.0% of the test texts (accuracy 0.9400)');
+  });
+
+  it.each([
+    ['fp32', false], ['fp16', false], ['int8', false], ['q8', false], ['fp32', true], ['int8', true], ['q8', true],
+  ] as const)('%s encoder, fine-tuned layers %s: the card recommends only a graph the export card measured (#28 item 23)', async (dtype, tuned) => {
+    const base = await readManifest(await savedModel(`graph-${dtype}-${tuned}`));
+    const manifest = {
+      ...base, encoder: { ...base.encoder, dtype }, metrics: { test: { accuracy: 0.8125, macroF1: 0.8 } },
+      ...(tuned ? { tunedLayers: { firstLayer: 1, count: 1, pooling: 'pooler', statesRoute: 'onnx', dtype, file: 'tuned.bin', sha256: 'b'.repeat(64), tensors: [] } as never } : {}),
+    };
+    const quantizedWritten = (dtype === 'int8' || dtype === 'q8') && !tuned;
+    const exportCard = exportCardText(manifest, { files: ['onnx/model.onnx', ...(quantizedWritten ? ['onnx/model_quantized.onnx'] : [])] });
+    const row = (file: string) => exportCard.split('\n').find((line) => line.startsWith(`| \`${file}\``));
+    const { body } = split(modelCardText(manifest));
+    const loadsFp32 = body.includes("pipeline('text-classification', 'exported', { dtype: 'fp32' });");
+    const loaded = row(loadsFp32 ? 'onnx/model.onnx' : 'onnx/model_quantized.onnx');
+    expect(loaded).toBeDefined();
+    if (loaded!.includes('not measured')) {
+      // No graph of the export was measured: the card says so instead of recommending one.
+      expect(exportCard).not.toContain('0.8125');
+      expect(body).toContain('which was not measured: the test report above ran them over the');
+    } else {
+      expect(loaded).toContain('0.8125');
+    }
   });
 
   it('says "Not recorded." for what it was not told, and still parses', async () => {

@@ -3,6 +3,7 @@ import { writeFileAtomic } from '@senti/base';
 import type { SentiManifest } from './manifest.js';
 import { readManifest } from './read-manifest.js';
 import { resolveModelDir } from './model-dir.js';
+import { measuredExportGraph } from '../export/measured-graph.js';
 
 /** What the model card says beyond senti.json (everything optional; absent sections say so). */
 export interface ModelCardInfo {
@@ -22,6 +23,10 @@ export interface ModelCardInfo {
   hyperparameters?: Record<string, string | number | boolean>;
   /** Test results: sklearn-style report text and headline numbers. */
   testReport?: { text?: string; accuracy?: number; macroF1?: number; weightedF1?: number; rocAuc?: number; confusionMatrix?: number[][] };
+  /** What temperature scaling did on the test split (15-bin ECE before and after); the temperature is in senti.json. */
+  calibration?: { eceBefore: number; eceAfter: number };
+  /** What the default abstention threshold (in senti.json) gives: accuracy and coverage on validation, and on test. */
+  abstention?: { valAccuracy: number; valCoverage: number; testAccuracy: number | null; testCoverage: number };
   /** Extra limits to list under "Intended use and limits". */
   limitations?: string[];
 }
@@ -83,17 +88,13 @@ function body(manifest: SentiManifest, info: ModelCardInfo, name: string): strin
     : 'Not recorded.', '');
   parts.push('## Hyperparameters', '');
   const hyper: [string, string][] = [['Padding / truncation length (tokens)', String(manifest.maxLength)], ['Encoder weights', encoder.dtype], ['Pooling', encoder.pooling]];
-  // The rows above already say these; fineTune's hyperparameters repeat them under their setting names.
-  const shown = new Set(['maxLength', 'dtype', 'pooling']);
+  // The rows above already say these; fineTune's hyperparameters repeat them under their setting names. The encoder
+  // is named in the first paragraph as the Hub knows it; its setting may be a local path, which a card must not leak.
+  const shown = new Set(['maxLength', 'dtype', 'pooling', 'encoder', 'model']);
   for (const [key, value] of Object.entries(info.hyperparameters ?? {})) if (!shown.has(key)) hyper.push([key, String(value)]);
   parts.push(table(hyper), '');
   parts.push('## Calibration and abstention', '');
-  parts.push(manifest.calibration
-    ? `Probabilities are calibrated by temperature scaling fitted on the validation split: softmax(logits / ${manifest.calibration.temperature.toFixed(4)}).`
-    : 'Probabilities are not calibrated (softmax of the head\'s logits).');
-  parts.push(manifest.abstention
-    ? `Default abstention: no label when the top probability is below ${manifest.abstention.threshold.toFixed(4)}${manifest.abstention.targetAccuracy === undefined ? '' : ` (picked for accuracy ${manifest.abstention.targetAccuracy} on the validation split)`}; a request or \`--abstain-below\` may set another.`
-    : 'No default abstention threshold: every text gets a label unless a request or `--abstain-below` sets one.', '');
+  parts.push(...calibrationLines(manifest, info), '');
   parts.push('## Test report', '');
   const report = info.testReport;
   if (report?.text) parts.push('```', report.text.trimEnd(), '```', '');
@@ -115,11 +116,32 @@ function body(manifest: SentiManifest, info: ModelCardInfo, name: string): strin
   parts.push('## How to load', '', 'With senti (this directory):', '', '```ts', "import { loadModel } from '@senti/model';", '', "const model = await loadModel('./this-model-dir');", "console.log(await model.predict(['what a great film']));", 'await model.dispose();', '```', '');
   parts.push('or from the command line: `senti predict --model-dir ./this-model-dir "what a great film"`.', '');
   parts.push('With transformers.js, after `senti export --model-dir ./this-model-dir ./exported` (Hugging Face layout, one ONNX graph: encoder + pooling + head):', '');
-  // The graph whose test figures are above: the quantized one for an int8 / q8 model (the export's default), else fp32.
-  const measuredQuantized = (encoder.dtype === 'int8' || encoder.dtype === 'q8') && manifest.tunedLayers === undefined;
-  parts.push('```js', "import { env, pipeline } from '@huggingface/transformers';", '', 'env.allowRemoteModels = false;', "env.localModelPath = '.';", `const classify = await pipeline('text-classification', 'exported'${measuredQuantized ? '' : ", { dtype: 'fp32' }"});`, "console.log(await classify('what a great film', { top_k: null }));", '```', '');
-  if (measuredQuantized) parts.push(`This loads \`onnx/model_quantized.onnx\`, the ${encoder.dtype} graph the test report above measured; \`{ dtype: 'fp32' }\` loads the fp32 graph, which was not measured.`, '');
+  // Only the graph whose test figures are above is recommended (the export card marks the others "not measured").
+  const measured = measuredExportGraph(manifest);
+  parts.push('```js', "import { env, pipeline } from '@huggingface/transformers';", '', 'env.allowRemoteModels = false;', "env.localModelPath = '.';", `const classify = await pipeline('text-classification', 'exported'${measured === 'quantized' ? '' : ", { dtype: 'fp32' }"});`, "console.log(await classify('what a great film', { top_k: null }));", '```', '');
+  if (measured === 'quantized') parts.push(`This loads \`onnx/model_quantized.onnx\`, the ${encoder.dtype} graph the test report above measured; \`{ dtype: 'fp32' }\` loads the fp32 graph, which was not measured.`, '');
+  if (measured === undefined) parts.push(`The export holds the fine-tuned layers in its fp32 graph only (\`onnx/model.onnx\`), which was not measured: the test report above ran them over the ${encoder.dtype} encoder. Measure the export on your own data before relying on it.`, '');
   return parts.join('\n');
+}
+
+/** The calibration and abstention section: the temperature and test ECE, the default threshold and what it answers. */
+function calibrationLines(manifest: SentiManifest, info: ModelCardInfo): string[] {
+  const lines: string[] = [];
+  const ece = info.calibration ? ` Expected calibration error on the test split (15 bins): ${info.calibration.eceBefore.toFixed(4)} before, ${info.calibration.eceAfter.toFixed(4)} after.` : '';
+  lines.push(manifest.calibration
+    ? `Probabilities are calibrated by temperature scaling fitted on the validation split: softmax(logits / ${manifest.calibration.temperature.toFixed(4)}).${ece}`
+    : 'Probabilities are not calibrated (softmax of the head\'s logits).');
+  const share = (value: number) => `${(value * 100).toFixed(1)}%`;
+  if (manifest.abstention) {
+    const { threshold, targetAccuracy } = manifest.abstention;
+    const effect = info.abstention
+      ? ` It answers ${share(info.abstention.valCoverage)} of the validation texts (accuracy ${info.abstention.valAccuracy.toFixed(4)}) and ${share(info.abstention.testCoverage)} of the test texts (accuracy ${info.abstention.testAccuracy === null ? '-' : info.abstention.testAccuracy.toFixed(4)}); the test report above counts every text.`
+      : '';
+    lines.push('', `Default abstention: no label when the top probability is below ${threshold.toFixed(4)}${targetAccuracy === undefined ? '' : ` (picked for accuracy ${targetAccuracy} on the validation split)`}; a request or \`--abstain-below\` may set another.${effect}`);
+  } else {
+    lines.push('', 'No default abstention threshold: every text gets a label unless a request or `--abstain-below` sets one.');
+  }
+  return lines;
 }
 
 /** The model card text (Hugging Face model-card form: YAML front matter, then the sections). */

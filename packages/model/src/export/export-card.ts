@@ -1,4 +1,5 @@
 import type { SentiManifest } from '../artifact/manifest.js';
+import { measuredExportGraph } from './measured-graph.js';
 
 /** What the export holds, for its card. */
 export interface ExportCardFiles {
@@ -26,10 +27,11 @@ export function exportCardText(manifest: SentiManifest, contents: ExportCardFile
   const measuredOn = encoder.dtype;
   const base = encoder.hubId ?? encoder.model;
   const rows: string[] = ['| graph | encoder weights | test accuracy | test macro-F1 |', '|---|---|---|---|'];
-  const measured = (graphDtype: string) => (graphDtype === measuredOn || (graphDtype === 'int8' && measuredOn === 'q8') ? [figure(test.accuracy), figure(test.macroF1)] : ['not measured', 'not measured']);
+  const measuredGraph = measuredExportGraph(manifest);
+  const measured = (graph: 'quantized' | 'fp32') => (graph === measuredGraph ? [figure(test.accuracy), figure(test.macroF1)] : ['not measured', 'not measured']);
   const fp32Graph = quantized && !contents.files.includes('onnx/model.onnx') ? undefined : 'fp32';
-  if (fp32Graph) rows.push(`| \`onnx/model.onnx\` | fp32 | ${measured(measuredOn === 'fp16' ? 'fp16' : 'fp32').join(' | ')} |`);
-  if (quantized) rows.push(`| \`onnx/model_quantized.onnx\` (transformers.js default, \`dtype: 'q8'\`) | ${measuredOn === 'q8' ? 'q8' : 'int8 per token'} | ${measured('int8').join(' | ')} |`);
+  if (fp32Graph) rows.push(`| \`onnx/model.onnx\` | fp32 | ${measured('fp32').join(' | ')} |`);
+  if (quantized) rows.push(`| \`onnx/model_quantized.onnx\` (transformers.js default, \`dtype: 'q8'\`) | ${measuredOn === 'q8' ? 'q8' : 'int8 per token'} | ${measured('quantized').join(' | ')} |`);
   const lines = [
     '---',
     'pipeline_tag: text-classification',
@@ -52,8 +54,11 @@ export function exportCardText(manifest: SentiManifest, contents: ExportCardFile
     '',
     '## Test figures per graph',
     '',
-    `senti measured the test split with its ${measuredOn} encoder; the other graph computes the same classifier with other` +
-      ' weights and was not re-measured (on BERT-base-shaped weights an int8 model\'s fp32 graph moved probabilities by up to 0.011).',
+    measuredGraph === undefined
+      ? `senti measured the test split with its ${measuredOn} encoder under the fine-tuned layers; the export holds those layers` +
+        ' in the fp32 graph only, which computes the same classifier with other weights and was not measured.'
+      : `senti measured the test split with its ${measuredOn} encoder; the other graph computes the same classifier with other` +
+        ' weights and was not re-measured (on BERT-base-shaped weights an int8 model\'s fp32 graph moved probabilities by up to 0.011).',
     '',
     ...rows,
     '',

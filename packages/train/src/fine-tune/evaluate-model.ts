@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDataset, type LabelledText } from '@senti/data';
 import { TrainError } from '@senti/errors';
-import { brierScore, classificationReport, confusionMatrix, expectedCalibrationError, formatReport, riskCoverage, rocAuc, type ClassificationReport, type ReliabilityBin, type RiskCoveragePoint } from '@senti/metrics';
+import { brierScore, classificationReport, multiclassBrier, confusionMatrix, expectedCalibrationError, formatReport, riskCoverage, rocAuc, type ClassificationReport, type ReliabilityBin, type RiskCoveragePoint } from '@senti/metrics';
 import { abstentionSummary, checkTargetAccuracy, type AbstentionSummary } from '../trust/abstention-summary.js';
 import { checkAbstainThreshold, loadModel, resolveModelDir, type Device, type SentiModel } from '@senti/model';
 import { fileSha256, labelValues, readSource, take, type SplitRecord, type TextSplit } from './prepare-splits.js';
@@ -55,8 +55,11 @@ export interface ModelEvaluation {
   probabilities: Float32Array;
   predictions: number[];
   labels: number[];
-  /** Calibration of the probabilities as the model gives them: its temperature (1 = uncalibrated), ECE (15 bins), Brier, reliability bins. */
-  calibration: { temperature: number; ece: number; brier: number; bins: ReliabilityBin[] };
+  /**
+   * Calibration of the probabilities as the model gives them: its temperature (1 = uncalibrated), ECE (15 bins), the Brier
+   * score as scikit-learn's `brier_score_loss` and the multi-class one (sum over classes, 0-2), reliability bins.
+   */
+  calibration: { temperature: number; ece: number; brier: number; multiclassBrier: number; bins: ReliabilityBin[] };
   /** Risk-coverage table and curve; `chosen` with `targetAccuracy`. */
   abstention: AbstentionSummary;
   /** Coverage and accuracy at the threshold in effect (`abstainBelow`, the chosen one, or the model's), when there is one. */
@@ -98,7 +101,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
     return {
       source: data.source, texts: data.texts.length, labelNames, report, reportText: formatReport(report),
       confusionMatrix: confusionMatrix(data.labels, predictions, numClasses), rocAuc: auc, probabilities, predictions, labels: data.labels,
-      calibration: { temperature: model.manifest.calibration?.temperature ?? 1, ece: ece.ece, brier: brierScore(data.labels, probabilities, numClasses), bins: ece.bins },
+      calibration: { temperature: model.manifest.calibration?.temperature ?? 1, ece: ece.ece, brier: brierScore(data.labels, probabilities, numClasses), multiclassBrier: multiclassBrier(data.labels, probabilities, numClasses), bins: ece.bins },
       abstention,
       ...(threshold !== undefined ? { abstained: riskCoverage(data.labels, probabilities, numClasses, [threshold])[0]! } : {}),
     };

@@ -212,7 +212,7 @@ export async function finishFineTune(
   const metrics = {
     test: { accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1, rocAuc: auc, loss: evaluation.loss },
     bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
-    ...(calibration ? { calibration: { temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter } } : {}),
+    ...(calibration ? { calibration: { temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter, multiclassBrierBefore: calibration.multiclassBrierBefore, multiclassBrierAfter: calibration.multiclassBrierAfter } } : {}),
   };
   const { data: _data, val: _val, test: _test, ...plainSettings } = settings;
   const model = new TrainedModel(encoder, result.head, {
@@ -233,6 +233,8 @@ export async function finishFineTune(
         batchSize: settings.batchSize, learningRate: settings.learningRate, weightDecay: settings.weightDecay, dropout: settings.dropout, seed: settings.seed,
         bestEpoch: result.bestEpoch, ...(settings.unfreeze ? { unfreeze: settings.unfreeze, encoderLearningRate: settings.encoderLearningRate } : {}),
       },
+      ...(calibration ? { calibration: { eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter } } : {}),
+      ...(abstention.chosen ? { abstention: { valAccuracy: abstention.chosen.accuracy, valCoverage: abstention.chosen.coverage, testAccuracy: abstention.chosen.test.accuracy, testCoverage: abstention.chosen.test.coverage } } : {}),
       testReport: {
         text: formatReport(report), accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1,
         ...(auc !== null ? { rocAuc: auc } : {}), confusionMatrix: matrix,

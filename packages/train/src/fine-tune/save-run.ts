@@ -5,6 +5,8 @@ import { reportToSklearnDict } from '@senti/metrics';
 import { writeFileAtomic } from '@senti/base';
 import type { FineTuneResult } from './fine-tune.js';
 import { EXPLANATIONS_FILE, writeExplanationsPage } from './explanations-page.js';
+import type { PlotWarning } from '../plots/render-plot.js';
+import { writeRunPlots } from '../plots/write-plots.js';
 
 /** Options of {@link saveRun}. */
 export interface SaveRunOptions {
@@ -12,9 +14,16 @@ export interface SaveRunOptions {
   config?: Record<string, unknown>;
   /** Copy the encoder into the model directory, so it works anywhere on its own (default: only when nothing portable names it). */
   bundleEncoder?: boolean;
+  /** Draw the run's pictures (SVG + PNG; default true): about a second for vega and sharp to load, then ~0.2 s each. */
+  plots?: boolean;
+  /** Called with one line when a picture cannot be drawn (the run is still saved); default: ignored. */
+  onWarning?: PlotWarning;
 }
 
-/** Writes a run directory: the model, the exact settings, metrics, history, report, confusion matrix and per-row test predictions. */
+/**
+ * Writes a run directory, the very one `senti train` writes: the model, the exact settings, metrics, history, report,
+ * confusion matrix, per-row test predictions, the explanations page and the pictures (see the README's run directory).
+ */
 export async function saveRun(result: FineTuneResult, dir: string, options: SaveRunOptions = {}): Promise<{ runDir: string; modelDir: string }> {
   const runDir = resolve(dir);
   const modelDir = join(runDir, 'model');
@@ -51,13 +60,17 @@ export async function saveRun(result: FineTuneResult, dir: string, options: Save
   await write('test-predictions.csv', formatCsv(header, rows.map(cells)));
   await write('misclassified.csv', formatCsv(header, mostConfidentMistakes(rows).map(cells)));
   await writeExplanationsPage(result, mostConfidentMistakes(rows), join(runDir, EXPLANATIONS_FILE));
+  if (options.plots !== false) await writeRunPlots(result, runDir, options.onWarning);
   return { runDir, modelDir };
 }
 
-/** metrics.json's `calibration`: the temperature, ECE (15 bins) and Brier on the test split before and after, and the reliability bins. */
+/**
+ * metrics.json's `calibration`: the temperature, ECE (15 bins) and Brier scores on the test split before and after
+ * (`brier*`: scikit-learn's `brier_score_loss`; `multiclassBrier*`: the sum over classes, 0-2), and the reliability bins.
+ */
 export function calibrationMetrics(calibration: NonNullable<FineTuneResult['calibration']>): Record<string, unknown> {
-  const { temperature, eceBefore, eceAfter, brierBefore, brierAfter, valNllBefore, valNllAfter, reliability } = calibration;
-  return { temperature, eceBefore, eceAfter, brierBefore, brierAfter, bins: 15, split: 'test', valNllBefore, valNllAfter, reliability };
+  const { temperature, eceBefore, eceAfter, brierBefore, brierAfter, multiclassBrierBefore, multiclassBrierAfter, valNllBefore, valNllAfter, reliability } = calibration;
+  return { temperature, eceBefore, eceAfter, brierBefore, brierAfter, multiclassBrierBefore, multiclassBrierAfter, bins: 15, split: 'test', valNllBefore, valNllAfter, reliability };
 }
 
 /** One test row with its prediction. */

@@ -1,4 +1,4 @@
-import { brierScore, expectedCalibrationError, fitTemperature, temperatureSoftmax, type ReliabilityBin } from '@senti/metrics';
+import { brierScore, expectedCalibrationError, fitTemperature, multiclassBrier, temperatureSoftmax, type ReliabilityBin } from '@senti/metrics';
 import type { ClassificationHead } from '@senti/model';
 import { splitLogProbs } from '../evaluate-head.js';
 import type { Split } from '../types.js';
@@ -10,9 +10,12 @@ export interface CalibrationSummary {
   /** Expected calibration error on the test split (15 equal-width bins) before and after scaling. */
   eceBefore: number;
   eceAfter: number;
-  /** Multi-class Brier score on the test split before and after. */
+  /** Brier score on the test split before and after, as scikit-learn's `brier_score_loss` (two classes: 0-1, of class 1). */
   brierBefore: number;
   brierAfter: number;
+  /** Multi-class Brier score (sum over classes, 0-2) before and after: for two classes twice the above. */
+  multiclassBrierBefore: number;
+  multiclassBrierAfter: number;
   /** Mean NLL on the validation split before and after (what the fit minimised). */
   valNllBefore: number;
   valNllAfter: number;
@@ -52,6 +55,8 @@ export async function calibrationEffect(head: ClassificationHead, test: Split, t
     eceAfter: eceAfter.ece,
     brierBefore: brierScore(test.labels, before, numClasses),
     brierAfter: brierScore(test.labels, after, numClasses),
+    multiclassBrierBefore: multiclassBrier(test.labels, before, numClasses),
+    multiclassBrierAfter: multiclassBrier(test.labels, after, numClasses),
     reliability: { before: eceBefore.bins, after: eceAfter.bins },
   };
 }

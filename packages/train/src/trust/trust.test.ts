@@ -156,6 +156,9 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
     expect(manifest.abstention).toEqual({ threshold: chosen.threshold, targetAccuracy: 0.99 });
     const metrics = JSON.parse(await readFile(join(runDir, 'metrics.json'), 'utf8'));
     expect(metrics.calibration).toMatchObject({ temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter });
+    // Two classes: brier* is scikit-learn's brier_score_loss, half the multi-class sum (#28 item 23).
+    expect(metrics.calibration.multiclassBrierBefore).toBeCloseTo(2 * calibration.brierBefore, 12);
+    expect(metrics.calibration.multiclassBrierAfter).toBeCloseTo(2 * calibration.brierAfter, 12);
     expect(metrics.riskCoverage.table).toHaveLength(13);
     expect(metrics.crossValidation.folds).toHaveLength(4);
   });

@@ -1,26 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-
-/** A rendered chart in both formats. */
-export interface RenderedPlot {
-  svg: string;
-  png: Buffer;
-}
-
-/** Renders a Vega-Lite spec to SVG (text kept as text) and PNG at `density` dpi (through sharp, no native canvas needed). */
-export async function renderPlot(spec: TopLevelSpec, density = 216): Promise<RenderedPlot> {
-  // Imported here, not at the top: vega, vega-lite and sharp take about a second to load, which only plotting pays.
-  const [{ default: sharp }, vega, { compile }] = await Promise.all([import('sharp'), import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    const svg = await view.toSVG();
-    const png = await sharp(Buffer.from(svg), { density }).flatten({ background: '#ffffff' }).png().toBuffer();
-    return { svg, png };
-  } finally {
-    view.finalize();
-  }
-}
-
-const CHART_BASE = { background: 'white', config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' } } as const;
+import { CHART_BASE } from './render-plot.js';
 
 /** Token-length histogram with a rule at the chosen padding length. */
 export function tokenLengthSpec(bins: readonly { start: number; end: number; count: number }[], maxLength: number, coverage: number): TopLevelSpec {
