@@ -72,7 +72,7 @@ describe('parseConfig', () => {
     for (const key of SERVER_OPTION_KEYS) {
       const spec: { kind: string; env?: string; default?: unknown; choices?: readonly string[] } = SERVER_OPTIONS[key];
       if (spec.env === undefined) continue;
-      const text = spec.kind === 'integer' ? String(Number(spec.default) + 1) : spec.kind === 'probability' ? '0.5' : spec.choices?.at(-1) ?? 'given';
+      const text = spec.kind === 'integer' ? String(Number(spec.default ?? 0) + 1) : spec.kind === 'probability' ? '0.5' : spec.choices?.at(-1) ?? 'given';
       const read = parseConfig(key === 'modelDir' ? [] : ['--model-dir', 'm'], { [spec.env]: text }, '/') as unknown as Record<string, unknown>;
       expect(read[key], key).toEqual(key === 'modelDir' ? '/given' : spec.kind === 'integer' || spec.kind === 'probability' ? Number(text) : text);
     }

@@ -98,7 +98,7 @@ describe('warnings', () => {
   it('prints the one-class warning of fineTune once, naming the CLI flags instead of the library words', () => {
     let text = '';
     const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
-    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv', seed: 1, dtype: 'auto' });
+    const render = fineTuneRenderer(new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), { data: 'x.csv' });
     render({ type: 'warning', code: 'one-class-predicted', message: 'the model predicts "positive" for every one of the 449 test texts: it has not learned to tell the classes apart (try more epochs, a higher learning rate, or mean pooling)' });
     expect(text).toBe('warning: the model predicts "positive" for every one of the 449 test texts: it has not learned to tell the classes apart (try more --epochs, a higher --lr, or --pooling mean)\n');
   });
