@@ -6,7 +6,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEncoder } from '@senti/model';
-import { INT8_FILE, perTokenInt8Dir, planLengthBatches, sessionOptions, type LengthBatch } from '@senti/model/internals';
+import { planLengthBatches, resolveEncoderFile, sessionOptions, type LengthBatch } from '@senti/model/internals';
+import { encodeOnnxModel, quantizePerTokenParallel, readOnnxModel } from '@senti/model/onnx';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { chooseMaxLength } from '@senti/train';
 import { parseOptions, userPath, type BenchCommand } from './bench-command.js';
@@ -37,8 +38,10 @@ gives, so compare those on a busy machine (the roofline's CPU figure is the leas
   --repeats N         time each data set's encode N times (one row each)                                          [1]
   --levers            also run the first data set's real padded batches through a bare ONNX Runtime session on the
                       same int8 graph with other settings, one at a time: spinning off, graph optimization
-                      "extended" and "basic", 1 intra-op thread, and token-budget batches (about 2,048 and 4,096
-                      tokens each instead of 32 texts); each as effective GOP/s, same run
+                      "extended" and "basic", 1 intra-op thread, token-budget batches (about 2,048 and 4,096
+                      tokens each instead of 32 texts), and the graph with each GEMM's rescale as separate
+                      MatMulInteger + Cast + Mul + Mul nodes (int8 scheme v3's form, same bits); each as effective
+                      GOP/s, same run
   --json FILE         also write the results as JSON
 `;
 
@@ -135,7 +138,11 @@ export const command: BenchCommand = {
           }
         }
         if (values.levers === true && leverRows.length === 0) {
-          const graph = path.join(await perTokenInt8Dir(path.join(model, 'onnx', 'model.onnx'), path.join(model, 'config.json'), cacheDir), 'onnx', INT8_FILE);
+          // The graph the encoder runs (for cls and pooler pooling, the one whose last layer runs for [CLS] only).
+          const resolved = await resolveEncoderFile({ kind: 'dir', id: model, path: model, offline: true }, 'int8', 'cpu', { cacheDir, pooling: encoder.info.pooling });
+          const graph = resolved.file;
+          const unfused = await readOnnxModel(resolved.fp32File!);
+          await quantizePerTokenParallel(unfused, { fuseScales: false });
           const bodies = texts.map((text) => encoder.tokenizer.tokenIds(text));
           const pack = (indices: number[], length: number) => encoder.tokenizer.pack(indices.map((index) => bodies[index]!), { maxLength: length, padding: 'max_length', truncation: true });
           const base = sessionOptions('cpu', threads) as InferenceSession.SessionOptions;
@@ -147,9 +154,10 @@ export const command: BenchCommand = {
             ['1 intra-op thread', { ...base, intraOpNumThreads: 1 }, planLengthBatches(capped, 32, maxLength)],
             ['token budget ~2,048 per batch', base, tokenBudgetBatches(capped, 2048, maxLength)],
             ['token budget ~4,096 per batch', base, tokenBudgetBatches(capped, 4096, maxLength)],
+            ['rescale as MatMulInteger + Cast + 2 Mul', base, planLengthBatches(capped, 32, maxLength)],
           ];
           for (const [label, options, batches] of variants) {
-            const session = await InferenceSession.create(graph, options);
+            const session = label.startsWith('rescale as') ? await InferenceSession.create(encodeOnnxModel(unfused), options) : await InferenceSession.create(graph, options);
             const feeds = batches.map((batch) => {
               const encoded = pack(batch.indices, batch.sequenceLength);
               const dims = [encoded.batchSize, encoded.sequenceLength];

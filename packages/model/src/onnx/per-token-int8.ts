@@ -216,13 +216,15 @@ export function perTokenTargets(model: OnnxModel): { key: string; job: QuantizeJ
 }
 
 /**
- * {@link quantizePerToken} with the weights quantized in worker threads first (`options` as `quantizeMatrices`'s) (when the model's bytes are
+ * {@link quantizePerToken} with the weights quantized in worker threads first (`options` as `quantizeMatrices`'s, plus
+ * {@link PerTokenOptions}) (when the model's bytes are
  * in a SharedArrayBuffer, as `readFileShared` reads them; else in this thread). Same graph, same bytes.
  */
-export async function quantizePerTokenParallel(model: OnnxModel, options: { threads?: number; minElements?: number } = {}): Promise<PerTokenReport> {
+export async function quantizePerTokenParallel(model: OnnxModel, options: { threads?: number; minElements?: number } & PerTokenOptions = {}): Promise<PerTokenReport> {
   const targets = perTokenTargets(model);
-  const results = await quantizeMatrices(targets.map((target) => target.job), options);
-  return quantizePerToken(model, new Map(targets.map((target, index) => [target.key, results[index]!])));
+  const { pack, fuseScales, ...parallel } = options;
+  const results = await quantizeMatrices(targets.map((target) => target.job), parallel);
+  return quantizePerToken(model, new Map(targets.map((target, index) => [target.key, results[index]!])), { pack, fuseScales });
 }
 
 function jobFor(kind: QuantizeJob['kind'], tensor: OnnxTensor): QuantizeJob {
