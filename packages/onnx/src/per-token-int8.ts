@@ -4,7 +4,7 @@ import { quantizeMatrices, quantizeMatrix, type QuantizedMatrix, type QuantizeJo
 import { DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-types.js';
 
 /** Value of the `metadata_props` key `senti.quantization` on graphs this module writes. */
-export const PER_TOKEN_INT8 = 'per-token-symmetric-int8/v3';
+export const PER_TOKEN_INT8 = 'per-token-symmetric-int8/v4';
 
 /** Weights of a MatMul quantized per output column: `W ~= q[k, n] * scale[n]`, q in [-127, 127]. */
 export interface ColumnQuantized {
@@ -30,8 +30,9 @@ export interface PerTokenReport {
 /**
  * Rewrites, in place, every MatMul whose weight is a constant 2-D fp32 initializer into per-token symmetric int8:
  * each row (token) of the activation gets its own scale max|row|/127 and is stored as round(x/scale)+128 in uint8
- * (scalar zero point 128), the weight is int8 per column, `MatMulInteger` (U8S8) accumulates exactly in int32, and the
- * result is multiplied by the weight's column scales, then by the token's scale. A token's output therefore depends only on that token, never on the
+ * (scalar zero point 128), the weight is int8 per column, the integer GEMM (U8S8) accumulates exactly in int32, and the
+ * result is multiplied by the weight's column scales, then by the token's scale (ONNX Runtime's `MatMulIntegerToFloat`
+ * does all of it in one kernel). A token's output therefore depends only on that token, never on the
  * other texts in the batch or on padding, unlike dynamic per-tensor quantization. Large embedding tables (>= 1,024
  * rows, looked up by Gather) are stored as per-row int8 and dequantized per looked-up row, which keeps the file near
  * a quarter of the fp32 size. `quantized` holds matrices already quantized (by {@link quantizePerTokenParallel}),
@@ -126,14 +127,21 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
     const names = { q: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_int8`), scale: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_scale`) };
     addInitializers(graph, int8Tensor(names.q, [rows, total], packed.values), float32Tensor(names.scale, [total], packed.scales));
     const product = members.length > 1 ? `${p}/packed` : node.output![0]!;
-    // The weight's column scales first, then the token's: not Mul(x, token scale x column scale), the pattern ONNX
-    // Runtime fuses into MatMulIntegerToFloat, whose CPU kernel multiplies a following bias by the token scale too.
-    nodes.push(
-      makeNode('MatMulInteger', [activation.uint8, names.q, zeroPoint], [`${p}/int32`], `${p}/MatMulInteger`),
-      makeNode('Cast', [`${p}/int32`], [`${p}/float`], `${p}/CastFloat`, [attribute('to', DataType.FLOAT)]),
-      makeNode('Mul', [`${p}/float`, names.scale], [`${p}/columns`], `${p}/ColumnScale`),
-      makeNode('Mul', [`${p}/columns`, activation.scale], [product], `${p}/TokenScale`),
-    );
+    if (options.fuseScales !== false) {
+      // One kernel: the column scales are applied as the GEMM writes its output (while it is in cache), then the
+      // token's scale, in the order of the three-node form below, bit for bit. No bias input: this kernel would scale
+      // a bias by the token's scale too, so the checkpoint's bias stays the graph's own Add.
+      nodes.push(makeNode('MatMulIntegerToFloat', [activation.uint8, names.q, activation.scale, names.scale, zeroPoint], [product], `${p}/MatMulIntegerToFloat`, [], MS_DOMAIN));
+    } else {
+      // The weight's column scales first, then the token's: not Mul(x, token scale x column scale), the pattern ONNX
+      // Runtime fuses into MatMulIntegerToFloat with the following bias (scaled by the token's scale too).
+      nodes.push(
+        makeNode('MatMulInteger', [activation.uint8, names.q, zeroPoint], [`${p}/int32`], `${p}/MatMulInteger`),
+        makeNode('Cast', [`${p}/int32`], [`${p}/float`], `${p}/CastFloat`, [attribute('to', DataType.FLOAT)]),
+        makeNode('Mul', [`${p}/float`, names.scale], [`${p}/columns`], `${p}/ColumnScale`),
+        makeNode('Mul', [`${p}/columns`, activation.scale], [product], `${p}/TokenScale`),
+      );
+    }
     if (members.length > 1) {
       const sizes = fresh(`${p}/split_sizes`);
       addInitializers(graph, int64Tensor(sizes, [columns.length], columns));
@@ -145,6 +153,9 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
   }
   graph.node = nodes;
   pruneInitializers(graph);
+  if (rewritten > 0 && options.fuseScales !== false && !(model.opset_import ?? []).some((entry) => entry.domain === MS_DOMAIN)) {
+    model.opset_import = [...(model.opset_import ?? []), { domain: MS_DOMAIN, version: 1 }];
+  }
   model.metadata_props = [...(model.metadata_props ?? []).filter((entry) => entry.key !== 'senti.quantization'), { key: 'senti.quantization', value: PER_TOKEN_INT8 }];
   return { rewritten, kept, embeddings };
 }
@@ -153,7 +164,16 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
 export interface PerTokenOptions {
   /** Pack MatMuls that read the same activation into one integer GEMM (default true; false is for comparison). */
   pack?: boolean;
+  /**
+   * Scale the integer GEMM's output in ONNX Runtime's `MatMulIntegerToFloat` (com.microsoft) instead of
+   * `MatMulInteger` + `Cast` + two `Mul`s: the same bits, two fewer passes over every GEMM output (default true;
+   * false is for comparison).
+   */
+  fuseScales?: boolean;
 }
+
+/** ONNX Runtime's operator domain (contrib operators such as `MatMulIntegerToFloat`). */
+const MS_DOMAIN = 'com.microsoft';
 
 // Per-column int8 matrices [rows, columns_i] side by side as one [rows, sum columns_i] matrix, scales concatenated.
 function packColumns(parts: readonly QuantizedMatrix[], rows: number, columns: readonly number[]): QuantizedMatrix {
@@ -196,13 +216,15 @@ export function perTokenTargets(model: OnnxModel): { key: string; job: QuantizeJ
 }
 
 /**
- * {@link quantizePerToken} with the weights quantized in worker threads first (`options` as `quantizeMatrices`'s) (when the model's bytes are
+ * {@link quantizePerToken} with the weights quantized in worker threads first (`options` as `quantizeMatrices`'s, plus
+ * {@link PerTokenOptions}) (when the model's bytes are
  * in a SharedArrayBuffer, as `readFileShared` reads them; else in this thread). Same graph, same bytes.
  */
-export async function quantizePerTokenParallel(model: OnnxModel, options: { threads?: number; minElements?: number } = {}): Promise<PerTokenReport> {
+export async function quantizePerTokenParallel(model: OnnxModel, options: { threads?: number; minElements?: number } & PerTokenOptions = {}): Promise<PerTokenReport> {
   const targets = perTokenTargets(model);
-  const results = await quantizeMatrices(targets.map((target) => target.job), options);
-  return quantizePerToken(model, new Map(targets.map((target, index) => [target.key, results[index]!])));
+  const { pack, fuseScales, ...parallel } = options;
+  const results = await quantizeMatrices(targets.map((target) => target.job), parallel);
+  return quantizePerToken(model, new Map(targets.map((target, index) => [target.key, results[index]!])), { pack, fuseScales });
 }
 
 function jobFor(kind: QuantizeJob['kind'], tensor: OnnxTensor): QuantizeJob {

@@ -2,11 +2,12 @@
 // BERT-base's weight shapes (same process, same session options and threads as the encoder), and senti's int8
 // `encode` on UCI and SST-2 expressed as effective GOP/s counted from the real token shapes.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEncoder, planLengthBatches, sessionOptions, type LengthBatch } from '@senti/model';
-import { INT8_FILE, perTokenInt8Dir } from '@senti/model/internals';
+import { resolveEncoderFile } from '@senti/model/internals';
+import { encodeOnnxModel, quantizePerTokenParallel, readOnnxModel } from '@senti/onnx';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { chooseMaxLength } from '@senti/train';
 import { parseOptions, userPath, type BenchCommand } from './bench-command.js';
@@ -25,6 +26,8 @@ const usage = `usage: pnpm --filter @senti/bench start -- roofline [options]
 2. senti's int8 encode (texts sorted by length, padded per batch) on each data set, as effective GOP/s: operations
    counted from the real token shapes (per text: its own tokens through every weight MatMul, plus attention over its
    own length, plus the pooler), and as executed GOP/s (the padded batch shapes ONNX Runtime actually ran).
+Each is timed in wall-clock and in process CPU time; with --threads 1 the CPU-time figures are what a quiet core
+gives, so compare those on a busy machine (the roofline's CPU figure is the least CPU time of its runs).
   --model DIR         BERT-base-shaped model dir (../shared/tools/make-bert-base-random DIR)   [/tmp/bert-base-random]
   --datasets LIST     uci, sst2 (SST-2 train), or a CSV path; comma-separated                          [uci,sst2]
   --count N           at most N sentences per data set (0: all)                                   [uci all; sst2 8000]
@@ -32,10 +35,13 @@ const usage = `usage: pnpm --filter @senti/bench start -- roofline [options]
   --batch-sizes LIST  encode batch sizes to measure, e.g. 32,64,128                                          [32]
   --tokens LIST       token counts for the MatMul roofline                                         [256,1024,4096]
   --threads N         ONNX Runtime intra-op threads for both (default: the encoder's default, all cores)
+  --repeats N         time each data set's encode N times (one row each)                                          [1]
   --levers            also run the first data set's real padded batches through a bare ONNX Runtime session on the
                       same int8 graph with other settings, one at a time: spinning off, graph optimization
-                      "extended" and "basic", 1 intra-op thread, and token-budget batches (about 2,048 and 4,096
-                      tokens each instead of 32 texts); each as effective GOP/s, same run
+                      "extended" and "basic", 1 intra-op thread, token-budget batches (about 2,048 and 4,096
+                      tokens each instead of 32 texts), and the graph with each GEMM's rescale as separate
+                      MatMulInteger + Cast + Mul + Mul nodes (int8 scheme v3's form, same bits); each as effective
+                      GOP/s, same run
   --json FILE         also write the results as JSON
 `;
 
@@ -65,6 +71,7 @@ export const command: BenchCommand = {
       'batch-sizes': { type: 'string', default: '32' },
       tokens: { type: 'string', default: '256,1024,4096' },
       threads: { type: 'string' },
+      repeats: { type: 'string', default: '1' },
       levers: { type: 'boolean', default: false },
       json: { type: 'string' },
     }, usage);
@@ -83,10 +90,12 @@ export const command: BenchCommand = {
       }
     }
     const roofline = rates.reduce((most, rate) => Math.max(most, rate.gops), -Infinity);
-    console.log(formatTable(['MatMulInteger', 'shape', 'best ms', 'GOP/s'], rates.map((rate) => [
+    const cpuRoofline = rates.reduce((most, rate) => Math.max(most, rate.cpuGops), -Infinity);
+    console.log(formatTable(['MatMulInteger', 'shape', 'best ms', 'GOP/s', 'best CPU ms', 'GOP/CPU-s'], rates.map((rate) => [
       `${rate.tokens} tokens`, `[${rate.tokens},${rate.k}]x[${rate.k},${rate.n}]`, (rate.seconds * 1000).toFixed(2), rate.gops.toFixed(0),
+      (rate.cpuSeconds * 1000).toFixed(2), rate.cpuGops.toFixed(0),
     ])));
-    console.log(`roofline (best of the above): ${roofline.toFixed(0)} GOP/s\n`);
+    console.log(`roofline (best of the above): ${roofline.toFixed(0)} GOP/s wall-clock, ${cpuRoofline.toFixed(0)} GOP per CPU-second\n`);
 
     const cacheDir = await mkdtemp(path.join(tmpdir(), 'senti-roofline-'));
     const rows: string[][] = [];
@@ -108,18 +117,32 @@ export const command: BenchCommand = {
           const executed = batches.reduce((sum, batch) => sum + batch.indices.length * textOperations(batch.sequenceLength, dims), 0);
           const paddedTokens = batches.reduce((sum, batch) => sum + batch.indices.length * batch.sequenceLength, 0);
           await encoder.encode(texts.slice(0, batchSize), { maxLength, batchSize }); // warm-up
-          const started = performance.now();
-          await encoder.encode(texts, { maxLength, batchSize });
-          const seconds = (performance.now() - started) / 1000;
-          const effective = useful / seconds / 1e9;
-          rows.push([
-            name, String(batchSize), String(texts.length), `${realTokens} (${paddedTokens} padded)`, String(maxLength), seconds.toFixed(2),
-            (texts.length / seconds).toFixed(0), effective.toFixed(0), (executed / seconds / 1e9).toFixed(0), `${((100 * effective) / roofline).toFixed(0)}%`,
-          ]);
-          results.push({ dataset: name, batchSize, texts: texts.length, realTokens, paddedTokens, maxLength, seconds, usefulOps: useful, executedOps: executed, effectiveGops: effective, roofline });
+          for (let repeat = 0; repeat < Number(values.repeats); repeat++) {
+            const started = performance.now();
+            const cpu = process.cpuUsage();
+            await encoder.encode(texts, { maxLength, batchSize });
+            const used = process.cpuUsage(cpu);
+            const seconds = (performance.now() - started) / 1000;
+            const cpuSeconds = (used.user + used.system) / 1e6;
+            const effective = useful / seconds / 1e9;
+            const cpuEffective = useful / cpuSeconds / 1e9;
+            rows.push([
+              name, String(batchSize), String(texts.length), `${realTokens} (${paddedTokens} padded)`, String(maxLength), seconds.toFixed(2),
+              (texts.length / seconds).toFixed(0), effective.toFixed(0), (executed / seconds / 1e9).toFixed(0), `${((100 * effective) / roofline).toFixed(0)}%`,
+              cpuSeconds.toFixed(2), cpuEffective.toFixed(0), `${((100 * cpuEffective) / cpuRoofline).toFixed(0)}%`, loadavg()[0]!.toFixed(1),
+            ]);
+            results.push({
+              dataset: name, batchSize, texts: texts.length, realTokens, paddedTokens, maxLength, seconds, cpuSeconds, usefulOps: useful, executedOps: executed,
+              effectiveGops: effective, cpuEffectiveGops: cpuEffective, roofline, cpuRoofline, load: loadavg()[0],
+            });
+          }
         }
         if (values.levers === true && leverRows.length === 0) {
-          const graph = path.join(await perTokenInt8Dir(path.join(model, 'onnx', 'model.onnx'), path.join(model, 'config.json'), cacheDir), 'onnx', INT8_FILE);
+          // The graph the encoder runs (for cls and pooler pooling, the one whose last layer runs for [CLS] only).
+          const resolved = await resolveEncoderFile({ kind: 'dir', id: model, path: model, offline: true }, 'int8', 'cpu', { cacheDir, pooling: encoder.info.pooling });
+          const graph = resolved.file;
+          const unfused = await readOnnxModel(resolved.fp32File!);
+          await quantizePerTokenParallel(unfused, { fuseScales: false });
           const bodies = texts.map((text) => encoder.tokenizer.tokenIds(text));
           const pack = (indices: number[], length: number) => encoder.tokenizer.pack(indices.map((index) => bodies[index]!), { maxLength: length, padding: 'max_length', truncation: true });
           const base = sessionOptions('cpu', threads) as InferenceSession.SessionOptions;
@@ -131,9 +154,10 @@ export const command: BenchCommand = {
             ['1 intra-op thread', { ...base, intraOpNumThreads: 1 }, planLengthBatches(capped, 32, maxLength)],
             ['token budget ~2,048 per batch', base, tokenBudgetBatches(capped, 2048, maxLength)],
             ['token budget ~4,096 per batch', base, tokenBudgetBatches(capped, 4096, maxLength)],
+            ['rescale as MatMulInteger + Cast + 2 Mul', base, planLengthBatches(capped, 32, maxLength)],
           ];
           for (const [label, options, batches] of variants) {
-            const session = await InferenceSession.create(graph, options);
+            const session = label.startsWith('rescale as') ? await InferenceSession.create(encodeOnnxModel(unfused), options) : await InferenceSession.create(graph, options);
             const feeds = batches.map((batch) => {
               const encoded = pack(batch.indices, batch.sequenceLength);
               const dims = [encoded.batchSize, encoded.sequenceLength];
@@ -142,12 +166,19 @@ export const command: BenchCommand = {
             });
             await session.run(feeds[0]!);
             const started = performance.now();
+            const cpu = process.cpuUsage();
             for (const feed of feeds) await session.run(feed);
+            const used = process.cpuUsage(cpu);
             const seconds = (performance.now() - started) / 1000;
+            const cpuSeconds = (used.user + used.system) / 1e6;
             await session.release();
             const effective = useful / seconds / 1e9;
-            leverRows.push([name, label, String(batches.length), seconds.toFixed(2), effective.toFixed(0), `${((100 * effective) / roofline).toFixed(0)}%`]);
-            results.push({ dataset: name, lever: label, batches: batches.length, seconds, effectiveGops: effective, roofline });
+            const cpuEffective = useful / cpuSeconds / 1e9;
+            leverRows.push([
+              name, label, String(batches.length), seconds.toFixed(2), effective.toFixed(0), `${((100 * effective) / roofline).toFixed(0)}%`,
+              cpuSeconds.toFixed(2), `${((100 * cpuEffective) / cpuRoofline).toFixed(0)}%`,
+            ]);
+            results.push({ dataset: name, lever: label, batches: batches.length, seconds, cpuSeconds, effectiveGops: effective, cpuEffectiveGops: cpuEffective, roofline, cpuRoofline });
           }
         }
       }
@@ -155,15 +186,15 @@ export const command: BenchCommand = {
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
     }
-    console.log(formatTable(['data', 'batch', 'texts', 'tokens', 'max len', 'encode s', 'texts/s', 'effective GOP/s', 'executed GOP/s', 'of roofline'], rows));
+    console.log(formatTable(['data', 'batch', 'texts', 'tokens', 'max len', 'encode s', 'texts/s', 'effective GOP/s', 'executed GOP/s', 'of roofline', 'CPU s', 'effective GOP/CPU-s', 'of CPU roofline', 'load'], rows));
     if (leverRows.length > 0) {
       console.log('\nLevers: a bare ONNX Runtime session on the same per-token int8 graph, the same padded batches (no tokenizing or pooling)');
-      console.log(formatTable(['data', 'setting', 'batches', 'seconds', 'effective GOP/s', 'of roofline'], leverRows));
+      console.log(formatTable(['data', 'setting', 'batches', 'seconds', 'effective GOP/s', 'of roofline', 'CPU s', 'of CPU roofline'], leverRows));
     }
     console.log(`\nBERT-base: ${(textOperations(1, dims) / 1e6 - (2 * dims.hidden * dims.hidden) / 1e6).toFixed(0)} MOP per token in the weight MatMuls, plus attention (4·L·hidden per token per layer) and the pooler per text`);
     if (values.json !== undefined) {
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(userPath(values.json as string), `${JSON.stringify({ date: new Date().toISOString(), model, threads: intraOp, matmul: rates, roofline, encode: results }, null, 2)}\n`);
+      await writeFile(userPath(values.json as string), `${JSON.stringify({ date: new Date().toISOString(), model, threads: intraOp, matmul: rates, roofline, cpuRoofline, encode: results }, null, 2)}\n`);
     }
   },
 };

@@ -99,7 +99,9 @@ describe('per-token int8 encoder', () => {
     // Query, key and value as one integer GEMM (they read one activation), then attention output, intermediate and
     // output dense: 4 in the first layer; 5 in the last, whose query reads the [CLS] row alone (pooler pooling), so
     // only key and value share a GEMM. The pooler is a Gemm, kept in fp32.
-    expect(graph.graph.node!.filter((node) => node.op_type === 'MatMulInteger')).toHaveLength(9);
+    // Each as ONNX Runtime's MatMulIntegerToFloat (the rescale inside the GEMM kernel).
+    expect(graph.graph.node!.filter((node) => node.op_type === 'MatMulIntegerToFloat')).toHaveLength(9);
+    expect(graph.graph.node!.filter((node) => node.op_type === 'MatMulInteger')).toHaveLength(0);
     expect(graph.graph.initializer!.filter((tensor) => tensor.data_type === 3 /* INT8 */).map((tensor) => tensor.dims)).toContainEqual([30522, 32]); // word embeddings
     expect((await load('q8')).info.dtype).toBe('q8');
   });
