@@ -29,12 +29,20 @@ for (const tarball of tarballs) {
   }
   for (const map of entries.filter((entry) => entry.endsWith('.js.map'))) {
     const content = JSON.parse(execFileSync('tar', ['-xzOf', file, map], { encoding: 'utf8' }));
-    if (!shipsSources && !Array.isArray(content.sourcesContent)) problems.push(`${tarball}: ${map} has no sourcesContent and src/ is not shipped`);
+    if (!shipsSources && !Array.isArray(content.sourcesContent))
+      problems.push(`${tarball}: ${map} has no sourcesContent and src/ is not shipped`);
   }
-  const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies }));
+  const declared = new Set(
+    Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies }),
+  );
   const scripts = entries.filter((entry) => /\.(m|c)?js$/.test(entry) && !entry.startsWith('package/dist/vendor/'));
-  const source = scripts.length === 0 ? '' : execFileSync('tar', ['-xzOf', file, ...scripts], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  for (const match of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/gm)) {
+  const source =
+    scripts.length === 0
+      ? ''
+      : execFileSync('tar', ['-xzOf', file, ...scripts], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  for (const match of source.matchAll(
+    /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/gm,
+  )) {
     const specifier = match[2];
     if (specifier.startsWith('.') || specifier.startsWith('#') || specifier.startsWith('node:')) continue;
     if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(specifier)) continue; // prose or a template, not a package
@@ -43,17 +51,20 @@ for (const tarball of tarballs) {
     problems.push(`${tarball}: dist imports "${specifier}", which is not among its dependencies`);
   }
   const text = JSON.stringify({ exports: manifest.exports, imports: manifest.imports });
-  if (!shipsSources && text.includes('./src/')) problems.push(`${tarball}: exports/imports name ./src/ (not shipped): ${text}`);
+  if (!shipsSources && text.includes('./src/'))
+    problems.push(`${tarball}: exports/imports name ./src/ (not shipped): ${text}`);
   for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies']) {
     for (const [name, range] of Object.entries(manifest[field] ?? {})) {
       if (String(range).startsWith('workspace:')) problems.push(`${tarball}: ${field}.${name} is still ${range}`);
-      if (/^(https?:|git|file:|link:)/.test(String(range))) problems.push(`${tarball}: ${field}.${name} is not a registry range: ${range}`);
+      if (/^(https?:|git|file:|link:)/.test(String(range)))
+        problems.push(`${tarball}: ${field}.${name} is not a registry range: ${range}`);
     }
   }
 }
 for (const [name, manifest] of manifests) {
   for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
-    if (dependency.startsWith('@senti/') && !manifests.has(dependency)) problems.push(`${name} depends on ${dependency}, which was not packed`);
+    if (dependency.startsWith('@senti/') && !manifests.has(dependency))
+      problems.push(`${name} depends on ${dependency}, which was not packed`);
   }
 }
 if (problems.length > 0) {

@@ -10,14 +10,18 @@ for (const name of names) {
 }
 const { loadDataset } = await import('@senti/data');
 const dataset = await loadDataset('fixtures/uci-sentences.csv');
-if (dataset.texts.length !== dataset.labels.length || dataset.texts.length < 100) throw new Error(`unexpected dataset: ${dataset.texts.length} texts`);
-console.log(`@senti/data: fixtures/uci-sentences.csv -> ${dataset.texts.length} rows, labels ${dataset.labelNames.join(', ')}`);
+if (dataset.texts.length !== dataset.labels.length || dataset.texts.length < 100)
+  throw new Error(`unexpected dataset: ${dataset.texts.length} texts`);
+console.log(
+  `@senti/data: fixtures/uci-sentences.csv -> ${dataset.texts.length} rows, labels ${dataset.labelNames.join(', ')}`,
+);
 
 const { loadEncoder, selectBackend } = await import('@senti/model');
 const encoder = await loadEncoder({ model: 'fixtures/tiny-bert', dtype: 'fp32', offline: true });
 const features = await encoder.encode(['what a great film', 'dull and far too long'], { maxLength: 16 });
 await encoder.dispose();
-if (features.length !== 2 * encoder.info.hiddenSize || !features.every(Number.isFinite)) throw new Error('the tiny encoder returned unexpected features');
+if (features.length !== 2 * encoder.info.hiddenSize || !features.every(Number.isFinite))
+  throw new Error('the tiny encoder returned unexpected features');
 console.log(`@senti/model: tiny encoder -> 2 x ${encoder.info.hiddenSize} features`);
 const backend = await selectBackend({ device: 'cpu' });
 console.log(`@senti/model: tfjs backend ${backend.name}`);

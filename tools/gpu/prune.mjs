@@ -40,7 +40,9 @@ export function keep(file) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let input = '';
   process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk) => { input += chunk; });
+  process.stdin.on('data', (chunk) => {
+    input += chunk;
+  });
   process.stdin.on('end', () => {
     const kept = input.split('\n').filter((line) => line !== '' && keep(line));
     process.stdout.write(kept.join('\n') + '\n');

@@ -24,7 +24,8 @@ describe('what pack.sh carries to the GPU machine', () => {
       `${store}/xlsx@0.18.5/node_modules/xlsx/dist/cpexcel.js`,
       'packages/model/dist/index.js',
       'packages/model/node_modules/@senti/errors',
-    ]) expect(keep(file), file).toBe(true);
+    ])
+      expect(keep(file), file).toBe(true);
   });
 
   it('drops other platforms, browser bundles, declarations and maps', () => {
@@ -43,20 +44,58 @@ describe('what pack.sh carries to the GPU machine', () => {
       `${store}/onnxruntime-node@1.30.0/node_modules/onnxruntime-node/dist/index.d.ts`,
       `${store}/vega-lite@6.5.0/node_modules/vega-lite/src/compile.ts`,
       'packages/model/dist/index.d.ts',
-    ]) expect(keep(file), file).toBe(false);
+    ])
+      expect(keep(file), file).toBe(false);
   });
 
   it('follows run-time dependencies only: no test runner, compiler or build tool', () => {
-    const entries = execFileSync(process.execPath, [path.join(here, 'runtime-closure.mjs'), repo, 'tools/gpu', 'apps/cli'], { cwd: repo, encoding: 'utf8' }).trim().split('\n');
+    const entries = execFileSync(
+      process.execPath,
+      [path.join(here, 'runtime-closure.mjs'), repo, 'tools/gpu', 'apps/cli'],
+      { cwd: repo, encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n');
     const names = entries.map((entry) => entry.split('/')[2]!);
     // @senti/data's dist bundles danfojs-node (a dev dependency, not carried) with plain tfjs in place of its
     // tfjs-node; plain tfjs and danfojs-node's other dependencies are @senti/data's own: carried.
     expect(names).toContain('@tensorflow+tfjs@4.22.0_seedrandom@3.0.5');
-    for (const needed of ['onnxruntime-node@', '@huggingface+transformers@', 'webgpu@', '@tensorflow+tfjs-backend-webgpu@', '@tensorflow+tfjs-backend-wasm@', 'sharp@', 'mathjs@', 'papaparse@', 'xlsx@', 'commander@']) {
-      expect(names.some((name) => name.startsWith(needed)), needed).toBe(true);
+    for (const needed of [
+      'onnxruntime-node@',
+      '@huggingface+transformers@',
+      'webgpu@',
+      '@tensorflow+tfjs-backend-webgpu@',
+      '@tensorflow+tfjs-backend-wasm@',
+      'sharp@',
+      'mathjs@',
+      'papaparse@',
+      'xlsx@',
+      'commander@',
+    ]) {
+      expect(
+        names.some((name) => name.startsWith(needed)),
+        needed,
+      ).toBe(true);
     }
-    for (const unwanted of ['danfojs-node@', 'vitest@', 'typescript@', 'turbo@', '@turbo+', 'esbuild@', '@esbuild+', 'tsx@', 'vite@', 'rollup@', '@changesets+', 'prettier@', 'playwright-core@']) {
-      expect(names.filter((name) => name.startsWith(unwanted)), unwanted).toEqual([]);
+    for (const unwanted of [
+      'danfojs-node@',
+      'vitest@',
+      'typescript@',
+      'turbo@',
+      '@turbo+',
+      'esbuild@',
+      '@esbuild+',
+      'tsx@',
+      'vite@',
+      'rollup@',
+      '@changesets+',
+      'prettier@',
+      'playwright-core@',
+    ]) {
+      expect(
+        names.filter((name) => name.startsWith(unwanted)),
+        unwanted,
+      ).toEqual([]);
     }
   });
 });

@@ -17,7 +17,13 @@ const queue = roots.map((dir) => ({ dir, lookup: path.join(dir, 'node_modules') 
 /** Runtime dependency names of a package.json (peer dependencies too: pnpm links them beside the package). */
 function runtimeDependencies(dir) {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  return [...new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})])];
+  return [
+    ...new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.optionalDependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]),
+  ];
 }
 
 /** tfjs-node(-gpu) without lib/<napi>/tfjs_binding.node: libtensorflow was never downloaded. Judged by the

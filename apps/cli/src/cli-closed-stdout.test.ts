@@ -12,7 +12,14 @@ let modelDir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'senti-closed-stdout-'));
   modelDir = join(dir, 'model');
-  const result = await fineTune({ data: syntheticReviewRows({ rows: 60, classes: ['negative', 'positive'], seed: 3 }), model: TINY_BERT, offline: true, device: 'cpu', epochs: 1, cache: false });
+  const result = await fineTune({
+    data: syntheticReviewRows({ rows: 60, classes: ['negative', 'positive'], seed: 3 }),
+    model: TINY_BERT,
+    offline: true,
+    device: 'cpu',
+    epochs: 1,
+    cache: false,
+  });
   await result.model.save(modelDir);
   await result.model.dispose();
 }, 120_000);

@@ -32,7 +32,10 @@ export class CliContext {
   readonly command: string = invocationPrefix();
 
   /** `args`: the command line as given (without node and the script), recorded in config.json. */
-  constructor(readonly io: CliIo, readonly args: readonly string[] = []) {}
+  constructor(
+    readonly io: CliIo,
+    readonly args: readonly string[] = [],
+  ) {}
 
   /** The interrupt signal for a job that stops cleanly on it (checkpoints kept, nothing half-written). */
   cancelSignal(): AbortSignal | undefined {

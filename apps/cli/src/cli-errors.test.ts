@@ -7,7 +7,10 @@ import { runInProcess } from './testing/run-in-process.js';
 
 /** A user mistake is one line on stderr, no stack trace, and the right exit code. */
 function expectOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.trim().split('\n').filter((line) => !line.startsWith('('));
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('('));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
   expect(stderr).not.toMatch(/\n\s+at /);
@@ -51,7 +54,10 @@ describe('senti command-line errors', () => {
     await writeFile(data, 'review,stars\ngood,1\nbad,0\n');
     const noColumn = await runCli(['train', '--data', data, '--model', TINY_BERT]);
     expect(noColumn.code).toBe(1);
-    expectOneLine(noColumn.stderr, /column "sentence" not found in .*reviews\.csv \(also tried "text"\); columns are: review, stars/);
+    expectOneLine(
+      noColumn.stderr,
+      /column "sentence" not found in .*reviews\.csv \(also tried "text"\); columns are: review, stars/,
+    );
 
     const verbose = await runCli(['train', '--data', data, '--model', TINY_BERT, '--verbose']);
     expect(verbose.code).toBe(1);

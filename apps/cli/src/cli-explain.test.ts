@@ -19,7 +19,17 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'senti-cli-explain-'));
   modelDir = join(dir, 'model');
   const rows = syntheticReviewRows({ rows: 300, classes: ['negative', 'positive'], seed: 4 });
-  const result = await fineTune({ data: rows, model: TINY_BERT, offline: true, device: 'cpu', dtype: 'int8', pooling: 'mean', epochs: 4, learningRate: 3e-3, cache: false });
+  const result = await fineTune({
+    data: rows,
+    model: TINY_BERT,
+    offline: true,
+    device: 'cpu',
+    dtype: 'int8',
+    pooling: 'mean',
+    epochs: 4,
+    learningRate: 3e-3,
+    cache: false,
+  });
   await result.model.save(modelDir);
   await result.model.dispose();
   const model = await loadModel(modelDir, { offline: true, device: 'cpu' });
@@ -37,7 +47,9 @@ describe('senti predict --explain', { timeout: 120_000 }, () => {
     expect(run.stdout).toContain('Why (leave-one-word-out');
     expect(run.stdout).toContain("word(+0.31): the predicted label's probability falls 0.31 without that word");
     expect(run.stdout).not.toContain('\x1b[');
-    const marked = expected[1]!.words.filter((word) => Math.abs(word.score) >= 0.005).map((word) => `${word.word}(${word.score >= 0 ? '+' : '-'}${Math.abs(word.score).toFixed(2)})`);
+    const marked = expected[1]!.words
+      .filter((word) => Math.abs(word.score) >= 0.005)
+      .map((word) => `${word.word}(${word.score >= 0 ? '+' : '-'}${Math.abs(word.score).toFixed(2)})`);
     for (const mark of marked) expect(run.stdout).toContain(mark);
     expect(run.stdout).toContain('explained all 4 words');
   });
@@ -57,7 +69,11 @@ describe('senti predict --explain', { timeout: 120_000 }, () => {
   it('--json carries the numbers of the library, with offsets into each text', async () => {
     const run = await runInProcess(['predict', '--model-dir', modelDir, '--offline', '--explain', '--json', ...TEXTS]);
     expect(run.code, run.stderr).toBe(0);
-    const rows = JSON.parse(run.stdout) as { text: string; label: string; explanation: { label: string; words: Explanation['words']; coverage: unknown; check: unknown } }[];
+    const rows = JSON.parse(run.stdout) as {
+      text: string;
+      label: string;
+      explanation: { label: string; words: Explanation['words']; coverage: unknown; check: unknown };
+    }[];
     rows.forEach((row, index) => {
       expect(row.explanation.words).toEqual(expected[index]!.words);
       expect(row.explanation.coverage).toEqual(expected[index]!.coverage);
@@ -69,7 +85,16 @@ describe('senti predict --explain', { timeout: 120_000 }, () => {
 
   it('adds an explanation column to --output files', async () => {
     const file = join(dir, 'out.csv');
-    const run = await runInProcess(['predict', '--model-dir', modelDir, '--offline', '--explain', '--output', file, ...TEXTS]);
+    const run = await runInProcess([
+      'predict',
+      '--model-dir',
+      modelDir,
+      '--offline',
+      '--explain',
+      '--output',
+      file,
+      ...TEXTS,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
     expect(lines[0]).toMatch(/^text,explanation,predicted_label,predicted_score,p_negative,p_positive$/);

@@ -22,18 +22,39 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: this test needs it; install it with: apt-get update && apt-get install -y chromium`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: this test needs it; install it with: apt-get update && apt-get install -y chromium`,
+    );
   }
   dir = await mkdtemp(join(tmpdir(), 'senti-export-web-'));
   modelDir = join(dir, 'model');
   // int8 (the CPU default): the export's model_quantized.onnx, which the page runs, is the same per-token int8 graph.
   const rows = syntheticReviewRows({ rows: 120, classes: ['negative', 'positive'], seed: 4 });
-  const result = await fineTune({ data: rows, model: TINY_BERT, offline: true, device: 'cpu', dtype: 'int8', pooling: 'mean', epochs: 2, learningRate: 3e-3, cache: false });
+  const result = await fineTune({
+    data: rows,
+    model: TINY_BERT,
+    offline: true,
+    device: 'cpu',
+    dtype: 'int8',
+    pooling: 'mean',
+    epochs: 2,
+    learningRate: 3e-3,
+    cache: false,
+  });
   await result.model.save(modelDir);
   await result.model.dispose();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 180_000);
 
@@ -47,7 +68,13 @@ describe('senti export --web', { timeout: 180_000 }, () => {
     const out = join(dir, 'exported');
     const exported = await runInProcess(['export', '--model-dir', modelDir, out, '--web', '--offline']);
     expect(exported.code, exported.stderr).toBe(0);
-    for (const file of ['index.html', 'vendor/transformers.min.js', 'wasm/ort-wasm-simd-threaded.asyncify.wasm', 'onnx/model_quantized.onnx']) expect(existsSync(join(out, file)), file).toBe(true);
+    for (const file of [
+      'index.html',
+      'vendor/transformers.min.js',
+      'wasm/ort-wasm-simd-threaded.asyncify.wasm',
+      'onnx/model_quantized.onnx',
+    ])
+      expect(existsSync(join(out, file)), file).toBe(true);
     const card = await readFile(join(out, 'README.md'), 'utf8');
     expect(card).toContain('env.allowRemoteModels = false');
     expect(card).toContain('index.html');
@@ -60,7 +87,9 @@ describe('senti export --web', { timeout: 180_000 }, () => {
     // senti predict takes the run/model directory, and says so when given the export.
     const wrongDir = await runInProcess(['predict', '--model-dir', out, 'a text']);
     expect(wrongDir.code).toBe(1);
-    expect(wrongDir.stderr).toMatch(/is an export \(Hugging Face layout: config\.json, onnx\/\), not a senti model directory .*pass the run directory \(or its model\/ folder\) it was exported from/);
+    expect(wrongDir.stderr).toMatch(
+      /is an export \(Hugging Face layout: config\.json, onnx\/\), not a senti model directory .*pass the run directory \(or its model\/ folder\) it was exported from/,
+    );
 
     const served = await serveDirectory(out);
     const page = await browser!.newPage();
@@ -73,7 +102,11 @@ describe('senti export --web', { timeout: 180_000 }, () => {
     try {
       await page.goto(served.url);
       // (strings run in the page: this package is type-checked without the DOM library)
-      await page.waitForFunction("!document.getElementById('classify').disabled || document.getElementById('error').textContent !== ''", undefined, { timeout: 120_000 });
+      await page.waitForFunction(
+        "!document.getElementById('classify').disabled || document.getElementById('error').textContent !== ''",
+        undefined,
+        { timeout: 120_000 },
+      );
       expect(await page.textContent('#error')).toBe('');
       await page.fill('#texts', TEXTS.join('\n'));
       await page.click('#classify');
@@ -84,7 +117,8 @@ describe('senti export --web', { timeout: 180_000 }, () => {
       expect(rows).toHaveLength(TEXTS.length);
       rows.forEach((row, index) => {
         expect(row.label).toBe(expected[index]!.label);
-        for (const [label, probability] of Object.entries(expected[index]!.probabilities)) expect(Math.abs(row.scores[label]! - probability)).toBeLessThan(1e-4);
+        for (const [label, probability] of Object.entries(expected[index]!.probabilities))
+          expect(Math.abs(row.scores[label]! - probability)).toBeLessThan(1e-4);
       });
       // The words behind each prediction, computed in the page as the library computes them (same words, same scores).
       const library = await loadModel(modelDir, { offline: true, device: 'cpu' });
@@ -95,10 +129,13 @@ describe('senti export --web', { timeout: 180_000 }, () => {
       )) as { word: string; score: number }[][];
       marked.forEach((words, index) => {
         expect(words.map((word) => word.word)).toEqual(explained[index]!.words.map((word) => word.word));
-        words.forEach((word, position) => expect(Math.abs(word.score - explained[index]!.words[position]!.score)).toBeLessThan(5e-4));
+        words.forEach((word, position) =>
+          expect(Math.abs(word.score - explained[index]!.words[position]!.score)).toBeLessThan(5e-4),
+        );
       });
       expect(await page.isVisible('#legend')).toBe(true);
-      if (process.env.SENTI_SCREENSHOTS) await page.screenshot({ path: `${process.env.SENTI_SCREENSHOTS}/export-web-page.png`, fullPage: true });
+      if (process.env.SENTI_SCREENSHOTS)
+        await page.screenshot({ path: `${process.env.SENTI_SCREENSHOTS}/export-web-page.png`, fullPage: true });
       expect(offsite).toEqual([]);
       expect(served.requests).toContain('/wasm/ort-wasm-simd-threaded.asyncify.wasm');
     } finally {

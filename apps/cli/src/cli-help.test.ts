@@ -23,16 +23,22 @@ describe('help', () => {
     for (const key of SETTING_KEYS) {
       const spec: SettingSpec = SETTINGS[key];
       const line = settingHelp(key);
-      expect(flat, key).toContain(spec.flag === undefined ? `${key} ${line}` : `--${spec.flag}${spec.placeholder === undefined ? '' : ` ${spec.placeholder}`} ${line}`);
+      expect(flat, key).toContain(
+        spec.flag === undefined
+          ? `${key} ${line}`
+          : `--${spec.flag}${spec.placeholder === undefined ? '' : ` ${spec.placeholder}`} ${line}`,
+      );
       // A switch's default is its flag's absence (--no-cache: the cache is on); every other default is written out.
-      if (spec.default !== undefined && spec.kind !== 'switch') expect(line, key).toContain(`(default: ${String(spec.default)}`);
+      if (spec.default !== undefined && spec.kind !== 'switch')
+        expect(line, key).toContain(`(default: ${String(spec.default)}`);
     }
   });
 
   it('commands share one declaration of a flag: the same help line unless the command says otherwise', async () => {
     const flat = async (name: string) => (await runInProcess([name, '--help'])).stdout.replace(/\s+/g, ' ');
     const [evaluate, predict, inspect] = [await flat('evaluate'), await flat('predict'), await flat('inspect')];
-    for (const help of [evaluate, predict, inspect]) expect(help).toContain(`--encoding <name> ${settingHelp('encoding')}`);
+    for (const help of [evaluate, predict, inspect])
+      expect(help).toContain(`--encoding <name> ${settingHelp('encoding')}`);
     for (const help of [evaluate, predict]) expect(help).toContain(`--device <auto|cpu|gpu> ${settingHelp('device')}`);
     expect(inspect).toContain(`--offline ${settingHelp('offline')}`);
   });

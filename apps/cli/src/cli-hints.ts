@@ -47,6 +47,7 @@ const CODE_HINTS: Readonly<Record<string, (command: string) => string>> = {
 /** The message and hint of a senti error as the CLI prints them: flags instead of option names, plus the CLI's own hint. */
 export function cliMessage(error: SentiError, command = 'senti'): { message: string; hint: string | undefined } {
   const own = CODE_HINTS[error.code]?.(command);
-  const hint = error.hint === undefined ? own : own === undefined ? withFlags(error.hint) : `${withFlags(error.hint)}; ${own}`;
+  const hint =
+    error.hint === undefined ? own : own === undefined ? withFlags(error.hint) : `${withFlags(error.hint)}; ${own}`;
   return { message: withFlags(error.message), hint };
 }

@@ -35,22 +35,54 @@ async function signalled(args: string[], when: string, signal: NodeJS.Signals) {
 }
 
 describe('SIGTERM and SIGHUP end a job as Ctrl-C does', () => {
-  it('train told SIGTERM while encoding: one line naming it, exit 130, no --out directory left', async () => {
-    const out = join(dir, 'run-term');
-    const result = await signalled(['train', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--epochs', '40', '--out', out], 'Data', 'SIGTERM');
-    expect(result.code, result.stderr).toBe(130);
-    const lines = result.stderr.split('\n').filter((line) => line.startsWith('senti:'));
-    expect(lines).toEqual([expect.stringMatching(/^senti: training was cancelled \(SIGTERM\)/)]);
-    expect(result.stderr).not.toMatch(/\n\s+at |unexpected error/);
-    // Cancelled before the first checkpoint: nothing kept; after it: the checkpoints, and never a half-written model.
-    if (existsSync(out)) expect((await readdir(out)).sort()).toEqual(['checkpoints', 'config.json']);
-  }, SLOW);
+  it(
+    'train told SIGTERM while encoding: one line naming it, exit 130, no --out directory left',
+    async () => {
+      const out = join(dir, 'run-term');
+      const result = await signalled(
+        ['train', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--epochs', '40', '--out', out],
+        'Data',
+        'SIGTERM',
+      );
+      expect(result.code, result.stderr).toBe(130);
+      const lines = result.stderr.split('\n').filter((line) => line.startsWith('senti:'));
+      expect(lines).toEqual([expect.stringMatching(/^senti: training was cancelled \(SIGTERM\)/)]);
+      expect(result.stderr).not.toMatch(/\n\s+at |unexpected error/);
+      // Cancelled before the first checkpoint: nothing kept; after it: the checkpoints, and never a half-written model.
+      if (existsSync(out)) expect((await readdir(out)).sort()).toEqual(['checkpoints', 'config.json']);
+    },
+    SLOW,
+  );
 
-  it('audit told SIGHUP during the folds: one line, exit 130, no --out directory left', async () => {
-    const out = join(dir, 'audit-hup');
-    const result = await signalled(['audit', '--data', data, '--model', TINY_BERT, '--pooling', 'mean', '--epochs', '40', '--folds', '3', '--out', out], 'fold 1/3', 'SIGHUP');
-    expect(result.code, result.stderr).toBe(130);
-    expect(result.stderr.split('\n').filter((line) => line.startsWith('senti:'))).toEqual(['senti: the label audit was cancelled']);
-    expect(existsSync(out)).toBe(false);
-  }, SLOW);
+  it(
+    'audit told SIGHUP during the folds: one line, exit 130, no --out directory left',
+    async () => {
+      const out = join(dir, 'audit-hup');
+      const result = await signalled(
+        [
+          'audit',
+          '--data',
+          data,
+          '--model',
+          TINY_BERT,
+          '--pooling',
+          'mean',
+          '--epochs',
+          '40',
+          '--folds',
+          '3',
+          '--out',
+          out,
+        ],
+        'fold 1/3',
+        'SIGHUP',
+      );
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr.split('\n').filter((line) => line.startsWith('senti:'))).toEqual([
+        'senti: the label audit was cancelled',
+      ]);
+      expect(existsSync(out)).toBe(false);
+    },
+    SLOW,
+  );
 });

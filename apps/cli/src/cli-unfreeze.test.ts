@@ -24,7 +24,20 @@ afterAll(async () => {
 
 describe('senti train --unfreeze', () => {
   it('refuses k > L with one line and exit 2', async () => {
-    const run = await runCli(['train', '--data', csv, '--model', TINY_BERT, '--offline', '--device', 'cpu', '--unfreeze', '3', '--out', join(dir, 'refused')]);
+    const run = await runCli([
+      'train',
+      '--data',
+      csv,
+      '--model',
+      TINY_BERT,
+      '--offline',
+      '--device',
+      'cpu',
+      '--unfreeze',
+      '3',
+      '--out',
+      join(dir, 'refused'),
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unfreeze must be an integer from 0 to 2 \(the number of layers of .*\), got 3/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -32,12 +45,47 @@ describe('senti train --unfreeze', () => {
 
   it('trains the top layers, saves layers.bin, and predict uses them', async () => {
     const out = join(dir, 'run');
-    const train = await runCli(['train', '--data', csv, '--model', TINY_BERT, '--offline', '--device', 'cpu', '--dtype', 'fp32', '--pooling', 'cls',
-      '--unfreeze', '2', '--encoder-lr', '1e-3', '--epochs', '4', '--batch-size', '16', '--out', out, '--cache-dir', join(dir, 'cache')]);
+    const train = await runCli([
+      'train',
+      '--data',
+      csv,
+      '--model',
+      TINY_BERT,
+      '--offline',
+      '--device',
+      'cpu',
+      '--dtype',
+      'fp32',
+      '--pooling',
+      'cls',
+      '--unfreeze',
+      '2',
+      '--encoder-lr',
+      '1e-3',
+      '--epochs',
+      '4',
+      '--batch-size',
+      '16',
+      '--out',
+      out,
+      '--cache-dir',
+      join(dir, 'cache'),
+    ]);
     expect(train.code, train.stderr).toBe(0);
-    const manifest = JSON.parse(await readFile(join(out, 'model', 'senti.json'), 'utf8')) as { tunedLayers?: { count: number } };
+    const manifest = JSON.parse(await readFile(join(out, 'model', 'senti.json'), 'utf8')) as {
+      tunedLayers?: { count: number };
+    };
     expect(manifest.tunedLayers?.count).toBe(2);
-    const predict = await runCli(['predict', '--model-dir', out, '--offline', '--device', 'cpu', '--json', 'some people excellent music']);
+    const predict = await runCli([
+      'predict',
+      '--model-dir',
+      out,
+      '--offline',
+      '--device',
+      'cpu',
+      '--json',
+      'some people excellent music',
+    ]);
     expect(predict.code, predict.stderr).toBe(0);
     expect(predict.stdout).toMatch(/"label": ?"1"/);
   });

@@ -5,12 +5,17 @@ import { COMMANDS, requestedCommand } from './command-registry.js';
 import { runInProcess } from './testing/run-in-process.js';
 
 describe('command registry (lazy subcommands)', () => {
-  it.each(COMMANDS.map((entry) => [entry.name, entry] as const))('%s: the help line and summary match the command itself', async (_name, entry) => {
-    const command = (await entry.load())(new CliContext({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }));
-    expect(command.name()).toBe(entry.name);
-    expect(command.description()).toBe(entry.summary);
-    expect(new Help().subcommandTerm(command)).toBe(entry.term);
-  });
+  it.each(COMMANDS.map((entry) => [entry.name, entry] as const))(
+    '%s: the help line and summary match the command itself',
+    async (_name, entry) => {
+      const command = (await entry.load())(
+        new CliContext({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }),
+      );
+      expect(command.name()).toBe(entry.name);
+      expect(command.description()).toBe(entry.summary);
+      expect(new Help().subcommandTerm(command)).toBe(entry.term);
+    },
+  );
 
   it.each([
     [['train', '--data', 'x.csv'], 'train'],
@@ -26,6 +31,9 @@ describe('command registry (lazy subcommands)', () => {
   it('senti --help lists every command with its summary', async () => {
     const run = await runInProcess(['--help']);
     expect(run.code).toBe(0);
-    for (const entry of COMMANDS) expect(run.stdout.replace(/\s+/g, ' ')).toContain(`${entry.term} ${entry.summary.split(' ').slice(0, 3).join(' ')}`);
+    for (const entry of COMMANDS)
+      expect(run.stdout.replace(/\s+/g, ' ')).toContain(
+        `${entry.term} ${entry.summary.split(' ').slice(0, 3).join(' ')}`,
+      );
   });
 });

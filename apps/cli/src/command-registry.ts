@@ -53,7 +53,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'encode',
     term: 'encode [options]',
-    summary: 'Put the features of every text in the shared store, encoded by any number of `senti worker`s through Redis.',
+    summary:
+      'Put the features of every text in the shared store, encoded by any number of `senti worker`s through Redis.',
     load: async () => (await import('./commands/encode-command.js')).encodeCommand,
   },
   {

@@ -4,7 +4,8 @@ import { runSenti } from './run-senti.js';
 
 // `pnpm --filter cli start` and the root `pnpm senti` script run elsewhere; paths on the command line are relative to
 // where the user typed them.
-if (process.env.INIT_CWD && ['start', 'senti'].includes(process.env.npm_lifecycle_event ?? '')) process.chdir(process.env.INIT_CWD);
+if (process.env.INIT_CWD && ['start', 'senti'].includes(process.env.npm_lifecycle_event ?? ''))
+  process.chdir(process.env.INIT_CWD);
 
 endQuietlyWhenOutputCloses(process.stdout, process.stderr);
 
@@ -14,7 +15,11 @@ endQuietlyWhenOutputCloses(process.stdout, process.stderr);
 // number for the others). Temporary directories are removed on the way out (see @senti/base openAtomicDirectory).
 const interrupt = new AbortController();
 let cancellable = false;
-const SIGNALS = { SIGINT: { number: 2, reason: 'Ctrl-C' }, SIGTERM: { number: 15, reason: 'SIGTERM' }, SIGHUP: { number: 1, reason: 'SIGHUP' } } as const;
+const SIGNALS = {
+  SIGINT: { number: 2, reason: 'Ctrl-C' },
+  SIGTERM: { number: 15, reason: 'SIGTERM' },
+  SIGHUP: { number: 1, reason: 'SIGHUP' },
+} as const;
 for (const [name, { number, reason }] of Object.entries(SIGNALS)) {
   process.on(name, () => {
     if (!cancellable || interrupt.signal.aborted) process.exit(128 + number);
@@ -22,5 +27,9 @@ for (const [name, { number, reason }] of Object.entries(SIGNALS)) {
   });
 }
 process.exitCode = await runSenti(process.argv.slice(2), {
-  stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: interrupt.signal, onCancellable: () => (cancellable = true),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  signal: interrupt.signal,
+  onCancellable: () => (cancellable = true),
 });

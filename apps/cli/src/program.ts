@@ -12,19 +12,24 @@ export async function buildProgram(context: CliContext, args: readonly string[])
   const requested = requestedCommand(args);
   const terms = new Map(COMMANDS.map((entry) => [entry.name, entry.term]));
   const program = configureCommand(new Command('senti'), context)
-    .description('Fine-tune a frozen BERT encoder with a small head for sentence classification, then predict and evaluate.')
+    .description(
+      'Fine-tune a frozen BERT encoder with a small head for sentence classification, then predict and evaluate.',
+    )
     .version(CLI_VERSION, '-V, --version')
     .option('--verbose', 'show stack traces for errors')
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({
       helpWidth: 80,
       sortOptions: false,
-      subcommandTerm: (command) => (command.name() !== requested?.name && terms.get(command.name())) || new Help().subcommandTerm(command),
+      subcommandTerm: (command) =>
+        (command.name() !== requested?.name && terms.get(command.name())) || new Help().subcommandTerm(command),
     });
   // Before any command module loads a copy of tfjs (see quiet-tfjs.ts).
   if (requested !== undefined) await import('./quiet-tfjs.js');
   for (const entry of COMMANDS) {
-    program.addCommand(entry === requested ? (await entry.load())(context) : new Command(entry.name).description(entry.summary));
+    program.addCommand(
+      entry === requested ? (await entry.load())(context) : new Command(entry.name).description(entry.summary),
+    );
   }
   const senti = context.command;
   program.addHelpText(

@@ -9,7 +9,12 @@ export const EXIT_CODES = { ok: 0, runtime: 1, usage: 2, qualityGate: 3, interru
  * Prints an error the way a user should see it (one line; the stack only with --verbose) and returns the exit code.
  * `command`: how senti was started (`senti`, `pnpm --filter cli start`), for hints that name a command.
  */
-export function reportError(error: unknown, verbose: boolean, stderr: NodeJS.WritableStream = process.stderr, command = 'senti'): number {
+export function reportError(
+  error: unknown,
+  verbose: boolean,
+  stderr: NodeJS.WritableStream = process.stderr,
+  command = 'senti',
+): number {
   if (error instanceof CommanderError) {
     // commander has already printed its one-line message (or the help text)
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;

@@ -46,7 +46,12 @@ function jsonDocument(context: CliContext, failure: unknown): unknown {
       : (context.result ?? { ok: true });
   }
   const error: ErrorDocument = { error: errorFields(failure, context.command) };
-  if (isSentiError(failure) && failure.code === 'CLI_QUALITY_GATE' && typeof context.result === 'object' && context.result !== null) {
+  if (
+    isSentiError(failure) &&
+    failure.code === 'CLI_QUALITY_GATE' &&
+    typeof context.result === 'object' &&
+    context.result !== null
+  ) {
     return { ...context.result, ...gates, ...error };
   }
   return error;
@@ -58,7 +63,10 @@ function errorFields(failure: unknown, command: string): ErrorDocument['error'] 
     const { message, hint } = cliMessage(failure, command);
     return { code: failure.code, message: `${message}${hint ? ` (${hint})` : ''}` };
   }
-  return { code: 'INTERNAL_ERROR', message: failure instanceof Error ? failure.message.split('\n')[0]! : String(failure) };
+  return {
+    code: 'INTERNAL_ERROR',
+    message: failure instanceof Error ? failure.message.split('\n')[0]! : String(failure),
+  };
 }
 
 /** Sends console.log/info/debug to `stream` (libraries that print on stdout must not break the JSON document). */

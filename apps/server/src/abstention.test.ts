@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SentiServer } from './app.js';
 import { loadTestModel, makeTestArtifact } from './test-support/real-model.js';
 
-interface Answer { label: string | null; score: number; abstained?: boolean; probabilities: Record<string, number> }
+interface Answer {
+  label: string | null;
+  score: number;
+  abstained?: boolean;
+  probabilities: Record<string, number>;
+}
 
 let cleanup: () => Promise<void>;
 let plain: SentiServer;
@@ -47,7 +52,13 @@ describe('POST /v1/predict abstention', () => {
   });
 
   it("the server's --abstain-below is the default and a request overrides it", async () => {
-    expect((await predict(cautious, { texts })).every((answer) => answer.abstained && answer.label === null)).toBe(true);
-    expect((await predict(cautious, { texts, abstainBelow: 0 })).every((answer) => answer.abstained === false && answer.label !== null)).toBe(true);
+    expect((await predict(cautious, { texts })).every((answer) => answer.abstained && answer.label === null)).toBe(
+      true,
+    );
+    expect(
+      (await predict(cautious, { texts, abstainBelow: 0 })).every(
+        (answer) => answer.abstained === false && answer.label !== null,
+      ),
+    ).toBe(true);
   });
 });

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
 import { fakeModel } from './test-support/fake-model.js';
 
-async function started(options: Parameters<typeof fakeModel>[0] = {}, limits: { maxTexts?: number; maxChars?: number } = {}) {
+async function started(
+  options: Parameters<typeof fakeModel>[0] = {},
+  limits: { maxTexts?: number; maxChars?: number } = {},
+) {
   const fake = fakeModel(options);
   const server = createServer({ loadModel: async () => fake.model, maxWaitMs: 1, ...limits });
   await server.ready;
@@ -13,7 +16,11 @@ async function started(options: Parameters<typeof fakeModel>[0] = {}, limits: { 
 describe('createServer with a fake model', () => {
   it('answers predictions with label, score, probabilities and the model id', async () => {
     const { server } = await started();
-    const response = await server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts: ['short', 'x'.repeat(80)] } });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/v1/predict',
+      payload: { texts: ['short', 'x'.repeat(80)] },
+    });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.predictions.map((p: { label: string }) => p.label)).toEqual(['negative', 'positive']);
@@ -38,7 +45,12 @@ describe('createServer with a fake model', () => {
     const response = await server.app.inject({ method: 'GET', url: '/v1/model' });
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toMatchObject({ labels: ['negative', 'positive'], maxLength: 16, metrics: { accuracy: 0.9 }, encoder: { model: 'fake-encoder', dtype: 'fp32' } });
+    expect(body).toMatchObject({
+      labels: ['negative', 'positive'],
+      maxLength: 16,
+      metrics: { accuracy: 0.9 },
+      encoder: { model: 'fake-encoder', dtype: 'fp32' },
+    });
     expect(response.body).not.toContain('/secret/path');
     await server.close();
   });
@@ -76,7 +88,14 @@ describe('createServer with a fake model', () => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toEqual(['/v1/predict', '/v1/model', '/healthz', '/readyz', '/openapi.json', '/']);
+    expect(Object.keys(document.paths)).toEqual([
+      '/v1/predict',
+      '/v1/model',
+      '/healthz',
+      '/readyz',
+      '/openapi.json',
+      '/',
+    ]);
     const texts = document.paths['/v1/predict'].post.requestBody.content['application/json'].schema.properties.texts;
     expect(texts).toMatchObject({ maxItems: 7, items: { maxLength: 99 } });
     await server.close();
@@ -94,7 +113,9 @@ describe('createServer with a fake model', () => {
 
   it('disposes the model on close, after finishing queued predictions', async () => {
     const { server, fake } = await started({ held: true });
-    const pending = Promise.resolve(server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts: ['still answered'] } }));
+    const pending = Promise.resolve(
+      server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts: ['still answered'] } }),
+    );
     await fake.batchStarted(2);
     const closed = server.close();
     expect(fake.isDisposed()).toBe(false);

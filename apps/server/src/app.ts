@@ -1,6 +1,11 @@
 import type { Socket } from 'node:net';
 import { Transform } from 'node:stream';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { escapeControl } from '@senti/errors';
 import { errorReply } from './error-reply.js';
 import { applyConnectionLimit, httpLimitOptions, type HttpLimits } from './http-limits.js';
@@ -89,8 +94,14 @@ function notFound(request: FastifyRequest, reply: FastifyReply) {
   const path = request.url.split('?')[0] ?? '';
   const allowed = (['GET', 'HEAD', 'POST'] as const).filter((method) => request.server.hasRoute({ method, url: path }));
   if (allowed.length > 0) {
-    const error = new ServerError('SERVER_METHOD_NOT_ALLOWED', `${printable(request.method)} is not allowed on ${printable(path)}; use ${allowed.join(' or ')}`);
-    return reply.status(405).header('allow', allowed.join(', ')).send({ error: { code: error.code, message: error.message } });
+    const error = new ServerError(
+      'SERVER_METHOD_NOT_ALLOWED',
+      `${printable(request.method)} is not allowed on ${printable(path)}; use ${allowed.join(' or ')}`,
+    );
+    return reply
+      .status(405)
+      .header('allow', allowed.join(', '))
+      .send({ error: { code: error.code, message: error.message } });
   }
   const error = new ServerError('SERVER_NOT_FOUND', `no route ${printable(request.method)} ${printable(path)}`);
   return reply.status(404).send({ error: { code: error.code, message: error.message } });
@@ -98,7 +109,10 @@ function notFound(request: FastifyRequest, reply: FastifyReply) {
 
 /** Builds the HTTP inference server (not listening yet); the model starts loading right away. */
 export function createServer(options: CreateServerOptions): SentiServer {
-  const limits = { maxTexts: options.maxTexts ?? SERVER_DEFAULTS.maxTexts, maxChars: options.maxChars ?? SERVER_DEFAULTS.maxChars };
+  const limits = {
+    maxTexts: options.maxTexts ?? SERVER_DEFAULTS.maxTexts,
+    maxChars: options.maxChars ?? SERVER_DEFAULTS.maxChars,
+  };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? SERVER_DEFAULTS.bodyLimit,
@@ -108,7 +122,10 @@ export function createServer(options: CreateServerOptions): SentiServer {
     forceCloseConnections: 'idle',
     // A URL fastify cannot decode (`/v1/%zz`): 400 in the server's shape, not fastify's.
     frameworkErrors: (error, request, reply) => {
-      const message = error.code === 'FST_ERR_BAD_URL' ? `the URL ${printable(request.url)} is not valid (bad percent-encoding)` : 'invalid request';
+      const message =
+        error.code === 'FST_ERR_BAD_URL'
+          ? `the URL ${printable(request.url)} is not valid (bad percent-encoding)`
+          : 'invalid request';
       void (reply as FastifyReply).code(400).send({ error: { code: 'SERVER_INVALID_REQUEST', message } });
     },
     ...httpLimitOptions(options.http),
@@ -144,8 +161,17 @@ export function createServer(options: CreateServerOptions): SentiServer {
   app.removeContentTypeParser('text/plain'); // only JSON bodies; anything else is 415
   // `Expect` values other than 100-continue: 417 in the server's shape (Node's own 417 has an empty body).
   app.server.on('checkExpectation', (request, response) => {
-    const json = JSON.stringify({ error: { code: 'SERVER_EXPECTATION_FAILED', message: `Expect: ${printable(String(request.headers.expect))} is not supported; only 100-continue is` } });
-    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), connection: 'close' });
+    const json = JSON.stringify({
+      error: {
+        code: 'SERVER_EXPECTATION_FAILED',
+        message: `Expect: ${printable(String(request.headers.expect))} is not supported; only 100-continue is`,
+      },
+    });
+    response.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+      connection: 'close',
+    });
     response.end(json);
   });
   app.addHook('onRequest', async (request) => {
@@ -156,18 +182,25 @@ export function createServer(options: CreateServerOptions): SentiServer {
     // A compressed body would be parsed as JSON text and fail as "not valid JSON": refuse it by name instead.
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
     if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-      throw new ServerError('SERVER_UNSUPPORTED_MEDIA_TYPE', `content-encoding "${printable(encoding)}" is not supported; send the JSON body uncompressed`);
+      throw new ServerError(
+        'SERVER_UNSUPPORTED_MEDIA_TYPE',
+        `content-encoding "${printable(encoding)}" is not supported; send the JSON body uncompressed`,
+      );
     }
     // JSON is UTF-8 (RFC 8259): another declared charset is refused, never decoded as UTF-8 into U+FFFD.
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
-      throw new ServerError('SERVER_UNSUPPORTED_MEDIA_TYPE', `charset "${printable(charset)}" is not supported; send application/json in UTF-8`);
+      throw new ServerError(
+        'SERVER_UNSUPPORTED_MEDIA_TYPE',
+        `charset "${printable(charset)}" is not supported; send application/json in UTF-8`,
+      );
     }
   });
   // Invalid UTF-8 in a body would become U+FFFD and get a 200 for texts nobody sent: refuse it as a bad body instead.
   app.addHook('preParsing', async (_request, _reply, payload) => {
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    const invalid = () => new ServerError('SERVER_INVALID_JSON', 'request body is not valid UTF-8; JSON must be sent in UTF-8');
+    const invalid = () =>
+      new ServerError('SERVER_INVALID_JSON', 'request body is not valid UTF-8; JSON must be sent in UTF-8');
     const checked = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         try {
@@ -210,7 +243,9 @@ export function createServer(options: CreateServerOptions): SentiServer {
     return reply
       .header('connection', 'close')
       .status(503)
-      .send({ error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down; retry on another instance' } });
+      .send({
+        error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down; retry on another instance' },
+      });
   });
 
   // Responses finished during shutdown close their connection, so keep-alive sockets do not hold up the exit; but only

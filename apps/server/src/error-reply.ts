@@ -47,14 +47,20 @@ export function schemaViolation(error: SchemaError, body: unknown, limits: Reque
   switch (error.keyword) {
     case 'required': {
       const missing = fieldName(error.instancePath, String(error.params.missingProperty));
-      return new ServerError('SERVER_MISSING_FIELD', `missing field "${missing}": expected an array of strings`, { field: missing });
+      return new ServerError('SERVER_MISSING_FIELD', `missing field "${missing}": expected an array of strings`, {
+        field: missing,
+      });
     }
     case 'additionalProperties': {
       // The key is the client's text: escaped and cut, never echoed raw (a 500k-character key stays a short line).
       const raw = fieldName(error.instancePath, String(error.params.additionalProperty));
       const escaped = escapeControl(raw);
       const extra = escaped.length > 100 ? `${escaped.slice(0, 100)}...` : escaped;
-      return new ServerError('SERVER_UNKNOWN_FIELD', `unknown field "${extra}"; the fields are "texts" and "abstainBelow"`, { field: extra });
+      return new ServerError(
+        'SERVER_UNKNOWN_FIELD',
+        `unknown field "${extra}"; the fields are "texts" and "abstainBelow"`,
+        { field: extra },
+      );
     }
     case 'minItems':
       return new ServerError('SERVER_TEXTS_EMPTY', `${field} must contain at least one text`, { field });
@@ -72,15 +78,31 @@ export function schemaViolation(error: SchemaError, body: unknown, limits: Reque
       );
     case 'type': {
       if (field === '') {
-        return new ServerError('SERVER_INVALID_TYPE', `request body must be a JSON object like {"texts": ["..."]}, got ${describe(value)}`, { field: 'body' });
+        return new ServerError(
+          'SERVER_INVALID_TYPE',
+          `request body must be a JSON object like {"texts": ["..."]}, got ${describe(value)}`,
+          { field: 'body' },
+        );
       }
-      return new ServerError('SERVER_INVALID_TYPE', `${field} must be ${String(error.params.type) === 'array' ? 'an array of strings' : `a ${String(error.params.type)}`}, got ${describe(value)}`, { field });
+      return new ServerError(
+        'SERVER_INVALID_TYPE',
+        `${field} must be ${String(error.params.type) === 'array' ? 'an array of strings' : `a ${String(error.params.type)}`}, got ${describe(value)}`,
+        { field },
+      );
     }
     case 'minimum':
     case 'maximum':
-      return new ServerError('SERVER_INVALID_REQUEST', `${field} must be a probability from 0 to 1, got ${describe(value)}`, { field });
+      return new ServerError(
+        'SERVER_INVALID_REQUEST',
+        `${field} must be a probability from 0 to 1, got ${describe(value)}`,
+        { field },
+      );
     default:
-      return new ServerError('SERVER_INVALID_REQUEST', `${field === '' ? 'request body' : field} is invalid (${error.keyword})`, field === '' ? {} : { field });
+      return new ServerError(
+        'SERVER_INVALID_REQUEST',
+        `${field === '' ? 'request body' : field} is invalid (${error.keyword})`,
+        field === '' ? {} : { field },
+      );
   }
 }
 
@@ -108,7 +130,12 @@ export function errorReply(error: unknown, body: unknown, limits: RequestLimits,
     };
     return reply(statusForCode(code), code, messages[code] ?? error.message);
   } else if (isSentiError(error) && statusForCode(error.code) !== 500) {
-    return reply(statusForCode(error.code), error.code, error.message, ServerError.isInstance(error) ? error.field : undefined);
+    return reply(
+      statusForCode(error.code),
+      error.code,
+      error.message,
+      ServerError.isInstance(error) ? error.field : undefined,
+    );
   } else if (typeof candidate.statusCode === 'number' && candidate.statusCode >= 400 && candidate.statusCode < 500) {
     served = new ServerError('SERVER_INVALID_REQUEST', 'invalid request');
   }
@@ -124,10 +151,18 @@ function reply(status: number, code: string, message: string, field?: string): E
 export function clientErrorReply(error: NodeJS.ErrnoException): ErrorReply {
   const code = error.code ?? '';
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return reply(431, 'SERVER_HEADERS_TOO_LARGE', 'request headers are larger than the server accepts (see the --max-header-bytes setting)');
+    return reply(
+      431,
+      'SERVER_HEADERS_TOO_LARGE',
+      'request headers are larger than the server accepts (see the --max-header-bytes setting)',
+    );
   }
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return reply(408, 'SERVER_REQUEST_TIMEOUT', 'the request was not received in time (see the --headers-timeout-ms and --request-timeout-ms settings)');
+    return reply(
+      408,
+      'SERVER_REQUEST_TIMEOUT',
+      'the request was not received in time (see the --headers-timeout-ms and --request-timeout-ms settings)',
+    );
   }
   const { reason } = error as { reason?: unknown };
   const text = typeof reason === 'string' ? reason : error.message;

@@ -20,7 +20,8 @@ describe('error status table', () => {
 
   it('keeps server error messages and fields, hides everything else', () => {
     expect(errorReply(new ServerError('SERVER_NOT_READY', 'loading'), undefined, limits)).toEqual({
-      status: 503, body: { error: { code: 'SERVER_NOT_READY', message: 'loading' } },
+      status: 503,
+      body: { error: { code: 'SERVER_NOT_READY', message: 'loading' } },
     });
     const hidden = errorReply(new Error('ENOENT /etc/secret'), undefined, limits);
     expect(hidden.status).toBe(500);

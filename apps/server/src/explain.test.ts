@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
 import { makeTestArtifact, TINY_BERT } from './test-support/real-model.js';
 
-const TEXTS = ['what a great film', 'dull and far too long', 'ok', 'I laughed, I cried, I bought the soundtrack', '!!!'];
+const TEXTS = [
+  'what a great film',
+  'dull and far too long',
+  'ok',
+  'I laughed, I cried, I bought the soundtrack',
+  '!!!',
+];
 
 let artifact: Awaited<ReturnType<typeof makeTestArtifact>>;
 const alone = new Map<string, Explanation>();
@@ -23,18 +29,26 @@ beforeAll(async () => {
 });
 afterAll(async () => artifact.cleanup());
 
-type Reply = { predictions: { label: string; explanation?: Pick<Explanation, 'label' | 'words' | 'coverage' | 'check'> }[] };
+type Reply = {
+  predictions: { label: string; explanation?: Pick<Explanation, 'label' | 'words' | 'coverage' | 'check'> }[];
+};
 const shape = ({ label, words, coverage, check }: Explanation) => ({ label, words, coverage, check });
 
 describe('POST /v1/predict with explain: true', () => {
   it('answers each text with the attributions the library gives it alone, whatever shares its micro-batches', async () => {
-    const server = createServer({ loadModel: () => loadModelInThread(artifact.dir, { offline: true, device: 'cpu' }), maxBatchSize: 7, maxWaitMs: 3 });
+    const server = createServer({
+      loadModel: () => loadModelInThread(artifact.dir, { offline: true, device: 'cpu' }),
+      maxBatchSize: 7,
+      maxWaitMs: 3,
+    });
     await server.ready;
     try {
       const requests = Array.from({ length: 12 }, (_, index) => {
         const texts = TEXTS.filter((_, position) => (position + index) % 3 !== 0).slice(0, 1 + (index % 4));
         const explain = index % 2 === 0;
-        return server.app.inject({ method: 'POST', url: '/v1/predict', payload: explain ? { texts, explain } : { texts } }).then((response) => ({ texts, explain, response }));
+        return server.app
+          .inject({ method: 'POST', url: '/v1/predict', payload: explain ? { texts, explain } : { texts } })
+          .then((response) => ({ texts, explain, response }));
       });
       for (const { texts, explain, response } of await Promise.all(requests)) {
         expect(response.statusCode, response.body).toBe(200);
@@ -55,10 +69,20 @@ describe('POST /v1/predict with explain: true', () => {
     const server = createServer({ loadModel: () => loadModel(artifact.dir, { offline: true, device: 'cpu' }) });
     await server.ready;
     try {
-      const response = await server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts: Array.from({ length: 33 }, () => 'a text'), explain: true } });
+      const response = await server.app.inject({
+        method: 'POST',
+        url: '/v1/predict',
+        payload: { texts: Array.from({ length: 33 }, () => 'a text'), explain: true },
+      });
       expect(response.statusCode).toBeGreaterThanOrEqual(400);
       expect(response.statusCode).toBeLessThan(500);
-      expect(response.json()).toMatchObject({ error: { code: 'SERVER_TOO_MANY_TEXTS', message: 'explain: true takes at most 32 texts per request (each word is one more text to encode); got 33', field: 'texts' } });
+      expect(response.json()).toMatchObject({
+        error: {
+          code: 'SERVER_TOO_MANY_TEXTS',
+          message: 'explain: true takes at most 32 texts per request (each word is one more text to encode); got 33',
+          field: 'texts',
+        },
+      });
     } finally {
       await server.close();
     }
@@ -68,15 +92,25 @@ describe('POST /v1/predict with explain: true', () => {
     const out = await mkdtemp(join(tmpdir(), 'senti-explain-export-'));
     try {
       await exportModel(artifact.dir, join(out, 'export'), { offline: true, encoderModel: TINY_BERT });
-      const server = createServer({ loadModel: () => loadModelInThread(join(out, 'export'), { offline: true, device: 'cpu' }) });
+      const server = createServer({
+        loadModel: () => loadModelInThread(join(out, 'export'), { offline: true, device: 'cpu' }),
+      });
       await server.ready;
       try {
-        const response = await server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts: [TEXTS[1]], explain: true } });
+        const response = await server.app.inject({
+          method: 'POST',
+          url: '/v1/predict',
+          payload: { texts: [TEXTS[1]], explain: true },
+        });
         expect(response.statusCode, response.body).toBe(200);
         const [prediction] = (response.json() as Reply).predictions;
         const expected = alone.get(TEXTS[1]!)!;
-        expect(prediction!.explanation!.words.map((word) => word.word)).toEqual(expected.words.map((word) => word.word));
-        prediction!.explanation!.words.forEach((word, index) => expect(word.score).toBeCloseTo(expected.words[index]!.score, 4));
+        expect(prediction!.explanation!.words.map((word) => word.word)).toEqual(
+          expected.words.map((word) => word.word),
+        );
+        prediction!.explanation!.words.forEach((word, index) =>
+          expect(word.score).toBeCloseTo(expected.words[index]!.score, 4),
+        );
       } finally {
         await server.close();
       }

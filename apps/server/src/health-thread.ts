@@ -75,7 +75,11 @@ export interface HealthListener {
  * probes on the main port). `/healthz` still fails when the server's event loop stops turning (no heartbeat for
  * {@link STALLED_AFTER_MS}), so liveness keeps its meaning; `/readyz` reports `read()` as of at most 100 ms ago.
  */
-export function startHealthThread(options: { host: string; port: number; read: () => HealthSnapshot }): Promise<HealthListener> {
+export function startHealthThread(options: {
+  host: string;
+  port: number;
+  read: () => HealthSnapshot;
+}): Promise<HealthListener> {
   const buffer = new SharedArrayBuffer(16);
   const ints = new Int32Array(buffer, 0, 2);
   const beat = new BigInt64Array(buffer, 8, 1);
@@ -90,7 +94,14 @@ export function startHealthThread(options: { host: string; port: number; read: (
   timer.unref();
   const worker = new Worker(HEALTH_THREAD_SOURCE, {
     eval: true,
-    workerData: { buffer, host: options.host, port: options.port, states: STATES, messages: NOT_READY_MESSAGES, stalledAfterMs: STALLED_AFTER_MS },
+    workerData: {
+      buffer,
+      host: options.host,
+      port: options.port,
+      states: STATES,
+      messages: NOT_READY_MESSAGES,
+      stalledAfterMs: STALLED_AFTER_MS,
+    },
   });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
@@ -98,22 +109,32 @@ export function startHealthThread(options: { host: string; port: number; read: (
       clearInterval(timer);
       reject(error);
     });
-    worker.on('message', (message: { type: 'listening'; port: number } | { type: 'error'; code?: string; message: string }) => {
-      if (message.type === 'error') {
-        clearInterval(timer);
-        void worker.terminate();
-        reject(Object.assign(new Error(message.message), { code: message.code, port: options.port, host: options.host, flag: '--health-port' }));
-        return;
-      }
-      worker.unref(); // the main listener, not this one, keeps the process alive
-      resolve({
-        port: message.port,
-        close: async () => {
+    worker.on(
+      'message',
+      (message: { type: 'listening'; port: number } | { type: 'error'; code?: string; message: string }) => {
+        if (message.type === 'error') {
           clearInterval(timer);
-          worker.postMessage('close');
-          await exited;
-        },
-      });
-    });
+          void worker.terminate();
+          reject(
+            Object.assign(new Error(message.message), {
+              code: message.code,
+              port: options.port,
+              host: options.host,
+              flag: '--health-port',
+            }),
+          );
+          return;
+        }
+        worker.unref(); // the main listener, not this one, keeps the process alive
+        resolve({
+          port: message.port,
+          close: async () => {
+            clearInterval(timer);
+            worker.postMessage('close');
+            await exited;
+          },
+        });
+      },
+    );
   });
 }

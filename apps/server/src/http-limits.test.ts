@@ -7,8 +7,18 @@ import { open } from './test-support/raw-http.js';
 describe('http limits', () => {
   it('maps the limits onto Node and fastify options, headers timeout never above the request timeout', () => {
     const options = httpLimitOptions({ headersTimeoutMs: 5000, requestTimeoutMs: 2000, maxHeaderBytes: 8192 });
-    expect(options.http).toEqual({ requireHostHeader: false, headersTimeout: 2000, maxHeaderSize: 8192, connectionsCheckingInterval: 500 });
-    expect(options).toMatchObject({ requestTimeout: 2000, keepAliveTimeout: DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs, onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' });
+    expect(options.http).toEqual({
+      requireHostHeader: false,
+      headersTimeout: 2000,
+      maxHeaderSize: 8192,
+      connectionsCheckingInterval: 500,
+    });
+    expect(options).toMatchObject({
+      requestTimeout: 2000,
+      keepAliveTimeout: DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+      onProtoPoisoning: 'remove',
+      onConstructorPoisoning: 'remove',
+    });
     expect(httpLimitOptions().http).toMatchObject({ headersTimeout: 10_000, connectionsCheckingInterval: 1000 });
   });
 
@@ -24,6 +34,12 @@ describe('http limits', () => {
     for (let i = 0; i < 40 && lines.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => server.close(resolve));
-    expect(lines).toEqual([{ refused: 8, maxConnections: 2, message: 'connection limit reached: refused 8 connections (see --max-connections)' }]);
+    expect(lines).toEqual([
+      {
+        refused: 8,
+        maxConnections: 2,
+        message: 'connection limit reached: refused 8 connections (see --max-connections)',
+      },
+    ]);
   });
 });

@@ -43,7 +43,12 @@ export function handleClientError(error: NodeJS.ErrnoException, socket: Socket):
 }
 
 /** The response a socket is writing, if any: Node sets `_httpMessage` to null between keep-alive requests. */
-type InFlightResponse = { headersSent?: boolean; writableFinished?: boolean; req?: { complete?: boolean }; once?: (event: string, listener: () => void) => void };
+type InFlightResponse = {
+  headersSent?: boolean;
+  writableFinished?: boolean;
+  req?: { complete?: boolean };
+  once?: (event: string, listener: () => void) => void;
+};
 
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -56,7 +61,12 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   }
   // A bad request pipelined behind a valid one: the valid one is answered first, then the error, then the close.
   // (The in-flight request was received whole, so the parser error is about what came after it.)
-  if (inFlight !== undefined && inFlight.req?.complete === true && inFlight.writableFinished !== true && inFlight.once !== undefined) {
+  if (
+    inFlight !== undefined &&
+    inFlight.req?.complete === true &&
+    inFlight.writableFinished !== true &&
+    inFlight.once !== undefined
+  ) {
     inFlight.once('finish', () => handleClientError(error, socket));
     return;
   }
@@ -66,7 +76,9 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 }
 
 /** The fastify options that apply the limits, answer client errors in the server's shape and accept `__proto__` keys. */
-export function httpLimitOptions(given: Partial<HttpLimits> = {}): Pick<
+export function httpLimitOptions(
+  given: Partial<HttpLimits> = {},
+): Pick<
   FastifyHttpOptions<Server>,
   'http' | 'keepAliveTimeout' | 'requestTimeout' | 'clientErrorHandler' | 'onProtoPoisoning' | 'onConstructorPoisoning'
 > {
@@ -117,7 +129,10 @@ export function applyConnectionLimit(
     if (warn === undefined) return;
     refused += 1;
     timer ??= setTimeout(() => {
-      warn({ refused, maxConnections }, `connection limit reached: refused ${refused} connection${refused === 1 ? '' : 's'} (see --max-connections)`);
+      warn(
+        { refused, maxConnections },
+        `connection limit reached: refused ${refused} connection${refused === 1 ? '' : 's'} (see --max-connections)`,
+      );
       refused = 0;
       timer = undefined;
     }, windowMs).unref();

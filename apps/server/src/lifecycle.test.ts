@@ -48,16 +48,24 @@ describe('server lifecycle', () => {
     const loading = await fetch(`${base}/readyz`);
     expect(loading.status).toBe(503);
     expect(await loading.json()).toEqual({ status: 'loading', message: 'the model is loading' });
-    const early = await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"texts":["hi"]}' });
+    const early = await fetch(`${base}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"texts":["hi"]}',
+    });
     expect(early.status).toBe(503);
     expect(early.headers.get('retry-after')).toBe('5');
-    expect((await early.json() as any).error.code).toBe('SERVER_NOT_READY');
+    expect(((await early.json()) as any).error.code).toBe('SERVER_NOT_READY');
     expect((await fetch(`${base}/v1/model`)).status).toBe(503);
 
     loaderGate.open();
     await server.ready;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    const after = await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"texts":["hi"]}' });
+    const after = await fetch(`${base}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"texts":["hi"]}',
+    });
     expect(after.status).toBe(200);
     await server.close();
   });
@@ -68,7 +76,8 @@ describe('server lifecycle', () => {
     const batchStarted = gate();
     const instrumented = instrument(await loadTestModel(dir), {
       before: async () => {
-        if (!warmedUp) { // let the warm-up prediction through
+        if (!warmedUp) {
+          // let the warm-up prediction through
           warmedUp = true;
           return;
         }
@@ -82,7 +91,11 @@ describe('server lifecycle', () => {
     await server.ready;
 
     const texts = Array.from({ length: 100 }, (_, i) => `sentence number ${i} of a large request`);
-    const inFlight = fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts }) });
+    const inFlight = fetch(`${base}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ texts }),
+    });
     await batchStarted.opened;
     const closed = server.close();
     let refused = 'connected';
@@ -97,7 +110,7 @@ describe('server lifecycle', () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(response.headers.get('connection')).toBe('close');
-    expect((await response.json() as any).predictions).toHaveLength(100);
+    expect(((await response.json()) as any).predictions).toHaveLength(100);
     await closed;
     expect(instrumented.isDisposed()).toBe(true);
     expect(instrumented.batchSizes.slice(1)).toEqual([32, 32, 32, 4]);

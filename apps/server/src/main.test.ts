@@ -52,7 +52,16 @@ describe('senti-server command', () => {
   });
 
   it('serves, and on SIGTERM drains and exits 0', async () => {
-    const { child, output, exited } = start(['--model-dir', dir, '--port', '0', '--log-level', 'info', '--device', 'cpu']);
+    const { child, output, exited } = start([
+      '--model-dir',
+      dir,
+      '--port',
+      '0',
+      '--log-level',
+      'info',
+      '--device',
+      'cpu',
+    ]);
     let base: string | undefined;
     while (base === undefined) {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout);
@@ -61,18 +70,34 @@ describe('senti-server command', () => {
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
     while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
-    const response = await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"texts":["great"]}' });
+    const response = await fetch(`${base}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"texts":["great"]}',
+    });
     expect(response.status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const logs = output.stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; req?: unknown; responseTime?: number });
+    const logs = output.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; req?: unknown; responseTime?: number });
     expect(logs.some((log) => log.msg === 'request completed' && typeof log.responseTime === 'number')).toBe(true);
     expect(logs.some((log) => log.msg.startsWith('shutting down'))).toBe(true);
     expect(output.stderr).not.toMatch(/error/i);
   });
 
   it('--port 0 --log-level warn still prints the address; SIGTERM right away (model still loading) exits 0 without a stack (#28 items 29, 31)', async () => {
-    const { child, output, exited } = start(['--model-dir', dir, '--port', '0', '--log-level', 'warn', '--device', 'cpu']);
+    const { child, output, exited } = start([
+      '--model-dir',
+      dir,
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      '--device',
+      'cpu',
+    ]);
     while (!/listening on http:\/\/127\.0\.0\.1:\d+/.test(output.stderr)) {
       if (child.exitCode !== null) throw new Error(`server exited early: ${output.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -87,7 +112,16 @@ describe('senti-server command', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const { output, exited } = start(['--model-dir', dir, '--port', String(port), '--host', '127.0.0.1', '--device', 'cpu']);
+      const { output, exited } = start([
+        '--model-dir',
+        dir,
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--device',
+        'cpu',
+      ]);
       expect(await exited).toBe(1);
       expect(output.stderr).toBe(`senti-server: 127.0.0.1:${port} is already in use; pick another port with --port\n`);
     } finally {
@@ -96,7 +130,18 @@ describe('senti-server command', () => {
   });
 
   it('--health-port: prints where probes are answered; a health port in use is one line naming --health-port, exit 1 (#28 item 25)', async () => {
-    const served = start(['--model-dir', dir, '--port', '0', '--health-port', '0', '--log-level', 'warn', '--device', 'cpu']);
+    const served = start([
+      '--model-dir',
+      dir,
+      '--port',
+      '0',
+      '--health-port',
+      '0',
+      '--log-level',
+      'warn',
+      '--device',
+      'cpu',
+    ]);
     let health: string | undefined;
     while (health === undefined) {
       const match = /also on (http:\/\/127\.0\.0\.1:\d+)/.exec(served.output.stderr);
@@ -112,16 +157,38 @@ describe('senti-server command', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const { output, exited } = start(['--model-dir', dir, '--port', '0', '--health-port', String(port), '--device', 'cpu']);
+      const { output, exited } = start([
+        '--model-dir',
+        dir,
+        '--port',
+        '0',
+        '--health-port',
+        String(port),
+        '--device',
+        'cpu',
+      ]);
       expect(await exited).toBe(1);
-      expect(output.stderr).toBe(`senti-server: 127.0.0.1:${port} is already in use; pick another port with --health-port\n`);
+      expect(output.stderr).toBe(
+        `senti-server: 127.0.0.1:${port} is already in use; pick another port with --health-port\n`,
+      );
     } finally {
       blocker.close();
     }
   });
 
   it('on SIGTERM, /readyz answers 503 for the drain delay while predictions are still served, then it exits 0 (#28 item 30)', async () => {
-    const { child, output, exited } = start(['--model-dir', dir, '--port', '0', '--log-level', 'info', '--device', 'cpu', '--drain-delay-ms', '4000']);
+    const { child, output, exited } = start([
+      '--model-dir',
+      dir,
+      '--port',
+      '0',
+      '--log-level',
+      'info',
+      '--device',
+      'cpu',
+      '--drain-delay-ms',
+      '4000',
+    ]);
     let base: string | undefined;
     while (base === undefined) {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout);
@@ -132,13 +199,26 @@ describe('senti-server command', () => {
     while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGTERM');
     while ((await fetch(`${base}/readyz`)).status !== 503) await new Promise((resolve) => setTimeout(resolve, 20));
-    const response = await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"texts":["great"]}' });
+    const response = await fetch(`${base}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"texts":["great"]}',
+    });
     expect(response.status).toBe(200);
     expect(await exited).toBe(0);
   });
 
   it('an unknown --host: one line naming it, exit 1, no "model is shutting down" stack (#28 item 29)', async () => {
-    const { output, exited } = start(['--model-dir', dir, '--port', '0', '--host', 'nosuchhost.invalid', '--device', 'cpu']);
+    const { output, exited } = start([
+      '--model-dir',
+      dir,
+      '--port',
+      '0',
+      '--host',
+      'nosuchhost.invalid',
+      '--device',
+      'cpu',
+    ]);
     expect(await exited).toBe(1);
     expect(output.stderr).toBe('senti-server: cannot listen on nosuchhost.invalid:0: unknown host; check --host\n');
   });

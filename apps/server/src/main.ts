@@ -8,7 +8,9 @@ import { startupErrorLine } from './startup-error.js';
 async function main(): Promise<void> {
   let config: ServerConfig | undefined;
   const fail = (error: unknown, exitCode = 1): never => {
-    process.stderr.write(`${startupErrorLine(error, { verbose: config?.verbose ?? process.argv.includes('--verbose') })}\n`);
+    process.stderr.write(
+      `${startupErrorLine(error, { verbose: config?.verbose ?? process.argv.includes('--verbose') })}\n`,
+    );
     process.exit(exitCode);
   };
 
@@ -30,7 +32,11 @@ async function main(): Promise<void> {
 
   const server = createServer({
     // The model runs on its own thread, so a batch never blocks HTTP, health checks or 503s.
-    loadModel: () => loadModelInThread(modelDir, { device, ...(config.encoder !== undefined ? { encoderModel: config.encoder } : {}) }),
+    loadModel: () =>
+      loadModelInThread(modelDir, {
+        device,
+        ...(config.encoder !== undefined ? { encoderModel: config.encoder } : {}),
+      }),
     maxBatchSize: config.maxBatchSize,
     maxWaitMs: config.maxWaitMs,
     maxQueuedTexts: config.maxQueuedTexts,
@@ -55,7 +61,11 @@ async function main(): Promise<void> {
     // load balancer sees the instance leave; Ctrl-C (a person) closes at once.
     const delay = signal === 'SIGTERM' && server.predictor.state !== 'loading' ? config!.drainDelayMs : 0;
     server.leave();
-    if (delay > 0) server.app.log.info({ signal, drainDelayMs: delay }, 'shutting down: /readyz answers 503 before the listener closes');
+    if (delay > 0)
+      server.app.log.info(
+        { signal, drainDelayMs: delay },
+        'shutting down: /readyz answers 503 before the listener closes',
+      );
     const closed = new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
       server.app.log.info({ signal }, 'shutting down: refusing new connections, draining in-flight requests');
       return server.close();
@@ -83,7 +93,8 @@ async function main(): Promise<void> {
     return fail(named ? error : Object.assign(error as Error, { port: config.port, host: config.host }));
   }
   // The address is worth a line at any log level (with --port 0 it is the only way to learn the port).
-  if (['warn', 'error', 'fatal'].includes(config.logLevel)) process.stderr.write(`senti-server: listening on ${address}\n`);
+  if (['warn', 'error', 'fatal'].includes(config.logLevel))
+    process.stderr.write(`senti-server: listening on ${address}\n`);
   if (server.healthPort !== undefined) {
     const line = `health probes (/healthz, /readyz) also on http://${config.host}:${server.healthPort}`;
     if (['warn', 'error', 'fatal'].includes(config.logLevel)) process.stderr.write(`senti-server: ${line}\n`);

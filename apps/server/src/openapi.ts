@@ -1,4 +1,11 @@
-import { errorSchema, healthSchema, modelInfoSchema, predictBodySchema, predictResponseSchema, type RequestLimits } from './schemas.js';
+import {
+  errorSchema,
+  healthSchema,
+  modelInfoSchema,
+  predictBodySchema,
+  predictResponseSchema,
+  type RequestLimits,
+} from './schemas.js';
 
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errorRef = { $ref: '#/components/schemas/Error' };
@@ -35,21 +42,35 @@ export function openApiDocument(limits: RequestLimits, version: string) {
         get: {
           operationId: 'model',
           summary: 'Describe the served model',
-          responses: { 200: json(modelInfoSchema, 'Labels, encoder, max length, training metrics.'), 503: error('The model is not loaded yet.') },
+          responses: {
+            200: json(modelInfoSchema, 'Labels, encoder, max length, training metrics.'),
+            503: error('The model is not loaded yet.'),
+          },
         },
       },
       '/healthz': {
-        get: { operationId: 'health', summary: 'Liveness: 200 while the process is up', responses: { 200: json(healthSchema, 'The process is up.') } },
+        get: {
+          operationId: 'health',
+          summary: 'Liveness: 200 while the process is up',
+          responses: { 200: json(healthSchema, 'The process is up.') },
+        },
       },
       '/readyz': {
         get: {
           operationId: 'ready',
           summary: 'Readiness: 200 once the model is loaded and warmed up',
-          responses: { 200: json(healthSchema, 'Ready for traffic.'), 503: json(healthSchema, 'Loading, failed or shutting down.') },
+          responses: {
+            200: json(healthSchema, 'Ready for traffic.'),
+            503: json(healthSchema, 'Loading, failed or shutting down.'),
+          },
         },
       },
       '/openapi.json': {
-        get: { operationId: 'openapi', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document.' } } },
+        get: {
+          operationId: 'openapi',
+          summary: 'This document',
+          responses: { 200: { description: 'OpenAPI 3.1 document.' } },
+        },
       },
       '/': {
         get: {

@@ -9,7 +9,12 @@ import { fakeModel, until } from './test-support/fake-model.js';
 describe('server under overload', () => {
   it('answers 503 SERVER_OVERLOADED with Retry-After when the queue is full, and serves again once it drains', async () => {
     const fake = fakeModel({ held: true });
-    const server = createServer({ loadModel: async () => fake.model, maxBatchSize: 2, maxWaitMs: 0, maxQueuedTexts: 4 });
+    const server = createServer({
+      loadModel: async () => fake.model,
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      maxQueuedTexts: 4,
+    });
     await server.ready;
     const post = (texts: string[]) => server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts } });
     const first = post(['a', 'b']); // taken into a batch, held there
@@ -19,9 +24,16 @@ describe('server under overload', () => {
     const refused = await post(['g']);
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
-    expect(refused.json()).toEqual({ error: { code: 'SERVER_OVERLOADED', message: expect.stringMatching(/queue is full/) } });
+    expect(refused.json()).toEqual({
+      error: { code: 'SERVER_OVERLOADED', message: expect.stringMatching(/queue is full/) },
+    });
     // Refused before its body is read: a flood of retries costs no parsing (bad JSON gets the 503, not a 400).
-    const unparsed = await server.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'content-type': 'application/json' }, payload: '{"texts": [' });
+    const unparsed = await server.app.inject({
+      method: 'POST',
+      url: '/v1/predict',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"texts": [',
+    });
     expect(unparsed.statusCode).toBe(503);
     expect(unparsed.headers['retry-after']).toBe('1');
     fake.release();
@@ -38,9 +50,18 @@ describe('server under overload', () => {
     const base = new URL(await server.listen({ port: 0, host: '127.0.0.1' }));
     const send = (texts: string[]) => {
       const body = JSON.stringify({ texts });
-      const req = request({ host: base.hostname, port: base.port, path: '/v1/predict', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+      const req = request({
+        host: base.hostname,
+        port: base.port,
+        path: '/v1/predict',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
       const done = new Promise<number>((resolve, reject) => {
-        req.on('response', (response) => { response.resume(); response.on('end', () => resolve(response.statusCode ?? 0)); });
+        req.on('response', (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        });
         req.on('error', reject);
       });
       req.end(body);

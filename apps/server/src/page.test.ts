@@ -16,7 +16,9 @@ let base: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: this test needs it; install it with: apt-get update && apt-get install -y chromium`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: this test needs it; install it with: apt-get update && apt-get install -y chromium`,
+    );
   }
   const artifact = await makeTestArtifact();
   cleanup = artifact.cleanup;
@@ -26,8 +28,16 @@ beforeAll(async () => {
   await server.ready;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -62,40 +72,49 @@ describe('demo page', () => {
     await page.close();
   });
 
-  it('highlights the words behind each prediction with the library\'s scores, and a legend explains the colours', async () => {
+  it("highlights the words behind each prediction with the library's scores, and a legend explains the colours", async () => {
     // A decisive head (scaled weights), so words visibly move the prediction; served on the model thread like senti-server.
     const decisive = await makeTestArtifact({ headScale: 2, pooling: 'mean' });
-    const explaining = createServer({ loadModel: () => loadModelInThread(decisive.dir, { offline: true, device: 'cpu' }) });
+    const explaining = createServer({
+      loadModel: () => loadModelInThread(decisive.dir, { offline: true, device: 'cpu' }),
+    });
     const explainBase = await explaining.listen({ port: 0, host: '127.0.0.1' });
     await explaining.ready;
     const local = await loadTestModel(decisive.dir);
     try {
-    const page = await browser!.newPage({ viewport: { width: 900, height: 700 } });
-    await page.goto(`${explainBase}/`);
-    await expect.poll(() => page.textContent('#model')).toContain('labels:');
-    const sentences = ['What a wonderful little place.', 'Dull, cold food and a rude waiter.'];
-    await page.fill('#texts', sentences.join('\n'));
-    await page.click('#predict');
-    await page.waitForSelector('.result .words');
-    const explanations = await local.explain(sentences);
-    expect(explanations.some((explanation) => explanation.words.some((word) => Math.abs(word.score) >= 0.02))).toBe(true);
-    for (const [index, explanation] of explanations.entries()) {
-      const box = page.locator('.result').nth(index);
-      expect(await box.locator('.words').textContent()).toContain(explanation.words[0]!.word);
-      expect(await box.locator('.words .w').count()).toBe(explanation.words.length);
-      const marks = (await box.locator('.words .w sub').allTextContents()).map((text) => Number(text.replace('\u2212', '-')));
-      const shown = explanation.words.filter((word) => Math.abs(word.score) >= 0.005).map((word) => Number(word.score.toFixed(2)));
-      expect(marks).toEqual(shown);
-      expect(await box.locator('.note').textContent()).toBe(explanation.coverage.note);
-    }
-    expect(await page.isVisible('#legend')).toBe(true);
-    expect(await page.textContent('#legend')).toContain('green words support the prediction');
-    if (process.env.SENTI_SCREENSHOTS) await page.screenshot({ path: `${process.env.SENTI_SCREENSHOTS}/server-page.png`, fullPage: true });
-    await page.uncheck('#explain');
-    await page.click('#predict');
-    await expect.poll(() => page.locator('.result .words').count()).toBe(0);
-    expect(await page.isVisible('#legend')).toBe(false);
-    await page.close();
+      const page = await browser!.newPage({ viewport: { width: 900, height: 700 } });
+      await page.goto(`${explainBase}/`);
+      await expect.poll(() => page.textContent('#model')).toContain('labels:');
+      const sentences = ['What a wonderful little place.', 'Dull, cold food and a rude waiter.'];
+      await page.fill('#texts', sentences.join('\n'));
+      await page.click('#predict');
+      await page.waitForSelector('.result .words');
+      const explanations = await local.explain(sentences);
+      expect(explanations.some((explanation) => explanation.words.some((word) => Math.abs(word.score) >= 0.02))).toBe(
+        true,
+      );
+      for (const [index, explanation] of explanations.entries()) {
+        const box = page.locator('.result').nth(index);
+        expect(await box.locator('.words').textContent()).toContain(explanation.words[0]!.word);
+        expect(await box.locator('.words .w').count()).toBe(explanation.words.length);
+        const marks = (await box.locator('.words .w sub').allTextContents()).map((text) =>
+          Number(text.replace('\u2212', '-')),
+        );
+        const shown = explanation.words
+          .filter((word) => Math.abs(word.score) >= 0.005)
+          .map((word) => Number(word.score.toFixed(2)));
+        expect(marks).toEqual(shown);
+        expect(await box.locator('.note').textContent()).toBe(explanation.coverage.note);
+      }
+      expect(await page.isVisible('#legend')).toBe(true);
+      expect(await page.textContent('#legend')).toContain('green words support the prediction');
+      if (process.env.SENTI_SCREENSHOTS)
+        await page.screenshot({ path: `${process.env.SENTI_SCREENSHOTS}/server-page.png`, fullPage: true });
+      await page.uncheck('#explain');
+      await page.click('#predict');
+      await expect.poll(() => page.locator('.result .words').count()).toBe(0);
+      expect(await page.isVisible('#legend')).toBe(false);
+      await page.close();
     } finally {
       await local.dispose();
       await explaining.close();

@@ -10,9 +10,14 @@ import { createServer } from './app.js';
 import { makeTestArtifact, TINY_BERT } from './test-support/real-model.js';
 
 const TEXTS = [
-  'what a great film', 'dull and far too long', 'ok', 'the plot was thin but the actors carried it with warmth and wit',
-  'never again', 'an absolute delight from the first scene to the last, with music that stays with you for days afterwards',
-  'meh', 'I laughed, I cried, I bought the soundtrack',
+  'what a great film',
+  'dull and far too long',
+  'ok',
+  'the plot was thin but the actors carried it with warmth and wit',
+  'never again',
+  'an absolute delight from the first scene to the last, with music that stays with you for days afterwards',
+  'meh',
+  'I laughed, I cried, I bought the soundtrack',
 ];
 
 let artifact: Awaited<ReturnType<typeof makeTestArtifact>>;
@@ -38,17 +43,26 @@ function maxDifference(a: Record<string, number>, b: Record<string, number>): nu
 
 describe('same text, same answer', () => {
   it('the server answers each text as the library does alone, whatever shares its micro-batch', async () => {
-    const server = createServer({ loadModel: () => loadModelInThread(artifact.dir, { offline: true, device: 'cpu' }), maxBatchSize: 7, maxWaitMs: 3 });
+    const server = createServer({
+      loadModel: () => loadModelInThread(artifact.dir, { offline: true, device: 'cpu' }),
+      maxBatchSize: 7,
+      maxWaitMs: 3,
+    });
     await server.ready;
     const requests = Array.from({ length: 40 }, (_, index) => {
       const texts = TEXTS.filter((_, position) => (position + index) % 3 !== 0).slice(0, 1 + (index % 5));
-      return server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts } }).then((response) => ({ texts, response }));
+      return server.app
+        .inject({ method: 'POST', url: '/v1/predict', payload: { texts } })
+        .then((response) => ({ texts, response }));
     });
     let worst = 0;
     for (const { texts, response } of await Promise.all(requests)) {
       expect(response.statusCode).toBe(200);
       const body = response.json() as { predictions: { probabilities: Record<string, number> }[] };
-      texts.forEach((text, index) => (worst = Math.max(worst, maxDifference(body.predictions[index]!.probabilities, alone.get(text)!))));
+      texts.forEach(
+        (text, index) =>
+          (worst = Math.max(worst, maxDifference(body.predictions[index]!.probabilities, alone.get(text)!))),
+      );
     }
     expect(worst).toBeLessThanOrEqual(1e-6);
     await server.close();
@@ -63,7 +77,9 @@ describe('same text, same answer', () => {
       const response = await server.app.inject({ method: 'POST', url: '/v1/predict', payload: { texts: TEXTS } });
       expect(response.statusCode).toBe(200);
       const body = response.json() as { predictions: { probabilities: Record<string, number> }[] };
-      TEXTS.forEach((text, index) => expect(maxDifference(body.predictions[index]!.probabilities, alone.get(text)!)).toBeLessThan(1e-5));
+      TEXTS.forEach((text, index) =>
+        expect(maxDifference(body.predictions[index]!.probabilities, alone.get(text)!)).toBeLessThan(1e-5),
+      );
       const info = await server.app.inject({ method: 'GET', url: '/v1/model' });
       // The export's real info (its config.json), not an invented manifest.
       const served = info.json() as Record<string, unknown>;

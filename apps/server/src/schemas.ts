@@ -28,7 +28,8 @@ export function predictBodySchema(limits: RequestLimits) {
         type: 'number',
         minimum: 0,
         maximum: 1,
-        description: "Abstain (label null, abstained true) on texts whose top calibrated probability is below this; default: the server's --abstain-below, else the model's threshold, else never.",
+        description:
+          "Abstain (label null, abstained true) on texts whose top calibrated probability is below this; default: the server's --abstain-below, else the model's threshold, else never.",
       },
       explain: {
         type: 'boolean',
@@ -56,9 +57,13 @@ export const MAX_EXPLAIN_TEXTS = 32;
 export const explanationSchema = {
   type: 'object',
   required: ['label', 'words', 'coverage', 'check'],
-  description: "Word attributions: each word's score is p(label | text) − p(label | text without the word), calibrated.",
+  description:
+    "Word attributions: each word's score is p(label | text) − p(label | text without the word), calibrated.",
   properties: {
-    label: { type: 'string', description: 'The label the scores are about (the most probable one, even when abstaining).' },
+    label: {
+      type: 'string',
+      description: 'The label the scores are about (the most probable one, even when abstaining).',
+    },
     words: {
       type: 'array',
       description: 'The explained words in text order, with character offsets (UTF-16) into the text.',
@@ -69,8 +74,15 @@ export const explanationSchema = {
           word: { type: 'string' },
           start: { type: 'integer' },
           end: { type: 'integer' },
-          score: { type: 'number', description: 'Drop of p(label) without the word; negative: the word pulls against the label.' },
-          scores: { type: 'object', additionalProperties: { type: 'number' }, description: 'The same drop for every label.' },
+          score: {
+            type: 'number',
+            description: 'Drop of p(label) without the word; negative: the word pulls against the label.',
+          },
+          scores: {
+            type: 'object',
+            additionalProperties: { type: 'number' },
+            description: 'The same drop for every label.',
+          },
         },
       },
     },
@@ -89,7 +101,10 @@ export const explanationSchema = {
       required: ['dropAllWords', 'sumOfScores'],
       properties: {
         dropAllWords: { type: 'number', description: 'Drop of p(label) with every explained word removed at once.' },
-        sumOfScores: { type: 'number', description: 'Sum of the word scores; near dropAllWords when words act independently.' },
+        sumOfScores: {
+          type: 'number',
+          description: 'Sum of the word scores; near dropAllWords when words act independently.',
+        },
       },
     },
   },
@@ -108,7 +123,10 @@ export const predictResponseSchema = {
         required: ['label', 'score', 'probabilities'],
         properties: {
           label: { type: ['string', 'null'], description: 'The most probable label; null when the model abstained.' },
-          abstained: { type: 'boolean', description: 'Present when a threshold is in effect: true when the top probability is below it.' },
+          abstained: {
+            type: 'boolean',
+            description: 'Present when a threshold is in effect: true when the top probability is below it.',
+          },
           score: { type: 'number', description: 'Its probability.' },
           probabilities: {
             type: 'object',
@@ -129,7 +147,12 @@ export const modelInfoSchema = {
   required: ['id', 'source', 'labels', 'encoder', 'maxLength'],
   properties: {
     id: { type: 'string' },
-    source: { type: 'string', enum: ['senti', 'export'], description: 'senti: a senti model directory; export: a directory written by senti export (no createdAt, metrics or training settings).' },
+    source: {
+      type: 'string',
+      enum: ['senti', 'export'],
+      description:
+        'senti: a senti model directory; export: a directory written by senti export (no createdAt, metrics or training settings).',
+    },
     labels: { type: 'array', items: { type: 'string' } },
     encoder: {
       type: 'object',
@@ -143,8 +166,16 @@ export const modelInfoSchema = {
     },
     maxLength: { type: 'integer', description: 'Tokens per text; longer texts are truncated.' },
     createdAt: { type: 'string', description: 'When the model was trained (senti models only).' },
-    calibration: { type: 'object', additionalProperties: true, description: 'Temperature the probabilities are divided by (already applied).' },
-    abstention: { type: 'object', additionalProperties: true, description: 'Confidence threshold below which a prediction abstains.' },
+    calibration: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'Temperature the probabilities are divided by (already applied).',
+    },
+    abstention: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'Confidence threshold below which a prediction abstains.',
+    },
     metrics: { type: 'object', additionalProperties: true, description: 'Metrics recorded at training time.' },
     training: { type: 'object', additionalProperties: true, description: 'Training settings.' },
     versions: { type: 'object', additionalProperties: { type: 'string' } },

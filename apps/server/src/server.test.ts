@@ -2,7 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SentiModel } from '@senti/model';
 import { createServer, type SentiServer } from './app.js';
-import { instrument, loadTestModel, makeTestArtifact, maxProbabilityDifference, TEST_LABELS } from './test-support/real-model.js';
+import {
+  instrument,
+  loadTestModel,
+  makeTestArtifact,
+  maxProbabilityDifference,
+  TEST_LABELS,
+} from './test-support/real-model.js';
 
 /** Predictions through the server equal direct `model.predict` up to this (batch composition changes padding). */
 const TOLERANCE = 1e-5;
@@ -39,24 +45,31 @@ describe('server with a real model', () => {
     const response = await post(JSON.stringify({ texts }));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/json');
-    const body = await response.json() as any;
+    const body = (await response.json()) as any;
     expect(body.model).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{12}$/), dtype: 'fp32' });
     const direct = await model.predict(texts);
     expect(body.predictions).toHaveLength(3);
-    body.predictions.forEach((prediction: { label: string; score: number; probabilities: Record<string, number> }, i: number) => {
-      expect(Object.keys(prediction.probabilities)).toEqual(TEST_LABELS);
-      expect(prediction.label).toBe(direct[i]!.label);
-      expect(prediction.score).toBeCloseTo(direct[i]!.score, 5);
-      expect(Object.values(prediction.probabilities).reduce((a, b) => a + b)).toBeCloseTo(1, 5);
-    });
+    body.predictions.forEach(
+      (prediction: { label: string; score: number; probabilities: Record<string, number> }, i: number) => {
+        expect(Object.keys(prediction.probabilities)).toEqual(TEST_LABELS);
+        expect(prediction.label).toBe(direct[i]!.label);
+        expect(prediction.score).toBeCloseTo(direct[i]!.score, 5);
+        expect(Object.values(prediction.probabilities).reduce((a, b) => a + b)).toBeCloseTo(1, 5);
+      },
+    );
     expect(maxProbabilityDifference(body.predictions, direct)).toBeLessThan(TOLERANCE);
   });
 
   it('describes the model', async () => {
     const response = await fetch(`${base}/v1/model`);
     expect(response.status).toBe(200);
-    const body = await response.json() as any;
-    expect(body).toMatchObject({ labels: TEST_LABELS, maxLength: 32, metrics: { accuracy: 0.5 }, encoder: { dtype: 'fp32' } });
+    const body = (await response.json()) as any;
+    expect(body).toMatchObject({
+      labels: TEST_LABELS,
+      maxLength: 32,
+      metrics: { accuracy: 0.5 },
+      encoder: { dtype: 'fp32' },
+    });
     expect(JSON.stringify(body)).not.toContain('/fixtures/');
   });
 
@@ -69,33 +82,76 @@ describe('server with a real model', () => {
 
   const cases: { name: string; body: string; contentType?: string; status: number; code: string; field?: string }[] = [
     { name: 'empty array', body: '{"texts":[]}', status: 400, code: 'SERVER_TEXTS_EMPTY', field: 'texts' },
-    { name: 'non-string text', body: '{"texts":["ok",3]}', status: 400, code: 'SERVER_INVALID_TYPE', field: 'texts[1]' },
-    { name: 'null text', body: '{"texts":["ok","ok",null]}', status: 400, code: 'SERVER_INVALID_TYPE', field: 'texts[2]' },
+    {
+      name: 'non-string text',
+      body: '{"texts":["ok",3]}',
+      status: 400,
+      code: 'SERVER_INVALID_TYPE',
+      field: 'texts[1]',
+    },
+    {
+      name: 'null text',
+      body: '{"texts":["ok","ok",null]}',
+      status: 400,
+      code: 'SERVER_INVALID_TYPE',
+      field: 'texts[2]',
+    },
     { name: 'texts not an array', body: '{"texts":"hello"}', status: 400, code: 'SERVER_INVALID_TYPE', field: 'texts' },
-    { name: 'too many texts', body: JSON.stringify({ texts: Array(9).fill('a') }), status: 400, code: 'SERVER_TOO_MANY_TEXTS', field: 'texts' },
-    { name: 'text too long', body: JSON.stringify({ texts: ['a', 'b', 'c'.repeat(101)] }), status: 400, code: 'SERVER_TEXT_TOO_LONG', field: 'texts[2]' },
+    {
+      name: 'too many texts',
+      body: JSON.stringify({ texts: Array(9).fill('a') }),
+      status: 400,
+      code: 'SERVER_TOO_MANY_TEXTS',
+      field: 'texts',
+    },
+    {
+      name: 'text too long',
+      body: JSON.stringify({ texts: ['a', 'b', 'c'.repeat(101)] }),
+      status: 400,
+      code: 'SERVER_TEXT_TOO_LONG',
+      field: 'texts[2]',
+    },
     { name: 'missing field', body: '{}', status: 400, code: 'SERVER_MISSING_FIELD', field: 'texts' },
     { name: 'extra field', body: '{"texts":["a"],"top":3}', status: 400, code: 'SERVER_UNKNOWN_FIELD', field: 'top' },
     { name: 'body not an object', body: '["a"]', status: 400, code: 'SERVER_INVALID_TYPE', field: 'body' },
     { name: 'invalid JSON', body: '{"texts": ["a"', status: 400, code: 'SERVER_INVALID_JSON' },
     { name: 'empty JSON body', body: '', status: 400, code: 'SERVER_EMPTY_BODY' },
-    { name: 'body over the limit', body: JSON.stringify({ texts: ['x'.repeat(5000)] }), status: 413, code: 'SERVER_BODY_TOO_LARGE' },
-    { name: 'wrong content type', body: 'hello', contentType: 'text/plain', status: 415, code: 'SERVER_UNSUPPORTED_MEDIA_TYPE' },
-    { name: 'form content type', body: 'texts=a', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'SERVER_UNSUPPORTED_MEDIA_TYPE' },
+    {
+      name: 'body over the limit',
+      body: JSON.stringify({ texts: ['x'.repeat(5000)] }),
+      status: 413,
+      code: 'SERVER_BODY_TOO_LARGE',
+    },
+    {
+      name: 'wrong content type',
+      body: 'hello',
+      contentType: 'text/plain',
+      status: 415,
+      code: 'SERVER_UNSUPPORTED_MEDIA_TYPE',
+    },
+    {
+      name: 'form content type',
+      body: 'texts=a',
+      contentType: 'application/x-www-form-urlencoded',
+      status: 415,
+      code: 'SERVER_UNSUPPORTED_MEDIA_TYPE',
+    },
   ];
   it.each(cases)('rejects $name with $status $code', async ({ body, contentType, status, code, field }) => {
     const response = await post(body, contentType);
     expect(response.status).toBe(status);
-    const json = await response.json() as any;
-    expect(json).toEqual({ error: field === undefined ? { code, message: expect.any(String) } : { code, message: expect.any(String), field } });
+    const json = (await response.json()) as any;
+    expect(json).toEqual({
+      error: field === undefined ? { code, message: expect.any(String) } : { code, message: expect.any(String), field },
+    });
     if (field !== undefined && field !== 'body') expect(json.error.message).toContain(field);
     expect(json.error.message).not.toMatch(/\n|\bat\s+\S+:\d+|node_modules/);
   });
 
   it('names the limits in messages', async () => {
-    const tooLong = await (await post(JSON.stringify({ texts: ['a', 'é'.repeat(120)] }))).json() as any;
+    const tooLong = (await (await post(JSON.stringify({ texts: ['a', 'é'.repeat(120)] }))).json()) as any;
     expect(tooLong.error.message).toBe('texts[1] has 120 characters; at most 100 are allowed');
-    const tooMany = await (await post(JSON.stringify({ texts: Array(9).fill('a') }))).json() as any;
+    const tooMany = (await (await post(JSON.stringify({ texts: Array(9).fill('a') }))).json()) as any;
     expect(tooMany.error.message).toBe('texts has 9 texts; at most 8 are allowed per request');
   });
 
@@ -108,7 +164,9 @@ describe('server with a real model', () => {
 
   it('micro-batches 200 concurrent requests and answers each like model.predict', async () => {
     const requests = Array.from({ length: 200 }, (_, i) =>
-      Array.from({ length: 1 + (i % 3) }, (_, j) => `request ${i} text ${j}: ${'good '.repeat(i % 7)}${'bad '.repeat(j)}`.trim()),
+      Array.from({ length: 1 + (i % 3) }, (_, j) =>
+        `request ${i} text ${j}: ${'good '.repeat(i % 7)}${'bad '.repeat(j)}`.trim(),
+      ),
     );
     batchSizes.length = 0;
     const responses = await Promise.all(requests.map((texts) => post(JSON.stringify({ texts }))));

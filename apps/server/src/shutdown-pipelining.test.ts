@@ -23,11 +23,13 @@ describe('shutdown with pipelined requests', () => {
     socket.on('data', (chunk: Buffer) => raw.push(chunk));
     socket.on('error', () => {});
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    socket.write(Buffer.concat([
-      rawRequest('{"texts":["first"]}'),
-      rawRequest('{"texts":["second"]}'),
-      rawRequest('{"texts":["third"]}'),
-    ]));
+    socket.write(
+      Buffer.concat([
+        rawRequest('{"texts":["first"]}'),
+        rawRequest('{"texts":["second"]}'),
+        rawRequest('{"texts":["third"]}'),
+      ]),
+    );
     await fake.batchStarted(2); // the first request is in the model (held); the others wait on the connection
     const stopped = server.close();
     while (server.predictor.state !== 'closing') await new Promise((resolve) => setImmediate(resolve));
@@ -44,6 +46,10 @@ describe('shutdown with pipelined requests', () => {
       if (response.status === 200) expect((response.body as { predictions: unknown[] }).predictions).toHaveLength(1);
       else expect(response).toMatchObject({ status: 503, body: { error: { code: 'SERVER_SHUTTING_DOWN' } } });
     }
-    expect(responses.map((response) => response.headers.connection?.toLowerCase())).toEqual(['keep-alive', 'keep-alive', 'close']);
+    expect(responses.map((response) => response.headers.connection?.toLowerCase())).toEqual([
+      'keep-alive',
+      'keep-alive',
+      'close',
+    ]);
   });
 });

@@ -53,11 +53,15 @@ function alive(pid: number): boolean {
 describe('pnpm --filter server start', () => {
   it('stops the server on SIGTERM: port closed, no process left', async () => {
     const { file, args } = pnpmCommand();
-    const child = spawn(file, [...args, '--filter', 'server', 'start', '--model-dir', dir, '--port', '0', '--device', 'cpu'], {
-      cwd: REPO,
-      env: { ...process.env, SENTI_OFFLINE: '1', INIT_CWD: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      file,
+      [...args, '--filter', 'server', 'start', '--model-dir', dir, '--port', '0', '--device', 'cpu'],
+      {
+        cwd: REPO,
+        env: { ...process.env, SENTI_OFFLINE: '1', INIT_CWD: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -14,14 +14,24 @@ export function startupErrorLine(error: unknown, options: { verbose: boolean }):
   if (isSentiError(error)) {
     line = `senti-server: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`;
   } else {
-    const { code, port, host, message, flag } = error as { code?: string; port?: number; host?: string; message?: string; flag?: string };
+    const { code, port, host, message, flag } = error as {
+      code?: string;
+      port?: number;
+      host?: string;
+      message?: string;
+      flag?: string;
+    };
     const describe = code === undefined ? undefined : LISTEN_ERRORS[code];
-    line = describe !== undefined && port !== undefined
-      ? `senti-server: ${describe(`${host ?? ''}:${port}`, flag ?? '--port')}`
-      : `senti-server: ${message ?? String(error)}`;
+    line =
+      describe !== undefined && port !== undefined
+        ? `senti-server: ${describe(`${host ?? ''}:${port}`, flag ?? '--port')}`
+        : `senti-server: ${message ?? String(error)}`;
   }
   if (!options.verbose) return line;
   const stack = error instanceof Error && error.stack !== undefined ? `\n${error.stack}` : '';
-  const cause = error instanceof Error && error.cause instanceof Error && error.cause.stack !== undefined ? `\ncaused by: ${error.cause.stack}` : '';
+  const cause =
+    error instanceof Error && error.cause instanceof Error && error.cause.stack !== undefined
+      ? `\ncaused by: ${error.cause.stack}`
+      : '';
   return `${line}${stack}${cause}`;
 }

@@ -66,7 +66,10 @@ export async function openAtomicDirectory(target: string): Promise<AtomicDirecto
   // Temp directories of killed writers of this target (half an export can be half a gigabyte) go first.
   const base = temporaryBase(path.basename(target));
   const prefix = `.${base}.`;
-  await removeStaleTemporaries(parent, listNames(parent).filter((name) => name.startsWith(prefix))).catch(() => undefined);
+  await removeStaleTemporaries(
+    parent,
+    listNames(parent).filter((name) => name.startsWith(prefix)),
+  ).catch(() => undefined);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temporary = path.join(parent, `.${base}.tmp-${suffix}`);
   try {
@@ -95,7 +98,11 @@ export async function openAtomicDirectory(target: string): Promise<AtomicDirecto
       try {
         await copyFile(source, destination);
       } catch (error) {
-        throw fileSystemError(error, errnoCode(error) === 'ENOENT' && !existsSync(source) ? source : finalName(relative), errnoCode(error) === 'ENOENT' ? 'read' : 'write');
+        throw fileSystemError(
+          error,
+          errnoCode(error) === 'ENOENT' && !existsSync(source) ? source : finalName(relative),
+          errnoCode(error) === 'ENOENT' ? 'read' : 'write',
+        );
       }
       await syncFile(destination, finalName(relative));
     },

@@ -1,12 +1,28 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { readdir as readdirPromise } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSentiError } from '@senti/errors';
-import { asFileError, directoryState, openAtomicDirectory, openAtomicFile, writeFileAtomic, writeFileChecked } from './index.js';
+import {
+  asFileError,
+  directoryState,
+  openAtomicDirectory,
+  openAtomicFile,
+  writeFileAtomic,
+  writeFileChecked,
+} from './index.js';
 
 const require_resolve = createRequire(import.meta.url).resolve;
 const root = mkdtempSync(path.join(tmpdir(), 'senti-base-write-'));
@@ -32,7 +48,9 @@ function mountSmallTmpfs(): { dir: string } | { reason: string } {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'pipe' });
     return { dir };
   } catch (error) {
-    return { reason: `mounting a 64 KiB tmpfs is not permitted here: ${String((error as Error).message).split('\n')[0]}` };
+    return {
+      reason: `mounting a 64 KiB tmpfs is not permitted here: ${String((error as Error).message).split('\n')[0]}`,
+    };
   }
 }
 
@@ -43,7 +61,9 @@ function mountReadOnlyTmpfs(): { dir: string } | { reason: string } {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', dir], { stdio: 'pipe' });
     return { dir };
   } catch (error) {
-    return { reason: `mounting a read-only tmpfs is not permitted here: ${String((error as Error).message).split('\n')[0]}` };
+    return {
+      reason: `mounting a read-only tmpfs is not permitted here: ${String((error as Error).message).split('\n')[0]}`,
+    };
   }
 }
 
@@ -154,7 +174,13 @@ describe('writes on a full 64 KiB tmpfs', () => {
     if ('reason' in mount) return context.skip();
     const target = path.join(mount.dir, 'model');
     const directory = await openAtomicDirectory(target);
-    const error = await failure(() => writeFileChecked(path.join(directory.temporary, 'head.bin'), Buffer.alloc(200_000), path.join(target, 'head.bin')));
+    const error = await failure(() =>
+      writeFileChecked(
+        path.join(directory.temporary, 'head.bin'),
+        Buffer.alloc(200_000),
+        path.join(target, 'head.bin'),
+      ),
+    );
     await directory.abort();
     expect(error.message).toBe(`cannot write ${path.join(target, 'head.bin')}: disk full`);
     expect(readdirSync(mount.dir)).toEqual(['checkpoint.bin']);
@@ -180,7 +206,9 @@ describe('writes on a read-only mount', () => {
     expect(error.code).toBe('FILE_READ_ONLY');
     expect(error.message).toBe(`cannot create directory ${path.dirname(file)}: read-only file system`);
     const direct = path.join(mount.dir, 'metrics.json');
-    expect((await failure(() => writeFileAtomic(direct, '{}'))).message).toBe(`cannot write ${direct}: read-only file system`);
+    expect((await failure(() => writeFileAtomic(direct, '{}'))).message).toBe(
+      `cannot write ${direct}: read-only file system`,
+    );
   });
 });
 
@@ -197,7 +225,9 @@ describe('asFileError', () => {
 
   it('too many open files (ulimit -n 128 in a child process, every descriptor taken): FILE_TOO_MANY_OPEN naming the file', () => {
     const script = path.join(root, 'emfile-child.mts');
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       import { openSync } from 'node:fs';
       import { writeFileAtomic } from ${JSON.stringify(new URL('./index.ts', import.meta.url).href)};
       const handles = [];
@@ -205,9 +235,14 @@ describe('asFileError', () => {
       await writeFileAtomic(${JSON.stringify(path.join(root, 'emfile.txt'))}, 'x').then(
         () => console.log('written'),
         (error) => console.log(error.code + ' ' + error.message),
-      );`);
+      );`,
+    );
     const tsx = path.join(path.dirname(require_resolve('tsx/package.json')), 'dist', 'cli.mjs');
-    const output = execFileSync('bash', ['-c', `ulimit -n 128 && exec "${process.execPath}" "${tsx}" --conditions=source "$0"`, script], { encoding: 'utf8' });
+    const output = execFileSync(
+      'bash',
+      ['-c', `ulimit -n 128 && exec "${process.execPath}" "${tsx}" --conditions=source "$0"`, script],
+      { encoding: 'utf8' },
+    );
     expect(output.trim()).toBe(`FILE_TOO_MANY_OPEN cannot write ${path.join(root, 'emfile.txt')}: too many open files`);
   });
 });

@@ -65,7 +65,11 @@ export async function makeDirectory(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
   } catch (error) {
     const real = await realMkdirError(dir, error);
-    throw fileSystemError(errnoCode(real) === 'EEXIST' ? Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }) : real, dir, 'create directory');
+    throw fileSystemError(
+      errnoCode(real) === 'EEXIST' ? Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }) : real,
+      dir,
+      'create directory',
+    );
   }
 }
 

@@ -6,19 +6,56 @@ import { escapeControl, FileError, type FileErrorCode, isSentiError } from '@sen
 export type FileAction = 'write' | 'read' | 'open' | 'create directory' | 'replace';
 
 /** The reason each errno stands for, in the words of the message, with its code and whose problem it is. */
-const REASONS: Readonly<Record<string, { code: FileErrorCode; reason: string; kind: 'input' | 'runtime'; hint?: string }>> = {
-  ENOSPC: { code: 'FILE_DISK_FULL', reason: 'disk full', kind: 'runtime', hint: 'free some space or choose another directory' },
-  EDQUOT: { code: 'FILE_QUOTA_EXCEEDED', reason: 'disk quota exceeded', kind: 'runtime', hint: 'free some space or choose another directory' },
-  EROFS: { code: 'FILE_READ_ONLY', reason: 'read-only file system', kind: 'input', hint: 'choose a directory on a writable file system' },
-  EACCES: { code: 'FILE_PERMISSION_DENIED', reason: 'permission denied', kind: 'input', hint: 'choose a path you can write to' },
-  EPERM: { code: 'FILE_PERMISSION_DENIED', reason: 'operation not permitted', kind: 'input', hint: 'choose a path you can write to' },
+const REASONS: Readonly<
+  Record<string, { code: FileErrorCode; reason: string; kind: 'input' | 'runtime'; hint?: string }>
+> = {
+  ENOSPC: {
+    code: 'FILE_DISK_FULL',
+    reason: 'disk full',
+    kind: 'runtime',
+    hint: 'free some space or choose another directory',
+  },
+  EDQUOT: {
+    code: 'FILE_QUOTA_EXCEEDED',
+    reason: 'disk quota exceeded',
+    kind: 'runtime',
+    hint: 'free some space or choose another directory',
+  },
+  EROFS: {
+    code: 'FILE_READ_ONLY',
+    reason: 'read-only file system',
+    kind: 'input',
+    hint: 'choose a directory on a writable file system',
+  },
+  EACCES: {
+    code: 'FILE_PERMISSION_DENIED',
+    reason: 'permission denied',
+    kind: 'input',
+    hint: 'choose a path you can write to',
+  },
+  EPERM: {
+    code: 'FILE_PERMISSION_DENIED',
+    reason: 'operation not permitted',
+    kind: 'input',
+    hint: 'choose a path you can write to',
+  },
   ENOTDIR: { code: 'FILE_NOT_A_DIRECTORY', reason: 'not a directory', kind: 'input' },
   EISDIR: { code: 'FILE_IS_A_DIRECTORY', reason: 'is a directory', kind: 'input' },
-  EMFILE: { code: 'FILE_TOO_MANY_OPEN', reason: 'too many open files', kind: 'runtime', hint: 'raise the open-file limit (ulimit -n)' },
+  EMFILE: {
+    code: 'FILE_TOO_MANY_OPEN',
+    reason: 'too many open files',
+    kind: 'runtime',
+    hint: 'raise the open-file limit (ulimit -n)',
+  },
   ENFILE: { code: 'FILE_TOO_MANY_OPEN', reason: 'too many open files in the system', kind: 'runtime' },
   ENAMETOOLONG: { code: 'FILE_NAME_TOO_LONG', reason: 'file name too long', kind: 'input' },
   ENOENT: { code: 'FILE_NOT_FOUND', reason: 'no such file or directory', kind: 'input' },
-  EIO: { code: 'FILE_IO_ERROR', reason: 'input/output error', kind: 'runtime', hint: 'the disk or network file system failed; check it' },
+  EIO: {
+    code: 'FILE_IO_ERROR',
+    reason: 'input/output error',
+    kind: 'runtime',
+    hint: 'the disk or network file system failed; check it',
+  },
 };
 
 /** The errno code of a Node file-system error (`ENOSPC`, ...), or undefined for anything else. */
@@ -56,11 +93,15 @@ export function fileSystemError(error: unknown, file: string, action: FileAction
   const shown = escapeControl(file);
   if (errno === undefined) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return new FileError('FILE_WRITE_FAILED', `cannot ${action} ${shown}: ${detail}`, file, 'runtime', { cause: error });
+    return new FileError('FILE_WRITE_FAILED', `cannot ${action} ${shown}: ${detail}`, file, 'runtime', {
+      cause: error,
+    });
   }
   const known = REASONS[errno];
   if (known === undefined) {
-    return new FileError('FILE_WRITE_FAILED', `cannot ${action} ${shown}: ${errno.toLowerCase()}`, file, 'runtime', { cause: error });
+    return new FileError('FILE_WRITE_FAILED', `cannot ${action} ${shown}: ${errno.toLowerCase()}`, file, 'runtime', {
+      cause: error,
+    });
   }
   let reason = known.reason;
   if (errno === 'ENOTDIR') {
@@ -75,15 +116,34 @@ export function fileSystemError(error: unknown, file: string, action: FileAction
 
 /** A write that stored fewer bytes than asked and made no progress: treated as a full disk. */
 export function shortWriteError(file: string, written: number, expected: number): FileError {
-  return new FileError('FILE_SHORT_WRITE', `cannot write ${escapeControl(file)}: disk full (${written} of ${expected} bytes written)`, file, 'runtime', {
-    hint: 'free some space or choose another directory',
-  });
+  return new FileError(
+    'FILE_SHORT_WRITE',
+    `cannot write ${escapeControl(file)}: disk full (${written} of ${expected} bytes written)`,
+    file,
+    'runtime',
+    {
+      hint: 'free some space or choose another directory',
+    },
+  );
 }
 
 /** The action a Node error's `syscall` was part of, for the message. */
 const SYSCALL_ACTIONS: Readonly<Record<string, FileAction>> = {
-  mkdir: 'create directory', open: 'open', read: 'read', scandir: 'read', stat: 'read', lstat: 'read', readlink: 'read',
-  write: 'write', fsync: 'write', close: 'write', rename: 'replace', copyfile: 'write', link: 'write', unlink: 'replace', rm: 'replace',
+  mkdir: 'create directory',
+  open: 'open',
+  read: 'read',
+  scandir: 'read',
+  stat: 'read',
+  lstat: 'read',
+  readlink: 'read',
+  write: 'write',
+  fsync: 'write',
+  close: 'write',
+  rename: 'replace',
+  copyfile: 'write',
+  link: 'write',
+  unlink: 'replace',
+  rm: 'replace',
 };
 
 /**

@@ -1,6 +1,17 @@
 export { createRandom, randomInt, shuffleInPlace, type RandomSource } from './seeded-random.js';
 export { mixSeed, seededRandom } from './mix-seed.js';
-export { makeDirectory, openAtomicFile, syncDirectory, syncFile, writeAll, writeFileAtomic, writeFileChecked, writeToDevice, type AtomicFile, type FileData } from './atomic-write.js';
+export {
+  makeDirectory,
+  openAtomicFile,
+  syncDirectory,
+  syncFile,
+  writeAll,
+  writeFileAtomic,
+  writeFileChecked,
+  writeToDevice,
+  type AtomicFile,
+  type FileData,
+} from './atomic-write.js';
 export { directoryState, openAtomicDirectory, type AtomicDirectory } from './atomic-directory.js';
 export { asFileError, errnoCode, fileSystemError, fileSystemReason, type FileAction } from './file-error.js';
 export { removeStaleTemporaries, temporaryOwner } from './stale-temporaries.js';

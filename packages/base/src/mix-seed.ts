@@ -1,6 +1,5 @@
 import { createRandom, type RandomSource } from './seeded-random.js';
 
-
 /** Mix any number of integers into one 32-bit seed (so derived streams such as (seed, epoch, step) are independent). */
 export function mixSeed(...parts: readonly number[]): number {
   let hash = 0x811c9dc5;

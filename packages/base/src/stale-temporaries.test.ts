@@ -18,7 +18,7 @@ describe('removeStaleTemporaries', () => {
     expect(temporaryOwner('notes.tmp')).toBeUndefined();
   });
 
-  it('removes what dead processes left (files and directories) and keeps a live process\'s and other files', async () => {
+  it("removes what dead processes left (files and directories) and keeps a live process's and other files", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'senti-stale-'));
     dirs.push(dir);
     const dead = spawnSync(process.execPath, ['-e', '0']).pid; // exited: its temporaries are stale
@@ -33,7 +33,7 @@ describe('removeStaleTemporaries', () => {
 });
 
 describe('openAtomicDirectory and the temporaries of killed writers (#28 items 11, 16)', () => {
-  it('removes a killed writer\'s temp directory of the same target before writing, and its own on process.exit', async () => {
+  it("removes a killed writer's temp directory of the same target before writing, and its own on process.exit", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'senti-stale-export-'));
     dirs.push(dir);
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
@@ -48,7 +48,9 @@ describe('openAtomicDirectory and the temporaries of killed writers (#28 items 1
       const directory = await openAtomicDirectory(${JSON.stringify(path.join(dir, 'exited'))});
       await directory.write('config.json', '{}');
       process.exit(143);`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
     expect(child.status, child.stderr).toBe(143);
     expect((await readdir(dir)).filter((name) => name.startsWith('.exited'))).toEqual([]);
   });

@@ -18,7 +18,10 @@ export async function makeWritableDirectory(path: string, flag: string, given = 
     existing = dirname(existing);
   }
   if (existing === target && (await pathKind(target)) !== 'directory') {
-    throw new UsageError('CLI_OUT_NOT_A_DIRECTORY', `${flag} ${given} is a file; expected a directory (or a path that does not exist yet)`);
+    throw new UsageError(
+      'CLI_OUT_NOT_A_DIRECTORY',
+      `${flag} ${given} is a file; expected a directory (or a path that does not exist yet)`,
+    );
   }
   await assertUnderDirectory(existing, given, flag);
   const created: string[] = [];
@@ -32,7 +35,12 @@ export async function makeWritableDirectory(path: string, flag: string, given = 
     await rm(probe, { force: true });
   } catch (error) {
     await removeCreated(created);
-    throw new SentiError('CLI_OUT_UNWRITABLE', `${flag} ${given}: cannot create or write there (${fileSystemReason(error)}); choose a directory you can write to`, 'input', { cause: error });
+    throw new SentiError(
+      'CLI_OUT_UNWRITABLE',
+      `${flag} ${given}: cannot create or write there (${fileSystemReason(error)}); choose a directory you can write to`,
+      'input',
+      { cause: error },
+    );
   }
   return created;
 }
@@ -53,7 +61,10 @@ export async function assertUnderDirectory(path: string, given: string, flag: st
     kind = await pathKind(current);
   }
   if (kind !== 'directory') {
-    throw new UsageError('CLI_OUT_UNDER_A_FILE', `${flag} ${given}: ${current} is a file, so nothing can be created under it`);
+    throw new UsageError(
+      'CLI_OUT_UNDER_A_FILE',
+      `${flag} ${given}: ${current} is a file, so nothing can be created under it`,
+    );
   }
 }
 
@@ -66,7 +77,10 @@ function checkNameLengths(target: string, flag: string, given: string): void {
     const bytes = Buffer.byteLength(name);
     if (bytes > MAX_NAME_BYTES) {
       const shown = name.length > 40 ? `${name.slice(0, 20)}…${name.slice(-12)}` : name;
-      throw new UsageError('CLI_BAD_OPTION', `${flag} ${given.length > 80 ? `${given.slice(0, 40)}…` : given}: the name "${shown}" is ${bytes} bytes; file names are limited to ${MAX_NAME_BYTES} bytes`);
+      throw new UsageError(
+        'CLI_BAD_OPTION',
+        `${flag} ${given.length > 80 ? `${given.slice(0, 40)}…` : given}: the name "${shown}" is ${bytes} bytes; file names are limited to ${MAX_NAME_BYTES} bytes`,
+      );
     }
   }
 }

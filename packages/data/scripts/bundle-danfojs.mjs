@@ -25,7 +25,9 @@ const result = await build({
   packages: 'external',
   alias: { '@tensorflow/tfjs-node': '@tensorflow/tfjs' },
   legalComments: 'inline',
-  banner: { js: `/* danfojs-node@${danfo.version} (MIT, https://github.com/javascriptdata/danfojs), bundled by @senti/data. */` },
+  banner: {
+    js: `/* danfojs-node@${danfo.version} (MIT, https://github.com/javascriptdata/danfojs), bundled by @senti/data. */`,
+  },
   logLevel: 'warning',
   metafile: true,
 });
@@ -40,11 +42,16 @@ const missing = new Set();
 for (const input of Object.values(result.metafile.inputs)) {
   for (const imported of input.imports) {
     if (!imported.external) continue;
-    const name = imported.path.startsWith('@') ? imported.path.split('/').slice(0, 2).join('/') : imported.path.split('/')[0];
-    if (!builtins.has(name) && !name.startsWith('node:') && !declared.has(name) && !browserOnly.has(name)) missing.add(name);
+    const name = imported.path.startsWith('@')
+      ? imported.path.split('/').slice(0, 2).join('/')
+      : imported.path.split('/')[0];
+    if (!builtins.has(name) && !name.startsWith('node:') && !declared.has(name) && !browserOnly.has(name))
+      missing.add(name);
   }
 }
 if (missing.size > 0) {
-  console.error(`bundle-danfojs: the bundle requires ${[...missing].join(', ')}, not declared in @senti/data's dependencies`);
+  console.error(
+    `bundle-danfojs: the bundle requires ${[...missing].join(', ')}, not declared in @senti/data's dependencies`,
+  );
   process.exit(1);
 }

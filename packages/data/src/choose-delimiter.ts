@@ -2,7 +2,12 @@ import { extname } from 'node:path';
 import { DataError, quote } from '@senti/errors';
 
 /** Delimiters a data file may use, with names for messages. */
-export const DELIMITER_NAMES: Readonly<Record<string, string>> = { ',': 'comma', '\t': 'tab', ';': 'semicolon', '|': 'pipe' };
+export const DELIMITER_NAMES: Readonly<Record<string, string>> = {
+  ',': 'comma',
+  '\t': 'tab',
+  ';': 'semicolon',
+  '|': 'pipe',
+};
 
 /** How the delimiter of a file was decided. */
 export interface DelimiterChoice {
@@ -33,7 +38,11 @@ export function chooseDelimiter(path: string, text: string, option?: string): De
   const byExtension = extname(path).toLowerCase() === '.tsv' ? '\t' : ',';
   if (option !== undefined) {
     if (option.length !== 1 || option === '"' || option === '\n' || option === '\r') {
-      throw new DataError('DATA_BAD_DELIMITER', `delimiter ${quote(option)} is not usable; expected one character such as , ; | or a tab`, 'usage');
+      throw new DataError(
+        'DATA_BAD_DELIMITER',
+        `delimiter ${quote(option)} is not usable; expected one character such as , ; | or a tab`,
+        'usage',
+      );
     }
     return { delimiter: option, source: 'option', byExtension };
   }

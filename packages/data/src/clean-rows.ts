@@ -31,7 +31,13 @@ export interface CleanedRows {
 }
 
 /** Drops rows with empty text or a missing label and (optionally) exact duplicates; counts conflicting ones. */
-export function cleanRows(path: string, rows: readonly string[][], textIndex: number, labelIndex: number, dropDuplicates: boolean): CleanedRows {
+export function cleanRows(
+  path: string,
+  rows: readonly string[][],
+  textIndex: number,
+  labelIndex: number,
+  dropDuplicates: boolean,
+): CleanedRows {
   const summary: CleaningSummary = {
     path,
     rowsRead: rows.length,

@@ -6,7 +6,10 @@ import { makeTempDir, writeDataFile } from './testdata/temp-files.js';
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function load(name: string, content: string | Uint8Array): Promise<{ texts: string[]; labelNames: string[]; labels: number[] }> {
+async function load(
+  name: string,
+  content: string | Uint8Array,
+): Promise<{ texts: string[]; labelNames: string[]; labels: number[] }> {
   return loadDataset(writeDataFile(dir, name, content), { dropDuplicates: false });
 }
 
@@ -23,7 +26,10 @@ describe('CSV edge cases (loaded through danfojs-node)', () => {
   });
 
   it('reads quoted fields with commas, "" escapes and newlines', async () => {
-    const data = await load('quoted.csv', 'sentence,label\n"a, b ""c""\nnew line",1\n"""Good case, Excellent value.""",0\n');
+    const data = await load(
+      'quoted.csv',
+      'sentence,label\n"a, b ""c""\nnew line",1\n"""Good case, Excellent value.""",0\n',
+    );
     expect(data.texts).toEqual(['a, b "c"\nnew line', '"Good case, Excellent value."']);
     expect(data.labels).toEqual([1, 0]);
   });
@@ -54,9 +60,14 @@ describe('CSV edge cases (loaded through danfojs-node)', () => {
   });
 
   it('stops at bytes that are not UTF-8, naming the line, and reads them with the encoding given', async () => {
-    const bytes = Buffer.concat([Buffer.from('sentence,label\ncaf'), Buffer.from([0xe9]), Buffer.from(' latin-1,1\nplain,0\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('sentence,label\ncaf'),
+      Buffer.from([0xe9]),
+      Buffer.from(' latin-1,1\nplain,0\n'),
+    ]);
     await expect(load('latin1.csv', bytes)).rejects.toMatchObject({
-      code: 'DATA_BAD_ENCODING', message: expect.stringContaining('byte 0xE9 at line 2, column 4 ("caf\\xE9 latin-1,1")'),
+      code: 'DATA_BAD_ENCODING',
+      message: expect.stringContaining('byte 0xE9 at line 2, column 4 ("caf\\xE9 latin-1,1")'),
       hint: expect.stringContaining('`encoding: "cp1252"`'),
     });
     const data = await loadDataset(writeDataFile(dir, 'latin1-ok.csv', bytes), { encoding: 'latin1' });

@@ -12,7 +12,16 @@ export interface DecodedText {
 }
 
 /** Examples of encodings the `encoding` option accepts (any WHATWG encoding label works). */
-export const ENCODING_EXAMPLES = ['utf-8', 'latin1', 'cp1252', 'utf-16le', 'utf-16be', 'iso-8859-15', 'shift_jis', 'gb18030'];
+export const ENCODING_EXAMPLES = [
+  'utf-8',
+  'latin1',
+  'cp1252',
+  'utf-16le',
+  'utf-16be',
+  'iso-8859-15',
+  'shift_jis',
+  'gb18030',
+];
 
 const BOMS: { bytes: number[]; encoding: string }[] = [
   { bytes: [0xef, 0xbb, 0xbf], encoding: 'utf-8' },
@@ -36,7 +45,12 @@ function decoderFor(label: string, fatal: boolean): TextDecoder {
   try {
     return new TextDecoder(label.trim(), { fatal });
   } catch (cause) {
-    throw new DataError('DATA_BAD_ENCODING', `unknown encoding ${quote(label)}; expected one of ${ENCODING_EXAMPLES.join(', ')}`, 'usage', { cause });
+    throw new DataError(
+      'DATA_BAD_ENCODING',
+      `unknown encoding ${quote(label)}; expected one of ${ENCODING_EXAMPLES.join(', ')}`,
+      'usage',
+      { cause },
+    );
   }
 }
 
@@ -47,7 +61,7 @@ function looksLikeUtf16(bytes: Uint8Array): string | undefined {
   let evenZeros = 0;
   let oddZeros = 0;
   sample.forEach((byte, i) => {
-    if (byte === 0) (i % 2 === 0 ? (evenZeros += 1) : (oddZeros += 1));
+    if (byte === 0) i % 2 === 0 ? (evenZeros += 1) : (oddZeros += 1);
   });
   const half = sample.length / 2;
   if (oddZeros > half * 0.6 && evenZeros < half * 0.1) return 'utf-16le';
@@ -66,14 +80,23 @@ export function decodeText(bytes: Uint8Array, path: string, encoding?: string): 
   if (bom === undefined && decoder.encoding === 'utf-8') {
     const utf16 = looksLikeUtf16(bytes);
     if (utf16 !== undefined) {
-      throw new DataError('DATA_BAD_ENCODING', `data file ${quote(path)} looks like ${utf16.toUpperCase()} text without a byte-order mark (every other byte is 0)`, 'input', {
-        hint: `pass the encoding (\`encoding: "${utf16}"\`), or save the file as UTF-8`,
-      });
+      throw new DataError(
+        'DATA_BAD_ENCODING',
+        `data file ${quote(path)} looks like ${utf16.toUpperCase()} text without a byte-order mark (every other byte is 0)`,
+        'input',
+        {
+          hint: `pass the encoding (\`encoding: "${utf16}"\`), or save the file as UTF-8`,
+        },
+      );
     }
   }
   try {
     const text = decoder.decode(bytes);
-    return { text: decoder.encoding === 'windows-1252' ? fixWindows1252(text) : text, encoding: decoder.encoding, bom: bom !== undefined };
+    return {
+      text: decoder.encoding === 'windows-1252' ? fixWindows1252(text) : text,
+      encoding: decoder.encoding,
+      bom: bom !== undefined,
+    };
   } catch (cause) {
     throw invalidBytes(bytes, path, decoder.encoding, cause);
   }
@@ -83,16 +106,26 @@ export function decodeText(bytes: Uint8Array, path: string, encoding?: string): 
 function invalidBytes(bytes: Uint8Array, path: string, encoding: string, cause: unknown): DataError {
   const where = encoding === 'utf-8' ? firstInvalidUtf8(bytes) : undefined;
   if (where === undefined) {
-    return new DataError('DATA_BAD_ENCODING', `data file ${quote(path)} is not valid ${encoding.toUpperCase()} text`, 'input', {
-      cause, hint: 'pass the encoding the file was saved with (e.g. `encoding: "cp1252"` or `encoding: "utf-16le"`)',
-    });
+    return new DataError(
+      'DATA_BAD_ENCODING',
+      `data file ${quote(path)} is not valid ${encoding.toUpperCase()} text`,
+      'input',
+      {
+        cause,
+        hint: 'pass the encoding the file was saved with (e.g. `encoding: "cp1252"` or `encoding: "utf-16le"`)',
+      },
+    );
   }
   const { line, column } = lineAndColumn(bytes, where.offset);
-  const shown = [...bytes.subarray(where.offset, where.offset + where.length)].map((byte) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
+  const shown = [...bytes.subarray(where.offset, where.offset + where.length)]
+    .map((byte) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join(' ');
   const lineStart = bytes.lastIndexOf(0x0a, where.offset - 1) + 1;
   const lineEnd = bytes.indexOf(0x0a, where.offset);
   const decode = (from: number, to: number) => new TextDecoder('utf-8').decode(bytes.subarray(from, to));
-  const badBytes = [...bytes.subarray(where.offset, where.offset + where.length)].map((byte) => `\\x${byte.toString(16).toUpperCase()}`).join('');
+  const badBytes = [...bytes.subarray(where.offset, where.offset + where.length)]
+    .map((byte) => `\\x${byte.toString(16).toUpperCase()}`)
+    .join('');
   const before = decode(lineStart, where.offset);
   const after = decode(where.offset + where.length, lineEnd === -1 ? bytes.length : lineEnd).replace(/\r$/, '');
   const lineText = `${before.length > 40 ? `…${before.slice(-40)}` : before}${badBytes}${after.length > 40 ? `${after.slice(0, 40)}…` : after}`;

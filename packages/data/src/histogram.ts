@@ -26,7 +26,8 @@ export function histogram(values: readonly number[], options: HistogramOptions =
   }
   if (values.length === 0) return [];
   const bad = values.findIndex((value) => !Number.isFinite(value));
-  if (bad >= 0) throw new DataError('DATA_BAD_ARGUMENT', `value ${bad} is ${values[bad]}; histogram needs finite numbers`, 'usage');
+  if (bad >= 0)
+    throw new DataError('DATA_BAD_ARGUMENT', `value ${bad} is ${values[bad]}; histogram needs finite numbers`, 'usage');
   let min = Infinity;
   let max = -Infinity;
   for (const value of values) {
@@ -37,8 +38,13 @@ export function histogram(values: readonly number[], options: HistogramOptions =
   const width =
     options.binWidth ??
     (integers ? Math.max(1, Math.ceil((max - min + 1) / maxBins)) : max === min ? 1 : (max - min) / maxBins);
-  const binCount = integers || options.binWidth !== undefined ? Math.floor((max - min) / width) + 1 : max === min ? 1 : maxBins;
-  const bins = Array.from({ length: binCount }, (_, i): HistogramBin => ({ start: min + i * width, end: min + (i + 1) * width, count: 0 }));
+  const binCount =
+    integers || options.binWidth !== undefined ? Math.floor((max - min) / width) + 1 : max === min ? 1 : maxBins;
+  const bins = Array.from({ length: binCount }, (_, i): HistogramBin => ({
+    start: min + i * width,
+    end: min + (i + 1) * width,
+    count: 0,
+  }));
   for (const value of values) {
     const index = Math.min(binCount - 1, Math.floor((value - min) / width));
     (bins[index] as HistogramBin).count++;

@@ -16,7 +16,10 @@ const INTEGER = /^[+-]?\d+(\.0+)?$/;
  * labels that print identically are one class.
  */
 export function canonicalLabel(label: string): string {
-  const visible = label.replace(/\p{Cf}/gu, '').normalize('NFC').trim();
+  const visible = label
+    .replace(/\p{Cf}/gu, '')
+    .normalize('NFC')
+    .trim();
   return INTEGER.test(visible) ? BigInt(visible.replace(/\.0+$/, '')).toString() : visible;
 }
 

@@ -14,9 +14,11 @@ export interface LengthStatistics {
 }
 
 function checkValues(values: readonly number[], what: string): void {
-  if (values.length === 0) throw new DataError('DATA_BAD_ARGUMENT', `${what} needs at least one value; got none`, 'usage');
+  if (values.length === 0)
+    throw new DataError('DATA_BAD_ARGUMENT', `${what} needs at least one value; got none`, 'usage');
   const bad = values.findIndex((value) => !Number.isFinite(value));
-  if (bad >= 0) throw new DataError('DATA_BAD_ARGUMENT', `value ${bad} is ${values[bad]}; ${what} needs finite numbers`, 'usage');
+  if (bad >= 0)
+    throw new DataError('DATA_BAD_ARGUMENT', `value ${bad} is ${values[bad]}; ${what} needs finite numbers`, 'usage');
 }
 
 /** Percentile `p` (0..100) of sorted values, numpy's default 'linear' method with numpy's arithmetic order. */
@@ -34,8 +36,12 @@ function sortedPercentile(sorted: readonly number[], p: number): number {
 /** The `p`-th percentile (0..100) of `values`, like `numpy.percentile(values, p)` (linear interpolation). */
 export function percentile(values: readonly number[], p: number): number {
   checkValues(values, 'percentile');
-  if (!(p >= 0 && p <= 100)) throw new DataError('DATA_BAD_ARGUMENT', `percentile ${p} is out of range; expected 0..100`, 'usage');
-  return sortedPercentile([...values].sort((a, b) => a - b), p);
+  if (!(p >= 0 && p <= 100))
+    throw new DataError('DATA_BAD_ARGUMENT', `percentile ${p} is out of range; expected 0..100`, 'usage');
+  return sortedPercentile(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** Count, min, max, mean and the 50/90/95/99th percentiles of `values`. */

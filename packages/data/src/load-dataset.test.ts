@@ -91,22 +91,50 @@ describe('loadDataset: errors', () => {
     await expectError(loadDataset(join(dir, 'folder.csv')), 'DATA_FILE_UNREADABLE', /is a directory/);
     await expectError(loadDataset(writeDataFile(dir, 'empty.csv', '')), 'DATA_EMPTY');
     await expectError(loadDataset(writeDataFile(dir, 'blank.csv', '\ufeff\n  \n')), 'DATA_EMPTY');
-    await expectError(loadDataset(writeDataFile(dir, 'header.csv', 'sentence,label\n')), 'DATA_NO_ROWS', /no data rows/);
-    await expectError(loadDataset(writeDataFile(dir, 'unusable.csv', 'sentence,label\n ,1\nx,\n')), 'DATA_NO_ROWS', /no usable rows/);
+    await expectError(
+      loadDataset(writeDataFile(dir, 'header.csv', 'sentence,label\n')),
+      'DATA_NO_ROWS',
+      /no data rows/,
+    );
+    await expectError(
+      loadDataset(writeDataFile(dir, 'unusable.csv', 'sentence,label\n ,1\nx,\n')),
+      'DATA_NO_ROWS',
+      /no usable rows/,
+    );
   });
 
   it('lists the columns that exist when one is missing', async () => {
     const path = writeDataFile(dir, 'columns.csv', 'review,label\ngood,1\nbad,0\n');
-    await expectError(loadDataset(path), 'DATA_COLUMN_NOT_FOUND', /column "sentence" not found in .*columns\.csv \(also tried "text"\); columns are: review, label$/);
-    await expectError(loadDataset(path, { textColumn: 'body' }), 'DATA_COLUMN_NOT_FOUND', /column "body" not found in .*; columns are: review, label$/);
-    await expectError(loadDataset(path, { textColumn: 'review', labelColumn: 'y' }), 'DATA_COLUMN_NOT_FOUND', /column "y"/);
+    await expectError(
+      loadDataset(path),
+      'DATA_COLUMN_NOT_FOUND',
+      /column "sentence" not found in .*columns\.csv \(also tried "text"\); columns are: review, label$/,
+    );
+    await expectError(
+      loadDataset(path, { textColumn: 'body' }),
+      'DATA_COLUMN_NOT_FOUND',
+      /column "body" not found in .*; columns are: review, label$/,
+    );
+    await expectError(
+      loadDataset(path, { textColumn: 'review', labelColumn: 'y' }),
+      'DATA_COLUMN_NOT_FOUND',
+      /column "y"/,
+    );
   });
 
   it('needs two classes and known labels', async () => {
     const one = writeDataFile(dir, 'one-class.csv', 'sentence,label\na,1\nb,1\n');
-    await expectError(loadDataset(one), 'DATA_TOO_FEW_CLASSES', /1 class \("1"\) in column "label"; expected at least 2/);
+    await expectError(
+      loadDataset(one),
+      'DATA_TOO_FEW_CLASSES',
+      /1 class \("1"\) in column "label"; expected at least 2/,
+    );
     const three = writeDataFile(dir, 'three.csv', 'sentence,label\na,0\nb,1\nc,2\n');
-    await expectError(loadDataset(three, { labelNames: ['0', '1'] }), 'DATA_UNKNOWN_LABEL', /label "2" in data row 3 .* not one of the known labels: 0, 1/);
+    await expectError(
+      loadDataset(three, { labelNames: ['0', '1'] }),
+      'DATA_UNKNOWN_LABEL',
+      /label "2" in data row 3 .* not one of the known labels: 0, 1/,
+    );
   });
 
   it('reports malformed CSV in one line', async () => {

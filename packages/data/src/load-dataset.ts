@@ -50,7 +50,11 @@ export interface Dataset {
 
 /** Loads a labelled CSV/TSV file (via danfojs-node), cleans it and builds the label vocabulary. */
 export async function loadDataset(path: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
-  return datasetFromTable(path, await readTable(path, { encoding: options.encoding, delimiter: options.delimiter }), options);
+  return datasetFromTable(
+    path,
+    await readTable(path, { encoding: options.encoding, delimiter: options.delimiter }),
+    options,
+  );
 }
 
 /** Cleans an already parsed table (header + string rows) into a dataset; `source` names it in messages. */
@@ -61,12 +65,25 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
   if (!table.columns.includes(labelColumn)) throw columnNotFound(path, labelColumn, table.columns);
   checkUnique(path, labelColumn, table.columns);
   if (labelColumn === textColumn) {
-    throw new DataError('DATA_SAME_COLUMN', `text and label columns are both ${quote(labelColumn)} in ${escapeControl(path)}; expected two different columns`, 'usage');
+    throw new DataError(
+      'DATA_SAME_COLUMN',
+      `text and label columns are both ${quote(labelColumn)} in ${escapeControl(path)}; expected two different columns`,
+      'usage',
+    );
   }
 
-  const cleaned = cleanRows(path, table.rows, table.columns.indexOf(textColumn), table.columns.indexOf(labelColumn), options.dropDuplicates ?? true);
+  const cleaned = cleanRows(
+    path,
+    table.rows,
+    table.columns.indexOf(textColumn),
+    table.columns.indexOf(labelColumn),
+    options.dropDuplicates ?? true,
+  );
   if (cleaned.texts.length === 0) {
-    throw new DataError('DATA_NO_ROWS', `no usable rows in ${escapeControl(path)}: ${table.rows.length === 1 ? 'its only row has' : `all ${table.rows.length} rows have`} an empty text or a missing label`);
+    throw new DataError(
+      'DATA_NO_ROWS',
+      `no usable rows in ${escapeControl(path)}: ${table.rows.length === 1 ? 'its only row has' : `all ${table.rows.length} rows have`} an empty text or a missing label`,
+    );
   }
   const labelNames = options.labelNames ? [...options.labelNames] : buildVocabulary(cleaned.labels);
   if (labelNames.length < 2) {
@@ -79,8 +96,16 @@ export function datasetFromTable(source: string, table: Table, options: LoadData
   const indexOf = labelIndexer(labelNames, path);
   const labels = cleaned.labels.map((label, i) => indexOf(label, i + 1));
   return {
-    texts: cleaned.texts, labels, labelNames, textColumn, labelColumn, rowIndices: cleaned.rowIndices,
-    encoding: table.encoding, delimiter: table.delimiter, delimiterSniffed: table.delimiterSource === 'sniffed', summary: cleaned.summary,
+    texts: cleaned.texts,
+    labels,
+    labelNames,
+    textColumn,
+    labelColumn,
+    rowIndices: cleaned.rowIndices,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+    delimiterSniffed: table.delimiterSource === 'sniffed',
+    summary: cleaned.summary,
     ...(table.sha256 === undefined ? {} : { sha256: table.sha256 }),
     table: { columns: table.columns, rows: table.rows },
   };

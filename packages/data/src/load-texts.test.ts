@@ -23,7 +23,9 @@ describe('loadTexts', () => {
     const dir = await mkdtemp(join(tmpdir(), 'senti-texts-'));
     const path = join(dir, 'in.csv');
     await writeFile(path, 'review\nok\n');
-    await expect(loadTexts(path, { textColumn: 'body' })).rejects.toThrow(`column "body" not found in ${path}; columns are: review`);
+    await expect(loadTexts(path, { textColumn: 'body' })).rejects.toThrow(
+      `column "body" not found in ${path}; columns are: review`,
+    );
     await expect(loadTexts(join(dir, 'missing.txt'))).rejects.toMatchObject({ code: 'DATA_FILE_NOT_FOUND' });
   });
 });

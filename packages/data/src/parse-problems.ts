@@ -31,5 +31,7 @@ export async function parseProblems(text: string, delimiter: string, limit = 3):
       return unique;
     },
   });
-  return errors.slice(0, limit).map((error) => ({ message: error.message, row: error.row === undefined ? undefined : error.row + 1 }));
+  return errors
+    .slice(0, limit)
+    .map((error) => ({ message: error.message, row: error.row === undefined ? undefined : error.row + 1 }));
 }

@@ -43,7 +43,8 @@ export async function readBytes(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError('DATA_FILE_NOT_FOUND', `data file ${quote(path)} not found`, 'input', { cause: error });
+    if (code === 'ENOENT')
+      throw new DataError('DATA_FILE_NOT_FOUND', `data file ${quote(path)} not found`, 'input', { cause: error });
     const reason = code === 'EISDIR' ? 'is a directory, not a CSV file' : `cannot be read (${code ?? String(error)})`;
     throw new DataError('DATA_FILE_UNREADABLE', `data file ${quote(path)} ${reason}`, 'input', { cause: error });
   }
@@ -59,7 +60,10 @@ export interface ReadTableOptions {
 
 /** True when `path` is a regular file, which (unlike stdin, a pipe or a FIFO) gives the same bytes when read again. */
 async function isRegularFile(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isFile(), () => false);
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 /**
@@ -69,7 +73,12 @@ async function isRegularFile(path: string): Promise<boolean> {
  * only ever split between code units that papaparse joins back. Pure-ASCII regular files are read in place; anything
  * that cannot be read twice (stdin, a pipe, a FIFO) is parsed from a copy of the bytes already read.
  */
-async function withReadableCopy<T>(path: string | undefined, bytes: Buffer, text: string, read: (file: string, encoding: BufferEncoding) => Promise<T>): Promise<T> {
+async function withReadableCopy<T>(
+  path: string | undefined,
+  bytes: Buffer,
+  text: string,
+  read: (file: string, encoding: BufferEncoding) => Promise<T>,
+): Promise<T> {
   const ascii = bytes.length === text.length && !bytes.some((byte) => byte >= 0x80);
   if (ascii && path !== undefined && (await isRegularFile(path))) return read(path, 'utf8');
   const directory = await mkdtemp(join(tmpdir(), 'senti-data-'));
@@ -115,7 +124,12 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
  * `path` names it in messages and picks the delimiter by extension. `file`, when given, is a path that holds the same
  * bytes and may be read in place (a regular file).
  */
-export async function parseTableBytes(bytes: Buffer, path: string, options: ReadTableOptions = {}, file?: string): Promise<Table> {
+export async function parseTableBytes(
+  bytes: Buffer,
+  path: string,
+  options: ReadTableOptions = {},
+  file?: string,
+): Promise<Table> {
   if (bytes.length === 0) throw new DataError('DATA_EMPTY', `data file ${quote(path)} is empty`);
   rejectBinaryFormats(bytes, path);
   const { text, encoding } = decodeText(bytes, path, options.encoding);
@@ -141,22 +155,42 @@ export async function parseTableBytes(bytes: Buffer, path: string, options: Read
     });
     const rows = (frame.values as unknown[][]).map((row) => row.map((value) => (value == null ? '' : String(value))));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return { columns: header.names.length > 0 ? [...header.names] : frame.columns.map(String), rows, encoding, delimiter, delimiterSource: source, sha256 };
+    return {
+      columns: header.names.length > 0 ? [...header.names] : frame.columns.map(String),
+      rows,
+      encoding,
+      delimiter,
+      delimiterSource: source,
+      sha256,
+    };
   } catch (error) {
     if (DataError.isInstance(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (message.includes('No data found')) {
-      throw new DataError('DATA_NO_ROWS', `data file ${quote(path)} has a header but no data rows`, 'input', { cause: error });
+      throw new DataError('DATA_NO_ROWS', `data file ${quote(path)} has a header but no data rows`, 'input', {
+        cause: error,
+      });
     }
     const problems = await parseProblems(normalized, delimiter).catch(() => []);
-    const details = problems.length > 0
-      ? problems.map((problem) => `${problem.message}${problem.row === undefined ? '' : ` in data row ${problem.row}`}`).join('; ')
-      : [...new Set(message.replace(/^CSV parsing errors: /, '').split(', '))].slice(0, 3).join('; ');
-    const how = source === 'sniffed' ? ` (read as ${format} because its header has no ${byExtension === '\t' ? 'tabs' : 'commas'})` : '';
-    throw new DataError('DATA_PARSE_ERROR', `data file ${quote(path)} is not valid ${format}${how}: ${details}`, 'input', {
-      cause: error,
-      hint: 'quote fields that contain the delimiter, a quote (as "") or a line break, e.g. "good, really",1',
-    });
+    const details =
+      problems.length > 0
+        ? problems
+            .map((problem) => `${problem.message}${problem.row === undefined ? '' : ` in data row ${problem.row}`}`)
+            .join('; ')
+        : [...new Set(message.replace(/^CSV parsing errors: /, '').split(', '))].slice(0, 3).join('; ');
+    const how =
+      source === 'sniffed'
+        ? ` (read as ${format} because its header has no ${byExtension === '\t' ? 'tabs' : 'commas'})`
+        : '';
+    throw new DataError(
+      'DATA_PARSE_ERROR',
+      `data file ${quote(path)} is not valid ${format}${how}: ${details}`,
+      'input',
+      {
+        cause: error,
+        hint: 'quote fields that contain the delimiter, a quote (as "") or a line break, e.g. "good, really",1',
+      },
+    );
   }
 }
 

@@ -22,7 +22,11 @@ describe('stratifiedFolds', () => {
     expect(stratifiedFolds(labels, 4, 1)).not.toEqual(stratifiedFolds(labels, 4, 2));
   });
 
-  it.each([[1, /k-fold needs k >= 2 folds, got 1/], [2.5, /got 2.5/], [41, /41 folds need at least 41 rows; the data has 40/]])('rejects k = %s', (k, message) => {
+  it.each([
+    [1, /k-fold needs k >= 2 folds, got 1/],
+    [2.5, /got 2.5/],
+    [41, /41 folds need at least 41 rows; the data has 40/],
+  ])('rejects k = %s', (k, message) => {
     expect(() => stratifiedFolds(labels, k)).toThrow(message);
   });
 });

@@ -8,11 +8,14 @@ import { createRandom, DEFAULT_SEED, shuffleInPlace } from '@senti/base';
  * same folds.
  */
 export function stratifiedFolds(labels: readonly number[], k: number, seed = DEFAULT_SEED): number[][] {
-  if (!Number.isInteger(k) || k < 2) throw new DataError('DATA_BAD_SPLIT', `k-fold needs k >= 2 folds, got ${String(k)}`, 'usage');
-  if (labels.length < k) throw new DataError('DATA_BAD_SPLIT', `${k} folds need at least ${k} rows; the data has ${labels.length}`, 'usage');
+  if (!Number.isInteger(k) || k < 2)
+    throw new DataError('DATA_BAD_SPLIT', `k-fold needs k >= 2 folds, got ${String(k)}`, 'usage');
+  if (labels.length < k)
+    throw new DataError('DATA_BAD_SPLIT', `${k} folds need at least ${k} rows; the data has ${labels.length}`, 'usage');
   const byClass = new Map<number, number[]>();
   labels.forEach((label, row) => {
-    if (!Number.isInteger(label) || label < 0) throw new DataError('DATA_BAD_LABEL', `label of row ${row} is ${String(label)}; expected a class index`, 'usage');
+    if (!Number.isInteger(label) || label < 0)
+      throw new DataError('DATA_BAD_LABEL', `label of row ${row} is ${String(label)}; expected a class index`, 'usage');
     const rows = byClass.get(label);
     if (rows === undefined) byClass.set(label, [row]);
     else rows.push(row);

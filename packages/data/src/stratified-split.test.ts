@@ -2,8 +2,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stratifiedSplit, type SplitIndices } from './stratified-split.js';
 
-interface SplitCase { class_counts: number[]; val: number; test: number; sizes: number[]; counts: number[][] | null; possible_counts: number[][][] }
-const oracle = JSON.parse(readFileSync(new URL('./testdata/sklearn-splits.json', import.meta.url), 'utf8')) as { cases: SplitCase[] };
+interface SplitCase {
+  class_counts: number[];
+  val: number;
+  test: number;
+  sizes: number[];
+  counts: number[][] | null;
+  possible_counts: number[][][];
+}
+const oracle = JSON.parse(readFileSync(new URL('./testdata/sklearn-splits.json', import.meta.url), 'utf8')) as {
+  cases: SplitCase[];
+};
 
 function labelsFor(counts: readonly number[]): number[] {
   return counts.flatMap((count, label) => new Array<number>(count).fill(label));
@@ -18,14 +27,17 @@ function perClass(split: SplitIndices, labels: readonly number[], numClasses: nu
 }
 
 describe('stratifiedSplit', () => {
-  it.each(oracle.cases.map((c) => [c.class_counts.join('/'), c] as const))('matches scikit-learn for classes %s', (_, c) => {
-    const labels = labelsFor(c.class_counts);
-    const split = stratifiedSplit(labels, { train: 1 - c.val - c.test, val: c.val, test: c.test, seed: 2021 });
-    expect([split.train.length, split.val.length, split.test.length]).toEqual(c.sizes);
-    const counts = perClass(split, labels, c.class_counts.length);
-    if (c.counts) expect(counts).toEqual(c.counts);
-    else expect(c.possible_counts).toContainEqual(counts);
-  });
+  it.each(oracle.cases.map((c) => [c.class_counts.join('/'), c] as const))(
+    'matches scikit-learn for classes %s',
+    (_, c) => {
+      const labels = labelsFor(c.class_counts);
+      const split = stratifiedSplit(labels, { train: 1 - c.val - c.test, val: c.val, test: c.test, seed: 2021 });
+      expect([split.train.length, split.val.length, split.test.length]).toEqual(c.sizes);
+      const counts = perClass(split, labels, c.class_counts.length);
+      if (c.counts) expect(counts).toEqual(c.counts);
+      else expect(c.possible_counts).toContainEqual(counts);
+    },
+  );
 
   it('reproduces the tutorial split sizes 2093/448/449 with defaults', () => {
     const labels = labelsFor([1496, 1494]);
@@ -61,9 +73,15 @@ describe('stratifiedSplit', () => {
 
   it('validates ratios and labels', () => {
     const labels = labelsFor([20, 20]);
-    expect(() => stratifiedSplit(labels, { train: 0.8, val: 0.15, test: 0.15 })).toThrow(expect.objectContaining({ code: 'DATA_BAD_SPLIT' }));
-    expect(() => stratifiedSplit(labels, { train: 0.85, val: 0, test: 0.15 })).toThrow(expect.objectContaining({ code: 'DATA_BAD_SPLIT' }));
-    expect(() => stratifiedSplit(labels, { train: Number.NaN })).toThrow(expect.objectContaining({ code: 'DATA_BAD_SPLIT' }));
+    expect(() => stratifiedSplit(labels, { train: 0.8, val: 0.15, test: 0.15 })).toThrow(
+      expect.objectContaining({ code: 'DATA_BAD_SPLIT' }),
+    );
+    expect(() => stratifiedSplit(labels, { train: 0.85, val: 0, test: 0.15 })).toThrow(
+      expect.objectContaining({ code: 'DATA_BAD_SPLIT' }),
+    );
+    expect(() => stratifiedSplit(labels, { train: Number.NaN })).toThrow(
+      expect.objectContaining({ code: 'DATA_BAD_SPLIT' }),
+    );
     expect(() => stratifiedSplit([0, 1.5, 1])).toThrow(expect.objectContaining({ code: 'DATA_BAD_LABEL' }));
     expect(() => stratifiedSplit([])).toThrow(expect.objectContaining({ code: 'DATA_NO_ROWS' }));
   });

@@ -29,13 +29,21 @@ function heldOutSize(fraction: number, n: number): number {
 }
 
 function checkRatios(train: number, val: number, test: number): void {
-  for (const [name, value] of [['train', train], ['val', val], ['test', test]] as const) {
+  for (const [name, value] of [
+    ['train', train],
+    ['val', val],
+    ['test', test],
+  ] as const) {
     if (!Number.isFinite(value) || value <= 0) {
       throw new DataError('DATA_BAD_SPLIT', `split ratio ${name} is ${value}; expected a positive fraction`, 'usage');
     }
   }
   if (Math.abs(train + val + test - 1) > 1e-9) {
-    throw new DataError('DATA_BAD_SPLIT', `split ratios ${train}/${val}/${test} add up to ${train + val + test}; expected 1`, 'usage');
+    throw new DataError(
+      'DATA_BAD_SPLIT',
+      `split ratios ${train}/${val}/${test} add up to ${train + val + test}; expected 1`,
+      'usage',
+    );
   }
 }
 
@@ -54,11 +62,16 @@ function divide(counts: readonly number[], heldOut: number, random: RandomSource
 export function stratifiedSplit(labels: readonly number[], options: StratifiedSplitOptions = {}): SplitIndices {
   const { train = 0.7, val = 0.15, test = 0.15, seed = DEFAULT_SEED } = options;
   checkRatios(train, val, test);
-  if (labels.length === 0) throw new DataError('DATA_NO_ROWS', 'no rows to split; expected at least one label', 'usage');
+  if (labels.length === 0)
+    throw new DataError('DATA_NO_ROWS', 'no rows to split; expected at least one label', 'usage');
   const byClass = new Map<number, number[]>();
   labels.forEach((label, row) => {
     if (!Number.isInteger(label) || label < 0) {
-      throw new DataError('DATA_BAD_LABEL', `label at row ${row} is ${label}; expected a non-negative integer class index`, 'usage');
+      throw new DataError(
+        'DATA_BAD_LABEL',
+        `label at row ${row} is ${label}; expected a non-negative integer class index`,
+        'usage',
+      );
     }
     const rows = byClass.get(label);
     if (rows) rows.push(row);

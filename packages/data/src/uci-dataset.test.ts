@@ -11,7 +11,12 @@ describe('the tutorial dataset', () => {
     expect(all.labelNames).toEqual(['0', '1']);
     expect(all.texts[1]).toBe('"Good case, Excellent value."');
     const deduplicated = await loadDataset(UCI);
-    expect(deduplicated.summary).toMatchObject({ rowsRead: 2990, duplicatesDropped: 17, conflictingDuplicates: 0, rowsKept: 2973 });
+    expect(deduplicated.summary).toMatchObject({
+      rowsRead: 2990,
+      duplicatesDropped: 17,
+      conflictingDuplicates: 0,
+      rowsKept: 2973,
+    });
   });
 
   it('splits 2093/448/449 with the reference per-class counts and class weights', async () => {

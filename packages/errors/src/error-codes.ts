@@ -141,7 +141,8 @@ export type UsageErrorCode =
  * the two codes of its `--json` error document for failures that are not senti errors: `CLI_USAGE` (a usage mistake
  * commander caught) and `INTERNAL_ERROR` (a bug).
  */
-export type CliErrorCode = 'CLI_QUALITY_GATE' | 'CLI_OUTPUT_UNWRITABLE' | 'CLI_OUT_UNWRITABLE' | 'CLI_USAGE' | 'INTERNAL_ERROR';
+export type CliErrorCode =
+  'CLI_QUALITY_GATE' | 'CLI_OUTPUT_UNWRITABLE' | 'CLI_OUT_UNWRITABLE' | 'CLI_USAGE' | 'INTERNAL_ERROR';
 
 /** Codes of `FileError`: a file or directory senti could not write (or read), by reason. */
 export type FileErrorCode =

@@ -25,22 +25,39 @@ describe('error records', () => {
     ['DataError', new DataError('DATA_EMPTY', 'data.csv has no rows', 'input', { hint: 'check the file' }), DataError],
     ['ModelError', new ModelError('MODEL_NOT_FOUND', 'no model in "x"', 'runtime'), ModelError],
     ['UsageError', new UsageError('CLI_BAD_OPTION', '--epochs must be a positive integer, got "x"'), UsageError],
-    ['QueueError', new QueueError('QUEUE_UNREACHABLE', 'redis://h:1 is unreachable', 'runtime', { hint: 'start redis-server' }), QueueError],
-  ] as const)('a %s round-trips to an error of its family with the same code, kind, hint and message', (_, original, Family) => {
-    const rebuilt = roundTrip(original);
-    expect((Family as typeof SentiError).isInstance(rebuilt)).toBe(true); // the cast only unites the four signatures
-    expect(SentiError.isInstance(rebuilt)).toBe(true);
-    expect(isSentiError(rebuilt)).toBe(true);
-    expect(rebuilt).toBeInstanceOf(Family);
-    expect(rebuilt).toMatchObject({ name: original.name, code: original.code, kind: original.kind, hint: original.hint, message: original.message });
-    expect(rebuilt.stack).toBe(original.stack);
-  });
+    [
+      'QueueError',
+      new QueueError('QUEUE_UNREACHABLE', 'redis://h:1 is unreachable', 'runtime', { hint: 'start redis-server' }),
+      QueueError,
+    ],
+  ] as const)(
+    'a %s round-trips to an error of its family with the same code, kind, hint and message',
+    (_, original, Family) => {
+      const rebuilt = roundTrip(original);
+      expect((Family as typeof SentiError).isInstance(rebuilt)).toBe(true); // the cast only unites the four signatures
+      expect(SentiError.isInstance(rebuilt)).toBe(true);
+      expect(isSentiError(rebuilt)).toBe(true);
+      expect(rebuilt).toBeInstanceOf(Family);
+      expect(rebuilt).toMatchObject({
+        name: original.name,
+        code: original.code,
+        kind: original.kind,
+        hint: original.hint,
+        message: original.message,
+      });
+      expect(rebuilt.stack).toBe(original.stack);
+    },
+  );
 
-  it('keeps a FileError\'s path', () => {
+  it("keeps a FileError's path", () => {
     const rebuilt = roundTrip(new FileError('FILE_DISK_FULL', 'cannot write out/model: disk full', 'out/model'));
     expect(FileError.isInstance(rebuilt) && rebuilt.path).toBe('out/model');
     expect(toErrorRecord(new FileError('FILE_READ_ONLY', 'x', 'p'), { stack: false })).toEqual({
-      family: 'FileError', code: 'FILE_READ_ONLY', kind: 'runtime', message: 'x', details: { path: 'p' },
+      family: 'FileError',
+      code: 'FILE_READ_ONLY',
+      kind: 'runtime',
+      message: 'x',
+      details: { path: 'p' },
     });
   });
 
@@ -51,7 +68,11 @@ describe('error records', () => {
       readonly field = 'texts[3]';
     }
     const record = toErrorRecord(new ServerError('SERVER_INVALID_TYPE', 'texts[3] must be a string'));
-    expect(record).toMatchObject({ family: 'ServerError', code: 'SERVER_INVALID_TYPE', details: { field: 'texts[3]' } });
+    expect(record).toMatchObject({
+      family: 'ServerError',
+      code: 'SERVER_INVALID_TYPE',
+      details: { field: 'texts[3]' },
+    });
     const rebuilt = roundTrip(new ServerError('SERVER_INVALID_TYPE', 'texts[3] must be a string'));
     expect(ServerError.isInstance(rebuilt)).toBe(true);
     expect(rebuilt).not.toBeInstanceOf(ServerError);
@@ -67,7 +88,7 @@ describe('error records', () => {
     expect(toErrorRecord('a thrown string')).toEqual({ name: 'Error', message: 'a thrown string' });
   });
 
-  it('narrows a record\'s code by its family', () => {
+  it("narrows a record's code by its family", () => {
     const label = (record: ErrorRecord): string => {
       if (record.family !== 'DataError') return 'other';
       switch (record.code) {

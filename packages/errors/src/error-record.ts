@@ -10,8 +10,24 @@ import type {
   TrainErrorCode,
   UsageErrorCode,
 } from './error-codes.js';
-import { DataError, FileError, MetricsError, ModelError, QueueError, TokenizeError, TrainError, UsageError } from './package-errors.js';
-import { SentiError, errorFamily, isSentiError, markFamily, type ErrorKind, type SentiErrorOptions } from './senti-error.js';
+import {
+  DataError,
+  FileError,
+  MetricsError,
+  ModelError,
+  QueueError,
+  TokenizeError,
+  TrainError,
+  UsageError,
+} from './package-errors.js';
+import {
+  SentiError,
+  errorFamily,
+  isSentiError,
+  markFamily,
+  type ErrorKind,
+  type SentiErrorOptions,
+} from './senti-error.js';
 
 /** The codes of each error family, by family name: a record's `code` narrows with its `family`. */
 export interface ErrorFamilyCodes {
@@ -68,12 +84,14 @@ const OWN_FIELDS = new Set(['name', 'code', 'kind', 'hint', 'message', 'stack', 
  * message and stack of an Error). The cause is not kept; `stack: false` leaves the stack out.
  */
 export function toErrorRecord(error: unknown, options: { stack?: boolean } = {}): ErrorRecord {
-  const stack = options.stack !== false && error instanceof Error && error.stack !== undefined ? { stack: error.stack } : {};
+  const stack =
+    options.stack !== false && error instanceof Error && error.stack !== undefined ? { stack: error.stack } : {};
   if (isSentiError(error)) {
     const details: ErrorDetails = {};
     for (const [key, value] of Object.entries(error)) {
       if (OWN_FIELDS.has(key)) continue;
-      if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') details[key] = value;
+      if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        details[key] = value;
     }
     return {
       family: (errorFamily(error) ?? 'SentiError') as ErrorFamily,
@@ -96,12 +114,21 @@ export function toErrorRecord(error: unknown, options: { stack?: boolean } = {})
 const REBUILD: Record<string, (record: SentiErrorRecord, options: SentiErrorOptions) => SentiError> = {
   SentiError: (record, options) => new SentiError(record.code, record.message, record.kind, options),
   DataError: (record, options) => new DataError(record.code as DataErrorCode, record.message, record.kind, options),
-  TokenizeError: (record, options) => new TokenizeError(record.code as TokenizeErrorCode, record.message, record.kind, options),
+  TokenizeError: (record, options) =>
+    new TokenizeError(record.code as TokenizeErrorCode, record.message, record.kind, options),
   ModelError: (record, options) => new ModelError(record.code as ModelErrorCode, record.message, record.kind, options),
   TrainError: (record, options) => new TrainError(record.code as TrainErrorCode, record.message, record.kind, options),
-  MetricsError: (record, options) => new MetricsError(record.code as MetricsErrorCode, record.message, record.kind, options),
+  MetricsError: (record, options) =>
+    new MetricsError(record.code as MetricsErrorCode, record.message, record.kind, options),
   UsageError: (record, options) => new UsageError(record.code as UsageErrorCode, record.message, options),
-  FileError: (record, options) => new FileError(record.code as FileErrorCode, record.message, String(record.details?.['path'] ?? ''), record.kind, options),
+  FileError: (record, options) =>
+    new FileError(
+      record.code as FileErrorCode,
+      record.message,
+      String(record.details?.['path'] ?? ''),
+      record.kind,
+      options,
+    ),
   QueueError: (record, options) => new QueueError(record.code as QueueErrorCode, record.message, record.kind, options),
 };
 
@@ -121,7 +148,9 @@ export function fromErrorRecord(record: ErrorRecord): Error {
   } else {
     const options = record.hint === undefined ? {} : { hint: record.hint };
     const rebuild = Object.hasOwn(REBUILD, record.family) ? REBUILD[record.family] : undefined;
-    const rebuilt = rebuild ? rebuild(record, options) : new SentiError(record.code, record.message, record.kind, options);
+    const rebuilt = rebuild
+      ? rebuild(record, options)
+      : new SentiError(record.code, record.message, record.kind, options);
     if (!rebuild) {
       rebuilt.name = record.family;
       markFamily(rebuilt, record.family);
@@ -141,5 +170,9 @@ export function isErrorRecord(value: unknown): value is ErrorRecord {
   const record = value as Record<string, unknown>;
   if (typeof record['message'] !== 'string') return false;
   if (record['family'] === undefined) return typeof record['name'] === 'string';
-  return typeof record['family'] === 'string' && typeof record['code'] === 'string' && ['usage', 'input', 'runtime'].includes(record['kind'] as string);
+  return (
+    typeof record['family'] === 'string' &&
+    typeof record['code'] === 'string' &&
+    ['usage', 'input', 'runtime'].includes(record['kind'] as string)
+  );
 }

@@ -1,5 +1,14 @@
 export { SentiError, errorFamily, isSentiError, type ErrorKind, type SentiErrorOptions } from './senti-error.js';
-export { DataError, TokenizeError, ModelError, TrainError, MetricsError, UsageError, FileError, QueueError } from './package-errors.js';
+export {
+  DataError,
+  TokenizeError,
+  ModelError,
+  TrainError,
+  MetricsError,
+  UsageError,
+  FileError,
+  QueueError,
+} from './package-errors.js';
 export {
   fromErrorRecord,
   isErrorRecord,

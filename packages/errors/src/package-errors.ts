@@ -1,4 +1,13 @@
-import type { DataErrorCode, FileErrorCode, MetricsErrorCode, ModelErrorCode, QueueErrorCode, TokenizeErrorCode, TrainErrorCode, UsageErrorCode } from './error-codes.js';
+import type {
+  DataErrorCode,
+  FileErrorCode,
+  MetricsErrorCode,
+  ModelErrorCode,
+  QueueErrorCode,
+  TokenizeErrorCode,
+  TrainErrorCode,
+  UsageErrorCode,
+} from './error-codes.js';
 import { SentiError, type ErrorKind, type SentiErrorOptions } from './senti-error.js';
 
 /** Bad or unreadable data files: missing columns, empty files, classes too small to split. */
@@ -45,7 +54,13 @@ export class FileError extends SentiError<FileErrorCode> {
   /** The file or directory the operation was for. */
   readonly path: string;
 
-  constructor(code: FileErrorCode, message: string, path: string, kind: ErrorKind = 'runtime', options: SentiErrorOptions = {}) {
+  constructor(
+    code: FileErrorCode,
+    message: string,
+    path: string,
+    kind: ErrorKind = 'runtime',
+    options: SentiErrorOptions = {},
+  ) {
     super(code, message, kind, options);
     this.path = path;
   }

@@ -4,7 +4,10 @@ import { DataError, FileError, SentiError, UsageError, isSentiError, type SentiE
 describe('SentiError family', () => {
   it('keeps code, kind, hint and cause, and names the subclass', () => {
     const cause = new Error('low level');
-    const error = new DataError('DATA_FILE_NOT_FOUND', 'data file "x.csv" not found', 'input', { cause, hint: 'check the path' });
+    const error = new DataError('DATA_FILE_NOT_FOUND', 'data file "x.csv" not found', 'input', {
+      cause,
+      hint: 'check the path',
+    });
     expect(error).toBeInstanceOf(SentiError);
     expect(error.name).toBe('DataError');
     expect(error.code).toBe('DATA_FILE_NOT_FOUND');
@@ -23,7 +26,11 @@ describe('SentiError family', () => {
 describe('isSentiError', () => {
   it('recognises an error from another installed copy of the package (a Symbol.for marker, not instanceof)', () => {
     // What a second copy of @senti/errors produces: a different class whose instances carry the same registered mark.
-    const foreign = Object.defineProperty(Object.assign(new Error('from a second copy'), { code: 'DATA_EMPTY' }), Symbol.for('senti.error'), { value: true });
+    const foreign = Object.defineProperty(
+      Object.assign(new Error('from a second copy'), { code: 'DATA_EMPTY' }),
+      Symbol.for('senti.error'),
+      { value: true },
+    );
     expect(foreign).not.toBeInstanceOf(SentiError);
     expect(isSentiError(foreign)).toBe(true);
     expect(isSentiError({ code: 'DATA_EMPTY' })).toBe(false);

@@ -25,7 +25,12 @@ export interface CalibrationError {
  * Expected calibration error with `bins` equal-width confidence bins (default 15, as in Guo et al. 2017): rows are
  * binned by their top probability into (i/B, (i+1)/B]; ECE = sum_b (n_b / n) * |acc_b - conf_b|.
  */
-export function expectedCalibrationError(yTrue: ArrayLike<number>, probabilities: ArrayLike<number>, numClasses: number, options: { bins?: number } = {}): CalibrationError {
+export function expectedCalibrationError(
+  yTrue: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  numClasses: number,
+  options: { bins?: number } = {},
+): CalibrationError {
   const binCount = options.bins ?? 15;
   if (!Number.isInteger(binCount) || binCount < 1) {
     throw new MetricsError('METRICS_BAD_OPTION', `bins is ${String(binCount)}; expected a positive integer`, 'usage');
@@ -75,7 +80,11 @@ export function brierScore(yTrue: ArrayLike<number>, probabilities: ArrayLike<nu
  * Multi-class Brier score (Brier 1950): mean over rows of the sum over classes of (p_k - [k = label])^2; 0 is perfect,
  * 2 the worst. One scale for every number of classes; for two classes it is twice {@link brierScore}.
  */
-export function multiclassBrier(yTrue: ArrayLike<number>, probabilities: ArrayLike<number>, numClasses: number): number {
+export function multiclassBrier(
+  yTrue: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  numClasses: number,
+): number {
   const labels = checkRows(yTrue, probabilities, numClasses, 'probabilities');
   let total = 0;
   labels.forEach((label, row) => {

@@ -1,15 +1,47 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { brierScore, expectedCalibrationError, fitTemperature, multiclassBrier, temperatureNll, temperatureSoftmax } from './index.js';
+import {
+  brierScore,
+  expectedCalibrationError,
+  fitTemperature,
+  multiclassBrier,
+  temperatureNll,
+  temperatureSoftmax,
+} from './index.js';
 
-interface Bin { count: number; accuracy: number | null; confidence: number | null }
-interface CalibrationCase {
-  name: string; num_classes: number; y_true: number[]; logits: number[]; temperature: number; nll_before: number; nll_after: number;
-  probabilities_before: number[]; ece_before: number; bins_before: Bin[]; ece_after: number; brier_before: number; brier_after: number;
+interface Bin {
+  count: number;
+  accuracy: number | null;
+  confidence: number | null;
 }
-interface EceCase { name: string; num_classes: number; y_true: number[]; probabilities: number[]; ece: number; bins: Bin[]; brier: number }
+interface CalibrationCase {
+  name: string;
+  num_classes: number;
+  y_true: number[];
+  logits: number[];
+  temperature: number;
+  nll_before: number;
+  nll_after: number;
+  probabilities_before: number[];
+  ece_before: number;
+  bins_before: Bin[];
+  ece_after: number;
+  brier_before: number;
+  brier_after: number;
+}
+interface EceCase {
+  name: string;
+  num_classes: number;
+  y_true: number[];
+  probabilities: number[];
+  ece: number;
+  bins: Bin[];
+  brier: number;
+}
 const reference = JSON.parse(readFileSync(new URL('./testdata/calibration-cases.json', import.meta.url), 'utf8')) as {
-  bins: number; cases: CalibrationCase[]; ece_cases: EceCase[];
+  bins: number;
+  cases: CalibrationCase[];
+  ece_cases: EceCase[];
 };
 
 describe('temperature scaling against scipy', () => {
@@ -42,7 +74,8 @@ describe('temperature scaling against scipy', () => {
     expect(at(temperature)).toBeLessThan(at(temperature / 1.01));
     const before = temperatureSoftmax(c.logits, 2, 1);
     const after = temperatureSoftmax(c.logits, 2, temperature);
-    for (let row = 0; row < c.y_true.length; row++) expect(after[row * 2]! > after[row * 2 + 1]!).toBe(before[row * 2]! > before[row * 2 + 1]!);
+    for (let row = 0; row < c.y_true.length; row++)
+      expect(after[row * 2]! > after[row * 2 + 1]!).toBe(before[row * 2]! > before[row * 2 + 1]!);
   });
 
   it('stops at the bounds when the data separates perfectly (the NLL keeps falling as T shrinks)', () => {
@@ -51,8 +84,18 @@ describe('temperature scaling against scipy', () => {
   });
 });
 
-interface BrierCase { name: string; num_classes: number; y_true: number[]; probabilities: number[]; brier: number; brier_oracle: string; multiclass_brier: number }
-const brierCases = (JSON.parse(readFileSync(new URL('./testdata/brier-cases.json', import.meta.url), 'utf8')) as { cases: BrierCase[] }).cases;
+interface BrierCase {
+  name: string;
+  num_classes: number;
+  y_true: number[];
+  probabilities: number[];
+  brier: number;
+  brier_oracle: string;
+  multiclass_brier: number;
+}
+const brierCases = (
+  JSON.parse(readFileSync(new URL('./testdata/brier-cases.json', import.meta.url), 'utf8')) as { cases: BrierCase[] }
+).cases;
 
 describe('Brier scores against scikit-learn (#28 item 23)', () => {
   it.each(brierCases)('$name: brierScore is $brier_oracle, multiclassBrier the sum over classes', (c) => {
@@ -60,12 +103,15 @@ describe('Brier scores against scikit-learn (#28 item 23)', () => {
     expect(multiclassBrier(c.y_true, c.probabilities, c.num_classes)).toBeCloseTo(c.multiclass_brier, 14);
   });
 
-  it('the binary cases are scikit-learn\'s own numbers, and half the multi-class sum', () => {
+  it("the binary cases are scikit-learn's own numbers, and half the multi-class sum", () => {
     const binary = brierCases.filter((c) => c.num_classes === 2);
     expect(binary.length).toBeGreaterThan(0);
     for (const c of binary) {
       expect(c.brier_oracle).toMatch(/^sklearn .* brier_score_loss$/);
-      expect(brierScore(c.y_true, c.probabilities, 2) * 2).toBeCloseTo(multiclassBrier(c.y_true, c.probabilities, 2), 14);
+      expect(brierScore(c.y_true, c.probabilities, 2) * 2).toBeCloseTo(
+        multiclassBrier(c.y_true, c.probabilities, 2),
+        14,
+      );
     }
   });
 });

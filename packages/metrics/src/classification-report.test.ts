@@ -2,14 +2,28 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classificationReport, formatReport, reportToSklearnDict } from './index.js';
 
-interface ReferenceCase { y_true: number[]; y_pred: number[]; report_text: string; report_dict: Record<string, unknown> }
-interface SklearnCase extends ReferenceCase { name: string; digits: number; target_names: string[] | null; num_classes: number | null }
+interface ReferenceCase {
+  y_true: number[];
+  y_pred: number[];
+  report_text: string;
+  report_dict: Record<string, unknown>;
+}
+interface SklearnCase extends ReferenceCase {
+  name: string;
+  digits: number;
+  target_names: string[] | null;
+  num_classes: number | null;
+}
 
-const reference = JSON.parse(readFileSync(new URL('../../../fixtures/tiny-bert-reference.json', import.meta.url), 'utf8')) as {
+const reference = JSON.parse(
+  readFileSync(new URL('../../../fixtures/tiny-bert-reference.json', import.meta.url), 'utf8'),
+) as {
   metrics_cases: ReferenceCase[];
   tutorial_tiny_cpu: { report_text: string; report: Record<string, unknown> };
 };
-const sklearn = JSON.parse(readFileSync(new URL('./testdata/sklearn-cases.json', import.meta.url), 'utf8')) as { reports: SklearnCase[] };
+const sklearn = JSON.parse(readFileSync(new URL('./testdata/sklearn-cases.json', import.meta.url), 'utf8')) as {
+  reports: SklearnCase[];
+};
 
 describe('classificationReport against tiny-bert-reference.json metrics_cases', () => {
   it.each(reference.metrics_cases.map((c, i) => [i, c] as const))('case %i: text and dict', (_, c) => {
@@ -29,7 +43,11 @@ describe('classificationReport against tiny-bert-reference.json metrics_cases', 
 
 describe('classificationReport against scikit-learn 1.9 (src/testdata/sklearn-cases.json)', () => {
   it.each(sklearn.reports.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    const options = c.target_names ? { labelNames: c.target_names } : c.num_classes ? { numClasses: c.num_classes } : {};
+    const options = c.target_names
+      ? { labelNames: c.target_names }
+      : c.num_classes
+        ? { numClasses: c.num_classes }
+        : {};
     const report = classificationReport(c.y_true, c.y_pred, options);
     expect(formatReport(report, { digits: c.digits })).toBe(c.report_text);
     expect(reportToSklearnDict(report)).toEqual(c.report_dict);
@@ -50,9 +68,13 @@ describe('classificationReport options and validation', () => {
   });
 
   it('rejects bad input with one-line MetricsErrors', () => {
-    expect(() => classificationReport([0, 1], [0])).toThrow(expect.objectContaining({ code: 'METRICS_LENGTH_MISMATCH' }));
+    expect(() => classificationReport([0, 1], [0])).toThrow(
+      expect.objectContaining({ code: 'METRICS_LENGTH_MISMATCH' }),
+    );
     expect(() => classificationReport([], [])).toThrow(expect.objectContaining({ code: 'METRICS_EMPTY_INPUT' }));
-    expect(() => classificationReport([0, 1.5], [0, 1])).toThrow(expect.objectContaining({ code: 'METRICS_BAD_LABEL' }));
+    expect(() => classificationReport([0, 1.5], [0, 1])).toThrow(
+      expect.objectContaining({ code: 'METRICS_BAD_LABEL' }),
+    );
     expect(() => classificationReport([0, -1], [0, 1])).toThrow(expect.objectContaining({ code: 'METRICS_BAD_LABEL' }));
     expect(() => classificationReport([0, Number.NaN], [0, 1])).toThrow(/yTrue\[1\] is NaN/);
     expect(() => classificationReport([0, 2], [0, 1], { labelNames: ['a', 'b'] })).toThrow(
@@ -61,6 +83,8 @@ describe('classificationReport options and validation', () => {
     expect(() => classificationReport([0, 1], [0, 1], { labelNames: ['a', 'b'], numClasses: 3 })).toThrow(
       expect.objectContaining({ code: 'METRICS_BAD_OPTION' }),
     );
-    expect(() => formatReport(classificationReport([0], [0]), { digits: -1 })).toThrow(expect.objectContaining({ code: 'METRICS_BAD_OPTION' }));
+    expect(() => formatReport(classificationReport([0], [0]), { digits: -1 })).toThrow(
+      expect.objectContaining({ code: 'METRICS_BAD_OPTION' }),
+    );
   });
 });

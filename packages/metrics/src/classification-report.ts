@@ -37,11 +37,19 @@ function divide(a: number, b: number): number {
 }
 
 /** Which class indices the report covers, and their display names. */
-function reportedClasses(yTrue: number[], yPred: number[], options: ClassificationReportOptions): { classes: number[]; names: string[] } {
+function reportedClasses(
+  yTrue: number[],
+  yPred: number[],
+  options: ClassificationReportOptions,
+): { classes: number[]; names: string[] } {
   const { labelNames, numClasses } = options;
   if (numClasses !== undefined) checkNumClasses(numClasses);
   if (labelNames !== undefined && numClasses !== undefined && labelNames.length !== numClasses) {
-    throw new MetricsError('METRICS_BAD_OPTION', `labelNames has ${labelNames.length} names but numClasses is ${numClasses}; expected the same count`, 'usage');
+    throw new MetricsError(
+      'METRICS_BAD_OPTION',
+      `labelNames has ${labelNames.length} names but numClasses is ${numClasses}; expected the same count`,
+      'usage',
+    );
   }
   const count = labelNames?.length ?? numClasses;
   if (count === undefined) {
@@ -50,7 +58,10 @@ function reportedClasses(yTrue: number[], yPred: number[], options: Classificati
   }
   const largest = Math.max(largestOf(yTrue), largestOf(yPred));
   if (largest >= count) {
-    throw new MetricsError('METRICS_LABEL_OUT_OF_RANGE', `label ${largest} is out of range for ${count} classes; expected labels 0..${count - 1}`);
+    throw new MetricsError(
+      'METRICS_LABEL_OUT_OF_RANGE',
+      `label ${largest} is out of range for ${count} classes; expected labels 0..${count - 1}`,
+    );
   }
   const classes = Array.from({ length: count }, (_, i) => i);
   return { classes, names: labelNames ? [...labelNames] : classes.map(String) };
@@ -80,15 +91,36 @@ export function classificationReport(
     const tp = truePositives[i] as number;
     const support = trueCounts[i] as number;
     const predicted = predictedCounts[i] as number;
-    return { precision: divide(tp, predicted), recall: divide(tp, support), f1: divide(2 * tp, support + predicted), support };
+    return {
+      precision: divide(tp, predicted),
+      recall: divide(tp, support),
+      f1: divide(2 * tp, support + predicted),
+      support,
+    };
   });
   const total = pair.yTrue.length;
   const average = (weights?: number[]): ClassMetrics => ({
-    precision: numpyAverage(perClass.map((m) => m.precision), weights),
-    recall: numpyAverage(perClass.map((m) => m.recall), weights),
-    f1: numpyAverage(perClass.map((m) => m.f1), weights),
+    precision: numpyAverage(
+      perClass.map((m) => m.precision),
+      weights,
+    ),
+    recall: numpyAverage(
+      perClass.map((m) => m.recall),
+      weights,
+    ),
+    f1: numpyAverage(
+      perClass.map((m) => m.f1),
+      weights,
+    ),
     support: total,
   });
   const correct = truePositives.reduce((sum, tp) => sum + tp, 0);
-  return { labels: names, perClass, accuracy: correct / total, macroAvg: average(), weightedAvg: average(trueCounts), total };
+  return {
+    labels: names,
+    perClass,
+    accuracy: correct / total,
+    macroAvg: average(),
+    weightedAvg: average(trueCounts),
+    total,
+  };
 }

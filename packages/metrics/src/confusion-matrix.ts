@@ -8,7 +8,10 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
   const size = numClasses ?? largest + 1;
   checkNumClasses(size);
   if (largest >= size) {
-    throw new MetricsError('METRICS_LABEL_OUT_OF_RANGE', `label ${largest} is out of range for ${size} classes; expected labels 0..${size - 1}`);
+    throw new MetricsError(
+      'METRICS_LABEL_OUT_OF_RANGE',
+      `label ${largest} is out of range for ${size} classes; expected labels 0..${size - 1}`,
+    );
   }
   const matrix = Array.from({ length: size }, () => new Array<number>(size).fill(0));
   pair.yTrue.forEach((actual, i) => {

@@ -15,7 +15,11 @@ const LONGEST_AVERAGE_HEADING = 'weighted avg';
 export function formatReport(report: ClassificationReport, options: FormatReportOptions = {}): string {
   const digits = options.digits ?? 2;
   if (!Number.isInteger(digits) || digits < 0) {
-    throw new MetricsError('METRICS_BAD_OPTION', `digits is ${String(digits)}; expected a non-negative integer`, 'usage');
+    throw new MetricsError(
+      'METRICS_BAD_OPTION',
+      `digits is ${String(digits)}; expected a non-negative integer`,
+      'usage',
+    );
   }
   const nameWidth = report.labels.reduce((most, label) => Math.max(most, codePointLength(label)), -Infinity);
   const width = Math.max(nameWidth, LONGEST_AVERAGE_HEADING.length, digits);

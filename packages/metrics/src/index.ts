@@ -10,8 +10,20 @@ export { confusionMatrix } from './confusion-matrix.js';
 export { formatConfusionMatrix } from './format-confusion-matrix.js';
 export { rocAuc, binaryAuc } from './roc-auc.js';
 export { formatFixed } from './python-format.js';
-export { fitTemperature, temperatureSoftmax, temperatureNll, TEMPERATURE_BOUNDS, type TemperatureFit } from './temperature-scaling.js';
-export { expectedCalibrationError, brierScore, multiclassBrier, type CalibrationError, type ReliabilityBin } from './calibration-error.js';
+export {
+  fitTemperature,
+  temperatureSoftmax,
+  temperatureNll,
+  TEMPERATURE_BOUNDS,
+  type TemperatureFit,
+} from './temperature-scaling.js';
+export {
+  expectedCalibrationError,
+  brierScore,
+  multiclassBrier,
+  type CalibrationError,
+  type ReliabilityBin,
+} from './calibration-error.js';
 export {
   riskCoverage,
   riskCoverageCurve,

@@ -16,7 +16,7 @@ export function pairwiseSum(values: readonly number[], start = 0, length = value
       for (let j = 0; j < 8; j++) r[j] = (r[j] as number) + at(i + j);
     }
     const [r0, r1, r2, r3, r4, r5, r6, r7] = r as [number, number, number, number, number, number, number, number];
-    let sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    let sum = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < length; i++) sum += at(i);
     return sum;
   }

@@ -19,7 +19,8 @@ function decompose(value: number): { mantissa: bigint; exponent: number } {
 
 /** Formats `value` like Python's `format(value, '.{digits}f')`. */
 export function formatFixed(value: number, digits: number): string {
-  if (!Number.isInteger(digits) || digits < 0) throw new RangeError(`digits must be a non-negative integer, got ${digits}`);
+  if (!Number.isInteger(digits) || digits < 0)
+    throw new RangeError(`digits must be a non-negative integer, got ${digits}`);
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
   const negative = value < 0 || Object.is(value, -0);

@@ -16,10 +16,17 @@ export interface RiskCoveragePoint {
 }
 
 /** The thresholds of the default risk-coverage table: 0 (answer all), 0.5 to 0.95 by 0.05, 0.975 and 0.99. */
-export const DEFAULT_ABSTAIN_THRESHOLDS: readonly number[] = [0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99];
+export const DEFAULT_ABSTAIN_THRESHOLDS: readonly number[] = [
+  0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99,
+];
 
 /** The risk-coverage table: coverage and accuracy when abstaining below each threshold (default {@link DEFAULT_ABSTAIN_THRESHOLDS}). */
-export function riskCoverage(yTrue: ArrayLike<number>, probabilities: ArrayLike<number>, numClasses: number, thresholds: readonly number[] = DEFAULT_ABSTAIN_THRESHOLDS): RiskCoveragePoint[] {
+export function riskCoverage(
+  yTrue: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  numClasses: number,
+  thresholds: readonly number[] = DEFAULT_ABSTAIN_THRESHOLDS,
+): RiskCoveragePoint[] {
   const labels = checkRows(yTrue, probabilities, numClasses, 'probabilities');
   const { classes, confidences } = topClasses(probabilities, numClasses);
   return thresholds.map((threshold) => {
@@ -32,12 +39,22 @@ export function riskCoverage(yTrue: ArrayLike<number>, probabilities: ArrayLike<
       if (classes[row] === labels[row]) correct++;
     });
     const accuracy = answered === 0 ? null : correct / answered;
-    return { threshold, coverage: answered / labels.length, answered, accuracy, risk: accuracy === null ? null : 1 - accuracy };
+    return {
+      threshold,
+      coverage: answered / labels.length,
+      answered,
+      accuracy,
+      risk: accuracy === null ? null : 1 - accuracy,
+    };
   });
 }
 
 /** The full risk-coverage curve: one point per distinct top probability, from the most confident row down (for plots). */
-export function riskCoverageCurve(yTrue: ArrayLike<number>, probabilities: ArrayLike<number>, numClasses: number): RiskCoveragePoint[] {
+export function riskCoverageCurve(
+  yTrue: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  numClasses: number,
+): RiskCoveragePoint[] {
   const labels = checkRows(yTrue, probabilities, numClasses, 'probabilities');
   const { classes, confidences } = topClasses(probabilities, numClasses);
   const order = confidences.map((_, row) => row).sort((a, b) => confidences[b]! - confidences[a]!);
@@ -49,7 +66,13 @@ export function riskCoverageCurve(yTrue: ArrayLike<number>, probabilities: Array
     if (next !== undefined && confidences[next] === confidences[row]) return; // ties are answered together
     const answered = position + 1;
     const accuracy = correct / answered;
-    points.push({ threshold: confidences[row]!, coverage: answered / labels.length, answered, accuracy, risk: 1 - accuracy });
+    points.push({
+      threshold: confidences[row]!,
+      coverage: answered / labels.length,
+      answered,
+      accuracy,
+      risk: 1 - accuracy,
+    });
   });
   return points;
 }
@@ -69,7 +92,12 @@ export interface ThresholdChoice {
  * The lowest threshold (so the highest coverage) at which the rows answered reach `targetAccuracy`: the top
  * probability of the least confident row kept. Null when not even the most confident rows reach it.
  */
-export function thresholdForAccuracy(yTrue: ArrayLike<number>, probabilities: ArrayLike<number>, numClasses: number, targetAccuracy: number): ThresholdChoice | null {
+export function thresholdForAccuracy(
+  yTrue: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  numClasses: number,
+  targetAccuracy: number,
+): ThresholdChoice | null {
   checkThreshold(targetAccuracy, 'targetAccuracy');
   const curve = riskCoverageCurve(yTrue, probabilities, numClasses);
   let best: RiskCoveragePoint | undefined;
@@ -80,5 +108,6 @@ export function thresholdForAccuracy(yTrue: ArrayLike<number>, probabilities: Ar
 }
 
 function checkThreshold(value: number, name: string): void {
-  if (!(value >= 0 && value <= 1)) throw new MetricsError('METRICS_BAD_OPTION', `${name} is ${String(value)}; expected a number from 0 to 1`, 'usage');
+  if (!(value >= 0 && value <= 1))
+    throw new MetricsError('METRICS_BAD_OPTION', `${name} is ${String(value)}; expected a number from 0 to 1`, 'usage');
 }

@@ -2,8 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rocAuc } from './index.js';
 
-interface AucCase { name: string; y_true: number[]; probabilities: number[]; num_classes: number; auc: number }
-const sklearn = JSON.parse(readFileSync(new URL('./testdata/sklearn-cases.json', import.meta.url), 'utf8')) as { roc_auc: AucCase[] };
+interface AucCase {
+  name: string;
+  y_true: number[];
+  probabilities: number[];
+  num_classes: number;
+  auc: number;
+}
+const sklearn = JSON.parse(readFileSync(new URL('./testdata/sklearn-cases.json', import.meta.url), 'utf8')) as {
+  roc_auc: AucCase[];
+};
 
 /** Rows [1 - p, p] for binary scores. */
 function binaryRows(scores: number[]): number[] {
@@ -40,10 +48,18 @@ describe('rocAuc', () => {
   });
 
   it('rejects a class missing from yTrue and mismatched shapes', () => {
-    expect(() => rocAuc([0, 0], binaryRows([0.1, 0.2]), 2)).toThrow(expect.objectContaining({ code: 'METRICS_CLASS_ABSENT' }));
-    expect(() => rocAuc([0, 1], [0.5, 0.5, 0.5], 2)).toThrow(expect.objectContaining({ code: 'METRICS_LENGTH_MISMATCH' }));
+    expect(() => rocAuc([0, 0], binaryRows([0.1, 0.2]), 2)).toThrow(
+      expect.objectContaining({ code: 'METRICS_CLASS_ABSENT' }),
+    );
+    expect(() => rocAuc([0, 1], [0.5, 0.5, 0.5], 2)).toThrow(
+      expect.objectContaining({ code: 'METRICS_LENGTH_MISMATCH' }),
+    );
     expect(() => rocAuc([], [], 2)).toThrow(expect.objectContaining({ code: 'METRICS_EMPTY_INPUT' }));
-    expect(() => rocAuc([0, 3], binaryRows([0.1, 0.2]), 2)).toThrow(expect.objectContaining({ code: 'METRICS_LABEL_OUT_OF_RANGE' }));
-    expect(() => rocAuc([0, 1], [0.5, Number.NaN, 0.5, 0.5], 2)).toThrow(expect.objectContaining({ code: 'METRICS_BAD_SCORE' }));
+    expect(() => rocAuc([0, 3], binaryRows([0.1, 0.2]), 2)).toThrow(
+      expect.objectContaining({ code: 'METRICS_LABEL_OUT_OF_RANGE' }),
+    );
+    expect(() => rocAuc([0, 1], [0.5, Number.NaN, 0.5, 0.5], 2)).toThrow(
+      expect.objectContaining({ code: 'METRICS_BAD_SCORE' }),
+    );
   });
 });

@@ -26,7 +26,11 @@ export interface TemperatureFit {
  * sign of its derivative over log T within {@link TEMPERATURE_BOUNDS} to machine precision; it equals scipy's
  * minimiser of the same NLL.
  */
-export function fitTemperature(yTrue: ArrayLike<number>, logits: ArrayLike<number>, numClasses: number): TemperatureFit {
+export function fitTemperature(
+  yTrue: ArrayLike<number>,
+  logits: ArrayLike<number>,
+  numClasses: number,
+): TemperatureFit {
   const labels = checkRows(yTrue, logits, numClasses, 'logits');
   const values = Float64Array.from(logits as ArrayLike<number>);
   let low = -Math.log(TEMPERATURE_BOUNDS[1]); // log of the inverse temperature beta
@@ -39,8 +43,18 @@ export function fitTemperature(yTrue: ArrayLike<number>, logits: ArrayLike<numbe
     else low = middle;
   }
   const temperature = Math.exp(-(low + high) / 2);
-  const atBound = temperature <= TEMPERATURE_BOUNDS[0] * (1 + 1e-9) ? 'lower' : temperature >= TEMPERATURE_BOUNDS[1] * (1 - 1e-9) ? 'upper' : undefined;
-  return { temperature, nllBefore: meanNll(labels, values, numClasses, 1), nllAfter: meanNll(labels, values, numClasses, 1 / temperature), ...(atBound ? { atBound } : {}) };
+  const atBound =
+    temperature <= TEMPERATURE_BOUNDS[0] * (1 + 1e-9)
+      ? 'lower'
+      : temperature >= TEMPERATURE_BOUNDS[1] * (1 - 1e-9)
+        ? 'upper'
+        : undefined;
+  return {
+    temperature,
+    nllBefore: meanNll(labels, values, numClasses, 1),
+    nllAfter: meanNll(labels, values, numClasses, 1 / temperature),
+    ...(atBound ? { atBound } : {}),
+  };
 }
 
 /** softmax(logits / temperature) per row, row-major `[n, numClasses]`. */
@@ -51,14 +65,20 @@ export function temperatureSoftmax(logits: ArrayLike<number>, numClasses: number
     let max = -Infinity;
     for (let k = 0; k < numClasses; k++) max = Math.max(max, (logits[start + k] as number) / temperature);
     let sum = 0;
-    for (let k = 0; k < numClasses; k++) sum += (output[start + k] = Math.exp((logits[start + k] as number) / temperature - max));
+    for (let k = 0; k < numClasses; k++)
+      sum += output[start + k] = Math.exp((logits[start + k] as number) / temperature - max);
     for (let k = 0; k < numClasses; k++) output[start + k] = (output[start + k] as number) / sum;
   }
   return output;
 }
 
 /** Mean negative log-likelihood of softmax(logits / temperature) for the given labels. */
-export function temperatureNll(yTrue: ArrayLike<number>, logits: ArrayLike<number>, numClasses: number, temperature: number): number {
+export function temperatureNll(
+  yTrue: ArrayLike<number>,
+  logits: ArrayLike<number>,
+  numClasses: number,
+  temperature: number,
+): number {
   checkTemperature(temperature);
   const labels = checkRows(yTrue, logits, numClasses, 'logits');
   return meanNll(labels, Float64Array.from(logits as ArrayLike<number>), numClasses, 1 / temperature);
@@ -66,7 +86,11 @@ export function temperatureNll(yTrue: ArrayLike<number>, logits: ArrayLike<numbe
 
 function checkTemperature(temperature: number): void {
   if (!(Number.isFinite(temperature) && temperature > 0)) {
-    throw new MetricsError('METRICS_BAD_OPTION', `temperature is ${String(temperature)}; expected a positive finite number`, 'usage');
+    throw new MetricsError(
+      'METRICS_BAD_OPTION',
+      `temperature is ${String(temperature)}; expected a positive finite number`,
+      'usage',
+    );
   }
 }
 

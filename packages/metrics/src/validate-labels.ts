@@ -6,7 +6,10 @@ export function toLabelArray(values: ArrayLike<number>, name: string): number[] 
   for (let i = 0; i < labels.length; i++) {
     const value = labels[i] as number;
     if (!Number.isInteger(value) || value < 0) {
-      throw new MetricsError('METRICS_BAD_LABEL', `${name}[${i}] is ${String(value)}; expected a non-negative integer class index`);
+      throw new MetricsError(
+        'METRICS_BAD_LABEL',
+        `${name}[${i}] is ${String(value)}; expected a non-negative integer class index`,
+      );
     }
   }
   return labels;
@@ -15,7 +18,10 @@ export function toLabelArray(values: ArrayLike<number>, name: string): number[] 
 /** Validates a pair of label arrays: same length, not empty, integer class indices. */
 export function toLabelPair(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): { yTrue: number[]; yPred: number[] } {
   if (yTrue.length !== yPred.length) {
-    throw new MetricsError('METRICS_LENGTH_MISMATCH', `yTrue has ${yTrue.length} labels but yPred has ${yPred.length}; expected the same length`);
+    throw new MetricsError(
+      'METRICS_LENGTH_MISMATCH',
+      `yTrue has ${yTrue.length} labels but yPred has ${yPred.length}; expected the same length`,
+    );
   }
   if (yTrue.length === 0) {
     throw new MetricsError('METRICS_EMPTY_INPUT', 'yTrue and yPred are empty; expected at least one label');
@@ -26,7 +32,11 @@ export function toLabelPair(yTrue: ArrayLike<number>, yPred: ArrayLike<number>):
 /** Checks that `numClasses` is a positive integer. */
 export function checkNumClasses(numClasses: number): void {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new MetricsError('METRICS_BAD_OPTION', `numClasses is ${String(numClasses)}; expected a positive integer`, 'usage');
+    throw new MetricsError(
+      'METRICS_BAD_OPTION',
+      `numClasses is ${String(numClasses)}; expected a positive integer`,
+      'usage',
+    );
   }
 }
 

@@ -11,10 +11,15 @@ const csv = process.argv[3] ?? path.resolve(here, '../../../../shared/datasets/s
 const count = Number(process.argv[4] ?? 2000);
 const maxLength = 64;
 const batchSize = 32;
-const texts = (await readFile(csv, 'utf8')).split('\n').slice(1).filter(Boolean).slice(0, count).map((line) => {
-  const comma = line.lastIndexOf(',');
-  return line.slice(0, comma).replace(/^"|"$/g, '').replace(/""/g, '"');
-});
+const texts = (await readFile(csv, 'utf8'))
+  .split('\n')
+  .slice(1)
+  .filter(Boolean)
+  .slice(0, count)
+  .map((line) => {
+    const comma = line.lastIndexOf(',');
+    return line.slice(0, comma).replace(/^"|"$/g, '').replace(/""/g, '"');
+  });
 const dtypes: Dtype[] = ['q8', 'int8', 'fp32'];
 const encoders = new Map<Dtype, Encoder>();
 for (const dtype of dtypes) {
@@ -38,20 +43,32 @@ const joined = (dtype: Dtype): Float32Array => {
   const parts = features.get(dtype)!;
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
-  for (const p of parts) { out.set(p, offset); offset += p.length; }
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
   return out;
 };
 const hidden = encoders.get('fp32')!.info.hiddenSize;
-const cosines = (a: Float32Array, b: Float32Array): number[] => texts.map((_, r) => {
-  let dot = 0, na = 0, nb = 0;
-  for (let h = r * hidden; h < (r + 1) * hidden; h++) { dot += a[h]! * b[h]!; na += a[h]! ** 2; nb += b[h]! ** 2; }
-  return dot / Math.sqrt(na * nb);
-});
+const cosines = (a: Float32Array, b: Float32Array): number[] =>
+  texts.map((_, r) => {
+    let dot = 0,
+      na = 0,
+      nb = 0;
+    for (let h = r * hidden; h < (r + 1) * hidden; h++) {
+      dot += a[h]! * b[h]!;
+      na += a[h]! ** 2;
+      nb += b[h]! ** 2;
+    }
+    return dot / Math.sqrt(na * nb);
+  });
 const fp32 = joined('fp32');
 for (const dtype of dtypes) {
   const cs = cosines(joined(dtype), fp32);
   const rate = texts.length / seconds.get(dtype)!;
-  console.log(`${dtype.padEnd(5)} ${rate.toFixed(1).padStart(7)} sentences/s (${seconds.get(dtype)!.toFixed(1)} s)  cosine to fp32: mean ${(cs.reduce((s, v) => s + v, 0) / cs.length).toFixed(5)}, min ${cs.reduce((least, value) => Math.min(least, value), Infinity).toFixed(5)}`);
+  console.log(
+    `${dtype.padEnd(5)} ${rate.toFixed(1).padStart(7)} sentences/s (${seconds.get(dtype)!.toFixed(1)} s)  cosine to fp32: mean ${(cs.reduce((s, v) => s + v, 0) / cs.length).toFixed(5)}, min ${cs.reduce((least, value) => Math.min(least, value), Infinity).toFixed(5)}`,
+  );
 }
 // Invariance: the first 16 texts one at a time vs inside their batch of the big run.
 for (const dtype of ['int8', 'q8'] as Dtype[]) {

@@ -13,14 +13,35 @@ export { writeModelCard, type ModelCardInfo } from './artifact/model-card.js';
 export { toPredictions, type Prediction } from './artifact/predictions.js';
 export { abstainBelow, checkAbstainThreshold, type AnsweredPrediction } from './artifact/abstention.js';
 export {
-  MANIFEST_FILE, type HeadWeightsInfo, type ManifestAbstention, type ManifestCalibration, type ManifestEncoder, type SentiManifest,
+  MANIFEST_FILE,
+  type HeadWeightsInfo,
+  type ManifestAbstention,
+  type ManifestCalibration,
+  type ManifestEncoder,
+  type SentiManifest,
 } from './artifact/manifest.js';
 
 // Word attributions: leave-one-word-out occlusion with the model's own tokenizer window (`model.explain`, `Predictor.explain`).
 export {
-  DEFAULT_MAX_WORDS, explainTexts, explanationsHtml, planExplanations, probabilityRows, splitWords, tokenWindowOf, withoutWords,
-  type ExplainedRow, type ExplainOptions, type Explanation, type ExplanationCheck, type ExplanationCoverage, type ExplanationPlan,
-  type ExplanationsHtmlOptions, type ProbabilityModel, type TokenWindow, type WordAttribution, type WordSpan,
+  DEFAULT_MAX_WORDS,
+  explainTexts,
+  explanationsHtml,
+  planExplanations,
+  probabilityRows,
+  splitWords,
+  tokenWindowOf,
+  withoutWords,
+  type ExplainedRow,
+  type ExplainOptions,
+  type Explanation,
+  type ExplanationCheck,
+  type ExplanationCoverage,
+  type ExplanationPlan,
+  type ExplanationsHtmlOptions,
+  type ProbabilityModel,
+  type TokenWindow,
+  type WordAttribution,
+  type WordSpan,
 } from './explain/index.js';
 
 // A Hugging Face export that transformers.js loads with no senti code.
@@ -29,8 +50,16 @@ export { loadExportedModel, type ExportedModel, type LoadExportedModelOptions } 
 
 // Serving: micro-batching, a bounded queue, warm-up.
 export {
-  Predictor, PREDICTOR_DEFAULTS, createPredictor, type CreatePredictorOptions, type ModelLoader, type ModelRef, type PredictorModel, type PredictorOptions,
-  type PredictorSettings, type PredictorState,
+  Predictor,
+  PREDICTOR_DEFAULTS,
+  createPredictor,
+  type CreatePredictorOptions,
+  type ModelLoader,
+  type ModelRef,
+  type PredictorModel,
+  type PredictorOptions,
+  type PredictorSettings,
+  type PredictorState,
 } from './predictor/predictor.js';
 // One interface for every classifier (trained, saved, exported, on a thread) and one loader for saved ones.
 export type { Classifier, ClassifierInfo } from './predictor/classifier.js';
@@ -39,7 +68,18 @@ export { loadModelInThread } from './predictor/model-thread.js';
 export { infoFromManifest, publicEncoderName, type ServedModelInfo } from './predictor/served-model-info.js';
 
 // The frozen encoder.
-export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, EncoderLayoutReport, LoadEncoderOptions, Pooling, UsedDevice } from './encoder/types.js';
+export type {
+  Device,
+  DeviceReport,
+  Dtype,
+  EncodeTextsOptions,
+  Encoder,
+  EncoderInfo,
+  EncoderLayoutReport,
+  LoadEncoderOptions,
+  Pooling,
+  UsedDevice,
+} from './encoder/types.js';
 export { loadEncoder } from './encoder/load-encoder.js';
 // What an encoder is (files, tokenizer, pooling, device plan) and the identity of its features, with no session started.
 export { describeEncoder, planEncoder, type EncoderDescription, type EncoderPlan } from './encoder/describe-encoder.js';
@@ -57,12 +97,22 @@ export { ClassificationHead, createHead, type LogProbsOptions } from './head/cla
 export { resolveHeadConfig, type HeadConfig } from './head/head-config.js';
 // Seeded dropout masks, identical in the head and the unfrozen layers (and in any replay of a run).
 export { dropoutMask, dropoutMaskTransposed } from './head/dropout-mask.js';
-export { BACKEND_NAMES, type BackendChoice, type BackendName, type SelectBackendOptions } from './backend/backend-choice.js';
+export {
+  BACKEND_NAMES,
+  type BackendChoice,
+  type BackendName,
+  type SelectBackendOptions,
+} from './backend/backend-choice.js';
 export { selectBackend } from './backend/select-backend.js';
 
 // The on-disk feature cache (encoder features by text, shared between runs and machines).
 export { defaultCacheDir } from './cache/cache-dir.js';
-export { encodeWithCache, type DiscardedSegment, type EncodeWithCacheOptions, type EncodeWithCacheResult } from './cache/encode-with-cache.js';
+export {
+  encodeWithCache,
+  type DiscardedSegment,
+  type EncodeWithCacheOptions,
+  type EncodeWithCacheResult,
+} from './cache/encode-with-cache.js';
 export { directoryFeatureStore, type FeatureStore } from './cache/feature-store-api.js';
 export { storeDir, type FeatureIdentity } from './cache/feature-store.js';
 // The cache's keys and segment format and the encoder's length batches: what a distributed encoder (@senti/queue) shares.

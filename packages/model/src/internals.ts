@@ -2,8 +2,21 @@
 // which encoder file and graph, the model layout, device plans, GPU probes. Not part of the stable API: these change
 // whenever the encoder route does. Users (and the other packages) want `@senti/model`.
 export { resolvePooling } from './encoder/choose-pooling.js';
-export { isEncoderDtypeAvailable, ONNX_FILES, onnxFilePath, resolveEncoderFile, sourceDir, type ResolvedEncoderFile } from './encoder/resolve-encoder-file.js';
-export { configHiddenSize, readModelConfig, readModelLayout, type ModelLayout, type WeightsLayout } from './encoder/model-layout.js';
+export {
+  isEncoderDtypeAvailable,
+  ONNX_FILES,
+  onnxFilePath,
+  resolveEncoderFile,
+  sourceDir,
+  type ResolvedEncoderFile,
+} from './encoder/resolve-encoder-file.js';
+export {
+  configHiddenSize,
+  readModelConfig,
+  readModelLayout,
+  type ModelLayout,
+  type WeightsLayout,
+} from './encoder/model-layout.js';
 export { encoderDir, type EncoderDir } from './encoder/encoder-dir.js';
 export { INT8_FILE, isSentiInt8File, perTokenInt8Dir } from './encoder/int8-encoder-file.js';
 export { fileSha256 } from './encoder/file-hash.js';

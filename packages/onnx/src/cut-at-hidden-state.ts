@@ -24,7 +24,11 @@ export function cutAtLastHiddenState(model: OnnxModel, file: string): void {
   if (outputs.some((output) => output.name === LAST_HIDDEN_STATE)) return;
   const logits = outputs.find((output) => output.name === 'logits');
   const bad = (why: string) =>
-    new ModelError('MODEL_UNSUPPORTED_LAYOUT', `${file}: cannot find the encoder's hidden state in this graph (${why}); senti reads exports whose outputs are last_hidden_state, or a masked-LM export whose only output is logits`, 'input');
+    new ModelError(
+      'MODEL_UNSUPPORTED_LAYOUT',
+      `${file}: cannot find the encoder's hidden state in this graph (${why}); senti reads exports whose outputs are last_hidden_state, or a masked-LM export whose only output is logits`,
+      'input',
+    );
   if (!logits) throw bad(`its outputs are ${outputs.map((output) => output.name).join(', ') || 'none'}`);
   const producer = new Map<string, OnnxNode>();
   for (const node of graph.node ?? []) for (const output of node.output ?? []) producer.set(output, node);
@@ -39,7 +43,12 @@ export function cutAtLastHiddenState(model: OnnxModel, file: string): void {
       matmuls++;
       if (matmuls === 2) {
         let input = dataInput(node);
-        for (let source = input && producer.get(input); source && QUANTIZE_OPS.has(source.op_type ?? ''); source = input && producer.get(input)) input = dataInput(source);
+        for (
+          let source = input && producer.get(input);
+          source && QUANTIZE_OPS.has(source.op_type ?? '');
+          source = input && producer.get(input)
+        )
+          input = dataInput(source);
         if (!input) throw bad('the head has no computed input');
         rewire(model, input, logits.type?.tensor_type?.elem_type ?? DataType.FLOAT);
         return;
@@ -53,7 +62,10 @@ export function cutAtLastHiddenState(model: OnnxModel, file: string): void {
 function rewire(model: OnnxModel, hiddenState: string, elemType: number): void {
   const graph = model.graph as OnnxGraph;
   const fresh = uniqueNamer(graph);
-  graph.node = [...(graph.node ?? []), makeNode('Identity', [hiddenState], [LAST_HIDDEN_STATE], fresh('senti_cut/Identity'))];
+  graph.node = [
+    ...(graph.node ?? []),
+    makeNode('Identity', [hiddenState], [LAST_HIDDEN_STATE], fresh('senti_cut/Identity')),
+  ];
   graph.output = [tensorValueInfo(LAST_HIDDEN_STATE, elemType, ['batch_size', 'sequence_length', 'hidden_size'])];
   pruneDeadNodes(model);
 }
@@ -61,9 +73,12 @@ function rewire(model: OnnxModel, hiddenState: string, elemType: number): void {
 // Values that depend on a graph input (in topological order, as ONNX stores nodes).
 function computedValues(graph: OnnxGraph): Set<string> {
   const initializers = new Set((graph.initializer ?? []).map((tensor) => tensor.name ?? ''));
-  const computed = new Set((graph.input ?? []).map((input) => input.name ?? '').filter((name) => !initializers.has(name)));
+  const computed = new Set(
+    (graph.input ?? []).map((input) => input.name ?? '').filter((name) => !initializers.has(name)),
+  );
   for (const node of graph.node ?? []) {
-    if ((node.input ?? []).some((input) => computed.has(input))) for (const output of node.output ?? []) computed.add(output);
+    if ((node.input ?? []).some((input) => computed.has(input)))
+      for (const output of node.output ?? []) computed.add(output);
   }
   return computed;
 }

@@ -27,9 +27,14 @@ export function halvesToFloats(bits: Uint16Array, target: Float32Array, at = 0):
     const sign = h & 0x8000 ? -1 : 1;
     const exponent = (h >> 10) & 0x1f;
     const fraction = h & 0x3ff;
-    target[at + i] = exponent === 0 ? sign * fraction * 2 ** -24
-      : exponent === 0x1f ? (fraction === 0 ? sign * Infinity : NaN)
-        : sign * (1024 + fraction) * 2 ** (exponent - 25);
+    target[at + i] =
+      exponent === 0
+        ? sign * fraction * 2 ** -24
+        : exponent === 0x1f
+          ? fraction === 0
+            ? sign * Infinity
+            : NaN
+          : sign * (1024 + fraction) * 2 ** (exponent - 25);
   }
 }
 

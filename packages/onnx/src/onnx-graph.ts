@@ -1,5 +1,14 @@
 import { ModelError } from '@senti/errors';
-import { AttributeType, type OnnxAttribute, type OnnxDimension, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-types.js';
+import {
+  AttributeType,
+  type OnnxAttribute,
+  type OnnxDimension,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from './onnx-types.js';
 
 /** The initializer with this name, or undefined. */
 export function findInitializer(graph: OnnxGraph, name: string): OnnxTensor | undefined {
@@ -44,22 +53,51 @@ export function tensorValueInfo(name: string, elemType: number, dims: readonly (
 }
 
 /** Declares an existing value as a graph output (no-op when it already is one). */
-export function addGraphOutput(graph: OnnxGraph, name: string, elemType: number, dims: readonly (number | string)[]): void {
+export function addGraphOutput(
+  graph: OnnxGraph,
+  name: string,
+  elemType: number,
+  dims: readonly (number | string)[],
+): void {
   if ((graph.output ?? []).some((output) => output.name === name)) return;
   (graph.output ??= []).push(tensorValueInfo(name, elemType, dims));
 }
 
 /** A node attribute from a JS value: number (int unless `float`), number[] (ints unless `floats`), string or tensor. */
-export function attribute(name: string, value: number | readonly number[] | string | OnnxTensor, kind?: 'float' | 'floats'): OnnxAttribute {
+export function attribute(
+  name: string,
+  value: number | readonly number[] | string | OnnxTensor,
+  kind?: 'float' | 'floats',
+): OnnxAttribute {
   if (typeof value === 'string') return { name, type: AttributeType.STRING, s: Buffer.from(value) };
-  if (typeof value === 'number') return kind === 'float' ? { name, type: AttributeType.FLOAT, f: value } : { name, type: AttributeType.INT, i: value };
-  if (Array.isArray(value)) return kind === 'floats' ? { name, type: AttributeType.FLOATS, floats: [...value] } : { name, type: AttributeType.INTS, ints: [...value] };
+  if (typeof value === 'number')
+    return kind === 'float'
+      ? { name, type: AttributeType.FLOAT, f: value }
+      : { name, type: AttributeType.INT, i: value };
+  if (Array.isArray(value))
+    return kind === 'floats'
+      ? { name, type: AttributeType.FLOATS, floats: [...value] }
+      : { name, type: AttributeType.INTS, ints: [...value] };
   return { name, type: AttributeType.TENSOR, t: value as OnnxTensor };
 }
 
 /** A node; `attributes` are built with {@link attribute}. */
-export function makeNode(opType: string, inputs: readonly string[], outputs: readonly string[], name: string, attributes: OnnxAttribute[] = [], domain?: string): OnnxNode {
-  return { op_type: opType, input: [...inputs], output: [...outputs], name, ...(attributes.length ? { attribute: attributes } : {}), ...(domain ? { domain } : {}) };
+export function makeNode(
+  opType: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  name: string,
+  attributes: OnnxAttribute[] = [],
+  domain?: string,
+): OnnxNode {
+  return {
+    op_type: opType,
+    input: [...inputs],
+    output: [...outputs],
+    name,
+    ...(attributes.length ? { attribute: attributes } : {}),
+    ...(domain ? { domain } : {}),
+  };
 }
 
 /** The attribute of a node by name, or undefined. */
@@ -70,7 +108,8 @@ export function nodeAttribute(node: OnnxNode, name: string): OnnxAttribute | und
 /** The model's default-domain opset version. */
 export function defaultOpset(model: OnnxModel): number {
   const entry = (model.opset_import ?? []).find((opset) => !opset.domain || opset.domain === 'ai.onnx');
-  if (!entry?.version) throw new ModelError('MODEL_ONNX_UNREADABLE', 'the ONNX model imports no default-domain opset', 'input');
+  if (!entry?.version)
+    throw new ModelError('MODEL_ONNX_UNREADABLE', 'the ONNX model imports no default-domain opset', 'input');
   return entry.version;
 }
 
@@ -99,7 +138,8 @@ export function pruneDeadNodes(model: OnnxModel): void {
     if (!(node.output ?? []).some((output) => needed.has(output))) continue;
     kept.push(node);
     for (const input of node.input ?? []) needed.add(input);
-    for (const attr of node.attribute ?? []) if (attr.g) for (const inner of attr.g.node ?? []) for (const input of inner.input ?? []) needed.add(input);
+    for (const attr of node.attribute ?? [])
+      if (attr.g) for (const inner of attr.g.node ?? []) for (const input of inner.input ?? []) needed.add(input);
   }
   graph.node = kept.reverse();
   pruneInitializers(graph);

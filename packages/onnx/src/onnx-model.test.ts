@@ -5,8 +5,18 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_BERT } from '@senti/fixtures';
 import {
-  addGraphOutput, addInitializers, addNodes, DataType, decodeOnnxModel, encodeOnnxModel, findInitializer, float32Tensor, makeNode, readOnnxModel,
-  tensorToFloat32, writeOnnxModel,
+  addGraphOutput,
+  addInitializers,
+  addNodes,
+  DataType,
+  decodeOnnxModel,
+  encodeOnnxModel,
+  findInitializer,
+  float32Tensor,
+  makeNode,
+  readOnnxModel,
+  tensorToFloat32,
+  writeOnnxModel,
 } from './index.js';
 
 const FP32 = path.join(TINY_BERT, 'onnx', 'model.onnx');
@@ -57,7 +67,9 @@ describe('ONNX protobuf read/write', () => {
 
   it('adds nodes, initializers and outputs that ONNX Runtime runs', async () => {
     const model = await readOnnxModel(FP32);
-    const matmul = model.graph.node!.find((node) => node.op_type === 'MatMul' && findInitializer(model.graph, node.input![1]!))!;
+    const matmul = model.graph.node!.find(
+      (node) => node.op_type === 'MatMul' && findInitializer(model.graph, node.input![1]!),
+    )!;
     expect(tensorToFloat32(findInitializer(model.graph, matmul.input![1]!)!).length).toBeGreaterThan(0);
     addInitializers(model.graph, float32Tensor('two', [], [2]));
     addNodes(model.graph, makeNode('Mul', ['pooler_output', 'two'], ['pooler_twice'], 'twice'));
@@ -71,6 +83,9 @@ describe('ONNX protobuf read/write', () => {
   it('names the file when it is not an ONNX model', async () => {
     const file = path.join(dir, 'bad.onnx');
     await writeFile(file, 'this is not protobuf at all, just text');
-    await expect(readOnnxModel(file)).rejects.toMatchObject({ code: 'MODEL_ONNX_UNREADABLE', message: expect.stringContaining(file) });
+    await expect(readOnnxModel(file)).rejects.toMatchObject({
+      code: 'MODEL_ONNX_UNREADABLE',
+      message: expect.stringContaining(file),
+    });
   });
 });

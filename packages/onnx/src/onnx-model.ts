@@ -19,7 +19,12 @@ export function decodeOnnxModel(bytes: Uint8Array): OnnxModel {
   try {
     message = type.decode(bytes);
   } catch (error) {
-    throw new ModelError('MODEL_ONNX_UNREADABLE', `not an ONNX model: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+    throw new ModelError(
+      'MODEL_ONNX_UNREADABLE',
+      `not an ONNX model: ${error instanceof Error ? error.message : String(error)}`,
+      'input',
+      { cause: error },
+    );
   }
   const model = type.toObject(message, { longs: Number, enums: Number, defaults: false, arrays: false }) as OnnxModel;
   if (!model.graph) throw new ModelError('MODEL_ONNX_UNREADABLE', 'not an ONNX model: it has no graph', 'input');
@@ -39,7 +44,12 @@ export async function readOnnxModel(source: string | Uint8Array): Promise<OnnxMo
   try {
     bytes = await readFile(source);
   } catch (error) {
-    throw new ModelError('MODEL_ONNX_UNREADABLE', `cannot read ONNX file "${source}": ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+    throw new ModelError(
+      'MODEL_ONNX_UNREADABLE',
+      `cannot read ONNX file "${source}": ${error instanceof Error ? error.message : String(error)}`,
+      'input',
+      { cause: error },
+    );
   }
   return decodeOnnxFile(bytes, source);
 }
@@ -49,7 +59,8 @@ export function decodeOnnxFile(bytes: Uint8Array, file: string): OnnxModel {
   try {
     return decodeOnnxModel(bytes);
   } catch (error) {
-    if (ModelError.isInstance(error)) throw new ModelError(error.code, `"${file}" is ${error.message}`, 'input', { cause: error });
+    if (ModelError.isInstance(error))
+      throw new ModelError(error.code, `"${file}" is ${error.message}`, 'input', { cause: error });
     throw error;
   }
 }
@@ -81,6 +92,11 @@ export async function readFileShared(file: string): Promise<Uint8Array> {
       await handle.close();
     }
   } catch (error) {
-    throw new ModelError('MODEL_ONNX_UNREADABLE', `cannot read ONNX file "${file}": ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+    throw new ModelError(
+      'MODEL_ONNX_UNREADABLE',
+      `cannot read ONNX file "${file}": ${error instanceof Error ? error.message : String(error)}`,
+      'input',
+      { cause: error },
+    );
   }
 }

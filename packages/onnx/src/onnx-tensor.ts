@@ -3,14 +3,23 @@ import { DataType, type OnnxTensor } from './onnx-types.js';
 
 function rawView(tensor: OnnxTensor): Uint8Array | undefined {
   if (tensor.data_location === 1) {
-    throw new ModelError('MODEL_ONNX_EXTERNAL_DATA', `tensor "${tensor.name}" keeps its data in an external file; only self-contained ONNX files are supported`, 'input');
+    throw new ModelError(
+      'MODEL_ONNX_EXTERNAL_DATA',
+      `tensor "${tensor.name}" keeps its data in an external file; only self-contained ONNX files are supported`,
+      'input',
+    );
   }
   return tensor.raw_data && tensor.raw_data.byteLength > 0 ? tensor.raw_data : undefined;
 }
 
 /** The values of a FLOAT tensor (copied, aligned). */
 export function tensorToFloat32(tensor: OnnxTensor): Float32Array {
-  if (tensor.data_type !== DataType.FLOAT) throw new ModelError('MODEL_ONNX_BAD_TENSOR', `tensor "${tensor.name}" has data type ${tensor.data_type}, expected FLOAT (1)`, 'input');
+  if (tensor.data_type !== DataType.FLOAT)
+    throw new ModelError(
+      'MODEL_ONNX_BAD_TENSOR',
+      `tensor "${tensor.name}" has data type ${tensor.data_type}, expected FLOAT (1)`,
+      'input',
+    );
   const raw = rawView(tensor);
   if (raw) {
     const out = new Float32Array(raw.byteLength / 4);
@@ -22,7 +31,12 @@ export function tensorToFloat32(tensor: OnnxTensor): Float32Array {
 
 /** The little-endian bytes of a FLOAT tensor: a view of `raw_data` (no copy, any alignment), or `float_data` packed. */
 export function float32Bytes(tensor: OnnxTensor): Uint8Array {
-  if (tensor.data_type !== DataType.FLOAT) throw new ModelError('MODEL_ONNX_BAD_TENSOR', `tensor "${tensor.name}" has data type ${tensor.data_type}, expected FLOAT (1)`, 'input');
+  if (tensor.data_type !== DataType.FLOAT)
+    throw new ModelError(
+      'MODEL_ONNX_BAD_TENSOR',
+      `tensor "${tensor.name}" has data type ${tensor.data_type}, expected FLOAT (1)`,
+      'input',
+    );
   const raw = rawView(tensor);
   if (raw) return raw;
   const values = Float32Array.from(tensor.float_data ?? []);
@@ -34,7 +48,11 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 }
 
 /** A FLOAT tensor with raw little-endian data. */
-export function float32Tensor(name: string, dims: readonly number[], values: Float32Array | readonly number[]): OnnxTensor {
+export function float32Tensor(
+  name: string,
+  dims: readonly number[],
+  values: Float32Array | readonly number[],
+): OnnxTensor {
   const data = values instanceof Float32Array ? values : Float32Array.from(values);
   return { name, dims: [...dims], data_type: DataType.FLOAT, raw_data: bytesOf(data) };
 }

@@ -36,32 +36,54 @@ const PARALLEL_MIN_ELEMENTS = 4_000_000;
  * enough (`minElements`, default 4 M; BERT-base: ~110 M weights, the single slowest step of building the per-token int8 graph), else in this
  * thread. Results are identical either way (same kernels); outputs are backed by SharedArrayBuffers when parallel.
  */
-export async function quantizeMatrices(jobs: readonly QuantizeJob[], options: { threads?: number; minElements?: number } = {}): Promise<QuantizedMatrix[]> {
+export async function quantizeMatrices(
+  jobs: readonly QuantizeJob[],
+  options: { threads?: number; minElements?: number } = {},
+): Promise<QuantizedMatrix[]> {
   const threads = options.threads ?? availableParallelism();
   const elements = jobs.reduce((sum, job) => sum + job.rows * job.columns, 0);
   const shared = jobs.every((job) => job.bytes.buffer instanceof SharedArrayBuffer);
-  if (threads <= 1 || jobs.length < 2 || !shared || elements < (options.minElements ?? PARALLEL_MIN_ELEMENTS)) return jobs.map(quantizeMatrix);
+  if (threads <= 1 || jobs.length < 2 || !shared || elements < (options.minElements ?? PARALLEL_MIN_ELEMENTS))
+    return jobs.map(quantizeMatrix);
   const results = jobs.map((job) => ({
     values: new Int8Array(new SharedArrayBuffer(job.rows * job.columns)),
     scales: new Float32Array(new SharedArrayBuffer((job.kind === 'columns' ? job.columns : job.rows) * 4)),
   }));
   // Largest first, each worker taking the next when it finishes: the pool ends nearly together.
-  const order = jobs.map((_, index) => index).sort((a, b) => jobs[b]!.rows * jobs[b]!.columns - jobs[a]!.rows * jobs[a]!.columns);
+  const order = jobs
+    .map((_, index) => index)
+    .sort((a, b) => jobs[b]!.rows * jobs[b]!.columns - jobs[a]!.rows * jobs[a]!.columns);
   let next = 0;
-  const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  const workers = Array.from(
+    { length: Math.min(threads, jobs.length) },
+    () => new Worker(WORKER_SOURCE, { eval: true }),
+  );
   try {
-    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-      const send = (): void => {
-        const index = order[next++];
-        if (index === undefined) return resolve();
-        const job = jobs[index]!;
-        worker.postMessage({ index, kind: job.kind, bytes: job.bytes, rows: job.rows, columns: job.columns, values: results[index]!.values, scales: results[index]!.scales });
-      };
-      worker.on('message', send);
-      worker.on('error', reject);
-      worker.on('exit', (code) => reject(new Error(`quantization worker exited with code ${code}`)));
-      send();
-    })));
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = (): void => {
+              const index = order[next++];
+              if (index === undefined) return resolve();
+              const job = jobs[index]!;
+              worker.postMessage({
+                index,
+                kind: job.kind,
+                bytes: job.bytes,
+                rows: job.rows,
+                columns: job.columns,
+                values: results[index]!.values,
+                scales: results[index]!.scales,
+              });
+            };
+            worker.on('message', send);
+            worker.on('error', reject);
+            worker.on('exit', (code) => reject(new Error(`quantization worker exited with code ${code}`)));
+            send();
+          }),
+      ),
+    );
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }

@@ -1,7 +1,24 @@
-import { addInitializers, attribute, defaultOpset, initializerMap, makeNode, pruneInitializers, uniqueNamer } from './onnx-graph.js';
+import {
+  addInitializers,
+  attribute,
+  defaultOpset,
+  initializerMap,
+  makeNode,
+  pruneInitializers,
+  uniqueNamer,
+} from './onnx-graph.js';
 import { float32Tensor, int64Tensor, int8Tensor, uint8Tensor } from './onnx-tensor.js';
 import { quantizeMatrices, type QuantizedMatrix } from './parallel-quantize.js';
-import { isConstantMatrix, isEmbeddingTable, nodeAxis, perTokenTargets, quantizedLookup, quantizeHere, targetKey, type PerTokenReport } from './per-token-int8.js';
+import {
+  isConstantMatrix,
+  isEmbeddingTable,
+  nodeAxis,
+  perTokenTargets,
+  quantizedLookup,
+  quantizeHere,
+  targetKey,
+  type PerTokenReport,
+} from './per-token-int8.js';
 import { DataType, type OnnxModel, type OnnxNode } from './onnx-types.js';
 
 /** The per-token int8 scheme senti 0.1 wrote (one integer GEMM per MatMul, `Mul(x, token scale x column scale)`). */
@@ -13,9 +30,15 @@ export const PER_TOKEN_INT8_V2 = 'per-token-symmetric-int8/v2';
  * use {@link quantizePerTokenParallel}'s current scheme: under ONNX Runtime's graph optimizations this one's dense
  * biases come out multiplied by each token's scale (see per-token-int8.ts).
  */
-export async function quantizePerTokenV2Parallel(model: OnnxModel, options: { threads?: number; minElements?: number } = {}): Promise<PerTokenReport> {
+export async function quantizePerTokenV2Parallel(
+  model: OnnxModel,
+  options: { threads?: number; minElements?: number } = {},
+): Promise<PerTokenReport> {
   const targets = perTokenTargets(model);
-  const results = await quantizeMatrices(targets.map((target) => target.job), options);
+  const results = await quantizeMatrices(
+    targets.map((target) => target.job),
+    options,
+  );
   return quantizePerTokenV2(model, new Map(targets.map((target, index) => [target.key, results[index]!])));
 }
 
@@ -30,7 +53,13 @@ function quantizePerTokenV2(model: OnnxModel, quantized: ReadonlyMap<string, Qua
   const flatOne = fresh('senti_q/flat');
   const zeroPoint = fresh('senti_q/zero_point');
   const axes = fresh('senti_q/axes');
-  addInitializers(graph, float32Tensor(c127, [], [127]), float32Tensor(cTiny, [], [1e-30]), int64Tensor(flatOne, [1], [-1]), uint8Tensor(zeroPoint, [], [128]));
+  addInitializers(
+    graph,
+    float32Tensor(c127, [], [127]),
+    float32Tensor(cTiny, [], [1e-30]),
+    int64Tensor(flatOne, [1], [-1]),
+    uint8Tensor(zeroPoint, [], [128]),
+  );
   if (opset >= 18) addInitializers(graph, int64Tensor(axes, [1], [-1]));
   const nodes: OnnxNode[] = [];
   const weights = new Map<string, { q: string; scale: string }>();
@@ -40,7 +69,15 @@ function quantizePerTokenV2(model: OnnxModel, quantized: ReadonlyMap<string, Qua
   for (const node of graph.node ?? []) {
     const table = node.op_type === 'Gather' && !node.domain ? initializers.get(node.input?.[0] ?? '') : undefined;
     if (isEmbeddingTable(table) && (nodeAxis(node) ?? 0) === 0) {
-      for (const lookup of quantizedLookup(node, table, quantized.get(targetKey('rows', table)) ?? quantizeHere('rows', table), fresh, graph, opset)) nodes.push(lookup);
+      for (const lookup of quantizedLookup(
+        node,
+        table,
+        quantized.get(targetKey('rows', table)) ?? quantizeHere('rows', table),
+        fresh,
+        graph,
+        opset,
+      ))
+        nodes.push(lookup);
       embeddings++;
       continue;
     }
@@ -59,13 +96,21 @@ function quantizePerTokenV2(model: OnnxModel, quantized: ReadonlyMap<string, Qua
       const [rows, columns] = weight.dims as [number, number];
       const { values, scales } = quantized.get(targetKey('columns', weight)) ?? quantizeHere('columns', weight);
       names = { q: fresh(`${weight.name}_int8`), scale: fresh(`${weight.name}_scale`) };
-      addInitializers(graph, int8Tensor(names.q, [rows, columns], values), float32Tensor(names.scale, [columns], scales));
+      addInitializers(
+        graph,
+        int8Tensor(names.q, [rows, columns], values),
+        float32Tensor(names.scale, [columns], scales),
+      );
       weights.set(weight.name!, names);
     }
     const [rows] = weight.dims as [number, number];
-    const reduce = opset >= 18
-      ? makeNode('ReduceMax', [`${p}/abs`, axes], [`${p}/max`], `${p}/ReduceMax`, [attribute('keepdims', 1)])
-      : makeNode('ReduceMax', [`${p}/abs`], [`${p}/max`], `${p}/ReduceMax`, [attribute('axes', [-1]), attribute('keepdims', 1)]);
+    const reduce =
+      opset >= 18
+        ? makeNode('ReduceMax', [`${p}/abs`, axes], [`${p}/max`], `${p}/ReduceMax`, [attribute('keepdims', 1)])
+        : makeNode('ReduceMax', [`${p}/abs`], [`${p}/max`], `${p}/ReduceMax`, [
+            attribute('axes', [-1]),
+            attribute('keepdims', 1),
+          ]);
     const flatShape = fresh(`${p}/flat_shape`);
     addInitializers(graph, int64Tensor(flatShape, [2], [-1, rows]));
     nodes.push(
@@ -79,7 +124,13 @@ function quantizePerTokenV2(model: OnnxModel, quantized: ReadonlyMap<string, Qua
       makeNode('Expand', [zeroPoint, `${p}/tokens`], [`${p}/zero_points`], `${p}/ZeroPoints`),
       // round(x / scale) + 128 as uint8, one row (token) per scale.
       makeNode('Reshape', [x!, flatShape], [`${p}/x_flat`], `${p}/Flatten`),
-      makeNode('QuantizeLinear', [`${p}/x_flat`, `${p}/scale_flat`, `${p}/zero_points`], [`${p}/q_flat`], `${p}/Quantize`, [attribute('axis', 0)]),
+      makeNode(
+        'QuantizeLinear',
+        [`${p}/x_flat`, `${p}/scale_flat`, `${p}/zero_points`],
+        [`${p}/q_flat`],
+        `${p}/Quantize`,
+        [attribute('axis', 0)],
+      ),
       makeNode('Shape', [x!], [`${p}/x_shape`], `${p}/Shape`),
       makeNode('Reshape', [`${p}/q_flat`, `${p}/x_shape`], [`${p}/x_uint8`], `${p}/Unflatten`),
       makeNode('MatMulInteger', [`${p}/x_uint8`, names.q, zeroPoint], [`${p}/int32`], `${p}/MatMulInteger`),
@@ -90,7 +141,9 @@ function quantizePerTokenV2(model: OnnxModel, quantized: ReadonlyMap<string, Qua
   }
   graph.node = nodes;
   pruneInitializers(graph);
-  model.metadata_props = [...(model.metadata_props ?? []).filter((entry) => entry.key !== 'senti.quantization'), { key: 'senti.quantization', value: PER_TOKEN_INT8_V2 }];
+  model.metadata_props = [
+    ...(model.metadata_props ?? []).filter((entry) => entry.key !== 'senti.quantization'),
+    { key: 'senti.quantization', value: PER_TOKEN_INT8_V2 },
+  ];
   return { rewritten, kept, embeddings };
 }
-

@@ -1,4 +1,12 @@
-import { addInitializers, attribute, defaultOpset, initializerMap, makeNode, pruneInitializers, uniqueNamer } from './onnx-graph.js';
+import {
+  addInitializers,
+  attribute,
+  defaultOpset,
+  initializerMap,
+  makeNode,
+  pruneInitializers,
+  uniqueNamer,
+} from './onnx-graph.js';
 import { float32Bytes, float32Tensor, int64Tensor, int8Tensor, uint8Tensor } from './onnx-tensor.js';
 import { quantizeMatrices, quantizeMatrix, type QuantizedMatrix, type QuantizeJob } from './parallel-quantize.js';
 import { DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-types.js';
@@ -14,7 +22,12 @@ export interface ColumnQuantized {
 
 /** Quantizes a row-major `[rows, columns]` fp32 weight symmetrically per column (scale = max|column| / 127). */
 export function quantizeColumns(weights: Float32Array, rows: number, columns: number): ColumnQuantized {
-  return quantizeMatrix({ kind: 'columns', bytes: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength), rows, columns });
+  return quantizeMatrix({
+    kind: 'columns',
+    bytes: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
+    rows,
+    columns,
+  });
 }
 
 /** What {@link quantizePerToken} did. */
@@ -38,7 +51,11 @@ export interface PerTokenReport {
  * a quarter of the fp32 size. `quantized` holds matrices already quantized (by {@link quantizePerTokenParallel}),
  * keyed by {@link targetKey}; the others are quantized here.
  */
-export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string, QuantizedMatrix> = new Map(), options: PerTokenOptions = {}): PerTokenReport {
+export function quantizePerToken(
+  model: OnnxModel,
+  quantized: ReadonlyMap<string, QuantizedMatrix> = new Map(),
+  options: PerTokenOptions = {},
+): PerTokenReport {
   const graph = model.graph;
   const opset = defaultOpset(model);
   const initializers = initializerMap(graph);
@@ -48,7 +65,13 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
   const flatOne = fresh('senti_q/flat');
   const zeroPoint = fresh('senti_q/zero_point');
   const axes = fresh('senti_q/axes');
-  addInitializers(graph, float32Tensor(c127, [], [127]), float32Tensor(cTiny, [], [1e-30]), int64Tensor(flatOne, [1], [-1]), uint8Tensor(zeroPoint, [], [128]));
+  addInitializers(
+    graph,
+    float32Tensor(c127, [], [127]),
+    float32Tensor(cTiny, [], [1e-30]),
+    int64Tensor(flatOne, [1], [-1]),
+    uint8Tensor(zeroPoint, [], [128]),
+  );
   if (opset >= 18) addInitializers(graph, int64Tensor(axes, [1], [-1]));
   const weightOf = (node: OnnxNode): OnnxTensor | undefined => {
     const weight = node.op_type === 'MatMul' && !node.domain ? initializers.get(node.input?.[1] ?? '') : undefined;
@@ -67,7 +90,8 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
     }
     for (const members of groups.values()) for (const member of members) groupOf.set(member, members);
   }
-  const quantizedWeight = (weight: OnnxTensor): QuantizedMatrix => quantized.get(targetKey('columns', weight)) ?? quantizeHere('columns', weight);
+  const quantizedWeight = (weight: OnnxTensor): QuantizedMatrix =>
+    quantized.get(targetKey('columns', weight)) ?? quantizeHere('columns', weight);
   const activations = new Map<string, { uint8: string; scale: string }>();
   const nodes: OnnxNode[] = [];
   const done = new Set<OnnxNode>();
@@ -77,7 +101,15 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
   for (const node of graph.node ?? []) {
     const table = node.op_type === 'Gather' && !node.domain ? initializers.get(node.input?.[0] ?? '') : undefined;
     if (isEmbeddingTable(table) && (nodeAxis(node) ?? 0) === 0) {
-      for (const lookup of quantizedLookup(node, table, quantized.get(targetKey('rows', table)) ?? quantizeHere('rows', table), fresh, graph, opset)) nodes.push(lookup);
+      for (const lookup of quantizedLookup(
+        node,
+        table,
+        quantized.get(targetKey('rows', table)) ?? quantizeHere('rows', table),
+        fresh,
+        graph,
+        opset,
+      ))
+        nodes.push(lookup);
       embeddings++;
       continue;
     }
@@ -98,9 +130,13 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
       const p = fresh(`${node.name || node.output![0]}/senti_q`);
       activation = { uint8: `${p}/x_uint8`, scale: `${p}/scale` };
       activations.set(x, activation);
-      const reduce = opset >= 18
-        ? makeNode('ReduceMax', [`${p}/abs`, axes], [`${p}/max`], `${p}/ReduceMax`, [attribute('keepdims', 1)])
-        : makeNode('ReduceMax', [`${p}/abs`], [`${p}/max`], `${p}/ReduceMax`, [attribute('axes', [-1]), attribute('keepdims', 1)]);
+      const reduce =
+        opset >= 18
+          ? makeNode('ReduceMax', [`${p}/abs`, axes], [`${p}/max`], `${p}/ReduceMax`, [attribute('keepdims', 1)])
+          : makeNode('ReduceMax', [`${p}/abs`], [`${p}/max`], `${p}/ReduceMax`, [
+              attribute('axes', [-1]),
+              attribute('keepdims', 1),
+            ]);
       const flatShape = fresh(`${p}/flat_shape`);
       addInitializers(graph, int64Tensor(flatShape, [2], [-1, rows]));
       nodes.push(
@@ -114,24 +150,54 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
         makeNode('Expand', [zeroPoint, `${p}/tokens`], [`${p}/zero_points`], `${p}/ZeroPoints`),
         // round(x / scale) + 128 as uint8, one row (token) per scale.
         makeNode('Reshape', [x, flatShape], [`${p}/x_flat`], `${p}/Flatten`),
-        makeNode('QuantizeLinear', [`${p}/x_flat`, `${p}/scale_flat`, `${p}/zero_points`], [`${p}/q_flat`], `${p}/Quantize`, [attribute('axis', 0)]),
+        makeNode(
+          'QuantizeLinear',
+          [`${p}/x_flat`, `${p}/scale_flat`, `${p}/zero_points`],
+          [`${p}/q_flat`],
+          `${p}/Quantize`,
+          [attribute('axis', 0)],
+        ),
         makeNode('Shape', [x], [`${p}/x_shape`], `${p}/Shape`),
         makeNode('Reshape', [`${p}/q_flat`, `${p}/x_shape`], [activation.uint8], `${p}/Unflatten`),
       );
     }
-    const matrices = members.map((member) => ({ member, weight: weightOf(member)!, q: quantizedWeight(weightOf(member)!) }));
+    const matrices = members.map((member) => ({
+      member,
+      weight: weightOf(member)!,
+      q: quantizedWeight(weightOf(member)!),
+    }));
     const columns = matrices.map(({ weight: w }) => w.dims![1]!);
     const total = columns.reduce((a, b) => a + b, 0);
-    const packed = packColumns(matrices.map(({ q }) => q), rows, columns);
+    const packed = packColumns(
+      matrices.map(({ q }) => q),
+      rows,
+      columns,
+    );
     const p = fresh(`${node.name || node.output![0]}/senti_q${members.length > 1 ? '_packed' : ''}`);
-    const names = { q: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_int8`), scale: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_scale`) };
-    addInitializers(graph, int8Tensor(names.q, [rows, total], packed.values), float32Tensor(names.scale, [total], packed.scales));
+    const names = {
+      q: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_int8`),
+      scale: fresh(`${members.length > 1 ? `${p}/weight` : weight.name}_scale`),
+    };
+    addInitializers(
+      graph,
+      int8Tensor(names.q, [rows, total], packed.values),
+      float32Tensor(names.scale, [total], packed.scales),
+    );
     const product = members.length > 1 ? `${p}/packed` : node.output![0]!;
     if (options.fuseScales !== false) {
       // One kernel: the column scales are applied as the GEMM writes its output (while it is in cache), then the
       // token's scale, in the order of the three-node form below, bit for bit. No bias input: this kernel would scale
       // a bias by the token's scale too, so the checkpoint's bias stays the graph's own Add.
-      nodes.push(makeNode('MatMulIntegerToFloat', [activation.uint8, names.q, activation.scale, names.scale, zeroPoint], [product], `${p}/MatMulIntegerToFloat`, [], MS_DOMAIN));
+      nodes.push(
+        makeNode(
+          'MatMulIntegerToFloat',
+          [activation.uint8, names.q, activation.scale, names.scale, zeroPoint],
+          [product],
+          `${p}/MatMulIntegerToFloat`,
+          [],
+          MS_DOMAIN,
+        ),
+      );
     } else {
       // The weight's column scales first, then the token's: not Mul(x, token scale x column scale), the pattern ONNX
       // Runtime fuses into MatMulIntegerToFloat with the following bias (scaled by the token's scale too).
@@ -146,17 +212,26 @@ export function quantizePerToken(model: OnnxModel, quantized: ReadonlyMap<string
       const sizes = fresh(`${p}/split_sizes`);
       addInitializers(graph, int64Tensor(sizes, [columns.length], columns));
       const outputs = members.map((member) => member.output![0]!);
-      nodes.push(opset >= 13
-        ? makeNode('Split', [product, sizes], outputs, `${p}/Split`, [attribute('axis', -1)])
-        : makeNode('Split', [product], outputs, `${p}/Split`, [attribute('axis', -1), attribute('split', columns)]));
+      nodes.push(
+        opset >= 13
+          ? makeNode('Split', [product, sizes], outputs, `${p}/Split`, [attribute('axis', -1)])
+          : makeNode('Split', [product], outputs, `${p}/Split`, [attribute('axis', -1), attribute('split', columns)]),
+      );
     }
   }
   graph.node = nodes;
   pruneInitializers(graph);
-  if (rewritten > 0 && options.fuseScales !== false && !(model.opset_import ?? []).some((entry) => entry.domain === MS_DOMAIN)) {
+  if (
+    rewritten > 0 &&
+    options.fuseScales !== false &&
+    !(model.opset_import ?? []).some((entry) => entry.domain === MS_DOMAIN)
+  ) {
     model.opset_import = [...(model.opset_import ?? []), { domain: MS_DOMAIN, version: 1 }];
   }
-  model.metadata_props = [...(model.metadata_props ?? []).filter((entry) => entry.key !== 'senti.quantization'), { key: 'senti.quantization', value: PER_TOKEN_INT8 }];
+  model.metadata_props = [
+    ...(model.metadata_props ?? []).filter((entry) => entry.key !== 'senti.quantization'),
+    { key: 'senti.quantization', value: PER_TOKEN_INT8 },
+  ];
   return { rewritten, kept, embeddings };
 }
 
@@ -184,7 +259,8 @@ function packColumns(parts: readonly QuantizedMatrix[], rows: number, columns: r
   let offset = 0;
   parts.forEach((part, index) => {
     const width = columns[index]!;
-    for (let row = 0; row < rows; row++) values.set(part.values.subarray(row * width, (row + 1) * width), row * total + offset);
+    for (let row = 0; row < rows; row++)
+      values.set(part.values.subarray(row * width, (row + 1) * width), row * total + offset);
     scales.set(part.scales, offset);
     offset += width;
   });
@@ -220,11 +296,20 @@ export function perTokenTargets(model: OnnxModel): { key: string; job: QuantizeJ
  * {@link PerTokenOptions}) (when the model's bytes are
  * in a SharedArrayBuffer, as `readFileShared` reads them; else in this thread). Same graph, same bytes.
  */
-export async function quantizePerTokenParallel(model: OnnxModel, options: { threads?: number; minElements?: number } & PerTokenOptions = {}): Promise<PerTokenReport> {
+export async function quantizePerTokenParallel(
+  model: OnnxModel,
+  options: { threads?: number; minElements?: number } & PerTokenOptions = {},
+): Promise<PerTokenReport> {
   const targets = perTokenTargets(model);
   const { pack, fuseScales, ...parallel } = options;
-  const results = await quantizeMatrices(targets.map((target) => target.job), parallel);
-  return quantizePerToken(model, new Map(targets.map((target, index) => [target.key, results[index]!])), { pack, fuseScales });
+  const results = await quantizeMatrices(
+    targets.map((target) => target.job),
+    parallel,
+  );
+  return quantizePerToken(model, new Map(targets.map((target, index) => [target.key, results[index]!])), {
+    pack,
+    fuseScales,
+  });
 }
 
 function jobFor(kind: QuantizeJob['kind'], tensor: OnnxTensor): QuantizeJob {
@@ -240,7 +325,9 @@ export function quantizeHere(kind: QuantizeJob['kind'], tensor: OnnxTensor): Qua
 /** Lookup tables worth storing in int8: 2-D fp32 with at least 1,024 rows (BERT's word embeddings, not positions). */
 /** Shared with the scheme-v2 rebuild (per-token-int8-v2.ts). */
 export function isEmbeddingTable(tensor: OnnxTensor | undefined): tensor is OnnxTensor {
-  return tensor !== undefined && tensor.data_type === DataType.FLOAT && tensor.dims?.length === 2 && tensor.dims[0]! >= 1024;
+  return (
+    tensor !== undefined && tensor.data_type === DataType.FLOAT && tensor.dims?.length === 2 && tensor.dims[0]! >= 1024
+  );
 }
 
 /** Shared with the scheme-v2 rebuild (per-token-int8-v2.ts). */
@@ -250,15 +337,23 @@ export function nodeAxis(node: OnnxNode): number | undefined {
 
 /** `Gather(table, ids)` as `Gather(int8 rows, ids) * Gather(row scales, ids)`: per-row symmetric int8, exact per token. */
 /** Shared with the scheme-v2 rebuild (per-token-int8-v2.ts). */
-export function quantizedLookup(node: OnnxNode, table: OnnxTensor, { values: q, scales }: QuantizedMatrix, fresh: (base: string) => string, graph: OnnxModel['graph'], opset: number): OnnxNode[] {
+export function quantizedLookup(
+  node: OnnxNode,
+  table: OnnxTensor,
+  { values: q, scales }: QuantizedMatrix,
+  fresh: (base: string) => string,
+  graph: OnnxModel['graph'],
+  opset: number,
+): OnnxNode[] {
   const [rows, columns] = table.dims as [number, number];
   const p = fresh(`${node.name || node.output![0]}/senti_q`);
   const [qName, sName] = [fresh(`${table.name}_int8`), fresh(`${table.name}_row_scale`)];
   addInitializers(graph, int8Tensor(qName, [rows, columns], q), float32Tensor(sName, [rows], scales));
   const ids = node.input![1]!;
-  const unsqueeze = opset >= 13
-    ? makeNode('Unsqueeze', [`${p}/scale`, fresh('senti_q/last_axis')], [`${p}/scale3`], `${p}/Unsqueeze`)
-    : makeNode('Unsqueeze', [`${p}/scale`], [`${p}/scale3`], `${p}/Unsqueeze`, [attribute('axes', [-1])]);
+  const unsqueeze =
+    opset >= 13
+      ? makeNode('Unsqueeze', [`${p}/scale`, fresh('senti_q/last_axis')], [`${p}/scale3`], `${p}/Unsqueeze`)
+      : makeNode('Unsqueeze', [`${p}/scale`], [`${p}/scale3`], `${p}/Unsqueeze`, [attribute('axes', [-1])]);
   if (opset >= 13) addInitializers(graph, int64Tensor(unsqueeze.input![1]!, [1], [-1]));
   return [
     makeNode('Gather', [qName, ids], [`${p}/rows_int8`], `${p}/Gather`),

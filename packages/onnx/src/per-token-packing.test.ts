@@ -20,8 +20,12 @@ async function builtGraph(clsOnlyLastLayer: boolean) {
 
 /** `batch` texts of up to `sequence` tokens, the last `padded` of each row masked out (the first row unpadded). */
 function randomFeeds(batch: number, sequence: number, padded: number): Record<string, ort.Tensor> {
-  const ids = BigInt64Array.from({ length: batch * sequence }, (_, i) => BigInt(i % sequence === 0 ? 101 : 1000 + ((i * 7919) % 999)));
-  const mask = BigInt64Array.from({ length: batch * sequence }, (_, i) => (i >= sequence && i % sequence >= sequence - padded ? 0n : 1n));
+  const ids = BigInt64Array.from({ length: batch * sequence }, (_, i) =>
+    BigInt(i % sequence === 0 ? 101 : 1000 + ((i * 7919) % 999)),
+  );
+  const mask = BigInt64Array.from({ length: batch * sequence }, (_, i) =>
+    i >= sequence && i % sequence >= sequence - padded ? 0n : 1n,
+  );
   return {
     input_ids: new ort.Tensor('int64', ids, [batch, sequence]),
     attention_mask: new ort.Tensor('int64', mask, [batch, sequence]),
@@ -63,44 +67,48 @@ describe('per-token int8: one integer GEMM for the MatMuls that share an activat
       expect(report.rewritten).toBe(12);
       graphs.push({ model, bytes: encodeOnnxModel(model) });
     }
-    const count = (index: number) => graphs[index]!.model.graph.node!.filter((node) => INTEGER_GEMMS.has(node.op_type!)).length;
+    const count = (index: number) =>
+      graphs[index]!.model.graph.node!.filter((node) => INTEGER_GEMMS.has(node.op_type!)).length;
     expect([count(0), count(1)]).toEqual([8, 12]);
     const [packed, unpacked] = [await run(graphs[0]!.bytes, feeds), await run(graphs[1]!.bytes, feeds)];
     expect(Buffer.from(packed.buffer).equals(Buffer.from(unpacked.buffer))).toBe(true);
   });
 });
 
-describe('per-token int8: the rescale in ONNX Runtime\'s MatMulIntegerToFloat', () => {
+describe("per-token int8: the rescale in ONNX Runtime's MatMulIntegerToFloat", () => {
   it.each([
     ['tiny-bert (torch BertModel export)', path.join(TINY_BERT, 'onnx', 'model.onnx')],
-    ['senti\'s BertModel graph, [CLS]-only last layer', 'built'],
-  ])('%s: one kernel per integer GEMM, the same bits as MatMulInteger + Cast + column and token Muls, at any batch', async (_, file) => {
-    const graphs: Uint8Array[] = [];
-    const ops: string[][] = [];
-    let fused: Awaited<ReturnType<typeof readOnnxModel>> | undefined;
-    for (const fuseScales of [true, false]) {
-      const model = file === 'built' ? await builtGraph(true) : await readOnnxModel(file);
-      quantizePerToken(model, new Map(), { fuseScales });
-      if (fuseScales) fused = model;
-      ops.push(model.graph.node!.map((node) => node.op_type!));
-      graphs.push(encodeOnnxModel(model));
-    }
-    const gemms = ops[0]!.filter((op) => op === 'MatMulIntegerToFloat').length;
-    expect(gemms).toBeGreaterThanOrEqual(8);
-    expect(ops[0]).not.toContain('MatMulInteger');
-    expect(ops[1]!.filter((op) => op === 'MatMulInteger').length).toBe(gemms);
-    expect(ops[0]!.length).toBe(ops[1]!.length - 3 * gemms); // no Cast, column Mul, token Mul per GEMM
-    expect(fused!.opset_import).toContainEqual({ domain: 'com.microsoft', version: 1 });
-    // Batches of 1 and 8 texts (token scales [1, L, 1] and [8, L, 1]), with padding.
-    for (const feeds of [randomFeeds(1, 9, 0), randomFeeds(8, 24, 5)]) {
-      const [a, b] = [await run(graphs[0]!, feeds), await run(graphs[1]!, feeds)];
-      expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
-    }
-  });
+    ["senti's BertModel graph, [CLS]-only last layer", 'built'],
+  ])(
+    '%s: one kernel per integer GEMM, the same bits as MatMulInteger + Cast + column and token Muls, at any batch',
+    async (_, file) => {
+      const graphs: Uint8Array[] = [];
+      const ops: string[][] = [];
+      let fused: Awaited<ReturnType<typeof readOnnxModel>> | undefined;
+      for (const fuseScales of [true, false]) {
+        const model = file === 'built' ? await builtGraph(true) : await readOnnxModel(file);
+        quantizePerToken(model, new Map(), { fuseScales });
+        if (fuseScales) fused = model;
+        ops.push(model.graph.node!.map((node) => node.op_type!));
+        graphs.push(encodeOnnxModel(model));
+      }
+      const gemms = ops[0]!.filter((op) => op === 'MatMulIntegerToFloat').length;
+      expect(gemms).toBeGreaterThanOrEqual(8);
+      expect(ops[0]).not.toContain('MatMulInteger');
+      expect(ops[1]!.filter((op) => op === 'MatMulInteger').length).toBe(gemms);
+      expect(ops[0]!.length).toBe(ops[1]!.length - 3 * gemms); // no Cast, column Mul, token Mul per GEMM
+      expect(fused!.opset_import).toContainEqual({ domain: 'com.microsoft', version: 1 });
+      // Batches of 1 and 8 texts (token scales [1, L, 1] and [8, L, 1]), with padding.
+      for (const feeds of [randomFeeds(1, 9, 0), randomFeeds(8, 24, 5)]) {
+        const [a, b] = [await run(graphs[0]!, feeds), await run(graphs[1]!, feeds)];
+        expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+      }
+    },
+  );
 });
 
-describe('per-token int8 under ONNX Runtime\'s graph optimizations', () => {
-  it('means what it says: the optimized session gives the unoptimized graph\'s answer, biases included', async () => {
+describe("per-token int8 under ONNX Runtime's graph optimizations", () => {
+  it("means what it says: the optimized session gives the unoptimized graph's answer, biases included", async () => {
     // ONNX Runtime's MatMulIntegerToFloat fusion would scale a following bias by each token's scale; on checkpoints
     // with non-zero biases (every real one) that moved the int8 features 25x further from fp32 than int8 itself does.
     const { bertGraphConfig, buildBertGraph, randomBertCheckpoint } = await import('./bert-graph/index.js');
@@ -108,7 +116,9 @@ describe('per-token int8 under ONNX Runtime\'s graph optimizations', () => {
     const config = bertGraphConfig(raw, 'random config');
     const weights = { tensors, files: new Map<string, string>(), hasPooler: true, source: 'random' };
     const [batch, sequence] = [8, 24];
-    const ids = BigInt64Array.from({ length: batch * sequence }, (_, i) => BigInt(i % sequence === 0 ? 101 : 1000 + ((i * 7919) % 999)));
+    const ids = BigInt64Array.from({ length: batch * sequence }, (_, i) =>
+      BigInt(i % sequence === 0 ? 101 : 1000 + ((i * 7919) % 999)),
+    );
     const feeds = {
       input_ids: new ort.Tensor('int64', ids, [batch, sequence]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(batch * sequence).fill(1n), [batch, sequence]),
@@ -122,12 +132,16 @@ describe('per-token int8 under ONNX Runtime\'s graph optimizations', () => {
         await session.release();
       }
     };
-    const fp32 = await pooled(encodeOnnxModel(buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer: false })), 'all');
+    const fp32 = await pooled(
+      encodeOnnxModel(buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer: false })),
+      'all',
+    );
     const model = buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer: false });
     quantizePerToken(model);
     const bytes = encodeOnnxModel(model);
     const [plain, optimized] = [await pooled(bytes, 'disabled'), await pooled(bytes, 'all')];
-    const diff = (a: Float32Array, b: Float32Array) => a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
+    const diff = (a: Float32Array, b: Float32Array) =>
+      a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
     expect(diff(plain, optimized)).toBeLessThan(1e-5);
     expect(diff(optimized, fp32)).toBeLessThan(5e-3);
   });

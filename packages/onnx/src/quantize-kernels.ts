@@ -9,7 +9,13 @@
  * (`floor + (fraction >= 0.5)` is the same bits: the fraction `w - floor(w)` is exact below 2^52, and no branch to
  * mispredict): V8 runs Math.round ~5x slower than floor in this loop.
  */
-export function quantizeColumnsInto(bytes: Uint8Array, rows: number, columns: number, values: Int8Array, scales: Float32Array): void {
+export function quantizeColumnsInto(
+  bytes: Uint8Array,
+  rows: number,
+  columns: number,
+  values: Int8Array,
+  scales: Float32Array,
+): void {
   const row = new Float32Array(columns);
   const rowBytes = new Uint8Array(row.buffer);
   const rowLength = columns * 4;
@@ -40,7 +46,13 @@ export function quantizeColumnsInto(bytes: Uint8Array, rows: number, columns: nu
 }
 
 /** Symmetric per-row int8 of a row-major `[rows, columns]` fp32 table given as bytes: as above, one scale per row. */
-export function quantizeRowsInto(bytes: Uint8Array, rows: number, columns: number, values: Int8Array, scales: Float32Array): void {
+export function quantizeRowsInto(
+  bytes: Uint8Array,
+  rows: number,
+  columns: number,
+  values: Int8Array,
+  scales: Float32Array,
+): void {
   const row = new Float32Array(columns);
   const rowBytes = new Uint8Array(row.buffer);
   const rowLength = columns * 4;

@@ -14,9 +14,13 @@ const BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
  * Reads the tensors of a `.safetensors` file (8-byte little-endian header size, header JSON, raw little-endian data)
  * whose names pass `wanted`; F32, F16 and BF16 are widened to float32.
  */
-export async function readSafetensors(file: string, wanted: (name: string) => boolean = () => true): Promise<Map<string, NamedTensor>> {
+export async function readSafetensors(
+  file: string,
+  wanted: (name: string) => boolean = () => true,
+): Promise<Map<string, NamedTensor>> {
   const bytes = await readFile(file);
-  const bad = (why: string) => new ModelError('MODEL_BAD_SAFETENSORS', `${file} is not a readable safetensors file: ${why}`, 'input');
+  const bad = (why: string) =>
+    new ModelError('MODEL_BAD_SAFETENSORS', `${file} is not a readable safetensors file: ${why}`, 'input');
   if (bytes.length < 8) throw bad('shorter than its 8-byte header size');
   const headerSize = Number(bytes.readBigUInt64LE(0));
   if (headerSize > bytes.length - 8) throw bad(`header size ${headerSize} exceeds the file`);
@@ -31,7 +35,8 @@ export async function readSafetensors(file: string, wanted: (name: string) => bo
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__' || !wanted(name)) continue;
     const width = BYTES[entry.dtype];
-    if (width === undefined) throw bad(`tensor ${name} has dtype ${entry.dtype}; senti reads ${Object.keys(BYTES).join(', ')}`);
+    if (width === undefined)
+      throw bad(`tensor ${name} has dtype ${entry.dtype}; senti reads ${Object.keys(BYTES).join(', ')}`);
     const [start, end] = entry.data_offsets;
     const count = entry.shape.reduce((a, b) => a * b, 1);
     if (end - start !== count * width || base + end > bytes.length) throw bad(`tensor ${name} has a bad data range`);
@@ -65,10 +70,17 @@ export async function safetensorsTensorNames(file: string): Promise<string[]> {
     await handle.read(size, 0, 8, 0);
     const length = Number(size.readBigUInt64LE(0));
     const { size: fileSize } = await handle.stat();
-    if (length > fileSize - 8) throw new ModelError('MODEL_BAD_SAFETENSORS', `${file} is not a readable safetensors file: header size ${length} exceeds the file`, 'input');
+    if (length > fileSize - 8)
+      throw new ModelError(
+        'MODEL_BAD_SAFETENSORS',
+        `${file} is not a readable safetensors file: header size ${length} exceeds the file`,
+        'input',
+      );
     const header = Buffer.alloc(length);
     await handle.read(header, 0, length, 8);
-    return Object.keys(JSON.parse(header.toString('utf8')) as Record<string, unknown>).filter((name) => name !== '__metadata__');
+    return Object.keys(JSON.parse(header.toString('utf8')) as Record<string, unknown>).filter(
+      (name) => name !== '__metadata__',
+    );
   } finally {
     await handle.close();
   }

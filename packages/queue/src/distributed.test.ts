@@ -28,7 +28,8 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
   });
 
   afterAll(async () => {
-    for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    for (const worker of workers)
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
     await Promise.all(workers.map((worker) => worker.exited));
     await encoder?.dispose();
     await redis?.stop();
@@ -38,28 +39,59 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
   it('encodes across 3 workers, survives one SIGKILLed mid-chunk, and matches a single-process encode bit for bit', async () => {
     const texts = sampleTexts(1200);
     const cacheDir = path.join(workDir, 'shared');
-    const common = { queue: redis.url, queueName: 'main', model: TINY_BERT, offline: true, device: 'cpu' as const, cacheDir, stalledIntervalMs: STALL_MS };
+    const common = {
+      queue: redis.url,
+      queueName: 'main',
+      model: TINY_BERT,
+      offline: true,
+      device: 'cpu' as const,
+      cacheDir,
+      stalledIntervalMs: STALL_MS,
+    };
     // The victim starts alone, so it takes the first chunks; it is frozen on a chunk it has started and not finished.
     const victim = spawnWorker(common);
     workers.push(victim);
     await victim.waitFor((event) => event.type === 'ready');
 
     const events: EncodeEvent[] = [];
-    const run = encodeDistributed({ texts, encoder, maxLength: MAX_LENGTH, cacheDir, queue: redis.url, queueName: 'main', chunkSize: 128, onEvent: (event) => events.push(event) });
+    const run = encodeDistributed({
+      texts,
+      encoder,
+      maxLength: MAX_LENGTH,
+      cacheDir,
+      queue: redis.url,
+      queueName: 'main',
+      chunkSize: 128,
+      onEvent: (event) => events.push(event),
+    });
 
     const queue = new Queue('main', { connection: persistentConnection(redis.url) });
-    const identity = { fileHash: encoder.info.fileHash, dtype: 'q8', pooling: encoder.info.pooling, maxLength: MAX_LENGTH, hiddenSize: encoder.info.hiddenSize };
+    const identity = {
+      fileHash: encoder.info.fileHash,
+      dtype: 'q8',
+      pooling: encoder.info.pooling,
+      maxLength: MAX_LENGTH,
+      hiddenSize: encoder.info.hiddenSize,
+    };
     const store = directoryFeatureStore(cacheDir, identity);
     let killedChunk: string | undefined;
     for (let attempt = 0; attempt < 10 && !killedChunk; attempt++) {
       // Frozen on a chunk started after its encoder was loaded, so it is killed while encoding, not while loading.
-      const started = await victim.waitFor((event) => event.type === 'chunk-start' && victim.events.indexOf(event) > victim.events.findIndex((loaded) => loaded.type === 'encoder') && victim.events.some((loaded) => loaded.type === 'encoder') && !victim.events.some((done) => done.type === 'chunk-done' && done.chunkId === event.chunkId));
+      const started = await victim.waitFor(
+        (event) =>
+          event.type === 'chunk-start' &&
+          victim.events.indexOf(event) > victim.events.findIndex((loaded) => loaded.type === 'encoder') &&
+          victim.events.some((loaded) => loaded.type === 'encoder') &&
+          !victim.events.some((done) => done.type === 'chunk-done' && done.chunkId === event.chunkId),
+      );
       victim.child.kill('SIGSTOP');
       await new Promise((resolve) => setTimeout(resolve, 200)); // let its last stdout lines arrive
       const chunkId = (started as { chunkId: string }).chunkId;
       const job = await queue.getJob(chunkId);
       const finished = victim.events.some((event) => event.type === 'chunk-done' && event.chunkId === chunkId);
-      const stored = job ? (await store.has(Buffer.concat((job.data.texts as string[]).map((text) => textKey(text))))).some(Boolean) : true;
+      const stored = job
+        ? (await store.has(Buffer.concat((job.data.texts as string[]).map((text) => textKey(text))))).some(Boolean)
+        : true;
       if (!finished && !stored && (await queue.getJobState(chunkId)) === 'active') {
         killedChunk = chunkId;
         victim.child.kill('SIGKILL');
@@ -81,10 +113,20 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
     const plan = events.find((event) => event.type === 'plan');
     expect(plan).toMatchObject({ texts: 1200, cached: 0, chunks: Math.ceil(result.unique / 128) });
     const last = events.filter((event) => event.type === 'progress').at(-1);
-    expect(last).toMatchObject({ doneTexts: result.unique, totalTexts: result.unique, doneChunks: result.chunks, failedChunks: 0, etaMs: 0 });
+    expect(last).toMatchObject({
+      doneTexts: result.unique,
+      totalTexts: result.unique,
+      doneChunks: result.chunks,
+      failedChunks: 0,
+      etaMs: 0,
+    });
     // The killed chunk was finished by one of the survivors.
     const survivors = workers.slice(1);
-    expect(survivors.some((worker) => worker.events.some((event) => event.type === 'chunk-done' && event.chunkId === killedChunk))).toBe(true);
+    expect(
+      survivors.some((worker) =>
+        worker.events.some((event) => event.type === 'chunk-done' && event.chunkId === killedChunk),
+      ),
+    ).toBe(true);
 
     // Nothing lost, nothing duplicated: every text's row is in exactly one segment.
     const dir = storeDir(cacheDir, identity);
@@ -103,12 +145,23 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
     // A later single-process run finds every text, and the features are the bits a single process computes.
     const later = await encodeWithCache(encoder, texts, { maxLength: MAX_LENGTH, cacheDir });
     expect({ hits: later.hits, misses: later.misses }).toEqual({ hits: texts.length, misses: 0 });
-    const alone = await encodeWithCache(encoder, texts, { maxLength: MAX_LENGTH, cacheDir: path.join(workDir, 'alone') });
+    const alone = await encodeWithCache(encoder, texts, {
+      maxLength: MAX_LENGTH,
+      cacheDir: path.join(workDir, 'alone'),
+    });
     expect(alone.misses).toBe(texts.length);
     expect(Buffer.from(later.features.buffer).equals(Buffer.from(alone.features.buffer))).toBe(true);
 
     // Enqueueing the same texts again finds them all in the store and enqueues nothing.
-    const again = await encodeDistributed({ texts, encoder, maxLength: MAX_LENGTH, cacheDir, queue: redis.url, queueName: 'main', chunkSize: 128 });
+    const again = await encodeDistributed({
+      texts,
+      encoder,
+      maxLength: MAX_LENGTH,
+      cacheDir,
+      queue: redis.url,
+      queueName: 'main',
+      chunkSize: 128,
+    });
     expect(again).toMatchObject({ cached: result.unique, encoded: 0, chunks: 0, failed: [] });
   });
 
@@ -117,35 +170,94 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
     cpSync(TINY_BERT, otherModel, { recursive: true });
     copyFileSync(path.join(TINY_BERT, 'onnx', 'model.onnx'), path.join(otherModel, 'onnx', 'model_quantized.onnx')); // valid ONNX, other bytes
     const cacheDir = path.join(workDir, 'mismatch');
-    const stranger = spawnWorker({ queue: redis.url, queueName: 'mismatch', model: otherModel, offline: true, device: 'cpu', cacheDir, stalledIntervalMs: STALL_MS });
+    const stranger = spawnWorker({
+      queue: redis.url,
+      queueName: 'mismatch',
+      model: otherModel,
+      offline: true,
+      device: 'cpu',
+      cacheDir,
+      stalledIntervalMs: STALL_MS,
+    });
     workers.push(stranger);
     await stranger.waitFor((event) => event.type === 'ready');
     const texts = sampleTexts(40, 99);
-    const encoding = encodeDistributed({ texts, encoder, maxLength: MAX_LENGTH, cacheDir, queue: redis.url, queueName: 'mismatch', chunkSize: 32, attempts: 2, backoffMs: 100 });
+    const encoding = encodeDistributed({
+      texts,
+      encoder,
+      maxLength: MAX_LENGTH,
+      cacheDir,
+      queue: redis.url,
+      queueName: 'mismatch',
+      chunkSize: 32,
+      attempts: 2,
+      backoffMs: 100,
+    });
     expect(await stranger.exited).toBe(1);
-    expect(stranger.stderr()).toMatch(/is for model ".*tiny-bert" \(q8 file sha256 [0-9a-f]{12}, hidden 32\) but worker .* has ".*other-model".*the chunk was put back for other workers/);
+    expect(stranger.stderr()).toMatch(
+      /is for model ".*tiny-bert" \(q8 file sha256 [0-9a-f]{12}, hidden 32\) but worker .* has ".*other-model".*the chunk was put back for other workers/,
+    );
     expect(stranger.events.filter((event) => event.type === 'chunk-failed')).toEqual([]);
-    const healthy = spawnWorker({ queue: redis.url, queueName: 'mismatch', model: TINY_BERT, offline: true, device: 'cpu', cacheDir, stalledIntervalMs: STALL_MS });
+    const healthy = spawnWorker({
+      queue: redis.url,
+      queueName: 'mismatch',
+      model: TINY_BERT,
+      offline: true,
+      device: 'cpu',
+      cacheDir,
+      stalledIntervalMs: STALL_MS,
+    });
     workers.push(healthy);
     const result = await encoding;
     expect(result.chunks).toBe(2);
     expect(result.failed).toEqual([]);
     expect(result.encoded).toBe(new Set(texts).size);
-    expect(healthy.events.filter((event) => event.type === 'chunk-start').every((event) => event.type === 'chunk-start' && event.attempt === 1)).toBe(true);
+    expect(
+      healthy.events
+        .filter((event) => event.type === 'chunk-start')
+        .every((event) => event.type === 'chunk-start' && event.attempt === 1),
+    ).toBe(true);
   });
 
   it('a chunk that fails in a worker reaches the enqueuer as its error record: family, code and details, not only the message', async () => {
     // The worker's own store cannot be written (its identity.json is a directory), so every chunk fails at the put.
     const workerCache = path.join(workDir, 'unwritable-worker');
-    const identity = { fileHash: encoder.info.fileHash, dtype: 'q8', pooling: encoder.info.pooling, maxLength: MAX_LENGTH, hiddenSize: encoder.info.hiddenSize };
+    const identity = {
+      fileHash: encoder.info.fileHash,
+      dtype: 'q8',
+      pooling: encoder.info.pooling,
+      maxLength: MAX_LENGTH,
+      hiddenSize: encoder.info.hiddenSize,
+    };
     mkdirSync(path.join(storeDir(workerCache, identity), 'identity.json'), { recursive: true });
-    const worker = spawnWorker({ queue: redis.url, queueName: 'unwritable', model: TINY_BERT, offline: true, device: 'cpu', cacheDir: workerCache, stalledIntervalMs: STALL_MS });
+    const worker = spawnWorker({
+      queue: redis.url,
+      queueName: 'unwritable',
+      model: TINY_BERT,
+      offline: true,
+      device: 'cpu',
+      cacheDir: workerCache,
+      stalledIntervalMs: STALL_MS,
+    });
     workers.push(worker);
     const texts = sampleTexts(12, 5);
-    const result = await encodeDistributed({ texts, encoder, maxLength: MAX_LENGTH, cacheDir: path.join(workDir, 'unwritable'), queue: redis.url, queueName: 'unwritable', chunkSize: 32, attempts: 1 });
+    const result = await encodeDistributed({
+      texts,
+      encoder,
+      maxLength: MAX_LENGTH,
+      cacheDir: path.join(workDir, 'unwritable'),
+      queue: redis.url,
+      queueName: 'unwritable',
+      chunkSize: 32,
+      attempts: 1,
+    });
     expect(result.failed).toHaveLength(1);
     const [failure] = result.failed;
-    expect(failure!.error).toMatchObject({ family: 'FileError', code: 'FILE_IS_A_DIRECTORY', details: { path: expect.stringMatching(/identity\.json$/) } });
+    expect(failure!.error).toMatchObject({
+      family: 'FileError',
+      code: 'FILE_IS_A_DIRECTORY',
+      details: { path: expect.stringMatching(/identity\.json$/) },
+    });
     expect(failure!.reason).toBe(failure!.error.message);
     const rebuilt = fromErrorRecord(failure!.error);
     expect(FileError.isInstance(rebuilt) && rebuilt.path).toMatch(/identity\.json$/);
@@ -156,7 +268,14 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
   });
 
   it('a worker whose --model does not load takes no work: one error before it connects', async () => {
-    const lost = spawnWorker({ queue: redis.url, queueName: 'lost', model: path.join(workDir, 'no-such-model'), offline: true, device: 'cpu', cacheDir: path.join(workDir, 'lost') });
+    const lost = spawnWorker({
+      queue: redis.url,
+      queueName: 'lost',
+      model: path.join(workDir, 'no-such-model'),
+      offline: true,
+      device: 'cpu',
+      cacheDir: path.join(workDir, 'lost'),
+    });
     workers.push(lost);
     expect(await lost.exited).not.toBe(0);
     expect(lost.events.filter((event) => event.type === 'ready')).toEqual([]);
@@ -164,7 +283,15 @@ describe('encodeDistributed with worker processes on a real Redis', () => {
 
   it('a worker told SIGTERM while Redis is down stops after a bounded wait, on the first signal (#28 item 5)', async () => {
     const doomed = await startRedis();
-    const worker = spawnWorker({ queue: doomed.url, queueName: 'doomed', model: TINY_BERT, offline: true, device: 'cpu', cacheDir: path.join(workDir, 'doomed'), closeTimeoutMs: 1000 });
+    const worker = spawnWorker({
+      queue: doomed.url,
+      queueName: 'doomed',
+      model: TINY_BERT,
+      offline: true,
+      device: 'cpu',
+      cacheDir: path.join(workDir, 'doomed'),
+      closeTimeoutMs: 1000,
+    });
     workers.push(worker);
     await worker.waitFor((event) => event.type === 'ready');
     await doomed.stop();

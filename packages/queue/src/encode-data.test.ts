@@ -29,12 +29,29 @@ describe('encodeData', () => {
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('stores every feature that fineTune\'s preparation with the same options then reads (default dtype and padding)', async () => {
+  it("stores every feature that fineTune's preparation with the same options then reads (default dtype and padding)", async () => {
     const data = path.join(workDir, 'reviews.csv');
-    writeFileSync(data, syntheticReviewsCsv({ rows: 400, classes: ['negative', 'positive'], seed: 11, numericLabels: true }));
+    writeFileSync(
+      data,
+      syntheticReviewsCsv({ rows: 400, classes: ['negative', 'positive'], seed: 11, numericLabels: true }),
+    );
     const cacheDir = path.join(workDir, 'store');
-    worker = await runWorker({ queue: redis.url, model: TINY_BERT, offline: true, device: 'cpu', cacheDir, stalledIntervalMs: 3000 });
-    const options = { data, model: TINY_BERT, offline: true, device: 'cpu' as const, cacheDir, pooling: 'mean' as const };
+    worker = await runWorker({
+      queue: redis.url,
+      model: TINY_BERT,
+      offline: true,
+      device: 'cpu',
+      cacheDir,
+      stalledIntervalMs: 3000,
+    });
+    const options = {
+      data,
+      model: TINY_BERT,
+      offline: true,
+      device: 'cpu' as const,
+      cacheDir,
+      pooling: 'mean' as const,
+    };
     const encoded = await encodeData({ ...options, queue: redis.url, chunkSize: 64 });
     expect(encoded.failed).toEqual([]);
     expect(encoded.identity.dtype).toBe('int8'); // auto on the CPU, resolved as fineTune resolves it
@@ -50,7 +67,16 @@ describe('encodeData', () => {
   });
 
   it('refuses val without test through the settings rules, as fineTune does (encodeData has no check of its own)', async () => {
-    const refused = encodeData({ data: path.join(workDir, 'reviews.csv'), val: path.join(workDir, 'val.csv'), model: TINY_BERT, offline: true, queue: redis.url });
-    await expect(refused).rejects.toMatchObject({ code: 'TRAIN_BAD_OPTION', message: expect.stringContaining('go together') });
+    const refused = encodeData({
+      data: path.join(workDir, 'reviews.csv'),
+      val: path.join(workDir, 'val.csv'),
+      model: TINY_BERT,
+      offline: true,
+      queue: redis.url,
+    });
+    await expect(refused).rejects.toMatchObject({
+      code: 'TRAIN_BAD_OPTION',
+      message: expect.stringContaining('go together'),
+    });
   });
 });

@@ -13,7 +13,8 @@ import { assertRedisReachable, persistentConnection } from './redis-connection.j
 import { redactRedisUrl } from './redis-url.js';
 
 /** The encoder whose features are wanted: a loaded `Encoder`, a fingerprint, or options (fingerprinted without an ONNX session). */
-export type EncoderChoice = EncoderFingerprint | Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline'>;
+export type EncoderChoice =
+  EncoderFingerprint | Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline'>;
 
 /** `encodeDistributed`'s defaults (the CLI's help shows them): chunk size, tries per chunk, notice and Redis-lost periods. */
 export const ENCODE_DEFAULTS = { chunkSize: 2000, attempts: 3, noWorkerNoticeMs: 10_000, redisLostMs: 30_000 } as const;
@@ -72,7 +73,17 @@ export interface FailedChunk {
 
 /** What {@link encodeDistributed} reports along the way. */
 export type EncodeEvent =
-  | { type: 'plan'; texts: number; unique: number; cached: number; toEncode: number; chunks: number; identity: FeatureIdentity; store: string; queue: string }
+  | {
+      type: 'plan';
+      texts: number;
+      unique: number;
+      cached: number;
+      toEncode: number;
+      chunks: number;
+      identity: FeatureIdentity;
+      store: string;
+      queue: string;
+    }
   | { type: 'enqueued'; added: number; alreadyQueued: number }
   | ({ type: 'progress' } & EncodeProgress)
   /** Chunks are waiting and no worker has been connected to the queue for `waitedMs`. */
@@ -112,15 +123,32 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
   const plan = await planWork(encoder, options, batchSize);
   const { identity, chunks, store } = plan;
   const toEncode = chunks.reduce((sum, chunk) => sum + chunk.texts.length, 0);
-  emit({ type: 'plan', texts: options.texts.length, unique: plan.unique, cached: plan.cached, toEncode, chunks: chunks.length, identity, store: store.location, queue: redactRedisUrl(options.queue) });
+  emit({
+    type: 'plan',
+    texts: options.texts.length,
+    unique: plan.unique,
+    cached: plan.cached,
+    toEncode,
+    chunks: chunks.length,
+    identity,
+    store: store.location,
+    queue: redactRedisUrl(options.queue),
+  });
 
   const failed: FailedChunk[] = [];
   if (chunks.length > 0) {
     let redisGone = false;
     // Reconnects until Redis counts as lost, then stops (a client reconnecting forever would keep the process alive).
     const retryStrategy = (times: number): number | null => (redisGone ? null : Math.min(1000, 50 * times));
-    const queue = new Queue<ChunkJobData>(queueName, { connection: { ...persistentConnection(options.queue), retryStrategy } });
-    const redis = watchRedisLost(queue, options.queue, options.redisLostMs ?? ENCODE_DEFAULTS.redisLostMs, `${chunks.length} chunks were being queued or encoded`);
+    const queue = new Queue<ChunkJobData>(queueName, {
+      connection: { ...persistentConnection(options.queue), retryStrategy },
+    });
+    const redis = watchRedisLost(
+      queue,
+      options.queue,
+      options.redisLostMs ?? ENCODE_DEFAULTS.redisLostMs,
+      `${chunks.length} chunks were being queued or encoded`,
+    );
     redis.lost.catch(() => (redisGone = true));
     /** One step that talks to Redis, given up when Redis is gone for good (its commands would wait forever). */
     const guarded = <T>(step: Promise<T>): Promise<T> => {
@@ -128,31 +156,50 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
       return Promise.race([step, redis.lost]);
     };
     try {
-      const jobOptions = { attempts: options.attempts ?? ENCODE_DEFAULTS.attempts, backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
+      const jobOptions = {
+        attempts: options.attempts ?? ENCODE_DEFAULTS.attempts,
+        backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      };
       const added = new Set<string>();
       const enqueue = async (chunk: PlannedChunk) => {
         added.add(chunk.chunkId);
-        await queue.add('encode', { chunkId: chunk.chunkId, model: plan.model, identity, batchSize, texts: chunk.texts }, { ...jobOptions, jobId: chunk.chunkId });
+        await queue.add(
+          'encode',
+          { chunkId: chunk.chunkId, model: plan.model, identity, batchSize, texts: chunk.texts },
+          { ...jobOptions, jobId: chunk.chunkId },
+        );
       };
       let alreadyQueued = 0;
-      await guarded((async () => {
-        for (const chunk of chunks) {
-          if (options.signal?.aborted === true) break;
-          const existing = await queue.getJob(chunk.chunkId);
-          const state = existing ? await existing.getState() : 'unknown';
-          if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
-            alreadyQueued++; // someone enqueued the same texts: wait for that job
-            continue;
+      await guarded(
+        (async () => {
+          for (const chunk of chunks) {
+            if (options.signal?.aborted === true) break;
+            const existing = await queue.getJob(chunk.chunkId);
+            const state = existing ? await existing.getState() : 'unknown';
+            if (
+              state === 'waiting' ||
+              state === 'active' ||
+              state === 'delayed' ||
+              state === 'prioritized' ||
+              state === 'waiting-children'
+            ) {
+              alreadyQueued++; // someone enqueued the same texts: wait for that job
+              continue;
+            }
+            // A finished job with this id whose rows are not in this store (another store, or a failure): run it again.
+            if (existing) await existing.remove();
+            await enqueue(chunk);
           }
-          // A finished job with this id whose rows are not in this store (another store, or a failure): run it again.
-          if (existing) await existing.remove();
-          await enqueue(chunk);
-        }
-      })());
+        })(),
+      );
       emit({ type: 'enqueued', added: chunks.length - alreadyQueued, alreadyQueued });
       const watch = workerWatch(queue, options, queueName, emit);
       try {
-        await guarded(waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed, watch, options.signal));
+        await guarded(
+          waitForChunks(queue, chunks, options.pollMs ?? 500, enqueue, emit, failed, watch, options.signal),
+        );
       } catch (error) {
         if (options.signal?.aborted === true && !redis.gone) await guarded(removeWaiting(queue, added)).catch(() => {});
         throw error;
@@ -168,17 +215,34 @@ export async function encodeDistributed(options: EncodeDistributedOptions): Prom
     const found = await store.has(Buffer.concat(done.map((chunk) => chunk.keys)));
     const absent = found.filter((present) => !present).length;
     if (absent > 0) {
-      throw new QueueError('QUEUE_STORE_NOT_SHARED', `workers finished ${done.length} chunks, but ${absent} of their texts are not in ${store.location}; do the workers write to the same --cache-dir (a shared volume)?`);
+      throw new QueueError(
+        'QUEUE_STORE_NOT_SHARED',
+        `workers finished ${done.length} chunks, but ${absent} of their texts are not in ${store.location}; do the workers write to the same --cache-dir (a shared volume)?`,
+      );
     }
   }
   const encoded = toEncode - failed.reduce((sum, chunk) => sum + chunk.texts, 0);
-  return { texts: options.texts.length, unique: plan.unique, cached: plan.cached, encoded, chunks: chunks.length, failed, identity, store: store.location, seconds: (Date.now() - startedAt) / 1000 };
+  return {
+    texts: options.texts.length,
+    unique: plan.unique,
+    cached: plan.cached,
+    encoded,
+    chunks: chunks.length,
+    failed,
+    identity,
+    store: store.location,
+    seconds: (Date.now() - startedAt) / 1000,
+  };
 }
 
 async function planWork(encoder: EncoderFingerprint, options: EncodeDistributedOptions, batchSize: number) {
   const { maxLength } = options;
   if (!Number.isInteger(maxLength) || maxLength < 3 || maxLength > encoder.tokenizer.modelMaxLength) {
-    throw new QueueError('QUEUE_BAD_MAX_LENGTH', `maxLength must be an integer from 3 to ${encoder.tokenizer.modelMaxLength}, got ${maxLength}`, 'usage');
+    throw new QueueError(
+      'QUEUE_BAD_MAX_LENGTH',
+      `maxLength must be an integer from 3 to ${encoder.tokenizer.modelMaxLength}, got ${maxLength}`,
+      'usage',
+    );
   }
   const { fileHash, dtype, pooling, hiddenSize } = encoder.info;
   const identity: FeatureIdentity = { fileHash, dtype, pooling, maxLength, hiddenSize };
@@ -191,8 +255,20 @@ async function planWork(encoder: EncoderFingerprint, options: EncodeDistributedO
   const uniqueTexts = [...unique.values()];
   const present = await store.has(Buffer.concat([...unique.keys()].map((hex) => Buffer.from(hex, 'hex'))));
   const missing = uniqueTexts.filter((_, index) => !present[index]);
-  const chunks = planChunks(missing, { identity, chunkSize: options.chunkSize ?? ENCODE_DEFAULTS.chunkSize, batchSize, lengths: encoder.tokenizer.tokenLengths(missing) });
-  return { identity, unique: uniqueTexts.length, cached: uniqueTexts.length - missing.length, chunks, model: encoder.info.model, store };
+  const chunks = planChunks(missing, {
+    identity,
+    chunkSize: options.chunkSize ?? ENCODE_DEFAULTS.chunkSize,
+    batchSize,
+    lengths: encoder.tokenizer.tokenLengths(missing),
+  });
+  return {
+    identity,
+    unique: uniqueTexts.length,
+    cached: uniqueTexts.length - missing.length,
+    chunks,
+    model: encoder.info.model,
+    store,
+  };
 }
 
 async function waitForChunks(
@@ -205,7 +281,10 @@ async function waitForChunks(
   watchWorkers: () => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
-  const progress = new ProgressTracker(chunks.reduce((sum, chunk) => sum + chunk.texts.length, 0), chunks.length);
+  const progress = new ProgressTracker(
+    chunks.reduce((sum, chunk) => sum + chunk.texts.length, 0),
+    chunks.length,
+  );
   const pending = new Map(chunks.map((chunk) => [chunk.chunkId, chunk]));
   let lastEmit = 0;
   while (pending.size > 0) {
@@ -226,7 +305,13 @@ async function waitForChunks(
         const reason = job?.failedReason ?? 'unknown';
         // A worker older than error records logs none: the message alone, as a plain error.
         const error = lastFailure((await queue.getJobLogs(chunkId)).logs) ?? { name: 'Error', message: reason };
-        const entry: FailedChunk = { chunkId, texts: chunk.texts.length, reason, error, attempts: job?.attemptsMade ?? 0 };
+        const entry: FailedChunk = {
+          chunkId,
+          texts: chunk.texts.length,
+          reason,
+          error,
+          attempts: job?.attemptsMade ?? 0,
+        };
         failed.push(entry);
         progress.finish(chunk.texts.length, true);
         emit({ type: 'chunk-failed', chunk: entry });
@@ -275,7 +360,8 @@ async function removeWaiting(queue: Queue<ChunkJobData>, added: ReadonlySet<stri
   for (const chunkId of added) {
     const job = await queue.getJob(chunkId);
     const state = job ? await job.getState() : 'unknown';
-    if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) await job.remove().catch(() => {}); // taken meanwhile: it finishes
+    if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized'))
+      await job.remove().catch(() => {}); // taken meanwhile: it finishes
   }
 }
 
@@ -284,7 +370,12 @@ async function removeWaiting(queue: Queue<ChunkJobData>, added: ReadonlySet<stri
  * reports `no-workers` after `noWorkerNoticeMs` without one (and each period after), and gives up after
  * `waitForWorkersMs` when set. A worker seen resets the clock.
  */
-function workerWatch(queue: Queue<ChunkJobData>, options: EncodeDistributedOptions, queueName: string, emit: (event: EncodeEvent) => void): () => Promise<void> {
+function workerWatch(
+  queue: Queue<ChunkJobData>,
+  options: EncodeDistributedOptions,
+  queueName: string,
+  emit: (event: EncodeEvent) => void,
+): () => Promise<void> {
   const noticeMs = options.noWorkerNoticeMs ?? ENCODE_DEFAULTS.noWorkerNoticeMs;
   let since = Date.now();
   let noticed = 0;
@@ -298,7 +389,11 @@ function workerWatch(queue: Queue<ChunkJobData>, options: EncodeDistributedOptio
     }
     const waitedMs = now - since;
     if (options.waitForWorkersMs !== undefined && waitedMs >= options.waitForWorkersMs) {
-      throw new QueueError('QUEUE_NO_WORKERS', `no worker connected to queue "${queueName}" at ${redactRedisUrl(options.queue)} for ${Math.round(waitedMs / 1000)} s; start one with senti worker --queue URL --model MODEL --cache-dir DIR, then run senti encode again (finished chunks are kept)`, 'runtime');
+      throw new QueueError(
+        'QUEUE_NO_WORKERS',
+        `no worker connected to queue "${queueName}" at ${redactRedisUrl(options.queue)} for ${Math.round(waitedMs / 1000)} s; start one with senti worker --queue URL --model MODEL --cache-dir DIR, then run senti encode again (finished chunks are kept)`,
+        'runtime',
+      );
     }
     if (waitedMs >= noticeMs * (noticed + 1)) {
       noticed = noticeMs > 0 ? Math.floor(waitedMs / noticeMs) : Number.POSITIVE_INFINITY;

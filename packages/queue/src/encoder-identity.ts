@@ -11,7 +11,9 @@ export interface EncoderFingerprint {
  * The identity `loadEncoder` reports for these options (`describeEncoder`, the same function), without starting an
  * ONNX Runtime session. Hub ids are first downloaded into the Hugging Face cache.
  */
-export async function fingerprintEncoder(options: Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline' | 'cacheDir'>): Promise<EncoderFingerprint> {
+export async function fingerprintEncoder(
+  options: Pick<LoadEncoderOptions, 'model' | 'dtype' | 'pooling' | 'device' | 'offline' | 'cacheDir'>,
+): Promise<EncoderFingerprint> {
   const planned = await planEncoder(options);
   const { info } = await describeEncoder(planned);
   return { info, tokenizer: planned.tokenizer };

@@ -1,5 +1,19 @@
-export { ENCODE_DEFAULTS, encodeDistributed, type EncodeDistributedOptions, type EncodeDistributedResult, type EncodeEvent, type EncoderChoice, type FailedChunk } from './encode-distributed.js';
-export { runWorker, WORKER_DEFAULTS, type RunWorkerOptions, type WorkerEvent, type WorkerHandle } from './run-worker.js';
+export {
+  ENCODE_DEFAULTS,
+  encodeDistributed,
+  type EncodeDistributedOptions,
+  type EncodeDistributedResult,
+  type EncodeEvent,
+  type EncoderChoice,
+  type FailedChunk,
+} from './encode-distributed.js';
+export {
+  runWorker,
+  WORKER_DEFAULTS,
+  type RunWorkerOptions,
+  type WorkerEvent,
+  type WorkerHandle,
+} from './run-worker.js';
 export { parseRedisUrl, redactRedisUrl, type RedisConnectionOptions } from './redis-url.js';
 export { assertRedisReachable, persistentConnection } from './redis-connection.js';
 export { planChunks, type PlannedChunk, type PlanChunksOptions } from './plan-chunks.js';

@@ -7,7 +7,7 @@ const texts = Array.from({ length: 100 }, (_, index) => `text ${index} ${'word '
 const lengths = texts.map((text) => text.split(' ').length);
 
 describe('planChunks', () => {
-  it('cuts the encoder\'s own length-sorted order on batch boundaries', () => {
+  it("cuts the encoder's own length-sorted order on batch boundaries", () => {
     const chunks = planChunks(texts, { identity, chunkSize: 30, batchSize: 8, lengths });
     expect(chunks.map((chunk) => chunk.texts.length)).toEqual([32, 32, 32, 4]); // 30 rounded up to 4 batches of 8
     const order = planLengthBatches(lengths, 8, 1000).flatMap((batch) => batch.indices.map((index) => texts[index]));
@@ -25,10 +25,17 @@ describe('planChunks', () => {
     expect(ids({ identity: { ...identity, maxLength: 64 } })).not.toContain(first[0]);
     expect(ids({ identity: { ...identity, fileHash: 'cd'.repeat(32) } })).not.toContain(first[0]);
     expect(ids({ batchSize: 16 })).not.toContain(first[0]);
-    expect(ids({}, texts.map((text) => `${text}!`))).not.toContain(first[0]);
+    expect(
+      ids(
+        {},
+        texts.map((text) => `${text}!`),
+      ),
+    ).not.toContain(first[0]);
   });
 
   it('refuses a chunk size that is not a positive integer', () => {
-    expect(() => planChunks(texts, { identity, chunkSize: 0, batchSize: 8, lengths })).toThrow(/chunkSize must be a positive integer/);
+    expect(() => planChunks(texts, { identity, chunkSize: 0, batchSize: 8, lengths })).toThrow(
+      /chunkSize must be a positive integer/,
+    );
   });
 });

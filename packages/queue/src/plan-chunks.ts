@@ -28,15 +28,29 @@ export interface PlanChunksOptions {
  */
 export function planChunks(texts: readonly string[], options: PlanChunksOptions): PlannedChunk[] {
   const { identity, batchSize } = options;
-  if (!Number.isInteger(options.chunkSize) || options.chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${options.chunkSize}`);
+  if (!Number.isInteger(options.chunkSize) || options.chunkSize < 1)
+    throw new RangeError(`chunkSize must be a positive integer, got ${options.chunkSize}`);
   const chunkSize = Math.ceil(options.chunkSize / batchSize) * batchSize;
-  const order = planLengthBatches(options.lengths, batchSize, Number.MAX_SAFE_INTEGER).flatMap((batch) => batch.indices);
-  const identityText = JSON.stringify([identity.fileHash, identity.dtype, identity.pooling, identity.maxLength, identity.hiddenSize]);
+  const order = planLengthBatches(options.lengths, batchSize, Number.MAX_SAFE_INTEGER).flatMap(
+    (batch) => batch.indices,
+  );
+  const identityText = JSON.stringify([
+    identity.fileHash,
+    identity.dtype,
+    identity.pooling,
+    identity.maxLength,
+    identity.hiddenSize,
+  ]);
   const chunks: PlannedChunk[] = [];
   for (let start = 0; start < order.length; start += chunkSize) {
     const chunkTexts = order.slice(start, start + chunkSize).map((index) => texts[index]!);
     const keys = Buffer.concat(chunkTexts.map((text) => textKey(text)));
-    const chunkId = createHash('sha256').update(identityText).update(String(batchSize)).update(keys).digest('hex').slice(0, 32);
+    const chunkId = createHash('sha256')
+      .update(identityText)
+      .update(String(batchSize))
+      .update(keys)
+      .digest('hex')
+      .slice(0, 32);
     chunks.push({ chunkId, texts: chunkTexts, keys });
   }
   return chunks;

@@ -13,20 +13,40 @@ export function persistentConnection(url: string): RedisConnectionOptions & { ma
  */
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
   const options = parseRedisUrl(url);
-  const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const client = new Redis({
+    ...options,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   let lastError: Error | undefined;
   client.on('error', (error: Error) => {
     lastError = error;
   });
   try {
-    await withTimeout(client.connect().then(() => client.ping()), timeoutMs + 500);
+    await withTimeout(
+      client.connect().then(() => client.ping()),
+      timeoutMs + 500,
+    );
   } catch (error) {
     const cause = lastError ?? error;
     const reason = cause instanceof Error ? cause.message : String(cause);
     if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(reason)) {
-      throw new QueueError('QUEUE_AUTH_FAILED', `Redis at ${redactRedisUrl(url)} refused the credentials (${reason}); put the password in the URL: redis://:PASSWORD@host:port`, 'input', { cause });
+      throw new QueueError(
+        'QUEUE_AUTH_FAILED',
+        `Redis at ${redactRedisUrl(url)} refused the credentials (${reason}); put the password in the URL: redis://:PASSWORD@host:port`,
+        'input',
+        { cause },
+      );
     }
-    throw new QueueError('QUEUE_UNREACHABLE', `cannot reach Redis at ${redactRedisUrl(url)} (${reason}); start redis-server there or pass another URL (\`queue\`)`, 'input', { cause });
+    throw new QueueError(
+      'QUEUE_UNREACHABLE',
+      `cannot reach Redis at ${redactRedisUrl(url)} (${reason}); start redis-server there or pass another URL (\`queue\`)`,
+      'input',
+      { cause },
+    );
   } finally {
     client.disconnect();
   }

@@ -28,7 +28,13 @@ export function watchRedisLost(queue: Queue, url: string, boundMs: number, what:
     lastReason = error.message;
     timer ??= setTimeout(() => {
       gone = true;
-      reject(new QueueError('QUEUE_REDIS_LOST', `lost Redis at ${redactRedisUrl(url)} (${lastReason}) for ${Math.round(boundMs / 1000)} s while ${what}; chunks already queued stay there for the workers: run the same command again once Redis is back (finished chunks are reused)`, 'runtime'));
+      reject(
+        new QueueError(
+          'QUEUE_REDIS_LOST',
+          `lost Redis at ${redactRedisUrl(url)} (${lastReason}) for ${Math.round(boundMs / 1000)} s while ${what}; chunks already queued stay there for the workers: run the same command again once Redis is back (finished chunks are reused)`,
+          'runtime',
+        ),
+      );
     }, boundMs);
   };
   const onReady = () => {
@@ -39,7 +45,10 @@ export function watchRedisLost(queue: Queue, url: string, boundMs: number, what:
   // Armed until the first `ready` too: a Redis that dies before the connection is up sends no error to the queue.
   onError(new Error('no connection yet'));
   // The backend re-emits its connection's `ready` after each reconnect.
-  const backend = queue.backend as unknown as { on(event: 'ready', listener: () => void): void; off(event: 'ready', listener: () => void): void };
+  const backend = queue.backend as unknown as {
+    on(event: 'ready', listener: () => void): void;
+    off(event: 'ready', listener: () => void): void;
+  };
   backend.on('ready', onReady);
   return {
     lost,

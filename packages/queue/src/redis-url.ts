@@ -24,7 +24,8 @@ export function parseRedisUrl(url: string): RedisConnectionOptions {
   } catch {
     throw badUrl(url, 'not a URL');
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw badUrl(url, `scheme "${parsed.protocol.replace(/:$/, '')}" is not redis or rediss`);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw badUrl(url, `scheme "${parsed.protocol.replace(/:$/, '')}" is not redis or rediss`);
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!host) throw badUrl(url, 'no host');
   const port = parsed.port ? Number(parsed.port) : 6379;
@@ -52,5 +53,9 @@ export function redactRedisUrl(url: string): string {
 }
 
 function badUrl(url: string, problem: string): QueueError {
-  return new QueueError('QUEUE_BAD_URL', `Redis URL ${redactRedisUrl(url)}: ${problem}; expected redis://[user:password@]host[:port][/db] or rediss://... for TLS`, 'usage');
+  return new QueueError(
+    'QUEUE_BAD_URL',
+    `Redis URL ${redactRedisUrl(url)}: ${problem}; expected redis://[user:password@]host[:port][/db] or rediss://... for TLS`,
+    'usage',
+  );
 }

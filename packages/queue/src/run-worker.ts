@@ -1,6 +1,14 @@
 import { hostname } from 'node:os';
 import { WaitingError, Worker, type Job } from 'bullmq';
-import { defaultCacheDir, directoryFeatureStore, loadEncoder, type Device, type Dtype, type Encoder, type Pooling } from '@senti/model';
+import {
+  defaultCacheDir,
+  directoryFeatureStore,
+  loadEncoder,
+  type Device,
+  type Dtype,
+  type Encoder,
+  type Pooling,
+} from '@senti/model';
 import { textKey } from '@senti/model';
 import { loadTokenizer } from '@senti/tokenize';
 import { toErrorRecord, type ErrorRecord } from '@senti/errors';
@@ -78,8 +86,25 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     const variant = `${dtype}/${pooling}`;
     let loading = encoders.get(variant);
     if (!loading) {
-      loading = loadEncoder({ model: options.model, dtype, pooling, device: options.device ?? 'auto', offline: options.offline });
-      loading.then((encoder) => emit({ type: 'encoder', model: encoder.info.model, dtype: encoder.info.dtype, pooling: encoder.info.pooling, fileHash: encoder.info.fileHash, device: encoder.device.used }), () => encoders.delete(variant));
+      loading = loadEncoder({
+        model: options.model,
+        dtype,
+        pooling,
+        device: options.device ?? 'auto',
+        offline: options.offline,
+      });
+      loading.then(
+        (encoder) =>
+          emit({
+            type: 'encoder',
+            model: encoder.info.model,
+            dtype: encoder.info.dtype,
+            pooling: encoder.info.pooling,
+            fileHash: encoder.info.fileHash,
+            device: encoder.device.used,
+          }),
+        () => encoders.delete(variant),
+      );
       encoders.set(variant, loading);
     }
     return loading;
@@ -91,7 +116,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   let reportSetupFailure: (error: Error) => void = () => {};
   const setupFailed = new Promise<Error>((resolve) => (reportSetupFailure = resolve));
   /** This worker's own fault, not the chunk's: the chunk goes back to the queue untouched and the worker stops taking work. */
-  const refuse = async (job: Job<ChunkJobData, ChunkJobResult>, token: string | undefined, error: Error): Promise<never> => {
+  const refuse = async (
+    job: Job<ChunkJobData, ChunkJobResult>,
+    token: string | undefined,
+    error: Error,
+  ): Promise<never> => {
     void worker.pause(true); // `worker` is set by the time a chunk is processed
     await job.moveToWait(token);
     reportSetupFailure(error);
@@ -109,11 +138,15 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     }
     const { identity } = data;
     if (encoder.info.fileHash !== identity.fileHash || encoder.info.hiddenSize !== identity.hiddenSize) {
-      return refuse(job, token, new QueueError(
-        'QUEUE_MODEL_MISMATCH',
-        `chunk ${data.chunkId} is for model "${data.model}" (${identity.dtype} file sha256 ${identity.fileHash.slice(0, 12)}, hidden ${identity.hiddenSize}) but worker ${id} has "${encoder.info.model}" (sha256 ${encoder.info.fileHash.slice(0, 12)}, hidden ${encoder.info.hiddenSize}); the chunk was put back for other workers: start this worker with the enqueuer's --model`,
-        'usage',
-      ));
+      return refuse(
+        job,
+        token,
+        new QueueError(
+          'QUEUE_MODEL_MISMATCH',
+          `chunk ${data.chunkId} is for model "${data.model}" (${identity.dtype} file sha256 ${identity.fileHash.slice(0, 12)}, hidden ${identity.hiddenSize}) but worker ${id} has "${encoder.info.model}" (sha256 ${encoder.info.fileHash.slice(0, 12)}, hidden ${encoder.info.hiddenSize}); the chunk was put back for other workers: start this worker with the enqueuer's --model`,
+          'usage',
+        ),
+      );
     }
     try {
       const started = Date.now();
@@ -128,7 +161,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
         },
       });
       const encodeMs = Date.now() - started;
-      await directoryFeatureStore(cacheDir, identity).put(Buffer.concat(data.texts.map((text) => textKey(text))), features);
+      await directoryFeatureStore(cacheDir, identity).put(
+        Buffer.concat(data.texts.map((text) => textKey(text))),
+        features,
+      );
       emit({ type: 'chunk-done', chunkId: data.chunkId, rows: data.texts.length, encodeMs });
       return { rows: data.texts.length, encodeMs, worker: id };
     } catch (error) {
@@ -173,7 +209,13 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     });
     onRedisChange.add(check);
     check();
-    return { reached, cancel: () => { clearTimeout(timer); onRedisChange.delete(check); } };
+    return {
+      reached,
+      cancel: () => {
+        clearTimeout(timer);
+        onRedisChange.delete(check);
+      },
+    };
   };
   let lastError = 0;
   worker.on('error', (error) => {
@@ -182,9 +224,20 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     emit({ type: 'redis-error', message: error.message });
   });
   worker.on('failed', (job, error) => {
-    if (job) emit({ type: 'chunk-failed', chunkId: job.data.chunkId, reason: error.message, error: toErrorRecord(error, { stack: false }), attempt: job.attemptsMade });
+    if (job)
+      emit({
+        type: 'chunk-failed',
+        chunkId: job.data.chunkId,
+        reason: error.message,
+        error: toErrorRecord(error, { stack: false }),
+        attempt: job.attemptsMade,
+      });
   });
-  void worker.run().catch((error: unknown) => emit({ type: 'redis-error', message: error instanceof Error ? error.message : String(error) }));
+  void worker
+    .run()
+    .catch((error: unknown) =>
+      emit({ type: 'redis-error', message: error instanceof Error ? error.message : String(error) }),
+    );
   await worker.waitUntilReady();
   emit({ type: 'ready', worker: id, queue: redactRedisUrl(options.queue) });
   const running = worker;
@@ -201,7 +254,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
       gone.cancel();
       if (!closed) {
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([running.disconnect().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+        await Promise.race([
+          running.disconnect().catch(() => {}),
+          new Promise((resolve) => (timer = setTimeout(resolve, 1000))),
+        ]);
         clearTimeout(timer);
       }
       for (const loading of encoders.values()) await (await loading.catch(() => undefined))?.dispose();

@@ -7,8 +7,34 @@ import { readTokenizationReference, TINY_BERT } from './test-fixtures.js';
 
 /** Pieces that stress normalization and pre-tokenization at a cut: accents, CJK, emoji, runs of spaces, newlines, tabs, punctuation, final sigma, no-break spaces. */
 const PIECES = [
-  'the', 'movie', 'was', 'unbelievably', 'good', 'Café', 'naïve', 'ÉCOLE', '東京', '好', '😀', '👍🏽', "don't", 'U.S.A.', '...', '!!!',
-  'ΟΔΟΣ', 'σοφός', 'İstanbul', 'https://example.com/a?b=c', '12,345.67', 'x\u0301', '\u200b', 'a\u00a0b', 'tab\there', 'line\nbreak', '—', 'Straße',
+  'the',
+  'movie',
+  'was',
+  'unbelievably',
+  'good',
+  'Café',
+  'naïve',
+  'ÉCOLE',
+  '東京',
+  '好',
+  '😀',
+  '👍🏽',
+  "don't",
+  'U.S.A.',
+  '...',
+  '!!!',
+  'ΟΔΟΣ',
+  'σοφός',
+  'İstanbul',
+  'https://example.com/a?b=c',
+  '12,345.67',
+  'x\u0301',
+  '\u200b',
+  'a\u00a0b',
+  'tab\there',
+  'line\nbreak',
+  '—',
+  'Straße',
 ];
 const SEPARATORS = [' ', ' ', ' ', '  ', '   ', '\n', '\t', ' \n ', ''];
 
@@ -43,14 +69,20 @@ describe('boundedTokenIds: a long text cut before tokenizing gives the ids of th
       for (const text of texts) {
         const full = tokenizer.tokenIds(text);
         for (const maxTokens of [1, 7, 15, 30, 126, 510]) {
-          expect(boundedTokenIds(tokenizer.tokenIds, text, maxTokens), `${maxTokens} tokens of a ${text.length}-character text`).toEqual(full.slice(0, maxTokens));
+          expect(
+            boundedTokenIds(tokenizer.tokenIds, text, maxTokens),
+            `${maxTokens} tokens of a ${text.length}-character text`,
+          ).toEqual(full.slice(0, maxTokens));
         }
       }
     });
 
     it(`${name}: encode() gives the same batch as packing the full tokenization`, () => {
       const batch = tokenizer.encode(texts, { maxLength: 32, padding: 'max_length', truncation: true });
-      const expected = tokenizer.pack(texts.map((text) => tokenizer.tokenIds(text)), { maxLength: 32, padding: 'max_length', truncation: true });
+      const expected = tokenizer.pack(
+        texts.map((text) => tokenizer.tokenIds(text)),
+        { maxLength: 32, padding: 'max_length', truncation: true },
+      );
       expect(batch.inputIds).toEqual(expected.inputIds);
       expect(batch.attentionMask).toEqual(expected.attentionMask);
     });

@@ -1,4 +1,10 @@
-export { DEFAULT_MODEL, isOffline, resolveModelSource, type ModelSource, type ResolveModelSourceOptions } from './model-source.js';
+export {
+  DEFAULT_MODEL,
+  isOffline,
+  resolveModelSource,
+  type ModelSource,
+  type ResolveModelSourceOptions,
+} from './model-source.js';
 export { loadTokenizer, type LoadTokenizerOptions } from './load-tokenizer.js';
 export { type SentiTokenizer, type EncodeOptions } from './senti-tokenizer.js';
 export type { EncodedBatch, PackOptions, SpecialTokens } from './pack.js';

@@ -16,7 +16,11 @@ describe('loadTokenizer on the tiny-bert fixture', async () => {
   const tokenizer = await loadTokenizer(TINY_BERT, { offline: true });
 
   it('matches Hugging Face ids, masks and token types at max_length 17 (accents, CJK, emoji, URLs, truncation, empty)', () => {
-    const batch = tokenizer.encode(reference.sentences, { maxLength: reference.max_length, padding: 'max_length', truncation: true });
+    const batch = tokenizer.encode(reference.sentences, {
+      maxLength: reference.max_length,
+      padding: 'max_length',
+      truncation: true,
+    });
     expect(batch.batchSize).toBe(18);
     expect(batch.sequenceLength).toBe(17);
     expect(rows(batch.inputIds, 17)).toEqual(reference.input_ids);
@@ -33,11 +37,15 @@ describe('loadTokenizer on the tiny-bert fixture', async () => {
     const texts = reference.sentences.slice(0, 3);
     const batch = tokenizer.encode(texts, { maxLength: 17, padding: 'longest' });
     expect(batch.sequenceLength).toBe(Math.max(...reference.untruncated_lengths.slice(0, 3)));
-    expect(rows(batch.inputIds, batch.sequenceLength)).toEqual(reference.input_ids.slice(0, 3).map((r) => r.slice(0, batch.sequenceLength)));
+    expect(rows(batch.inputIds, batch.sequenceLength)).toEqual(
+      reference.input_ids.slice(0, 3).map((r) => r.slice(0, batch.sequenceLength)),
+    );
   });
 
   it('rejects a too-long text when truncation is off', () => {
-    expect(() => tokenizer.encode([reference.sentences[13]!], { maxLength: 17, truncation: false })).toThrow(/more than maxLength 17/);
+    expect(() => tokenizer.encode([reference.sentences[13]!], { maxLength: 17, truncation: false })).toThrow(
+      /more than maxLength 17/,
+    );
   });
 
   it('reads modelMaxLength from tokenizer_config.json and the source', () => {
@@ -66,7 +74,10 @@ describe('loadTokenizer failures', () => {
   });
 
   it('names a missing directory', async () => {
-    await expect(loadTokenizer('./no/such/model-dir', { offline: true })).rejects.toMatchObject({ code: 'TOKENIZE_MODEL_NOT_FOUND', message: expect.stringContaining('"./no/such/model-dir"') });
+    await expect(loadTokenizer('./no/such/model-dir', { offline: true })).rejects.toMatchObject({
+      code: 'TOKENIZE_MODEL_NOT_FOUND',
+      message: expect.stringContaining('"./no/such/model-dir"'),
+    });
   });
 });
 
@@ -80,11 +91,24 @@ describe('loadTokenizer of a Hub id through HF_ENDPOINT', () => {
       const hub = await loadTokenizer('org/tiny@main', { offline: false, onDownload: (event) => events.push(event) });
       const local = await loadTokenizer(TINY_BERT, { offline: true });
       const commit = server.repos.get('org/tiny')!.commit;
-      expect(hub.source).toMatchObject({ kind: 'dir', id: 'org/tiny@main', repo: 'org/tiny', revision: 'main', commit, path: path.join(cache, 'models--org--tiny', 'snapshots', commit) });
+      expect(hub.source).toMatchObject({
+        kind: 'dir',
+        id: 'org/tiny@main',
+        repo: 'org/tiny',
+        revision: 'main',
+        commit,
+        path: path.join(cache, 'models--org--tiny', 'snapshots', commit),
+      });
       const options = { maxLength: reference.max_length, padding: 'max_length', truncation: true } as const;
-      expect(rows(hub.encode(reference.sentences, options).inputIds, 17)).toEqual(rows(local.encode(reference.sentences, options).inputIds, 17));
+      expect(rows(hub.encode(reference.sentences, options).inputIds, 17)).toEqual(
+        rows(local.encode(reference.sentences, options).inputIds, 17),
+      );
       expect(hub.modelMaxLength).toBe(local.modelMaxLength);
-      expect(events.filter((event) => event.type === 'download-done').map((event) => event.file)).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json']);
+      expect(events.filter((event) => event.type === 'download-done').map((event) => event.file)).toEqual([
+        'config.json',
+        'tokenizer.json',
+        'tokenizer_config.json',
+      ]);
       expect(server.requests.some((request) => request.path.includes('onnx'))).toBe(false);
       server.requests.length = 0;
       await loadTokenizer('org/tiny@main', { offline: false });

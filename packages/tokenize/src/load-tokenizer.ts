@@ -20,16 +20,27 @@ export interface LoadTokenizerOptions {
 }
 
 /** Loads the tokenizer of a Hugging Face Hub model (downloaded into the Hugging Face cache) or of a local model directory. */
-export async function loadTokenizer(model: string | ModelSource = DEFAULT_MODEL, options: LoadTokenizerOptions = {}): Promise<SentiTokenizer> {
+export async function loadTokenizer(
+  model: string | ModelSource = DEFAULT_MODEL,
+  options: LoadTokenizerOptions = {},
+): Promise<SentiTokenizer> {
   const given = typeof model === 'string' ? resolveModelSource(model, options) : model;
   const source = await localModelSource(given, { onDownload: options.onDownload, signal: options.signal });
   const dir = source.path!;
   const tokenizerJson = path.join(dir, 'tokenizer.json');
-  const [tokenizerConfig, modelConfig] = await Promise.all([readJson(path.join(dir, 'tokenizer_config.json')), readJson(path.join(dir, 'config.json'))]);
+  const [tokenizerConfig, modelConfig] = await Promise.all([
+    readJson(path.join(dir, 'tokenizer_config.json')),
+    readJson(path.join(dir, 'config.json')),
+  ]);
   const tokenizer = await withTransformersEnv({ allowRemoteModels: false }, () =>
     AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
   ).catch((error: unknown) => {
-    throw new TokenizeError('TOKENIZE_LOAD_FAILED', `cannot load the tokenizer from ${quote(source.id)}: expected ${tokenizerJson} and tokenizer_config.json (${describe(error)})`, 'input', { cause: error });
+    throw new TokenizeError(
+      'TOKENIZE_LOAD_FAILED',
+      `cannot load the tokenizer from ${quote(source.id)}: expected ${tokenizerJson} and tokenizer_config.json (${describe(error)})`,
+      'input',
+      { cause: error },
+    );
   });
   return wrapTokenizer(tokenizer, source, resolveModelMaxLength(tokenizerConfig, modelConfig));
 }

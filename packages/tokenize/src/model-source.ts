@@ -57,13 +57,20 @@ export function resolveModelSource(modelIdOrDir: string, options: ResolveModelSo
   const offline = isOffline(options.offline);
   const id = modelIdOrDir.trim();
   if (id === '') {
-    throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', 'model is empty; expected a Hugging Face Hub id or a model directory', 'usage');
+    throw new TokenizeError(
+      'TOKENIZE_MODEL_NOT_FOUND',
+      'model is empty; expected a Hugging Face Hub id or a model directory',
+      'usage',
+    );
   }
   const expanded = id === '~' || id.startsWith('~/') ? path.join(homedir(), id.slice(1)) : id;
   if (existsSync(expanded)) {
     const absolute = path.resolve(expanded);
     if (!statSync(absolute).isDirectory()) {
-      throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model ${quote(id)} is a file; expected a model directory in Hugging Face layout (tokenizer.json, config.json, onnx/model.onnx)`);
+      throw new TokenizeError(
+        'TOKENIZE_MODEL_NOT_FOUND',
+        `model ${quote(id)} is a file; expected a model directory in Hugging Face layout (tokenizer.json, config.json, onnx/model.onnx)`,
+      );
     }
     return { kind: 'dir', id, path: absolute, offline };
   }
@@ -71,14 +78,23 @@ export function resolveModelSource(modelIdOrDir: string, options: ResolveModelSo
   if (at > 0 && !looksLikePath(id.slice(0, at))) {
     const revision = id.slice(at + 1);
     if (!REVISION.test(revision) || revision.endsWith('/')) {
-      throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `revision ${quote(revision)} in model ${quote(id)} is not valid; expected org/name@branch, a tag or a commit id`, 'usage');
+      throw new TokenizeError(
+        'TOKENIZE_MODEL_NOT_FOUND',
+        `revision ${quote(revision)} in model ${quote(id)} is not valid; expected org/name@branch, a tag or a commit id`,
+        'usage',
+      );
     }
     return { kind: 'hub', id, repo: id.slice(0, at), revision, offline };
   }
   if (looksLikePath(id)) {
-    throw new TokenizeError('TOKENIZE_MODEL_NOT_FOUND', `model directory ${quote(id)} not found (resolved to ${escapeControl(path.resolve(expanded))})`, 'input', {
-      hint: 'pass an existing directory in Hugging Face layout, or a Hub id such as google-bert/bert-base-uncased',
-    });
+    throw new TokenizeError(
+      'TOKENIZE_MODEL_NOT_FOUND',
+      `model directory ${quote(id)} not found (resolved to ${escapeControl(path.resolve(expanded))})`,
+      'input',
+      {
+        hint: 'pass an existing directory in Hugging Face layout, or a Hub id such as google-bert/bert-base-uncased',
+      },
+    );
   }
   return { kind: 'hub', id, repo: id, revision: 'main', offline };
 }

@@ -35,18 +35,29 @@ export interface SpecialTokens {
 }
 
 /** Wraps token id sequences (without special tokens) in the special tokens, truncates like Hugging Face and pads into one batch. */
-export function packTokenIds(bodies: readonly (readonly number[])[], special: SpecialTokens, options: PackOptions): EncodedBatch {
+export function packTokenIds(
+  bodies: readonly (readonly number[])[],
+  special: SpecialTokens,
+  options: PackOptions,
+): EncodedBatch {
   const { maxLength } = options;
   const extra = special.prefix.length + special.suffix.length;
   if (!Number.isInteger(maxLength) || maxLength < Math.max(1, extra)) {
-    throw new TokenizeError('TOKENIZE_BAD_MAX_LENGTH', `maxLength must be an integer of at least ${Math.max(1, extra)}, got ${maxLength}`, 'usage');
+    throw new TokenizeError(
+      'TOKENIZE_BAD_MAX_LENGTH',
+      `maxLength must be an integer of at least ${Math.max(1, extra)}, got ${maxLength}`,
+      'usage',
+    );
   }
   const truncation = options.truncation ?? true;
   const room = maxLength - extra;
   let longest = 0;
   for (const body of bodies) {
     if (!truncation && body.length > room) {
-      throw new TokenizeError('TOKENIZE_TOO_LONG', `a text has ${body.length + extra} tokens, more than maxLength ${maxLength}, and truncation is off`);
+      throw new TokenizeError(
+        'TOKENIZE_TOO_LONG',
+        `a text has ${body.length + extra} tokens, more than maxLength ${maxLength}, and truncation is off`,
+      );
     }
     longest = Math.max(longest, Math.min(body.length, room) + extra);
   }

@@ -38,6 +38,8 @@ describe('resolveModelMaxLength', () => {
     expect(resolveModelMaxLength({ model_max_length: 512 }, roberta)).toBe(512);
     expect(resolveModelMaxLength({ model_max_length: 128 }, { ...roberta, model_type: 'xlm-roberta' })).toBe(128);
     expect(resolveModelMaxLength(undefined, { model_type: 'camembert', max_position_embeddings: 514 })).toBe(512);
-    expect(resolveModelMaxLength(undefined, { model_type: 'bert', max_position_embeddings: 514, pad_token_id: 1 })).toBe(514);
+    expect(
+      resolveModelMaxLength(undefined, { model_type: 'bert', max_position_embeddings: 514, pad_token_id: 1 }),
+    ).toBe(514);
   });
 });

@@ -34,11 +34,16 @@ export interface SentiTokenizer {
 }
 
 /** Wraps a transformers.js tokenizer. Truncation is done here: transformers.js 4.3 cuts `[SEP]` off truncated texts. */
-export function wrapTokenizer(tokenizer: PreTrainedTokenizer, source: ModelSource, modelMaxLength: number): SentiTokenizer {
+export function wrapTokenizer(
+  tokenizer: PreTrainedTokenizer,
+  source: ModelSource,
+  modelMaxLength: number,
+): SentiTokenizer {
   const special = findSpecialTokens(tokenizer);
   const extra = special.prefix.length + special.suffix.length;
   const tokenIds = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false });
-  const pack = (bodies: readonly (readonly number[])[], options: EncodeOptions): EncodedBatch => packTokenIds(bodies, special, options);
+  const pack = (bodies: readonly (readonly number[])[], options: EncodeOptions): EncodedBatch =>
+    packTokenIds(bodies, special, options);
   let largest = -1;
   for (const id of tokenizer.get_vocab().values()) largest = Math.max(largest, id);
   return {
@@ -50,7 +55,15 @@ export function wrapTokenizer(tokenizer: PreTrainedTokenizer, source: ModelSourc
     truncatedTokenIds: (text, maxTokens) => boundedTokenIds(tokenIds, text, maxTokens),
     pack,
     // Truncating texts are cut before tokenizing: a long text costs what its kept tokens cost.
-    encode: (texts, options) => pack(texts.map((text) => (options.truncation ?? true) ? boundedTokenIds(tokenIds, text, Math.max(0, options.maxLength - extra)) : tokenIds(text)), options),
+    encode: (texts, options) =>
+      pack(
+        texts.map((text) =>
+          (options.truncation ?? true)
+            ? boundedTokenIds(tokenIds, text, Math.max(0, options.maxLength - extra))
+            : tokenIds(text),
+        ),
+        options,
+      ),
     tokenLengths: (texts) => texts.map((text) => tokenIds(text).length + extra),
     tokenize: (text) => tokenizer.tokenize(text, { add_special_tokens: true }),
   };

@@ -8,16 +8,21 @@ describe('withTransformersEnv', () => {
     const seen = await withTransformersEnv({ allowRemoteModels: !before }, async () => env.allowRemoteModels);
     expect(seen).toBe(!before);
     expect(env.allowRemoteModels).toBe(before);
-    await expect(withTransformersEnv({ allowRemoteModels: !before }, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withTransformersEnv({ allowRemoteModels: !before }, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(env.allowRemoteModels).toBe(before);
   });
 
-  it('serializes concurrent loads so they never see each other\'s settings', async () => {
+  it("serializes concurrent loads so they never see each other's settings", async () => {
     const seen: boolean[] = [];
-    const load = (value: boolean) => withTransformersEnv({ allowRemoteModels: value }, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      seen.push(env.allowRemoteModels === value);
-    });
+    const load = (value: boolean) =>
+      withTransformersEnv({ allowRemoteModels: value }, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        seen.push(env.allowRemoteModels === value);
+      });
     await Promise.all([load(true), load(false), load(true)]);
     expect(seen).toEqual([true, true, true]);
   });

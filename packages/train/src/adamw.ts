@@ -59,25 +59,46 @@ export class AdamW {
   private readonly groupOf: number[];
   private readonly firstMoments: tf.Variable[];
   private readonly secondMoments: tf.Variable[];
-  private readonly constants: { beta1: tf.Scalar; beta2: tf.Scalar; oneMinusBeta1: tf.Scalar; oneMinusBeta2: tf.Scalar };
+  private readonly constants: {
+    beta1: tf.Scalar;
+    beta2: tf.Scalar;
+    oneMinusBeta1: tf.Scalar;
+    oneMinusBeta2: tf.Scalar;
+  };
   private stepCount = 0;
 
   /** One group of `variables` with `options`, or several `ParamGroup`s (betas and eps from `options`). */
   constructor(variables: readonly tf.Variable[], options: AdamWOptions);
   constructor(groups: readonly ParamGroup[], options?: Omit<AdamWOptions, 'learningRate' | 'weightDecay'>);
   constructor(params: readonly tf.Variable[] | readonly ParamGroup[], options: Partial<AdamWOptions> = {}) {
-    const groups: readonly ParamGroup[] = params.length > 0 && !(params[0] instanceof tf.Variable)
-      ? (params as readonly ParamGroup[])
-      : [{ variables: params as readonly tf.Variable[], learningRate: options.learningRate ?? SETTINGS.learningRate.default, weightDecay: options.weightDecay ?? SETTINGS.weightDecay.default }];
+    const groups: readonly ParamGroup[] =
+      params.length > 0 && !(params[0] instanceof tf.Variable)
+        ? (params as readonly ParamGroup[])
+        : [
+            {
+              variables: params as readonly tf.Variable[],
+              learningRate: options.learningRate ?? SETTINGS.learningRate.default,
+              weightDecay: options.weightDecay ?? SETTINGS.weightDecay.default,
+            },
+          ];
     this.variables = groups.flatMap((group) => group.variables);
     this.groupOf = groups.flatMap((group, index) => group.variables.map(() => index));
     this.betas = options.betas ?? [...ADAMW_DEFAULTS.betas];
     this.eps = options.eps ?? ADAMW_DEFAULTS.eps;
-    this.groups = groups.map(({ learningRate, weightDecay }) => ({ learningRate, weightDecay, decay: tf.scalar(1 - learningRate * weightDecay) }));
+    this.groups = groups.map(({ learningRate, weightDecay }) => ({
+      learningRate,
+      weightDecay,
+      decay: tf.scalar(1 - learningRate * weightDecay),
+    }));
     this.firstMoments = this.variables.map((variable) => tf.tidy(() => tf.variable(tf.zerosLike(variable), false)));
     this.secondMoments = this.variables.map((variable) => tf.tidy(() => tf.variable(tf.zerosLike(variable), false)));
     const [beta1, beta2] = this.betas;
-    this.constants = { beta1: tf.scalar(beta1), beta2: tf.scalar(beta2), oneMinusBeta1: tf.scalar(1 - beta1), oneMinusBeta2: tf.scalar(1 - beta2) };
+    this.constants = {
+      beta1: tf.scalar(beta1),
+      beta2: tf.scalar(beta2),
+      oneMinusBeta1: tf.scalar(1 - beta1),
+      oneMinusBeta2: tf.scalar(1 - beta2),
+    };
   }
 
   /** Number of steps taken so far. */
@@ -109,30 +130,46 @@ export class AdamW {
       const perGroup = this.groups.map((group) => {
         const learningRate = group.learningRate * factor;
         const stepSize = learningRate / biasCorrection1;
-        return stepSize === 0 ? undefined : {
-          sqrtScale: tf.scalar(1 / (biasCorrection2Sqrt * stepSize)),
-          epsScaled: tf.scalar(this.eps / stepSize),
-          decay: group.weightDecay === 0 ? undefined : factor === 1 ? group.decay : tf.scalar(1 - learningRate * group.weightDecay),
-        };
+        return stepSize === 0
+          ? undefined
+          : {
+              sqrtScale: tf.scalar(1 / (biasCorrection2Sqrt * stepSize)),
+              epsScaled: tf.scalar(this.eps / stepSize),
+              decay:
+                group.weightDecay === 0
+                  ? undefined
+                  : factor === 1
+                    ? group.decay
+                    : tf.scalar(1 - learningRate * group.weightDecay),
+            };
       });
       this.variables.forEach((parameter, index) => {
         const firstMoment = this.firstMoments[index]!;
         const secondMoment = this.secondMoments[index]!;
         // Intermediates are freed as soon as they are used, so the allocator hands the next op warm memory.
         const m = disposing(tf.mul(firstMoment, c.beta1), (decayedMoment) =>
-          disposing(tf.mul(gradients[index]!, firstScale), (scaled) => tf.add(decayedMoment, scaled)));
+          disposing(tf.mul(gradients[index]!, firstScale), (scaled) => tf.add(decayedMoment, scaled)),
+        );
         firstMoment.assign(m);
         const v = disposing(tf.mul(secondMoment, c.beta2), (decayedMoment) =>
-          disposing(tf.mul(squares[index]!, secondScale), (scaled) => tf.add(decayedMoment, scaled)));
+          disposing(tf.mul(squares[index]!, secondScale), (scaled) => tf.add(decayedMoment, scaled)),
+        );
         squares[index]!.dispose();
         secondMoment.assign(v);
         const scales = perGroup[this.groupOf[index]!];
         if (scales === undefined) return;
-        const update = disposing(disposing(tf.sqrt(v), (root) => tf.mul(root, scales.sqrtScale)), (scaledRoot) =>
-          disposing(tf.add(scaledRoot, scales.epsScaled), (denominator) => tf.div(m, denominator)));
+        const update = disposing(
+          disposing(tf.sqrt(v), (root) => tf.mul(root, scales.sqrtScale)),
+          (scaledRoot) => disposing(tf.add(scaledRoot, scales.epsScaled), (denominator) => tf.div(m, denominator)),
+        );
         const decay = scales.decay;
-        parameter.assign(disposing(update, (value) => decay === undefined
-          ? tf.sub(parameter, value) : disposing(tf.mul(parameter, decay), (decayed) => tf.sub(decayed, value))));
+        parameter.assign(
+          disposing(update, (value) =>
+            decay === undefined
+              ? tf.sub(parameter, value)
+              : disposing(tf.mul(parameter, decay), (decayed) => tf.sub(decayed, value)),
+          ),
+        );
       });
     });
     return kept;
@@ -143,7 +180,15 @@ export class AdamW {
    * the float32 scalars `apply` would use for it, given the clip coefficient c (1 without clipping):
    * firstScale = c(1−β1), secondScale = c²(1−β2), decay = 1 − lr·wd, sqrtScale = 1/(√bc2·stepSize), epsScaled = eps/stepSize.
    */
-  nextStepScalars(coefficient: number): { beta1: number; beta2: number; firstScale: number; secondScale: number; decay: number; sqrtScale: number; epsScaled: number } {
+  nextStepScalars(coefficient: number): {
+    beta1: number;
+    beta2: number;
+    firstScale: number;
+    secondScale: number;
+    decay: number;
+    sqrtScale: number;
+    epsScaled: number;
+  } {
     // Fused kernels serve the frozen head: one param group, no learning-rate factor.
     if (this.groups.length !== 1) throw new Error('nextStepScalars serves a single param group');
     const { learningRate, weightDecay } = this.groups[0]!;
@@ -154,10 +199,13 @@ export class AdamW {
     const f = Math.fround;
     const c = f(coefficient);
     return {
-      beta1: f(beta1), beta2: f(beta2),
-      firstScale: f(c * f(1 - beta1)), secondScale: f(f(c * c) * f(1 - beta2)),
+      beta1: f(beta1),
+      beta2: f(beta2),
+      firstScale: f(c * f(1 - beta1)),
+      secondScale: f(f(c * c) * f(1 - beta2)),
       decay: weightDecay === 0 ? 1 : f(1 - learningRate * weightDecay),
-      sqrtScale: f(1 / (Math.sqrt(1 - beta2 ** this.stepCount) * stepSize)), epsScaled: f(eps / stepSize),
+      sqrtScale: f(1 / (Math.sqrt(1 - beta2 ** this.stepCount) * stepSize)),
+      epsScaled: f(eps / stepSize),
     };
   }
 
@@ -171,7 +219,7 @@ export class AdamW {
     const step = this.stepCount;
     // Copies: the cpu backend hands out its own storage, which the next step would overwrite.
     const read = (variables: tf.Variable[]) =>
-      Promise.all(variables.map(async (variable) => Float32Array.from(await variable.data() as Float32Array)));
+      Promise.all(variables.map(async (variable) => Float32Array.from((await variable.data()) as Float32Array)));
     const [firstMoments, secondMoments] = await Promise.all([read(this.firstMoments), read(this.secondMoments)]);
     return { step, firstMoments, secondMoments };
   }
@@ -188,7 +236,8 @@ export class AdamW {
   /** Free the moment estimates and cached scalars (not the parameters). */
   dispose(): void {
     for (const variable of [...this.firstMoments, ...this.secondMoments]) variable.dispose();
-    for (const scalar of [...Object.values(this.constants), ...this.groups.map((group) => group.decay)]) scalar.dispose();
+    for (const scalar of [...Object.values(this.constants), ...this.groups.map((group) => group.decay)])
+      scalar.dispose();
   }
 }
 

@@ -62,8 +62,15 @@ export async function saveCheckpoint(dir: string, state: CheckpointState): Promi
   const binFile = `checkpoint-epoch-${state.epoch}.bin`;
   await writeFileAtomic(join(dir, binFile), bytes);
   const { weights: _w, firstMoments: _m, secondMoments: _v, bestWeights: _b, ...meta } = state;
-  const json = { format: 'senti-checkpoint', formatVersion: 1, savedAt: new Date().toISOString(), ...meta,
-    sizes: state.weights.map((array) => array.length), binFile, binSha256: createHash('sha256').update(bytes).digest('hex') };
+  const json = {
+    format: 'senti-checkpoint',
+    formatVersion: 1,
+    savedAt: new Date().toISOString(),
+    ...meta,
+    sizes: state.weights.map((array) => array.length),
+    binFile,
+    binSha256: createHash('sha256').update(bytes).digest('hex'),
+  };
   await writeFileAtomic(join(dir, CHECKPOINT_FILE), `${JSON.stringify(json, null, 2)}\n`);
   for (const entry of await readdir(dir)) {
     if (/^checkpoint-epoch-\d+\.bin$/.test(entry) && entry !== binFile) await rm(join(dir, entry), { force: true });
@@ -79,11 +86,17 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointState | und
     return undefined;
   }
   try {
-    const meta = JSON.parse(text) as Omit<CheckpointState, 'weights' | 'firstMoments' | 'secondMoments' | 'bestWeights'> & {
-      sizes: number[]; binFile: string; binSha256: string;
+    const meta = JSON.parse(text) as Omit<
+      CheckpointState,
+      'weights' | 'firstMoments' | 'secondMoments' | 'bestWeights'
+    > & {
+      sizes: number[];
+      binFile: string;
+      binSha256: string;
     };
     const bytes = await readFile(join(dir, meta.binFile));
-    if (createHash('sha256').update(bytes).digest('hex') !== meta.binSha256) throw new Error(`${meta.binFile} does not match its sha256`);
+    if (createHash('sha256').update(bytes).digest('hex') !== meta.binSha256)
+      throw new Error(`${meta.binFile} does not match its sha256`);
     const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const groups: Float32Array[][] = [];
     let offset = 0;
@@ -91,9 +104,20 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointState | und
       groups.push(meta.sizes.map((size) => all.slice(offset, (offset += size))));
     }
     const { sizes: _s, binFile: _f, binSha256: _h, ...rest } = meta;
-    return { ...rest, weights: groups[0]!, firstMoments: groups[1]!, secondMoments: groups[2]!, bestWeights: groups[3]! };
+    return {
+      ...rest,
+      weights: groups[0]!,
+      firstMoments: groups[1]!,
+      secondMoments: groups[2]!,
+      bestWeights: groups[3]!,
+    };
   } catch (cause) {
-    throw new TrainError('TRAIN_CHECKPOINT_CORRUPT', `checkpoint in ${dir} cannot be read (${(cause as Error).message}); delete it or train without \`resume\``, 'input', { cause });
+    throw new TrainError(
+      'TRAIN_CHECKPOINT_CORRUPT',
+      `checkpoint in ${dir} cannot be read (${(cause as Error).message}); delete it or train without \`resume\``,
+      'input',
+      { cause },
+    );
   }
 }
 
@@ -111,10 +135,19 @@ export async function completedEpochs(dir: string): Promise<number | undefined> 
 export function assertSameFingerprint(dir: string, saved: CheckpointFingerprint, current: CheckpointFingerprint): void {
   const differences = Object.keys({ ...saved, ...current })
     .filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(current[key]))
-    .map((key) => key === 'dataSha256' ? 'the training/validation data' : `${key} ${JSON.stringify(saved[key])} (checkpoint) vs ${JSON.stringify(current[key])} (now)`);
+    .map((key) =>
+      key === 'dataSha256'
+        ? 'the training/validation data'
+        : `${key} ${JSON.stringify(saved[key])} (checkpoint) vs ${JSON.stringify(current[key])} (now)`,
+    );
   if (differences.length > 0) {
-    throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `checkpoint in ${dir} was made with different settings: ${differences.join(', ')}`, 'input', {
-      hint: 'use the same settings and data to resume, or start fresh without `resume` (or in another `checkpointDir`)',
-    });
+    throw new TrainError(
+      'TRAIN_CHECKPOINT_MISMATCH',
+      `checkpoint in ${dir} was made with different settings: ${differences.join(', ')}`,
+      'input',
+      {
+        hint: 'use the same settings and data to resume, or start fresh without `resume` (or in another `checkpointDir`)',
+      },
+    );
   }
 }

@@ -24,6 +24,7 @@ export function coefficientFromNorm(norm: tf.Scalar, maxNorm: number): tf.Scalar
  */
 function sumOfAll(tensors: readonly tf.Tensor[]): tf.Scalar {
   const sums = tensors.map((tensor) =>
-    tensor.size >= 4096 && tensor.size % 32 === 0 ? tf.sum(tf.sum(tf.reshape(tensor, [-1, 32]), 1)) : tf.sum(tensor));
+    tensor.size >= 4096 && tensor.size % 32 === 0 ? tf.sum(tf.sum(tf.reshape(tensor, [-1, 32]), 1)) : tf.sum(tensor),
+  );
   return (sums.length === 1 ? sums[0]! : tf.addN(sums)) as tf.Scalar;
 }

@@ -1,7 +1,13 @@
 import { TrainError } from '@senti/errors';
 import { throwIfAborted } from './abort.js';
 import type { AdamWState } from './adamw.js';
-import { assertSameFingerprint, loadCheckpoint, saveCheckpoint, type CheckpointFingerprint, type CheckpointState } from './checkpoint.js';
+import {
+  assertSameFingerprint,
+  loadCheckpoint,
+  saveCheckpoint,
+  type CheckpointFingerprint,
+  type CheckpointState,
+} from './checkpoint.js';
 import { epochPermutation, stepSeed } from './shuffle.js';
 import type { EpochRecord, LoopResult, TrainEvent } from './types.js';
 
@@ -87,14 +93,19 @@ export async function runEpochs(parts: TrainingParts, options: EpochLoopOptions)
   let startEpoch = 1;
   let optimizerState: AdamWState | undefined;
   if (options.resume === true) {
-    if (options.checkpointDir === undefined) throw new TrainError('TRAIN_BAD_OPTION', 'resume needs a checkpointDir', 'usage');
+    if (options.checkpointDir === undefined)
+      throw new TrainError('TRAIN_BAD_OPTION', 'resume needs a checkpointDir', 'usage');
     const saved = await loadCheckpoint(options.checkpointDir);
     if (saved !== undefined) {
       assertSameFingerprint(options.checkpointDir, saved.fingerprint, options.fingerprint);
       parts.setWeights(saved.weights);
       ({ history, bestEpoch, bestValLoss, bestWeights, epochsWithoutImprovement, stoppedEarly } = saved);
       startEpoch = saved.epoch + 1;
-      optimizerState = { step: saved.optimizerStep, firstMoments: saved.firstMoments, secondMoments: saved.secondMoments };
+      optimizerState = {
+        step: saved.optimizerStep,
+        firstMoments: saved.firstMoments,
+        secondMoments: saved.secondMoments,
+      };
     }
   }
   throwIfAborted(signal);
@@ -104,26 +115,39 @@ export async function runEpochs(parts: TrainingParts, options: EpochLoopOptions)
   const started = performance.now();
   const totalSteps = Math.max(0, epochs - startEpoch + 1) * stepsPerEpoch;
   let stepsDone = 0;
-  const eta = () => (stepsDone === 0 ? 0 : Math.round(((performance.now() - started) / stepsDone) * (totalSteps - stepsDone)));
+  const eta = () =>
+    stepsDone === 0 ? 0 : Math.round(((performance.now() - started) / stepsDone) * (totalSteps - stepsDone));
   emit({ type: 'start', epochs, stepsPerEpoch, startEpoch });
   try {
     for (let epoch = startEpoch; epoch <= epochs && !stoppedEarly; epoch += 1) {
       const epochStarted = performance.now();
-      const order = options.shuffle === false ? Int32Array.from({ length: n }, (_, index) => index) : epochPermutation(n, seed, epoch);
+      const order =
+        options.shuffle === false
+          ? Int32Array.from({ length: n }, (_, index) => index)
+          : epochPermutation(n, seed, epoch);
       steps.resetLossSum();
       let lastEvent = performance.now();
       for (let step = 0; step < stepsPerEpoch; step += 1) {
         throwIfAborted(signal);
         const indices = order.subarray(step * batchSize, Math.min(n, (step + 1) * batchSize));
-        const wantEvent = options.onEvent !== undefined &&
+        const wantEvent =
+          options.onEvent !== undefined &&
           (step === stepsPerEpoch - 1 || performance.now() - lastEvent >= STEP_EVENT_INTERVAL_MS);
         const read = options.traceSteps === true ? 'trace' : wantEvent ? 'loss' : 'nothing';
         const readback = await steps.step(indices, stepSeed(seed, epoch, step), read);
         stepsDone += 1;
         if (readback !== undefined) {
           lastEvent = performance.now();
-          emit({ type: 'step', epoch, step: step + 1, stepsPerEpoch, loss: readback.loss, elapsedMs: Math.round(lastEvent - started), etaMs: eta(),
-            ...(readback.gradNorm !== undefined ? { gradNorm: readback.gradNorm } : {}) });
+          emit({
+            type: 'step',
+            epoch,
+            step: step + 1,
+            stepsPerEpoch,
+            loss: readback.loss,
+            elapsedMs: Math.round(lastEvent - started),
+            etaMs: eta(),
+            ...(readback.gradNorm !== undefined ? { gradNorm: readback.gradNorm } : {}),
+          });
         }
         if (step % parts.yieldEvery === parts.yieldEvery - 1) await new Promise((resolve) => setImmediate(resolve));
       }
@@ -133,9 +157,14 @@ export async function runEpochs(parts: TrainingParts, options: EpochLoopOptions)
       const diverged = !Number.isFinite(trainLoss) || !Number.isFinite(evaluation.loss);
       if (diverged && options.onDiverge !== 'stop') {
         const [which, value] = Number.isFinite(trainLoss) ? ['validation', evaluation.loss] : ['training', trainLoss];
-        throw new TrainError('TRAIN_DIVERGED', `training diverged: the ${which} loss is ${value} after epoch ${epoch}`, 'input', {
-          hint: 'the learning rate is too high for these features; lower it',
-        });
+        throw new TrainError(
+          'TRAIN_DIVERGED',
+          `training diverged: the ${which} loss is ${value} after epoch ${epoch}`,
+          'input',
+          {
+            hint: 'the learning rate is too high for these features; lower it',
+          },
+        );
       }
       const improved = evaluation.loss < bestValLoss;
       if (improved) {
@@ -146,16 +175,43 @@ export async function runEpochs(parts: TrainingParts, options: EpochLoopOptions)
       } else {
         epochsWithoutImprovement += 1;
       }
-      history.push({ epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, seconds: (performance.now() - epochStarted) / 1000 });
-      emit({ type: 'epoch', epoch, trainLoss, valLoss: evaluation.loss, valAccuracy: evaluation.accuracy, improved, elapsedMs: Math.round(performance.now() - started), etaMs: eta() });
+      history.push({
+        epoch,
+        trainLoss,
+        valLoss: evaluation.loss,
+        valAccuracy: evaluation.accuracy,
+        seconds: (performance.now() - epochStarted) / 1000,
+      });
+      emit({
+        type: 'epoch',
+        epoch,
+        trainLoss,
+        valLoss: evaluation.loss,
+        valAccuracy: evaluation.accuracy,
+        improved,
+        elapsedMs: Math.round(performance.now() - started),
+        etaMs: eta(),
+      });
       if (diverged || (patience !== undefined && epochsWithoutImprovement >= patience && epoch < epochs)) {
         stoppedEarly = true;
         emit({ type: 'early-stop', epoch });
       }
       if (options.checkpointDir !== undefined) {
         const { firstMoments, secondMoments, step: optimizerStep } = await steps.optimizerState();
-        const state: CheckpointState = { fingerprint: options.fingerprint, epoch, optimizerStep, history, bestEpoch, bestValLoss, epochsWithoutImprovement,
-          stoppedEarly, weights: await parts.getWeights(), firstMoments, secondMoments, bestWeights };
+        const state: CheckpointState = {
+          fingerprint: options.fingerprint,
+          epoch,
+          optimizerStep,
+          history,
+          bestEpoch,
+          bestValLoss,
+          epochsWithoutImprovement,
+          stoppedEarly,
+          weights: await parts.getWeights(),
+          firstMoments,
+          secondMoments,
+          bestWeights,
+        };
         await saveCheckpoint(options.checkpointDir, state);
       }
     }

@@ -19,7 +19,12 @@ export interface Evaluation {
  * Row-major log-probabilities [rows, numClasses], computed `chunk` rows at a time by `logProbsOf(start, count)` (a
  * tensor made inside tf.tidy, read back asynchronously and freed here).
  */
-export async function readLogProbs(rows: number, numClasses: number, chunk: number, logProbsOf: (start: number, count: number) => tf.Tensor): Promise<Float32Array> {
+export async function readLogProbs(
+  rows: number,
+  numClasses: number,
+  chunk: number,
+  logProbsOf: (start: number, count: number) => tf.Tensor,
+): Promise<Float32Array> {
   const output = new Float32Array(rows * numClasses);
   for (let start = 0; start < rows; start += chunk) {
     const logProbs = tf.tidy(() => logProbsOf(start, Math.min(chunk, rows - start)));
@@ -36,14 +41,21 @@ export async function readLogProbs(rows: number, numClasses: number, chunk: numb
 export function splitLogProbs(head: ClassificationHead, features: Float32Array, n: number): Promise<Float32Array> {
   const { inputSize, numClasses } = head.config;
   return readLogProbs(n, numClasses, 4096, (start, rows) =>
-    head.logProbs(tf.tensor2d(features.subarray(start * inputSize, (start + rows) * inputSize), [rows, inputSize])));
+    head.logProbs(tf.tensor2d(features.subarray(start * inputSize, (start + rows) * inputSize), [rows, inputSize])),
+  );
 }
 
 /**
  * Loss (class-weighted NLL, mean of per-batch losses; NaN for no rows), accuracy, predictions and probabilities from
  * row-major log-probabilities; `classWeights` default to 1 per class.
  */
-export function evaluationOf(logProbs: Float32Array, labels: readonly number[], numClasses: number, classWeights?: readonly number[], batchSize = 32): Evaluation {
+export function evaluationOf(
+  logProbs: Float32Array,
+  labels: readonly number[],
+  numClasses: number,
+  classWeights?: readonly number[],
+  batchSize = 32,
+): Evaluation {
   const n = labels.length;
   const weights = classWeights ?? new Array<number>(numClasses).fill(1);
   const predictions: number[] = [];

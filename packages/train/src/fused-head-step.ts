@@ -48,7 +48,8 @@ export class FusedHeadStep {
     if (tf.getBackend() !== 'wasm' || sentiEnvironment().headKernel === 'tfjs') return undefined;
     const backend = tf.backend() as unknown as WasmBackendInternals;
     const memory = backend.wasm?.asm?.memory;
-    if (!isWasmMemory(memory) || backend.dataIdMap === undefined || typeof backend.makeOutput !== 'function') return undefined;
+    if (!isWasmMemory(memory) || backend.dataIdMap === undefined || typeof backend.makeOutput !== 'function')
+      return undefined;
     // In-place updates need buffers no other tensor shares: give every variable a fresh copy of its own.
     const variables = head.variables.flatMap((variable, index) => [variable, ...optimizer.moments(index)]);
     tf.tidy(() => variables.forEach((variable) => variable.assign(tf.mul(variable, 1))));
@@ -60,7 +61,9 @@ export class FusedHeadStep {
   async step(batch: HostBatch, clipNorm: number): Promise<{ loss: number; norm: number }> {
     const [first, second] = this.head.variables;
     // Gradient buffers live for one step (unfilled heap memory: every value is written by the kernel).
-    const gradients = this.head.variables.map((variable) => tf.engine().makeTensorFromTensorInfo(this.backend.makeOutput(variable.shape, 'float32'))) as [tf.Tensor, tf.Tensor];
+    const gradients = this.head.variables.map((variable) =>
+      tf.engine().makeTensorFromTensorInfo(this.backend.makeOutput(variable.shape, 'float32')),
+    ) as [tf.Tensor, tf.Tensor];
     try {
       return await this.update(batch, first, second, gradients, clipNorm);
     } finally {
@@ -68,19 +71,48 @@ export class FusedHeadStep {
     }
   }
 
-  private async update(batch: HostBatch, first: tf.Variable, second: tf.Variable, gradients: [tf.Tensor, tf.Tensor], clipNorm: number): Promise<{ loss: number; norm: number }> {
+  private async update(
+    batch: HostBatch,
+    first: tf.Variable,
+    second: tf.Variable,
+    gradients: [tf.Tensor, tf.Tensor],
+    clipNorm: number,
+  ): Promise<{ loss: number; norm: number }> {
     const [firstGradient, secondGradient] = gradients;
-    const loss = await this.kernel.run(batch.rows, { ...batch, w1: this.view(first), w2: this.view(second), w1Gradient: this.view(firstGradient), w2Gradient: this.view(secondGradient) });
+    const loss = await this.kernel.run(batch.rows, {
+      ...batch,
+      w1: this.view(first),
+      w2: this.view(second),
+      w1Gradient: this.view(firstGradient),
+      w2Gradient: this.view(secondGradient),
+    });
     const f = Math.fround;
-    const norm = f(Math.sqrt(this.simd.sumSquares(this.offset(firstGradient), firstGradient.size) + this.simd.sumSquares(this.offset(secondGradient), secondGradient.size)));
+    const norm = f(
+      Math.sqrt(
+        this.simd.sumSquares(this.offset(firstGradient), firstGradient.size) +
+          this.simd.sumSquares(this.offset(secondGradient), secondGradient.size),
+      ),
+    );
     const clipping = clipNorm > 0 && clipNorm !== Infinity;
     const coefficient = clipping ? Math.min(1, f(f(clipNorm) / f(norm + f(1e-6)))) : 1;
     const s = this.optimizer.nextStepScalars(coefficient);
     this.head.variables.forEach((parameter, index) => {
       const [m, v] = this.optimizer.moments(index);
       const gradient = gradients[index]!;
-      this.simd.adamw(this.offset(parameter), this.offset(m), this.offset(v), this.offset(gradient), parameter.size,
-        s.beta1, s.beta2, s.firstScale, s.secondScale, s.decay, s.sqrtScale, s.epsScaled);
+      this.simd.adamw(
+        this.offset(parameter),
+        this.offset(m),
+        this.offset(v),
+        this.offset(gradient),
+        parameter.size,
+        s.beta1,
+        s.beta2,
+        s.firstScale,
+        s.secondScale,
+        s.decay,
+        s.sqrtScale,
+        s.epsScaled,
+      );
     });
     return { loss, norm };
   }

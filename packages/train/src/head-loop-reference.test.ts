@@ -7,11 +7,21 @@ import type { TrainEvent } from './types.js';
 
 /** PyTorch's run of the tutorial head's whole loop (see the fixture's `about`). */
 interface HeadLoopReference {
-  inputSize: number; hidden: number; numClasses: number; batchSize: number; epochs: number;
-  learningRate: number; weightDecay: number; clip: number; classWeights: number[];
-  train: { features: number[][]; labels: number[] }; val: { features: number[][]; labels: number[] };
-  initial: Record<string, number[][] | number[]>; final: Record<string, number[][] | number[]>;
-  steps: { loss: number; gradNorm: number }[]; valLossPerEpoch: number[];
+  inputSize: number;
+  hidden: number;
+  numClasses: number;
+  batchSize: number;
+  epochs: number;
+  learningRate: number;
+  weightDecay: number;
+  clip: number;
+  classWeights: number[];
+  train: { features: number[][]; labels: number[] };
+  val: { features: number[][]; labels: number[] };
+  initial: Record<string, number[][] | number[]>;
+  final: Record<string, number[][] | number[]>;
+  steps: { loss: number; gradNorm: number }[];
+  valLossPerEpoch: number[];
 }
 
 const reference = JSON.parse(readFileSync(HEAD_LOOP_REFERENCE, 'utf8')) as HeadLoopReference;
@@ -27,8 +37,10 @@ function transposed(rows: number[][]): Float32Array {
 
 function headWeights(weights: HeadLoopReference['initial']): Float32Array[] {
   return [
-    transposed(weights['fc1.weight'] as number[][]), Float32Array.from(weights['fc1.bias'] as number[]),
-    transposed(weights['fc2.weight'] as number[][]), Float32Array.from(weights['fc2.bias'] as number[]),
+    transposed(weights['fc1.weight'] as number[][]),
+    Float32Array.from(weights['fc1.bias'] as number[]),
+    transposed(weights['fc2.weight'] as number[][]),
+    Float32Array.from(weights['fc2.bias'] as number[]),
   ];
 }
 
@@ -66,9 +78,24 @@ describe('the head training loop against PyTorch', () => {
     try {
       const steps = events.flatMap((event) => (event.type === 'step' ? [event] : []));
       expect(steps).toHaveLength(reference.steps.length);
-      expect(maxAbsDifference(steps.map((step) => step.loss), reference.steps.map((step) => step.loss))).toBeLessThan(1e-5);
-      expect(maxAbsDifference(steps.map((step) => step.gradNorm!), reference.steps.map((step) => step.gradNorm))).toBeLessThan(1e-5);
-      expect(maxAbsDifference(result.history.map((epoch) => epoch.valLoss), reference.valLossPerEpoch)).toBeLessThan(1e-5);
+      expect(
+        maxAbsDifference(
+          steps.map((step) => step.loss),
+          reference.steps.map((step) => step.loss),
+        ),
+      ).toBeLessThan(1e-5);
+      expect(
+        maxAbsDifference(
+          steps.map((step) => step.gradNorm!),
+          reference.steps.map((step) => step.gradNorm),
+        ),
+      ).toBeLessThan(1e-5);
+      expect(
+        maxAbsDifference(
+          result.history.map((epoch) => epoch.valLoss),
+          reference.valLossPerEpoch,
+        ),
+      ).toBeLessThan(1e-5);
       // The final weights of the last epoch: restore the best epoch's only if it was the last one.
       expect(result.bestEpoch).toBe(reference.epochs);
       const final = headWeights(reference.final);

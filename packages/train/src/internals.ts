@@ -5,6 +5,12 @@ export { lossAndGradients, type LossAndGradients } from './loss-and-gradients.js
 export { TransposedHead } from './transposed-head.js';
 export { weightedOneHot, weightedNllLoss, weightedNllValue } from './weighted-nll.js';
 export { StepRunner } from './step-runner.js';
-export { runEpochs, type EpochLoopOptions, type EpochSteps, type StepReadback, type TrainingParts } from './epoch-loop.js';
+export {
+  runEpochs,
+  type EpochLoopOptions,
+  type EpochSteps,
+  type StepReadback,
+  type TrainingParts,
+} from './epoch-loop.js';
 export { loadGradients } from './unfreeze/load-gradients.js';
 export { unfrozenLossAndGradients, type UnfrozenLossAndGradients } from './unfreeze/unfrozen-loss.js';

@@ -26,7 +26,10 @@ export function lossAndGradients(
   const [w1, b1, w2, b2] = head.variables as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
   const hidden = tf.fused.matMul({ a: x, b: w1 as tf.Tensor2D, bias: b1, activation: 'relu' }) as tf.Tensor2D;
   const rate = head.config.dropout;
-  const mask = dropoutSeed !== undefined && rate > 0 ? tf.tensor2d(dropoutMask(hidden.size, rate, dropoutSeed), hidden.shape as [number, number]) : undefined;
+  const mask =
+    dropoutSeed !== undefined && rate > 0
+      ? tf.tensor2d(dropoutMask(hidden.size, rate, dropoutSeed), hidden.shape as [number, number])
+      : undefined;
   const dropped = mask === undefined ? hidden : tf.mul(hidden, mask);
   const logits = tf.fused.matMul({ a: dropped, b: w2 as tf.Tensor2D, bias: b2 });
   const logProbs = tf.logSoftmax(logits);
@@ -34,7 +37,10 @@ export function lossAndGradients(
   const loss = tf.div(tf.neg(tf.sum(tf.mul(logProbs, weightedTargets))), totalWeight) as tf.Scalar;
 
   const rowWeight = tf.sum(weightedTargets, 1, true);
-  const logitsGradient = tf.div(tf.sub(tf.mul(tf.exp(logProbs), rowWeight), weightedTargets), totalWeight) as tf.Tensor2D;
+  const logitsGradient = tf.div(
+    tf.sub(tf.mul(tf.exp(logProbs), rowWeight), weightedTargets),
+    totalWeight,
+  ) as tf.Tensor2D;
   const w2Gradient = tf.matMul(tf.transpose(dropped), logitsGradient);
   const b2Gradient = tf.sum(logitsGradient, 0);
   const droppedGradient = tf.matMul(logitsGradient, tf.transpose(w2 as tf.Tensor2D));

@@ -19,8 +19,13 @@ describe('class-weighted NLL (torch NLLLoss(weight=w))', () => {
   const expected = (0.75 * -Math.log(0.8) + 1.5 * -Math.log(0.6) + 1.5 * -Math.log(0.1)) / (0.75 + 1.5 + 1.5);
 
   it('computes the weighted mean on device and in JS', () => {
-    const onDevice = tf.tidy(() =>
-      weightedNllLoss(tf.tensor2d(logProbs, [3, 2]), tf.tensor2d(weightedOneHot(labels, weights), [3, 2])).dataSync()[0]!);
+    const onDevice = tf.tidy(
+      () =>
+        weightedNllLoss(
+          tf.tensor2d(logProbs, [3, 2]),
+          tf.tensor2d(weightedOneHot(labels, weights), [3, 2]),
+        ).dataSync()[0]!,
+    );
     expect(onDevice).toBeCloseTo(expected, 6);
     expect(weightedNllValue(logProbs, labels, weights)).toBeCloseTo(expected, 12);
     // Unweighted differs: the weights really change the loss.
@@ -38,9 +43,15 @@ describe('class-weighted NLL (torch NLLLoss(weight=w))', () => {
     const split = { features, labels: [0, 1, 1, 0, 1] };
     const result = await evaluateHead(head, split, [1, 2], { batchSize: 2 });
     const logp = Array.from(result.probabilities, Math.log);
-    const batches = [[0, 2], [2, 4], [4, 5]].map(([s, e]) => weightedNllValue(logp, split.labels, [1, 2], s, e));
+    const batches = [
+      [0, 2],
+      [2, 4],
+      [4, 5],
+    ].map(([s, e]) => weightedNllValue(logp, split.labels, [1, 2], s, e));
     expect(result.loss).toBeCloseTo((batches[0]! + batches[1]! + batches[2]!) / 3, 6);
-    const predictions = [0, 1, 2, 3, 4].map((row) => (result.probabilities[row * 2 + 1]! > result.probabilities[row * 2]! ? 1 : 0));
+    const predictions = [0, 1, 2, 3, 4].map((row) =>
+      result.probabilities[row * 2 + 1]! > result.probabilities[row * 2]! ? 1 : 0,
+    );
     expect(result.predictions).toEqual(predictions);
     expect(result.accuracy).toBe(predictions.filter((p, row) => p === split.labels[row]).length / 5);
     head.dispose();
@@ -54,7 +65,9 @@ describe('lossAndGradients', () => {
     const targets = tf.tensor2d(weightedOneHot([0, 2, 1, 2], [0.5, 1, 2]), [4, 3]);
     const seed = 99;
     const lossAt = () => tf.tidy(() => lossAndGradients(head, x, targets, seed).loss.dataSync()[0]!);
-    const analytic = tf.tidy(() => lossAndGradients(head, x, targets, seed).gradients.map((g) => Array.from(g.dataSync())));
+    const analytic = tf.tidy(() =>
+      lossAndGradients(head, x, targets, seed).gradients.map((g) => Array.from(g.dataSync())),
+    );
     const weights = await head.getWeights();
     const step = 1e-2;
     let checked = 0;

@@ -16,7 +16,9 @@ describe('AdamW', () => {
     // p -= lr * g / (|g| + eps) = 0.1 * sign(g) (for |g| >> eps).
     optimizer.apply([tf.tensor1d([0.5, -0.1, 0])]);
     expect(Array.from(parameter.dataSync())).toEqual([
-      expect.closeTo(0.999 - 0.1, 7), expect.closeTo(-1.998 + 0.1, 7), expect.closeTo(0.4995, 7),
+      expect.closeTo(0.999 - 0.1, 7),
+      expect.closeTo(-1.998 + 0.1, 7),
+      expect.closeTo(0.4995, 7),
     ]);
     // Step 2 from the formulas, in float64.
     const g1 = [0.5, -0.1, 0];

@@ -18,7 +18,7 @@ function torchAdamW(p: number, gradients: number[], lr: number, wd: number, fact
     p *= 1 - rate * wd;
     m = 0.9 * m + 0.1 * g;
     v = 0.999 * v + 0.001 * g * g;
-    p -= (rate / (1 - 0.9 ** t)) * m / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** t) + 1e-8);
+    p -= ((rate / (1 - 0.9 ** t)) * m) / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** t) + 1e-8);
   });
   return p;
 }
@@ -37,19 +37,36 @@ describe('AdamW param groups and the learning-rate schedule', () => {
     // Global norm 13 > 1: every gradient is scaled by 1 / (13 + 1e-6).
     const scale = 1 / (13 + 1e-6);
     const factors = [1, 0.5];
-    for (const factor of factors) tf.tidy(() => optimizer.apply(gradients.map((values) => tf.tensor1d(values)), 1, false, factor));
+    for (const factor of factors)
+      tf.tidy(() =>
+        optimizer.apply(
+          gradients.map((values) => tf.tensor1d(values)),
+          1,
+          false,
+          factor,
+        ),
+      );
     const expected = [
-      ...[0.5, -1].map((p, i) => torchAdamW(p, [gradients[0]![i]! * scale, gradients[0]![i]! * scale], 2e-2, 0.1, factors)),
+      ...[0.5, -1].map((p, i) =>
+        torchAdamW(p, [gradients[0]![i]! * scale, gradients[0]![i]! * scale], 2e-2, 0.1, factors),
+      ),
       torchAdamW(0.25, [0, 0], 2e-2, 0, factors),
       torchAdamW(2, [12 * scale, 12 * scale], 1e-1, 0.1, factors),
     ];
-    const actual = [...await encoderWeight.data(), ...await encoderBias.data(), ...await headWeight.data()];
+    const actual = [...(await encoderWeight.data()), ...(await encoderBias.data()), ...(await headWeight.data())];
     actual.forEach((value, index) => expect(value).toBeCloseTo(expected[index]!, 6));
     expect(actual[2]).toBe(0.25); // zero gradient, no decay: unchanged
     // A factor of 0 (the first step of a warm-up) moves nothing, however small the moments.
-    const before = [...await encoderWeight.data(), ...await headWeight.data()];
-    tf.tidy(() => optimizer.apply(gradients.map((values) => tf.tensor1d(values)), 1, false, 0));
-    expect([...await encoderWeight.data(), ...await headWeight.data()]).toEqual(before);
+    const before = [...(await encoderWeight.data()), ...(await headWeight.data())];
+    tf.tidy(() =>
+      optimizer.apply(
+        gradients.map((values) => tf.tensor1d(values)),
+        1,
+        false,
+        0,
+      ),
+    );
+    expect([...(await encoderWeight.data()), ...(await headWeight.data())]).toEqual(before);
     expect(await encoderBias.data()).toEqual(Float32Array.from([0.25]));
     optimizer.dispose();
     tf.dispose([encoderWeight, encoderBias, headWeight]);

@@ -34,7 +34,11 @@ export interface ResolvedUnfrozenOptions extends ResolvedLoopOptions {
 
 function positive(name: string, value: number, integer: boolean): number {
   if (!(value > 0) || (integer && !Number.isInteger(value))) {
-    throw new TrainError('TRAIN_BAD_OPTION', `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`, 'usage');
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`,
+      'usage',
+    );
   }
   return value;
 }
@@ -42,17 +46,27 @@ function positive(name: string, value: number, integer: boolean): number {
 function checkLabels(name: string, labels: readonly number[], numClasses: number): void {
   if (labels.length === 0) throw new TrainError('TRAIN_EMPTY_SPLIT', `the ${name} split has no rows`);
   const bad = labels.find((label) => !Number.isInteger(label) || label < 0 || label >= numClasses);
-  if (bad !== undefined) throw new TrainError('TRAIN_BAD_LABEL', `${name} label ${String(bad)} is not a class index in 0..${numClasses - 1}`);
+  if (bad !== undefined)
+    throw new TrainError(
+      'TRAIN_BAD_LABEL',
+      `${name} label ${String(bad)} is not a class index in 0..${numClasses - 1}`,
+    );
 }
 
 /**
  * Fills in the defaults (the settings table's for what `fineTune` also sets) and rejects inconsistent inputs with a TrainError; `inputSize` is the width of what
  * the head reads, `rows` checks each split's row count (features or keys) against its labels.
  */
-function resolveLoopOptions(options: LoopOptions & { train: { labels: readonly number[] }; val: { labels: readonly number[] } },
-  inputSize: number, rows: (split: 'train' | 'val') => string | undefined): ResolvedLoopOptions {
+function resolveLoopOptions(
+  options: LoopOptions & { train: { labels: readonly number[] }; val: { labels: readonly number[] } },
+  inputSize: number,
+  rows: (split: 'train' | 'val') => string | undefined,
+): ResolvedLoopOptions {
   const numClasses = positive('numClasses', options.numClasses, true);
-  for (const [split, name] of [['train', 'train'], ['val', 'validation']] as const) {
+  for (const [split, name] of [
+    ['train', 'train'],
+    ['val', 'validation'],
+  ] as const) {
     checkLabels(name, options[split].labels, numClasses);
     const problem = rows(split);
     if (problem !== undefined) throw new TrainError('TRAIN_BAD_FEATURES', `${name} ${problem}`);
@@ -63,17 +77,25 @@ function resolveLoopOptions(options: LoopOptions & { train: { labels: readonly n
   } catch (cause) {
     throw new TrainError('TRAIN_BAD_OPTION', (cause as Error).message, 'usage', { cause });
   }
-  const weights = options.classWeights ?? balancedClassWeights(options.train.labels, numClasses, { where: 'the training split' });
+  const weights =
+    options.classWeights ?? balancedClassWeights(options.train.labels, numClasses, { where: 'the training split' });
   if (weights.length !== numClasses || weights.some((weight) => !(weight >= 0))) {
-    throw new TrainError('TRAIN_BAD_OPTION', `classWeights must be ${numClasses} non-negative numbers, got [${weights.join(', ')}]`, 'usage');
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `classWeights must be ${numClasses} non-negative numbers, got [${weights.join(', ')}]`,
+      'usage',
+    );
   }
   const betas = options.betas ?? ADAMW_DEFAULTS.betas;
-  if (betas.some((beta) => !(beta >= 0 && beta < 1))) throw new TrainError('TRAIN_BAD_OPTION', `betas must be in [0, 1), got [${betas.join(', ')}]`, 'usage');
+  if (betas.some((beta) => !(beta >= 0 && beta < 1)))
+    throw new TrainError('TRAIN_BAD_OPTION', `betas must be in [0, 1), got [${betas.join(', ')}]`, 'usage');
   if (options.patience !== undefined) positive('patience', options.patience, true);
   const clipNorm = options.clipNorm ?? CLIP_NORM;
-  if (!(clipNorm >= 0)) throw new TrainError('TRAIN_BAD_OPTION', `clipNorm must be >= 0, got ${String(clipNorm)}`, 'usage');
+  if (!(clipNorm >= 0))
+    throw new TrainError('TRAIN_BAD_OPTION', `clipNorm must be >= 0, got ${String(clipNorm)}`, 'usage');
   const weightDecay = options.weightDecay ?? SETTINGS.weightDecay.default;
-  if (!(weightDecay >= 0)) throw new TrainError('TRAIN_BAD_OPTION', `weightDecay must be >= 0, got ${String(weightDecay)}`, 'usage');
+  if (!(weightDecay >= 0))
+    throw new TrainError('TRAIN_BAD_OPTION', `weightDecay must be >= 0, got ${String(weightDecay)}`, 'usage');
   return {
     head,
     epochs: positive('epochs', options.epochs ?? SETTINGS.epochs.default, true),
@@ -94,7 +116,9 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedLoopOptions 
   const inputSize = positive('inputSize', options.inputSize, true);
   return resolveLoopOptions(options, inputSize, (split) => {
     const { features, labels } = options[split];
-    return features.length === labels.length * inputSize ? undefined : `features have ${features.length} values, expected ${labels.length} rows x ${inputSize}`;
+    return features.length === labels.length * inputSize
+      ? undefined
+      : `features have ${features.length} values, expected ${labels.length} rows x ${inputSize}`;
   });
 }
 
@@ -105,8 +129,19 @@ export function resolveUnfrozenOptions(options: TrainUnfrozenOptions): ResolvedU
     return keys.length === labels.length ? undefined : `has ${keys.length} texts but ${labels.length} labels`;
   });
   const schedule = options.schedule ?? SETTINGS.schedule.default;
-  if (schedule !== 'constant' && schedule !== 'linear') throw new TrainError('TRAIN_BAD_OPTION', `schedule must be constant or linear, got "${String(schedule)}"`, 'usage');
+  if (schedule !== 'constant' && schedule !== 'linear')
+    throw new TrainError('TRAIN_BAD_OPTION', `schedule must be constant or linear, got "${String(schedule)}"`, 'usage');
   const warmupRatio = options.warmupRatio ?? WARMUP_RATIO;
-  if (!(warmupRatio >= 0 && warmupRatio < 1)) throw new TrainError('TRAIN_BAD_OPTION', `warmupRatio must be in [0, 1), got ${String(warmupRatio)}`, 'usage');
-  return { ...loop, encoderLearningRate: positive('encoderLearningRate', options.encoderLearningRate ?? SETTINGS.encoderLearningRate.default, false), schedule, warmupRatio };
+  if (!(warmupRatio >= 0 && warmupRatio < 1))
+    throw new TrainError('TRAIN_BAD_OPTION', `warmupRatio must be in [0, 1), got ${String(warmupRatio)}`, 'usage');
+  return {
+    ...loop,
+    encoderLearningRate: positive(
+      'encoderLearningRate',
+      options.encoderLearningRate ?? SETTINGS.encoderLearningRate.default,
+      false,
+    ),
+    schedule,
+    warmupRatio,
+  };
 }

@@ -18,7 +18,8 @@ describe('StepRunner', () => {
       const runner = new StepRunner(head, optimizer, split, [1, 2], 1, onDevice);
       const before = tf.memory().numTensors;
       const losses: (number | undefined)[] = [];
-      for (const step of [0, 1, 2]) losses.push(await runner.step(Int32Array.from([step, 10 + step, 20, 33, 49]), step, true));
+      for (const step of [0, 1, 2])
+        losses.push(await runner.step(Int32Array.from([step, 10 + step, 20, 33, 49]), step, true));
       expect(tf.memory().numTensors).toBe(before);
       const sum = await runner.readLossSum();
       const weights = await head.getWeights();
@@ -30,6 +31,9 @@ describe('StepRunner', () => {
     const onDevice = await run(true);
     const inJs = await run(false);
     expect(inJs).toEqual(onDevice);
-    expect(onDevice.sum).toBeCloseTo(onDevice.losses.reduce((a, b) => a! + b!, 0)!, 5);
+    expect(onDevice.sum).toBeCloseTo(
+      onDevice.losses.reduce((a, b) => a! + b!, 0)!,
+      5,
+    );
   });
 });

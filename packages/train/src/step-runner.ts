@@ -67,10 +67,18 @@ export class StepRunner {
     return (await this.traced(indices, dropoutSeed, true, true)) as { loss: number; gradNorm: number };
   }
 
-  private async traced(indices: Int32Array, dropoutSeed: number, readLoss: boolean, readNorm: boolean): Promise<{ loss: number; gradNorm?: number } | undefined> {
+  private async traced(
+    indices: Int32Array,
+    dropoutSeed: number,
+    readLoss: boolean,
+    readNorm: boolean,
+  ): Promise<{ loss: number; gradNorm?: number } | undefined> {
     const { model } = this;
     if (this.fused === undefined) {
-      this.fused = model instanceof TransposedHead && this.features === undefined ? (await FusedHeadStep.create(model, this.optimizer)) ?? null : null;
+      this.fused =
+        model instanceof TransposedHead && this.features === undefined
+          ? ((await FusedHeadStep.create(model, this.optimizer)) ?? null)
+          : null;
     }
     if (this.fused !== null) {
       const { loss, norm } = await this.fused.step(this.hostBatch(indices, dropoutSeed), this.clipNorm);
@@ -82,8 +90,10 @@ export class StepRunner {
       const { model } = this;
       const padded = model instanceof TransposedHead && this.features === undefined;
       const [x, targets] = padded ? this.paddedBatch(indices) : this.batch(indices);
-      const { loss: value, gradients } = model instanceof TransposedHead
-        ? model.lossAndGradients(x, targets, dropoutSeed) : lossAndGradients(model, x as tf.Tensor2D, targets, dropoutSeed);
+      const { loss: value, gradients } =
+        model instanceof TransposedHead
+          ? model.lossAndGradients(x, targets, dropoutSeed)
+          : lossAndGradients(model, x as tf.Tensor2D, targets, dropoutSeed);
       norm = this.optimizer.apply(gradients, this.clipNorm, readNorm);
       this.lossSum.assign(tf.add(this.lossSum, value));
       return readLoss ? value : undefined;
@@ -106,7 +116,10 @@ export class StepRunner {
     const { inputSize, numClasses } = this.model.config;
     // Reused between steps: the tensors made from them die with the step's tidy (wasm copies them anyway).
     if (this.batchBuffers?.x.length !== indices.length * inputSize) {
-      this.batchBuffers = { x: new Float32Array(indices.length * inputSize), targets: new Float32Array(indices.length * numClasses) };
+      this.batchBuffers = {
+        x: new Float32Array(indices.length * inputSize),
+        targets: new Float32Array(indices.length * numClasses),
+      };
     }
     const { x, targets } = this.batchBuffers;
     indices.forEach((row, index) => {
@@ -150,7 +163,11 @@ export class StepRunner {
     const rows = indices.length;
     const width = inputSize + 1;
     if (this.paddedBuffers?.targets.length !== rows * numClasses) {
-      this.paddedBuffers = { x: new Float32Array(rows * width), xT: new Float32Array(rows * width), targets: new Float32Array(rows * numClasses) };
+      this.paddedBuffers = {
+        x: new Float32Array(rows * width),
+        xT: new Float32Array(rows * width),
+        targets: new Float32Array(rows * numClasses),
+      };
     }
     const { x, xT, targets } = this.paddedBuffers;
     const features = this.hostFeatures;

@@ -37,7 +37,12 @@ describe('train', () => {
     const tensorsAtEpoch: number[] = [];
     const tensorsBefore = tf.memory().numTensors;
     const result = await train({
-      train: trainSplit, val, inputSize: 16, numClasses: 2, epochs: 5, seed: 3,
+      train: trainSplit,
+      val,
+      inputSize: 16,
+      numClasses: 2,
+      epochs: 5,
+      seed: 3,
       onEvent: (event) => {
         events.push(event);
         if (event.type === 'epoch') tensorsAtEpoch.push(tf.memory().numTensors);
@@ -55,10 +60,21 @@ describe('train', () => {
     // No tensors pile up from epoch to epoch.
     expect(new Set(tensorsAtEpoch).size).toBe(1);
     expect(events[0]).toEqual({ type: 'start', epochs: 5, stepsPerEpoch: 13, startEpoch: 1 });
-    expect(events.filter((event) => event.type === 'epoch').map((event) => (event as { epoch: number }).epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(events.filter((event) => event.type === 'epoch').map((event) => (event as { epoch: number }).epoch)).toEqual(
+      [1, 2, 3, 4, 5],
+    );
     const steps = events.filter((event) => event.type === 'step');
     expect(steps.length).toBeGreaterThanOrEqual(5);
-    expect(steps.every((event) => event.type === 'step' && event.loss > 0 && event.etaMs >= 0 && Number.isInteger(event.etaMs) && Number.isInteger(event.elapsedMs))).toBe(true);
+    expect(
+      steps.every(
+        (event) =>
+          event.type === 'step' &&
+          event.loss > 0 &&
+          event.etaMs >= 0 &&
+          Number.isInteger(event.etaMs) &&
+          Number.isInteger(event.elapsedMs),
+      ),
+    ).toBe(true);
     expect(events.at(-1)).toEqual({ type: 'restore', bestEpoch: result.bestEpoch, bestValLoss: best });
     result.head.dispose();
     expect(tf.memory().numTensors).toBe(tensorsBefore);
@@ -66,20 +82,41 @@ describe('train', () => {
 
   it('learns 3 classes well above chance', async () => {
     const { train: trainSplit, val } = clusters(300, 12, 3, 1.2);
-    const result = await train({ train: trainSplit, val, inputSize: 12, numClasses: 3, epochs: 4, head: { hiddenSize: 64 } });
+    const result = await train({
+      train: trainSplit,
+      val,
+      inputSize: 12,
+      numClasses: 3,
+      epochs: 4,
+      head: { hiddenSize: 64 },
+    });
     expect(result.history[result.bestEpoch - 1]!.valAccuracy).toBeGreaterThan(0.8);
     result.head.dispose();
   });
 
   it('resumes from a checkpoint to exactly the result of an uninterrupted run', async () => {
     const { train: trainSplit, val } = clusters(100, 8, 2, 2);
-    const base = { train: trainSplit, val, inputSize: 8, numClasses: 2, head: { hiddenSize: 32 }, seed: 5, learningRate: 5e-3 };
+    const base = {
+      train: trainSplit,
+      val,
+      inputSize: 8,
+      numClasses: 2,
+      head: { hiddenSize: 32 },
+      seed: 5,
+      learningRate: 5e-3,
+    };
     const full = await train({ ...base, epochs: 4 });
     const checkpointDir = join(dir, 'resume');
     const firstHalf = await train({ ...base, epochs: 2, checkpointDir });
     firstHalf.head.dispose();
     const events: TrainEvent[] = [];
-    const resumed = await train({ ...base, epochs: 4, checkpointDir, resume: true, onEvent: (event) => events.push(event) });
+    const resumed = await train({
+      ...base,
+      epochs: 4,
+      checkpointDir,
+      resume: true,
+      onEvent: (event) => events.push(event),
+    });
     expect(events[0]).toMatchObject({ type: 'start', startEpoch: 3 });
     expect(withoutSeconds(resumed.history)).toEqual(withoutSeconds(full.history));
     expect(resumed.bestEpoch).toBe(full.bestEpoch);
@@ -96,23 +133,34 @@ describe('train', () => {
     const checkpointDir = join(dir, 'mismatch');
     (await train({ ...base, checkpointDir, seed: 1 })).head.dispose();
     const tensors = tf.memory().numTensors;
-    await expect(train({ ...base, epochs: 2, checkpointDir, resume: true, seed: 2, batchSize: 16 })).rejects.toMatchObject({
+    await expect(
+      train({ ...base, epochs: 2, checkpointDir, resume: true, seed: 2, batchSize: 16 }),
+    ).rejects.toMatchObject({
       code: 'TRAIN_CHECKPOINT_MISMATCH',
       message: expect.stringMatching(/seed 1 \(checkpoint\) vs 2 \(now\), batchSize 32 \(checkpoint\) vs 16 \(now\)/),
     });
     expect(tf.memory().numTensors).toBe(tensors);
     await writeFile(join(checkpointDir, 'checkpoint-epoch-1.bin'), 'garbage');
-    await expect(train({ ...base, epochs: 2, checkpointDir, resume: true, seed: 1 })).rejects.toMatchObject({ code: 'TRAIN_CHECKPOINT_CORRUPT' });
+    await expect(train({ ...base, epochs: 2, checkpointDir, resume: true, seed: 1 })).rejects.toMatchObject({
+      code: 'TRAIN_CHECKPOINT_CORRUPT',
+    });
   });
 
   it('stops early after `patience` epochs without a lower validation loss', async () => {
     const noise = gaussianClusters(64, 8, 2, 21, 1);
     const other = gaussianClusters(64, 8, 2, 22, 1);
-    const shuffledLabels = other.labels.map((_, i) => (i * 7) % 3 === 0 ? 1 : 0);
+    const shuffledLabels = other.labels.map((_, i) => ((i * 7) % 3 === 0 ? 1 : 0));
     const events: TrainEvent[] = [];
     const result = await train({
-      train: noise, val: { features: other.features, labels: shuffledLabels }, inputSize: 8, numClasses: 2,
-      epochs: 30, patience: 2, learningRate: 2e-2, classWeights: [1, 1], onEvent: (event) => events.push(event),
+      train: noise,
+      val: { features: other.features, labels: shuffledLabels },
+      inputSize: 8,
+      numClasses: 2,
+      epochs: 30,
+      patience: 2,
+      learningRate: 2e-2,
+      classWeights: [1, 1],
+      onEvent: (event) => events.push(event),
     });
     expect(result.stoppedEarly).toBe(true);
     expect(result.history.length).toBeLessThan(30);
@@ -124,11 +172,21 @@ describe('train', () => {
   it('rejects inconsistent inputs with one clear line', async () => {
     const split = { features: new Float32Array(10), labels: [0, 1] };
     await expect(train({ train: split, val: split, inputSize: 4, numClasses: 2 })).rejects.toMatchObject({
-      code: 'TRAIN_BAD_FEATURES', message: 'train features have 10 values, expected 2 rows x 4',
+      code: 'TRAIN_BAD_FEATURES',
+      message: 'train features have 10 values, expected 2 rows x 4',
     });
     const good = { features: new Float32Array(8), labels: [0, 2] };
-    await expect(train({ train: good, val: good, inputSize: 4, numClasses: 2 })).rejects.toMatchObject({ code: 'TRAIN_BAD_LABEL' });
-    await expect(train({ train: { features: new Float32Array(8), labels: [0, 1] }, val: good, inputSize: 4, numClasses: 2, resume: true }))
-      .rejects.toMatchObject({ code: 'TRAIN_BAD_LABEL' });
+    await expect(train({ train: good, val: good, inputSize: 4, numClasses: 2 })).rejects.toMatchObject({
+      code: 'TRAIN_BAD_LABEL',
+    });
+    await expect(
+      train({
+        train: { features: new Float32Array(8), labels: [0, 1] },
+        val: good,
+        inputSize: 4,
+        numClasses: 2,
+        resume: true,
+      }),
+    ).rejects.toMatchObject({ code: 'TRAIN_BAD_LABEL' });
   });
 });

@@ -14,7 +14,9 @@ beforeAll(async () => {
 
 const closeArrays = (actual: Float32Array[], expected: Float32Array[], tolerance: number) => {
   expect(actual.map((array) => array.length)).toEqual(expected.map((array) => array.length));
-  actual.forEach((array, index) => array.forEach((value, i) => expect(Math.abs(value - expected[index]![i]!)).toBeLessThan(tolerance)));
+  actual.forEach((array, index) =>
+    array.forEach((value, i) => expect(Math.abs(value - expected[index]![i]!)).toBeLessThan(tolerance)),
+  );
 };
 
 describe('TransposedHead', () => {
@@ -22,7 +24,9 @@ describe('TransposedHead', () => {
     const head = createHead({ inputSize: 6, hiddenSize: 4, numClasses: 3 }, { seed: 2 });
     const transposed = new TransposedHead(head);
     const weights = await head.getWeights();
-    const packed = await Promise.all(transposed.variables.map(async (variable) => await variable.data() as Float32Array));
+    const packed = await Promise.all(
+      transposed.variables.map(async (variable) => (await variable.data()) as Float32Array),
+    );
     expect(transposed.unpack(packed)).toEqual(weights);
     expect(transposed.unpack(transposed.pack(weights))).toEqual(weights);
     const other = createHead({ inputSize: 6, hiddenSize: 4, numClasses: 3 }, { seed: 9 });
@@ -39,13 +43,19 @@ describe('TransposedHead', () => {
   it('gives the loss and gradients of lossAndGradients (with and without dropout)', () => {
     const head = createHead({ inputSize: 5, hiddenSize: 7, numClasses: 3, dropout: 0.3 }, { seed: 4 });
     const transposed = new TransposedHead(head);
-    const x = tf.tensor2d(Float32Array.from({ length: 20 }, (_, i) => Math.sin(i * 1.7)), [4, 5]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 20 }, (_, i) => Math.sin(i * 1.7)),
+      [4, 5],
+    );
     const targets = tf.tensor2d(weightedOneHot([0, 2, 1, 2], [0.5, 1, 2]), [4, 3]);
     for (const seed of [undefined, 99]) {
       const [reference, fast] = tf.tidy(() => {
         const a = lossAndGradients(head, x, targets, seed);
         const b = transposed.lossAndGradients(x, targets, seed);
-        return [[a.loss, ...a.gradients], [b.loss, ...b.gradients]].map((list) => list.map((t) => t.dataSync() as Float32Array));
+        return [
+          [a.loss, ...a.gradients],
+          [b.loss, ...b.gradients],
+        ].map((list) => list.map((t) => t.dataSync() as Float32Array));
       }) as [Float32Array[], Float32Array[]];
       expect(fast[0]![0]).toBeCloseTo(reference[0]![0]!, 6);
       closeArrays(transposed.unpack(fast.slice(1)), reference.slice(1), 1e-6);
@@ -64,12 +74,17 @@ describe('TransposedHead', () => {
       const runner = new StepRunner(transposed ?? head, optimizer, split, [1, 2], 0.05, onDevice);
       const before = tf.memory().numTensors;
       const losses: number[] = [];
-      for (let step = 0; step < 6; step += 1) losses.push((await runner.step(Int32Array.from([step, 10 + step, 20, 33, 49, 63]), step, true))!);
+      for (let step = 0; step < 6; step += 1)
+        losses.push((await runner.step(Int32Array.from([step, 10 + step, 20, 33, 49, 63]), step, true))!);
       expect(tf.memory().numTensors).toBe(before);
       routes.push(runner.route!);
       transposed?.writeTo(head);
       const state = await optimizer.getState();
-      const result = { losses, weights: await head.getWeights(), moments: transposed?.unpack(state.firstMoments) ?? state.firstMoments };
+      const result = {
+        losses,
+        weights: await head.getWeights(),
+        moments: transposed?.unpack(state.firstMoments) ?? state.firstMoments,
+      };
       runner.dispose();
       optimizer.dispose();
       transposed?.dispose();

@@ -99,8 +99,10 @@ export class TransposedHead {
     const xWithOnes = padded?.withOnes ?? tf.concat([x as tf.Tensor2D, ones], 1);
     const xWithOnesT = padded?.withOnesT ?? tf.transpose(xWithOnes);
     const hiddenT = tf.relu(tf.matMul(first, xWithOnesT));
-    const maskT = dropoutSeed !== undefined && dropout > 0
-      ? tf.tensor2d(dropoutMaskTransposed(rows, hiddenSize, dropout, dropoutSeed), [hiddenSize, rows]) : undefined;
+    const maskT =
+      dropoutSeed !== undefined && dropout > 0
+        ? tf.tensor2d(dropoutMaskTransposed(rows, hiddenSize, dropout, dropoutSeed), [hiddenSize, rows])
+        : undefined;
     const droppedT = maskT === undefined ? hiddenT : tf.mul(hiddenT, maskT);
     const droppedWithOnesT = tf.concat([droppedT, tf.reshape(ones, [1, rows])], 0);
     // logits = (W2ᵀ·[dropped; 1])ᵀ: transposing W2 (513 x 2) and the 2 x 32 result costs less than transposing the
@@ -116,7 +118,10 @@ export class TransposedHead {
 
     const rowWeight = tf.sum(weightedTargets, 1, true);
     const probabilities = tf.div(exponentials, sums);
-    const logitsGradient = tf.div(tf.sub(tf.mul(probabilities, rowWeight), weightedTargets), totalWeight) as tf.Tensor2D;
+    const logitsGradient = tf.div(
+      tf.sub(tf.mul(probabilities, rowWeight), weightedTargets),
+      totalWeight,
+    ) as tf.Tensor2D;
     const secondGradient = tf.matMul(droppedWithOnesT, logitsGradient);
     const w2 = tf.slice(second, [0, 0], [hiddenSize, numClasses]);
     const droppedGradientT = tf.matMul(w2, tf.transpose(logitsGradient));

@@ -16,14 +16,21 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
  * Parses a subcommand's arguments (a leading `--`, as `pnpm start -- ...` passes it, is dropped); `--help` prints
  * the usage and exits 0, an unknown option prints it and exits 2.
  */
-export function parseOptions(args: readonly string[], options: OptionSpec, usage: string): Record<string, string | boolean | undefined> {
+export function parseOptions(
+  args: readonly string[],
+  options: OptionSpec,
+  usage: string,
+): Record<string, string | boolean | undefined> {
   const rest = args.filter((arg, index) => !(index === 0 && arg === '--'));
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${usage.trimEnd()}\n`);
     process.exit(0);
   }
   try {
-    return parseArgs({ args: rest, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args: rest, options, allowPositionals: false, strict: true }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage.trimEnd()}\n`);
     process.exit(2);

@@ -43,16 +43,20 @@ and q8-vs-fp32 agreement on SST-2 dev sentences. Prints a table and writes JSON.
 export const command: BenchCommand = {
   usage,
   async run(args) {
-    const values = parseOptions(args, {
-      model: { type: 'string', default: '/tmp/bert-base-random' },
-      shared: { type: 'string', default: defaultShared },
-      datasets: { type: 'string', default: 'uci,sst2' },
-      anchors: { type: 'string', default: ANCHORS.join(',') },
-      'no-torch': { type: 'boolean', default: false },
-      'agreement-sentences': { type: 'string', default: '500' },
-      'agreement-model': { type: 'string' },
-      out: { type: 'string', default: join(repoRoot, 'tools', 'bench', 'results.json') },
-    }, usage);
+    const values = parseOptions(
+      args,
+      {
+        model: { type: 'string', default: '/tmp/bert-base-random' },
+        shared: { type: 'string', default: defaultShared },
+        datasets: { type: 'string', default: 'uci,sst2' },
+        anchors: { type: 'string', default: ANCHORS.join(',') },
+        'no-torch': { type: 'boolean', default: false },
+        'agreement-sentences': { type: 'string', default: '500' },
+        'agreement-model': { type: 'string' },
+        out: { type: 'string', default: join(repoRoot, 'tools', 'bench', 'results.json') },
+      },
+      usage,
+    );
     const anchors = values['no-torch'] || values.anchors === 'none' ? [] : (values.anchors as string).split(',');
     const unknown = anchors.filter((anchor) => !(ANCHORS as readonly string[]).includes(anchor));
     if (unknown.length > 0) {
@@ -65,7 +69,8 @@ export const command: BenchCommand = {
       datasets: (values.datasets as string).split(','),
       anchors,
       agreementSentences: Number(values['agreement-sentences']),
-      agreementModel: values['agreement-model'] === undefined ? undefined : userPath(values['agreement-model'] as string),
+      agreementModel:
+        values['agreement-model'] === undefined ? undefined : userPath(values['agreement-model'] as string),
       out: userPath(values.out as string),
     });
   },
@@ -88,11 +93,19 @@ async function endToEnd(options: EndToEndOptions): Promise<void> {
   const runs: (SentiRun & { dataset: string })[] = [];
   const references: Record<string, { measured: unknown; estimatedSeconds: number }> = {};
 
-  console.log(`senti end-to-end benchmark: model ${model}, ${epochs} epochs, batch 32; CPU cores: ${(await import('node:os')).cpus().length}`);
-  console.log('each senti row is one `senti train --device cpu` process (start-up included in wall); PyTorch measured in this same run\n');
+  console.log(
+    `senti end-to-end benchmark: model ${model}, ${epochs} epochs, batch 32; CPU cores: ${(await import('node:os')).cpus().length}`,
+  );
+  console.log(
+    'each senti row is one `senti train --device cpu` process (start-up included in wall); PyTorch measured in this same run\n',
+  );
 
   const uci = join(repoRoot, 'fixtures', 'uci-sentences.csv');
-  const plan: { name: string; csv: () => Promise<string>; configs: { label: string; dtype: 'int8' | 'q8' | 'fp32'; cache: string; extra: string[] }[] }[] = [];
+  const plan: {
+    name: string;
+    csv: () => Promise<string>;
+    configs: { label: string; dtype: 'int8' | 'q8' | 'fp32'; cache: string; extra: string[] }[];
+  }[] = [];
   if (datasets.includes('uci')) {
     plan.push({
       name: 'uci',
@@ -120,10 +133,30 @@ async function endToEnd(options: EndToEndOptions): Promise<void> {
     const csv = await dataset.csv();
     for (const config of dataset.configs) {
       process.stderr.write(`running ${dataset.name}: ${config.label} ...\n`);
-      const run = await runSentiTrain(repoRoot, config.label, ['--data', csv, '--model', model, '--dtype', config.dtype, '--device', 'cpu', '--epochs', String(epochs), '--keep-duplicates', '--out', join(work, `${dataset.name}-${runs.length}`), ...config.extra], {
-        SENTI_CACHE_DIR: join(work, 'cache', config.cache),
-        SENTI_OFFLINE: '1',
-      });
+      const run = await runSentiTrain(
+        repoRoot,
+        config.label,
+        [
+          '--data',
+          csv,
+          '--model',
+          model,
+          '--dtype',
+          config.dtype,
+          '--device',
+          'cpu',
+          '--epochs',
+          String(epochs),
+          '--keep-duplicates',
+          '--out',
+          join(work, `${dataset.name}-${runs.length}`),
+          ...config.extra,
+        ],
+        {
+          SENTI_CACHE_DIR: join(work, 'cache', config.cache),
+          SENTI_OFFLINE: '1',
+        },
+      );
       runs.push({ ...run, dataset: dataset.name });
     }
   }
@@ -141,7 +174,9 @@ async function endToEnd(options: EndToEndOptions): Promise<void> {
   }
   let peer: PeerReference | undefined;
   if (options.anchors.includes('peer')) {
-    process.stderr.write('running the careful-PyTorch anchor (encode once, fp32 and int8, 10 head epochs on UCI) ...\n');
+    process.stderr.write(
+      'running the careful-PyTorch anchor (encode once, fp32 and int8, 10 head epochs on UCI) ...\n',
+    );
     peer = await measurePeerReference(join(shared, 'tools', 'peer-encode-once-torch.py'), uci, epochs);
   }
 
@@ -149,10 +184,31 @@ async function endToEnd(options: EndToEndOptions): Promise<void> {
   if (options.agreementSentences > 0) {
     process.stderr.write('measuring q8 vs fp32 agreement on SST-2 sentences ...\n');
     const agreementModel = await requantizedModel(model, options.agreementModel);
-    agreement = await q8Agreement(agreementModel, await firstSentences(join(shared, 'datasets', 'sst2-dev.csv'), options.agreementSentences), 64, 'pooler');
+    agreement = await q8Agreement(
+      agreementModel,
+      await firstSentences(join(shared, 'datasets', 'sst2-dev.csv'), options.agreementSentences),
+      64,
+      'pooler',
+    );
   }
 
-  const header = ['data', 'run', 'load+split', 'load enc', 'tokenize', 'encode', 'train 10 ep', 'evaluate', 'total', 'wall', 'enc sent/s', 'head samp/s', 'peak RSS', 'vs tutorial', 'vs peer'];
+  const header = [
+    'data',
+    'run',
+    'load+split',
+    'load enc',
+    'tokenize',
+    'encode',
+    'train 10 ep',
+    'evaluate',
+    'total',
+    'wall',
+    'enc sent/s',
+    'head samp/s',
+    'peak RSS',
+    'vs tutorial',
+    'vs peer',
+  ];
   const rows = runs.map((run) => {
     const s = run.summary.seconds;
     const encoded = run.summary.cache.misses;
@@ -178,16 +234,26 @@ async function endToEnd(options: EndToEndOptions): Promise<void> {
   });
   console.log(formatTable(header, rows));
   for (const [dataset, reference] of Object.entries(references)) {
-    console.log(`tutorial PyTorch anchor (${dataset}): ${reference.estimatedSeconds.toFixed(0)} s for ${epochs} epochs, estimated from one measured UCI epoch`);
+    console.log(
+      `tutorial PyTorch anchor (${dataset}): ${reference.estimatedSeconds.toFixed(0)} s for ${epochs} epochs, estimated from one measured UCI epoch`,
+    );
   }
   if (torch) console.log(`  measured: ${JSON.stringify(torch.measured)}`);
   if (peer) {
-    console.log(`careful-PyTorch anchor (UCI, encode once + ${epochs} head epochs, no start-up or evaluation counted): ${peer.lines.map((line) => `${line.dtype} ${line.total_s.toFixed(1)} s (encode ${line.encode_s.toFixed(1)} s, ${line.encode_sent_per_s} sent/s; head ${line.head_samples_per_s} samples/s)`).join('; ')}; ratios against ${peer.fastest.dtype}`);
+    console.log(
+      `careful-PyTorch anchor (UCI, encode once + ${epochs} head epochs, no start-up or evaluation counted): ${peer.lines.map((line) => `${line.dtype} ${line.total_s.toFixed(1)} s (encode ${line.encode_s.toFixed(1)} s, ${line.encode_sent_per_s} sent/s; head ${line.head_samples_per_s} samples/s)`).join('; ')}; ratios against ${peer.fastest.dtype}`,
+    );
   }
-  if (agreement) console.log(`q8 vs fp32 (${agreement.sentences} SST-2 dev sentences, ${agreement.pooling} pooling): mean cosine ${agreement.meanCosine.toFixed(5)}, min ${agreement.minCosine.toFixed(5)}; fp32 ${agreement.fp32SentencesPerSecond.toFixed(0)} vs q8 ${agreement.q8SentencesPerSecond.toFixed(0)} sentences/s`);
+  if (agreement)
+    console.log(
+      `q8 vs fp32 (${agreement.sentences} SST-2 dev sentences, ${agreement.pooling} pooling): mean cosine ${agreement.meanCosine.toFixed(5)}, min ${agreement.minCosine.toFixed(5)}; fp32 ${agreement.fp32SentencesPerSecond.toFixed(0)} vs q8 ${agreement.q8SentencesPerSecond.toFixed(0)} sentences/s`,
+    );
 
   await mkdir(dirname(options.out), { recursive: true });
-  await writeFile(options.out, `${JSON.stringify({ date: new Date().toISOString(), model, epochs, runs, references, peer, agreement }, null, 2)}\n`);
+  await writeFile(
+    options.out,
+    `${JSON.stringify({ date: new Date().toISOString(), model, epochs, runs, references, peer, agreement }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${options.out}`);
   await rm(work, { recursive: true, force: true });
 }

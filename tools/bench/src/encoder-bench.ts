@@ -9,7 +9,10 @@ import { firstSentences } from './datasets.js';
 import { formatTable } from './format-table.js';
 import { rawOnnxThroughput } from './raw-onnx.js';
 
-const defaultData = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/datasets/sst2-train.csv');
+const defaultData = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../shared/datasets/sst2-train.csv',
+);
 
 const usage = `usage: pnpm --filter @senti/bench start -- encoder [options]
 Encoder sentences/s, each row measured in this same run: senti's encode (texts sorted by token length, each batch
@@ -28,15 +31,19 @@ options and ONNX Runtime's defaults).
 export const command: BenchCommand = {
   usage,
   async run(args) {
-    const values = parseOptions(args, {
-      model: { type: 'string', default: '/tmp/bert-base-random' },
-      data: { type: 'string', default: defaultData },
-      count: { type: 'string', default: '2000' },
-      'batch-size': { type: 'string', default: '32' },
-      'max-length': { type: 'string', default: '64' },
-      'raw-batches': { type: 'string', default: '16' },
-      dtypes: { type: 'string', default: 'fp32,q8' },
-    }, usage);
+    const values = parseOptions(
+      args,
+      {
+        model: { type: 'string', default: '/tmp/bert-base-random' },
+        data: { type: 'string', default: defaultData },
+        count: { type: 'string', default: '2000' },
+        'batch-size': { type: 'string', default: '32' },
+        'max-length': { type: 'string', default: '64' },
+        'raw-batches': { type: 'string', default: '16' },
+        dtypes: { type: 'string', default: 'fp32,q8' },
+      },
+      usage,
+    );
     const model = userPath(values.model as string);
     const data = userPath(values.data as string);
     const batchSize = Number(values['batch-size']);
@@ -55,12 +62,32 @@ export const command: BenchCommand = {
       await encoder.encode(texts, { maxLength, batchSize });
       const seconds = (performance.now() - start) / 1000;
       const meanTokens = lengths.reduce((sum, length) => sum + length, 0) / lengths.length;
-      rows.push([dtype, 'senti encode (sorted, dynamic padding)', (texts.length / seconds).toFixed(1), seconds.toFixed(1), `mean ${meanTokens.toFixed(1)} tokens/sentence`]);
+      rows.push([
+        dtype,
+        'senti encode (sorted, dynamic padding)',
+        (texts.length / seconds).toFixed(1),
+        seconds.toFixed(1),
+        `mean ${meanTokens.toFixed(1)} tokens/sentence`,
+      ]);
       await encoder.dispose();
       const file = path.join(model, 'onnx', ONNX_FILES[dtype]);
-      for (const [label, options] of [['raw ORT, senti session options', sessionOptions('cpu')], ['raw ORT, default session options', {}]] as const) {
-        const rate = await rawOnnxThroughput(file, { batchSize, tokens: 32, batches: rawBatches, sessionOptions: options as never });
-        rows.push([dtype, `${label}, fixed 32 tokens`, rate.toFixed(1), ((rawBatches * batchSize) / rate).toFixed(1), `${rawBatches} batches`]);
+      for (const [label, options] of [
+        ['raw ORT, senti session options', sessionOptions('cpu')],
+        ['raw ORT, default session options', {}],
+      ] as const) {
+        const rate = await rawOnnxThroughput(file, {
+          batchSize,
+          tokens: 32,
+          batches: rawBatches,
+          sessionOptions: options as never,
+        });
+        rows.push([
+          dtype,
+          `${label}, fixed 32 tokens`,
+          rate.toFixed(1),
+          ((rawBatches * batchSize) / rate).toFixed(1),
+          `${rawBatches} batches`,
+        ]);
       }
     }
     console.log(formatTable(['dtype', 'route', 'sentences/s', 'seconds', 'notes'], rows));

@@ -24,10 +24,17 @@ Prints one JSON line.
 export const command: BenchCommand = {
   usage: USAGE,
   async run(args) {
-    const values = parseOptions(args, {
-      run: { type: 'string' }, texts: { type: 'string', default: '200' }, 'random-draws': { type: 'string', default: '5' },
-      seed: { type: 'string', default: '2021' }, device: { type: 'string', default: 'cpu' },
-    }, USAGE);
+    const values = parseOptions(
+      args,
+      {
+        run: { type: 'string' },
+        texts: { type: 'string', default: '200' },
+        'random-draws': { type: 'string', default: '5' },
+        seed: { type: 'string', default: '2021' },
+        device: { type: 'string', default: 'cpu' },
+      },
+      USAGE,
+    );
     if (values.run === undefined) {
       process.stderr.write(`explain needs --run DIR\n\n${USAGE}\n`);
       process.exit(2);
@@ -35,7 +42,10 @@ export const command: BenchCommand = {
     const runDir = userPath(values.run as string);
     const table = await readTable(join(runDir, 'test-predictions.csv'));
     const textColumn = table.columns.indexOf('text');
-    const texts = table.rows.slice(0, Number(values.texts)).map((row) => row[textColumn]!).filter((text) => text.trim() !== '');
+    const texts = table.rows
+      .slice(0, Number(values.texts))
+      .map((row) => row[textColumn]!)
+      .filter((text) => text.trim() !== '');
     const model = await loadModel(join(runDir, 'model'), { offline: true, device: values.device as 'cpu' });
     try {
       await model.explain(texts.slice(0, 2)); // warm-up
@@ -44,22 +54,37 @@ export const command: BenchCommand = {
       const seconds = (performance.now() - started) / 1000;
       const edited = explanations.reduce((sum, explanation) => sum + explanation.words.length + 2, 0);
       const comprehensiveness = await measure(model, explanations, Number(values['random-draws']), Number(values.seed));
-      const gaps = explanations.filter((explanation) => explanation.words.length > 0).map((explanation) => Math.abs(explanation.check.sumOfScores - explanation.check.dropAllWords));
-      console.log(JSON.stringify({
-        run: runDir, encoder: model.manifest.encoder.model, dtype: model.manifest.encoder.dtype, pooling: model.manifest.encoder.pooling,
-        maxLength: model.manifest.maxLength, device: model.encoder.device.used, texts: texts.length,
-        meanWords: explanations.reduce((sum, explanation) => sum + explanation.words.length, 0) / texts.length,
-        textsPerSecond: texts.length / seconds, editedTextsPerSecond: edited / seconds, seconds,
-        comprehensiveness,
-        check: { meanAbsGap: mean(gaps), meanDropAllWords: mean(explanations.map((explanation) => explanation.check.dropAllWords)) },
-      }));
+      const gaps = explanations
+        .filter((explanation) => explanation.words.length > 0)
+        .map((explanation) => Math.abs(explanation.check.sumOfScores - explanation.check.dropAllWords));
+      console.log(
+        JSON.stringify({
+          run: runDir,
+          encoder: model.manifest.encoder.model,
+          dtype: model.manifest.encoder.dtype,
+          pooling: model.manifest.encoder.pooling,
+          maxLength: model.manifest.maxLength,
+          device: model.encoder.device.used,
+          texts: texts.length,
+          meanWords: explanations.reduce((sum, explanation) => sum + explanation.words.length, 0) / texts.length,
+          textsPerSecond: texts.length / seconds,
+          editedTextsPerSecond: edited / seconds,
+          seconds,
+          comprehensiveness,
+          check: {
+            meanAbsGap: mean(gaps),
+            meanDropAllWords: mean(explanations.map((explanation) => explanation.check.dropAllWords)),
+          },
+        }),
+      );
     } finally {
       await model.dispose();
     }
   },
 };
 
-const mean = (values: readonly number[]) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /** Comprehensiveness of the top-k words vs k random words, k = 1, 3, 5, on the explained span of each text. */
 async function measure(model: SentiModel, explanations: readonly Explanation[], draws: number, seed: number) {

@@ -20,14 +20,18 @@ Head-training samples/s of @senti/train's loop on random features (the tutorial'
 export const command: BenchCommand = {
   usage,
   async run(args) {
-    const values = parseOptions(args, {
-      backend: { type: 'string' },
-      samples: { type: 'string', default: '20000' },
-      epochs: { type: 'string', default: '2' },
-      input: { type: 'string', default: '768' },
-      classes: { type: 'string', default: '2' },
-      batch: { type: 'string', default: '32' },
-    }, usage);
+    const values = parseOptions(
+      args,
+      {
+        backend: { type: 'string' },
+        samples: { type: 'string', default: '20000' },
+        epochs: { type: 'string', default: '2' },
+        input: { type: 'string', default: '768' },
+        classes: { type: 'string', default: '2' },
+        batch: { type: 'string', default: '32' },
+      },
+      usage,
+    );
     if (values.backend !== undefined) process.env.SENTI_TF_BACKEND = values.backend as string;
     const samples = Number(values.samples);
     const epochs = Number(values.epochs);
@@ -45,14 +49,21 @@ export const command: BenchCommand = {
     const result = await train({ train: { features, labels }, val, inputSize, numClasses, epochs, batchSize, seed: 1 });
     const perEpoch = result.history.map((record) => record.seconds);
     const best = perEpoch.reduce((least, value) => Math.min(least, value), Infinity);
-    console.log(JSON.stringify({
-      backend: backend.name,
-      tfBackend: tf.getBackend(),
-      samples, epochs, inputSize, hidden: 512, numClasses, batchSize,
-      epochSeconds: perEpoch.map((seconds) => Number(seconds.toFixed(3))),
-      samplesPerSecondBestEpoch: Math.round(samples / best),
-      samplesPerSecondOverall: Math.round((samples * epochs) / perEpoch.reduce((a, b) => a + b, 0)),
-    }));
+    console.log(
+      JSON.stringify({
+        backend: backend.name,
+        tfBackend: tf.getBackend(),
+        samples,
+        epochs,
+        inputSize,
+        hidden: 512,
+        numClasses,
+        batchSize,
+        epochSeconds: perEpoch.map((seconds) => Number(seconds.toFixed(3))),
+        samplesPerSecondBestEpoch: Math.round(samples / best),
+        samplesPerSecondOverall: Math.round((samples * epochs) / perEpoch.reduce((a, b) => a + b, 0)),
+      }),
+    );
     result.head.dispose();
   },
 };

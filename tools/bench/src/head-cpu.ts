@@ -11,7 +11,12 @@ import { StepRunner, TransposedHead } from '@senti/train/internals';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: { backend: { type: 'string' }, steps: { type: 'string', default: '1500' }, batch: { type: 'string', default: '32' }, repeats: { type: 'string', default: '3' } },
+  options: {
+    backend: { type: 'string' },
+    steps: { type: 'string', default: '1500' },
+    batch: { type: 'string', default: '32' },
+    repeats: { type: 'string', default: '3' },
+  },
 });
 if (values.backend !== undefined) process.env.SENTI_TF_BACKEND = values.backend;
 await selectBackend({ device: 'auto' });
@@ -44,7 +49,10 @@ for (let repeat = 0; repeat < Number(values.repeats); repeat += 1) {
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
   const wallSeconds = (performance.now() - wall) / 1000;
-  results.push({ samplesPerCpuSecond: Math.round((steps * batchSize) / cpuSeconds), samplesPerWallSecond: Math.round((steps * batchSize) / wallSeconds) });
+  results.push({
+    samplesPerCpuSecond: Math.round((steps * batchSize) / cpuSeconds),
+    samplesPerWallSecond: Math.round((steps * batchSize) / wallSeconds),
+  });
 }
 console.log(JSON.stringify({ tfBackend: tf.getBackend(), batchSize, steps, results }));
 runner.dispose();

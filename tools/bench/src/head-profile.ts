@@ -22,10 +22,16 @@ absolute times); prints JSON. On WebGPU in Node kernels are asynchronous: use th
 export const command: BenchCommand = {
   usage,
   async run(args) {
-    const values = parseOptions(args, {
-      backend: { type: 'string' }, steps: { type: 'string', default: '300' }, batch: { type: 'string', default: '32' },
-      layout: { type: 'string', default: 'transposed' },
-    }, usage);
+    const values = parseOptions(
+      args,
+      {
+        backend: { type: 'string' },
+        steps: { type: 'string', default: '300' },
+        batch: { type: 'string', default: '32' },
+        layout: { type: 'string', default: 'transposed' },
+      },
+      usage,
+    );
     await profile(values as { backend?: string; steps: string; batch: string; layout: string });
   },
 };
@@ -39,7 +45,10 @@ async function profile(values: { backend?: string; steps: string; batch: string;
   const rows = 4096;
   const random = seededRandom(1);
   const features = Float32Array.from({ length: rows * inputSize }, () => random() * 2 - 1);
-  const targets = weightedOneHot(Array.from({ length: rows }, (_, index) => index % 2), [1, 1]);
+  const targets = weightedOneHot(
+    Array.from({ length: rows }, (_, index) => index % 2),
+    [1, 1],
+  );
   const head = createHead({ inputSize, numClasses: 2 }, { seed: 1 });
   const transposed = values.layout === 'transposed' ? new TransposedHead(head) : undefined;
   const optimizer = new AdamW(transposed?.variables ?? head.variables, { learningRate: 1e-3 });
@@ -67,7 +76,10 @@ async function profile(values: { backend?: string; steps: string; batch: string;
         tf.tidy(() => {
           // Synchronous on purpose: this profiler times phases on wasm/cpu, whose kernels run synchronously; the read
           // only makes sure the clip is computed inside its lap. (On WebGPU in Node dataSync throws: use the head subcommand.)
-          gradientNormCoefficient(gradients.map((gradient) => tf.square(gradient)), 1).dataSync();
+          gradientNormCoefficient(
+            gradients.map((gradient) => tf.square(gradient)),
+            1,
+          ).dataSync();
         });
         lap(CLIP_ALONE);
       }
@@ -83,12 +95,16 @@ async function profile(values: { backend?: string; steps: string; batch: string;
   let stepMs = 0;
   for (let index = 0; index < steps; index += 1) {
     let now = performance.now();
-    step(index, (phase) => {
-      const time = performance.now();
-      phases.set(phase, (phases.get(phase) ?? 0) + time - now);
-      if (phase !== CLIP_ALONE) stepMs += time - now;
-      now = time;
-    }, index % 2 === 1);
+    step(
+      index,
+      (phase) => {
+        const time = performance.now();
+        phases.set(phase, (phases.get(phase) ?? 0) + time - now);
+        if (phase !== CLIP_ALONE) stepMs += time - now;
+        now = time;
+      },
+      index % 2 === 1,
+    );
   }
   const kernels = new Map<string, { ms: number; calls: number }>();
   const profiled = Math.min(50, steps);
@@ -102,11 +118,28 @@ async function profile(values: { backend?: string; steps: string; batch: string;
     }
   }
   const perStep = (ms: number, count = steps) => Math.round((ms / count) * 1000);
-  console.log(JSON.stringify({
-    tfBackend: tf.getBackend(), layout: values.layout, batchSize, steps,
-    samplesPerSecond: Math.round((batchSize * steps) / (stepMs / 1000)),
-    microsecondsPerStep: { total: perStep(stepMs), ...Object.fromEntries([...phases].map(([phase, ms]) => [phase, perStep(ms, phase === CLIP_ALONE ? steps / 2 : steps)])) },
-    kernelMicrosecondsPerStepUnderTfProfile: Object.fromEntries([...kernels].sort((a, b) => b[1].ms - a[1].ms)
-      .map(([name, { ms, calls }]) => [`${name} x${calls / profiled}`, perStep(ms, profiled)])),
-  }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        tfBackend: tf.getBackend(),
+        layout: values.layout,
+        batchSize,
+        steps,
+        samplesPerSecond: Math.round((batchSize * steps) / (stepMs / 1000)),
+        microsecondsPerStep: {
+          total: perStep(stepMs),
+          ...Object.fromEntries(
+            [...phases].map(([phase, ms]) => [phase, perStep(ms, phase === CLIP_ALONE ? steps / 2 : steps)]),
+          ),
+        },
+        kernelMicrosecondsPerStepUnderTfProfile: Object.fromEntries(
+          [...kernels]
+            .sort((a, b) => b[1].ms - a[1].ms)
+            .map(([name, { ms, calls }]) => [`${name} x${calls / profiled}`, perStep(ms, profiled)]),
+        ),
+      },
+      null,
+      1,
+    ),
+  );
 }

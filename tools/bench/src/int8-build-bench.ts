@@ -34,9 +34,17 @@ export const command: BenchCommand = {
       const whole = seconds(started);
 
       started = performance.now();
-      const warm = await runProcess(process.execPath, ['--import', 'tsx', '--conditions=source', '-e',
-        `const { perTokenInt8Dir } = await import('@senti/model/internals'); const t = performance.now(); await perTokenInt8Dir(${JSON.stringify(fp32)}, ${JSON.stringify(path.join(model, 'config.json'))}, ${JSON.stringify(cacheDir)}); console.log((performance.now() - t) / 1000);`,
-      ], { cwd: process.cwd() });
+      const warm = await runProcess(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--conditions=source',
+          '-e',
+          `const { perTokenInt8Dir } = await import('@senti/model/internals'); const t = performance.now(); await perTokenInt8Dir(${JSON.stringify(fp32)}, ${JSON.stringify(path.join(model, 'config.json'))}, ${JSON.stringify(cacheDir)}); console.log((performance.now() - t) / 1000);`,
+        ],
+        { cwd: process.cwd() },
+      );
       const warmSeconds = Number(warm.stdout.trim().split('\n').pop());
 
       started = performance.now();
@@ -55,20 +63,37 @@ export const command: BenchCommand = {
       const out = encodeOnnxModel(graph);
       const encode = seconds(started);
       started = performance.now();
-      createHash('sha256').update(await readFile(fp32)).digest('hex');
+      createHash('sha256')
+        .update(await readFile(fp32))
+        .digest('hex');
       const hashFromDisk = seconds(started);
 
-      console.log(`model ${fp32} (${(bytes.byteLength / 1e6).toFixed(0)} MB fp32 -> ${(out.byteLength / 1e6).toFixed(0)} MB int8)\n`);
-      console.log(formatTable(['stage', 'what', 'seconds'], [
-        ['build', 'perTokenInt8Dir into an empty cache (all of the below + write + hash of the output)', whole.toFixed(2)],
-        ['  read', 'the fp32 file into shared memory', read.toFixed(2)],
-        ['  sha256', 'of those bytes (the cache key)', hash.toFixed(2)],
-        ['  decode', 'protobuf -> objects (tensor bytes stay views)', decode.toFixed(2)],
-        ['  quantize', 'per-column / per-row int8 in worker threads', quantize.toFixed(2)],
-        ['  encode', 'objects -> protobuf', encode.toFixed(2)],
-        ['sha256 alone', 'readFile + sha256 of the fp32 file', hashFromDisk.toFixed(2)],
-        ['warm', 'a fresh process finding the built graph (file stamps, no hashing)', Number.isFinite(warmSeconds) ? warmSeconds.toFixed(3) : `failed: ${warm.stderr.slice(0, 200)}`],
-      ]));
+      console.log(
+        `model ${fp32} (${(bytes.byteLength / 1e6).toFixed(0)} MB fp32 -> ${(out.byteLength / 1e6).toFixed(0)} MB int8)\n`,
+      );
+      console.log(
+        formatTable(
+          ['stage', 'what', 'seconds'],
+          [
+            [
+              'build',
+              'perTokenInt8Dir into an empty cache (all of the below + write + hash of the output)',
+              whole.toFixed(2),
+            ],
+            ['  read', 'the fp32 file into shared memory', read.toFixed(2)],
+            ['  sha256', 'of those bytes (the cache key)', hash.toFixed(2)],
+            ['  decode', 'protobuf -> objects (tensor bytes stay views)', decode.toFixed(2)],
+            ['  quantize', 'per-column / per-row int8 in worker threads', quantize.toFixed(2)],
+            ['  encode', 'objects -> protobuf', encode.toFixed(2)],
+            ['sha256 alone', 'readFile + sha256 of the fp32 file', hashFromDisk.toFixed(2)],
+            [
+              'warm',
+              'a fresh process finding the built graph (file stamps, no hashing)',
+              Number.isFinite(warmSeconds) ? warmSeconds.toFixed(3) : `failed: ${warm.stderr.slice(0, 200)}`,
+            ],
+          ],
+        ),
+      );
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
     }

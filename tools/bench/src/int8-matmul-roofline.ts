@@ -1,5 +1,13 @@
 import { sessionOptions } from '@senti/model';
-import { DataType, encodeOnnxModel, int8Tensor, makeNode, tensorValueInfo, uint8Tensor, type OnnxModel } from '@senti/onnx';
+import {
+  DataType,
+  encodeOnnxModel,
+  int8Tensor,
+  makeNode,
+  tensorValueInfo,
+  uint8Tensor,
+  type OnnxModel,
+} from '@senti/onnx';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 
 /** One measured int8 MatMul shape: [tokens, k] (uint8) x [k, n] (int8) -> int32, as the per-token graph runs it. */
@@ -43,8 +51,16 @@ export function matMulIntegerModel(k: number, n: number): Uint8Array {
  * Best int8 MatMul throughput ONNX Runtime reaches here for [tokens, k] x [k, n], with the encoder's own session
  * options (same thread count): warm-up, then `repeats` timed runs (enough to last ~`minSeconds`), best kept.
  */
-export async function measureMatMulInteger(tokens: number, k: number, n: number, options: { threads?: number; minSeconds?: number } = {}): Promise<MatMulRate> {
-  const session = await InferenceSession.create(matMulIntegerModel(k, n), sessionOptions('cpu', options.threads) as InferenceSession.SessionOptions);
+export async function measureMatMulInteger(
+  tokens: number,
+  k: number,
+  n: number,
+  options: { threads?: number; minSeconds?: number } = {},
+): Promise<MatMulRate> {
+  const session = await InferenceSession.create(
+    matMulIntegerModel(k, n),
+    sessionOptions('cpu', options.threads) as InferenceSession.SessionOptions,
+  );
   try {
     const x = new Uint8Array(tokens * k);
     for (let i = 0; i < x.length; i++) x[i] = (i * 104729) % 256;
@@ -63,7 +79,15 @@ export async function measureMatMulInteger(tokens: number, k: number, n: number,
       bestCpu = Math.min(bestCpu, (used.user + used.system) / 1e6);
     }
     const operations = 2 * tokens * k * n;
-    return { tokens, k, n, seconds: best, gops: operations / best / 1e9, cpuSeconds: bestCpu, cpuGops: operations / bestCpu / 1e9 };
+    return {
+      tokens,
+      k,
+      n,
+      seconds: best,
+      gops: operations / best / 1e9,
+      cpuSeconds: bestCpu,
+      cpuGops: operations / bestCpu / 1e9,
+    };
   } finally {
     await session.release();
   }

@@ -82,21 +82,25 @@ function describe(resolved: ResolvedEncoderFile, modelDir: string): string {
 export const command: BenchCommand = {
   usage,
   async run(args) {
-    const values = parseOptions(args, {
-      plain: { type: 'string', default: '/tmp/bert-base-random' },
-      layouts: { type: 'string', default: '/tmp/bert-base-layouts' },
-      data: { type: 'string', default: defaultData },
-      count: { type: 'string', default: '1000' },
-      'batch-size': { type: 'string', default: '32' },
-      'max-length': { type: 'string', default: '64' },
-      repeats: { type: 'string', default: '3' },
-      'uncut-repeats': { type: 'string', default: '1' },
-      dtypes: { type: 'string', default: 'fp32,int8' },
-      variants: { type: 'string', default: 'plain-mean,plain-cls,fill-mean,fill-cls,st-pooler,uncut' },
-      threads: { type: 'string' },
-      'cache-dir': { type: 'string' },
-      json: { type: 'string' },
-    }, usage);
+    const values = parseOptions(
+      args,
+      {
+        plain: { type: 'string', default: '/tmp/bert-base-random' },
+        layouts: { type: 'string', default: '/tmp/bert-base-layouts' },
+        data: { type: 'string', default: defaultData },
+        count: { type: 'string', default: '1000' },
+        'batch-size': { type: 'string', default: '32' },
+        'max-length': { type: 'string', default: '64' },
+        repeats: { type: 'string', default: '3' },
+        'uncut-repeats': { type: 'string', default: '1' },
+        dtypes: { type: 'string', default: 'fp32,int8' },
+        variants: { type: 'string', default: 'plain-mean,plain-cls,fill-mean,fill-cls,st-pooler,uncut' },
+        threads: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        json: { type: 'string' },
+      },
+      usage,
+    );
     const plainDir = userPath(values.plain as string);
     const layoutsDir = userPath(values.layouts as string);
     const fillDir = path.join(layoutsDir, 'fill-mask');
@@ -110,7 +114,9 @@ export const command: BenchCommand = {
     const dtypes = (values.dtypes as string).split(',').map((dtype) => dtype.trim()) as Dtype[];
     const wanted = new Set((values.variants as string).split(',').map((name) => name.trim()));
     if (!existsSync(path.join(plainDir, 'onnx', 'model.onnx'))) {
-      process.stderr.write(`no BertModel export at ${plainDir}: make one with ../shared/tools/make-bert-base-random ${plainDir}\n`);
+      process.stderr.write(
+        `no BertModel export at ${plainDir}: make one with ../shared/tools/make-bert-base-random ${plainDir}\n`,
+      );
       process.exit(2);
     }
     if (!existsSync(path.join(fillDir, 'onnx', 'model.onnx')) || !existsSync(path.join(stDir, 'model.safetensors'))) {
@@ -121,8 +127,12 @@ export const command: BenchCommand = {
 
     const texts = await firstSentences(userPath(values.data as string), Number(values.count));
     const results: Record<string, unknown>[] = [];
-    console.log(`${texts.length} texts from ${values.data}; batch ${batchSize}; maxLength ${maxLength}; ${repeats} passes (uncut graph in the first ${uncutRepeats}); threads ${threads ?? 'default'}`);
-    console.log('(a shared machine: compare rows of this run; ratios are per pass, against plain-mean of the same pass)\n');
+    console.log(
+      `${texts.length} texts from ${values.data}; batch ${batchSize}; maxLength ${maxLength}; ${repeats} passes (uncut graph in the first ${uncutRepeats}); threads ${threads ?? 'default'}`,
+    );
+    console.log(
+      '(a shared machine: compare rows of this run; ratios are per pass, against plain-mean of the same pass)\n',
+    );
 
     for (const dtype of dtypes) {
       const variants: Variant[] = [];
@@ -133,22 +143,48 @@ export const command: BenchCommand = {
         if (!wanted.has(name)) return;
         if (name === 'st-pooler' && dtype === 'q8') return; // no published quantized file
         const started = performance.now();
-        const encoder = await loadEncoder({ model: modelDir, dtype, pooling, device: 'cpu', offline: true, ...(cacheDir ? { cacheDir } : {}), ...(threads ? { threads } : {}) });
+        const encoder = await loadEncoder({
+          model: modelDir,
+          dtype,
+          pooling,
+          device: 'cpu',
+          offline: true,
+          ...(cacheDir ? { cacheDir } : {}),
+          ...(threads ? { threads } : {}),
+        });
         const load = (performance.now() - started) / 1000;
-        const resolved = await resolveEncoderFile({ kind: 'dir', id: modelDir, path: modelDir, offline: true }, dtype, 'cpu', { pooling, ...(cacheDir ? { cacheDir } : {}) });
+        const resolved = await resolveEncoderFile(
+          { kind: 'dir', id: modelDir, path: modelDir, offline: true },
+          dtype,
+          'cpu',
+          { pooling, ...(cacheDir ? { cacheDir } : {}) },
+        );
         if (!first) {
           first = encoder;
           bodies = texts.map((text) => encoder.tokenizer.tokenIds(text));
           const extra = encoder.tokenizer.special.prefix.length + encoder.tokenizer.special.suffix.length;
-          batches = planLengthBatches(bodies.map((body) => body.length + extra), batchSize, maxLength);
+          batches = planLengthBatches(
+            bodies.map((body) => body.length + extra),
+            batchSize,
+            maxLength,
+          );
         }
         variants.push({
-          name, layout: encoder.layout?.weights ?? '?', pooling: encoder.info.pooling, graph: describe(resolved, modelDir), load,
+          name,
+          layout: encoder.layout?.weights ?? '?',
+          pooling: encoder.info.pooling,
+          graph: describe(resolved, modelDir),
+          load,
           run: async (batch) => {
-            await encoder.encode(batches[batch]!.indices.map((index) => texts[index]!), { maxLength, batchSize });
+            await encoder.encode(
+              batches[batch]!.indices.map((index) => texts[index]!),
+              { maxLength, batchSize },
+            );
           },
           dispose: () => encoder.dispose(),
-          wall: [], cpu: [], batchWall: [],
+          wall: [],
+          cpu: [],
+          batchWall: [],
         });
       };
       await addEncoder('plain-mean', plainDir, 'mean');
@@ -160,15 +196,26 @@ export const command: BenchCommand = {
       if (wanted.has('uncut') && uncutRepeats > 0) {
         const started = performance.now();
         const source = path.join(fillDir, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
-        const file = dtype === 'int8' ? path.join(await perTokenInt8Dir(source, path.join(fillDir, 'config.json'), cacheDir), 'onnx', INT8_FILE) : source;
-        const session = await ort.InferenceSession.create(file, sessionOptions('cpu', threads) as ort.InferenceSession.SessionOptions);
+        const file =
+          dtype === 'int8'
+            ? path.join(await perTokenInt8Dir(source, path.join(fillDir, 'config.json'), cacheDir), 'onnx', INT8_FILE)
+            : source;
+        const session = await ort.InferenceSession.create(
+          file,
+          sessionOptions('cpu', threads) as ort.InferenceSession.SessionOptions,
+        );
         const tokenizer = first.tokenizer;
         variants.push({
-          name: 'uncut', layout: 'onnx-fill-mask', graph: `published onnx/${path.basename(source)}, whole (logits)${dtype === 'int8' ? ' -> per-token int8' : ''}`,
+          name: 'uncut',
+          layout: 'onnx-fill-mask',
+          graph: `published onnx/${path.basename(source)}, whole (logits)${dtype === 'int8' ? ' -> per-token int8' : ''}`,
           load: (performance.now() - started) / 1000,
           run: async (batch) => {
             const { indices, sequenceLength } = batches[batch]!;
-            const encoded = tokenizer.pack(indices.map((index) => bodies[index]!), { maxLength: sequenceLength, padding: 'max_length', truncation: true });
+            const encoded = tokenizer.pack(
+              indices.map((index) => bodies[index]!),
+              { maxLength: sequenceLength, padding: 'max_length', truncation: true },
+            );
             const dims = [encoded.batchSize, encoded.sequenceLength];
             const outputs = await session.run({
               input_ids: new ort.Tensor('int64', encoded.inputIds, dims),
@@ -178,7 +225,9 @@ export const command: BenchCommand = {
             for (const output of Object.values(outputs)) output.dispose();
           },
           dispose: () => session.release(),
-          wall: [], cpu: [], batchWall: [],
+          wall: [],
+          cpu: [],
+          batchWall: [],
         });
       }
       // Warm-up: the longest batch once through each variant (allocates ONNX Runtime's buffers at their largest).
@@ -206,43 +255,99 @@ export const command: BenchCommand = {
           variant.wall.push(wall.get(variant)!);
           variant.cpu.push(cpu.get(variant)!);
         }
-        console.log(`${dtype} pass ${repeat + 1}/${repeats}: ${active.map((variant) => `${variant.name} ${variant.wall.at(-1)!.toFixed(1)} s`).join(', ')}`);
+        console.log(
+          `${dtype} pass ${repeat + 1}/${repeats}: ${active.map((variant) => `${variant.name} ${variant.wall.at(-1)!.toFixed(1)} s`).join(', ')}`,
+        );
       }
       const reference = variants.find((variant) => variant.name === 'plain-mean');
       const rows = variants.map((variant) => {
         const ratios = reference ? variant.wall.map((seconds, pass) => reference.wall[pass]! / seconds) : [];
         // Per batch, paired with plain-mean's run of the same batch moments apart: robust to load that changes mid-pass.
-        const batchRatios = reference ? variant.batchWall.flatMap((times, pass) => times.map((seconds, batch) => reference.batchWall[pass]![batch]! / seconds)).sort((a, b) => a - b) : [];
-        const quartile = (q: number): number => batchRatios[Math.min(batchRatios.length - 1, Math.floor(q * batchRatios.length))]!;
+        const batchRatios = reference
+          ? variant.batchWall
+              .flatMap((times, pass) => times.map((seconds, batch) => reference.batchWall[pass]![batch]! / seconds))
+              .sort((a, b) => a - b)
+          : [];
+        const quartile = (q: number): number =>
+          batchRatios[Math.min(batchRatios.length - 1, Math.floor(q * batchRatios.length))]!;
         const cpuRatios = reference ? variant.cpu.map((seconds, pass) => reference.cpu[pass]! / seconds) : [];
         const row = {
-          dtype, variant: variant.name, layout: variant.layout, pooling: variant.pooling ?? '-', graph: variant.graph, loadSeconds: variant.load,
-          passes: variant.wall.length, textsPerSecond: texts.length / median(variant.wall), wallSeconds: median(variant.wall), cpuSeconds: median(variant.cpu),
-          speedVsPlainMean: ratios.length ? median(ratios) : undefined, cpuSpeedVsPlainMean: cpuRatios.length ? median(cpuRatios) : undefined,
+          dtype,
+          variant: variant.name,
+          layout: variant.layout,
+          pooling: variant.pooling ?? '-',
+          graph: variant.graph,
+          loadSeconds: variant.load,
+          passes: variant.wall.length,
+          textsPerSecond: texts.length / median(variant.wall),
+          wallSeconds: median(variant.wall),
+          cpuSeconds: median(variant.cpu),
+          speedVsPlainMean: ratios.length ? median(ratios) : undefined,
+          cpuSpeedVsPlainMean: cpuRatios.length ? median(cpuRatios) : undefined,
           wallRange: [Math.min(...variant.wall), Math.max(...variant.wall)],
-          perBatchVsPlainMean: batchRatios.length ? { median: median(batchRatios), q1: quartile(0.25), q3: quartile(0.75) } : undefined,
+          perBatchVsPlainMean: batchRatios.length
+            ? { median: median(batchRatios), q1: quartile(0.25), q3: quartile(0.75) }
+            : undefined,
         };
         results.push(row);
         return [
-          dtype, variant.name, row.layout, row.pooling, row.graph, row.textsPerSecond.toFixed(1), row.wallSeconds.toFixed(1), row.cpuSeconds.toFixed(1),
-          row.speedVsPlainMean === undefined ? '' : `${row.speedVsPlainMean.toFixed(2)}x`, row.cpuSpeedVsPlainMean === undefined ? '' : `${row.cpuSpeedVsPlainMean.toFixed(2)}x`,
-          row.perBatchVsPlainMean ? `${row.perBatchVsPlainMean.median.toFixed(2)}x [${row.perBatchVsPlainMean.q1.toFixed(2)}-${row.perBatchVsPlainMean.q3.toFixed(2)}]` : '',
-          `${variant.load.toFixed(1)}`, `${variant.wall.length}`,
+          dtype,
+          variant.name,
+          row.layout,
+          row.pooling,
+          row.graph,
+          row.textsPerSecond.toFixed(1),
+          row.wallSeconds.toFixed(1),
+          row.cpuSeconds.toFixed(1),
+          row.speedVsPlainMean === undefined ? '' : `${row.speedVsPlainMean.toFixed(2)}x`,
+          row.cpuSpeedVsPlainMean === undefined ? '' : `${row.cpuSpeedVsPlainMean.toFixed(2)}x`,
+          row.perBatchVsPlainMean
+            ? `${row.perBatchVsPlainMean.median.toFixed(2)}x [${row.perBatchVsPlainMean.q1.toFixed(2)}-${row.perBatchVsPlainMean.q3.toFixed(2)}]`
+            : '',
+          `${variant.load.toFixed(1)}`,
+          `${variant.wall.length}`,
         ];
       });
       const fillMean = variants.find((variant) => variant.name === 'fill-mean');
       const uncut = variants.find((variant) => variant.name === 'uncut');
-      console.log(`\n${dtype}: ${batches.length} batches, ${((performance.now() - passStarted) / 1000).toFixed(0)} s for the passes`);
-      console.log(formatTable(['dtype', 'variant', 'layout', 'pooling', 'graph', 'texts/s', 'wall s/pass', 'CPU s/pass', 'vs plain-mean (wall)', 'vs plain-mean (CPU)', 'per batch: median [q1-q3]', 'load s', 'passes'], rows));
+      console.log(
+        `\n${dtype}: ${batches.length} batches, ${((performance.now() - passStarted) / 1000).toFixed(0)} s for the passes`,
+      );
+      console.log(
+        formatTable(
+          [
+            'dtype',
+            'variant',
+            'layout',
+            'pooling',
+            'graph',
+            'texts/s',
+            'wall s/pass',
+            'CPU s/pass',
+            'vs plain-mean (wall)',
+            'vs plain-mean (CPU)',
+            'per batch: median [q1-q3]',
+            'load s',
+            'passes',
+          ],
+          rows,
+        ),
+      );
       if (fillMean && uncut) {
         const paired = uncut.wall.map((seconds, pass) => seconds / fillMean.wall[pass]!);
         const pairedCpu = uncut.cpu.map((seconds, pass) => seconds / fillMean.cpu[pass]!);
-        console.log(`${dtype}: the cut fill-mask graph (mean) is ${median(paired).toFixed(2)}x as fast as the uncut graph in wall time, ${median(pairedCpu).toFixed(2)}x in CPU time (same passes)`);
+        console.log(
+          `${dtype}: the cut fill-mask graph (mean) is ${median(paired).toFixed(2)}x as fast as the uncut graph in wall time, ${median(pairedCpu).toFixed(2)}x in CPU time (same passes)`,
+        );
         results.push({ dtype, cutVsUncutWall: median(paired), cutVsUncutCpu: median(pairedCpu) });
       }
       console.log('');
       for (const variant of variants) await variant.dispose();
     }
-    if (values.json !== undefined) await writeFile(userPath(values.json as string), `${JSON.stringify({ texts: texts.length, batchSize, maxLength, repeats, uncutRepeats, results }, null, 2)}\n`);
+    if (values.json !== undefined)
+      await writeFile(
+        userPath(values.json as string),
+        `${JSON.stringify({ texts: texts.length, batchSize, maxLength, repeats, uncutRepeats, results }, null, 2)}\n`,
+      );
   },
 };

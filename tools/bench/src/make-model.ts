@@ -16,26 +16,41 @@ Writes an untrained model directory (random head, seeded) over the encoder in DI
 export const command: BenchCommand = {
   usage,
   async run(args) {
-    const values = parseOptions(args, {
-      encoder: { type: 'string' },
-      out: { type: 'string' },
-      dtype: { type: 'string', default: 'fp32' },
-      labels: { type: 'string', default: 'negative,positive' },
-      'max-length': { type: 'string', default: '32' },
-      seed: { type: 'string', default: '2021' },
-    }, usage);
+    const values = parseOptions(
+      args,
+      {
+        encoder: { type: 'string' },
+        out: { type: 'string' },
+        dtype: { type: 'string', default: 'fp32' },
+        labels: { type: 'string', default: 'negative,positive' },
+        'max-length': { type: 'string', default: '32' },
+        seed: { type: 'string', default: '2021' },
+      },
+      usage,
+    );
     if (values.encoder === undefined || values.out === undefined) {
       process.stderr.write(`make-model needs --encoder DIR and --out DIR\n\n${usage}`);
       process.exit(2);
     }
     const encoderDir = userPath(values.encoder as string);
     const out = userPath(values.out as string);
-    const labelNames = (values.labels as string).split(',').map((label) => label.trim()).filter((label) => label !== '');
+    const labelNames = (values.labels as string)
+      .split(',')
+      .map((label) => label.trim())
+      .filter((label) => label !== '');
 
     await selectBackend({ device: 'cpu' }); // createHead needs a tfjs backend
-    const encoder = await loadEncoder({ model: encoderDir, dtype: values.dtype as Dtype, offline: true, device: 'cpu' });
+    const encoder = await loadEncoder({
+      model: encoderDir,
+      dtype: values.dtype as Dtype,
+      offline: true,
+      device: 'cpu',
+    });
     try {
-      const head = createHead({ inputSize: encoder.info.hiddenSize, numClasses: labelNames.length }, { seed: Number(values.seed) });
+      const head = createHead(
+        { inputSize: encoder.info.hiddenSize, numClasses: labelNames.length },
+        { seed: Number(values.seed) },
+      );
       await saveModel(out, {
         head,
         encoder: { ...encoder.info, path: encoderDir },
@@ -47,6 +62,8 @@ export const command: BenchCommand = {
     } finally {
       await encoder.dispose();
     }
-    console.log(`wrote untrained model (${encoder.info.dtype}, hidden ${encoder.info.hiddenSize}, labels ${labelNames.join(', ')}) to ${out}`);
+    console.log(
+      `wrote untrained model (${encoder.info.dtype}, hidden ${encoder.info.hiddenSize}, labels ${labelNames.join(', ')}) to ${out}`,
+    );
   },
 };

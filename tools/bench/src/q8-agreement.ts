@@ -11,7 +11,12 @@ export interface Agreement {
 }
 
 /** Encodes the same sentences with fp32 and q8 weights and compares the vectors row by row. */
-export async function q8Agreement(model: string, texts: readonly string[], maxLength: number, pooling: Pooling): Promise<Agreement> {
+export async function q8Agreement(
+  model: string,
+  texts: readonly string[],
+  maxLength: number,
+  pooling: Pooling,
+): Promise<Agreement> {
   const encode = async (dtype: 'fp32' | 'q8'): Promise<{ features: Float32Array; hidden: number; seconds: number }> => {
     const encoder = await loadEncoder({ model, dtype, pooling, device: 'cpu', offline: true });
     try {

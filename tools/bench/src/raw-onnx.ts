@@ -1,7 +1,10 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 
 /** Sentences/s of a bare ONNX Runtime session on fixed-size batches of token id 1000 (no tokenization, no pooling). */
-export async function rawOnnxThroughput(file: string, options: { batchSize: number; tokens: number; batches: number; sessionOptions?: InferenceSession.SessionOptions }): Promise<number> {
+export async function rawOnnxThroughput(
+  file: string,
+  options: { batchSize: number; tokens: number; batches: number; sessionOptions?: InferenceSession.SessionOptions },
+): Promise<number> {
   const session = await InferenceSession.create(file, options.sessionOptions ?? {});
   const size = options.batchSize * options.tokens;
   const dims = [options.batchSize, options.tokens];

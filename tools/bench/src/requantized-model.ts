@@ -10,6 +10,7 @@ export async function requantizedModel(model: string, given: string | undefined)
   if (existsSync(join(target, 'onnx', 'model_quantized.onnx'))) return target;
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'quantize-dynamic.py');
   const result = await runProcess('/usr/bin/python3', [script, model, target]);
-  if (result.code !== 0) throw new Error(`quantize-dynamic.py failed (needs Debian's python3-onnx):\n${result.stderr.slice(-1000)}`);
+  if (result.code !== 0)
+    throw new Error(`quantize-dynamic.py failed (needs Debian's python3-onnx):\n${result.stderr.slice(-1000)}`);
   return target;
 }

@@ -63,58 +63,101 @@ export function textOperations(length: number, d: Dimensions): number {
 export const command: BenchCommand = {
   usage,
   async run(args) {
-    const values = parseOptions(args, {
-      model: { type: 'string', default: '/tmp/bert-base-random' },
-      datasets: { type: 'string', default: 'uci,sst2' },
-      count: { type: 'string' },
-      'max-length': { type: 'string', default: 'auto' },
-      'batch-sizes': { type: 'string', default: '32' },
-      tokens: { type: 'string', default: '256,1024,4096' },
-      threads: { type: 'string' },
-      repeats: { type: 'string', default: '1' },
-      levers: { type: 'boolean', default: false },
-      json: { type: 'string' },
-    }, usage);
+    const values = parseOptions(
+      args,
+      {
+        model: { type: 'string', default: '/tmp/bert-base-random' },
+        datasets: { type: 'string', default: 'uci,sst2' },
+        count: { type: 'string' },
+        'max-length': { type: 'string', default: 'auto' },
+        'batch-sizes': { type: 'string', default: '32' },
+        tokens: { type: 'string', default: '256,1024,4096' },
+        threads: { type: 'string' },
+        repeats: { type: 'string', default: '1' },
+        levers: { type: 'boolean', default: false },
+        json: { type: 'string' },
+      },
+      usage,
+    );
     const model = userPath(values.model as string);
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     const config = JSON.parse(await readFile(path.join(model, 'config.json'), 'utf8')) as Record<string, number>;
-    const dims: Dimensions = { hidden: config.hidden_size!, intermediate: config.intermediate_size!, layers: config.num_hidden_layers! };
+    const dims: Dimensions = {
+      hidden: config.hidden_size!,
+      intermediate: config.intermediate_size!,
+      layers: config.num_hidden_layers!,
+    };
     const intraOp = (sessionOptions('cpu', threads) as { intraOpNumThreads: number }).intraOpNumThreads;
-    console.log(`model ${model} (hidden ${dims.hidden}, intermediate ${dims.intermediate}, ${dims.layers} layers); ONNX Runtime intra-op threads ${intraOp}`);
+    console.log(
+      `model ${model} (hidden ${dims.hidden}, intermediate ${dims.intermediate}, ${dims.layers} layers); ONNX Runtime intra-op threads ${intraOp}`,
+    );
     console.log(`(one process; rows measured one after another in this run)\n`);
 
     const rates: MatMulRate[] = [];
     for (const tokens of (values.tokens as string).split(',').map(Number)) {
-      for (const [k, n] of [[dims.hidden, dims.hidden], [dims.hidden, dims.intermediate], [dims.intermediate, dims.hidden]] as const) {
+      for (const [k, n] of [
+        [dims.hidden, dims.hidden],
+        [dims.hidden, dims.intermediate],
+        [dims.intermediate, dims.hidden],
+      ] as const) {
         rates.push(await measureMatMulInteger(tokens, k, n, { threads }));
       }
     }
     const roofline = rates.reduce((most, rate) => Math.max(most, rate.gops), -Infinity);
     const cpuRoofline = rates.reduce((most, rate) => Math.max(most, rate.cpuGops), -Infinity);
-    console.log(formatTable(['MatMulInteger', 'shape', 'best ms', 'GOP/s', 'best CPU ms', 'GOP/CPU-s'], rates.map((rate) => [
-      `${rate.tokens} tokens`, `[${rate.tokens},${rate.k}]x[${rate.k},${rate.n}]`, (rate.seconds * 1000).toFixed(2), rate.gops.toFixed(0),
-      (rate.cpuSeconds * 1000).toFixed(2), rate.cpuGops.toFixed(0),
-    ])));
-    console.log(`roofline (best of the above): ${roofline.toFixed(0)} GOP/s wall-clock, ${cpuRoofline.toFixed(0)} GOP per CPU-second\n`);
+    console.log(
+      formatTable(
+        ['MatMulInteger', 'shape', 'best ms', 'GOP/s', 'best CPU ms', 'GOP/CPU-s'],
+        rates.map((rate) => [
+          `${rate.tokens} tokens`,
+          `[${rate.tokens},${rate.k}]x[${rate.k},${rate.n}]`,
+          (rate.seconds * 1000).toFixed(2),
+          rate.gops.toFixed(0),
+          (rate.cpuSeconds * 1000).toFixed(2),
+          rate.cpuGops.toFixed(0),
+        ]),
+      ),
+    );
+    console.log(
+      `roofline (best of the above): ${roofline.toFixed(0)} GOP/s wall-clock, ${cpuRoofline.toFixed(0)} GOP per CPU-second\n`,
+    );
 
     const cacheDir = await mkdtemp(path.join(tmpdir(), 'senti-roofline-'));
     const rows: string[][] = [];
     const leverRows: string[][] = [];
     const results: Record<string, unknown>[] = [];
     try {
-      const encoder = await loadEncoder({ model, dtype: 'int8', device: 'cpu', offline: true, cacheDir, ...(threads !== undefined ? { threads } : {}) });
+      const encoder = await loadEncoder({
+        model,
+        dtype: 'int8',
+        device: 'cpu',
+        offline: true,
+        cacheDir,
+        ...(threads !== undefined ? { threads } : {}),
+      });
       for (const name of (values.datasets as string).split(',')) {
-        const csv = name === 'uci' ? path.join(repoRoot, 'fixtures', 'uci-sentences.csv') : name === 'sst2' ? path.join(sharedDatasets, 'sst2-train.csv') : userPath(name);
+        const csv =
+          name === 'uci'
+            ? path.join(repoRoot, 'fixtures', 'uci-sentences.csv')
+            : name === 'sst2'
+              ? path.join(sharedDatasets, 'sst2-train.csv')
+              : userPath(name);
         const count = values.count !== undefined ? Number(values.count) : name === 'sst2' ? 8000 : 0;
         const texts = await firstSentences(csv, count > 0 ? count : Number.MAX_SAFE_INTEGER);
         const lengths = encoder.tokenizer.tokenLengths(texts);
-        const maxLength = values['max-length'] === 'auto' ? chooseMaxLength(lengths, 'auto', 0.95, encoder.tokenizer.modelMaxLength).maxLength : Number(values['max-length']);
+        const maxLength =
+          values['max-length'] === 'auto'
+            ? chooseMaxLength(lengths, 'auto', 0.95, encoder.tokenizer.modelMaxLength).maxLength
+            : Number(values['max-length']);
         const capped = lengths.map((length) => Math.min(length, maxLength));
         const useful = capped.reduce((sum, length) => sum + textOperations(length, dims), 0);
         const realTokens = capped.reduce((sum, length) => sum + length, 0);
         for (const batchSize of (values['batch-sizes'] as string).split(',').map(Number)) {
           const batches = planLengthBatches(capped, batchSize, maxLength);
-          const executed = batches.reduce((sum, batch) => sum + batch.indices.length * textOperations(batch.sequenceLength, dims), 0);
+          const executed = batches.reduce(
+            (sum, batch) => sum + batch.indices.length * textOperations(batch.sequenceLength, dims),
+            0,
+          );
           const paddedTokens = batches.reduce((sum, batch) => sum + batch.indices.length * batch.sequenceLength, 0);
           await encoder.encode(texts.slice(0, batchSize), { maxLength, batchSize }); // warm-up
           for (let repeat = 0; repeat < Number(values.repeats); repeat++) {
@@ -127,41 +170,92 @@ export const command: BenchCommand = {
             const effective = useful / seconds / 1e9;
             const cpuEffective = useful / cpuSeconds / 1e9;
             rows.push([
-              name, String(batchSize), String(texts.length), `${realTokens} (${paddedTokens} padded)`, String(maxLength), seconds.toFixed(2),
-              (texts.length / seconds).toFixed(0), effective.toFixed(0), (executed / seconds / 1e9).toFixed(0), `${((100 * effective) / roofline).toFixed(0)}%`,
-              cpuSeconds.toFixed(2), cpuEffective.toFixed(0), `${((100 * cpuEffective) / cpuRoofline).toFixed(0)}%`, loadavg()[0]!.toFixed(1),
+              name,
+              String(batchSize),
+              String(texts.length),
+              `${realTokens} (${paddedTokens} padded)`,
+              String(maxLength),
+              seconds.toFixed(2),
+              (texts.length / seconds).toFixed(0),
+              effective.toFixed(0),
+              (executed / seconds / 1e9).toFixed(0),
+              `${((100 * effective) / roofline).toFixed(0)}%`,
+              cpuSeconds.toFixed(2),
+              cpuEffective.toFixed(0),
+              `${((100 * cpuEffective) / cpuRoofline).toFixed(0)}%`,
+              loadavg()[0]!.toFixed(1),
             ]);
             results.push({
-              dataset: name, batchSize, texts: texts.length, realTokens, paddedTokens, maxLength, seconds, cpuSeconds, usefulOps: useful, executedOps: executed,
-              effectiveGops: effective, cpuEffectiveGops: cpuEffective, roofline, cpuRoofline, load: loadavg()[0],
+              dataset: name,
+              batchSize,
+              texts: texts.length,
+              realTokens,
+              paddedTokens,
+              maxLength,
+              seconds,
+              cpuSeconds,
+              usefulOps: useful,
+              executedOps: executed,
+              effectiveGops: effective,
+              cpuEffectiveGops: cpuEffective,
+              roofline,
+              cpuRoofline,
+              load: loadavg()[0],
             });
           }
         }
         if (values.levers === true && leverRows.length === 0) {
           // The graph the encoder runs (for cls and pooler pooling, the one whose last layer runs for [CLS] only).
-          const resolved = await resolveEncoderFile({ kind: 'dir', id: model, path: model, offline: true }, 'int8', 'cpu', { cacheDir, pooling: encoder.info.pooling });
+          const resolved = await resolveEncoderFile(
+            { kind: 'dir', id: model, path: model, offline: true },
+            'int8',
+            'cpu',
+            { cacheDir, pooling: encoder.info.pooling },
+          );
           const graph = resolved.file;
           const unfused = await readOnnxModel(resolved.fp32File!);
           await quantizePerTokenParallel(unfused, { fuseScales: false });
           const bodies = texts.map((text) => encoder.tokenizer.tokenIds(text));
-          const pack = (indices: number[], length: number) => encoder.tokenizer.pack(indices.map((index) => bodies[index]!), { maxLength: length, padding: 'max_length', truncation: true });
+          const pack = (indices: number[], length: number) =>
+            encoder.tokenizer.pack(
+              indices.map((index) => bodies[index]!),
+              { maxLength: length, padding: 'max_length', truncation: true },
+            );
           const base = sessionOptions('cpu', threads) as InferenceSession.SessionOptions;
           const variants: [string, InferenceSession.SessionOptions, LengthBatch[]][] = [
             ["senti's session options, batches of 32 texts", base, planLengthBatches(capped, 32, maxLength)],
-            ['spinning off', { ...base, extra: { session: { intra_op: { allow_spinning: '0' } } } } as InferenceSession.SessionOptions, planLengthBatches(capped, 32, maxLength)],
-            ['graph optimization extended', { ...base, graphOptimizationLevel: 'extended' }, planLengthBatches(capped, 32, maxLength)],
-            ['graph optimization basic', { ...base, graphOptimizationLevel: 'basic' }, planLengthBatches(capped, 32, maxLength)],
+            [
+              'spinning off',
+              { ...base, extra: { session: { intra_op: { allow_spinning: '0' } } } } as InferenceSession.SessionOptions,
+              planLengthBatches(capped, 32, maxLength),
+            ],
+            [
+              'graph optimization extended',
+              { ...base, graphOptimizationLevel: 'extended' },
+              planLengthBatches(capped, 32, maxLength),
+            ],
+            [
+              'graph optimization basic',
+              { ...base, graphOptimizationLevel: 'basic' },
+              planLengthBatches(capped, 32, maxLength),
+            ],
             ['1 intra-op thread', { ...base, intraOpNumThreads: 1 }, planLengthBatches(capped, 32, maxLength)],
             ['token budget ~2,048 per batch', base, tokenBudgetBatches(capped, 2048, maxLength)],
             ['token budget ~4,096 per batch', base, tokenBudgetBatches(capped, 4096, maxLength)],
             ['rescale as MatMulInteger + Cast + 2 Mul', base, planLengthBatches(capped, 32, maxLength)],
           ];
           for (const [label, options, batches] of variants) {
-            const session = label.startsWith('rescale as') ? await InferenceSession.create(encodeOnnxModel(unfused), options) : await InferenceSession.create(graph, options);
+            const session = label.startsWith('rescale as')
+              ? await InferenceSession.create(encodeOnnxModel(unfused), options)
+              : await InferenceSession.create(graph, options);
             const feeds = batches.map((batch) => {
               const encoded = pack(batch.indices, batch.sequenceLength);
               const dims = [encoded.batchSize, encoded.sequenceLength];
-              const all: Record<string, Tensor> = { input_ids: new Tensor('int64', encoded.inputIds, dims), attention_mask: new Tensor('int64', encoded.attentionMask, dims), token_type_ids: new Tensor('int64', encoded.tokenTypeIds, dims) };
+              const all: Record<string, Tensor> = {
+                input_ids: new Tensor('int64', encoded.inputIds, dims),
+                attention_mask: new Tensor('int64', encoded.attentionMask, dims),
+                token_type_ids: new Tensor('int64', encoded.tokenTypeIds, dims),
+              };
               return Object.fromEntries(session.inputNames.map((input) => [input, all[input]!]));
             });
             await session.run(feeds[0]!);
@@ -175,10 +269,26 @@ export const command: BenchCommand = {
             const effective = useful / seconds / 1e9;
             const cpuEffective = useful / cpuSeconds / 1e9;
             leverRows.push([
-              name, label, String(batches.length), seconds.toFixed(2), effective.toFixed(0), `${((100 * effective) / roofline).toFixed(0)}%`,
-              cpuSeconds.toFixed(2), `${((100 * cpuEffective) / cpuRoofline).toFixed(0)}%`,
+              name,
+              label,
+              String(batches.length),
+              seconds.toFixed(2),
+              effective.toFixed(0),
+              `${((100 * effective) / roofline).toFixed(0)}%`,
+              cpuSeconds.toFixed(2),
+              `${((100 * cpuEffective) / cpuRoofline).toFixed(0)}%`,
             ]);
-            results.push({ dataset: name, lever: label, batches: batches.length, seconds, cpuSeconds, effectiveGops: effective, cpuEffectiveGops: cpuEffective, roofline, cpuRoofline });
+            results.push({
+              dataset: name,
+              lever: label,
+              batches: batches.length,
+              seconds,
+              cpuSeconds,
+              effectiveGops: effective,
+              cpuEffectiveGops: cpuEffective,
+              roofline,
+              cpuRoofline,
+            });
           }
         }
       }
@@ -186,15 +296,47 @@ export const command: BenchCommand = {
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
     }
-    console.log(formatTable(['data', 'batch', 'texts', 'tokens', 'max len', 'encode s', 'texts/s', 'effective GOP/s', 'executed GOP/s', 'of roofline', 'CPU s', 'effective GOP/CPU-s', 'of CPU roofline', 'load'], rows));
+    console.log(
+      formatTable(
+        [
+          'data',
+          'batch',
+          'texts',
+          'tokens',
+          'max len',
+          'encode s',
+          'texts/s',
+          'effective GOP/s',
+          'executed GOP/s',
+          'of roofline',
+          'CPU s',
+          'effective GOP/CPU-s',
+          'of CPU roofline',
+          'load',
+        ],
+        rows,
+      ),
+    );
     if (leverRows.length > 0) {
-      console.log('\nLevers: a bare ONNX Runtime session on the same per-token int8 graph, the same padded batches (no tokenizing or pooling)');
-      console.log(formatTable(['data', 'setting', 'batches', 'seconds', 'effective GOP/s', 'of roofline', 'CPU s', 'of CPU roofline'], leverRows));
+      console.log(
+        '\nLevers: a bare ONNX Runtime session on the same per-token int8 graph, the same padded batches (no tokenizing or pooling)',
+      );
+      console.log(
+        formatTable(
+          ['data', 'setting', 'batches', 'seconds', 'effective GOP/s', 'of roofline', 'CPU s', 'of CPU roofline'],
+          leverRows,
+        ),
+      );
     }
-    console.log(`\nBERT-base: ${(textOperations(1, dims) / 1e6 - (2 * dims.hidden * dims.hidden) / 1e6).toFixed(0)} MOP per token in the weight MatMuls, plus attention (4·L·hidden per token per layer) and the pooler per text`);
+    console.log(
+      `\nBERT-base: ${(textOperations(1, dims) / 1e6 - (2 * dims.hidden * dims.hidden) / 1e6).toFixed(0)} MOP per token in the weight MatMuls, plus attention (4·L·hidden per token per layer) and the pooler per text`,
+    );
     if (values.json !== undefined) {
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(userPath(values.json as string), `${JSON.stringify({ date: new Date().toISOString(), model, threads: intraOp, matmul: rates, roofline, cpuRoofline, encode: results }, null, 2)}\n`);
+      await writeFile(
+        userPath(values.json as string),
+        `${JSON.stringify({ date: new Date().toISOString(), model, threads: intraOp, matmul: rates, roofline, cpuRoofline, encode: results }, null, 2)}\n`,
+      );
     }
   },
 };

@@ -11,9 +11,19 @@ export interface SentiRun {
 }
 
 /** Runs the real CLI entry point from source, exactly as `pnpm --filter cli start train` does, without pnpm's overhead. */
-export async function runSentiTrain(repoRoot: string, label: string, args: readonly string[], env: Record<string, string>): Promise<SentiRun> {
+export async function runSentiTrain(
+  repoRoot: string,
+  label: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<SentiRun> {
   const main = join(repoRoot, 'apps', 'cli', 'src', 'main.ts');
-  const result = await runProcess(process.execPath, ['--import', 'tsx', '--conditions=source', main, 'train', ...args, '--json'], { cwd: repoRoot, env: { CI: 'true', ...env } });
-  if (result.code !== 0) throw new Error(`senti train (${label}) exited ${result.code}:\n${result.stderr.slice(-2000)}`);
+  const result = await runProcess(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', main, 'train', ...args, '--json'],
+    { cwd: repoRoot, env: { CI: 'true', ...env } },
+  );
+  if (result.code !== 0)
+    throw new Error(`senti train (${label}) exited ${result.code}:\n${result.stderr.slice(-2000)}`);
   return { label, wallSeconds: result.seconds, summary: JSON.parse(result.stdout) as RunSummary };
 }

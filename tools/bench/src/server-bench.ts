@@ -38,19 +38,23 @@ characters each; short and long texts/s are reported apart (long texts must not 
 export const command: BenchCommand = {
   usage,
   async run(args) {
-    const values = parseOptions(args, {
-      'model-dir': { type: 'string' },
-      duration: { type: 'string', default: '30' },
-      connections: { type: 'string', default: '100' },
-      timeout: { type: 'string', default: '10' },
-      'max-batch-size': { type: 'string', default: '32' },
-      'max-wait-ms': { type: 'string', default: '5' },
-      'max-queue-ms': { type: 'string', default: '5000' },
-      'log-level': { type: 'string', default: 'info' },
-      scenarios: { type: 'string', default: 'single,batch32' },
-      baseline: { type: 'string', default: '0' },
-      'health-port': { type: 'string', default: 'yes' },
-    }, usage) as Record<string, string | undefined>;
+    const values = parseOptions(
+      args,
+      {
+        'model-dir': { type: 'string' },
+        duration: { type: 'string', default: '30' },
+        connections: { type: 'string', default: '100' },
+        timeout: { type: 'string', default: '10' },
+        'max-batch-size': { type: 'string', default: '32' },
+        'max-wait-ms': { type: 'string', default: '5' },
+        'max-queue-ms': { type: 'string', default: '5000' },
+        'log-level': { type: 'string', default: 'info' },
+        scenarios: { type: 'string', default: 'single,batch32' },
+        baseline: { type: 'string', default: '0' },
+        'health-port': { type: 'string', default: 'yes' },
+      },
+      usage,
+    ) as Record<string, string | undefined>;
     if (values['model-dir'] === undefined) {
       process.stderr.write(`server needs --model-dir DIR\n\n${usage}`);
       process.exit(2);
@@ -83,16 +87,43 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `senti-server` from source and waits until /readyz answers 200. */
-async function startServer(port: number, healthPort: number, modelDir: string, options: ServerOptions): Promise<ChildProcess> {
+async function startServer(
+  port: number,
+  healthPort: number,
+  modelDir: string,
+  options: ServerOptions,
+): Promise<ChildProcess> {
   const main = resolve(dirname(fileURLToPath(import.meta.url)), '../../../apps/server/src/main.ts');
-  const child = spawn(process.execPath, [
-    '--conditions=source', '--import', 'tsx', main, '--model-dir', modelDir, '--port', String(port), ...(healthPort > 0 ? ['--health-port', String(healthPort)] : []),
-    '--max-batch-size', options['max-batch-size'], '--max-wait-ms', options['max-wait-ms'], '--max-queue-ms', options['max-queue-ms'], '--log-level', options['log-level'],
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      main,
+      '--model-dir',
+      modelDir,
+      '--port',
+      String(port),
+      ...(healthPort > 0 ? ['--health-port', String(healthPort)] : []),
+      '--max-batch-size',
+      options['max-batch-size'],
+      '--max-wait-ms',
+      options['max-wait-ms'],
+      '--max-queue-ms',
+      options['max-queue-ms'],
+      '--log-level',
+      options['log-level'],
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     await new Promise((done) => setTimeout(done, 200));
   }
@@ -121,31 +152,56 @@ function watchHealth(port: number, prefix: string): () => Promise<Record<string,
     clearInterval(timer);
     const results = await Promise.all(probes);
     const answered = results.filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
-    const at = (q: number) => (answered.length === 0 ? Number.NaN : Math.round(answered[Math.min(answered.length - 1, Math.floor(q * answered.length))]! * 10) / 10);
-    const unanswered = results.length === 0 ? 0 : Math.round((1000 * (results.length - answered.length)) / results.length) / 10;
-    return { [`${prefix}P50Ms`]: at(0.5), [`${prefix}P99Ms`]: at(0.99), [`${prefix}MaxMs`]: at(1), [`${prefix}UnansweredPct`]: unanswered };
+    const at = (q: number) =>
+      answered.length === 0
+        ? Number.NaN
+        : Math.round(answered[Math.min(answered.length - 1, Math.floor(q * answered.length))]! * 10) / 10;
+    const unanswered =
+      results.length === 0 ? 0 : Math.round((1000 * (results.length - answered.length)) / results.length) / 10;
+    return {
+      [`${prefix}P50Ms`]: at(0.5),
+      [`${prefix}P99Ms`]: at(0.99),
+      [`${prefix}MaxMs`]: at(1),
+      [`${prefix}UnansweredPct`]: unanswered,
+    };
   };
 }
 
 /** Texts of 10,000 characters (sentences repeated), as the long-text clients of long-vs-short send. */
-const LONG_TEXT = SENTENCES.join(' ').repeat(Math.ceil(10_000 / SENTENCES.join(' ').length)).slice(0, 10_000);
+const LONG_TEXT = SENTENCES.join(' ')
+  .repeat(Math.ceil(10_000 / SENTENCES.join(' ').length))
+  .slice(0, 10_000);
 
 /** One autocannon load: every request carries `textsPerRequest` texts made by `text()`. Also counts the answers 200 slower than `--max-queue-ms`. */
-async function load(port: number, connections: number, textsPerRequest: number, text: () => string, options: ServerOptions) {
+async function load(
+  port: number,
+  connections: number,
+  textsPerRequest: number,
+  text: () => string,
+  options: ServerOptions,
+) {
   let done!: (result: autocannon.Result) => void;
   let failed!: (error: unknown) => void;
   const finished = new Promise<autocannon.Result>((resolve, reject) => ((done = resolve), (failed = reject)));
-  const instance = autocannon({
-    url: `http://127.0.0.1:${port}/v1/predict`,
-    connections,
-    duration: Number(options.duration),
-    timeout: Number(options.timeout),
-    requests: [{
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => ({ ...request, body: JSON.stringify({ texts: Array.from({ length: textsPerRequest }, text) }) }),
-    }],
-  }, (error, result) => (error ? failed(error) : done(result)));
+  const instance = autocannon(
+    {
+      url: `http://127.0.0.1:${port}/v1/predict`,
+      connections,
+      duration: Number(options.duration),
+      timeout: Number(options.timeout),
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ texts: Array.from({ length: textsPerRequest }, text) }),
+          }),
+        },
+      ],
+    },
+    (error, result) => (error ? failed(error) : done(result)),
+  );
   const bound = Number(options['max-queue-ms']);
   const answered = { ok: 0, okOverBound: 0, okMaxMs: 0 };
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, ms: number) => {
@@ -158,7 +214,11 @@ async function load(port: number, connections: number, textsPerRequest: number, 
 }
 
 /** The figures of one autocannon load. */
-function figures({ result, answered }: Awaited<ReturnType<typeof load>>, textsPerRequest: number, options: ServerOptions) {
+function figures(
+  { result, answered }: Awaited<ReturnType<typeof load>>,
+  textsPerRequest: number,
+  options: ServerOptions,
+) {
   const requestsPerSecond = result.requests.average;
   return {
     textsPerRequest,
@@ -181,7 +241,7 @@ function figures({ result, answered }: Awaited<ReturnType<typeof load>>, textsPe
 /** Runs one scenario while probing /healthz on both ports. */
 async function scenario(port: number, healthPort: number, name: string, options: ServerOptions) {
   let next = 0;
-  const rotate = () => SENTENCES[(next++) % SENTENCES.length]!;
+  const rotate = () => SENTENCES[next++ % SENTENCES.length]!;
   const stopMain = watchHealth(port, 'mainHealth');
   const stopOwn = healthPort > 0 ? watchHealth(healthPort, 'healthPort') : async () => ({});
   const rows: Record<string, unknown>[] = [];
@@ -190,10 +250,20 @@ async function scenario(port: number, healthPort: number, name: string, options:
       load(port, Number(options.connections), 1, rotate, options),
       load(port, 2, 32, () => LONG_TEXT, options),
     ]);
-    rows.push({ scenario: 'long-vs-short: short', ...figures(short, 1, options) }, { scenario: 'long-vs-short: long', ...figures(long, 32, options) });
+    rows.push(
+      { scenario: 'long-vs-short: short', ...figures(short, 1, options) },
+      { scenario: 'long-vs-short: long', ...figures(long, 32, options) },
+    );
   } else {
     const textsPerRequest = SCENARIOS[name]!;
-    rows.push({ scenario: name, ...figures(await load(port, Number(options.connections), textsPerRequest, rotate, options), textsPerRequest, options) });
+    rows.push({
+      scenario: name,
+      ...figures(
+        await load(port, Number(options.connections), textsPerRequest, rotate, options),
+        textsPerRequest,
+        options,
+      ),
+    });
   }
   const health = { ...(await stopMain()), ...(await stopOwn()) };
   return rows.map((row) => ({ ...row, ...health }));
@@ -219,13 +289,18 @@ async function benchServer(options: ServerOptions): Promise<void> {
   const modelDir = userPath(options['model-dir']);
   const names = options.scenarios.split(',');
   const unknown = names.filter((name) => !Object.hasOwn(SCENARIOS, name));
-  if (unknown.length > 0) throw new Error(`unknown scenario "${unknown[0]}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario "${unknown[0]}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
   const port = await freePort();
   const healthPort = options['health-port'] === 'no' ? 0 : await freePort();
   const server = await startServer(port, healthPort, modelDir, options);
   const rows: Record<string, unknown>[] = [];
   try {
-    console.log(`model ${modelDir}; ${options.connections} connections, ${options.duration} s per scenario, ${options.timeout} s request timeout, max batch ${options['max-batch-size']}, max wait ${options['max-wait-ms']} ms, max queue ${options['max-queue-ms']} ms; load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+    console.log(
+      `model ${modelDir}; ${options.connections} connections, ${options.duration} s per scenario, ${options.timeout} s request timeout, max batch ${options['max-batch-size']}, max wait ${options['max-wait-ms']} ms, max queue ${options['max-queue-ms']} ms; load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
+    );
     for (const name of names) rows.push(...(await scenario(port, healthPort, name, options)));
   } finally {
     server.kill('SIGTERM');
@@ -235,10 +310,17 @@ async function benchServer(options: ServerOptions): Promise<void> {
   const baseline = Number(options.baseline);
   if (baseline > 0) {
     const alone = await modelAlone(modelDir, baseline, Number(options['max-batch-size']));
-    console.log(`model alone: ${alone.toFixed(1)} texts/s (${baseline} texts, batches of ${options['max-batch-size']}, in this process after the server stopped)`);
-    for (const row of rows) row.servedOverAlonePct = Math.round((1000 * (row.servedTextsPerSecond as number)) / alone) / 10;
+    console.log(
+      `model alone: ${alone.toFixed(1)} texts/s (${baseline} texts, batches of ${options['max-batch-size']}, in this process after the server stopped)`,
+    );
+    for (const row of rows)
+      row.servedOverAlonePct = Math.round((1000 * (row.servedTextsPerSecond as number)) / alone) / 10;
   }
-  console.log(`load average at the end ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average at the end ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')}`,
+  );
   console.table(rows);
   console.log(JSON.stringify(rows));
 }

@@ -30,9 +30,13 @@ export async function measureTorchReference(script: string, csv: string): Promis
     return undefined;
   }
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const result = await runProcess(python, [script, csv, '--epochs', '1', '--threads', String(cpus().length)], { timeoutSeconds: 1800 });
+  const result = await runProcess(python, [script, csv, '--epochs', '1', '--threads', String(cpus().length)], {
+    timeoutSeconds: 1800,
+  });
   if (result.code !== 0) {
-    process.stderr.write(`tutorial PyTorch anchor failed (install Debian's python3-torch python3-numpy libopenblas0-pthread):\n${result.stderr.slice(-1000)}\n`);
+    process.stderr.write(
+      `tutorial PyTorch anchor failed (install Debian's python3-torch python3-numpy libopenblas0-pthread):\n${result.stderr.slice(-1000)}\n`,
+    );
     return undefined;
   }
   const measured = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as TorchResult;

@@ -19,29 +19,48 @@ layer states: forward, autograd backward, grouped AdamW. Prints one JSON line.
 export const command: BenchCommand = {
   usage: USAGE,
   async run(args) {
-    const values = parseOptions(args, {
-      layers: { type: 'string', default: '1' }, batch: { type: 'string', default: '32' }, sequence: { type: 'string', default: '20' },
-      steps: { type: 'string', default: '5' },
-    }, USAGE);
+    const values = parseOptions(
+      args,
+      {
+        layers: { type: 'string', default: '1' },
+        batch: { type: 'string', default: '32' },
+        sequence: { type: 'string', default: '20' },
+        steps: { type: 'string', default: '5' },
+      },
+      USAGE,
+    );
     const count = Number(values.layers);
     const batch = Number(values.batch);
     const sequence = Number(values.sequence);
-    const config: BertConfig = { hiddenSize: 768, numAttentionHeads: 12, intermediateSize: 3072, numHiddenLayers: 12, layerNormEps: 1e-12 };
+    const config: BertConfig = {
+      hiddenSize: 768,
+      numAttentionHeads: 12,
+      intermediateSize: 3072,
+      numHiddenLayers: 12,
+      layerNormEps: 1e-12,
+    };
     const choice = await selectBackend({ device: 'auto' });
     await loadGradients();
     let seed = 1;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.04;
     const parameters = topLayerNames(config, count, false).map((name) => {
       const shape = expectedShape(name, config)!;
-      const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (name.includes('LayerNorm.weight') ? 1 : random()));
+      const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+        name.includes('LayerNorm.weight') ? 1 : random(),
+      );
       return { name, shape, values };
     });
     const layers = new BertTopLayers(config, { firstLayer: 12 - count, count, parameters }, 'cls');
     const head = createHead({ inputSize: 768, numClasses: 2 });
-    const optimizer = new AdamW([{ variables: [...layers.variables, ...head.variables], learningRate: 2e-5, weightDecay: 0.01 }]);
+    const optimizer = new AdamW([
+      { variables: [...layers.variables, ...head.variables], learningRate: 2e-5, weightDecay: 0.01 },
+    ]);
     const states = tf.randomNormal([batch * sequence, 768]) as tf.Tensor2D;
     const mask = tf.ones([batch, sequence], 'int32') as tf.Tensor2D;
-    const targets = tf.tensor2d(Float32Array.from({ length: batch * 2 }, (_, i) => (i % 2 === (Math.floor(i / 2) % 2) ? 1 : 0)), [batch, 2]);
+    const targets = tf.tensor2d(
+      Float32Array.from({ length: batch * 2 }, (_, i) => (i % 2 === Math.floor(i / 2) % 2 ? 1 : 0)),
+      [batch, 2],
+    );
     const times: number[] = [];
     const cpuTimes: number[] = [];
     for (let step = 0; step < Number(values.steps) + 1; step += 1) {
@@ -62,6 +81,16 @@ export const command: BenchCommand = {
     }
     times.sort((a, b) => a - b);
     cpuTimes.sort((a, b) => a - b);
-    console.log(JSON.stringify({ backend: tf.getBackend(), tried: choice.tried.length, layers: count, batch, sequence, stepSeconds: { median: times[Math.floor(times.length / 2)], min: times[0] }, stepCpuSeconds: { median: cpuTimes[Math.floor(cpuTimes.length / 2)], min: cpuTimes[0] } }));
+    console.log(
+      JSON.stringify({
+        backend: tf.getBackend(),
+        tried: choice.tried.length,
+        layers: count,
+        batch,
+        sequence,
+        stepSeconds: { median: times[Math.floor(times.length / 2)], min: times[0] },
+        stepCpuSeconds: { median: cpuTimes[Math.floor(cpuTimes.length / 2)], min: cpuTimes[0] },
+      }),
+    );
   },
 };

@@ -20,8 +20,15 @@ function refuseFlagsAsValues(command: Command): void {
     if (value === '' && command.getOptionValueSource(option.attributeName()) === 'cli') {
       throw new UsageError('CLI_MISSING_VALUE', `${option.long} expects a value, got an empty string`);
     }
-    if (typeof value === 'string' && longFlags.has(value) && command.getOptionValueSource(option.attributeName()) === 'cli') {
-      throw new UsageError('CLI_MISSING_VALUE', `${option.long} expects a value, but the next argument is the flag ${value}`);
+    if (
+      typeof value === 'string' &&
+      longFlags.has(value) &&
+      command.getOptionValueSource(option.attributeName()) === 'cli'
+    ) {
+      throw new UsageError(
+        'CLI_MISSING_VALUE',
+        `${option.long} expects a value, but the next argument is the flag ${value}`,
+      );
     }
   }
 }
@@ -30,6 +37,9 @@ function refuseFlagsAsValues(command: Command): void {
 export function configureCommand(command: Command, context: CliContext): Command {
   return command
     .exitOverride()
-    .configureOutput({ writeOut: (text) => context.io.stdout.write(text), writeErr: (text) => context.io.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => context.io.stdout.write(text),
+      writeErr: (text) => context.io.stderr.write(text),
+    })
     .configureHelp({ helpWidth: 80, sortOptions: false });
 }

@@ -13,10 +13,20 @@ export interface QualityGates {
 export function evaluateGates(scores: { accuracy: number; macroF1: number }, gates: QualityGates): GateOutcome[] {
   const outcomes: GateOutcome[] = [];
   if (gates.minAccuracy !== undefined) {
-    outcomes.push({ metric: 'accuracy', threshold: gates.minAccuracy, value: scores.accuracy, passed: scores.accuracy >= gates.minAccuracy });
+    outcomes.push({
+      metric: 'accuracy',
+      threshold: gates.minAccuracy,
+      value: scores.accuracy,
+      passed: scores.accuracy >= gates.minAccuracy,
+    });
   }
   if (gates.minF1 !== undefined) {
-    outcomes.push({ metric: 'macroF1', threshold: gates.minF1, value: scores.macroF1, passed: scores.macroF1 >= gates.minF1 });
+    outcomes.push({
+      metric: 'macroF1',
+      threshold: gates.minF1,
+      value: scores.macroF1,
+      passed: scores.macroF1 >= gates.minF1,
+    });
   }
   return outcomes;
 }
@@ -25,9 +35,11 @@ export function evaluateGates(scores: { accuracy: number; macroF1: number }, gat
 export function assertGatesPassed(outcomes: readonly GateOutcome[]): void {
   const failures = outcomes
     .filter((outcome) => !outcome.passed)
-    .map((outcome) => outcome.metric === 'accuracy'
-      ? `accuracy ${outcome.value.toFixed(4)} < --min-accuracy ${outcome.threshold}`
-      : `macro F1 ${outcome.value.toFixed(4)} < --min-f1 ${outcome.threshold}`);
+    .map((outcome) =>
+      outcome.metric === 'accuracy'
+        ? `accuracy ${outcome.value.toFixed(4)} < --min-accuracy ${outcome.threshold}`
+        : `macro F1 ${outcome.value.toFixed(4)} < --min-f1 ${outcome.threshold}`,
+    );
   if (failures.length > 0) {
     throw new SentiError('CLI_QUALITY_GATE', `quality gate failed: ${failures.join('; ')}`, 'runtime');
   }

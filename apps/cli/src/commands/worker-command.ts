@@ -26,7 +26,11 @@ const PRELOAD_DTYPES = SETTINGS.dtype.choices.filter((dtype): dtype is Dtype => 
 
 /** `senti worker`: encodes chunks enqueued by `senti encode` until stopped (SIGINT/SIGTERM finish the chunk in hand). */
 export function workerCommand(context: CliContext): Command {
-  const command = newCommand('worker', 'Encode chunks that `senti encode` put on the Redis queue, into the shared feature store, until stopped.', context);
+  const command = newCommand(
+    'worker',
+    'Encode chunks that `senti encode` put on the Redis queue, into the shared feature store, until stopped.',
+    context,
+  );
   addOptions(command, ['queue', 'model', 'offline', 'device'], {
     help: {
       model: `encoder: Hugging Face hub id or local directory, the same files as the enqueuer's (default: ${DEFAULT_SETTINGS.model})`,
@@ -34,16 +38,35 @@ export function workerCommand(context: CliContext): Command {
     },
   })
     // A worker loads concrete weights: the table's choices without `auto`.
-    .option(`--dtype <${PRELOAD_DTYPES.join('|')}>`, 'load these weights at start (default: on the first chunk, whichever it asks for)', parseChoice('--dtype', PRELOAD_DTYPES));
+    .option(
+      `--dtype <${PRELOAD_DTYPES.join('|')}>`,
+      'load these weights at start (default: on the first chunk, whichever it asks for)',
+      parseChoice('--dtype', PRELOAD_DTYPES),
+    );
   return addOptions(command, ['pooling', 'cacheDir'], {
-    help: { pooling: 'with --dtype: the pooling to load at start (default: pooler)', cacheDir: `shared feature store (default: ${SETTINGS.cacheDir.env} or ~/.cache/senti)` },
+    help: {
+      pooling: 'with --dtype: the pooling to load at start (default: pooler)',
+      cacheDir: `shared feature store (default: ${SETTINGS.cacheDir.env} or ~/.cache/senti)`,
+    },
   })
-    .option('--concurrency <n>', `chunks at once in this process (default: ${WORKER_DEFAULTS.concurrency}; ONNX Runtime already uses every core)`, parseInteger('--concurrency'))
-    .option('--stalled-interval <ms>', `how soon a chunk of a dead worker is handed to another (default: ${WORKER_DEFAULTS.stalledIntervalMs})`, parseInteger('--stalled-interval', 100))
+    .option(
+      '--concurrency <n>',
+      `chunks at once in this process (default: ${WORKER_DEFAULTS.concurrency}; ONNX Runtime already uses every core)`,
+      parseInteger('--concurrency'),
+    )
+    .option(
+      '--stalled-interval <ms>',
+      `how soon a chunk of a dead worker is handed to another (default: ${WORKER_DEFAULTS.stalledIntervalMs})`,
+      parseInteger('--stalled-interval', 100),
+    )
     .action(async (flags: WorkerFlags) => {
       const output = context.console(flags.json);
       const queue = flags.queue ?? sentiEnvironment().queue;
-      if (!queue) throw new UsageError('CLI_MISSING_OPTION', 'worker needs --queue redis://HOST:PORT (or SENTI_QUEUE), the queue senti encode fills');
+      if (!queue)
+        throw new UsageError(
+          'CLI_MISSING_OPTION',
+          'worker needs --queue redis://HOST:PORT (or SENTI_QUEUE), the queue senti encode fills',
+        );
       let chunks = 0;
       let rows = 0;
       const worker = await runWorker({
@@ -70,15 +93,18 @@ export function workerCommand(context: CliContext): Command {
         await worker.close();
         throw error;
       });
-      await Promise.race([failure, new Promise<void>((resolve) => {
-        const stop = () => {
-          const reason = typeof interrupt?.reason === 'string' ? interrupt.reason : 'stopped';
-          output.line(`worker ${worker.id}: ${reason}, finishing the chunk in hand`);
-          void worker.close().then(resolve);
-        };
-        if (interrupt?.aborted) stop();
-        else interrupt?.addEventListener('abort', stop, { once: true });
-      })]);
+      await Promise.race([
+        failure,
+        new Promise<void>((resolve) => {
+          const stop = () => {
+            const reason = typeof interrupt?.reason === 'string' ? interrupt.reason : 'stopped';
+            output.line(`worker ${worker.id}: ${reason}, finishing the chunk in hand`);
+            void worker.close().then(resolve);
+          };
+          if (interrupt?.aborted) stop();
+          else interrupt?.addEventListener('abort', stop, { once: true });
+        }),
+      ]);
       context.result = { worker: worker.id, chunks, rows };
     });
 }

@@ -16,12 +16,27 @@ interface CommandOption {
  * declared once: each command picks them by name with {@link addOptions}.
  */
 export const COMMAND_OPTIONS = {
-  modelDir: { flags: '--model-dir <dir>', help: 'run directory (or its model/ folder) written by senti train', required: true },
+  modelDir: {
+    flags: '--model-dir <dir>',
+    help: 'run directory (or its model/ folder) written by senti train',
+    required: true,
+  },
   encoder: { flags: '--encoder <id|dir>', help: 'where the encoder lives now, if it moved since training' },
-  queue: { flags: '--queue <url>', help: 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)' },
-  minAccuracy: { flags: '--min-accuracy <x>', help: 'exit 3 if accuracy is below x', parse: parseNumber('--min-accuracy', 0, 1) },
+  queue: {
+    flags: '--queue <url>',
+    help: 'Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (default: SENTI_QUEUE)',
+  },
+  minAccuracy: {
+    flags: '--min-accuracy <x>',
+    help: 'exit 3 if accuracy is below x',
+    parse: parseNumber('--min-accuracy', 0, 1),
+  },
   minF1: { flags: '--min-f1 <x>', help: 'exit 3 if macro F1 is below x', parse: parseNumber('--min-f1', 0, 1) },
-  abstainBelow: { flags: '--abstain-below <p>', help: 'abstain when the top calibrated probability is below p', parse: parseNumber('--abstain-below', 0, 1) },
+  abstainBelow: {
+    flags: '--abstain-below <p>',
+    help: 'abstain when the top calibrated probability is below p',
+    parse: parseNumber('--abstain-below', 0, 1),
+  },
 } as const satisfies Record<string, CommandOption>;
 
 /** The name of a shared command flag that is not a setting. */

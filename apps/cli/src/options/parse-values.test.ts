@@ -13,7 +13,9 @@ describe('option value parsers', () => {
     expect(() => parseInteger('--epochs')('ten')).toThrow('--epochs expects a whole number >= 1, got "ten"');
     expect(() => parseInteger('--epochs')('2.5')).toThrow(UsageError);
     expect(() => parseInteger('--epochs')('0')).toThrow(UsageError);
-    expect(() => parseNumber('--min-accuracy', 0, 1)('1.5')).toThrow('--min-accuracy expects a number between 0 and 1, got "1.5"');
+    expect(() => parseNumber('--min-accuracy', 0, 1)('1.5')).toThrow(
+      '--min-accuracy expects a number between 0 and 1, got "1.5"',
+    );
     expect(() => parseChoice('--dtype', ['fp32', 'q8'])('int4')).toThrow('--dtype expects one of fp32, q8, got "int4"');
   });
 });

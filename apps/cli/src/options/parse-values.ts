@@ -38,9 +38,15 @@ export function parseChoice<T extends string>(flag: string, choices: readonly T[
 export function parseLabelNames(value: string): Record<string, string> {
   const names: Record<string, string> = {};
   const bad = (why: string): never => {
-    throw new UsageError('CLI_BAD_OPTION', `--label-names expects value=name pairs separated by commas (e.g. 0=negative,1=positive), got "${value}": ${why}`);
+    throw new UsageError(
+      'CLI_BAD_OPTION',
+      `--label-names expects value=name pairs separated by commas (e.g. 0=negative,1=positive), got "${value}": ${why}`,
+    );
   };
-  const pairs = value.split(',').map((pair) => pair.trim()).filter((pair) => pair.length > 0);
+  const pairs = value
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair.length > 0);
   if (pairs.length === 0) bad('no pairs');
   for (const pair of pairs) {
     const at = pair.indexOf('=');

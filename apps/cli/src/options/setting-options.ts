@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
 import {
-  parseSetting, SETTING_KEYS, SETTINGS, settingExpectation, settingHelp, settingSpec, settingsConflict, type FineTuneInput, type SettingKey, type SettingSpec,
+  parseSetting,
+  SETTING_KEYS,
+  SETTINGS,
+  settingExpectation,
+  settingHelp,
+  settingSpec,
+  settingsConflict,
+  type FineTuneInput,
+  type SettingKey,
+  type SettingSpec,
 } from '@senti/train';
 import { parseLabelNames } from './parse-values.js';
 
@@ -20,18 +29,28 @@ export function flagOf(key: string): string {
  * setting's help line where the command uses it differently (e.g. `senti encode`'s `--data`), `required` lists the
  * settings the command cannot run without.
  */
-export function addSettingOptions(command: Command, keys: readonly SettingKey[], help: Partial<Record<string, string>> = {},
-  required: readonly SettingKey[] = []): Command {
+export function addSettingOptions(
+  command: Command,
+  keys: readonly SettingKey[],
+  help: Partial<Record<string, string>> = {},
+  required: readonly SettingKey[] = [],
+): Command {
   const withoutFlag = keys.filter((key) => settingSpec(key)?.flag === undefined);
   if (withoutFlag.length > 0) {
     // Settings set through --config or --sweep only are still listed, with their defaults.
-    command.addHelpText('after', `\nSettings without a flag:\n${withoutFlag.map((key) => wrapped(`  ${key}  ${settingHelp(key)}`, `${key}    `.length)).join('\n')}`);
+    command.addHelpText(
+      'after',
+      `\nSettings without a flag:\n${withoutFlag.map((key) => wrapped(`  ${key}  ${settingHelp(key)}`, `${key}    `.length)).join('\n')}`,
+    );
   }
   for (const key of keys) {
     const spec: SettingSpec = SETTINGS[key];
     if (spec.flag === undefined) continue;
     // Only train takes --resume: other commands' help must not offer it.
-    const line = command.name() === 'train' ? help[key] ?? settingHelp(key) : (help[key] ?? settingHelp(key)).replace(/ \(required unless --resume\)|; with --resume: [^;)]*/g, '');
+    const line =
+      command.name() === 'train'
+        ? (help[key] ?? settingHelp(key))
+        : (help[key] ?? settingHelp(key)).replace(/ \(required unless --resume\)|; with --resume: [^;)]*/g, '');
     const add = required.includes(key) ? command.requiredOption.bind(command) : command.option.bind(command);
     if (spec.kind === 'switch') add(`--${spec.flag}`, line);
     // Text values get no parser: the shared pre-action check names an empty value or a flag taken as the value.
@@ -58,7 +77,8 @@ function wrapped(line: string, indent: number): string {
 export function parseFlagValue(key: SettingKey, text: string): unknown {
   if (SETTINGS[key].kind === 'label-names') return parseLabelNames(text);
   const value = parseSetting(key, text);
-  if (value === undefined) throw new UsageError('CLI_BAD_OPTION', `${flagOf(key)} expects ${settingExpectation(key)}, got "${text}"`);
+  if (value === undefined)
+    throw new UsageError('CLI_BAD_OPTION', `${flagOf(key)} expects ${settingExpectation(key)}, got "${text}"`);
   return value;
 }
 
@@ -87,24 +107,48 @@ export async function readConfigSettings(file: string): Promise<Partial<FineTune
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError('CLI_CONFIG_UNREADABLE', `--config ${file} ${code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`}; expected a run's config.json`, { cause: error });
+    throw new UsageError(
+      'CLI_CONFIG_UNREADABLE',
+      `--config ${file} ${code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`}; expected a run's config.json`,
+      { cause: error },
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError('CLI_CONFIG_INVALID', `--config ${file} is not valid JSON (${(error as Error).message}); expected a run's config.json`, { cause: error });
+    throw new UsageError(
+      'CLI_CONFIG_INVALID',
+      `--config ${file} is not valid JSON (${(error as Error).message}); expected a run's config.json`,
+      { cause: error },
+    );
   }
-  const object = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  const wrapped = object && typeof object.settings === 'object' && object.settings !== null && !Array.isArray(object.settings);
+  const object =
+    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  const wrapped =
+    object && typeof object.settings === 'object' && object.settings !== null && !Array.isArray(object.settings);
   const settings = wrapped ? (object.settings as Record<string, unknown>) : object;
-  if (settings === undefined) throw new UsageError('CLI_CONFIG_INVALID', `--config ${file} holds no settings object; expected a run's config.json`);
+  if (settings === undefined)
+    throw new UsageError(
+      'CLI_CONFIG_INVALID',
+      `--config ${file} holds no settings object; expected a run's config.json`,
+    );
   const unknown = Object.keys(settings).filter((key) => settingSpec(key) === undefined);
   if (unknown.length > 0) {
     // A plain object with other keys is some other JSON file (metrics.json, senti.json): refuse it whole.
-    throw new UsageError('CLI_CONFIG_INVALID', wrapped
-      ? `--config ${file}: unknown setting "${unknown[0]}"; known: ${SETTING_KEYS.join(', ')}`
-      : `--config ${file} is not a senti config.json: ${unknown.slice(0, 3).map((key) => `"${key}"`).join(', ')} ${unknown.length === 1 ? 'is not a setting' : 'are not settings'}; expected a run's config.json`);
+    throw new UsageError(
+      'CLI_CONFIG_INVALID',
+      wrapped
+        ? `--config ${file}: unknown setting "${unknown[0]}"; known: ${SETTING_KEYS.join(', ')}`
+        : `--config ${file} is not a senti config.json: ${unknown
+            .slice(0, 3)
+            .map((key) => `"${key}"`)
+            .join(
+              ', ',
+            )} ${unknown.length === 1 ? 'is not a setting' : 'are not settings'}; expected a run's config.json`,
+    );
   }
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(settings)) {
@@ -116,14 +160,22 @@ export async function readConfigSettings(file: string): Promise<Partial<FineTune
 function checkConfigValue(file: string, key: SettingKey, value: unknown): unknown {
   const spec: SettingSpec = SETTINGS[key];
   const wrong = (): never => {
-    throw new UsageError('CLI_CONFIG_INVALID', `--config ${file}: "${key}" is ${JSON.stringify(value)}; expected ${settingExpectation(key)}`);
+    throw new UsageError(
+      'CLI_CONFIG_INVALID',
+      `--config ${file}: "${key}" is ${JSON.stringify(value)}; expected ${settingExpectation(key)}`,
+    );
   };
   if (spec.kind === 'switch') return typeof value === 'boolean' ? value : wrong();
   if (spec.kind === 'label-names') {
     if (typeof value !== 'object' || Array.isArray(value)) return wrong();
-    return parseLabelNames(Object.entries(value as Record<string, unknown>).map(([from, to]) => `${from}=${String(to)}`).join(','));
+    return parseLabelNames(
+      Object.entries(value as Record<string, unknown>)
+        .map(([from, to]) => `${from}=${String(to)}`)
+        .join(','),
+    );
   }
-  if (spec.kind === 'text' || spec.kind === 'source') return typeof value === 'string' && value.length > 0 ? value : wrong();
+  if (spec.kind === 'text' || spec.kind === 'source')
+    return typeof value === 'string' && value.length > 0 ? value : wrong();
   if (typeof value !== 'string' && typeof value !== 'number') return wrong();
   return parseSetting(key, String(value)) ?? wrong();
 }

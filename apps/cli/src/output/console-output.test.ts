@@ -4,7 +4,12 @@ import { ConsoleOutput, runsInCi } from './console-output.js';
 
 function capture(): { output: ConsoleOutput; text: () => string } {
   let text = '';
-  const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
   return { output: new ConsoleOutput({ stdout: stream, stderr: stream, interactive: false }), text: () => text };
 }
 

@@ -109,7 +109,9 @@ export class Progress {
   /** Ends the display with a summary line. */
   finish(suffix = ''): void {
     this.done = this.total;
-    this.stream.write(`${this.interactive ? '\r' : ''}${this.render(suffix, true)}${this.interactive ? '\x1b[K' : ''}\n`);
+    this.stream.write(
+      `${this.interactive ? '\r' : ''}${this.render(suffix, true)}${this.interactive ? '\x1b[K' : ''}\n`,
+    );
   }
 
   /** Units per second since the reference point, or undefined while there is no second point to measure from. */
@@ -127,8 +129,11 @@ export class Progress {
     const width = 20;
     const filled = Math.round(fraction * width);
     const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
-    const timing = finished ? `in ${formatDuration(elapsed)}` : `ETA ${rate !== undefined ? formatDuration((this.total - this.done) / rate) : '--'}`;
-    const rateText = rate === undefined ? this.unit : `${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} ${this.unit}/s`;
+    const timing = finished
+      ? `in ${formatDuration(elapsed)}`
+      : `ETA ${rate !== undefined ? formatDuration((this.total - this.done) / rate) : '--'}`;
+    const rateText =
+      rate === undefined ? this.unit : `${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} ${this.unit}/s`;
     const text = `${this.label} [${bar}] ${this.done}/${this.total} ${rateText} ${timing}`;
     return suffix ? `${text}  ${suffix}` : text;
   }

@@ -4,7 +4,6 @@ import type { ConsoleOutput, Progress } from './console-output.js';
 /** A Hub file's download progress (the events fineTune, loadModel and evaluateModel pass on). */
 type DownloadEvent = Extract<FineTuneEvent, { type: 'download-start' | 'download' | 'download-done' }>;
 
-
 /** Files smaller than this download without a progress display. */
 const SHOWN_FROM_BYTES = 1_000_000;
 

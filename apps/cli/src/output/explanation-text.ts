@@ -41,15 +41,20 @@ export function markedText(explanation: Explanation, options: { colour?: boolean
 
 /** The words that moved the prediction most, strongest first, as `terrible +0.41, boring +0.22`. */
 export function topWords(explanation: Explanation, count = 3): string {
-  const ranked = [...explanation.words].filter((word) => Math.abs(word.score) >= SHOWN).sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
-  return ranked.slice(0, count).map((word) => `${escapeControl(word.word)} ${signed(word.score)}`).join(', ');
+  const ranked = [...explanation.words]
+    .filter((word) => Math.abs(word.score) >= SHOWN)
+    .sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+  return ranked
+    .slice(0, count)
+    .map((word) => `${escapeControl(word.word)} ${signed(word.score)}`)
+    .join(', ');
 }
 
 /** What the marks mean, printed once above the explanations. */
 export function explanationLegend(colour: boolean): string {
   const marks = colour
     ? `\x1b[42;30m green \x1b[0m raises the predicted label's probability, \x1b[41;30m red \x1b[0m lowers it (bright: 0.05–0.2, deep: 0.2 or more)`
-    : 'word(+0.31): the predicted label\'s probability falls 0.31 without that word; word(-0.07): it rises 0.07';
+    : "word(+0.31): the predicted label's probability falls 0.31 without that word; word(-0.07): it rises 0.07";
   return `Why (leave-one-word-out: each word's score is p(label | text) − p(label | text without the word)):\n${marks}`;
 }
 
@@ -58,7 +63,10 @@ export function explanationsBlock(explanations: readonly (Explanation | undefine
   const lines = [explanationLegend(colour)];
   explanations.forEach((explanation, index) => {
     if (explanation === undefined) return;
-    lines.push('', `${index + 1}. ${escapeControl(explanation.label)} ${explanation.probabilities[explanation.label]!.toFixed(3)}  ${markedText(explanation, { colour })}`);
+    lines.push(
+      '',
+      `${index + 1}. ${escapeControl(explanation.label)} ${explanation.probabilities[explanation.label]!.toFixed(3)}  ${markedText(explanation, { colour })}`,
+    );
     const top = topWords(explanation);
     lines.push(`   ${top === '' ? 'no single word moves it' : `top: ${top}`}; ${explanation.coverage.note}`);
   });
@@ -68,5 +76,10 @@ export function explanationsBlock(explanations: readonly (Explanation | undefine
 /** An explanation for `--json`: the words with their offsets and scores, coverage and check. */
 export function explanationJson(explanation: Explanation) {
   const { label, words, coverage, check } = explanation;
-  return { label, words: words.map(({ word, start, end, score, scores }) => ({ word, start, end, score, scores })), coverage, check };
+  return {
+    label,
+    words: words.map(({ word, start, end, score, scores }) => ({ word, start, end, score, scores })),
+    coverage,
+    check,
+  };
 }

@@ -16,8 +16,12 @@ export function predictionFormat(file: string): 'csv' | 'json' {
   if (!(extension in PREDICTION_FORMATS) && isDevice(file)) return 'csv'; // /dev/stdout, a named pipe: CSV, as `-` is
   const format = (PREDICTION_FORMATS as Record<string, 'csv' | 'json'>)[extension];
   if (format === undefined) {
-    const what = extension === '' ? 'has no file extension' : `has the extension "${extension}", which senti cannot write`;
-    throw new UsageError('CLI_OUTPUT_FORMAT', `--output ${file} ${what}; expected a .csv or .json file (or - for stdout)`);
+    const what =
+      extension === '' ? 'has no file extension' : `has the extension "${extension}", which senti cannot write`;
+    throw new UsageError(
+      'CLI_OUTPUT_FORMAT',
+      `--output ${file} ${what}; expected a .csv or .json file (or - for stdout)`,
+    );
   }
   return format;
 }
@@ -27,8 +31,13 @@ export async function checkOutputFile(file: string, flag: string): Promise<void>
   if (file === '-') return;
   const path = resolve(file);
   const own = await pathKind(path);
-  if (own === 'directory') throw new UsageError('CLI_OUTPUT_IS_DIRECTORY', `${flag} ${file} is a directory; expected a file name`);
-  if (own === 'other' && !isDevice(path)) throw new UsageError('CLI_OUTPUT_NOT_A_FILE', `${flag} ${file} exists and is not a regular file, a character device or a named pipe`);
+  if (own === 'directory')
+    throw new UsageError('CLI_OUTPUT_IS_DIRECTORY', `${flag} ${file} is a directory; expected a file name`);
+  if (own === 'other' && !isDevice(path))
+    throw new UsageError(
+      'CLI_OUTPUT_NOT_A_FILE',
+      `${flag} ${file} exists and is not a regular file, a character device or a named pipe`,
+    );
   await assertUnderDirectory(dirname(path), file, flag);
 }
 

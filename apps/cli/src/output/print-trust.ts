@@ -14,7 +14,8 @@ export function brierName(numClasses: number): string {
 /** The expected calibration error line printed under the classification report. */
 export function calibrationLine(
   numClasses: number,
-  calibration: { temperature: number; eceBefore: number; eceAfter: number; brierBefore: number; brierAfter: number } | undefined,
+  calibration:
+    { temperature: number; eceBefore: number; eceAfter: number; brierBefore: number; brierAfter: number } | undefined,
   uncalibrated?: { ece: number; brier: number; temperature?: number },
 ): string {
   if (calibration === undefined) {
@@ -26,7 +27,11 @@ export function calibrationLine(
 
 /** The risk-coverage table as a terminal table (thresholds 0, 0.5 … 0.99). */
 export function riskCoverageTable(table: readonly RiskCoveragePoint[]): string {
-  const rows = table.map((point) => [point.threshold === 0 ? 'none' : `< ${point.threshold}`, `${(point.coverage * 100).toFixed(1)}%`, point.accuracy === null ? '-' : point.accuracy.toFixed(4)]);
+  const rows = table.map((point) => [
+    point.threshold === 0 ? 'none' : `< ${point.threshold}`,
+    `${(point.coverage * 100).toFixed(1)}%`,
+    point.accuracy === null ? '-' : point.accuracy.toFixed(4),
+  ]);
   return textTable(['abstain', 'coverage', 'accuracy'], rows).replace(/^/gm, '  ');
 }
 
@@ -38,14 +43,22 @@ export function thresholdWords(threshold: number): string {
 /** Prints what a training run says about trust: ECE before/after, risk-coverage, the chosen threshold, cross-validation. */
 export function printTrust(output: ConsoleOutput, result: FineTuneResult): void {
   if (result.calibration) output.line(calibrationLine(result.splits.labelNames.length, result.calibration));
-  output.section('Coverage vs accuracy on the test split (all in metrics.json, risk-coverage.{svg,png})', riskCoverageTable(result.abstention.table));
+  output.section(
+    'Coverage vs accuracy on the test split (all in metrics.json, risk-coverage.{svg,png})',
+    riskCoverageTable(result.abstention.table),
+  );
   const chosen = result.abstention.chosen;
   if (chosen) {
-    output.line(`  --target-accuracy ${chosen.targetAccuracy}: ${thresholdWords(chosen.threshold)} (validation: accuracy ${chosen.accuracy.toFixed(4)} at coverage ${(chosen.coverage * 100).toFixed(1)}%; test: accuracy ${chosen.test.accuracy === null ? '-' : chosen.test.accuracy.toFixed(4)} at coverage ${(chosen.test.coverage * 100).toFixed(1)}%); stored as the model's default`);
+    output.line(
+      `  --target-accuracy ${chosen.targetAccuracy}: ${thresholdWords(chosen.threshold)} (validation: accuracy ${chosen.accuracy.toFixed(4)} at coverage ${(chosen.coverage * 100).toFixed(1)}%; test: accuracy ${chosen.test.accuracy === null ? '-' : chosen.test.accuracy.toFixed(4)} at coverage ${(chosen.test.coverage * 100).toFixed(1)}%); stored as the model's default`,
+    );
   }
   const cv = result.crossValidation;
   if (cv) {
-    const show = (mean: number | null, std: number | null) => (mean === null || std === null ? 'n/a' : `${mean.toFixed(4)} ± ${std.toFixed(4)}`);
-    output.line(`\nCross-validation (${cv.k} folds): accuracy ${show(cv.mean.accuracy, cv.std.accuracy)}  macro F1 ${show(cv.mean.macroF1, cv.std.macroF1)}  ROC-AUC ${show(cv.mean.rocAuc, cv.std.rocAuc)}`);
+    const show = (mean: number | null, std: number | null) =>
+      mean === null || std === null ? 'n/a' : `${mean.toFixed(4)} ± ${std.toFixed(4)}`;
+    output.line(
+      `\nCross-validation (${cv.k} folds): accuracy ${show(cv.mean.accuracy, cv.std.accuracy)}  macro F1 ${show(cv.mean.macroF1, cv.std.macroF1)}  ROC-AUC ${show(cv.mean.rocAuc, cv.std.rocAuc)}`,
+    );
   }
 }

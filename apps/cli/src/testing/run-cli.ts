@@ -16,13 +16,25 @@ export { REPO_ROOT, TINY_BERT } from '@senti/fixtures';
  * Runs the real `senti` entry point (from source, through tsx) as a user would, without a TTY. `closeStdout` closes the
  * reading end of its stdout at once, as a pipe into `head` that has had enough does.
  */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdout?: (text: string, kill: (signal?: NodeJS.Signals) => void) => void; closeStdout?: boolean } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    onStdout?: (text: string, kill: (signal?: NodeJS.Signals) => void) => void;
+    closeStdout?: boolean;
+  } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(CLI_DIR, 'src', 'main.ts'), ...args], {
-      cwd: options.cwd ?? CLI_DIR,
-      env: { ...process.env, CI: 'true', SENTI_OFFLINE: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', join(CLI_DIR, 'src', 'main.ts'), ...args],
+      {
+        cwd: options.cwd ?? CLI_DIR,
+        env: { ...process.env, CI: 'true', SENTI_OFFLINE: '1', ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     // As `| head -0` would: the reader is gone before the CLI writes anything, so its first write meets EPIPE.

@@ -12,7 +12,13 @@ export interface InProcessRun {
 export async function runInProcess(args: readonly string[], stdin: string | Buffer = ''): Promise<InProcessRun> {
   let stdout = '';
   let stderr = '';
-  const sink = (append: (text: string) => void) => new Writable({ write(chunk: Buffer, _encoding, done) { append(chunk.toString()); done(); } });
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        append(chunk.toString());
+        done();
+      },
+    });
   const input = new PassThrough();
   input.end(stdin);
   const code = await runSenti(args, {

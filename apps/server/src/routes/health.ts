@@ -16,7 +16,11 @@ export function readiness(predictor: Predictor, leaving: () => boolean): Predict
 }
 
 /** `GET /healthz` (the process is up) and `GET /readyz` (the model is loaded and warmed up). */
-export function registerHealthRoutes(app: FastifyInstance, predictor: Predictor, leaving: () => boolean = () => false): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  predictor: Predictor,
+  leaving: () => boolean = () => false,
+): void {
   app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (_request, reply) => {
     const state = readiness(predictor, leaving);

@@ -5,5 +5,7 @@ import type { RequestLimits } from '../schemas.js';
 /** `GET /openapi.json`: the OpenAPI document. */
 export function registerOpenApiRoute(app: FastifyInstance, limits: RequestLimits, version: string): void {
   const document = JSON.stringify(openApiDocument(limits, version));
-  app.get('/openapi.json', async (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(document));
+  app.get('/openapi.json', async (_request, reply) =>
+    reply.header('content-type', 'application/json; charset=utf-8').send(document),
+  );
 }

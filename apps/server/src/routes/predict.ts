@@ -1,11 +1,22 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { abstainBelow, type Predictor } from '@senti/model';
-import { errorSchema, MAX_EXPLAIN_TEXTS, predictBodySchema, predictResponseSchema, type RequestLimits } from '../schemas.js';
+import {
+  errorSchema,
+  MAX_EXPLAIN_TEXTS,
+  predictBodySchema,
+  predictResponseSchema,
+  type RequestLimits,
+} from '../schemas.js';
 import { ServerError } from '../server-error.js';
 
 /** `POST /v1/predict`: one prediction per text, in order, micro-batched with concurrent requests. */
-export function registerPredictRoute(app: FastifyInstance, predictor: Predictor, limits: RequestLimits, defaultAbstainBelow?: number): void {
+export function registerPredictRoute(
+  app: FastifyInstance,
+  predictor: Predictor,
+  limits: RequestLimits,
+  defaultAbstainBelow?: number,
+): void {
   app.post<{ Body: { texts: string[]; abstainBelow?: number; explain?: boolean } }>(
     '/v1/predict',
     {
@@ -28,7 +39,11 @@ export function registerPredictRoute(app: FastifyInstance, predictor: Predictor,
       try {
         const { texts, explain } = request.body;
         if (explain && texts.length > MAX_EXPLAIN_TEXTS) {
-          throw new ServerError('SERVER_TOO_MANY_TEXTS', `explain: true takes at most ${MAX_EXPLAIN_TEXTS} texts per request (each word is one more text to encode); got ${texts.length}`, { field: 'texts' });
+          throw new ServerError(
+            'SERVER_TOO_MANY_TEXTS',
+            `explain: true takes at most ${MAX_EXPLAIN_TEXTS} texts per request (each word is one more text to encode); got ${texts.length}`,
+            { field: 'texts' },
+          );
         }
         // Explanations go through the same queue as predictions (their edited texts count against its bounds).
         const [{ predictions, ref }, explained] = await Promise.all([
@@ -41,10 +56,19 @@ export function registerPredictRoute(app: FastifyInstance, predictor: Predictor,
           return { ...row, explanation: { label, words, coverage, check } };
         };
         // The request's threshold, else the server's --abstain-below, else the one stored with the model (--target-accuracy).
-        const threshold = request.body.abstainBelow ?? defaultAbstainBelow ?? predictor.describe().info.abstention?.threshold;
-        if (threshold === undefined) return { predictions: predictions.map(({ label, score, probabilities }, index) => withExplanation({ label, score, probabilities }, index)), model: ref };
+        const threshold =
+          request.body.abstainBelow ?? defaultAbstainBelow ?? predictor.describe().info.abstention?.threshold;
+        if (threshold === undefined)
+          return {
+            predictions: predictions.map(({ label, score, probabilities }, index) =>
+              withExplanation({ label, score, probabilities }, index),
+            ),
+            model: ref,
+          };
         return {
-          predictions: abstainBelow(predictions, threshold).map(({ label, score, abstained, probabilities }, index) => withExplanation({ label, score, abstained, probabilities }, index)),
+          predictions: abstainBelow(predictions, threshold).map(({ label, score, abstained, probabilities }, index) =>
+            withExplanation({ label, score, abstained, probabilities }, index),
+          ),
           model: ref,
         };
       } finally {

@@ -5,7 +5,14 @@ export const FAKE_MANIFEST: SentiManifest = {
   format: 'senti-model',
   formatVersion: 1,
   createdAt: '2024-01-01T00:00:00.000Z',
-  encoder: { model: 'fake-encoder', fileHash: 'abc', dtype: 'fp32', pooling: 'cls', hiddenSize: 4, path: '/secret/path' },
+  encoder: {
+    model: 'fake-encoder',
+    fileHash: 'abc',
+    dtype: 'fp32',
+    pooling: 'cls',
+    hiddenSize: 4,
+    path: '/secret/path',
+  },
   maxLength: 16,
   labelNames: ['negative', 'positive'],
   head: { inputSize: 4, hiddenSize: 8, numClasses: 2, dropout: 0.1 },
@@ -43,7 +50,12 @@ export function fakeModel(options: FakeModelOptions = {}) {
         const positive = Math.min(0.99, text.length / 100);
         const negative = 1 - positive;
         const labelIndex = positive > negative ? 1 : 0;
-        return { label: labelIndex === 1 ? 'positive' : 'negative', labelIndex, score: Math.max(positive, negative), probabilities: { negative, positive } };
+        return {
+          label: labelIndex === 1 ? 'positive' : 'negative',
+          labelIndex,
+          score: Math.max(positive, negative),
+          probabilities: { negative, positive },
+        };
       });
     },
     async dispose() {

@@ -55,9 +55,15 @@ function parseResponse(raw: Buffer): Pick<RawExchange, 'status' | 'headers' | 'b
   const end = text.indexOf('\r\n\r\n');
   if (!text.startsWith('HTTP/1.1 ') || end === -1) return { status: undefined, headers: {}, body: undefined };
   const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
-  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
   const length = Number(headers['content-length'] ?? Number.NaN);
-  const bodyText = Number.isFinite(length) ? raw.subarray(Buffer.byteLength(text.slice(0, end + 4)), Buffer.byteLength(text.slice(0, end + 4)) + length).toString('utf8') : text.slice(end + 4);
+  const bodyText = Number.isFinite(length)
+    ? raw
+        .subarray(Buffer.byteLength(text.slice(0, end + 4)), Buffer.byteLength(text.slice(0, end + 4)) + length)
+        .toString('utf8')
+    : text.slice(end + 4);
   let body: unknown = bodyText;
   try {
     body = JSON.parse(bodyText);
@@ -83,9 +89,19 @@ export function parseResponses(raw: Buffer): Pick<RawExchange, 'status' | 'heade
 }
 
 /** A raw HTTP/1.1 request with a body (Host, Content-Type and Content-Length filled in; `headers` override or add). */
-export function rawRequest(body: string, headers: Record<string, string> = {}, method = 'POST', path = '/v1/predict'): Buffer {
+export function rawRequest(
+  body: string,
+  headers: Record<string, string> = {},
+  method = 'POST',
+  path = '/v1/predict',
+): Buffer {
   const bytes = Buffer.from(body);
-  const head = Object.entries({ host: 'localhost', 'content-type': 'application/json', 'content-length': String(bytes.length), ...headers })
+  const head = Object.entries({
+    host: 'localhost',
+    'content-type': 'application/json',
+    'content-length': String(bytes.length),
+    ...headers,
+  })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
   return Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.1\r\n${head}\r\n`), bytes]);

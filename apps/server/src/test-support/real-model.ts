@@ -2,7 +2,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type PredictorModel, createHead, loadEncoder, selectBackend, loadModel, saveModel, type SentiModel } from '@senti/model';
+import {
+  type PredictorModel,
+  createHead,
+  loadEncoder,
+  selectBackend,
+  loadModel,
+  saveModel,
+  type SentiModel,
+} from '@senti/model';
 
 /** The tiny BERT fixture shared by all packages' tests. */
 import { TINY_BERT } from '@senti/fixtures';
@@ -13,16 +21,25 @@ export { TINY_BERT };
 export const TEST_LABELS = ['negative', 'neutral', 'positive'];
 
 /** Saves an artifact from the tiny encoder and a seeded fresh head into a new temp dir. */
-export async function makeTestArtifact(options: { dtype?: 'fp32' | 'auto'; headScale?: number; pooling?: 'mean'; model?: string } = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeTestArtifact(
+  options: { dtype?: 'fp32' | 'auto'; headScale?: number; pooling?: 'mean'; model?: string } = {},
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'senti-server-test-'));
   await selectBackend({ device: 'cpu' }); // createHead needs a tfjs backend
   const model = options.model ?? TINY_BERT;
-  const encoder = await loadEncoder({ model, offline: true, device: 'cpu', dtype: options.dtype ?? 'fp32', ...(options.pooling ? { pooling: options.pooling } : {}) });
+  const encoder = await loadEncoder({
+    model,
+    offline: true,
+    device: 'cpu',
+    dtype: options.dtype ?? 'fp32',
+    ...(options.pooling ? { pooling: options.pooling } : {}),
+  });
   try {
     const head = createHead({ inputSize: encoder.info.hiddenSize, numClasses: TEST_LABELS.length }, { seed: 7 });
     // A larger scale makes the untrained head decisive, so single words move its probabilities visibly (explain tests).
     const scale = options.headScale;
-    if (scale !== undefined) head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * scale)));
+    if (scale !== undefined)
+      head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * scale)));
     await saveModel(dir, {
       head,
       encoder: { ...encoder.info, path: model },
@@ -44,7 +61,10 @@ export function loadTestModel(dir: string): Promise<SentiModel> {
 }
 
 /** Wraps a model to record batch sizes and optionally hold batches until the test lets them go. */
-export function instrument(model: PredictorModel, options: { before?: (texts: readonly string[]) => Promise<void> } = {}) {
+export function instrument(
+  model: PredictorModel,
+  options: { before?: (texts: readonly string[]) => Promise<void> } = {},
+) {
   const batchSizes: number[] = [];
   let disposed = false;
   const wrapped: PredictorModel = {

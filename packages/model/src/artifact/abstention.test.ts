@@ -7,7 +7,11 @@ const predictions = toPredictions(new Float32Array([0.9, 0.1, 0.55, 0.45, 0.3, 0
 describe('abstainBelow', () => {
   it('withholds the label of texts whose top probability is below the threshold, keeping the probabilities', () => {
     const answered = abstainBelow(predictions, 0.6);
-    expect(answered.map((prediction) => [prediction.label, prediction.labelIndex, prediction.abstained])).toEqual([['negative', 0, false], [null, null, true], ['positive', 1, false]]);
+    expect(answered.map((prediction) => [prediction.label, prediction.labelIndex, prediction.abstained])).toEqual([
+      ['negative', 0, false],
+      [null, null, true],
+      ['positive', 1, false],
+    ]);
     expect(answered[1]!.probabilities.negative).toBeCloseTo(0.55, 6);
     expect(answered[1]!.score).toBeCloseTo(0.55, 6);
   });

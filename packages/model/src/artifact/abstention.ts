@@ -22,6 +22,10 @@ export function abstainBelow(predictions: readonly Prediction[], threshold: numb
 /** Checks an abstention threshold: a number from 0 to 1 (`name` says where it came from, e.g. `--abstain-below`). */
 export function checkAbstainThreshold(threshold: number, name: string): void {
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
-    throw new ModelError('MODEL_BAD_THRESHOLD', `${name} is ${String(threshold)}; expected a probability from 0 to 1`, 'usage');
+    throw new ModelError(
+      'MODEL_BAD_THRESHOLD',
+      `${name} is ${String(threshold)}; expected a probability from 0 to 1`,
+      'usage',
+    );
   }
 }

@@ -21,8 +21,12 @@ beforeAll(async () => {
   head = createHead({ inputSize: encoder.info.hiddenSize, numClasses: 2, hiddenSize: 16 }, { seed: 9 });
   modelDir = join(root, 'model');
   await saveModel(modelDir, {
-    head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 17, labelNames: ['negative', 'positive'],
-    metrics: { accuracy: 0.5 }, training: { epochs: 1 },
+    head,
+    encoder: { ...encoder.info, path: TINY_BERT },
+    maxLength: 17,
+    labelNames: ['negative', 'positive'],
+    metrics: { accuracy: 0.5 },
+    training: { epochs: 1 },
   });
 });
 
@@ -35,7 +39,12 @@ afterAll(async () => {
 /** Copy the saved model and change its manifest. */
 async function variant(name: string, change: (manifest: SentiManifest) => void): Promise<string> {
   const dir = join(root, name);
-  await saveModel(dir, { head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 17, labelNames: ['negative', 'positive'] });
+  await saveModel(dir, {
+    head,
+    encoder: { ...encoder.info, path: TINY_BERT },
+    maxLength: 17,
+    labelNames: ['negative', 'positive'],
+  });
   const manifest = JSON.parse(await readFile(join(dir, 'senti.json'), 'utf8')) as SentiManifest;
   change(manifest);
   await writeFile(join(dir, 'senti.json'), JSON.stringify(manifest));
@@ -46,10 +55,14 @@ describe('saveModel / loadModel', () => {
   it('writes a complete manifest with versions and hashes', async () => {
     const manifest = await readManifest(modelDir);
     expect(manifest).toMatchObject({
-      format: 'senti-model', formatVersion: 1, maxLength: 17, labelNames: ['negative', 'positive'],
+      format: 'senti-model',
+      formatVersion: 1,
+      maxLength: 17,
+      labelNames: ['negative', 'positive'],
       head: { inputSize: 32, hiddenSize: 16, numClasses: 2, dropout: 0.1 },
       encoder: { model: 'tiny-bert', dtype: 'fp32', fileHash: encoder.info.fileHash, hiddenSize: 32 },
-      metrics: { accuracy: 0.5 }, training: { epochs: 1 },
+      metrics: { accuracy: 0.5 },
+      training: { epochs: 1 },
     });
     expect(manifest.weights.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.encoder.path).toBeUndefined();
@@ -58,7 +71,9 @@ describe('saveModel / loadModel', () => {
     if (manifest.encoder.relativePath === undefined) expect(manifest.encoder.bundled).toBe('encoder');
     else expect(manifest.encoder.relativePath.startsWith('/')).toBe(false);
     expect(JSON.stringify(manifest)).not.toContain(TINY_BERT); // no absolute paths
-    expect(Object.keys(manifest.versions)).toEqual(expect.arrayContaining(['@huggingface/transformers', 'onnxruntime-node', '@tensorflow/tfjs-core']));
+    expect(Object.keys(manifest.versions)).toEqual(
+      expect.arrayContaining(['@huggingface/transformers', 'onnxruntime-node', '@tensorflow/tfjs-core']),
+    );
     expect((await readdir(root)).filter((entry) => entry.startsWith('.'))).toEqual([]);
   });
 
@@ -82,7 +97,14 @@ describe('saveModel / loadModel', () => {
   it('replaces a previous model in place and refuses to overwrite a non-model directory', async () => {
     const other = createHead({ inputSize: 32, numClasses: 2, hiddenSize: 16 }, { seed: 10 });
     const dir = join(root, 'replace');
-    const save = () => saveModel(dir, { head: other, encoder: encoder.info, maxLength: 17, labelNames: ['n', 'p'], bundleEncoder: false });
+    const save = () =>
+      saveModel(dir, {
+        head: other,
+        encoder: encoder.info,
+        maxLength: 17,
+        labelNames: ['n', 'p'],
+        bundleEncoder: false,
+      });
     await save();
     await save();
     expect((await readdir(dir)).sort()).toEqual(['head.bin', 'senti.json']);
@@ -90,15 +112,20 @@ describe('saveModel / loadModel', () => {
     const foreign = join(root, 'foreign');
     await saveModel(foreign, { head, encoder: encoder.info, maxLength: 17, labelNames: ['n', 'p'] });
     await rm(join(foreign, 'senti.json'));
-    await expect(saveModel(foreign, { head, encoder: encoder.info, maxLength: 17, labelNames: ['n', 'p'] })).rejects.toMatchObject({ code: 'MODEL_DIR_NOT_EMPTY' });
+    await expect(
+      saveModel(foreign, { head, encoder: encoder.info, maxLength: 17, labelNames: ['n', 'p'] }),
+    ).rejects.toMatchObject({ code: 'MODEL_DIR_NOT_EMPTY' });
   });
 
   it('reports a missing model, a newer format and a corrupted head.bin', async () => {
     const missing = join(root, 'nothing-here');
     await expect(loadModel(missing)).rejects.toMatchObject({
-      code: 'MODEL_NOT_FOUND', message: `no senti model in ${missing} (senti.json missing)`,
+      code: 'MODEL_NOT_FOUND',
+      message: `no senti model in ${missing} (senti.json missing)`,
     });
-    const newer = await variant('newer', (manifest) => { (manifest as { formatVersion: number }).formatVersion = 2; });
+    const newer = await variant('newer', (manifest) => {
+      (manifest as { formatVersion: number }).formatVersion = 2;
+    });
     await expect(loadModel(newer)).rejects.toMatchObject({ code: 'MODEL_FORMAT_TOO_NEW' });
     const corrupt = await variant('corrupt', () => {});
     const bytes = await readFile(join(corrupt, 'head.bin'));
@@ -108,13 +135,20 @@ describe('saveModel / loadModel', () => {
   });
 
   it('reports an encoder that moved (with a hint) or changed, and accepts an override location', async () => {
-    const moved = await variant('moved', (manifest) => { delete manifest.encoder.bundled; manifest.encoder.relativePath = '../gone-encoder'; });
+    const moved = await variant('moved', (manifest) => {
+      delete manifest.encoder.bundled;
+      manifest.encoder.relativePath = '../gone-encoder';
+    });
     const error = await loadModel(moved, { offline: true, device: 'cpu' }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'MODEL_ENCODER_NOT_FOUND', hint: expect.stringMatching(/encoder location/) });
     const model = await loadModel(moved, { offline: true, device: 'cpu', encoderModel: TINY_BERT });
     expect((await model.predict(['fine'])).length).toBe(1);
     await model.dispose();
-    const changed = await variant('changed', (manifest) => { manifest.encoder.fileHash = '0'.repeat(64); });
-    await expect(loadModel(changed, { offline: true, device: 'cpu' })).rejects.toMatchObject({ code: 'MODEL_ENCODER_MISMATCH' });
+    const changed = await variant('changed', (manifest) => {
+      manifest.encoder.fileHash = '0'.repeat(64);
+    });
+    await expect(loadModel(changed, { offline: true, device: 'cpu' })).rejects.toMatchObject({
+      code: 'MODEL_ENCODER_MISMATCH',
+    });
   });
 });

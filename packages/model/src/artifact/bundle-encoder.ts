@@ -7,7 +7,15 @@ import { INT8_FILE, ONNX_FILES, resolveEncoderFile, type Dtype, type Pooling } f
 /** Folder inside a model directory that holds a bundled encoder. */
 export const BUNDLED_ENCODER_DIR = 'encoder';
 
-const TOKENIZER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'vocab.json', 'merges.txt'];
+const TOKENIZER_FILES = [
+  'config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'vocab.txt',
+  'vocab.json',
+  'merges.txt',
+];
 
 /**
  * Copies what loading the encoder needs into `target` (Hugging Face layout): config, tokenizer files and the ONNX
@@ -15,17 +23,35 @@ const TOKENIZER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json
  * (`onnx/model_int8.onnx`, ~1/4 the size), for a masked-LM export or a safetensors checkpoint the encoder graph
  * senti cut or wrote, so the bundle holds the very file whose hash senti.json records.
  */
-export async function bundleEncoder(sourceDir: string, dtype: Dtype, pooling: Pooling, target: string, cacheDir?: string): Promise<void> {
+export async function bundleEncoder(
+  sourceDir: string,
+  dtype: Dtype,
+  pooling: Pooling,
+  target: string,
+  cacheDir?: string,
+): Promise<void> {
   const source = { kind: 'dir' as const, id: sourceDir, path: sourceDir, offline: true };
   const onnxName = dtype === 'int8' ? INT8_FILE : ONNX_FILES[dtype];
   let onnxSource: string;
   try {
-    ({ file: onnxSource } = await resolveEncoderFile(source, dtype, 'cpu', { pooling, ...(cacheDir === undefined ? {} : { cacheDir }) }));
+    ({ file: onnxSource } = await resolveEncoderFile(source, dtype, 'cpu', {
+      pooling,
+      ...(cacheDir === undefined ? {} : { cacheDir }),
+    }));
   } catch (error) {
-    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `cannot bundle the ${dtype} encoder of ${sourceDir}: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+    throw new ModelError(
+      'MODEL_ENCODER_FILE_MISSING',
+      `cannot bundle the ${dtype} encoder of ${sourceDir}: ${error instanceof Error ? error.message : String(error)}`,
+      'input',
+      { cause: error },
+    );
   }
   if (!existsSync(onnxSource)) {
-    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `cannot bundle the ${dtype} encoder: ${onnxSource} not found`, 'input');
+    throw new ModelError(
+      'MODEL_ENCODER_FILE_MISSING',
+      `cannot bundle the ${dtype} encoder: ${onnxSource} not found`,
+      'input',
+    );
   }
   await mkdir(path.join(target, 'onnx'), { recursive: true });
   for (const name of TOKENIZER_FILES) {

@@ -28,17 +28,37 @@ afterAll(async () => {
 
 describe('loadModel with an unwritable cache', () => {
   it('names the cache and SENTI_CACHE_DIR, not the encoder location', async () => {
-    const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'int8', pooling: 'mean', cacheDir: join(root, 'build-cache') }, noGpu);
+    const encoder = await loadEncoder(
+      {
+        model: TINY_BERT,
+        offline: true,
+        device: 'cpu',
+        dtype: 'int8',
+        pooling: 'mean',
+        cacheDir: join(root, 'build-cache'),
+      },
+      noGpu,
+    );
     const head = createHead({ inputSize: 32, numClasses: 2, hiddenSize: 8 }, { seed: 3 });
     const dir = join(root, 'model');
-    await saveModel(dir, { head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 12, labelNames: ['neg', 'pos'], bundleEncoder: false, cacheDir: join(root, 'build-cache') });
+    await saveModel(dir, {
+      head,
+      encoder: { ...encoder.info, path: TINY_BERT },
+      maxLength: 12,
+      labelNames: ['neg', 'pos'],
+      bundleEncoder: false,
+      cacheDir: join(root, 'build-cache'),
+    });
     head.dispose();
     await encoder.dispose();
     await writeFile(join(root, 'a-file'), 'x');
     delete process.env.SENTI_CACHE_DIR;
     process.env.XDG_CACHE_HOME = join(root, 'a-file', 'cache'); // under a file: nothing can be written there
     const loading = loadModel(dir, { offline: true, device: 'cpu', encoderModel: TINY_BERT });
-    await expect(loading).rejects.toMatchObject({ code: 'MODEL_CACHE_NOT_WRITABLE', hint: expect.stringContaining('SENTI_CACHE_DIR') });
+    await expect(loading).rejects.toMatchObject({
+      code: 'MODEL_CACHE_NOT_WRITABLE',
+      hint: expect.stringContaining('SENTI_CACHE_DIR'),
+    });
     await expect(loading).rejects.toThrow(/cannot prepare the int8 encoder of the model in .*: .*a-file/);
   });
 });

@@ -21,5 +21,10 @@ export function encoderReference(info: EncoderInfo & { path?: string }, modelDir
   // A relative path that climbs to the file-system root is an absolute path in disguise: leave it out.
   const sharesFolder = from.split(path.sep)[1] === to.split(path.sep)[1];
   const relativePath = sharesFolder ? path.relative(from, to) || '.' : undefined;
-  return { ...rest, model: hub?.hubId ?? path.basename(to), ...(hub ?? {}), ...(relativePath === undefined ? {} : { relativePath }) };
+  return {
+    ...rest,
+    model: hub?.hubId ?? path.basename(to),
+    ...(hub ?? {}),
+    ...(relativePath === undefined ? {} : { relativePath }),
+  };
 }

@@ -32,7 +32,13 @@ export function hfCacheRoots(): string[] {
     typeof env.cacheDir === 'string' ? env.cacheDir : undefined,
     typeof env.localModelPath === 'string' ? env.localModelPath : undefined,
   ];
-  return [...new Set(roots.filter((root): root is string => typeof root === 'string' && root.length > 0).map((root) => path.resolve(root)))];
+  return [
+    ...new Set(
+      roots
+        .filter((root): root is string => typeof root === 'string' && root.length > 0)
+        .map((root) => path.resolve(root)),
+    ),
+  ];
 }
 
 /** The snapshot directory of `hubId` at `revision` (a commit, or a ref such as `main` read from `refs/`), if cached. */

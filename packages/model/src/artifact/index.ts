@@ -1,6 +1,13 @@
 export {
-  HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type HeadWeightsInfo, type ManifestEncoder, type SentiManifest,
-  type ManifestCalibration, type ManifestAbstention,
+  HEAD_FILE,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_VERSION,
+  type HeadWeightsInfo,
+  type ManifestEncoder,
+  type SentiManifest,
+  type ManifestCalibration,
+  type ManifestAbstention,
 } from './manifest.js';
 export { saveModel, type SaveModelInput } from './save-model.js';
 export { readManifest } from './read-manifest.js';

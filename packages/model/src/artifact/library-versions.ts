@@ -18,7 +18,8 @@ function packageJsonPath(name: string, from: NodeJS.Require): string | undefined
   }
   for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
     const candidate = join(dir, 'package.json');
-    if (existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === name) return candidate;
+    if (existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === name)
+      return candidate;
   }
   return undefined;
 }
@@ -31,7 +32,8 @@ function packageVersion(name: string, from: NodeJS.Require = require): string | 
 /** Versions of the libraries that shape a model's numbers: transformers.js, ONNX Runtime, tfjs, senti, Node. */
 export function libraryVersions(): Record<string, string> {
   const versions: Record<string, string> = {};
-  const own = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const own = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
   versions['@senti/model'] = own;
   for (const name of ['@huggingface/transformers', '@tensorflow/tfjs-core']) {
     const version = packageVersion(name);
@@ -39,7 +41,8 @@ export function libraryVersions(): Record<string, string> {
   }
   // onnxruntime-node is transformers.js's dependency: resolve it from there.
   const transformers = packageJsonPath('@huggingface/transformers', require);
-  const runtime = transformers === undefined ? undefined : packageVersion('onnxruntime-node', createRequire(transformers));
+  const runtime =
+    transformers === undefined ? undefined : packageVersion('onnxruntime-node', createRequire(transformers));
   if (runtime !== undefined) versions['onnxruntime-node'] = runtime;
   versions.node = process.versions.node;
   return versions;

@@ -15,7 +15,16 @@ import type { SentiManifest } from './manifest.js';
 import { toPredictions, type Prediction } from './predictions.js';
 import { readManifest } from './read-manifest.js';
 import { findInHfCache } from './hf-cache.js';
-import { explainTexts, planExplanations, probabilityRows, tokenWindowOf, type ExplanationPlan, type ExplainOptions, type Explanation, type TokenWindow } from '../explain/index.js';
+import {
+  explainTexts,
+  planExplanations,
+  probabilityRows,
+  tokenWindowOf,
+  type ExplanationPlan,
+  type ExplainOptions,
+  type Explanation,
+  type TokenWindow,
+} from '../explain/index.js';
 import { infoFromManifest, type ServedModelInfo } from '../predictor/served-model-info.js';
 import type { Classifier } from '../predictor/classifier.js';
 import { resolveModelDir } from './model-dir.js';
@@ -66,7 +75,12 @@ export async function readHeadWeights(dir: string, manifest: SentiManifest): Pro
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(cause)})`;
-    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} ${problem}; the model in ${escapeControl(dir)} is incomplete`, 'input', { cause });
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${escapeControl(file)} ${problem}; the model in ${escapeControl(dir)} is incomplete`,
+      'input',
+      { cause },
+    );
   }
   const sizes = headShapes(manifest.head).map((shape) => shape.reduce((a, b) => a * b, 1));
   const expectedBytes = sizes.reduce((a, b) => a + b, 0) * 4;
@@ -80,18 +94,30 @@ export async function readHeadWeights(dir: string, manifest: SentiManifest): Pro
     );
   }
   if (createHash('sha256').update(bytes).digest('hex') !== manifest.weights.sha256) {
-    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} does not match its sha256 in senti.json; the model is damaged, train or copy it again`, 'input');
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${escapeControl(file)} does not match its sha256 in senti.json; the model is damaged, train or copy it again`,
+      'input',
+    );
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   if (!all.every(Number.isFinite)) {
-    throw new ModelError('MODEL_CORRUPT', `${escapeControl(file)} holds NaN or infinite weights; the training that made it diverged, train again`, 'input');
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${escapeControl(file)} holds NaN or infinite weights; the training that made it diverged, train again`,
+      'input',
+    );
   }
   let offset = 0;
   return sizes.map((size) => all.slice(offset, (offset += size)));
 }
 
 /** Places to look for the encoder, best first: the override alone, else bundled, relative, legacy absolute, Hub id. */
-export function encoderCandidates(root: string, manifest: SentiManifest, override?: string): { location: string; how: string }[] {
+export function encoderCandidates(
+  root: string,
+  manifest: SentiManifest,
+  override?: string,
+): { location: string; how: string }[] {
   if (override !== undefined) return [{ location: override, how: 'the encoder given' }];
   const { bundled, relativePath, path, hubId, revision } = manifest.encoder;
   const found: { location: string; how: string }[] = [];
@@ -99,7 +125,8 @@ export function encoderCandidates(root: string, manifest: SentiManifest, overrid
     if (dir !== undefined && existsSync(join(dir, 'config.json'))) found.push({ location: dir, how });
   };
   if (bundled !== undefined) local(resolve(root, bundled), 'the bundled encoder');
-  if (relativePath !== undefined) local(resolve(root, relativePath), `the encoder directory ${relativePath} (relative to the model)`);
+  if (relativePath !== undefined)
+    local(resolve(root, relativePath), `the encoder directory ${relativePath} (relative to the model)`);
   if (path !== undefined) local(path, `the encoder directory ${path}`);
   if (hubId !== undefined) {
     const snapshot = findInHfCache({ hubId, revision: revision ?? 'main' });
@@ -111,40 +138,72 @@ export function encoderCandidates(root: string, manifest: SentiManifest, overrid
 }
 
 /** The first candidate encoder that loads and is the one the model was trained with. */
-async function loadMatchingEncoder(root: string, dir: string, manifest: SentiManifest, options: LoadModelOptions, device: Device): Promise<{ encoder: Encoder; location: string }> {
+async function loadMatchingEncoder(
+  root: string,
+  dir: string,
+  manifest: SentiManifest,
+  options: LoadModelOptions,
+  device: Device,
+): Promise<{ encoder: Encoder; location: string }> {
   const candidates = encoderCandidates(root, manifest, options.encoderModel);
-  const hint = 'pass the encoder location (a model directory or Hub id) as `encoderModel`, or save the model with `bundleEncoder`';
+  const hint =
+    'pass the encoder location (a model directory or Hub id) as `encoderModel`, or save the model with `bundleEncoder`';
   if (candidates.length === 0) {
-    throw new ModelError('MODEL_ENCODER_NOT_FOUND', `encoder "${manifest.encoder.model}" of the model in ${escapeControl(dir)} not found (not bundled, no Hub id, its directory moved)`, 'input', { hint });
+    throw new ModelError(
+      'MODEL_ENCODER_NOT_FOUND',
+      `encoder "${manifest.encoder.model}" of the model in ${escapeControl(dir)} not found (not bundled, no Hub id, its directory moved)`,
+      'input',
+      { hint },
+    );
   }
   const problems: string[] = [];
   let unwritable: Error | undefined;
-  const settings = { dtype: manifest.encoder.dtype, pooling: manifest.encoder.pooling, device, offline: options.offline, cacheDir: options.cacheDir, onDownload: options.onDownload };
+  const settings = {
+    dtype: manifest.encoder.dtype,
+    pooling: manifest.encoder.pooling,
+    device,
+    offline: options.offline,
+    cacheDir: options.cacheDir,
+    onDownload: options.onDownload,
+  };
   for (const { location, how } of candidates) {
     let encoder: Encoder;
     try {
       encoder = await loadEncoder({ ...settings, model: location });
     } catch (error) {
       // The encoder is there, but what senti builds from it (the int8 graph) cannot be written: not a location problem.
-      if (isSentiError(error) && /^FILE_(READ_ONLY|PERMISSION_DENIED|NOT_A_DIRECTORY|DISK_FULL|QUOTA_EXCEEDED|WRITE_FAILED)$/.test(error.code)) unwritable ??= error;
+      if (
+        isSentiError(error) &&
+        /^FILE_(READ_ONLY|PERMISSION_DENIED|NOT_A_DIRECTORY|DISK_FULL|QUOTA_EXCEEDED|WRITE_FAILED)$/.test(error.code)
+      )
+        unwritable ??= error;
       problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    if (encoder.info.fileHash === manifest.encoder.fileHash && encoder.info.hiddenSize === manifest.head.inputSize) return { encoder, location };
+    if (encoder.info.fileHash === manifest.encoder.fileHash && encoder.info.hiddenSize === manifest.head.inputSize)
+      return { encoder, location };
     await encoder.dispose();
     // A model saved by senti 0.1 (no `weights` in senti.json) ran the export whole and int8 scheme v2: rebuild those.
     if (manifest.encoder.weights === undefined) {
       const legacy = await loadEncoder({ ...settings, model: location, legacyGraphs: true }).catch(() => undefined);
-      if (legacy?.info.fileHash === manifest.encoder.fileHash && legacy.info.hiddenSize === manifest.head.inputSize) return { encoder: legacy, location };
+      if (legacy?.info.fileHash === manifest.encoder.fileHash && legacy.info.hiddenSize === manifest.head.inputSize)
+        return { encoder: legacy, location };
       await legacy?.dispose();
     }
-    problems.push(`${how} is not the ${manifest.encoder.dtype} encoder the model was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`);
+    problems.push(
+      `${how} is not the ${manifest.encoder.dtype} encoder the model was trained with (sha256 ${encoder.info.fileHash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`,
+    );
   }
   if (unwritable !== undefined) {
-    throw new ModelError('MODEL_CACHE_NOT_WRITABLE', `cannot prepare the ${manifest.encoder.dtype} encoder of the model in ${escapeControl(dir)}: ${escapeControl(unwritable.message)}`, 'input', {
-      hint: `senti builds the ${manifest.encoder.dtype} encoder graph in its cache: set SENTI_CACHE_DIR to a writable directory (or pass \`cacheDir\`)`,
-      cause: unwritable,
-    });
+    throw new ModelError(
+      'MODEL_CACHE_NOT_WRITABLE',
+      `cannot prepare the ${manifest.encoder.dtype} encoder of the model in ${escapeControl(dir)}: ${escapeControl(unwritable.message)}`,
+      'input',
+      {
+        hint: `senti builds the ${manifest.encoder.dtype} encoder graph in its cache: set SENTI_CACHE_DIR to a writable directory (or pass \`cacheDir\`)`,
+        cause: unwritable,
+      },
+    );
   }
   const mismatch = problems.some((problem) => problem.includes('is not the'));
   throw new ModelError(
@@ -171,8 +230,16 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       const modelDir = encoderModelDir(base);
       const config = await readBertConfig(modelDir);
       const parameters = await readTunedLayers(root, tuned);
-      layers = new BertTopLayers(config, { firstLayer: tuned.firstLayer, count: tuned.count, parameters }, tuned.pooling);
-      encoder = createTunedEncoder(base, await createStatesEncoder(modelDir, config, tuned.firstLayer, { dtype: tuned.dtype, route: tuned.statesRoute }), layers);
+      layers = new BertTopLayers(
+        config,
+        { firstLayer: tuned.firstLayer, count: tuned.count, parameters },
+        tuned.pooling,
+      );
+      encoder = createTunedEncoder(
+        base,
+        await createStatesEncoder(modelDir, config, tuned.firstLayer, { dtype: tuned.dtype, route: tuned.statesRoute }),
+        layers,
+      );
     } catch (error) {
       layers?.dispose();
       await base.dispose();
@@ -188,13 +255,15 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   };
   const tokenWindow = tokenWindowOf(encoder.tokenizer, manifest.maxLength);
   const labelNames = manifest.labelNames;
-  const probabilities = async (texts: readonly string[]) => probabilityRows(await predictProba(texts), labelNames.length);
+  const probabilities = async (texts: readonly string[]) =>
+    probabilityRows(await predictProba(texts), labelNames.length);
   return {
     manifest,
     info: infoFromManifest(manifest),
     tokenWindow,
     planExplanations: (texts, explainOptions) => planExplanations(texts, tokenWindow, explainOptions),
-    explain: (texts, explainOptions) => explainTexts({ labelNames, probabilities, window: tokenWindow }, texts, explainOptions),
+    explain: (texts, explainOptions) =>
+      explainTexts({ labelNames, probabilities, window: tokenWindow }, texts, explainOptions),
     encoder,
     head,
     backend,

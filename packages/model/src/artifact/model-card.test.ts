@@ -20,7 +20,13 @@ afterAll(async () => {
 async function savedModel(name: string): Promise<string> {
   const head = createHead({ inputSize: 32, numClasses: 2, hiddenSize: 16 }, { seed: 1 });
   const dir = join(root, name);
-  const encoder = { model: 'Xenova/bert-base-uncased', fileHash: 'a'.repeat(64), dtype: 'int8' as const, pooling: 'pooler' as const, hiddenSize: 32 };
+  const encoder = {
+    model: 'Xenova/bert-base-uncased',
+    fileHash: 'a'.repeat(64),
+    dtype: 'int8' as const,
+    pooling: 'pooler' as const,
+    hiddenSize: 32,
+  };
   await saveModel(dir, { head, encoder, maxLength: 17, labelNames: ['negative', 'positive: "quoted"'] });
   head.dispose();
   return dir;
@@ -35,25 +41,58 @@ function split(card: string): { meta: Record<string, unknown>; body: string } {
 describe('writeModelCard', () => {
   it('writes README.md with Hugging Face front matter and every section', async () => {
     const dir = await savedModel('full');
-    const report = '              precision    recall  f1-score   support\n\n    negative       0.80      0.75      0.77        20\n';
+    const report =
+      '              precision    recall  f1-score   support\n\n    negative       0.80      0.75      0.77        20\n';
     const file = await writeModelCard(dir, {
-      name: 'Review sentiment', license: 'mit', language: ['en'],
-      data: { name: 'uci-sentences', rows: 2990, textColumn: 'sentence', labelColumn: 'label', labelCounts: { negative: 1495, 'positive: "quoted"': 1495 } },
+      name: 'Review sentiment',
+      license: 'mit',
+      language: ['en'],
+      data: {
+        name: 'uci-sentences',
+        rows: 2990,
+        textColumn: 'sentence',
+        labelColumn: 'label',
+        labelCounts: { negative: 1495, 'positive: "quoted"': 1495 },
+      },
       split: { train: 2093, validation: 448, test: 449, seed: 42 },
       hyperparameters: { epochs: 10, 'batch size': 32, 'learning rate': 0.001 },
-      testReport: { text: report, accuracy: 0.8, macroF1: 0.79, weightedF1: 0.78, rocAuc: 0.85, confusionMatrix: [[15, 5], [4, 16]] },
+      testReport: {
+        text: report,
+        accuracy: 0.8,
+        macroF1: 0.79,
+        weightedF1: 0.78,
+        rocAuc: 0.85,
+        confusionMatrix: [
+          [15, 5],
+          [4, 16],
+        ],
+      },
     });
     expect(file).toBe(join(dir, 'README.md'));
     const { meta, body } = split(await readFile(file, 'utf8'));
     expect(meta).toMatchObject({
-      pipeline_tag: 'text-classification', base_model: 'Xenova/bert-base-uncased', license: 'mit', language: ['en'],
-      labels: ['negative', 'positive: "quoted"'], metrics: ['accuracy', 'f1', 'roc_auc'],
+      pipeline_tag: 'text-classification',
+      base_model: 'Xenova/bert-base-uncased',
+      license: 'mit',
+      language: ['en'],
+      labels: ['negative', 'positive: "quoted"'],
+      metrics: ['accuracy', 'f1', 'roc_auc'],
     });
-    const results = (meta['model-index'] as { name: string; results: { metrics: { type: string; value: number }[] }[] }[])[0]!;
+    const results = (
+      meta['model-index'] as { name: string; results: { metrics: { type: string; value: number }[] }[] }[]
+    )[0]!;
     expect(results.name).toBe('Review sentiment');
     expect(results.results[0]!.metrics).toContainEqual(expect.objectContaining({ type: 'accuracy', value: 0.8 }));
     expect(results.results[0]!.metrics).toContainEqual(expect.objectContaining({ type: 'roc_auc', value: 0.85 }));
-    for (const heading of ['# Review sentiment', '## Data', '## Split', '## Hyperparameters', '## Test report', '## Intended use and limits', '## How to load']) {
+    for (const heading of [
+      '# Review sentiment',
+      '## Data',
+      '## Split',
+      '## Hyperparameters',
+      '## Test report',
+      '## Intended use and limits',
+      '## How to load',
+    ]) {
       expect(body).toContain(`\n${heading}\n`);
     }
     expect(body).toContain(report.trimEnd());
@@ -66,7 +105,18 @@ describe('writeModelCard', () => {
 
   it('says each hyperparameter once, names calibration and abstention, and loads the graph it measured (#28 item 23)', async () => {
     const dir = await savedModel('honest');
-    const card = await readFile(await writeModelCard(dir, { hyperparameters: { maxLength: 17, dtype: 'int8', pooling: 'pooler', encoder: '/home/someone/models/bert', epochs: 10 } }), 'utf8');
+    const card = await readFile(
+      await writeModelCard(dir, {
+        hyperparameters: {
+          maxLength: 17,
+          dtype: 'int8',
+          pooling: 'pooler',
+          encoder: '/home/someone/models/bert',
+          epochs: 10,
+        },
+      }),
+      'utf8',
+    );
     const { body } = split(card);
     // The encoder is named once, as the Hub knows it; fineTune's setting may be a local path.
     expect(body).not.toContain('/home/someone');
@@ -86,42 +136,87 @@ describe('writeModelCard', () => {
     const head = createHead({ inputSize: 32, numClasses: 2, hiddenSize: 16 }, { seed: 1 });
     head.setTemperature(1.7);
     const dir = join(root, 'calibrated');
-    const encoder = { model: 'Xenova/bert-base-uncased', fileHash: 'a'.repeat(64), dtype: 'int8' as const, pooling: 'pooler' as const, hiddenSize: 32 };
-    await saveModel(dir, { head, encoder, maxLength: 17, labelNames: ['negative', 'positive'], abstention: { threshold: 0.83, targetAccuracy: 0.95 } });
+    const encoder = {
+      model: 'Xenova/bert-base-uncased',
+      fileHash: 'a'.repeat(64),
+      dtype: 'int8' as const,
+      pooling: 'pooler' as const,
+      hiddenSize: 32,
+    };
+    await saveModel(dir, {
+      head,
+      encoder,
+      maxLength: 17,
+      labelNames: ['negative', 'positive'],
+      abstention: { threshold: 0.83, targetAccuracy: 0.95 },
+    });
     head.dispose();
-    const { body } = split(await readFile(await writeModelCard(dir, {
-      calibration: { eceBefore: 0.081, eceAfter: 0.023 },
-      abstention: { valAccuracy: 0.951, valCoverage: 0.72, testAccuracy: 0.94, testCoverage: 0.7 },
-    }), 'utf8'));
+    const { body } = split(
+      await readFile(
+        await writeModelCard(dir, {
+          calibration: { eceBefore: 0.081, eceAfter: 0.023 },
+          abstention: { valAccuracy: 0.951, valCoverage: 0.72, testAccuracy: 0.94, testCoverage: 0.7 },
+        }),
+        'utf8',
+      ),
+    );
     expect(body).toContain('softmax(logits / 1.7000)');
     expect(body).toContain('Expected calibration error on the test split (15 bins): 0.0810 before, 0.0230 after.');
     expect(body).toContain('below 0.8300 (picked for accuracy 0.95 on the validation split)');
-    expect(body).toContain('It answers 72.0% of the validation texts (accuracy 0.9510) and 70.0% of the test texts (accuracy 0.9400)');
+    expect(body).toContain(
+      'It answers 72.0% of the validation texts (accuracy 0.9510) and 70.0% of the test texts (accuracy 0.9400)',
+    );
   });
 
   it.each([
-    ['fp32', false], ['fp16', false], ['int8', false], ['q8', false], ['fp32', true], ['int8', true], ['q8', true],
-  ] as const)('%s encoder, fine-tuned layers %s: the card recommends only a graph the export card measured (#28 item 23)', async (dtype, tuned) => {
-    const base = await readManifest(await savedModel(`graph-${dtype}-${tuned}`));
-    const manifest = {
-      ...base, encoder: { ...base.encoder, dtype }, metrics: { test: { accuracy: 0.8125, macroF1: 0.8 } },
-      ...(tuned ? { tunedLayers: { firstLayer: 1, count: 1, pooling: 'pooler', statesRoute: 'onnx', dtype, file: 'tuned.bin', sha256: 'b'.repeat(64), tensors: [] } as never } : {}),
-    };
-    const quantizedWritten = (dtype === 'int8' || dtype === 'q8') && !tuned;
-    const exportCard = exportCardText(manifest, { files: ['onnx/model.onnx', ...(quantizedWritten ? ['onnx/model_quantized.onnx'] : [])] });
-    const row = (file: string) => exportCard.split('\n').find((line) => line.startsWith(`| \`${file}\``));
-    const { body } = split(modelCardText(manifest));
-    const loadsFp32 = body.includes("pipeline('text-classification', 'exported', { dtype: 'fp32' });");
-    const loaded = row(loadsFp32 ? 'onnx/model.onnx' : 'onnx/model_quantized.onnx');
-    expect(loaded).toBeDefined();
-    if (loaded!.includes('not measured')) {
-      // No graph of the export was measured: the card says so instead of recommending one.
-      expect(exportCard).not.toContain('0.8125');
-      expect(body).toContain('which was not measured: the test report above ran them over the');
-    } else {
-      expect(loaded).toContain('0.8125');
-    }
-  });
+    ['fp32', false],
+    ['fp16', false],
+    ['int8', false],
+    ['q8', false],
+    ['fp32', true],
+    ['int8', true],
+    ['q8', true],
+  ] as const)(
+    '%s encoder, fine-tuned layers %s: the card recommends only a graph the export card measured (#28 item 23)',
+    async (dtype, tuned) => {
+      const base = await readManifest(await savedModel(`graph-${dtype}-${tuned}`));
+      const manifest = {
+        ...base,
+        encoder: { ...base.encoder, dtype },
+        metrics: { test: { accuracy: 0.8125, macroF1: 0.8 } },
+        ...(tuned
+          ? {
+              tunedLayers: {
+                firstLayer: 1,
+                count: 1,
+                pooling: 'pooler',
+                statesRoute: 'onnx',
+                dtype,
+                file: 'tuned.bin',
+                sha256: 'b'.repeat(64),
+                tensors: [],
+              } as never,
+            }
+          : {}),
+      };
+      const quantizedWritten = (dtype === 'int8' || dtype === 'q8') && !tuned;
+      const exportCard = exportCardText(manifest, {
+        files: ['onnx/model.onnx', ...(quantizedWritten ? ['onnx/model_quantized.onnx'] : [])],
+      });
+      const row = (file: string) => exportCard.split('\n').find((line) => line.startsWith(`| \`${file}\``));
+      const { body } = split(modelCardText(manifest));
+      const loadsFp32 = body.includes("pipeline('text-classification', 'exported', { dtype: 'fp32' });");
+      const loaded = row(loadsFp32 ? 'onnx/model.onnx' : 'onnx/model_quantized.onnx');
+      expect(loaded).toBeDefined();
+      if (loaded!.includes('not measured')) {
+        // No graph of the export was measured: the card says so instead of recommending one.
+        expect(exportCard).not.toContain('0.8125');
+        expect(body).toContain('which was not measured: the test report above ran them over the');
+      } else {
+        expect(loaded).toContain('0.8125');
+      }
+    },
+  );
 
   it('says "Not recorded." for what it was not told, and still parses', async () => {
     const dir = await savedModel('bare');

@@ -7,7 +7,14 @@ import { selectBackend } from '../backend/index.js';
 import { loadEncoder, type Dtype } from '../encoder/index.js';
 import { TINY_BERT } from '../encoder/test-fixtures.js';
 import { createHead, type ClassificationHead } from '../head/index.js';
-import { encoderReference, findInHfCache, loadModel, parseHfCachePath, saveModel, type SentiManifest } from './index.js';
+import {
+  encoderReference,
+  findInHfCache,
+  loadModel,
+  parseHfCachePath,
+  saveModel,
+  type SentiManifest,
+} from './index.js';
 
 const texts = ['a great movie', 'terrible, boring and far too long', 'ok', 'what a great film'];
 const noGpu = async () => ({ cudaProvider: false, webgpuAdapter: false, webgpuDetail: 'test' });
@@ -30,7 +37,14 @@ afterAll(async () => {
 async function trainLike(dir: string, encoderDir: string, dtype: Dtype, bundle: boolean): Promise<Float32Array> {
   const encoder = await loadEncoder({ model: encoderDir, offline: true, device: 'cpu', dtype, cacheDir }, noGpu);
   try {
-    await saveModel(dir, { head, encoder: encoder.info, maxLength: 17, labelNames: ['negative', 'positive'], bundleEncoder: bundle, cacheDir });
+    await saveModel(dir, {
+      head,
+      encoder: encoder.info,
+      maxLength: 17,
+      labelNames: ['negative', 'positive'],
+      bundleEncoder: bundle,
+      cacheDir,
+    });
     return await head.predictProba(await encoder.encode(texts, { maxLength: 17 }), texts.length);
   } finally {
     await encoder.dispose();
@@ -65,7 +79,7 @@ describe('portable model directories', () => {
   it('a model with its int8 encoder bundled predicts the same after being copied elsewhere, with no absolute paths', async () => {
     const dir = join(root, 'bundled');
     const expected = await trainLike(dir, TINY_BERT, 'int8', true);
-    expect((await readdir(join(dir, 'encoder', 'onnx')))).toEqual(['model_int8.onnx']); // the built graph, not the fp32 file
+    expect(await readdir(join(dir, 'encoder', 'onnx'))).toEqual(['model_int8.onnx']); // the built graph, not the fp32 file
     const copy = join(root, 'elsewhere', 'copied-model');
     await cp(dir, copy, { recursive: true });
     await rm(dir, { recursive: true });
@@ -81,7 +95,11 @@ describe('portable model directories', () => {
     const dir = join(root, 'by-hub-id');
     const expected = await trainLike(dir, snapshot, 'fp32', false);
     const manifest = JSON.parse(await readFile(join(dir, 'senti.json'), 'utf8')) as SentiManifest;
-    expect(manifest.encoder).toMatchObject({ model: 'senti-test/tiny-bert', hubId: 'senti-test/tiny-bert', revision: '0123abcd' });
+    expect(manifest.encoder).toMatchObject({
+      model: 'senti-test/tiny-bert',
+      hubId: 'senti-test/tiny-bert',
+      revision: '0123abcd',
+    });
     const copy = join(root, 'far', 'away', 'by-hub-id');
     await cp(dir, copy, { recursive: true });
     const previous = env.cacheDir;
@@ -92,14 +110,26 @@ describe('portable model directories', () => {
     } finally {
       env.cacheDir = previous;
     }
-    await expect(predictFrom(copy)).rejects.toMatchObject({ code: 'MODEL_ENCODER_NOT_FOUND', hint: expect.stringMatching(/`encoderModel`/) });
+    await expect(predictFrom(copy)).rejects.toMatchObject({
+      code: 'MODEL_ENCODER_NOT_FOUND',
+      hint: expect.stringMatching(/`encoderModel`/),
+    });
     expect(Array.from(await predictFrom(copy, { encoderModel: TINY_BERT }))).toEqual(Array.from(expected));
   });
 
   it('names Hub encoders by id and revision, local ones by base name and relative path', () => {
     const info = { fileHash: 'f'.repeat(64), dtype: 'int8' as const, pooling: 'pooler' as const, hiddenSize: 32 };
-    expect(encoderReference({ ...info, model: 'Xenova/bert-base-uncased' }, '/runs/a/model')).toEqual({ ...info, model: 'Xenova/bert-base-uncased', hubId: 'Xenova/bert-base-uncased', revision: 'main' });
-    expect(encoderReference({ ...info, model: TINY_BERT }, join(TINY_BERT, '..', 'runs', 'model'))).toEqual({ ...info, model: 'tiny-bert', relativePath: join('..', '..', 'tiny-bert') });
+    expect(encoderReference({ ...info, model: 'Xenova/bert-base-uncased' }, '/runs/a/model')).toEqual({
+      ...info,
+      model: 'Xenova/bert-base-uncased',
+      hubId: 'Xenova/bert-base-uncased',
+      revision: 'main',
+    });
+    expect(encoderReference({ ...info, model: TINY_BERT }, join(TINY_BERT, '..', 'runs', 'model'))).toEqual({
+      ...info,
+      model: 'tiny-bert',
+      relativePath: join('..', '..', 'tiny-bert'),
+    });
   });
 
   it('bundles a file, not a symlink, from a Hugging Face cache, so the copy works once the cache is gone', async () => {

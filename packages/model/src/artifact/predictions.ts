@@ -22,7 +22,12 @@ export function toPredictions(probabilities: Float32Array, labelNames: readonly 
       named[labelNames[column]!] = value;
       if (value > probabilities[row * numClasses + best]!) best = column;
     }
-    predictions.push({ label: labelNames[best]!, labelIndex: best, score: probabilities[row * numClasses + best]!, probabilities: named });
+    predictions.push({
+      label: labelNames[best]!,
+      labelIndex: best,
+      score: probabilities[row * numClasses + best]!,
+      probabilities: named,
+    });
   }
   return predictions;
 }

@@ -21,12 +21,23 @@ export async function readManifest(dir: string): Promise<SentiManifest> {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if ((code === 'ENOENT' || code === 'ENOTDIR') && isExportDir(dir)) {
-      throw new ModelError('MODEL_NOT_FOUND', `${escapeControl(dir)} is an export (Hugging Face layout: config.json, onnx/), not a senti model directory (${MANIFEST_FILE})`, 'input', {
-        cause, hint: 'pass the run directory (or its model/ folder) it was exported from; load the export itself with loadExportedModel or transformers.js',
-      });
+      throw new ModelError(
+        'MODEL_NOT_FOUND',
+        `${escapeControl(dir)} is an export (Hugging Face layout: config.json, onnx/), not a senti model directory (${MANIFEST_FILE})`,
+        'input',
+        {
+          cause,
+          hint: 'pass the run directory (or its model/ folder) it was exported from; load the export itself with loadExportedModel or transformers.js',
+        },
+      );
     }
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new ModelError('MODEL_NOT_FOUND', `no senti model in ${escapeControl(dir)} (${MANIFEST_FILE} missing)`, 'input', { cause });
+      throw new ModelError(
+        'MODEL_NOT_FOUND',
+        `no senti model in ${escapeControl(dir)} (${MANIFEST_FILE} missing)`,
+        'input',
+        { cause },
+      );
     }
     throw new ModelError('MODEL_CORRUPT', `${shown} cannot be read (${code ?? String(cause)})`, 'input', { cause });
   }
@@ -34,13 +45,35 @@ export async function readManifest(dir: string): Promise<SentiManifest> {
   try {
     manifest = JSON.parse(text.replace(/^\uFEFF/, '')) as SentiManifest;
   } catch (cause) {
-    throw new ModelError('MODEL_CORRUPT', `${shown} is not valid JSON; the model is damaged, train or copy it again`, 'input', { cause });
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${shown} is not valid JSON; the model is damaged, train or copy it again`,
+      'input',
+      { cause },
+    );
   }
-  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest) || manifest.format !== MANIFEST_FORMAT) {
-    throw new ModelError('MODEL_CORRUPT', `${shown} is not a senti model manifest (format is not "${MANIFEST_FORMAT}")`, 'input');
+  if (
+    manifest === null ||
+    typeof manifest !== 'object' ||
+    Array.isArray(manifest) ||
+    manifest.format !== MANIFEST_FORMAT
+  ) {
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${shown} is not a senti model manifest (format is not "${MANIFEST_FORMAT}")`,
+      'input',
+    );
   }
-  if (typeof manifest.formatVersion !== 'number' || !Number.isInteger(manifest.formatVersion) || manifest.formatVersion < 1) {
-    throw new ModelError('MODEL_CORRUPT', `${shown} has format version ${escapeControl(JSON.stringify(manifest.formatVersion) ?? 'undefined')}; expected a positive integer`, 'input');
+  if (
+    typeof manifest.formatVersion !== 'number' ||
+    !Number.isInteger(manifest.formatVersion) ||
+    manifest.formatVersion < 1
+  ) {
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${shown} has format version ${escapeControl(JSON.stringify(manifest.formatVersion) ?? 'undefined')}; expected a positive integer`,
+      'input',
+    );
   }
   if (manifest.formatVersion > MANIFEST_FORMAT_VERSION) {
     throw new ModelError(

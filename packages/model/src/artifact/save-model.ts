@@ -11,7 +11,14 @@ import { headShapes, type ClassificationHead } from '../head/index.js';
 import type { LayerParameter } from '../layers/layer-weights.js';
 import { encodeTunedLayers, TUNED_LAYERS_FILE, type TunedLayersInfo } from '../layers/tuned-layers-file.js';
 import { libraryVersions } from './library-versions.js';
-import { HEAD_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ManifestAbstention, type SentiManifest } from './manifest.js';
+import {
+  HEAD_FILE,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_VERSION,
+  type ManifestAbstention,
+  type SentiManifest,
+} from './manifest.js';
 
 /** What `saveModel` writes. */
 export interface SaveModelInput {
@@ -54,12 +61,21 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   const target = resolve(dir);
   const { head, labelNames } = model;
   if (labelNames.length !== head.config.numClasses) {
-    throw new ModelError('MODEL_BAD_LABELS', `${labelNames.length} label names for a head with ${head.config.numClasses} classes`, 'runtime');
+    throw new ModelError(
+      'MODEL_BAD_LABELS',
+      `${labelNames.length} label names for a head with ${head.config.numClasses} classes`,
+      'runtime',
+    );
   }
   if ((await directoryState(target)) === 'not-empty' && !existsSync(join(target, MANIFEST_FILE))) {
-    throw new ModelError('MODEL_DIR_NOT_EMPTY', `${target} exists and is not a senti model; refusing to replace it`, 'input', {
-      hint: 'choose an empty or new directory for the model',
-    });
+    throw new ModelError(
+      'MODEL_DIR_NOT_EMPTY',
+      `${target} exists and is not a senti model; refusing to replace it`,
+      'input',
+      {
+        hint: 'choose an empty or new directory for the model',
+      },
+    );
   }
   const weights = await head.getWeights();
   const bytes = Buffer.concat(weights.map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)));
@@ -82,8 +98,19 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
       tensors: headShapes(head.config).map((shape, index) => ({ name: TENSOR_NAMES[index]!, shape })),
       trainedOn: { pooling: encoder.pooling, maxLength: model.maxLength },
     },
-    ...(tuned === undefined ? {} : { tunedLayers: { ...model.tunedLayers!.info, file: TUNED_LAYERS_FILE, sha256: tuned.sha256, tensors: tuned.tensors } }),
-    ...(head.temperature === 1 ? {} : { calibration: { method: 'temperature' as const, temperature: head.temperature } }),
+    ...(tuned === undefined
+      ? {}
+      : {
+          tunedLayers: {
+            ...model.tunedLayers!.info,
+            file: TUNED_LAYERS_FILE,
+            sha256: tuned.sha256,
+            tensors: tuned.tensors,
+          },
+        }),
+    ...(head.temperature === 1
+      ? {}
+      : { calibration: { method: 'temperature' as const, temperature: head.temperature } }),
     ...(model.abstention === undefined ? {} : { abstention: model.abstention }),
     ...(model.metrics === undefined ? {} : { metrics: model.metrics }),
     ...(model.training === undefined ? {} : { training: model.training }),
@@ -92,7 +119,14 @@ export async function saveModel(dir: string, model: SaveModelInput): Promise<voi
   const directory = await openAtomicDirectory(target);
   try {
     await directory.write(HEAD_FILE, bytes);
-    if (bundle) await bundleEncoder(encoderSourceDir(model.encoder), model.encoder.dtype, model.encoder.pooling, join(directory.temporary, BUNDLED_ENCODER_DIR), model.cacheDir);
+    if (bundle)
+      await bundleEncoder(
+        encoderSourceDir(model.encoder),
+        model.encoder.dtype,
+        model.encoder.pooling,
+        join(directory.temporary, BUNDLED_ENCODER_DIR),
+        model.cacheDir,
+      );
     if (tuned !== undefined) await directory.write(TUNED_LAYERS_FILE, tuned.bytes);
     await directory.write(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
     await directory.commit();

@@ -51,13 +51,17 @@ describe('decideBackend', () => {
     expect(cpu.tried.map((entry) => entry.name)).toEqual(['tensorflow', 'wasm', 'cpu']);
   });
   it('prefers tensorflow (CPU) over WebGPU for auto but not for gpu', async () => {
-    expect((await decideBackend(backendOrder('auto'), fakeProbe(['tensorflow', 'webgpu']).probe)).name).toBe('tensorflow');
+    expect((await decideBackend(backendOrder('auto'), fakeProbe(['tensorflow', 'webgpu']).probe)).name).toBe(
+      'tensorflow',
+    );
     expect((await decideBackend(backendOrder('gpu'), fakeProbe(['tensorflow', 'webgpu']).probe)).name).toBe('webgpu');
   });
   it('turns a throwing probe into a reason and fails when nothing works', async () => {
     const probe = async (name: BackendName): Promise<string | undefined> => {
       throw new Error(`${name} exploded\nstack`);
     };
-    await expect(decideBackend(['wasm', 'cpu'], probe)).rejects.toThrow(/no TensorFlow.js backend could be started \(wasm: wasm exploded; cpu: cpu exploded\)/);
+    await expect(decideBackend(['wasm', 'cpu'], probe)).rejects.toThrow(
+      /no TensorFlow.js backend could be started \(wasm: wasm exploded; cpu: cpu exploded\)/,
+    );
   });
 });

@@ -12,11 +12,19 @@ export type BackendProbe = (name: BackendName) => Promise<string | undefined>;
 export function backendOrder(device: Device, forced?: string): BackendName[] {
   if (forced !== undefined && forced !== '') {
     if (!(BACKEND_NAMES as readonly string[]).includes(forced)) {
-      throw new ModelError('MODEL_BACKEND_UNKNOWN', `SENTI_TF_BACKEND=${quote(forced)} is not a tfjs backend; use one of: ${BACKEND_NAMES.join(', ')}`, 'usage');
+      throw new ModelError(
+        'MODEL_BACKEND_UNKNOWN',
+        `SENTI_TF_BACKEND=${quote(forced)} is not a tfjs backend; use one of: ${BACKEND_NAMES.join(', ')}`,
+        'usage',
+      );
     }
     const name = forced as BackendName;
     if (device === 'cpu' && GPU_BACKENDS.includes(name)) {
-      throw new ModelError('MODEL_BACKEND_UNKNOWN', `SENTI_TF_BACKEND=${quote(forced)} is a GPU backend but the device is "cpu"`, 'usage');
+      throw new ModelError(
+        'MODEL_BACKEND_UNKNOWN',
+        `SENTI_TF_BACKEND=${quote(forced)} is a GPU backend but the device is "cpu"`,
+        'usage',
+      );
     }
     return [name];
   }
@@ -42,5 +50,9 @@ export async function decideBackend(order: readonly BackendName[], probe: Backen
     tried.push({ name, error: error.split('\n')[0]!.slice(0, 300) });
   }
   const reasons = tried.map((entry) => `${entry.name}: ${entry.error ?? 'ok'}`).join('; ');
-  throw new ModelError('MODEL_BACKEND_UNAVAILABLE', `no TensorFlow.js backend could be started (${reasons})`, 'runtime');
+  throw new ModelError(
+    'MODEL_BACKEND_UNAVAILABLE',
+    `no TensorFlow.js backend could be started (${reasons})`,
+    'runtime',
+  );
 }

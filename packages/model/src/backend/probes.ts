@@ -42,8 +42,7 @@ async function activateTensorflow(packageName: string): Promise<string | undefin
   }
   const libDir = join(packageDir, 'lib');
   const hasBinding =
-    existsSync(libDir) &&
-    readdirSync(libDir).some((entry) => existsSync(join(libDir, entry, 'tfjs_binding.node')));
+    existsSync(libDir) && readdirSync(libDir).some((entry) => existsSync(join(libDir, entry, 'tfjs_binding.node')));
   if (!hasBinding) {
     return `${packageName}'s native binary is not installed (its install script, which downloads libtensorflow, was not run or could not reach the network)`;
   }

@@ -19,7 +19,9 @@ const SEGMENT_ROWS = 64;
 let encoder: Encoder;
 let cacheDir: string;
 beforeAll(async () => {
-  encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu' }, async () => ({ cudaProvider: false }));
+  encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu' }, async () => ({
+    cudaProvider: false,
+  }));
   cacheDir = await mkdtemp(path.join(tmpdir(), 'senti-kill-'));
 });
 afterAll(async () => {
@@ -30,7 +32,11 @@ afterAll(async () => {
 /** Runs the child until its first "segment written" line, then kills it with SIGKILL; resolves with the lines seen. */
 function encodeUntilFirstSegmentThenKill(): Promise<{ lines: string[]; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CHILD, cacheDir, String(COUNT), String(SEGMENT_ROWS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', CHILD, cacheDir, String(COUNT), String(SEGMENT_ROWS)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
@@ -47,14 +53,26 @@ describe('kill -9 while encoding', { timeout: 300_000 }, () => {
     expect(killed.lines[0], 'the child wrote a segment before it was killed').toMatch(/"rows":64/);
     const texts = numberedTexts(COUNT);
     let encoded = 0;
-    const counting: Encoder = { ...encoder, encode: (batch, options) => { encoded += batch.length; return encoder.encode(batch, options); } };
+    const counting: Encoder = {
+      ...encoder,
+      encode: (batch, options) => {
+        encoded += batch.length;
+        return encoder.encode(batch, options);
+      },
+    };
     const rerun = await encodeWithCache(counting, texts, { maxLength: 17, cacheDir, segmentRows: SEGMENT_ROWS });
     expect(rerun.hits, 'rows of the killed run served from the cache').toBeGreaterThanOrEqual(SEGMENT_ROWS);
     expect(rerun.hits + rerun.misses).toBe(COUNT);
     expect(encoded, 'only the missing texts went through the encoder').toBe(rerun.misses);
     expect(rerun.features).toEqual(await encoder.encode(texts, { maxLength: 17 }));
     const left = await readdir(storeDir(cacheDir, { ...encoder.info, maxLength: 17 }));
-    expect(left.filter((name) => name.endsWith('.tmp')), 'temporaries of the killed process are cleaned').toEqual([]);
-    expect(left.filter((name) => name.endsWith('.seg')), 'compacted once at the end').toHaveLength(1);
+    expect(
+      left.filter((name) => name.endsWith('.tmp')),
+      'temporaries of the killed process are cleaned',
+    ).toEqual([]);
+    expect(
+      left.filter((name) => name.endsWith('.seg')),
+      'compacted once at the end',
+    ).toHaveLength(1);
   });
 });

@@ -18,7 +18,13 @@ let cacheDir: string;
 beforeAll(async () => {
   inner = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu' }, async () => ({ cudaProvider: false }));
   // Count what goes through the encoder.
-  encoder = { ...inner, encode: (texts, options) => { calls.push([...texts]); return inner.encode(texts, options); } };
+  encoder = {
+    ...inner,
+    encode: (texts, options) => {
+      calls.push([...texts]);
+      return inner.encode(texts, options);
+    },
+  };
 });
 afterAll(() => inner.dispose());
 beforeEach(async () => {
@@ -51,7 +57,9 @@ describe('encodeWithCache', () => {
     const texts = ['brand new one', ...sentences, 'brand new one'];
     const result = await encodeWithCache(encoder, texts, { maxLength: 17, cacheDir });
     expect(result).toMatchObject({ hits: 10, misses: 10 });
-    expect(calls[1]).toEqual([...sentences.slice(10), 'brand new one'].sort((a, b) => texts.indexOf(a) - texts.indexOf(b)));
+    expect(calls[1]).toEqual(
+      [...sentences.slice(10), 'brand new one'].sort((a, b) => texts.indexOf(a) - texts.indexOf(b)),
+    );
     expect(result.features).toEqual(await inner.encode(texts, { maxLength: 17 }));
   });
 
@@ -68,11 +76,17 @@ describe('encodeWithCache', () => {
     bytes.writeFloatLE(123.5, bytes.length - 40); // flip data, keep the size
     await writeFile(file!, bytes);
     const reported: string[] = [];
-    const corrupted = await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir, onDiscarded: (segment) => reported.push(segment.problem) });
+    const corrupted = await encodeWithCache(encoder, sentences, {
+      maxLength: 17,
+      cacheDir,
+      onDiscarded: (segment) => reported.push(segment.problem),
+    });
     expect(corrupted).toMatchObject({ hits: 0, misses: 18 });
     expect(corrupted.discarded[0]?.problem).toMatch(/checksum/);
     expect(reported).toEqual([corrupted.discarded[0]!.problem]);
-    expect(describeDiscarded(corrupted.discarded)).toMatch(/^feature cache: discarded 1 damaged segment \(.*\.seg: .*checksum.*\); their texts were encoded again$/);
+    expect(describeDiscarded(corrupted.discarded)).toMatch(
+      /^feature cache: discarded 1 damaged segment \(.*\.seg: .*checksum.*\); their texts were encoded again$/,
+    );
     expect(describeDiscarded([])).toBeUndefined();
     expect(corrupted.features).toEqual(await inner.encode(sentences, { maxLength: 17 }));
 
@@ -84,14 +98,25 @@ describe('encodeWithCache', () => {
 
     const [again] = await segments();
     await writeFile(again!, 'garbage');
-    expect((await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir })).discarded[0]?.problem).toMatch(/not a senti feature segment/);
+    expect((await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir })).discarded[0]?.problem).toMatch(
+      /not a senti feature segment/,
+    );
     const healthy: string[] = [];
-    expect((await encodeWithCache(encoder, sentences, { maxLength: 17, cacheDir, onDiscarded: (segment) => healthy.push(segment.file) })).hits).toBe(18);
+    expect(
+      (
+        await encodeWithCache(encoder, sentences, {
+          maxLength: 17,
+          cacheDir,
+          onDiscarded: (segment) => healthy.push(segment.file),
+        })
+      ).hits,
+    ).toBe(18);
     expect(healthy, 'said once: the damaged segment is gone after it was reported').toEqual([]);
   });
 
   it('appends segments and merges them past the limit, keeping every row', async () => {
-    for (let i = 0; i <= MAX_SEGMENTS; i++) await encodeWithCache(encoder, [`text number ${i}`], { maxLength: 17, cacheDir });
+    for (let i = 0; i <= MAX_SEGMENTS; i++)
+      await encodeWithCache(encoder, [`text number ${i}`], { maxLength: 17, cacheDir });
     expect(await segments()).toHaveLength(1);
     const all = Array.from({ length: MAX_SEGMENTS + 1 }, (_, i) => `text number ${i}`);
     calls = [];
@@ -134,12 +159,26 @@ describe('defaultCacheDir', () => {
 
 describe('encodeWithCache in segments (issue #23 item 8)', () => {
   it('writes one segment per chunk as it goes, and chunked q8 features equal one unchunked call bit for bit', async () => {
-    const q8 = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'q8' }, async () => ({ cudaProvider: false }));
+    const q8 = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'q8' }, async () => ({
+      cudaProvider: false,
+    }));
     try {
-      const texts = Array.from({ length: 150 }, (_, index) => `${sentences[index % sentences.length]} ${'again '.repeat(index % 7)}${index}`);
+      const texts = Array.from(
+        { length: 150 },
+        (_, index) => `${sentences[index % sentences.length]} ${'again '.repeat(index % 7)}${index}`,
+      );
       const written: { rows: number; done: number; total: number }[] = [];
-      const chunked = await encodeWithCache(q8, texts, { maxLength: 17, cacheDir, segmentRows: 40, onSegmentWritten: ({ rows, done, total }) => written.push({ rows, done, total }) });
-      expect(written).toEqual([{ rows: 64, done: 64, total: 150 }, { rows: 64, done: 128, total: 150 }, { rows: 22, done: 150, total: 150 }]);
+      const chunked = await encodeWithCache(q8, texts, {
+        maxLength: 17,
+        cacheDir,
+        segmentRows: 40,
+        onSegmentWritten: ({ rows, done, total }) => written.push({ rows, done, total }),
+      });
+      expect(written).toEqual([
+        { rows: 64, done: 64, total: 150 },
+        { rows: 64, done: 128, total: 150 },
+        { rows: 22, done: 150, total: 150 },
+      ]);
       expect(chunked.features).toEqual(await q8.encode(texts, { maxLength: 17 }));
     } finally {
       await q8.dispose();

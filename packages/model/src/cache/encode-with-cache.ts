@@ -60,10 +60,19 @@ export interface EncodeWithCacheResult {
 }
 
 /** Sentence features, computed once per (encoder file, dtype, pooling, maxLength, text) and kept on disk. */
-export async function encodeWithCache(encoder: Encoder, texts: readonly string[], options: EncodeWithCacheOptions): Promise<EncodeWithCacheResult> {
+export async function encodeWithCache(
+  encoder: Encoder,
+  texts: readonly string[],
+  options: EncodeWithCacheOptions,
+): Promise<EncodeWithCacheResult> {
   const { maxLength, batchSize, onProgress } = options;
   if (options.enabled === false) {
-    return { features: await encoder.encode(texts, { maxLength, batchSize, onProgress }), hits: 0, misses: texts.length, discarded: [] };
+    return {
+      features: await encoder.encode(texts, { maxLength, batchSize, onProgress }),
+      hits: 0,
+      misses: texts.length,
+      discarded: [],
+    };
   }
   const { hiddenSize, fileHash, dtype, pooling } = encoder.info;
   const identity: FeatureIdentity = { fileHash, dtype, pooling, maxLength, hiddenSize };
@@ -77,7 +86,10 @@ export async function encodeWithCache(encoder: Encoder, texts: readonly string[]
     const hex = key.toString('hex');
     const found = store.rows.get(hex);
     if (found) {
-      features.set(found.segment.features.subarray(found.row * hiddenSize, (found.row + 1) * hiddenSize), index * hiddenSize);
+      features.set(
+        found.segment.features.subarray(found.row * hiddenSize, (found.row + 1) * hiddenSize),
+        index * hiddenSize,
+      );
       hits++;
       return;
     }
@@ -89,13 +101,19 @@ export async function encodeWithCache(encoder: Encoder, texts: readonly string[]
   const chunkRows = chunkSize(options);
   for (let start = 0; start < entries.length; start += chunkRows) {
     const chunk = entries.slice(start, start + chunkRows);
-    const computed = await encoder.encode(chunk.map((entry) => entry.text), {
-      maxLength, batchSize, onProgress: onProgress && ((done) => onProgress(start + done, entries.length)),
-    });
+    const computed = await encoder.encode(
+      chunk.map((entry) => entry.text),
+      {
+        maxLength,
+        batchSize,
+        onProgress: onProgress && ((done) => onProgress(start + done, entries.length)),
+      },
+    );
     const keys = Buffer.alloc(chunk.length * KEY_BYTES);
     chunk.forEach((entry, row) => {
       entry.key.copy(keys, row * KEY_BYTES);
-      for (const position of entry.positions) features.set(computed.subarray(row * hiddenSize, (row + 1) * hiddenSize), position * hiddenSize);
+      for (const position of entry.positions)
+        features.set(computed.subarray(row * hiddenSize, (row + 1) * hiddenSize), position * hiddenSize);
     });
     const file = await writeSegment(store, identity, { keys, features: computed, rows: chunk.length, hiddenSize });
     options.onSegmentWritten?.({ file, rows: chunk.length, done: start + chunk.length, total: entries.length });
@@ -115,8 +133,14 @@ function chunkSize(options: EncodeWithCacheOptions): number {
  * fill more than one chunk: cut along that order on batch boundaries, every forward pass is the one a single call
  * would run, so chunked results equal unchunked ones bit for bit even for q8 (whose features depend on the batch).
  */
-function inEncoderOrder<T extends { text: string }>(entries: T[], encoder: Encoder, options: EncodeWithCacheOptions): T[] {
+function inEncoderOrder<T extends { text: string }>(
+  entries: T[],
+  encoder: Encoder,
+  options: EncodeWithCacheOptions,
+): T[] {
   if (entries.length <= chunkSize(options)) return entries;
   const lengths = encoder.tokenizer.tokenLengths(entries.map((entry) => entry.text));
-  return planLengthBatches(lengths, options.batchSize ?? 32, Number.MAX_SAFE_INTEGER).flatMap((batch) => batch.indices.map((index) => entries[index]!));
+  return planLengthBatches(lengths, options.batchSize ?? 32, Number.MAX_SAFE_INTEGER).flatMap((batch) =>
+    batch.indices.map((index) => entries[index]!),
+  );
 }

@@ -11,7 +11,8 @@ const root = mkdtempSync(path.join(tmpdir(), 'senti-store-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const keysOf = (texts: string[]) => Buffer.concat(texts.map((text) => textKey(text)));
-const rowsOf = (start: number, count: number) => Float32Array.from({ length: count * 3 }, (_, index) => start + index / 10);
+const rowsOf = (start: number, count: number) =>
+  Float32Array.from({ length: count * 3 }, (_, index) => start + index / 10);
 
 describe('directoryFeatureStore', () => {
   it('puts rows and gets them back by text key, in the directory encodeWithCache reads', async () => {
@@ -28,8 +29,14 @@ describe('directoryFeatureStore', () => {
 
   it('takes many concurrent writers: each put is one whole segment, nothing lost', async () => {
     const store = directoryFeatureStore(path.join(root, 'concurrent'), identity);
-    const batches = Array.from({ length: 12 }, (_, batch) => Array.from({ length: 5 }, (_, row) => `text ${batch}-${row}`));
-    await Promise.all(batches.map((texts, batch) => directoryFeatureStore(path.join(root, 'concurrent'), identity).put(keysOf(texts), rowsOf(batch, 5))));
+    const batches = Array.from({ length: 12 }, (_, batch) =>
+      Array.from({ length: 5 }, (_, row) => `text ${batch}-${row}`),
+    );
+    await Promise.all(
+      batches.map((texts, batch) =>
+        directoryFeatureStore(path.join(root, 'concurrent'), identity).put(keysOf(texts), rowsOf(batch, 5)),
+      ),
+    );
     expect(readdirSync(store.location).filter((name) => name.endsWith('.seg'))).toHaveLength(12);
     expect((await store.has(keysOf(batches.flat()))).every(Boolean)).toBe(true);
   });
@@ -38,7 +45,9 @@ describe('directoryFeatureStore', () => {
     const store = directoryFeatureStore(path.join(root, 'keys-only'), identity);
     await store.put(keysOf(['p', 'q']), rowsOf(0, 2));
     await store.put(keysOf(['r']), rowsOf(5, 1));
-    const [first] = readdirSync(store.location).filter((name) => name.endsWith('.seg')).sort();
+    const [first] = readdirSync(store.location)
+      .filter((name) => name.endsWith('.seg'))
+      .sort();
     const bytes = readFileSync(path.join(store.location, first!));
     writeFileSync(path.join(store.location, 'truncated.seg'), bytes.subarray(0, bytes.length - 4));
     writeFileSync(path.join(store.location, 'foreign.seg'), 'not a segment');
@@ -48,6 +57,8 @@ describe('directoryFeatureStore', () => {
   });
 
   it('refuses rows that do not fit the keys', async () => {
-    await expect(directoryFeatureStore(root, identity).put(keysOf(['x']), rowsOf(0, 2))).rejects.toThrow(/20-byte keys and hiddenSize 3 floats per row/);
+    await expect(directoryFeatureStore(root, identity).put(keysOf(['x']), rowsOf(0, 2))).rejects.toThrow(
+      /20-byte keys and hiddenSize 3 floats per row/,
+    );
   });
 });

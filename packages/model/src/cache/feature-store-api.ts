@@ -31,7 +31,8 @@ export function directoryFeatureStore(cacheDir: string, identity: FeatureIdentit
   const rowsOf = async (keys: Buffer): Promise<{ store: LoadedStore; hexes: string[] }> => {
     const store = await loadStore(dir, identity);
     const hexes: string[] = [];
-    for (let at = 0; at + KEY_BYTES <= keys.length; at += KEY_BYTES) hexes.push(keys.subarray(at, at + KEY_BYTES).toString('hex'));
+    for (let at = 0; at + KEY_BYTES <= keys.length; at += KEY_BYTES)
+      hexes.push(keys.subarray(at, at + KEY_BYTES).toString('hex'));
     return { store, hexes };
   };
   return {
@@ -43,10 +44,12 @@ export function directoryFeatureStore(cacheDir: string, identity: FeatureIdentit
       const names = await readdir(dir).catch(() => [] as string[]);
       for (const name of names.filter((entry) => entry.endsWith('.seg'))) {
         const segmentKeys = await readSegmentKeys(path.join(dir, name), identity.hiddenSize);
-        for (let at = 0; at + KEY_BYTES <= segmentKeys.length; at += KEY_BYTES) present.add(segmentKeys.subarray(at, at + KEY_BYTES).toString('hex'));
+        for (let at = 0; at + KEY_BYTES <= segmentKeys.length; at += KEY_BYTES)
+          present.add(segmentKeys.subarray(at, at + KEY_BYTES).toString('hex'));
       }
       const answers: boolean[] = [];
-      for (let at = 0; at + KEY_BYTES <= keys.length; at += KEY_BYTES) answers.push(present.has(keys.subarray(at, at + KEY_BYTES).toString('hex')));
+      for (let at = 0; at + KEY_BYTES <= keys.length; at += KEY_BYTES)
+        answers.push(present.has(keys.subarray(at, at + KEY_BYTES).toString('hex')));
       return answers;
     },
     async get(keys) {
@@ -60,7 +63,9 @@ export function directoryFeatureStore(cacheDir: string, identity: FeatureIdentit
     async put(keys, features) {
       const rows = keys.length / KEY_BYTES;
       if (!Number.isInteger(rows) || features.length !== rows * identity.hiddenSize) {
-        throw new RangeError(`put needs ${KEY_BYTES}-byte keys and hiddenSize ${identity.hiddenSize} floats per row; got ${keys.length} key bytes and ${features.length} floats`);
+        throw new RangeError(
+          `put needs ${KEY_BYTES}-byte keys and hiddenSize ${identity.hiddenSize} floats per row; got ${keys.length} key bytes and ${features.length} floats`,
+        );
       }
       if (rows === 0) return;
       await mkdir(dir, { recursive: true });
@@ -85,7 +90,12 @@ async function readSegmentKeys(file: string, hiddenSize: number): Promise<Buffer
     await handle.read(json, 0, jsonLength, head.length);
     const header = JSON.parse(json.toString('utf8')) as { rows?: unknown; hiddenSize?: unknown };
     const rows = Number(header.rows);
-    if (!Number.isInteger(rows) || header.hiddenSize !== hiddenSize || size !== head.length + jsonLength + rows * (KEY_BYTES + hiddenSize * 4)) return Buffer.alloc(0);
+    if (
+      !Number.isInteger(rows) ||
+      header.hiddenSize !== hiddenSize ||
+      size !== head.length + jsonLength + rows * (KEY_BYTES + hiddenSize * 4)
+    )
+      return Buffer.alloc(0);
     const keys = Buffer.alloc(rows * KEY_BYTES);
     await handle.read(keys, 0, keys.length, head.length + jsonLength);
     return keys;

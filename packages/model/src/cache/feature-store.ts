@@ -30,7 +30,10 @@ export const MAX_SEGMENTS = 8;
 /** The store directory of an identity under `cacheDir`. */
 export function storeDir(cacheDir: string, identity: FeatureIdentity): string {
   const { fileHash, dtype, pooling, maxLength, hiddenSize } = identity;
-  const key = createHash('sha256').update(JSON.stringify({ v: 1, fileHash, dtype, pooling, maxLength, hiddenSize })).digest('hex').slice(0, 32);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ v: 1, fileHash, dtype, pooling, maxLength, hiddenSize }))
+    .digest('hex')
+    .slice(0, 32);
   return path.join(cacheDir, 'features', key);
 }
 
@@ -71,7 +74,9 @@ export async function appendSegment(store: LoadedStore, identity: FeatureIdentit
  */
 export async function writeSegment(store: LoadedStore, identity: FeatureIdentity, segment: Segment): Promise<string> {
   await makeDirectory(store.dir);
-  await writeFileAtomic(path.join(store.dir, 'identity.json'), [Buffer.from(`${JSON.stringify({ formatVersion: 1, ...identity }, null, 2)}\n`)]);
+  await writeFileAtomic(path.join(store.dir, 'identity.json'), [
+    Buffer.from(`${JSON.stringify({ formatVersion: 1, ...identity }, null, 2)}\n`),
+  ]);
   const written = path.join(store.dir, segmentName());
   await writeFileAtomic(written, encodeSegment(segment));
   store.files.push(written);
@@ -91,7 +96,10 @@ export async function compactStore(store: LoadedStore, identity: FeatureIdentity
   let at = 0;
   for (const { segment: source, row } of store.rows.values()) {
     source.keys.copy(keys, at * KEY_BYTES, row * KEY_BYTES, (row + 1) * KEY_BYTES);
-    features.set(source.features.subarray(row * identity.hiddenSize, (row + 1) * identity.hiddenSize), at * identity.hiddenSize);
+    features.set(
+      source.features.subarray(row * identity.hiddenSize, (row + 1) * identity.hiddenSize),
+      at * identity.hiddenSize,
+    );
     at++;
   }
   const merged: Segment = { keys, features, rows: at, hiddenSize: identity.hiddenSize };
@@ -100,7 +108,11 @@ export async function compactStore(store: LoadedStore, identity: FeatureIdentity
   const old = store.files;
   await Promise.all(old.map((name) => rm(name, { force: true })));
   store.files = [file];
-  for (let row = 0; row < merged.rows; row++) store.rows.set(merged.keys.subarray(row * KEY_BYTES, (row + 1) * KEY_BYTES).toString('hex'), { segment: merged, row });
+  for (let row = 0; row < merged.rows; row++)
+    store.rows.set(merged.keys.subarray(row * KEY_BYTES, (row + 1) * KEY_BYTES).toString('hex'), {
+      segment: merged,
+      row,
+    });
 }
 
 // Sortable by time, unique across processes.

@@ -44,22 +44,27 @@ export function encodeSegment(segment: Segment): Buffer[] {
 
 /** Parses and verifies a segment; returns the reason it is unusable (truncated, corrupted, other shape) instead of data. */
 export function decodeSegment(bytes: Buffer, hiddenSize: number): Segment | { problem: string } {
-  if (bytes.length < SEGMENT_MAGIC.length + 4 || !bytes.subarray(0, SEGMENT_MAGIC.length).equals(SEGMENT_MAGIC)) return { problem: 'not a senti feature segment' };
+  if (bytes.length < SEGMENT_MAGIC.length + 4 || !bytes.subarray(0, SEGMENT_MAGIC.length).equals(SEGMENT_MAGIC))
+    return { problem: 'not a senti feature segment' };
   const jsonLength = bytes.readUInt32LE(SEGMENT_MAGIC.length);
   const payloadStart = SEGMENT_MAGIC.length + 4 + jsonLength;
-  if (bytes.length < payloadStart) return { problem: `size ${bytes.length} bytes, shorter than its header (truncated)` };
+  if (bytes.length < payloadStart)
+    return { problem: `size ${bytes.length} bytes, shorter than its header (truncated)` };
   let header: SegmentHeader;
   try {
     header = JSON.parse(bytes.subarray(SEGMENT_MAGIC.length + 4, payloadStart).toString('utf8')) as SegmentHeader;
   } catch {
     return { problem: 'unreadable header' };
   }
-  if (header.formatVersion !== 1 || header.hiddenSize !== hiddenSize || !Number.isInteger(header.rows)) return { problem: 'unexpected header' };
+  if (header.formatVersion !== 1 || header.hiddenSize !== hiddenSize || !Number.isInteger(header.rows))
+    return { problem: 'unexpected header' };
   const keyBytes = header.rows * KEY_BYTES;
   const expected = payloadStart + keyBytes + header.rows * hiddenSize * 4;
-  if (bytes.length !== expected) return { problem: `size ${bytes.length} bytes, expected ${expected} (truncated or padded)` };
+  if (bytes.length !== expected)
+    return { problem: `size ${bytes.length} bytes, expected ${expected} (truncated or padded)` };
   const payload = bytes.subarray(payloadStart);
-  if (createHash('sha256').update(payload).digest('hex') !== header.sha256) return { problem: 'checksum mismatch (corrupted)' };
+  if (createHash('sha256').update(payload).digest('hex') !== header.sha256)
+    return { problem: 'checksum mismatch (corrupted)' };
   const keys = Buffer.from(payload.subarray(0, keyBytes));
   // Copy into an aligned buffer: the payload can start at any byte offset.
   const features = new Float32Array(header.rows * hiddenSize);

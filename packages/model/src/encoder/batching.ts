@@ -11,7 +11,8 @@ export interface LengthBatch {
  * each batch padded only to its longest member, never beyond `maxLength`.
  */
 export function planLengthBatches(lengths: readonly number[], batchSize: number, maxLength: number): LengthBatch[] {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const order = lengths.map((_, index) => index).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
   const batches: LengthBatch[] = [];
   for (let start = 0; start < order.length; start += batchSize) {

@@ -4,7 +4,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openAtomicDirectory } from '@senti/base';
 import { readOnnxBertTensors } from '../layers/onnx-layer-weights.js';
-import { bertGraphConfig, type BertGraphConfig, POOLER_TENSORS, requiredTensorNames, bertWeightsFromSafetensors, type BertWeights, BERT_GRAPH_BUILDER, buildBertGraph, encodeOnnxModel } from '@senti/onnx';
+import {
+  bertGraphConfig,
+  type BertGraphConfig,
+  POOLER_TENSORS,
+  requiredTensorNames,
+  bertWeightsFromSafetensors,
+  type BertWeights,
+  BERT_GRAPH_BUILDER,
+  buildBertGraph,
+  encodeOnnxModel,
+} from '@senti/onnx';
 import { fileSha256, rememberFileSha256 } from './file-hash.js';
 import { ONNX_FILES, readModelConfig, type ModelLayout } from './model-layout.js';
 
@@ -25,20 +35,39 @@ const building = new Map<string, Promise<string>>();
  * `<cacheDir>/encoders/<builder>/<sha256 of the weights and config>/<full|cls-only>/`: built once, then found by the
  * weights' hash (remembered by file stamp, so a warm run reads no weights).
  */
-export async function builtBertEncoderDir(modelDir: string, layout: ModelLayout, options: BuiltEncoderOptions): Promise<string> {
+export async function builtBertEncoderDir(
+  modelDir: string,
+  layout: ModelLayout,
+  options: BuiltEncoderOptions,
+): Promise<string> {
   const configFile = path.join(modelDir, 'config.json');
-  const sources = options.from === 'onnx' ? [path.join(modelDir, 'onnx', ONNX_FILES.fp32)] : await safetensorsFiles(modelDir);
+  const sources =
+    options.from === 'onnx' ? [path.join(modelDir, 'onnx', ONNX_FILES.fp32)] : await safetensorsFiles(modelDir);
   const digest = createHash('sha256').update(await readFile(configFile));
   for (const file of sources) digest.update(await fileSha256(file, { cacheDir: options.cacheDir }));
-  const dir = path.join(options.cacheDir, 'encoders', BERT_GRAPH_BUILDER.replace(/[^\w.-]+/g, '-'), digest.digest('hex'), options.clsOnly ? 'cls-only' : 'full');
+  const dir = path.join(
+    options.cacheDir,
+    'encoders',
+    BERT_GRAPH_BUILDER.replace(/[^\w.-]+/g, '-'),
+    digest.digest('hex'),
+    options.clsOnly ? 'cls-only' : 'full',
+  );
   const file = path.join(dir, 'onnx', ONNX_FILES.fp32);
   if (existsSync(file)) return dir;
   let pending = building.get(dir);
   if (!pending) {
     pending = (async () => {
       const config = bertGraphConfig(await readModelConfig(modelDir), configFile);
-      const weights = options.from === 'onnx' ? await onnxWeights(sources[0]!, config) : await bertWeightsFromSafetensors(sources.length === 1 ? sources[0]! : sources, config);
-      const bytes = encodeOnnxModel(buildBertGraph(weights, config, { pooler: layout.hasPooler && weights.hasPooler, clsOnlyLastLayer: options.clsOnly }));
+      const weights =
+        options.from === 'onnx'
+          ? await onnxWeights(sources[0]!, config)
+          : await bertWeightsFromSafetensors(sources.length === 1 ? sources[0]! : sources, config);
+      const bytes = encodeOnnxModel(
+        buildBertGraph(weights, config, {
+          pooler: layout.hasPooler && weights.hasPooler,
+          clsOnlyLastLayer: options.clsOnly,
+        }),
+      );
       const directory = await openAtomicDirectory(dir);
       try {
         await directory.write(path.join('onnx', ONNX_FILES.fp32), bytes);
@@ -68,5 +97,10 @@ async function safetensorsFiles(modelDir: string): Promise<string[]> {
 
 async function onnxWeights(file: string, config: BertGraphConfig): Promise<BertWeights> {
   const tensors = await readOnnxBertTensors(file, [...requiredTensorNames(config), ...POOLER_TENSORS]);
-  return { tensors, files: new Map([...tensors.keys()].map((name) => [name, file])), hasPooler: POOLER_TENSORS.every((name) => tensors.has(name)), source: file };
+  return {
+    tensors,
+    files: new Map([...tensors.keys()].map((name) => [name, file])),
+    hasPooler: POOLER_TENSORS.every((name) => tensors.has(name)),
+    source: file,
+  };
 }

@@ -30,6 +30,8 @@ describe('planDevice', () => {
 
   it('describes GPU providers that failed to start', () => {
     expect(fallbackNote([], 'cpu')).toBeUndefined();
-    expect(fallbackNote([{ device: 'cuda', error: 'libcudart.so.12: cannot open\nmore' }], 'cpu')).toBe('cuda failed (libcudart.so.12: cannot open); using cpu');
+    expect(fallbackNote([{ device: 'cuda', error: 'libcudart.so.12: cannot open\nmore' }], 'cpu')).toBe(
+      'cuda failed (libcudart.so.12: cannot open); using cpu',
+    );
   });
 });

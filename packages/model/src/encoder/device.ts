@@ -27,11 +27,17 @@ export function planDevice(requested: Device, probe: GpuProbe): DevicePlan {
   if (requested === 'gpu' ? probe.webgpuAdapter !== false : probe.webgpuAdapter === true) gpus.push('webgpu');
   if (gpus.length > 0) return { attempts: [...gpus, 'cpu'] };
   const why = `no GPU found: onnxruntime-node has no CUDA provider (install with ONNXRUNTIME_NODE_INSTALL=cuda12) and no WebGPU adapter${probe.webgpuDetail ? ` (${probe.webgpuDetail})` : ''}`;
-  return { attempts: ['cpu'], note: requested === 'gpu' ? `a GPU was asked for, but ${why}; using cpu` : `${why}; using cpu` };
+  return {
+    attempts: ['cpu'],
+    note: requested === 'gpu' ? `a GPU was asked for, but ${why}; using cpu` : `${why}; using cpu`,
+  };
 }
 
 /** The note for a GPU provider that was tried and failed before falling back. */
-export function fallbackNote(failures: readonly { device: UsedDevice; error: string }[], used: UsedDevice): string | undefined {
+export function fallbackNote(
+  failures: readonly { device: UsedDevice; error: string }[],
+  used: UsedDevice,
+): string | undefined {
   if (failures.length === 0) return undefined;
   const tried = failures.map((failure) => `${failure.device} failed (${failure.error.split('\n')[0]})`).join('; ');
   return `${tried}; using ${used}`;

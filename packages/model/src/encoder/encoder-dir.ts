@@ -39,28 +39,55 @@ export interface EncoderDirOptions {
  * graph (fp32 only). Built graphs are cached under `<cacheDir>/encoders/`, content-addressed by the sha256 of the
  * files they come from, written atomically.
  */
-export async function encoderDir(modelDir: string, dtype: Exclude<Dtype, 'int8'>, options: EncoderDirOptions): Promise<EncoderDir> {
+export async function encoderDir(
+  modelDir: string,
+  dtype: Exclude<Dtype, 'int8'>,
+  options: EncoderDirOptions,
+): Promise<EncoderDir> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const layout = await readModelLayout(modelDir);
-  const clsOnly = !options.wholeGraph && dtype === 'fp32' && layout.modelType === 'bert' && (options.pooling === 'cls' || options.pooling === 'pooler');
+  const clsOnly =
+    !options.wholeGraph &&
+    dtype === 'fp32' &&
+    layout.modelType === 'bert' &&
+    (options.pooling === 'cls' || options.pooling === 'pooler');
   if (layout.weights === 'safetensors') {
     if (dtype !== 'fp32') {
-      throw new ModelError('MODEL_ENCODER_FILE_MISSING', `${quote(modelDir)} ships safetensors weights only, so there is no ${dtype} ONNX file; use dtype int8 (senti builds it) or fp32`, 'usage');
+      throw new ModelError(
+        'MODEL_ENCODER_FILE_MISSING',
+        `${quote(modelDir)} ships safetensors weights only, so there is no ${dtype} ONNX file; use dtype int8 (senti builds it) or fp32`,
+        'usage',
+      );
     }
-    return { dir: await builtBertEncoderDir(modelDir, layout, { cacheDir, clsOnly, from: 'safetensors' }), layout, clsOnly };
+    return {
+      dir: await builtBertEncoderDir(modelDir, layout, { cacheDir, clsOnly, from: 'safetensors' }),
+      layout,
+      clsOnly,
+    };
   }
   if (clsOnly) {
-    const built = await builtBertEncoderDir(modelDir, layout, { cacheDir, clsOnly, from: 'onnx' }).catch((error: unknown) => {
-      // An export whose weights senti cannot read back (fused or optimized graphs) runs as published, whole.
-      if (ModelError.isInstance(error) && ['MODEL_NO_LAYER_WEIGHTS', 'MODEL_BAD_LAYER_WEIGHTS', 'MODEL_BAD_CONFIG', 'MODEL_NO_POOLER'].includes(error.code)) return undefined;
-      throw error;
-    });
+    const built = await builtBertEncoderDir(modelDir, layout, { cacheDir, clsOnly, from: 'onnx' }).catch(
+      (error: unknown) => {
+        // An export whose weights senti cannot read back (fused or optimized graphs) runs as published, whole.
+        if (
+          ModelError.isInstance(error) &&
+          ['MODEL_NO_LAYER_WEIGHTS', 'MODEL_BAD_LAYER_WEIGHTS', 'MODEL_BAD_CONFIG', 'MODEL_NO_POOLER'].includes(
+            error.code,
+          )
+        )
+          return undefined;
+        throw error;
+      },
+    );
     if (built !== undefined) return { dir: built, layout, clsOnly };
   }
   if (layout.weights === 'onnx-encoder') return { dir: modelDir, layout, clsOnly: false };
   const source = path.join(modelDir, 'onnx', ONNX_FILES[dtype]);
   if (!existsSync(source)) {
-    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${source} not found; dtype ${dtype} needs onnx/${ONNX_FILES[dtype]} in ${quote(modelDir)}`);
+    throw new ModelError(
+      'MODEL_ENCODER_FILE_MISSING',
+      `encoder file ${source} not found; dtype ${dtype} needs onnx/${ONNX_FILES[dtype]} in ${quote(modelDir)}`,
+    );
   }
   return { dir: await cutEncoderDir(source, path.join(modelDir, 'config.json'), cacheDir), layout, clsOnly: false };
 }

@@ -27,7 +27,9 @@ describe('file sha256, remembered by file stamp', () => {
     expect(await fileSha256(file, { cacheDir })).toBe(sha('first version'));
     expect(await knownFileSha256(file, { cacheDir })).toBe(sha('first version'));
     const [entry] = await readdir(path.join(cacheDir, 'file-hashes'));
-    expect(JSON.parse(await readFile(path.join(cacheDir, 'file-hashes', entry!), 'utf8')).sha256).toBe(sha('first version'));
+    expect(JSON.parse(await readFile(path.join(cacheDir, 'file-hashes', entry!), 'utf8')).sha256).toBe(
+      sha('first version'),
+    );
 
     await writeFile(file, 'second, longer version');
     expect(await knownFileSha256(file, { cacheDir })).toBeUndefined();

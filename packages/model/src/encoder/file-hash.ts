@@ -43,7 +43,11 @@ export async function fileSha256(file: string, options: { cacheDir?: string | fa
  * Records that `file` (as it is on disk now) has sha256 `hash`, computed by the caller from bytes it already holds
  * (e.g. a file it just wrote or read whole), so {@link fileSha256} need not read it again.
  */
-export async function rememberFileSha256(file: string, hash: string, options: { cacheDir?: string | false } = {}): Promise<void> {
+export async function rememberFileSha256(
+  file: string,
+  hash: string,
+  options: { cacheDir?: string | false } = {},
+): Promise<void> {
   const absolute = path.resolve(file);
   const stamp = stampOf(await stat(absolute));
   memo.set(absolute, { stamp, hash: Promise.resolve(hash) });
@@ -51,7 +55,10 @@ export async function rememberFileSha256(file: string, hash: string, options: { 
 }
 
 /** The sha256 {@link fileSha256} remembers for `file` as it is on disk now, or undefined: never reads the file itself. */
-export async function knownFileSha256(file: string, options: { cacheDir?: string | false } = {}): Promise<string | undefined> {
+export async function knownFileSha256(
+  file: string,
+  options: { cacheDir?: string | false } = {},
+): Promise<string | undefined> {
   const absolute = path.resolve(file);
   const stamp = stampOf(await stat(absolute));
   const known = memo.get(absolute);
@@ -73,13 +80,22 @@ function sameStamp(a: FileStamp, b: FileStamp): boolean {
 }
 
 function storedHashFile(absolute: string, cacheDir: string | undefined): string {
-  return path.join(cacheDir ?? defaultCacheDir(), 'file-hashes', `${createHash('sha256').update(absolute).digest('hex').slice(0, 32)}.json`);
+  return path.join(
+    cacheDir ?? defaultCacheDir(),
+    'file-hashes',
+    `${createHash('sha256').update(absolute).digest('hex').slice(0, 32)}.json`,
+  );
 }
 
 async function readStoredHash(stored: string, stamp: FileStamp): Promise<string | undefined> {
   try {
     const entry = JSON.parse(await readFile(stored, 'utf8')) as { stamp?: FileStamp; sha256?: unknown };
-    return entry.stamp && sameStamp(entry.stamp, stamp) && typeof entry.sha256 === 'string' && /^[0-9a-f]{64}$/.test(entry.sha256) ? entry.sha256 : undefined;
+    return entry.stamp &&
+      sameStamp(entry.stamp, stamp) &&
+      typeof entry.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(entry.sha256)
+      ? entry.sha256
+      : undefined;
   } catch {
     return undefined; // absent or unreadable: hash the file
   }

@@ -6,7 +6,6 @@ export interface FloatOutput {
   data: ArrayLike<number>;
 }
 
-
 /** The output's values as a Float32Array (no copy when already float32); float16 outputs (fp16 models) are widened. */
 export function toFloat32(output: FloatOutput): Float32Array {
   const { data } = output;

@@ -33,6 +33,10 @@ let probed: Promise<GpuProbe> | undefined;
 
 /** Looks for a usable GPU route: CUDA provider file (free), then a WebGPU adapter; probed once per process. */
 export function probeGpu(): Promise<GpuProbe> {
-  probed ??= probeWebGpuAdapter().then((webgpu) => ({ cudaProvider: hasCudaProvider(), webgpuAdapter: webgpu.found, webgpuDetail: webgpu.detail }));
+  probed ??= probeWebGpuAdapter().then((webgpu) => ({
+    cudaProvider: hasCudaProvider(),
+    webgpuAdapter: webgpu.found,
+    webgpuDetail: webgpu.detail,
+  }));
   return probed;
 }

@@ -22,7 +22,7 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('GPU tolerances (fp32)', () => {
-  it('features within 1e-3 of the CPU\'s', async (context) => {
+  it("features within 1e-3 of the CPU's", async (context) => {
     if (gpu.device.used === 'cpu') context.skip();
     const onCpu = await cpu.encode(reference.sentences, { maxLength: 17 });
     const onGpu = await gpu.encode(reference.sentences, { maxLength: 17 });

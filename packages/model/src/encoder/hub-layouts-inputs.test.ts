@@ -12,7 +12,10 @@ vi.mock('./run-encoder.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('./run-encoder.js')>();
   return {
     ...actual,
-    runEncoder: (model: Parameters<typeof actual.runEncoder>[0], ...rest: Parameters<typeof actual.runEncoder> extends [unknown, ...infer R] ? R : never) => {
+    runEncoder: (
+      model: Parameters<typeof actual.runEncoder>[0],
+      ...rest: Parameters<typeof actual.runEncoder> extends [unknown, ...infer R] ? R : never
+    ) => {
       const recording = (feeds: Record<string, unknown>) => {
         fed.push(Object.keys(feeds));
         return (model as unknown as (feeds: Record<string, unknown>) => Promise<unknown>)(feeds);
@@ -27,7 +30,7 @@ afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-describe('the encoder feeds exactly the ONNX graph\'s inputs', () => {
+describe("the encoder feeds exactly the ONNX graph's inputs", () => {
   it.each([
     ['roberta', 'fp32', ['input_ids', 'attention_mask']],
     ['roberta', 'int8', ['input_ids', 'attention_mask']],
@@ -35,7 +38,10 @@ describe('the encoder feeds exactly the ONNX graph\'s inputs', () => {
     ['sentence-transformers-mean', 'fp32', ['input_ids', 'attention_mask', 'token_type_ids']],
   ] as const)('%s (%s): %j', async (replica, dtype, inputs) => {
     fed.length = 0;
-    const encoder = await loadEncoder({ model: path.join(HUB_REPLICAS, replica), offline: true, device: 'cpu', cacheDir, dtype, pooling: 'mean' }, async () => ({ cudaProvider: false }));
+    const encoder = await loadEncoder(
+      { model: path.join(HUB_REPLICAS, replica), offline: true, device: 'cpu', cacheDir, dtype, pooling: 'mean' },
+      async () => ({ cudaProvider: false }),
+    );
     try {
       await encoder.encode(['a good film', 'the worst movie, not good at all'], { maxLength: 16, batchSize: 1 });
     } finally {

@@ -25,22 +25,36 @@ interface ReplicaReference {
   attention_mask?: number[][];
   onnx?: { inputs: string[]; outputs: string[] };
 }
-const replicas = (JSON.parse(readFileSync(HUB_REPLICAS_REFERENCE, 'utf8')) as { replicas: Record<string, ReplicaReference> }).replicas;
+const replicas = (
+  JSON.parse(readFileSync(HUB_REPLICAS_REFERENCE, 'utf8')) as { replicas: Record<string, ReplicaReference> }
+).replicas;
 const { sentences, maxLength } = readEncoderReference();
 const noGpu = async () => ({ cudaProvider: false });
 const cacheDir = await mkdtemp(path.join(tmpdir(), 'senti-hub-layouts-'));
 const open: Encoder[] = [];
 const load = async (replica: string, options: LoadEncoderOptions = {}): Promise<Encoder> => {
-  const encoder = await loadEncoder({ model: path.join(HUB_REPLICAS, replica), offline: true, device: 'cpu', cacheDir, ...options }, noGpu);
+  const encoder = await loadEncoder(
+    { model: path.join(HUB_REPLICAS, replica), offline: true, device: 'cpu', cacheDir, ...options },
+    noGpu,
+  );
   open.push(encoder);
   return encoder;
 };
 function minCosine(flat: Float32Array, rows: readonly (readonly number[])[]): number {
-  return Math.min(...rows.map((row, r) => {
-    let dot = 0, a = 0, b = 0;
-    row.forEach((value, h) => { const x = flat[r * row.length + h]!; dot += x * value; a += x * x; b += value * value; });
-    return dot / Math.sqrt(a * b);
-  }));
+  return Math.min(
+    ...rows.map((row, r) => {
+      let dot = 0,
+        a = 0,
+        b = 0;
+      row.forEach((value, h) => {
+        const x = flat[r * row.length + h]!;
+        dot += x * value;
+        a += x * x;
+        b += value * value;
+      });
+      return dot / Math.sqrt(a * b);
+    }),
+  );
 }
 const encode = (encoder: Encoder) => encoder.encode(sentences, { maxLength, batchSize: 5 });
 afterAll(async () => {
@@ -53,18 +67,27 @@ describe('a masked-LM (fill-mask) export, as Xenova/bert-base-uncased ships', ()
     expect((await readModelLayout(path.join(HUB_REPLICAS, 'bert-fill-mask'))).weights).toBe('onnx-fill-mask');
     const cls = await load('bert-fill-mask');
     expect(cls.info.pooling).toBe('cls');
-    expect(cls.layout).toMatchObject({ weights: 'onnx-fill-mask', architecture: 'BertForMaskedLM', poolingFrom: 'default' });
+    expect(cls.layout).toMatchObject({
+      weights: 'onnx-fill-mask',
+      architecture: 'BertForMaskedLM',
+      poolingFrom: 'default',
+    });
     expect(maxAbsDiff(await encode(cls), replicas['bert-fill-mask']!.cls)).toBeLessThan(1e-5);
     const mean = await load('bert-fill-mask', { pooling: 'mean' });
     expect(maxAbsDiff(await encode(mean), replicas['bert-fill-mask']!.masked_mean)).toBeLessThan(1e-5);
   });
 
   it('the cut graph outputs only last_hidden_state: the vocabulary-sized head is gone', async () => {
-    const { file } = await resolveEncoderFile({ kind: 'dir', id: 'fill-mask', path: path.join(HUB_REPLICAS, 'bert-fill-mask'), offline: true }, 'fp32', 'cpu', { cacheDir });
+    const { file } = await resolveEncoderFile(
+      { kind: 'dir', id: 'fill-mask', path: path.join(HUB_REPLICAS, 'bert-fill-mask'), offline: true },
+      'fp32',
+      'cpu',
+      { cacheDir },
+    );
     expect(await onnxOutputNames(file)).toEqual(['last_hidden_state']);
   });
 
-  it('senti int8 and the export\'s own q8 run on the cut graph and stay close to fp32', async () => {
+  it("senti int8 and the export's own q8 run on the cut graph and stay close to fp32", async () => {
     for (const dtype of ['int8', 'q8'] as const) {
       const encoder = await load('bert-fill-mask', { dtype, pooling: 'mean' });
       expect(encoder.info.dtype).toBe(dtype);
@@ -81,7 +104,10 @@ describe('a masked-LM (fill-mask) export, as Xenova/bert-base-uncased ships', ()
 });
 
 describe('sentence-transformers exports (last_hidden_state only, pooling in 1_Pooling/config.json)', () => {
-  for (const [replica, pooling, reference] of [['sentence-transformers-mean', 'mean', 'masked_mean'], ['sentence-transformers-cls', 'cls', 'cls']] as const) {
+  for (const [replica, pooling, reference] of [
+    ['sentence-transformers-mean', 'mean', 'masked_mean'],
+    ['sentence-transformers-cls', 'cls', 'cls'],
+  ] as const) {
     it(`${replica}: pools as the model configures it (${pooling}) and says so`, async () => {
       const encoder = await load(replica);
       expect(encoder.info.pooling).toBe(pooling);
@@ -99,34 +125,44 @@ describe('sentence-transformers exports (last_hidden_state only, pooling in 1_Po
 });
 
 describe('DistilBERT (no token_type_ids input, hidden size spelled dim)', () => {
-  it('feeds only the graph\'s inputs and reads the hidden size from dim: equals PyTorch within 1e-5', async () => {
+  it("feeds only the graph's inputs and reads the hidden size from dim: equals PyTorch within 1e-5", async () => {
     const encoder = await load('distilbert', { pooling: 'mean' });
     expect(encoder.info.hiddenSize).toBe(32);
     expect(encoder.layout).toMatchObject({ modelType: 'distilbert', architecture: 'DistilBertModel' });
     expect(maxAbsDiff(await encode(encoder), replicas.distilbert!.masked_mean)).toBeLessThan(1e-5);
   });
 
-  it('int8 runs: near fp32 (the replica\'s random weights give large activations), and a text alone equals it in a batch bit for bit', async () => {
+  it("int8 runs: near fp32 (the replica's random weights give large activations), and a text alone equals it in a batch bit for bit", async () => {
     const encoder = await load('distilbert', { dtype: 'int8', pooling: 'cls' });
     const batched = await encode(encoder);
     expect(minCosine(batched, replicas.distilbert!.cls)).toBeGreaterThan(0.95);
     for (const index of [0, 7, 17]) {
       const alone = await encoder.encode([sentences[index]!], { maxLength });
-      expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(index * 32, (index + 1) * 32).buffer))).toBe(true);
+      expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(index * 32, (index + 1) * 32).buffer))).toBe(
+        true,
+      );
     }
   });
 });
 
 describe('safetensors only, as google-bert/bert-base-uncased ships (bert. prefix, LayerNorm gamma/beta, MLM heads)', () => {
   it('senti writes the BertModel graph: pooler, CLS and mean equal PyTorch within 1e-5', async () => {
-    expect(await readModelLayout(path.join(HUB_REPLICAS, 'bert-safetensors'))).toMatchObject({ weights: 'safetensors', hasPooler: true, architecture: 'BertForMaskedLM' });
+    expect(await readModelLayout(path.join(HUB_REPLICAS, 'bert-safetensors'))).toMatchObject({
+      weights: 'safetensors',
+      hasPooler: true,
+      architecture: 'BertForMaskedLM',
+    });
     const pooler = await load('bert-safetensors');
     expect(pooler.info.pooling).toBe('pooler');
     expect(pooler.layout).toMatchObject({ weights: 'safetensors', poolingFrom: 'default' });
     const reference = replicas['bert-safetensors']!;
     expect(maxAbsDiff(await encode(pooler), reference.pooler_output!)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(await encode(await load('bert-safetensors', { pooling: 'cls' })), reference.cls)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(await encode(await load('bert-safetensors', { pooling: 'mean' })), reference.masked_mean)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(await encode(await load('bert-safetensors', { pooling: 'cls' })), reference.cls)).toBeLessThan(
+      1e-5,
+    );
+    expect(
+      maxAbsDiff(await encode(await load('bert-safetensors', { pooling: 'mean' })), reference.masked_mean),
+    ).toBeLessThan(1e-5);
   });
 
   it('gives the features of the same weights through their ONNX export, bit for bit where the graph is the same', async () => {
@@ -134,7 +170,11 @@ describe('safetensors only, as google-bert/bert-base-uncased ships (bert. prefix
     const { TINY_BERT } = await import('@senti/fixtures');
     for (const pooling of ['pooler', 'cls'] as const) {
       const fromSafetensors = await encode(await load('bert-safetensors', { pooling }));
-      const fromOnnx = await encode(await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', cacheDir, pooling }, noGpu).then((encoder) => (open.push(encoder), encoder)));
+      const fromOnnx = await encode(
+        await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', cacheDir, pooling }, noGpu).then(
+          (encoder) => (open.push(encoder), encoder),
+        ),
+      );
       expect(Buffer.from(fromSafetensors.buffer).equals(Buffer.from(fromOnnx.buffer))).toBe(true);
     }
   });
@@ -155,7 +195,9 @@ describe('[CLS]-only last layer (cls and pooler pooling)', () => {
       const { file } = await resolveEncoderFile(source, 'fp32', 'cpu', { cacheDir, pooling: 'cls' });
       expect(await onnxOutputNames(file)).toContain('last_hidden_state');
       const cls = await encode(await load(replica, { pooling: 'cls' }));
-      expect(maxAbsDiff(cls, replicas[replica]!.cls)).toBeLessThan(layout.weights === 'safetensors' ? 1e-5 : 1e-6 + 1e-6);
+      expect(maxAbsDiff(cls, replicas[replica]!.cls)).toBeLessThan(
+        layout.weights === 'safetensors' ? 1e-5 : 1e-6 + 1e-6,
+      );
     }
     const int8 = await load('bert-fill-mask', { pooling: 'cls', dtype: 'int8' });
     const batched = await encode(int8);
@@ -171,7 +213,11 @@ describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byt
   const encodeRoberta = (encoder: Encoder) => encoder.encode(texts, { maxLength, batchSize: 4 });
 
   it('is read as an encoder export: CLS and mean equal PyTorch within 1e-5', async () => {
-    expect(await readModelLayout(path.join(HUB_REPLICAS, 'roberta'))).toMatchObject({ weights: 'onnx-encoder', architecture: 'RobertaModel', modelType: 'roberta' });
+    expect(await readModelLayout(path.join(HUB_REPLICAS, 'roberta'))).toMatchObject({
+      weights: 'onnx-encoder',
+      architecture: 'RobertaModel',
+      modelType: 'roberta',
+    });
     const cls = await load('roberta', { pooling: 'cls' });
     expect(cls.info.hiddenSize).toBe(32);
     expect(cls.layout).toMatchObject({ weights: 'onnx-encoder', architecture: 'RobertaModel', modelType: 'roberta' });
@@ -195,7 +241,8 @@ describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byt
     const tokens = tokenizer.tokenize(texts[0]!);
     expect([tokens[0], tokens.at(-1)]).toEqual(['<s>', '</s>']);
     const batch = tokenizer.encode(texts, { maxLength, padding: 'max_length', truncation: true });
-    const rows = (values: BigInt64Array) => texts.map((_, r) => Array.from(values.subarray(r * maxLength, (r + 1) * maxLength), Number));
+    const rows = (values: BigInt64Array) =>
+      texts.map((_, r) => Array.from(values.subarray(r * maxLength, (r + 1) * maxLength), Number));
     expect(rows(batch.inputIds)).toEqual(reference.input_ids);
     expect(rows(batch.attentionMask)).toEqual(reference.attention_mask);
   });
@@ -208,7 +255,10 @@ describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byt
     // Many RoBERTa repos state no real limit (model_max_length int(1e30)): 514 would index past the position table.
     const dir = path.join(cacheDir, 'roberta-no-limit');
     await cp(path.join(HUB_REPLICAS, 'roberta'), dir, { recursive: true });
-    const config = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+    const config = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     await writeFile(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ ...config, model_max_length: 1e30 }));
     const encoder = await loadEncoder({ model: dir, offline: true, device: 'cpu', cacheDir, pooling: 'mean' }, noGpu);
     open.push(encoder);
@@ -222,10 +272,15 @@ describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byt
     const target = path.join(cacheDir, 'roberta-bundled');
     await bundleEncoder(path.join(HUB_REPLICAS, 'roberta'), 'int8', 'cls', target, cacheDir);
     for (const name of ['tokenizer.json', 'vocab.json', 'merges.txt']) {
-      expect(await readFile(path.join(target, name), 'utf8')).toBe(await readFile(path.join(HUB_REPLICAS, 'roberta', name), 'utf8'));
+      expect(await readFile(path.join(target, name), 'utf8')).toBe(
+        await readFile(path.join(HUB_REPLICAS, 'roberta', name), 'utf8'),
+      );
     }
     const fromSource = await encodeRoberta(await load('roberta', { dtype: 'int8', pooling: 'cls' }));
-    const bundled = await loadEncoder({ model: target, offline: true, device: 'cpu', cacheDir, dtype: 'int8', pooling: 'cls' }, noGpu);
+    const bundled = await loadEncoder(
+      { model: target, offline: true, device: 'cpu', cacheDir, dtype: 'int8', pooling: 'cls' },
+      noGpu,
+    );
     open.push(bundled);
     expect(Buffer.from((await encodeRoberta(bundled)).buffer).equals(Buffer.from(fromSource.buffer))).toBe(true);
   });
@@ -238,7 +293,9 @@ describe('RoBERTa, as Xenova/roberta-base / FacebookAI/roberta-base ship it (byt
       expect(minCosine(batched, pooling === 'cls' ? reference.cls : reference.masked_mean)).toBeGreaterThan(0.95);
       for (let index = 0; index < texts.length; index++) {
         const alone = await encoder.encode([texts[index]!], { maxLength });
-        expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(index * 32, (index + 1) * 32).buffer))).toBe(true);
+        expect(Buffer.from(alone.buffer).equals(Buffer.from(batched.slice(index * 32, (index + 1) * 32).buffer))).toBe(
+          true,
+        );
       }
     }
   });

@@ -1,7 +1,26 @@
-export type { Device, DeviceReport, Dtype, EncodeTextsOptions, Encoder, EncoderInfo, EncoderLayoutReport, LoadEncoderOptions, Pooling, UsedDevice } from './types.js';
+export type {
+  Device,
+  DeviceReport,
+  Dtype,
+  EncodeTextsOptions,
+  Encoder,
+  EncoderInfo,
+  EncoderLayoutReport,
+  LoadEncoderOptions,
+  Pooling,
+  UsedDevice,
+} from './types.js';
 export { loadEncoder } from './load-encoder.js';
 export { resolvePooling } from './choose-pooling.js';
-export { isEncoderDtypeAvailable, onnxFilePath, resolveEncoderFile, sourceDir, ONNX_FILES, type ResolvedEncoderFile, type ResolveEncoderFileOptions } from './resolve-encoder-file.js';
+export {
+  isEncoderDtypeAvailable,
+  onnxFilePath,
+  resolveEncoderFile,
+  sourceDir,
+  ONNX_FILES,
+  type ResolvedEncoderFile,
+  type ResolveEncoderFileOptions,
+} from './resolve-encoder-file.js';
 export { configHiddenSize, readModelLayout, type ModelLayout, type WeightsLayout } from './model-layout.js';
 export { planDevice, fallbackNote, type DevicePlan, type GpuProbe } from './device.js';
 export { probeGpu, probeWebGpuAdapter, hasCudaProvider, onnxRuntimeBinDir } from './gpu-probe.js';

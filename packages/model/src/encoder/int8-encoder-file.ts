@@ -3,7 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '@senti/base';
 import { defaultCacheDir } from '../cache/cache-dir.js';
-import { decodeOnnxFile, writeOnnxModel, PER_TOKEN_INT8, quantizePerTokenParallel, PER_TOKEN_INT8_V2, quantizePerTokenV2Parallel } from '@senti/onnx';
+import {
+  decodeOnnxFile,
+  writeOnnxModel,
+  PER_TOKEN_INT8,
+  quantizePerTokenParallel,
+  PER_TOKEN_INT8_V2,
+  quantizePerTokenV2Parallel,
+} from '@senti/onnx';
 import { fileDerivedDir } from './file-derived-dir.js';
 
 /** File name of the per-token int8 graph inside its cache directory (transformers.js loads it as dtype `int8`). */
@@ -15,7 +22,12 @@ export const INT8_FILE = 'model_int8.onnx';
  * atomically (the ONNX file last, so its presence means the directory is complete); see {@link fileDerivedDir}.
  * `scheme` v2 rebuilds the graph senti 0.1 wrote, for models saved then.
  */
-export function perTokenInt8Dir(fp32File: string, configFile: string, cacheDir: string = defaultCacheDir(), scheme: 'current' | 'v2' = 'current'): Promise<string> {
+export function perTokenInt8Dir(
+  fp32File: string,
+  configFile: string,
+  cacheDir: string = defaultCacheDir(),
+  scheme: 'current' | 'v2' = 'current',
+): Promise<string> {
   const name = scheme === 'v2' ? PER_TOKEN_INT8_V2 : PER_TOKEN_INT8;
   return fileDerivedDir(fp32File, {
     cacheDir,

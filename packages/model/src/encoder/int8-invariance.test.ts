@@ -13,13 +13,17 @@ const noGpu = async () => ({ cudaProvider: false, webgpuAdapter: false, webgpuDe
 const reference = readEncoderReference();
 const TARGET = 'what a great film';
 const SHORT = 'ok';
-const LONG = 'the plot wanders for two long hours, the acting is wooden, the score is loud and nothing about it is memorable at all';
+const LONG =
+  'the plot wanders for two long hours, the acting is wooden, the score is loud and nothing about it is memorable at all';
 const HIDDEN = 32;
 
 let cacheDir: string;
 const open: Encoder[] = [];
 async function load(dtype: Dtype | 'auto', pooling?: Pooling): Promise<Encoder> {
-  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype, pooling, cacheDir }, noGpu);
+  const encoder = await loadEncoder(
+    { model: TINY_BERT, offline: true, device: 'cpu', dtype, pooling, cacheDir },
+    noGpu,
+  );
   open.push(encoder);
   return encoder;
 }
@@ -38,8 +42,14 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
 }
 function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) { dot += a[i]! * b[i]!; na += a[i]! ** 2; nb += b[i]! ** 2; }
+  let dot = 0,
+    na = 0,
+    nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! ** 2;
+    nb += b[i]! ** 2;
+  }
   return dot / Math.sqrt(na * nb);
 }
 
@@ -47,7 +57,11 @@ function cosine(a: Float32Array, b: Float32Array): number {
 async function targetVectors(encoder: Encoder): Promise<{ alone: Float32Array; others: Float32Array[] }> {
   const alone = await encoder.encode([TARGET], { maxLength: 64 });
   const others: Float32Array[] = [];
-  const mixes = [[SHORT, TARGET], [TARGET, LONG], [SHORT, LONG, TARGET, ...reference.sentences]];
+  const mixes = [
+    [SHORT, TARGET],
+    [TARGET, LONG],
+    [SHORT, LONG, TARGET, ...reference.sentences],
+  ];
   for (const texts of mixes) {
     for (const batchSize of [1, 2, 3, 8, 32]) {
       const features = await encoder.encode(texts, { maxLength: 64, batchSize });
@@ -78,7 +92,8 @@ describe('per-token int8 encoder', () => {
   it('stays within cosine 0.999 of fp32 on every reference sentence', async () => {
     const fp32 = await (await load('fp32')).encode(reference.sentences, { maxLength: 17 });
     const int8 = await (await load('int8')).encode(reference.sentences, { maxLength: 17 });
-    for (let i = 0; i < reference.sentences.length; i++) expect(cosine(row(fp32, i), row(int8, i))).toBeGreaterThanOrEqual(0.999);
+    for (let i = 0; i < reference.sentences.length; i++)
+      expect(cosine(row(fp32, i), row(int8, i))).toBeGreaterThanOrEqual(0.999);
     expect(maxDiff(fp32, int8)).toBeGreaterThan(0); // really quantized, not the fp32 graph
   });
 
@@ -87,8 +102,18 @@ describe('per-token int8 encoder', () => {
     const [scheme] = await readdir(path.join(cacheDir, 'int8-encoders'));
     expect(scheme).toBe(PER_TOKEN_INT8.replace('/', '-'));
     // The build of this encoder's graph (other tests here build others, e.g. the whole graph for mean pooling).
-    const { file } = await resolveEncoderFile({ kind: 'dir', id: TINY_BERT, path: TINY_BERT, offline: true }, 'int8', 'cpu', { cacheDir, pooling: first.info.pooling });
-    expect(path.relative(path.join(cacheDir, 'int8-encoders', scheme!), file).split(path.sep).slice(1)).toEqual(['onnx', INT8_FILE]);
+    const { file } = await resolveEncoderFile(
+      { kind: 'dir', id: TINY_BERT, path: TINY_BERT, offline: true },
+      'int8',
+      'cpu',
+      { cacheDir, pooling: first.info.pooling },
+    );
+    expect(
+      path
+        .relative(path.join(cacheDir, 'int8-encoders', scheme!), file)
+        .split(path.sep)
+        .slice(1),
+    ).toEqual(['onnx', INT8_FILE]);
     const before = (await stat(file)).mtimeMs;
     const auto = await load('auto');
     expect(auto.info.dtype).toBe('int8');
@@ -102,7 +127,9 @@ describe('per-token int8 encoder', () => {
     // Each as ONNX Runtime's MatMulIntegerToFloat (the rescale inside the GEMM kernel).
     expect(graph.graph.node!.filter((node) => node.op_type === 'MatMulIntegerToFloat')).toHaveLength(9);
     expect(graph.graph.node!.filter((node) => node.op_type === 'MatMulInteger')).toHaveLength(0);
-    expect(graph.graph.initializer!.filter((tensor) => tensor.data_type === 3 /* INT8 */).map((tensor) => tensor.dims)).toContainEqual([30522, 32]); // word embeddings
+    expect(
+      graph.graph.initializer!.filter((tensor) => tensor.data_type === 3 /* INT8 */).map((tensor) => tensor.dims),
+    ).toContainEqual([30522, 32]); // word embeddings
     expect((await load('q8')).info.dtype).toBe('q8');
   });
 });

@@ -36,17 +36,38 @@ afterAll(async () => {
 });
 
 describe('loadEncoder of a Hub id through HF_ENDPOINT', () => {
-  it.each<Dtype>(['fp32', 'int8'])('downloads into the Hugging Face cache and gives the local directory\'s features (%s)', async (dtype) => {
-    const events: DownloadEvent[] = [];
-    const hub = await load({ model: 'org/tiny', dtype, pooling: 'mean', offline: false, onDownload: (event) => events.push(event) });
-    const local = await load({ model: TINY_BERT, dtype, pooling: 'mean', offline: true });
-    const commit = server.repos.get('org/tiny')!.commit;
-    expect(hub.source).toMatchObject({ kind: 'dir', id: 'org/tiny', repo: 'org/tiny', commit, path: path.join(hubCache, 'models--org--tiny', 'snapshots', commit) });
-    expect(hub.info).toEqual({ ...local.info, model: 'org/tiny' });
-    const [fromHub, fromDir] = await Promise.all([hub.encode(reference.sentences, { maxLength: 17 }), local.encode(reference.sentences, { maxLength: 17 })]);
-    expect(Array.from(fromHub)).toEqual(Array.from(fromDir));
-    if (dtype === 'fp32') expect(events.filter((event) => event.type === 'download-done').map((event) => event.file)).toContain('onnx/model.onnx');
-  });
+  it.each<Dtype>(['fp32', 'int8'])(
+    "downloads into the Hugging Face cache and gives the local directory's features (%s)",
+    async (dtype) => {
+      const events: DownloadEvent[] = [];
+      const hub = await load({
+        model: 'org/tiny',
+        dtype,
+        pooling: 'mean',
+        offline: false,
+        onDownload: (event) => events.push(event),
+      });
+      const local = await load({ model: TINY_BERT, dtype, pooling: 'mean', offline: true });
+      const commit = server.repos.get('org/tiny')!.commit;
+      expect(hub.source).toMatchObject({
+        kind: 'dir',
+        id: 'org/tiny',
+        repo: 'org/tiny',
+        commit,
+        path: path.join(hubCache, 'models--org--tiny', 'snapshots', commit),
+      });
+      expect(hub.info).toEqual({ ...local.info, model: 'org/tiny' });
+      const [fromHub, fromDir] = await Promise.all([
+        hub.encode(reference.sentences, { maxLength: 17 }),
+        local.encode(reference.sentences, { maxLength: 17 }),
+      ]);
+      expect(Array.from(fromHub)).toEqual(Array.from(fromDir));
+      if (dtype === 'fp32')
+        expect(events.filter((event) => event.type === 'download-done').map((event) => event.file)).toContain(
+          'onnx/model.onnx',
+        );
+    },
+  );
 
   it('loads again from the cache without a request, online or offline', async () => {
     await load({ model: 'org/tiny', dtype: 'fp32', offline: false });

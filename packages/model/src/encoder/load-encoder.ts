@@ -14,7 +14,10 @@ import { runEncoder } from './run-encoder.js';
 import type { Device, DeviceReport, Dtype, Encoder, LoadEncoderOptions, Pooling, UsedDevice } from './types.js';
 
 /** Loads a frozen ONNX encoder (transformers.js + ONNX Runtime) with its tokenizer, on the best device allowed. */
-export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<Encoder> {
+export async function loadEncoder(
+  options: LoadEncoderOptions = {},
+  probe: () => Promise<GpuProbe> = probeGpu,
+): Promise<Encoder> {
   const planned = await planEncoder(options, probe);
   const { source, tokenizer, layout, pooling, plan, found } = planned;
   const requested = options.device ?? 'auto';
@@ -24,7 +27,11 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
   for (const device of plan.attempts) {
     try {
       described = await describeEncoder(planned, device);
-      model = await loadLocal(described.dir, source.id, { dtype: described.info.dtype, device, session_options: sessionOptions(device, options.threads) });
+      model = await loadLocal(described.dir, source.id, {
+        dtype: described.info.dtype,
+        device,
+        session_options: sessionOptions(device, options.threads),
+      });
       break;
     } catch (error) {
       if (device === 'cpu') throw error;
@@ -32,7 +39,8 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     }
   }
   const used = described!.device;
-  const session = (model as unknown as { sessions: Record<string, { outputNames: string[]; inputNames: string[] }> }).sessions.model;
+  const session = (model as unknown as { sessions: Record<string, { outputNames: string[]; inputNames: string[] }> })
+    .sessions.model;
   const config = model!.config as unknown as Record<string, unknown>;
   const rows = Number(config.vocab_size);
   if (Number.isInteger(rows) && rows > 0 && tokenizer.idCount > rows) {
@@ -50,8 +58,18 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
     info: described!.info,
     source,
     tokenizer,
-    device: deviceReport(requested, used, noteFor(plan.note, failures, used), used === 'webgpu' ? found.webgpuDetail : undefined),
-    layout: { weights: layout.weights, architecture: layout.architecture, modelType: layout.modelType, poolingFrom: poolingFrom(options.pooling, layout) },
+    device: deviceReport(
+      requested,
+      used,
+      noteFor(plan.note, failures, used),
+      used === 'webgpu' ? found.webgpuDetail : undefined,
+    ),
+    layout: {
+      weights: layout.weights,
+      architecture: layout.architecture,
+      modelType: layout.modelType,
+      poolingFrom: poolingFrom(options.pooling, layout),
+    },
     encode: run,
     dispose: async () => {
       await model!.dispose();
@@ -67,10 +85,14 @@ export async function loadEncoder(options: LoadEncoderOptions = {}, probe: () =>
  * Resolves to whether it built (or found) the graph; never rejects: a failed build is retried, and reported, by
  * loadEncoder. Callers need not wait for it.
  */
-export function prefetchEncoder(options: LoadEncoderOptions = {}, probe: () => Promise<GpuProbe> = probeGpu): Promise<boolean> {
+export function prefetchEncoder(
+  options: LoadEncoderOptions = {},
+  probe: () => Promise<GpuProbe> = probeGpu,
+): Promise<boolean> {
   const dtype = options.dtype ?? 'fp32';
   const device = options.device ?? 'auto';
-  if ((dtype !== 'int8' && dtype !== 'auto') || device === 'gpu' || options.model === undefined) return Promise.resolve(false);
+  if ((dtype !== 'int8' && dtype !== 'auto') || device === 'gpu' || options.model === undefined)
+    return Promise.resolve(false);
   const dir = path.resolve(options.model);
   if (!existsSync(path.join(dir, 'config.json'))) return Promise.resolve(false);
   return (async () => {
@@ -85,16 +107,36 @@ function poolingFrom(requested: Pooling | undefined, layout: ModelLayout): strin
   return layout.configuredPooling ? layout.configuredPooling.from : 'default';
 }
 
-function deviceReport(requested: Device, used: UsedDevice, note: string | undefined, adapter: string | undefined): DeviceReport {
+function deviceReport(
+  requested: Device,
+  used: UsedDevice,
+  note: string | undefined,
+  adapter: string | undefined,
+): DeviceReport {
   return { requested, used, ...(note ? { note } : {}), ...(adapter ? { adapter } : {}) };
 }
 
-function noteFor(planNote: string | undefined, failures: { device: UsedDevice; error: string }[], used: UsedDevice): string | undefined {
+function noteFor(
+  planNote: string | undefined,
+  failures: { device: UsedDevice; error: string }[],
+  used: UsedDevice,
+): string | undefined {
   return planNote ?? fallbackNote(failures, used);
 }
 
-function loadLocal(dir: string, id: string, options: { dtype: Dtype; device: UsedDevice; session_options: Record<string, unknown> }): Promise<PreTrainedModel> {
-  return withTransformersEnv({ allowRemoteModels: false }, () => AutoModel.from_pretrained(dir, { ...options, local_files_only: true })).catch((error: unknown) => {
-    throw new ModelError('MODEL_LOAD_FAILED', `cannot load the ${options.dtype} encoder from ${quote(id)} on ${options.device}: ${escapeControl(error instanceof Error ? error.message : String(error))}`, 'runtime', { cause: error });
+function loadLocal(
+  dir: string,
+  id: string,
+  options: { dtype: Dtype; device: UsedDevice; session_options: Record<string, unknown> },
+): Promise<PreTrainedModel> {
+  return withTransformersEnv({ allowRemoteModels: false }, () =>
+    AutoModel.from_pretrained(dir, { ...options, local_files_only: true }),
+  ).catch((error: unknown) => {
+    throw new ModelError(
+      'MODEL_LOAD_FAILED',
+      `cannot load the ${options.dtype} encoder from ${quote(id)} on ${options.device}: ${escapeControl(error instanceof Error ? error.message : String(error))}`,
+      'runtime',
+      { cause: error },
+    );
   });
 }

@@ -7,7 +7,12 @@ import { INT8_FILE } from './int8-encoder-file.js';
 import type { Dtype, Pooling } from './types.js';
 
 /** ONNX file each dtype is read from inside the model's `onnx/` folder (transformers.js naming; int8 is built from fp32). */
-export const ONNX_FILES: Record<Dtype, string> = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx', int8: 'model.onnx' };
+export const ONNX_FILES: Record<Dtype, string> = {
+  fp32: 'model.onnx',
+  fp16: 'model_fp16.onnx',
+  q8: 'model_quantized.onnx',
+  int8: 'model.onnx',
+};
 
 /**
  * How a model directory stores its encoder: `onnx-encoder`, an ONNX export whose outputs include `last_hidden_state`
@@ -46,7 +51,11 @@ export async function readModelConfig(dir: string): Promise<Record<string, unkno
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
     return parsed as Record<string, unknown>;
   } catch (error) {
-    throw new ModelError('MODEL_NO_CONFIG', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}; a model directory needs the config.json that came with the model`, 'input');
+    throw new ModelError(
+      'MODEL_NO_CONFIG',
+      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}; a model directory needs the config.json that came with the model`,
+      'input',
+    );
   }
 }
 
@@ -59,24 +68,54 @@ export function hasSafetensors(dir: string): boolean {
 export async function readModelLayout(dir: string): Promise<ModelLayout> {
   const config = await readModelConfig(dir);
   const modelType = typeof config.model_type === 'string' ? config.model_type : 'bert';
-  const architectures = Array.isArray(config.architectures) ? config.architectures.filter((name): name is string => typeof name === 'string') : [];
+  const architectures = Array.isArray(config.architectures)
+    ? config.architectures.filter((name): name is string => typeof name === 'string')
+    : [];
   const hiddenSize = configHiddenSize(config);
   if (hiddenSize === undefined) {
-    throw new ModelError('MODEL_BAD_CONFIG', `${path.join(dir, 'config.json')} declares no hidden size (hidden_size, dim or d_model)`, 'input');
+    throw new ModelError(
+      'MODEL_BAD_CONFIG',
+      `${path.join(dir, 'config.json')} declares no hidden size (hidden_size, dim or d_model)`,
+      'input',
+    );
   }
   const configuredPooling = await sentenceTransformersPooling(dir);
-  const base = { modelType, architecture: architectures[0] ?? modelType, hiddenSize, ...(configuredPooling ? { configuredPooling } : {}) };
+  const base = {
+    modelType,
+    architecture: architectures[0] ?? modelType,
+    hiddenSize,
+    ...(configuredPooling ? { configuredPooling } : {}),
+  };
   // A bundled int8 build (model_int8.onnx alone) is an encoder export too.
-  const onnx = [...(['fp32', 'q8', 'fp16'] as const).map((dtype) => ONNX_FILES[dtype]), INT8_FILE].map((name) => path.join(dir, 'onnx', name)).find((file) => existsSync(file));
+  const onnx = [...(['fp32', 'q8', 'fp16'] as const).map((dtype) => ONNX_FILES[dtype]), INT8_FILE]
+    .map((name) => path.join(dir, 'onnx', name))
+    .find((file) => existsSync(file));
   if (onnx) {
     const outputs = await onnxOutputNames(onnx).catch((error: unknown) => {
-      throw new ModelError('MODEL_ONNX_UNREADABLE', `${onnx} is not a readable ONNX model: ${error instanceof Error ? error.message : String(error)}`, 'input');
+      throw new ModelError(
+        'MODEL_ONNX_UNREADABLE',
+        `${onnx} is not a readable ONNX model: ${error instanceof Error ? error.message : String(error)}`,
+        'input',
+      );
     });
     const fillMask = !outputs.includes('last_hidden_state') && outputs.includes('logits');
-    return { ...base, weights: fillMask ? 'onnx-fill-mask' : 'onnx-encoder', hasPooler: outputs.includes('pooler_output') };
+    return {
+      ...base,
+      weights: fillMask ? 'onnx-fill-mask' : 'onnx-encoder',
+      hasPooler: outputs.includes('pooler_output'),
+    };
   }
-  if (hasSafetensors(dir)) return { ...base, weights: 'safetensors', hasPooler: (await safetensorsNames(dir)).some((name) => /^(bert\.)?pooler\.dense\.weight$/.test(name)) };
-  throw new ModelError('MODEL_ENCODER_FILE_MISSING', `${quote(dir)} has no encoder weights: expected onnx/model.onnx (an ONNX export) or model.safetensors`, 'input');
+  if (hasSafetensors(dir))
+    return {
+      ...base,
+      weights: 'safetensors',
+      hasPooler: (await safetensorsNames(dir)).some((name) => /^(bert\.)?pooler\.dense\.weight$/.test(name)),
+    };
+  throw new ModelError(
+    'MODEL_ENCODER_FILE_MISSING',
+    `${quote(dir)} has no encoder weights: expected onnx/model.onnx (an ONNX export) or model.safetensors`,
+    'input',
+  );
 }
 
 // Tensor names of a checkpoint: the single file's header, or the shard index's weight map.
@@ -85,11 +124,17 @@ async function safetensorsNames(dir: string): Promise<string[]> {
   if (existsSync(single)) {
     return safetensorsTensorNames(single).catch((error: unknown) => {
       if (isSentiError(error)) throw error;
-      throw new ModelError('MODEL_BAD_SAFETENSORS', `${single} is not a readable safetensors file: ${error instanceof Error ? error.message : String(error)}`, 'input');
+      throw new ModelError(
+        'MODEL_BAD_SAFETENSORS',
+        `${single} is not a readable safetensors file: ${error instanceof Error ? error.message : String(error)}`,
+        'input',
+      );
     });
   }
   try {
-    const index = JSON.parse(await readFile(path.join(dir, 'model.safetensors.index.json'), 'utf8')) as { weight_map?: Record<string, unknown> };
+    const index = JSON.parse(await readFile(path.join(dir, 'model.safetensors.index.json'), 'utf8')) as {
+      weight_map?: Record<string, unknown>;
+    };
     return Object.keys(index.weight_map ?? {});
   } catch {
     return [];
@@ -105,7 +150,10 @@ async function sentenceTransformersPooling(dir: string): Promise<{ pooling: Pool
     return undefined;
   }
   if (!Array.isArray(modules)) return undefined;
-  const pooling = modules.find((module): module is { path: string } => typeof module?.type === 'string' && module.type.endsWith('.Pooling') && typeof module.path === 'string');
+  const pooling = modules.find(
+    (module): module is { path: string } =>
+      typeof module?.type === 'string' && module.type.endsWith('.Pooling') && typeof module.path === 'string',
+  );
   if (!pooling) return undefined;
   const file = path.join(dir, pooling.path, 'config.json');
   try {

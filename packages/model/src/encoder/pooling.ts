@@ -16,7 +16,12 @@ export interface EncoderOutputs {
 }
 
 /** Writes the pooled vector of each row `r` of a batch into `target` at row `rows[r]`. */
-export function poolInto(pooling: Pooling, outputs: EncoderOutputs, target: Float32Array, rows: readonly number[]): void {
+export function poolInto(
+  pooling: Pooling,
+  outputs: EncoderOutputs,
+  target: Float32Array,
+  rows: readonly number[],
+): void {
   const { lastHiddenState, attentionMask, batchSize, sequenceLength, hiddenSize } = outputs;
   for (let r = 0; r < batchSize; r++) {
     const at = rows[r]! * hiddenSize;
@@ -33,7 +38,15 @@ export function poolInto(pooling: Pooling, outputs: EncoderOutputs, target: Floa
 }
 
 // Attention-masked mean over tokens, summed in float64 for accuracy.
-function meanInto(states: Float32Array, mask: BigInt64Array, row: number, sequenceLength: number, hiddenSize: number, target: Float32Array, at: number): void {
+function meanInto(
+  states: Float32Array,
+  mask: BigInt64Array,
+  row: number,
+  sequenceLength: number,
+  hiddenSize: number,
+  target: Float32Array,
+  at: number,
+): void {
   const sum = new Float64Array(hiddenSize);
   let count = 0;
   for (let t = 0; t < sequenceLength; t++) {

@@ -26,7 +26,10 @@ describe('prefetchEncoder', () => {
   it('builds the int8 graph in the background, and loadEncoder joins that build', async () => {
     const cacheDir = await tempCache();
     const prefetched = prefetchEncoder({ model: TINY_BERT, dtype: 'auto', device: 'auto', cacheDir }, noGpu);
-    const encoder = await loadEncoder({ model: TINY_BERT, dtype: 'auto', device: 'cpu', offline: true, cacheDir }, noGpu);
+    const encoder = await loadEncoder(
+      { model: TINY_BERT, dtype: 'auto', device: 'cpu', offline: true, cacheDir },
+      noGpu,
+    );
     try {
       expect(encoder.info.dtype).toBe('int8');
       expect(await prefetched).toBe(true);

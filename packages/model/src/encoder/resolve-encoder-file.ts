@@ -51,7 +51,11 @@ export function isEncoderDtypeAvailable(source: ModelSource, dtype: Dtype): bool
   const onnx = path.join(source.path!, 'onnx');
   if (existsSync(path.join(onnx, ONNX_FILES[dtype]))) return true;
   if (dtype === 'int8' && isSentiInt8File(path.join(onnx, INT8_FILE))) return true;
-  return (dtype === 'int8' || dtype === 'fp32') && !existsSync(path.join(onnx, ONNX_FILES.fp32)) && hasSafetensors(source.path!);
+  return (
+    (dtype === 'int8' || dtype === 'fp32') &&
+    !existsSync(path.join(onnx, ONNX_FILES.fp32)) &&
+    hasSafetensors(source.path!)
+  );
 }
 
 /**
@@ -60,12 +64,20 @@ export function isEncoderDtypeAvailable(source: ModelSource, dtype: Dtype): bool
  * hash) the per-token graph from that fp32 graph, or takes the bundled build. Used by the encoder loader, the queue's
  * encoder identity and export. Hub ids must already be in the local cache.
  */
-export async function resolveEncoderFile(source: ModelSource, dtype: DtypeChoice, device: UsedDevice, options: ResolveEncoderFileOptions = {}): Promise<ResolvedEncoderFile> {
+export async function resolveEncoderFile(
+  source: ModelSource,
+  dtype: DtypeChoice,
+  device: UsedDevice,
+  options: ResolveEncoderFileOptions = {},
+): Promise<ResolvedEncoderFile> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const chosen = chooseDtype(dtype, device, (candidate) => isEncoderDtypeAvailable(source, candidate));
   if (!isEncoderDtypeAvailable(source, chosen)) {
     const folder = source.path ?? source.id;
-    throw new ModelError('MODEL_ENCODER_FILE_MISSING', `encoder file ${path.join(folder, 'onnx', ONNX_FILES[chosen])} not found; dtype ${chosen} needs onnx/${ONNX_FILES[chosen]} in ${quote(source.id)}`);
+    throw new ModelError(
+      'MODEL_ENCODER_FILE_MISSING',
+      `encoder file ${path.join(folder, 'onnx', ONNX_FILES[chosen])} not found; dtype ${chosen} needs onnx/${ONNX_FILES[chosen]} in ${quote(source.id)}`,
+    );
   }
   const modelDir = sourceDir(source);
   const layout = await readModelLayout(modelDir);
@@ -80,7 +92,12 @@ export async function resolveEncoderFile(source: ModelSource, dtype: DtypeChoice
   }
   const { dir: fp32Dir } = await encoderDir(modelDir, 'fp32', { cacheDir, pooling, wholeGraph: options.legacyGraphs });
   const fp32File = path.join(fp32Dir, 'onnx', ONNX_FILES.fp32);
-  const dir = await perTokenInt8Dir(fp32File, path.join(fp32Dir, 'config.json'), cacheDir, options.legacyGraphs ? 'v2' : 'current');
+  const dir = await perTokenInt8Dir(
+    fp32File,
+    path.join(fp32Dir, 'config.json'),
+    cacheDir,
+    options.legacyGraphs ? 'v2' : 'current',
+  );
   return { dtype: chosen, file: path.join(dir, 'onnx', INT8_FILE), dir, fp32File, layout, pooling };
 }
 
@@ -97,9 +114,16 @@ export function onnxFilePath(source: ModelSource, dtype: Dtype): string {
   const relative = path.join('onnx', ONNX_FILES[dtype]);
   if (source.kind === 'dir') return path.join(source.path!, relative);
   const snapshot = cachedModelDir(source);
-  const legacy = [env.localModelPath, env.cacheDir].filter((dir): dir is string => typeof dir === 'string').map((dir) => path.join(dir, source.repo ?? source.id, relative));
+  const legacy = [env.localModelPath, env.cacheDir]
+    .filter((dir): dir is string => typeof dir === 'string')
+    .map((dir) => path.join(dir, source.repo ?? source.id, relative));
   const candidates = [...(snapshot ? [path.join(snapshot, relative)] : []), ...legacy];
   const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new ModelError('MODEL_ENCODER_FILE_MISSING', `loaded ${quote(source.id)} but cannot find its ${relative} to fingerprint it; looked in ${candidates.join(', ')}`, 'runtime');
+  if (!found)
+    throw new ModelError(
+      'MODEL_ENCODER_FILE_MISSING',
+      `loaded ${quote(source.id)} but cannot find its ${relative} to fingerprint it; looked in ${candidates.join(', ')}`,
+      'runtime',
+    );
   return found;
 }

@@ -13,12 +13,20 @@ export interface ProbabilityModel {
 }
 
 /** Plans the occlusion of several texts. */
-export function planExplanations(texts: readonly string[], window: TokenWindow | undefined, options: ExplainOptions = {}): ExplanationPlan[] {
+export function planExplanations(
+  texts: readonly string[],
+  window: TokenWindow | undefined,
+  options: ExplainOptions = {},
+): ExplanationPlan[] {
   return texts.map((text) => planExplanation(text, window, options));
 }
 
 /** Scores planned texts given the probabilities of every planned text, in plan order. */
-export function scoreExplanations(plans: readonly ExplanationPlan[], rows: readonly (readonly number[])[], labelNames: readonly string[]): Explanation[] {
+export function scoreExplanations(
+  plans: readonly ExplanationPlan[],
+  rows: readonly (readonly number[])[],
+  labelNames: readonly string[],
+): Explanation[] {
   let at = 0;
   return plans.map((plan) => {
     const own = rows.slice(at, (at += plan.texts.length));
@@ -31,7 +39,11 @@ export function scoreExplanations(plans: readonly ExplanationPlan[], rows: reado
  * without the word). All edited texts go to the model in one call; as its features are batch-invariant, a text's
  * attributions are the same alone or beside others.
  */
-export async function explainTexts(model: ProbabilityModel, texts: readonly string[], options: ExplainOptions = {}): Promise<Explanation[]> {
+export async function explainTexts(
+  model: ProbabilityModel,
+  texts: readonly string[],
+  options: ExplainOptions = {},
+): Promise<Explanation[]> {
   const plans = planExplanations(texts, model.window, options);
   const rows = await model.probabilities(plans.flatMap((plan) => plan.texts));
   return scoreExplanations(plans, rows, model.labelNames);
@@ -39,5 +51,7 @@ export async function explainTexts(model: ProbabilityModel, texts: readonly stri
 
 /** Rows of a row-major probability matrix. */
 export function probabilityRows(flat: Float32Array, classes: number): number[][] {
-  return Array.from({ length: flat.length / classes }, (_, row) => Array.from(flat.subarray(row * classes, (row + 1) * classes)));
+  return Array.from({ length: flat.length / classes }, (_, row) =>
+    Array.from(flat.subarray(row * classes, (row + 1) * classes)),
+  );
 }

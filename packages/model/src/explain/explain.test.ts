@@ -13,7 +13,13 @@ import { createPredictor } from '../predictor/predictor.js';
 import { withoutWords } from './words.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
-const TEXTS = ['a great movie', 'terrible, boring and far too long', 'ok', 'the plot was thin but the actors carried it with warmth', '!!!'];
+const TEXTS = [
+  'a great movie',
+  'terrible, boring and far too long',
+  'ok',
+  'the plot was thin but the actors carried it with warmth',
+  '!!!',
+];
 let root: string;
 let modelDir: string;
 let cacheDir: string;
@@ -24,10 +30,24 @@ beforeAll(async () => {
   cacheDir = join(root, 'cache');
   modelDir = join(root, 'model');
   await selectBackend({ device: 'cpu' });
-  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'auto', pooling: 'mean', cacheDir });
+  const encoder = await loadEncoder({
+    model: TINY_BERT,
+    offline: true,
+    device: 'cpu',
+    dtype: 'auto',
+    pooling: 'mean',
+    cacheDir,
+  });
   const head = createHead({ inputSize: 32, numClasses: 3, hiddenSize: 24 }, { seed: 11 });
   head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * 6)));
-  await saveModel(modelDir, { head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 12, labelNames: LABELS, cacheDir, metrics: {} });
+  await saveModel(modelDir, {
+    head,
+    encoder: { ...encoder.info, path: TINY_BERT },
+    maxLength: 12,
+    labelNames: LABELS,
+    cacheDir,
+    metrics: {},
+  });
   head.dispose();
   await encoder.dispose();
   model = await loadModel(modelDir, { offline: true, device: 'cpu', cacheDir });
@@ -45,10 +65,21 @@ describe('SentiModel.explain', () => {
     expect(explanation!.label).toBe(whole!.label);
     const word = explanation!.words[0]!;
     const [without] = await model.predict([withoutWords(TEXTS[1]!, [word])]);
-    for (const label of LABELS) expect(word.scores[label]).toBeCloseTo(whole!.probabilities[label]! - without!.probabilities[label]!, 12);
+    for (const label of LABELS)
+      expect(word.scores[label]).toBeCloseTo(whole!.probabilities[label]! - without!.probabilities[label]!, 12);
     expect(word.score).toBe(word.scores[explanation!.label]);
-    expect(explanation!.words.map((entry) => TEXTS[1]!.slice(entry.start, entry.end))).toEqual(['terrible', 'boring', 'and', 'far', 'too', 'long']);
-    expect(explanation!.check.sumOfScores).toBeCloseTo(explanation!.words.reduce((sum, entry) => sum + entry.score, 0), 12);
+    expect(explanation!.words.map((entry) => TEXTS[1]!.slice(entry.start, entry.end))).toEqual([
+      'terrible',
+      'boring',
+      'and',
+      'far',
+      'too',
+      'long',
+    ]);
+    expect(explanation!.check.sumOfScores).toBeCloseTo(
+      explanation!.words.reduce((sum, entry) => sum + entry.score, 0),
+      12,
+    );
     expect(Number.isFinite(explanation!.check.dropAllWords)).toBe(true);
   });
 
@@ -64,11 +95,20 @@ describe('SentiModel.explain', () => {
     const [explanation] = await model.explain([TEXTS[3]!]);
     expect(explanation!.coverage.limitedBy).toBe('tokens');
     expect(explanation!.coverage.explained).toBeLessThan(explanation!.coverage.words);
-    expect(explanation!.coverage.note).toMatch(/^explained the first \d+ of 11 words: the model reads at most 10 tokens/);
+    expect(explanation!.coverage.note).toMatch(
+      /^explained the first \d+ of 11 words: the model reads at most 10 tokens/,
+    );
   });
 
   it('answers the same through the predictor (model thread, queue and micro-batches) and counts the edited texts', async () => {
-    const predictor = await createPredictor(modelDir, { offline: true, device: 'cpu', cacheDir, maxWaitMs: 0, maxBatchSize: 7, maxQueuedTexts: 20 });
+    const predictor = await createPredictor(modelDir, {
+      offline: true,
+      device: 'cpu',
+      cacheDir,
+      maxWaitMs: 0,
+      maxBatchSize: 7,
+      maxQueuedTexts: 20,
+    });
     try {
       const { explanations } = await predictor.explain(TEXTS.slice(0, 3));
       expect(explanations).toEqual(await model.explain(TEXTS.slice(0, 3)));

@@ -34,7 +34,9 @@ export function highlightedHtml(explanation: Explanation): string {
   let at = 0;
   for (const word of explanation.words) {
     out += escapeHtml(explanation.text.slice(at, word.start));
-    const tip = Object.entries(word.scores).map(([label, value]) => `${label} ${fixed(value)}`).join(', ');
+    const tip = Object.entries(word.scores)
+      .map(([label, value]) => `${label} ${fixed(value)}`)
+      .join(', ');
     const mark = Math.abs(word.score) < 0.005 ? '' : `<sub>${fixed(word.score)}</sub>`;
     out += `<span class="w" style="background:${scoreColour(word.score)}" title="${escapeHtml(tip)}">${escapeHtml(word.word)}${mark}</span>`;
     at = word.end;
@@ -46,11 +48,16 @@ const LEGEND_STEPS = [-0.5, -0.2, -0.05, 0.05, 0.2, 0.5];
 
 /** A self-contained page (inline CSS, no scripts, no network) of explained texts with a colour legend. */
 export function explanationsHtml(options: ExplanationsHtmlOptions): string {
-  const legend = LEGEND_STEPS.map((score) => `<span class="w" style="background:${scoreColour(score)}">${fixed(score)}</span>`).join(' ');
+  const legend = LEGEND_STEPS.map(
+    (score) => `<span class="w" style="background:${scoreColour(score)}">${fixed(score)}</span>`,
+  ).join(' ');
   const rows = options.rows.map(({ explanation, trueLabel }, index) => {
     const predicted = `${escapeHtml(explanation.label)} ${explanation.probabilities[explanation.label]!.toFixed(3)}`;
     const truth = trueLabel === undefined ? '' : `<span class="truth">true: ${escapeHtml(trueLabel)}</span>`;
-    const top = [...explanation.words].sort((a, b) => b.score - a.score).slice(0, 3).filter((word) => word.score >= 0.005);
+    const top = [...explanation.words]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 3)
+      .filter((word) => word.score >= 0.005);
     const check = `sum of word scores ${fixed(explanation.check.sumOfScores)}; all explained words removed at once: ${fixed(explanation.check.dropAllWords)}`;
     return `<li><div class="head">${index + 1}. predicted <b>${predicted}</b> ${truth}</div>
 <p class="text">${highlightedHtml(explanation)}</p>

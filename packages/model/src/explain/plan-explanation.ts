@@ -32,7 +32,11 @@ export interface ExplanationPlan {
  * that fits: removing a word then never pulls unseen tokens into view (the edit only drops tokens, the attention mask
  * stays exact).
  */
-export function planExplanation(text: string, window: TokenWindow | undefined, options: { maxWords?: number } = {}): ExplanationPlan {
+export function planExplanation(
+  text: string,
+  window: TokenWindow | undefined,
+  options: { maxWords?: number } = {},
+): ExplanationPlan {
   const maxWords = options.maxWords ?? DEFAULT_MAX_WORDS;
   const all = splitWords(text);
   let span = text;
@@ -51,7 +55,12 @@ export function planExplanation(text: string, window: TokenWindow | undefined, o
   }
   const explained = Math.min(seen, maxWords);
   const words = all.slice(0, explained);
-  const whole = all.length === 0 ? 'no words to explain' : all.length === 1 ? 'explained the only word' : `explained all ${all.length} words`;
+  const whole =
+    all.length === 0
+      ? 'no words to explain'
+      : all.length === 1
+        ? 'explained the only word'
+        : `explained all ${all.length} words`;
   const coverage: ExplanationCoverage = { words: all.length, explained, note: whole };
   if (seen < all.length && seen <= maxWords) {
     coverage.limitedBy = 'tokens';

@@ -2,7 +2,11 @@ import type { Explanation } from './explanation.js';
 import type { ExplanationPlan } from './plan-explanation.js';
 
 /** Turns a plan and the class probabilities of its texts (rows in `plan.texts` order) into word attributions. */
-export function scoreExplanation(plan: ExplanationPlan, rows: readonly (readonly number[])[], labelNames: readonly string[]): Explanation {
+export function scoreExplanation(
+  plan: ExplanationPlan,
+  rows: readonly (readonly number[])[],
+  labelNames: readonly string[],
+): Explanation {
   const base = rows[0]!;
   let labelIndex = 0;
   for (let c = 1; c < base.length; c++) if (base[c]! > base[labelIndex]!) labelIndex = c;

@@ -29,12 +29,20 @@ describe('planExplanation', () => {
     const plan = planExplanation('one two three four', undefined, { maxWords: 2 });
     expect(plan.words.map((word) => word.word)).toEqual(['one', 'two']);
     expect(plan.texts.at(-1)).toBe('  three four');
-    expect(plan.coverage).toMatchObject({ explained: 2, words: 4, limitedBy: 'words', note: 'explained the first 2 of 4 words (cap 2 words)' });
+    expect(plan.coverage).toMatchObject({
+      explained: 2,
+      words: 4,
+      limitedBy: 'words',
+      note: 'explained the first 2 of 4 words (cap 2 words)',
+    });
   });
 
   it('explains only the whole words the model sees, so a removal never pulls unseen tokens in', () => {
     // A window of 4 "tokens", one per character of a word (a stand-in tokenizer: each letter a token).
-    const window = { tokenIds: (text: string) => [...text.replace(/\W/g, '')].map((char) => char.charCodeAt(0)), maxTokens: 4 };
+    const window = {
+      tokenIds: (text: string) => [...text.replace(/\W/g, '')].map((char) => char.charCodeAt(0)),
+      maxTokens: 4,
+    };
     const plan = planExplanation('ab cd ef', window);
     expect(plan.span).toBe('ab cd');
     expect(plan.words.map((word) => word.word)).toEqual(['ab', 'cd']);

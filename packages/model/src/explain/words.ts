@@ -19,7 +19,11 @@ export const WORD_PATTERN = WORD.source;
 
 /** The words of a text: runs of letters and digits between spaces and punctuation, with their offsets. */
 export function splitWords(text: string): WordSpan[] {
-  return [...text.matchAll(WORD)].map((match) => ({ word: match[0], start: match.index, end: match.index + match[0].length }));
+  return [...text.matchAll(WORD)].map((match) => ({
+    word: match[0],
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
 }
 
 /** `text` with the given words cut out (their delimiters stay, so no two words join). */

@@ -28,10 +28,14 @@ export function exportCardText(manifest: SentiManifest, contents: ExportCardFile
   const base = encoder.hubId ?? encoder.model;
   const rows: string[] = ['| graph | encoder weights | test accuracy | test macro-F1 |', '|---|---|---|---|'];
   const measuredGraph = measuredExportGraph(manifest);
-  const measured = (graph: 'quantized' | 'fp32') => (graph === measuredGraph ? [figure(test.accuracy), figure(test.macroF1)] : ['not measured', 'not measured']);
+  const measured = (graph: 'quantized' | 'fp32') =>
+    graph === measuredGraph ? [figure(test.accuracy), figure(test.macroF1)] : ['not measured', 'not measured'];
   const fp32Graph = quantized && !contents.files.includes('onnx/model.onnx') ? undefined : 'fp32';
   if (fp32Graph) rows.push(`| \`onnx/model.onnx\` | fp32 | ${measured('fp32').join(' | ')} |`);
-  if (quantized) rows.push(`| \`onnx/model_quantized.onnx\` (transformers.js default, \`dtype: 'q8'\`) | ${measuredOn === 'q8' ? 'q8' : 'int8 per token'} | ${measured('quantized').join(' | ')} |`);
+  if (quantized)
+    rows.push(
+      `| \`onnx/model_quantized.onnx\` (transformers.js default, \`dtype: 'q8'\`) | ${measuredOn === 'q8' ? 'q8' : 'int8 per token'} | ${measured('quantized').join(' | ')} |`,
+    );
   const lines = [
     '---',
     'pipeline_tag: text-classification',
@@ -58,7 +62,7 @@ export function exportCardText(manifest: SentiManifest, contents: ExportCardFile
       ? `senti measured the test split with its ${measuredOn} encoder under the fine-tuned layers; the export holds those layers` +
         ' in the fp32 graph only, which computes the same classifier with other weights and was not measured.'
       : `senti measured the test split with its ${measuredOn} encoder; the other graph computes the same classifier with other` +
-        ' weights and was not re-measured (on BERT-base-shaped weights an int8 model\'s fp32 graph moved probabilities by up to 0.011).',
+        " weights and was not re-measured (on BERT-base-shaped weights an int8 model's fp32 graph moved probabilities by up to 0.011).",
     '',
     ...rows,
     '',
@@ -75,7 +79,9 @@ export function exportCardText(manifest: SentiManifest, contents: ExportCardFile
     '',
     'env.allowRemoteModels = false; // never reach the Hub',
     "env.localModelPath = './'; // the folder that holds this directory",
-    "const classify = await pipeline('text-classification', 'THIS_DIR_NAME'" + (quantized ? '' : ", { dtype: 'fp32' }") + ');',
+    "const classify = await pipeline('text-classification', 'THIS_DIR_NAME'" +
+      (quantized ? '' : ", { dtype: 'fp32' }") +
+      ');',
     "console.log(await classify('what a great film', { top_k: null }));",
     '```',
     '',
@@ -103,7 +109,7 @@ export function exportCardText(manifest: SentiManifest, contents: ExportCardFile
     '## Serve it over HTTP',
     '',
     "senti's server loads an export directory as it loads a run: `senti-server --model-dir THIS_DIR --port 8080`, then",
-    "`POST /v1/predict` with `{\"texts\": [\"a delightful film\"]}`.",
+    '`POST /v1/predict` with `{"texts": ["a delightful film"]}`.',
     '',
     '## Not a senti model directory',
     '',

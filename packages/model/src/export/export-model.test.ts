@@ -12,7 +12,8 @@ import { createHead } from '../head/index.js';
 import { exportModel, loadExportedModel } from './index.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
-const LONG = 'this film starts slowly, then the middle drags on and on, and by the end nothing at all has happened to anyone who matters';
+const LONG =
+  'this film starts slowly, then the middle drags on and on, and by the end nothing at all has happened to anyone who matters';
 const texts = ['a great movie', 'terrible, boring and far too long', 'ok', LONG, 'what a great film'];
 const noGpu = async () => ({ cudaProvider: false, webgpuAdapter: false, webgpuDetail: 'test' });
 let root: string;
@@ -28,14 +29,30 @@ afterAll(async () => {
 });
 
 /** Saves a 3-class model on the tiny BERT and returns senti's probabilities for `texts` through loadModel. */
-async function sentiModel(name: string, dtype: Dtype, pooling: Pooling, bundleEncoder?: boolean, temperature = 1): Promise<{ dir: string; probabilities: Float32Array }> {
-  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype, pooling, cacheDir }, noGpu);
+async function sentiModel(
+  name: string,
+  dtype: Dtype,
+  pooling: Pooling,
+  bundleEncoder?: boolean,
+  temperature = 1,
+): Promise<{ dir: string; probabilities: Float32Array }> {
+  const encoder = await loadEncoder(
+    { model: TINY_BERT, offline: true, device: 'cpu', dtype, pooling, cacheDir },
+    noGpu,
+  );
   const head = createHead({ inputSize: 32, numClasses: 3, hiddenSize: 24 }, { seed: 7 });
   // Larger weights than at initialisation, so that texts get clearly different probabilities.
   head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * 6)));
   head.setTemperature(temperature);
   const dir = join(root, name);
-  await saveModel(dir, { head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 12, labelNames: LABELS, bundleEncoder, cacheDir });
+  await saveModel(dir, {
+    head,
+    encoder: { ...encoder.info, path: TINY_BERT },
+    maxLength: 12,
+    labelNames: LABELS,
+    bundleEncoder,
+    cacheDir,
+  });
   head.dispose();
   await encoder.dispose();
   const model = await loadModel(dir, { offline: true, device: 'cpu', cacheDir });
@@ -48,10 +65,18 @@ async function sentiModel(name: string, dtype: Dtype, pooling: Pooling, bundleEn
 async function rawLogits(out: string, file: string): Promise<Float32Array> {
   const { AutoTokenizer } = await import('@huggingface/transformers');
   const tokenizer = await AutoTokenizer.from_pretrained(out, { local_files_only: true });
-  const encoded = tokenizer(texts, { padding: true, truncation: true }) as Record<string, { data: BigInt64Array; dims: number[] }>;
+  const encoded = tokenizer(texts, { padding: true, truncation: true }) as Record<
+    string,
+    { data: BigInt64Array; dims: number[] }
+  >;
   const session = await ort.InferenceSession.create(join(out, 'onnx', file));
   try {
-    const feeds = Object.fromEntries(['input_ids', 'attention_mask', 'token_type_ids'].map((name) => [name, new ort.Tensor('int64', encoded[name]!.data, encoded[name]!.dims)]));
+    const feeds = Object.fromEntries(
+      ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => [
+        name,
+        new ort.Tensor('int64', encoded[name]!.data, encoded[name]!.dims),
+      ]),
+    );
     const result = await session.run(feeds);
     expect(session.outputNames).toEqual(['logits']);
     expect(result.logits!.dims).toEqual([texts.length, LABELS.length]);
@@ -78,7 +103,10 @@ async function pipelineScores(out: string, dtype?: 'fp32' | 'q8'): Promise<{ top
   const previous = env.allowRemoteModels;
   env.allowRemoteModels = false;
   try {
-    const classify = await pipeline('text-classification', out, { ...(dtype ? { dtype } : {}), local_files_only: true });
+    const classify = await pipeline('text-classification', out, {
+      ...(dtype ? { dtype } : {}),
+      local_files_only: true,
+    });
     const results = (await classify(texts, { top_k: null })) as unknown as { label: string; score: number }[][];
     await classify.dispose();
     return {
@@ -103,15 +131,24 @@ function argmaxLabels(probabilities: ArrayLike<number>): string[] {
 }
 
 describe('exportModel', () => {
-  it('fp32: transformers.js and a raw ONNX Runtime session give senti\'s labels and probabilities (1e-5)', async () => {
+  it("fp32: transformers.js and a raw ONNX Runtime session give senti's labels and probabilities (1e-5)", async () => {
     const { dir, probabilities } = await sentiModel('fp32-pooler', 'fp32', 'pooler');
     const out = join(root, 'exported-fp32');
     const result = await exportModel(dir, out, { offline: true, cacheDir });
-    expect(result.files).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']));
+    expect(result.files).toEqual(
+      expect.arrayContaining(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']),
+    );
     expect(await readdir(join(out, 'onnx'))).toEqual(['model.onnx']);
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ model_type: 'bert', architectures: ['BertForSequenceClassification'], id2label: { 0: 'negative', 1: 'neutral', 2: 'positive' }, label2id: { negative: 0, neutral: 1, positive: 2 } });
-    expect(JSON.parse(await readFile(join(out, 'tokenizer_config.json'), 'utf8'))).toMatchObject({ model_max_length: 12 });
+    expect(config).toMatchObject({
+      model_type: 'bert',
+      architectures: ['BertForSequenceClassification'],
+      id2label: { 0: 'negative', 1: 'neutral', 2: 'positive' },
+      label2id: { negative: 0, neutral: 1, positive: 2 },
+    });
+    expect(JSON.parse(await readFile(join(out, 'tokenizer_config.json'), 'utf8'))).toMatchObject({
+      model_max_length: 12,
+    });
     const fromPipeline = await pipelineScores(out, 'fp32');
     expectClose(fromPipeline.scores, probabilities, 1e-5);
     expect(fromPipeline.top).toEqual(argmaxLabels(probabilities));
@@ -124,10 +161,13 @@ describe('exportModel', () => {
     await served.dispose();
   });
 
-  it('a calibrated model: the graph divides the logits by T, so every reader gets senti\'s calibrated probabilities', async () => {
+  it("a calibrated model: the graph divides the logits by T, so every reader gets senti's calibrated probabilities", async () => {
     const plain = await sentiModel('fp32-uncalibrated', 'fp32', 'mean');
     const { dir, probabilities } = await sentiModel('fp32-calibrated', 'fp32', 'mean', undefined, 2.5);
-    expect(JSON.parse(await readFile(join(dir, 'senti.json'), 'utf8')).calibration).toEqual({ method: 'temperature', temperature: 2.5 });
+    expect(JSON.parse(await readFile(join(dir, 'senti.json'), 'utf8')).calibration).toEqual({
+      method: 'temperature',
+      temperature: 2.5,
+    });
     expect(argmaxLabels(probabilities)).toEqual(argmaxLabels(plain.probabilities));
     expect(Math.max(...probabilities)).toBeLessThan(Math.max(...plain.probabilities)); // T > 1 softens
     const out = join(root, 'exported-calibrated');
@@ -146,7 +186,7 @@ describe('exportModel', () => {
     }
   });
 
-  it('int8: adds onnx/model_quantized.onnx (per-token int8) that matches senti\'s int8 model', async () => {
+  it("int8: adds onnx/model_quantized.onnx (per-token int8) that matches senti's int8 model", async () => {
     const { dir, probabilities } = await sentiModel('int8', 'int8', 'pooler');
     const out = join(root, 'exported-int8');
     await exportModel(dir, out, { offline: true, cacheDir });
@@ -169,23 +209,31 @@ describe('exportModel', () => {
     const result = await exportModel(dir, out, { offline: true, cacheDir, encoderModel: join(dir, 'encoder') });
     expect(result.notes.join(' ')).toMatch(/no fp32 encoder/);
     expectClose(softmaxRows(await rawLogits(out, 'model_quantized.onnx'), 3), probabilities, 1e-5);
-    await expect(exportModel(dir, out, { offline: true, cacheDir })).rejects.toMatchObject({ code: 'MODEL_EXPORT_DIR_NOT_EMPTY' });
+    await expect(exportModel(dir, out, { offline: true, cacheDir })).rejects.toMatchObject({
+      code: 'MODEL_EXPORT_DIR_NOT_EMPTY',
+    });
     // overwrite replaces a previous export, but never a directory holding anything else (it used to delete it whole)
     await exportModel(dir, out, { offline: true, cacheDir, overwrite: true, encoderModel: join(dir, 'encoder') });
     await writeFile(join(out, 'notes.txt'), 'mine');
-    await expect(exportModel(dir, out, { offline: true, cacheDir, overwrite: true, encoderModel: join(dir, 'encoder') })).rejects.toThrow(/holds files an export does not write \(notes\.txt\)/);
+    await expect(
+      exportModel(dir, out, { offline: true, cacheDir, overwrite: true, encoderModel: join(dir, 'encoder') }),
+    ).rejects.toThrow(/holds files an export does not write \(notes\.txt\)/);
     expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine');
     const project = join(root, 'project');
     await mkdir(project);
     await writeFile(join(project, 'package.json'), '{}');
-    await expect(exportModel(dir, project, { offline: true, cacheDir, overwrite: true, encoderModel: join(dir, 'encoder') })).rejects.toThrow(/is not a previous senti export/);
+    await expect(
+      exportModel(dir, project, { offline: true, cacheDir, overwrite: true, encoderModel: join(dir, 'encoder') }),
+    ).rejects.toThrow(/is not a previous senti export/);
     expect(await readdir(project)).toEqual(['package.json']);
-    await expect(exportModel(dir, join(root, 'nowhere'), { offline: true, cacheDir, encoderModel: join(root, 'no-such-encoder') })).rejects.toMatchObject({ code: 'MODEL_ENCODER_NOT_FOUND' });
+    await expect(
+      exportModel(dir, join(root, 'nowhere'), { offline: true, cacheDir, encoderModel: join(root, 'no-such-encoder') }),
+    ).rejects.toMatchObject({ code: 'MODEL_ENCODER_NOT_FOUND' });
   });
 });
 
 describe('normalizeInputs', () => {
-  it('gives a text cut by transformers.js (no [SEP]) the answer of senti\'s truncation ([SEP] kept)', async () => {
+  it("gives a text cut by transformers.js (no [SEP]) the answer of senti's truncation ([SEP] kept)", async () => {
     const { dir, probabilities } = await sentiModel('truncation', 'fp32', 'mean');
     const out = join(root, 'exported-truncation');
     await exportModel(dir, out, { offline: true, cacheDir });
@@ -195,10 +243,22 @@ describe('normalizeInputs', () => {
     const body = tokenizer.tokenIds(LONG);
     const row = texts.indexOf(LONG);
     // [CLS] + first 11 body tokens (transformers.js), and [CLS] + all body tokens + [SEP] (no truncation at all).
-    for (const ids of [[101, ...body.slice(0, 11)], [101, ...body, 102]]) {
-      const tensor = (values: number[]) => new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
-      const result = await session.run({ input_ids: tensor(ids), attention_mask: tensor(ids.map(() => 1)), token_type_ids: tensor(ids.map(() => 0)) });
-      expectClose(softmaxRows(result.logits!.data as Float32Array, 3), probabilities.subarray(row * 3, row * 3 + 3), 1e-5);
+    for (const ids of [
+      [101, ...body.slice(0, 11)],
+      [101, ...body, 102],
+    ]) {
+      const tensor = (values: number[]) =>
+        new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
+      const result = await session.run({
+        input_ids: tensor(ids),
+        attention_mask: tensor(ids.map(() => 1)),
+        token_type_ids: tensor(ids.map(() => 0)),
+      });
+      expectClose(
+        softmaxRows(result.logits!.data as Float32Array, 3),
+        probabilities.subarray(row * 3, row * 3 + 3),
+        1e-5,
+      );
     }
     await session.release();
   });

@@ -7,7 +7,14 @@ import { encoderCandidates, readHeadWeights } from '../artifact/load-model.js';
 import type { SentiManifest } from '../artifact/manifest.js';
 import { resolveModelDir } from '../artifact/model-dir.js';
 import { readManifest } from '../artifact/read-manifest.js';
-import { fileSha256, isEncoderDtypeAvailable, ONNX_FILES, resolveEncoderFile, sourceDir, type Dtype } from '../encoder/index.js';
+import {
+  fileSha256,
+  isEncoderDtypeAvailable,
+  ONNX_FILES,
+  resolveEncoderFile,
+  sourceDir,
+  type Dtype,
+} from '../encoder/index.js';
 import { encodeOnnxModel, readOnnxModel } from '@senti/onnx';
 import { readTunedLayers } from '../layers/tuned-layers-file.js';
 import { withTunedWeights } from '../layers/tuned-onnx.js';
@@ -64,7 +71,11 @@ function within(candidate: string, dir: string): boolean {
 function refuseOverlap(target: string, sources: readonly string[]): void {
   for (const source of sources) {
     if (within(target, source) || within(source, target)) {
-      throw new ModelError('MODEL_EXPORT_DIR_OVERLAPS', `export directory ${target} overlaps ${source}, which is being exported; choose a directory outside it`, 'usage');
+      throw new ModelError(
+        'MODEL_EXPORT_DIR_OVERLAPS',
+        `export directory ${target} overlaps ${source}, which is being exported; choose a directory outside it`,
+        'usage',
+      );
     }
   }
 }
@@ -75,7 +86,11 @@ function refuseOverlap(target: string, sources: readonly string[]): void {
  * `onnx/model.onnx`, one graph from token ids to `logits` (encoder + pooling + head); plus `onnx/model_quantized.onnx`
  * when the model's encoder is int8 (per token) or q8. Written to a temporary directory, then renamed into place.
  */
-export async function exportModel(modelDir: string, outDir: string, options: ExportModelOptions = {}): Promise<ExportResult> {
+export async function exportModel(
+  modelDir: string,
+  outDir: string,
+  options: ExportModelOptions = {},
+): Promise<ExportResult> {
   const root = resolveModelDir(modelDir);
   refuseOverlap(path.resolve(outDir), [path.resolve(modelDir), root]);
   await checkExportTarget(path.resolve(outDir), options.overwrite === true);
@@ -96,8 +111,14 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     const tuned = manifest.tunedLayers === undefined ? undefined : await readTunedLayers(root, manifest.tunedLayers);
     const writesQuantized = encoder.quantized !== undefined && tuned === undefined;
     // config.json declares the quantized graph only when it is written (transformers.js would look for it).
-    await write('config.json', `${JSON.stringify(await classifierConfig(encoder.dir, manifest, { quantized: writesQuantized }), null, 2)}\n`);
-    await write('tokenizer_config.json', `${JSON.stringify(await classifierTokenizerConfig(encoder.dir, manifest.maxLength), null, 2)}\n`);
+    await write(
+      'config.json',
+      `${JSON.stringify(await classifierConfig(encoder.dir, manifest, { quantized: writesQuantized }), null, 2)}\n`,
+    );
+    await write(
+      'tokenizer_config.json',
+      `${JSON.stringify(await classifierTokenizerConfig(encoder.dir, manifest.maxLength), null, 2)}\n`,
+    );
     for (const name of TOKENIZER_FILES) {
       if (!existsSync(path.join(encoder.dir, name))) continue;
       await directory.copy(path.join(encoder.dir, name), name);
@@ -106,12 +127,20 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     const tokenizer = await loadTokenizer(encoder.dir, { offline: true });
     const sepId = tokenizer.special.suffix.length === 1 ? tokenizer.special.suffix[0] : undefined;
     if (tuned !== undefined && !encoder.fp32) {
-      throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its fine-tuned layers go into the fp32 encoder graph (onnx/model.onnx), which was not found`, 'input', {
-        hint: 'pass the encoder location holding onnx/model.onnx as `encoderModel`',
-      });
+      throw new ModelError(
+        'MODEL_ENCODER_NOT_FOUND',
+        `cannot export the model in ${modelDir}: its fine-tuned layers go into the fp32 encoder graph (onnx/model.onnx), which was not found`,
+        'input',
+        {
+          hint: 'pass the encoder location holding onnx/model.onnx as `encoderModel`',
+        },
+      );
     }
     const classifier = async (source: string, relative: string) => {
-      const graph = tuned === undefined ? await readOnnxModel(source) : withTunedWeights(await readOnnxModel(source), tuned, source);
+      const graph =
+        tuned === undefined
+          ? await readOnnxModel(source)
+          : withTunedWeights(await readOnnxModel(source), tuned, source);
       appendClassifier(graph, manifest.encoder.pooling, manifest.head, weights, manifest.calibration?.temperature ?? 1);
       normalizeInputs(graph, manifest.maxLength, sepId);
       graph.doc_string = `senti classifier (${manifest.labelNames.join(', ')}): ${manifest.encoder.model} encoder (${manifest.encoder.dtype}), ${manifest.encoder.pooling} pooling, head ${manifest.head.inputSize}-${manifest.head.hiddenSize}-${manifest.head.numClasses}`;
@@ -119,15 +148,20 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
     };
     if (encoder.fp32) await classifier(encoder.fp32, 'onnx/model.onnx');
     if (encoder.quantized && tuned !== undefined) {
-      notes.push(`the model's ${manifest.tunedLayers!.count} fine-tuned layers are exported in fp32 only (onnx/model.onnx); no quantized graph is written`);
+      notes.push(
+        `the model's ${manifest.tunedLayers!.count} fine-tuned layers are exported in fp32 only (onnx/model.onnx); no quantized graph is written`,
+      );
     } else if (encoder.quantized) {
       await classifier(encoder.quantized, 'onnx/model_quantized.onnx');
       if (!encoder.fp32) {
         await classifier(encoder.quantized, 'onnx/model.onnx');
-        notes.push(`no fp32 encoder was found (the model bundles only its ${manifest.encoder.dtype} graph): onnx/model.onnx is the ${manifest.encoder.dtype} classifier too`);
+        notes.push(
+          `no fp32 encoder was found (the model bundles only its ${manifest.encoder.dtype} graph): onnx/model.onnx is the ${manifest.encoder.dtype} classifier too`,
+        );
       }
     }
-    if (manifest.encoder.dtype === 'fp16') notes.push('the model used an fp16 encoder; the export is fp32, whose answers differ from it by fp16 rounding');
+    if (manifest.encoder.dtype === 'fp16')
+      notes.push('the model used an fp16 encoder; the export is fp32, whose answers differ from it by fp16 rounding');
     if (options.web) files.push(...(await writeWebPage(directory.temporary, manifest, { quantized: writesQuantized })));
     // The export's own card: the run's card describes the senti model directory (its "load with senti" lines fail here).
     await write('README.md', exportCardText(manifest, { files, ...(options.web ? { web: true } : {}) }));
@@ -140,7 +174,12 @@ export async function exportModel(modelDir: string, outDir: string, options: Exp
 }
 
 /** The first encoder location holding the files senti used (checked by sha256), fp32 and the used quantized graph. */
-async function findEncoderFiles(root: string, modelDir: string, manifest: SentiManifest, options: ExportModelOptions): Promise<EncoderFiles> {
+async function findEncoderFiles(
+  root: string,
+  modelDir: string,
+  manifest: SentiManifest,
+  options: ExportModelOptions,
+): Promise<EncoderFiles> {
   const problems: string[] = [];
   const dtype: Dtype = manifest.encoder.dtype;
   let found: EncoderFiles | undefined;
@@ -160,7 +199,11 @@ async function findEncoderFiles(root: string, modelDir: string, manifest: SentiM
       }
       used = resolved.file;
       // The fp32 encoder graph (cut or built for masked-LM and safetensors layouts) the classifier is appended to.
-      fp32 = resolved.fp32File ?? (isEncoderDtypeAvailable(source, 'fp32') ? (await resolveEncoderFile(source, 'fp32', 'cpu', resolveOptions)).file : path.join(dir, 'onnx', ONNX_FILES.fp32));
+      fp32 =
+        resolved.fp32File ??
+        (isEncoderDtypeAvailable(source, 'fp32')
+          ? (await resolveEncoderFile(source, 'fp32', 'cpu', resolveOptions)).file
+          : path.join(dir, 'onnx', ONNX_FILES.fp32));
     } catch (error) {
       problems.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
@@ -172,15 +215,26 @@ async function findEncoderFiles(root: string, modelDir: string, manifest: SentiM
     }
     const hash = await fileSha256(used);
     if (hash !== manifest.encoder.fileHash) {
-      problems.push(`${how} is not the encoder the model was trained with (sha256 ${hash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`);
+      problems.push(
+        `${how} is not the encoder the model was trained with (sha256 ${hash.slice(0, 12)}, expected ${manifest.encoder.fileHash.slice(0, 12)})`,
+      );
       continue;
     }
-    const files = { dir, ...(has(fp32) ? { fp32 } : {}), ...(dtype === 'int8' || dtype === 'q8' ? { quantized: used } : {}) };
+    const files = {
+      dir,
+      ...(has(fp32) ? { fp32 } : {}),
+      ...(dtype === 'int8' || dtype === 'q8' ? { quantized: used } : {}),
+    };
     if (files.fp32 || dtype === 'fp32') return files;
     found ??= files; // keep looking for a location that also has the fp32 graph (a bundle holds only the quantized one)
   }
   if (found) return found;
-  throw new ModelError('MODEL_ENCODER_NOT_FOUND', `cannot export the model in ${modelDir}: its encoder was not found (${problems.join('; ') || 'no location known'})`, 'input', {
-    hint: 'pass the encoder location (a model directory or Hub id) as `encoderModel`',
-  });
+  throw new ModelError(
+    'MODEL_ENCODER_NOT_FOUND',
+    `cannot export the model in ${modelDir}: its encoder was not found (${problems.join('; ') || 'no location known'})`,
+    'input',
+    {
+      hint: 'pass the encoder location (a model directory or Hub id) as `encoderModel`',
+    },
+  );
 }

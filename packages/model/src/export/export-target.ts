@@ -4,7 +4,18 @@ import { directoryState } from '@senti/base';
 import { ModelError } from '@senti/errors';
 
 /** Top-level names an export writes: only these may be replaced by `overwrite`. */
-const EXPORT_ENTRIES = new Set(['config.json', 'tokenizer_config.json', 'tokenizer.json', 'special_tokens_map.json', 'vocab.txt', 'onnx', 'README.md', 'index.html', 'vendor', 'wasm']);
+const EXPORT_ENTRIES = new Set([
+  'config.json',
+  'tokenizer_config.json',
+  'tokenizer.json',
+  'special_tokens_map.json',
+  'vocab.txt',
+  'onnx',
+  'README.md',
+  'index.html',
+  'vendor',
+  'wasm',
+]);
 
 /** The mark `classifierConfig` leaves in an export's config.json. */
 const EXPORT_NOTE = /^exported by senti/;
@@ -26,14 +37,26 @@ async function isExport(dir: string): Promise<boolean> {
 export async function checkExportTarget(target: string, overwrite: boolean): Promise<void> {
   if ((await directoryState(target)) !== 'not-empty') return;
   if (!overwrite) {
-    throw new ModelError('MODEL_EXPORT_DIR_NOT_EMPTY', `export directory ${target} is not empty; choose a new directory or pass overwrite`, 'input');
+    throw new ModelError(
+      'MODEL_EXPORT_DIR_NOT_EMPTY',
+      `export directory ${target} is not empty; choose a new directory or pass overwrite`,
+      'input',
+    );
   }
   if (!(await isExport(target))) {
-    throw new ModelError('MODEL_EXPORT_DIR_NOT_EMPTY', `export directory ${target} is not a previous senti export (no config.json written by an export); overwrite replaces only an earlier export: choose a new or empty directory`, 'usage');
+    throw new ModelError(
+      'MODEL_EXPORT_DIR_NOT_EMPTY',
+      `export directory ${target} is not a previous senti export (no config.json written by an export); overwrite replaces only an earlier export: choose a new or empty directory`,
+      'usage',
+    );
   }
   const foreign = (await readdir(target)).filter((name) => !EXPORT_ENTRIES.has(name));
   if (foreign.length > 0) {
     const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
-    throw new ModelError('MODEL_EXPORT_DIR_NOT_EMPTY', `export directory ${target} holds files an export does not write (${shown}); overwrite would delete them: move them or choose another directory`, 'usage');
+    throw new ModelError(
+      'MODEL_EXPORT_DIR_NOT_EMPTY',
+      `export directory ${target} holds files an export does not write (${shown}); overwrite would delete them: move them or choose another directory`,
+      'usage',
+    );
   }
 }

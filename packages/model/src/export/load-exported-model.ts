@@ -43,29 +43,45 @@ export interface ExportedModel {
 export async function loadExportedModel(dir: string, options: LoadExportedModelOptions = {}): Promise<ExportedModel> {
   const root = path.resolve(dir);
   const configFile = path.join(root, 'config.json');
-  if (!existsSync(configFile)) throw new ModelError('MODEL_NOT_FOUND', `no exported model in ${dir} (config.json missing)`, 'input');
+  if (!existsSync(configFile))
+    throw new ModelError('MODEL_NOT_FOUND', `no exported model in ${dir} (config.json missing)`, 'input');
   const config = JSON.parse(await readFile(configFile, 'utf8')) as ExportedModel['config'];
-  const labelNames = Object.entries(config.id2label ?? {}).sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label);
-  if (labelNames.length === 0) throw new ModelError('MODEL_CORRUPT', `${configFile} has no id2label; it is not a classifier export`, 'input');
+  const labelNames = Object.entries(config.id2label ?? {})
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, label]) => label);
+  if (labelNames.length === 0)
+    throw new ModelError('MODEL_CORRUPT', `${configFile} has no id2label; it is not a classifier export`, 'input');
   const quantizedFile = path.join(root, 'onnx', 'model_quantized.onnx');
   const file = (options.quantized ?? existsSync(quantizedFile)) ? quantizedFile : path.join(root, 'onnx', 'model.onnx');
-  if (!existsSync(file)) throw new ModelError('MODEL_CORRUPT', `${file} is missing; the export in ${dir} is incomplete`, 'input');
+  if (!existsSync(file))
+    throw new ModelError('MODEL_CORRUPT', `${file} is missing; the export in ${dir} is incomplete`, 'input');
   const tokenizer = await loadTokenizer(root, { offline: true });
   const maxLength = tokenizer.modelMaxLength;
-  const session = await ort.InferenceSession.create(file, sessionOptions('cpu', options.threads) as ort.InferenceSession.SessionOptions);
+  const session = await ort.InferenceSession.create(
+    file,
+    sessionOptions('cpu', options.threads) as ort.InferenceSession.SessionOptions,
+  );
   const classes = labelNames.length;
   const extra = tokenizer.special.prefix.length + tokenizer.special.suffix.length;
   const predictProba = async (texts: readonly string[]): Promise<Float32Array> => {
     const out = new Float32Array(texts.length * classes);
     const bodies = texts.map((text) => tokenizer.truncatedTokenIds(text, maxLength - extra)); // long texts cut before tokenizing
-    for (const batch of planLengthBatches(bodies.map((body) => body.length + extra), options.batchSize ?? 32, maxLength)) {
-      const encoded = tokenizer.pack(batch.indices.map((index) => bodies[index]!), { maxLength: batch.sequenceLength, padding: 'max_length', truncation: true });
+    for (const batch of planLengthBatches(
+      bodies.map((body) => body.length + extra),
+      options.batchSize ?? 32,
+      maxLength,
+    )) {
+      const encoded = tokenizer.pack(
+        batch.indices.map((index) => bodies[index]!),
+        { maxLength: batch.sequenceLength, padding: 'max_length', truncation: true },
+      );
       const dims = [encoded.batchSize, encoded.sequenceLength];
       const feeds: Record<string, ort.Tensor> = {
         input_ids: new ort.Tensor('int64', encoded.inputIds, dims),
         attention_mask: new ort.Tensor('int64', encoded.attentionMask, dims),
       };
-      if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', encoded.tokenTypeIds, dims);
+      if (session.inputNames.includes('token_type_ids'))
+        feeds.token_type_ids = new ort.Tensor('int64', encoded.tokenTypeIds, dims);
       const logits = (await session.run(feeds)).logits!.data as Float32Array;
       batch.indices.forEach((index, row) => {
         const values = logits.subarray(row * classes, (row + 1) * classes);
@@ -78,7 +94,11 @@ export async function loadExportedModel(dir: string, options: LoadExportedModelO
     return out;
   };
   return {
-    labelNames, maxLength, file, config, predictProba,
+    labelNames,
+    maxLength,
+    file,
+    config,
+    predictProba,
     tokenWindow: { tokenIds: (text) => tokenizer.tokenIds(text), maxTokens: maxLength - extra },
     predict: async (texts) => toPredictions(await predictProba(texts), labelNames),
     dispose: () => session.release(),

@@ -1,4 +1,13 @@
-import { addInitializers, attribute, defaultOpset, makeNode, uniqueNamer, int64Tensor, type OnnxModel, type OnnxNode } from '@senti/onnx';
+import {
+  addInitializers,
+  attribute,
+  defaultOpset,
+  makeNode,
+  uniqueNamer,
+  int64Tensor,
+  type OnnxModel,
+  type OnnxNode,
+} from '@senti/onnx';
 
 const INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'];
 
@@ -16,7 +25,12 @@ export function normalizeInputs(model: OnnxModel, maxLength: number, sepId: numb
   const present = INPUTS.filter((input) => (graph.input ?? []).some((value) => value.name === input));
   const renamed = new Map(present.map((input) => [input, name(input)]));
   const [starts, ends, axes] = [name('starts'), name('ends'), name('axes')];
-  addInitializers(graph, int64Tensor(starts, [1], [0]), int64Tensor(ends, [1], [maxLength]), int64Tensor(axes, [1], [1]));
+  addInitializers(
+    graph,
+    int64Tensor(starts, [1], [0]),
+    int64Tensor(ends, [1], [maxLength]),
+    int64Tensor(axes, [1], [1]),
+  );
   const nodes: OnnxNode[] = [];
   const cut = new Map<string, string>();
   for (const input of present) {
@@ -25,9 +39,22 @@ export function normalizeInputs(model: OnnxModel, maxLength: number, sepId: numb
     cut.set(input, output);
   }
   if (sepId !== undefined && cut.has('input_ids') && cut.has('attention_mask')) {
-    const [shape, length, positions, weighted, last, isLast] = ['shape', 'length', 'positions', 'weighted', 'last', 'is_last'].map(name) as [string, string, string, string, string, string];
+    const [shape, length, positions, weighted, last, isLast] = [
+      'shape',
+      'length',
+      'positions',
+      'weighted',
+      'last',
+      'is_last',
+    ].map(name) as [string, string, string, string, string, string];
     const [zero, one, index1, sep] = [name('zero'), name('one'), name('index1'), name('sep')];
-    addInitializers(graph, int64Tensor(zero, [], [0]), int64Tensor(one, [], [1]), int64Tensor(index1, [], [1]), int64Tensor(sep, [], [sepId]));
+    addInitializers(
+      graph,
+      int64Tensor(zero, [], [0]),
+      int64Tensor(one, [], [1]),
+      int64Tensor(index1, [], [1]),
+      int64Tensor(sep, [], [sepId]),
+    );
     nodes.push(
       makeNode('Shape', [cut.get('input_ids')!], [shape], name('Shape')),
       makeNode('Gather', [shape, index1], [length], name('Gather'), [attribute('axis', 0)]),
@@ -35,7 +62,10 @@ export function normalizeInputs(model: OnnxModel, maxLength: number, sepId: numb
       makeNode('Mul', [cut.get('attention_mask')!, positions], [weighted], name('Mul')),
       opset >= 18
         ? makeNode('ReduceMax', [weighted, axes], [last], name('ReduceMax'), [attribute('keepdims', 1)])
-        : makeNode('ReduceMax', [weighted], [last], name('ReduceMax'), [attribute('axes', [1]), attribute('keepdims', 1)]),
+        : makeNode('ReduceMax', [weighted], [last], name('ReduceMax'), [
+            attribute('axes', [1]),
+            attribute('keepdims', 1),
+          ]),
       makeNode('Equal', [positions, last], [isLast], name('Equal')),
       makeNode('Where', [isLast, sep, cut.get('input_ids')!], [renamed.get('input_ids')!], name('Where')),
     );

@@ -46,7 +46,11 @@ function assetFiles(): { browserBuild: string; wasm: string[] } {
  * with the export's graph in the browser, offline (no Hub, no CDN), on the CPU or with WebGPU when the browser has it.
  * Returns the files written, relative to `dir`.
  */
-export async function writeWebPage(dir: string, manifest: SentiManifest, graphs: { quantized: boolean }): Promise<string[]> {
+export async function writeWebPage(
+  dir: string,
+  manifest: SentiManifest,
+  graphs: { quantized: boolean },
+): Promise<string[]> {
   const { browserBuild, wasm } = assetFiles();
   await mkdir(path.join(dir, 'vendor'), { recursive: true });
   await mkdir(path.join(dir, 'wasm'), { recursive: true });

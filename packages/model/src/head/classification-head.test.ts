@@ -18,7 +18,7 @@ describe('ClassificationHead', () => {
     const head = createHead({ inputSize: 16, numClasses: 3 }, { seed: 7 });
     expect(head.config).toEqual({ inputSize: 16, hiddenSize: 512, numClasses: 3, dropout: 0.1 });
     expect(head.variables.map((variable) => variable.shape)).toEqual([[16, 512], [512], [512, 3], [3]]);
-    const [w1, b1, w2] = await head.getWeights() as [Float32Array, Float32Array, Float32Array];
+    const [w1, b1, w2] = (await head.getWeights()) as [Float32Array, Float32Array, Float32Array];
     const maxAbs = (values: Float32Array) => values.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
     expect(maxAbs(w1)).toBeLessThanOrEqual(1 / 4);
     expect(maxAbs(w1)).toBeGreaterThan(0.24);
@@ -40,7 +40,8 @@ describe('ClassificationHead', () => {
       const scaled = logProbs[row]!.map((value) => Math.exp(value / 2));
       const sum = scaled.reduce((a, b) => a + b, 0);
       scaled.forEach((value, column) => expect(calibrated[row * 3 + column]).toBeCloseTo(value / sum, 6));
-      const top = (values: Float32Array) => [0, 1, 2].reduce((best, column) => (values[row * 3 + column]! > values[row * 3 + best]! ? column : best), 0);
+      const top = (values: Float32Array) =>
+        [0, 1, 2].reduce((best, column) => (values[row * 3 + column]! > values[row * 3 + best]! ? column : best), 0);
       expect(top(calibrated)).toBe(top(plain));
     }
     expect(tf.tidy(() => head.logProbs(tf.tensor2d(features, [6, 8])).arraySync())).toEqual(logProbs);
@@ -77,7 +78,8 @@ describe('ClassificationHead', () => {
   it('applies seeded inverted dropout only in training mode', () => {
     const head = createHead({ inputSize: 4, hiddenSize: 64, numClasses: 2, dropout: 0.5 });
     const x = tf.tensor2d(randomFeatures(3, 4), [3, 4]);
-    const read = (options: { training?: boolean; seed?: number }) => tf.tidy(() => Array.from(head.logProbs(x, options).dataSync()));
+    const read = (options: { training?: boolean; seed?: number }) =>
+      tf.tidy(() => Array.from(head.logProbs(x, options).dataSync()));
     expect(read({})).toEqual(read({ training: false, seed: 1 }));
     expect(read({ training: true, seed: 5 })).toEqual(read({ training: true, seed: 5 }));
     expect(read({ training: true, seed: 5 })).not.toEqual(read({ training: true, seed: 6 }));

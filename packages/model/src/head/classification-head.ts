@@ -51,7 +51,8 @@ export class ClassificationHead {
 
   /** Sets the calibration temperature (a positive finite number; 1 turns calibration off). Training (`logProbs`) ignores it. */
   setTemperature(temperature: number): void {
-    if (!(Number.isFinite(temperature) && temperature > 0)) throw new RangeError(`temperature must be a positive finite number, got ${String(temperature)}`);
+    if (!(Number.isFinite(temperature) && temperature > 0))
+      throw new RangeError(`temperature must be a positive finite number, got ${String(temperature)}`);
     this.calibratedTemperature = temperature;
   }
 
@@ -72,7 +73,9 @@ export class ClassificationHead {
         const x = tf.tensor2d(features.subarray(start * inputSize, (start + rows) * inputSize), [rows, inputSize]);
         const logProbs = this.logProbs(x);
         // log-softmax differs from the logits by a per-row constant, so softmax(logProbs / T) = softmax(logits / T).
-        return this.calibratedTemperature === 1 ? tf.exp(logProbs) : tf.softmax(tf.div(logProbs, this.calibratedTemperature));
+        return this.calibratedTemperature === 1
+          ? tf.exp(logProbs)
+          : tf.softmax(tf.div(logProbs, this.calibratedTemperature));
       });
       try {
         output.set(await probabilities.data(), start * numClasses);
@@ -86,7 +89,9 @@ export class ClassificationHead {
   /** Copies of the current weights, in `variables` order (async: read back from the backend, which may be a GPU). */
   async getWeights(): Promise<Float32Array[]> {
     // Copies: the cpu backend hands out its own storage, which a later assign would change.
-    return Promise.all(this.variables.map(async (variable) => Float32Array.from(await variable.data() as Float32Array)));
+    return Promise.all(
+      this.variables.map(async (variable) => Float32Array.from((await variable.data()) as Float32Array)),
+    );
   }
 
   /** Replace the weights (same order and sizes as `getWeights`). */
@@ -106,15 +111,23 @@ export class ClassificationHead {
 
 /** Shapes of w1, b1, w2, b2 for a config. */
 export function headShapes(config: HeadConfig): number[][] {
-  return [[config.inputSize, config.hiddenSize], [config.hiddenSize], [config.hiddenSize, config.numClasses], [config.numClasses]];
+  return [
+    [config.inputSize, config.hiddenSize],
+    [config.hiddenSize],
+    [config.hiddenSize, config.numClasses],
+    [config.numClasses],
+  ];
 }
 
 function checkWeights(shapes: number[][], weights: readonly Float32Array[]): void {
-  if (weights.length !== shapes.length) throw new RangeError(`head needs ${shapes.length} weight arrays, got ${weights.length}`);
+  if (weights.length !== shapes.length)
+    throw new RangeError(`head needs ${shapes.length} weight arrays, got ${weights.length}`);
   shapes.forEach((shape, index) => {
     const expected = shape.reduce((a, b) => a * b, 1);
     if (weights[index]!.length !== expected) {
-      throw new RangeError(`head weight ${index} has ${weights[index]!.length} values, expected ${expected} ([${shape.join(', ')}])`);
+      throw new RangeError(
+        `head weight ${index} has ${weights[index]!.length} values, expected ${expected} ([${shape.join(', ')}])`,
+      );
     }
   });
 }

@@ -4,7 +4,12 @@ import { seededRandom } from '@senti/base';
 
 describe('dropoutMask', () => {
   it('draws the same mask as seededRandom (p of 0, else 1 / (1 - p))', () => {
-    for (const [size, rate, seed] of [[1000, 0.1, 7], [333, 0.5, 2 ** 40 + 3], [64, 0, 1], [10, 0.999, 5]] as const) {
+    for (const [size, rate, seed] of [
+      [1000, 0.1, 7],
+      [333, 0.5, 2 ** 40 + 3],
+      [64, 0, 1],
+      [10, 0.999, 5],
+    ] as const) {
       const random = seededRandom(seed);
       const expected = Float32Array.from({ length: size }, () => (random() < rate ? 0 : 1 / (1 - rate)));
       expect(dropoutMask(size, rate, seed)).toEqual(expected);

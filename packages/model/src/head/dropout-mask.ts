@@ -34,7 +34,7 @@ function fillMask(mask: Float32Array, columns: number, stride: number, rate: num
       let t = state;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      mask[column * stride + row] = ((t ^ (t >>> 14)) >>> 0) < threshold ? 0 : keep;
+      mask[column * stride + row] = (t ^ (t >>> 14)) >>> 0 < threshold ? 0 : keep;
     }
   }
   return mask;

@@ -18,27 +18,52 @@ export async function readBertConfig(modelDir: string): Promise<BertConfig> {
   try {
     raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new ModelError('MODEL_NO_CONFIG', `cannot read ${file}: unfreezing encoder layers needs the model's config.json`, 'input', { cause: error });
+    throw new ModelError(
+      'MODEL_NO_CONFIG',
+      `cannot read ${file}: unfreezing encoder layers needs the model's config.json`,
+      'input',
+      { cause: error },
+    );
   }
   const number = (key: string): number => {
     const value = raw[key];
-    if (typeof value !== 'number' || !(value > 0)) throw new ModelError('MODEL_BAD_CONFIG', `${file}: "${key}" must be a positive number to unfreeze layers, got ${JSON.stringify(value)}`, 'input');
+    if (typeof value !== 'number' || !(value > 0))
+      throw new ModelError(
+        'MODEL_BAD_CONFIG',
+        `${file}: "${key}" must be a positive number to unfreeze layers, got ${JSON.stringify(value)}`,
+        'input',
+      );
     return value;
   };
   const modelType = raw.model_type ?? 'bert';
   if (modelType !== 'bert') {
-    throw new ModelError('MODEL_UNSUPPORTED_LAYER', `${file}: unfreezing layers supports BERT encoders (model_type "bert": BertModel, BertForMaskedLM and their fine-tuned and domain variants), not model_type ${JSON.stringify(modelType)}; train it frozen (without unfreeze)`, 'usage');
+    throw new ModelError(
+      'MODEL_UNSUPPORTED_LAYER',
+      `${file}: unfreezing layers supports BERT encoders (model_type "bert": BertModel, BertForMaskedLM and their fine-tuned and domain variants), not model_type ${JSON.stringify(modelType)}; train it frozen (without unfreeze)`,
+      'usage',
+    );
   }
   const activation = raw.hidden_act ?? 'gelu';
   if (activation !== 'gelu') {
-    throw new ModelError('MODEL_UNSUPPORTED_LAYER', `${file}: hidden_act "${String(activation)}" is not supported for unfrozen layers; senti implements BERT's exact "gelu"`, 'input');
+    throw new ModelError(
+      'MODEL_UNSUPPORTED_LAYER',
+      `${file}: hidden_act "${String(activation)}" is not supported for unfrozen layers; senti implements BERT's exact "gelu"`,
+      'input',
+    );
   }
   const config: BertConfig = {
-    hiddenSize: number('hidden_size'), numAttentionHeads: number('num_attention_heads'), intermediateSize: number('intermediate_size'),
-    numHiddenLayers: number('num_hidden_layers'), layerNormEps: typeof raw.layer_norm_eps === 'number' ? raw.layer_norm_eps : 1e-12,
+    hiddenSize: number('hidden_size'),
+    numAttentionHeads: number('num_attention_heads'),
+    intermediateSize: number('intermediate_size'),
+    numHiddenLayers: number('num_hidden_layers'),
+    layerNormEps: typeof raw.layer_norm_eps === 'number' ? raw.layer_norm_eps : 1e-12,
   };
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
-    throw new ModelError('MODEL_BAD_CONFIG', `${file}: hidden_size ${config.hiddenSize} is not a multiple of num_attention_heads ${config.numAttentionHeads}`, 'input');
+    throw new ModelError(
+      'MODEL_BAD_CONFIG',
+      `${file}: hidden_size ${config.hiddenSize} is not a multiple of num_attention_heads ${config.numAttentionHeads}`,
+      'input',
+    );
   }
   return config;
 }

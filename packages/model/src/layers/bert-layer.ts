@@ -21,7 +21,12 @@ export interface LayerDropout {
  * training is reproducible on every backend. Differentiable; call inside tf.tidy.
  */
 export function bertLayer(
-  x: tf.Tensor2D, maskBias: tf.Tensor4D, weights: LayerTensors, config: BertConfig, batch: number, dropout?: LayerDropout,
+  x: tf.Tensor2D,
+  maskBias: tf.Tensor4D,
+  weights: LayerTensors,
+  config: BertConfig,
+  batch: number,
+  dropout?: LayerDropout,
 ): tf.Tensor2D {
   const [wq, bq, wk, bk, wv, bv, wo, bo, g1, b1, wi, bi, wf, bf, g2, b2] = weights as tf.Tensor[];
   const heads = config.numAttentionHeads;
@@ -38,7 +43,10 @@ export function bertLayer(
   const value = tf.transpose(tf.reshape(dense(x, wv!, bv!), [batch, sequence, heads, size]), [0, 2, 1, 3]);
   const scores = tf.add(tf.mul(matMul(query as tf.Tensor4D, keyT), 1 / Math.sqrt(size)), maskBias);
   const probabilities = drop(tf.softmax(scores), 1);
-  const context = tf.reshape(tf.transpose(matMul(probabilities, value), [0, 2, 1, 3]), [batch * sequence, config.hiddenSize]) as tf.Tensor2D;
+  const context = tf.reshape(tf.transpose(matMul(probabilities, value), [0, 2, 1, 3]), [
+    batch * sequence,
+    config.hiddenSize,
+  ]) as tf.Tensor2D;
   const attention = layerNorm(tf.add(drop(dense(context, wo!, bo!), 2), x), g1!, b1!, config.layerNormEps);
   const intermediate = gelu(dense(attention, wi!, bi!));
   return layerNorm(tf.add(drop(dense(intermediate, wf!, bf!), 3), attention), g2!, b2!, config.layerNormEps);
@@ -60,5 +68,10 @@ export function gelu(x: tf.Tensor2D): tf.Tensor2D {
 /** [batch, 1, 1, sequence] additive attention bias from a [batch, sequence] 0/1 mask (torch's float32 min for padding). */
 export function attentionBias(attentionMask: tf.Tensor2D): tf.Tensor4D {
   const [batch, sequence] = attentionMask.shape;
-  return tf.reshape(tf.mul(tf.sub(1, tf.cast(attentionMask, 'float32')), -3.4028234663852886e38), [batch, 1, 1, sequence]) as tf.Tensor4D;
+  return tf.reshape(tf.mul(tf.sub(1, tf.cast(attentionMask, 'float32')), -3.4028234663852886e38), [
+    batch,
+    1,
+    1,
+    sequence,
+  ]) as tf.Tensor4D;
 }

@@ -36,7 +36,11 @@ export async function encodeLayerStates(options: EncodeLayerStatesOptions): Prom
   const { tokenizer, store, encoder, maxLength } = options;
   const extra = tokenizer.special.prefix.length + tokenizer.special.suffix.length;
   if (!Number.isInteger(maxLength) || maxLength < extra + 1 || maxLength > tokenizer.modelMaxLength) {
-    throw new ModelError('MODEL_BAD_MAX_LENGTH', `maxLength must be an integer from ${extra + 1} to ${tokenizer.modelMaxLength}, got ${maxLength}`, 'usage');
+    throw new ModelError(
+      'MODEL_BAD_MAX_LENGTH',
+      `maxLength must be an integer from ${extra + 1} to ${tokenizer.modelMaxLength}, got ${maxLength}`,
+      'usage',
+    );
   }
   const keyBuffers = options.texts.map((text) => textKey(text));
   const keys = keyBuffers.map((key) => key.toString('hex'));
@@ -49,17 +53,25 @@ export async function encodeLayerStates(options: EncodeLayerStatesOptions): Prom
     }
   });
   const bodies = todo.map((index) => tokenizer.tokenIds(options.texts[index]!));
-  const batches = planLengthBatches(bodies.map((body) => body.length + extra), options.batchSize ?? 32, maxLength);
+  const batches = planLengthBatches(
+    bodies.map((body) => body.length + extra),
+    options.batchSize ?? 32,
+    maxLength,
+  );
   const hidden = encoder.identity.hiddenSize;
   const segmentRows = options.segmentRows ?? 2048;
   let pending: StatesRow[] = [];
   let done = 0;
   for (const batch of batches) {
-    const packed = tokenizer.pack(batch.indices.map((index) => bodies[index]!), { maxLength: batch.sequenceLength, padding: 'max_length', truncation: true });
+    const packed = tokenizer.pack(
+      batch.indices.map((index) => bodies[index]!),
+      { maxLength: batch.sequenceLength, padding: 'max_length', truncation: true },
+    );
     const states = await encoder.run(packed);
     batch.indices.forEach((position, row) => {
       let tokens = 0;
-      for (let t = 0; t < packed.sequenceLength; t += 1) tokens += Number(packed.attentionMask[row * packed.sequenceLength + t]);
+      for (let t = 0; t < packed.sequenceLength; t += 1)
+        tokens += Number(packed.attentionMask[row * packed.sequenceLength + t]);
       const start = row * packed.sequenceLength * hidden;
       pending.push({ key: keyBuffers[todo[position]!]!, tokens, states: states.slice(start, start + tokens * hidden) });
     });

@@ -14,7 +14,10 @@ export const matMul = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradS
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, [savedA, savedB]: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, swapLast(savedB!) as tf.Tensor2D), tf.matMul(swapLast(savedA!) as tf.Tensor2D, dy as tf.Tensor2D)],
+    gradFunc: (dy: tf.Tensor, [savedA, savedB]: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, swapLast(savedB!) as tf.Tensor2D),
+      tf.matMul(swapLast(savedA!) as tf.Tensor2D, dy as tf.Tensor2D),
+    ],
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as <T extends tf.Tensor>(a: T, b: tf.Tensor) => T;
 
@@ -26,7 +29,13 @@ export const dense = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor
   return {
     value: tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias }),
     gradFunc: (dy: tf.Tensor, [savedX, savedW]: tf.Tensor[]) => [
-      tf.matMul(dy as tf.Tensor2D, tf.transpose(savedW!) as tf.Tensor2D), tf.matMul(tf.transpose(savedX!) as tf.Tensor2D, dy as tf.Tensor2D), tf.sum(dy, 0),
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(savedW!) as tf.Tensor2D),
+      tf.matMul(tf.transpose(savedX!) as tf.Tensor2D, dy as tf.Tensor2D),
+      tf.sum(dy, 0),
     ],
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D, w: tf.Tensor, bias: tf.Tensor) => tf.Tensor2D;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  x: tf.Tensor2D,
+  w: tf.Tensor,
+  bias: tf.Tensor,
+) => tf.Tensor2D;

@@ -58,19 +58,34 @@ export class LayerStateStore {
   /** Segment files found unusable and deleted. */
   readonly discarded: { file: string; problem: string }[] = [];
 
-  private constructor(readonly dir: string, readonly hiddenSize: number, readonly precision: StatesPrecision) {}
+  private constructor(
+    readonly dir: string,
+    readonly hiddenSize: number,
+    readonly precision: StatesPrecision,
+  ) {}
 
   /** The store directory of an identity, max length and precision under `cacheDir`. */
   static dirFor(cacheDir: string, identity: StatesIdentity, maxLength: number, precision: StatesPrecision): string {
-    const key = createHash('sha256').update(JSON.stringify({ v: 1, ...identity, maxLength, precision })).digest('hex').slice(0, 32);
+    const key = createHash('sha256')
+      .update(JSON.stringify({ v: 1, ...identity, maxLength, precision }))
+      .digest('hex')
+      .slice(0, 32);
     return path.join(cacheDir, 'layer-states', key);
   }
 
   /** Opens (verifying every segment) or creates the store for this identity. */
-  static async open(cacheDir: string, identity: StatesIdentity, maxLength: number, precision: StatesPrecision = 'fp16'): Promise<LayerStateStore> {
+  static async open(
+    cacheDir: string,
+    identity: StatesIdentity,
+    maxLength: number,
+    precision: StatesPrecision = 'fp16',
+  ): Promise<LayerStateStore> {
     const dir = LayerStateStore.dirFor(cacheDir, identity, maxLength, precision);
     await mkdir(dir, { recursive: true });
-    await writeFileAtomic(path.join(dir, 'identity.json'), `${JSON.stringify({ formatVersion: 1, ...identity, maxLength, precision }, null, 2)}\n`);
+    await writeFileAtomic(
+      path.join(dir, 'identity.json'),
+      `${JSON.stringify({ formatVersion: 1, ...identity, maxLength, precision }, null, 2)}\n`,
+    );
     const store = new LayerStateStore(dir, identity.hiddenSize, precision);
     const names = (await readdir(dir)).filter((name) => name.endsWith('.lss')).sort();
     for (const name of names) await store.load(path.join(dir, name));
@@ -102,7 +117,10 @@ export class LayerStateStore {
     const data = Buffer.alloc(rows.reduce((sum, row) => sum + row.tokens * this.hiddenSize, 0) * width);
     let at = 0;
     for (const row of rows) {
-      if (row.states.length !== row.tokens * this.hiddenSize) throw new RangeError(`states of ${row.tokens} tokens must have ${row.tokens * this.hiddenSize} values, got ${row.states.length}`);
+      if (row.states.length !== row.tokens * this.hiddenSize)
+        throw new RangeError(
+          `states of ${row.tokens} tokens must have ${row.tokens * this.hiddenSize} values, got ${row.states.length}`,
+        );
       if (this.precision === 'fp16') {
         for (const value of row.states) at = data.writeUInt16LE(floatToHalf(value), at);
       } else {
@@ -110,11 +128,21 @@ export class LayerStateStore {
       }
     }
     const sha256 = createHash('sha256').update(keys).update(data).digest('hex');
-    const header: SegmentHeader = { formatVersion: 1, rows: rows.length, hiddenSize: this.hiddenSize, precision: this.precision, tokens: rows.map((row) => row.tokens), sha256 };
+    const header: SegmentHeader = {
+      formatVersion: 1,
+      rows: rows.length,
+      hiddenSize: this.hiddenSize,
+      precision: this.precision,
+      tokens: rows.map((row) => row.tokens),
+      sha256,
+    };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(json.length);
-    const file = path.join(this.dir, `${Date.now().toString().padStart(15, '0')}-${process.pid}-${randomBytes(4).toString('hex')}.lss`);
+    const file = path.join(
+      this.dir,
+      `${Date.now().toString().padStart(15, '0')}-${process.pid}-${randomBytes(4).toString('hex')}.lss`,
+    );
     await writeFileAtomic(file, [STATES_MAGIC, length, json, keys, data]);
     this.register(file, header, STATES_MAGIC.length + 4 + json.length);
   }
@@ -150,7 +178,9 @@ export class LayerStateStore {
   }
 
   private async load(file: string): Promise<void> {
-    const problem = await this.verify(file).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    const problem = await this.verify(file).catch((error: unknown) =>
+      error instanceof Error ? error.message : String(error),
+    );
     if (typeof problem === 'string') {
       this.discarded.push({ file, problem });
       await rm(file, { force: true });
@@ -183,7 +213,8 @@ export class LayerStateStore {
       size = (await handle.stat()).size;
       const start = Buffer.alloc(STATES_MAGIC.length + 4);
       await handle.read(start, 0, start.length, 0);
-      if (size < start.length || !start.subarray(0, STATES_MAGIC.length).equals(STATES_MAGIC)) return 'not a senti layer-state segment';
+      if (size < start.length || !start.subarray(0, STATES_MAGIC.length).equals(STATES_MAGIC))
+        return 'not a senti layer-state segment';
       const jsonLength = start.readUInt32LE(STATES_MAGIC.length);
       payloadStart = start.length + jsonLength;
       if (size < payloadStart) return `size ${size} bytes, shorter than its header (truncated)`;
@@ -197,13 +228,23 @@ export class LayerStateStore {
     } finally {
       await handle.close();
     }
-    if (header.formatVersion !== 1 || header.hiddenSize !== this.hiddenSize || header.precision !== this.precision || header.tokens?.length !== header.rows) return 'unexpected header';
+    if (
+      header.formatVersion !== 1 ||
+      header.hiddenSize !== this.hiddenSize ||
+      header.precision !== this.precision ||
+      header.tokens?.length !== header.rows
+    )
+      return 'unexpected header';
     const width = header.precision === 'fp16' ? 2 : 4;
-    const expected = payloadStart + header.rows * KEY_BYTES + header.tokens.reduce((a, b) => a + b, 0) * this.hiddenSize * width;
+    const expected =
+      payloadStart + header.rows * KEY_BYTES + header.tokens.reduce((a, b) => a + b, 0) * this.hiddenSize * width;
     if (size !== expected) return `size ${size} bytes, expected ${expected} (truncated or padded)`;
     const digest = createHash('sha256');
     await new Promise<void>((resolve, reject) => {
-      createReadStream(file, { start: payloadStart, highWaterMark: 1 << 20 }).on('data', (chunk) => digest.update(chunk)).on('error', reject).on('end', resolve);
+      createReadStream(file, { start: payloadStart, highWaterMark: 1 << 20 })
+        .on('data', (chunk) => digest.update(chunk))
+        .on('error', reject)
+        .on('end', resolve);
     });
     if (digest.digest('hex') !== header.sha256) return 'checksum mismatch (corrupted)';
     return { header, payloadStart };

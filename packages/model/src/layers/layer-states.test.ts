@@ -42,7 +42,14 @@ describe('layer states: frozen bottom, on-disk store', () => {
     it(`layer-${firstLayer} input states equal PyTorch's within 1e-5 and round-trip through an fp32 store exactly`, async () => {
       const encoder = await createTfjsStatesEncoder(TINY_BERT, config, firstLayer);
       const store = await LayerStateStore.open(dir, encoder.identity, fixture.max_length, 'fp32');
-      const { keys, computed } = await encodeLayerStates({ texts: fixture.sentences, tokenizer, encoder, store, maxLength: fixture.max_length, batchSize: 2 });
+      const { keys, computed } = await encodeLayerStates({
+        texts: fixture.sentences,
+        tokenizer,
+        encoder,
+        store,
+        maxLength: fixture.max_length,
+        batchSize: 2,
+      });
       expect(computed).toBe(fixture.sentences.length);
       fixture.sentences.forEach((_, row) => {
         const batch = store.readBatch([keys[row]!]);
@@ -54,7 +61,17 @@ describe('layer states: frozen bottom, on-disk store', () => {
       expect(Array.from(batch.attentionMask)).toEqual(fixture.attention_mask.flat());
       store.close();
       const reopened = await LayerStateStore.open(dir, encoder.identity, fixture.max_length, 'fp32');
-      expect((await encodeLayerStates({ texts: fixture.sentences, tokenizer, encoder, store: reopened, maxLength: fixture.max_length })).computed).toBe(0);
+      expect(
+        (
+          await encodeLayerStates({
+            texts: fixture.sentences,
+            tokenizer,
+            encoder,
+            store: reopened,
+            maxLength: fixture.max_length,
+          })
+        ).computed,
+      ).toBe(0);
       expect(reopened.readBatch(keys).states).toEqual(batch.states);
       reopened.close();
       await encoder.dispose();
@@ -64,10 +81,18 @@ describe('layer states: frozen bottom, on-disk store', () => {
   it('fp16 states stay within half-precision rounding; a truncated segment is discarded and recomputed', async () => {
     const encoder = await createTfjsStatesEncoder(TINY_BERT, config, 1);
     const store = await LayerStateStore.open(dir, encoder.identity, fixture.max_length, 'fp16');
-    const { keys } = await encodeLayerStates({ texts: fixture.sentences, tokenizer, encoder, store, maxLength: fixture.max_length });
+    const { keys } = await encodeLayerStates({
+      texts: fixture.sentences,
+      tokenizer,
+      encoder,
+      store,
+      maxLength: fixture.max_length,
+    });
     const row = store.readBatch([keys[0]!]).states;
     const expected = fixtureRow(1, 0);
-    const worst = Math.max(...expected.map((value, i) => Math.abs(row[i]! - value) / Math.max(Math.abs(value), 2 ** -14)));
+    const worst = Math.max(
+      ...expected.map((value, i) => Math.abs(row[i]! - value) / Math.max(Math.abs(value), 2 ** -14)),
+    );
     expect(worst).toBeLessThan(2 ** -11);
     expect(worst).toBeGreaterThan(0);
     store.close();
@@ -76,16 +101,34 @@ describe('layer states: frozen bottom, on-disk store', () => {
     const reopened = await LayerStateStore.open(dir, encoder.identity, fixture.max_length, 'fp16');
     expect(reopened.discarded).toHaveLength(1);
     expect(reopened.discarded[0]!.problem).toMatch(/truncated/);
-    expect((await encodeLayerStates({ texts: fixture.sentences, tokenizer, encoder, store: reopened, maxLength: fixture.max_length })).computed).toBe(3);
+    expect(
+      (
+        await encodeLayerStates({
+          texts: fixture.sentences,
+          tokenizer,
+          encoder,
+          store: reopened,
+          maxLength: fixture.max_length,
+        })
+      ).computed,
+    ).toBe(3);
     reopened.close();
     await encoder.dispose();
   });
 
   for (const firstLayer of [0, 1, 2]) {
     it(`ONNX route: the graph cut at layer ${firstLayer} gives PyTorch's states within 1e-5`, async () => {
-      const encoder = await createOnnxStatesEncoder(path.join(TINY_BERT, 'onnx/model.onnx'), config, firstLayer, { threads: 1 });
+      const encoder = await createOnnxStatesEncoder(path.join(TINY_BERT, 'onnx/model.onnx'), config, firstLayer, {
+        threads: 1,
+      });
       const store = await LayerStateStore.open(dir, encoder.identity, fixture.max_length, 'fp32');
-      const { keys } = await encodeLayerStates({ texts: fixture.sentences, tokenizer, encoder, store, maxLength: fixture.max_length });
+      const { keys } = await encodeLayerStates({
+        texts: fixture.sentences,
+        tokenizer,
+        encoder,
+        store,
+        maxLength: fixture.max_length,
+      });
       fixture.sentences.forEach((_, row) => {
         expect(maxAbsDifference(store.readBatch([keys[row]!]).states, fixtureRow(firstLayer, row))).toBeLessThan(1e-5);
       });
@@ -106,12 +149,22 @@ describe('layer states: frozen bottom, on-disk store', () => {
 
   it('the int8 graph (model_quantized.onnx) is cut at every layer too (LayerNormalization count), states near fp32', async () => {
     for (const firstLayer of [0, 1, 2]) {
-      const encoder = await createOnnxStatesEncoder(path.join(TINY_BERT, 'onnx/model_quantized.onnx'), config, firstLayer, { threads: 1 });
-      const packed = tokenizer.pack(fixture.sentences.map((text) => tokenizer.tokenIds(text)), { maxLength: fixture.max_length, padding: 'max_length', truncation: true });
+      const encoder = await createOnnxStatesEncoder(
+        path.join(TINY_BERT, 'onnx/model_quantized.onnx'),
+        config,
+        firstLayer,
+        { threads: 1 },
+      );
+      const packed = tokenizer.pack(
+        fixture.sentences.map((text) => tokenizer.tokenIds(text)),
+        { maxLength: fixture.max_length, padding: 'max_length', truncation: true },
+      );
       const states = await encoder.run(packed);
       expect(states.length).toBe(fixture.states[firstLayer]!.length);
       const tokens = fixture.attention_mask[0]!.reduce((a, b) => a + b, 0);
-      expect(maxAbsDifference(states.subarray(0, tokens * config.hiddenSize), fixtureRow(firstLayer, 0))).toBeLessThan(0.1);
+      expect(maxAbsDifference(states.subarray(0, tokens * config.hiddenSize), fixtureRow(firstLayer, 0))).toBeLessThan(
+        0.1,
+      );
       await encoder.dispose();
     }
   });

@@ -46,7 +46,11 @@ export function topLayerNames(config: BertConfig, count: number, withPooler: boo
 /** Checks k against the encoder's depth with one clear line. */
 export function checkUnfreezeCount(count: number, config: BertConfig, model: string): void {
   if (!Number.isInteger(count) || count < 0 || count > config.numHiddenLayers) {
-    throw new ModelError('MODEL_BAD_UNFREEZE', `unfreeze must be an integer from 0 to ${config.numHiddenLayers} (the number of layers of "${model}"), got ${count}`, 'usage');
+    throw new ModelError(
+      'MODEL_BAD_UNFREEZE',
+      `unfreeze must be an integer from 0 to ${config.numHiddenLayers} (the number of layers of "${model}"), got ${count}`,
+      'usage',
+    );
   }
 }
 
@@ -54,17 +58,30 @@ export function checkUnfreezeCount(count: number, config: BertConfig, model: str
  * Loads the top `count` layers' weights (and the pooler's) from the model's `model.safetensors` (names with or
  * without the `bert.` prefix); dense weights come back transposed to [in, out].
  */
-export async function loadTopLayerWeights(modelDir: string, config: BertConfig, count: number, withPooler: boolean): Promise<TopLayerWeights> {
+export async function loadTopLayerWeights(
+  modelDir: string,
+  config: BertConfig,
+  count: number,
+  withPooler: boolean,
+): Promise<TopLayerWeights> {
   checkUnfreezeCount(count, config, modelDir);
   const parameters = await loadParameters(modelDir, config, topLayerNames(config, count, withPooler));
   return { firstLayer: config.numHiddenLayers - count, count, parameters };
 }
 
 /** Loads named tensors from `model.safetensors` (senti layout: dense weights [in, out]), checking their shapes. */
-export async function loadParameters(modelDir: string, config: BertConfig, names: readonly string[]): Promise<LayerParameter[]> {
+export async function loadParameters(
+  modelDir: string,
+  config: BertConfig,
+  names: readonly string[],
+): Promise<LayerParameter[]> {
   const file = path.join(modelDir, 'model.safetensors');
   if (!existsSync(file)) {
-    throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `unfreezing layers needs the encoder's weights; "${modelDir}" has no model.safetensors`, 'input');
+    throw new ModelError(
+      'MODEL_NO_LAYER_WEIGHTS',
+      `unfreezing layers needs the encoder's weights; "${modelDir}" has no model.safetensors`,
+      'input',
+    );
   }
   // Names as transformers accepts them: with or without `bert.`, legacy LayerNorm gamma/beta.
   const wanted = new Set(names);
@@ -73,16 +90,29 @@ export async function loadParameters(modelDir: string, config: BertConfig, names
   return names.map((name) => {
     const tensor = found.get(name);
     if (tensor === undefined) {
-      throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `${file} has no tensor "${name}"; unfreezing needs a BERT checkpoint with Hugging Face names`, 'input');
+      throw new ModelError(
+        'MODEL_NO_LAYER_WEIGHTS',
+        `${file} has no tensor "${name}"; unfreezing needs a BERT checkpoint with Hugging Face names`,
+        'input',
+      );
     }
-    return { name, ...checkShape(name, isDenseWeight(name) && !name.startsWith('embeddings.') ? transpose(tensor) : tensor, config, file) };
+    return {
+      name,
+      ...checkShape(
+        name,
+        isDenseWeight(name) && !name.startsWith('embeddings.') ? transpose(tensor) : tensor,
+        config,
+        file,
+      ),
+    };
   });
 }
 
 /** Names of layers [from, to)'s tensors. */
 export function layerRangeNames(from: number, to: number): string[] {
   const names: string[] = [];
-  for (let layer = from; layer < to; layer += 1) names.push(...LAYER_TENSOR_NAMES.map((suffix) => `encoder.layer.${layer}.${suffix}`));
+  for (let layer = from; layer < to; layer += 1)
+    names.push(...LAYER_TENSOR_NAMES.map((suffix) => `encoder.layer.${layer}.${suffix}`));
   return names;
 }
 
@@ -99,8 +129,11 @@ export function expectedShape(name: string, config: BertConfig): number[] | unde
 function checkShape(name: string, tensor: NamedTensor, config: BertConfig, file: string): NamedTensor {
   const expected = expectedShape(name, config);
   if (expected !== undefined && tensor.shape.join(',') !== expected.join(',')) {
-    throw new ModelError('MODEL_BAD_LAYER_WEIGHTS', `${file}: tensor "${name}" has shape [${tensor.shape.join(', ')}], expected [${expected!.join(', ')}] from config.json`, 'input');
+    throw new ModelError(
+      'MODEL_BAD_LAYER_WEIGHTS',
+      `${file}: tensor "${name}" has shape [${tensor.shape.join(', ')}], expected [${expected!.join(', ')}] from config.json`,
+      'input',
+    );
   }
   return tensor;
 }
-

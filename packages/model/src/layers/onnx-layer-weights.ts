@@ -1,7 +1,25 @@
 import { ModelError } from '@senti/errors';
-import { initializerMap, nodeAttribute, readOnnxModel, tensorToFloat32, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, transpose, type NamedTensor } from '@senti/onnx';
+import {
+  initializerMap,
+  nodeAttribute,
+  readOnnxModel,
+  tensorToFloat32,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  transpose,
+  type NamedTensor,
+} from '@senti/onnx';
 import type { BertConfig } from './bert-config.js';
-import { checkUnfreezeCount, expectedShape, isDenseWeight, topLayerNames, type LayerParameter, type TopLayerWeights } from './layer-weights.js';
+import {
+  checkUnfreezeCount,
+  expectedShape,
+  isDenseWeight,
+  topLayerNames,
+  type LayerParameter,
+  type TopLayerWeights,
+} from './layer-weights.js';
 
 /**
  * Loads the top `count` layers' weights (and the pooler's) from an fp32 ONNX export of a BERT model (the torch
@@ -9,7 +27,12 @@ import { checkUnfreezeCount, expectedShape, isDenseWeight, topLayerNames, type L
  * through Identity aliases), dense weights as the initializer input of the module's MatMul (already [in, out]) or
  * Gemm node. Says which tensor it cannot find when an export does not follow that layout.
  */
-export async function loadTopLayerWeightsFromOnnx(file: string, config: BertConfig, count: number, withPooler: boolean): Promise<TopLayerWeights> {
+export async function loadTopLayerWeightsFromOnnx(
+  file: string,
+  config: BertConfig,
+  count: number,
+  withPooler: boolean,
+): Promise<TopLayerWeights> {
   checkUnfreezeCount(count, config, file);
   const model = await readOnnxModel(file);
   const finder = tensorFinder(model, file);
@@ -17,7 +40,11 @@ export async function loadTopLayerWeightsFromOnnx(file: string, config: BertConf
     const tensor = finder(name);
     const expected = expectedShape(name, config)!;
     if (tensor.shape.join(',') !== expected.join(',')) {
-      throw new ModelError('MODEL_BAD_LAYER_WEIGHTS', `${file}: tensor for "${name}" has shape [${tensor.shape.join(', ')}], expected [${expected.join(', ')}] from config.json`, 'input');
+      throw new ModelError(
+        'MODEL_BAD_LAYER_WEIGHTS',
+        `${file}: tensor for "${name}" has shape [${tensor.shape.join(', ')}], expected [${expected.join(', ')}] from config.json`,
+        'input',
+      );
     }
     return { name, ...tensor };
   });
@@ -48,7 +75,9 @@ function tensorFinder(model: OnnxModel, file: string): (name: string, options?: 
   const graph = model.graph as OnnxGraph;
   const initializers = initializerMap(graph);
   const identities = new Map<string, string>();
-  for (const node of graph.node ?? []) if (node.op_type === 'Identity' && node.output?.[0] && node.input?.[0]) identities.set(node.output[0], node.input[0]);
+  for (const node of graph.node ?? [])
+    if (node.op_type === 'Identity' && node.output?.[0] && node.input?.[0])
+      identities.set(node.output[0], node.input[0]);
   const nodes = graph.node ?? [];
   const resolve = (value: string | undefined): OnnxTensor | undefined => {
     let current = value;
@@ -68,23 +97,35 @@ function tensorFinder(model: OnnxModel, file: string): (name: string, options?: 
   };
   const nodeOf = (modulePath: string, op: string): OnnxNode | undefined =>
     nodes.find((node) => node.op_type === op && (node.name ?? '').endsWith(`${modulePath}/${op}`));
-  const asTensor = (tensor: OnnxTensor): NamedTensor => ({ shape: [...(tensor.dims ?? [])], values: tensorToFloat32(tensor) });
-  const missing = (name: string) => new ModelError('MODEL_NO_LAYER_WEIGHTS',
-    `${file} has no fp32 tensor for "${name}" that senti can locate; unfreezing needs the model's model.safetensors or a torch-exported fp32 onnx/model.onnx`, 'input');
+  const asTensor = (tensor: OnnxTensor): NamedTensor => ({
+    shape: [...(tensor.dims ?? [])],
+    values: tensorToFloat32(tensor),
+  });
+  const missing = (name: string) =>
+    new ModelError(
+      'MODEL_NO_LAYER_WEIGHTS',
+      `${file} has no fp32 tensor for "${name}" that senti can locate; unfreezing needs the model's model.safetensors or a torch-exported fp32 onnx/model.onnx`,
+      'input',
+    );
   return (name, options = {}) => {
     if (options.lookup) {
       const table = byName(name);
       if (!table) throw missing(name);
       return asTensor(table);
     }
-    const modulePath = name.replace(/\.(weight|bias)$/, '').replace(/\./g, '/').replace(/layer\/(\d+)/, 'layer.$1');
+    const modulePath = name
+      .replace(/\.(weight|bias)$/, '')
+      .replace(/\./g, '/')
+      .replace(/layer\/(\d+)/, 'layer.$1');
     if (!isDenseWeight(name)) {
       const tensor = byName(name);
       if (tensor) return asTensor(tensor);
       // A bias folded into the Add after the MatMul, or a LayerNorm parameter as an input of its node.
       const isBias = name.endsWith('.bias');
       const layerNorm = nodeOf(modulePath, 'LayerNormalization');
-      const candidate = layerNorm ? resolve(layerNorm.input?.[isBias ? 2 : 1]) : nodeOf(modulePath, 'Add')?.input?.map(resolve).find(Boolean);
+      const candidate = layerNorm
+        ? resolve(layerNorm.input?.[isBias ? 2 : 1])
+        : nodeOf(modulePath, 'Add')?.input?.map(resolve).find(Boolean);
       if (candidate) return asTensor(candidate);
       throw missing(name);
     }

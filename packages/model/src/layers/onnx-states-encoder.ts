@@ -12,18 +12,30 @@ import { layerInputName, truncateToOutput } from './truncate-at-layer.js';
  * The frozen bottom in ONNX Runtime: the encoder graph cut so that its only output is the input of layer
  * `firstLayer` (the layers below it run once, at ONNX Runtime speed, in the file's dtype). CPU execution provider.
  */
-export async function createOnnxStatesEncoder(onnxFile: string, config: BertConfig, firstLayer: number, options: { threads?: number } = {}): Promise<StatesEncoder> {
+export async function createOnnxStatesEncoder(
+  onnxFile: string,
+  config: BertConfig,
+  firstLayer: number,
+  options: { threads?: number } = {},
+): Promise<StatesEncoder> {
   checkUnfreezeCount(config.numHiddenLayers - firstLayer, config, onnxFile);
   const model = await readOnnxModel(onnxFile);
   const output = layerInputName(model.graph!, firstLayer, config.numHiddenLayers, onnxFile);
   const truncated = truncateToOutput(model, output, config.hiddenSize);
-  const session = await ort.InferenceSession.create(encodeOnnxModel(truncated), sessionOptions('cpu', options.threads) as ort.InferenceSession.SessionOptions);
+  const session = await ort.InferenceSession.create(
+    encodeOnnxModel(truncated),
+    sessionOptions('cpu', options.threads) as ort.InferenceSession.SessionOptions,
+  );
   const fileHash = await fileSha256(onnxFile);
   return {
     identity: { route: 'onnx', fileHash, firstLayer, hiddenSize: config.hiddenSize },
     async run(batch) {
       const dims = [batch.batchSize, batch.sequenceLength];
-      const all: Record<string, BigInt64Array> = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, token_type_ids: batch.tokenTypeIds };
+      const all: Record<string, BigInt64Array> = {
+        input_ids: batch.inputIds,
+        attention_mask: batch.attentionMask,
+        token_type_ids: batch.tokenTypeIds,
+      };
       const feeds: Record<string, ort.Tensor> = {};
       for (const name of session.inputNames) feeds[name] = new ort.Tensor('int64', all[name]!, dims);
       const outputs = await session.run(feeds);

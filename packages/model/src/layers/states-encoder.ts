@@ -31,7 +31,11 @@ export interface StatesEncoder {
  * The frozen bottom in TensorFlow.js: embeddings and layers [0, firstLayer) from `model.safetensors` (no gradients).
  * Used for k = L (only the embeddings) and wherever the ONNX route is not available.
  */
-export async function createTfjsStatesEncoder(modelDir: string, config: BertConfig, firstLayer: number): Promise<StatesEncoder> {
+export async function createTfjsStatesEncoder(
+  modelDir: string,
+  config: BertConfig,
+  firstLayer: number,
+): Promise<StatesEncoder> {
   checkUnfreezeCount(config.numHiddenLayers - firstLayer, config, modelDir);
   const embeddings = await BertEmbeddings.load(modelDir, config);
   const parameters = await loadParameters(modelDir, config, layerRangeNames(0, firstLayer));
@@ -47,12 +51,18 @@ export async function createTfjsStatesEncoder(modelDir: string, config: BertConf
         const bias = attentionBias(mask);
         let x = embeddings.apply(int(batch.inputIds), int(batch.tokenTypeIds));
         for (let layer = 0; layer < firstLayer; layer += 1) {
-          x = bertLayer(x, bias, tensors.slice(layer * LAYER_TENSOR_NAMES.length, (layer + 1) * LAYER_TENSOR_NAMES.length), config, batch.batchSize);
+          x = bertLayer(
+            x,
+            bias,
+            tensors.slice(layer * LAYER_TENSOR_NAMES.length, (layer + 1) * LAYER_TENSOR_NAMES.length),
+            config,
+            batch.batchSize,
+          );
         }
         return x;
       });
       try {
-        return Float32Array.from(await states.data() as Float32Array);
+        return Float32Array.from((await states.data()) as Float32Array);
       } finally {
         states.dispose();
       }

@@ -21,8 +21,13 @@ beforeAll(async () => {
   await selectBackend({ device: 'cpu' });
   config = await readBertConfig(TINY_BERT);
   const session = await ort.InferenceSession.create(await readFile(path.join(TINY_BERT, 'onnx/model.onnx')));
-  const feed = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [batch, sequence]);
-  const outputs = await session.run({ input_ids: feed(fixture.input_ids), attention_mask: feed(fixture.attention_mask), token_type_ids: feed(fixture.token_type_ids) });
+  const feed = (rows: number[][]) =>
+    new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [batch, sequence]);
+  const outputs = await session.run({
+    input_ids: feed(fixture.input_ids),
+    attention_mask: feed(fixture.attention_mask),
+    token_type_ids: feed(fixture.token_type_ids),
+  });
   onnxLastHiddenState = outputs.last_hidden_state!.data as Float32Array;
   await session.release();
 });
@@ -30,7 +35,10 @@ beforeAll(async () => {
 describe('BertTopLayers (TensorFlow.js BERT layers)', () => {
   it('the fixture ids are what senti tokenizes the sentences to', async () => {
     const tokenizer = await loadTokenizer(TINY_BERT, { offline: true });
-    const packed = tokenizer.pack(fixture.sentences.map((text) => tokenizer.tokenIds(text)), { maxLength: sequence, padding: 'max_length', truncation: true });
+    const packed = tokenizer.pack(
+      fixture.sentences.map((text) => tokenizer.tokenIds(text)),
+      { maxLength: sequence, padding: 'max_length', truncation: true },
+    );
     expect(Array.from(packed.inputIds, Number)).toEqual(fixture.input_ids.flat());
     expect(Array.from(packed.attentionMask, Number)).toEqual(fixture.attention_mask.flat());
   });
@@ -44,7 +52,10 @@ describe('BertTopLayers (TensorFlow.js BERT layers)', () => {
       const layers = new BertTopLayers(config, await loadTopLayerWeights(TINY_BERT, config, count, true), 'pooler');
       const before = tf.memory().numTensors;
       const [last, pooled] = tf.tidy(() => {
-        const states = tf.tensor2d(fixture.states[config.numHiddenLayers - count]!, [batch * sequence, config.hiddenSize]);
+        const states = tf.tensor2d(fixture.states[config.numHiddenLayers - count]!, [
+          batch * sequence,
+          config.hiddenSize,
+        ]);
         const mask = tf.tensor2d(fixture.attention_mask.flat(), [batch, sequence], 'int32');
         return [layers.forward(states, mask), layers.pool(states, mask)];
       });
@@ -57,6 +68,8 @@ describe('BertTopLayers (TensorFlow.js BERT layers)', () => {
   }
 
   it('refuses k > L with one clear line', async () => {
-    await expect(loadTopLayerWeights(TINY_BERT, config, 3, true)).rejects.toThrow(/unfreeze must be an integer from 0 to 2/);
+    await expect(loadTopLayerWeights(TINY_BERT, config, 3, true)).rejects.toThrow(
+      /unfreeze must be an integer from 0 to 2/,
+    );
   });
 });

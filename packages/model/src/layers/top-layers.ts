@@ -29,15 +29,27 @@ export class BertTopLayers {
   readonly firstLayer: number;
   readonly count: number;
 
-  constructor(readonly config: BertConfig, weights: TopLayerWeights, readonly pooling: Pooling, readonly dropout = LAYER_DROPOUT) {
+  constructor(
+    readonly config: BertConfig,
+    weights: TopLayerWeights,
+    readonly pooling: Pooling,
+    readonly dropout = LAYER_DROPOUT,
+  ) {
     this.firstLayer = weights.firstLayer;
     this.count = weights.count;
-    const parameters = pooling === 'pooler' ? weights.parameters : weights.parameters.filter((parameter) => !parameter.name.startsWith('pooler.'));
+    const parameters =
+      pooling === 'pooler'
+        ? weights.parameters
+        : weights.parameters.filter((parameter) => !parameter.name.startsWith('pooler.'));
     if (parameters.length !== weights.count * LAYER_TENSOR_NAMES.length + (pooling === 'pooler' ? 2 : 0)) {
-      throw new RangeError(`pooling ${pooling} with ${weights.count} layers needs ${pooling === 'pooler' ? 'the pooler weights' : 'layer weights only'}`);
+      throw new RangeError(
+        `pooling ${pooling} with ${weights.count} layers needs ${pooling === 'pooler' ? 'the pooler weights' : 'layer weights only'}`,
+      );
     }
     this.names = parameters.map((parameter) => parameter.name);
-    this.variables = parameters.map((parameter) => tf.tidy(() => tf.variable(tf.tensor(parameter.values, parameter.shape), true)));
+    this.variables = parameters.map((parameter) =>
+      tf.tidy(() => tf.variable(tf.tensor(parameter.values, parameter.shape), true)),
+    );
   }
 
   /** Hidden states after the top layers, [batch * sequence, hidden], from the layer-(L-k) states of the same shape. */
@@ -47,8 +59,14 @@ export class BertTopLayers {
       const bias = attentionBias(attentionMask);
       let x = states;
       for (let layer = 0; layer < this.count; layer += 1) {
-        const weights = this.variables.slice(layer * LAYER_TENSOR_NAMES.length, (layer + 1) * LAYER_TENSOR_NAMES.length);
-        const dropout = options.training === true && this.dropout > 0 ? { rate: this.dropout, seed: mixSeed(options.seed ?? 0, 0x1a7e, layer) } : undefined;
+        const weights = this.variables.slice(
+          layer * LAYER_TENSOR_NAMES.length,
+          (layer + 1) * LAYER_TENSOR_NAMES.length,
+        );
+        const dropout =
+          options.training === true && this.dropout > 0
+            ? { rate: this.dropout, seed: mixSeed(options.seed ?? 0, 0x1a7e, layer) }
+            : undefined;
         x = bertLayer(x, bias, weights, this.config, batch, dropout);
       }
       return x;
@@ -57,14 +75,25 @@ export class BertTopLayers {
 
   /** Sentence vectors [batch, hidden] from the layer-(L-k) states [batch * sequence, hidden] and the mask [batch, sequence]. */
   pool(states: tf.Tensor2D, attentionMask: tf.Tensor2D, options: TopLayersForwardOptions = {}): tf.Tensor2D {
-    return tf.tidy(() => poolStates(this.forward(states, attentionMask, options), attentionMask, this.pooling, this.variables.slice(this.count * LAYER_TENSOR_NAMES.length)));
+    return tf.tidy(() =>
+      poolStates(
+        this.forward(states, attentionMask, options),
+        attentionMask,
+        this.pooling,
+        this.variables.slice(this.count * LAYER_TENSOR_NAMES.length),
+      ),
+    );
   }
 
   /** Copies of the current values, with names (dense weights [in, out]). */
   async getParameters(): Promise<LayerParameter[]> {
-    return Promise.all(this.variables.map(async (variable, index) => ({
-      name: this.names[index]!, shape: [...variable.shape], values: Float32Array.from(await variable.data() as Float32Array),
-    })));
+    return Promise.all(
+      this.variables.map(async (variable, index) => ({
+        name: this.names[index]!,
+        shape: [...variable.shape],
+        values: Float32Array.from((await variable.data()) as Float32Array),
+      })),
+    );
   }
 
   /** Copies of the current values in `variables` order. */
@@ -74,8 +103,11 @@ export class BertTopLayers {
 
   /** Replace the values (same order and sizes as `getWeights`). */
   setWeights(weights: readonly Float32Array[]): void {
-    if (weights.length !== this.variables.length) throw new RangeError(`expected ${this.variables.length} layer tensors, got ${weights.length}`);
-    this.variables.forEach((variable, index) => tf.tidy(() => variable.assign(tf.tensor(weights[index]!, variable.shape))));
+    if (weights.length !== this.variables.length)
+      throw new RangeError(`expected ${this.variables.length} layer tensors, got ${weights.length}`);
+    this.variables.forEach((variable, index) =>
+      tf.tidy(() => variable.assign(tf.tensor(weights[index]!, variable.shape))),
+    );
   }
 
   /** Free the variables. */
@@ -85,7 +117,12 @@ export class BertTopLayers {
 }
 
 /** The sentence vector of each text from last hidden states [batch * sequence, hidden]: pooler, [CLS] or masked mean. */
-export function poolStates(states: tf.Tensor2D, attentionMask: tf.Tensor2D, pooling: Pooling, pooler: readonly tf.Tensor[]): tf.Tensor2D {
+export function poolStates(
+  states: tf.Tensor2D,
+  attentionMask: tf.Tensor2D,
+  pooling: Pooling,
+  pooler: readonly tf.Tensor[],
+): tf.Tensor2D {
   const [batch, sequence] = attentionMask.shape;
   const hidden = states.shape[1];
   const byText = tf.reshape(states, [batch, sequence, hidden]);

@@ -10,12 +10,19 @@ import { tensorValueInfo, DataType, type OnnxGraph, type OnnxModel } from '@sent
 export function layerInputName(graph: OnnxGraph, layer: number, numLayers: number, file: string): string {
   const nodes = graph.node ?? [];
   if (layer < numLayers) {
-    const key = nodes.find((node) => node.op_type === 'MatMul' && (node.name ?? '').endsWith(`encoder/layer.${layer}/attention/self/key/MatMul`));
+    const key = nodes.find(
+      (node) =>
+        node.op_type === 'MatMul' && (node.name ?? '').endsWith(`encoder/layer.${layer}/attention/self/key/MatMul`),
+    );
     if (key?.input?.[0]) return key.input[0];
   }
   const norms = nodes.filter((node) => node.op_type === 'LayerNormalization');
   if (norms.length === 2 * numLayers + 1 && norms[2 * layer]?.output?.[0]) return norms[2 * layer]!.output![0]!;
-  throw new ModelError('MODEL_UNSUPPORTED_GRAPH', `${file}: cannot find the input of encoder layer ${layer} (no torch-exported key MatMul and ${norms.length} LayerNormalization nodes, expected ${2 * numLayers + 1})`, 'input');
+  throw new ModelError(
+    'MODEL_UNSUPPORTED_GRAPH',
+    `${file}: cannot find the input of encoder layer ${layer} (no torch-exported key MatMul and ${norms.length} LayerNormalization nodes, expected ${2 * numLayers + 1})`,
+    'input',
+  );
 }
 
 /**
@@ -58,7 +65,8 @@ export function truncateToOutput(model: OnnxModel, output: string, hiddenSize: n
 
 /** FLOAT16 when the graph's outputs are half precision (fp16 exports), else FLOAT. */
 function elementTypeOf(graph: OnnxGraph, name: string): number {
-  const declared = [...(graph.value_info ?? []), ...(graph.output ?? [])].find((info) => info.name === name)?.type?.tensor_type?.elem_type;
+  const declared = [...(graph.value_info ?? []), ...(graph.output ?? [])].find((info) => info.name === name)?.type
+    ?.tensor_type?.elem_type;
   if (declared !== undefined) return declared;
   const outputType = graph.output?.[0]?.type?.tensor_type?.elem_type;
   return outputType === DataType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT;

@@ -26,20 +26,40 @@ export function createTunedEncoder(base: Encoder, states: StatesEncoder, layers:
   const encode = async (texts: readonly string[], options: EncodeTextsOptions): Promise<Float32Array> => {
     const { maxLength } = options;
     if (!Number.isInteger(maxLength) || maxLength < extra + 1 || maxLength > tokenizer.modelMaxLength) {
-      throw new ModelError('MODEL_BAD_MAX_LENGTH', `maxLength must be an integer from ${extra + 1} to ${tokenizer.modelMaxLength}, got ${maxLength}`, 'usage');
+      throw new ModelError(
+        'MODEL_BAD_MAX_LENGTH',
+        `maxLength must be an integer from ${extra + 1} to ${tokenizer.modelMaxLength}, got ${maxLength}`,
+        'usage',
+      );
     }
     const bodies = texts.map((text) => tokenizer.truncatedTokenIds(text, maxLength - extra)); // long texts cut before tokenizing
     const features = new Float32Array(texts.length * hidden);
     let done = 0;
-    for (const batch of planLengthBatches(bodies.map((body) => body.length + extra), options.batchSize ?? 32, maxLength)) {
-      const packed = tokenizer.pack(batch.indices.map((index) => bodies[index]!), { maxLength: batch.sequenceLength, padding: 'max_length', truncation: true });
+    for (const batch of planLengthBatches(
+      bodies.map((body) => body.length + extra),
+      options.batchSize ?? 32,
+      maxLength,
+    )) {
+      const packed = tokenizer.pack(
+        batch.indices.map((index) => bodies[index]!),
+        { maxLength: batch.sequenceLength, padding: 'max_length', truncation: true },
+      );
       const stateValues = await states.run(packed);
-      const pooled = tf.tidy(() => layers.pool(
-        tf.tensor2d(stateValues, [packed.batchSize * packed.sequenceLength, hidden]),
-        tf.tensor2d(Int32Array.from(packed.attentionMask, Number), [packed.batchSize, packed.sequenceLength], 'int32')));
-      const values = await pooled.data() as Float32Array;
+      const pooled = tf.tidy(() =>
+        layers.pool(
+          tf.tensor2d(stateValues, [packed.batchSize * packed.sequenceLength, hidden]),
+          tf.tensor2d(
+            Int32Array.from(packed.attentionMask, Number),
+            [packed.batchSize, packed.sequenceLength],
+            'int32',
+          ),
+        ),
+      );
+      const values = (await pooled.data()) as Float32Array;
       pooled.dispose();
-      batch.indices.forEach((index, row) => features.set(values.subarray(row * hidden, (row + 1) * hidden), index * hidden));
+      batch.indices.forEach((index, row) =>
+        features.set(values.subarray(row * hidden, (row + 1) * hidden), index * hidden),
+      );
       done += batch.indices.length;
       options.onProgress?.(done, texts.length);
     }

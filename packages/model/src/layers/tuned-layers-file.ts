@@ -27,9 +27,21 @@ export interface TunedLayersInfo {
 }
 
 /** The bytes of layers.bin and its manifest entry (without the route fields). */
-export function encodeTunedLayers(parameters: readonly LayerParameter[]): { bytes: Buffer; sha256: string; tensors: { name: string; shape: number[] }[] } {
-  const bytes = Buffer.concat(parameters.map((parameter) => Buffer.from(parameter.values.buffer, parameter.values.byteOffset, parameter.values.byteLength)));
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), tensors: parameters.map(({ name, shape }) => ({ name, shape: [...shape] })) };
+export function encodeTunedLayers(parameters: readonly LayerParameter[]): {
+  bytes: Buffer;
+  sha256: string;
+  tensors: { name: string; shape: number[] }[];
+} {
+  const bytes = Buffer.concat(
+    parameters.map((parameter) =>
+      Buffer.from(parameter.values.buffer, parameter.values.byteOffset, parameter.values.byteLength),
+    ),
+  );
+  return {
+    bytes,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    tensors: parameters.map(({ name, shape }) => ({ name, shape: [...shape] })),
+  };
 }
 
 /** Reads and checks layers.bin against its manifest entry. */
@@ -42,10 +54,21 @@ export async function readTunedLayers(dir: string, info: TunedLayersInfo): Promi
     throw new ModelError('MODEL_CORRUPT', `${file} is missing; the model in ${dir} is incomplete`, 'input', { cause });
   }
   const sizes = info.tensors.map((tensor) => tensor.shape.reduce((a, b) => a * b, 1));
-  if (bytes.length !== sizes.reduce((a, b) => a + b, 0) * 4 || createHash('sha256').update(bytes).digest('hex') !== info.sha256) {
-    throw new ModelError('MODEL_CORRUPT', `${file} does not match its sha256 in senti.json; the model is damaged, train or copy it again`, 'input');
+  if (
+    bytes.length !== sizes.reduce((a, b) => a + b, 0) * 4 ||
+    createHash('sha256').update(bytes).digest('hex') !== info.sha256
+  ) {
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${file} does not match its sha256 in senti.json; the model is damaged, train or copy it again`,
+      'input',
+    );
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   let offset = 0;
-  return info.tensors.map((tensor, index) => ({ name: tensor.name, shape: tensor.shape, values: all.slice(offset, (offset += sizes[index]!)) }));
+  return info.tensors.map((tensor, index) => ({
+    name: tensor.name,
+    shape: tensor.shape,
+    values: all.slice(offset, (offset += sizes[index]!)),
+  }));
 }

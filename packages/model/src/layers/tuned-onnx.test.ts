@@ -21,9 +21,17 @@ beforeAll(async () => {
 
 async function run(bytes: Uint8Array): Promise<{ last: Float32Array; pooled: Float32Array }> {
   const session = await ort.InferenceSession.create(bytes);
-  const feed = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [batch, sequence]);
-  const outputs = await session.run({ input_ids: feed(fixture.input_ids), attention_mask: feed(fixture.attention_mask), token_type_ids: feed(fixture.token_type_ids) });
-  const result = { last: outputs.last_hidden_state!.data as Float32Array, pooled: outputs.pooler_output!.data as Float32Array };
+  const feed = (rows: number[][]) =>
+    new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [batch, sequence]);
+  const outputs = await session.run({
+    input_ids: feed(fixture.input_ids),
+    attention_mask: feed(fixture.attention_mask),
+    token_type_ids: feed(fixture.token_type_ids),
+  });
+  const result = {
+    last: outputs.last_hidden_state!.data as Float32Array,
+    pooled: outputs.pooler_output!.data as Float32Array,
+  };
   await session.release();
   return result;
 }
@@ -34,7 +42,8 @@ describe('withTunedWeights (tuned layers written into the ONNX graph)', () => {
     const weights = await loadTopLayerWeights(TINY_BERT, config, 2, true);
     // "Tuned" weights: every tensor changed differently (shared initializers in the export must not leak the change).
     weights.parameters = weights.parameters.map((parameter, index) => ({
-      ...parameter, values: parameter.values.map((value, i) => value * 1.25 + 0.01 * Math.sin(index * 7 + i)),
+      ...parameter,
+      values: parameter.values.map((value, i) => value * 1.25 + 0.01 * Math.sin(index * 7 + i)),
     }));
     const layers = new BertTopLayers(config, weights, 'pooler');
     const [last, pooled] = tf.tidy(() => {

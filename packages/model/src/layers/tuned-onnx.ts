@@ -1,5 +1,16 @@
 import { ModelError } from '@senti/errors';
-import { addInitializers, initializerMap, nodeAttribute, pruneInitializers, uniqueNamer, float32Tensor, type OnnxGraph, type OnnxModel, type OnnxNode, transpose } from '@senti/onnx';
+import {
+  addInitializers,
+  initializerMap,
+  nodeAttribute,
+  pruneInitializers,
+  uniqueNamer,
+  float32Tensor,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+  transpose,
+} from '@senti/onnx';
 import { isDenseWeight, type LayerParameter } from './layer-weights.js';
 
 /**
@@ -9,11 +20,21 @@ import { isDenseWeight, type LayerParameter } from './layer-weights.js';
  * or bias): exporters share identical initializers between layers, which must not all change. Unused initializers
  * are dropped.
  */
-export function withTunedWeights(model: OnnxModel, parameters: readonly LayerParameter[], file = 'the encoder graph'): OnnxModel {
-  const graph: OnnxGraph = { ...(model.graph as OnnxGraph), node: (model.graph?.node ?? []).map((node) => ({ ...node, input: [...(node.input ?? [])] })), initializer: [...(model.graph?.initializer ?? [])] };
+export function withTunedWeights(
+  model: OnnxModel,
+  parameters: readonly LayerParameter[],
+  file = 'the encoder graph',
+): OnnxModel {
+  const graph: OnnxGraph = {
+    ...(model.graph as OnnxGraph),
+    node: (model.graph?.node ?? []).map((node) => ({ ...node, input: [...(node.input ?? [])] })),
+    initializer: [...(model.graph?.initializer ?? [])],
+  };
   const initializers = initializerMap(graph);
   const identities = new Map<string, string>();
-  for (const node of graph.node ?? []) if (node.op_type === 'Identity' && node.output?.[0] && node.input?.[0]) identities.set(node.output[0], node.input[0]);
+  for (const node of graph.node ?? [])
+    if (node.op_type === 'Identity' && node.output?.[0] && node.input?.[0])
+      identities.set(node.output[0], node.input[0]);
   const isConstant = (value: string | undefined): boolean => {
     let current = value;
     for (let hops = 0; current !== undefined && hops < 8; hops += 1) {
@@ -27,7 +48,10 @@ export function withTunedWeights(model: OnnxModel, parameters: readonly LayerPar
   const nameFor = uniqueNamer(graph);
   for (const parameter of parameters) {
     const { name } = parameter;
-    const modulePath = name.replace(/\.(weight|bias)$/, '').replace(/\./g, '/').replace(/layer\/(\d+)/, 'layer.$1');
+    const modulePath = name
+      .replace(/\.(weight|bias)$/, '')
+      .replace(/\./g, '/')
+      .replace(/layer\/(\d+)/, 'layer.$1');
     const isBias = name.endsWith('.bias');
     let target: { node: OnnxNode; index: number; values: Float32Array; dims: number[] } | undefined;
     const layerNorm = nodeOf(modulePath, 'LayerNormalization');
@@ -44,7 +68,11 @@ export function withTunedWeights(model: OnnxModel, parameters: readonly LayerPar
       if (node && index >= 0) target = { node, index, values: parameter.values, dims: parameter.shape };
     }
     if (target === undefined) {
-      throw new ModelError('MODEL_UNSUPPORTED_GRAPH', `${file}: cannot find where "${name}" is used (expected torch exporter node names such as ${modulePath}/MatMul)`, 'input');
+      throw new ModelError(
+        'MODEL_UNSUPPORTED_GRAPH',
+        `${file}: cannot find where "${name}" is used (expected torch exporter node names such as ${modulePath}/MatMul)`,
+        'input',
+      );
     }
     const tensorName = nameFor(`senti.tuned.${name}`);
     addInitializers(graph, float32Tensor(tensorName, target.dims, target.values));

@@ -11,11 +11,21 @@ import { loadTopLayerWeightsFromOnnx } from './onnx-layer-weights.js';
 import { createTfjsStatesEncoder, type StatesEncoder } from './states-encoder.js';
 
 /** The top layers' starting weights: `model.safetensors` when present, else the fp32 ONNX initializers. */
-export async function loadUnfrozenWeights(modelDir: string, config: BertConfig, count: number, withPooler: boolean): Promise<TopLayerWeights> {
-  if (existsSync(path.join(modelDir, 'model.safetensors'))) return loadTopLayerWeights(modelDir, config, count, withPooler);
+export async function loadUnfrozenWeights(
+  modelDir: string,
+  config: BertConfig,
+  count: number,
+  withPooler: boolean,
+): Promise<TopLayerWeights> {
+  if (existsSync(path.join(modelDir, 'model.safetensors')))
+    return loadTopLayerWeights(modelDir, config, count, withPooler);
   const onnx = path.join(modelDir, 'onnx', ONNX_FILES.fp32);
   if (existsSync(onnx)) return loadTopLayerWeightsFromOnnx(onnx, config, count, withPooler);
-  throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `unfreezing layers needs fp32 weights, but "${modelDir}" has neither model.safetensors nor onnx/${ONNX_FILES.fp32} (an int8 model cannot be fine-tuned)`, 'input');
+  throw new ModelError(
+    'MODEL_NO_LAYER_WEIGHTS',
+    `unfreezing layers needs fp32 weights, but "${modelDir}" has neither model.safetensors nor onnx/${ONNX_FILES.fp32} (an int8 model cannot be fine-tuned)`,
+    'input',
+  );
 }
 
 /** Options for {@link createStatesEncoder}. */
@@ -32,14 +42,26 @@ export interface StatesEncoderOptions {
  * layout (its export, the masked-LM export cut, or the graph senti writes from safetensors; int8 and fp32 runs share
  * it) or the dtype's own published file (fp16, q8), else TensorFlow.js from safetensors.
  */
-export async function createStatesEncoder(modelDir: string, config: BertConfig, firstLayer: number, options: StatesEncoderOptions = {}): Promise<StatesEncoder> {
+export async function createStatesEncoder(
+  modelDir: string,
+  config: BertConfig,
+  firstLayer: number,
+  options: StatesEncoderOptions = {},
+): Promise<StatesEncoder> {
   const dtype = options.dtype === undefined || options.dtype === 'int8' ? 'fp32' : options.dtype;
   const route = options.route ?? (isEncoderDtypeAvailable(dirSource(modelDir), dtype) ? 'onnx' : 'tfjs');
   if (route === 'onnx') {
     // Mean pooling asks for the whole graph; the states are taken below the last layer's query anyway.
-    const { file } = await resolveEncoderFile(dirSource(modelDir), dtype, 'cpu', { pooling: 'mean' }).catch((error: unknown) => {
-      throw new ModelError('MODEL_ENCODER_FILE_MISSING', `the frozen layers of ${modelDir} cannot run in ONNX Runtime: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
-    });
+    const { file } = await resolveEncoderFile(dirSource(modelDir), dtype, 'cpu', { pooling: 'mean' }).catch(
+      (error: unknown) => {
+        throw new ModelError(
+          'MODEL_ENCODER_FILE_MISSING',
+          `the frozen layers of ${modelDir} cannot run in ONNX Runtime: ${error instanceof Error ? error.message : String(error)}`,
+          'input',
+          { cause: error },
+        );
+      },
+    );
     return createOnnxStatesEncoder(file, config, firstLayer, { threads: options.threads });
   }
   return createTfjsStatesEncoder(modelDir, config, firstLayer);

@@ -36,7 +36,14 @@ export const loadServableModel = loadClassifier;
 /** The served info of an export, from its config.json (`senti` section: base model, dtype, pooling, max length). */
 async function exportInfo(dir: string, exported: ExportedModel): Promise<ServedModelInfo> {
   const config = exported.config as ExportedModel['config'] & {
-    senti?: { base_model?: unknown; encoder_dtype?: unknown; pooling?: unknown; max_length?: unknown; temperature?: unknown; abstain_below?: unknown };
+    senti?: {
+      base_model?: unknown;
+      encoder_dtype?: unknown;
+      pooling?: unknown;
+      max_length?: unknown;
+      temperature?: unknown;
+      abstain_below?: unknown;
+    };
   };
   const senti = config.senti ?? {};
   const text = (value: unknown, fallback: string) => (typeof value === 'string' && value !== '' ? value : fallback);
@@ -54,7 +61,9 @@ async function exportInfo(dir: string, exported: ExportedModel): Promise<ServedM
       fileHash,
     },
     maxLength: integer(senti.max_length, exported.maxLength),
-    ...(typeof senti.temperature === 'number' ? { calibration: { method: 'temperature' as const, temperature: senti.temperature } } : {}),
+    ...(typeof senti.temperature === 'number'
+      ? { calibration: { method: 'temperature' as const, temperature: senti.temperature } }
+      : {}),
     ...(typeof senti.abstain_below === 'number' ? { abstention: { threshold: senti.abstain_below } } : {}),
   };
   const id = createHash('sha256').update(JSON.stringify(info)).digest('hex').slice(0, 12);
@@ -68,7 +77,12 @@ export async function checkServable(dir: string): Promise<'senti' | 'export'> {
     return 'senti';
   }
   if (existsSync(path.join(dir, 'config.json')) && existsSync(path.join(dir, 'onnx'))) return 'export';
-  throw new ModelError('MODEL_NOT_FOUND', `${escapeControl(dir)} holds neither a senti model (senti.json) nor a senti export (config.json + onnx/)`, 'input', {
-    hint: 'pass a run directory, its model/ folder, or a directory written by exportModel',
-  });
+  throw new ModelError(
+    'MODEL_NOT_FOUND',
+    `${escapeControl(dir)} holds neither a senti model (senti.json) nor a senti export (config.json + onnx/)`,
+    'input',
+    {
+      hint: 'pass a run directory, its model/ folder, or a directory written by exportModel',
+    },
+  );
 }

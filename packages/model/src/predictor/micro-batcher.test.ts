@@ -74,8 +74,13 @@ describe('MicroBatcher', () => {
     const batches: number[][] = [];
     const gates: (() => void)[] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 10, maxWaitMs: 0,
-      run: async (items) => { batches.push(items); await new Promise<void>((resolve) => gates.push(resolve)); return items; },
+      maxBatchSize: 10,
+      maxWaitMs: 0,
+      run: async (items) => {
+        batches.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items;
+      },
     });
     const first = batcher.submit([1]);
     expect(batches).toEqual([[1]]);
@@ -158,17 +163,31 @@ describe('MicroBatcher', () => {
   it('refuses texts beyond the queue bound with MODEL_QUEUE_FULL, and accepts again once it drains', async () => {
     const batches: number[][] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 2, maxWaitMs: 0, maxQueuedItems: 3,
-      run: async (items) => { batches.push(items); await new Promise<void>((resolve) => gates.push(resolve)); return items; },
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      maxQueuedItems: 3,
+      run: async (items) => {
+        batches.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items;
+      },
     });
     const gates: (() => void)[] = [];
-    const openGates = async () => { while (batcher.pending > 0 || gates.length > 0) { gates.shift()?.(); await new Promise((resolve) => setImmediate(resolve)); } };
+    const openGates = async () => {
+      while (batcher.pending > 0 || gates.length > 0) {
+        gates.shift()?.();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
     const first = batcher.submit([1, 2]); // taken into a batch at once, held at its gate
     expect(batches).toEqual([[1, 2]]);
     const queued = batcher.submit([3, 4, 5]); // fills the queue
     await expect(batcher.submit([6])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL' });
     await openGates();
-    await expect(Promise.all([first, queued])).resolves.toEqual([[1, 2], [3, 4, 5]]);
+    await expect(Promise.all([first, queued])).resolves.toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     const sixth = batcher.submit([6]);
     await openGates();
     await expect(sixth).resolves.toEqual([6]);
@@ -178,8 +197,13 @@ describe('MicroBatcher', () => {
   it('drops the queued work of a cancelled caller: its texts are never run', async () => {
     const batches: number[][] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 2, maxWaitMs: 0,
-      run: async (items) => { batches.push(items); await new Promise((resolve) => setTimeout(resolve, 20)); return items; },
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      run: async (items) => {
+        batches.push(items);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return items;
+      },
     });
     const first = batcher.submit([1, 2]);
     const controller = new AbortController();
@@ -204,7 +228,10 @@ describe('MicroBatcher', () => {
     let clock = 0;
     const gates: (() => void)[] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 2, maxWaitMs: 0, maxQueueMs: 50, now: () => clock,
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      maxQueueMs: 50,
+      now: () => clock,
       run: async (items) => {
         await new Promise<void>((resolve) => gates.push(resolve));
         clock += 10 * items.length;
@@ -222,7 +249,10 @@ describe('MicroBatcher', () => {
     await until(() => gates.length === 2);
     const queued = batcher.submit([5, 6, 7, 8]); // 40 ms of work waiting
     expect(batcher.expectedWaitMs()).toBe(60); // the running batch's 20 ms count too (#28 item 27)
-    await expect(batcher.submit([9, 10])).rejects.toMatchObject({ code: 'MODEL_QUEUE_FULL', message: expect.stringMatching(/80 ms of work, over the 50 ms allowed/) });
+    await expect(batcher.submit([9, 10])).rejects.toMatchObject({
+      code: 'MODEL_QUEUE_FULL',
+      message: expect.stringMatching(/80 ms of work, over the 50 ms allowed/),
+    });
     gates[1]!();
     await expect(running).resolves.toEqual([3, 4]);
     await until(() => gates.length === 3);
@@ -237,7 +267,10 @@ describe('MicroBatcher', () => {
     const gates: (() => void)[] = [];
     const seen: number[][] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 1, maxWaitMs: 0, maxQueueMs: 100, now: () => clock,
+      maxBatchSize: 1,
+      maxWaitMs: 0,
+      maxQueueMs: 100,
+      now: () => clock,
       run: async (items) => {
         seen.push(items);
         await new Promise<void>((resolve) => gates.push(resolve));
@@ -262,7 +295,10 @@ describe('MicroBatcher', () => {
     let clock = 0;
     let msPerItem = 10;
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 4, maxWaitMs: 0, maxQueueMs: 100, now: () => clock,
+      maxBatchSize: 4,
+      maxWaitMs: 0,
+      maxQueueMs: 100,
+      now: () => clock,
       run: async (items) => {
         clock += msPerItem * items.length;
         return items;
@@ -284,12 +320,20 @@ describe('MicroBatcher', () => {
     vi.useFakeTimers();
     const gates: (() => void)[] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 1, maxWaitMs: 0, maxQueueMs: 100,
-      run: async (items) => { await new Promise<void>((resolve) => gates.push(resolve)); return items; },
+      maxBatchSize: 1,
+      maxWaitMs: 0,
+      maxQueueMs: 100,
+      run: async (items) => {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items;
+      },
     });
     const slow = batcher.submit([1]); // runs, held far beyond the deadline of what queues behind it
     const late = batcher.submit([2]);
-    const settled = late.then(() => 'answered', (error: { code?: string }) => error.code);
+    const settled = late.then(
+      () => 'answered',
+      (error: { code?: string }) => error.code,
+    );
     await vi.advanceTimersByTimeAsync(99);
     expect(await Promise.race([settled, Promise.resolve('waiting')])).toBe('waiting');
     await vi.advanceTimersByTimeAsync(1);
@@ -305,7 +349,10 @@ describe('MicroBatcher', () => {
     const gates: (() => void)[] = [];
     const seen: number[][] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 2, maxWaitMs: 0, maxQueueMs: 100, now: () => clock,
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      maxQueueMs: 100,
+      now: () => clock,
       run: async (items) => {
         seen.push(items);
         await new Promise<void>((resolve) => gates.push(resolve));
@@ -323,15 +370,25 @@ describe('MicroBatcher', () => {
     clock += 30; // the running batch ends at 70 ms of waiting (clock += 40 in run): 70 + 40 > 100
     gates[1]!();
     await running;
-    await expect(tight).rejects.toMatchObject({ code: 'MODEL_QUEUE_TIMEOUT', message: expect.stringMatching(/could not be answered within the 100 ms allowed/) });
-    expect(seen).toEqual([[1, 2], [3, 4]]);
+    await expect(tight).rejects.toMatchObject({
+      code: 'MODEL_QUEUE_TIMEOUT',
+      message: expect.stringMatching(/could not be answered within the 100 ms allowed/),
+    });
+    expect(seen).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('counts work, not items: costly items fill the time bound sooner (#28 item 28)', async () => {
     let clock = 0;
     const gates: (() => void)[] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 4, maxWaitMs: 0, maxQueueMs: 100, now: () => clock, cost: (item) => item,
+      maxBatchSize: 4,
+      maxWaitMs: 0,
+      maxQueueMs: 100,
+      now: () => clock,
+      cost: (item) => item,
       run: async (items) => {
         await new Promise<void>((resolve) => gates.push(resolve));
         clock += items.reduce((sum, item) => sum + item, 0); // 1 ms per unit of work
@@ -367,7 +424,10 @@ describe('MicroBatcher', () => {
     expect(batches).toHaveLength(1); // two of three: still waiting for the third
     second.push(batcher.submit([6]));
     await vi.advanceTimersByTimeAsync(0);
-    expect(batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     await Promise.all(second);
     // A caller that does not come back costs at most maxWaitMs.
     const third = [batcher.submit([7]), batcher.submit([8])];
@@ -382,8 +442,13 @@ describe('MicroBatcher', () => {
     const gates: (() => void)[] = [];
     const batches: number[][] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatchSize: 8, maxWaitMs: 0,
-      run: async (items) => { batches.push(items); await new Promise<void>((resolve) => gates.push(resolve)); return items; },
+      maxBatchSize: 8,
+      maxWaitMs: 0,
+      run: async (items) => {
+        batches.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items;
+      },
     });
     const first = batcher.submit([0]); // runs, held
     const longA = batcher.submit(Array.from({ length: 8 }, (_, i) => 100 + i));
@@ -401,6 +466,11 @@ describe('MicroBatcher', () => {
     // Each job gets at most a quarter batch (2) per pass: the short request is in the second batch.
     expect(batches[1]).toEqual([100, 101, 102, 103, 200, 201, 202, 1]);
     expect(order[0]).toBe('short');
-    expect(batches.flat().sort((a, b) => a - b)).toEqual([0, 1, ...Array.from({ length: 8 }, (_, i) => 100 + i), ...Array.from({ length: 8 }, (_, i) => 200 + i)]);
+    expect(batches.flat().sort((a, b) => a - b)).toEqual([
+      0,
+      1,
+      ...Array.from({ length: 8 }, (_, i) => 100 + i),
+      ...Array.from({ length: 8 }, (_, i) => 200 + i),
+    ]);
   });
 });

@@ -98,7 +98,8 @@ export class MicroBatcher<I, O> {
       throw new RangeError(`maxBatchSize must be a positive integer, got ${options.maxBatchSize}`);
     }
     if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be >= 0, got ${options.maxWaitMs}`);
-    if (options.maxQueueMs !== undefined && !(options.maxQueueMs > 0)) throw new RangeError(`maxQueueMs must be > 0, got ${options.maxQueueMs}`);
+    if (options.maxQueueMs !== undefined && !(options.maxQueueMs > 0))
+      throw new RangeError(`maxQueueMs must be > 0, got ${options.maxQueueMs}`);
     this.options = options;
     this.now = options.now ?? Date.now;
     this.costOf = options.cost ?? (() => 1);
@@ -123,7 +124,8 @@ export class MicroBatcher<I, O> {
   expectedWaitMs(extraCost = 0): number | undefined {
     const msPerCost = this.msPerCost();
     if (msPerCost === undefined) return undefined;
-    const runningLeft = this.running === undefined ? 0 : Math.max(0, this.runningSince + this.runningCost * msPerCost - this.now());
+    const runningLeft =
+      this.running === undefined ? 0 : Math.max(0, this.runningSince + this.runningCost * msPerCost - this.now());
     return runningLeft + (this.queuedCost + extraCost) * msPerCost;
   }
 
@@ -135,7 +137,11 @@ export class MicroBatcher<I, O> {
   refusal(count: number, cost = count): ModelError | undefined {
     const limit = this.options.maxQueuedItems;
     if (limit !== undefined && this.queuedItems + count > limit) {
-      return new ModelError('MODEL_QUEUE_FULL', `the prediction queue is full (${this.queuedItems} of ${limit} texts waiting); retry shortly`, 'runtime');
+      return new ModelError(
+        'MODEL_QUEUE_FULL',
+        `the prediction queue is full (${this.queuedItems} of ${limit} texts waiting); retry shortly`,
+        'runtime',
+      );
     }
     const maxQueueMs = this.options.maxQueueMs;
     const expected = this.expectedWaitMs(cost);
@@ -168,8 +174,15 @@ export class MicroBatcher<I, O> {
     if (refused !== undefined) return Promise.reject(refused);
     return new Promise<O[]>((resolve, reject) => {
       const job: Job<I, O> = {
-        items, costs, results: new Array<O>(items.length), next: 0, remaining: items.length,
-        enqueuedAt: this.now(), settled: false, resolve, reject,
+        items,
+        costs,
+        results: new Array<O>(items.length),
+        next: 0,
+        remaining: items.length,
+        enqueuedAt: this.now(),
+        settled: false,
+        resolve,
+        reject,
       };
       if (signal !== undefined) {
         const onAbort = () => this.fail(job, abortError());
@@ -206,7 +219,8 @@ export class MicroBatcher<I, O> {
     // A batch is due when full, or when as many items wait as the last batch held: their callers were just answered
     // and are the ones coming back, so waiting longer (up to maxWaitMs) would only leave the model idle.
     const expected = Math.min(this.options.maxBatchSize, Math.max(1, this.lastBatchSize));
-    const due = this.queuedItems >= this.options.maxBatchSize || (this.lastBatchSize > 0 && this.queuedItems >= expected);
+    const due =
+      this.queuedItems >= this.options.maxBatchSize || (this.lastBatchSize > 0 && this.queuedItems >= expected);
     if (this.closing || due || waited >= this.options.maxWaitMs) {
       this.clearTimer();
       this.running = this.runBatch().finally(() => {
@@ -239,8 +253,18 @@ export class MicroBatcher<I, O> {
     if (maxQueueMs === undefined || this.closing) return;
     const now = this.now();
     const timeout = (job: Job<I, O>, why: string) =>
-      this.fail(job, new ModelError('MODEL_QUEUE_TIMEOUT', `the texts ${why} within the ${maxQueueMs} ms allowed; retry shortly`, 'runtime'));
-    for (const job of this.queue.filter((candidate) => candidate.next === 0 && now - candidate.enqueuedAt >= maxQueueMs)) timeout(job, `waited ${now - job.enqueuedAt} ms and were not answered`);
+      this.fail(
+        job,
+        new ModelError(
+          'MODEL_QUEUE_TIMEOUT',
+          `the texts ${why} within the ${maxQueueMs} ms allowed; retry shortly`,
+          'runtime',
+        ),
+      );
+    for (const job of this.queue.filter(
+      (candidate) => candidate.next === 0 && now - candidate.enqueuedAt >= maxQueueMs,
+    ))
+      timeout(job, `waited ${now - job.enqueuedAt} ms and were not answered`);
     const msPerCost = this.msPerCost();
     if (!nextBatch || msPerCost === undefined) return;
     // Dropping a job lets later ones into the batch (and changes its length): check again until none is dropped.
@@ -261,17 +285,21 @@ export class MicroBatcher<I, O> {
     const oldest = this.queue.find((job) => job.next === 0);
     if (maxQueueMs === undefined || this.closing || this.expiryTimer !== undefined || oldest === undefined) return;
     const deadline = oldest.enqueuedAt + maxQueueMs;
-    this.expiryTimer = setTimeout(() => {
-      this.expiryTimer = undefined;
-      this.dropExpired();
-      this.armExpiry();
-    }, Math.max(0, deadline - this.now()));
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        this.dropExpired();
+        this.armExpiry();
+      },
+      Math.max(0, deadline - this.now()),
+    );
   }
 
   /** Records a finished batch's time per unit of work in the slice of the window it finished in. */
   private addSample(at: number, msPerCost: number): void {
     const last = this.samples.at(-1);
-    if (last !== undefined && at >= last.at && at < last.at + this.estimateWindowMs / WINDOW_SLICES) last.msPerCost = Math.min(last.msPerCost, msPerCost);
+    if (last !== undefined && at >= last.at && at < last.at + this.estimateWindowMs / WINDOW_SLICES)
+      last.msPerCost = Math.min(last.msPerCost, msPerCost);
     else this.samples.push({ at, msPerCost });
   }
 

@@ -48,5 +48,7 @@ port.on('message', (request: ThreadRequest) => {
 
 /** The model's own plan (its tokenizer's window), else texts explained whole. */
 async function planOrWhole(served: Classifier, texts: readonly string[], options: ExplainOptions) {
-  return served.planExplanations ? served.planExplanations(texts, options) : planExplanations(texts, undefined, options);
+  return served.planExplanations
+    ? served.planExplanations(texts, options)
+    : planExplanations(texts, undefined, options);
 }

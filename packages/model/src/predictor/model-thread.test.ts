@@ -16,7 +16,13 @@ import { createPredictor } from './predictor.js';
 import { loadServableModel } from './load-classifier.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
-const TEXTS = ['a great movie', 'terrible, boring and far too long', 'ok', 'the plot was thin but the actors carried it with warmth', 'meh'];
+const TEXTS = [
+  'a great movie',
+  'terrible, boring and far too long',
+  'ok',
+  'the plot was thin but the actors carried it with warmth',
+  'meh',
+];
 let root: string;
 let modelDir: string;
 let cacheDir: string;
@@ -26,10 +32,24 @@ beforeAll(async () => {
   cacheDir = join(root, 'cache');
   modelDir = join(root, 'model');
   await selectBackend({ device: 'cpu' });
-  const encoder = await loadEncoder({ model: TINY_BERT, offline: true, device: 'cpu', dtype: 'auto', pooling: 'mean', cacheDir });
+  const encoder = await loadEncoder({
+    model: TINY_BERT,
+    offline: true,
+    device: 'cpu',
+    dtype: 'auto',
+    pooling: 'mean',
+    cacheDir,
+  });
   const head = createHead({ inputSize: 32, numClasses: 3, hiddenSize: 24 }, { seed: 11 });
   head.setWeights((await head.getWeights()).map((weights) => weights.map((value) => value * 6)));
-  await saveModel(modelDir, { head, encoder: { ...encoder.info, path: TINY_BERT }, maxLength: 20, labelNames: LABELS, cacheDir, metrics: { accuracy: 0.5 } });
+  await saveModel(modelDir, {
+    head,
+    encoder: { ...encoder.info, path: TINY_BERT },
+    maxLength: 20,
+    labelNames: LABELS,
+    cacheDir,
+    metrics: { accuracy: 0.5 },
+  });
   head.dispose();
   await encoder.dispose();
 });
@@ -64,7 +84,12 @@ describe('loadModelInThread', () => {
     expect(isSentiError(error)).toBe(true);
     expect(ModelError.isInstance(error)).toBe(true); // its family crossed with it, as an error record
     expect(DataError.isInstance(error)).toBe(false);
-    expect(error).toMatchObject({ name: 'ModelError', code: 'MODEL_FORMAT_TOO_NEW', kind: 'input', hint: expect.stringContaining('upgrade senti') });
+    expect(error).toMatchObject({
+      name: 'ModelError',
+      code: 'MODEL_FORMAT_TOO_NEW',
+      kind: 'input',
+      hint: expect.stringContaining('upgrade senti'),
+    });
   });
 
   it('createPredictor runs the model on a thread by default, with the answers of the caller-thread predictor', async () => {

@@ -17,7 +17,9 @@ function startWorker(workerData: unknown): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./model-thread-worker.js', here), { workerData });
   // Node 20 does not apply `--import` hooks to a worker's entry module, so the thread imports it through tsx's API.
-  const tsxApi = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const tsxApi = pathToFileURL(
+    join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+  ).href;
   const entry = new URL('./model-thread-worker.ts', here).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(boot, { eval: true, workerData, execArgv: ['--conditions=source'] });
@@ -39,7 +41,8 @@ export function loadModelInThread(dir: string, options: LoadModelOptions = {}): 
   /** Sends a request and waits for its answer. */
   const ask = <T>(make: (id: number) => ThreadRequest): Promise<T> => {
     if (broken !== undefined) return Promise.reject(broken);
-    if (disposed !== undefined) return Promise.reject(new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime'));
+    if (disposed !== undefined)
+      return Promise.reject(new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime'));
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (answer: never) => void, reject });
@@ -54,9 +57,14 @@ export function loadModelInThread(dir: string, options: LoadModelOptions = {}): 
       for (const { reject } of pending.values()) reject(error);
       pending.clear();
     };
-    worker.on('error', (error) => fail(new ModelError('MODEL_THREAD_FAILED', `the model thread failed: ${error.message}`, 'runtime', { cause: error })));
+    worker.on('error', (error) =>
+      fail(
+        new ModelError('MODEL_THREAD_FAILED', `the model thread failed: ${error.message}`, 'runtime', { cause: error }),
+      ),
+    );
     worker.on('exit', (code) => {
-      if (disposed === undefined) fail(new ModelError('MODEL_THREAD_FAILED', `the model thread exited (code ${code})`, 'runtime'));
+      if (disposed === undefined)
+        fail(new ModelError('MODEL_THREAD_FAILED', `the model thread exited (code ${code})`, 'runtime'));
     });
     worker.on('message', (reply: ThreadReply) => {
       switch (reply.type) {
@@ -65,14 +73,20 @@ export function loadModelInThread(dir: string, options: LoadModelOptions = {}): 
             info: reply.info,
             predict: (texts) => ask<Prediction[]>((id) => ({ type: 'predict', id, texts })),
             planExplanations: (texts, options = {}) =>
-              ask<ExplanationPlan[]>((id) => ({ type: 'plan-explanations', id, texts, ...(options.maxWords === undefined ? {} : { maxWords: options.maxWords }) })),
+              ask<ExplanationPlan[]>((id) => ({
+                type: 'plan-explanations',
+                id,
+                texts,
+                ...(options.maxWords === undefined ? {} : { maxWords: options.maxWords }),
+              })),
             dispose() {
-              disposed ??= broken !== undefined
-                ? worker.terminate().then(() => {})
-                : new Promise<void>((resolve) => {
-                    worker.once('exit', () => resolve());
-                    send({ type: 'dispose' });
-                  });
+              disposed ??=
+                broken !== undefined
+                  ? worker.terminate().then(() => {})
+                  : new Promise<void>((resolve) => {
+                      worker.once('exit', () => resolve());
+                      send({ type: 'dispose' });
+                    });
               return disposed;
             },
           });

@@ -9,16 +9,25 @@ function lengthModel() {
   let disposed = false;
   const model: PredictorModel = {
     info: {
-      id: 'length000001', source: 'senti', createdAt: '2024-01-01T00:00:00.000Z',
+      id: 'length000001',
+      source: 'senti',
+      createdAt: '2024-01-01T00:00:00.000Z',
       encoder: { model: 'length-encoder', fileHash: 'abc', dtype: 'fp32', pooling: 'cls', hiddenSize: 4 },
-      maxLength: 16, labels: ['negative', 'positive'], versions: {},
+      maxLength: 16,
+      labels: ['negative', 'positive'],
+      versions: {},
     },
     async predict(texts) {
       batches.push([...texts]);
       return texts.map((text): Prediction => {
         const positive = Math.min(0.99, text.length / 100);
         const labelIndex = positive > 0.5 ? 1 : 0;
-        return { label: labelIndex === 1 ? 'positive' : 'negative', labelIndex, score: Math.max(positive, 1 - positive), probabilities: { negative: 1 - positive, positive } };
+        return {
+          label: labelIndex === 1 ? 'positive' : 'negative',
+          labelIndex,
+          score: Math.max(positive, 1 - positive),
+          probabilities: { negative: 1 - positive, positive },
+        };
       });
     },
     async dispose() {

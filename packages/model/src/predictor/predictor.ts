@@ -121,7 +121,10 @@ export class Predictor {
    */
   refusal(texts: readonly string[] | number = 1): ModelError | undefined {
     if (typeof texts === 'number') return this.batcher.refusal(texts, texts * this.textCost(''));
-    return this.batcher.refusal(texts.length, texts.reduce((sum, text) => sum + this.textCost(text), 0));
+    return this.batcher.refusal(
+      texts.length,
+      texts.reduce((sum, text) => sum + this.textCost(text), 0),
+    );
   }
 
   /** Estimated tokens of one text (see `estimateTokens`); the model's max length bounds it once loaded. */
@@ -135,7 +138,10 @@ export class Predictor {
   }
 
   /** Like {@link predict}, with the model's short identity. */
-  async predictWithRef(texts: readonly string[], options: { signal?: AbortSignal } = {}): Promise<{ predictions: Prediction[]; ref: ModelRef }> {
+  async predictWithRef(
+    texts: readonly string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ predictions: Prediction[]; ref: ModelRef }> {
     this.loaded();
     const predictions = await this.batcher.submit(texts, options.signal);
     return { predictions, ref: this.modelRef! };
@@ -146,10 +152,15 @@ export class Predictor {
    * then queued and batched like any texts: they count against the queue's bounds, and each text's attributions are
    * the same alone, in a batch, or through `SentiModel.explain`.
    */
-  async explain(texts: readonly string[], options: ExplainOptions & { signal?: AbortSignal } = {}): Promise<{ explanations: Explanation[]; ref: ModelRef }> {
+  async explain(
+    texts: readonly string[],
+    options: ExplainOptions & { signal?: AbortSignal } = {},
+  ): Promise<{ explanations: Explanation[]; ref: ModelRef }> {
     const model = this.loaded();
     const planOptions = options.maxWords === undefined ? {} : { maxWords: options.maxWords };
-    const plans = model.planExplanations ? await model.planExplanations(texts, planOptions) : planExplanations(texts, undefined, planOptions);
+    const plans = model.planExplanations
+      ? await model.planExplanations(texts, planOptions)
+      : planExplanations(texts, undefined, planOptions);
     const edited = plans.flatMap((plan) => plan.texts);
     // Refuse the whole request at once rather than queue part of it.
     const refused = this.refusal(edited);
@@ -187,7 +198,11 @@ export class Predictor {
     if (this.currentState === 'closing' || this.currentState === 'closed') {
       throw new ModelError('MODEL_CLOSING', 'the model is shutting down', 'runtime');
     }
-    throw new ModelError('MODEL_NOT_READY', this.currentState === 'failed' ? 'the model failed to load' : 'the model is still loading; retry shortly', 'runtime');
+    throw new ModelError(
+      'MODEL_NOT_READY',
+      this.currentState === 'failed' ? 'the model failed to load' : 'the model is still loading; retry shortly',
+      'runtime',
+    );
   }
 
   private async shutdown(): Promise<void> {
@@ -205,14 +220,15 @@ export class Predictor {
 }
 
 /** Options of {@link createPredictor}: how to load the model, where to run it, and how to batch. */
-export type CreatePredictorOptions = LoadModelOptions & PredictorSettings & {
-  warmupText?: string;
-  /**
-   * Run the model on its own worker thread (default true): the encoder's `session.run` then never blocks the caller's
-   * event loop, with the same answers bit for bit. `false` loads it in the caller's thread.
-   */
-  thread?: boolean;
-};
+export type CreatePredictorOptions = LoadModelOptions &
+  PredictorSettings & {
+    warmupText?: string;
+    /**
+     * Run the model on its own worker thread (default true): the encoder's `session.run` then never blocks the caller's
+     * event loop, with the same answers bit for bit. `false` loads it in the caller's thread.
+     */
+    thread?: boolean;
+  };
 
 /**
  * Loads a saved model directory (or a `senti export` directory) and returns a micro-batching predictor whose model runs

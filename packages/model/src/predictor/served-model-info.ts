@@ -39,7 +39,9 @@ export function modelId(manifest: SentiManifest): string {
 
 /** The encoder's name as clients see it: a Hub id as is, a local directory by its last segment only. */
 export function publicEncoderName(model: string): string {
-  return isAbsolute(model) || model.startsWith('.') || model.includes('\\') ? basename(model.replace(/[\\/]+$/, '')) : model;
+  return isAbsolute(model) || model.startsWith('.') || model.includes('\\')
+    ? basename(model.replace(/[\\/]+$/, ''))
+    : model;
 }
 
 /** The served info of a senti model, from its manifest. */

@@ -23,11 +23,19 @@ export interface BertEncoderDir {
  * transformers.js `AutoModel.from_pretrained(outDir)` loads it as a `bert` model. `pooler` defaults to whether the
  * checkpoint has one; `clsOnlyLastLayer` to false.
  */
-export async function writeBertEncoderDir(safetensors: string | readonly string[], configFile: string, outDir: string, options: Partial<BertGraphOptions> = {}): Promise<BertEncoderDir> {
+export async function writeBertEncoderDir(
+  safetensors: string | readonly string[],
+  configFile: string,
+  outDir: string,
+  options: Partial<BertGraphOptions> = {},
+): Promise<BertEncoderDir> {
   const { text: configText, raw } = await readConfigJson(configFile);
   const config = bertGraphConfig(raw, configFile);
   const weights = await bertWeightsFromSafetensors(safetensors, config);
-  const resolved: BertGraphOptions = { pooler: options.pooler ?? weights.hasPooler, clsOnlyLastLayer: options.clsOnlyLastLayer ?? false };
+  const resolved: BertGraphOptions = {
+    pooler: options.pooler ?? weights.hasPooler,
+    clsOnlyLastLayer: options.clsOnlyLastLayer ?? false,
+  };
   const bytes = encodeOnnxModel(buildBertGraph(weights, config, resolved));
   const directory = await openAtomicDirectory(outDir);
   try {

@@ -32,15 +32,26 @@ export async function readConfigJson(file: string): Promise<{ text: string; raw:
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ModelError('MODEL_NO_CONFIG', `cannot read ${file}: building the BERT graph from safetensors needs the model's config.json`, 'input', { cause: error });
+    throw new ModelError(
+      'MODEL_NO_CONFIG',
+      `cannot read ${file}: building the BERT graph from safetensors needs the model's config.json`,
+      'input',
+      { cause: error },
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ModelError('MODEL_BAD_CONFIG', `${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'input', { cause: error });
+    throw new ModelError(
+      'MODEL_BAD_CONFIG',
+      `${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      'input',
+      { cause: error },
+    );
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelError('MODEL_BAD_CONFIG', `${file} must hold a JSON object`, 'input');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ModelError('MODEL_BAD_CONFIG', `${file} must hold a JSON object`, 'input');
   return { text, raw: raw as Record<string, unknown> };
 }
 
@@ -48,23 +59,38 @@ export async function readConfigJson(file: string): Promise<{ text: string; raw:
 export function bertGraphConfig(raw: Record<string, unknown>, file: string): BertGraphConfig {
   const bad = (why: string) => new ModelError('MODEL_BAD_CONFIG', `${file}: ${why}`, 'input');
   if (raw.model_type !== undefined && raw.model_type !== 'bert') {
-    throw bad(`model_type is ${JSON.stringify(raw.model_type)}; senti builds the encoder graph from safetensors for "bert" only`);
+    throw bad(
+      `model_type is ${JSON.stringify(raw.model_type)}; senti builds the encoder graph from safetensors for "bert" only`,
+    );
   }
   const integer = (key: string, fallback?: number): number => {
     const value = raw[key] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw bad(`"${key}" must be a positive integer, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+      throw bad(`"${key}" must be a positive integer, got ${JSON.stringify(value)}`);
     return value;
   };
   const activation = raw.hidden_act ?? 'gelu';
-  if (activation !== 'gelu') throw bad(`hidden_act ${JSON.stringify(activation)} is not supported; senti's BERT graph implements the exact (erf) "gelu"`);
+  if (activation !== 'gelu')
+    throw bad(
+      `hidden_act ${JSON.stringify(activation)} is not supported; senti's BERT graph implements the exact (erf) "gelu"`,
+    );
   const positions = raw.position_embedding_type ?? 'absolute';
-  if (positions !== 'absolute') throw bad(`position_embedding_type ${JSON.stringify(positions)} is not supported; senti's BERT graph implements "absolute"`);
+  if (positions !== 'absolute')
+    throw bad(
+      `position_embedding_type ${JSON.stringify(positions)} is not supported; senti's BERT graph implements "absolute"`,
+    );
   const eps = raw.layer_norm_eps ?? 1e-12;
-  if (typeof eps !== 'number' || !(eps > 0)) throw bad(`"layer_norm_eps" must be a positive number, got ${JSON.stringify(eps)}`);
+  if (typeof eps !== 'number' || !(eps > 0))
+    throw bad(`"layer_norm_eps" must be a positive number, got ${JSON.stringify(eps)}`);
   const config: BertGraphConfig = {
-    vocabSize: integer('vocab_size'), hiddenSize: integer('hidden_size'), numHiddenLayers: integer('num_hidden_layers'),
-    numAttentionHeads: integer('num_attention_heads'), intermediateSize: integer('intermediate_size'),
-    maxPositionEmbeddings: integer('max_position_embeddings', 512), typeVocabSize: integer('type_vocab_size', 2), layerNormEps: eps,
+    vocabSize: integer('vocab_size'),
+    hiddenSize: integer('hidden_size'),
+    numHiddenLayers: integer('num_hidden_layers'),
+    numAttentionHeads: integer('num_attention_heads'),
+    intermediateSize: integer('intermediate_size'),
+    maxPositionEmbeddings: integer('max_position_embeddings', 512),
+    typeVocabSize: integer('type_vocab_size', 2),
+    layerNormEps: eps,
   };
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
     throw bad(`hidden_size ${config.hiddenSize} is not a multiple of num_attention_heads ${config.numAttentionHeads}`);

@@ -29,21 +29,47 @@ export function dense(writer: GraphWriter, weights: BertWeights, prefix: string,
 }
 
 /** LayerNormalization over the last axis with the checkpoint's `{prefix}.weight` / `.bias`. */
-export function layerNorm(writer: GraphWriter, weights: BertWeights, prefix: string, x: string, config: BertGraphConfig, scope: string, output?: string): string {
+export function layerNorm(
+  writer: GraphWriter,
+  weights: BertWeights,
+  prefix: string,
+  x: string,
+  config: BertGraphConfig,
+  scope: string,
+  output?: string,
+): string {
   const gamma = tensorInitializer(writer, weights, `${prefix}.weight`);
   const beta = tensorInitializer(writer, weights, `${prefix}.bias`);
-  return writer.node('LayerNormalization', [x, gamma, beta], scope, [attribute('axis', -1), attribute('epsilon', config.layerNormEps, 'float')], output);
+  return writer.node(
+    'LayerNormalization',
+    [x, gamma, beta],
+    scope,
+    [attribute('axis', -1), attribute('epsilon', config.layerNormEps, 'float')],
+    output,
+  );
 }
 
 /** Word + token-type + position embeddings (positions 0..sequence-1), then LayerNorm: `[batch, sequence, hidden]`. */
 export function embeddings(writer: GraphWriter, weights: BertWeights, config: BertGraphConfig): string {
   const scope = '/embeddings';
-  const words = writer.node('Gather', [tensorInitializer(writer, weights, 'embeddings.word_embeddings.weight'), INPUT_IDS], `${scope}/word_embeddings`);
-  const types = writer.node('Gather', [tensorInitializer(writer, weights, 'embeddings.token_type_embeddings.weight'), TOKEN_TYPE_IDS], `${scope}/token_type_embeddings`);
+  const words = writer.node(
+    'Gather',
+    [tensorInitializer(writer, weights, 'embeddings.word_embeddings.weight'), INPUT_IDS],
+    `${scope}/word_embeddings`,
+  );
+  const types = writer.node(
+    'Gather',
+    [tensorInitializer(writer, weights, 'embeddings.token_type_embeddings.weight'), TOKEN_TYPE_IDS],
+    `${scope}/token_type_embeddings`,
+  );
   const sum = writer.node('Add', [words, types], scope);
   const length = writer.node('Shape', [INPUT_IDS], scope, [attribute('start', 1), attribute('end', 2)]);
   const table = tensorInitializer(writer, weights, 'embeddings.position_embeddings.weight');
-  const positions = writer.node('Slice', [table, writer.int64([0]), length, writer.int64([0])], `${scope}/position_embeddings`);
+  const positions = writer.node(
+    'Slice',
+    [table, writer.int64([0]), length, writer.int64([0])],
+    `${scope}/position_embeddings`,
+  );
   const all = writer.node('Add', [sum, positions], scope);
   return layerNorm(writer, weights, 'embeddings.LayerNorm', all, config, `${scope}/LayerNorm`);
 }

@@ -25,7 +25,13 @@ export interface LayerInputs {
  * 1/sqrt(head size) plus the mask, softmax, context), output dense + residual + LayerNorm, then intermediate dense +
  * exact GELU + output dense + residual + LayerNorm. Every op is per text (no reduction across the batch).
  */
-export function bertLayer(writer: GraphWriter, weights: BertWeights, config: BertGraphConfig, index: number, inputs: LayerInputs): string {
+export function bertLayer(
+  writer: GraphWriter,
+  weights: BertWeights,
+  config: BertGraphConfig,
+  index: number,
+  inputs: LayerInputs,
+): string {
   const prefix = `encoder.layer.${index}`;
   const scope = `/encoder/layer.${index}`;
   const headSize = config.hiddenSize / config.numAttentionHeads;
@@ -45,24 +51,53 @@ export function bertLayer(writer: GraphWriter, weights: BertWeights, config: Ber
   const queryHeads = split(scaledQuery, [0, 2, 1, 3], 'query'); // [batch, heads, rows, headSize]
   // A one-row query would take ONNX Runtime's (MLAS) one-row MatMul kernel, which sums in another order than the
   // full layer's: [CLS] then differs by an ulp or two. As two equal rows it takes the same kernel, bit for bit.
-  const q = inputs.clsOnly ? writer.node('Concat', [queryHeads, queryHeads], `${self}/query`, [attribute('axis', 2)]) : queryHeads;
+  const q = inputs.clsOnly
+    ? writer.node('Concat', [queryHeads, queryHeads], `${self}/query`, [attribute('axis', 2)])
+    : queryHeads;
   const k = split(dense(writer, weights, `${prefix}.attention.self.key`, hidden, `${self}/key`), [0, 2, 3, 1], 'key'); // [batch, heads, headSize, sequence]
-  const v = split(dense(writer, weights, `${prefix}.attention.self.value`, hidden, `${self}/value`), [0, 2, 1, 3], 'value'); // [batch, heads, sequence, headSize]
+  const v = split(
+    dense(writer, weights, `${prefix}.attention.self.value`, hidden, `${self}/value`),
+    [0, 2, 1, 3],
+    'value',
+  ); // [batch, heads, sequence, headSize]
   const scores = writer.node('MatMul', [q, k], `${self}/scores`);
   const masked = writer.node('Add', [scores, mask], `${self}/scores`);
   const probabilities = writer.node('Softmax', [masked], `${self}/probabilities`, [attribute('axis', -1)]);
   const contexts = writer.node('MatMul', [probabilities, v], `${self}/context`);
-  const context = inputs.clsOnly ? writer.node('Slice', [contexts, writer.int64([0]), writer.int64([1]), writer.int64([2])], `${self}/context`) : contexts;
+  const context = inputs.clsOnly
+    ? writer.node('Slice', [contexts, writer.int64([0]), writer.int64([1]), writer.int64([2])], `${self}/context`)
+    : contexts;
   const merged = writer.node('Transpose', [context], `${self}/context`, [attribute('perm', [0, 2, 1, 3])]);
   const flat = writer.node('Reshape', [merged, writer.int64([0, 0, config.hiddenSize])], `${self}/context`);
 
-  const attentionOut = dense(writer, weights, `${prefix}.attention.output.dense`, flat, `${scope}/attention/output/dense`);
+  const attentionOut = dense(
+    writer,
+    weights,
+    `${prefix}.attention.output.dense`,
+    flat,
+    `${scope}/attention/output/dense`,
+  );
   const attentionSum = writer.node('Add', [attentionOut, rows], `${scope}/attention/output`);
-  const attention = layerNorm(writer, weights, `${prefix}.attention.output.LayerNorm`, attentionSum, config, `${scope}/attention/output/LayerNorm`);
+  const attention = layerNorm(
+    writer,
+    weights,
+    `${prefix}.attention.output.LayerNorm`,
+    attentionSum,
+    config,
+    `${scope}/attention/output/LayerNorm`,
+  );
 
   const intermediate = dense(writer, weights, `${prefix}.intermediate.dense`, attention, `${scope}/intermediate/dense`);
   const activated = gelu(writer, intermediate, `${scope}/intermediate/gelu`);
   const output = dense(writer, weights, `${prefix}.output.dense`, activated, `${scope}/output/dense`);
   const outputSum = writer.node('Add', [output, attention], `${scope}/output`);
-  return layerNorm(writer, weights, `${prefix}.output.LayerNorm`, outputSum, config, `${scope}/output/LayerNorm`, inputs.output);
+  return layerNorm(
+    writer,
+    weights,
+    `${prefix}.output.LayerNorm`,
+    outputSum,
+    config,
+    `${scope}/output/LayerNorm`,
+    inputs.output,
+  );
 }

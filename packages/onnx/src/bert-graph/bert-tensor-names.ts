@@ -2,20 +2,31 @@ import type { BertGraphConfig } from './bert-graph-config.js';
 
 /** The embedding tensors of a `BertModel` (Hugging Face names, no prefix). */
 export const EMBEDDING_TENSORS = [
-  'embeddings.word_embeddings.weight', 'embeddings.position_embeddings.weight', 'embeddings.token_type_embeddings.weight',
-  'embeddings.LayerNorm.weight', 'embeddings.LayerNorm.bias',
+  'embeddings.word_embeddings.weight',
+  'embeddings.position_embeddings.weight',
+  'embeddings.token_type_embeddings.weight',
+  'embeddings.LayerNorm.weight',
+  'embeddings.LayerNorm.bias',
 ] as const;
 
 /** The tensors of encoder layer `i`, after `encoder.layer.{i}.`. */
 export const LAYER_TENSORS = [
-  'attention.self.query.weight', 'attention.self.query.bias',
-  'attention.self.key.weight', 'attention.self.key.bias',
-  'attention.self.value.weight', 'attention.self.value.bias',
-  'attention.output.dense.weight', 'attention.output.dense.bias',
-  'attention.output.LayerNorm.weight', 'attention.output.LayerNorm.bias',
-  'intermediate.dense.weight', 'intermediate.dense.bias',
-  'output.dense.weight', 'output.dense.bias',
-  'output.LayerNorm.weight', 'output.LayerNorm.bias',
+  'attention.self.query.weight',
+  'attention.self.query.bias',
+  'attention.self.key.weight',
+  'attention.self.key.bias',
+  'attention.self.value.weight',
+  'attention.self.value.bias',
+  'attention.output.dense.weight',
+  'attention.output.dense.bias',
+  'attention.output.LayerNorm.weight',
+  'attention.output.LayerNorm.bias',
+  'intermediate.dense.weight',
+  'intermediate.dense.bias',
+  'output.dense.weight',
+  'output.dense.bias',
+  'output.LayerNorm.weight',
+  'output.LayerNorm.bias',
 ] as const;
 
 /** The pooler's tensors (dense + tanh on the [CLS] vector); optional in a checkpoint. */
@@ -24,7 +35,8 @@ export const POOLER_TENSORS = ['pooler.dense.weight', 'pooler.dense.bias'] as co
 /** Every tensor a `BertModel` of this config needs, pooler excluded, in graph order. */
 export function requiredTensorNames(config: BertGraphConfig): string[] {
   const names: string[] = [...EMBEDDING_TENSORS];
-  for (let layer = 0; layer < config.numHiddenLayers; layer += 1) names.push(...LAYER_TENSORS.map((suffix) => `encoder.layer.${layer}.${suffix}`));
+  for (let layer = 0; layer < config.numHiddenLayers; layer += 1)
+    names.push(...LAYER_TENSORS.map((suffix) => `encoder.layer.${layer}.${suffix}`));
   return names;
 }
 

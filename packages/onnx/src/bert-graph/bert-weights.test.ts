@@ -39,32 +39,196 @@ interface Row {
   error: { code: string; message: string };
 }
 
-const drop = (name: string) => (tensors: Map<string, NamedTensor>) => { tensors.delete(name); };
+const drop = (name: string) => (tensors: Map<string, NamedTensor>) => {
+  tensors.delete(name);
+};
 const reshape = (name: string, shape: number[]) => (tensors: Map<string, NamedTensor>) => {
   tensors.set(name, { shape, values: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
 };
 
 const rows: Row[] = [
-  { name: 'a layer tensor missing', tensors: drop('encoder.layer.1.output.LayerNorm.bias'), error: { code: 'MODEL_NO_LAYER_WEIGHTS', message: '{file} has no tensor "encoder.layer.1.output.LayerNorm.bias" (looked for "encoder.layer.1.output.LayerNorm.bias", "bert.encoder.layer.1.output.LayerNorm.bias", "encoder.layer.1.output.LayerNorm.beta", "bert.encoder.layer.1.output.LayerNorm.beta"); a BERT checkpoint with 2 layers (config.json) needs it' } },
-  { name: 'the word embeddings missing', tensors: drop('embeddings.word_embeddings.weight'), error: { code: 'MODEL_NO_LAYER_WEIGHTS', message: 'has no tensor "embeddings.word_embeddings.weight" (looked for "embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight")' } },
-  { name: 'config.json says more layers than the checkpoint has', config: (c) => { c.num_hidden_layers = 3; }, error: { code: 'MODEL_NO_LAYER_WEIGHTS', message: 'has no tensor "encoder.layer.2.attention.self.query.weight"' } },
-  { name: 'a query weight of the wrong shape', tensors: reshape('encoder.layer.0.attention.self.query.weight', [16, 32]), error: { code: 'MODEL_BAD_LAYER_WEIGHTS', message: '{file}: tensor "encoder.layer.0.attention.self.query.weight" has shape [16, 32], but config.json implies [32, 32]' } },
-  { name: 'config.json with another vocabulary size', config: (c) => { c.vocab_size = 1000; }, error: { code: 'MODEL_BAD_LAYER_WEIGHTS', message: 'tensor "embeddings.word_embeddings.weight" has shape [30522, 32], but config.json implies [1000, 32]' } },
-  { name: 'config.json with another intermediate size', config: (c) => { c.intermediate_size = 128; }, error: { code: 'MODEL_BAD_LAYER_WEIGHTS', message: 'tensor "encoder.layer.0.intermediate.dense.weight" has shape [64, 32], but config.json implies [128, 32]' } },
-  { name: 'a pooler of the wrong shape', tensors: reshape('pooler.dense.bias', [31]), error: { code: 'MODEL_BAD_LAYER_WEIGHTS', message: 'tensor "pooler.dense.bias" has shape [31], but config.json implies [32]' } },
-  { name: 'pooler asked of a checkpoint without one', tensors: (t) => { t.delete('pooler.dense.weight'); t.delete('pooler.dense.bias'); }, pooler: true, error: { code: 'MODEL_NO_POOLER', message: '{file} has no pooler ("pooler.dense.weight", "pooler.dense.bias"); use cls or mean pooling with this checkpoint' } },
-  { name: 'the same tensor with and without bert.', tensors: (t) => { t.set('bert.pooler.dense.bias', t.get('pooler.dense.bias')!); }, error: { code: 'MODEL_BAD_SAFETENSORS', message: 'tensor "bert.pooler.dense.bias" is a second copy of "pooler.dense.bias"' } },
-  { name: 'not a safetensors file', source: async (file) => { await writeFile(file, 'not safetensors at all'); return file; }, error: { code: 'MODEL_BAD_SAFETENSORS', message: 'is not a readable safetensors file: header size' } },
-  { name: 'no such file', source: async (file) => `${file}.missing`, error: { code: 'MODEL_BAD_SAFETENSORS', message: 'cannot read {file}.missing: ' } },
-  { name: 'a shard index naming a missing shard', source: async (file) => { const index = `${file}.index.json`; await writeFile(index, JSON.stringify({ weight_map: { 'embeddings.word_embeddings.weight': path.basename(file), 'pooler.dense.bias': 'gone.safetensors' } })); return index; }, error: { code: 'MODEL_BAD_SAFETENSORS', message: `gone.safetensors (a shard listed in {file}.index.json): ` } },
-  { name: 'a shard index without a weight map', source: async (file) => { await writeFile(`${file}.index.json`, '{"metadata": {}}'); return `${file}.index.json`; }, error: { code: 'MODEL_BAD_SAFETENSORS', message: '{file}.index.json: "weight_map" must map tensor names to shard file names' } },
-  { name: 'a shard index pointing outside its folder', source: async (file) => { await writeFile(`${file}.index.json`, '{"weight_map": {"a": "../a.safetensors"}}'); return `${file}.index.json`; }, error: { code: 'MODEL_BAD_SAFETENSORS', message: 'shard "../a.safetensors" must be a file name beside the index' } },
-  { name: 'an empty list of shards', source: async () => [], error: { code: 'MODEL_NO_LAYER_WEIGHTS', message: 'no safetensors files were given to build the BERT graph from' } },
-  { name: 'tanh-approximate GELU', config: (c) => { c.hidden_act = 'gelu_new'; }, error: { code: 'MODEL_BAD_CONFIG', message: '{config}: hidden_act "gelu_new" is not supported; senti\'s BERT graph implements the exact (erf) "gelu"' } },
-  { name: 'a RoBERTa config', config: (c) => { c.model_type = 'roberta'; }, error: { code: 'MODEL_BAD_CONFIG', message: 'model_type is "roberta"; senti builds the encoder graph from safetensors for "bert" only' } },
-  { name: 'relative position embeddings', config: (c) => { c.position_embedding_type = 'relative_key'; }, error: { code: 'MODEL_BAD_CONFIG', message: 'position_embedding_type "relative_key" is not supported' } },
-  { name: 'heads that do not divide the hidden size', config: (c) => { c.num_attention_heads = 3; }, error: { code: 'MODEL_BAD_CONFIG', message: 'hidden_size 32 is not a multiple of num_attention_heads 3' } },
-  { name: 'hidden size as a string', config: (c) => { c.hidden_size = '32'; }, error: { code: 'MODEL_BAD_CONFIG', message: '"hidden_size" must be a positive integer, got "32"' } },
+  {
+    name: 'a layer tensor missing',
+    tensors: drop('encoder.layer.1.output.LayerNorm.bias'),
+    error: {
+      code: 'MODEL_NO_LAYER_WEIGHTS',
+      message:
+        '{file} has no tensor "encoder.layer.1.output.LayerNorm.bias" (looked for "encoder.layer.1.output.LayerNorm.bias", "bert.encoder.layer.1.output.LayerNorm.bias", "encoder.layer.1.output.LayerNorm.beta", "bert.encoder.layer.1.output.LayerNorm.beta"); a BERT checkpoint with 2 layers (config.json) needs it',
+    },
+  },
+  {
+    name: 'the word embeddings missing',
+    tensors: drop('embeddings.word_embeddings.weight'),
+    error: {
+      code: 'MODEL_NO_LAYER_WEIGHTS',
+      message:
+        'has no tensor "embeddings.word_embeddings.weight" (looked for "embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight")',
+    },
+  },
+  {
+    name: 'config.json says more layers than the checkpoint has',
+    config: (c) => {
+      c.num_hidden_layers = 3;
+    },
+    error: { code: 'MODEL_NO_LAYER_WEIGHTS', message: 'has no tensor "encoder.layer.2.attention.self.query.weight"' },
+  },
+  {
+    name: 'a query weight of the wrong shape',
+    tensors: reshape('encoder.layer.0.attention.self.query.weight', [16, 32]),
+    error: {
+      code: 'MODEL_BAD_LAYER_WEIGHTS',
+      message:
+        '{file}: tensor "encoder.layer.0.attention.self.query.weight" has shape [16, 32], but config.json implies [32, 32]',
+    },
+  },
+  {
+    name: 'config.json with another vocabulary size',
+    config: (c) => {
+      c.vocab_size = 1000;
+    },
+    error: {
+      code: 'MODEL_BAD_LAYER_WEIGHTS',
+      message: 'tensor "embeddings.word_embeddings.weight" has shape [30522, 32], but config.json implies [1000, 32]',
+    },
+  },
+  {
+    name: 'config.json with another intermediate size',
+    config: (c) => {
+      c.intermediate_size = 128;
+    },
+    error: {
+      code: 'MODEL_BAD_LAYER_WEIGHTS',
+      message:
+        'tensor "encoder.layer.0.intermediate.dense.weight" has shape [64, 32], but config.json implies [128, 32]',
+    },
+  },
+  {
+    name: 'a pooler of the wrong shape',
+    tensors: reshape('pooler.dense.bias', [31]),
+    error: {
+      code: 'MODEL_BAD_LAYER_WEIGHTS',
+      message: 'tensor "pooler.dense.bias" has shape [31], but config.json implies [32]',
+    },
+  },
+  {
+    name: 'pooler asked of a checkpoint without one',
+    tensors: (t) => {
+      t.delete('pooler.dense.weight');
+      t.delete('pooler.dense.bias');
+    },
+    pooler: true,
+    error: {
+      code: 'MODEL_NO_POOLER',
+      message:
+        '{file} has no pooler ("pooler.dense.weight", "pooler.dense.bias"); use cls or mean pooling with this checkpoint',
+    },
+  },
+  {
+    name: 'the same tensor with and without bert.',
+    tensors: (t) => {
+      t.set('bert.pooler.dense.bias', t.get('pooler.dense.bias')!);
+    },
+    error: {
+      code: 'MODEL_BAD_SAFETENSORS',
+      message: 'tensor "bert.pooler.dense.bias" is a second copy of "pooler.dense.bias"',
+    },
+  },
+  {
+    name: 'not a safetensors file',
+    source: async (file) => {
+      await writeFile(file, 'not safetensors at all');
+      return file;
+    },
+    error: { code: 'MODEL_BAD_SAFETENSORS', message: 'is not a readable safetensors file: header size' },
+  },
+  {
+    name: 'no such file',
+    source: async (file) => `${file}.missing`,
+    error: { code: 'MODEL_BAD_SAFETENSORS', message: 'cannot read {file}.missing: ' },
+  },
+  {
+    name: 'a shard index naming a missing shard',
+    source: async (file) => {
+      const index = `${file}.index.json`;
+      await writeFile(
+        index,
+        JSON.stringify({
+          weight_map: {
+            'embeddings.word_embeddings.weight': path.basename(file),
+            'pooler.dense.bias': 'gone.safetensors',
+          },
+        }),
+      );
+      return index;
+    },
+    error: { code: 'MODEL_BAD_SAFETENSORS', message: `gone.safetensors (a shard listed in {file}.index.json): ` },
+  },
+  {
+    name: 'a shard index without a weight map',
+    source: async (file) => {
+      await writeFile(`${file}.index.json`, '{"metadata": {}}');
+      return `${file}.index.json`;
+    },
+    error: {
+      code: 'MODEL_BAD_SAFETENSORS',
+      message: '{file}.index.json: "weight_map" must map tensor names to shard file names',
+    },
+  },
+  {
+    name: 'a shard index pointing outside its folder',
+    source: async (file) => {
+      await writeFile(`${file}.index.json`, '{"weight_map": {"a": "../a.safetensors"}}');
+      return `${file}.index.json`;
+    },
+    error: { code: 'MODEL_BAD_SAFETENSORS', message: 'shard "../a.safetensors" must be a file name beside the index' },
+  },
+  {
+    name: 'an empty list of shards',
+    source: async () => [],
+    error: { code: 'MODEL_NO_LAYER_WEIGHTS', message: 'no safetensors files were given to build the BERT graph from' },
+  },
+  {
+    name: 'tanh-approximate GELU',
+    config: (c) => {
+      c.hidden_act = 'gelu_new';
+    },
+    error: {
+      code: 'MODEL_BAD_CONFIG',
+      message:
+        '{config}: hidden_act "gelu_new" is not supported; senti\'s BERT graph implements the exact (erf) "gelu"',
+    },
+  },
+  {
+    name: 'a RoBERTa config',
+    config: (c) => {
+      c.model_type = 'roberta';
+    },
+    error: {
+      code: 'MODEL_BAD_CONFIG',
+      message: 'model_type is "roberta"; senti builds the encoder graph from safetensors for "bert" only',
+    },
+  },
+  {
+    name: 'relative position embeddings',
+    config: (c) => {
+      c.position_embedding_type = 'relative_key';
+    },
+    error: { code: 'MODEL_BAD_CONFIG', message: 'position_embedding_type "relative_key" is not supported' },
+  },
+  {
+    name: 'heads that do not divide the hidden size',
+    config: (c) => {
+      c.num_attention_heads = 3;
+    },
+    error: { code: 'MODEL_BAD_CONFIG', message: 'hidden_size 32 is not a multiple of num_attention_heads 3' },
+  },
+  {
+    name: 'hidden size as a string',
+    config: (c) => {
+      c.hidden_size = '32';
+    },
+    error: { code: 'MODEL_BAD_CONFIG', message: '"hidden_size" must be a positive integer, got "32"' },
+  },
 ];
 
 describe('hostile checkpoints for the BERT graph builder', () => {
@@ -82,7 +246,10 @@ describe('hostile checkpoints for the BERT graph builder', () => {
       const weights = await bertWeightsFromSafetensors(source, config);
       return buildBertGraph(weights, config, { pooler: row.pooler ?? weights.hasPooler, clsOnlyLastLayer: false });
     };
-    const error = await attempt().then(() => undefined, (thrown: unknown) => thrown as { code: string; message: string });
+    const error = await attempt().then(
+      () => undefined,
+      (thrown: unknown) => thrown as { code: string; message: string },
+    );
     expect(error, 'expected an error').toBeDefined();
     expect(error!.code).toBe(row.error.code);
     expect(error!.message).toContain(row.error.message.replaceAll('{file}', file).replaceAll('{config}', configFile));
@@ -92,14 +259,23 @@ describe('hostile checkpoints for the BERT graph builder', () => {
 
   it('names a missing or unreadable config.json in one line, and writes no directory', async () => {
     const out = path.join(dir, 'never-written');
-    await expect(writeBertEncoderDir(path.join(dir, 'x.safetensors'), path.join(dir, 'absent.json'), out)).rejects.toMatchObject({
-      code: 'MODEL_NO_CONFIG', message: `cannot read ${path.join(dir, 'absent.json')}: building the BERT graph from safetensors needs the model's config.json`,
+    await expect(
+      writeBertEncoderDir(path.join(dir, 'x.safetensors'), path.join(dir, 'absent.json'), out),
+    ).rejects.toMatchObject({
+      code: 'MODEL_NO_CONFIG',
+      message: `cannot read ${path.join(dir, 'absent.json')}: building the BERT graph from safetensors needs the model's config.json`,
     });
     const broken = path.join(dir, 'broken.json');
     await writeFile(broken, '{"hidden_size": 32,');
-    await expect(readBertGraphConfig(broken)).rejects.toMatchObject({ code: 'MODEL_BAD_CONFIG', message: expect.stringContaining(`${broken} is not JSON: `) });
+    await expect(readBertGraphConfig(broken)).rejects.toMatchObject({
+      code: 'MODEL_BAD_CONFIG',
+      message: expect.stringContaining(`${broken} is not JSON: `),
+    });
     await writeFile(broken, '[1, 2]');
-    await expect(readBertGraphConfig(broken)).rejects.toMatchObject({ code: 'MODEL_BAD_CONFIG', message: `${broken} must hold a JSON object` });
+    await expect(readBertGraphConfig(broken)).rejects.toMatchObject({
+      code: 'MODEL_BAD_CONFIG',
+      message: `${broken} must hold a JSON object`,
+    });
     await expect(readFile(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 

@@ -12,7 +12,17 @@ import { bertWeightsFromSafetensors, type BertWeights } from './bert-weights.js'
 import { BERT_GRAPH_BUILDER, buildBertGraph } from './build-bert-graph.js';
 import { writeSafetensors } from './safetensors-writer.js';
 import { TINY_BERT } from '@senti/fixtures';
-import { clsRows, feeds, maskedMean, maxDiff, readReference, runGraph, TINY_CONFIG, TINY_SAFETENSORS, tinyTensors } from './test-support.js';
+import {
+  clsRows,
+  feeds,
+  maskedMean,
+  maxDiff,
+  readReference,
+  runGraph,
+  TINY_CONFIG,
+  TINY_SAFETENSORS,
+  tinyTensors,
+} from './test-support.js';
 
 const reference = readReference();
 const HIDDEN = 32;
@@ -41,7 +51,10 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
     const diffs = {
       pooler: maxDiff(fullOut.pooler_output!.data, reference.outputs.pooler_output.flat()),
       cls: maxDiff(clsRows(fullOut.last_hidden_state!.data, batch, sequence, HIDDEN), reference.outputs.cls.flat()),
-      mean: maxDiff(maskedMean(fullOut.last_hidden_state!.data, reference.attentionMask, HIDDEN), reference.outputs.masked_mean.flat()),
+      mean: maxDiff(
+        maskedMean(fullOut.last_hidden_state!.data, reference.attentionMask, HIDDEN),
+        reference.outputs.masked_mean.flat(),
+      ),
     };
     console.info('senti graph vs transformers, max |diff|:', diffs);
     for (const diff of Object.values(diffs)) expect(diff).toBeLessThanOrEqual(1e-5);
@@ -61,7 +74,10 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
     const torch = await readOnnxModel(path.join(TINY_BERT, 'onnx', 'model.onnx'));
     const ours = buildBertGraph(weights, config, { pooler: true, clsOnlyLastLayer: false });
     expect(quantizePerToken(ours)).toEqual(quantizePerToken(torch));
-    const [a, b] = await Promise.all([runGraph(encodeOnnxModel(ours), feeds(reference)), runGraph(encodeOnnxModel(torch), feeds(reference))]);
+    const [a, b] = await Promise.all([
+      runGraph(encodeOnnxModel(ours), feeds(reference)),
+      runGraph(encodeOnnxModel(torch), feeds(reference)),
+    ]);
     expect(Array.from(a.pooler_output!.data)).toEqual(Array.from(b.pooler_output!.data));
     expect(Array.from(a.last_hidden_state!.data)).toEqual(Array.from(b.last_hidden_state!.data));
   });
@@ -91,15 +107,32 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
   it('reads the same weights spelled bert.* with LayerNorm gamma/beta, beside MLM heads, and as two shards', async () => {
     const renamed = new Map<string, { shape: number[]; values: Float32Array }>();
     for (const [name, tensor] of await tinyTensors()) {
-      renamed.set(`bert.${name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')}`, tensor);
+      renamed.set(
+        `bert.${name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')}`,
+        tensor,
+      );
     }
-    renamed.set('cls.predictions.bias', { shape: [config.vocabSize], values: new Float32Array(config.vocabSize).fill(7) });
-    renamed.set('cls.predictions.transform.LayerNorm.gamma', { shape: [HIDDEN], values: new Float32Array(HIDDEN).fill(7) });
+    renamed.set('cls.predictions.bias', {
+      shape: [config.vocabSize],
+      values: new Float32Array(config.vocabSize).fill(7),
+    });
+    renamed.set('cls.predictions.transform.LayerNorm.gamma', {
+      shape: [HIDDEN],
+      values: new Float32Array(HIDDEN).fill(7),
+    });
     renamed.set('bert.embeddings.position_ids', { shape: [1, 512], values: new Float32Array(512) });
     const file = path.join(dir, 'renamed.safetensors');
     await writeSafetensors(file, renamed);
     const expectSame = async (source: string) => {
-      const out = await runGraph(encodeOnnxModel(buildBertGraph(await bertWeightsFromSafetensors(source, config), config, { pooler: true, clsOnlyLastLayer: false })), feeds(reference));
+      const out = await runGraph(
+        encodeOnnxModel(
+          buildBertGraph(await bertWeightsFromSafetensors(source, config), config, {
+            pooler: true,
+            clsOnlyLastLayer: false,
+          }),
+        ),
+        feeds(reference),
+      );
       expect(Array.from(out.last_hidden_state!.data)).toEqual(Array.from(fullOut.last_hidden_state!.data));
       expect(Array.from(out.pooler_output!.data)).toEqual(Array.from(fullOut.pooler_output!.data));
     };
@@ -119,7 +152,10 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
   });
 
   it('reads F16 and BF16 checkpoints, widened to float32, into a graph that still agrees with transformers', async () => {
-    for (const [dtype, tolerance] of [['F16', 5e-4], ['BF16', 5e-3]] as const) {
+    for (const [dtype, tolerance] of [
+      ['F16', 5e-4],
+      ['BF16', 5e-3],
+    ] as const) {
       const file = path.join(dir, `tiny-${dtype}.safetensors`);
       await writeSafetensors(file, await tinyTensors(), dtype);
       const narrow = await bertWeightsFromSafetensors(file, config);
@@ -127,7 +163,10 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
       const original = weights.tensors.get('embeddings.word_embeddings.weight')!.values;
       expect(maxDiff(word, original)).toBeGreaterThan(0);
       expect(maxDiff(word, original)).toBeLessThan(dtype === 'F16' ? 1e-4 : 1e-3);
-      const out = await runGraph(encodeOnnxModel(buildBertGraph(narrow, config, { pooler: true, clsOnlyLastLayer: false })), feeds(reference));
+      const out = await runGraph(
+        encodeOnnxModel(buildBertGraph(narrow, config, { pooler: true, clsOnlyLastLayer: false })),
+        feeds(reference),
+      );
       const diff = maxDiff(out.pooler_output!.data, reference.outputs.pooler_output.flat());
       console.info(`${dtype} checkpoint: pooler vs transformers (fp32 weights), max |diff| ${diff}`);
       expect(diff).toBeLessThan(tolerance);
@@ -137,14 +176,26 @@ describe('buildBertGraph from fixtures/tiny-bert/model.safetensors', () => {
   it('writes a directory transformers.js AutoModel loads as bert, with the same outputs', async () => {
     const out = path.join(dir, 'encoder');
     const written = await writeBertEncoderDir(TINY_SAFETENSORS, TINY_CONFIG, out);
-    expect(written).toEqual({ dir: out, onnxFile: path.join(out, 'onnx', 'model.onnx'), pooler: true, clsOnlyLastLayer: false });
+    expect(written).toEqual({
+      dir: out,
+      onnxFile: path.join(out, 'onnx', 'model.onnx'),
+      pooler: true,
+      clsOnlyLastLayer: false,
+    });
     expect(await readFile(path.join(out, 'config.json'), 'utf8')).toBe(await readFile(TINY_CONFIG, 'utf8'));
-    const model = await withTransformersEnv({ allowRemoteModels: false }, () => AutoModel.from_pretrained(out, { dtype: 'fp32', device: 'cpu', local_files_only: true }));
+    const model = await withTransformersEnv({ allowRemoteModels: false }, () =>
+      AutoModel.from_pretrained(out, { dtype: 'fp32', device: 'cpu', local_files_only: true }),
+    );
     try {
       expect(model.config.model_type).toBe('bert');
       const rows = [0, 1];
       const inputs = feeds(reference, rows);
-      const asTransformers = Object.fromEntries(Object.entries(inputs).map(([name, tensor]) => [name, new Tensor('int64', tensor.data as BigInt64Array, [...tensor.dims])]));
+      const asTransformers = Object.fromEntries(
+        Object.entries(inputs).map(([name, tensor]) => [
+          name,
+          new Tensor('int64', tensor.data as BigInt64Array, [...tensor.dims]),
+        ]),
+      );
       const result = (await model(asTransformers)) as Record<string, Tensor>;
       const expected = await runGraph(full, inputs);
       expect(Array.from(result.pooler_output!.data as Float32Array)).toEqual(Array.from(expected.pooler_output!.data));
@@ -171,7 +222,10 @@ describe('per-token int8 of the built graph', () => {
       alone: { cls: clsRows(alone.last_hidden_state!.data, 1, sequence, HIDDEN), pooler: alone.pooler_output!.data },
       unpadded: { cls: unpadded.last_hidden_state!.data.subarray(0, HIDDEN), pooler: unpadded.pooler_output!.data },
       batched: {
-        cls: clsRows(batched.last_hidden_state!.data, reference.batch, sequence, HIDDEN).subarray(target * HIDDEN, (target + 1) * HIDDEN),
+        cls: clsRows(batched.last_hidden_state!.data, reference.batch, sequence, HIDDEN).subarray(
+          target * HIDDEN,
+          (target + 1) * HIDDEN,
+        ),
         pooler: batched.pooler_output!.data.subarray(target * HIDDEN, (target + 1) * HIDDEN),
       },
     };

@@ -3,7 +3,14 @@ import { ModelError } from '@senti/errors';
 import { attribute, tensorValueInfo } from '../onnx-graph.js';
 import { DataType, type OnnxModel } from '../onnx-types.js';
 import type { BertGraphConfig } from './bert-graph-config.js';
-import { ATTENTION_MASK, embeddings, extendedMask, INPUT_IDS, tensorInitializer, TOKEN_TYPE_IDS } from './bert-graph-parts.js';
+import {
+  ATTENTION_MASK,
+  embeddings,
+  extendedMask,
+  INPUT_IDS,
+  tensorInitializer,
+  TOKEN_TYPE_IDS,
+} from './bert-graph-parts.js';
 import { bertLayer } from './bert-layer-graph.js';
 import { checkTensorShape, type BertWeights } from './bert-weights.js';
 import { POOLER_TENSORS, requiredTensorNames } from './bert-tensor-names.js';
@@ -16,7 +23,9 @@ import { GraphWriter } from './graph-writer.js';
 export const BERT_GRAPH_BUILDER = 'senti-bert-graph/v3';
 
 /** @senti/onnx's version, recorded in the graphs it writes. */
-const SENTI_ONNX_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const SENTI_ONNX_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /**
  * The default-domain opset of the graphs: 17 is the first with `LayerNormalization` (one fused, row-local kernel,
@@ -44,11 +53,20 @@ export interface BertGraphOptions {
  */
 export function buildBertGraph(weights: BertWeights, config: BertGraphConfig, options: BertGraphOptions): OnnxModel {
   if (options.pooler && !weights.hasPooler) {
-    throw new ModelError('MODEL_NO_POOLER', `${weights.source} has no pooler (${POOLER_TENSORS.map((name) => `"${name}"`).join(', ')}); use cls or mean pooling with this checkpoint`, 'input');
+    throw new ModelError(
+      'MODEL_NO_POOLER',
+      `${weights.source} has no pooler (${POOLER_TENSORS.map((name) => `"${name}"`).join(', ')}); use cls or mean pooling with this checkpoint`,
+      'input',
+    );
   }
   for (const name of [...requiredTensorNames(config), ...(options.pooler ? POOLER_TENSORS : [])]) {
     const tensor = weights.tensors.get(name);
-    if (tensor === undefined) throw new ModelError('MODEL_NO_LAYER_WEIGHTS', `${weights.source} has no tensor "${name}", which a BERT of ${config.numHiddenLayers} layers needs`, 'input');
+    if (tensor === undefined)
+      throw new ModelError(
+        'MODEL_NO_LAYER_WEIGHTS',
+        `${weights.source} has no tensor "${name}", which a BERT of ${config.numHiddenLayers} layers needs`,
+        'input',
+      );
     checkTensorShape(name, tensor, config, weights.files.get(name) ?? weights.source);
   }
   const model: OnnxModel = {
@@ -68,15 +86,28 @@ export function buildBertGraph(weights: BertWeights, config: BertGraphConfig, op
   const graph = model.graph;
   const writer = new GraphWriter(graph);
   const { hiddenSize: hidden } = config;
-  graph.input = [INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS].map((name) => tensorValueInfo(name, DataType.INT64, ['batch_size', 'sequence_length']));
+  graph.input = [INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS].map((name) =>
+    tensorValueInfo(name, DataType.INT64, ['batch_size', 'sequence_length']),
+  );
   const mask = extendedMask(writer);
   let state = embeddings(writer, weights, config);
   const last = config.numHiddenLayers - 1;
   for (let layer = 0; layer <= last; layer += 1) {
     const output = layer === last ? 'last_hidden_state' : undefined;
-    state = bertLayer(writer, weights, config, layer, { hidden: state, mask, clsOnly: options.clsOnlyLastLayer && layer === last, output });
+    state = bertLayer(writer, weights, config, layer, {
+      hidden: state,
+      mask,
+      clsOnly: options.clsOnlyLastLayer && layer === last,
+      output,
+    });
   }
-  graph.output = [tensorValueInfo('last_hidden_state', DataType.FLOAT, ['batch_size', options.clsOnlyLastLayer ? 1 : 'sequence_length', hidden])];
+  graph.output = [
+    tensorValueInfo('last_hidden_state', DataType.FLOAT, [
+      'batch_size',
+      options.clsOnlyLastLayer ? 1 : 'sequence_length',
+      hidden,
+    ]),
+  ];
   if (options.pooler) {
     // Gemm with torch's [out, in] weight, as torch exports the pooler: int8 builders keep it fp32 there and here alike.
     const cls = writer.node('Gather', [state, writer.int64([0], [])], '/pooler', [attribute('axis', 1)]);

@@ -10,7 +10,13 @@ export class GraphWriter {
   constructor(readonly graph: OnnxGraph) {}
 
   /** Adds a node `op` under `scope` (e.g. `/encoder/layer.0/attention`) and returns its output's name. */
-  node(op: string, inputs: readonly string[], scope: string, attributes: OnnxAttribute[] = [], output?: string): string {
+  node(
+    op: string,
+    inputs: readonly string[],
+    scope: string,
+    attributes: OnnxAttribute[] = [],
+    output?: string,
+  ): string {
     const base = `${scope}/${op}`;
     const count = this.counts.get(base) ?? 0;
     this.counts.set(base, count + 1);
@@ -36,7 +42,12 @@ export class GraphWriter {
     return this.constant('int64', values, dims, (name) => int64Tensor(name, dims, values));
   }
 
-  private constant(kind: string, values: readonly number[], dims: readonly number[], make: (name: string) => OnnxTensor): string {
+  private constant(
+    kind: string,
+    values: readonly number[],
+    dims: readonly number[],
+    make: (name: string) => OnnxTensor,
+  ): string {
     const key = `${kind}[${dims.join(',')}]:${values.map((value) => (Object.is(value, -0) ? '-0' : String(value))).join(',')}`;
     let name = this.constants.get(key);
     if (name === undefined) {

@@ -15,7 +15,10 @@ export interface RandomBertShape {
  * 1 and 0) and its config.json, for tests and benchmarks. Unlike tiny-bert's (Hugging Face initialises biases to 0) its
  * biases are not zero, so graphs built from it show what happens to biases.
  */
-export function randomBertCheckpoint(seed: number, shape: RandomBertShape = { vocab: 2000, hidden: 64, heads: 2, layers: 2, intermediate: 256 }): { tensors: Map<string, NamedTensor>; config: Record<string, unknown> } {
+export function randomBertCheckpoint(
+  seed: number,
+  shape: RandomBertShape = { vocab: 2000, hidden: 64, heads: 2, layers: 2, intermediate: 256 },
+): { tensors: Map<string, NamedTensor>; config: Record<string, unknown> } {
   const random = createRandom(seed);
   const { vocab, hidden: h, layers, intermediate: m } = shape;
   const tensors = new Map<string, NamedTensor>();
@@ -32,7 +35,12 @@ export function randomBertCheckpoint(seed: number, shape: RandomBertShape = { vo
   add('embeddings.LayerNorm.bias', [h], 0);
   for (let layer = 0; layer < layers; layer++) {
     const p = `encoder.layer.${layer}`;
-    for (const part of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense']) {
+    for (const part of [
+      'attention.self.query',
+      'attention.self.key',
+      'attention.self.value',
+      'attention.output.dense',
+    ]) {
       add(`${p}.${part}.weight`, [h, h]);
       add(`${p}.${part}.bias`, [h]);
     }
@@ -48,8 +56,16 @@ export function randomBertCheckpoint(seed: number, shape: RandomBertShape = { vo
   add('pooler.dense.weight', [h, h]);
   add('pooler.dense.bias', [h]);
   const config = {
-    model_type: 'bert', vocab_size: vocab, hidden_size: h, num_hidden_layers: layers, num_attention_heads: shape.heads, intermediate_size: m,
-    max_position_embeddings: 512, type_vocab_size: 2, hidden_act: 'gelu', layer_norm_eps: 1e-12,
+    model_type: 'bert',
+    vocab_size: vocab,
+    hidden_size: h,
+    num_hidden_layers: layers,
+    num_attention_heads: shape.heads,
+    intermediate_size: m,
+    max_position_embeddings: 512,
+    type_vocab_size: 2,
+    hidden_act: 'gelu',
+    layer_norm_eps: 1e-12,
   };
   return { tensors, config };
 }

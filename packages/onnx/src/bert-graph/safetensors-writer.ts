@@ -13,13 +13,19 @@ export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 const WIDTH: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2 };
 
 /** The bytes of a `.safetensors` file holding `tensors` (in the order given) as `dtype`. */
-export function encodeSafetensors(tensors: ReadonlyMap<string, SafetensorsEntry> | Iterable<[string, SafetensorsEntry]>, dtype: SafetensorsDtype = 'F32'): Uint8Array[] {
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, SafetensorsEntry> | Iterable<[string, SafetensorsEntry]>,
+  dtype: SafetensorsDtype = 'F32',
+): Uint8Array[] {
   const header: Record<string, { dtype: SafetensorsDtype; shape: number[]; data_offsets: [number, number] }> = {};
   const data: Uint8Array[] = [];
   let offset = 0;
   for (const [name, tensor] of tensors) {
     const count = tensor.shape.reduce((a, b) => a * b, 1);
-    if (count !== tensor.values.length) throw new RangeError(`tensor "${name}": shape [${tensor.shape.join(', ')}] holds ${count} values, got ${tensor.values.length}`);
+    if (count !== tensor.values.length)
+      throw new RangeError(
+        `tensor "${name}": shape [${tensor.shape.join(', ')}] holds ${count} values, got ${tensor.values.length}`,
+      );
     header[name] = { dtype, shape: [...tensor.shape], data_offsets: [offset, offset + WIDTH[dtype] * count] };
     data.push(encodeValues(tensor.values, dtype));
     offset += WIDTH[dtype] * count;
@@ -33,7 +39,11 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, SafetensorsEntry>
 }
 
 /** Writes `tensors` to a `.safetensors` file atomically (test checkpoints, benchmark models). */
-export async function writeSafetensors(file: string, tensors: ReadonlyMap<string, SafetensorsEntry> | Iterable<[string, SafetensorsEntry]>, dtype: SafetensorsDtype = 'F32'): Promise<void> {
+export async function writeSafetensors(
+  file: string,
+  tensors: ReadonlyMap<string, SafetensorsEntry> | Iterable<[string, SafetensorsEntry]>,
+  dtype: SafetensorsDtype = 'F32',
+): Promise<void> {
   await writeFileAtomic(file, encodeSafetensors(tensors, dtype));
 }
 

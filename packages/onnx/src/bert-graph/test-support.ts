@@ -25,21 +25,45 @@ export function readReference(): Reference {
     tiny_outputs: Reference['outputs'];
   };
   const { input_ids: inputIds, attention_mask: attentionMask, token_type_ids: tokenTypeIds } = json.tokenization;
-  return { batch: inputIds.length, sequence: inputIds[0]!.length, inputIds, attentionMask, tokenTypeIds, outputs: json.tiny_outputs };
+  return {
+    batch: inputIds.length,
+    sequence: inputIds[0]!.length,
+    inputIds,
+    attentionMask,
+    tokenTypeIds,
+    outputs: json.tiny_outputs,
+  };
 }
 
 /** ONNX Runtime feeds for the given rows of the reference, cut to their first `length` tokens (all 17 by default). */
-export function feeds(reference: Reference, rows: readonly number[] = reference.inputIds.map((_, i) => i), length = reference.sequence): Record<string, ort.Tensor> {
-  const tensor = (matrix: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flatMap((row) => matrix[row]!.slice(0, length).map(BigInt))), [rows.length, length]);
-  return { input_ids: tensor(reference.inputIds), attention_mask: tensor(reference.attentionMask), token_type_ids: tensor(reference.tokenTypeIds) };
+export function feeds(
+  reference: Reference,
+  rows: readonly number[] = reference.inputIds.map((_, i) => i),
+  length = reference.sequence,
+): Record<string, ort.Tensor> {
+  const tensor = (matrix: number[][]) =>
+    new ort.Tensor('int64', BigInt64Array.from(rows.flatMap((row) => matrix[row]!.slice(0, length).map(BigInt))), [
+      rows.length,
+      length,
+    ]);
+  return {
+    input_ids: tensor(reference.inputIds),
+    attention_mask: tensor(reference.attentionMask),
+    token_type_ids: tensor(reference.tokenTypeIds),
+  };
 }
 
 /** Runs a model's bytes once (a fresh session) and returns every output's values and dims. */
-export async function runGraph(bytes: Uint8Array, inputs: Record<string, ort.Tensor>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
+export async function runGraph(
+  bytes: Uint8Array,
+  inputs: Record<string, ort.Tensor>,
+): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
   const session = await ort.InferenceSession.create(bytes);
   try {
     const out = await session.run(inputs);
-    return Object.fromEntries(Object.entries(out).map(([name, tensor]) => [name, { data: tensor.data as Float32Array, dims: tensor.dims }]));
+    return Object.fromEntries(
+      Object.entries(out).map(([name, tensor]) => [name, { data: tensor.data as Float32Array, dims: tensor.dims }]),
+    );
   } finally {
     await session.release();
   }
@@ -48,7 +72,8 @@ export async function runGraph(bytes: Uint8Array, inputs: Record<string, ort.Ten
 /** The position-0 ([CLS]) rows of `[batch, sequence, hidden]`, as `[batch, hidden]`. */
 export function clsRows(states: Float32Array, batch: number, sequence: number, hidden: number): Float32Array {
   const out = new Float32Array(batch * hidden);
-  for (let b = 0; b < batch; b++) out.set(states.subarray(b * sequence * hidden, b * sequence * hidden + hidden), b * hidden);
+  for (let b = 0; b < batch; b++)
+    out.set(states.subarray(b * sequence * hidden, b * sequence * hidden + hidden), b * hidden);
   return out;
 }
 

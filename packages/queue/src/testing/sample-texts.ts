@@ -1,6 +1,9 @@
 export { TINY_BERT } from '@senti/fixtures';
 
-const WORDS = 'the a film plot actor great dull wonderful boring story music scene ending slow bright sad funny long short quiet loud phone battery screen case value service food waiter price not very really quite too'.split(' ');
+const WORDS =
+  'the a film plot actor great dull wonderful boring story music scene ending slow bright sad funny long short quiet loud phone battery screen case value service food waiter price not very really quite too'.split(
+    ' ',
+  );
 
 /** `count` review-like sentences of 2 to 40 words from a seeded generator, with some repeated verbatim. */
 export function sampleTexts(count: number, seed = 7): string[] {
@@ -16,7 +19,10 @@ export function sampleTexts(count: number, seed = 7): string[] {
       continue;
     }
     const words = 2 + Math.floor(next() ** 2 * 39);
-    texts.push(Array.from({ length: words }, () => WORDS[Math.floor(next() * WORDS.length)]!).join(' ') + (next() < 0.5 ? '.' : '!'));
+    texts.push(
+      Array.from({ length: words }, () => WORDS[Math.floor(next() * WORDS.length)]!).join(' ') +
+        (next() < 0.5 ? '.' : '!'),
+    );
   }
   return texts;
 }

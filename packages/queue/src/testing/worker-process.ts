@@ -17,7 +17,10 @@ export interface WorkerProcess {
 }
 
 /** Spawns `runWorker` in a new process (through tsx, from source). */
-export function spawnWorker(options: Omit<RunWorkerOptions, 'onEvent'>, env: Record<string, string> = {}): WorkerProcess {
+export function spawnWorker(
+  options: Omit<RunWorkerOptions, 'onEvent'>,
+  env: Record<string, string> = {},
+): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', MAIN, JSON.stringify(options)], {
     cwd: PACKAGE_DIR,
     env: { ...process.env, SENTI_OFFLINE: '1', SENTI_THREADS: '1', ...env },
@@ -55,8 +58,22 @@ export function spawnWorker(options: Omit<RunWorkerOptions, 'onEvent'>, env: Rec
       const seen = events.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker ${child.pid}: no matching event within ${timeoutMs} ms; events: ${JSON.stringify(events)}; stderr: ${stderr}`)), timeoutMs);
-        waiters.push({ match, resolve: (event) => { clearTimeout(timer); resolve(event); } });
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `worker ${child.pid}: no matching event within ${timeoutMs} ms; events: ${JSON.stringify(events)}; stderr: ${stderr}`,
+              ),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          match,
+          resolve: (event) => {
+            clearTimeout(timer);
+            resolve(event);
+          },
+        });
       });
     },
   };

@@ -43,7 +43,11 @@ export async function claimBlob(blob: string): Promise<BlobWriter> {
       await rm(lock, { force: true });
     }
   }
-  return { incomplete: `${blob}.${process.pid}.${randomBytes(4).toString('hex')}.incomplete`, owner: false, release: async () => {} };
+  return {
+    incomplete: `${blob}.${process.pid}.${randomBytes(4).toString('hex')}.incomplete`,
+    owner: false,
+    release: async () => {},
+  };
 }
 
 /** True for a lock whose process (on this host) no longer runs. */

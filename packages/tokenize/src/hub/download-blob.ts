@@ -21,7 +21,13 @@ export interface DownloadBlobOptions {
  * request after a dropped connection, and across runs), the size and the ETag's hash are checked, then the file is
  * renamed into place, so the final name only ever holds a whole, verified blob.
  */
-export async function downloadBlob(client: HubClient, blob: string, metadata: FileMetadata, subject: RequestSubject & { file: string }, options: DownloadBlobOptions = {}): Promise<void> {
+export async function downloadBlob(
+  client: HubClient,
+  blob: string,
+  metadata: FileMetadata,
+  subject: RequestSubject & { file: string },
+  options: DownloadBlobOptions = {},
+): Promise<void> {
   if (existsSync(blob)) return;
   await mkdir(path.dirname(blob), { recursive: true }).catch((error: unknown) => {
     throw fileSystemError(error, path.dirname(blob), 'create directory');
@@ -50,7 +56,9 @@ export async function downloadBlob(client: HubClient, blob: string, metadata: Fi
     meter.done();
   } catch (error) {
     // The owner keeps its .incomplete to resume later (unless its bytes are wrong); a private temporary goes.
-    const wrongBytes = TokenizeError.isInstance(error) && (error.code === 'TOKENIZE_HUB_CHECKSUM_MISMATCH' || error.code === 'TOKENIZE_HUB_BAD_RESPONSE');
+    const wrongBytes =
+      TokenizeError.isInstance(error) &&
+      (error.code === 'TOKENIZE_HUB_CHECKSUM_MISMATCH' || error.code === 'TOKENIZE_HUB_BAD_RESPONSE');
     if (!writer.owner || wrongBytes) await rm(writer.incomplete, { force: true });
     throw error;
   } finally {
@@ -59,7 +67,15 @@ export async function downloadBlob(client: HubClient, blob: string, metadata: Fi
 }
 
 /** Streams the rest of the file from byte `have` on, resuming with `Range` after a dropped connection. */
-async function fetchInto(client: HubClient, handle: FileHandle, start: number, metadata: FileMetadata, subject: RequestSubject, meter: DownloadMeter, blob: string): Promise<void> {
+async function fetchInto(
+  client: HubClient,
+  handle: FileHandle,
+  start: number,
+  metadata: FileMetadata,
+  subject: RequestSubject,
+  meter: DownloadMeter,
+  blob: string,
+): Promise<void> {
   const attempts = client.attempts ?? 4;
   let have = start;
   let failures = 0;
@@ -105,7 +121,8 @@ async function verify(file: string, metadata: FileMetadata, subject: RequestSubj
   if (size !== metadata.size) throw tooLong(subject, metadata.size);
   const kind = etagKind(metadata.etag);
   const digest = await blobDigest(file, size, kind);
-  if (digest !== undefined && digest !== metadata.etag) throw checksumError(subject.file, subject.repo, `${kind} ${metadata.etag}`, digest);
+  if (digest !== undefined && digest !== metadata.etag)
+    throw checksumError(subject.file, subject.repo, `${kind} ${metadata.etag}`, digest);
 }
 
 async function sizeOf(file: string): Promise<number> {
@@ -117,14 +134,30 @@ async function sizeOf(file: string): Promise<number> {
 }
 
 function tooLong(subject: RequestSubject & { file?: string }, size: number): TokenizeError {
-  return new TokenizeError('TOKENIZE_HUB_BAD_RESPONSE', `the Hub sent a different number of bytes than the ${size} it announced for ${quote(subject.file ?? '')} of ${quote(subject.repo)}; the partial file was discarded`, 'runtime', {
-    hint: 'run again; if it persists, the mirror (HF_ENDPOINT) serves a different file',
-  });
+  return new TokenizeError(
+    'TOKENIZE_HUB_BAD_RESPONSE',
+    `the Hub sent a different number of bytes than the ${size} it announced for ${quote(subject.file ?? '')} of ${quote(subject.repo)}; the partial file was discarded`,
+    'runtime',
+    {
+      hint: 'run again; if it persists, the mirror (HF_ENDPOINT) serves a different file',
+    },
+  );
 }
 
-function dropped(subject: RequestSubject & { file?: string }, have: number, size: number, attempts: number, cause: unknown): TokenizeError {
-  return new TokenizeError('TOKENIZE_HUB_SERVER_ERROR', `the download of ${quote(subject.file ?? '')} of ${quote(subject.repo)} from ${subject.endpoint} kept failing (${have} of ${size} bytes after ${attempts} tries without progress)`, 'runtime', {
-    cause,
-    hint: 'run again: the download resumes where it stopped',
-  });
+function dropped(
+  subject: RequestSubject & { file?: string },
+  have: number,
+  size: number,
+  attempts: number,
+  cause: unknown,
+): TokenizeError {
+  return new TokenizeError(
+    'TOKENIZE_HUB_SERVER_ERROR',
+    `the download of ${quote(subject.file ?? '')} of ${quote(subject.repo)} from ${subject.endpoint} kept failing (${have} of ${size} bytes after ${attempts} tries without progress)`,
+    'runtime',
+    {
+      cause,
+      hint: 'run again: the download resumes where it stopped',
+    },
+  );
 }

@@ -63,11 +63,25 @@ export class DownloadMeter {
     const seconds = Math.max((now - this.started) / 1000, 1e-3);
     const bytesPerSecond = Math.max(bytes - this.resumedFrom, 0) / seconds;
     const etaSeconds = bytesPerSecond > 0 ? (this.total - bytes) / bytesPerSecond : undefined;
-    this.listener({ type: 'download', repo: this.repo, file: this.file, bytes, total: this.total, bytesPerSecond, etaSeconds });
+    this.listener({
+      type: 'download',
+      repo: this.repo,
+      file: this.file,
+      bytes,
+      total: this.total,
+      bytesPerSecond,
+      etaSeconds,
+    });
   }
 
   /** Reports the file as downloaded and checked. */
   done(): void {
-    this.listener?.({ type: 'download-done', repo: this.repo, file: this.file, total: this.total, seconds: (Date.now() - this.started) / 1000 });
+    this.listener?.({
+      type: 'download-done',
+      repo: this.repo,
+      file: this.file,
+      total: this.total,
+      seconds: (Date.now() - this.started) / 1000,
+    });
   }
 }

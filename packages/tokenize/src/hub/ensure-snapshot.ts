@@ -9,7 +9,14 @@ import { hubEnvironment, type HubEnvironment } from './hub-environment.js';
 import { notCachedError, unreachableError, type RequestSubject } from './hub-errors.js';
 import { isUnreachable, type HubClient } from './hub-request.js';
 import { listRepo } from './repo-listing.js';
-import { CANDIDATE_FILES, SAFETENSORS_INDEX, selectFiles, shardFiles, type HasFile, type WeightsChoice } from './select-files.js';
+import {
+  CANDIDATE_FILES,
+  SAFETENSORS_INDEX,
+  selectFiles,
+  shardFiles,
+  type HasFile,
+  type WeightsChoice,
+} from './select-files.js';
 
 /** Options of {@link ensureModelSnapshot}. */
 export interface EnsureModelSnapshotOptions {
@@ -46,7 +53,10 @@ export interface ModelSnapshot {
  * the standard Hugging Face cache and returns the snapshot directory. A snapshot already complete in the cache is
  * returned without any request; offline (`source.offline`) the cache is all there is.
  */
-export async function ensureModelSnapshot(source: ModelSource, options: EnsureModelSnapshotOptions = {}): Promise<ModelSnapshot> {
+export async function ensureModelSnapshot(
+  source: ModelSource,
+  options: EnsureModelSnapshotOptions = {},
+): Promise<ModelSnapshot> {
   const environment = options.environment ?? hubEnvironment();
   const repo = source.repo ?? source.id;
   const revision = source.revision ?? 'main';
@@ -55,8 +65,19 @@ export async function ensureModelSnapshot(source: ModelSource, options: EnsureMo
   const cached = fromCache(cache, revision, weights, 'strict');
   if (cached) return { ...cached, repo, revision };
   if (source.offline) return offlineSnapshot(cache, revision, weights);
-  const client: HubClient = { endpoint: environment.endpoint, token: environment.token, signal: options.signal, attempts: options.retry?.attempts, retryDelayMs: options.retry?.delayMs };
-  const subject: RequestSubject = { repo, revision, endpoint: environment.endpoint, withToken: environment.token !== undefined };
+  const client: HubClient = {
+    endpoint: environment.endpoint,
+    token: environment.token,
+    signal: options.signal,
+    attempts: options.retry?.attempts,
+    retryDelayMs: options.retry?.delayMs,
+  };
+  const subject: RequestSubject = {
+    repo,
+    revision,
+    endpoint: environment.endpoint,
+    withToken: environment.token !== undefined,
+  };
   let listing;
   try {
     listing = await listRepo(client, subject);
@@ -70,7 +91,11 @@ export async function ensureModelSnapshot(source: ModelSource, options: EnsureMo
   await cache.writeRef(revision, commit);
   const selection = selectFiles((file) => files.has(file), weights)!;
   if (weights !== 'none' && selection.weights.length === 0) {
-    throw new TokenizeError('TOKENIZE_HUB_FILE_NOT_FOUND', `model ${quote(repo)} at revision ${quote(revision)} has no weights senti can load: expected onnx/model.onnx or model.safetensors`, 'input');
+    throw new TokenizeError(
+      'TOKENIZE_HUB_FILE_NOT_FOUND',
+      `model ${quote(repo)} at revision ${quote(revision)} has no weights senti can load: expected onnx/model.onnx or model.safetensors`,
+      'input',
+    );
   }
   const wanted = [...selection.config, ...selection.weights];
   const downloaded: string[] = [];
@@ -85,7 +110,12 @@ export async function ensureModelSnapshot(source: ModelSource, options: EnsureMo
   for (const file of wanted) await fetchFile(file);
   if (selection.weights.includes(SAFETENSORS_INDEX)) {
     const shards = shardFiles(cache.readJson(commit, SAFETENSORS_INDEX));
-    if (!shards) throw new TokenizeError('TOKENIZE_HUB_BAD_RESPONSE', `${SAFETENSORS_INDEX} of ${quote(repo)} has no usable weight_map`, 'input');
+    if (!shards)
+      throw new TokenizeError(
+        'TOKENIZE_HUB_BAD_RESPONSE',
+        `${SAFETENSORS_INDEX} of ${quote(repo)} has no usable weight_map`,
+        'input',
+      );
     for (const shard of shards) await fetchFile(shard);
     wanted.push(...shards);
   }
@@ -98,12 +128,25 @@ export async function ensureModelSnapshot(source: ModelSource, options: EnsureMo
  * known absent (`.no_exist`, written after senti's own listing). `lenient` (no network): unknown files count as absent,
  * so a snapshot Python downloaded serves as long as it has config.json and the weights.
  */
-function fromCache(cache: RepoCache, revision: string, weights: WeightsChoice, mode: 'strict' | 'lenient'): Omit<ModelSnapshot, 'repo' | 'revision'> | undefined {
+function fromCache(
+  cache: RepoCache,
+  revision: string,
+  weights: WeightsChoice,
+  mode: 'strict' | 'lenient',
+): Omit<ModelSnapshot, 'repo' | 'revision'> | undefined {
   const commit = cache.readRef(revision);
   if (!commit) return undefined;
-  const has: HasFile = (file) => (cache.hasFile(commit, file) ? true : cache.knownMissing(commit, file) ? false : mode === 'strict' ? undefined : false);
+  const has: HasFile = (file) =>
+    cache.hasFile(commit, file)
+      ? true
+      : cache.knownMissing(commit, file)
+        ? false
+        : mode === 'strict'
+          ? undefined
+          : false;
   const selection = selectFiles(has, weights);
-  if (!selection || !cache.hasFile(commit, 'config.json') || (weights !== 'none' && selection.weights.length === 0)) return undefined;
+  if (!selection || !cache.hasFile(commit, 'config.json') || (weights !== 'none' && selection.weights.length === 0))
+    return undefined;
   const files = [...selection.config, ...selection.weights];
   if (selection.weights.includes(SAFETENSORS_INDEX)) {
     const shards = shardFiles(cache.readJson(commit, SAFETENSORS_INDEX));
@@ -117,6 +160,11 @@ async function offlineSnapshot(cache: RepoCache, revision: string, weights: Weig
   const found = fromCache(cache, revision, weights, 'lenient');
   if (found) return { ...found, repo: cache.repo, revision };
   const commit = cache.readRef(revision);
-  const missing = commit === undefined ? [] : ['config.json', ...(weights === 'none' ? [] : ['onnx/model.onnx or model.safetensors'])].filter((file) => !cache.hasFile(commit, file));
+  const missing =
+    commit === undefined
+      ? []
+      : ['config.json', ...(weights === 'none' ? [] : ['onnx/model.onnx or model.safetensors'])].filter(
+          (file) => !cache.hasFile(commit, file),
+        );
   throw notCachedError(cache.repo, revision, path.dirname(cache.root), missing);
 }

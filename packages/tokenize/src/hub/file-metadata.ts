@@ -20,16 +20,26 @@ export function resolveUrl(endpoint: string, repo: string, revision: string, fil
 }
 
 /** Asks the Hub (a HEAD on the resolve URL, not following a redirect to another host) for a file's metadata. */
-export async function fileMetadata(client: HubClient, subject: RequestSubject & { file: string }): Promise<FileMetadata> {
+export async function fileMetadata(
+  client: HubClient,
+  subject: RequestSubject & { file: string },
+): Promise<FileMetadata> {
   const url = resolveUrl(client.endpoint, subject.repo, subject.revision, subject.file);
   const response = await hubRequest(client, url, { method: 'HEAD', subject });
   const headers = response.headers;
   const etag = normalizeEtag(headers.get('x-linked-etag') ?? headers.get('etag'));
   const size = Number(headers.get('x-linked-size') ?? headers.get('content-length'));
   if (!etag || !Number.isSafeInteger(size) || size < 0) {
-    throw new TokenizeError('TOKENIZE_HUB_BAD_RESPONSE', `the Hub at ${client.endpoint} sent no ETag or size for ${quote(subject.file)} of ${quote(subject.repo)}; is HF_ENDPOINT a Hugging Face Hub or mirror?`, 'runtime');
+    throw new TokenizeError(
+      'TOKENIZE_HUB_BAD_RESPONSE',
+      `the Hub at ${client.endpoint} sent no ETag or size for ${quote(subject.file)} of ${quote(subject.repo)}; is HF_ENDPOINT a Hugging Face Hub or mirror?`,
+      'runtime',
+    );
   }
-  const location = response.status >= 300 && response.status < 400 ? new URL(response.headers.get('location')!, url).href : response.url || url;
+  const location =
+    response.status >= 300 && response.status < 400
+      ? new URL(response.headers.get('location')!, url).href
+      : response.url || url;
   await response.body?.cancel(); // a redirect's body is not read: free the connection
   return { etag, size, commit: headers.get('x-repo-commit') ?? undefined, location };
 }

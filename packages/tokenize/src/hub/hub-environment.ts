@@ -52,7 +52,11 @@ function parseEndpoint(value: string | undefined): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new TokenizeError('TOKENIZE_HUB_BAD_ENDPOINT', `HF_ENDPOINT ${quote(given)} is not an http(s) URL; expected e.g. https://huggingface.co or a mirror's address`, 'usage');
+    throw new TokenizeError(
+      'TOKENIZE_HUB_BAD_ENDPOINT',
+      `HF_ENDPOINT ${quote(given)} is not an http(s) URL; expected e.g. https://huggingface.co or a mirror's address`,
+      'usage',
+    );
   }
   return given.replace(/\/+$/, '');
 }

@@ -28,31 +28,56 @@ export function hubHttpError(status: number, errorCode: string | null, subject: 
     const message = subject.withToken
       ? `access to ${repo} was refused (HTTP ${status}): the repository ${gated} and the token in HF_TOKEN has no access to it`
       : `access to ${repo} was refused (HTTP ${status}): the repository ${gated}; set HF_TOKEN to a token that has access`;
-    return new TokenizeError('TOKENIZE_HUB_UNAUTHORIZED', message, 'input', { hint: `accept the repository's terms on its Hub page if it is gated, then create a read token and export HF_TOKEN=...` });
+    return new TokenizeError('TOKENIZE_HUB_UNAUTHORIZED', message, 'input', {
+      hint: `accept the repository's terms on its Hub page if it is gated, then create a read token and export HF_TOKEN=...`,
+    });
   }
   if (errorCode === 'RepoNotFound' || (status === 401 && subject.file === undefined)) {
-    const why = subject.withToken ? 'does not exist, or the token in HF_TOKEN cannot see it' : 'does not exist, or is private (set HF_TOKEN to a token that can see it)';
-    return new TokenizeError('TOKENIZE_HUB_REPO_NOT_FOUND', `model ${repo} not found on ${subject.endpoint}: the repository ${why}`, 'input', { hint: `check the spelling (org/name) ${LOCAL_HINT}` });
+    const why = subject.withToken
+      ? 'does not exist, or the token in HF_TOKEN cannot see it'
+      : 'does not exist, or is private (set HF_TOKEN to a token that can see it)';
+    return new TokenizeError(
+      'TOKENIZE_HUB_REPO_NOT_FOUND',
+      `model ${repo} not found on ${subject.endpoint}: the repository ${why}`,
+      'input',
+      { hint: `check the spelling (org/name) ${LOCAL_HINT}` },
+    );
   }
   if (errorCode === 'RevisionNotFound') {
-    return new TokenizeError('TOKENIZE_HUB_REVISION_NOT_FOUND', `revision ${quote(subject.revision)} of ${repo} not found on ${subject.endpoint}; expected a branch, tag or commit id`, 'input');
+    return new TokenizeError(
+      'TOKENIZE_HUB_REVISION_NOT_FOUND',
+      `revision ${quote(subject.revision)} of ${repo} not found on ${subject.endpoint}; expected a branch, tag or commit id`,
+      'input',
+    );
   }
   if (status === 404 && subject.file !== undefined) {
     return new TokenizeError('TOKENIZE_HUB_FILE_NOT_FOUND', `file ${quote(subject.file)} not found in ${at}`, 'input');
   }
   if (status === 404) {
-    return new TokenizeError('TOKENIZE_HUB_REPO_NOT_FOUND', `model ${repo} not found on ${subject.endpoint}`, 'input', { hint: `check the spelling (org/name) ${LOCAL_HINT}` });
+    return new TokenizeError('TOKENIZE_HUB_REPO_NOT_FOUND', `model ${repo} not found on ${subject.endpoint}`, 'input', {
+      hint: `check the spelling (org/name) ${LOCAL_HINT}`,
+    });
   }
   const what = subject.file === undefined ? `the file list of ${at}` : `${quote(subject.file)} of ${at}`;
-  return new TokenizeError('TOKENIZE_HUB_SERVER_ERROR', `the Hub answered HTTP ${status} for ${what}`, 'runtime', { hint: 'try again later, or set HF_ENDPOINT to a mirror' });
+  return new TokenizeError('TOKENIZE_HUB_SERVER_ERROR', `the Hub answered HTTP ${status} for ${what}`, 'runtime', {
+    hint: 'try again later, or set HF_ENDPOINT to a mirror',
+  });
 }
 
 /** The error after the server kept failing (5xx) through every retry. */
 export function serverFailedError(status: number, attempts: number, subject: RequestSubject): TokenizeError {
-  const what = subject.file === undefined ? `the file list of ${quote(subject.repo)}` : `${quote(subject.file)} of ${quote(subject.repo)}`;
-  return new TokenizeError('TOKENIZE_HUB_SERVER_ERROR', `the Hub at ${subject.endpoint} answered HTTP ${status} for ${what} ${attempts} times; giving up`, 'runtime', {
-    hint: 'try again later, or set HF_ENDPOINT to a mirror',
-  });
+  const what =
+    subject.file === undefined
+      ? `the file list of ${quote(subject.repo)}`
+      : `${quote(subject.file)} of ${quote(subject.repo)}`;
+  return new TokenizeError(
+    'TOKENIZE_HUB_SERVER_ERROR',
+    `the Hub at ${subject.endpoint} answered HTTP ${status} for ${what} ${attempts} times; giving up`,
+    'runtime',
+    {
+      hint: 'try again later, or set HF_ENDPOINT to a mirror',
+    },
+  );
 }
 
 /** The error when the Hub cannot be reached at all and the model is not in the cache. */
@@ -66,7 +91,12 @@ export function unreachableError(subject: RequestSubject, cacheDir: string, caus
 }
 
 /** The error when offline mode is on and the cache lacks the model (or some of its files). */
-export function notCachedError(repo: string, revision: string, cacheDir: string, missing: readonly string[]): TokenizeError {
+export function notCachedError(
+  repo: string,
+  revision: string,
+  cacheDir: string,
+  missing: readonly string[],
+): TokenizeError {
   const lacking = missing.length > 0 ? ` (missing ${missing.map((file) => quote(file)).join(', ')})` : '';
   return new TokenizeError(
     'TOKENIZE_HUB_NOT_CACHED',

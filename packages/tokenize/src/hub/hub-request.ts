@@ -48,12 +48,21 @@ export async function hubRequest(client: HubClient, url: string, options: HubReq
   const endpointOrigin = new URL(client.endpoint).origin;
   let current = new URL(url);
   let redirects = 0;
-  for (let attempt = 1; ; ) {
-    const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'senti', ...options.headers };
+  for (let attempt = 1; ;) {
+    const headers: Record<string, string> = {
+      'accept-encoding': 'identity',
+      'user-agent': 'senti',
+      ...options.headers,
+    };
     if (client.token && current.origin === endpointOrigin) headers.authorization = `Bearer ${client.token}`;
     let response: Response;
     try {
-      response = await fetch(current, { method: options.method ?? 'GET', headers, redirect: 'manual', signal: client.signal });
+      response = await fetch(current, {
+        method: options.method ?? 'GET',
+        headers,
+        redirect: 'manual',
+        signal: client.signal,
+      });
     } catch (error) {
       throwIfAborted(client.signal, options.subject);
       if (isUnreachable(error) || attempt >= attempts) throw error;
@@ -64,7 +73,12 @@ export async function hubRequest(client: HubClient, url: string, options: HubReq
       const target = new URL(response.headers.get('location')!, current);
       if (target.origin !== current.origin && !options.followCrossHost) return response;
       await response.body?.cancel();
-      if (++redirects > 5) throw new TokenizeError('TOKENIZE_HUB_SERVER_ERROR', `too many redirects fetching ${quote(options.subject.file ?? options.subject.repo)} from ${client.endpoint}`, 'runtime');
+      if (++redirects > 5)
+        throw new TokenizeError(
+          'TOKENIZE_HUB_SERVER_ERROR',
+          `too many redirects fetching ${quote(options.subject.file ?? options.subject.repo)} from ${client.endpoint}`,
+          'runtime',
+        );
       current = target;
       continue;
     }
@@ -92,6 +106,8 @@ export async function backoff(client: HubClient, attempt: number, subject: Reque
 /** Throws the cancellation error when `signal` has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined, subject: RequestSubject): void {
   if (signal?.aborted) {
-    throw new TokenizeError('TOKENIZE_HUB_ABORTED', `the download of ${quote(subject.repo)} was cancelled`, 'runtime', { cause: signal.reason });
+    throw new TokenizeError('TOKENIZE_HUB_ABORTED', `the download of ${quote(subject.repo)} was cancelled`, 'runtime', {
+      cause: signal.reason,
+    });
   }
 }

@@ -9,7 +9,10 @@ import { hubCacheDir } from './hub-environment.js';
  * Face cache by {@link ensureModelSnapshot}, returned as `kind: 'dir'` at its snapshot with `id`, `repo`,
  * `revision` and the resolved `commit` kept.
  */
-export async function localModelSource(source: ModelSource, options: EnsureModelSnapshotOptions = {}): Promise<ModelSource> {
+export async function localModelSource(
+  source: ModelSource,
+  options: EnsureModelSnapshotOptions = {},
+): Promise<ModelSource> {
   if (source.kind === 'dir') return source;
   const snapshot = await ensureModelSnapshot(source, options);
   return { ...source, kind: 'dir', path: snapshot.dir, commit: snapshot.commit };

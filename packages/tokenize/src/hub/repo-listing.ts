@@ -23,8 +23,14 @@ export async function listRepo(client: HubClient, subject: RequestSubject): Prom
   }
   const siblings = Array.isArray(body?.siblings) ? (body.siblings as { rfilename?: unknown }[]) : undefined;
   if (typeof body?.sha !== 'string' || !COMMIT.test(body.sha) || !siblings) {
-    throw new TokenizeError('TOKENIZE_HUB_BAD_RESPONSE', `the Hub at ${client.endpoint} answered the file list of ${quote(subject.repo)} without a commit id or files; is HF_ENDPOINT a Hugging Face Hub or mirror?`, 'runtime');
+    throw new TokenizeError(
+      'TOKENIZE_HUB_BAD_RESPONSE',
+      `the Hub at ${client.endpoint} answered the file list of ${quote(subject.repo)} without a commit id or files; is HF_ENDPOINT a Hugging Face Hub or mirror?`,
+      'runtime',
+    );
   }
-  const files = new Set(siblings.map((sibling) => sibling.rfilename).filter((name): name is string => typeof name === 'string'));
+  const files = new Set(
+    siblings.map((sibling) => sibling.rfilename).filter((name): name is string => typeof name === 'string'),
+  );
   return { commit: body.sha, files };
 }

@@ -16,14 +16,23 @@ export const CONFIG_FILES = [
 /** The fp32 ONNX export (transformers.js layout); senti builds int8 from it. */
 export const ONNX_FP32 = 'onnx/model.onnx';
 /** Extra ONNX file a dtype reads beside the fp32 one. */
-export const ONNX_VARIANTS: Partial<Record<WeightsChoice, string>> = { q8: 'onnx/model_quantized.onnx', fp16: 'onnx/model_fp16.onnx' };
+export const ONNX_VARIANTS: Partial<Record<WeightsChoice, string>> = {
+  q8: 'onnx/model_quantized.onnx',
+  fp16: 'onnx/model_fp16.onnx',
+};
 /** Single-file safetensors weights (most checkpoints ship only these). */
 export const SAFETENSORS = 'model.safetensors';
 /** The index of sharded safetensors weights. */
 export const SAFETENSORS_INDEX = 'model.safetensors.index.json';
 
 /** Every path whose presence decides the selection: these are recorded as absent (`.no_exist`) after a listing. */
-export const CANDIDATE_FILES: readonly string[] = [...CONFIG_FILES, ONNX_FP32, ...Object.values(ONNX_VARIANTS), SAFETENSORS, SAFETENSORS_INDEX];
+export const CANDIDATE_FILES: readonly string[] = [
+  ...CONFIG_FILES,
+  ONNX_FP32,
+  ...Object.values(ONNX_VARIANTS),
+  SAFETENSORS,
+  SAFETENSORS_INDEX,
+];
 
 /** Whether a repository has a file: true, false, or undefined when not known (a cache without a listing). */
 export type HasFile = (file: string) => boolean | undefined;
@@ -57,5 +66,10 @@ export function shardFiles(index: unknown): string[] | undefined {
   const map = (index as { weight_map?: unknown } | undefined)?.weight_map;
   if (typeof map !== 'object' || map === null) return undefined;
   const shards = [...new Set(Object.values(map as Record<string, unknown>))];
-  return shards.every((shard): shard is string => typeof shard === 'string' && /^[\w.-]+\.safetensors$/.test(shard) && !shard.startsWith('.')) ? shards.sort() : undefined;
+  return shards.every(
+    (shard): shard is string =>
+      typeof shard === 'string' && /^[\w.-]+\.safetensors$/.test(shard) && !shard.startsWith('.'),
+  )
+    ? shards.sort()
+    : undefined;
 }

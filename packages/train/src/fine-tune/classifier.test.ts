@@ -19,7 +19,17 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'senti-classifier-'));
   const csv = join(dir, 'reviews.csv');
   await writeFile(csv, syntheticReviewsCsv({ rows: 600, classes: ['negative', 'positive'], seed: 9 }));
-  result = await fineTune({ data: csv, model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', learningRate: 3e-3, epochs: 4, cacheDir: join(dir, 'cache') });
+  result = await fineTune({
+    data: csv,
+    model: TINY_BERT,
+    offline: true,
+    device: 'cpu',
+    dtype: 'fp32',
+    pooling: 'mean',
+    learningRate: 3e-3,
+    epochs: 4,
+    cacheDir: join(dir, 'cache'),
+  });
   ({ modelDir } = await saveRun(result, join(dir, 'run')));
   exportDir = join(dir, 'export');
   await exportModel(modelDir, exportDir, { offline: true, cacheDir: join(dir, 'cache') });
@@ -36,7 +46,8 @@ describe('Classifier: trained, saved and exported models behind one interface', 
     try {
       expect(trained.info.source).toBe('trained');
       expect(saved.info.source).toBe('senti');
-      for (const key of ['labels', 'encoder', 'maxLength', 'metrics'] as const) expect(trained.info[key]).toEqual(saved.info[key]);
+      for (const key of ['labels', 'encoder', 'maxLength', 'metrics'] as const)
+        expect(trained.info[key]).toEqual(saved.info[key]);
       expect(trained.info.id).toMatch(/^[0-9a-f]{12}$/);
     } finally {
       await saved.dispose();
@@ -56,7 +67,8 @@ describe('Classifier: trained, saved and exported models behind one interface', 
       const fromExport = await exported.predict(texts);
       fromExport.forEach((prediction, i) => {
         expect(prediction.label).toBe(trained[i]!.label);
-        for (const [label, p] of Object.entries(prediction.probabilities)) expect(Math.abs(p - trained[i]!.probabilities[label]!)).toBeLessThan(1e-5);
+        for (const [label, p] of Object.entries(prediction.probabilities))
+          expect(Math.abs(p - trained[i]!.probabilities[label]!)).toBeLessThan(1e-5);
       });
       const served = await Promise.all(texts.map((text) => predictor.predict([text])));
       expect(served.map(([p]) => p!.probabilities)).toEqual(trained.map((p) => p.probabilities));

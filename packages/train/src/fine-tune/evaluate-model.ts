@@ -3,7 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDataset, type LabelledText } from '@senti/data';
 import { TrainError } from '@senti/errors';
-import { brierScore, classificationReport, multiclassBrier, confusionMatrix, expectedCalibrationError, formatReport, riskCoverage, rocAuc, type ClassificationReport, type ReliabilityBin, type RiskCoveragePoint } from '@senti/metrics';
+import {
+  brierScore,
+  classificationReport,
+  multiclassBrier,
+  confusionMatrix,
+  expectedCalibrationError,
+  formatReport,
+  riskCoverage,
+  rocAuc,
+  type ClassificationReport,
+  type ReliabilityBin,
+  type RiskCoveragePoint,
+} from '@senti/metrics';
 import { abstentionSummary, checkTargetAccuracy, type AbstentionSummary } from '../trust/abstention-summary.js';
 import { checkAbstainThreshold, loadModel, resolveModelDir, type Device, type SentiModel } from '@senti/model';
 import { fileSha256, labelValues, readSource, take, type SplitRecord, type TextSplit } from './prepare-splits.js';
@@ -79,7 +91,11 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
   try {
     const { labelNames } = model.manifest;
     // Data files hold the label values; a model trained with label names reports under the names.
-    const data = await evaluationData(options, resolveModelDir(options.modelDir), labelValues(labelNames, model.manifest.training?.labelNames));
+    const data = await evaluationData(
+      options,
+      resolveModelDir(options.modelDir),
+      labelValues(labelNames, model.manifest.training?.labelNames),
+    );
     const probabilities = await predictAll(model, data.texts, options.onProgress);
     const predictions = argmaxRows(probabilities, labelNames.length);
     const report = classificationReport(data.labels, predictions, { labelNames });
@@ -93,17 +109,39 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
     const ece = expectedCalibrationError(data.labels, probabilities, numClasses);
     let target: Parameters<typeof abstentionSummary>[2];
     if (options.targetAccuracy !== undefined) {
-      const val = await validationData(resolveModelDir(options.modelDir), labelValues(labelNames, model.manifest.training?.labelNames));
-      target = { targetAccuracy: options.targetAccuracy, val: { labels: val.labels, probabilities: await predictAll(model, val.texts) } };
+      const val = await validationData(
+        resolveModelDir(options.modelDir),
+        labelValues(labelNames, model.manifest.training?.labelNames),
+      );
+      target = {
+        targetAccuracy: options.targetAccuracy,
+        val: { labels: val.labels, probabilities: await predictAll(model, val.texts) },
+      };
     }
     const abstention = abstentionSummary({ labels: data.labels, probabilities }, numClasses, target);
     const threshold = options.abstainBelow ?? abstention.chosen?.threshold ?? model.manifest.abstention?.threshold;
     return {
-      source: data.source, texts: data.texts.length, labelNames, report, reportText: formatReport(report),
-      confusionMatrix: confusionMatrix(data.labels, predictions, numClasses), rocAuc: auc, probabilities, predictions, labels: data.labels,
-      calibration: { temperature: model.manifest.calibration?.temperature ?? 1, ece: ece.ece, brier: brierScore(data.labels, probabilities, numClasses), multiclassBrier: multiclassBrier(data.labels, probabilities, numClasses), bins: ece.bins },
+      source: data.source,
+      texts: data.texts.length,
+      labelNames,
+      report,
+      reportText: formatReport(report),
+      confusionMatrix: confusionMatrix(data.labels, predictions, numClasses),
+      rocAuc: auc,
+      probabilities,
+      predictions,
+      labels: data.labels,
+      calibration: {
+        temperature: model.manifest.calibration?.temperature ?? 1,
+        ece: ece.ece,
+        brier: brierScore(data.labels, probabilities, numClasses),
+        multiclassBrier: multiclassBrier(data.labels, probabilities, numClasses),
+        bins: ece.bins,
+      },
       abstention,
-      ...(threshold !== undefined ? { abstained: riskCoverage(data.labels, probabilities, numClasses, [threshold])[0]! } : {}),
+      ...(threshold !== undefined
+        ? { abstained: riskCoverage(data.labels, probabilities, numClasses, [threshold])[0]! }
+        : {}),
     };
   } finally {
     await model.dispose();
@@ -111,7 +149,11 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
 }
 
 /** Row-major probabilities of `texts`, predicted in chunks. */
-async function predictAll(model: SentiModel, texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
+async function predictAll(
+  model: SentiModel,
+  texts: readonly string[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<Float32Array> {
   const classes = model.manifest.labelNames.length;
   const probabilities = new Float32Array(texts.length * classes);
   const chunk = 256;
@@ -127,15 +169,37 @@ async function validationData(modelDir: string, labelNames: string[]): Promise<T
   const record = await readSplitRecord(modelDir);
   const source = record?.origin === 'files' ? record.sources.val : record?.sources.train;
   if (record === undefined || source === undefined || source.kind !== 'file') {
-    throw new TrainError('TRAIN_NO_SPLIT', `the model in ${modelDir} has no validation split recorded in a file; a threshold for a target accuracy needs it (train with --target-accuracy instead)`, 'usage');
+    throw new TrainError(
+      'TRAIN_NO_SPLIT',
+      `the model in ${modelDir} has no validation split recorded in a file; a threshold for a target accuracy needs it (train with --target-accuracy instead)`,
+      'usage',
+    );
   }
-  if (!existsSync(source.path)) throw new TrainError('TRAIN_DATA_MOVED', `the validation data of the model in ${modelDir} was read from ${source.path}, which no longer exists`, 'input');
+  if (!existsSync(source.path))
+    throw new TrainError(
+      'TRAIN_DATA_MOVED',
+      `the validation data of the model in ${modelDir} was read from ${source.path}, which no longer exists`,
+      'input',
+    );
   if ((await fileSha256(source.path)) !== source.sha256) {
-    throw new TrainError('TRAIN_DATA_CHANGED', `${source.path} changed since the model was trained, so its validation split cannot be rebuilt`, 'input');
+    throw new TrainError(
+      'TRAIN_DATA_CHANGED',
+      `${source.path} changed since the model was trained, so its validation split cannot be rebuilt`,
+      'input',
+    );
   }
-  const read = { textColumn: record.read.textColumn, labelColumn: record.read.labelColumn, dropDuplicates: record.read.dropDuplicates, encoding: record.read.encoding, delimiter: record.read.delimiter, labelNames };
+  const read = {
+    textColumn: record.read.textColumn,
+    labelColumn: record.read.labelColumn,
+    dropDuplicates: record.read.dropDuplicates,
+    encoding: record.read.encoding,
+    delimiter: record.read.delimiter,
+    labelNames,
+  };
   const dataset = await loadDataset(source.path, read);
-  return record.origin === 'files' ? { texts: dataset.texts, labels: dataset.labels } : take(dataset, record.indices!.val);
+  return record.origin === 'files'
+    ? { texts: dataset.texts, labels: dataset.labels }
+    : take(dataset, record.indices!.val);
 }
 
 /** Reads the split record a saved model keeps, if any. */
@@ -144,9 +208,16 @@ export async function readSplitRecord(modelDir: string): Promise<SplitRecord | u
   return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as SplitRecord) : undefined;
 }
 
-async function evaluationData(options: EvaluateModelOptions, modelDir: string, labelNames: string[]): Promise<TextSplit & { source: string }> {
+async function evaluationData(
+  options: EvaluateModelOptions,
+  modelDir: string,
+  labelNames: string[],
+): Promise<TextSplit & { source: string }> {
   const record = await readSplitRecord(modelDir);
-  const columns = { textColumn: options.textColumn ?? record?.read.textColumn, labelColumn: options.labelColumn ?? record?.read.labelColumn };
+  const columns = {
+    textColumn: options.textColumn ?? record?.read.textColumn,
+    labelColumn: options.labelColumn ?? record?.read.labelColumn,
+  };
   if (options.data !== undefined) {
     const read = { labelNames, dropDuplicates: false, encoding: options.encoding, delimiter: options.delimiter };
     if (typeof options.data !== 'string') {
@@ -158,21 +229,45 @@ async function evaluationData(options: EvaluateModelOptions, modelDir: string, l
   }
   // The messages name the option (`data`); the CLI adds its own hint (its flag) per error code.
   if (record === undefined) {
-    throw new TrainError('TRAIN_NO_SPLIT', `${modelDir} has no ${SPLIT_FILE} recording its test split; pass the data to evaluate on (\`data\`)`, 'usage');
+    throw new TrainError(
+      'TRAIN_NO_SPLIT',
+      `${modelDir} has no ${SPLIT_FILE} recording its test split; pass the data to evaluate on (\`data\`)`,
+      'usage',
+    );
   }
   const source = record.origin === 'files' ? record.sources.test : record.sources.train;
   if (source === undefined || source.kind !== 'file') {
-    throw new TrainError('TRAIN_NO_SPLIT', `the model in ${modelDir} was trained on in-memory rows, so its test split cannot be re-read; pass the data to evaluate on (\`data\`: a file or rows)`, 'usage');
+    throw new TrainError(
+      'TRAIN_NO_SPLIT',
+      `the model in ${modelDir} was trained on in-memory rows, so its test split cannot be re-read; pass the data to evaluate on (\`data\`: a file or rows)`,
+      'usage',
+    );
   }
   if (!existsSync(source.path)) {
-    throw new TrainError('TRAIN_DATA_MOVED', `the test data of the model in ${modelDir} was read from ${source.path}, which no longer exists; pass the data to evaluate on (\`data\`)`, 'input');
+    throw new TrainError(
+      'TRAIN_DATA_MOVED',
+      `the test data of the model in ${modelDir} was read from ${source.path}, which no longer exists; pass the data to evaluate on (\`data\`)`,
+      'input',
+    );
   }
   if ((await fileSha256(source.path)) !== source.sha256) {
-    throw new TrainError('TRAIN_DATA_CHANGED', `${source.path} changed since the model was trained, so its test split cannot be rebuilt; pass it as \`data\` to evaluate on it as it is now`, 'input');
+    throw new TrainError(
+      'TRAIN_DATA_CHANGED',
+      `${source.path} changed since the model was trained, so its test split cannot be rebuilt; pass it as \`data\` to evaluate on it as it is now`,
+      'input',
+    );
   }
-  const read = { textColumn: record.read.textColumn, labelColumn: record.read.labelColumn, dropDuplicates: record.read.dropDuplicates, encoding: record.read.encoding, delimiter: record.read.delimiter, labelNames };
+  const read = {
+    textColumn: record.read.textColumn,
+    labelColumn: record.read.labelColumn,
+    dropDuplicates: record.read.dropDuplicates,
+    encoding: record.read.encoding,
+    delimiter: record.read.delimiter,
+    labelNames,
+  };
   const dataset = await loadDataset(source.path, read);
-  if (record.origin === 'files') return { texts: dataset.texts, labels: dataset.labels, source: `test file ${source.path}` };
+  if (record.origin === 'files')
+    return { texts: dataset.texts, labels: dataset.labels, source: `test file ${source.path}` };
   const test = take(dataset, record.indices!.test);
   return { ...test, source: `test split of ${source.path}` };
 }
@@ -181,7 +276,8 @@ function argmaxRows(values: Float32Array, classes: number): number[] {
   const rows = values.length / classes;
   return Array.from({ length: rows }, (_, row) => {
     let best = 0;
-    for (let column = 1; column < classes; column++) if (values[row * classes + column]! > values[row * classes + best]!) best = column;
+    for (let column = 1; column < classes; column++)
+      if (values[row * classes + column]! > values[row * classes + best]!) best = column;
     return best;
   });
 }

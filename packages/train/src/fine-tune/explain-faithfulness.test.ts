@@ -17,7 +17,17 @@ beforeAll(async () => {
   const csv = join(dir, 'reviews.csv');
   await writeFile(csv, syntheticReviewsCsv({ rows: 3000, classes: CLASSES, seed: 17 }));
   result = await fineTune({
-    data: csv, model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', learningRate: 3e-3, epochs: 20, maxLength: 64, calibrate: true, cache: false,
+    data: csv,
+    model: TINY_BERT,
+    offline: true,
+    device: 'cpu',
+    dtype: 'fp32',
+    pooling: 'mean',
+    learningRate: 3e-3,
+    epochs: 20,
+    maxLength: 64,
+    calibrate: true,
+    cache: false,
   });
 });
 afterAll(async () => {
@@ -42,10 +52,18 @@ describe('explain on a cue-word task', () => {
     // Reported beside it: the predicted class's top word on the texts predicted right, and texts whose scores all round
     // to zero (the probability saturates at 1: no single word moves it, a limit of occlusion in probability space).
     const right = explanations.filter((explanation, row) => explanation.labelIndex === labels[row]);
-    const rightHits = right.filter((explanation) => cues.has(explanation.words.reduce((best, word) => (word.score > best.score ? word : best)).word)).length;
-    const saturated = explanations.filter((explanation) => explanation.words.every((word) => Math.abs(word.score) < 1e-3)).length;
-    console.log(`predicted class, texts predicted right: cue word first in ${rightHits}/${right.length}; saturated texts ${saturated}`);
-    console.log(`cue word ranked first for the true class in ${hits}/${texts.length} test texts (${(100 * share).toFixed(1)}%), test accuracy ${result.report.accuracy.toFixed(3)}`);
+    const rightHits = right.filter((explanation) =>
+      cues.has(explanation.words.reduce((best, word) => (word.score > best.score ? word : best)).word),
+    ).length;
+    const saturated = explanations.filter((explanation) =>
+      explanation.words.every((word) => Math.abs(word.score) < 1e-3),
+    ).length;
+    console.log(
+      `predicted class, texts predicted right: cue word first in ${rightHits}/${right.length}; saturated texts ${saturated}`,
+    );
+    console.log(
+      `cue word ranked first for the true class in ${hits}/${texts.length} test texts (${(100 * share).toFixed(1)}%), test accuracy ${result.report.accuracy.toFixed(3)}`,
+    );
     expect(result.report.accuracy).toBeGreaterThan(0.9);
     expect(share).toBeGreaterThanOrEqual(0.95);
   });

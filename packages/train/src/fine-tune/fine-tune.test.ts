@@ -14,13 +14,26 @@ let dir: string;
 let csv: string;
 let result: FineTuneResult;
 const events: FineTuneEvent[] = [];
-const common = { model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', learningRate: 3e-3, epochs: 10 } as const;
+const common = {
+  model: TINY_BERT,
+  offline: true,
+  device: 'cpu',
+  dtype: 'fp32',
+  pooling: 'mean',
+  learningRate: 3e-3,
+  epochs: 10,
+} as const;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'senti-fine-tune-'));
   csv = join(dir, 'reviews.csv');
   await writeFile(csv, syntheticReviewsCsv({ rows: 1500, classes: ['negative', 'positive'], seed: 5 }));
-  result = await fineTune({ data: csv, ...common, cacheDir: join(dir, 'cache'), onEvent: (event) => events.push(event) });
+  result = await fineTune({
+    data: csv,
+    ...common,
+    cacheDir: join(dir, 'cache'),
+    onEvent: (event) => events.push(event),
+  });
 });
 afterAll(async () => {
   await result?.model.dispose();
@@ -29,18 +42,27 @@ afterAll(async () => {
 
 describe('fineTune, the whole job in one call', () => {
   it('splits 70/15/15, trains, restores the best epoch and reports on the test split', () => {
-    expect(result.splits.train.texts.length + result.splits.val.texts.length + result.splits.test.texts.length).toBe(result.splits.cleaning[0]!.rowsKept);
+    expect(result.splits.train.texts.length + result.splits.val.texts.length + result.splits.test.texts.length).toBe(
+      result.splits.cleaning[0]!.rowsKept,
+    );
     expect(result.splits.test.texts.length).toBe(Math.ceil(result.splits.cleaning[0]!.rowsKept * 0.15));
     expect(result.report.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(result.reportText).toMatch(/precision {4}recall {2}f1-score {3}support/);
     expect(result.history).toHaveLength(10);
-    expect(result.bestEpoch).toBe(result.history.reduce((best, epoch) => (epoch.valLoss < best.valLoss ? epoch : best)).epoch);
+    expect(result.bestEpoch).toBe(
+      result.history.reduce((best, epoch) => (epoch.valLoss < best.valLoss ? epoch : best)).epoch,
+    );
   });
 
   it('reports progress as events in stage order, and prints nothing itself', () => {
     const order = [...new Set(events.map((event) => event.type))];
     // Reading and token-length progress come between the stages (large inputs); the stages keep their order.
-    expect(order.filter((type) => ['data', 'max-length', 'compute', 'encode'].includes(type))).toEqual(['data', 'max-length', 'compute', 'encode']);
+    expect(order.filter((type) => ['data', 'max-length', 'compute', 'encode'].includes(type))).toEqual([
+      'data',
+      'max-length',
+      'compute',
+      'encode',
+    ]);
     expect(order.indexOf('data')).toBeLessThan(order.indexOf('epoch'));
     expect(order).toContain('epoch');
     expect(order.at(-1)).toBe('evaluated');
@@ -77,7 +99,9 @@ describe('fineTune, the whole job in one call', () => {
       await small.model.dispose();
     }
     await writeFile(changedCsv, `${await readFile(changedCsv, 'utf8')}one more great row,positive\n`);
-    await expect(evaluateModel({ modelDir: changedDir, offline: true, device: 'cpu' })).rejects.toMatchObject({ code: 'TRAIN_DATA_CHANGED' });
+    await expect(evaluateModel({ modelDir: changedDir, offline: true, device: 'cpu' })).rejects.toMatchObject({
+      code: 'TRAIN_DATA_CHANGED',
+    });
   });
 
   it('takes in-memory rows and the second run finds every feature in the cache', async () => {
@@ -93,11 +117,16 @@ describe('fineTune, the whole job in one call', () => {
       // A model trained on rows is evaluated on rows; without them the message names the option, not a CLI flag.
       const modelDir = join(dir, 'rows-model');
       await second.model.save(modelDir);
-      await expect(evaluateModel({ modelDir, offline: true, device: 'cpu' })).rejects.toMatchObject({ code: 'TRAIN_NO_SPLIT', message: expect.not.stringMatching(/--|senti /) });
+      await expect(evaluateModel({ modelDir, offline: true, device: 'cpu' })).rejects.toMatchObject({
+        code: 'TRAIN_NO_SPLIT',
+        message: expect.not.stringMatching(/--|senti /),
+      });
       const evaluation = await evaluateModel({ modelDir, data: rows, offline: true, device: 'cpu' });
       expect(evaluation.texts).toBe(rows.length);
       expect(evaluation.labelNames).toEqual(['bad', 'good', 'meh']);
-      await expect(evaluateModel({ modelDir, data: rows.filter((row) => row.label === 'bad'), offline: true, device: 'cpu' })).resolves.toMatchObject({ texts: 30 });
+      await expect(
+        evaluateModel({ modelDir, data: rows.filter((row) => row.label === 'bad'), offline: true, device: 'cpu' }),
+      ).resolves.toMatchObject({ texts: 30 });
     } finally {
       await second.model.dispose();
     }
@@ -110,10 +139,17 @@ describe('fineTune, the whole job in one call', () => {
     const checkpointDir = join(dir, 'abort-checkpoints');
     const controller = new AbortController();
     const seen: FineTuneEvent[] = [];
-    await expect(fineTune({ ...base, checkpointDir, signal: controller.signal, onEvent: (event) => {
-      seen.push(event);
-      if (event.type === 'epoch') controller.abort();
-    } })).rejects.toMatchObject({ code: 'TRAIN_ABORTED', message: 'training was cancelled' });
+    await expect(
+      fineTune({
+        ...base,
+        checkpointDir,
+        signal: controller.signal,
+        onEvent: (event) => {
+          seen.push(event);
+          if (event.type === 'epoch') controller.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'TRAIN_ABORTED', message: 'training was cancelled' });
     expect(seen.filter((event) => event.type === 'epoch')).toHaveLength(1);
     const resumed = await fineTune({ ...base, checkpointDir, resume: true });
     try {
@@ -131,8 +167,13 @@ describe('fineTune, the whole job in one call', () => {
 
   it('a diverged run (learning rate 1e300) is a TRAIN_DIVERGED error, not a model', async () => {
     const rows = syntheticReviewRows({ rows: 60, classes: ['bad', 'good'], seed: 6 });
-    await expect(fineTune({ data: rows, ...common, learningRate: 1e300, epochs: 2, cache: false })).rejects.toMatchObject({
-      code: 'TRAIN_DIVERGED', message: expect.stringMatching(/^training diverged: the (training|validation) loss is (NaN|Infinity) after epoch 1$/),
+    await expect(
+      fineTune({ data: rows, ...common, learningRate: 1e300, epochs: 2, cache: false }),
+    ).rejects.toMatchObject({
+      code: 'TRAIN_DIVERGED',
+      message: expect.stringMatching(
+        /^training diverged: the (training|validation) loss is (NaN|Infinity) after epoch 1$/,
+      ),
     });
   });
 
@@ -140,21 +181,35 @@ describe('fineTune, the whole job in one call', () => {
     // The README's first library example (pooler output of the random tiny encoder, default lr, 2 epochs): accuracy
     // 0.50 with both answers 0.5002, which read as a result unless something says otherwise.
     const seen: FineTuneEvent[] = [];
-    const flat = await fineTune({ data: csv, model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', epochs: 2, cacheDir: join(dir, 'cache'), onEvent: (event) => seen.push(event) });
+    const flat = await fineTune({
+      data: csv,
+      model: TINY_BERT,
+      offline: true,
+      device: 'cpu',
+      dtype: 'fp32',
+      epochs: 2,
+      cacheDir: join(dir, 'cache'),
+      onEvent: (event) => seen.push(event),
+    });
     await flat.model.dispose();
     expect(new Set(flat.test.predictions).size).toBe(1);
     const warnings = seen.filter((event) => event.type === 'warning');
-    expect(warnings).toEqual([{
-      type: 'warning', code: 'one-class-predicted',
-      message: `the model predicts "${flat.splits.labelNames[flat.test.predictions[0]!]}" for every one of the ${flat.test.texts.length} test texts: it has not learned to tell the classes apart (try more epochs, a higher learning rate, or mean pooling)`,
-    }]);
+    expect(warnings).toEqual([
+      {
+        type: 'warning',
+        code: 'one-class-predicted',
+        message: `the model predicts "${flat.splits.labelNames[flat.test.predictions[0]!]}" for every one of the ${flat.test.texts.length} test texts: it has not learned to tell the classes apart (try more epochs, a higher learning rate, or mean pooling)`,
+      },
+    ]);
     // The run of this file learns (accuracy >= 0.9 above) and gets no such warning.
     expect(events.filter((event) => event.type === 'warning')).toEqual([]);
   });
 
   it('names in-memory data in messages as one noun ("has 1 class")', async () => {
     const rows = syntheticReviewRows({ rows: 20, classes: ['good'], seed: 1 });
-    await expect(fineTune({ data: rows, ...common, epochs: 1, cache: false })).rejects.toThrow(/^the in-memory data has 1 class/);
+    await expect(fineTune({ data: rows, ...common, epochs: 1, cache: false })).rejects.toThrow(
+      /^the in-memory data has 1 class/,
+    );
   });
 
   it('inspectData suggests the padding length fineTune chooses', async () => {

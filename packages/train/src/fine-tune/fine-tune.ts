@@ -75,7 +75,15 @@ export interface FineTuneResult {
   /** Peak resident memory of the process, MiB. */
   peakRssMiB: number;
   /** Wall-clock seconds per stage. */
-  seconds: { loadSplit: number; loadEncoder: number; tokenize: number; encode: number; train: number; evaluate: number; total: number };
+  seconds: {
+    loadSplit: number;
+    loadEncoder: number;
+    tokenize: number;
+    encode: number;
+    train: number;
+    evaluate: number;
+    total: number;
+  };
 }
 
 /**
@@ -86,7 +94,11 @@ export interface FineTuneResult {
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
   const { onEvent, checkpointDir, resume, signal, ...input } = options;
   const emit = onEvent ?? (() => {});
-  const loop = { onEvent: emit, signal, ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}) };
+  const loop = {
+    onEvent: emit,
+    signal,
+    ...(checkpointDir !== undefined ? { checkpointDir, resume: resume ?? false } : {}),
+  };
   const run = await prepareRun(input, emit, signal);
   try {
     if (run.settings.unfreeze > 0) {
@@ -97,7 +109,13 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
           val: { features: stage.valFeatures, labels: run.splits.val.labels },
           test: { features: stage.testFeatures, labels: run.splits.test.labels },
         };
-        const tuned = { ...run, encoder: stage.encoder, features, cache: stage.cache, seconds: { ...run.seconds, encode: stage.seconds.encode } };
+        const tuned = {
+          ...run,
+          encoder: stage.encoder,
+          features,
+          cache: stage.cache,
+          seconds: { ...run.seconds, encode: stage.seconds.encode },
+        };
         return await finishFineTune(tuned, run.settings, stage.result, stage.seconds.train, emit, stage.tuned);
       } catch (error) {
         await stage.encoder.dispose();
@@ -106,10 +124,17 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     }
     if (run.settings.kfold !== undefined) {
       // Checked before encoding: a k that does not fit the data fails in seconds, not after the encoder ran.
-      assertFoldsFit([...run.splits.train.labels, ...run.splits.val.labels], run.settings.kfold, run.splits.labelNames, 'kfold', 'train + validation');
+      assertFoldsFit(
+        [...run.splits.train.labels, ...run.splits.val.labels],
+        run.settings.kfold,
+        run.splits.labelNames,
+        'kfold',
+        'train + validation',
+      );
     }
     const prepared = await encodeFeatures(run, emit, signal);
-    const crossValidation = run.settings.kfold === undefined ? undefined : await crossValidateRun(prepared, emit, signal);
+    const crossValidation =
+      run.settings.kfold === undefined ? undefined : await crossValidateRun(prepared, emit, signal);
     const trainStarted = Date.now();
     const result = await trainOnFeatures(prepared, prepared.settings, loop);
     const finished = await finishFineTune(prepared, prepared.settings, result, secondsSince(trainStarted), emit);
@@ -121,7 +146,11 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
 }
 
 /** k-fold cross-validation over train + validation of a prepared run (its features, its head settings). */
-async function crossValidateRun(prepared: PreparedFeatures, emit: (event: FineTuneEvent) => void, signal?: AbortSignal): Promise<CrossValidation> {
+async function crossValidateRun(
+  prepared: PreparedFeatures,
+  emit: (event: FineTuneEvent) => void,
+  signal?: AbortSignal,
+): Promise<CrossValidation> {
   const { train: trainSplit, val } = prepared.features;
   const features = new Float32Array(trainSplit.features.length + val.features.length);
   features.set(trainSplit.features);
@@ -129,7 +158,10 @@ async function crossValidateRun(prepared: PreparedFeatures, emit: (event: FineTu
   const k = prepared.settings.kfold!;
   return crossValidate(
     { features, labels: [...trainSplit.labels, ...val.labels] },
-    prepared.encoder.info.hiddenSize, prepared.splits.labelNames, prepared.settings, k,
+    prepared.encoder.info.hiddenSize,
+    prepared.splits.labelNames,
+    prepared.settings,
+    k,
     (scores) => emit({ type: 'cross-validation-fold', folds: k, ...scores }),
     signal,
   );
@@ -160,7 +192,9 @@ export function trainOnFeatures(
 }
 
 /** What {@link finishFineTune} needs of the prepared job: the run, the validation and test features and the encoding figures. */
-export type FinishInput = Omit<PreparedFeatures, 'features'> & { features: Pick<PreparedFeatures['features'], 'val' | 'test'> };
+export type FinishInput = Omit<PreparedFeatures, 'features'> & {
+  features: Pick<PreparedFeatures['features'], 'val' | 'test'>;
+};
 
 /**
  * Evaluates a trained head on the test split and wraps it with the encoder into a {@link FineTuneResult} (the model
@@ -180,10 +214,23 @@ export async function finishFineTune(
   const evaluation = await evaluateHead(result.head, testSplit, splits.classWeights);
   const valSplit = prepared.features.val;
   // Calibration sets the head's temperature first, so every probability below (and the saved model's) is calibrated.
-  const calibration = settings.calibrate && valSplit.labels.length > 0 ? await calibrateHead(result.head, valSplit, testSplit) : undefined;
-  if (calibration) emit({ type: 'calibrated', temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter });
+  const calibration =
+    settings.calibrate && valSplit.labels.length > 0
+      ? await calibrateHead(result.head, valSplit, testSplit)
+      : undefined;
+  if (calibration)
+    emit({
+      type: 'calibrated',
+      temperature: calibration.temperature,
+      eceBefore: calibration.eceBefore,
+      eceAfter: calibration.eceAfter,
+    });
   if (calibration?.unfitted === 'separable') {
-    emit({ type: 'warning', code: 'calibration-separable', message: `the model separates all ${valSplit.labels.length} validation rows perfectly, so temperature scaling cannot be fitted (it would push T to 0 and every probability to 1, and abstention could never withhold a text): the model is left uncalibrated (T = 1)` });
+    emit({
+      type: 'warning',
+      code: 'calibration-separable',
+      message: `the model separates all ${valSplit.labels.length} validation rows perfectly, so temperature scaling cannot be fitted (it would push T to 0 and every probability to 1, and abstention could never withhold a text): the model is left uncalibrated (T = 1)`,
+    });
   }
   // Probabilities through the prediction route, so the report equals what `predict` answers for these texts.
   const probabilities = await result.head.predictProba(testSplit.features, testSplit.labels.length);
@@ -191,16 +238,27 @@ export async function finishFineTune(
   const matrix = confusionMatrix(splits.test.labels, evaluation.predictions, splits.labelNames.length);
   const auc = safeRocAuc(splits.test.labels, probabilities, splits.labelNames.length);
   const numClasses = splits.labelNames.length;
-  const abstention = abstentionSummary({ labels: splits.test.labels, probabilities }, numClasses, settings.targetAccuracy === undefined ? undefined : {
-    targetAccuracy: settings.targetAccuracy,
-    val: { labels: splits.val.labels, probabilities: await result.head.predictProba(valSplit.features, valSplit.labels.length) },
-  }, 'report');
+  const abstention = abstentionSummary(
+    { labels: splits.test.labels, probabilities },
+    numClasses,
+    settings.targetAccuracy === undefined
+      ? undefined
+      : {
+          targetAccuracy: settings.targetAccuracy,
+          val: {
+            labels: splits.val.labels,
+            probabilities: await result.head.predictProba(valSplit.features, valSplit.labels.length),
+          },
+        },
+    'report',
+  );
   if (abstention.chosen?.smallSample) {
     emit({ type: 'warning', code: 'threshold-small-sample', message: smallSampleWarning(abstention.chosen) });
   }
   if (abstention.unreached !== undefined) {
     emit({
-      type: 'warning', code: 'target-accuracy-unreached',
+      type: 'warning',
+      code: 'target-accuracy-unreached',
       message: `no abstention threshold reaches accuracy ${abstention.unreached} on the validation split (not even its most confident row is right): the model is saved without a default threshold; pick one later with evaluate --target-accuracy`,
     });
   }
@@ -210,34 +268,103 @@ export async function finishFineTune(
   emit({ type: 'evaluated', accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc });
 
   const metrics = {
-    test: { accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1, rocAuc: auc, loss: evaluation.loss },
-    bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
-    ...(calibration ? { calibration: { temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter, multiclassBrierBefore: calibration.multiclassBrierBefore, multiclassBrierAfter: calibration.multiclassBrierAfter } } : {}),
+    test: {
+      accuracy: report.accuracy,
+      macroF1: report.macroAvg.f1,
+      weightedF1: report.weightedAvg.f1,
+      rocAuc: auc,
+      loss: evaluation.loss,
+    },
+    bestEpoch: result.bestEpoch,
+    bestValLoss: result.bestValLoss,
+    stoppedEarly: result.stoppedEarly,
+    ...(calibration
+      ? {
+          calibration: {
+            temperature: calibration.temperature,
+            eceBefore: calibration.eceBefore,
+            eceAfter: calibration.eceAfter,
+            brierBefore: calibration.brierBefore,
+            brierAfter: calibration.brierAfter,
+            multiclassBrierBefore: calibration.multiclassBrierBefore,
+            multiclassBrierAfter: calibration.multiclassBrierAfter,
+          },
+        }
+      : {}),
   };
   const { data: _data, val: _val, test: _test, ...plainSettings } = settings;
   const model = new TrainedModel(encoder, result.head, {
     maxLength: lengthChoice.maxLength,
     labelNames: splits.labelNames,
     metrics,
-    training: { ...plainSettings, textColumn: splits.textColumn, labelColumn: splits.labelColumn, maxLength: lengthChoice.maxLength, data: describeSource(settings.data) },
+    training: {
+      ...plainSettings,
+      textColumn: splits.textColumn,
+      labelColumn: splits.labelColumn,
+      maxLength: lengthChoice.maxLength,
+      data: describeSource(settings.data),
+    },
     split: splits.record,
-    ...(abstention.chosen ? { abstention: { threshold: abstention.chosen.threshold, targetAccuracy: abstention.chosen.targetAccuracy } } : {}),
+    ...(abstention.chosen
+      ? { abstention: { threshold: abstention.chosen.threshold, targetAccuracy: abstention.chosen.targetAccuracy } }
+      : {}),
     card: {
       data: {
-        source: describeSource(settings.data), rows: splits.cleaning[0]?.rowsKept ?? 0, textColumn: splits.textColumn, labelColumn: splits.labelColumn,
-        labelCounts: Object.fromEntries(splits.labelNames.map((name, index) => [name, [splits.train, splits.val, splits.test].reduce((sum, split) => sum + split.labels.filter((label) => label === index).length, 0)])),
+        source: describeSource(settings.data),
+        rows: splits.cleaning[0]?.rowsKept ?? 0,
+        textColumn: splits.textColumn,
+        labelColumn: splits.labelColumn,
+        labelCounts: Object.fromEntries(
+          splits.labelNames.map((name, index) => [
+            name,
+            [splits.train, splits.val, splits.test].reduce(
+              (sum, split) => sum + split.labels.filter((label) => label === index).length,
+              0,
+            ),
+          ]),
+        ),
       },
-      split: { train: splits.train.texts.length, validation: splits.val.texts.length, test: splits.test.texts.length, stratified: splits.record.origin === 'split', seed: settings.seed },
+      split: {
+        train: splits.train.texts.length,
+        validation: splits.val.texts.length,
+        test: splits.test.texts.length,
+        stratified: splits.record.origin === 'split',
+        seed: settings.seed,
+      },
       hyperparameters: {
-        encoder: settings.model, dtype: encoder.info.dtype, pooling: encoder.info.pooling, maxLength: lengthChoice.maxLength, epochs: settings.epochs,
-        batchSize: settings.batchSize, learningRate: settings.learningRate, weightDecay: settings.weightDecay, dropout: settings.dropout, seed: settings.seed,
-        bestEpoch: result.bestEpoch, ...(settings.unfreeze ? { unfreeze: settings.unfreeze, encoderLearningRate: settings.encoderLearningRate } : {}),
+        encoder: settings.model,
+        dtype: encoder.info.dtype,
+        pooling: encoder.info.pooling,
+        maxLength: lengthChoice.maxLength,
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        learningRate: settings.learningRate,
+        weightDecay: settings.weightDecay,
+        dropout: settings.dropout,
+        seed: settings.seed,
+        bestEpoch: result.bestEpoch,
+        ...(settings.unfreeze
+          ? { unfreeze: settings.unfreeze, encoderLearningRate: settings.encoderLearningRate }
+          : {}),
       },
       ...(calibration ? { calibration: { eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter } } : {}),
-      ...(abstention.chosen ? { abstention: { valAccuracy: abstention.chosen.accuracy, valCoverage: abstention.chosen.coverage, testAccuracy: abstention.chosen.test.accuracy, testCoverage: abstention.chosen.test.coverage } } : {}),
+      ...(abstention.chosen
+        ? {
+            abstention: {
+              valAccuracy: abstention.chosen.accuracy,
+              valCoverage: abstention.chosen.coverage,
+              testAccuracy: abstention.chosen.test.accuracy,
+              testCoverage: abstention.chosen.test.coverage,
+            },
+          }
+        : {}),
       testReport: {
-        text: formatReport(report), accuracy: report.accuracy, macroF1: report.macroAvg.f1, weightedF1: report.weightedAvg.f1,
-        ...(auc !== null ? { rocAuc: auc } : {}), confusionMatrix: matrix,
+        text: formatReport(report),
+        accuracy: report.accuracy,
+        macroF1: report.macroAvg.f1,
+        weightedF1: report.weightedAvg.f1,
+        ...(auc !== null ? { rocAuc: auc } : {}),
+        confusionMatrix: matrix,
       },
     },
     ...(tuned ? { tuned } : {}),

@@ -5,9 +5,17 @@ import { inspectData, type InspectEvent } from './inspect-data.js';
 
 describe('inspectData on 45,000 rows', () => {
   it('reports reading, the rows read and token-length progress per 20,000 texts, and counts every row', async () => {
-    const rows = Array.from({ length: 45_000 }, (_, index) => ({ text: `review ${index}: ${index % 3 === 0 ? 'great' : 'dull'} film`, label: index % 3 === 0 ? 'pos' : 'neg' }));
+    const rows = Array.from({ length: 45_000 }, (_, index) => ({
+      text: `review ${index}: ${index % 3 === 0 ? 'great' : 'dull'} film`,
+      label: index % 3 === 0 ? 'pos' : 'neg',
+    }));
     const events: InspectEvent[] = [];
-    const inspection = await inspectData({ data: rows, model: TINY_BERT, offline: true, onEvent: (event) => events.push(event) });
+    const inspection = await inspectData({
+      data: rows,
+      model: TINY_BERT,
+      offline: true,
+      onEvent: (event) => events.push(event),
+    });
     expect(inspection.rows).toBe(45_000);
     expect(inspection.counts).toEqual([30_000, 15_000]);
     expect(events[0]).toEqual({ type: 'reading', source: 'rows' });
@@ -27,7 +35,10 @@ describe('inspectData suggests what train picks (#28 item 24)', () => {
     const { resolveSettings } = await import('./settings.js');
     const { chooseMaxLength } = await import('./max-length-choice.js');
     const { loadTokenizer } = await import('@senti/tokenize');
-    const rows = Array.from({ length: 300 }, (_, index) => ({ text: `${'word '.repeat(index % 40)}${index % 2 ? 'great' : 'dull'}`, label: index % 2 ? 'pos' : 'neg' }));
+    const rows = Array.from({ length: 300 }, (_, index) => ({
+      text: `${'word '.repeat(index % 40)}${index % 2 ? 'great' : 'dull'}`,
+      label: index % 2 ? 'pos' : 'neg',
+    }));
     const inspection = await inspectData({ data: rows, model: TINY_BERT, offline: true });
     const splits = await prepareSplits(resolveSettings({ data: rows, model: TINY_BERT, offline: true }));
     const tokenizer = await loadTokenizer(TINY_BERT, { offline: true });

@@ -16,10 +16,24 @@ export type InspectEvent =
   | { type: 'token-lengths'; done: number; total: number };
 
 /** Options of {@link inspectData}. */
-export type InspectDataOptions = Pick<FineTuneSettings, 'data'> & Partial<Pick<FineTuneSettings, 'model' | 'textColumn' | 'labelColumn' | 'coverage' | 'offline' | 'dropDuplicates' | 'encoding' | 'delimiter' | 'seed'>> & {
-  /** Progress, for large data (the library prints nothing). */
-  onEvent?: (event: InspectEvent) => void;
-};
+export type InspectDataOptions = Pick<FineTuneSettings, 'data'> &
+  Partial<
+    Pick<
+      FineTuneSettings,
+      | 'model'
+      | 'textColumn'
+      | 'labelColumn'
+      | 'coverage'
+      | 'offline'
+      | 'dropDuplicates'
+      | 'encoding'
+      | 'delimiter'
+      | 'seed'
+    >
+  > & {
+    /** Progress, for large data (the library prints nothing). */
+    onEvent?: (event: InspectEvent) => void;
+  };
 
 /** What a dataset looks like before training. */
 export interface DataInspection {
@@ -44,20 +58,43 @@ export async function inspectData(options: InspectDataOptions): Promise<DataInsp
   const emit = options.onEvent ?? (() => {});
   const started = Date.now();
   emit({ type: 'reading', source: typeof options.data === 'string' ? options.data : 'rows' });
-  const dataset = await readSource(options.data, { textColumn: options.textColumn, labelColumn: options.labelColumn, dropDuplicates: options.dropDuplicates ?? DEFAULT_SETTINGS.dropDuplicates, encoding: options.encoding, delimiter: options.delimiter }, 'data');
-  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_SETTINGS.model, { offline: isOffline(options.offline) });
+  const dataset = await readSource(
+    options.data,
+    {
+      textColumn: options.textColumn,
+      labelColumn: options.labelColumn,
+      dropDuplicates: options.dropDuplicates ?? DEFAULT_SETTINGS.dropDuplicates,
+      encoding: options.encoding,
+      delimiter: options.delimiter,
+    },
+    'data',
+  );
+  const tokenizer = await loadTokenizer(options.model ?? DEFAULT_SETTINGS.model, {
+    offline: isOffline(options.offline),
+  });
   emit({ type: 'read', rows: dataset.texts.length, seconds: (Date.now() - started) / 1000 });
   // The training split fineTune makes (same seed): the suggestion is then the padding length train picks.
   let texts = dataset.texts;
   let lengthsOf: DataInspection['lengthsOf'] = 'all';
   try {
-    texts = pick(dataset.texts, stratifiedSplit(dataset.labels, { seed: options.seed ?? DEFAULT_SETTINGS.seed, labelNames: dataset.labelNames }).train);
+    texts = pick(
+      dataset.texts,
+      stratifiedSplit(dataset.labels, { seed: options.seed ?? DEFAULT_SETTINGS.seed, labelNames: dataset.labelNames })
+        .train,
+    );
     lengthsOf = 'train';
   } catch {
     // too few rows of a class to split: every text is measured
   }
-  const measured = await tokenLengthsWithProgress(tokenizer, texts, (done, total) => emit({ type: 'token-lengths', done, total }));
-  const lengths = chooseMaxLength(measured, 'auto', options.coverage ?? DEFAULT_SETTINGS.coverage, tokenizer.modelMaxLength);
+  const measured = await tokenLengthsWithProgress(tokenizer, texts, (done, total) =>
+    emit({ type: 'token-lengths', done, total }),
+  );
+  const lengths = chooseMaxLength(
+    measured,
+    'auto',
+    options.coverage ?? DEFAULT_SETTINGS.coverage,
+    tokenizer.modelMaxLength,
+  );
   return {
     labelNames: dataset.labelNames,
     counts: classCounts(dataset.labels, dataset.labelNames.length),

@@ -22,10 +22,17 @@ export interface MaxLengthChoice {
 const MIN_MAX_LENGTH = 3;
 
 /** Chooses the padding length from token lengths (or checks a given one), capped at what the model accepts. */
-export function chooseMaxLength(lengths: readonly number[], requested: 'auto' | number, coverage: number, modelMaxLength: number): MaxLengthChoice {
+export function chooseMaxLength(
+  lengths: readonly number[],
+  requested: 'auto' | number,
+  coverage: number,
+  modelMaxLength: number,
+): MaxLengthChoice {
   const maxLength =
     // At least 3 (one token between [CLS] and [SEP]): what train accepts, even when every text tokenizes to nothing.
-    requested === 'auto' ? Math.max(MIN_MAX_LENGTH, choosePaddingLength(lengths, { coverage, cap: modelMaxLength })) : Math.min(requested, modelMaxLength);
+    requested === 'auto'
+      ? Math.max(MIN_MAX_LENGTH, choosePaddingLength(lengths, { coverage, cap: modelMaxLength }))
+      : Math.min(requested, modelMaxLength);
   const fitting = lengths.filter((length) => length <= maxLength).length;
   return {
     maxLength,

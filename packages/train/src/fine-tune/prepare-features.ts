@@ -36,7 +36,11 @@ export interface PreparedFeatures extends PreparedRun {
  * The stages of {@link fineTune} before head training, shared with `sweep`: {@link prepareRun}, then every text
  * encoded once through the feature cache ({@link encodeFeatures}). The encoder is disposed if a stage fails.
  */
-export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal): Promise<PreparedFeatures> {
+export async function prepareFeatures(
+  input: FineTuneInput,
+  emit: (event: FineTuneEvent) => void = () => {},
+  signal?: AbortSignal,
+): Promise<PreparedFeatures> {
   const run = await prepareRun(input, emit, signal);
   try {
     return await encodeFeatures(run, emit, signal);
@@ -51,13 +55,24 @@ export async function prepareFeatures(input: FineTuneInput, emit: (event: FineTu
  * Emits `data`, `max-length` and `compute` events. The encoder is disposed if a stage fails. `whole` keeps every row
  * in train (see {@link prepareSplits}).
  */
-export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal, options: { whole?: boolean } = {}): Promise<PreparedRun> {
+export async function prepareRun(
+  input: FineTuneInput,
+  emit: (event: FineTuneEvent) => void = () => {},
+  signal?: AbortSignal,
+  options: { whole?: boolean } = {},
+): Promise<PreparedRun> {
   const started = Date.now();
   const settings = resolveSettings(input);
   emit({ type: 'reading', source: typeof settings.data === 'string' ? settings.data : 'rows' });
   // The int8 graph's first build (if this run needs one) runs in worker threads while the data is read and split.
   const buildDir = encoderBuildDir(settings);
-  void prefetchEncoder({ model: settings.model, dtype: settings.dtype, device: settings.device, ...(settings.pooling ? { pooling: settings.pooling } : {}), ...(buildDir ? { cacheDir: buildDir } : {}) });
+  void prefetchEncoder({
+    model: settings.model,
+    dtype: settings.dtype,
+    device: settings.device,
+    ...(settings.pooling ? { pooling: settings.pooling } : {}),
+    ...(buildDir ? { cacheDir: buildDir } : {}),
+  });
   const splits = await prepareSplits(settings, options);
   const loadSplit = secondsSince(started);
   emit({ type: 'data', splits, cleaning: splits.cleaning, seconds: loadSplit });
@@ -65,7 +80,12 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
 
   const encoderStarted = Date.now();
   const encoder = await loadEncoder({
-    model: settings.model, dtype: settings.dtype, device: settings.device, offline: settings.offline, onDownload: emit, signal,
+    model: settings.model,
+    dtype: settings.dtype,
+    device: settings.device,
+    offline: settings.offline,
+    onDownload: emit,
+    signal,
     ...(settings.pooling ? { pooling: settings.pooling } : {}),
     ...(buildDir ? { cacheDir: buildDir } : {}),
   });
@@ -73,14 +93,31 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
   try {
     throwIfAborted(signal);
     const tokenizeStarted = Date.now();
-    const lengths = await tokenLengthsWithProgress(encoder.tokenizer, splits.train.texts, (done, total) => emit({ type: 'token-lengths', done, total }));
+    const lengths = await tokenLengthsWithProgress(encoder.tokenizer, splits.train.texts, (done, total) =>
+      emit({ type: 'token-lengths', done, total }),
+    );
     const maxLength = chooseMaxLength(lengths, settings.maxLength, settings.coverage, encoder.tokenizer.modelMaxLength);
     const tokenize = secondsSince(tokenizeStarted);
     emit({ type: 'max-length', choice: maxLength });
 
     const backend = await selectBackend({ device: settings.device });
-    emit({ type: 'compute', encoder: encoder.info, device: encoder.device, ...(encoder.layout ? { layout: encoder.layout } : {}), backend, dtypeRequested: settings.dtype });
-    return { settings, splits, encoder, maxLength, backend, started, seconds: { loadSplit, loadEncoder: loadEncoderSeconds, tokenize } };
+    emit({
+      type: 'compute',
+      encoder: encoder.info,
+      device: encoder.device,
+      ...(encoder.layout ? { layout: encoder.layout } : {}),
+      backend,
+      dtypeRequested: settings.dtype,
+    });
+    return {
+      settings,
+      splits,
+      encoder,
+      maxLength,
+      backend,
+      started,
+      seconds: { loadSplit, loadEncoder: loadEncoderSeconds, tokenize },
+    };
   } catch (error) {
     await encoder.dispose();
     throw error;
@@ -88,7 +125,11 @@ export async function prepareRun(input: FineTuneInput, emit: (event: FineTuneEve
 }
 
 /** Encodes every text of a prepared run once with its encoder, through the feature cache; emits `encode` and `encoded`. */
-export async function encodeFeatures(run: PreparedRun, emit: (event: FineTuneEvent) => void = () => {}, signal?: AbortSignal): Promise<PreparedFeatures> {
+export async function encodeFeatures(
+  run: PreparedRun,
+  emit: (event: FineTuneEvent) => void = () => {},
+  signal?: AbortSignal,
+): Promise<PreparedFeatures> {
   const { settings, splits, encoder } = run;
   const encodeStarted = Date.now();
   const allTexts = [...splits.train.texts, ...splits.val.texts, ...splits.test.texts];
@@ -106,7 +147,8 @@ export async function encodeFeatures(run: PreparedRun, emit: (event: FineTuneEve
   emit({ type: 'encoded', hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded, seconds: encode });
 
   const hidden = encoder.info.hiddenSize;
-  const rows = (from: number, count: number): Float32Array => encoded.features.subarray(from * hidden, (from + count) * hidden);
+  const rows = (from: number, count: number): Float32Array =>
+    encoded.features.subarray(from * hidden, (from + count) * hidden);
   const nTrain = splits.train.texts.length;
   const nVal = splits.val.texts.length;
   const features = {
@@ -115,7 +157,8 @@ export async function encodeFeatures(run: PreparedRun, emit: (event: FineTuneEve
     test: { features: rows(nTrain + nVal, splits.test.texts.length), labels: splits.test.labels },
   };
   return {
-    ...run, features,
+    ...run,
+    features,
     cache: { hits: encoded.hits, misses: encoded.misses, discarded: encoded.discarded },
     seconds: { ...run.seconds, encode },
   };

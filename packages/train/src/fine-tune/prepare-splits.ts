@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { classWeights, datasetFromRows, loadDataset, pick, stratifiedSplit, type CleaningSummary, type Dataset, type LabelledText, type LoadDatasetOptions } from '@senti/data';
+import {
+  classWeights,
+  datasetFromRows,
+  loadDataset,
+  pick,
+  stratifiedSplit,
+  type CleaningSummary,
+  type Dataset,
+  type LabelledText,
+  type LoadDatasetOptions,
+} from '@senti/data';
 import { TrainError } from '@senti/errors';
 import type { FineTuneSettings } from './settings.js';
 
@@ -50,18 +60,49 @@ export interface PreparedSplits {
   input: { columns: string[]; rows: string[][]; rowIndices: number[] };
 }
 
-type DataSettings = Pick<FineTuneSettings, 'data' | 'val' | 'test' | 'textColumn' | 'labelColumn' | 'labelNames' | 'dropDuplicates' | 'seed' | 'encoding' | 'delimiter'>;
+type DataSettings = Pick<
+  FineTuneSettings,
+  | 'data'
+  | 'val'
+  | 'test'
+  | 'textColumn'
+  | 'labelColumn'
+  | 'labelNames'
+  | 'dropDuplicates'
+  | 'seed'
+  | 'encoding'
+  | 'delimiter'
+>;
 
 /**
  * Loads the data and makes the train/validation/test splits (stratified, seeded) or reads them as given. With
  * `whole`, nothing is split: every row goes to train (so no class needs rows enough for a 70/15/15 split).
  */
-export async function prepareSplits(settings: DataSettings, options: { whole?: boolean } = {}): Promise<PreparedSplits> {
-  const columns = { textColumn: settings.textColumn, labelColumn: settings.labelColumn, dropDuplicates: settings.dropDuplicates, encoding: settings.encoding, delimiter: settings.delimiter };
+export async function prepareSplits(
+  settings: DataSettings,
+  options: { whole?: boolean } = {},
+): Promise<PreparedSplits> {
+  const columns = {
+    textColumn: settings.textColumn,
+    labelColumn: settings.labelColumn,
+    dropDuplicates: settings.dropDuplicates,
+    encoding: settings.encoding,
+    delimiter: settings.delimiter,
+  };
   const dataset = await readSource(settings.data, columns, 'data');
-  const labelNames = displayLabelNames(dataset.labelNames, settings.labelNames, typeof settings.data === 'string' ? settings.data : 'the data');
+  const labelNames = displayLabelNames(
+    dataset.labelNames,
+    settings.labelNames,
+    typeof settings.data === 'string' ? settings.data : 'the data',
+  );
   // The encoding and delimiter actually used, so evaluation re-reads the file the same way.
-  const read = { textColumn: dataset.textColumn, labelColumn: dataset.labelColumn, dropDuplicates: settings.dropDuplicates, encoding: dataset.encoding, delimiter: dataset.delimiter };
+  const read = {
+    textColumn: dataset.textColumn,
+    labelColumn: dataset.labelColumn,
+    dropDuplicates: settings.dropDuplicates,
+    encoding: dataset.encoding,
+    delimiter: dataset.delimiter,
+  };
   const cleaning = [dataset.summary];
   const sources: SplitRecord['sources'] = { train: await sourceRecord(settings.data, dataset) };
   let splits: Pick<PreparedSplits, 'train' | 'val' | 'test'>;
@@ -93,28 +134,52 @@ export async function prepareSplits(settings: DataSettings, options: { whole?: b
     cleaning,
     textColumn: dataset.textColumn,
     labelColumn: dataset.labelColumn,
-    record: { origin: options.whole === true ? 'whole' : indices ? 'split' : 'files', sources, read, seed: settings.seed, ...(indices ? { indices } : {}) },
+    record: {
+      origin: options.whole === true ? 'whole' : indices ? 'split' : 'files',
+      sources,
+      read,
+      seed: settings.seed,
+      ...(indices ? { indices } : {}),
+    },
     input: inputRows(settings.data, dataset),
   };
 }
 
 /** The rows of the data source as read: the file's table, or the in-memory rows as text and label. */
 function inputRows(source: string | readonly LabelledText[], dataset: Dataset): PreparedSplits['input'] {
-  if (typeof source !== 'string') return { columns: ['text', 'label'], rows: source.map((row) => [row.text, String(row.label)]), rowIndices: dataset.rowIndices };
+  if (typeof source !== 'string')
+    return {
+      columns: ['text', 'label'],
+      rows: source.map((row) => [row.text, String(row.label)]),
+      rowIndices: dataset.rowIndices,
+    };
   return { columns: dataset.table?.columns ?? [], rows: dataset.table?.rows ?? [], rowIndices: dataset.rowIndices };
 }
 
 /** The label values renamed by `names` (value -> display name); every name must be a value of the data. */
-export function displayLabelNames(values: readonly string[], names: Readonly<Record<string, string>> | undefined, source: string): string[] {
+export function displayLabelNames(
+  values: readonly string[],
+  names: Readonly<Record<string, string>> | undefined,
+  source: string,
+): string[] {
   if (names === undefined) return [...values];
   for (const value of Object.keys(names)) {
     if (!values.includes(value)) {
-      throw new TrainError('TRAIN_BAD_LABEL_NAMES', `label names: "${value}" is not a label of ${source}; its labels are: ${values.join(', ')}`, 'usage');
+      throw new TrainError(
+        'TRAIN_BAD_LABEL_NAMES',
+        `label names: "${value}" is not a label of ${source}; its labels are: ${values.join(', ')}`,
+        'usage',
+      );
     }
   }
   const renamed = values.map((value) => names[value] ?? value);
   const clash = renamed.find((name, index) => renamed.indexOf(name) !== index);
-  if (clash !== undefined) throw new TrainError('TRAIN_BAD_LABEL_NAMES', `label names: two labels of ${source} would both be called "${clash}"`, 'usage');
+  if (clash !== undefined)
+    throw new TrainError(
+      'TRAIN_BAD_LABEL_NAMES',
+      `label names: two labels of ${source} would both be called "${clash}"`,
+      'usage',
+    );
   return renamed;
 }
 
@@ -131,17 +196,30 @@ export function take(dataset: Pick<Dataset, 'texts' | 'labels'>, rows: readonly 
 }
 
 /** Reads a CSV path or cleans in-memory rows (named in messages as one noun, "the in-memory val data has 1 class"). */
-export function readSource(source: string | readonly LabelledText[], options: LoadDatasetOptions, name: string): Promise<Dataset> {
-  return typeof source === 'string' ? loadDataset(source, options) : Promise.resolve(datasetFromRows(source, { ...options, source: `the in-memory ${name === 'data' ? '' : `${name} `}data` }));
+export function readSource(
+  source: string | readonly LabelledText[],
+  options: LoadDatasetOptions,
+  name: string,
+): Promise<Dataset> {
+  return typeof source === 'string'
+    ? loadDataset(source, options)
+    : Promise.resolve(
+        datasetFromRows(source, { ...options, source: `the in-memory ${name === 'data' ? '' : `${name} `}data` }),
+      );
 }
 
 /** sha256 of a data file, so a later evaluation knows it reads the same bytes. */
 export async function fileSha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** The record of a source; a file's hash is of the bytes already parsed (stdin or a FIFO cannot be read a second time). */
-async function sourceRecord(source: string | readonly LabelledText[], read: Pick<Dataset, 'sha256'>): Promise<SourceRecord> {
+async function sourceRecord(
+  source: string | readonly LabelledText[],
+  read: Pick<Dataset, 'sha256'>,
+): Promise<SourceRecord> {
   if (typeof source !== 'string') return { kind: 'rows', count: source.length };
   return { kind: 'file', path: source, sha256: read.sha256 ?? (await fileSha256(source)) };
 }

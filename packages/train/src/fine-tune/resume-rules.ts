@@ -16,16 +16,22 @@ export type ResumeConflict =
  * the new total, not below `completedEpochs`; with the constant schedule nothing depends on the total, so it continues
  * the same trajectory exactly).
  */
-export function resumeConflict(saved: FineTuneInput, changes: Partial<FineTuneInput>, completedEpochs: number | undefined): ResumeConflict | undefined {
+export function resumeConflict(
+  saved: FineTuneInput,
+  changes: Partial<FineTuneInput>,
+  completedEpochs: number | undefined,
+): ResumeConflict | undefined {
   const resolved = resolveSettings(saved) as unknown as Record<string, unknown>;
   for (const [key, given] of Object.entries(changes)) {
     const spec: SettingSpec | undefined = (SETTINGS as Record<string, SettingSpec>)[key];
     if (given === undefined || spec === undefined || spec.resumable === true) continue;
-    if (JSON.stringify(given) !== JSON.stringify(resolved[key])) return { reason: 'changed', key: key as SettingKey, given, saved: resolved[key] };
+    if (JSON.stringify(given) !== JSON.stringify(resolved[key]))
+      return { reason: 'changed', key: key as SettingKey, given, saved: resolved[key] };
   }
   const epochs = changes.epochs;
   if (epochs === undefined) return undefined;
-  if (completedEpochs !== undefined && epochs < completedEpochs) return { reason: 'below-completed', key: 'epochs', given: epochs, completed: completedEpochs };
+  if (completedEpochs !== undefined && epochs < completedEpochs)
+    return { reason: 'below-completed', key: 'epochs', given: epochs, completed: completedEpochs };
   const savedEpochs = resolved.epochs as number;
   if (epochs !== savedEpochs && resolved.schedule === 'linear' && Number(resolved.unfreeze) > 0) {
     return { reason: 'linear-schedule', key: 'epochs', given: epochs, saved: savedEpochs };

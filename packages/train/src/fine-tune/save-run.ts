@@ -24,36 +24,85 @@ export interface SaveRunOptions {
  * Writes a run directory, the very one `senti train` writes: the model, the exact settings, metrics, history, report,
  * confusion matrix, per-row test predictions, the explanations page and the pictures (see the README's run directory).
  */
-export async function saveRun(result: FineTuneResult, dir: string, options: SaveRunOptions = {}): Promise<{ runDir: string; modelDir: string }> {
+export async function saveRun(
+  result: FineTuneResult,
+  dir: string,
+  options: SaveRunOptions = {},
+): Promise<{ runDir: string; modelDir: string }> {
   const runDir = resolve(dir);
   const modelDir = join(runDir, 'model');
   await mkdir(runDir, { recursive: true });
-  await result.model.save(modelDir, options.bundleEncoder !== undefined ? { bundleEncoder: options.bundleEncoder } : {});
+  await result.model.save(
+    modelDir,
+    options.bundleEncoder !== undefined ? { bundleEncoder: options.bundleEncoder } : {},
+  );
   const write = (name: string, text: string) => writeFileAtomic(join(runDir, name), text);
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   const { labelNames } = result.splits;
-  await write('config.json', json({
-    settings: { ...result.settings, data: sourceName(result.settings.data), val: sourceName(result.settings.val), test: sourceName(result.settings.test) },
-    resolved: { maxLength: result.maxLength.maxLength, encoder: result.model.encoder.info, encoderDevice: result.model.encoder.device, backend: result.backend.name },
-    split: { origin: result.splits.record.origin, rows: { train: result.splits.train.texts.length, val: result.splits.val.texts.length, test: result.splits.test.texts.length } },
-    ...options.config,
-    summary: runSummary(result, runDir, modelDir),
-  }));
-  await write('metrics.json', json({
-    test: { accuracy: result.report.accuracy, macroF1: result.report.macroAvg.f1, weightedF1: result.report.weightedAvg.f1, rocAuc: result.rocAuc, loss: result.testLoss },
-    bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, stoppedEarly: result.stoppedEarly,
-    report: reportToSklearnDict(result.report),
-    confusionMatrix: { labels: labelNames, matrix: result.confusionMatrix },
-    tokenLengths: result.maxLength.statistics,
-    ...(result.calibration ? { calibration: calibrationMetrics(result.calibration) } : {}),
-    riskCoverage: { split: 'test', table: result.abstention.table },
-    ...(result.abstention.chosen ? { abstention: result.abstention.chosen } : {}),
-    ...(result.crossValidation ? { crossValidation: result.crossValidation } : {}),
-  }));
+  await write(
+    'config.json',
+    json({
+      settings: {
+        ...result.settings,
+        data: sourceName(result.settings.data),
+        val: sourceName(result.settings.val),
+        test: sourceName(result.settings.test),
+      },
+      resolved: {
+        maxLength: result.maxLength.maxLength,
+        encoder: result.model.encoder.info,
+        encoderDevice: result.model.encoder.device,
+        backend: result.backend.name,
+      },
+      split: {
+        origin: result.splits.record.origin,
+        rows: {
+          train: result.splits.train.texts.length,
+          val: result.splits.val.texts.length,
+          test: result.splits.test.texts.length,
+        },
+      },
+      ...options.config,
+      summary: runSummary(result, runDir, modelDir),
+    }),
+  );
+  await write(
+    'metrics.json',
+    json({
+      test: {
+        accuracy: result.report.accuracy,
+        macroF1: result.report.macroAvg.f1,
+        weightedF1: result.report.weightedAvg.f1,
+        rocAuc: result.rocAuc,
+        loss: result.testLoss,
+      },
+      bestEpoch: result.bestEpoch,
+      bestValLoss: result.bestValLoss,
+      stoppedEarly: result.stoppedEarly,
+      report: reportToSklearnDict(result.report),
+      confusionMatrix: { labels: labelNames, matrix: result.confusionMatrix },
+      tokenLengths: result.maxLength.statistics,
+      ...(result.calibration ? { calibration: calibrationMetrics(result.calibration) } : {}),
+      riskCoverage: { split: 'test', table: result.abstention.table },
+      ...(result.abstention.chosen ? { abstention: result.abstention.chosen } : {}),
+      ...(result.crossValidation ? { crossValidation: result.crossValidation } : {}),
+    }),
+  );
   await write('report.txt', result.reportText);
-  await write('history.csv', formatCsv(['epoch', 'train_loss', 'val_loss', 'val_accuracy', 'seconds'],
-    result.history.map((row) => [row.epoch, row.trainLoss, row.valLoss, row.valAccuracy, row.seconds])));
-  await write('confusion-matrix.csv', formatCsv(['true\\predicted', ...labelNames], result.confusionMatrix.map((row, index) => [labelNames[index], ...row])));
+  await write(
+    'history.csv',
+    formatCsv(
+      ['epoch', 'train_loss', 'val_loss', 'val_accuracy', 'seconds'],
+      result.history.map((row) => [row.epoch, row.trainLoss, row.valLoss, row.valAccuracy, row.seconds]),
+    ),
+  );
+  await write(
+    'confusion-matrix.csv',
+    formatCsv(
+      ['true\\predicted', ...labelNames],
+      result.confusionMatrix.map((row, index) => [labelNames[index], ...row]),
+    ),
+  );
   const rows = testRows(result);
   const header = ['text', 'label', 'predicted_label', 'predicted_score', ...labelNames.map((name) => `p_${name}`)];
   const cells = (row: TestRow) => [row.text, row.label, row.predicted, row.score, ...row.probabilities];
@@ -69,8 +118,32 @@ export async function saveRun(result: FineTuneResult, dir: string, options: Save
  * (`brier*`: scikit-learn's `brier_score_loss`; `multiclassBrier*`: the sum over classes, 0-2), and the reliability bins.
  */
 export function calibrationMetrics(calibration: NonNullable<FineTuneResult['calibration']>): Record<string, unknown> {
-  const { temperature, eceBefore, eceAfter, brierBefore, brierAfter, multiclassBrierBefore, multiclassBrierAfter, valNllBefore, valNllAfter, reliability } = calibration;
-  return { temperature, eceBefore, eceAfter, brierBefore, brierAfter, multiclassBrierBefore, multiclassBrierAfter, bins: 15, split: 'test', valNllBefore, valNllAfter, reliability };
+  const {
+    temperature,
+    eceBefore,
+    eceAfter,
+    brierBefore,
+    brierAfter,
+    multiclassBrierBefore,
+    multiclassBrierAfter,
+    valNllBefore,
+    valNllAfter,
+    reliability,
+  } = calibration;
+  return {
+    temperature,
+    eceBefore,
+    eceAfter,
+    brierBefore,
+    brierAfter,
+    multiclassBrierBefore,
+    multiclassBrierAfter,
+    bins: 15,
+    split: 'test',
+    valNllBefore,
+    valNllAfter,
+    reliability,
+  };
 }
 
 /** One test row with its prediction. */
@@ -89,7 +162,13 @@ export function testRows(result: Pick<FineTuneResult, 'test' | 'splits'>): TestR
   return result.test.texts.map((text, row) => {
     const probabilities = Array.from(result.test.probabilities.subarray(row * classes, (row + 1) * classes));
     const predicted = result.test.predictions[row]!;
-    return { text, label: labelNames[result.test.labels[row]!]!, predicted: labelNames[predicted]!, score: probabilities[predicted]!, probabilities };
+    return {
+      text,
+      label: labelNames[result.test.labels[row]!]!,
+      predicted: labelNames[predicted]!,
+      score: probabilities[predicted]!,
+      probabilities,
+    };
   });
 }
 
@@ -114,9 +193,20 @@ export interface RunSummary {
   /** Temperature scaling, when it ran: T and the test ECE before and after. */
   calibration?: { temperature: number; eceBefore: number; eceAfter: number };
   /** The abstention threshold chosen for `targetAccuracy`, with its validation and test coverage. */
-  abstention?: { threshold: number; targetAccuracy: number; valAccuracy: number; valCoverage: number; testAccuracy: number | null; testCoverage: number };
+  abstention?: {
+    threshold: number;
+    targetAccuracy: number;
+    valAccuracy: number;
+    valCoverage: number;
+    testAccuracy: number | null;
+    testCoverage: number;
+  };
   /** Mean and std of the k-fold scores (`kfold`). */
-  crossValidation?: { k: number; mean: { accuracy: number; macroF1: number; rocAuc: number | null }; std: { accuracy: number; macroF1: number; rocAuc: number | null } };
+  crossValidation?: {
+    k: number;
+    mean: { accuracy: number; macroF1: number; rocAuc: number | null };
+    std: { accuracy: number; macroF1: number; rocAuc: number | null };
+  };
   peakRssMiB: number;
   seconds: FineTuneResult['seconds'];
 }
@@ -130,21 +220,50 @@ export function runSummary(result: FineTuneResult, runDir: string, modelDir: str
     testMacroF1: result.report.macroAvg.f1,
     testRocAuc: result.rocAuc,
     bestEpoch: result.bestEpoch,
-    rows: { train: result.splits.train.texts.length, val: result.splits.val.texts.length, test: result.splits.test.texts.length },
+    rows: {
+      train: result.splits.train.texts.length,
+      val: result.splits.val.texts.length,
+      test: result.splits.test.texts.length,
+    },
     maxLength: result.maxLength.maxLength,
     backend: result.backend.name,
     encoderDevice: result.model.encoder.device.used,
     cache: { hits: result.cache.hits, misses: result.cache.misses },
-    ...(result.calibration ? { calibration: { temperature: result.calibration.temperature, eceBefore: result.calibration.eceBefore, eceAfter: result.calibration.eceAfter } } : {}),
+    ...(result.calibration
+      ? {
+          calibration: {
+            temperature: result.calibration.temperature,
+            eceBefore: result.calibration.eceBefore,
+            eceAfter: result.calibration.eceAfter,
+          },
+        }
+      : {}),
     ...(result.abstention.chosen ? { abstention: abstentionLine(result.abstention.chosen) } : {}),
-    ...(result.crossValidation ? { crossValidation: { k: result.crossValidation.k, mean: result.crossValidation.mean, std: result.crossValidation.std } } : {}),
+    ...(result.crossValidation
+      ? {
+          crossValidation: {
+            k: result.crossValidation.k,
+            mean: result.crossValidation.mean,
+            std: result.crossValidation.std,
+          },
+        }
+      : {}),
     peakRssMiB: result.peakRssMiB,
     seconds: result.seconds,
   };
 }
 
-function abstentionLine(chosen: NonNullable<FineTuneResult['abstention']['chosen']>): NonNullable<RunSummary['abstention']> {
-  return { threshold: chosen.threshold, targetAccuracy: chosen.targetAccuracy, valAccuracy: chosen.accuracy, valCoverage: chosen.coverage, testAccuracy: chosen.test.accuracy, testCoverage: chosen.test.coverage };
+function abstentionLine(
+  chosen: NonNullable<FineTuneResult['abstention']['chosen']>,
+): NonNullable<RunSummary['abstention']> {
+  return {
+    threshold: chosen.threshold,
+    targetAccuracy: chosen.targetAccuracy,
+    valAccuracy: chosen.accuracy,
+    valCoverage: chosen.coverage,
+    testAccuracy: chosen.test.accuracy,
+    testCoverage: chosen.test.coverage,
+  };
 }
 
 function sourceName(source: FineTuneResult['settings']['val']): string | undefined {

@@ -37,9 +37,13 @@ function numberRange(spec: SettingSpec): string {
 }
 
 function inRange(spec: SettingSpec, value: number): boolean {
-  return Number.isFinite(value)
-    && (spec.min === undefined || value >= spec.min) && (spec.above === undefined || value > spec.above)
-    && (spec.max === undefined || value <= spec.max) && (spec.below === undefined || value < spec.below);
+  return (
+    Number.isFinite(value) &&
+    (spec.min === undefined || value >= spec.min) &&
+    (spec.above === undefined || value > spec.above) &&
+    (spec.max === undefined || value <= spec.max) &&
+    (spec.below === undefined || value < spec.below)
+  );
 }
 
 /** Whether `value` is an allowed value of the setting (library values: numbers as numbers, rows as arrays). */
@@ -57,8 +61,12 @@ export function isValidSetting(key: SettingKey, value: unknown): boolean {
     case 'switch':
       return typeof value === 'boolean';
     case 'label-names':
-      return value !== null && typeof value === 'object' && !Array.isArray(value)
-        && Object.values(value).every((name) => typeof name === 'string' && name.length > 0);
+      return (
+        value !== null &&
+        typeof value === 'object' &&
+        !Array.isArray(value) &&
+        Object.values(value).every((name) => typeof name === 'string' && name.length > 0)
+      );
     case 'source':
       return (typeof value === 'string' && value.length > 0) || Array.isArray(value);
     case 'text':
@@ -91,8 +99,17 @@ export function checkSettings(settings: Readonly<Record<string, unknown>>): void
   for (const [key, value] of Object.entries(settings)) {
     if (value === undefined || settingSpec(key) === undefined) continue;
     if (!isValidSetting(key as SettingKey, value)) {
-      const shown = typeof value === 'string' ? `"${value}"` : Array.isArray(value) ? 'a list' : JSON.stringify(value) ?? String(value);
-      throw new TrainError('TRAIN_BAD_OPTION', `${key} expects ${settingExpectation(key as SettingKey)}, got ${shown}`, 'usage');
+      const shown =
+        typeof value === 'string'
+          ? `"${value}"`
+          : Array.isArray(value)
+            ? 'a list'
+            : (JSON.stringify(value) ?? String(value));
+      throw new TrainError(
+        'TRAIN_BAD_OPTION',
+        `${key} expects ${settingExpectation(key as SettingKey)}, got ${shown}`,
+        'usage',
+      );
     }
   }
 }
@@ -106,19 +123,25 @@ interface SettingRule {
 const SETTING_RULES: readonly SettingRule[] = [
   {
     broken: (settings) => (settings.val === undefined) !== (settings.test === undefined),
-    message: (name) => `${name('val')} and ${name('test')} go together: give both, or neither to split the data 70/15/15`,
+    message: (name) =>
+      `${name('val')} and ${name('test')} go together: give both, or neither to split the data 70/15/15`,
   },
   {
     broken: (settings) => settings.schedule === 'linear' && !(Number(settings.unfreeze ?? 0) > 0),
-    message: (name) => `${name('schedule')} linear applies to unfrozen encoder layers only: give ${name('unfreeze')} k too, or leave the schedule constant`,
+    message: (name) =>
+      `${name('schedule')} linear applies to unfrozen encoder layers only: give ${name('unfreeze')} k too, or leave the schedule constant`,
   },
   {
     broken: (settings) => settings.kfold !== undefined && Number(settings.unfreeze ?? 0) > 0,
-    message: (name) => `${name('kfold')} cross-validates the head on frozen-encoder features; it cannot be combined with ${name('unfreeze')}`,
+    message: (name) =>
+      `${name('kfold')} cross-validates the head on frozen-encoder features; it cannot be combined with ${name('unfreeze')}`,
   },
 ];
 
 /** The message of the first broken rule between the given settings (before defaults), or undefined; `name` names a setting. */
-export function settingsConflict(settings: Readonly<Record<string, unknown>>, name: (key: SettingKey) => string = (key) => key): string | undefined {
+export function settingsConflict(
+  settings: Readonly<Record<string, unknown>>,
+  name: (key: SettingKey) => string = (key) => key,
+): string | undefined {
   return SETTING_RULES.find((rule) => rule.broken(settings))?.message(name);
 }

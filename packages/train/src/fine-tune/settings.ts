@@ -1,6 +1,13 @@
 import { TrainError } from '@senti/errors';
 import { isOffline } from '@senti/tokenize';
-import { SETTING_KEYS, SETTINGS, type FineTuneSettings, type SettingDefaults, type SettingKey, type SettingSpec } from './setting-table.js';
+import {
+  SETTING_KEYS,
+  SETTINGS,
+  type FineTuneSettings,
+  type SettingDefaults,
+  type SettingKey,
+  type SettingSpec,
+} from './setting-table.js';
 import { checkSettings, settingsConflict } from './setting-values.js';
 
 export type { FineTuneSettings } from './setting-table.js';
@@ -9,12 +16,14 @@ export type { FineTuneSettings } from './setting-table.js';
 export type FineTuneInput = Partial<FineTuneSettings> & Pick<FineTuneSettings, 'data'>;
 
 /** senti's defaults, from the settings table. */
-export const DEFAULT_SETTINGS = Object.freeze(Object.fromEntries(
-  SETTING_KEYS.flatMap((key) => {
-    const spec: SettingSpec = SETTINGS[key];
-    return spec.default === undefined ? [] : [[key, spec.default]];
-  }),
-)) as SettingDefaults;
+export const DEFAULT_SETTINGS = Object.freeze(
+  Object.fromEntries(
+    SETTING_KEYS.flatMap((key) => {
+      const spec: SettingSpec = SETTINGS[key];
+      return spec.default === undefined ? [] : [[key, spec.default]];
+    }),
+  ),
+) as SettingDefaults;
 
 /**
  * The tutorial exactly (see DESIGN.md, "The reference pipeline"): senti's defaults where they are the tutorial's
@@ -44,7 +53,10 @@ function describeTutorial(): string {
 /** The help line of a setting with its default, variable and (for `preset`) the tutorial's values filled in. */
 export function settingHelp(key: SettingKey): string {
   const spec: SettingSpec = SETTINGS[key];
-  return spec.help.replace('{default}', String(spec.default)).replace('{env}', spec.env ?? '').replace('{tutorial}', describeTutorial);
+  return spec.help
+    .replace('{default}', String(spec.default))
+    .replace('{env}', spec.env ?? '')
+    .replace('{tutorial}', describeTutorial);
 }
 
 /**

@@ -3,8 +3,23 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@senti/base';
 import { encoderBuildDir } from './build-cache-dir.js';
 import {
-  explainTexts, planExplanations, probabilityRows, publicEncoderName, saveModel, toPredictions, tokenWindowOf, writeModelCard,
-  type ClassificationHead, type Classifier, type ClassifierInfo, type Encoder, type ExplainOptions, type Explanation, type ExplanationPlan, type ModelCardInfo, type Prediction,
+  explainTexts,
+  planExplanations,
+  probabilityRows,
+  publicEncoderName,
+  saveModel,
+  toPredictions,
+  tokenWindowOf,
+  writeModelCard,
+  type ClassificationHead,
+  type Classifier,
+  type ClassifierInfo,
+  type Encoder,
+  type ExplainOptions,
+  type Explanation,
+  type ExplanationPlan,
+  type ModelCardInfo,
+  type Prediction,
 } from '@senti/model';
 import { type LayerParameter, type TunedLayersInfo } from '@senti/model/layers';
 import type { SplitRecord } from './prepare-splits.js';
@@ -32,7 +47,11 @@ export class TrainedModel implements Classifier {
   /** What it keeps (split, metrics, settings, card) and what any classifier says about itself (labels, encoder...). */
   readonly info: TrainedModelInfo & ClassifierInfo;
 
-  constructor(readonly encoder: Encoder, readonly head: ClassificationHead, info: TrainedModelInfo) {
+  constructor(
+    readonly encoder: Encoder,
+    readonly head: ClassificationHead,
+    info: TrainedModelInfo,
+  ) {
     this.info = { ...info, ...trainedClassifierInfo(encoder, head, info) };
   }
 
@@ -56,14 +75,18 @@ export class TrainedModel implements Classifier {
   /** Word attributions of each text, exactly as the saved model's `explain` gives them. */
   explain(texts: readonly string[], options: ExplainOptions = {}): Promise<Explanation[]> {
     const window = tokenWindowOf(this.encoder.tokenizer, this.info.maxLength);
-    const probabilities = async (texts: readonly string[]) => probabilityRows(await this.predictProba(texts), this.info.labelNames.length);
+    const probabilities = async (texts: readonly string[]) =>
+      probabilityRows(await this.predictProba(texts), this.info.labelNames.length);
     return explainTexts({ labelNames: this.info.labelNames, probabilities, window }, texts, options);
   }
 
   /** Writes the model directory (senti.json, head weights, split.json); load it back with `loadModel`/`createPredictor`. */
   async save(dir: string, options: { bundleEncoder?: boolean } = {}): Promise<void> {
     const { cacheDir, cache } = this.info.training as { cacheDir?: string; cache?: boolean };
-    const buildDir = encoderBuildDir({ ...(typeof cacheDir === 'string' ? { cacheDir } : {}), ...(cache === false ? { cache } : {}) });
+    const buildDir = encoderBuildDir({
+      ...(typeof cacheDir === 'string' ? { cacheDir } : {}),
+      ...(cache === false ? { cache } : {}),
+    });
     await saveModel(dir, {
       ...(buildDir ? { cacheDir: buildDir } : {}),
       ...(options.bundleEncoder !== undefined ? { bundleEncoder: options.bundleEncoder } : {}),
@@ -71,14 +94,18 @@ export class TrainedModel implements Classifier {
       encoder: {
         ...this.encoder.info,
         ...(this.encoder.source.path ? { path: this.encoder.source.path } : {}),
-        ...(this.encoder.layout ? { weights: this.encoder.layout.weights, architecture: this.encoder.layout.architecture } : {}),
+        ...(this.encoder.layout
+          ? { weights: this.encoder.layout.weights, architecture: this.encoder.layout.architecture }
+          : {}),
       },
       maxLength: this.info.maxLength,
       labelNames: this.info.labelNames,
       metrics: this.info.metrics,
       training: this.info.training,
       ...(this.info.abstention ? { abstention: this.info.abstention } : {}),
-      ...(this.info.tuned ? { tunedLayers: { info: this.info.tuned.info, parameters: await this.info.tuned.parameters() } } : {}),
+      ...(this.info.tuned
+        ? { tunedLayers: { info: this.info.tuned.info, parameters: await this.info.tuned.parameters() } }
+        : {}),
     });
     await writeFileAtomic(join(dir, SPLIT_FILE), `${JSON.stringify(this.info.split)}\n`);
     await writeModelCard(dir, this.info.card ?? {});
@@ -106,7 +133,9 @@ function trainedClassifierInfo(encoder: Encoder, head: ClassificationHead, info:
     maxLength: info.maxLength,
     metrics: info.metrics,
     training: info.training,
-    ...(head.temperature !== 1 ? { calibration: { method: 'temperature' as const, temperature: head.temperature } } : {}),
+    ...(head.temperature !== 1
+      ? { calibration: { method: 'temperature' as const, temperature: head.temperature } }
+      : {}),
     ...(info.abstention ? { abstention: info.abstention } : {}),
   };
   return { id: createHash('sha256').update(JSON.stringify(served)).digest('hex').slice(0, 12), ...served };

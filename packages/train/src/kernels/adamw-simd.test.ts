@@ -5,12 +5,19 @@ const f = Math.fround;
 
 describe('AdamW WebAssembly SIMD kernel', () => {
   it('updates p, m and v exactly as the float32 formula, vector body and scalar tail, and sums squares in float64', () => {
-    const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory({ initial: 1 });
+    const memory = new (
+      globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }
+    ).WebAssembly.Memory({ initial: 1 });
     expect(isWasmMemory(memory)).toBe(true);
     expect(isWasmMemory(new ArrayBuffer(8))).toBe(false);
     const kernel = adamwSimd(memory);
     const n = 1026; // not a multiple of 4: the tail runs too (W2 of the 768-512-2 head has 1,026 values)
-    const [p, m, v, g] = [0, 1, 2, 3].map((k) => new Float32Array(memory.buffer, 64 + k * (n * 4 + 64), n)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [p, m, v, g] = [0, 1, 2, 3].map((k) => new Float32Array(memory.buffer, 64 + k * (n * 4 + 64), n)) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
     for (let i = 0; i < n; i++) {
       g[i] = Math.sin(i * 0.37) * (i % 5 === 0 ? 1e-3 : 1);
       p[i] = Math.cos(i * 0.11) * 0.05;
@@ -18,7 +25,15 @@ describe('AdamW WebAssembly SIMD kernel', () => {
       v[i] = (i % 3) * 1e-5;
     }
     const expected = { p: Float32Array.from(p), m: Float32Array.from(m), v: Float32Array.from(v) };
-    const s = [0.9, 0.999, 0.07, 0.0008, 0.9999, 31.6, 1e-5].map(f) as [number, number, number, number, number, number, number];
+    const s = [0.9, 0.999, 0.07, 0.0008, 0.9999, 31.6, 1e-5].map(f) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     let squares = 0;
     for (let i = 0; i < n; i++) {
       const gi = g[i]!;

@@ -4,7 +4,8 @@
  * `WebAssembly.Memory` it is given: tfjs-wasm's own heap, so the tfjs variables are updated where they live.
  * One pass per variable replaces ~12 tfjs kernels (each a full read and write of the 394k weights).
  */
-const ADAMW_SIMD_WASM = 'AGFzbQEAAAABFgJgAn9/AXxgDH9/f39/fX19fX19fQACDwEDZW52Bm1lbW9yeQIAAQMDAgABBxYCCnN1bVNxdWFyZXMAAAVhZGFtdwABCpwEArUBAwJ/A3sCfCABQXxxIQMCQANAIAIgA08NASAAIAJBAnRq/QAEACEEIAUgBP1fIAT9X/3yAf3wASEFIAQgBP0NCAkKCwwNDg8AAQIDBAUGByEEIAYgBP1fIAT9X/3yAf3wASEGIAJBBGohAgwACwsgBSAG/fABIQUgBf0hACAF/SEBoCEHAkADQCACIAFPDQEgACACQQJ0aioCALshCCAHIAggCKKgIQcgAkEBaiECDAALCyAHC+ICAwN/CnsDfSAF/RMhDyAG/RMhECAH/RMhESAI/RMhEiAJ/RMhEyAK/RMhFCAL/RMhFSAEQXxxIQ0CQANAIAwgDU8NASAMQQJ0IQ4gAyAOav0ABAAhFiABIA5q/QAEACAP/eYBIBYgEf3mAf3kASEXIAEgDmogF/0LBAAgAiAOav0ABAAgEP3mASAWIBb95gEgEv3mAf3kASEYIAIgDmogGP0LBAAgACAOaiAAIA5q/QAEACAT/eYBIBcgGP3jASAU/eYBIBX95AH95wH95QH9CwQAIAxBBGohDAwACwsCQANAIAwgBE8NASAMQQJ0IQ4gAyAOaioCACEZIAEgDmoqAgAgBZQgGSAHlJIhGiABIA5qIBo4AgAgAiAOaioCACAGlCAZIBmUIAiUkiEbIAIgDmogGzgCACAAIA5qIAAgDmoqAgAgCZQgGiAbkSAKlCALkpWTOAIAIAxBAWohDAwACwsL';
+const ADAMW_SIMD_WASM =
+  'AGFzbQEAAAABFgJgAn9/AXxgDH9/f39/fX19fX19fQACDwEDZW52Bm1lbW9yeQIAAQMDAgABBxYCCnN1bVNxdWFyZXMAAAVhZGFtdwABCpwEArUBAwJ/A3sCfCABQXxxIQMCQANAIAIgA08NASAAIAJBAnRq/QAEACEEIAUgBP1fIAT9X/3yAf3wASEFIAQgBP0NCAkKCwwNDg8AAQIDBAUGByEEIAYgBP1fIAT9X/3yAf3wASEGIAJBBGohAgwACwsgBSAG/fABIQUgBf0hACAF/SEBoCEHAkADQCACIAFPDQEgACACQQJ0aioCALshCCAHIAggCKKgIQcgAkEBaiECDAALCyAHC+ICAwN/CnsDfSAF/RMhDyAG/RMhECAH/RMhESAI/RMhEiAJ/RMhEyAK/RMhFCAL/RMhFSAEQXxxIQ0CQANAIAwgDU8NASAMQQJ0IQ4gAyAOav0ABAAhFiABIA5q/QAEACAP/eYBIBYgEf3mAf3kASEXIAEgDmogF/0LBAAgAiAOav0ABAAgEP3mASAWIBb95gEgEv3mAf3kASEYIAIgDmogGP0LBAAgACAOaiAAIA5q/QAEACAT/eYBIBcgGP3jASAU/eYBIBX95AH95wH95QH9CwQAIAxBBGohDAwACwsCQANAIAwgBE8NASAMQQJ0IQ4gAyAOaioCACEZIAEgDmoqAgAgBZQgGSAHlJIhGiABIA5qIBo4AgAgAiAOaioCACAGlCAZIBmUIAiUkiEbIAIgDmogGzgCACAAIA5qIAAgDmoqAgAgCZQgGiAbkSAKlCALkpWTOAIAIAxBAWohDAwACwsL';
 
 /** The exported functions; pointers are byte offsets into the memory, `n` counts float32 values. */
 export interface AdamWSimd {
@@ -14,7 +15,20 @@ export interface AdamWSimd {
    * m = β1·m + firstScale·g; v = β2·v + secondScale·g²; p = p·decay − m / (√v·sqrtScale + epsScaled), in float32,
    * op for op as `AdamW.apply` in @senti/train.
    */
-  adamw(p: number, m: number, v: number, g: number, n: number, beta1: number, beta2: number, firstScale: number, secondScale: number, decay: number, sqrtScale: number, epsScaled: number): void;
+  adamw(
+    p: number,
+    m: number,
+    v: number,
+    g: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    firstScale: number,
+    secondScale: number,
+    decay: number,
+    sqrtScale: number,
+    epsScaled: number,
+  ): void;
 }
 
 /** The few WebAssembly JS API members used here (this package's TypeScript libs do not declare them). */

@@ -1,4 +1,14 @@
-import { attribute, DataType, encodeOnnxModel, float32Tensor, int64Tensor, makeNode, tensorValueInfo, type OnnxNode, type OnnxTensor } from '@senti/onnx';
+import {
+  attribute,
+  DataType,
+  encodeOnnxModel,
+  float32Tensor,
+  int64Tensor,
+  makeNode,
+  tensorValueInfo,
+  type OnnxNode,
+  type OnnxTensor,
+} from '@senti/onnx';
 
 /** Inputs of the head's forward + backward graph, in the order {@link headGradientGraph} declares them. */
 export const HEAD_GRADIENT_INPUTS = ['x', 'xT', 'targets', 'maskT', 'w1', 'w2'] as const;
@@ -17,7 +27,12 @@ export function headGradientGraph(inputSize: number, hiddenSize: number, numClas
   const width = inputSize + 1;
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [float32Tensor('zero', [], [0]), int64Tensor('axis_rows', [1], [1])];
-  const node = (op: string, inputs: string[], output: string, attributes: Parameters<typeof makeNode>[4] = []): string => {
+  const node = (
+    op: string,
+    inputs: string[],
+    output: string,
+    attributes: Parameters<typeof makeNode>[4] = [],
+  ): string => {
     nodes.push(makeNode(op, inputs, [output], output, attributes));
     return output;
   };
@@ -29,31 +44,76 @@ export function headGradientGraph(inputSize: number, hiddenSize: number, numClas
   // Forward.
   const hiddenT = node('Relu', [node('MatMul', ['w1', 'xT'], 'pre_hidden_t')], 'hidden_t');
   const droppedT = node('Mul', [hiddenT, 'maskT'], 'dropped_t');
-  const onesRow = node('Slice', ['xT', ints('ones_start', [inputSize]), ints('ones_end', [width]), ints('ones_axis', [0])], 'ones_row');
+  const onesRow = node(
+    'Slice',
+    ['xT', ints('ones_start', [inputSize]), ints('ones_end', [width]), ints('ones_axis', [0])],
+    'ones_row',
+  );
   const droppedWithOnesT = node('Concat', [droppedT, onesRow], 'dropped_ones_t', [attribute('axis', 0)]);
   const logits = node('MatMul', [node('Transpose', [droppedWithOnesT], 'dropped_ones'), 'w2'], 'logits');
-  const shifted = node('Sub', [logits, node('ReduceMax', [logits], 'logits_max', [attribute('axes', [1]), attribute('keepdims', 1)])], 'shifted');
+  const shifted = node(
+    'Sub',
+    [logits, node('ReduceMax', [logits], 'logits_max', [attribute('axes', [1]), attribute('keepdims', 1)])],
+    'shifted',
+  );
   const exponentials = node('Exp', [shifted], 'exponentials');
   const sums = node('ReduceSum', [exponentials, 'axis_rows'], 'sums', [attribute('keepdims', 1)]);
   const logProbs = node('Sub', [shifted, node('Log', [sums], 'log_sums')], 'log_probs');
   const totalWeight = node('ReduceSum', ['targets'], 'total_weight', [attribute('keepdims', 0)]);
-  node('Div', [node('Neg', [node('ReduceSum', [node('Mul', [logProbs, 'targets'], 'weighted_log_probs')], 'sum_weighted', [attribute('keepdims', 0)])], 'neg_sum'), totalWeight], 'loss');
+  node(
+    'Div',
+    [
+      node(
+        'Neg',
+        [
+          node('ReduceSum', [node('Mul', [logProbs, 'targets'], 'weighted_log_probs')], 'sum_weighted', [
+            attribute('keepdims', 0),
+          ]),
+        ],
+        'neg_sum',
+      ),
+      totalWeight,
+    ],
+    'loss',
+  );
 
   // Backward.
   const rowWeight = node('ReduceSum', ['targets', 'axis_rows'], 'row_weight', [attribute('keepdims', 1)]);
   const probabilities = node('Div', [exponentials, sums], 'probabilities');
-  const logitsGradient = node('Div', [node('Sub', [node('Mul', [probabilities, rowWeight], 'weighted_probabilities'), 'targets'], 'residual'), totalWeight], 'logits_gradient');
+  const logitsGradient = node(
+    'Div',
+    [
+      node('Sub', [node('Mul', [probabilities, rowWeight], 'weighted_probabilities'), 'targets'], 'residual'),
+      totalWeight,
+    ],
+    'logits_gradient',
+  );
   node('MatMul', [droppedWithOnesT, logitsGradient], 'w2_gradient');
   const w2 = node('Slice', ['w2', ints('w2_start', [0, 0]), ints('w2_end', [hiddenSize, numClasses])], 'w2_weights');
-  const droppedGradientT = node('MatMul', [w2, node('Transpose', [logitsGradient], 'logits_gradient_t')], 'dropped_gradient_t');
-  const stepT = node('Cast', [node('Greater', [hiddenT, 'zero'], 'active_t')], 'step_t', [attribute('to', DataType.FLOAT)]);
+  const droppedGradientT = node(
+    'MatMul',
+    [w2, node('Transpose', [logitsGradient], 'logits_gradient_t')],
+    'dropped_gradient_t',
+  );
+  const stepT = node('Cast', [node('Greater', [hiddenT, 'zero'], 'active_t')], 'step_t', [
+    attribute('to', DataType.FLOAT),
+  ]);
   const hiddenGradientT = node('Mul', [droppedGradientT, node('Mul', [stepT, 'maskT'], 'gate_t')], 'hidden_gradient_t');
   node('MatMul', [hiddenGradientT, 'x'], 'w1_gradient');
 
-  const shapes: Record<(typeof HEAD_GRADIENT_INPUTS)[number] | (typeof HEAD_GRADIENT_OUTPUTS)[number], (number | string)[]> = {
-    x: ['rows', width], xT: [width, 'rows'], targets: ['rows', numClasses], maskT: [hiddenSize, 'rows'],
-    w1: [hiddenSize, width], w2: [hiddenSize + 1, numClasses],
-    loss: [], w1_gradient: [hiddenSize, width], w2_gradient: [hiddenSize + 1, numClasses],
+  const shapes: Record<
+    (typeof HEAD_GRADIENT_INPUTS)[number] | (typeof HEAD_GRADIENT_OUTPUTS)[number],
+    (number | string)[]
+  > = {
+    x: ['rows', width],
+    xT: [width, 'rows'],
+    targets: ['rows', numClasses],
+    maskT: [hiddenSize, 'rows'],
+    w1: [hiddenSize, width],
+    w2: [hiddenSize + 1, numClasses],
+    loss: [],
+    w1_gradient: [hiddenSize, width],
+    w2_gradient: [hiddenSize + 1, numClasses],
   };
   return encodeOnnxModel({
     ir_version: 8,

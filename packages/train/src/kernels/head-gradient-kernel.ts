@@ -31,12 +31,18 @@ export interface HeadGradientArrays {
 export class HeadGradientKernel {
   private readonly loss = new Float32Array(1);
 
-  private constructor(readonly config: HeadConfig, private readonly session: InferenceSession) {}
+  private constructor(
+    readonly config: HeadConfig,
+    private readonly session: InferenceSession,
+  ) {}
 
   /** Builds the graph for this head shape and opens its session (intra-op threads: `threads`, default {@link headThreads}). */
   static async create(config: HeadConfig, threads?: number): Promise<HeadGradientKernel> {
     const graph = headGradientGraph(config.inputSize, config.hiddenSize, config.numClasses);
-    const session = await InferenceSession.create(graph, sessionOptions('cpu', threads ?? headThreads()) as InferenceSession.SessionOptions);
+    const session = await InferenceSession.create(
+      graph,
+      sessionOptions('cpu', threads ?? headThreads()) as InferenceSession.SessionOptions,
+    );
     return new HeadGradientKernel(config, session);
   }
 
@@ -45,18 +51,21 @@ export class HeadGradientKernel {
     const { inputSize, hiddenSize, numClasses } = this.config;
     const width = inputSize + 1;
     const tensor = (data: Float32Array, dims: number[]): Tensor => new Tensor('float32', data, dims);
-    await this.session.run({
-      x: tensor(arrays.x, [rows, width]),
-      xT: tensor(arrays.xT, [width, rows]),
-      targets: tensor(arrays.targets, [rows, numClasses]),
-      maskT: tensor(arrays.maskT, [hiddenSize, rows]),
-      w1: tensor(arrays.w1, [hiddenSize, width]),
-      w2: tensor(arrays.w2, [hiddenSize + 1, numClasses]),
-    }, {
-      loss: tensor(this.loss, []),
-      w1_gradient: tensor(arrays.w1Gradient, [hiddenSize, width]),
-      w2_gradient: tensor(arrays.w2Gradient, [hiddenSize + 1, numClasses]),
-    });
+    await this.session.run(
+      {
+        x: tensor(arrays.x, [rows, width]),
+        xT: tensor(arrays.xT, [width, rows]),
+        targets: tensor(arrays.targets, [rows, numClasses]),
+        maskT: tensor(arrays.maskT, [hiddenSize, rows]),
+        w1: tensor(arrays.w1, [hiddenSize, width]),
+        w2: tensor(arrays.w2, [hiddenSize + 1, numClasses]),
+      },
+      {
+        loss: tensor(this.loss, []),
+        w1_gradient: tensor(arrays.w1Gradient, [hiddenSize, width]),
+        w2_gradient: tensor(arrays.w2Gradient, [hiddenSize + 1, numClasses]),
+      },
+    );
     return this.loss[0]!;
   }
 

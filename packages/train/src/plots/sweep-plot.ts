@@ -39,32 +39,60 @@ export const MAX_PLOTTED_SETTINGS = 40;
  * {@link MAX_PLOTTED_SETTINGS} settings, the best ones by validation loss (the title says so).
  */
 export function sweepSpec(table: readonly SweepRow[], bestIndex: number): TopLevelSpec {
-  const shown = table.length <= MAX_PLOTTED_SETTINGS
-    ? table
-    : [...table].sort((a, b) => a.valLoss - b.valLoss || a.index - b.index).slice(0, MAX_PLOTTED_SETTINGS).sort((a, b) => a.index - b.index);
+  const shown =
+    table.length <= MAX_PLOTTED_SETTINGS
+      ? table
+      : [...table]
+          .sort((a, b) => a.valLoss - b.valLoss || a.index - b.index)
+          .slice(0, MAX_PLOTTED_SETTINGS)
+          .sort((a, b) => a.index - b.index);
   const values = shown.map((row) => ({
-    setting: pointLabel(row), valLoss: row.valLoss, valAccuracy: row.valAccuracy, chosen: row.index === bestIndex ? 'best' : 'other',
+    setting: pointLabel(row),
+    valLoss: row.valLoss,
+    valAccuracy: row.valAccuracy,
+    chosen: row.index === bestIndex ? 'best' : 'other',
   }));
   const order = values.map((value) => value.setting);
-  const color = { field: 'chosen', type: 'nominal', scale: { domain: ['best', 'other'], range: ['#e45756', '#4c78a8'] }, legend: null } as const;
+  const color = {
+    field: 'chosen',
+    type: 'nominal',
+    scale: { domain: ['best', 'other'], range: ['#e45756', '#4c78a8'] },
+    legend: null,
+  } as const;
   const height = Math.max(120, 24 * values.length);
   const y = { field: 'setting', type: 'nominal', sort: order, title: null } as const;
   return {
     ...CHART_BASE,
-    title: shown.length < table.length
-      ? `Sweep: the ${shown.length} best of ${table.length} head settings by validation loss (all in sweep.csv; red: lowest)`
-      : `Sweep: ${table.length} head settings on the same encoded features (red: lowest validation loss)`,
+    title:
+      shown.length < table.length
+        ? `Sweep: the ${shown.length} best of ${table.length} head settings by validation loss (all in sweep.csv; red: lowest)`
+        : `Sweep: ${table.length} head settings on the same encoded features (red: lowest validation loss)`,
     data: { values },
     hconcat: [
       {
-        width: 280, height,
+        width: 280,
+        height,
         mark: { type: 'point', filled: true, size: 120 },
-        encoding: { y: { ...y, axis: { labelLimit: 400 } }, x: { field: 'valLoss', type: 'quantitative', title: 'validation loss (best epoch)', scale: { domain: lossAxisDomain(values.map((value) => value.valLoss)), nice: false } }, color },
+        encoding: {
+          y: { ...y, axis: { labelLimit: 400 } },
+          x: {
+            field: 'valLoss',
+            type: 'quantitative',
+            title: 'validation loss (best epoch)',
+            scale: { domain: lossAxisDomain(values.map((value) => value.valLoss)), nice: false },
+          },
+          color,
+        },
       },
       {
-        width: 220, height,
+        width: 220,
+        height,
         mark: 'bar',
-        encoding: { y: { ...y, axis: null }, x: { field: 'valAccuracy', type: 'quantitative', title: 'validation accuracy', scale: { domain: [0, 1] } }, color },
+        encoding: {
+          y: { ...y, axis: null },
+          x: { field: 'valAccuracy', type: 'quantitative', title: 'validation accuracy', scale: { domain: [0, 1] } },
+          color,
+        },
       },
     ],
   } as TopLevelSpec;

@@ -2,12 +2,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '@senti/errors';
-import { errnoCode, fileSystemError, makeWritableDirectory, removeCreated, removeStaleTemporaries, writeFileAtomic } from '@senti/base';
+import {
+  errnoCode,
+  fileSystemError,
+  makeWritableDirectory,
+  removeCreated,
+  removeStaleTemporaries,
+  writeFileAtomic,
+} from '@senti/base';
 
 /** A run directory this process holds (created, locked); every file is written atomically. */
 export class RunDirectory {
   /** `created`: the directories made for this run (outermost first); {@link discard} removes them. */
-  constructor(readonly path: string, readonly created: readonly string[] = []) {}
+  constructor(
+    readonly path: string,
+    readonly created: readonly string[] = [],
+  ) {}
 
   /** Removes what this run created, when it failed before writing anything worth keeping (and its lock). */
   async discard(): Promise<void> {
@@ -71,7 +81,10 @@ async function lockRunDirectory(path: string, given: string, flag: string): Prom
     }
     const owner = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
     if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-      throw new UsageError('CLI_OUT_IN_USE', `${flag} ${given} is in use by another senti run (process ${owner}); wait for it to end, or choose another ${flag === '--resume' ? 'run' : flag}`);
+      throw new UsageError(
+        'CLI_OUT_IN_USE',
+        `${flag} ${given} is in use by another senti run (process ${owner}); wait for it to end, or choose another ${flag === '--resume' ? 'run' : flag}`,
+      );
     }
     await rm(lock, { force: true }); // its owner was killed: the directory is free
   }
@@ -80,7 +93,10 @@ async function lockRunDirectory(path: string, given: string, flag: string): Prom
 
 /** `runs/2026-11-26T07-15-02` style name, sortable and safe on every file system. */
 export function timestampedRunName(now = new Date()): string {
-  return now.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
+  return now
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/:/g, '-');
 }
 
 /**
@@ -91,7 +107,9 @@ function onlyAbandonedRun(path: string, names: readonly string[]): boolean {
   if (names.length !== 1 || names[0] !== 'config.json') return false;
   try {
     const config = JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) as Record<string, unknown>;
-    return config !== null && typeof config === 'object' && 'settings' in config && typeof config.createdAt === 'string';
+    return (
+      config !== null && typeof config === 'object' && 'settings' in config && typeof config.createdAt === 'string'
+    );
   } catch {
     return false;
   }
@@ -111,7 +129,10 @@ export interface RunDirectoryOptions {
  * config.json is reused. The directory is locked while this process runs it: call {@link RunDirectory.release} when
  * the run ends.
  */
-export async function createRunDirectory(out: string | undefined, options: RunDirectoryOptions = {}): Promise<RunDirectory> {
+export async function createRunDirectory(
+  out: string | undefined,
+  options: RunDirectoryOptions = {},
+): Promise<RunDirectory> {
   const path = resolve(out ?? join('runs', timestampedRunName()));
   const flag = options.flag ?? '--out';
   const created = await makeWritableDirectory(path, flag, out ?? path);
@@ -129,7 +150,10 @@ export async function createRunDirectory(out: string | undefined, options: RunDi
   const left = names.filter((name) => !removed.includes(name));
   if (left.length > 0 && !options.overwrite && !onlyAbandonedRun(path, left)) {
     await run.discard();
-    throw new UsageError('CLI_OUT_NOT_EMPTY', `output directory ${out ?? path} already exists and is not empty; choose another --out, or pass --overwrite`);
+    throw new UsageError(
+      'CLI_OUT_NOT_EMPTY',
+      `output directory ${out ?? path} already exists and is not empty; choose another --out, or pass --overwrite`,
+    );
   }
   return run;
 }

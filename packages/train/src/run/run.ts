@@ -84,7 +84,10 @@ export class Run {
   }
 
   /** Writes the result into the run directory (as {@link saveRun}), config.json completed with the run's record. */
-  async save(result: FineTuneResult, options: Omit<SaveRunOptions, 'config'> = {}): Promise<{ runDir: string; modelDir: string }> {
+  async save(
+    result: FineTuneResult,
+    options: Omit<SaveRunOptions, 'config'> = {},
+  ): Promise<{ runDir: string; modelDir: string }> {
     const { settings: _settings, ...record } = this.config;
     return saveRun(result, this.path, { ...options, config: record });
   }
@@ -107,8 +110,16 @@ function givenOnly(input: Partial<FineTuneInput>): Partial<FineTuneInput> {
 
 /** Starts a run: creates and locks its directory and writes config.json (settings, command, time) before any work. */
 export async function createRun(input: FineTuneInput, options: CreateRunOptions = {}): Promise<Run> {
-  const directory = await createRunDirectory(options.dir, { overwrite: options.overwrite ?? false, ...(options.flag ? { flag: options.flag } : {}) });
-  const config: RunConfig = { settings: givenOnly(input), ...options.config, ...(options.command ? { command: [...options.command] } : {}), createdAt: new Date().toISOString() };
+  const directory = await createRunDirectory(options.dir, {
+    overwrite: options.overwrite ?? false,
+    ...(options.flag ? { flag: options.flag } : {}),
+  });
+  const config: RunConfig = {
+    settings: givenOnly(input),
+    ...options.config,
+    ...(options.command ? { command: [...options.command] } : {}),
+    createdAt: new Date().toISOString(),
+  };
   try {
     await directory.writeJson(RUN_CONFIG, config);
   } catch (error) {
@@ -140,14 +151,27 @@ export async function resumeRun(dir: string, options: ResumeRunOptions = {}): Pr
   const flag = options.flag ?? '--resume';
   const saved = await readRunConfig(dir, flag);
   const given = givenOnly(options.given ?? {});
-  const conflict = resumeConflict(saved.settings as FineTuneInput, given, await completedEpochs(join(dir, 'checkpoints')));
-  if (conflict !== undefined) throw new UsageError('CLI_RESUME_CHANGED', `${flag} ${dir}: ${describeResumeConflict(conflict, options.nameOf ?? ((key) => key))}`);
+  const conflict = resumeConflict(
+    saved.settings as FineTuneInput,
+    given,
+    await completedEpochs(join(dir, 'checkpoints')),
+  );
+  if (conflict !== undefined)
+    throw new UsageError(
+      'CLI_RESUME_CHANGED',
+      `${flag} ${dir}: ${describeResumeConflict(conflict, options.nameOf ?? ((key) => key))}`,
+    );
   const settings = { ...givenOnly(options.defaults ?? {}), ...saved.settings, ...given } as FineTuneInput;
   const directory = await createRunDirectory(dir, { overwrite: true, flag });
   // The settings are written again: a new total of epochs must be what the next resume reads. Only the start's record
   // is kept: a finished run's config.json also holds its results, which this continuation will replace.
   const command = options.command ? [...options.command] : saved.command;
-  const config: RunConfig = { settings, ...(command ? { command } : {}), createdAt: saved.createdAt, resumedAt: new Date().toISOString() };
+  const config: RunConfig = {
+    settings,
+    ...(command ? { command } : {}),
+    createdAt: saved.createdAt,
+    resumedAt: new Date().toISOString(),
+  };
   try {
     await directory.writeJson(RUN_CONFIG, config);
   } catch (error) {
@@ -161,13 +185,19 @@ export async function resumeRun(dir: string, options: ResumeRunOptions = {}): Pr
  * A new run with the settings of another's config.json (a path, or the parsed object): same data, seed and settings,
  * so the same split, weights and figures. `given` changes settings; `dir` is the new run's directory.
  */
-export async function reproduceRun(config: string | { settings?: unknown }, options: CreateRunOptions & { given?: Partial<FineTuneInput> } = {}): Promise<Run> {
+export async function reproduceRun(
+  config: string | { settings?: unknown },
+  options: CreateRunOptions & { given?: Partial<FineTuneInput> } = {},
+): Promise<Run> {
   const name = typeof config === 'string' ? config : 'the config';
   const parsed = typeof config === 'string' ? await readJson(config, 'CLI_CONFIG_UNREADABLE', name) : config;
   const settings = settingsOf(parsed, name);
   const input = { ...settings, ...givenOnly(options.given ?? {}) };
   if (typeof input.data !== 'string' || /^\d+ in-memory rows$/.test(input.data)) {
-    throw new UsageError('CLI_CONFIG_INVALID', `${name}: the run was trained on ${typeof input.data === 'string' ? input.data : 'no data file'}; pass the rows as given.data`);
+    throw new UsageError(
+      'CLI_CONFIG_INVALID',
+      `${name}: the run was trained on ${typeof input.data === 'string' ? input.data : 'no data file'}; pass the rows as given.data`,
+    );
   }
   return createRun(input as FineTuneInput, options);
 }
@@ -176,10 +206,15 @@ export async function reproduceRun(config: string | { settings?: unknown }, opti
 function settingsOf(parsed: unknown, name: string): Partial<FineTuneInput> {
   const settings = (parsed as { settings?: unknown } | null)?.settings;
   if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
-    throw new UsageError('CLI_CONFIG_INVALID', `${name} has no "settings" object; expected the config.json of a senti run`);
+    throw new UsageError(
+      'CLI_CONFIG_INVALID',
+      `${name} has no "settings" object; expected the config.json of a senti run`,
+    );
   }
   const known = new Set<string>(SETTING_KEYS);
-  return Object.fromEntries(Object.entries(settings).filter(([key, value]) => known.has(key) && value !== null)) as Partial<FineTuneInput>;
+  return Object.fromEntries(
+    Object.entries(settings).filter(([key, value]) => known.has(key) && value !== null),
+  ) as Partial<FineTuneInput>;
 }
 
 async function readJson(file: string, code: 'CLI_CONFIG_UNREADABLE' | 'CLI_NOT_A_RUN', name: string): Promise<unknown> {
@@ -192,31 +227,51 @@ async function readJson(file: string, code: 'CLI_CONFIG_UNREADABLE' | 'CLI_NOT_A
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new UsageError(code === 'CLI_NOT_A_RUN' ? code : 'CLI_CONFIG_INVALID', `${name} is not valid JSON; expected the config.json of a senti run`);
+    throw new UsageError(
+      code === 'CLI_NOT_A_RUN' ? code : 'CLI_CONFIG_INVALID',
+      `${name} is not valid JSON; expected the config.json of a senti run`,
+    );
   }
 }
 
 /** config.json of a run to resume, checked: a senti train run's (not a sweep's), with its settings. */
 async function readRunConfig(dir: string, flag: string): Promise<RunConfig> {
   const configPath = join(dir, RUN_CONFIG);
-  if (!existsSync(configPath)) throw new UsageError('CLI_NOT_A_RUN', `${flag} ${dir}: no config.json there; expected a run directory written by senti train`);
+  if (!existsSync(configPath))
+    throw new UsageError(
+      'CLI_NOT_A_RUN',
+      `${flag} ${dir}: no config.json there; expected a run directory written by senti train`,
+    );
   let config: Partial<RunConfig>;
   try {
     config = JSON.parse(await readFile(configPath, 'utf8')) as Partial<RunConfig>;
   } catch {
-    throw new UsageError('CLI_NOT_A_RUN', `${flag} ${dir}: config.json is not valid JSON; expected a run directory written by senti train`);
+    throw new UsageError(
+      'CLI_NOT_A_RUN',
+      `${flag} ${dir}: config.json is not valid JSON; expected a run directory written by senti train`,
+    );
   }
-  if (typeof config.settings?.data !== 'string') throw new UsageError('CLI_NOT_A_RUN', `${flag} ${dir}: config.json has no training settings`);
+  if (typeof config.settings?.data !== 'string')
+    throw new UsageError('CLI_NOT_A_RUN', `${flag} ${dir}: config.json has no training settings`);
   if (config.sweep !== undefined && config.sweep !== null) {
     // Resuming it as one run would train a single default model and rewrite config.json without the sweep.
-    const again = Array.isArray(config.command) && config.command.every((part) => typeof part === 'string') ? `: senti ${config.command.join(' ')}` : '';
-    throw new UsageError('CLI_NOT_A_RUN', `${flag} ${dir}: the run is a --sweep, which cannot be resumed; run the sweep again (the feature cache keeps what was encoded)${again}`);
+    const again =
+      Array.isArray(config.command) && config.command.every((part) => typeof part === 'string')
+        ? `: senti ${config.command.join(' ')}`
+        : '';
+    throw new UsageError(
+      'CLI_NOT_A_RUN',
+      `${flag} ${dir}: the run is a --sweep, which cannot be resumed; run the sweep again (the feature cache keeps what was encoded)${again}`,
+    );
   }
   return { createdAt: new Date().toISOString(), ...config, settings: config.settings };
 }
 
 /** A resume conflict in the user's words (`nameOf` gives a setting's name: its flag on the command line). */
-export function describeResumeConflict(conflict: ResumeConflict, nameOf: (key: string) => string = (key) => key): string {
+export function describeResumeConflict(
+  conflict: ResumeConflict,
+  nameOf: (key: string) => string = (key) => key,
+): string {
   const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
   const epochs = nameOf('epochs');
   switch (conflict.reason) {

@@ -21,16 +21,25 @@ export type SweepPoint = Partial<Pick<FineTuneSettings, SweepKey>>;
 export function gridPoints(grid: SweepGrid): SweepPoint[] {
   const unknown = Object.keys(grid).filter((key) => !(SWEEP_KEYS as readonly string[]).includes(key));
   if (unknown.length > 0) {
-    throw new TrainError('TRAIN_BAD_OPTION', `sweep grid: unknown setting ${unknown.join(', ')}; expected some of ${SWEEP_KEYS.join(', ')}`, 'usage');
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `sweep grid: unknown setting ${unknown.join(', ')}; expected some of ${SWEEP_KEYS.join(', ')}`,
+      'usage',
+    );
   }
   let points: SweepPoint[] = [{}];
   for (const key of SWEEP_KEYS) {
     const values = grid[key];
     if (values === undefined) continue;
-    if (values.length === 0) throw new TrainError('TRAIN_BAD_OPTION', `sweep grid: ${key} has no values; give at least one`, 'usage');
+    if (values.length === 0)
+      throw new TrainError('TRAIN_BAD_OPTION', `sweep grid: ${key} has no values; give at least one`, 'usage');
     values.forEach((value) => checkValue(key, value));
     if (new Set(values).size !== values.length) {
-      throw new TrainError('TRAIN_BAD_OPTION', `sweep grid: ${key} repeats a value (${values.join(', ')}); give each value once`, 'usage');
+      throw new TrainError(
+        'TRAIN_BAD_OPTION',
+        `sweep grid: ${key} repeats a value (${values.join(', ')}); give each value once`,
+        'usage',
+      );
     }
     points = points.flatMap((point) => values.map((value) => ({ ...point, [key]: value })));
   }
@@ -39,11 +48,19 @@ export function gridPoints(grid: SweepGrid): SweepPoint[] {
 
 function checkValue(key: SweepKey, value: number): void {
   if (!isValidSetting(key, value)) {
-    throw new TrainError('TRAIN_BAD_OPTION', `sweep grid: ${key} value ${value} is not ${settingExpectation(key)}`, 'usage');
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `sweep grid: ${key} value ${value} is not ${settingExpectation(key)}`,
+      'usage',
+    );
   }
 }
 
 /** A point as `learningRate=0.001 dropout=0.1` (for tables and messages). */
 export function describePoint(point: SweepPoint): string {
-  return SWEEP_KEYS.filter((key) => point[key] !== undefined).map((key) => `${key}=${point[key]}`).join(' ') || '(base settings)';
+  return (
+    SWEEP_KEYS.filter((key) => point[key] !== undefined)
+      .map((key) => `${key}=${point[key]}`)
+      .join(' ') || '(base settings)'
+  );
 }

@@ -12,7 +12,15 @@ let dir: string;
 let result: SweepResult;
 const events: SweepEvent[] = [];
 const rows = syntheticReviewRows({ rows: 600, classes: ['negative', 'positive'], seed: 13 });
-const common = { data: rows, model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', epochs: 4 } as const;
+const common = {
+  data: rows,
+  model: TINY_BERT,
+  offline: true,
+  device: 'cpu',
+  dtype: 'fp32',
+  pooling: 'mean',
+  epochs: 4,
+} as const;
 const grid = { learningRate: [3e-3, 3e-5], dropout: [0.1, 0.3] };
 
 beforeAll(async () => {
@@ -27,8 +35,10 @@ afterAll(async () => {
 describe('sweep over cached features', () => {
   it('trains every combination of the grid, in grid order', () => {
     expect(result.table.map((row) => row.point)).toEqual([
-      { learningRate: 3e-3, dropout: 0.1 }, { learningRate: 3e-3, dropout: 0.3 },
-      { learningRate: 3e-5, dropout: 0.1 }, { learningRate: 3e-5, dropout: 0.3 },
+      { learningRate: 3e-3, dropout: 0.1 },
+      { learningRate: 3e-3, dropout: 0.3 },
+      { learningRate: 3e-5, dropout: 0.1 },
+      { learningRate: 3e-5, dropout: 0.3 },
     ]);
     expect(result.table.map((row) => row.settings.weightDecay)).toEqual([0.01, 0.01, 0.01, 0.01]);
     for (const row of result.table) expect(row.history).toHaveLength(4);
@@ -38,7 +48,9 @@ describe('sweep over cached features', () => {
     const encoded = events.filter((event) => event.type === 'encoded');
     expect(encoded).toHaveLength(1);
     expect(encoded[0]).toMatchObject({ hits: 0, misses: rows.length });
-    const settingStarts = events.map((event, index) => (event.type === 'sweep-setting' ? index : -1)).filter((index) => index >= 0);
+    const settingStarts = events
+      .map((event, index) => (event.type === 'sweep-setting' ? index : -1))
+      .filter((index) => index >= 0);
     expect(settingStarts).toHaveLength(4);
     expect(events.findIndex((event) => event.type === 'encoded')).toBeLessThan(settingStarts[0]!);
   });
@@ -68,7 +80,9 @@ describe('sweep over cached features', () => {
     const plain = await fineTune({ ...common, learningRate, dropout, cacheDir: join(dir, 'cache') });
     try {
       expect(plain.cache).toMatchObject({ hits: rows.length, misses: 0 });
-      expect(plain.history.map(({ seconds: _s, ...epoch }) => epoch)).toEqual(result.best.history.map(({ seconds: _s, ...epoch }) => epoch));
+      expect(plain.history.map(({ seconds: _s, ...epoch }) => epoch)).toEqual(
+        result.best.history.map(({ seconds: _s, ...epoch }) => epoch),
+      );
       expect(plain.bestValLoss).toBe(result.best.bestValLoss);
       expect(Array.from(plain.test.probabilities)).toEqual(Array.from(result.best.test.probabilities));
       expect(plain.reportText).toBe(result.best.reportText);
@@ -79,7 +93,9 @@ describe('sweep over cached features', () => {
 
   it('writes the table as CSV with the best row marked', () => {
     const lines = sweepCsv(result.table, result.bestIndex).trim().split('\n');
-    expect(lines[0]).toBe('learning_rate,dropout,weight_decay,batch_size,epochs,val_loss,val_accuracy,best_epoch,epochs_run,seconds,best');
+    expect(lines[0]).toBe(
+      'learning_rate,dropout,weight_decay,batch_size,epochs,val_loss,val_accuracy,best_epoch,epochs_run,seconds,best',
+    );
     expect(lines).toHaveLength(5);
     expect(lines.filter((line) => line.endsWith(',1'))).toEqual([lines[result.bestIndex + 1]]);
   });
@@ -88,7 +104,10 @@ describe('sweep over cached features', () => {
 describe('gridPoints', () => {
   it('is the product of the values, an empty grid the base settings', () => {
     expect(gridPoints({})).toEqual([{}]);
-    expect(gridPoints({ epochs: [2], batchSize: [16, 64] })).toEqual([{ batchSize: 16, epochs: 2 }, { batchSize: 64, epochs: 2 }]);
+    expect(gridPoints({ epochs: [2], batchSize: [16, 64] })).toEqual([
+      { batchSize: 16, epochs: 2 },
+      { batchSize: 64, epochs: 2 },
+    ]);
   });
 
   it('refuses values that cannot train, naming the setting', () => {
@@ -108,10 +127,14 @@ describe('gridPoints', () => {
     } finally {
       await mixed.best.model.dispose();
     }
-    await expect(sweep({ ...common, epochs: 2, cacheDir, grid: { learningRate: [1e300] } })).rejects.toMatchObject({ code: 'TRAIN_DIVERGED' });
+    await expect(sweep({ ...common, epochs: 2, cacheDir, grid: { learningRate: [1e300] } })).rejects.toMatchObject({
+      code: 'TRAIN_DIVERGED',
+    });
   });
 
   it('a sweep refuses unfrozen layers before loading anything (it trains heads on frozen features)', async () => {
-    await expect(sweep({ ...common, unfreeze: 1, grid })).rejects.toThrow(/^sweep trains heads on frozen features encoded once: unfreeze must be 0, got 1$/);
+    await expect(sweep({ ...common, unfreeze: 1, grid })).rejects.toThrow(
+      /^sweep trains heads on frozen features encoded once: unfreeze must be 0, got 1$/,
+    );
   });
 });

@@ -94,12 +94,21 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const emit = onEvent ?? (() => {});
   const points = gridPoints(grid);
   if ((input.unfreeze ?? 0) > 0) {
-    throw new TrainError('TRAIN_BAD_OPTION', `sweep trains heads on frozen features encoded once: unfreeze must be 0, got ${input.unfreeze}`, 'usage', {
-      hint: 'train unfrozen layers one run at a time with fineTune',
-    });
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `sweep trains heads on frozen features encoded once: unfreeze must be 0, got ${input.unfreeze}`,
+      'usage',
+      {
+        hint: 'train unfrozen layers one run at a time with fineTune',
+      },
+    );
   }
   if (input.kfold !== undefined) {
-    throw new TrainError('TRAIN_BAD_OPTION', 'sweep picks a point by validation loss; kfold cross-validates one setting: run fineTune with kfold for the point chosen', 'usage');
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      'sweep picks a point by validation loss; kfold cross-validates one setting: run fineTune with kfold for the point chosen',
+      'usage',
+    );
   }
   const prepared = await prepareFeatures(input, emit, signal);
   const prepareSeconds = secondsSince(prepared.started);
@@ -116,10 +125,15 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
       const result = await trainOnFeatures(prepared, settings, { onEvent: emit, signal, onDiverge: 'stop' });
       const seconds = secondsSince(started);
       const row: SweepRow = {
-        index, point, settings: pickHeadSettings(settings),
+        index,
+        point,
+        settings: pickHeadSettings(settings),
         valLoss: result.bestValLoss,
         valAccuracy: result.history.find((epoch) => epoch.epoch === result.bestEpoch)?.valAccuracy ?? Number.NaN,
-        bestEpoch: result.bestEpoch, epochsRun: result.history.length, seconds, history: result.history,
+        bestEpoch: result.bestEpoch,
+        epochsRun: result.history.length,
+        seconds,
+        history: result.history,
       };
       table.push(row);
       const better = best === undefined || result.bestValLoss < best.result.bestValLoss;
@@ -134,12 +148,22 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     const trainSeconds = secondsSince(trainStarted);
     const chosen = best!;
     if (chosen.result.bestEpoch === 0) {
-      throw new TrainError('TRAIN_DIVERGED', 'every sweep point diverged: no epoch gave a finite validation loss', 'input', { hint: 'lower the learning rates' });
+      throw new TrainError(
+        'TRAIN_DIVERGED',
+        'every sweep point diverged: no epoch gave a finite validation loss',
+        'input',
+        { hint: 'lower the learning rates' },
+      );
     }
     // Announced first, so what finishing prints (the calibrated temperature ...) reads as the winner's, not the last point's.
     emit({ type: 'sweep-best', index: chosen.index, point: points[chosen.index]! });
     const result = await finishFineTune(prepared, chosen.settings, chosen.result, chosen.seconds, emit);
-    return { best: result, bestIndex: chosen.index, table, seconds: { prepare: prepareSeconds, train: trainSeconds, total: secondsSince(prepared.started) } };
+    return {
+      best: result,
+      bestIndex: chosen.index,
+      table,
+      seconds: { prepare: prepareSeconds, train: trainSeconds, total: secondsSince(prepared.started) },
+    };
   } catch (error) {
     best?.result.head.dispose();
     await prepared.encoder.dispose();

@@ -1,5 +1,11 @@
 import { TrainError } from '@senti/errors';
-import { riskCoverage, riskCoverageCurve, thresholdForAccuracy, type RiskCoveragePoint, type ThresholdChoice } from '@senti/metrics';
+import {
+  riskCoverage,
+  riskCoverageCurve,
+  thresholdForAccuracy,
+  type RiskCoveragePoint,
+  type ThresholdChoice,
+} from '@senti/metrics';
 
 /** Below this many validation rows a threshold picked for a target accuracy is a rough estimate, and is said to be. */
 export const SMALL_THRESHOLD_SAMPLE = 200;
@@ -46,16 +52,27 @@ export function abstentionSummary(
   const choice = thresholdForAccuracy(target.val.labels, target.val.probabilities, numClasses, target.targetAccuracy);
   if (choice === null) {
     if (whenUnreached === 'report') return { ...summary, unreached: target.targetAccuracy };
-    throw new TrainError('TRAIN_BAD_OPTION', `no abstention threshold reaches accuracy ${target.targetAccuracy} on the validation split (not even its most confident row is right); lower --target-accuracy`, 'input');
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `no abstention threshold reaches accuracy ${target.targetAccuracy} on the validation split (not even its most confident row is right); lower --target-accuracy`,
+      'input',
+    );
   }
   const [test0] = riskCoverage(test.labels, test.probabilities, numClasses, [choice.threshold]);
   const validationRows = target.val.labels.length;
-  return { ...summary, chosen: { ...choice, test: test0!, validationRows, smallSample: validationRows < SMALL_THRESHOLD_SAMPLE } };
+  return {
+    ...summary,
+    chosen: { ...choice, test: test0!, validationRows, smallSample: validationRows < SMALL_THRESHOLD_SAMPLE },
+  };
 }
 
 /** Checks a target accuracy (a number in (0, 1]); `name` says where it came from. */
 export function checkTargetAccuracy(value: number, name = 'targetAccuracy'): void {
   if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    throw new TrainError('TRAIN_BAD_OPTION', `${name} is ${String(value)}; expected an accuracy greater than 0 and at most 1 (e.g. 0.95)`, 'usage');
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      `${name} is ${String(value)}; expected an accuracy greater than 0 and at most 1 (e.g. 0.95)`,
+      'usage',
+    );
   }
 }

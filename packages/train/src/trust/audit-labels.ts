@@ -9,10 +9,18 @@ import type { FineTuneInput } from '../fine-tune/settings.js';
 import type { Split } from '../types.js';
 import { confidentLearning } from './confident-learning.js';
 import { assertFoldsFit, forEachFoldHead, gatherRows } from './fold-heads.js';
-import { suggestionWordsCell, wordsBehindSuggestions, type KeptFoldHead, type SuggestionWord } from './explain-issues.js';
+import {
+  suggestionWordsCell,
+  wordsBehindSuggestions,
+  type KeptFoldHead,
+  type SuggestionWord,
+} from './explain-issues.js';
 
 /** Options of {@link auditLabels}: the data, model and head settings of `fineTune` (no val/test), plus the folds. */
-export type AuditLabelsOptions = Omit<FineTuneInput, 'val' | 'test' | 'kfold' | 'targetAccuracy' | 'calibrate' | 'unfreeze'> & {
+export type AuditLabelsOptions = Omit<
+  FineTuneInput,
+  'val' | 'test' | 'kfold' | 'targetAccuracy' | 'calibrate' | 'unfreeze'
+> & {
   /** Number of stratified folds (each row's probabilities come from the head that did not see it). Default 5. */
   folds?: number;
   /**
@@ -103,9 +111,14 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
   const folds = foldsOption ?? 5;
   const unknown = input as FineTuneInput;
   if (unknown.val !== undefined || unknown.test !== undefined) {
-    throw new TrainError('TRAIN_BAD_OPTION', 'a label audit reads one data set (data); it takes no val or test', 'usage');
+    throw new TrainError(
+      'TRAIN_BAD_OPTION',
+      'a label audit reads one data set (data); it takes no val or test',
+      'usage',
+    );
   }
-  if (!Number.isInteger(folds) || folds < 2) throw new TrainError('TRAIN_BAD_OPTION', `folds is ${String(folds)}; expected an integer of at least 2`, 'usage');
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new TrainError('TRAIN_BAD_OPTION', `folds is ${String(folds)}; expected an integer of at least 2`, 'usage');
   // No 70/15/15 split: the folds hold every row out once, so the whole data is one set.
   const run = await prepareRun({ ...input, unfreeze: 0 }, emit, signal, { whole: true });
   let prepared: PreparedFeatures;
@@ -128,37 +141,68 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
     const probabilities = new Float32Array(rows * numClasses);
     const foldsStarted = Date.now();
     const kept: KeptFoldHead[] = [];
-    await forEachFoldHead(all, width, numClasses, prepared.settings, folds, async ({ fold, heldOut, head }) => {
-      kept.push({ config: head.config, weights: await head.getWeights(), heldOut });
-      const held = await head.predictProba(gatherRows(all.features, width, heldOut), heldOut.length);
-      heldOut.forEach((row, index) => probabilities.set(held.subarray(index * numClasses, (index + 1) * numClasses), row * numClasses));
-      emit({ type: 'audit-fold', fold, folds });
-    }, signal, 'the label audit');
+    await forEachFoldHead(
+      all,
+      width,
+      numClasses,
+      prepared.settings,
+      folds,
+      async ({ fold, heldOut, head }) => {
+        kept.push({ config: head.config, weights: await head.getWeights(), heldOut });
+        const held = await head.predictProba(gatherRows(all.features, width, heldOut), heldOut.length);
+        heldOut.forEach((row, index) =>
+          probabilities.set(held.subarray(index * numClasses, (index + 1) * numClasses), row * numClasses),
+        );
+        emit({ type: 'audit-fold', fold, folds });
+      },
+      signal,
+      'the label audit',
+    );
     const foldSeconds = secondsSince(foldsStarted);
     const raw = splits.input; // the rows of the first read: the file may have changed since, or be a pipe
     const learned = confidentLearning(labels, probabilities, numClasses);
     const { thresholds, flagged } = learned;
     const names = splits.labelNames;
     const issues = flagged.map((row): LabelIssue => ({
-      row: raw.rowIndices[row.index]! + 1, text: texts[row.index]!, givenLabel: names[row.given]!, suggestedLabel: names[row.suggested]!,
-      pGiven: row.pGiven, pSuggested: row.pSuggested, cells: raw.rows[raw.rowIndices[row.index]!]!,
+      row: raw.rowIndices[row.index]! + 1,
+      text: texts[row.index]!,
+      givenLabel: names[row.given]!,
+      suggestedLabel: names[row.suggested]!,
+      pGiven: row.pGiven,
+      pSuggested: row.pSuggested,
+      cells: raw.rows[raw.rowIndices[row.index]!]!,
     }));
-    const words = await wordsBehindSuggestions(encoder, prepared.maxLength.maxLength, names, kept, flagged.map((row) => ({ index: row.index, text: texts[row.index]!, suggested: row.suggested })));
+    const words = await wordsBehindSuggestions(
+      encoder,
+      prepared.maxLength.maxLength,
+      names,
+      kept,
+      flagged.map((row) => ({ index: row.index, text: texts[row.index]!, suggested: row.suggested })),
+    );
     issues.forEach((issue, position) => {
       if (words[position] !== undefined) issue.words = words[position];
     });
     let correct = 0;
     labels.forEach((label, row) => {
       let best = 0;
-      for (let column = 1; column < numClasses; column++) if (probabilities[row * numClasses + column]! > probabilities[row * numClasses + best]!) best = column;
+      for (let column = 1; column < numClasses; column++)
+        if (probabilities[row * numClasses + column]! > probabilities[row * numClasses + best]!) best = column;
       if (best === label) correct++;
     });
     const classRows = names.map((_, label) => labels.filter((value) => value === label).length);
-    const perClass = Object.fromEntries(names.map((name, label) => [name, {
-      rows: classRows[label]!,
-      flagged: flagged.filter((row) => row.given === label).length,
-      estimatedWrong: learned.calibratedJoint[label]!.reduce((sum, count, truth) => sum + (truth === label ? 0 : count), 0),
-    }]));
+    const perClass = Object.fromEntries(
+      names.map((name, label) => [
+        name,
+        {
+          rows: classRows[label]!,
+          flagged: flagged.filter((row) => row.given === label).length,
+          estimatedWrong: learned.calibratedJoint[label]!.reduce(
+            (sum, count, truth) => sum + (truth === label ? 0 : count),
+            0,
+          ),
+        },
+      ]),
+    );
     const outOfFoldAccuracy = correct / rows;
     const majority = Math.max(...classRows);
     const majorityClassAccuracy = majority / rows;
@@ -171,13 +215,22 @@ export async function auditLabels(options: AuditLabelsOptions): Promise<LabelAud
       });
     }
     return {
-      rows, folds, labelNames: names, columns: raw.columns,
+      rows,
+      folds,
+      labelNames: names,
+      columns: raw.columns,
       thresholds: Object.fromEntries(names.map((name, label) => [name, thresholds[label]!])),
-      issues, perClass,
+      issues,
+      perClass,
       estimatedNoiseRate: learned.noiseRate,
       estimatedIssues: learned.estimatedIssues,
-      joint: Object.fromEntries(names.map((given, i) => [given, Object.fromEntries(names.map((truth, j) => [truth, learned.joint[i]![j]!]))])),
-      outOfFoldAccuracy, majorityClassAccuracy, warnings, probabilities,
+      joint: Object.fromEntries(
+        names.map((given, i) => [given, Object.fromEntries(names.map((truth, j) => [truth, learned.joint[i]![j]!]))]),
+      ),
+      outOfFoldAccuracy,
+      majorityClassAccuracy,
+      warnings,
+      probabilities,
       cache: { hits: prepared.cache.hits, misses: prepared.cache.misses },
       seconds: { encode: prepared.seconds.encode, folds: foldSeconds, total: secondsSince(prepared.started) },
     };
@@ -199,7 +252,29 @@ export async function saveLabelAudit(audit: LabelAudit, dir: string): Promise<st
   const target = resolve(dir);
   await mkdir(target, { recursive: true });
   const file = join(target, LABEL_ISSUES_FILE);
-  const header = [...audit.columns, 'given_label', 'suggested_label', 'p_given', 'p_suggested', 'row', 'words_for_suggested'];
-  await writeFileAtomic(file, formatCsv(header, audit.issues.map((issue) => [...issue.cells, issue.givenLabel, issue.suggestedLabel, issue.pGiven, issue.pSuggested, issue.row, suggestionWordsCell(issue.words)])));
+  const header = [
+    ...audit.columns,
+    'given_label',
+    'suggested_label',
+    'p_given',
+    'p_suggested',
+    'row',
+    'words_for_suggested',
+  ];
+  await writeFileAtomic(
+    file,
+    formatCsv(
+      header,
+      audit.issues.map((issue) => [
+        ...issue.cells,
+        issue.givenLabel,
+        issue.suggestedLabel,
+        issue.pGiven,
+        issue.pSuggested,
+        issue.row,
+        suggestionWordsCell(issue.words),
+      ]),
+    ),
+  );
   return file;
 }

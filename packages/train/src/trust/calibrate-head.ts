@@ -1,4 +1,11 @@
-import { brierScore, expectedCalibrationError, fitTemperature, multiclassBrier, temperatureSoftmax, type ReliabilityBin } from '@senti/metrics';
+import {
+  brierScore,
+  expectedCalibrationError,
+  fitTemperature,
+  multiclassBrier,
+  temperatureSoftmax,
+  type ReliabilityBin,
+} from '@senti/metrics';
 import type { ClassificationHead } from '@senti/model';
 import { splitLogProbs } from '../evaluate-head.js';
 import type { Split } from '../types.js';
@@ -38,11 +45,20 @@ export async function calibrateHead(head: ClassificationHead, val: Split, test: 
   const temperature = fit.atBound === 'lower' ? 1 : fit.temperature;
   const summary = await calibrationEffect(head, test, temperature);
   head.setTemperature(temperature);
-  return { ...summary, valNllBefore: fit.nllBefore, valNllAfter: fit.atBound === 'lower' ? fit.nllBefore : fit.nllAfter, ...(fit.atBound === 'lower' ? { unfitted: 'separable' as const } : {}) };
+  return {
+    ...summary,
+    valNllBefore: fit.nllBefore,
+    valNllAfter: fit.atBound === 'lower' ? fit.nllBefore : fit.nllAfter,
+    ...(fit.atBound === 'lower' ? { unfitted: 'separable' as const } : {}),
+  };
 }
 
 /** ECE, Brier and reliability bins on `test` at T = 1 and at `temperature` (no change to the head). */
-export async function calibrationEffect(head: ClassificationHead, test: Split, temperature: number): Promise<Omit<CalibrationSummary, 'valNllBefore' | 'valNllAfter'>> {
+export async function calibrationEffect(
+  head: ClassificationHead,
+  test: Split,
+  temperature: number,
+): Promise<Omit<CalibrationSummary, 'valNllBefore' | 'valNllAfter'>> {
   const { numClasses } = head.config;
   const logProbs = await splitLogProbs(head, test.features, test.labels.length);
   const before = temperatureSoftmax(logProbs, numClasses, 1);

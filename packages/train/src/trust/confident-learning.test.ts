@@ -17,19 +17,24 @@ interface ReferenceCase {
 }
 
 // Made by scripts/confident-learning-reference.py: cleanlab's default find_label_issues in numpy, on fixed probabilities.
-const reference = JSON.parse(readFileSync(new URL('./confident-learning-reference.json', import.meta.url), 'utf8')) as { cases: ReferenceCase[] };
+const reference = JSON.parse(readFileSync(new URL('./confident-learning-reference.json', import.meta.url), 'utf8')) as {
+  cases: ReferenceCase[];
+};
 
 describe('confidentLearning', () => {
-  it.each(reference.cases.map((item) => [item.name, item] as const))('matches the numpy reference of cleanlab\'s default: %s', (_name, item) => {
-    const result = confidentLearning(item.labels, item.probabilities, item.numClasses);
-    result.thresholds.forEach((threshold, label) => expect(threshold).toBeCloseTo(item.thresholds[label]!, 12));
-    expect(result.confidentJoint).toEqual(item.confidentJoint);
-    expect(result.calibratedJoint).toEqual(item.calibratedJoint);
-    expect(result.noiseRate).toBeCloseTo(item.noiseRate, 12);
-    expect(result.estimatedIssues).toBe(item.estimatedIssues);
-    expect(result.flagged.map((row) => row.index)).toEqual(item.issues);
-    expect(result.flagged.map((row) => row.suggested)).toEqual(item.suggested);
-  });
+  it.each(reference.cases.map((item) => [item.name, item] as const))(
+    "matches the numpy reference of cleanlab's default: %s",
+    (_name, item) => {
+      const result = confidentLearning(item.labels, item.probabilities, item.numClasses);
+      result.thresholds.forEach((threshold, label) => expect(threshold).toBeCloseTo(item.thresholds[label]!, 12));
+      expect(result.confidentJoint).toEqual(item.confidentJoint);
+      expect(result.calibratedJoint).toEqual(item.calibratedJoint);
+      expect(result.noiseRate).toBeCloseTo(item.noiseRate, 12);
+      expect(result.estimatedIssues).toBe(item.estimatedIssues);
+      expect(result.flagged.map((row) => row.index)).toEqual(item.issues);
+      expect(result.flagged.map((row) => row.suggested)).toEqual(item.suggested);
+    },
+  );
 
   it('prunes as many rows as the calibrated joint estimates, by margin: a flip the model is unsure of is found too', () => {
     // Labelled 0: five sure rows, four unsure ones (p0 0.6 < t0 0.669), a confident flip (p1 0.99 >= t1 0.98) and an
@@ -43,14 +48,27 @@ describe('confidentLearning', () => {
       [0, 0.2, 0.8],
       ...Array.from({ length: 6 }, () => [1, 0.02, 0.98] as [number, number, number]),
     ];
-    const result = confidentLearning(rows.map((row) => row[0]), rows.flatMap((row) => [row[1], row[2]]), 2);
+    const result = confidentLearning(
+      rows.map((row) => row[0]),
+      rows.flatMap((row) => [row[1], row[2]]),
+      2,
+    );
     expect(result.thresholds[0]).toBeCloseTo(7.36 / 11, 12);
     expect(result.thresholds[1]).toBeCloseTo(0.98, 12);
-    expect(result.confidentJoint).toEqual([[5, 1], [0, 6]]);
-    expect(result.calibratedJoint).toEqual([[9, 2], [0, 6]]);
+    expect(result.confidentJoint).toEqual([
+      [5, 1],
+      [0, 6],
+    ]);
+    expect(result.calibratedJoint).toEqual([
+      [9, 2],
+      [0, 6],
+    ]);
     expect(result.estimatedIssues).toBe(2);
     expect(result.noiseRate).toBeCloseTo(2 / 17, 12);
-    expect(result.flagged.map((row) => [row.index, row.given, row.suggested])).toEqual([[9, 0, 1], [10, 0, 1]]);
+    expect(result.flagged.map((row) => [row.index, row.given, row.suggested])).toEqual([
+      [9, 0, 1],
+      [10, 0, 1],
+    ]);
     expect(result.flagged[0]!.margin).toBeCloseTo(0.98, 12);
   });
 
@@ -62,10 +80,17 @@ describe('confidentLearning', () => {
     const result = confidentLearning(labels, probabilities, 2);
     expect(result.thresholds[0]).toBeCloseTo(0.6, 12);
     expect(result.thresholds[1]).toBeCloseTo(0.5375, 12);
-    expect(result.calibratedJoint).toEqual([[2, 1], [2, 2]]);
+    expect(result.calibratedJoint).toEqual([
+      [2, 1],
+      [2, 2],
+    ]);
     expect(result.joint[0]![1]).toBeCloseTo(1 / 7, 12);
     expect(result.noiseRate).toBeCloseTo(3 / 7, 12);
-    expect(result.flagged.map((row) => [row.index, row.given, row.suggested])).toEqual([[2, 0, 1], [5, 1, 0], [6, 1, 0]]);
+    expect(result.flagged.map((row) => [row.index, row.given, row.suggested])).toEqual([
+      [2, 0, 1],
+      [5, 1, 0],
+      [6, 1, 0],
+    ]);
     expect(result.flagged[0]!.margin).toBeCloseTo(0.8, 12);
     expect(result.flagged[2]!.margin).toBeCloseTo(0.3, 12);
   });
@@ -78,7 +103,7 @@ describe('confidentLearning', () => {
   });
 });
 
-describe('roundPreservingSum (cleanlab\'s)', () => {
+describe("roundPreservingSum (cleanlab's)", () => {
   it('rounds half to even, then moves the total onto the rounded sum', () => {
     expect(roundPreservingSum([2.5, 1.5, 1])).toEqual([2, 2, 1]);
     expect(roundPreservingSum([0.5, 0.5])).toEqual([0, 1]);

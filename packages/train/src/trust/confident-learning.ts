@@ -50,7 +50,11 @@ const LOWEST_THRESHOLD = 2 * SLACK;
  * `probabilities` is row-major `[labels.length, numClasses]`. Sorts are stable (numpy's `kind='stable'`), so ties
  * are broken by row order.
  */
-export function confidentLearning(labels: readonly number[], probabilities: ArrayLike<number>, numClasses: number): ConfidentLearning {
+export function confidentLearning(
+  labels: readonly number[],
+  probabilities: ArrayLike<number>,
+  numClasses: number,
+): ConfidentLearning {
   const p = (row: number, column: number) => probabilities[row * numClasses + column] as number;
   const rows = labels.length;
   const sums = new Array<number>(numClasses).fill(0);
@@ -60,7 +64,9 @@ export function confidentLearning(labels: readonly number[], probabilities: Arra
     counts[label]! += 1;
   });
   // A class nobody is labelled with has no self-confidence: no row is confidently counted into it.
-  const thresholds = sums.map((sum, label) => (counts[label]! > 0 ? Math.max(sum / counts[label]!, LOWEST_THRESHOLD) : Number.POSITIVE_INFINITY));
+  const thresholds = sums.map((sum, label) =>
+    counts[label]! > 0 ? Math.max(sum / counts[label]!, LOWEST_THRESHOLD) : Number.POSITIVE_INFINITY,
+  );
   const argmax = (row: number) => {
     let best = 0;
     for (let column = 1; column < numClasses; column++) if (p(row, column) > p(row, best)) best = column;
@@ -83,9 +89,14 @@ export function confidentLearning(labels: readonly number[], probabilities: Arra
 
   const calibratedJoint = calibrate(confidentJoint, counts, rows);
   let estimatedIssues = 0;
-  calibratedJoint.forEach((row, given) => row.forEach((count, truth) => (estimatedIssues += given === truth ? 0 : count)));
+  calibratedJoint.forEach((row, given) =>
+    row.forEach((count, truth) => (estimatedIssues += given === truth ? 0 : count)),
+  );
   const joint = calibratedJoint.map((row) => row.map((count) => count / rows));
-  const noiseRate = joint.reduce((sum, row, given) => sum + row.reduce((inner, share, truth) => inner + (given === truth ? 0 : share), 0), 0);
+  const noiseRate = joint.reduce(
+    (sum, row, given) => sum + row.reduce((inner, share, truth) => inner + (given === truth ? 0 : share), 0),
+    0,
+  );
 
   // prune_by_noise_rate on the calibrated joint, each class keeping at least one row.
   const prune = keepOnePerClass(calibratedJoint);
@@ -98,7 +109,10 @@ export function confidentLearning(labels: readonly number[], probabilities: Arra
       const take = prune[given]![truth]!;
       if (truth === given || take <= 0) continue;
       const margin = (row: number) => p(row, truth) - p(row, given);
-      [...members].sort((a, b) => margin(b) - margin(a)).slice(0, take).forEach((row) => flaggedRows.add(row));
+      [...members]
+        .sort((a, b) => margin(b) - margin(a))
+        .slice(0, take)
+        .forEach((row) => flaggedRows.add(row));
     }
   });
 
@@ -109,9 +123,17 @@ export function confidentLearning(labels: readonly number[], probabilities: Arra
     // cleanlab's _reduce_issues: argmax with the given label's probability raised by the slack; given wins -> no issue.
     const raised = p(row, given) + SLACK;
     let beaten = false;
-    for (let column = 0; column < numClasses; column++) if (column !== given && (p(row, column) > raised || (p(row, column) === raised && column < given))) beaten = true;
+    for (let column = 0; column < numClasses; column++)
+      if (column !== given && (p(row, column) > raised || (p(row, column) === raised && column < given))) beaten = true;
     if (!beaten) continue;
-    flagged.push({ index: row, given, suggested, pGiven: p(row, given), pSuggested: p(row, suggested), margin: p(row, suggested) - p(row, given) });
+    flagged.push({
+      index: row,
+      given,
+      suggested,
+      pGiven: p(row, given),
+      pSuggested: p(row, suggested),
+      margin: p(row, suggested) - p(row, given),
+    });
   }
   flagged.sort((a, b) => b.margin - a.margin || a.index - b.index);
   return { thresholds, confidentJoint, calibratedJoint, joint, noiseRate, estimatedIssues, flagged };
@@ -121,7 +143,11 @@ export function confidentLearning(labels: readonly number[], probabilities: Arra
  * cleanlab's `calibrate_confident_joint`: row i scaled to the `counts[i]` rows labelled i, the whole to `rows`, then
  * each row rounded to integers keeping its total.
  */
-function calibrate(confidentJoint: readonly (readonly number[])[], counts: readonly number[], rows: number): number[][] {
+function calibrate(
+  confidentJoint: readonly (readonly number[])[],
+  counts: readonly number[],
+  rows: number,
+): number[][] {
   const scaled = confidentJoint.map((row, label) => {
     const total = row.reduce((sum, count) => sum + count, 0);
     return row.map((count) => (count / total) * counts[label]!);

@@ -33,39 +33,67 @@ export async function crossValidate(
   all: Split,
   inputSize: number,
   labelNames: readonly string[],
-  settings: Pick<FineTuneSettings, 'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'weightDecay' | 'seed' | 'patience'>,
+  settings: Pick<
+    FineTuneSettings,
+    'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'weightDecay' | 'seed' | 'patience'
+  >,
   k: number,
   onFold: (scores: FoldScores) => void = () => {},
   signal?: AbortSignal,
 ): Promise<CrossValidation> {
   const numClasses = labelNames.length;
   const folds: FoldScores[] = [];
-  await forEachFoldHead(all, inputSize, numClasses, settings, k, async ({ fold, heldOut, head, bestEpoch }) => {
-    const labels = heldOut.map((row) => all.labels[row]!);
-    const probabilities = await head.predictProba(gatherRows(all.features, inputSize, heldOut), heldOut.length);
-    const predictions = labels.map((_, row) => {
-      let best = 0;
-      for (let column = 1; column < numClasses; column++) if (probabilities[row * numClasses + column]! > probabilities[row * numClasses + best]!) best = column;
-      return best;
-    });
-    const report = classificationReport(labels, predictions, { labelNames: [...labelNames] });
-    let auc: number | null;
-    try {
-      auc = rocAuc(labels, probabilities, numClasses);
-    } catch {
-      auc = null; // a class absent from this fold
-    }
-    const scores = { fold, rows: heldOut.length, accuracy: report.accuracy, macroF1: report.macroAvg.f1, rocAuc: auc, bestEpoch };
-    folds.push(scores);
-    onFold(scores);
-  }, signal, 'cross-validation');
+  await forEachFoldHead(
+    all,
+    inputSize,
+    numClasses,
+    settings,
+    k,
+    async ({ fold, heldOut, head, bestEpoch }) => {
+      const labels = heldOut.map((row) => all.labels[row]!);
+      const probabilities = await head.predictProba(gatherRows(all.features, inputSize, heldOut), heldOut.length);
+      const predictions = labels.map((_, row) => {
+        let best = 0;
+        for (let column = 1; column < numClasses; column++)
+          if (probabilities[row * numClasses + column]! > probabilities[row * numClasses + best]!) best = column;
+        return best;
+      });
+      const report = classificationReport(labels, predictions, { labelNames: [...labelNames] });
+      let auc: number | null;
+      try {
+        auc = rocAuc(labels, probabilities, numClasses);
+      } catch {
+        auc = null; // a class absent from this fold
+      }
+      const scores = {
+        fold,
+        rows: heldOut.length,
+        accuracy: report.accuracy,
+        macroF1: report.macroAvg.f1,
+        rocAuc: auc,
+        bestEpoch,
+      };
+      folds.push(scores);
+      onFold(scores);
+    },
+    signal,
+    'cross-validation',
+  );
   const aucs = folds.map((fold) => fold.rocAuc);
   const complete = aucs.every((value) => value !== null) ? (aucs as number[]) : null;
   return {
     k,
     folds,
-    mean: { accuracy: mean(folds.map((fold) => fold.accuracy)), macroF1: mean(folds.map((fold) => fold.macroF1)), rocAuc: complete && mean(complete) },
-    std: { accuracy: std(folds.map((fold) => fold.accuracy)), macroF1: std(folds.map((fold) => fold.macroF1)), rocAuc: complete && std(complete) },
+    mean: {
+      accuracy: mean(folds.map((fold) => fold.accuracy)),
+      macroF1: mean(folds.map((fold) => fold.macroF1)),
+      rocAuc: complete && mean(complete),
+    },
+    std: {
+      accuracy: std(folds.map((fold) => fold.accuracy)),
+      macroF1: std(folds.map((fold) => fold.macroF1)),
+      rocAuc: complete && std(complete),
+    },
   };
 }
 

@@ -1,4 +1,11 @@
-import { ClassificationHead, explainTexts, probabilityRows, tokenWindowOf, type Encoder, type HeadConfig } from '@senti/model';
+import {
+  ClassificationHead,
+  explainTexts,
+  probabilityRows,
+  tokenWindowOf,
+  type Encoder,
+  type HeadConfig,
+} from '@senti/model';
 
 /** A fold's head, kept after its fold so the rows it held out can be explained by the very head that scored them. */
 export interface KeptFoldHead {
@@ -42,12 +49,22 @@ export async function wordsBehindSuggestions(
     const head = new ClassificationHead(fold.config, fold.weights);
     try {
       const probabilities = async (texts: readonly string[]) =>
-        probabilityRows(await head.predictProba(await encoder.encode(texts, { maxLength }), texts.length), labelNames.length);
-      const explanations = await explainTexts({ labelNames, probabilities, window }, mine.map((position) => explained[position]!.text));
+        probabilityRows(
+          await head.predictProba(await encoder.encode(texts, { maxLength }), texts.length),
+          labelNames.length,
+        );
+      const explanations = await explainTexts(
+        { labelNames, probabilities, window },
+        mine.map((position) => explained[position]!.text),
+      );
       mine.forEach((position, index) => {
         const suggested = labelNames[explained[position]!.suggested]!;
-        out[position] = explanations[index]!.words
-          .map(({ word, start, end, scores }) => ({ word, start, end, score: scores[suggested]! }))
+        out[position] = explanations[index]!.words.map(({ word, start, end, scores }) => ({
+          word,
+          start,
+          end,
+          score: scores[suggested]!,
+        }))
           .filter((word) => word.score >= 0.005)
           .sort((a, b) => b.score - a.score)
           .slice(0, top);

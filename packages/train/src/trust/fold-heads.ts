@@ -21,7 +21,13 @@ export function gatherRows(features: Float32Array, width: number, indices: reado
  * their scores (and ROC-AUC) mean nothing. A class of one row cannot be cross-validated at all (the fold holding it
  * out would train without it). `setting` and `rows` name the option and the rows in the message.
  */
-export function assertFoldsFit(labels: readonly number[], k: number, labelNames: readonly string[], setting: string, rows: string): void {
+export function assertFoldsFit(
+  labels: readonly number[],
+  k: number,
+  labelNames: readonly string[],
+  setting: string,
+  rows: string,
+): void {
   const counts = new Array<number>(labelNames.length).fill(0);
   for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
   const smallest = counts.reduce((best, count, label) => (count < counts[best]! ? label : best), 0);
@@ -61,7 +67,10 @@ export async function forEachFoldHead(
   all: Split,
   inputSize: number,
   numClasses: number,
-  settings: Pick<FineTuneSettings, 'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'weightDecay' | 'seed' | 'patience'>,
+  settings: Pick<
+    FineTuneSettings,
+    'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'weightDecay' | 'seed' | 'patience'
+  >,
   k: number,
   use: (fold: FoldHead) => Promise<void> | void,
   signal?: AbortSignal,
@@ -73,14 +82,21 @@ export async function forEachFoldHead(
     const held = new Set(heldOut);
     const rest = all.labels.map((_, row) => row).filter((row) => !held.has(row));
     const restLabels = rest.map((row) => all.labels[row]!);
-    const inner = new Set(stratifiedFolds(restLabels, Math.min(INNER_VALIDATION_FOLDS, rest.length), settings.seed + index + 1)[0]!.map((position) => rest[position]!));
+    const inner = new Set(
+      stratifiedFolds(restLabels, Math.min(INNER_VALIDATION_FOLDS, rest.length), settings.seed + index + 1)[0]!.map(
+        (position) => rest[position]!,
+      ),
+    );
     // A class with one row left after the held-out fold keeps it for training: a head must see every class.
     const left = new Array<number>(numClasses).fill(0);
     for (const label of restLabels) left[label]! += 1;
     for (const row of inner) if (left[all.labels[row]!] === 1) inner.delete(row);
     const trainRows = rest.filter((row) => !inner.has(row));
     const valRows = rest.filter((row) => inner.has(row));
-    const split = (rows: number[]): Split => ({ features: gatherRows(all.features, inputSize, rows), labels: rows.map((row) => all.labels[row]!) });
+    const split = (rows: number[]): Split => ({
+      features: gatherRows(all.features, inputSize, rows),
+      labels: rows.map((row) => all.labels[row]!),
+    });
     const trainSplit = split(trainRows);
     const result = await train({
       train: trainSplit,

@@ -6,7 +6,11 @@ import { cueWordTexts } from '../unfreeze/test-cue-word-data.js';
  * with mean pooling separates it) with a known share of labels flipped: the ground truth for a label audit.
  * `flipped` holds 0-based row indices.
  */
-export function flippedCueWordRows(rows: number, flipShare: number, seed: number): { rows: { text: string; label: string }[]; flipped: Set<number> } {
+export function flippedCueWordRows(
+  rows: number,
+  flipShare: number,
+  seed: number,
+): { rows: { text: string; label: string }[]; flipped: Set<number> } {
   const { texts, labels } = cueWordTexts(rows, seed);
   const names = ['negative', 'positive'];
   const clean = texts.map((text, index) => ({ text, label: names[labels[index]!]! }));

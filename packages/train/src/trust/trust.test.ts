@@ -11,7 +11,15 @@ import { saveRun } from '../fine-tune/save-run.js';
 import { auditLabels, saveLabelAudit } from './audit-labels.js';
 import { flippedCueWordRows } from './test-data.js';
 
-const common = { model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'mean', learningRate: 3e-3, epochs: 10 } as const;
+const common = {
+  model: TINY_BERT,
+  offline: true,
+  device: 'cpu',
+  dtype: 'fp32',
+  pooling: 'mean',
+  learningRate: 3e-3,
+  epochs: 10,
+} as const;
 let dir: string;
 
 beforeAll(async () => {
@@ -25,7 +33,15 @@ describe('auditLabels on data with known label errors', () => {
   it('recovers most of 5% flipped labels with few false alarms, and writes only the flagged rows', async () => {
     const { rows, flipped } = flippedCueWordRows(1000, 0.05, 31);
     const folds: number[] = [];
-    const audit = await auditLabels({ data: rows, ...common, folds: 5, cacheDir: join(dir, 'cache'), onEvent: (event) => { if (event.type === 'audit-fold') folds.push(event.fold); } });
+    const audit = await auditLabels({
+      data: rows,
+      ...common,
+      folds: 5,
+      cacheDir: join(dir, 'cache'),
+      onEvent: (event) => {
+        if (event.type === 'audit-fold') folds.push(event.fold);
+      },
+    });
     expect(folds).toEqual([1, 2, 3, 4, 5]);
     expect(audit.rows).toBe(rows.length);
     const found = audit.issues.filter((issue) => flipped.has(issue.row - 1)).length;
@@ -52,14 +68,19 @@ describe('auditLabels on data with known label errors', () => {
     expect(lines[0]).toBe('text,label,given_label,suggested_label,p_given,p_suggested,row,words_for_suggested');
     expect(lines).toHaveLength(audit.issues.length + 1);
     const first = audit.issues[0]!;
-    expect(lines[1]!.endsWith(`,${first.row},${first.words!.map((word) => `${word.word}(+${word.score.toFixed(2)})`).join(' ')}`)).toBe(true);
+    expect(
+      lines[1]!.endsWith(
+        `,${first.row},${first.words!.map((word) => `${word.word}(+${word.score.toFixed(2)})`).join(' ')}`,
+      ),
+    ).toBe(true);
 
     // The words behind a suggestion on a flipped row: the cue word that decides the true label comes first.
     const cues = new Set(Object.values(CUE_WORDS).flat());
     const flippedIssues = audit.issues.filter((issue) => flipped.has(issue.row - 1));
     const cueFirst = flippedIssues.filter((issue) => cues.has(issue.words?.[0]?.word ?? '')).length;
     expect(cueFirst / flippedIssues.length).toBeGreaterThanOrEqual(0.9);
-    for (const issue of audit.issues) for (const word of issue.words ?? []) expect(issue.text.slice(word.start, word.end)).toBe(word.word);
+    for (const issue of audit.issues)
+      for (const word of issue.words ?? []) expect(issue.text.slice(word.start, word.end)).toBe(word.word);
   });
 
   it('quotes the rows of its one read of the file: rewriting the file during the audit changes nothing (#28 item 3)', async () => {
@@ -68,9 +89,15 @@ describe('auditLabels on data with known label errors', () => {
     const csv = (list: typeof rows) => `text,label\n${list.map((row) => `${row.text},${row.label}`).join('\n')}\n`;
     await writeFile(file, csv(rows));
     const audit = await auditLabels({
-      data: file, ...common, epochs: 4, folds: 2, cacheDir: join(dir, 'cache-reread'),
+      data: file,
+      ...common,
+      epochs: 4,
+      folds: 2,
+      cacheDir: join(dir, 'cache-reread'),
       // Re-sorted and shrunk once the audit is under way: a second read would pair flags with other rows (or none).
-      onEvent: (event) => { if (event.type === 'audit-fold' && event.fold === 1) writeFileSync(file, csv([...rows].reverse().slice(0, 20))); },
+      onEvent: (event) => {
+        if (event.type === 'audit-fold' && event.fold === 1) writeFileSync(file, csv([...rows].reverse().slice(0, 20)));
+      },
     });
     expect(audit.issues.length).toBeGreaterThan(0);
     for (const issue of audit.issues) {
@@ -84,7 +111,12 @@ describe('auditLabels on data with known label errors', () => {
     const controller = new AbortController();
     const folds: number[] = [];
     const audit = auditLabels({
-      data: rows, ...common, epochs: 2, folds: 3, cacheDir: join(dir, 'cache-abort'), signal: controller.signal,
+      data: rows,
+      ...common,
+      epochs: 2,
+      folds: 3,
+      cacheDir: join(dir, 'cache-abort'),
+      signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'audit-fold') {
           folds.push(event.fold);
@@ -98,14 +130,27 @@ describe('auditLabels on data with known label errors', () => {
 
   it('with labels the texts do not predict, warns once that the flags are unreliable, and why (#28 item 15)', async () => {
     // Row r's cue word follows r % 2; its label here follows floor(r / 2) % 2: half of each cue under each label.
-    const rows = flippedCueWordRows(200, 0, 12).rows.map((row, index) => ({ text: row.text, label: Math.floor(index / 2) % 2 ? 'positive' : 'negative' }));
-    const audit = await auditLabels({ data: rows, ...common, epochs: 4, folds: 2, cacheDir: join(dir, 'cache-chance') });
+    const rows = flippedCueWordRows(200, 0, 12).rows.map((row, index) => ({
+      text: row.text,
+      label: Math.floor(index / 2) % 2 ? 'positive' : 'negative',
+    }));
+    const audit = await auditLabels({
+      data: rows,
+      ...common,
+      epochs: 4,
+      folds: 2,
+      cacheDir: join(dir, 'cache-chance'),
+    });
     expect(audit.majorityClassAccuracy).toBe(0.5);
     expect(audit.outOfFoldAccuracy).toBeLessThan(0.5 + 2 * Math.sqrt(0.25 / 200));
-    expect(audit.warnings).toEqual([{
-      code: 'near-chance',
-      message: expect.stringMatching(/^the flags are unreliable: out-of-fold accuracy 0\.\d{3} is not clearly above 0\.500, what always answering "(negative|positive)" gets \(it needs at least 0\.571, 2 standard errors more\), so the heads learned little/),
-    }]);
+    expect(audit.warnings).toEqual([
+      {
+        code: 'near-chance',
+        message: expect.stringMatching(
+          /^the flags are unreliable: out-of-fold accuracy 0\.\d{3} is not clearly above 0\.500, what always answering "(negative|positive)" gets \(it needs at least 0\.571, 2 standard errors more\), so the heads learned little/,
+        ),
+      },
+    ]);
   });
 
   it('needs only what k-fold needs: a class of 3 rows with 3 folds, one of 2 rows with 2 folds; one row is refused (#28 item 15)', async () => {
@@ -113,21 +158,46 @@ describe('auditLabels on data with known label errors', () => {
     // 14 + 14 rows: with 2 folds each fold trains on 7 + 7 + 1 rare row, and the 7-fold inner validation deals the
     // rare row into its first fold, which would leave the fold's training without it (DATA_EMPTY_CLASS).
     const { rows } = flippedCueWordRows(28, 0, 13);
-    const withRare = (count: number) => [...rows, ...Array.from({ length: count }, (_, index) => ({ text: `a rare story number ${index}`, label: 'rare' }))];
-    const three = await auditLabels({ data: withRare(3), ...common, epochs: 2, folds: 3, cacheDir: join(dir, 'cache-small') });
+    const withRare = (count: number) => [
+      ...rows,
+      ...Array.from({ length: count }, (_, index) => ({ text: `a rare story number ${index}`, label: 'rare' })),
+    ];
+    const three = await auditLabels({
+      data: withRare(3),
+      ...common,
+      epochs: 2,
+      folds: 3,
+      cacheDir: join(dir, 'cache-small'),
+    });
     expect(three.perClass.rare).toMatchObject({ rows: 3 });
     expect(three.rows).toBe(31);
-    const two = await auditLabels({ data: withRare(2), ...common, epochs: 2, folds: 2, cacheDir: join(dir, 'cache-small') });
+    const two = await auditLabels({
+      data: withRare(2),
+      ...common,
+      epochs: 2,
+      folds: 2,
+      cacheDir: join(dir, 'cache-small'),
+    });
     expect(two.perClass.rare).toMatchObject({ rows: 2 });
-    await expect(auditLabels({ data: withRare(3), ...common, epochs: 2, folds: 4, cacheDir: join(dir, 'cache-small') }))
-      .rejects.toThrow('folds is 4, but class "rare" has only 3 rows in the data; every fold needs a row of each class: use at most 3');
-    await expect(auditLabels({ data: withRare(1), ...common, epochs: 2, folds: 2, cacheDir: join(dir, 'cache-small') }))
-      .rejects.toThrow('class "rare" has only 1 row in the data; k-fold needs at least 2 rows of each class (the fold holding a row out trains on the others): add rows of it or leave it out');
+    await expect(
+      auditLabels({ data: withRare(3), ...common, epochs: 2, folds: 4, cacheDir: join(dir, 'cache-small') }),
+    ).rejects.toThrow(
+      'folds is 4, but class "rare" has only 3 rows in the data; every fold needs a row of each class: use at most 3',
+    );
+    await expect(
+      auditLabels({ data: withRare(1), ...common, epochs: 2, folds: 2, cacheDir: join(dir, 'cache-small') }),
+    ).rejects.toThrow(
+      'class "rare" has only 1 row in the data; k-fold needs at least 2 rows of each class (the fold holding a row out trains on the others): add rows of it or leave it out',
+    );
   });
 
   it('rejects fewer than 2 folds and a val/test split', async () => {
-    await expect(auditLabels({ data: [{ text: 'a', label: 0 }], folds: 1 })).rejects.toThrow(/folds is 1; expected an integer of at least 2/);
-    await expect(auditLabels({ data: [{ text: 'a', label: 0 }], ...({ val: 'v.csv', test: 't.csv' } as object) })).rejects.toThrow(/takes no val or test/);
+    await expect(auditLabels({ data: [{ text: 'a', label: 0 }], folds: 1 })).rejects.toThrow(
+      /folds is 1; expected an integer of at least 2/,
+    );
+    await expect(
+      auditLabels({ data: [{ text: 'a', label: 0 }], ...({ val: 'v.csv', test: 't.csv' } as object) }),
+    ).rejects.toThrow(/takes no val or test/);
   });
 });
 
@@ -155,7 +225,13 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
     expect(manifest.calibration).toEqual({ method: 'temperature', temperature: calibration.temperature });
     expect(manifest.abstention).toEqual({ threshold: chosen.threshold, targetAccuracy: 0.99 });
     const metrics = JSON.parse(await readFile(join(runDir, 'metrics.json'), 'utf8'));
-    expect(metrics.calibration).toMatchObject({ temperature: calibration.temperature, eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, brierBefore: calibration.brierBefore, brierAfter: calibration.brierAfter });
+    expect(metrics.calibration).toMatchObject({
+      temperature: calibration.temperature,
+      eceBefore: calibration.eceBefore,
+      eceAfter: calibration.eceAfter,
+      brierBefore: calibration.brierBefore,
+      brierAfter: calibration.brierAfter,
+    });
     // Two classes: brier* is scikit-learn's brier_score_loss, half the multi-class sum (#28 item 23).
     expect(metrics.calibration.multiclassBrierBefore).toBeCloseTo(2 * calibration.brierBefore, 12);
     expect(metrics.calibration.multiclassBrierAfter).toBeCloseTo(2 * calibration.brierAfter, 12);
@@ -165,15 +241,28 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
 
   it('an unreachable target accuracy keeps the finished training: saved without a threshold, with a warning (#28 item 7)', async () => {
     const { rows } = flippedCueWordRows(240, 0, 9);
-    const flip = (list: typeof rows) => list.map((row) => ({ ...row, label: row.label === 'negative' ? 'positive' : 'negative' }));
+    const flip = (list: typeof rows) =>
+      list.map((row) => ({ ...row, label: row.label === 'negative' ? 'positive' : 'negative' }));
     // The validation labels are the opposite of what the cue words teach: every confident validation answer is wrong.
     const warnings: string[] = [];
     const run = await fineTune({
-      data: rows.slice(0, 160), val: flip(rows.slice(160, 200)), test: rows.slice(200), ...common, calibrate: false, targetAccuracy: 0.9, cacheDir: join(dir, 'cache'),
-      onEvent: (event) => { if (event.type === 'warning') warnings.push(`${event.code}: ${event.message}`); },
+      data: rows.slice(0, 160),
+      val: flip(rows.slice(160, 200)),
+      test: rows.slice(200),
+      ...common,
+      calibrate: false,
+      targetAccuracy: 0.9,
+      cacheDir: join(dir, 'cache'),
+      onEvent: (event) => {
+        if (event.type === 'warning') warnings.push(`${event.code}: ${event.message}`);
+      },
     });
     try {
-      expect(warnings).toEqual([expect.stringMatching(/^target-accuracy-unreached: no abstention threshold reaches accuracy 0\.9 on the validation split .*saved without a default threshold/)]);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^target-accuracy-unreached: no abstention threshold reaches accuracy 0\.9 on the validation split .*saved without a default threshold/,
+        ),
+      ]);
       expect(run.abstention.chosen).toBeUndefined();
       const { modelDir } = await saveRun(run, join(dir, 'run-unreached'));
       expect((await readManifest(modelDir)).abstention).toBeUndefined();
@@ -186,8 +275,15 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
     const { rows } = flippedCueWordRows(240, 0, 9);
     const warnings: string[] = [];
     const run = await fineTune({
-      data: rows, ...common, epochs: 60, learningRate: 2e-2, targetAccuracy: 0.9, cacheDir: join(dir, 'cache'),
-      onEvent: (event) => { if (event.type === 'warning') warnings.push(event.code); },
+      data: rows,
+      ...common,
+      epochs: 60,
+      learningRate: 2e-2,
+      targetAccuracy: 0.9,
+      cacheDir: join(dir, 'cache'),
+      onEvent: (event) => {
+        if (event.type === 'warning') warnings.push(event.code);
+      },
     });
     try {
       expect(run.calibration?.unfitted).toBe('separable');
@@ -204,19 +300,26 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
   it('cross-validates over train + validation with stratified folds: per fold, mean and std', () => {
     const cv = result.crossValidation!;
     expect(cv.folds.map((fold) => fold.fold)).toEqual([1, 2, 3, 4]);
-    expect(cv.folds.reduce((sum, fold) => sum + fold.rows, 0)).toBe(result.splits.train.texts.length + result.splits.val.texts.length);
+    expect(cv.folds.reduce((sum, fold) => sum + fold.rows, 0)).toBe(
+      result.splits.train.texts.length + result.splits.val.texts.length,
+    );
     expect(cv.mean.accuracy).toBeCloseTo(cv.folds.reduce((sum, fold) => sum + fold.accuracy, 0) / 4, 12);
     expect(cv.std.accuracy).toBeGreaterThanOrEqual(0);
     // 5% of the labels are wrong and the cue words decide the rest: held-out accuracy sits near 95%.
     expect(cv.mean.accuracy).toBeGreaterThan(0.85);
   });
 
-  it('k-fold stops on the run\'s signal after the fold in progress (TRAIN_ABORTED)', async () => {
+  it("k-fold stops on the run's signal after the fold in progress (TRAIN_ABORTED)", async () => {
     const { rows } = flippedCueWordRows(200, 0.05, 6);
     const controller = new AbortController();
     const folds: number[] = [];
     const run = fineTune({
-      data: rows, ...common, epochs: 2, kfold: 3, cacheDir: join(dir, 'cache-abort'), signal: controller.signal,
+      data: rows,
+      ...common,
+      epochs: 2,
+      kfold: 3,
+      cacheDir: join(dir, 'cache-abort'),
+      signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'cross-validation-fold') {
           folds.push(event.fold);
@@ -239,6 +342,8 @@ describe('fineTune with calibration, a target accuracy and k-fold', () => {
     [{ kfold: 3, unfreeze: 1 }, /cannot be combined with unfreeze/],
     [{ targetAccuracy: 95 }, /targetAccuracy expects .*got 95/],
   ])('rejects %o before loading anything', async (settings, message) => {
-    await expect(fineTune({ data: syntheticReviewRows({ rows: 10, classes: ['a', 'b'], seed: 1 }), ...common, ...settings })).rejects.toThrow(message);
+    await expect(
+      fineTune({ data: syntheticReviewRows({ rows: 10, classes: ['a', 'b'], seed: 1 }), ...common, ...settings }),
+    ).rejects.toThrow(message);
   });
 });

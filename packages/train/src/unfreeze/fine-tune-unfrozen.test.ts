@@ -19,8 +19,22 @@ function rows(n: number, seed: number) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'senti-fine-tune-unfrozen-'));
   result = await fineTune({
-    data: rows(320, 1), val: rows(96, 2), test: rows(128, 3), model: TINY_BERT, offline: true, device: 'cpu', dtype: 'fp32', pooling: 'cls',
-    unfreeze: 2, encoderLearningRate: 1e-3, learningRate: 1e-3, epochs: 8, batchSize: 16, seed: 5, maxLength: 16, cacheDir: join(dir, 'cache'),
+    data: rows(320, 1),
+    val: rows(96, 2),
+    test: rows(128, 3),
+    model: TINY_BERT,
+    offline: true,
+    device: 'cpu',
+    dtype: 'fp32',
+    pooling: 'cls',
+    unfreeze: 2,
+    encoderLearningRate: 1e-3,
+    learningRate: 1e-3,
+    epochs: 8,
+    batchSize: 16,
+    seed: 5,
+    maxLength: 16,
+    cacheDir: join(dir, 'cache'),
   });
 });
 afterAll(async () => {
@@ -37,7 +51,9 @@ describe('fineTune with unfreeze 2 (tiny model, cue-word data)', () => {
   it('saves the tuned layers beside head.bin, and the reloaded model answers exactly like the trained one', async () => {
     const modelDir = join(dir, 'model');
     await result.model.save(modelDir);
-    const manifest = JSON.parse(await readFile(join(modelDir, 'senti.json'), 'utf8')) as { tunedLayers: { file: string; count: number; tensors: unknown[] } };
+    const manifest = JSON.parse(await readFile(join(modelDir, 'senti.json'), 'utf8')) as {
+      tunedLayers: { file: string; count: number; tensors: unknown[] };
+    };
     expect(manifest.tunedLayers.file).toBe('layers.bin');
     expect(manifest.tunedLayers.count).toBe(2);
     expect(manifest.tunedLayers.tensors).toHaveLength(32);

@@ -3,8 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultCacheDir, type Encoder } from '@senti/model';
 import {
-  BertTopLayers, checkUnfreezeCount, createStatesEncoder, createTunedEncoder, encodeLayerStates, encoderModelDir, LayerStateStore, loadUnfrozenWeights,
-  readBertConfig, type LayerParameter, type TunedLayersInfo,
+  BertTopLayers,
+  checkUnfreezeCount,
+  createStatesEncoder,
+  createTunedEncoder,
+  encodeLayerStates,
+  encoderModelDir,
+  LayerStateStore,
+  loadUnfrozenWeights,
+  readBertConfig,
+  type LayerParameter,
+  type TunedLayersInfo,
 } from '@senti/model/layers';
 import { throwIfAborted } from '../abort.js';
 import type { FineTuneEvent } from '../fine-tune/events.js';
@@ -33,7 +42,8 @@ export interface UnfrozenStage {
  * then `trainUnfrozen` trains layers and head on batches streamed from it.
  */
 export async function fineTuneUnfrozen(
-  run: PreparedRun, loop: Pick<LoopOptions, 'signal' | 'checkpointDir' | 'resume'> & { onEvent?: (event: FineTuneEvent) => void },
+  run: PreparedRun,
+  loop: Pick<LoopOptions, 'signal' | 'checkpointDir' | 'resume'> & { onEvent?: (event: FineTuneEvent) => void },
 ): Promise<UnfrozenStage> {
   const { encoder, settings, splits } = run;
   const maxLength = run.maxLength.maxLength;
@@ -47,30 +57,54 @@ export async function fineTuneUnfrozen(
   const weights = await loadUnfrozenWeights(modelDir, config, count, pooling === 'pooler');
   const states = await createStatesEncoder(modelDir, config, firstLayer, { dtype: encoder.info.dtype });
   const temporary = settings.cache ? undefined : await mkdtemp(path.join(tmpdir(), 'senti-states-'));
-  const store = await LayerStateStore.open(temporary ?? settings.cacheDir ?? defaultCacheDir(), states.identity, maxLength, 'fp16');
+  const store = await LayerStateStore.open(
+    temporary ?? settings.cacheDir ?? defaultCacheDir(),
+    states.identity,
+    maxLength,
+    'fp16',
+  );
   let layers: BertTopLayers | undefined;
   try {
     const encodeStarted = Date.now();
     const texts = [...splits.train.texts, ...splits.val.texts];
-    const encoded = await encodeLayerStates({ texts, tokenizer: encoder.tokenizer, encoder: states, store, maxLength,
+    const encoded = await encodeLayerStates({
+      texts,
+      tokenizer: encoder.tokenizer,
+      encoder: states,
+      store,
+      maxLength,
       onProgress: (done, total) => {
         throwIfAborted(loop.signal, 'encoding');
         emit({ type: 'encode', done, total });
-      } });
+      },
+    });
     const encodeSeconds = (Date.now() - encodeStarted) / 1000;
-    emit({ type: 'encoded', hits: encoded.reused, misses: encoded.computed, discarded: store.discarded, seconds: encodeSeconds });
+    emit({
+      type: 'encoded',
+      hits: encoded.reused,
+      misses: encoded.computed,
+      discarded: store.discarded,
+      seconds: encodeSeconds,
+    });
     const nTrain = splits.train.texts.length;
     layers = new BertTopLayers(config, weights, pooling);
     const trainStarted = Date.now();
     const result = await trainUnfrozen({
-      store, layers,
+      store,
+      layers,
       train: { keys: encoded.keys.slice(0, nTrain), labels: splits.train.labels },
       val: { keys: encoded.keys.slice(nTrain), labels: splits.val.labels },
       numClasses: splits.labelNames.length,
       head: { dropout: settings.dropout },
-      epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate,
-      encoderLearningRate: settings.encoderLearningRate, weightDecay: settings.weightDecay, schedule: settings.schedule,
-      classWeights: splits.classWeights, seed: settings.seed, ...loop,
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      learningRate: settings.learningRate,
+      encoderLearningRate: settings.encoderLearningRate,
+      weightDecay: settings.weightDecay,
+      schedule: settings.schedule,
+      classWeights: splits.classWeights,
+      seed: settings.seed,
+      ...loop,
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
     });
     const trainSeconds = (Date.now() - trainStarted) / 1000;
@@ -79,8 +113,14 @@ export async function fineTuneUnfrozen(
     const valFeatures = await tunedEncoder.encode(splits.val.texts, { maxLength });
     const tunedLayers = layers;
     return {
-      result, encoder: tunedEncoder, testFeatures, valFeatures,
-      tuned: { info: { firstLayer, count, pooling, statesRoute: states.identity.route, dtype: encoder.info.dtype }, parameters: () => tunedLayers.getParameters() },
+      result,
+      encoder: tunedEncoder,
+      testFeatures,
+      valFeatures,
+      tuned: {
+        info: { firstLayer, count, pooling, statesRoute: states.identity.route, dtype: encoder.info.dtype },
+        parameters: () => tunedLayers.getParameters(),
+      },
       cache: { hits: encoded.reused, misses: encoded.computed, discarded: store.discarded },
       seconds: { encode: encodeSeconds, train: trainSeconds },
     };

@@ -6,7 +6,12 @@ export type LearningRateSchedule = 'constant' | 'linear';
  * `constant`; for `linear`, transformers' get_linear_schedule_with_warmup: step/warmup during warm-up, then
  * (total − step)/(total − warmup), never below 0.
  */
-export function learningRateFactor(schedule: LearningRateSchedule, step: number, totalSteps: number, warmupSteps: number): number {
+export function learningRateFactor(
+  schedule: LearningRateSchedule,
+  step: number,
+  totalSteps: number,
+  warmupSteps: number,
+): number {
   if (schedule === 'constant') return 1;
   if (step < warmupSteps) return step / Math.max(1, warmupSteps);
   return Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));

@@ -1,7 +1,37 @@
 import { seededRandom } from '@senti/base';
 
-const FILLERS = ['the', 'movie', 'was', 'and', 'a', 'story', 'with', 'some', 'people', 'in', 'it', 'very', 'long', 'day', 'city',
-  'music', 'house', 'about', 'this', 'old', 'car', 'by', 'then', 'from', 'water', 'light', 'room', 'book', 'night', 'school'];
+const FILLERS = [
+  'the',
+  'movie',
+  'was',
+  'and',
+  'a',
+  'story',
+  'with',
+  'some',
+  'people',
+  'in',
+  'it',
+  'very',
+  'long',
+  'day',
+  'city',
+  'music',
+  'house',
+  'about',
+  'this',
+  'old',
+  'car',
+  'by',
+  'then',
+  'from',
+  'water',
+  'light',
+  'room',
+  'book',
+  'night',
+  'school',
+];
 const CUES = ['terrible', 'excellent'] as const;
 
 /**
@@ -14,7 +44,10 @@ export function cueWordTexts(n: number, seed: number): { texts: string[]; labels
   const labels: number[] = [];
   for (let row = 0; row < n; row += 1) {
     const label = row % 2;
-    const words = Array.from({ length: 4 + Math.floor(random() * 6) }, () => FILLERS[Math.floor(random() * FILLERS.length)]!);
+    const words = Array.from(
+      { length: 4 + Math.floor(random() * 6) },
+      () => FILLERS[Math.floor(random() * FILLERS.length)]!,
+    );
     words.splice(Math.floor(random() * (words.length + 1)), 0, CUES[label]!);
     texts.push(words.join(' '));
     labels.push(label);

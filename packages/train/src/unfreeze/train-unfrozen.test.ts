@@ -4,7 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type Pooling } from '@senti/model';
-import { BertTopLayers, createTfjsStatesEncoder, encodeLayerStates, LayerStateStore, loadTopLayerWeights, readBertConfig } from '@senti/model/layers';
+import {
+  BertTopLayers,
+  createTfjsStatesEncoder,
+  encodeLayerStates,
+  LayerStateStore,
+  loadTopLayerWeights,
+  readBertConfig,
+} from '@senti/model/layers';
 import { loadTokenizer } from '@senti/tokenize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cueWordTexts } from './test-cue-word-data.js';
@@ -35,11 +42,22 @@ async function prepare(count: number, pooling: Pooling) {
     stored.push({ keys, labels });
   }
   await encoder.dispose();
-  const layers = new BertTopLayers(config, await loadTopLayerWeights(TINY_BERT, config, count, pooling === 'pooler'), pooling);
+  const layers = new BertTopLayers(
+    config,
+    await loadTopLayerWeights(TINY_BERT, config, count, pooling === 'pooler'),
+    pooling,
+  );
   return { store, layers, train: stored[0]!, val: stored[1]!, test: stored[2]! };
 }
 
-const settings: Partial<TrainUnfrozenOptions> = { numClasses: 2, epochs: 8, batchSize: 16, learningRate: 1e-3, encoderLearningRate: 1e-3, seed: 5 };
+const settings: Partial<TrainUnfrozenOptions> = {
+  numClasses: 2,
+  epochs: 8,
+  batchSize: 16,
+  learningRate: 1e-3,
+  encoderLearningRate: 1e-3,
+  seed: 5,
+};
 
 describe('trainUnfrozen (tiny model, one cue word decides the label)', () => {
   it('frozen (k = 0, CLS pooling) stays near chance', async () => {
@@ -55,8 +73,18 @@ describe('trainUnfrozen (tiny model, one cue word decides the label)', () => {
   it('unfreeze 2 (CLS pooling) reaches >= 90% test accuracy; tensors do not grow across epochs', async () => {
     const { store, layers, train, val, test } = await prepare(2, 'cls');
     const tensorsAtEpoch: number[] = [];
-    const result = await trainUnfrozen({ ...settings, store, layers, train, val, numClasses: 2, schedule: 'linear',
-      onEvent: (event) => { if (event.type === 'epoch') tensorsAtEpoch.push(tf.memory().numTensors); } });
+    const result = await trainUnfrozen({
+      ...settings,
+      store,
+      layers,
+      train,
+      val,
+      numClasses: 2,
+      schedule: 'linear',
+      onEvent: (event) => {
+        if (event.type === 'epoch') tensorsAtEpoch.push(tf.memory().numTensors);
+      },
+    });
     const { accuracy } = await evaluateUnfrozen(result.layers, result.head, store, test);
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
     expect(new Set(tensorsAtEpoch).size).toBe(1);
@@ -78,9 +106,21 @@ describe('trainUnfrozen (tiny model, one cue word decides the label)', () => {
   it('resumes bit-exactly from a checkpoint (2 epochs, then 3 more, equals 5 straight)', async () => {
     const run = async (epochs: number, checkpointDir?: string, resume?: boolean) => {
       const { store, layers, train, val } = await prepare(1, 'cls');
-      const small = { train: { keys: train.keys.slice(0, 64), labels: train.labels.slice(0, 64) }, val: { keys: val.keys.slice(0, 32), labels: val.labels.slice(0, 32) } };
-      const result = await trainUnfrozen({ ...settings, ...small, store, layers, numClasses: 2, epochs, checkpointDir, resume });
-      const weights = [...await result.layers.getWeights(), ...await result.head.getWeights()];
+      const small = {
+        train: { keys: train.keys.slice(0, 64), labels: train.labels.slice(0, 64) },
+        val: { keys: val.keys.slice(0, 32), labels: val.labels.slice(0, 32) },
+      };
+      const result = await trainUnfrozen({
+        ...settings,
+        ...small,
+        store,
+        layers,
+        numClasses: 2,
+        epochs,
+        checkpointDir,
+        resume,
+      });
+      const weights = [...(await result.layers.getWeights()), ...(await result.head.getWeights())];
       result.head.dispose();
       layers.dispose();
       store.close();
@@ -96,6 +136,8 @@ describe('trainUnfrozen (tiny model, one cue word decides the label)', () => {
 
   it('refuses unfreeze k > L with one clear line', async () => {
     const config = await readBertConfig(TINY_BERT);
-    await expect(loadTopLayerWeights(TINY_BERT, config, 3, false)).rejects.toThrow(/unfreeze must be an integer from 0 to 2 .*got 3$/);
+    await expect(loadTopLayerWeights(TINY_BERT, config, 3, false)).rejects.toThrow(
+      /unfreeze must be an integer from 0 to 2 .*got 3$/,
+    );
   });
 });

@@ -28,16 +28,26 @@ export async function trainUnfrozen(options: TrainUnfrozenOptions): Promise<Trai
   const { layers, store } = options;
   const head = createHead(resolved.head, { seed: resolved.seed });
   try {
-    const result = await runEpochs({
-      getWeights: async () => [...await layers.getWeights(), ...await head.getWeights()],
-      setWeights: (weights) => {
-        layers.setWeights(weights.slice(0, layers.variables.length));
-        head.setWeights(weights.slice(layers.variables.length));
+    const result = await runEpochs(
+      {
+        getWeights: async () => [...(await layers.getWeights()), ...(await head.getWeights())],
+        setWeights: (weights) => {
+          layers.setWeights(weights.slice(0, layers.variables.length));
+          head.setWeights(weights.slice(layers.variables.length));
+        },
+        evaluate: () => evaluateUnfrozen(layers, head, store, options.val, resolved.classWeights, resolved.batchSize),
+        startSteps: (state) => new UnfrozenSteps(layers, head, store, options.train, resolved, state),
+        yieldEvery: 16,
       },
-      evaluate: () => evaluateUnfrozen(layers, head, store, options.val, resolved.classWeights, resolved.batchSize),
-      startSteps: (state) => new UnfrozenSteps(layers, head, store, options.train, resolved, state),
-      yieldEvery: 16,
-    }, { ...resolved, ...loopOptionsOf(options), shuffle: true, traceSteps: false, rows: options.train.labels.length, fingerprint: unfrozenFingerprint(resolved, options) });
+      {
+        ...resolved,
+        ...loopOptionsOf(options),
+        shuffle: true,
+        traceSteps: false,
+        rows: options.train.labels.length,
+        fingerprint: unfrozenFingerprint(resolved, options),
+      },
+    );
     return { head, layers, ...result };
   } catch (error) {
     head.dispose();
@@ -63,19 +73,35 @@ class UnfrozenSteps implements EpochSteps {
     private readonly resolved: ResolvedUnfrozenOptions,
     state: AdamWState | undefined,
   ) {
-    const trained = [...layers.variables.map((variable, index) => ({ variable, name: layers.names[index]!, encoder: true })),
-      ...head.variables.map((variable, index) => ({ variable, name: index % 2 === 0 ? 'head.weight' : 'head.bias', encoder: false }))];
-    const groups = [true, false].flatMap((encoder) => [false, true].map((noDecay) => ({
-      variables: trained.filter((entry) => entry.encoder === encoder && isNoDecay(entry.name) === noDecay).map((entry) => entry.variable),
-      learningRate: encoder ? resolved.encoderLearningRate : resolved.learningRate,
-      weightDecay: noDecay ? 0 : resolved.weightDecay,
-    })));
+    const trained = [
+      ...layers.variables.map((variable, index) => ({ variable, name: layers.names[index]!, encoder: true })),
+      ...head.variables.map((variable, index) => ({
+        variable,
+        name: index % 2 === 0 ? 'head.weight' : 'head.bias',
+        encoder: false,
+      })),
+    ];
+    const groups = [true, false].flatMap((encoder) =>
+      [false, true].map((noDecay) => ({
+        variables: trained
+          .filter((entry) => entry.encoder === encoder && isNoDecay(entry.name) === noDecay)
+          .map((entry) => entry.variable),
+        learningRate: encoder ? resolved.encoderLearningRate : resolved.learningRate,
+        weightDecay: noDecay ? 0 : resolved.weightDecay,
+      })),
+    );
     this.optimizer = new AdamW(groups, { betas: resolved.betas, eps: resolved.eps });
-    this.gradientOrder = this.optimizer.variables.map((variable) => trained.findIndex((entry) => entry.variable === variable));
+    this.gradientOrder = this.optimizer.variables.map((variable) =>
+      trained.findIndex((entry) => entry.variable === variable),
+    );
     if (state !== undefined) {
       // Checkpoints keep moments in weight order (the layers', then the head's), like the weights.
       const toOptimizerOrder = (arrays: Float32Array[]) => this.gradientOrder.map((index) => arrays[index]!);
-      this.optimizer.setState({ step: state.step, firstMoments: toOptimizerOrder(state.firstMoments), secondMoments: toOptimizerOrder(state.secondMoments) });
+      this.optimizer.setState({
+        step: state.step,
+        firstMoments: toOptimizerOrder(state.firstMoments),
+        secondMoments: toOptimizerOrder(state.secondMoments),
+      });
     }
     this.targets = weightedOneHot(split.labels, resolved.classWeights);
     this.totalSteps = resolved.epochs * Math.ceil(split.labels.length / resolved.batchSize);
@@ -86,12 +112,28 @@ class UnfrozenSteps implements EpochSteps {
     const numClasses = this.resolved.classWeights.length;
     const factor = learningRateFactor(this.resolved.schedule, this.optimizer.step, this.totalSteps, this.warmupSteps);
     const loss = tf.tidy(() => {
-      const { states, attentionMask } = statesTensors(this.store, Array.from(indices, (row) => this.split.keys[row]!));
+      const { states, attentionMask } = statesTensors(
+        this.store,
+        Array.from(indices, (row) => this.split.keys[row]!),
+      );
       const batchTargets = new Float32Array(indices.length * numClasses);
-      indices.forEach((row, at) => batchTargets.set(this.targets.subarray(row * numClasses, (row + 1) * numClasses), at * numClasses));
-      const { loss: value, gradients } = unfrozenLossAndGradients(this.layers, this.head, states, attentionMask,
-        tf.tensor2d(batchTargets, [indices.length, numClasses]), dropoutSeed);
-      this.optimizer.apply(this.gradientOrder.map((index) => gradients[index]!), this.resolved.clipNorm, false, factor);
+      indices.forEach((row, at) =>
+        batchTargets.set(this.targets.subarray(row * numClasses, (row + 1) * numClasses), at * numClasses),
+      );
+      const { loss: value, gradients } = unfrozenLossAndGradients(
+        this.layers,
+        this.head,
+        states,
+        attentionMask,
+        tf.tensor2d(batchTargets, [indices.length, numClasses]),
+        dropoutSeed,
+      );
+      this.optimizer.apply(
+        this.gradientOrder.map((index) => gradients[index]!),
+        this.resolved.clipNorm,
+        false,
+        factor,
+      );
       this.lossSum.assign(tf.add(this.lossSum, value));
       return value;
     });
@@ -117,7 +159,9 @@ class UnfrozenSteps implements EpochSteps {
     const { firstMoments, secondMoments, step } = await this.optimizer.getState();
     const toWeightOrder = (arrays: Float32Array[]) => {
       const ordered = new Array<Float32Array>(arrays.length);
-      this.gradientOrder.forEach((index, position) => { ordered[index] = arrays[position]!; });
+      this.gradientOrder.forEach((index, position) => {
+        ordered[index] = arrays[position]!;
+      });
       return ordered;
     };
     return { step, firstMoments: toWeightOrder(firstMoments), secondMoments: toWeightOrder(secondMoments) };

@@ -21,10 +21,15 @@ beforeAll(async () => {
 /** The fixture's initial head weights in senti's layout (w1 [in, hidden], b1, w2 [hidden, classes], b2). */
 function fixtureHead(inputSize: number): ClassificationHead {
   const w = fixture.head_weights;
-  const asSenti = (tensor: FixtureTensor) => transpose({ shape: tensor.shape, values: Float32Array.from(tensor.values) }).values;
+  const asSenti = (tensor: FixtureTensor) =>
+    transpose({ shape: tensor.shape, values: Float32Array.from(tensor.values) }).values;
   const numClasses = fixture.class_weights.length;
-  return new ClassificationHead({ inputSize, hiddenSize: fixture.head_hidden_size, numClasses, dropout: 0 },
-    [asSenti(w['fc1.weight']), Float32Array.from(w['fc1.bias'].values), asSenti(w['fc2.weight']), Float32Array.from(w['fc2.bias'].values)]);
+  return new ClassificationHead({ inputSize, hiddenSize: fixture.head_hidden_size, numClasses, dropout: 0 }, [
+    asSenti(w['fc1.weight']),
+    Float32Array.from(w['fc1.bias'].values),
+    asSenti(w['fc2.weight']),
+    Float32Array.from(w['fc2.bias'].values),
+  ]);
 }
 
 describe('unfrozenLossAndGradients against PyTorch autograd (float64 reference, dropout off)', () => {
@@ -35,10 +40,13 @@ describe('unfrozenLossAndGradients against PyTorch autograd (float64 reference, 
       const head = fixtureHead(config.hiddenSize);
       const before = tf.memory().numTensors;
       const [loss, ...gradients] = tf.tidy(() => {
-        const result = unfrozenLossAndGradients(layers, head,
-        tf.tensor2d(fixture.states[config.numHiddenLayers - count]!, [batch * sequence, config.hiddenSize]),
-        tf.tensor2d(fixture.attention_mask.flat(), [batch, sequence], 'int32'),
-        tf.tensor2d(weightedOneHot(fixture.labels, fixture.class_weights), [batch, fixture.class_weights.length]));
+        const result = unfrozenLossAndGradients(
+          layers,
+          head,
+          tf.tensor2d(fixture.states[config.numHiddenLayers - count]!, [batch * sequence, config.hiddenSize]),
+          tf.tensor2d(fixture.attention_mask.flat(), [batch, sequence], 'int32'),
+          tf.tensor2d(weightedOneHot(fixture.labels, fixture.class_weights), [batch, fixture.class_weights.length]),
+        );
         return [result.loss, ...result.gradients];
       }) as [tf.Scalar, ...tf.Tensor[]];
       expect(Math.abs((await loss.data())[0]! - fixture.loss)).toBeLessThan(1e-4);
@@ -48,14 +56,18 @@ describe('unfrozenLossAndGradients against PyTorch autograd (float64 reference, 
       let worst = 0;
       for (const [index, name] of names.entries()) {
         const expected = fixture.gradients[name]!;
-        const values = await gradients[index]!.data() as Float32Array;
-        const torchLayout = isDenseWeight(name) ? transpose({ shape: [...gradients[index]!.shape], values }).values : values;
+        const values = (await gradients[index]!.data()) as Float32Array;
+        const torchLayout = isDenseWeight(name)
+          ? transpose({ shape: [...gradients[index]!.shape], values }).values
+          : values;
         const difference = maxAbsDifference(torchLayout, expected.values);
         expect(difference, name).toBeLessThan(1e-4);
         worst = Math.max(worst, difference);
       }
       // Sanity: the gradients are not all tiny (a zero gradient would pass a loose tolerance trivially).
-      expect(Math.max(...Object.values(fixture.gradients).map((g) => Math.max(...g.values.map(Math.abs))))).toBeGreaterThan(1e-2);
+      expect(
+        Math.max(...Object.values(fixture.gradients).map((g) => Math.max(...g.values.map(Math.abs)))),
+      ).toBeGreaterThan(1e-2);
       tf.dispose([loss, ...gradients]);
       expect(tf.memory().numTensors).toBe(before);
       layers.dispose();
