@@ -259,7 +259,7 @@ async function planWork(encoder: EncoderFingerprint, options: EncodeDistributedO
     identity,
     chunkSize: options.chunkSize ?? ENCODE_DEFAULTS.chunkSize,
     batchSize,
-    lengths: encoder.tokenizer.tokenLengths(missing),
+    lengths: encoder.tokenizer.tokenLengths(missing, identity.maxLength),
   });
   return {
     identity,

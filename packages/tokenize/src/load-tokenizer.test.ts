@@ -33,6 +33,14 @@ describe('loadTokenizer on the tiny-bert fixture', async () => {
     expect(reference.sentences.map((text) => tokenizer.tokenize(text))).toEqual(reference.tokens);
   });
 
+  it('gives the lengths a window keeps with maxLength (what the encoder and the chunk planners sort by)', () => {
+    for (const maxLength of [3, 8, 17]) {
+      expect(tokenizer.tokenLengths(reference.sentences, maxLength)).toEqual(
+        reference.untruncated_lengths.map((length: number) => Math.min(length, maxLength)),
+      );
+    }
+  });
+
   it('pads to the longest text with padding "longest", same ids as max_length minus trailing pads', () => {
     const texts = reference.sentences.slice(0, 3);
     const batch = tokenizer.encode(texts, { maxLength: 17, padding: 'longest' });

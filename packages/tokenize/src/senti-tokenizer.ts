@@ -18,8 +18,11 @@ export interface SentiTokenizer {
   idCount: number;
   /** Encodes texts into one padded int64 batch (Hugging Face `padding`/`truncation` semantics). */
   encode(texts: readonly string[], options: EncodeOptions): EncodedBatch;
-  /** Token counts with special tokens and without truncation. */
-  tokenLengths(texts: readonly string[]): number[];
+  /**
+   * Token counts with special tokens; without `maxLength` untruncated, with it as a window of `maxLength` keeps them
+   * (only the start of a long text is tokenized): the lengths the encoder sorts its batches by.
+   */
+  tokenLengths(texts: readonly string[], maxLength?: number): number[];
   /** Tokens of one text, special tokens included, untruncated. */
   tokenize(text: string): string[];
   /** Token ids of one text without special tokens and untruncated (feed them to {@link SentiTokenizer.pack}). */
@@ -64,7 +67,12 @@ export function wrapTokenizer(
         ),
         options,
       ),
-    tokenLengths: (texts) => texts.map((text) => tokenIds(text).length + extra),
+    tokenLengths: (texts, maxLength) =>
+      texts.map(
+        (text) =>
+          (maxLength === undefined ? tokenIds(text) : boundedTokenIds(tokenIds, text, Math.max(0, maxLength - extra)))
+            .length + extra,
+      ),
     tokenize: (text) => tokenizer.tokenize(text, { add_special_tokens: true }),
   };
 }

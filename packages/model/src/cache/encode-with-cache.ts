@@ -139,7 +139,10 @@ function inEncoderOrder<T extends { text: string }>(
   options: EncodeWithCacheOptions,
 ): T[] {
   if (entries.length <= chunkSize(options)) return entries;
-  const lengths = encoder.tokenizer.tokenLengths(entries.map((entry) => entry.text));
+  const lengths = encoder.tokenizer.tokenLengths(
+    entries.map((entry) => entry.text),
+    options.maxLength,
+  );
   return planLengthBatches(lengths, options.batchSize ?? 32, Number.MAX_SAFE_INTEGER).flatMap((batch) =>
     batch.indices.map((index) => entries[index]!),
   );
