@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before any module loads a copy of tfjs (see quiet-tfjs.ts).
+import './quiet-tfjs.js';
 import { endQuietlyWhenOutputCloses } from './closed-output.js';
 import { runSenti } from './run-senti.js';
 

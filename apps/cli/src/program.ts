@@ -24,8 +24,6 @@ export async function buildProgram(context: CliContext, args: readonly string[])
       subcommandTerm: (command) =>
         (command.name() !== requested?.name && terms.get(command.name())) || new Help().subcommandTerm(command),
     });
-  // Before any command module loads a copy of tfjs (see quiet-tfjs.ts).
-  if (requested !== undefined) await import('./quiet-tfjs.js');
   for (const entry of COMMANDS) {
     program.addCommand(
       entry === requested ? (await entry.load())(context) : new Command(entry.name).description(entry.summary),
