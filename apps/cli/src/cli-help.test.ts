@@ -1,6 +1,6 @@
 // Help texts say what the commands take (issue #28 item 24).
 import { describe, expect, it } from 'vitest';
-import { SETTING_KEYS, SETTINGS, settingHelp, type SettingSpec } from '@senti/train';
+import { SETTING_KEYS, SETTINGS, settingHelp, type SettingSpec } from '@senti/train/settings';
 import { runInProcess } from './testing/run-in-process.js';
 
 describe('help', () => {

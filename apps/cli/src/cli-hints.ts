@@ -1,5 +1,5 @@
 import type { SentiError } from '@senti/errors';
-import { settingSpec } from '@senti/train';
+import { settingSpec } from '@senti/train/settings';
 import { COMMAND_OPTIONS } from './options/command-options.js';
 
 /**

@@ -1,6 +1,7 @@
-// @senti/train's public API: the whole job in one call (fineTune, sweep), what it returns and saves, the settings
-// table the CLI builds its flags from, and the head training loop underneath for those who bring their own features.
-// Every name is listed (no `export *`); building blocks of the step are in `@senti/train/internals`.
+// @senti/train's public API: the whole job in one call (fineTune, sweep, auditLabels, a Run), what it returns and saves,
+// and the head training loop underneath for those who bring their own features. Every name is listed (no
+// `export *`); the settings table a command line is built from is `@senti/train/settings`, building blocks of the
+// step are in `@senti/train/internals`.
 export {
   fineTune,
   prepareFeatures,
@@ -14,20 +15,6 @@ export {
   type FineTuneInput,
   type FineTuneSettings,
   type FineTuneEvent,
-  SETTINGS,
-  SETTING_KEYS,
-  settingHelp,
-  settingSpec,
-  type SettingKey,
-  type SettingKind,
-  type SettingSpec,
-  isValidSetting,
-  parseSetting,
-  settingExpectation,
-  settingsConflict,
-  resumeConflict,
-  type ResumeConflict,
-  completedEpochs,
   TrainedModel,
   type TrainedModelInfo,
   chooseMaxLength,
@@ -115,7 +102,6 @@ export {
   createRun,
   resumeRun,
   reproduceRun,
-  describeResumeConflict,
   Run,
   RUN_CONFIG,
   createRunDirectory,

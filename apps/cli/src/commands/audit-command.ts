@@ -1,14 +1,8 @@
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { escapeControl, UsageError } from '@senti/errors';
-import {
-  auditLabels,
-  isOffline,
-  saveLabelAudit,
-  LABEL_ISSUES_FILE,
-  type LabelAudit,
-  type SettingKey,
-} from '@senti/train';
+import { auditLabels, isOffline, saveLabelAudit, LABEL_ISSUES_FILE, type LabelAudit } from '@senti/train';
+import { type SettingKey } from '@senti/train/settings';
 import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '@senti/errors';
-import { isOffline, SETTINGS, type SettingKey } from '@senti/train';
+import { isOffline } from '@senti/train';
+import { SETTINGS, type SettingKey } from '@senti/train/settings';
 import { ENCODE_DEFAULTS, encodeData, QueueError, type EncodeEvent } from '@senti/queue';
 import { ConsoleOutput, type Progress } from '../output/console-output.js';
 import { parseInteger, parseNumber } from '../options/parse-values.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { inspectData, isOffline, SETTINGS, TOKEN_LENGTH_CHUNK, type InspectEvent } from '@senti/train';
+import { inspectData, isOffline, TOKEN_LENGTH_CHUNK, type InspectEvent } from '@senti/train';
+import { SETTINGS } from '@senti/train/settings';
 import type { ConsoleOutput, Progress } from '../output/console-output.js';
 import { readingNote } from '../output/reading-note.js';
 import type { CliContext } from '../cli-context.js';

@@ -4,10 +4,8 @@ import {
   createRun,
   describePoint,
   gridPoints,
-  parseSetting,
   runSummary,
   saveSweep,
-  settingExpectation,
   sweep,
   SWEEP_KEYS,
   type FineTuneInput,
@@ -19,6 +17,7 @@ import {
   type SweepResult,
   type SweepRow,
 } from '@senti/train';
+import { parseSetting, settingExpectation } from '@senti/train/settings';
 import { flagOf } from '../options/setting-options.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';

@@ -9,13 +9,13 @@ import {
   mostConfidentMistakes,
   resumeRun,
   runSummary,
-  SETTING_KEYS,
   testRows,
   type FineTuneInput,
   type FineTuneResult,
   type Run,
   type SweepGrid,
 } from '@senti/train';
+import { SETTING_KEYS } from '@senti/train/settings';
 import type { CliContext } from '../cli-context.js';
 import type { ConsoleOutput } from '../output/console-output.js';
 import { fineTuneRenderer } from '../output/fine-tune-renderer.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { settingSpec, type SettingKey } from '@senti/train';
+import { settingSpec, type SettingKey } from '@senti/train/settings';
 import { addSettingOptions } from './setting-options.js';
 import { parseNumber } from './parse-values.js';
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '@senti/errors';
+import { type FineTuneInput } from '@senti/train';
 import {
   parseSetting,
   SETTING_KEYS,
@@ -9,10 +10,9 @@ import {
   settingHelp,
   settingSpec,
   settingsConflict,
-  type FineTuneInput,
   type SettingKey,
   type SettingSpec,
-} from '@senti/train';
+} from '@senti/train/settings';
 import { parseLabelNames } from './parse-values.js';
 
 // Every command's setting flags, generated from @senti/train's settings table: the flags, their parsing and help,
