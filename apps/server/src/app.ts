@@ -15,7 +15,7 @@ import { registerModelInfoRoute } from './routes/model-info.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerPageRoute } from './routes/page.js';
 import { registerPredictRoute } from './routes/predict.js';
-import { Predictor, type ModelLoader } from '@senti/model';
+import { Predictor, type ModelLoader } from '@senti/model/serving';
 import { ServerError } from './server-error.js';
 import { SERVER_DEFAULTS } from './server-options.js';
 

@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportModel, loadModel, loadModelInThread, type Explanation } from '@senti/model';
+import { exportModel, loadModel, type Explanation } from '@senti/model';
+import { loadModelInThread } from '@senti/model/serving';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
 import { makeTestArtifact, TINY_BERT } from './test-support/real-model.js';

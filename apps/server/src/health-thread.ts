@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { PredictorState } from '@senti/model';
+import type { PredictorState } from '@senti/model/serving';
 import { NOT_READY_MESSAGES } from './routes/health.js';
 
 /** The states `/readyz` can report, by index in the shared memory. */

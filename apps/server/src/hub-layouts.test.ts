@@ -2,7 +2,8 @@
 // model thread and answers each text as the library does, and /v1/model reports the encoder's real hidden size.
 import { join } from 'node:path';
 import { HUB_REPLICAS } from '@senti/fixtures';
-import { loadModel, loadModelInThread } from '@senti/model';
+import { loadModel } from '@senti/model';
+import { loadModelInThread } from '@senti/model/serving';
 import { describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
 import { makeTestArtifact } from './test-support/real-model.js';

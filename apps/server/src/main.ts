@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `senti-server` command: parse flags and environment, load the model, serve, drain on SIGTERM/SIGINT.
-import { checkServable, loadModelInThread } from '@senti/model';
+import { checkServable, loadModelInThread } from '@senti/model/serving';
 import { createServer } from './app.js';
 import { httpLimitsOf, parseConfig, USAGE, type ServerConfig } from './config.js';
 import { startupErrorLine } from './startup-error.js';

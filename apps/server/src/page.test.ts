@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModelInThread, type SentiModel } from '@senti/model';
+import { type SentiModel } from '@senti/model';
+import { loadModelInThread } from '@senti/model/serving';
 import { createServer, type SentiServer } from './app.js';
 import { loadTestModel, makeTestArtifact, TEST_LABELS } from './test-support/real-model.js';
 

@@ -4,7 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportModel, loadModel, loadModelInThread } from '@senti/model';
+import { exportModel, loadModel } from '@senti/model';
+import { loadModelInThread } from '@senti/model/serving';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
 import { makeTestArtifact, TINY_BERT } from './test-support/real-model.js';

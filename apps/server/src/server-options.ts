@@ -1,4 +1,4 @@
-import { PREDICTOR_DEFAULTS } from '@senti/model';
+import { PREDICTOR_DEFAULTS } from '@senti/model/serving';
 
 /** What kind of value a server option takes (decides its type, how it is read and checked). */
 type ServerOptionKind =

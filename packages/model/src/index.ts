@@ -1,5 +1,7 @@
 // @senti/model's public API: what a user needs to load, run, save and export a model. Every name is listed (no
 // `export *`), so the API is this file, not the file tree. Building blocks live behind subpaths:
+//   @senti/model/serving    the serving runtime: a Predictor (micro-batching, a bounded queue, warm-up) over a model
+//                           on its own thread, what a server needs to describe and check a model
 //   @senti/model/layers     the top BERT layers in TensorFlow.js (--unfreeze), their weights and cached states
 //   (ONNX reading, writing, surgery, quantizing and graph building are @senti/onnx)
 //   @senti/model/internals  encoder, feature-cache and GPU-probe plumbing shared with @senti/train, @senti/queue and tools
@@ -48,24 +50,9 @@ export {
 export { exportModel, type ExportModelOptions, type ExportResult } from './export/export-model.js';
 export { loadExportedModel, type ExportedModel, type LoadExportedModelOptions } from './export/load-exported-model.js';
 
-// Serving: micro-batching, a bounded queue, warm-up.
-export {
-  Predictor,
-  PREDICTOR_DEFAULTS,
-  createPredictor,
-  type CreatePredictorOptions,
-  type ModelLoader,
-  type ModelRef,
-  type PredictorModel,
-  type PredictorOptions,
-  type PredictorSettings,
-  type PredictorState,
-} from './predictor/predictor.js';
 // One interface for every classifier (trained, saved, exported, on a thread) and one loader for saved ones.
 export type { Classifier, ClassifierInfo } from './predictor/classifier.js';
-export { checkServable, loadClassifier, loadServableModel } from './predictor/load-classifier.js';
-export { loadModelInThread } from './predictor/model-thread.js';
-export { infoFromManifest, publicEncoderName, type ServedModelInfo } from './predictor/served-model-info.js';
+export { loadClassifier } from './predictor/load-classifier.js';
 
 // The frozen encoder.
 export type {

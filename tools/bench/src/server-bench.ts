@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { loadServableModel } from '@senti/model';
+import { loadServableModel } from '@senti/model/serving';
 import { parseOptions, userPath, type BenchCommand } from './bench-command.js';
 import { SENTENCES } from './sentences.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Predictor, PredictorState } from '@senti/model';
+import type { Predictor, PredictorState } from '@senti/model/serving';
 import { healthSchema } from '../schemas.js';
 
 /** What `/readyz` says for each state other than ready. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Predictor } from '@senti/model';
+import type { Predictor } from '@senti/model/serving';
 import { errorSchema, modelInfoSchema } from '../schemas.js';
 
 /** `GET /v1/model`: labels, encoder, max length and (for senti models) training metrics of the served model. */

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { abstainBelow, type Predictor } from '@senti/model';
+import { abstainBelow } from '@senti/model';
+import { type Predictor } from '@senti/model/serving';
 import {
   errorSchema,
   MAX_EXPLAIN_TEXTS,

@@ -1,4 +1,5 @@
-import { infoFromManifest, type Prediction, type PredictorModel, type SentiManifest } from '@senti/model';
+import { type Prediction, type SentiManifest } from '@senti/model';
+import { infoFromManifest, type PredictorModel } from '@senti/model/serving';
 
 /** A manifest shaped like a real one, for tests that do not need an encoder. */
 export const FAKE_MANIFEST: SentiManifest = {

@@ -2,15 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type PredictorModel,
-  createHead,
-  loadEncoder,
-  selectBackend,
-  loadModel,
-  saveModel,
-  type SentiModel,
-} from '@senti/model';
+import { createHead, loadEncoder, selectBackend, loadModel, saveModel, type SentiModel } from '@senti/model';
+import { type PredictorModel } from '@senti/model/serving';
 
 /** The tiny BERT fixture shared by all packages' tests. */
 import { TINY_BERT } from '@senti/fixtures';

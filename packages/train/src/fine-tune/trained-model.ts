@@ -6,7 +6,6 @@ import {
   explainTexts,
   planExplanations,
   probabilityRows,
-  publicEncoderName,
   saveModel,
   toPredictions,
   tokenWindowOf,
@@ -21,6 +20,7 @@ import {
   type ModelCardInfo,
   type Prediction,
 } from '@senti/model';
+import { publicEncoderName } from '@senti/model/serving';
 import { type LayerParameter, type TunedLayersInfo } from '@senti/model/layers';
 import type { SplitRecord } from './prepare-splits.js';
 
