@@ -380,6 +380,48 @@ describe('MicroBatcher', () => {
     ]);
   });
 
+  it("judges the coming batch at the last batch's speed when the machine slowed down: a timeout on time, not a late answer (#28 item 27)", async () => {
+    let clock = 0;
+    let msPerItem = 10;
+    const gates: (() => void)[] = [];
+    const seen: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      maxQueueMs: 100,
+      now: () => clock,
+      run: async (items) => {
+        seen.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        clock += msPerItem * items.length;
+        return items;
+      },
+    });
+    const fast = batcher.submit([1, 2]); // measured: 10 ms per item, the window's best
+    await until(() => gates.length === 1);
+    gates[0]!();
+    await fast;
+    msPerItem = 40; // the machine is busy now: 40 ms per item
+    const slow = batcher.submit([3, 4]);
+    await until(() => gates.length === 2);
+    const tight = batcher.submit([5, 6]); // waits 80 ms for the running batch; at 10 ms per item it fits 100 ms, at 40 not
+    let settled = false;
+    const outcome = tight.then(
+      () => 'answered',
+      (error: { code?: string }) => error.code,
+    );
+    void outcome.finally(() => (settled = true));
+    gates[1]!();
+    await slow;
+    await until(() => settled || gates.length === 3);
+    gates[2]?.(); // a run of the tight batch (the old estimate let it start): let it finish, late
+    expect(await outcome).toBe('MODEL_QUEUE_TIMEOUT');
+    expect(seen).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
   it('counts work, not items: costly items fill the time bound sooner (#28 item 28)', async () => {
     let clock = 0;
     const gates: (() => void)[] = [];

@@ -87,6 +87,12 @@ export class MicroBatcher<I, O> {
   private drained: Promise<void> | undefined;
   /** Time per unit of work of recent batches (see `estimateWindowMs`). */
   private samples: Sample[] = [];
+  /**
+   * Time per unit of work of the last batch alone. Admission uses the window's best (a CPU spike cannot lock the queue
+   * shut); whether the coming batch can still meet a deadline uses the slower of the two, so a machine slowed right now
+   * answers MODEL_QUEUE_TIMEOUT on time instead of a late 200.
+   */
+  private lastMsPerCost: number | undefined;
   /** Items of the last batch: as many are expected back soon (their callers answered), so the next batch waits only for them. */
   private lastBatchSize = 0;
   private readonly now: () => number;
@@ -245,7 +251,8 @@ export class MicroBatcher<I, O> {
   /**
    * Answers `MODEL_QUEUE_TIMEOUT` now to every job none of whose items reached a batch yet when its deadline (arrival +
    * `maxQueueMs`) has come, and, when `nextBatch` is set, when the batch about to start could not finish before it at
-   * the estimated time per unit: `maxQueueMs` bounds the wait for an answer, the batch's own run included. (A job
+   * the slower of the window's best and the last batch's time per unit: `maxQueueMs` bounds the wait for an answer,
+   * the batch's own run included. (A job
    * already partly run is being served: it is not dropped halfway.)
    */
   private dropExpired(nextBatch = false): void {
@@ -265,8 +272,9 @@ export class MicroBatcher<I, O> {
       (candidate) => candidate.next === 0 && now - candidate.enqueuedAt >= maxQueueMs,
     ))
       timeout(job, `waited ${now - job.enqueuedAt} ms and were not answered`);
-    const msPerCost = this.msPerCost();
-    if (!nextBatch || msPerCost === undefined) return;
+    const best = this.msPerCost();
+    if (!nextBatch || best === undefined) return;
+    const msPerCost = Math.max(best, this.lastMsPerCost ?? best);
     // Dropping a job lets later ones into the batch (and changes its length): check again until none is dropped.
     for (;;) {
       const { jobs, cost } = this.headBatch();
@@ -385,7 +393,10 @@ export class MicroBatcher<I, O> {
     const finished = this.now();
     const ms = finished - started;
     // A clock that stepped back (or a batch faster than the clock's resolution) says nothing about throughput.
-    if (ms > 0 && cost > 0) this.addSample(finished, ms / cost);
+    if (ms > 0 && cost > 0) {
+      this.addSample(finished, ms / cost);
+      this.lastMsPerCost = ms / cost;
+    }
     this.lastBatchSize = items.length;
     this.options.onBatch?.({ size: items.length, requests: segments.length, ms });
     let offset = 0;
