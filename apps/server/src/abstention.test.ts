@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SentiServer } from './app.js';
-import { loadTestModel, makeTestArtifact } from './test-support/real-model.js';
+import { loadTestModel, makeTestArtifact } from './testing/real-model.js';
 
 interface Answer {
   label: string | null;

@@ -1,7 +1,7 @@
 // Server behaviour that does not depend on the encoder, checked with a fake model through fastify's inject.
 import { describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
-import { fakeModel } from './test-support/fake-model.js';
+import { fakeModel } from './testing/fake-model.js';
 
 async function started(
   options: Parameters<typeof fakeModel>[0] = {},

@@ -7,7 +7,7 @@ import { exportModel, loadModel, type Explanation } from '@senti/model';
 import { loadModelInThread } from '@senti/model/serving';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
-import { makeTestArtifact, TINY_BERT } from './test-support/real-model.js';
+import { makeTestArtifact, TINY_BERT } from './testing/real-model.js';
 
 const TEXTS = [
   'what a great film',

@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type SentiServer } from './app.js';
-import { fakeModel } from './test-support/fake-model.js';
+import { fakeModel } from './testing/fake-model.js';
 
 let server: SentiServer | undefined;
 

@@ -4,9 +4,9 @@ import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SentiServer } from './app.js';
-import { collect, exchange, open, rawRequest, type RawExchange } from './test-support/raw-http.js';
-import { fakeModel } from './test-support/fake-model.js';
-import { loadTestModel, makeTestArtifact, TEST_LABELS } from './test-support/real-model.js';
+import { collect, exchange, open, rawRequest, type RawExchange } from './testing/raw-http.js';
+import { fakeModel } from './testing/fake-model.js';
+import { loadTestModel, makeTestArtifact, TEST_LABELS } from './testing/real-model.js';
 
 const HTTP = {
   headersTimeoutMs: 1000,

@@ -2,7 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { applyConnectionLimit, DEFAULT_HTTP_LIMITS, httpLimitOptions } from './http-limits.js';
-import { open } from './test-support/raw-http.js';
+import { open } from './testing/raw-http.js';
 
 describe('http limits', () => {
   it('maps the limits onto Node and fastify options, headers timeout never above the request timeout', () => {

@@ -6,7 +6,7 @@ import { loadModel } from '@senti/model';
 import { loadModelInThread } from '@senti/model/serving';
 import { describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
-import { makeTestArtifact } from './test-support/real-model.js';
+import { makeTestArtifact } from './testing/real-model.js';
 
 const TEXTS = ['what a great film', 'dull and far too long', 'ok'];
 

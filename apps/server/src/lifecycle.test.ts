@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
-import { instrument, loadTestModel, makeTestArtifact } from './test-support/real-model.js';
+import { instrument, loadTestModel, makeTestArtifact } from './testing/real-model.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestArtifact } from './test-support/real-model.js';
+import { makeTestArtifact } from './testing/real-model.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 

@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createServer } from './app.js';
-import { fakeModel, until } from './test-support/fake-model.js';
+import { fakeModel, until } from './testing/fake-model.js';
 
 describe('server under overload', () => {
   it('answers 503 SERVER_OVERLOADED with Retry-After when the queue is full, and serves again once it drains', async () => {

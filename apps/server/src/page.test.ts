@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SentiModel } from '@senti/model';
 import { loadModelInThread } from '@senti/model/serving';
 import { createServer, type SentiServer } from './app.js';
-import { loadTestModel, makeTestArtifact, TEST_LABELS } from './test-support/real-model.js';
+import { loadTestModel, makeTestArtifact, TEST_LABELS } from './testing/real-model.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 

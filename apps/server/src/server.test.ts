@@ -8,7 +8,7 @@ import {
   makeTestArtifact,
   maxProbabilityDifference,
   TEST_LABELS,
-} from './test-support/real-model.js';
+} from './testing/real-model.js';
 
 /** Predictions through the server equal direct `model.predict` up to this (batch composition changes padding). */
 const TOLERANCE = 1e-5;

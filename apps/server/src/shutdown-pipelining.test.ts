@@ -2,8 +2,8 @@
 // closes cleanly after the answers it got, announced by Connection: close; none is left hanging unanswered.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type SentiServer } from './app.js';
-import { fakeModel } from './test-support/fake-model.js';
-import { open, parseResponses, rawRequest } from './test-support/raw-http.js';
+import { fakeModel } from './testing/fake-model.js';
+import { open, parseResponses, rawRequest } from './testing/raw-http.js';
 
 let server: SentiServer | undefined;
 

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestArtifact } from './test-support/real-model.js';
+import { makeTestArtifact } from './testing/real-model.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from './load-dataset.js';
-import { makeTempDir, writeDataFile } from './testdata/temp-files.js';
+import { makeTempDir, writeDataFile } from './testing/temp-files.js';
 
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

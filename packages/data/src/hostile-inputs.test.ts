@@ -9,7 +9,7 @@ import { loadTexts, textLines } from './load-texts.js';
 import { parseTableBytes } from './read-table.js';
 import { readAll } from './read-all.js';
 import { stratifiedSplit } from './stratified-split.js';
-import { makeTempDir, writeDataFile } from './testdata/temp-files.js';
+import { makeTempDir, writeDataFile } from './testing/temp-files.js';
 
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from './load-dataset.js';
-import { makeTempDir, writeDataFile } from './testdata/temp-files.js';
+import { makeTempDir, writeDataFile } from './testing/temp-files.js';
 
 const REVIEWS = new URL('../../../fixtures/data/reviews.csv', import.meta.url).pathname;
 const dir = makeTempDir();

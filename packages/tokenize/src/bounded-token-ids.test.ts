@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HUB_REPLICAS } from '@senti/fixtures';
 import { boundedTokenIds } from './bounded-token-ids.js';
 import { loadTokenizer } from './load-tokenizer.js';
-import { readTokenizationReference, TINY_BERT } from './test-fixtures.js';
+import { readTokenizationReference, TINY_BERT } from './testing/tokenizer-fixtures.js';
 
 /** Pieces that stress normalization and pre-tokenization at a cut: accents, CJK, emoji, runs of spaces, newlines, tabs, punctuation, final sigma, no-break spaces. */
 const PIECES = [

@@ -6,7 +6,7 @@ import { TokenizeError } from '@senti/errors';
 import { startHubServer } from '@senti/fixtures';
 import type { DownloadEvent } from './hub/download-events.js';
 import { loadTokenizer } from './load-tokenizer.js';
-import { readTokenizationReference, TINY_BERT } from './test-fixtures.js';
+import { readTokenizationReference, TINY_BERT } from './testing/tokenizer-fixtures.js';
 
 const reference = readTokenizationReference();
 const rows = (flat: BigInt64Array, width: number): number[][] =>

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOffline, looksLikePath, resolveModelSource } from './model-source.js';
-import { TINY_BERT } from './test-fixtures.js';
+import { TINY_BERT } from './testing/tokenizer-fixtures.js';
 
 describe('resolveModelSource', () => {
   afterEach(() => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readTable } from '@senti/data';
 import { TINY_BERT } from '@senti/fixtures';
 import { auditLabels } from '../src/trust/audit-labels.js';
-import { flippedCueWordRows } from '../src/trust/test-data.js';
+import { flippedCueWordRows } from '../src/testing/trust-data.js';
 
 const [mode, file, second, third, fourth] = process.argv.slice(2);
 if (mode === 'make' && file !== undefined) {

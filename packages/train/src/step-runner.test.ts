@@ -3,7 +3,7 @@ import { createHead, selectBackend } from '@senti/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw.js';
 import { StepRunner } from './step-runner.js';
-import { gaussianClusters } from './test-data.js';
+import { gaussianClusters } from './testing/head-data.js';
 
 beforeAll(async () => {
   await selectBackend({ device: 'cpu' });

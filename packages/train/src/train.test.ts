@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@senti/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateHead } from './evaluate-head.js';
-import { gaussianClusters } from './test-data.js';
+import { gaussianClusters } from './testing/head-data.js';
 import { train } from './train.js';
 import type { TrainEvent } from './types.js';
 

@@ -5,7 +5,7 @@ import { AdamW } from './adamw.js';
 import { lossAndGradients } from './loss-and-gradients.js';
 import { TransposedHead } from './transposed-head.js';
 import { StepRunner } from './step-runner.js';
-import { gaussianClusters } from './test-data.js';
+import { gaussianClusters } from './testing/head-data.js';
 import { weightedOneHot } from './weighted-nll.js';
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/index.js';
 import { loadEncoder } from '../encoder/index.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { createHead } from '../head/index.js';
 import { loadModel, saveModel } from './index.js';
 

@@ -5,7 +5,7 @@ import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/index.js';
 import { loadEncoder, type Dtype } from '../encoder/index.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { createHead, type ClassificationHead } from '../head/index.js';
 import {
   encoderReference,

@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEncoder } from '../encoder/load-encoder.js';
 import type { Encoder } from '../encoder/types.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { encodeWithCache } from './encode-with-cache.js';
 import { storeDir } from './feature-store.js';
-import { numberedTexts } from './testdata/numbered-texts.js';
+import { numberedTexts } from '../testing/numbered-texts.js';
 
-const CHILD = fileURLToPath(new URL('./testdata/encode-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../testing/encode-child.ts', import.meta.url));
 const COUNT = 6000;
 const SEGMENT_ROWS = 64;
 

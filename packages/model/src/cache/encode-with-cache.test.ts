@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEncoder } from '../encoder/load-encoder.js';
 import type { Encoder } from '../encoder/types.js';
-import { readEncoderReference, TINY_BERT } from '../encoder/test-fixtures.js';
+import { readEncoderReference, TINY_BERT } from '../testing/encoder-fixtures.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { describeDiscarded, encodeWithCache } from './encode-with-cache.js';
 import { MAX_SEGMENTS, storeDir } from './feature-store.js';

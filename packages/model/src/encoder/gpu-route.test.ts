@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEncoder } from './load-encoder.js';
 import { describeRoute } from './route.js';
-import { TINY_BERT } from './test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import type { Encoder } from './types.js';
 
 // What --device gpu/auto do when the probe finds no GPU (the probe is given, so this holds on any machine).

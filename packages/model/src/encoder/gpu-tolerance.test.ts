@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEncoder } from './load-encoder.js';
-import { readEncoderReference, TINY_BERT } from './test-fixtures.js';
+import { readEncoderReference, TINY_BERT } from '../testing/encoder-fixtures.js';
 import type { Encoder } from './types.js';
 
 // The tolerances the package README states for GPU routes. Only a machine with a usable GPU route can check them;

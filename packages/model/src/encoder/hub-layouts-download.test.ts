@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_REPLICAS, startHubServer, type HubServer } from '@senti/fixtures';
 import { loadEncoder } from './load-encoder.js';
-import { readEncoderReference } from './test-fixtures.js';
+import { readEncoderReference } from '../testing/encoder-fixtures.js';
 import type { DtypeChoice } from './choose-dtype.js';
 import type { Encoder, LoadEncoderOptions } from './types.js';
 

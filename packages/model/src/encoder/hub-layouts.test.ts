@@ -9,7 +9,7 @@ import { onnxOutputNames } from '@senti/onnx';
 import { loadEncoder } from './load-encoder.js';
 import { readModelLayout } from './model-layout.js';
 import { resolveEncoderFile } from './resolve-encoder-file.js';
-import { maxAbsDiff, readEncoderReference } from './test-fixtures.js';
+import { maxAbsDiff, readEncoderReference } from '../testing/encoder-fixtures.js';
 import type { Encoder, LoadEncoderOptions } from './types.js';
 
 // The layouts users download from the Hub, as tiny replicas exported with torch the way optimum does, and their

@@ -6,7 +6,7 @@ import { readOnnxModel, PER_TOKEN_INT8 } from '@senti/onnx';
 import { INT8_FILE } from './int8-encoder-file.js';
 import { loadEncoder } from './load-encoder.js';
 import { resolveEncoderFile } from './resolve-encoder-file.js';
-import { readEncoderReference, TINY_BERT } from './test-fixtures.js';
+import { readEncoderReference, TINY_BERT } from '../testing/encoder-fixtures.js';
 import type { Dtype, Encoder, Pooling } from './types.js';
 
 const noGpu = async () => ({ cudaProvider: false, webgpuAdapter: false, webgpuDetail: 'test' });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubServer, type HubServer } from '@senti/fixtures';
 import type { DownloadEvent } from '@senti/tokenize';
 import { loadEncoder } from './load-encoder.js';
-import { readEncoderReference, TINY_BERT } from './test-fixtures.js';
+import { readEncoderReference, TINY_BERT } from '../testing/encoder-fixtures.js';
 import type { Dtype, Encoder, LoadEncoderOptions } from './types.js';
 
 const noGpu = async () => ({ cudaProvider: false, webgpuAdapter: false, webgpuDetail: 'test' });

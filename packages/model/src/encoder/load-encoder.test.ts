@@ -6,7 +6,7 @@ import { ModelError } from '@senti/errors';
 import { resolvePooling } from './choose-pooling.js';
 import { loadEncoder } from './load-encoder.js';
 import type { Encoder } from './types.js';
-import { maxAbsDiff, readEncoderReference, TINY_BERT } from './test-fixtures.js';
+import { maxAbsDiff, readEncoderReference, TINY_BERT } from '../testing/encoder-fixtures.js';
 
 const reference = readEncoderReference();
 const noGpu = async () => ({ cudaProvider: false, webgpuAdapter: false, webgpuDetail: 'test' });

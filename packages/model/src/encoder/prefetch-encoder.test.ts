@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PER_TOKEN_INT8 } from '@senti/onnx';
 import { INT8_FILE } from './int8-encoder-file.js';
 import { loadEncoder, prefetchEncoder } from './load-encoder.js';
-import { TINY_BERT } from './test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 
 const dirs: string[] = [];
 async function tempCache(): Promise<string> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, saveModel, type SentiModel } from '../artifact/index.js';
 import { selectBackend } from '../backend/index.js';
 import { loadEncoder } from '../encoder/index.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { createHead } from '../head/index.js';
 import { createPredictor } from '../predictor/predictor.js';
 import { withoutWords } from './words.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from '../artifact/index.js';
 import { selectBackend } from '../backend/index.js';
 import { loadEncoder, type Dtype, type Pooling } from '../encoder/index.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { createHead } from '../head/index.js';
 import { exportModel, loadExportedModel } from './index.js';
 

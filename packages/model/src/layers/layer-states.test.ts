@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadTokenizer, type SentiTokenizer } from '@senti/tokenize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/index.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { readBertConfig, type BertConfig } from './bert-config.js';
 import { encodeLayerStates } from './encode-layer-states.js';
 import { LayerStateStore } from './layer-state-store.js';
@@ -12,7 +12,7 @@ import { createTfjsStatesEncoder } from './states-encoder.js';
 import { createOnnxStatesEncoder } from './onnx-states-encoder.js';
 import { loadTopLayerWeightsFromOnnx } from './onnx-layer-weights.js';
 import { loadTopLayerWeights } from './layer-weights.js';
-import { maxAbsDifference, readLayerGradsFixture } from './test-fixtures.js';
+import { maxAbsDifference, readLayerGradsFixture } from '../testing/layer-fixtures.js';
 
 const fixture = readLayerGradsFixture();
 let config: BertConfig;

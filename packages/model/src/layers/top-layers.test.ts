@@ -5,10 +5,10 @@ import * as ort from 'onnxruntime-node';
 import { loadTokenizer } from '@senti/tokenize';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/index.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { readBertConfig, type BertConfig } from './bert-config.js';
 import { loadTopLayerWeights } from './layer-weights.js';
-import { maxAbsDifference, readLayerGradsFixture } from './test-fixtures.js';
+import { maxAbsDifference, readLayerGradsFixture } from '../testing/layer-fixtures.js';
 import { BertTopLayers } from './top-layers.js';
 
 const fixture = readLayerGradsFixture();

@@ -3,11 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/index.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { encodeOnnxModel, readOnnxModel } from '@senti/onnx';
 import { readBertConfig } from './bert-config.js';
 import { loadTopLayerWeights } from './layer-weights.js';
-import { maxAbsDifference, readLayerGradsFixture } from './test-fixtures.js';
+import { maxAbsDifference, readLayerGradsFixture } from '../testing/layer-fixtures.js';
 import { BertTopLayers } from './top-layers.js';
 import { withTunedWeights } from './tuned-onnx.js';
 

@@ -8,7 +8,7 @@ import { DataError, ModelError, isSentiError } from '@senti/errors';
 import { loadModel, saveModel } from '../artifact/index.js';
 import { selectBackend } from '../backend/index.js';
 import { loadEncoder } from '../encoder/index.js';
-import { TINY_BERT } from '../encoder/test-fixtures.js';
+import { TINY_BERT } from '../testing/encoder-fixtures.js';
 import { exportModel } from '../export/index.js';
 import { createHead } from '../head/index.js';
 import { loadModelInThread } from './model-thread.js';

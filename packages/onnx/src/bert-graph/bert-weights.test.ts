@@ -9,7 +9,7 @@ import { writeBertEncoderDir } from './bert-encoder-dir.js';
 import { bertWeightsFromSafetensors } from './bert-weights.js';
 import { buildBertGraph } from './build-bert-graph.js';
 import { writeSafetensors } from './safetensors-writer.js';
-import { TINY_CONFIG, tinyTensors } from './test-support.js';
+import { TINY_CONFIG, tinyTensors } from '../testing/bert-graph-fixtures.js';
 
 let dir: string;
 let tiny: Map<string, NamedTensor>;

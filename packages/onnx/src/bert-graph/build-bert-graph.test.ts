@@ -22,7 +22,7 @@ import {
   TINY_CONFIG,
   TINY_SAFETENSORS,
   tinyTensors,
-} from './test-support.js';
+} from '../testing/bert-graph-fixtures.js';
 
 const reference = readReference();
 const HIDDEN = 32;

@@ -9,7 +9,7 @@ import { fineTune, type FineTuneResult } from '../fine-tune/fine-tune.js';
 import { resolveSettings } from '../fine-tune/settings.js';
 import { saveRun } from '../fine-tune/save-run.js';
 import { auditLabels, saveLabelAudit } from './audit-labels.js';
-import { flippedCueWordRows } from './test-data.js';
+import { flippedCueWordRows } from '../testing/trust-data.js';
 
 const common = {
   model: TINY_BERT,

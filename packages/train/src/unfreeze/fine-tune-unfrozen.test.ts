@@ -5,7 +5,7 @@ import { TINY_BERT } from '@senti/fixtures';
 import { loadModel } from '@senti/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fineTune, type FineTuneResult } from '../fine-tune/fine-tune.js';
-import { cueWordTexts } from './test-cue-word-data.js';
+import { cueWordTexts } from '../testing/cue-word-data.js';
 
 let dir: string;
 let result: FineTuneResult;

@@ -14,7 +14,7 @@ import {
 } from '@senti/model/layers';
 import { loadTokenizer } from '@senti/tokenize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cueWordTexts } from './test-cue-word-data.js';
+import { cueWordTexts } from '../testing/cue-word-data.js';
 import { evaluateUnfrozen } from './evaluate-unfrozen.js';
 import { trainUnfrozen } from './train-unfrozen.js';
 import type { StatesSplit, TrainUnfrozenOptions } from '../types.js';

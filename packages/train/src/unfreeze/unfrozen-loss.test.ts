@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { weightedOneHot } from '../weighted-nll.js';
 import { loadGradients } from './load-gradients.js';
 import { unfrozenLossAndGradients } from './unfrozen-loss.js';
-import { maxAbsDifference, readLayerGradsFixture, type FixtureTensor } from './test-fixtures.js';
+import { maxAbsDifference, readLayerGradsFixture, type FixtureTensor } from '../testing/unfreeze-fixtures.js';
 
 const TINY_BERT = fileURLToPath(new URL('../../../../fixtures/tiny-bert', import.meta.url));
 const fixture = readLayerGradsFixture();

@@ -15,6 +15,6 @@ export interface TokenizationReference {
 
 /** Reads the tokenization part of the reference oracle. */
 export function readTokenizationReference(): TokenizationReference {
-  const file = new URL('../../../fixtures/tiny-bert-reference.json', import.meta.url);
+  const file = new URL('../../../../fixtures/tiny-bert-reference.json', import.meta.url);
   return (JSON.parse(readFileSync(file, 'utf8')) as { tokenization: TokenizationReference }).tokenization;
 }

@@ -1,5 +1,5 @@
 import { createRandom } from '@senti/base';
-import { cueWordTexts } from '../unfreeze/test-cue-word-data.js';
+import { cueWordTexts } from './cue-word-data.js';
 
 /**
  * A two-class set whose classes use disjoint cue words (`terrible` vs `excellent` among random filler; the tiny BERT

@@ -1,5 +1,5 @@
 import { seededRandom } from '@senti/base';
-import type { Split } from './types.js';
+import type { Split } from '../types.js';
 
 /** Gaussian clusters: class c's rows are centred on a random point; used by the tests. */
 export function gaussianClusters(n: number, inputSize: number, numClasses: number, seed: number, spread = 1): Split {
