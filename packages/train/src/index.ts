@@ -1,4 +1,4 @@
-// @senti/train's public API: the whole job in one call (fineTune, sweep), what it returns and saves, the settings
+// @senti/train's public API: the whole job in one call (fineTune, sweep, predictFile), what it returns and saves, the settings
 // table the CLI builds its flags from, and the head training loop underneath for those who bring their own features.
 // Every name is listed (no `export *`); building blocks of the step are in `@senti/train/internals`.
 export {
@@ -53,6 +53,19 @@ export {
   type InspectEvent,
   TOKEN_LENGTH_CHUNK,
 } from './fine-tune/index.js';
+export {
+  predictFile,
+  readPredictionInput,
+  formatPredictions,
+  type PredictFileEvent,
+  type PredictFileOptions,
+  type PredictFileResult,
+  type PredictionInput,
+  type PredictionSource,
+  type ReadPredictionInputOptions,
+  type PredictedRows,
+  type PredictionRow,
+} from './predict/index.js';
 export {
   sweep,
   sweepCsv,
