@@ -64,4 +64,17 @@ describe('senti predict and predictFile', { timeout: 300_000 }, () => {
       expect((await readFile(library)).equals(await readFile(cli)), name).toBe(true);
     }
   });
+
+  it('an input row with an empty text is a row without an answer on stdout (the table crashed, --json had null)', async () => {
+    const input = join(dir, 'with-empty.csv');
+    await writeFile(input, 'id,sentence\n1,what a great film\n2,\n3,dull and far too long\n');
+    const table = await runInProcess(['predict', '--model-dir', model(), '--offline', '--input', input]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.split('\n').filter((line) => / (positive|negative) /.test(line))).toHaveLength(2);
+    const json = await runInProcess(['predict', '--model-dir', model(), '--offline', '--input', input, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const rows = JSON.parse(json.stdout) as unknown[];
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toEqual({ text: '', label: null, score: null, probabilities: null });
+  });
 });

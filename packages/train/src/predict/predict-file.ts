@@ -179,14 +179,15 @@ async function predictRows(model: SentiModel, input: PredictionInput, options: P
       onEvent?.({ type: 'predict', done, total });
     },
   });
-  const predictions = new Array<AnsweredPrediction | undefined>(texts.length);
+  // Dense arrays (no holes): `map` and `forEach` visit an empty text's row too (a hole once crashed the CLI's table).
+  const predictions = Array.from<AnsweredPrediction | undefined>({ length: texts.length });
   abstainBelow(answers, threshold).forEach((prediction, index) => (predictions[nonEmpty[index]!] = prediction));
   let explanations: (Explanation | undefined)[] | undefined;
   if (options.explain) {
     throwIfAborted(signal, 'prediction');
     onEvent?.({ type: 'explain', texts: asked.length });
     const explained = await model.explain(asked);
-    explanations = new Array<Explanation | undefined>(texts.length);
+    explanations = Array.from<Explanation | undefined>({ length: texts.length });
     explained.forEach((explanation, index) => (explanations![nonEmpty[index]!] = explanation));
   }
   return {
