@@ -13,6 +13,7 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   bundleEncoder: '--bundle-encoder',
   resume: '--resume',
   checkpointDir: '--out',
+  output: '--output',
 };
 
 function flagName(flags: string): string {
@@ -40,6 +41,7 @@ export function withFlags(text: string): string {
 
 /** Hints the CLI gives for codes whose library hint cannot know the command line; `command` is how senti was started. */
 const CODE_HINTS: Readonly<Record<string, (command: string) => string>> = {
+  CLI_OUTPUT_FORMAT: () => 'or - for stdout',
   MODEL_NOT_FOUND: (command) =>
     `--model-dir takes a run directory or its model/ folder, as \`${command} train --out DIR\` writes them; an export directory is for senti-server or transformers.js`,
 };

@@ -7,7 +7,7 @@
 //   @senti/model/internals  encoder, feature-cache and GPU-probe plumbing shared with @senti/train, @senti/queue and tools
 
 // A saved model: load, inspect, save, predict.
-export { loadModel, type LoadModelOptions, type SentiModel } from './artifact/load-model.js';
+export { loadModel, type LoadModelOptions, type PredictOptions, type SentiModel } from './artifact/load-model.js';
 export { readManifest } from './artifact/read-manifest.js';
 export { resolveModelDir } from './artifact/model-dir.js';
 export { saveModel, type SaveModelInput } from './artifact/save-model.js';
@@ -28,10 +28,13 @@ export {
   DEFAULT_MAX_WORDS,
   explainTexts,
   explanationsHtml,
+  markedText,
   planExplanations,
   probabilityRows,
+  signedScore,
   splitWords,
   tokenWindowOf,
+  UNMARKED_BELOW,
   withoutWords,
   type ExplainedRow,
   type ExplainOptions,

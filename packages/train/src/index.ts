@@ -1,4 +1,5 @@
-// @senti/train's public API: the whole job in one call (fineTune, sweep, auditLabels, a Run), what it returns and saves,
+// @senti/train's public API: the whole job in one call (fineTune, sweep, auditLabels, predictFile, a
+// Run), what it returns and saves,
 // and the head training loop underneath for those who bring their own features. Every name is listed (no
 // `export *`); the settings table a command line is built from is `@senti/train/settings`, building blocks of the
 // step are in `@senti/train/internals`.
@@ -40,6 +41,19 @@ export {
   type InspectEvent,
   TOKEN_LENGTH_CHUNK,
 } from './fine-tune/index.js';
+export {
+  predictFile,
+  readPredictionInput,
+  formatPredictions,
+  type PredictFileEvent,
+  type PredictFileOptions,
+  type PredictFileResult,
+  type PredictionInput,
+  type PredictionSource,
+  type ReadPredictionInputOptions,
+  type PredictedRows,
+  type PredictionRow,
+} from './predict/index.js';
 export {
   sweep,
   sweepCsv,

@@ -1,18 +1,13 @@
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { formatCsv } from '@senti/data';
-import { SentiError, UsageError, isSentiError } from '@senti/errors';
-import { fileSystemReason, writeFileAtomic, writeToDevice } from '@senti/base';
-import { abstainBelow, isOffline, loadModel, readManifest, type AnsweredPrediction, type Device } from '@senti/model';
+import { UsageError } from '@senti/errors';
+import { isOffline, type AnsweredPrediction, type Device } from '@senti/model';
+import { formatPredictions, predictFile, type PredictionInput } from '@senti/train';
 import type { CliContext } from '../cli-context.js';
-import { checkOutputFile, isDevice, makeWritableDirectory, predictionFormat } from '../output/output-paths.js';
 import { textTable } from '../output/text-table.js';
 import { parseChoice } from '../options/parse-values.js';
 import { addOptions } from '../options/command-options.js';
 import { newCommand } from './new-command.js';
-import { checkInputFile, readPredictInput, type PredictInput } from './predict-input.js';
-import { explanationJson, explanationsBlock, markedText, wantsColour } from '../output/explanation-text.js';
-import type { Explanation } from '@senti/model';
+import { explanationJson, explanationsBlock, wantsColour } from '../output/explanation-text.js';
 import { downloadProgress } from '../output/download-progress.js';
 
 interface PredictFlags {
@@ -32,9 +27,6 @@ interface PredictFlags {
 }
 
 type Prediction = AnsweredPrediction;
-
-/** Columns predict adds to each input row (plus one `p_<label>` per label). */
-export const PREDICTION_COLUMNS = ['predicted_label', 'predicted_score'] as const;
 
 /** `senti predict`: labels and probabilities for texts given as arguments or in a file. */
 export function predictCommand(context: CliContext): Command {
@@ -83,66 +75,47 @@ export function predictCommand(context: CliContext): Command {
         );
       if (args.some((text) => text.trim() === ''))
         throw new UsageError('CLI_BAD_OPTION', 'an empty text was given as an argument; quote each non-empty text');
-      if (flags.output !== undefined) {
-        predictionFormat(flags.output);
-        await checkOutputFile(flags.output, '--output');
-        if (flags.output === '-' && (flags.json || flags.format !== undefined)) {
-          throw new UsageError(
-            'CLI_BAD_OPTION',
-            '--output - writes CSV to stdout; drop --json/--format, or name an --output file',
-          );
-        }
+      if (flags.output === '-' && (flags.json || flags.format !== undefined)) {
+        throw new UsageError(
+          'CLI_BAD_OPTION',
+          '--output - writes CSV to stdout; drop --json/--format, or name an --output file',
+        );
       }
-      if (flags.input !== undefined) await checkInputFile(flags.input);
-      const manifest = await readManifest(flags.modelDir);
-      const trainedColumn =
-        typeof manifest.training?.textColumn === 'string' ? manifest.training.textColumn : undefined;
-      const input: PredictInput =
-        flags.input !== undefined
-          ? await readPredictInput(flags.input, context.io.stdin, flags.textColumn, trainedColumn, {
-              encoding: flags.encoding,
-              delimiter: flags.delimiter,
-            })
-          : { columns: ['text'], rows: args.map((text) => [text]), textIndex: 0, source: 'arguments' };
-      const model = await loadModel(flags.modelDir, {
+      if (flags.input === '-' && (context.io.stdin as NodeJS.ReadStream).isTTY)
+        throw new UsageError(
+          'CLI_STDIN_TTY',
+          '--input - reads texts from stdin, but stdin is a terminal; pipe a file in (senti predict ... --input - < texts.csv)',
+        );
+      const downloads = downloadProgress(output);
+      const file = flags.output !== undefined && flags.output !== '-' ? flags.output : undefined;
+      const result = await predictFile({
+        modelDir: flags.modelDir,
+        input: flags.input ?? args,
+        stdin: context.io.stdin,
+        ...(file !== undefined ? { output: file } : {}),
+        ...(flags.textColumn !== undefined ? { textColumn: flags.textColumn } : {}),
+        ...(flags.encoding !== undefined ? { encoding: flags.encoding } : {}),
+        ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
+        ...(flags.abstainBelow !== undefined ? { abstainBelow: flags.abstainBelow } : {}),
+        ...(flags.explain ? { explain: true } : {}),
         offline: isOffline(flags.offline),
-        onDownload: downloadProgress(output),
         ...(flags.device ? { device: flags.device } : {}),
-        ...(flags.encoder ? { encoderModel: flags.encoder } : {}),
+        ...(flags.encoder ? { encoder: flags.encoder } : {}),
+        // Downloads are shown, as before; predicting itself prints nothing.
+        onEvent: (event) => {
+          if (event.type === 'download-start' || event.type === 'download' || event.type === 'download-done')
+            downloads(event);
+        },
       });
-      const threshold = flags.abstainBelow ?? model.manifest.abstention?.threshold;
-      let predictions: (Prediction | undefined)[];
-      let explanations: (Explanation | undefined)[] | undefined;
-      try {
-        const texts = input.rows.map((row) => row[input.textIndex] ?? '');
-        const nonEmpty = texts.flatMap((text, index) => (text.trim().length > 0 ? [index] : []));
-        const predicted = abstainBelow(await model.predict(nonEmpty.map((index) => texts[index]!)), threshold);
-        predictions = new Array<Prediction | undefined>(texts.length);
-        nonEmpty.forEach((row, index) => (predictions[row] = predicted[index]));
-        if (flags.explain) {
-          const explained = await model.explain(nonEmpty.map((index) => texts[index]!));
-          explanations = new Array<Explanation | undefined>(texts.length);
-          nonEmpty.forEach((row, index) => (explanations![row] = explained[index]));
-        }
-      } finally {
-        await model.dispose();
+      const { input, predictions, explanations, labelNames: labels } = result;
+      const abstaining = result.threshold !== undefined;
+      if (flags.output === '-') {
+        context.io.stdout.write(formatPredictions(result, 'csv'));
+        return;
       }
-      const labels = model.manifest.labelNames;
-      const abstaining = threshold !== undefined;
-      // Files and CSV get the marked text as one more column: `terrible(+0.41)`.
-      const table = explanations === undefined ? input : withExplanationColumn(input, explanations);
-      if (flags.output !== undefined) {
-        const text =
-          predictionFormat(flags.output) === 'json'
-            ? toJsonRows(table, predictions, labels, abstaining)
-            : toCsv(table, predictions, labels, abstaining);
-        if (flags.output === '-') {
-          context.io.stdout.write(text);
-          return;
-        }
-        await writeOutput(flags.output, text);
-        output.line(`wrote ${predictions.length} rows with predictions to ${flags.output}`);
-        context.result = { output: flags.output, rows: predictions.length, labels };
+      if (result.output !== undefined) {
+        output.line(`wrote ${predictions.length} rows with predictions to ${result.output}`);
+        context.result = { output: result.output, rows: predictions.length, labels };
         return;
       }
       const format = flags.json ? 'json' : (flags.format ?? 'table');
@@ -155,7 +128,7 @@ export function predictCommand(context: CliContext): Command {
         });
         if (flags.json) context.result = rows;
         else context.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      } else if (format === 'csv') context.io.stdout.write(toCsv(table, predictions, labels, abstaining));
+      } else if (format === 'csv') context.io.stdout.write(formatPredictions(result, 'csv'));
       else {
         output.line(toTable(input, predictions, labels));
         if (explanations !== undefined) output.section(explanationsBlock(explanations, wantsColour(context.io.stdout)));
@@ -163,77 +136,8 @@ export function predictCommand(context: CliContext): Command {
     });
 }
 
-async function writeOutput(file: string, text: string): Promise<void> {
-  try {
-    if (isDevice(file)) return await writeToDevice(file, text);
-    await makeWritableDirectory(dirname(file), '--output', file);
-    await writeFileAtomic(file, text);
-  } catch (error) {
-    if (isSentiError(error)) throw error;
-    throw new SentiError(
-      'CLI_OUTPUT_UNWRITABLE',
-      `--output ${file}: cannot write there (${fileSystemReason(error)})`,
-      'input',
-      { cause: error },
-    );
-  }
-}
-
-/** The input columns (minus any earlier prediction columns) followed by the prediction columns. */
-function outputColumns(
-  input: PredictInput,
-  labels: readonly string[],
-  abstaining = false,
-): { keep: number[]; header: string[] } {
-  const added = [...PREDICTION_COLUMNS, ...(abstaining ? ['abstained'] : []), ...labels.map((label) => `p_${label}`)];
-  const keep = input.columns.flatMap((name, index) => (added.includes(name) ? [] : [index]));
-  return { keep, header: [...keep.map((index) => input.columns[index]!), ...added] };
-}
-
-function toCsv(
-  input: PredictInput,
-  predictions: readonly (Prediction | undefined)[],
-  labels: readonly string[],
-  abstaining: boolean,
-): string {
-  const { keep, header } = outputColumns(input, labels, abstaining);
-  return formatCsv(
-    header,
-    input.rows.map((row, index) => {
-      const prediction = predictions[index];
-      const cells = keep.map((column) => row[column] ?? '');
-      if (prediction === undefined) return [...cells, '', '', ...(abstaining ? [''] : []), ...labels.map(() => '')];
-      // An abstained row keeps its score and probabilities; only the label is withheld (empty).
-      return [
-        ...cells,
-        prediction.label ?? '',
-        prediction.score,
-        ...(abstaining ? [prediction.abstained] : []),
-        ...labels.map((label) => prediction.probabilities[label] ?? 0),
-      ];
-    }),
-  );
-}
-
-function toJsonRows(
-  input: PredictInput,
-  predictions: readonly (Prediction | undefined)[],
-  labels: readonly string[],
-  abstaining: boolean,
-): string {
-  const { keep } = outputColumns(input, labels, abstaining);
-  const rows = input.rows.map((row, index) => ({
-    ...Object.fromEntries(keep.map((column) => [input.columns[column]!, row[column] ?? ''])),
-    predicted_label: predictions[index]?.label ?? null,
-    predicted_score: predictions[index]?.score ?? null,
-    ...(abstaining ? { abstained: predictions[index]?.abstained ?? null } : {}),
-    probabilities: predictions[index]?.probabilities ?? null,
-  }));
-  return `${JSON.stringify(rows, null, 2)}\n`;
-}
-
 /** The `--json` rows: text, label, score and probabilities. */
-function argumentRows(input: PredictInput, predictions: readonly (Prediction | undefined)[], abstaining: boolean) {
+function argumentRows(input: PredictionInput, predictions: readonly (Prediction | undefined)[], abstaining: boolean) {
   return predictions.map((prediction, index) => ({
     text: input.rows[index]?.[input.textIndex] ?? '',
     label: prediction?.label ?? null,
@@ -244,7 +148,7 @@ function argumentRows(input: PredictInput, predictions: readonly (Prediction | u
 }
 
 function toTable(
-  input: PredictInput,
+  input: PredictionInput,
   predictions: readonly (Prediction | undefined)[],
   labels: readonly string[],
 ): string {
@@ -256,18 +160,4 @@ function toTable(
     ...labels.map((label) => (prediction ? (prediction.probabilities[label] ?? 0).toFixed(3) : '')),
   ]);
   return textTable(['text', 'label', ...labels.map((label) => `p(${label})`)], rows);
-}
-
-/** The input with an `explanation` column: each text with `word(+0.31)` marks. */
-function withExplanationColumn(input: PredictInput, explanations: readonly (Explanation | undefined)[]): PredictInput {
-  // An `explanation` column already in the input (an earlier run's output) is replaced, not repeated.
-  const existing = input.columns.indexOf('explanation');
-  const column = existing >= 0 ? existing : input.columns.length;
-  const rows = input.rows.map((row, index) => {
-    const explanation = explanations[index];
-    const cells = [...row];
-    cells[column] = explanation === undefined ? '' : markedText(explanation);
-    return cells;
-  });
-  return { ...input, columns: existing >= 0 ? input.columns : [...input.columns, 'explanation'], rows };
 }

@@ -1,13 +1,5 @@
 import { escapeControl } from '@senti/errors';
-import type { Explanation } from '@senti/model';
-
-/** Words whose score rounds to 0.00 are left unmarked. */
-const SHOWN = 0.005;
-
-/** A score as `+0.31` / `-0.07`. */
-export function signed(score: number): string {
-  return `${score >= 0 ? '+' : '-'}${Math.abs(score).toFixed(2)}`;
-}
+import { markedText as plainMarkedText, signedScore, UNMARKED_BELOW, type Explanation } from '@senti/model';
 
 /** Whether stdout gets colours: a terminal, unless `NO_COLOR` is set; `FORCE_COLOR` (not 0) forces them. */
 export function wantsColour(stream: NodeJS.WritableStream): boolean {
@@ -27,26 +19,17 @@ function paint(word: string, score: number): string {
 
 /** The text with each word's score: `terrible(+0.41)` marks, or coloured words on a terminal (control characters escaped). */
 export function markedText(explanation: Explanation, options: { colour?: boolean } = {}): string {
-  let out = '';
-  let at = 0;
-  for (const word of explanation.words) {
-    out += escapeControl(explanation.text.slice(at, word.start));
-    const written = escapeControl(word.word);
-    if (options.colour) out += paint(written, word.score);
-    else out += Math.abs(word.score) < SHOWN ? written : `${written}(${signed(word.score)})`;
-    at = word.end;
-  }
-  return (out + escapeControl(explanation.text.slice(at))).replace(/\s+/g, ' ').trim();
+  return options.colour ? plainMarkedText(explanation, paint) : plainMarkedText(explanation);
 }
 
 /** The words that moved the prediction most, strongest first, as `terrible +0.41, boring +0.22`. */
 export function topWords(explanation: Explanation, count = 3): string {
   const ranked = [...explanation.words]
-    .filter((word) => Math.abs(word.score) >= SHOWN)
+    .filter((word) => Math.abs(word.score) >= UNMARKED_BELOW)
     .sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
   return ranked
     .slice(0, count)
-    .map((word) => `${escapeControl(word.word)} ${signed(word.score)}`)
+    .map((word) => `${escapeControl(word.word)} ${signedScore(word.score)}`)
     .join(', ');
 }
 

@@ -11,7 +11,13 @@ export {
 } from './manifest.js';
 export { saveModel, type SaveModelInput } from './save-model.js';
 export { readManifest } from './read-manifest.js';
-export { loadModel, encoderCandidates, type LoadModelOptions, type SentiModel } from './load-model.js';
+export {
+  loadModel,
+  encoderCandidates,
+  type LoadModelOptions,
+  type PredictOptions,
+  type SentiModel,
+} from './load-model.js';
 export { bundleEncoder, BUNDLED_ENCODER_DIR } from './bundle-encoder.js';
 export { encoderReference } from './encoder-reference.js';
 export { parseHfCachePath, findInHfCache, hfCacheRoots, type HubReference } from './hf-cache.js';

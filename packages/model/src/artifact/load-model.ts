@@ -44,6 +44,12 @@ export interface LoadModelOptions {
   onDownload?: DownloadListener;
 }
 
+/** Options of a loaded model's `predict` and `predictProba`. */
+export interface PredictOptions {
+  /** Called after each encoder batch with the texts done so far and the total (the answers do not depend on it). */
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** A loaded model: text in, class probabilities out (a {@link Classifier}, with its parts and more ways to ask it). */
 export interface SentiModel extends Classifier {
   manifest: SentiManifest;
@@ -53,9 +59,9 @@ export interface SentiModel extends Classifier {
   head: ClassificationHead;
   backend: BackendChoice;
   /** Row-major [texts.length, numClasses] probabilities. */
-  predictProba(texts: readonly string[]): Promise<Float32Array>;
+  predictProba(texts: readonly string[], options?: PredictOptions): Promise<Float32Array>;
   /** The most probable label of each text, with its score and all probabilities. */
-  predict(texts: readonly string[]): Promise<Prediction[]>;
+  predict(texts: readonly string[], options?: PredictOptions): Promise<Prediction[]>;
   /** Word attributions of each text (leave-one-word-out occlusion; see `explainTexts`). */
   explain(texts: readonly string[], options?: ExplainOptions): Promise<Explanation[]>;
   /** The tokenizer and token budget explanations are planned with. */
@@ -248,9 +254,12 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   }
   const head = new ClassificationHead(manifest.head, weights);
   if (manifest.calibration !== undefined) head.setTemperature(manifest.calibration.temperature);
-  const predictProba = async (texts: readonly string[]) => {
+  const predictProba = async (texts: readonly string[], options: PredictOptions = {}) => {
     if (texts.length === 0) return new Float32Array(0);
-    const features = await encoder.encode(texts, { maxLength: manifest.maxLength });
+    const features = await encoder.encode(texts, {
+      maxLength: manifest.maxLength,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
     return head.predictProba(features, texts.length);
   };
   const tokenWindow = tokenWindowOf(encoder.tokenizer, manifest.maxLength);
@@ -268,7 +277,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     head,
     backend,
     predictProba,
-    predict: async (texts) => toPredictions(await predictProba(texts), manifest.labelNames),
+    predict: async (texts, options) => toPredictions(await predictProba(texts, options), manifest.labelNames),
     dispose: async () => {
       head.dispose();
       await encoder.dispose();

@@ -23,3 +23,4 @@ export {
   type ExplainedRow,
   type ExplanationsHtmlOptions,
 } from './explanations-html.js';
+export { markedText, signedScore, UNMARKED_BELOW } from './marked-text.js';
