@@ -1,8 +1,7 @@
-// @senti/train's public API: the whole job in one call (fineTune, sweep, auditLabels, predictFile, a
-// Run), what it returns and saves,
-// and the head training loop underneath for those who bring their own features. Every name is listed (no
-// `export *`); the settings table a command line is built from is `@senti/train/settings`, building blocks of the
-// step are in `@senti/train/internals`.
+// @senti/train's public API: the whole job in one call (fineTune, sweep, auditLabels, predictFile, a Run), what it
+// returns and saves, and the head training loop underneath for those who bring their own features. Every name is
+// listed (no `export *`); the settings table a command line is built from is `@senti/train/settings`, building blocks
+// of the step are in `@senti/train/internals`.
 export {
   fineTune,
   prepareFeatures,
