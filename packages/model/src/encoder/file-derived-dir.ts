@@ -32,8 +32,9 @@ export async function fileDerivedDir(source: string, derivation: FileDerivation)
   if (!pending) {
     pending = (async () => {
       const bytes = await readFileShared(source);
-      const hash = bytesSha256(bytes);
-      await rememberFileSha256(source, hash, { cacheDir });
+      // A source senti just wrote (a graph built from safetensors) has its hash remembered already: not hashed twice.
+      const hash = known ?? bytesSha256(bytes);
+      if (known === undefined) await rememberFileSha256(source, hash, { cacheDir });
       const dir = dirOf(hash);
       const file = path.join(dir, marker);
       if (existsSync(file)) return dir;
