@@ -81,6 +81,9 @@ export function attribute(
   return { name, type: AttributeType.TENSOR, t: value as OnnxTensor };
 }
 
+/** ONNX Runtime's operator domain: its contrib operators (`MatMulIntegerToFloat`, `FusedMatMul`) in graphs senti writes. */
+export const MS_DOMAIN = 'com.microsoft';
+
 /** A node; `attributes` are built with {@link attribute}. */
 export function makeNode(
   opType: string,

@@ -1,4 +1,4 @@
-import { attribute } from '../onnx-graph.js';
+import { attribute, MS_DOMAIN } from '../onnx-graph.js';
 import type { BertGraphConfig } from './bert-graph-config.js';
 import { dense, gelu, layerNorm } from './bert-graph-parts.js';
 import type { BertWeights } from './bert-weights.js';
@@ -22,7 +22,7 @@ export interface LayerInputs {
 
 /**
  * Encoder layer `index` (Hugging Face `BertLayer`, eval mode): self-attention (Q/K/V dense, heads, scores scaled by
- * 1/sqrt(head size) plus the mask, softmax, context), output dense + residual + LayerNorm, then intermediate dense +
+ * 1/sqrt(head size) plus the mask, softmax, context; the scores as ONNX Runtime's `FusedMatMul`), output dense + residual + LayerNorm, then intermediate dense +
  * exact GELU + output dense + residual + LayerNorm. Every op is per text (no reduction across the batch).
  */
 export function bertLayer(
@@ -47,20 +47,29 @@ export function bertLayer(
     return writer.node('Transpose', [reshaped], `${self}/${part}`, [attribute('perm', perm)]);
   };
   const query = dense(writer, weights, `${prefix}.attention.self.query`, rows, `${self}/query`);
-  const scaledQuery = writer.node('Mul', [query, writer.float([1 / Math.sqrt(headSize)])], `${self}/query`);
-  const queryHeads = split(scaledQuery, [0, 2, 1, 3], 'query'); // [batch, heads, rows, headSize]
+  const queryHeads = split(query, [0, 2, 1, 3], 'query'); // [batch, heads, rows, headSize]
   // A one-row query would take ONNX Runtime's (MLAS) one-row MatMul kernel, which sums in another order than the
   // full layer's: [CLS] then differs by an ulp or two. As two equal rows it takes the same kernel, bit for bit.
   const q = inputs.clsOnly
     ? writer.node('Concat', [queryHeads, queryHeads], `${self}/query`, [attribute('axis', 2)])
     : queryHeads;
-  const k = split(dense(writer, weights, `${prefix}.attention.self.key`, hidden, `${self}/key`), [0, 2, 3, 1], 'key'); // [batch, heads, headSize, sequence]
+  const k = split(dense(writer, weights, `${prefix}.attention.self.key`, hidden, `${self}/key`), [0, 2, 1, 3], 'key'); // [batch, heads, sequence, headSize]
   const v = split(
     dense(writer, weights, `${prefix}.attention.self.value`, hidden, `${self}/value`),
     [0, 2, 1, 3],
     'value',
   ); // [batch, heads, sequence, headSize]
-  const scores = writer.node('MatMul', [q, k], `${self}/scores`);
+  // q·kᵀ / sqrt(head size) as ONNX Runtime's FusedMatMul: the GEMM reads the keys transposed in place, where a
+  // Transpose to [batch, heads, headSize, sequence] cost a strided copy of every key; the scale is a power of two
+  // (1/8 for BERT-base), so scaling the product instead of the query gives the same bits.
+  const scores = writer.node(
+    'FusedMatMul',
+    [q, k],
+    `${self}/scores`,
+    [attribute('transB', 1), attribute('alpha', 1 / Math.sqrt(headSize), 'float')],
+    undefined,
+    MS_DOMAIN,
+  );
   const masked = writer.node('Add', [scores, mask], `${self}/scores`);
   const probabilities = writer.node('Softmax', [masked], `${self}/probabilities`, [attribute('axis', -1)]);
   const contexts = writer.node('MatMul', [probabilities, v], `${self}/context`);

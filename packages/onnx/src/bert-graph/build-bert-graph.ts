@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ModelError } from '@senti/errors';
-import { attribute, tensorValueInfo } from '../onnx-graph.js';
+import { attribute, MS_DOMAIN, tensorValueInfo } from '../onnx-graph.js';
 import { DataType, type OnnxModel } from '../onnx-types.js';
 import type { BertGraphConfig } from './bert-graph-config.js';
 import {
@@ -20,7 +20,7 @@ import { GraphWriter } from './graph-writer.js';
  * Value of the `metadata_props` key `senti.builder` on graphs {@link buildBertGraph} writes, and the name of their cache
  * folder: bump it whenever the graph written for the same weights changes, or caches keep serving the old graph.
  */
-export const BERT_GRAPH_BUILDER = 'senti-bert-graph/v3';
+export const BERT_GRAPH_BUILDER = 'senti-bert-graph/v4';
 
 /** @senti/onnx's version, recorded in the graphs it writes. */
 const SENTI_ONNX_VERSION = (
@@ -71,7 +71,10 @@ export function buildBertGraph(weights: BertWeights, config: BertGraphConfig, op
   }
   const model: OnnxModel = {
     ir_version: 8,
-    opset_import: [{ domain: '', version: BERT_GRAPH_OPSET }],
+    opset_import: [
+      { domain: '', version: BERT_GRAPH_OPSET },
+      { domain: MS_DOMAIN, version: 1 },
+    ],
     producer_name: 'senti',
     producer_version: SENTI_ONNX_VERSION,
     doc_string: `BertModel written by senti (${BERT_GRAPH_BUILDER}, @senti/onnx ${SENTI_ONNX_VERSION}) from ${config.numHiddenLayers} layers of safetensors weights`,

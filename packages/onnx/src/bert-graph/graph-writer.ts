@@ -16,13 +16,14 @@ export class GraphWriter {
     scope: string,
     attributes: OnnxAttribute[] = [],
     output?: string,
+    domain?: string,
   ): string {
     const base = `${scope}/${op}`;
     const count = this.counts.get(base) ?? 0;
     this.counts.set(base, count + 1);
     const name = count === 0 ? base : `${base}_${count}`;
     const out = output ?? `${name}_output_0`;
-    (this.graph.node ??= []).push(makeNode(op, inputs, [out], name, attributes));
+    (this.graph.node ??= []).push(makeNode(op, inputs, [out], name, attributes, domain));
     return out;
   }
 
