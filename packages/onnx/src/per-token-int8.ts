@@ -4,6 +4,7 @@ import {
   defaultOpset,
   initializerMap,
   makeNode,
+  MS_DOMAIN,
   pruneInitializers,
   uniqueNamer,
 } from './onnx-graph.js';
@@ -12,7 +13,7 @@ import { quantizeMatrices, quantizeMatrix, type QuantizedMatrix, type QuantizeJo
 import { DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-types.js';
 
 /** Value of the `metadata_props` key `senti.quantization` on graphs this module writes. */
-export const PER_TOKEN_INT8 = 'per-token-symmetric-int8/v4';
+export const PER_TOKEN_INT8 = 'per-token-symmetric-int8/v5';
 
 /** Weights of a MatMul quantized per output column: `W ~= q[k, n] * scale[n]`, q in [-127, 127]. */
 export interface ColumnQuantized {
@@ -130,19 +131,19 @@ export function quantizePerToken(
       const p = fresh(`${node.name || node.output![0]}/senti_q`);
       activation = { uint8: `${p}/x_uint8`, scale: `${p}/scale` };
       activations.set(x, activation);
-      const reduce =
+      const reduce = (op: 'ReduceMax' | 'ReduceMin', output: string) =>
         opset >= 18
-          ? makeNode('ReduceMax', [`${p}/abs`, axes], [`${p}/max`], `${p}/ReduceMax`, [attribute('keepdims', 1)])
-          : makeNode('ReduceMax', [`${p}/abs`], [`${p}/max`], `${p}/ReduceMax`, [
-              attribute('axes', [-1]),
-              attribute('keepdims', 1),
-            ]);
+          ? makeNode(op, [x, axes], [output], `${p}/${op}`, [attribute('keepdims', 1)])
+          : makeNode(op, [x], [output], `${p}/${op}`, [attribute('axes', [-1]), attribute('keepdims', 1)]);
       const flatShape = fresh(`${p}/flat_shape`);
       addInitializers(graph, int64Tensor(flatShape, [2], [-1, rows]));
       nodes.push(
         // scale per token: max|row| / 127, kept [..., 1] for the output and flattened [tokens] for QuantizeLinear.
-        makeNode('Abs', [x], [`${p}/abs`], `${p}/Abs`),
-        reduce,
+        // max|row| as max(max(row), -min(row)): two reads of the row and no |x| copy of the activation, same value.
+        reduce('ReduceMax', `${p}/row_max`),
+        reduce('ReduceMin', `${p}/row_min`),
+        makeNode('Neg', [`${p}/row_min`], [`${p}/row_min_negated`], `${p}/Neg`),
+        makeNode('Max', [`${p}/row_max`, `${p}/row_min_negated`], [`${p}/max`], `${p}/AbsMax`),
         makeNode('Div', [`${p}/max`, c127], [`${p}/scale_raw`], `${p}/ScaleDiv`),
         makeNode('Max', [`${p}/scale_raw`, cTiny], [activation.scale], `${p}/ScaleMax`),
         makeNode('Reshape', [activation.scale, flatOne], [`${p}/scale_flat`], `${p}/ScaleFlat`),
@@ -246,9 +247,6 @@ export interface PerTokenOptions {
    */
   fuseScales?: boolean;
 }
-
-/** ONNX Runtime's operator domain (contrib operators such as `MatMulIntegerToFloat`). */
-const MS_DOMAIN = 'com.microsoft';
 
 // Per-column int8 matrices [rows, columns_i] side by side as one [rows, sum columns_i] matrix, scales concatenated.
 function packColumns(parts: readonly QuantizedMatrix[], rows: number, columns: readonly number[]): QuantizedMatrix {
