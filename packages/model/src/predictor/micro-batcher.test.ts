@@ -480,6 +480,44 @@ describe('MicroBatcher', () => {
     await Promise.all(third);
   });
 
+  it('an item that arrives during a batch waits for the callers it answers: 8 clients stay batches of 8, not 7 and 1 (#31 item 3)', async () => {
+    vi.useFakeTimers();
+    const gates: (() => void)[] = [];
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 32,
+      maxWaitMs: 5,
+      run: async (items) => {
+        batches.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items;
+      },
+    });
+    const seven = [1, 2, 3, 4, 5, 6, 7];
+    const first = seven.map((item) => batcher.submit([item]));
+    await vi.advanceTimersByTimeAsync(5);
+    expect(batches).toEqual([seven]);
+    const eighth = batcher.submit([8]); // arrives while the batch of 7 runs
+    await vi.advanceTimersByTimeAsync(40);
+    gates[0]!();
+    await Promise.all(first);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toHaveLength(1); // not a batch of 1 now: the 7 callers just answered are coming back
+    const back = seven.map((item) => batcher.submit([10 + item]));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches[1]).toEqual([8, 11, 12, 13, 14, 15, 16, 17]);
+    gates[1]!();
+    await expect(Promise.all([eighth, ...back])).resolves.toHaveLength(8);
+    // Callers that do not come back cost the waiting item at most maxWaitMs after the model is free.
+    const lone = batcher.submit([99]);
+    await vi.advanceTimersByTimeAsync(4);
+    expect(batches).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches[2]).toEqual([99]);
+    gates[2]!();
+    await lone;
+  });
+
   it('a one-text request rides in the next batch, not behind whole batches of large requests queued before it (#28 item 28)', async () => {
     const gates: (() => void)[] = [];
     const batches: number[][] = [];

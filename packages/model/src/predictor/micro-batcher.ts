@@ -93,8 +93,13 @@ export class MicroBatcher<I, O> {
    * answers MODEL_QUEUE_TIMEOUT on time instead of a late 200.
    */
   private lastMsPerCost: number | undefined;
-  /** Items of the last batch: as many are expected back soon (their callers answered), so the next batch waits only for them. */
-  private lastBatchSize = 0;
+  /**
+   * Items the next batch waits for: those waiting when the last batch ended plus as many as it held (their callers,
+   * just answered, are the ones coming back); 0 before the first batch.
+   */
+  private expectedItems = 0;
+  /** When the last batch ended: items that arrived while it ran start waiting for company only then. */
+  private freeSince = -Infinity;
   private readonly now: () => number;
   private readonly costOf: (item: I) => number;
   private readonly estimateWindowMs: number;
@@ -221,12 +226,15 @@ export class MicroBatcher<I, O> {
   private schedule(): void {
     if (this.running !== undefined || this.queue.length === 0) return;
     const oldest = this.queue[0]!;
-    const waited = this.now() - oldest.enqueuedAt;
-    // A batch is due when full, or when as many items wait as the last batch held: their callers were just answered
-    // and are the ones coming back, so waiting longer (up to maxWaitMs) would only leave the model idle.
-    const expected = Math.min(this.options.maxBatchSize, Math.max(1, this.lastBatchSize));
+    // maxWaitMs counts from when the model was free to take the item: one that arrived during a batch has not waited
+    // for company yet. (Counted from arrival, it ran alone at once, its batch-mates came back during that lone batch,
+    // and a steady 8 clients settled into batches of 7 and 1: a third of the model's time on the batch of 1.)
+    const waited = this.now() - Math.max(oldest.enqueuedAt, this.freeSince);
+    // A batch is due when full, or when the items expected back have come (see expectedItems): waiting longer, up to
+    // maxWaitMs, would only leave the model idle.
     const due =
-      this.queuedItems >= this.options.maxBatchSize || (this.lastBatchSize > 0 && this.queuedItems >= expected);
+      this.queuedItems >= this.options.maxBatchSize ||
+      (this.expectedItems > 0 && this.queuedItems >= this.expectedItems);
     if (this.closing || due || waited >= this.options.maxWaitMs) {
       this.clearTimer();
       this.running = this.runBatch().finally(() => {
@@ -386,6 +394,7 @@ export class MicroBatcher<I, O> {
         throw new Error(`batch run returned ${outputs.length} results for ${items.length} items`);
       }
     } catch (error) {
+      this.batchEnded(items.length);
       this.options.onBatch?.({ size: items.length, requests: segments.length, ms: this.now() - started, error });
       for (const { job } of segments) this.fail(job, error);
       return;
@@ -397,7 +406,7 @@ export class MicroBatcher<I, O> {
       this.addSample(finished, ms / cost);
       this.lastMsPerCost = ms / cost;
     }
-    this.lastBatchSize = items.length;
+    this.batchEnded(items.length);
     this.options.onBatch?.({ size: items.length, requests: segments.length, ms });
     let offset = 0;
     for (const { job, start, count } of segments) {
@@ -410,6 +419,12 @@ export class MicroBatcher<I, O> {
         job.resolve(job.results);
       }
     }
+  }
+
+  /** Notes that a batch of `size` items ended now (see expectedItems, freeSince). */
+  private batchEnded(size: number): void {
+    this.freeSince = this.now();
+    this.expectedItems = Math.min(this.options.maxBatchSize, this.queuedItems + size);
   }
 
   /** Rejects a job once and drops its items that have not been run yet. */
