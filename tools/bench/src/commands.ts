@@ -35,6 +35,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "int8 MatMul roofline of ONNX Runtime here vs senti's int8 encode as effective GOP/s on UCI and SST-2",
     load: () => import('./roofline-bench.js'),
   },
+  'graph-profile': {
+    summary:
+      "where the int8 encoder's time goes (ONNX Runtime's profile per op type) and graphs or session settings compared on UCI's batches, interleaved per batch",
+    load: () => import('./graph-profile.js'),
+  },
   'bert-graph': {
     summary:
       "encode time of senti's BERT graph from safetensors: full vs [CLS]-only last layer, fp32 and int8 (random BERT-base checkpoint)",
