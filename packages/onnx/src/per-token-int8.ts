@@ -35,7 +35,7 @@ export function quantizeColumns(weights: Float32Array, rows: number, columns: nu
 export interface PerTokenReport {
   /** MatMuls with a constant 2-D fp32 weight that were rewritten. */
   rewritten: number;
-  /** MatMuls left in fp32 (both inputs computed, e.g. attention scores). */
+  /** MatMuls left in fp32 (both inputs computed, e.g. attention probabilities x values). */
   kept: number;
   /** Embedding lookups (Gather on a large constant table) stored as per-row int8. */
   embeddings: number;
